@@ -1,0 +1,123 @@
+//! Raw HTTP message heads: a request or status line, header lines, a blank line.
+//!
+//! Header values are read only for the few headers framing needs (content type and
+//! encodings) and never kept otherwise: captures hold credentials, and nothing here may
+//! carry them into output.
+
+/// The start line of an HTTP message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartLine {
+    Request { method: String, target: String },
+    Response { status: u16 },
+}
+
+/// A parsed head; the body is what follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub start: StartLine,
+    /// The `Content-Type` value, lower-cased (never a secret).
+    pub content_type: Option<String>,
+    /// Header names, in order; values are deliberately not kept.
+    pub header_names: Vec<String>,
+    /// Lines the head took, blank line included, so body lines can be numbered in the file.
+    pub lines: usize,
+}
+
+/// Whether `data` starts like an HTTP message (status line or request line).
+pub fn looks_like_http(data: &[u8]) -> bool {
+    let first = first_line(data);
+    parse_start_line(first).is_some()
+}
+
+fn first_line(data: &[u8]) -> &[u8] {
+    let end = memchr::memchr(b'\n', data).unwrap_or(data.len());
+    let line = &data[..end];
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn parse_start_line(line: &[u8]) -> Option<StartLine> {
+    let line = std::str::from_utf8(line).ok()?;
+    let mut parts = line.splitn(3, ' ');
+    let first = parts.next()?;
+    let second = parts.next()?;
+    if first.starts_with("HTTP/") {
+        let status = second.parse().ok().filter(|s| (100..600).contains(s))?;
+        return Some(StartLine::Response { status });
+    }
+    let version = parts.next()?;
+    let is_method = !first.is_empty() && first.bytes().all(|b| b.is_ascii_uppercase());
+    (is_method && version.starts_with("HTTP/")).then(|| StartLine::Request {
+        method: first.to_string(),
+        target: second.to_string(),
+    })
+}
+
+/// Splits an HTTP message into its head and body. `None` when it has no start line.
+/// A head with no blank line after it (a capture cut inside the headers) has an empty body.
+pub fn split(data: &[u8]) -> Option<(Head, &[u8])> {
+    let start = parse_start_line(first_line(data))?;
+    let mut head = Head {
+        start,
+        content_type: None,
+        header_names: Vec::new(),
+        lines: 1,
+    };
+    let mut pos = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
+    while pos < data.len() {
+        let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
+        let line = data[pos..end]
+            .strip_suffix(b"\n")
+            .unwrap_or(&data[pos..end]);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        pos = end;
+        head.lines += 1;
+        if line.is_empty() {
+            return Some((head, &data[pos..]));
+        }
+        let text = String::from_utf8_lossy(line);
+        let (name, value) = text.split_once(':').unwrap_or((&text, ""));
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("content-type") {
+            head.content_type = Some(value.trim().to_ascii_lowercase());
+        }
+        head.header_names.push(name.to_string());
+    }
+    Some((head, &data[data.len()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_head() {
+        let (head, body) =
+            split(b"HTTP/2.0 400 Bad Request\r\nContent-Type: Application/JSON\r\nX-Api-Key: sk-secret\r\n\r\n{}").unwrap();
+        assert_eq!(head.start, StartLine::Response { status: 400 });
+        assert_eq!(head.content_type.as_deref(), Some("application/json"));
+        assert_eq!(head.header_names, ["Content-Type", "X-Api-Key"]);
+        assert_eq!(head.lines, 4);
+        assert_eq!(body, b"{}");
+        assert!(!format!("{head:?}").contains("sk-secret"));
+    }
+
+    #[test]
+    fn request_line() {
+        let (head, body) = split(b"POST /v1/messages HTTP/1.1\nHost: x\n\n{\"a\":1}").unwrap();
+        assert_eq!(
+            head.start,
+            StartLine::Request {
+                method: "POST".into(),
+                target: "/v1/messages".into()
+            }
+        );
+        assert_eq!(body, b"{\"a\":1}");
+    }
+
+    #[test]
+    fn not_http() {
+        assert!(split(b"data: {}\n\n").is_none());
+        assert!(split(b"{\"HTTP/1.1\": 1}").is_none());
+        assert!(!looks_like_http(b"HTTP/1.1 abc\n"));
+    }
+}

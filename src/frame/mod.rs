@@ -1,0 +1,246 @@
+//! Framing: one file's bytes in, the request/response exchanges it holds out.
+//!
+//! A file is a txtar fixture (one exchange per response section), or a single response:
+//! a raw HTTP response, an event stream, or a JSON body. Formats are sniffed from the
+//! content, never trusted from the file name.
+
+pub mod http;
+pub mod sse;
+pub mod txtar;
+
+use http::{Head, StartLine};
+use sse::SseStream;
+
+/// The section names aibridge's fixtures use; others are kept, with a warning.
+pub const KNOWN_SECTIONS: [&str; 5] = [
+    "request",
+    "streaming",
+    "non-streaming",
+    "streaming/tool-call",
+    "non-streaming/tool-call",
+];
+
+/// A request as captured: its body, and the target path when an HTTP request line said it.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub target: Option<String>,
+    pub body: &'a [u8],
+}
+
+/// What a response body turned out to be.
+#[derive(Debug, Clone)]
+pub enum Body<'a> {
+    Stream(SseStream),
+    Json(&'a [u8]),
+    /// Neither JSON nor a stream: a plain-text error page, say.
+    Text(&'a [u8]),
+    Empty,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response<'a> {
+    /// The HTTP status, when the capture kept the status line.
+    pub status: Option<u16>,
+    pub body: Body<'a>,
+    /// 1-based line of the body's first line in the file.
+    pub first_line: usize,
+}
+
+/// One request/response pair of a file.
+#[derive(Debug, Clone)]
+pub struct Exchange<'a> {
+    /// The txtar section the response came from.
+    pub section: Option<&'a str>,
+    /// A follow-up answer (`*/tool-call` section): its request is not its own.
+    pub follow_up: bool,
+    pub request: Option<Request<'a>>,
+    pub response: Response<'a>,
+    pub warnings: Vec<String>,
+}
+
+/// Why a file yields no exchange at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameError {
+    Empty,
+    /// Not a format this tool reads.
+    Unrecognized,
+    /// A readable file with nothing to rebuild (a txtar with only a request, say).
+    NothingToDo(String),
+}
+
+impl std::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FrameError::Empty => f.write_str("the file is empty"),
+            FrameError::Unrecognized => f.write_str(
+                "not a capture this tool reads (expected a txtar fixture, an HTTP response, \
+                 an event stream or a JSON body)",
+            ),
+            FrameError::NothingToDo(why) => f.write_str(why),
+        }
+    }
+}
+
+/// The exchanges `data` holds.
+pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    if data.trim_ascii().is_empty() {
+        return Err(FrameError::Empty);
+    }
+    if let Some(sections) = txtar::parse(data) {
+        return frame_txtar(&sections);
+    }
+    let response = frame_response(data, 1);
+    if let Body::Text(_) = response.body {
+        if response.status.is_none() {
+            return Err(FrameError::Unrecognized);
+        }
+    }
+    Ok(vec![Exchange {
+        section: None,
+        follow_up: false,
+        request: None,
+        response,
+        warnings: Vec::new(),
+    }])
+}
+
+fn frame_txtar<'a>(sections: &[txtar::Section<'a>]) -> Result<Vec<Exchange<'a>>, FrameError> {
+    let request = sections
+        .iter()
+        .find(|s| s.name == "request")
+        .map(|s| frame_request(s.body));
+    let exchanges: Vec<Exchange> = sections
+        .iter()
+        .filter(|s| s.name != "request")
+        .map(|s| {
+            let mut warnings = Vec::new();
+            if !KNOWN_SECTIONS.contains(&s.name) {
+                warnings.push(format!("unknown txtar section name {:?}", s.name));
+            }
+            Exchange {
+                section: Some(s.name),
+                follow_up: s.name.ends_with("/tool-call"),
+                request: request.clone(),
+                response: frame_response(s.body, s.first_line),
+                warnings,
+            }
+        })
+        .collect();
+    if exchanges.is_empty() {
+        return Err(FrameError::NothingToDo(
+            "the txtar fixture has no response section".to_string(),
+        ));
+    }
+    Ok(exchanges)
+}
+
+/// A request section: a JSON body, or a raw HTTP request whose line names the path.
+fn frame_request(data: &[u8]) -> Request<'_> {
+    match http::split(data) {
+        Some((
+            Head {
+                start: StartLine::Request { target, .. },
+                ..
+            },
+            body,
+        )) => Request {
+            target: Some(target),
+            body,
+        },
+        _ => Request {
+            target: None,
+            body: data,
+        },
+    }
+}
+
+/// A response: an optional HTTP head, then a body sniffed from its content.
+fn frame_response(data: &[u8], first_line: usize) -> Response<'_> {
+    let (status, content_type, body, first_line) = match http::split(data) {
+        Some((head, body)) => {
+            let status = match head.start {
+                StartLine::Response { status } => Some(status),
+                StartLine::Request { .. } => None,
+            };
+            (status, head.content_type, body, first_line + head.lines)
+        }
+        None => (None, None, data, first_line),
+    };
+    Response {
+        status,
+        body: classify(body, content_type.as_deref()),
+        first_line,
+    }
+}
+
+/// Whether a body's first non-blank line is an SSE field or comment.
+fn starts_like_sse(body: &[u8]) -> bool {
+    let first = body
+        .split(|&b| b == b'\n' || b == b'\r')
+        .find(|line| !line.trim_ascii().is_empty())
+        .unwrap_or_default();
+    first.starts_with(b":")
+        || [&b"data:"[..], b"event:", b"id:", b"retry:"]
+            .iter()
+            .any(|field| first.starts_with(field))
+}
+
+fn classify<'a>(body: &'a [u8], content_type: Option<&str>) -> Body<'a> {
+    let trimmed = body.trim_ascii_start();
+    if trimmed.is_empty() {
+        return Body::Empty;
+    }
+    let is_stream = content_type.is_some_and(|t| t.contains("text/event-stream"));
+    if !is_stream && matches!(trimmed[0], b'{' | b'[') {
+        return Body::Json(trimmed);
+    }
+    if is_stream || starts_like_sse(trimmed) {
+        return Body::Stream(sse::parse(body));
+    }
+    Body::Text(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn txtar_exchanges_share_the_request() {
+        let data = b"c\n-- request --\n{\"model\":\"m\"}\n-- streaming --\ndata: {}\n\n-- non-streaming --\n{}\n-- streaming/tool-call --\ndata: {}\n\n-- extra --\n{}\n";
+        let ex = frame(data).unwrap();
+        assert_eq!(ex.len(), 4);
+        assert!(
+            ex.iter()
+                .all(|e| e.request.as_ref().unwrap().body == b"{\"model\":\"m\"}\n")
+        );
+        assert!(matches!(ex[0].response.body, Body::Stream(_)));
+        assert!(matches!(ex[1].response.body, Body::Json(_)));
+        assert!(ex[2].follow_up && !ex[1].follow_up);
+        assert!(ex[3].warnings[0].contains("unknown txtar section"));
+    }
+
+    #[test]
+    fn http_error_response() {
+        let ex = frame(b"HTTP/1.1 529 Overloaded\r\ncontent-type: application/json\r\n\r\n{\"type\":\"error\"}").unwrap();
+        assert_eq!(ex[0].response.status, Some(529));
+        assert_eq!(ex[0].response.first_line, 4);
+        assert!(matches!(
+            ex[0].response.body,
+            Body::Json(b"{\"type\":\"error\"}")
+        ));
+    }
+
+    #[test]
+    fn garbage_and_empty() {
+        assert_eq!(
+            frame(b"\x00\x01binary").unwrap_err(),
+            FrameError::Unrecognized
+        );
+        assert_eq!(frame(b"  \n").unwrap_err(), FrameError::Empty);
+        assert!(matches!(
+            frame(b"-- request --\n{}\n"),
+            Err(FrameError::NothingToDo(_))
+        ));
+    }
+}

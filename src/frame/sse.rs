@@ -1,0 +1,292 @@
+//! `text/event-stream` framing for captures.
+//!
+//! Framing goes through eventsource-stream, but never hands it the capture as it is: as a
+//! plain stream parser it panics on a leading BOM, loses a last event that ends in `\r`,
+//! stops at invalid UTF-8, and re-parses its whole buffer per chunk (quadratic on one big
+//! chunk). So this module splits the body into lines itself and feeds it one line per
+//! chunk, which keeps its buffer at one line and the cost linear, and it mends what a
+//! capture gets wrong: the BOM is dropped, invalid UTF-8 becomes U+FFFD, a lone `\r` line
+//! end becomes `\n`, a line that continues the `data:` line before it is joined to it, and
+//! a last event with no blank line after it is kept with a warning.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use eventsource_stream::{Event, EventStream};
+use futures_core::Stream;
+
+/// One dispatched event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The `event:` field, or `message` when the stream had none.
+    pub event: String,
+    /// The `data:` lines joined with `\n`.
+    pub data: String,
+    /// 1-based line of the event's first line, counted in the framed body.
+    pub line: usize,
+}
+
+/// A framed event stream.
+#[derive(Debug, Default, Clone)]
+pub struct SseStream {
+    pub events: Vec<SseEvent>,
+    /// What framing had to mend, with line numbers.
+    pub warnings: Vec<String>,
+    /// The body ended inside an event (no blank line after the last one).
+    pub truncated: bool,
+}
+
+/// The chunks handed to eventsource-stream, shared with the driver that fills them.
+type Queue<'a> = Rc<RefCell<VecDeque<Chunk<'a>>>>;
+
+/// A stream that yields whatever the driver queued, and is pending when the queue is empty
+/// until the driver marks the end.
+struct Feed<'a> {
+    queue: Queue<'a>,
+    ended: Rc<RefCell<bool>>,
+}
+
+impl<'a> Stream for Feed<'a> {
+    type Item = Result<Chunk<'a>, Infallible>;
+
+    fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match self.queue.borrow_mut().pop_front() {
+            Some(chunk) => Poll::Ready(Some(Ok(chunk))),
+            None if *self.ended.borrow() => Poll::Ready(None),
+            None => Poll::Pending,
+        }
+    }
+}
+
+/// Wraps `Cow<str>` so eventsource-stream can take it as bytes.
+struct Chunk<'a>(Cow<'a, str>);
+
+impl AsRef<[u8]> for Chunk<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+/// Splits `text` into lines at LF, CRLF or a lone CR. Each item is the line with its end,
+/// and the line without it.
+fn lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        if pos >= bytes.len() {
+            return None;
+        }
+        let start = pos;
+        match memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
+            None => {
+                pos = bytes.len();
+                Some((&text[start..], &text[start..]))
+            }
+            Some(i) => {
+                let end = start + i;
+                let ending_len = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                pos = end + ending_len;
+                Some((&text[start..pos], &text[start..end]))
+            }
+        }
+    })
+}
+
+/// The field name of an SSE line: everything before the first colon.
+fn field_name(line: &str) -> &str {
+    line.split_once(':').map_or(line, |(name, _)| name)
+}
+
+fn is_known_field(line: &str) -> bool {
+    matches!(field_name(line), "data" | "event" | "id" | "retry")
+}
+
+/// Frames `body` (a whole `text/event-stream` body, HTTP head already removed).
+pub fn parse(body: &[u8]) -> SseStream {
+    let mut out = SseStream::default();
+    let text = String::from_utf8_lossy(body);
+    if let Cow::Owned(_) = text {
+        out.warnings
+            .push("the stream holds invalid UTF-8; replaced with U+FFFD".to_string());
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+
+    let queue: Queue = Rc::default();
+    let ended = Rc::new(RefCell::new(false));
+    let feed = Feed {
+        queue: Rc::clone(&queue),
+        ended: Rc::clone(&ended),
+    };
+    let mut stream = EventStream::new(feed);
+    let mut cx = Context::from_waker(Waker::noop());
+
+    // The first line of the event being built, if any line of it has been fed.
+    let mut event_start: Option<usize> = None;
+    let mut drain = |queue: &Queue, event_start: Option<usize>, out: &mut SseStream| {
+        while let Poll::Ready(Some(next)) = Pin::new(&mut stream).poll_next(&mut cx) {
+            match next {
+                Ok(Event { event, data, .. }) => out.events.push(SseEvent {
+                    event,
+                    data,
+                    line: event_start.unwrap_or(0),
+                }),
+                // Only a parser error is possible on whole lines, and every whole line parses
+                // (the SSE grammar accepts any line); keep going all the same.
+                Err(err) => out.warnings.push(format!("event stream: {err}")),
+            }
+        }
+        debug_assert!(queue.borrow().is_empty());
+    };
+
+    let mut all = lines(text).enumerate().peekable();
+    while let Some((index, (whole, line))) = all.next() {
+        let number = index + 1;
+        if line.is_empty() {
+            queue.borrow_mut().push_back(Chunk(Cow::Borrowed("\n")));
+            drain(&queue, event_start, &mut out);
+            event_start = None;
+            continue;
+        }
+        event_start.get_or_insert(number);
+        let mut joined: Option<String> = None;
+        // A capture sometimes wraps a long `data:` line: the next line is not a field of its
+        // own but the rest of the JSON. Joining it back is the only way to keep the event.
+        if field_name(line) == "data" {
+            while let Some((_, (_, next))) = all.peek() {
+                if next.is_empty() || next.starts_with(':') || is_known_field(next) {
+                    break;
+                }
+                let (next_index, (_, next)) = all.next().unwrap_or_default();
+                joined
+                    .get_or_insert_with(|| line.to_string())
+                    .push_str(next);
+                out.warnings.push(format!(
+                    "line {}: joined to the data line before it (the capture split one line in two)",
+                    next_index + 1
+                ));
+            }
+        }
+        let mut q = queue.borrow_mut();
+        match joined {
+            Some(mut joined) => {
+                joined.push('\n');
+                q.push_back(Chunk(Cow::Owned(joined)));
+            }
+            // LF and CRLF ends are complete for the parser; a lone CR (or none) is not, since
+            // it waits to see whether an LF follows.
+            None if whole.ends_with('\n') => q.push_back(Chunk(Cow::Borrowed(whole))),
+            None => {
+                q.push_back(Chunk(Cow::Borrowed(line)));
+                q.push_back(Chunk(Cow::Borrowed("\n")));
+            }
+        }
+        drop(q);
+        drain(&queue, event_start, &mut out);
+    }
+    if event_start.is_some() {
+        let before = out.events.len();
+        queue.borrow_mut().push_back(Chunk(Cow::Borrowed("\n")));
+        drain(&queue, event_start, &mut out);
+        if out.events.len() > before {
+            out.truncated = true;
+            out.warnings.push(format!(
+                "line {}: the last event has no blank line after it; the capture looks truncated",
+                event_start.unwrap_or(0)
+            ));
+        }
+    }
+    *ended.borrow_mut() = true;
+    drain(&queue, event_start, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(body: &str) -> Vec<(String, String, usize)> {
+        parse(body.as_bytes())
+            .events
+            .into_iter()
+            .map(|e| (e.event, e.data, e.line))
+            .collect()
+    }
+
+    #[test]
+    fn plain_events_with_lines() {
+        let got = events("event: a\ndata: {\"x\":1}\n\n: comment\n\ndata: two\n\n");
+        assert_eq!(
+            got,
+            vec![
+                ("a".into(), "{\"x\":1}".into(), 1),
+                ("message".into(), "two".into(), 6)
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_cr_and_bom() {
+        let got = events("\u{feff}data: a\r\n\r\ndata: b\r\rdata: c\r");
+        assert_eq!(
+            got.iter().map(|e| e.1.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+    }
+
+    #[test]
+    fn last_event_without_blank_line_is_kept_and_flagged() {
+        let s = parse(b"data: a\n\ndata: b\n");
+        assert_eq!(s.events.len(), 2);
+        assert!(s.truncated);
+        assert!(s.warnings[0].contains("truncated"), "{:?}", s.warnings);
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced() {
+        let s = parse(b"data: a\xff\n\ndata: b\n\n");
+        assert_eq!(s.events[0].data, "a\u{fffd}");
+        assert_eq!(s.events[1].data, "b");
+        assert!(!s.truncated);
+        assert_eq!(s.warnings.len(), 1);
+    }
+
+    #[test]
+    fn multi_line_data_joins_with_newline() {
+        assert_eq!(events("data: a\ndata: b\n\n")[0].1, "a\nb");
+    }
+
+    #[test]
+    fn wrapped_data_line_is_joined() {
+        let s = parse(b"data: {\"type\":\"x\",\"te\nxt\":\"hi\"}\n\n");
+        assert_eq!(s.events[0].data, "{\"type\":\"x\",\"text\":\"hi\"}");
+        assert!(s.warnings[0].starts_with("line 2:"));
+    }
+
+    #[test]
+    fn many_events_in_one_body_is_linear() {
+        let one = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"hello\"}}\n\n";
+        let body = one.repeat(50_000);
+        let start = std::time::Instant::now();
+        let s = parse(body.as_bytes());
+        assert_eq!(s.events.len(), 50_000);
+        assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+    }
+
+    #[test]
+    fn huge_single_line() {
+        let body = format!("data: {{\"x\":\"{}\"}}\n\n", "a".repeat(10 << 20));
+        let start = std::time::Instant::now();
+        let s = parse(body.as_bytes());
+        assert_eq!(s.events.len(), 1);
+        assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+    }
+}

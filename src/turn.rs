@@ -1,0 +1,134 @@
+//! The normalized turn: what every reconstructor produces and every renderer consumes.
+//!
+//! The serialized field names are a public contract (JSONL schema v1, documented in the
+//! README): add fields, never rename them.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// One model response, rebuilt from a capture, with the request it answered.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Turn {
+    pub source: Source,
+    pub api: Api,
+    /// Whether the response body was an event stream.
+    pub streaming: bool,
+    /// The model the response names, else the request's model.
+    pub model: Option<String>,
+    pub request_model: Option<String>,
+    pub id: Option<String>,
+    pub stop_reason: Option<String>,
+    /// False when a stream ended without its terminal event, or a body was cut short.
+    pub complete: bool,
+    pub usage: Option<Usage>,
+    pub prompt: Option<String>,
+    pub text: Option<String>,
+    /// A refusal the model gave instead of an answer (Chat `refusal`, Responses refusal parts).
+    pub refusal: Option<String>,
+    pub thoughts: Vec<Thought>,
+    /// Anthropic `redacted_thinking` blocks: counted, never shown.
+    pub redacted_thoughts: u32,
+    pub tool_calls: Vec<ToolCall>,
+    pub error: Option<TurnError>,
+    pub events: Option<EventCounts>,
+    pub warnings: Vec<String>,
+}
+
+/// Where a turn came from.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Source {
+    /// The path as given on the command line, joined with the walked relative path.
+    pub path: String,
+    /// The txtar section, for txtar fixtures.
+    pub section: Option<String>,
+    /// The index inside a multi-exchange file (a HAR entry).
+    pub entry: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Api {
+    AnthropicMessages,
+    OpenaiChat,
+    OpenaiResponses,
+}
+
+impl Api {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::AnthropicMessages => "anthropic-messages",
+            Api::OpenaiChat => "openai-chat",
+            Api::OpenaiResponses => "openai-responses",
+        }
+    }
+}
+
+/// Token counts. `input` never includes cache reads, so `input + cache_read + cache_write`
+/// is the whole prompt for every provider.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Usage {
+    pub input: Option<u64>,
+    pub output: Option<u64>,
+    pub cache_read: Option<u64>,
+    pub cache_write: Option<u64>,
+    pub reasoning: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Thought {
+    pub source: ThoughtSource,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ThoughtSource {
+    /// Anthropic thinking blocks.
+    Thinking,
+    /// OpenAI Responses reasoning summaries.
+    ReasoningSummary,
+    /// OpenAI Responses assistant messages with `"phase": "commentary"`.
+    Commentary,
+    /// Chat providers' `reasoning_content` / `reasoning` deltas, and Responses
+    /// `reasoning_text` content (open-weight models' raw reasoning).
+    ReasoningContent,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ToolCall {
+    pub id: Option<String>,
+    pub name: String,
+    pub kind: ToolKind,
+    /// Parsed JSON for function and server tools; the raw input string for custom tools,
+    /// and for function arguments that do not parse (with a warning on the turn).
+    pub arguments: Value,
+    /// The gateway injected this tool (its name carries the `bmcp_` prefix).
+    pub injected: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolKind {
+    Function,
+    Custom,
+    Server,
+}
+
+/// A provider error the capture recorded: an HTTP error response or an error inside a stream.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TurnError {
+    pub status: Option<u16>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub message: Option<String>,
+    pub mid_stream: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct EventCounts {
+    pub total: u64,
+    pub unknown: u64,
+}
+
+/// The prefix aibridge gives the MCP tools it injects into a request.
+pub const INJECTED_TOOL_PREFIX: &str = "bmcp_";
