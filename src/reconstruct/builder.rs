@@ -1,0 +1,230 @@
+//! The parts of a turn every reconstructor fills the same way, so the three APIs share one
+//! notion of text, thoughts, tool calls, unknown events and warnings.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::frame::sse::SseEvent;
+use crate::turn::{
+    EventCounts, INJECTED_TOOL_PREFIX, Thought, ThoughtSource, ToolCall, ToolKind, TurnError, Usage,
+};
+
+/// A turn under construction: everything but where it came from and what it asked.
+#[derive(Debug, Default)]
+pub struct Builder {
+    pub model: Option<String>,
+    pub id: Option<String>,
+    pub stop_reason: Option<String>,
+    pub complete: bool,
+    pub usage: Option<Usage>,
+    pub text: Option<String>,
+    pub refusal: Option<String>,
+    pub thoughts: Vec<Thought>,
+    pub redacted_thoughts: u32,
+    pub tool_calls: Vec<ToolCall>,
+    pub error: Option<TurnError>,
+    /// Set for streams: counted events.
+    pub events: Option<EventCounts>,
+    pub warnings: Vec<String>,
+    /// Unknown event, block and item types, with how often each was seen: reported once
+    /// each, so a stream of ten thousand unknown events gives one warning, not ten thousand.
+    unknown: BTreeMap<String, u64>,
+}
+
+impl Builder {
+    pub fn for_stream(events: usize) -> Self {
+        Builder {
+            events: Some(EventCounts {
+                total: events as u64,
+                unknown: 0,
+            }),
+            ..Builder::default()
+        }
+    }
+
+    pub fn push_text(&mut self, text: &str) {
+        push_opt(&mut self.text, text);
+    }
+
+    pub fn push_refusal(&mut self, text: &str) {
+        push_opt(&mut self.refusal, text);
+    }
+
+    pub fn push_thought(&mut self, source: ThoughtSource, text: String) {
+        self.thoughts.push(Thought { source, text });
+    }
+
+    /// Adds a tool call whose arguments are JSON text (streamed deltas joined, or a
+    /// blocking body's string). Empty text is a call without arguments: `{}`.
+    pub fn push_tool_json(&mut self, id: Option<String>, name: String, kind: ToolKind, raw: &str) {
+        let arguments = if raw.trim().is_empty() {
+            Value::Object(Default::default())
+        } else {
+            match serde_json::from_str(raw) {
+                Ok(value) => value,
+                Err(err) => {
+                    self.warnings.push(format!(
+                        "tool call {name:?} ({}): arguments are not valid JSON ({err}); kept as a string",
+                        id.as_deref().unwrap_or("no id")
+                    ));
+                    Value::String(raw.to_string())
+                }
+            }
+        };
+        self.push_tool(id, name, kind, arguments);
+    }
+
+    /// Adds a tool call whose arguments are already a value.
+    pub fn push_tool(
+        &mut self,
+        id: Option<String>,
+        name: String,
+        kind: ToolKind,
+        arguments: Value,
+    ) {
+        let injected = name.starts_with(INJECTED_TOOL_PREFIX);
+        self.tool_calls.push(ToolCall {
+            id,
+            name,
+            kind,
+            arguments,
+            injected,
+        });
+    }
+
+    /// Notes something of a type this tool does not know (`what` says which kind of thing,
+    /// e.g. `event type "foo"`). Events are counted in `events.unknown` by the caller.
+    pub fn unknown(&mut self, what: String) {
+        *self.unknown.entry(what).or_default() += 1;
+    }
+
+    /// Counts an unknown event and notes its type.
+    pub fn unknown_event(&mut self, kind: &str) {
+        if let Some(events) = &mut self.events {
+            events.unknown += 1;
+        }
+        self.unknown(format!("event type {kind:?}"));
+    }
+
+    /// Parses an event's data as JSON; a failure is counted and warned about.
+    pub fn event_json(&mut self, event: &SseEvent) -> Option<Value> {
+        match serde_json::from_str(&event.data) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                if let Some(events) = &mut self.events {
+                    events.unknown += 1;
+                }
+                self.warnings.push(format!(
+                    "line {}: event data is not JSON ({err}); event skipped",
+                    event.line
+                ));
+                None
+            }
+        }
+    }
+
+    /// Records usage, keeping earlier values for the fields `update` does not say.
+    pub fn merge_usage(&mut self, update: Usage) {
+        let usage = self.usage.get_or_insert_with(Usage::default);
+        let keep = |new: Option<u64>, old: Option<u64>| new.or(old);
+        *usage = Usage {
+            input: keep(update.input, usage.input),
+            output: keep(update.output, usage.output),
+            cache_read: keep(update.cache_read, usage.cache_read),
+            cache_write: keep(update.cache_write, usage.cache_write),
+            reasoning: keep(update.reasoning, usage.reasoning),
+        };
+    }
+
+    /// Sets `id` and `model` from a response object, where it names them.
+    pub fn identify(&mut self, object: &Value, id_key: &str) {
+        if let Some(id) = str_at(object, id_key).filter(|s| !s.is_empty()) {
+            self.id.get_or_insert_with(|| id.to_string());
+        }
+        if let Some(model) = str_at(object, "model").filter(|s| !s.is_empty()) {
+            self.model = Some(model.to_string());
+        }
+    }
+
+    /// The warnings, unknown types folded in, in a stable order.
+    pub fn into_warnings(mut self) -> (Self, Vec<String>) {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        for (what, count) in std::mem::take(&mut self.unknown) {
+            warnings.push(match count {
+                1 => format!("unknown {what}"),
+                n => format!("unknown {what} ({n} times)"),
+            });
+        }
+        (self, warnings)
+    }
+}
+
+fn push_opt(slot: &mut Option<String>, text: &str) {
+    match slot {
+        Some(existing) => existing.push_str(text),
+        None => *slot = Some(text.to_string()),
+    }
+}
+
+/// `value[key]` as a string.
+pub fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value.get(key).and_then(Value::as_str)
+}
+
+/// `value[key]` as a token count.
+pub fn count_at(value: &Value, key: &str) -> Option<u64> {
+    value.get(key).and_then(Value::as_u64)
+}
+
+/// OpenAI usage (Chat and Responses alike): `prompt` includes cached tokens, which this
+/// tool reports apart, so `input` is what was not read from the cache.
+pub fn openai_usage(
+    prompt: Option<u64>,
+    cached: Option<u64>,
+    output: Option<u64>,
+    reasoning: Option<u64>,
+) -> Usage {
+    Usage {
+        input: prompt.map(|p| p.saturating_sub(cached.unwrap_or(0))),
+        output,
+        cache_read: cached,
+        cache_write: None,
+        reasoning,
+    }
+}
+
+/// A provider error object in any of the shapes the three APIs use:
+/// `{"type":"error","error":{"type","message"}}` (Anthropic), `{"error":{"message","type","code"}}`
+/// (OpenAI), `{"type":"error","code","message"}` (Responses error event), `{"code","message"}`
+/// (Responses `response.error`).
+pub fn error_from(value: &Value, status: Option<u16>, mid_stream: bool) -> TurnError {
+    let inner = match value.get("error") {
+        Some(inner @ Value::Object(_)) => inner,
+        Some(Value::String(message)) => {
+            return TurnError {
+                status,
+                kind: None,
+                message: Some(message.clone()),
+                mid_stream,
+            };
+        }
+        _ => value,
+    };
+    let kind = str_at(inner, "type")
+        .filter(|t| *t != "error")
+        .or_else(|| str_at(inner, "code"))
+        .map(str::to_string)
+        .or_else(|| {
+            inner
+                .get("code")
+                .and_then(Value::as_i64)
+                .map(|c| c.to_string())
+        });
+    TurnError {
+        status,
+        kind,
+        message: str_at(inner, "message").map(str::to_string),
+        mid_stream,
+    }
+}

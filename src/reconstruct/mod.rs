@@ -1,0 +1,342 @@
+//! Reconstruction: one framed exchange in, one normalized [`Turn`] out.
+//!
+//! Pure by design: no I/O, no printing. The API is told from the response first (event
+//! types, object shapes), then the request path, then the request body.
+
+mod anthropic;
+mod builder;
+mod openai_chat;
+mod openai_responses;
+pub mod partial_json;
+mod prompt;
+
+use serde_json::Value;
+
+use crate::frame::sse::SseStream;
+use crate::frame::{Body, Exchange};
+use crate::turn::{Api, Source, Turn, TurnError};
+use builder::{Builder, error_from, str_at};
+
+/// What became of one exchange.
+#[derive(Debug)]
+pub enum Outcome {
+    Turn(Box<Turn>),
+    /// Not LLM traffic this tool reads (a `/v1/models` listing, say): not a failure.
+    Skipped(String),
+    /// Unreadable: a failure for the file.
+    Failed(String),
+}
+
+/// Rebuilds the turn of `exchange`; `source` says where it came from.
+pub fn reconstruct(exchange: &Exchange, source: Source) -> Outcome {
+    let mut warnings = exchange.warnings.clone();
+    let request: Option<Value> = exchange.request.as_ref().and_then(|r| {
+        partial_json::parse_lenient(r.body)
+            .map(|(value, mended)| {
+                if mended {
+                    warnings.push("the request body is cut short".to_string());
+                }
+                value
+            })
+            .or_else(|| {
+                warnings.push("the request body is not JSON".to_string());
+                None
+            })
+    });
+    let target = exchange.request.as_ref().and_then(|r| r.target.as_deref());
+    let hint = target
+        .and_then(api_from_path)
+        .or_else(|| request.as_ref().and_then(api_from_request));
+    let status = exchange.response.status;
+
+    let (api, mut b) = match &exchange.response.body {
+        Body::Stream(stream) => match stream_api(stream).or(hint) {
+            Some(api) => (api, rebuild_stream(api, stream)),
+            None => return Outcome::Skipped("an event stream of no API this tool reads".into()),
+        },
+        Body::Json(text) => {
+            let Some((value, mended)) = partial_json::parse_lenient(text) else {
+                if let Some(error) = http_error(status, None, text, hint) {
+                    return finish(error, request.as_ref(), exchange, source, warnings);
+                }
+                return Outcome::Failed("the response body is not valid JSON".into());
+            };
+            match body_api(&value, hint) {
+                Some(api) if is_error_body(&value) => {
+                    let mut b = Builder::default();
+                    b.error = Some(error_from(&value, status, false));
+                    b.complete = !mended;
+                    (api, b)
+                }
+                Some(api) => {
+                    let mut b = Builder::default();
+                    match api {
+                        Api::AnthropicMessages => anthropic::body(&value, &mut b),
+                        Api::OpenaiChat => openai_chat::body(&value, &mut b),
+                        Api::OpenaiResponses => openai_responses::body(&value, &mut b),
+                    }
+                    if let Some(status) = status.filter(|s| *s >= 400) {
+                        b.error
+                            .get_or_insert_with(|| error_from(&value, Some(status), false))
+                            .status = Some(status);
+                    }
+                    b.complete = !mended;
+                    if mended {
+                        b.warnings
+                            .push("the response body is cut short; showing what it holds".into());
+                    }
+                    (api, b)
+                }
+                None => match http_error(status, Some(&value), text, hint) {
+                    Some(error) => {
+                        return finish(error, request.as_ref(), exchange, source, warnings);
+                    }
+                    None => {
+                        return Outcome::Skipped("a JSON body of no API this tool reads".into());
+                    }
+                },
+            }
+        }
+        Body::Text(text) => match http_error(status, None, text, hint) {
+            Some(error) => return finish(error, request.as_ref(), exchange, source, warnings),
+            None => return Outcome::Skipped("a response body of no API this tool reads".into()),
+        },
+        Body::Empty => match http_error(status, None, b"", hint) {
+            Some(error) => return finish(error, request.as_ref(), exchange, source, warnings),
+            None => return Outcome::Skipped("an empty response".into()),
+        },
+    };
+    b.warnings.splice(0..0, warnings);
+    assemble(api, b, exchange, request.as_ref(), source)
+}
+
+/// An HTTP error response whose body says nothing an API reconstructor reads: the turn is
+/// the error. `None` when there is no error status, or no way to tell the API.
+fn http_error(
+    status: Option<u16>,
+    body: Option<&Value>,
+    text: &[u8],
+    hint: Option<Api>,
+) -> Option<(Api, Builder)> {
+    let status = status.filter(|s| *s >= 400)?;
+    let api = hint?;
+    let mut b = Builder::default();
+    b.complete = true;
+    b.error = Some(match body {
+        Some(value) => error_from(value, Some(status), false),
+        None => TurnError {
+            status: Some(status),
+            kind: None,
+            message: Some(String::from_utf8_lossy(text).trim().to_string())
+                .filter(|m| !m.is_empty()),
+            mid_stream: false,
+        },
+    });
+    Some((api, b))
+}
+
+fn finish(
+    (api, mut b): (Api, Builder),
+    request: Option<&Value>,
+    exchange: &Exchange,
+    source: Source,
+    warnings: Vec<String>,
+) -> Outcome {
+    b.warnings.splice(0..0, warnings);
+    assemble(api, b, exchange, request, source)
+}
+
+fn rebuild_stream(api: Api, stream: &SseStream) -> Builder {
+    let mut events = stream.events.as_slice();
+    let mut b = Builder::for_stream(events.len());
+    // A last event cut off mid-line is not a whole event: framing already said the capture
+    // looks truncated, and its half JSON is no unknown event.
+    if stream.truncated {
+        if let Some((last, rest)) = events.split_last() {
+            if last.data.trim() != "[DONE]" && serde_json::from_str::<Value>(&last.data).is_err() {
+                events = rest;
+                b = Builder::for_stream(events.len());
+            }
+        }
+    }
+    b.warnings.extend(stream.warnings.iter().cloned());
+    match api {
+        Api::AnthropicMessages => anthropic::stream(events, &mut b),
+        Api::OpenaiChat => openai_chat::stream(events, &mut b),
+        Api::OpenaiResponses => openai_responses::stream(events, &mut b),
+    }
+    if !b.complete && b.error.is_none() && !stream.truncated {
+        b.warnings
+            .push("the stream ended without its final event; the capture looks truncated".into());
+    }
+    b
+}
+
+/// Joins what the request says to what the response said.
+fn assemble(
+    api: Api,
+    b: Builder,
+    exchange: &Exchange,
+    request: Option<&Value>,
+    source: Source,
+) -> Outcome {
+    let request_model = request.and_then(|r| str_at(r, "model")).map(str::to_string);
+    let prompt = match (exchange.follow_up, request) {
+        (false, Some(request)) => prompt::of(api, request),
+        _ => None,
+    };
+    let streaming = b.events.is_some();
+    let (b, warnings) = b.into_warnings();
+    Outcome::Turn(Box::new(Turn {
+        source,
+        api,
+        streaming,
+        model: b.model.or_else(|| request_model.clone()),
+        request_model,
+        id: b.id,
+        stop_reason: b.stop_reason,
+        complete: b.complete,
+        usage: b.usage,
+        prompt,
+        // An empty string is "no text": chat streams open with `"content": ""`.
+        text: b.text.filter(|t| !t.is_empty()),
+        refusal: b.refusal.filter(|t| !t.is_empty()),
+        thoughts: b.thoughts,
+        redacted_thoughts: b.redacted_thoughts,
+        tool_calls: b.tool_calls,
+        error: b.error,
+        events: b.events,
+        warnings,
+    }))
+}
+
+/// The API a request path names.
+pub fn api_from_path(path: &str) -> Option<Api> {
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    if path.ends_with("/chat/completions") {
+        Some(Api::OpenaiChat)
+    } else if path.ends_with("/responses") {
+        Some(Api::OpenaiResponses)
+    } else if path.ends_with("/messages") {
+        Some(Api::AnthropicMessages)
+    } else {
+        None
+    }
+}
+
+/// The API a request body is shaped for.
+fn api_from_request(request: &Value) -> Option<Api> {
+    if request.get("input").is_some() || request.get("instructions").is_some() {
+        return Some(Api::OpenaiResponses);
+    }
+    let messages = request.get("messages")?.as_array()?;
+    let model = str_at(request, "model").unwrap_or_default();
+    let anthropic_only_blocks = messages.iter().any(|m| {
+        m["content"].as_array().is_some_and(|parts| {
+            parts.iter().any(|p| {
+                matches!(
+                    str_at(p, "type"),
+                    Some("tool_use" | "tool_result" | "thinking" | "redacted_thinking")
+                )
+            })
+        })
+    });
+    let anthropic = request.get("system").is_some()
+        || request.get("anthropic_version").is_some()
+        || request.get("thinking").is_some()
+        || model.starts_with("claude")
+        || model.contains("anthropic")
+        || anthropic_only_blocks
+        || request["tools"]
+            .as_array()
+            .is_some_and(|tools| tools.iter().any(|t| t.get("input_schema").is_some()));
+    Some(if anthropic {
+        Api::AnthropicMessages
+    } else {
+        Api::OpenaiChat
+    })
+}
+
+const ANTHROPIC_EVENTS: [&str; 6] = [
+    "message_start",
+    "content_block_start",
+    "content_block_delta",
+    "content_block_stop",
+    "message_delta",
+    "message_stop",
+];
+
+/// The API of a stream, from the first event that tells.
+fn stream_api(stream: &SseStream) -> Option<Api> {
+    for event in &stream.events {
+        if ANTHROPIC_EVENTS.contains(&event.event.as_str()) {
+            return Some(Api::AnthropicMessages);
+        }
+        if event.event.starts_with("response.") {
+            return Some(Api::OpenaiResponses);
+        }
+        let Ok(data) = serde_json::from_str::<Value>(&event.data) else {
+            continue;
+        };
+        match str_at(&data, "type") {
+            Some(t) if ANTHROPIC_EVENTS.contains(&t) => return Some(Api::AnthropicMessages),
+            Some(t) if t.starts_with("response.") => return Some(Api::OpenaiResponses),
+            _ => {}
+        }
+        if data.get("choices").is_some() || str_at(&data, "object") == Some("chat.completion.chunk")
+        {
+            return Some(Api::OpenaiChat);
+        }
+    }
+    // Only errors and pings: the error's shape tells Anthropic (`{"type":"error","error":{}}`)
+    // from a Chat error chunk (`{"error":{}}`) and a Responses error event (`{"type":"error","code"}`).
+    let data: Value = stream
+        .events
+        .iter()
+        .find_map(|e| serde_json::from_str(&e.data).ok())?;
+    match (
+        str_at(&data, "type"),
+        data.get("error").is_some_and(Value::is_object),
+    ) {
+        (Some("error"), true) => Some(Api::AnthropicMessages),
+        (None, true) => Some(Api::OpenaiChat),
+        (Some("error"), false) => Some(Api::OpenaiResponses),
+        _ => None,
+    }
+}
+
+/// A body that is only an error: `{"type":"error","error":{..}}` or `{"error":{..}}`.
+fn is_error_body(value: &Value) -> bool {
+    value
+        .get("error")
+        .is_some_and(|e| e.is_object() || e.is_string())
+        && value.get("choices").is_none()
+        && value.get("content").is_none()
+        && value.get("output").is_none()
+}
+
+/// The API of a blocking body; for an error body, what the hint says.
+fn body_api(value: &Value, hint: Option<Api>) -> Option<Api> {
+    let kind = str_at(value, "type");
+    let object = str_at(value, "object");
+    if kind == Some("message")
+        || (value.get("content").is_some_and(Value::is_array) && value.get("role").is_some())
+    {
+        return Some(Api::AnthropicMessages);
+    }
+    if object == Some("chat.completion") || value.get("choices").is_some_and(Value::is_array) {
+        return Some(Api::OpenaiChat);
+    }
+    if object == Some("response") || value.get("output").is_some_and(Value::is_array) {
+        return Some(Api::OpenaiResponses);
+    }
+    if is_error_body(value) {
+        if kind == Some("error") {
+            return Some(Api::AnthropicMessages);
+        }
+        return hint
+            .or(Some(Api::OpenaiChat))
+            .filter(|_| hint.is_some() || value["error"].get("message").is_some());
+    }
+    None
+}
