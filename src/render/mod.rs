@@ -1,0 +1,3 @@
+//! Rendering turns for people and programs: one printer per output format.
+
+pub mod jsonl;
