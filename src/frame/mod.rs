@@ -87,8 +87,8 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     if data.trim_ascii().is_empty() {
         return Err(FrameError::Empty);
     }
-    if let Some(sections) = txtar::parse(data) {
-        return frame_txtar(&sections);
+    if let Some((comment, sections)) = txtar::parse(data) {
+        return frame_txtar(comment, &sections);
     }
     let response = frame_response(data, 1);
     if let Body::Text(_) = response.body {
@@ -105,16 +105,32 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     }])
 }
 
-fn frame_txtar<'a>(sections: &[txtar::Section<'a>]) -> Result<Vec<Exchange<'a>>, FrameError> {
-    let request = sections
-        .iter()
-        .find(|s| s.name == "request")
-        .map(|s| frame_request(s.body));
+fn frame_txtar<'a>(
+    comment: &'a [u8],
+    sections: &[txtar::Section<'a>],
+) -> Result<Vec<Exchange<'a>>, FrameError> {
+    let mut shared_warnings = Vec::new();
+    let request = match sections.iter().find(|s| s.name == "request") {
+        Some(section) => Some(frame_request(section.body)),
+        // Fixtures edited by hand sometimes lose the `-- request --` line, which leaves the
+        // request body in the comment: take it, and say so.
+        None if comment.trim_ascii_start().starts_with(b"{") => {
+            shared_warnings.push(
+                "the request body stands in the txtar comment: the `-- request --` line is missing"
+                    .to_string(),
+            );
+            Some(Request {
+                target: None,
+                body: comment,
+            })
+        }
+        None => None,
+    };
     let exchanges: Vec<Exchange> = sections
         .iter()
         .filter(|s| s.name != "request")
         .map(|s| {
-            let mut warnings = Vec::new();
+            let mut warnings = shared_warnings.clone();
             if !KNOWN_SECTIONS.contains(&s.name) {
                 warnings.push(format!("unknown txtar section name {:?}", s.name));
             }

@@ -20,6 +20,9 @@ use std::task::{Context, Poll, Waker};
 use eventsource_stream::{Event, EventStream};
 use futures_core::Stream;
 
+/// The words of the warning for a last event with no blank line after it.
+pub const TRUNCATED: &str = "the last event has no blank line after it";
+
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
@@ -199,7 +202,7 @@ pub fn parse(body: &[u8]) -> SseStream {
         if out.events.len() > before {
             out.truncated = true;
             out.warnings.push(format!(
-                "line {}: the last event has no blank line after it; the capture looks truncated",
+                "line {}: {TRUNCATED}; the capture looks truncated",
                 event_start.unwrap_or(0)
             ));
         }

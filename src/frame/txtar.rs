@@ -21,8 +21,9 @@ fn marker(line: &[u8]) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// The sections of `data`, or `None` when it has no marker line (so it is no txtar).
-pub fn parse(data: &[u8]) -> Option<Vec<Section<'_>>> {
+/// The comment and sections of `data`, or `None` when it has no marker line (so it is no txtar).
+pub fn parse(data: &[u8]) -> Option<(&[u8], Vec<Section<'_>>)> {
+    let mut comment_end = None;
     let mut sections: Vec<Section> = Vec::new();
     let mut open: Option<(&str, usize, usize)> = None; // name, body start, first line
     let mut pos = 0;
@@ -43,6 +44,7 @@ pub fn parse(data: &[u8]) -> Option<Vec<Section<'_>>> {
                         first_line,
                     });
                 }
+                comment_end.get_or_insert(pos);
                 open = Some((name, end, number + 1));
             }
         }
@@ -54,7 +56,7 @@ pub fn parse(data: &[u8]) -> Option<Vec<Section<'_>>> {
         body: &data[start..],
         first_line,
     });
-    Some(sections)
+    Some((&data[..comment_end.unwrap_or(0)], sections))
 }
 
 #[cfg(test)]
@@ -63,7 +65,9 @@ mod tests {
 
     #[test]
     fn sections_with_lines() {
-        let s = parse(b"comment\n-- request --\n{}\n-- streaming --\r\ndata: x\n\n").unwrap();
+        let (comment, s) =
+            parse(b"comment\n-- request --\n{}\n-- streaming --\r\ndata: x\n\n").unwrap();
+        assert_eq!(comment, b"comment\n");
         assert_eq!(s.len(), 2);
         assert_eq!(
             (s[0].name, s[0].body, s[0].first_line),
@@ -83,7 +87,7 @@ mod tests {
 
     #[test]
     fn empty_last_section() {
-        let s = parse(b"-- a --").unwrap();
+        let (_, s) = parse(b"-- a --").unwrap();
         assert_eq!((s[0].name, s[0].body), ("a", &b""[..]));
     }
 }

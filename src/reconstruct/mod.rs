@@ -12,7 +12,7 @@ mod prompt;
 
 use serde_json::Value;
 
-use crate::frame::sse::SseStream;
+use crate::frame::sse::{self, SseStream};
 use crate::frame::{Body, Exchange};
 use crate::turn::{Api, Source, Turn, TurnError};
 use builder::{Builder, error_from, str_at};
@@ -148,24 +148,30 @@ fn finish(
 
 fn rebuild_stream(api: Api, stream: &SseStream) -> Builder {
     let mut events = stream.events.as_slice();
-    let mut b = Builder::for_stream(events.len());
-    // A last event cut off mid-line is not a whole event: framing already said the capture
-    // looks truncated, and its half JSON is no unknown event.
-    if stream.truncated {
-        if let Some((last, rest)) = events.split_last() {
-            if last.data.trim() != "[DONE]" && serde_json::from_str::<Value>(&last.data).is_err() {
-                events = rest;
-                b = Builder::for_stream(events.len());
-            }
+    // A last event with no blank line after it matters only when it was cut mid-line: then
+    // it is no whole event (its half JSON is not an unknown event either) and framing's
+    // warning stands. When it parses, the missing blank line lost nothing.
+    let mut cut_last = false;
+    if let (true, Some((last, rest))) = (stream.truncated, events.split_last()) {
+        if last.data.trim() != "[DONE]" && serde_json::from_str::<Value>(&last.data).is_err() {
+            events = rest;
+            cut_last = true;
         }
     }
-    b.warnings.extend(stream.warnings.iter().cloned());
+    let mut b = Builder::for_stream(events.len());
+    let framing = stream.warnings.iter();
+    b.warnings.extend(
+        framing
+            .filter(|w| cut_last || !w.contains(sse::TRUNCATED))
+            .cloned(),
+    );
     match api {
         Api::AnthropicMessages => anthropic::stream(events, &mut b),
         Api::OpenaiChat => openai_chat::stream(events, &mut b),
         Api::OpenaiResponses => openai_responses::stream(events, &mut b),
     }
-    if !b.complete && b.error.is_none() && !stream.truncated {
+    // An error event explains its own early end.
+    if !b.complete && b.error.is_none() && !cut_last {
         b.warnings
             .push("the stream ended without its final event; the capture looks truncated".into());
     }

@@ -81,7 +81,18 @@ impl Item {
 
     fn finish(self, b: &mut Builder) {
         let value = &self.value;
-        let kind = str_at(value, "type").unwrap_or_default();
+        // Deltas for an item whose `output_item.added` the capture lacks: the deltas say
+        // what it was.
+        let kind =
+            str_at(value, "type").unwrap_or(if !self.text.is_empty() || !self.refusal.is_empty() {
+                "message"
+            } else if !self.summary.is_empty() || !self.reasoning.is_empty() {
+                "reasoning"
+            } else if !self.arguments.is_empty() {
+                "function_call"
+            } else {
+                ""
+            });
         let name = || str_at(value, "name").unwrap_or_default().to_string();
         let call_id = || {
             str_at(value, "call_id")
