@@ -2,45 +2,76 @@
 //! notion of text, thoughts, tool calls, unknown events and warnings.
 
 use std::collections::BTreeMap;
+use std::ops::{Deref, DerefMut};
 
 use serde_json::Value;
 
 use crate::frame::sse::SseEvent;
 use crate::turn::{
-    EventCounts, INJECTED_TOOL_PREFIX, Thought, ThoughtSource, ToolCall, ToolKind, TurnError, Usage,
+    Api, EventCounts, INJECTED_TOOL_PREFIX, Source, Thought, ThoughtSource, ToolCall, ToolKind,
+    Turn, TurnError, Usage,
 };
 
-/// A turn under construction: everything but where it came from and what it asked.
-#[derive(Debug, Default)]
+/// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
+/// fields directly; the helpers below keep the three APIs' shared rules in one place.
+#[derive(Debug)]
 pub struct Builder {
-    pub model: Option<String>,
-    pub id: Option<String>,
-    pub stop_reason: Option<String>,
-    pub complete: bool,
-    pub usage: Option<Usage>,
-    pub text: Option<String>,
-    pub refusal: Option<String>,
-    pub thoughts: Vec<Thought>,
-    pub redacted_thoughts: u32,
-    pub tool_calls: Vec<ToolCall>,
-    pub error: Option<TurnError>,
-    /// Set for streams: counted events.
-    pub events: Option<EventCounts>,
-    pub warnings: Vec<String>,
+    turn: Turn,
     /// Unknown event, block and item types, with how often each was seen: reported once
     /// each, so a stream of ten thousand unknown events gives one warning, not ten thousand.
     unknown: BTreeMap<String, u64>,
 }
 
+impl Deref for Builder {
+    type Target = Turn;
+    fn deref(&self) -> &Turn {
+        &self.turn
+    }
+}
+
+impl DerefMut for Builder {
+    fn deref_mut(&mut self) -> &mut Turn {
+        &mut self.turn
+    }
+}
+
 impl Builder {
-    pub fn for_stream(events: usize) -> Self {
+    /// A turn of `api` from a blocking body.
+    pub fn new(api: Api) -> Self {
         Builder {
-            events: Some(EventCounts {
-                total: events as u64,
-                unknown: 0,
-            }),
-            ..Builder::default()
+            turn: Turn {
+                source: Source::default(),
+                api,
+                streaming: false,
+                model: None,
+                request_model: None,
+                id: None,
+                stop_reason: None,
+                complete: false,
+                usage: None,
+                prompt: None,
+                text: None,
+                refusal: None,
+                thoughts: Vec::new(),
+                redacted_thoughts: 0,
+                tool_calls: Vec::new(),
+                error: None,
+                events: None,
+                warnings: Vec::new(),
+            },
+            unknown: BTreeMap::new(),
         }
+    }
+
+    /// A turn of `api` from a stream of `events` events.
+    pub fn for_stream(api: Api, events: usize) -> Self {
+        let mut b = Builder::new(api);
+        b.streaming = true;
+        b.events = Some(EventCounts {
+            total: events as u64,
+            unknown: 0,
+        });
+        b
     }
 
     pub fn push_text(&mut self, text: &str) {
@@ -147,16 +178,29 @@ impl Builder {
         }
     }
 
-    /// The warnings, unknown types folded in, in a stable order.
-    pub fn into_warnings(mut self) -> (Self, Vec<String>) {
-        let mut warnings = std::mem::take(&mut self.warnings);
-        for (what, count) in std::mem::take(&mut self.unknown) {
-            warnings.push(match count {
+    /// The finished turn: where it came from and what the request said joined to what the
+    /// response said, unknown types folded into the warnings.
+    pub fn finish(
+        self,
+        source: Source,
+        request_model: Option<String>,
+        prompt: Option<String>,
+    ) -> Turn {
+        let Builder { mut turn, unknown } = self;
+        for (what, count) in unknown {
+            turn.warnings.push(match count {
                 1 => format!("unknown {what}"),
                 n => format!("unknown {what} ({n} times)"),
             });
         }
-        (self, warnings)
+        turn.source = source;
+        turn.model = turn.model.or_else(|| request_model.clone());
+        turn.request_model = request_model;
+        turn.prompt = prompt;
+        // An empty string is "no text": chat streams open with `"content": ""`.
+        turn.text = turn.text.filter(|t| !t.is_empty());
+        turn.refusal = turn.refusal.filter(|t| !t.is_empty());
+        turn
     }
 }
 

@@ -13,7 +13,7 @@ mod prompt;
 use serde_json::Value;
 
 use crate::frame::sse::{self, SseStream};
-use crate::frame::{Body, Exchange};
+use crate::frame::{Body, Exchange, Response};
 use crate::turn::{Api, Source, Turn, TurnError};
 use builder::{Builder, error_from, str_at};
 
@@ -47,67 +47,66 @@ pub fn reconstruct(exchange: &Exchange, source: Source) -> Outcome {
     let hint = target
         .and_then(api_from_path)
         .or_else(|| request.as_ref().and_then(api_from_request));
-    let status = exchange.response.status;
-
-    let (api, mut b) = match &exchange.response.body {
-        Body::Stream(stream) => match stream_api(stream).or(hint) {
-            Some(api) => (api, rebuild_stream(api, stream)),
-            None => return Outcome::Skipped("an event stream of no API this tool reads".into()),
-        },
-        Body::Json(text) => {
-            let Some((value, mended)) = partial_json::parse_lenient(text) else {
-                if let Some(error) = http_error(status, None, text, hint) {
-                    return finish(error, request.as_ref(), exchange, source, warnings);
-                }
-                return Outcome::Failed("the response body is not valid JSON".into());
-            };
-            match body_api(&value, hint) {
-                Some(api) if is_error_body(&value) => {
-                    let mut b = Builder::default();
-                    b.error = Some(error_from(&value, status, false));
-                    b.complete = !mended;
-                    (api, b)
-                }
-                Some(api) => {
-                    let mut b = Builder::default();
-                    match api {
-                        Api::AnthropicMessages => anthropic::body(&value, &mut b),
-                        Api::OpenaiChat => openai_chat::body(&value, &mut b),
-                        Api::OpenaiResponses => openai_responses::body(&value, &mut b),
-                    }
-                    if let Some(status) = status.filter(|s| *s >= 400) {
-                        b.error
-                            .get_or_insert_with(|| error_from(&value, Some(status), false))
-                            .status = Some(status);
-                    }
-                    b.complete = !mended;
-                    if mended {
-                        b.warnings
-                            .push("the response body is cut short; showing what it holds".into());
-                    }
-                    (api, b)
-                }
-                None => match http_error(status, Some(&value), text, hint) {
-                    Some(error) => {
-                        return finish(error, request.as_ref(), exchange, source, warnings);
-                    }
-                    None => {
-                        return Outcome::Skipped("a JSON body of no API this tool reads".into());
-                    }
-                },
-            }
-        }
-        Body::Text(text) => match http_error(status, None, text, hint) {
-            Some(error) => return finish(error, request.as_ref(), exchange, source, warnings),
-            None => return Outcome::Skipped("a response body of no API this tool reads".into()),
-        },
-        Body::Empty => match http_error(status, None, b"", hint) {
-            Some(error) => return finish(error, request.as_ref(), exchange, source, warnings),
-            None => return Outcome::Skipped("an empty response".into()),
-        },
+    let mut b = match rebuild(&exchange.response, hint) {
+        Ok(b) => b,
+        Err(outcome) => return outcome,
     };
     b.warnings.splice(0..0, warnings);
-    assemble(api, b, exchange, request.as_ref(), source)
+    assemble(b, exchange, request.as_ref(), source)
+}
+
+fn skipped(why: &str) -> Outcome {
+    Outcome::Skipped(why.to_string())
+}
+
+/// Rebuilds what the response says; `hint` is the API the request path or body suggests.
+fn rebuild(response: &Response, hint: Option<Api>) -> Result<Builder, Outcome> {
+    let status = response.status;
+    let text = match &response.body {
+        Body::Stream(stream) => {
+            let api = stream_api(stream)
+                .or(hint)
+                .ok_or_else(|| skipped("an event stream of no API this tool reads"))?;
+            return Ok(rebuild_stream(api, stream));
+        }
+        Body::Json(text) => text,
+        Body::Text(text) => {
+            return http_error(status, None, text, hint)
+                .ok_or_else(|| skipped("a response body of no API this tool reads"));
+        }
+        Body::Empty => {
+            return http_error(status, None, b"", hint).ok_or_else(|| skipped("an empty response"));
+        }
+    };
+    let Some((value, mended)) = partial_json::parse_lenient(text) else {
+        return http_error(status, None, text, hint)
+            .ok_or_else(|| Outcome::Failed("the response body is not valid JSON".into()));
+    };
+    let Some(api) = body_api(&value, hint) else {
+        return http_error(status, Some(&value), text, hint)
+            .ok_or_else(|| skipped("a JSON body of no API this tool reads"));
+    };
+    let mut b = Builder::new(api);
+    if is_error_body(&value) {
+        b.error = Some(error_from(&value, status, false));
+    } else {
+        match api {
+            Api::AnthropicMessages => anthropic::body(&value, &mut b),
+            Api::OpenaiChat => openai_chat::body(&value, &mut b),
+            Api::OpenaiResponses => openai_responses::body(&value, &mut b),
+        }
+        if let Some(status) = status.filter(|s| *s >= 400) {
+            b.error
+                .get_or_insert_with(|| error_from(&value, Some(status), false))
+                .status = Some(status);
+        }
+        if mended {
+            b.warnings
+                .push("the response body is cut short; showing what it holds".into());
+        }
+    }
+    b.complete = !mended;
+    Ok(b)
 }
 
 /// An HTTP error response whose body says nothing an API reconstructor reads: the turn is
@@ -117,10 +116,9 @@ fn http_error(
     body: Option<&Value>,
     text: &[u8],
     hint: Option<Api>,
-) -> Option<(Api, Builder)> {
+) -> Option<Builder> {
     let status = status.filter(|s| *s >= 400)?;
-    let api = hint?;
-    let mut b = Builder::default();
+    let mut b = Builder::new(hint?);
     b.complete = true;
     b.error = Some(match body {
         Some(value) => error_from(value, Some(status), false),
@@ -132,18 +130,7 @@ fn http_error(
             mid_stream: false,
         },
     });
-    Some((api, b))
-}
-
-fn finish(
-    (api, mut b): (Api, Builder),
-    request: Option<&Value>,
-    exchange: &Exchange,
-    source: Source,
-    warnings: Vec<String>,
-) -> Outcome {
-    b.warnings.splice(0..0, warnings);
-    assemble(api, b, exchange, request, source)
+    Some(b)
 }
 
 fn rebuild_stream(api: Api, stream: &SseStream) -> Builder {
@@ -158,7 +145,7 @@ fn rebuild_stream(api: Api, stream: &SseStream) -> Builder {
             cut_last = true;
         }
     }
-    let mut b = Builder::for_stream(events.len());
+    let mut b = Builder::for_stream(api, events.len());
     let framing = stream.warnings.iter();
     b.warnings.extend(
         framing
@@ -179,41 +166,13 @@ fn rebuild_stream(api: Api, stream: &SseStream) -> Builder {
 }
 
 /// Joins what the request says to what the response said.
-fn assemble(
-    api: Api,
-    b: Builder,
-    exchange: &Exchange,
-    request: Option<&Value>,
-    source: Source,
-) -> Outcome {
+fn assemble(b: Builder, exchange: &Exchange, request: Option<&Value>, source: Source) -> Outcome {
     let request_model = request.and_then(|r| str_at(r, "model")).map(str::to_string);
     let prompt = match (exchange.follow_up, request) {
-        (false, Some(request)) => prompt::of(api, request),
+        (false, Some(request)) => prompt::of(b.api, request),
         _ => None,
     };
-    let streaming = b.events.is_some();
-    let (b, warnings) = b.into_warnings();
-    Outcome::Turn(Box::new(Turn {
-        source,
-        api,
-        streaming,
-        model: b.model.or_else(|| request_model.clone()),
-        request_model,
-        id: b.id,
-        stop_reason: b.stop_reason,
-        complete: b.complete,
-        usage: b.usage,
-        prompt,
-        // An empty string is "no text": chat streams open with `"content": ""`.
-        text: b.text.filter(|t| !t.is_empty()),
-        refusal: b.refusal.filter(|t| !t.is_empty()),
-        thoughts: b.thoughts,
-        redacted_thoughts: b.redacted_thoughts,
-        tool_calls: b.tool_calls,
-        error: b.error,
-        events: b.events,
-        warnings,
-    }))
+    Outcome::Turn(Box::new(b.finish(source, request_model, prompt)))
 }
 
 /// The API a request path names.
