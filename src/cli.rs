@@ -2,22 +2,35 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
   aibridge-trace inspect capture.sse
-  aibridge-trace inspect fixtures/
+  aibridge-trace inspect fixtures/ --view tools
   aibridge-trace inspect --format jsonl dumps/ | jq -r '.tool_calls[].name'
-  aibridge-trace inspect fixtures/ | jq 'select(.error != null) | .source'";
+  aibridge-trace inspect traffic.har --format csv > turns.csv";
+
+const SUMMARY_EXAMPLES: &str = "\
+Examples:
+  aibridge-trace summary dumps/
+  aibridge-trace summary fixtures/ --by model
+  aibridge-trace summary traffic.har --by tool --format json | jq .groups";
+
+const VALIDATE_EXAMPLES: &str = "\
+Examples:
+  aibridge-trace validate fixtures/
+  aibridge-trace validate fixtures/ --deny-warnings --allow txtar-unknown-section
+  aibridge-trace validate fixtures/ --format junit > validate.xml
+  aibridge-trace validate --list-rules";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "aibridge-trace",
     version,
     about = "Rebuild every turn of captured LLM API traffic (Anthropic Messages, OpenAI Chat Completions, OpenAI Responses)",
-    long_about = None,
-    propagate_version = true
+    propagate_version = true,
+    max_term_width = 100
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -26,31 +39,150 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses.
+    /// Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
+    /// Aggregate turns: tokens, tool calls, thoughts, errors, latency
+    #[command(after_help = SUMMARY_EXAMPLES)]
+    Summary(SummaryArgs),
+    /// Check that fixtures and captures are well-formed and self-consistent, for CI
+    #[command(after_help = VALIDATE_EXAMPLES)]
+    Validate(ValidateArgs),
 }
 
-#[derive(Debug, clap::Args)]
-pub struct InspectArgs {
-    /// Files or directories to read (directories are walked recursively, in sorted order).
-    #[arg(required = true, value_name = "PATH")]
+/// Where inputs come from, shared by every subcommand.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or directories to read (directories are walked recursively, in sorted order)
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format: one JSON object per turn and line.
-    #[arg(long, value_enum, default_value_t = FormatArg::Jsonl)]
-    pub format: FormatArg,
-
-    /// Print no notes on stderr (skipped files); errors are still printed.
+    /// Print no notes on stderr (skipped files, progress); errors are still printed
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Worker threads (default: all cores).
+    /// Worker threads [default: all cores]
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 }
 
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format [default: table on a terminal, jsonl otherwise]
+    #[arg(short, long, value_enum)]
+    pub format: Option<InspectFormatArg>,
+
+    /// What the table, csv and markdown formats show: one row per turn, tool call or thought
+    #[arg(long, value_enum, default_value_t = ViewArg::Turns)]
+    pub view: ViewArg,
+
+    /// Show whole texts and arguments instead of cutting long cells
+    #[arg(long)]
+    pub full: bool,
+
+    /// Table width in columns [default: the terminal's, else 100]
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
+
+    /// Cut texts and arguments in tables to N characters
+    #[arg(long, value_name = "N", conflicts_with = "full")]
+    pub max_width: Option<usize>,
+
+    /// When to colour tables
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Group the aggregates by this key
+    #[arg(long, value_enum)]
+    pub by: Option<GroupArg>,
+
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = SummaryFormatArg::Table)]
+    pub format: SummaryFormatArg,
+
+    /// Table width in columns [default: the terminal's, else 100]
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
+
+    /// When to colour tables
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Report format [default: github when GITHUB_ACTIONS=true, else text]
+    #[arg(short, long, value_enum)]
+    pub format: Option<ValidateFormatArg>,
+
+    /// Fail on warnings too
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// Silence a rule (repeatable; see --list-rules)
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// List the rules and exit
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub enum InspectFormatArg {
+    Table,
     Jsonl,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    Turns,
+    Tools,
+    Thoughts,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupArg {
+    Api,
+    Model,
+    File,
+    Tool,
+    Day,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormatArg {
+    Text,
+    Json,
+    Junit,
+    Github,
 }

@@ -1,45 +1,337 @@
-//! The validated configuration a run works from: what the command line asked, with
-//! clap's types left behind.
+//! The validated configuration a run works from: what the command line asked, resolved
+//! against the environment (terminal or pipe, width, `NO_COLOR`, CI), with clap's types
+//! left behind.
 
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Command, FormatArg};
+use crate::cli::{
+    Cli, ColorArg, Command, GroupArg, InputArgs, InspectFormatArg, SummaryFormatArg,
+    ValidateFormatArg, ViewArg,
+};
+
+/// Facts about the process's surroundings that decide defaults. Gathered once in `main`,
+/// so everything below it is testable without a terminal.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+    /// The terminal's width; `None` when unknown (or reported as 0 by a pseudo-terminal).
+    pub terminal_width: Option<u16>,
+    /// `NO_COLOR` is set to something non-empty.
+    pub no_color: bool,
+    /// `GITHUB_ACTIONS=true`.
+    pub github_actions: bool,
+}
+
+/// The width tables get when the terminal does not say.
+pub const DEFAULT_WIDTH: u16 = 100;
+/// Narrower than this, no table is readable: widths below it are raised to it.
+pub const MIN_WIDTH: u16 = 40;
+
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub paths: Vec<PathBuf>,
+    pub quiet: bool,
+    /// 0 means all cores.
+    pub threads: usize,
+    /// Show a progress bar (stderr is a terminal and not `--quiet`).
+    pub progress: bool,
+}
+
+/// How tables look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableStyle {
+    pub width: u16,
+    pub color: bool,
+    /// Whole texts and arguments.
+    pub full: bool,
+    /// Cut texts and arguments to this many characters.
+    pub max_cell: Option<usize>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum InspectFormat {
+    Table,
     Jsonl,
+    Json,
+    Csv,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Turns,
+    Tools,
+    Thoughts,
+    All,
 }
 
 #[derive(Debug, Clone)]
 pub struct InspectConfig {
-    pub paths: Vec<PathBuf>,
-    pub format: Format,
-    pub quiet: bool,
-    /// 0 means all cores.
-    pub threads: usize,
+    pub inputs: Inputs,
+    pub format: InspectFormat,
+    pub view: View,
+    pub style: TableStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Api,
+    Model,
+    File,
+    Tool,
+    Day,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct SummaryConfig {
+    pub inputs: Inputs,
+    pub by: Option<GroupBy>,
+    pub format: SummaryFormat,
+    pub style: TableStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidateFormat {
+    Text,
+    Json,
+    Junit,
+    Github,
+}
+
+#[derive(Debug, Clone)]
+pub struct ValidateConfig {
+    pub inputs: Inputs,
+    pub format: ValidateFormat,
+    pub deny_warnings: bool,
+    /// Rule ids whose findings are dropped.
+    pub allow: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub enum Config {
     Inspect(InspectConfig),
+    Summary(SummaryConfig),
+    Validate(ValidateConfig),
+    ListRules,
+}
+
+/// A usage error: exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
+    if args.threads == Some(0) {
+        return Err(UsageError("--threads takes a number of at least 1".into()));
+    }
+    if args.paths.is_empty() {
+        return Err(UsageError(
+            "no PATH given: name files or folders to read (`-` reads stdin)".into(),
+        ));
+    }
+    Ok(Inputs {
+        paths: args.paths,
+        quiet: args.quiet,
+        threads: args.threads.unwrap_or(0),
+        progress: env.stderr_is_terminal && !args.quiet,
+    })
+}
+
+fn style(width: Option<u16>, color: ColorArg, env: &Env) -> TableStyle {
+    let width = width
+        .or(env.terminal_width.filter(|w| *w > 0))
+        .unwrap_or(DEFAULT_WIDTH)
+        .max(MIN_WIDTH);
+    let color = match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => env.stdout_is_terminal && !env.no_color,
+    };
+    TableStyle {
+        width,
+        color,
+        full: false,
+        max_cell: None,
+    }
 }
 
 impl Config {
-    pub fn from_cli(cli: Cli) -> anyhow::Result<Config> {
-        match cli.command {
+    pub fn from_cli(cli: Cli, env: &Env) -> Result<Config, UsageError> {
+        Ok(match cli.command {
             Command::Inspect(args) => {
-                if args.threads == Some(0) {
-                    anyhow::bail!("--threads takes a number of threads of at least 1");
+                let mut style = style(args.width, args.color, env);
+                style.full = args.full;
+                style.max_cell = args.max_width;
+                let format = match args.format {
+                    Some(InspectFormatArg::Table) => InspectFormat::Table,
+                    Some(InspectFormatArg::Jsonl) => InspectFormat::Jsonl,
+                    Some(InspectFormatArg::Json) => InspectFormat::Json,
+                    Some(InspectFormatArg::Csv) => InspectFormat::Csv,
+                    Some(InspectFormatArg::Markdown) => InspectFormat::Markdown,
+                    None if env.stdout_is_terminal => InspectFormat::Table,
+                    None => InspectFormat::Jsonl,
+                };
+                let view = match args.view {
+                    ViewArg::Turns => View::Turns,
+                    ViewArg::Tools => View::Tools,
+                    ViewArg::Thoughts => View::Thoughts,
+                    ViewArg::All => View::All,
+                };
+                if format == InspectFormat::Csv && view == View::All {
+                    return Err(UsageError(
+                        "csv holds one table: choose --view turns, tools or thoughts".into(),
+                    ));
                 }
-                Ok(Config::Inspect(InspectConfig {
-                    paths: args.paths,
-                    format: match args.format {
-                        FormatArg::Jsonl => Format::Jsonl,
-                    },
-                    quiet: args.quiet,
-                    threads: args.threads.unwrap_or(0),
-                }))
+                Config::Inspect(InspectConfig {
+                    inputs: inputs(args.input, env)?,
+                    format,
+                    view,
+                    style,
+                })
             }
-        }
+            Command::Summary(args) => Config::Summary(SummaryConfig {
+                style: style(args.width, args.color, env),
+                inputs: inputs(args.input, env)?,
+                by: args.by.map(|by| match by {
+                    GroupArg::Api => GroupBy::Api,
+                    GroupArg::Model => GroupBy::Model,
+                    GroupArg::File => GroupBy::File,
+                    GroupArg::Tool => GroupBy::Tool,
+                    GroupArg::Day => GroupBy::Day,
+                }),
+                format: match args.format {
+                    SummaryFormatArg::Table => SummaryFormat::Table,
+                    SummaryFormatArg::Json => SummaryFormat::Json,
+                },
+            }),
+            Command::Validate(args) if args.list_rules => Config::ListRules,
+            Command::Validate(args) => {
+                for rule in &args.allow {
+                    if !crate::validate::RULES.iter().any(|r| r.id == rule) {
+                        return Err(UsageError(format!(
+                            "--allow {rule}: no such rule (see `aibridge-trace validate --list-rules`)"
+                        )));
+                    }
+                }
+                Config::Validate(ValidateConfig {
+                    format: match args.format {
+                        Some(ValidateFormatArg::Text) => ValidateFormat::Text,
+                        Some(ValidateFormatArg::Json) => ValidateFormat::Json,
+                        Some(ValidateFormatArg::Junit) => ValidateFormat::Junit,
+                        Some(ValidateFormatArg::Github) => ValidateFormat::Github,
+                        None if env.github_actions => ValidateFormat::Github,
+                        None => ValidateFormat::Text,
+                    },
+                    inputs: inputs(args.input, env)?,
+                    deny_warnings: args.deny_warnings,
+                    allow: args.allow,
+                })
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn config(args: &[&str], env: &Env) -> Result<Config, UsageError> {
+        let mut all = vec!["aibridge-trace"];
+        all.extend_from_slice(args);
+        Config::from_cli(Cli::try_parse_from(all).unwrap(), env)
+    }
+
+    #[test]
+    fn table_on_a_terminal_jsonl_on_a_pipe() {
+        let tty = Env {
+            stdout_is_terminal: true,
+            ..Env::default()
+        };
+        let Config::Inspect(c) = config(&["inspect", "x"], &tty).unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.format, InspectFormat::Table);
+        assert!(c.style.color);
+        let Config::Inspect(c) = config(&["inspect", "x"], &Env::default()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.format, InspectFormat::Jsonl);
+        assert!(!c.style.color);
+    }
+
+    #[test]
+    fn zero_width_terminal_gets_the_default_width() {
+        let env = Env {
+            terminal_width: Some(0),
+            ..Env::default()
+        };
+        let Config::Inspect(c) = config(&["inspect", "x"], &env).unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.style.width, DEFAULT_WIDTH);
+        let Config::Inspect(c) = config(&["inspect", "--width", "5", "x"], &env).unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.style.width, MIN_WIDTH);
+    }
+
+    #[test]
+    fn no_color_wins_over_auto_but_not_always() {
+        let env = Env {
+            stdout_is_terminal: true,
+            no_color: true,
+            ..Env::default()
+        };
+        let Config::Inspect(c) = config(&["inspect", "x"], &env).unwrap() else {
+            panic!()
+        };
+        assert!(!c.style.color);
+        let Config::Inspect(c) = config(&["inspect", "--color", "always", "x"], &env).unwrap()
+        else {
+            panic!()
+        };
+        assert!(c.style.color);
+    }
+
+    #[test]
+    fn github_format_under_actions() {
+        let env = Env {
+            github_actions: true,
+            ..Env::default()
+        };
+        let Config::Validate(c) = config(&["validate", "x"], &env).unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.format, ValidateFormat::Github);
+    }
+
+    #[test]
+    fn usage_errors() {
+        assert!(config(&["inspect"], &Env::default()).is_err());
+        assert!(config(&["inspect", "-j", "0", "x"], &Env::default()).is_err());
+        assert!(
+            config(
+                &["validate", "--allow", "no-such-rule", "x"],
+                &Env::default()
+            )
+            .is_err()
+        );
+        assert!(matches!(
+            config(&["validate", "--list-rules"], &Env::default()),
+            Ok(Config::ListRules)
+        ));
     }
 }

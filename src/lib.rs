@@ -3,14 +3,18 @@
 //! The data flows one way, and the modules follow it:
 //! [`discover`] finds inputs → [`read`] loads them → [`frame`] splits them into exchanges
 //! (txtar / HTTP / SSE) → [`reconstruct`] rebuilds one [`turn::Turn`] per exchange →
-//! [`render`] prints. [`cli`] and [`config`] sit in front; [`run`] drives the pipeline.
+//! [`render`] prints. [`cli`] and [`config`] sit in front; [`run`] drives the pipeline in
+//! parallel; [`inspect`], [`summary`] and [`validate`] are the three commands over it.
 
 pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod frame;
+pub mod inspect;
 pub mod read;
 pub mod reconstruct;
 pub mod render;
 pub mod run;
+pub mod summary;
 pub mod turn;
+pub mod validate;

@@ -1,19 +1,21 @@
-//! The `aibridge-trace` binary: parse the command line, run, map the outcome to an exit code.
+//! The `aibridge-trace` binary: parse the command line, resolve it against the environment,
+//! run, and map the outcome to an exit code (0 fine, 1 something failed, 2 bad usage).
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use aibridge_trace::cli::Cli;
-use aibridge_trace::config::Config;
-use aibridge_trace::run::{self, Status};
+use aibridge_trace::config::{Config, Env};
+use aibridge_trace::run::Status;
+use aibridge_trace::{inspect, render, summary, validate};
 use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::from_cli(cli) {
+    let config = match Config::from_cli(cli, &environment()) {
         Ok(config) => config,
         Err(err) => {
-            eprintln!("aibridge-trace: {err:#}");
+            eprintln!("aibridge-trace: {err}");
             return ExitCode::from(2);
         }
     };
@@ -29,22 +31,31 @@ fn main() -> ExitCode {
     }
 }
 
-fn execute(config: &Config) -> io::Result<Status> {
-    match config {
-        Config::Inspect(inspect) => {
-            if inspect.threads > 0 {
-                // Only fails if a pool was already built, which nothing here does.
-                let _ = rayon::ThreadPoolBuilder::new()
-                    .num_threads(inspect.threads)
-                    .build_global();
-            }
-            let stdout = io::stdout();
-            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-            let stderr = io::stderr();
-            let mut err = stderr.lock();
-            let status = run::inspect(inspect, &mut out, &mut err)?;
-            out.flush()?;
-            Ok(status)
-        }
+fn environment() -> Env {
+    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    Env {
+        stdout_is_terminal: io::stdout().is_terminal(),
+        stderr_is_terminal: io::stderr().is_terminal(),
+        terminal_width: comfy_table::Table::new().width().filter(|w| *w > 0),
+        no_color: set("NO_COLOR"),
+        github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
     }
+}
+
+fn execute(config: &Config) -> io::Result<Status> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    // Not locked for the run: the progress bar draws on stderr too.
+    let mut err = io::stderr();
+    let status = match config {
+        Config::Inspect(c) => inspect::run(c, &mut out, &mut err)?,
+        Config::Summary(c) => summary::run(c, &mut out, &mut err)?,
+        Config::Validate(c) => validate::run(c, &mut out, &mut err)?,
+        Config::ListRules => {
+            render::validation::list_rules(&mut out)?;
+            Status::Ok
+        }
+    };
+    out.flush()?;
+    Ok(status)
 }

@@ -1,20 +1,20 @@
-//! Driving a run: inputs are read, framed and rebuilt in parallel, and printed in input
-//! order, a batch at a time so memory stays bounded however many files there are.
+//! Driving a run: inputs are read and processed in parallel, and handed on in input order,
+//! a batch at a time, so output is deterministic and memory stays bounded however many
+//! files there are.
 
 use std::io::{self, Write};
 
 use rayon::prelude::*;
 
-use crate::config::{Format, InspectConfig};
-use crate::discover::{Found, Input, discover, io_message};
+use crate::config::Inputs;
+use crate::discover::{Found, discover, io_message};
 use crate::frame::{self, FrameError};
 use crate::read::read;
 use crate::reconstruct::{Outcome, reconstruct};
-use crate::render::jsonl;
 use crate::turn::{Source, Turn};
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
-/// batch's turns are small next to memory.
+/// batch's results are small next to memory.
 const BATCH: usize = 256;
 
 /// Something to tell the user about one input, on stderr.
@@ -31,11 +31,25 @@ pub enum Note {
 pub struct FileReport {
     pub turns: Vec<Turn>,
     pub notes: Vec<Note>,
+    /// Exchanges that were no LLM traffic (or files that were no capture).
+    pub skipped: usize,
 }
 
 impl FileReport {
     pub fn failed(&self) -> bool {
         self.notes.iter().any(|n| matches!(n, Note::Failed(_)))
+    }
+
+    fn failure(message: String) -> FileReport {
+        FileReport {
+            notes: vec![Note::Failed(message)],
+            ..FileReport::default()
+        }
+    }
+
+    fn skip(&mut self, message: String) {
+        self.skipped += 1;
+        self.notes.push(Note::Skipped(message));
     }
 }
 
@@ -47,21 +61,14 @@ pub fn turns_from_bytes(display: &str, data: &[u8], explicit: bool) -> FileRepor
     let exchanges = match frame::frame(data) {
         Ok(exchanges) => exchanges,
         Err(FrameError::Unrecognized) if !explicit => {
-            report
-                .notes
-                .push(Note::Skipped(format!("{display}: skipped: not a capture")));
+            report.skip(format!("{display}: skipped: not a capture"));
             return report;
         }
         Err(FrameError::NothingToDo(why)) => {
-            report
-                .notes
-                .push(Note::Skipped(format!("{display}: skipped: {why}")));
+            report.skip(format!("{display}: skipped: {why}"));
             return report;
         }
-        Err(err) => {
-            report.notes.push(Note::Failed(format!("{display}: {err}")));
-            return report;
-        }
+        Err(err) => return FileReport::failure(format!("{display}: {err}")),
     };
     for exchange in &exchanges {
         let source = Source {
@@ -75,78 +82,78 @@ pub fn turns_from_bytes(display: &str, data: &[u8], explicit: bool) -> FileRepor
         };
         match reconstruct(exchange, source) {
             Outcome::Turn(turn) => report.turns.push(*turn),
-            Outcome::Skipped(why) => report
-                .notes
-                .push(Note::Skipped(format!("{name}: skipped: {why}"))),
+            Outcome::Skipped(why) => report.skip(format!("{name}: skipped: {why}")),
             Outcome::Failed(why) => report.notes.push(Note::Failed(format!("{name}: {why}"))),
         }
     }
     report
 }
 
-fn process(input: &Input) -> FileReport {
-    match read(&input.path) {
-        Ok(data) => turns_from_bytes(&input.display, &data, input.explicit),
-        Err(err) => FileReport {
-            turns: Vec::new(),
-            notes: vec![Note::Failed(format!(
-                "{}: {}",
-                input.display,
-                io_message(&err)
-            ))],
+/// Reads one found input and rebuilds its turns.
+pub fn turns_of(found: &Found) -> FileReport {
+    match found {
+        Found::Input(input) => match read(&input.path) {
+            Ok(data) => turns_from_bytes(&input.display, &data, input.explicit),
+            Err(err) => FileReport::failure(format!("{}: {}", input.display, io_message(&err))),
         },
+        Found::Error { display, message } => FileReport::failure(format!("{display}: {message}")),
     }
 }
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// Every input was read.
+    /// Every input was read (and, for `validate`, was valid).
     Ok,
     /// At least one input failed.
     SomeFailed,
 }
 
-/// Runs `inspect`, writing turns to `out` and notes to `err`.
-pub fn inspect(
-    config: &InspectConfig,
-    out: &mut impl Write,
-    err: &mut impl Write,
-) -> io::Result<Status> {
-    let found = discover(&config.paths);
-    let mut failed = false;
+/// Runs `work` on every input of `inputs` in parallel and hands the results to `sink` in
+/// input order. `sink` runs on the calling thread, so it may write output.
+pub fn ordered<T: Send>(
+    inputs: &Inputs,
+    work: impl Fn(&Found) -> T + Sync,
+    mut sink: impl FnMut(T) -> io::Result<()>,
+) -> io::Result<()> {
+    let found = discover(&inputs.paths);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(inputs.threads)
+        .build()
+        .map_err(io::Error::other)?;
     for batch in found.chunks(BATCH) {
-        let reports: Vec<FileReport> = batch
-            .par_iter()
-            .map(|found| match found {
-                Found::Input(input) => process(input),
-                Found::Error { display, message } => FileReport {
-                    turns: Vec::new(),
-                    notes: vec![Note::Failed(format!("{display}: {message}"))],
-                },
-            })
-            .collect();
-        for report in reports {
-            failed |= report.failed();
-            for turn in &report.turns {
-                match config.format {
-                    Format::Jsonl => jsonl::write_turn(out, turn)?,
-                }
-            }
-            // Turns go out before the notes that follow them, so a pipe reader and a person
-            // reading both streams see them in one order.
-            out.flush()?;
-            for note in &report.notes {
-                match note {
-                    Note::Failed(message) => writeln!(err, "aibridge-trace: {message}")?,
-                    Note::Skipped(message) if !config.quiet => {
-                        writeln!(err, "aibridge-trace: {message}")?
-                    }
-                    Note::Skipped(_) => {}
-                }
-            }
+        let results: Vec<T> = pool.install(|| batch.par_iter().map(&work).collect());
+        for result in results {
+            sink(result)?;
         }
     }
+    Ok(())
+}
+
+/// Prints the notes of a report to `err`: failures always, skips unless `quiet`.
+pub fn print_notes(report: &FileReport, quiet: bool, err: &mut impl Write) -> io::Result<()> {
+    for note in &report.notes {
+        match note {
+            Note::Failed(message) => writeln!(err, "aibridge-trace: {message}")?,
+            Note::Skipped(message) if !quiet => writeln!(err, "aibridge-trace: {message}")?,
+            Note::Skipped(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Feeds every turn of `inputs` to `each`, printing notes as it goes.
+pub fn for_each_turn(
+    inputs: &Inputs,
+    err: &mut impl Write,
+    mut each: impl FnMut(&FileReport) -> io::Result<()>,
+) -> io::Result<Status> {
+    let mut failed = false;
+    ordered(inputs, turns_of, |report| {
+        failed |= report.failed();
+        each(&report)?;
+        print_notes(&report, inputs.quiet, err)
+    })?;
     Ok(if failed {
         Status::SomeFailed
     } else {

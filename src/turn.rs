@@ -104,6 +104,10 @@ pub struct ToolCall {
     pub arguments: Value,
     /// The gateway injected this tool (its name carries the `bmcp_` prefix).
     pub injected: bool,
+    /// Indices into the turn's `thoughts` of the thoughts the response gave before this
+    /// call. Parallel calls after the same thoughts all list them: a thought belongs to the
+    /// response, not to one call.
+    pub thoughts_before: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]

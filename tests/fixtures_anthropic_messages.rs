@@ -10,84 +10,10 @@ use common::*;
 
 use serde_json::{Value, json};
 
-/// Every key of `expected` must be present in `actual` with an equal value. Objects are compared
-/// key by key (recursively), arrays element by element and with the same length; keys the
-/// implementation adds beyond the schema are not checked.
-fn assert_matches(actual: &Value, expected: &Value, path: &str) {
-    match (expected, actual) {
-        (Value::Object(exp), Value::Object(act)) => {
-            for (key, exp_value) in exp {
-                let Some(act_value) = act.get(key) else {
-                    panic!("{path}.{key}: missing (expected {exp_value})");
-                };
-                assert_matches(act_value, exp_value, &format!("{path}.{key}"));
-            }
-        }
-        (Value::Array(exp), Value::Array(act)) => {
-            assert_eq!(
-                act.len(),
-                exp.len(),
-                "{path}: array length (actual {actual})"
-            );
-            for (i, (a, e)) in act.iter().zip(exp).enumerate() {
-                assert_matches(a, e, &format!("{path}[{i}]"));
-            }
-        }
-        _ => assert_eq!(actual, expected, "{path}"),
-    }
-}
-
-/// Checks a whole turn against `expected` (all schema fields), naming the turn in failures.
-fn expect_turn(turn: &Value, expected: Value) {
-    let name = format!("{}#{}", turn["source"]["path"], turn["source"]["section"]);
-    assert_matches(turn, &expected, &name);
-}
-
-fn warnings(turn: &Value) -> &Vec<Value> {
-    turn["warnings"]
-        .as_array()
-        .unwrap_or_else(|| panic!("warnings is not a list: {turn}"))
-}
-
-fn assert_no_warnings(turn: &Value) {
-    assert!(
-        warnings(turn).is_empty(),
-        "{}#{}: unexpected warnings {}",
-        turn["source"]["path"],
-        turn["source"]["section"],
-        turn["warnings"]
-    );
-}
-
-fn assert_warning_contains(turn: &Value, word: &str) {
-    assert!(
-        warnings(turn)
-            .iter()
-            .any(|w| w.as_str().unwrap().contains(word)),
-        "{}#{}: no warning mentions {word:?}: {}",
-        turn["source"]["path"],
-        turn["source"]["section"],
-        turn["warnings"]
-    );
-}
-
-/// The txtar section names of `turns`, in output order.
-fn sections(turns: &[Value]) -> Vec<&str> {
-    turns
-        .iter()
-        .map(|t| t["source"]["section"].as_str().unwrap())
-        .collect()
-}
-
-fn usage(input: u64, output: u64, cache_read: u64, cache_write: u64) -> Value {
-    json!({"input": input, "output": output, "cache_read": cache_read, "cache_write": cache_write, "reasoning": null})
-}
-
 #[test]
 fn simple() {
     let path = "fixtures/anthropic-messages/simple.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     let text = "HTTP 409 Conflict means the request could not be completed because it conflicts with the current state of the target resource, such as an edit based on a stale version.";
     let prompt = "In one sentence, what does the HTTP 409 status code mean?";
 
@@ -103,7 +29,7 @@ fn simple() {
             "id": "msg_01u8jzPde0IgxLd6GncfBAep",
             "stop_reason": "end_turn",
             "complete": true,
-            "usage": usage(31, 32, 0, 0),
+            "usage": usage(31, 32, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -111,7 +37,7 @@ fn simple() {
             "error": null,
             // message_start, content_block_start, ping, 4 x text_delta, content_block_stop,
             // message_delta, message_stop
-            "events": {"total": 10, "unknown": 0},
+            "events": events(10),
             "redacted_thoughts": 0,
         }),
     );
@@ -129,7 +55,7 @@ fn simple() {
             "id": "msg_01fJBd0Kh8oOOL8dKLzdocJ2",
             "stop_reason": "end_turn",
             "complete": true,
-            "usage": usage(31, 34, 0, 0),
+            "usage": usage(31, 34, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -145,8 +71,7 @@ fn simple() {
 #[test]
 fn thinking_interleaved() {
     let path = "fixtures/anthropic-messages/thinking_interleaved.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     // The user message has two text parts; the prompt is the last one.
     let prompt = "Is the checkout service healthy in production? Check before you answer.";
     let thought = "The user wants to know whether the checkout service is healthy in production. I shouldn't guess; the get_deployment_status tool can tell me. I'll call it with service=checkout and environment=production.";
@@ -165,7 +90,7 @@ fn thinking_interleaved() {
             "id": "msg_01isAjIhKtJ0RlgLKOmxgJTe",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(412, 146, 0, 0),
+            "usage": usage(412, 146, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [{"source": "thinking", "text": thought}],
@@ -180,7 +105,7 @@ fn thinking_interleaved() {
             // message_start, block 0 start, ping, 3 thinking_delta, signature_delta, stop (8);
             // block 1 start, 2 text_delta, stop (4); block 2 start, 3 input_json_delta, stop (5);
             // message_delta, message_stop (2)
-            "events": {"total": 19, "unknown": 0},
+            "events": events(19),
             "redacted_thoughts": 0,
         }),
     );
@@ -198,7 +123,7 @@ fn thinking_interleaved() {
             "id": "msg_01KdNnFRIBXuDL7DxtpYlSXp",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(412, 151, 0, 0),
+            "usage": usage(412, 151, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [{"source": "thinking", "text": thought}],
@@ -220,8 +145,7 @@ fn thinking_interleaved() {
 #[test]
 fn single_tool() {
     let path = "fixtures/anthropic-messages/single_tool.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     let prompt = "What's the weather like in Lisbon right now, in celsius?";
     let text = "I'll look up the current weather in Lisbon for you.";
     let args = json!({"location": "Lisbon, Portugal", "unit": "celsius"});
@@ -238,7 +162,7 @@ fn single_tool() {
             "id": "msg_01fKtHF4vUCsMehGAkWvj7FA",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(602, 71, 0, 0),
+            "usage": usage(602, 71, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -252,7 +176,7 @@ fn single_tool() {
             "error": null,
             // message_start, text start, ping, text_delta, stop (5); tool start, 4 input_json_delta,
             // stop (6); message_delta, message_stop (2)
-            "events": {"total": 13, "unknown": 0},
+            "events": events(13),
             "redacted_thoughts": 0,
         }),
     );
@@ -270,7 +194,7 @@ fn single_tool() {
             "id": "msg_01c9QeWJKY40uvSwMFLZDe1f",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(602, 71, 0, 0),
+            "usage": usage(602, 71, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -292,8 +216,7 @@ fn single_tool() {
 #[test]
 fn parallel_tools() {
     let path = "fixtures/anthropic-messages/parallel_tools.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     let prompt = "Compare the root Cargo.toml with crates/core/Cargo.toml, and list what other crates are in crates/.";
     let text = "I'll read both manifests and list the crates directory at the same time.";
     let call = |id: &str, name: &str, file: &str| json!({"id": id, "name": name, "kind": "function", "arguments": {"path": file}, "injected": false});
@@ -310,7 +233,7 @@ fn parallel_tools() {
             "id": "msg_018rESQedUStPKR0CsTy4Qwb",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(1284, 164, 0, 0),
+            "usage": usage(1284, 164, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -323,7 +246,7 @@ fn parallel_tools() {
             // message_start, text start, ping, 2 text_delta, stop (6); tool 1: start, 2 deltas,
             // stop (4); tool 2: start, 3 deltas, stop (5); tool 3: start, 2 deltas, stop (4);
             // message_delta, message_stop (2)
-            "events": {"total": 21, "unknown": 0},
+            "events": events(21),
             "redacted_thoughts": 0,
         }),
     );
@@ -341,7 +264,7 @@ fn parallel_tools() {
             "id": "msg_018DwkNhFdnXsiVpzz63FfkC",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(1284, 161, 0, 0),
+            "usage": usage(1284, 161, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -361,15 +284,14 @@ fn parallel_tools() {
 #[test]
 fn injected_tool() {
     let path = "fixtures/anthropic-messages/injected_tool.txtar";
-    let turns = turns_of(path);
-    assert_eq!(
-        sections(&turns),
-        [
+    let turns = turns_in_order(
+        path,
+        &[
             "streaming",
             "non-streaming",
             "streaming/tool-call",
-            "non-streaming/tool-call"
-        ]
+            "non-streaming/tool-call",
+        ],
     );
     let prompt = "Which open issues in acme/billing-api are labelled bug?";
     let text = "Let me list the open bug issues in acme/billing-api.";
@@ -388,7 +310,7 @@ fn injected_tool() {
             "id": "msg_01zJr4i0B3JrTAwR4y9ojflj",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(1137, 97, 0, 0),
+            "usage": usage(1137, 97, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -402,7 +324,7 @@ fn injected_tool() {
             "error": null,
             // message_start, text start, ping, 2 text_delta, stop (6); tool start, 3 deltas,
             // stop (5); message_delta, message_stop (2)
-            "events": {"total": 13, "unknown": 0},
+            "events": events(13),
             "redacted_thoughts": 0,
         }),
     );
@@ -420,7 +342,7 @@ fn injected_tool() {
             "id": "msg_01oQoaF1LlqsajAIxNKu8iS2",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(1137, 97, 0, 0),
+            "usage": usage(1137, 97, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -452,14 +374,14 @@ fn injected_tool() {
             "id": "msg_01G8NPRVdD53X83RZJzzzzgE",
             "stop_reason": "end_turn",
             "complete": true,
-            "usage": usage(1682, 43, 0, 0),
+            "usage": usage(1682, 43, 0, 0, Value::Null),
             "prompt": null,
             "text": answer,
             "thoughts": [],
             "tool_calls": [],
             "error": null,
             // message_start, text start, ping, 3 text_delta, stop, message_delta, message_stop
-            "events": {"total": 9, "unknown": 0},
+            "events": events(9),
             "redacted_thoughts": 0,
         }),
     );
@@ -477,7 +399,7 @@ fn injected_tool() {
             "id": "msg_01OzdmenCkhvMdgaKjIg8xNb",
             "stop_reason": "end_turn",
             "complete": true,
-            "usage": usage(1682, 43, 0, 0),
+            "usage": usage(1682, 43, 0, 0, Value::Null),
             "prompt": null,
             "text": answer,
             "thoughts": [],
@@ -493,8 +415,7 @@ fn injected_tool() {
 #[test]
 fn http_error_400() {
     let path = "fixtures/anthropic-messages/http_error_400.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     let message = "max_tokens: 200000 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5-20250929";
     for name in ["streaming", "non-streaming"] {
         let t = section(&turns, name);
@@ -533,8 +454,7 @@ fn http_error_400() {
 #[test]
 fn mid_stream_error() {
     let path = "fixtures/anthropic-messages/mid_stream_error.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     let prompt = "Write a short haiku about database migrations.";
 
     let s = section(&turns, "streaming");
@@ -552,7 +472,7 @@ fn mid_stream_error() {
             // The terminal event for Anthropic is message_stop; `event: error` is not it.
             "complete": false,
             // Only message_start's usage: output_tokens 1.
-            "usage": usage(19, 1, 0, 0),
+            "usage": usage(19, 1, 0, 0, Value::Null),
             "prompt": prompt,
             "text": "Schema shifts at night—\nold columns fade",
             "thoughts": [],
@@ -564,7 +484,7 @@ fn mid_stream_error() {
                 "mid_stream": true,
             },
             // message_start, content_block_start, ping, 2 text_delta, error
-            "events": {"total": 6, "unknown": 0},
+            "events": events(6),
             "redacted_thoughts": 0,
         }),
     );
@@ -604,8 +524,7 @@ fn mid_stream_error() {
 #[test]
 fn truncated_tool_call() {
     let path = "fixtures/anthropic-messages/truncated_tool_call.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming"]);
+    let turns = turns_in_order(path, &["streaming"]);
 
     let s = section(&turns, "streaming");
     expect_turn(
@@ -619,7 +538,7 @@ fn truncated_tool_call() {
             "id": "msg_01jgVvVqE1SkHbn88HxjSI6b",
             "stop_reason": null,
             "complete": false,
-            "usage": usage(540, 3, 0, 0),
+            "usage": usage(540, 3, 0, 0, Value::Null),
             "prompt": "Book a 30 minute sync with Priya and Tomás tomorrow at 10:00 called \"Q4 roadmap\".",
             "text": "I'll create that event.",
             "thoughts": [],
@@ -635,7 +554,7 @@ fn truncated_tool_call() {
             // message_start, text start, ping, text_delta, stop (5); tool start, 3 input_json_delta
             // (4). The final event, cut in the middle of its data line and never ended by a blank
             // line, is not a dispatched event (WHATWG: an incomplete event at EOF is discarded).
-            "events": {"total": 9, "unknown": 0},
+            "events": events(9),
             "redacted_thoughts": 0,
         }),
     );
@@ -645,8 +564,7 @@ fn truncated_tool_call() {
 #[test]
 fn redacted_thinking() {
     let path = "fixtures/anthropic-messages/redacted_thinking.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     let prompt = "Explain briefly why salting password hashes defeats rainbow tables.";
     let thought = "A rainbow table is a precomputed map from hashes back to common passwords. A per-user random salt changes every hash, so one table can't cover them all.";
     let text = "Rainbow tables only work when the same password always hashes to the same value. A unique random salt per password breaks that: an attacker would need a separate table for every salt, which is no cheaper than brute-forcing each hash directly.";
@@ -663,7 +581,7 @@ fn redacted_thinking() {
             "id": "msg_01WHtP3fS2qHx6kwXoIIXGvO",
             "stop_reason": "end_turn",
             "complete": true,
-            "usage": usage(58, 187, 0, 0),
+            "usage": usage(58, 187, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             // The redacted block is only counted, never shown as a thought.
@@ -673,7 +591,7 @@ fn redacted_thinking() {
             // message_start, thinking start, ping, 2 thinking_delta, signature_delta, stop (7);
             // redacted_thinking start, stop (2); text start, 2 text_delta, stop (4);
             // message_delta, message_stop (2)
-            "events": {"total": 15, "unknown": 0},
+            "events": events(15),
             "redacted_thoughts": 1,
         }),
     );
@@ -691,7 +609,7 @@ fn redacted_thinking() {
             "id": "msg_01oNZYW2mZp0zVZomHFwUbbY",
             "stop_reason": "end_turn",
             "complete": true,
-            "usage": usage(58, 181, 0, 0),
+            "usage": usage(58, 181, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [{"source": "thinking", "text": thought}],
@@ -707,8 +625,7 @@ fn redacted_thinking() {
 #[test]
 fn web_search() {
     let path = "fixtures/anthropic-messages/web_search.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     let prompt = "What is the latest stable release of the Rust compiler?";
     // Four text blocks, concatenated with no separator (the web_search_tool_result block and the
     // citation are not text).
@@ -729,7 +646,7 @@ fn web_search() {
             "complete": true,
             // message_start says input_tokens 2318; message_delta repeats it with the final 9874
             // (search results are input): the last value wins, no sum.
-            "usage": usage(9874, 112, 0, 0),
+            "usage": usage(9874, 112, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -745,7 +662,7 @@ fn web_search() {
             // 3 input_json_delta, stop (5); web_search_tool_result start, stop (2); text start,
             // text_delta, stop (3); text start, citations_delta, text_delta, stop (4); text start,
             // text_delta, stop (3); message_delta, message_stop (2)
-            "events": {"total": 24, "unknown": 0},
+            "events": events(24),
             "redacted_thoughts": 0,
         }),
     );
@@ -763,7 +680,7 @@ fn web_search() {
             "id": "msg_01Hc5tVw8KzN3qPb6LmX2jRf",
             "stop_reason": "end_turn",
             "complete": true,
-            "usage": usage(9874, 109, 0, 0),
+            "usage": usage(9874, 109, 0, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -785,8 +702,7 @@ fn web_search() {
 #[test]
 fn cache_tokens() {
     let path = "fixtures/anthropic-messages/cache_tokens.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     let prompt = "Now add a unit test for the parse_duration function.";
     let text = "Here's a test covering the unit suffixes and an invalid input:\n\n```rust\n#[test]\nfn parses_durations() {\n    assert_eq!(parse_duration(\"90s\"), Ok(Duration::from_secs(90)));\n    assert_eq!(parse_duration(\"2m\"), Ok(Duration::from_secs(120)));\n    assert!(parse_duration(\"ten\").is_err());\n}\n```";
 
@@ -804,14 +720,14 @@ fn cache_tokens() {
             "complete": true,
             // input_tokens 6 already excludes the cache; message_delta repeats 6 / 1893 / 24517,
             // which must not double them (12 / 3786 / 49034 would be the summing bug).
-            "usage": usage(6, 118, 24517, 1893),
+            "usage": usage(6, 118, 24517, 1893, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
             "tool_calls": [],
             "error": null,
             // message_start, text start, ping, 3 text_delta, stop, message_delta, message_stop
-            "events": {"total": 9, "unknown": 0},
+            "events": events(9),
             "redacted_thoughts": 0,
         }),
     );
@@ -830,7 +746,7 @@ fn cache_tokens() {
             "stop_reason": "end_turn",
             "complete": true,
             // The blocking call came second and read everything from the cache.
-            "usage": usage(6, 118, 26410, 0),
+            "usage": usage(6, 118, 26410, 0, Value::Null),
             "prompt": prompt,
             "text": text,
             "thoughts": [],
@@ -846,8 +762,7 @@ fn cache_tokens() {
 #[test]
 fn no_input_tool() {
     let path = "fixtures/anthropic-messages/no_input_tool.txtar";
-    let turns = turns_of(path);
-    assert_eq!(sections(&turns), ["streaming", "non-streaming"]);
+    let turns = turns_in_order(path, &["streaming", "non-streaming"]);
     let prompt = "What time is it on the server?";
 
     let s = section(&turns, "streaming");
@@ -862,7 +777,7 @@ fn no_input_tool() {
             "id": "msg_01Dk4wRt8NcY2pLs6VbQ9xHe",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(573, 38, 0, 0),
+            "usage": usage(573, 38, 0, 0, Value::Null),
             "prompt": prompt,
             "text": null,
             "thoughts": [],
@@ -876,7 +791,7 @@ fn no_input_tool() {
             }],
             "error": null,
             // message_start, tool start, ping, input_json_delta, stop, message_delta, message_stop
-            "events": {"total": 7, "unknown": 0},
+            "events": events(7),
             "redacted_thoughts": 0,
         }),
     );
@@ -894,7 +809,7 @@ fn no_input_tool() {
             "id": "msg_01Vt6nHq2WsK8cRb4YpL7mXa",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(573, 38, 0, 0),
+            "usage": usage(573, 38, 0, 0, Value::Null),
             "prompt": prompt,
             "text": null,
             "thoughts": [],
@@ -916,9 +831,7 @@ fn no_input_tool() {
 #[test]
 fn raw_crlf_sse() {
     let path = "fixtures/raw/anthropic-crlf.sse";
-    let turns = turns_of(path);
-    assert_eq!(turns.len(), 1);
-    let t = &turns[0];
+    let t = &raw_turn(path);
     expect_turn(
         t,
         json!({
@@ -930,7 +843,7 @@ fn raw_crlf_sse() {
             "id": "msg_01Ns5qTb8VxK2wMc7RdL4pYh",
             "stop_reason": "end_turn",
             "complete": true,
-            "usage": usage(24, 41, 0, 0),
+            "usage": usage(24, 41, 0, 0, Value::Null),
             "prompt": null,
             // The JSON escape \n is a real newline in the text; the CRLF line ends of the stream are not.
             "text": "Use `git switch -c feature/login` to create the branch and check it out.\nOn Git older than 2.23, use `git checkout -b feature/login` instead.",
@@ -938,7 +851,7 @@ fn raw_crlf_sse() {
             "tool_calls": [],
             "error": null,
             // message_start, content_block_start, ping, 3 text_delta, stop, message_delta, message_stop
-            "events": {"total": 9, "unknown": 0},
+            "events": events(9),
             "redacted_thoughts": 0,
         }),
     );
@@ -948,9 +861,7 @@ fn raw_crlf_sse() {
 #[test]
 fn raw_http_stream() {
     let path = "fixtures/raw/anthropic-stream.http";
-    let turns = turns_of(path);
-    assert_eq!(turns.len(), 1);
-    let t = &turns[0];
+    let t = &raw_turn(path);
     expect_turn(
         t,
         json!({
@@ -962,7 +873,7 @@ fn raw_http_stream() {
             "id": "msg_01Tq8mVb3NwX6cKp9RsD2hLe",
             "stop_reason": "tool_use",
             "complete": true,
-            "usage": usage(3, 62, 18233, 412),
+            "usage": usage(3, 62, 18233, 412, Value::Null),
             "prompt": null,
             "text": null,
             "thoughts": [],
@@ -975,7 +886,7 @@ fn raw_http_stream() {
             }],
             "error": null,
             // message_start, tool start, ping, 2 input_json_delta, stop, message_delta, message_stop
-            "events": {"total": 8, "unknown": 0},
+            "events": events(8),
             "redacted_thoughts": 0,
         }),
     );
@@ -985,9 +896,7 @@ fn raw_http_stream() {
 #[test]
 fn raw_blocking_json() {
     let path = "fixtures/raw/anthropic-message.json";
-    let turns = turns_of(path);
-    assert_eq!(turns.len(), 1);
-    let t = &turns[0];
+    let t = &raw_turn(path);
     expect_turn(
         t,
         json!({
@@ -999,7 +908,7 @@ fn raw_blocking_json() {
             "id": "msg_01Xy3bLq7VcN5tWd8KmR2pZs",
             "stop_reason": "end_turn",
             "complete": true,
-            "usage": usage(87, 156, 0, 1024),
+            "usage": usage(87, 156, 0, 1024, Value::Null),
             "prompt": null,
             "text": "The second train catches up at 12:00, 240 km from the station.",
             "thoughts": [{
@@ -1026,11 +935,7 @@ fn all_fixtures_in_one_run() {
         "fixtures/raw/anthropic-stream.http",
         "fixtures/raw/anthropic-message.json",
     ];
-    for p in paths {
-        assert!(exists(p), "missing fixture {p}");
-    }
-    let (turns, stderr, code) = inspect(&paths);
-    assert_eq!(code, 0, "inspect failed: {stderr}");
+    let turns = turns_of_all(&paths);
     let order: Vec<(String, Value)> = turns
         .iter()
         .map(|t| {

@@ -7,86 +7,6 @@ use common::*;
 
 use serde_json::{Value, json};
 
-/// Every schema field a test must state (besides `source` and `warnings`, checked separately).
-const FIELDS: [&str; 15] = [
-    "api",
-    "streaming",
-    "model",
-    "request_model",
-    "id",
-    "stop_reason",
-    "complete",
-    "usage",
-    "prompt",
-    "text",
-    "thoughts",
-    "tool_calls",
-    "error",
-    "events",
-    "redacted_thoughts",
-];
-
-/// Asserts each field of `expected` on `turn`; `expected` must name every schema field
-/// except the ones listed in `skip` (left unchecked on purpose).
-fn check_except(turn: &Value, expected: Value, skip: &[&str]) {
-    let exp = expected.as_object().expect("expectation is an object");
-    for f in FIELDS {
-        if !skip.contains(&f) {
-            assert!(exp.contains_key(f), "test bug: expectation lacks field {f}");
-        }
-    }
-    for (k, v) in exp {
-        assert_eq!(
-            &turn[k.as_str()],
-            v,
-            "field `{k}` of turn from {}",
-            turn["source"]
-        );
-    }
-}
-
-fn check(turn: &Value, expected: Value) {
-    check_except(turn, expected, &[]);
-}
-
-fn no_warnings(turn: &Value) {
-    assert_eq!(
-        turn["warnings"],
-        json!([]),
-        "unexpected warnings for {}",
-        turn["source"]
-    );
-}
-
-fn warns(turn: &Value, word: &str) {
-    let ws = turn["warnings"].as_array().expect("warnings is a list");
-    assert!(
-        ws.iter().any(|w| w.as_str().unwrap().contains(word)),
-        "expected a warning containing {word:?}, got {ws:?}"
-    );
-}
-
-/// The fixture's turns, asserting the sections come out in file order with the right source.
-fn turns_in_order(fixture: &str, sections: &[&str]) -> Vec<Value> {
-    let turns = turns_of(fixture);
-    let got: Vec<&Value> = turns.iter().map(|t| &t["source"]["section"]).collect();
-    let want: Vec<Value> = sections.iter().map(|s| json!(s)).collect();
-    assert_eq!(
-        got,
-        want.iter().collect::<Vec<_>>(),
-        "sections of {fixture}"
-    );
-    for t in &turns {
-        assert_eq!(t["source"]["path"], json!(fixture));
-        assert_eq!(t["source"]["entry"], Value::Null);
-    }
-    turns
-}
-
-fn usage(input: u64, output: u64, cache_read: Value, reasoning: Value) -> Value {
-    json!({"input": input, "output": output, "cache_read": cache_read, "cache_write": null, "reasoning": reasoning})
-}
-
 // ------------------------------------------------------------------ plain text
 
 #[test]
@@ -97,36 +17,36 @@ fn plain_text() {
     let prompt = "Why does bread go stale?";
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
             "model": "gpt-4.1-mini-2025-04-14", "request_model": "gpt-4.1-mini",
             "id": "chatcmpl-CTv4kQm8RzW1pXe7NbY2aLd9HfU3s",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(41, 22, json!(0), json!(0)),
+            "usage": usage(41, 22, 0, Value::Null, 0),
             "prompt": prompt, "text": text, "thoughts": [], "tool_calls": [], "error": null,
             // role chunk + 19 content chunks + finish chunk + usage chunk + [DONE]
-            "events": {"total": 23, "unknown": 0},
+            "events": events(23),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "gpt-4.1-mini-2025-04-14", "request_model": "gpt-4.1-mini",
             "id": "chatcmpl-CTv4mA0bTqG6sJx2YcVn8KeR5oPw1",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(41, 22, json!(0), json!(0)),
+            "usage": usage(41, 22, 0, Value::Null, 0),
             "prompt": prompt, "text": text, "thoughts": [], "tool_calls": [], "error": null,
             "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ DeepSeek reasoning_content
@@ -139,7 +59,7 @@ fn reasoning_content_deepseek() {
     let text = "No. 221 is not prime: 221 = 13 × 17.";
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -147,32 +67,32 @@ fn reasoning_content_deepseek() {
             "id": "5b0c3a7e-2f41-4d8e-9a6c-1e7f0d9b4c23",
             "stop_reason": "stop", "complete": true,
             // usage rides in the finish chunk: 142 prompt - 128 cached = 14
-            "usage": usage(14, 61, json!(128), json!(38)),
+            "usage": usage(14, 61, 128, Value::Null, 38),
             "prompt": "Is 221 a prime number?", "text": text,
             "thoughts": [{"source": "reasoning_content", "text": thought}],
             "tool_calls": [], "error": null,
             // role chunk + 11 reasoning + 13 content + finish/usage chunk + [DONE]
-            "events": {"total": 27, "unknown": 0},
+            "events": events(27),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "deepseek-reasoner", "request_model": "deepseek-reasoner",
             "id": "e3d1f6a2-94b7-4c0e-8f25-7a9c3b1d6e48",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(14, 57, json!(128), json!(34)),
+            "usage": usage(14, 57, 128, Value::Null, 34),
             "prompt": "Is 221 a prime number?", "text": text,
             "thoughts": [{"source": "reasoning_content", "text": thought}],
             "tool_calls": [], "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ OpenRouter `reasoning`
@@ -187,7 +107,7 @@ fn reasoning_openrouter() {
     let prompt = "Write a haiku about autumn rain in a city.";
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -195,32 +115,32 @@ fn reasoning_openrouter() {
             "id": "gen-1761298577-Xk3vP9qLmN2bR7tY1wZc",
             // the usage chunk after the finish chunk has finish_reason null: stop must survive
             "stop_reason": "stop", "complete": true,
-            "usage": usage(38, 95, json!(0), json!(52)),
+            "usage": usage(38, 95, 0, Value::Null, 52),
             "prompt": prompt, "text": text,
             "thoughts": [{"source": "reasoning_content", "text": thought}],
             "tool_calls": [], "error": null,
             // 7 reasoning + 8 content + finish + usage + [DONE]; the two `:` comments are not events
-            "events": {"total": 18, "unknown": 0},
+            "events": events(18),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "anthropic/claude-sonnet-4", "request_model": "anthropic/claude-sonnet-4",
             "id": "gen-1761298612-Qa8sDf2GhJ5kL0zXcV4b",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(38, 91, json!(0), json!(48)),
+            "usage": usage(38, 91, 0, Value::Null, 48),
             "prompt": prompt, "text": text,
             "thoughts": [{"source": "reasoning_content", "text": thought}],
             "tool_calls": [], "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ o-series: cached + reasoning tokens
@@ -234,7 +154,7 @@ fn o_series_cached_and_reasoning_tokens() {
     let prompt = "Give me a regex that matches ISO 8601 dates like 2025-03-14.";
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -242,17 +162,17 @@ fn o_series_cached_and_reasoning_tokens() {
             "id": "chatcmpl-CTvB2hXw9LqT4mRz6KpN0sYe8DjA7",
             "stop_reason": "stop", "complete": true,
             // 2318 prompt - 2176 cached = 142
-            "usage": usage(142, 412, json!(2176), json!(384)),
+            "usage": usage(142, 412, 2176, Value::Null, 384),
             "prompt": prompt, "text": text, "thoughts": [], "tool_calls": [], "error": null,
             // role + 20 content + finish + usage + [DONE]
-            "events": {"total": 24, "unknown": 0},
+            "events": events(24),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
@@ -260,12 +180,12 @@ fn o_series_cached_and_reasoning_tokens() {
             "id": "chatcmpl-CTvB9sPq1MwE3nTy7ZkV5bHr2GxL4",
             "stop_reason": "stop", "complete": true,
             // 2318 prompt - 2304 cached = 14
-            "usage": usage(14, 348, json!(2304), json!(320)),
+            "usage": usage(14, 348, 2304, Value::Null, 320),
             "prompt": prompt, "text": text, "thoughts": [], "tool_calls": [], "error": null,
             "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ one tool call
@@ -278,41 +198,41 @@ fn tool_call() {
     let args = json!({"city": "Lyon", "unit": "celsius"});
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
             "model": "gpt-4.1-2025-04-14", "request_model": "gpt-4.1",
             "id": "chatcmpl-CTvD7uYb3KsP9xQa2MfW6nLr1TeH8",
             "stop_reason": "tool_calls", "complete": true,
-            "usage": usage(78, 19, json!(0), json!(0)),
+            "usage": usage(78, 19, 0, Value::Null, 0),
             "prompt": prompt, "text": null, "thoughts": [],
             "tool_calls": [{"id": "call_Qm3vX8pLz2RtY7nWk4sB9dHa", "name": "get_weather", "kind": "function",
                             "arguments": args, "injected": false}],
             "error": null,
             // header chunk + 11 argument fragments + finish + usage + [DONE]
-            "events": {"total": 15, "unknown": 0},
+            "events": events(15),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "gpt-4.1-2025-04-14", "request_model": "gpt-4.1",
             "id": "chatcmpl-CTvD9kRf0NwG5hTz3LbX8yPc6QaJ2",
             "stop_reason": "tool_calls", "complete": true,
-            "usage": usage(78, 19, json!(0), json!(0)),
+            "usage": usage(78, 19, 0, Value::Null, 0),
             "prompt": prompt, "text": null, "thoughts": [],
             "tool_calls": [{"id": "call_Hs7eW2qN5zKb0YxT3mLv8RgC", "name": "get_weather", "kind": "function",
                             "arguments": args, "injected": false}],
             "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ parallel tool calls (sequential)
@@ -333,39 +253,39 @@ fn parallel_tool_calls() {
     };
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
             "model": "gpt-4.1-2025-04-14", "request_model": "gpt-4.1",
             "id": "chatcmpl-CTvF1aZc6QpL8wNs3VyT0kRm5HbE9",
             "stop_reason": "tool_calls", "complete": true,
-            "usage": usage(131, 68, json!(0), json!(0)),
+            "usage": usage(131, 68, 0, Value::Null, 0),
             "prompt": prompt, "text": null, "thoughts": [],
             "tool_calls": calls(["call_Ab4nT8wQ1zLx6PcR9mVy2KsD", "call_Ck7pY3sM0vWq5RtB8xNz1LgF", "call_Dm2rU6hJ9bXe4QwK7yTa0NvG"]),
             "error": null,
             // role + 3 x (header + 3 fragments) + finish + usage + [DONE]
-            "events": {"total": 16, "unknown": 0},
+            "events": events(16),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "gpt-4.1-2025-04-14", "request_model": "gpt-4.1",
             "id": "chatcmpl-CTvF4dLe9XsN2qPt7BwH5mYk0RcU3",
             "stop_reason": "tool_calls", "complete": true,
-            "usage": usage(131, 68, json!(0), json!(0)),
+            "usage": usage(131, 68, 0, Value::Null, 0),
             "prompt": prompt, "text": null, "thoughts": [],
             "tool_calls": calls(["call_Ep5sV1kL4cYf7RxN0zWb3MtH", "call_Fq8tW4nP7dZg0SyQ3aXc6NuJ", "call_Gr1uX7qS0eAh3TzR6bYd9PvK"]),
             "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ parallel tool calls interleaved by index
@@ -382,10 +302,10 @@ fn parallel_tool_calls_interleaved() {
         ])
     };
     // prompt_tokens_details null, no completion_tokens_details: both unknown
-    let u = usage(356, 55, Value::Null, Value::Null);
+    let u = usage(356, 55, Value::Null, Value::Null, Value::Null);
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -397,14 +317,14 @@ fn parallel_tool_calls_interleaved() {
             "tool_calls": calls("chatcmpl-tool-4c1d7e9a2b5f48e3a6d0c9b1e7f3a582", "chatcmpl-tool-9e2b6a4d1c8f47b0b3e5d7a9c2f1e604"),
             "error": null,
             // role + 7 tool-call chunks + finish + usage + [DONE]
-            "events": {"total": 11, "unknown": 0},
+            "events": events(11),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
@@ -417,7 +337,7 @@ fn parallel_tool_calls_interleaved() {
             "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ injected bmcp_ tool + follow-ups
@@ -439,27 +359,27 @@ fn injected_tool() {
     let follow = "There are 2 open pull requests on acme/widgets: #118 \u{201c}Fix race in cache eviction\u{201d} and #121 \u{201c}Bump serde to 1.0.219\u{201d}.";
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
             "model": "gpt-4.1-2025-04-14", "request_model": "gpt-4.1",
             "id": "chatcmpl-CTvH6mKd2WqR9zYs4BpL7tNx0VeF5",
             "stop_reason": "tool_calls", "complete": true,
-            "usage": usage(96, 31, json!(0), json!(0)),
+            "usage": usage(96, 31, 0, Value::Null, 0),
             "prompt": prompt, "text": null, "thoughts": [],
             "tool_calls": [{"id": "call_Jw5kP0zT8mQx3RcN6yLb1VsH", "name": "bmcp_github_list_pull_requests",
                             "kind": "function", "arguments": args, "injected": true}],
             "error": null,
             // header + 13 fragments + finish + usage + [DONE]
-            "events": {"total": 17, "unknown": 0},
+            "events": events(17),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let st = section(&turns, "streaming/tool-call");
-    check(
+    expect_turn(
         st,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -467,46 +387,46 @@ fn injected_tool() {
             "id": "chatcmpl-CTvH8pNg5YtU2cBv7EsO0wQa3ZhI8",
             "stop_reason": "stop", "complete": true,
             // 1342 prompt - 1152 cached = 190
-            "usage": usage(190, 42, json!(1152), json!(0)),
+            "usage": usage(190, 42, 1152, Value::Null, 0),
             "prompt": null, "text": follow, "thoughts": [], "tool_calls": [], "error": null,
             // role + 24 content + finish + usage + [DONE]
-            "events": {"total": 28, "unknown": 0},
+            "events": events(28),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(st);
+    assert_no_warnings(st);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "gpt-4.1-2025-04-14", "request_model": "gpt-4.1",
             "id": "chatcmpl-CTvHAqOh6ZuV3dCw8FtP1xRb4AiJ9",
             "stop_reason": "tool_calls", "complete": true,
-            "usage": usage(96, 31, json!(0), json!(0)),
+            "usage": usage(96, 31, 0, Value::Null, 0),
             "prompt": prompt, "text": null, "thoughts": [],
             "tool_calls": [{"id": "call_Lx8mR3bW1nSz6TeP9aQc4XuK", "name": "bmcp_github_list_pull_requests",
                             "kind": "function", "arguments": args, "injected": true}],
             "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 
     let nt = section(&turns, "non-streaming/tool-call");
-    check(
+    expect_turn(
         nt,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "gpt-4.1-2025-04-14", "request_model": "gpt-4.1",
             "id": "chatcmpl-CTvHCrPi7AvW4eDx9GuQ2ySc5BjK0",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(190, 42, json!(1152), json!(0)),
+            "usage": usage(190, 42, 1152, Value::Null, 0),
             "prompt": null, "text": follow, "thoughts": [], "tool_calls": [], "error": null,
             "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(nt);
+    assert_no_warnings(nt);
 }
 
 // ------------------------------------------------------------------ HTTP 4xx
@@ -518,7 +438,7 @@ fn error_http_4xx() {
     let message = "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.";
     for name in ["streaming", "non-streaming"] {
         let t = section(&turns, name);
-        check(
+        expect_turn(
             t,
             json!({
                 "api": "openai-chat",
@@ -532,7 +452,7 @@ fn error_http_4xx() {
                 "events": null, "redacted_thoughts": 0
             }),
         );
-        no_warnings(t);
+        assert_no_warnings(t);
     }
 }
 
@@ -546,7 +466,7 @@ fn error_mid_stream() {
     let prompt = "Write a limerick about a cat who learns to code.";
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -560,7 +480,7 @@ fn error_mid_stream() {
             "thoughts": [], "tool_calls": [],
             "error": {"status": null, "type": "server_error", "message": message, "mid_stream": true},
             // role + 9 content + the error chunk
-            "events": {"total": 11, "unknown": 0},
+            "events": events(11),
             "redacted_thoughts": 0
         }),
     );
@@ -568,7 +488,7 @@ fn error_mid_stream() {
     // on an error chunk (without [DONE]) also warns.
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
@@ -579,7 +499,7 @@ fn error_mid_stream() {
             "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ truncated stream
@@ -589,7 +509,7 @@ fn truncated_stream() {
     let f = "fixtures/openai-chat/truncated_stream.txtar";
     let turns = turns_in_order(f, &["streaming"]);
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -605,11 +525,11 @@ fn truncated_stream() {
             "error": null,
             // role + 6 content + header + 10 fragments; the half-written final data line is not a
             // dispatched event (no blank line ended it) and is not counted
-            "events": {"total": 18, "unknown": 0},
+            "events": events(18),
             "redacted_thoughts": 0
         }),
     );
-    warns(s, "truncated");
+    assert_warning_contains(s, "truncated");
 }
 
 // ------------------------------------------------------------------ tool-call index starting at 1
@@ -621,10 +541,10 @@ fn tool_index_from_one() {
     let text = "Let me look up order W-20417 for you.";
     let prompt = "Where is my order W-20417?";
     // 1790 prompt - 1536 cached = 254; completion_tokens_details null -> reasoning unknown
-    let u = usage(254, 64, json!(1536), Value::Null);
+    let u = usage(254, 64, 1536, Value::Null, Value::Null);
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -638,14 +558,14 @@ fn tool_index_from_one() {
                             "arguments": {"order_id": "W-20417"}, "injected": false}],
             "error": null,
             // 9 content + header + 3 fragments + finish + usage + [DONE]
-            "events": {"total": 16, "unknown": 0},
+            "events": events(16),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
@@ -659,7 +579,7 @@ fn tool_index_from_one() {
             "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ usage inside the finish chunk
@@ -671,10 +591,10 @@ fn usage_in_finish_chunk() {
     let text = "Red, green and blue. Mixed together they make white light.";
     let prompt = "Name the three primary colors of light.";
     // no details objects: cache_read and reasoning unknown, input = prompt_tokens
-    let u = usage(10, 17, Value::Null, Value::Null);
+    let u = usage(10, 17, Value::Null, Value::Null, Value::Null);
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -684,14 +604,14 @@ fn usage_in_finish_chunk() {
             "usage": u,
             "prompt": prompt, "text": text, "thoughts": [], "tool_calls": [], "error": null,
             // 3 content chunks (the last with finish_reason + usage) + [DONE]
-            "events": {"total": 4, "unknown": 0},
+            "events": events(4),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
@@ -703,7 +623,7 @@ fn usage_in_finish_chunk() {
             "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ whitespace in data lines
@@ -716,78 +636,80 @@ fn whitespace_in_data_lines() {
     let prompt = "Show a two-level bullet list with one fruit and one vegetable.";
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
             "model": "gpt-4o-mini-2024-07-18", "request_model": "gpt-4o-mini",
             "id": "chatcmpl-CTvN2sTd6BxZ9gEa1IwP4yVb7FkL3",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(20, 19, json!(0), json!(0)),
+            "usage": usage(20, 19, 0, Value::Null, 0),
             "prompt": prompt, "text": text, "thoughts": [], "tool_calls": [], "error": null,
             // role + 7 content + finish + usage + [DONE]
-            "events": {"total": 11, "unknown": 0},
+            "events": events(11),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "gpt-4o-mini-2024-07-18", "request_model": "gpt-4o-mini",
             "id": "chatcmpl-CTvN5uVf8DzB1iGc3KyR6aXd9HmN5",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(20, 19, json!(0), json!(0)),
+            "usage": usage(20, 19, 0, Value::Null, 0),
             "prompt": prompt, "text": text, "thoughts": [], "tool_calls": [], "error": null,
             "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ refusal
 
 #[test]
 fn refusal() {
-    // Whether refusal text belongs in `text` is not settled by the schema: `text` and
-    // `warnings` are deliberately left unchecked for this fixture.
+    // The refusal comes in `refusal` (streaming: the concatenated delta.refusal fragments;
+    // blocking: message.refusal), never in `text`: content stays null in both. `warnings` is
+    // deliberately left unchecked for this fixture.
     let f = "fixtures/openai-chat/refusal.txtar";
     let turns = turns_in_order(f, &["streaming", "non-streaming"]);
     let prompt = "Give me step-by-step instructions to pick my neighbour's door lock.";
+    let refusal = "I'm sorry, but I can't help with that request.";
 
     let s = section(&turns, "streaming");
-    check_except(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
             "model": "gpt-4o-2024-08-06", "request_model": "gpt-4o-2024-08-06",
             "id": "chatcmpl-CTvP7wXh1DcE4jHb6LzS9tYe2GnO8",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(87, 12, json!(0), json!(0)),
-            "prompt": prompt, "thoughts": [], "tool_calls": [], "error": null,
+            "usage": usage(87, 12, 0, Value::Null, 0),
+            "prompt": prompt, "text": null, "refusal": refusal,
+            "thoughts": [], "tool_calls": [], "error": null,
             // role + 11 refusal deltas + finish + usage + [DONE]
-            "events": {"total": 15, "unknown": 0},
+            "events": events(15),
             "redacted_thoughts": 0
         }),
-        &["text"],
     );
 
     let n = section(&turns, "non-streaming");
-    check_except(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "gpt-4o-2024-08-06", "request_model": "gpt-4o-2024-08-06",
             "id": "chatcmpl-CTvP9yZj3EfG6lKd8NbU1vAg4IpQ0",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(87, 12, json!(0), json!(0)),
-            "prompt": prompt, "thoughts": [], "tool_calls": [], "error": null,
+            "usage": usage(87, 12, 0, Value::Null, 0),
+            "prompt": prompt, "text": null, "refusal": refusal,
+            "thoughts": [], "tool_calls": [], "error": null,
             "events": null, "redacted_thoughts": 0
         }),
-        &["text"],
     );
 }
 
@@ -799,10 +721,10 @@ fn empty_arguments() {
     let turns = turns_in_order(f, &["streaming", "non-streaming"]);
     let prompt = "What tabs do I have open?";
     // 598 prompt - 0 cached; completion_tokens_details null
-    let u = usage(598, 37, json!(0), Value::Null);
+    let u = usage(598, 37, 0, Value::Null, Value::Null);
 
     let s = section(&turns, "streaming");
-    check(
+    expect_turn(
         s,
         json!({
             "api": "openai-chat", "streaming": true,
@@ -816,14 +738,14 @@ fn empty_arguments() {
                             "arguments": {}, "injected": false}],
             "error": null,
             // header chunk + finish + usage + [DONE]
-            "events": {"total": 4, "unknown": 0},
+            "events": events(4),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(s);
+    assert_no_warnings(s);
 
     let n = section(&turns, "non-streaming");
-    check(
+    expect_turn(
         n,
         json!({
             "api": "openai-chat", "streaming": false,
@@ -837,81 +759,70 @@ fn empty_arguments() {
             "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(n);
+    assert_no_warnings(n);
 }
 
 // ------------------------------------------------------------------ raw files (no txtar)
-
-fn raw_turn(path: &str) -> Value {
-    let turns = turns_of(path);
-    assert_eq!(turns.len(), 1, "one turn from {path}");
-    let t = turns.into_iter().next().unwrap();
-    assert_eq!(
-        t["source"],
-        json!({"path": path, "section": null, "entry": null})
-    );
-    t
-}
 
 #[test]
 fn raw_bare_sse_crlf() {
     // bare SSE body with CRLF line ends and a leading `: keep-alive` comment
     let t = raw_turn("fixtures/raw/openai-chat-stream.sse");
-    check(
+    expect_turn(
         &t,
         json!({
             "api": "openai-chat", "streaming": true,
             "model": "gpt-4.1-nano-2025-04-14", "request_model": null,
             "id": "chatcmpl-CTvR1aBc5DeF8gHi2JkL6mNo9PqR3",
             "stop_reason": "stop", "complete": true,
-            "usage": usage(12, 7, json!(0), json!(0)),
+            "usage": usage(12, 7, 0, Value::Null, 0),
             "prompt": null, "text": "Pong! The connection works.", "thoughts": [], "tool_calls": [], "error": null,
             // role + 6 content + finish + usage + [DONE]
-            "events": {"total": 10, "unknown": 0},
+            "events": events(10),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(&t);
+    assert_no_warnings(&t);
 }
 
 #[test]
 fn raw_http_response_with_sse_body() {
     let t = raw_turn("fixtures/raw/openai-chat-tool.http");
-    check(
+    expect_turn(
         &t,
         json!({
             "api": "openai-chat", "streaming": true,
             "model": "gpt-4.1-2025-04-14", "request_model": null,
             "id": "chatcmpl-CTvR4sTu7VwX0yZa3BcD6eFg9HiJ2",
             "stop_reason": "tool_calls", "complete": true,
-            "usage": usage(64, 16, json!(0), json!(0)),
+            "usage": usage(64, 16, 0, Value::Null, 0),
             "prompt": null, "text": null, "thoughts": [],
             "tool_calls": [{"id": "call_Ns6oT1dY4pUb9VgR2cSe7ZwM", "name": "get_weather", "kind": "function",
                             "arguments": {"city": "Reykjavík"}, "injected": false}],
             "error": null,
             // header + 5 fragments + finish + usage + [DONE]
-            "events": {"total": 9, "unknown": 0},
+            "events": events(9),
             "redacted_thoughts": 0
         }),
     );
-    no_warnings(&t);
+    assert_no_warnings(&t);
 }
 
 #[test]
 fn raw_blocking_json_length() {
     let t = raw_turn("fixtures/raw/openai-chat-length.json");
-    check(
+    expect_turn(
         &t,
         json!({
             "api": "openai-chat", "streaming": false,
             "model": "gpt-4.1-mini-2025-04-14", "request_model": null,
             "id": "chatcmpl-CTvR7xYz0AbC3dEf6GhI9jKl2MnO5",
             "stop_reason": "length", "complete": true,
-            "usage": usage(25, 30, json!(0), json!(0)),
+            "usage": usage(25, 30, 0, Value::Null, 0),
             "prompt": null,
             "text": "Rust's ownership model gives every value a single owner; when the owner goes out of scope the value is dropped, and borrowing lets",
             "thoughts": [], "tool_calls": [], "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    no_warnings(&t);
+    assert_no_warnings(&t);
 }

@@ -202,12 +202,27 @@ fn starts_like_sse(body: &[u8]) -> bool {
             .any(|field| first.starts_with(field))
 }
 
+/// One JSON object per line, more than one line: an event log, not one body. (A
+/// pretty-printed body's first line is a lone `{`, which is no whole object.)
+fn is_json_lines(body: &[u8]) -> bool {
+    let Some(end) = memchr::memchr(b'\n', body) else {
+        return false;
+    };
+    let first = body[..end].trim_ascii();
+    first.starts_with(b"{")
+        && !body[end..].trim_ascii().is_empty()
+        && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
+}
+
 fn classify<'a>(body: &'a [u8], content_type: Option<&str>) -> Body<'a> {
     let trimmed = body.trim_ascii_start();
     if trimmed.is_empty() {
         return Body::Empty;
     }
     let is_stream = content_type.is_some_and(|t| t.contains("text/event-stream"));
+    if !is_stream && is_json_lines(trimmed) {
+        return Body::Stream(sse::from_json_lines(trimmed));
+    }
     if !is_stream && matches!(trimmed[0], b'{' | b'[') {
         return Body::Json(trimmed);
     }

@@ -42,6 +42,34 @@ pub struct SseStream {
     pub warnings: Vec<String>,
     /// The body ended inside an event (no blank line after the last one).
     pub truncated: bool,
+    /// Read from a log of one JSON event per line, which has no room for a non-JSON
+    /// terminator such as Chat's `data: [DONE]`.
+    pub json_lines: bool,
+    /// What framing tolerated, one entry per offending line, in line order. Framing mends
+    /// these silently or with a warning; `validate` reports each, so the defects are kept
+    /// as data rather than only as warning text.
+    pub defects: Vec<FramingDefect>,
+}
+
+/// Something in a body that no clean `text/event-stream` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FramingDefect {
+    /// 1-based line, counted in the framed body like [`SseEvent::line`].
+    pub line: usize,
+    pub kind: DefectKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefectKind {
+    /// A line that is neither a comment nor a `data`, `event`, `id` or `retry` field, and
+    /// continues no data line: an SSE parser ignores it, so whatever it held is lost.
+    StrayLine,
+    /// An event with an `event:` line but no `data:` line: an SSE parser never dispatches it.
+    NoData,
+    /// A line joined to the `data:` line before it (a capture split one line in two).
+    JoinedLine,
+    /// Bytes that are not UTF-8 (the first such line; they were replaced with U+FFFD).
+    InvalidUtf8,
 }
 
 /// The chunks handed to eventsource-stream, shared with the driver that fills them.
@@ -104,13 +132,56 @@ fn lines(text: &str) -> impl Iterator<Item = (&str, &str)> {
     })
 }
 
+/// The 1-based line that follows `text`, counting line ends as [`lines`] does.
+fn line_of(text: &[u8]) -> usize {
+    let mut line = 1;
+    let mut i = 0;
+    while let Some(at) = memchr::memchr2(b'\n', b'\r', &text[i..]) {
+        let end = i + at;
+        // CRLF is one line end; a CR at the very end may be the first half of one.
+        if text[end] == b'\r' && text.get(end + 1) == Some(&b'\n') {
+            i = end + 2;
+        } else {
+            i = end + 1;
+        }
+        line += 1;
+    }
+    line
+}
+
 /// The field name of an SSE line: everything before the first colon.
 fn field_name(line: &str) -> &str {
     line.split_once(':').map_or(line, |(name, _)| name)
 }
 
+/// Whether a `data:` line's value is whole JSON (or the `[DONE]` marker).
+fn is_json(line: &str) -> bool {
+    let value = line["data".len()..].trim_start_matches(':').trim();
+    value == "[DONE]" || serde_json::from_str::<serde::de::IgnoredAny>(value).is_ok()
+}
+
 fn is_known_field(line: &str) -> bool {
     matches!(field_name(line), "data" | "event" | "id" | "retry")
+}
+
+/// Events from a log of one JSON event per line (NDJSON), as SDK test suites and some
+/// gateways record streams: each non-blank line is one event's data.
+pub fn from_json_lines(body: &[u8]) -> SseStream {
+    let mut out = SseStream {
+        json_lines: true,
+        ..SseStream::default()
+    };
+    let text = String::from_utf8_lossy(body);
+    for (index, (_, line)) in lines(&text).enumerate() {
+        if !line.trim().is_empty() {
+            out.events.push(SseEvent {
+                event: "message".to_string(),
+                data: line.to_string(),
+                line: index + 1,
+            });
+        }
+    }
+    out
 }
 
 /// Frames `body` (a whole `text/event-stream` body, HTTP head already removed).
@@ -120,6 +191,12 @@ pub fn parse(body: &[u8]) -> SseStream {
     if let Cow::Owned(_) = text {
         out.warnings
             .push("the stream holds invalid UTF-8; replaced with U+FFFD".to_string());
+        if let Err(err) = std::str::from_utf8(body) {
+            out.defects.push(FramingDefect {
+                line: line_of(&body[..err.valid_up_to()]),
+                kind: DefectKind::InvalidUtf8,
+            });
+        }
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
 
@@ -134,6 +211,9 @@ pub fn parse(body: &[u8]) -> SseStream {
 
     // The first line of the event being built, if any line of it has been fed.
     let mut event_start: Option<usize> = None;
+    // The line of the event's `event:` field, while the event has no `data:` line.
+    let mut named_without_data: Option<usize> = None;
+    let mut has_data = false;
     let mut drain = |queue: &Queue, event_start: Option<usize>, out: &mut SseStream| {
         while let Poll::Ready(Some(next)) = Pin::new(&mut stream).poll_next(&mut cx) {
             match next {
@@ -157,13 +237,33 @@ pub fn parse(body: &[u8]) -> SseStream {
             queue.borrow_mut().push_back(Chunk(Cow::Borrowed("\n")));
             drain(&queue, event_start, &mut out);
             event_start = None;
+            if let Some(at) = named_without_data.take().filter(|_| !has_data) {
+                out.defects.push(FramingDefect {
+                    line: at,
+                    kind: DefectKind::NoData,
+                });
+            }
+            has_data = false;
             continue;
         }
         event_start.get_or_insert(number);
+        match field_name(line) {
+            "data" => has_data = true,
+            "event" => {
+                named_without_data.get_or_insert(number);
+            }
+            _ if line.starts_with(':') || is_known_field(line) => {}
+            _ => out.defects.push(FramingDefect {
+                line: number,
+                kind: DefectKind::StrayLine,
+            }),
+        }
         let mut joined: Option<String> = None;
         // A capture sometimes wraps a long `data:` line: the next line is not a field of its
-        // own but the rest of the JSON. Joining it back is the only way to keep the event.
-        if field_name(line) == "data" {
+        // own but the rest of the JSON. Joining it back is the only way to keep the event;
+        // only a data line whose JSON is unfinished is joined, so a stray line (a comment
+        // someone typed without its colon) is left to the SSE rules, which ignore it.
+        if field_name(line) == "data" && !is_json(line) {
             while let Some((_, (_, next))) = all.peek() {
                 if next.is_empty() || next.starts_with(':') || is_known_field(next) {
                     break;
@@ -172,6 +272,10 @@ pub fn parse(body: &[u8]) -> SseStream {
                 joined
                     .get_or_insert_with(|| line.to_string())
                     .push_str(next);
+                out.defects.push(FramingDefect {
+                    line: next_index + 1,
+                    kind: DefectKind::JoinedLine,
+                });
                 out.warnings.push(format!(
                     "line {}: joined to the data line before it (the capture split one line in two)",
                     next_index + 1
@@ -195,6 +299,12 @@ pub fn parse(body: &[u8]) -> SseStream {
         drop(q);
         drain(&queue, event_start, &mut out);
     }
+    if let Some(at) = named_without_data.filter(|_| !has_data) {
+        out.defects.push(FramingDefect {
+            line: at,
+            kind: DefectKind::NoData,
+        });
+    }
     if event_start.is_some() {
         let before = out.events.len();
         queue.borrow_mut().push_back(Chunk(Cow::Borrowed("\n")));
@@ -209,6 +319,7 @@ pub fn parse(body: &[u8]) -> SseStream {
     }
     *ended.borrow_mut() = true;
     drain(&queue, event_start, &mut out);
+    out.defects.sort_by_key(|d| d.line);
     out
 }
 
@@ -272,6 +383,43 @@ mod tests {
         let s = parse(b"data: {\"type\":\"x\",\"te\nxt\":\"hi\"}\n\n");
         assert_eq!(s.events[0].data, "{\"type\":\"x\",\"text\":\"hi\"}");
         assert!(s.warnings[0].starts_with("line 2:"));
+    }
+
+    fn defects(body: &str) -> Vec<(usize, DefectKind)> {
+        parse(body.as_bytes())
+            .defects
+            .into_iter()
+            .map(|d| (d.line, d.kind))
+            .collect()
+    }
+
+    #[test]
+    fn clean_stream_has_no_defects() {
+        assert_eq!(
+            defects("event: a\ndata: x\n\n: comment\n\nid: 1\nretry: 5\n\ndata: y\n"),
+            []
+        );
+    }
+
+    #[test]
+    fn framing_defects_carry_their_lines() {
+        assert_eq!(
+            defects("event: a\ndata: {\"x\nyz\"}\n\nstray line\n\nevent: b\n\nevent: c\n"),
+            [
+                (3, DefectKind::JoinedLine),
+                (5, DefectKind::StrayLine),
+                (7, DefectKind::NoData),
+                (9, DefectKind::NoData),
+            ]
+        );
+        let invalid = parse(b"data: a\r\n\r\ndata: b\xff\n\n").defects;
+        assert_eq!(
+            invalid,
+            [FramingDefect {
+                line: 3,
+                kind: DefectKind::InvalidUtf8
+            }]
+        );
     }
 
     #[test]

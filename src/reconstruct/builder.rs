@@ -115,12 +115,16 @@ impl Builder {
         arguments: Value,
     ) {
         let injected = name.starts_with(INJECTED_TOOL_PREFIX);
+        // Reconstructors add thoughts and calls in response order, so the thoughts so far
+        // are the ones that came before this call.
+        let thoughts_before = (0..self.thoughts.len()).collect();
         self.tool_calls.push(ToolCall {
             id,
             name,
             kind,
             arguments,
             injected,
+            thoughts_before,
         });
     }
 

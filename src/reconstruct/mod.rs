@@ -83,8 +83,12 @@ fn rebuild(response: &Response, hint: Option<Api>) -> Result<Builder, Outcome> {
             .ok_or_else(|| Outcome::Failed("the response body is not valid JSON".into()));
     };
     let Some(api) = body_api(&value, hint) else {
-        return http_error(status, Some(&value), text, hint)
-            .ok_or_else(|| skipped("a JSON body of no API this tool reads"));
+        let why = if api_from_request(&value).is_some() && value.get("model").is_some() {
+            "a request body, with no response"
+        } else {
+            "a JSON body of no API this tool reads"
+        };
+        return http_error(status, Some(&value), text, hint).ok_or_else(|| skipped(why));
     };
     let mut b = Builder::new(api);
     if is_error_body(&value) {
@@ -156,6 +160,11 @@ fn rebuild_stream(api: Api, stream: &SseStream) -> Builder {
         Api::AnthropicMessages => anthropic::stream(events, &mut b),
         Api::OpenaiChat => openai_chat::stream(events, &mut b),
         Api::OpenaiResponses => openai_responses::stream(events, &mut b),
+    }
+    // An event log of JSON lines cannot hold Chat's `[DONE]`: there, the finish reason
+    // is the last word.
+    if stream.json_lines && api == Api::OpenaiChat && b.stop_reason.is_some() {
+        b.complete = true;
     }
     // An error event explains its own early end.
     if !b.complete && b.error.is_none() && !cut_last {

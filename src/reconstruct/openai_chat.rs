@@ -87,8 +87,11 @@ impl Choice {
             entry.id.get_or_insert_with(|| id.to_string());
         }
         if let Some(name) = str_at(fields, "name") {
-            // Names arrive whole in the first delta; a few providers stream them in pieces.
-            entry.name.push_str(name);
+            // Names arrive whole in the first delta. A few providers stream them in pieces
+            // (append), others restate the whole name on every delta (Novita's kimi-k2).
+            if entry.name != name {
+                entry.name.push_str(name);
+            }
         }
         if let Some(args) = str_at(fields, args_key) {
             entry.arguments.push_str(args);

@@ -151,12 +151,17 @@ impl Item {
                 &streamed_or("arguments"),
             ),
             server if SERVER_ITEMS.contains(&server) => {
-                let arguments = value
+                let mut arguments = value
                     .get("action")
                     .filter(|a| !a.is_null())
                     .or_else(|| value.get("queries").filter(|q| !q.is_null()))
                     .cloned()
                     .unwrap_or_else(|| Value::Object(Default::default()));
+                // A web search's `action` also lists the pages it found: results, not what
+                // the model asked for.
+                if let Value::Object(fields) = &mut arguments {
+                    fields.remove("sources");
+                }
                 let name = server.trim_end_matches("_call").to_string();
                 b.push_tool(
                     str_at(value, "id").map(str::to_string),

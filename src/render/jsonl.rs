@@ -2,10 +2,18 @@
 
 use std::io::{self, Write};
 
+use super::TurnPrinter;
 use crate::turn::Turn;
 
-/// Writes `turn` as one line of JSON.
-pub fn write_turn(out: &mut impl Write, turn: &Turn) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, turn).map_err(io::Error::from)?;
-    out.write_all(b"\n")
+pub struct Jsonl;
+
+impl TurnPrinter for Jsonl {
+    fn turn(&mut self, out: &mut dyn Write, turn: &Turn) -> io::Result<()> {
+        serde_json::to_writer(&mut *out, turn).map_err(io::Error::from)?;
+        out.write_all(b"\n")
+    }
+
+    fn finish(&mut self, _: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
 }

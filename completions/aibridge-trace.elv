@@ -1,0 +1,93 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[aibridge-trace] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'aibridge-trace'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'aibridge-trace'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand inspect 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
+            cand summary 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'
+            cand validate 'Check that fixtures and captures are well-formed and self-consistent, for CI'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aibridge-trace;inspect'= {
+            cand -j 'Worker threads [default: all cores]'
+            cand --threads 'Worker threads [default: all cores]'
+            cand -f 'Output format [default: table on a terminal, jsonl otherwise]'
+            cand --format 'Output format [default: table on a terminal, jsonl otherwise]'
+            cand --view 'What the table, csv and markdown formats show: one row per turn, tool call or thought'
+            cand --width 'Table width in columns [default: the terminal''s, else 100]'
+            cand --max-width 'Cut texts and arguments in tables to N characters'
+            cand --color 'When to colour tables'
+            cand -q 'Print no notes on stderr (skipped files, progress); errors are still printed'
+            cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
+            cand --full 'Show whole texts and arguments instead of cutting long cells'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aibridge-trace;summary'= {
+            cand -j 'Worker threads [default: all cores]'
+            cand --threads 'Worker threads [default: all cores]'
+            cand --by 'Group the aggregates by this key'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --width 'Table width in columns [default: the terminal''s, else 100]'
+            cand --color 'When to colour tables'
+            cand -q 'Print no notes on stderr (skipped files, progress); errors are still printed'
+            cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aibridge-trace;validate'= {
+            cand -j 'Worker threads [default: all cores]'
+            cand --threads 'Worker threads [default: all cores]'
+            cand -f 'Report format [default: github when GITHUB_ACTIONS=true, else text]'
+            cand --format 'Report format [default: github when GITHUB_ACTIONS=true, else text]'
+            cand --allow 'Silence a rule (repeatable; see --list-rules)'
+            cand -q 'Print no notes on stderr (skipped files, progress); errors are still printed'
+            cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
+            cand --deny-warnings 'Fail on warnings too'
+            cand --list-rules 'List the rules and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'aibridge-trace;help'= {
+            cand inspect 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
+            cand summary 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'
+            cand validate 'Check that fixtures and captures are well-formed and self-consistent, for CI'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'aibridge-trace;help;inspect'= {
+        }
+        &'aibridge-trace;help;summary'= {
+        }
+        &'aibridge-trace;help;validate'= {
+        }
+        &'aibridge-trace;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

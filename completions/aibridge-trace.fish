@@ -1,0 +1,81 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_aibridge_trace_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_aibridge_trace_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_aibridge_trace_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_aibridge_trace_using_subcommand
+    set -l cmd (__fish_aibridge_trace_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -s V -l version -d 'Print version'
+complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "inspect" -d 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
+complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "summary" -d 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'
+complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "validate" -d 'Check that fixtures and captures are well-formed and self-consistent, for CI'
+complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s j -l threads -d 'Worker threads [default: all cores]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t''
+jsonl\t''
+json\t''
+csv\t''
+markdown\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What the table, csv and markdown formats show: one row per turn, tool call or thought' -r -f -a "turns\t''
+tools\t''
+thoughts\t''
+all\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l width -d 'Table width in columns [default: the terminal\'s, else 100]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l max-width -d 'Cut texts and arguments in tables to N characters' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l color -d 'When to colour tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l full -d 'Show whole texts and arguments instead of cutting long cells'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s j -l threads -d 'Worker threads [default: all cores]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l by -d 'Group the aggregates by this key' -r -f -a "api\t''
+model\t''
+file\t''
+tool\t''
+day\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s f -l format -d 'Output format' -r -f -a "table\t''
+json\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l width -d 'Table width in columns [default: the terminal\'s, else 100]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l color -d 'When to colour tables' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s V -l version -d 'Print version'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s j -l threads -d 'Worker threads [default: all cores]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s f -l format -d 'Report format [default: github when GITHUB_ACTIONS=true, else text]' -r -f -a "text\t''
+json\t''
+junit\t''
+github\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l allow -d 'Silence a rule (repeatable; see --list-rules)' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l deny-warnings -d 'Fail on warnings too'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l list-rules -d 'List the rules and exit'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "inspect" -d 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "summary" -d 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "validate" -d 'Check that fixtures and captures are well-formed and self-consistent, for CI'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

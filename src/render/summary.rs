@@ -1,0 +1,201 @@
+//! The summary, as one JSON object or as a few small tables.
+
+use std::io::{self, Write};
+
+use super::rows::{Cell, Mark, Sheet, SheetKind};
+use super::table::render;
+use crate::config::TableStyle;
+use crate::summary::{Aggregate, Summary};
+
+/// One pretty-printed JSON object (its keys are documented in the README).
+pub fn json(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, summary).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+fn n(value: u64) -> Cell {
+    Cell::number(Some(value), true)
+}
+
+fn percent(ratio: f64) -> Cell {
+    Cell {
+        text: format!("{:.1}%", ratio * 100.0),
+        mark: Mark::Plain,
+        numeric: true,
+    }
+}
+
+fn sheet(header: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Sheet {
+    Sheet {
+        kind: SheetKind::Figures,
+        header,
+        rows,
+    }
+}
+
+fn print(out: &mut impl Write, title: &str, sheet: &Sheet, style: TableStyle) -> io::Result<()> {
+    writeln!(out, "{title}")?;
+    if sheet.rows.is_empty() {
+        writeln!(out, "(none)\n")
+    } else {
+        writeln!(out, "{}\n", render(sheet, style))
+    }
+}
+
+/// Rows of `name, count` from a count map, largest first.
+fn counts<'a>(map: impl IntoIterator<Item = (&'a String, &'a u64)>) -> Vec<Vec<Cell>> {
+    let mut rows: Vec<(&String, &u64)> = map.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    rows.into_iter()
+        .map(|(k, v)| vec![Cell::plain(k.clone()), n(*v)])
+        .collect()
+}
+
+fn group_row(name: &str, a: &Aggregate) -> Vec<Cell> {
+    let errors = match a.errors {
+        0 => Cell::marked("0", Mark::Dim),
+        e => Cell::marked(e.to_string(), Mark::Error),
+    };
+    vec![
+        Cell::plain(name.to_string()),
+        n(a.turns),
+        n(a.usage.input),
+        n(a.usage.output),
+        n(a.usage.cache_read),
+        n(a.usage.cache_write),
+        n(a.usage.reasoning),
+        a.cache_hit_ratio
+            .map_or_else(|| Cell::marked("-", Mark::Dim), percent),
+        n(a.tool_calls),
+        n(a.thoughts),
+        errors,
+    ]
+}
+
+/// The summary as tables: overview, tokens, then the breakdowns, then the `--by` groups.
+pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io::Result<()> {
+    let all = &summary.all;
+    let overview = vec![
+        vec![Cell::plain("files read"), n(summary.files.read)],
+        vec![
+            Cell::plain("files skipped (no LLM traffic)"),
+            n(summary.files.skipped),
+        ],
+        vec![
+            Cell::plain("files failed"),
+            if summary.files.failed > 0 {
+                Cell {
+                    mark: Mark::Error,
+                    ..n(summary.files.failed)
+                }
+            } else {
+                n(0)
+            },
+        ],
+        vec![Cell::plain("turns"), n(all.turns)],
+        vec![Cell::plain("  streaming"), n(all.modes.streaming)],
+        vec![Cell::plain("  blocking"), n(all.modes.blocking)],
+        vec![Cell::plain("  incomplete"), n(all.incomplete)],
+        vec![Cell::plain("  with an error"), n(all.errors)],
+        vec![Cell::plain("tool calls"), n(all.tool_calls)],
+        vec![Cell::plain("thoughts"), n(all.thoughts)],
+    ];
+    print(out, "overview", &sheet(vec!["", "count"], overview), style)?;
+
+    let u = &all.usage;
+    let mut tokens = vec![
+        vec![Cell::plain("input (excluding cache reads)"), n(u.input)],
+        vec![Cell::plain("output"), n(u.output)],
+        vec![Cell::plain("cache read"), n(u.cache_read)],
+        vec![Cell::plain("cache write"), n(u.cache_write)],
+        vec![Cell::plain("reasoning (part of output)"), n(u.reasoning)],
+    ];
+    if let Some(ratio) = all.cache_hit_ratio {
+        tokens.push(vec![Cell::plain("cache hit ratio"), percent(ratio)]);
+    }
+    print(out, "tokens", &sheet(vec!["", "tokens"], tokens), style)?;
+
+    print(
+        out,
+        "turns by api",
+        &sheet(vec!["api", "turns"], counts(&all.apis)),
+        style,
+    )?;
+    print(
+        out,
+        "turns by model",
+        &sheet(vec!["model", "turns"], counts(&all.models)),
+        style,
+    )?;
+
+    let mut tools: Vec<(&String, _)> = all.tools.iter().collect();
+    tools.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then(a.0.cmp(b.0)));
+    let tool_rows = tools
+        .into_iter()
+        .map(|(name, t)| {
+            let name = if t.injected > 0 {
+                Cell::marked(name.clone(), Mark::Injected)
+            } else {
+                Cell::plain(name.clone())
+            };
+            vec![
+                name,
+                n(t.calls),
+                n(t.injected),
+                n(t.turns),
+                percent(t.share_of_turns),
+            ]
+        })
+        .collect();
+    let header = vec!["tool", "calls", "injected", "turns", "of turns"];
+    print(out, "tool calls by name", &sheet(header, tool_rows), style)?;
+
+    let thought_rows = all
+        .thought_sources
+        .iter()
+        .map(|(source, t)| vec![Cell::plain(source.clone()), n(t.count), n(t.chars)])
+        .collect();
+    let header = vec!["source", "thoughts", "characters"];
+    print(
+        out,
+        "thoughts by source",
+        &sheet(header, thought_rows),
+        style,
+    )?;
+
+    print(
+        out,
+        "stop reasons",
+        &sheet(vec!["stop reason", "turns"], counts(&all.stop_reasons)),
+        style,
+    )?;
+    print(
+        out,
+        "errors",
+        &sheet(vec!["type (status)", "turns"], counts(&all.error_kinds)),
+        style,
+    )?;
+
+    if let Some(by) = summary.group_by {
+        let rows = summary
+            .groups
+            .iter()
+            .map(|(name, a)| group_row(name, a))
+            .collect();
+        let header = vec![
+            by,
+            "turns",
+            "in",
+            "out",
+            "cache\nread",
+            "cache\nwrite",
+            "reas-\noning",
+            "cache\nhits",
+            "tools",
+            "thou-\nghts",
+            "errors",
+        ];
+        print(out, &format!("by {by}"), &sheet(header, rows), style)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! `summary`: aggregates over every turn, overall and grouped.
+//!
+//! Token sums keep the turn's semantics: `input` excludes cache reads, so adding the five
+//! counts never counts a token twice.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::config::{GroupBy, SummaryConfig, SummaryFormat};
+use crate::render::summary as printer;
+use crate::run::{self, FileReport, Status};
+use crate::turn::{Turn, Usage};
+
+/// Summed token counts: the turn's five fields, each the sum over turns that said it.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct UsageSum {
+    pub input: u64,
+    pub output: u64,
+    pub cache_read: u64,
+    pub cache_write: u64,
+    pub reasoning: u64,
+}
+
+impl UsageSum {
+    fn add(&mut self, usage: &Usage) {
+        self.input += usage.input.unwrap_or(0);
+        self.output += usage.output.unwrap_or(0);
+        self.cache_read += usage.cache_read.unwrap_or(0);
+        self.cache_write += usage.cache_write.unwrap_or(0);
+        self.reasoning += usage.reasoning.unwrap_or(0);
+    }
+
+    /// Cache reads over the whole prompt (`input + cache_read + cache_write`).
+    pub fn cache_hit_ratio(&self) -> Option<f64> {
+        let prompt = self.input + self.cache_read + self.cache_write;
+        (prompt > 0).then(|| self.cache_read as f64 / prompt as f64)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct ToolStats {
+    /// Calls of this tool.
+    pub calls: u64,
+    /// Calls the gateway injected (`bmcp_` names).
+    pub injected: u64,
+    /// Turns that called it at least once.
+    pub turns: u64,
+    /// `turns` over all turns.
+    pub share_of_turns: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct ThoughtStats {
+    pub count: u64,
+    pub chars: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Modes {
+    pub streaming: u64,
+    pub blocking: u64,
+}
+
+/// Aggregates over a set of turns.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Aggregate {
+    pub turns: u64,
+    /// Sums over turns; `input` excludes cache reads (see the README).
+    pub usage: UsageSum,
+    pub cache_hit_ratio: Option<f64>,
+    pub tool_calls: u64,
+    pub thoughts: u64,
+    pub redacted_thoughts: u64,
+    pub errors: u64,
+    pub incomplete: u64,
+    pub modes: Modes,
+    pub apis: BTreeMap<String, u64>,
+    pub models: BTreeMap<String, u64>,
+    pub tools: BTreeMap<String, ToolStats>,
+    pub thought_sources: BTreeMap<String, ThoughtStats>,
+    pub stop_reasons: BTreeMap<String, u64>,
+    /// Errors by `type (status)`.
+    pub error_kinds: BTreeMap<String, u64>,
+}
+
+impl Aggregate {
+    pub fn add(&mut self, turn: &Turn) {
+        self.turns += 1;
+        if let Some(usage) = &turn.usage {
+            self.usage.add(usage);
+        }
+        self.tool_calls += turn.tool_calls.len() as u64;
+        self.thoughts += turn.thoughts.len() as u64;
+        self.redacted_thoughts += u64::from(turn.redacted_thoughts);
+        self.errors += u64::from(turn.error.is_some());
+        self.incomplete += u64::from(!turn.complete);
+        if turn.streaming {
+            self.modes.streaming += 1;
+        } else {
+            self.modes.blocking += 1;
+        }
+        *self.apis.entry(turn.api.as_str().to_string()).or_default() += 1;
+        let model = turn.model.clone().unwrap_or_else(|| "(unknown)".into());
+        *self.models.entry(model).or_default() += 1;
+        let mut seen: Vec<&str> = Vec::new();
+        for call in &turn.tool_calls {
+            let stats = self.tools.entry(call.name.clone()).or_default();
+            stats.calls += 1;
+            stats.injected += u64::from(call.injected);
+            if !seen.contains(&call.name.as_str()) {
+                stats.turns += 1;
+                seen.push(&call.name);
+            }
+        }
+        for thought in &turn.thoughts {
+            let source = crate::render::rows::thought_source(thought.source).to_string();
+            let stats = self.thought_sources.entry(source).or_default();
+            stats.count += 1;
+            stats.chars += thought.text.chars().count() as u64;
+        }
+        let stop = turn.stop_reason.clone().unwrap_or_else(|| "(none)".into());
+        *self.stop_reasons.entry(stop).or_default() += 1;
+        if let Some(error) = &turn.error {
+            let mut kind = error.kind.clone().unwrap_or_else(|| "(untyped)".into());
+            if let Some(status) = error.status {
+                kind.push_str(&format!(" ({status})"));
+            }
+            *self.error_kinds.entry(kind).or_default() += 1;
+        }
+    }
+
+    /// Derived figures, once every turn is in.
+    fn settle(&mut self) {
+        self.cache_hit_ratio = self.usage.cache_hit_ratio();
+        for stats in self.tools.values_mut() {
+            stats.share_of_turns = if self.turns == 0 {
+                0.0
+            } else {
+                stats.turns as f64 / self.turns as f64
+            };
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Files {
+    /// Inputs read without failure (including ones that held no LLM traffic).
+    pub read: u64,
+    /// Inputs that held nothing this tool reads.
+    pub skipped: u64,
+    pub failed: u64,
+}
+
+/// The whole summary: `summary --format json` prints it as one object.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Summary {
+    pub files: Files,
+    #[serde(flatten)]
+    pub all: Aggregate,
+    /// What `--by` grouped by, or null.
+    pub group_by: Option<&'static str>,
+    /// The aggregates per group, when `--by` asked for them.
+    pub groups: BTreeMap<String, Aggregate>,
+}
+
+/// The keys a turn falls under for `by`: a turn that called several tools counts under
+/// each (and under `(no tools)` when it called none).
+fn group_keys(turn: &Turn, by: GroupBy) -> Vec<String> {
+    match by {
+        GroupBy::Api => vec![turn.api.as_str().to_string()],
+        GroupBy::Model => vec![turn.model.clone().unwrap_or_else(|| "(unknown)".into())],
+        GroupBy::File => vec![turn.source.path.clone()],
+        GroupBy::Tool => {
+            let mut names: Vec<String> = turn.tool_calls.iter().map(|c| c.name.clone()).collect();
+            names.sort();
+            names.dedup();
+            if names.is_empty() {
+                names.push("(no tools)".into());
+            }
+            names
+        }
+        // Captures that carry no timing cannot be placed on a day.
+        GroupBy::Day => vec!["(no timing)".into()],
+    }
+}
+
+fn group_name(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::Api => "api",
+        GroupBy::Model => "model",
+        GroupBy::File => "file",
+        GroupBy::Tool => "tool",
+        GroupBy::Day => "day",
+    }
+}
+
+impl Summary {
+    pub fn new(by: Option<GroupBy>) -> Summary {
+        Summary {
+            group_by: by.map(group_name),
+            ..Summary::default()
+        }
+    }
+
+    pub fn add_report(&mut self, report: &FileReport, by: Option<GroupBy>) {
+        if report.failed() {
+            self.files.failed += 1;
+        } else {
+            self.files.read += 1;
+            if report.turns.is_empty() && report.skipped > 0 {
+                self.files.skipped += 1;
+            }
+        }
+        for turn in &report.turns {
+            self.all.add(turn);
+            if let Some(by) = by {
+                for key in group_keys(turn, by) {
+                    self.groups.entry(key).or_default().add(turn);
+                }
+            }
+        }
+    }
+
+    pub fn settle(&mut self) {
+        self.all.settle();
+        self.groups.values_mut().for_each(Aggregate::settle);
+    }
+}
+
+pub fn run(
+    config: &SummaryConfig,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> io::Result<Status> {
+    let mut summary = Summary::new(config.by);
+    let status = run::for_each_turn(&config.inputs, err, |report| {
+        summary.add_report(report, config.by);
+        Ok(())
+    })?;
+    summary.settle();
+    match config.format {
+        SummaryFormat::Json => printer::json(out, &summary)?,
+        SummaryFormat::Table => printer::tables(out, &summary, config.style)?,
+    }
+    Ok(status)
+}

@@ -1,0 +1,62 @@
+//! Recorded provider errors. A capture of an error is a valid capture: what makes it broken
+//! is an error that does not say what went wrong. One notion of "well-formed" serves every
+//! place an error can be recorded, in every API's shape.
+
+use serde_json::Value;
+
+use super::Findings;
+use super::lines::{Doc, Seg, str_at};
+use super::rules::ERROR_SHAPE;
+
+/// The message of an error in any shape the APIs use: `{"error": {"message"}}` (OpenAI, and
+/// Anthropic inside `{"type": "error"}`), `{"error": "text"}`, or a flat `{"message"}`
+/// (a Responses `error` event, a `response.failed` response's `error`).
+pub fn message(value: &Value) -> Option<&str> {
+    match value.get("error") {
+        Some(inner @ Value::Object(_)) => str_at(inner, "message"),
+        Some(Value::String(text)) => Some(text.as_str()),
+        _ => str_at(value, "message"),
+    }
+    .filter(|m| !m.trim().is_empty())
+}
+
+/// Whether a JSON body is only an error (no answer beside it).
+pub fn is_error_body(value: &Value) -> bool {
+    value
+        .get("error")
+        .is_some_and(|e| e.is_object() || e.is_string())
+        && ["choices", "content", "output"]
+            .iter()
+            .all(|key| value.get(key).is_none())
+}
+
+/// Checks an error recorded inside a stream (`what` names it in the finding).
+pub fn check(value: &Value, line: usize, what: &str, f: &mut Findings) {
+    if message(value).is_none() {
+        f.add(
+            &ERROR_SHAPE,
+            Some(line),
+            format!("{what} has no error message"),
+        );
+    }
+}
+
+/// Checks a JSON body recording an error: an HTTP error response, or an error body.
+pub fn check_body(doc: &Doc, status: Option<u16>, f: &mut Findings) {
+    if message(doc.value).is_some() {
+        return;
+    }
+    let what = match status {
+        Some(status) => format!("the HTTP {status} response"),
+        None => "the error body".to_string(),
+    };
+    let line = match doc.value.get("error") {
+        Some(_) => doc.line(&[Seg::Key("error")]),
+        None => doc.line(&[]),
+    };
+    f.add(
+        &ERROR_SHAPE,
+        line,
+        format!("{what} holds no error object with a message"),
+    );
+}

@@ -1,0 +1,325 @@
+//! Line numbers in the original file, for everything a finding can point at.
+//!
+//! Framing hands out slices of the file's bytes (txtar section bodies, HTTP bodies, JSON
+//! bodies with their leading blanks trimmed), so the line of any of them is found from where
+//! the slice starts inside the file: no layer has to carry offsets for `validate`'s sake.
+//! Inside a JSON document, [`locate`] finds where the value at a path starts, because
+//! `serde_json::Value` keeps no positions.
+
+use serde_json::Value;
+
+/// The line starts of one file.
+pub struct Lines<'a> {
+    data: &'a [u8],
+    /// Byte offset of every line end, in order.
+    ends: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    /// Lines end at LF, CRLF or a lone CR, as event streams count them.
+    pub fn new(data: &'a [u8]) -> Self {
+        let ends = memchr::memchr2_iter(b'\n', b'\r', data)
+            .filter(|&at| data[at] == b'\n' || data.get(at + 1) != Some(&b'\n'))
+            .collect();
+        Lines { data, ends }
+    }
+
+    /// The file's last line (the empty line after a final line end counts).
+    pub fn last(&self) -> usize {
+        self.ends.len() + 1
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn of_offset(&self, offset: usize) -> usize {
+        self.ends.partition_point(|&end| end < offset) + 1
+    }
+
+    /// The line where `slice` starts, when it is a part of this file.
+    pub fn of_slice(&self, slice: &[u8]) -> Option<usize> {
+        self.offset_of(slice).map(|offset| self.of_offset(offset))
+    }
+
+    fn offset_of(&self, slice: &[u8]) -> Option<usize> {
+        let offset = (slice.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
+        (offset <= self.data.len() && slice.len() <= self.data.len() - offset).then_some(offset)
+    }
+
+    /// The line of a JSON syntax error `err` met while parsing `text` (a slice of this file):
+    /// serde_json counts lines from the start of what it was given.
+    pub fn of_json_error(&self, text: &[u8], err: &serde_json::Error) -> Option<usize> {
+        let base = self.of_slice(text)?;
+        Some(base + err.line().max(1) - 1)
+    }
+
+    /// The line where the value at `path` starts inside `text` (a slice of this file), else
+    /// the line where `text` starts.
+    pub fn of_json_path(&self, text: &[u8], path: &[Seg]) -> Option<usize> {
+        let start = self.offset_of(text)?;
+        Some(self.of_offset(start + locate(text, path).unwrap_or(0)))
+    }
+}
+
+/// A step into a JSON document: an object member or an array element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+/// The byte offset where the value at `path` starts in the JSON `text`; `None` when the
+/// path leads nowhere or the text is not JSON. Never panics, whatever `text` holds.
+pub fn locate(text: &[u8], path: &[Seg]) -> Option<usize> {
+    let mut pos = skip_ws(text, 0);
+    for seg in path {
+        pos = match (seg, text.get(pos)?) {
+            (Seg::Key(key), b'{') => member(text, pos, key)?,
+            (Seg::Index(index), b'[') => element(text, pos, *index)?,
+            _ => return None,
+        };
+    }
+    Some(pos)
+}
+
+fn skip_ws(text: &[u8], mut pos: usize) -> usize {
+    while text.get(pos).is_some_and(u8::is_ascii_whitespace) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The end of the string starting at `pos` (just past its closing quote).
+fn string_end(text: &[u8], pos: usize) -> Option<usize> {
+    let mut i = pos + 1;
+    loop {
+        match text.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// The end of the value starting at `pos`. Iterative, so no nesting depth can overflow it.
+fn value_end(text: &[u8], pos: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = pos;
+    loop {
+        match text.get(i)? {
+            b'"' => i = string_end(text, i)?,
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                i += 1;
+            }
+            _ if depth == 0 => {
+                // A number or literal: it runs to the next delimiter.
+                while text
+                    .get(i)
+                    .is_some_and(|b| !b",}] \t\r\n".contains(b) && *b != b'"')
+                {
+                    i += 1;
+                }
+                return Some(i);
+            }
+            _ => i += 1,
+        }
+        if depth == 0 {
+            return Some(i);
+        }
+    }
+}
+
+/// The start of member `key`'s value in the object starting at `pos`.
+fn member(text: &[u8], pos: usize, key: &str) -> Option<usize> {
+    let mut i = skip_ws(text, pos + 1);
+    loop {
+        match text.get(i)? {
+            b'}' => return None,
+            b',' => i = skip_ws(text, i + 1),
+            b'"' => {
+                let end = string_end(text, i)?;
+                let raw = &text[i..end];
+                // Keys are nearly always plain; only an escaped one needs decoding.
+                let matches = if raw.contains(&b'\\') {
+                    serde_json::from_slice::<String>(raw).is_ok_and(|k| k == key)
+                } else {
+                    &raw[1..raw.len() - 1] == key.as_bytes()
+                };
+                i = skip_ws(text, end);
+                if text.get(i) != Some(&b':') {
+                    return None;
+                }
+                i = skip_ws(text, i + 1);
+                if matches {
+                    return Some(i);
+                }
+                i = skip_ws(text, value_end(text, i)?);
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The starts of the elements of the array starting at `pos`, in order.
+fn element_starts(text: &[u8], pos: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut i = Some(skip_ws(text, pos + 1));
+    std::iter::from_fn(move || {
+        loop {
+            let at = i?;
+            match text.get(at) {
+                None | Some(b']') => return None,
+                Some(b',') => i = Some(skip_ws(text, at + 1)),
+                Some(_) => {
+                    i = value_end(text, at).map(|end| skip_ws(text, end));
+                    return Some(at);
+                }
+            }
+        }
+    })
+}
+
+/// The start of element `index` in the array starting at `pos`.
+fn element(text: &[u8], pos: usize, index: usize) -> Option<usize> {
+    element_starts(text, pos).nth(index)
+}
+
+/// A parsed JSON body that is a slice of the file, so findings can point into it.
+pub struct Doc<'a> {
+    pub text: &'a [u8],
+    pub value: &'a Value,
+    pub lines: &'a Lines<'a>,
+}
+
+impl Doc<'_> {
+    /// The line of the value at `path` (the document's first line when there is none).
+    pub fn line(&self, path: &[Seg]) -> Option<usize> {
+        self.lines.of_json_path(self.text, path)
+    }
+
+    /// Where each element of the array at `path` starts (offsets into the text), found in
+    /// one pass: a body with thousands of tool calls is scanned once, not once per call.
+    pub fn elements(&self, path: &[Seg]) -> Vec<usize> {
+        match locate(self.text, path) {
+            Some(pos) if self.text.get(pos) == Some(&b'[') => {
+                element_starts(self.text, pos).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The line of the value at `path` inside the value starting at `offset` (from
+    /// [`Doc::elements`]); the line of that value itself when `path` leads nowhere.
+    pub fn line_below(&self, offset: Option<usize>, path: &[Seg]) -> Option<usize> {
+        let Some(offset) = offset.filter(|&o| o <= self.text.len()) else {
+            return self.line(&[]);
+        };
+        let below = locate(&self.text[offset..], path).unwrap_or(0);
+        self.lines.of_json_path(&self.text[offset + below..], &[])
+    }
+}
+
+/// A JSON error's description without serde_json's "at line L column C", which counts
+/// from the start of the JSON rather than the file (findings carry the file's line).
+pub fn json_error(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// `value[key]` as a string.
+pub fn str_at<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
+    value.get(key).and_then(Value::as_str)
+}
+
+/// `value[key]` as a whole number.
+pub fn u64_at(value: &Value, key: &str) -> Option<u64> {
+    value.get(key).and_then(Value::as_u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_offsets_and_slices() {
+        let data = b"a\nbb\r\n\rccc";
+        let lines = Lines::new(data);
+        assert_eq!(lines.last(), 4);
+        assert_eq!(lines.of_offset(0), 1);
+        assert_eq!(lines.of_offset(1), 1);
+        assert_eq!(lines.of_offset(2), 2);
+        assert_eq!(lines.of_offset(6), 3);
+        assert_eq!(lines.of_offset(7), 4);
+        assert_eq!(lines.of_slice(&data[7..]), Some(4));
+        assert_eq!(lines.of_slice(b"elsewhere"), None);
+    }
+
+    #[test]
+    fn locate_follows_keys_and_indices() {
+        let text = br#"{"a": [1, {"b\u0063": "x", "d": [true, {"e": null}]}], "f": {"g": -2.5e3}}"#;
+        let at = |path: &[Seg]| locate(text, path).map(|p| text[p] as char);
+        assert_eq!(at(&[Seg::Key("a")]), Some('['));
+        assert_eq!(at(&[Seg::Key("a"), Seg::Index(0)]), Some('1'));
+        assert_eq!(
+            at(&[Seg::Key("a"), Seg::Index(1), Seg::Key("bc")]),
+            Some('"')
+        );
+        assert_eq!(
+            at(&[
+                Seg::Key("a"),
+                Seg::Index(1),
+                Seg::Key("d"),
+                Seg::Index(1),
+                Seg::Key("e")
+            ]),
+            Some('n')
+        );
+        assert_eq!(at(&[Seg::Key("f"), Seg::Key("g")]), Some('-'));
+        assert_eq!(at(&[Seg::Key("zz")]), None);
+        assert_eq!(at(&[Seg::Key("a"), Seg::Index(5)]), None);
+        assert_eq!(locate(b"{\"a\":", &[Seg::Key("a"), Seg::Key("b")]), None);
+        assert_eq!(locate(b"]]]", &[Seg::Index(0)]), None);
+    }
+
+    #[test]
+    fn elements_are_found_in_one_pass() {
+        let data = b"[\n {\"a\": 1},\n {\"a\": [2, 3]},\n 4\n]";
+        let lines = Lines::new(data);
+        let doc = Doc {
+            text: data,
+            value: &Value::Null,
+            lines: &lines,
+        };
+        let starts = doc.elements(&[]);
+        assert_eq!(starts.len(), 3);
+        assert_eq!(
+            doc.line_below(starts.get(1).copied(), &[Seg::Key("a")]),
+            Some(3)
+        );
+        assert_eq!(doc.line_below(starts.get(2).copied(), &[]), Some(4));
+        assert_eq!(doc.line_below(None, &[]), Some(1));
+        assert_eq!(element(data, 0, 3), None);
+    }
+
+    #[test]
+    fn json_paths_and_errors_map_to_file_lines() {
+        let data = b"head\n{\n  \"x\": 1,\n  \"usage\": {}\n}\n";
+        let lines = Lines::new(data);
+        let body = &data[5..];
+        assert_eq!(lines.of_json_path(body, &[Seg::Key("usage")]), Some(4));
+        let doc = Doc {
+            text: body,
+            value: &Value::Null,
+            lines: &lines,
+        };
+        let starts = doc.elements(&[]);
+        assert!(starts.is_empty());
+        let err = serde_json::from_slice::<Value>(&body[..11]).unwrap_err();
+        assert_eq!(lines.of_json_error(&body[..11], &err), Some(3));
+    }
+}

@@ -1,0 +1,120 @@
+//! Framing rules: the request and response bodies parse, raw HTTP heads are well-formed.
+//! (SSE framing defects are found by [`crate::frame::sse`] and reported by [`super::stream`].)
+
+use serde_json::Value;
+
+use super::Findings;
+use super::lines::{Lines, json_error};
+use super::rules::{HTTP_HEAD, PARSE_REQUEST_JSON};
+use crate::frame::http;
+
+/// Lines of `data`, each without its line end (`\n` or `\r\n`).
+fn text_lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let data = data.strip_suffix(b"\n").unwrap_or(data);
+    data.split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+}
+
+/// Whether a line starts an HTTP message as a capture would: a status line, or a request
+/// line (`METHOD target HTTP/x`). Used to tell a malformed head from no head at all.
+fn starts_like_http(line: &[u8]) -> bool {
+    let mut words = line.split(|&b| b == b' ');
+    let first = words.next().unwrap_or_default();
+    first.starts_with(b"HTTP/")
+        || (!first.is_empty()
+            && first.iter().all(u8::is_ascii_uppercase)
+            && line.windows(6).any(|w| w == b" HTTP/"))
+}
+
+/// A header name: one token, no spaces or separators.
+fn is_header_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+}
+
+/// What a response or request starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Head {
+    /// No HTTP head.
+    None,
+    /// A head, with a blank line after it.
+    Whole,
+    /// A head that is malformed or cut short: its findings are made, and an empty body
+    /// after it is no finding of its own.
+    Broken,
+}
+
+/// Checks the HTTP head `raw` starts with, if it starts like one (`raw` is a slice of the
+/// file).
+pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> Head {
+    let Some(first_line) = lines.of_slice(raw) else {
+        return Head::None;
+    };
+    let mut all = text_lines(raw).enumerate();
+    let Some((_, start)) = all.next() else {
+        return Head::None;
+    };
+    if !starts_like_http(start) {
+        return Head::None;
+    }
+    if !http::looks_like_http(raw) {
+        f.add(
+            &HTTP_HEAD,
+            Some(first_line),
+            format!(
+                "a malformed HTTP start line: {:?}",
+                String::from_utf8_lossy(start)
+            ),
+        );
+        return Head::Broken;
+    }
+    let mut last = first_line;
+    let mut head = Head::Whole;
+    for (i, line) in all {
+        last = first_line + i;
+        if line.is_empty() {
+            return head;
+        }
+        let name = line.split(|&b| b == b':').next().unwrap_or_default();
+        if name.len() == line.len() || !is_header_name(name) {
+            // Never quote the line: a header value may be a secret.
+            f.add(
+                &HTTP_HEAD,
+                Some(last),
+                "a header line that is not `Name: value`",
+            );
+            head = Head::Broken;
+        }
+    }
+    f.add(
+        &HTTP_HEAD,
+        Some(last),
+        "the head has no blank line after it: the body is missing (the capture was cut inside the head)",
+    );
+    Head::Broken
+}
+
+/// Parses a request body (a slice of the file), reporting where it is not JSON.
+pub fn request(body: &[u8], lines: &Lines, f: &mut Findings) -> Option<Value> {
+    if body.trim_ascii().is_empty() {
+        f.add(
+            &PARSE_REQUEST_JSON,
+            lines.of_slice(body),
+            "the request body is empty",
+        );
+        return None;
+    }
+    match serde_json::from_slice(body) {
+        Ok(value) => Some(value),
+        Err(err) => {
+            f.add(
+                &PARSE_REQUEST_JSON,
+                lines.of_json_error(body, &err),
+                format!("the request body is not valid JSON ({})", json_error(&err)),
+            );
+            None
+        }
+    }
+}

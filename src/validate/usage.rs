@@ -1,0 +1,97 @@
+//! Token counts: present where the API promises them, and adding up. The checks are the
+//! same for every place usage appears (an event, a chunk, a body), so each API only says
+//! where its usage is and what its fields are called.
+
+use serde_json::Value;
+
+use super::Findings;
+use super::lines::u64_at;
+use super::rules::{USAGE_CACHED, USAGE_MISSING, USAGE_REASONING, USAGE_TOTAL};
+
+/// Requires `usage` to be an object with a whole-number count at each of `keys`; `what`
+/// names where it belongs. Returns whether it is there at all.
+pub fn require(
+    usage: Option<&Value>,
+    keys: &[&str],
+    line: Option<usize>,
+    what: &str,
+    f: &mut Findings,
+) -> bool {
+    let Some(usage) = usage.filter(|u| u.is_object()) else {
+        f.add(&USAGE_MISSING, line, format!("{what} has no usage"));
+        return false;
+    };
+    for key in keys {
+        if u64_at(usage, key).is_none() {
+            f.add(
+                &USAGE_MISSING,
+                line,
+                format!("{what} usage has no `{key}` count"),
+            );
+        }
+    }
+    true
+}
+
+/// Checks the arithmetic of OpenAI usage (Chat and Responses alike): `prompt` and `output`
+/// are the API's names for the two counts (`prompt_tokens`/`completion_tokens`,
+/// `input_tokens`/`output_tokens`); cached and reasoning counts sit in `<name>_details`.
+pub fn openai(usage: &Value, prompt: &str, output: &str, line: Option<usize>, f: &mut Findings) {
+    let prompt_count = u64_at(usage, prompt);
+    let output_count = u64_at(usage, output);
+    let detail = |name: &str, key: &str| {
+        usage
+            .get(format!("{name}_details"))
+            .and_then(|d| u64_at(d, key))
+    };
+    if let (Some(total), Some(p), Some(o)) =
+        (u64_at(usage, "total_tokens"), prompt_count, output_count)
+    {
+        if p.checked_add(o) != Some(total) {
+            f.add(
+                &USAGE_TOTAL,
+                line,
+                format!("total_tokens is {total}, but {prompt} + {output} = {p} + {o}"),
+            );
+        }
+    }
+    if let (Some(reasoning), Some(o)) = (detail(output, "reasoning_tokens"), output_count) {
+        if reasoning > o {
+            f.add(
+                &USAGE_REASONING,
+                line,
+                format!("reasoning_tokens ({reasoning}) exceed {output} ({o})"),
+            );
+        }
+    }
+    // DeepSeek reports cache hits as `prompt_cache_hit_tokens` instead of the details object.
+    let cached = detail(prompt, "cached_tokens")
+        .map(|c| ("cached_tokens", c))
+        .or_else(|| {
+            u64_at(usage, "prompt_cache_hit_tokens").map(|c| ("prompt_cache_hit_tokens", c))
+        });
+    if let (Some((name, cached)), Some(p)) = (cached, prompt_count) {
+        if cached > p {
+            f.add(
+                &USAGE_CACHED,
+                line,
+                format!("{name} ({cached}) exceed {prompt} ({p})"),
+            );
+        }
+    }
+}
+
+/// Requires OpenAI usage with its two counts, and checks its arithmetic when it is there.
+pub fn require_openai(
+    usage: Option<&Value>,
+    [prompt, output]: [&str; 2],
+    line: Option<usize>,
+    what: &str,
+    f: &mut Findings,
+) {
+    if require(usage, &[prompt, output], line, what, f) {
+        if let Some(usage) = usage {
+            openai(usage, prompt, output, line, f);
+        }
+    }
+}

@@ -1,0 +1,487 @@
+//! `validate`: every rule breaks on a fixture made to break it (with the rule id and line
+//! checked) and holds on fixtures made to pass it; the bundled fixtures are valid; exit
+//! codes, `--allow`, `--deny-warnings` and the four report formats behave as documented.
+
+mod common;
+use common::{root, run};
+
+use std::collections::BTreeSet;
+
+use aibridge_trace::validate::{RULES, Severity, validate_bytes};
+use serde_json::Value;
+
+const BAD: &str = "tests/data/validate/bad";
+const GOOD: &str = "tests/data/validate/good";
+
+/// A finding as the tests compare it: rule id and line.
+type Expected = (&'static str, Option<usize>);
+
+/// Each breaking fixture (in `tests/data/validate/bad/`) with exactly the findings it gives.
+const BREAKING: &[(&str, &[Expected])] = &[
+    ("parse-capture.txtar", &[("parse-capture", None)]),
+    (
+        "parse-request-json.txtar",
+        &[("parse-request-json", Some(6))],
+    ),
+    ("parse-body-json.txtar", &[("parse-body-json", Some(42))]),
+    ("parse-event-json.sse", &[("parse-event-json", Some(7))]),
+    (
+        "sse-framing.sse",
+        &[("sse-framing", Some(8)), ("sse-framing", Some(11))],
+    ),
+    (
+        "sse-final-blank-line.sse",
+        &[("sse-final-blank-line", Some(16))],
+    ),
+    ("http-head.http", &[("http-head", Some(3))]),
+    ("http-head-cut.txtar", &[("http-head", Some(6))]),
+    ("stream-truncated.sse", &[("stream-truncated", Some(7))]),
+    (
+        "stream-unknown-event.sse",
+        &[("stream-unknown-event", Some(10))],
+    ),
+    (
+        "anthropic-grammar.sse",
+        &[
+            ("anthropic-grammar", Some(4)),
+            ("anthropic-grammar", Some(10)),
+            ("anthropic-grammar", Some(13)),
+        ],
+    ),
+    (
+        "anthropic-grammar-order.sse",
+        &[
+            ("anthropic-grammar", Some(4)),
+            ("anthropic-grammar", Some(4)),
+            ("anthropic-grammar", Some(19)),
+        ],
+    ),
+    (
+        "chat-grammar.txtar",
+        &[("chat-grammar", Some(11)), ("chat-grammar", Some(13))],
+    ),
+    (
+        "chat-grammar-after-end.sse",
+        &[("chat-grammar", Some(5)), ("chat-grammar", Some(9))],
+    ),
+    (
+        "responses-grammar.txtar",
+        &[
+            ("responses-grammar", Some(7)),
+            ("responses-grammar", Some(55)),
+        ],
+    ),
+    (
+        "responses-sequence.txtar",
+        &[
+            ("responses-sequence", Some(43)),
+            ("responses-sequence", Some(58)),
+        ],
+    ),
+    ("responses-items.txtar", &[("responses-items", Some(31))]),
+    (
+        "responses-items-orphan.sse",
+        &[("responses-items", Some(4))],
+    ),
+    (
+        "responses-done-text.txtar",
+        &[("responses-done-text", Some(37))],
+    ),
+    (
+        "content-tool-arguments.txtar",
+        &[
+            ("content-tool-arguments", Some(11)),
+            ("content-tool-arguments", Some(36)),
+        ],
+    ),
+    ("content-tool-ids.txtar", &[("content-tool-ids", Some(16))]),
+    (
+        "content-completed-output.txtar",
+        &[("content-completed-output", Some(58))],
+    ),
+    (
+        "usage-missing.txtar",
+        &[("usage-missing", Some(19)), ("usage-missing", Some(40))],
+    ),
+    ("usage-total.txtar", &[("usage-total", Some(42))]),
+    ("usage-reasoning.txtar", &[("usage-reasoning", Some(74))]),
+    ("usage-cached.txtar", &[("usage-cached", Some(19))]),
+    (
+        "error-shape.txtar",
+        &[("error-shape", Some(17)), ("error-shape", Some(24))],
+    ),
+    (
+        "txtar-pair-mismatch.txtar",
+        &[
+            ("txtar-pair-mismatch", Some(52)),
+            ("txtar-pair-mismatch", Some(52)),
+        ],
+    ),
+    (
+        "txtar-tool-call-section.txtar",
+        &[("txtar-tool-call-section", Some(6))],
+    ),
+    (
+        "txtar-tool-call-section-extra.txtar",
+        &[
+            ("txtar-tool-call-section", Some(25)),
+            ("txtar-tool-call-section", Some(44)),
+        ],
+    ),
+    (
+        "txtar-unknown-section.txtar",
+        &[("txtar-unknown-section", Some(23))],
+    ),
+    (
+        "txtar-duplicate-section.txtar",
+        &[("txtar-duplicate-section", Some(6))],
+    ),
+    (
+        "txtar-request-marker.txtar",
+        &[("txtar-request-marker", Some(2))],
+    ),
+];
+
+/// Each passing fixture (in `tests/data/validate/good/`), with the rules it exercises: it
+/// holds what the rule checks, done right.
+const PASSING: &[(&str, &[&str])] = &[
+    (
+        "anthropic.txtar",
+        &[
+            "parse-capture",
+            "parse-request-json",
+            "parse-body-json",
+            "parse-event-json",
+            "sse-framing",
+            "sse-final-blank-line",
+            "stream-truncated",
+            "stream-unknown-event",
+            "anthropic-grammar",
+            "content-tool-arguments",
+            "content-tool-ids",
+            "usage-missing",
+            "txtar-pair-mismatch",
+            "txtar-unknown-section",
+            "txtar-duplicate-section",
+            "txtar-request-marker",
+        ],
+    ),
+    (
+        "chat.txtar",
+        &[
+            "chat-grammar",
+            "content-tool-arguments",
+            "content-tool-ids",
+            "usage-missing",
+            "usage-total",
+            "usage-reasoning",
+            "usage-cached",
+            "txtar-pair-mismatch",
+        ],
+    ),
+    (
+        "responses.txtar",
+        &[
+            "responses-grammar",
+            "responses-sequence",
+            "responses-items",
+            "responses-done-text",
+            "content-completed-output",
+            "content-tool-arguments",
+            "usage-missing",
+            "usage-total",
+            "usage-reasoning",
+            "usage-cached",
+            "txtar-pair-mismatch",
+        ],
+    ),
+    (
+        "injected.txtar",
+        &["txtar-tool-call-section", "txtar-pair-mismatch"],
+    ),
+    // A stream that ends in a well-formed error is valid: no stream-truncated.
+    (
+        "errors.txtar",
+        &["error-shape", "stream-truncated", "http-head"],
+    ),
+    (
+        "responses-failed.txtar",
+        &["error-shape", "responses-grammar", "stream-truncated"],
+    ),
+    (
+        "chat-stream.http",
+        &["http-head", "chat-grammar", "parse-capture"],
+    ),
+    (
+        "anthropic-stream.sse",
+        &["anthropic-grammar", "sse-final-blank-line"],
+    ),
+];
+
+fn read(dir: &str, name: &str) -> Vec<u8> {
+    std::fs::read(root().join(dir).join(name)).unwrap_or_else(|e| panic!("{dir}/{name}: {e}"))
+}
+
+fn files_in(dir: &str) -> BTreeSet<String> {
+    std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn every_rule_has_a_breaking_and_a_passing_fixture() {
+    let all: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    let broken: BTreeSet<&str> = BREAKING
+        .iter()
+        .flat_map(|(_, f)| f.iter().map(|(rule, _)| *rule))
+        .collect();
+    let passed: BTreeSet<&str> = PASSING
+        .iter()
+        .flat_map(|(_, r)| r.iter().copied())
+        .collect();
+    assert_eq!(
+        broken, all,
+        "rules without a breaking fixture, or unknown ids"
+    );
+    assert_eq!(
+        passed, all,
+        "rules without a passing fixture, or unknown ids"
+    );
+    let listed: BTreeSet<String> = BREAKING.iter().map(|(f, _)| f.to_string()).collect();
+    assert_eq!(files_in(BAD), listed, "bad/ and the table differ");
+    let listed: BTreeSet<String> = PASSING.iter().map(|(f, _)| f.to_string()).collect();
+    assert_eq!(files_in(GOOD), listed, "good/ and the table differ");
+}
+
+#[test]
+fn breaking_fixtures_give_exactly_their_findings() {
+    for (name, expected) in BREAKING {
+        let findings = validate_bytes(&read(BAD, name));
+        let mut got: Vec<(&str, Option<usize>)> =
+            findings.iter().map(|f| (f.rule, f.line)).collect();
+        let mut want = expected.to_vec();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{name}: {findings:#?}");
+        for f in &findings {
+            let rule = RULES.iter().find(|r| r.id == f.rule).unwrap();
+            assert_eq!(f.severity, rule.severity, "{name}: {f:?}");
+            assert!(!f.message.is_empty());
+        }
+    }
+}
+
+#[test]
+fn passing_fixtures_give_no_finding() {
+    for (name, _) in PASSING {
+        let findings = validate_bytes(&read(GOOD, name));
+        assert!(findings.is_empty(), "{name}: {findings:#?}");
+    }
+}
+
+#[test]
+fn bundled_fixtures_are_valid_their_truncations_allowed_inline() {
+    // The three fixtures that record a stream cut short say so in their txtar comment
+    // (`aibridge-trace: allow stream-truncated`), so the folder validates clean.
+    let out = run(&["validate", "fixtures/"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.ends_with(
+            "all valid (0 errors, 0 warnings), 3 allowed (by --allow or an inline allow)\n"
+        ),
+        "{text}"
+    );
+    // Without the inline allow, each is found, at its cut line.
+    for (fixture, line) in [
+        (
+            "fixtures/anthropic-messages/truncated_tool_call.txtar",
+            "stream-truncated",
+        ),
+        (
+            "fixtures/openai-chat/truncated_stream.txtar",
+            "stream-truncated",
+        ),
+        (
+            "fixtures/openai-responses/truncated_tool_args.txtar",
+            "stream-truncated",
+        ),
+    ] {
+        let data = std::fs::read_to_string(fixture).unwrap();
+        let stripped = data.replace("aibridge-trace: allow stream-truncated", "");
+        let found: Vec<&str> = aibridge_trace::validate::validate_bytes(stripped.as_bytes())
+            .iter()
+            .map(|f| f.rule)
+            .collect();
+        assert_eq!(found, [line], "{fixture}");
+    }
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(run(&["validate", GOOD]).status.code(), Some(0));
+    assert_eq!(run(&["validate", BAD]).status.code(), Some(1));
+    assert_eq!(run(&["validate"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["validate", "--allow", "no-such-rule", GOOD])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["validate", "--format", "yaml", GOOD]).status.code(),
+        Some(2)
+    );
+    let missing = run(&["validate", "no/such/file.sse"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("no/such/file.sse: no such file"),
+        "{missing:?}"
+    );
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let file = format!("{BAD}/stream-unknown-event.sse");
+    assert_eq!(run(&["validate", &file]).status.code(), Some(0));
+    assert_eq!(
+        run(&["validate", "--deny-warnings", &file]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&[
+            "validate",
+            "--deny-warnings",
+            "--allow",
+            "stream-unknown-event",
+            &file
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn allow_silences_one_rule_only() {
+    let file = format!("{BAD}/txtar-tool-call-section-extra.txtar");
+    let out = run(&["validate", "--allow", "txtar-pair-mismatch", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["validate", "--allow", "txtar-tool-call-section", &file]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn text_format() {
+    let file = format!("{BAD}/usage-total.txtar");
+    let out = run(&["validate", "--format", "text", &file]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "{file}:42: error[usage-total]: total_tokens is 75, but prompt_tokens + completion_tokens = 50 + 20\n\
+             checked 1 file: 1 invalid (1 error, 0 warnings)\n"
+        )
+    );
+}
+
+#[test]
+fn github_format_is_the_default_under_actions() {
+    let file = format!("{BAD}/stream-unknown-event.sse");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
+        .args(["validate", &file])
+        .current_dir(root())
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with(&format!(
+            "::warning file={file},line=10,title=stream-unknown-event::unknown event type \"mystery\" [stream-unknown-event]\n"
+        )),
+        "{stdout}"
+    );
+    let out = run(&[
+        "validate",
+        "--format",
+        "github",
+        &format!("{BAD}/usage-total.txtar"),
+    ]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("::error file="), "{stdout}");
+}
+
+#[test]
+fn json_format_is_one_finding_per_line() {
+    let out = run(&["validate", "--format", "json", BAD]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let total: usize = BREAKING.iter().map(|(_, f)| f.len()).sum();
+    assert_eq!(stdout.lines().count(), total);
+    for line in stdout.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["path", "line", "severity", "rule", "message"]);
+        assert!(RULES.iter().any(|r| r.id == v["rule"]));
+        assert!(matches!(v["severity"].as_str(), Some("error" | "warning")));
+    }
+}
+
+#[test]
+fn junit_format_has_one_case_per_file() {
+    let out = run(&["validate", "--format", "junit", GOOD, BAD, "no/such.sse"]);
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "));
+    let files = PASSING.len() + BREAKING.len() + 1;
+    assert_eq!(xml.matches("<testcase ").count(), files);
+    assert_eq!(xml.matches("</testcase>").count(), files);
+    // Invalid files fail; stream-unknown-event, txtar-unknown-section and
+    // sse-final-blank-line give warnings only, which pass without --deny-warnings.
+    let failed = BREAKING
+        .iter()
+        .filter(|(_, f)| {
+            f.iter().any(|(rule, _)| {
+                RULES.iter().find(|r| r.id == *rule).unwrap().severity == Severity::Error
+            })
+        })
+        .count();
+    assert_eq!(xml.matches("<failure ").count(), failed);
+    assert_eq!(xml.matches("<error ").count(), 1);
+    assert!(xml.contains(&format!(
+        "tests=\"{files}\" failures=\"{failed}\" errors=\"1\""
+    )));
+    // Messages quote JSON: it must come out escaped.
+    assert!(xml.contains("&quot;"));
+    assert!(!xml.contains("\"mystery\""));
+}
+
+#[test]
+fn list_rules_names_every_rule() {
+    let out = run(&["validate", "--list-rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), RULES.len());
+    for (line, rule) in text.lines().zip(RULES) {
+        assert!(line.starts_with(rule.id), "{line}");
+    }
+}
+
+#[test]
+fn a_file_that_is_no_capture_fails_when_named_and_is_skipped_when_walked() {
+    let named = run(&["validate", "tests/data/garbage.bin"]);
+    assert_eq!(named.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&named.stdout).contains("error[parse-capture]"));
+    let dir = std::env::temp_dir().join(format!("aibridge-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("README"), "notes, not a capture\n").unwrap();
+    std::fs::copy(
+        root().join(GOOD).join("chat-stream.http"),
+        dir.join("x.http"),
+    )
+    .unwrap();
+    let walked = run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(walked.status.code(), Some(0), "{walked:?}");
+    assert!(String::from_utf8_lossy(&walked.stderr).contains("README: skipped"));
+    assert!(String::from_utf8_lossy(&walked.stdout).contains("1 skipped"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
