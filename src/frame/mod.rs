@@ -185,7 +185,7 @@ fn frame_response(data: &[u8], first_line: usize) -> Response<'_> {
     };
     Response {
         status,
-        body: classify(body, content_type.as_deref()),
+        body: classify(body, content_type.as_deref(), first_line),
         first_line,
     }
 }
@@ -202,6 +202,11 @@ fn starts_like_sse(body: &[u8]) -> bool {
             .any(|field| first.starts_with(field))
 }
 
+/// Lines `body` has before `rest`, a slice of its end.
+fn skipped_lines(body: &[u8], rest: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', &body[..body.len() - rest.len()]).count()
+}
+
 /// One JSON object per line, more than one line: an event log, not one body. (A
 /// pretty-printed body's first line is a lone `{`, which is no whole object.)
 fn is_json_lines(body: &[u8]) -> bool {
@@ -214,20 +219,23 @@ fn is_json_lines(body: &[u8]) -> bool {
         && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
 }
 
-fn classify<'a>(body: &'a [u8], content_type: Option<&str>) -> Body<'a> {
+fn classify<'a>(body: &'a [u8], content_type: Option<&str>, first_line: usize) -> Body<'a> {
     let trimmed = body.trim_ascii_start();
     if trimmed.is_empty() {
         return Body::Empty;
     }
     let is_stream = content_type.is_some_and(|t| t.contains("text/event-stream"));
     if !is_stream && is_json_lines(trimmed) {
-        return Body::Stream(sse::from_json_lines(trimmed));
+        return Body::Stream(sse::from_json_lines(
+            trimmed,
+            first_line + skipped_lines(body, trimmed),
+        ));
     }
     if !is_stream && matches!(trimmed[0], b'{' | b'[') {
         return Body::Json(trimmed);
     }
     if is_stream || starts_like_sse(trimmed) {
-        return Body::Stream(sse::parse(body));
+        return Body::Stream(sse::parse(body, first_line));
     }
     Body::Text(body)
 }

@@ -30,7 +30,8 @@ pub struct SseEvent {
     pub event: String,
     /// The `data:` lines joined with `\n`.
     pub data: String,
-    /// 1-based line of the event's first line, counted in the framed body.
+    /// 1-based line of the event's first line in the file (the body starts at the
+    /// `first_line` the framer was given).
     pub line: usize,
 }
 
@@ -166,7 +167,7 @@ fn is_known_field(line: &str) -> bool {
 
 /// Events from a log of one JSON event per line (NDJSON), as SDK test suites and some
 /// gateways record streams: each non-blank line is one event's data.
-pub fn from_json_lines(body: &[u8]) -> SseStream {
+pub fn from_json_lines(body: &[u8], first_line: usize) -> SseStream {
     let mut out = SseStream {
         json_lines: true,
         ..SseStream::default()
@@ -177,7 +178,7 @@ pub fn from_json_lines(body: &[u8]) -> SseStream {
             out.events.push(SseEvent {
                 event: "message".to_string(),
                 data: line.to_string(),
-                line: index + 1,
+                line: index + first_line,
             });
         }
     }
@@ -185,7 +186,7 @@ pub fn from_json_lines(body: &[u8]) -> SseStream {
 }
 
 /// Frames `body` (a whole `text/event-stream` body, HTTP head already removed).
-pub fn parse(body: &[u8]) -> SseStream {
+pub fn parse(body: &[u8], first_line: usize) -> SseStream {
     let mut out = SseStream::default();
     let text = String::from_utf8_lossy(body);
     if let Cow::Owned(_) = text {
@@ -231,8 +232,19 @@ pub fn parse(body: &[u8]) -> SseStream {
     };
 
     let mut all = lines(text).enumerate().peekable();
-    while let Some((index, (whole, line))) = all.next() {
-        let number = index + 1;
+    while let Some((index, (mut whole, mut line))) = all.next() {
+        let number = index + first_line;
+        // A field indented by a space or tab (seen where a body was cut out of a log by
+        // hand) would be ignored by the SSE rules, losing its event: read it as the field.
+        let indented = line.trim_start_matches([' ', '\t']);
+        if indented.len() < line.len() && is_known_field(indented) {
+            out.warnings.push(format!(
+                "line {number}: a field indented by white space; read as `{}:`",
+                field_name(indented)
+            ));
+            whole = &whole[line.len() - indented.len()..];
+            line = indented;
+        }
         if line.is_empty() {
             queue.borrow_mut().push_back(Chunk(Cow::Borrowed("\n")));
             drain(&queue, event_start, &mut out);
@@ -253,10 +265,15 @@ pub fn parse(body: &[u8]) -> SseStream {
                 named_without_data.get_or_insert(number);
             }
             _ if line.starts_with(':') || is_known_field(line) => {}
-            _ => out.defects.push(FramingDefect {
-                line: number,
-                kind: DefectKind::StrayLine,
-            }),
+            _ => {
+                out.defects.push(FramingDefect {
+                    line: number,
+                    kind: DefectKind::StrayLine,
+                });
+                out.warnings.push(format!(
+                    "line {number}: neither an SSE field nor a comment; ignored"
+                ));
+            }
         }
         let mut joined: Option<String> = None;
         // A capture sometimes wraps a long `data:` line: the next line is not a field of its
@@ -273,12 +290,12 @@ pub fn parse(body: &[u8]) -> SseStream {
                     .get_or_insert_with(|| line.to_string())
                     .push_str(next);
                 out.defects.push(FramingDefect {
-                    line: next_index + 1,
+                    line: next_index + first_line,
                     kind: DefectKind::JoinedLine,
                 });
                 out.warnings.push(format!(
                     "line {}: joined to the data line before it (the capture split one line in two)",
-                    next_index + 1
+                    next_index + first_line
                 ));
             }
         }
@@ -328,7 +345,7 @@ mod tests {
     use super::*;
 
     fn events(body: &str) -> Vec<(String, String, usize)> {
-        parse(body.as_bytes())
+        parse(body.as_bytes(), 1)
             .events
             .into_iter()
             .map(|e| (e.event, e.data, e.line))
@@ -358,7 +375,7 @@ mod tests {
 
     #[test]
     fn last_event_without_blank_line_is_kept_and_flagged() {
-        let s = parse(b"data: a\n\ndata: b\n");
+        let s = parse(b"data: a\n\ndata: b\n", 1);
         assert_eq!(s.events.len(), 2);
         assert!(s.truncated);
         assert!(s.warnings[0].contains("truncated"), "{:?}", s.warnings);
@@ -366,7 +383,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_replaced() {
-        let s = parse(b"data: a\xff\n\ndata: b\n\n");
+        let s = parse(b"data: a\xff\n\ndata: b\n\n", 1);
         assert_eq!(s.events[0].data, "a\u{fffd}");
         assert_eq!(s.events[1].data, "b");
         assert!(!s.truncated);
@@ -380,13 +397,13 @@ mod tests {
 
     #[test]
     fn wrapped_data_line_is_joined() {
-        let s = parse(b"data: {\"type\":\"x\",\"te\nxt\":\"hi\"}\n\n");
+        let s = parse(b"data: {\"type\":\"x\",\"te\nxt\":\"hi\"}\n\n", 1);
         assert_eq!(s.events[0].data, "{\"type\":\"x\",\"text\":\"hi\"}");
         assert!(s.warnings[0].starts_with("line 2:"));
     }
 
     fn defects(body: &str) -> Vec<(usize, DefectKind)> {
-        parse(body.as_bytes())
+        parse(body.as_bytes(), 1)
             .defects
             .into_iter()
             .map(|d| (d.line, d.kind))
@@ -402,6 +419,19 @@ mod tests {
     }
 
     #[test]
+    fn indented_fields_are_read_with_a_warning() {
+        let s = parse(b" data: {\"a\":1}\n\n\tdata: {\"b\":2}\r\n\r\n", 1);
+        let data: Vec<&str> = s.events.iter().map(|e| e.data.as_str()).collect();
+        assert_eq!(data, ["{\"a\":1}", "{\"b\":2}"]);
+        assert_eq!(s.warnings.len(), 2);
+        assert!(
+            s.warnings[0].starts_with("line 1: a field indented"),
+            "{:?}",
+            s.warnings
+        );
+    }
+
+    #[test]
     fn framing_defects_carry_their_lines() {
         assert_eq!(
             defects("event: a\ndata: {\"x\nyz\"}\n\nstray line\n\nevent: b\n\nevent: c\n"),
@@ -412,7 +442,7 @@ mod tests {
                 (9, DefectKind::NoData),
             ]
         );
-        let invalid = parse(b"data: a\r\n\r\ndata: b\xff\n\n").defects;
+        let invalid = parse(b"data: a\r\n\r\ndata: b\xff\n\n", 1).defects;
         assert_eq!(
             invalid,
             [FramingDefect {
@@ -427,7 +457,7 @@ mod tests {
         let one = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"hello\"}}\n\n";
         let body = one.repeat(50_000);
         let start = std::time::Instant::now();
-        let s = parse(body.as_bytes());
+        let s = parse(body.as_bytes(), 1);
         assert_eq!(s.events.len(), 50_000);
         assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
     }
@@ -436,7 +466,7 @@ mod tests {
     fn huge_single_line() {
         let body = format!("data: {{\"x\":\"{}\"}}\n\n", "a".repeat(10 << 20));
         let start = std::time::Instant::now();
-        let s = parse(body.as_bytes());
+        let s = parse(body.as_bytes(), 1);
         assert_eq!(s.events.len(), 1);
         assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
     }

@@ -104,7 +104,8 @@ pub fn check(
     request: Option<&Value>,
     f: &mut Findings,
 ) {
-    let at = |line: usize| first_line + line.max(1) - 1;
+    // Framing numbers events by their line in the file already.
+    let at = |line: usize| line.max(first_line);
     for defect in &stream.defects {
         let message = match defect.kind {
             DefectKind::StrayLine => {
