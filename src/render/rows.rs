@@ -131,7 +131,7 @@ impl Sheet {
         match self.kind {
             SheetKind::Turns => matches!(column, 1 | 3 | 4 | 10 | 11 | 12),
             SheetKind::TurnsNarrow => matches!(column, 1 | 2 | 4 | 5),
-            SheetKind::Tools => matches!(column, 0 | 2 | 5 | 6),
+            SheetKind::Tools => matches!(column, 0 | 2 | 3 | 4),
             SheetKind::Thoughts => matches!(column, 0 | 3 | 4),
             SheetKind::Figures => column == 0,
         }
@@ -445,15 +445,9 @@ impl Totals {
     }
 }
 
-pub const TOOL_HEADER: [&str; 7] = [
-    "turn",
-    "tool",
-    "call id",
-    "kind",
-    "injected",
-    "arguments",
-    "thoughts before",
-];
+/// The tools view's columns in tables: kind and injected ride in the tool cell, so the
+/// view fits 80 columns. Csv keeps them apart, for programs.
+pub const TOOL_HEADER: [&str; 5] = ["turn", "tool", "call id", "arguments", "thoughts before"];
 pub const TOOL_CSV_HEADER: [&str; 7] = [
     "turn",
     "tool",
@@ -467,16 +461,24 @@ pub const TOOL_CSV_HEADER: [&str; 7] = [
 /// One row per tool call. A call shows the thoughts its response gave before it; parallel
 /// calls after the same thoughts each show them, marked as shared, since a thought is the
 /// response's, not one call's.
+/// One row per tool call. A call shows the thoughts its response gave before it; parallel
+/// calls after the same thoughts share them, since a thought is the response's, not one
+/// call's: tables show them once, on the first of those calls, and say how many share them.
+/// Tables name the turn on its first row only; csv repeats everything on every row.
 pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
     let label = turn_label(number, turn);
+    let mut previous: Option<&Vec<usize>> = None;
     turn.tool_calls
         .iter()
-        .map(|call| {
+        .enumerate()
+        .map(|(index, call)| {
             let sharing = turn
                 .tool_calls
                 .iter()
                 .filter(|other| other.thoughts_before == call.thoughts_before)
                 .count();
+            let repeated = cuts.human && previous == Some(&call.thoughts_before);
+            previous = Some(&call.thoughts_before);
             let mut thoughts: Vec<String> = call
                 .thoughts_before
                 .iter()
@@ -489,31 +491,46 @@ pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
                     )
                 })
                 .collect();
-            if sharing > 1 && !thoughts.is_empty() {
+            if repeated && !thoughts.is_empty() {
+                thoughts = vec!["same as above".to_string()];
+            } else if sharing > 1 && !thoughts.is_empty() {
                 thoughts.push(format!("(shared by {sharing} parallel calls)"));
             }
             let arguments = match &call.arguments {
                 Value::String(raw) => raw.clone(),
                 other => other.to_string(),
             };
-            let name = if call.injected {
-                Cell::marked(call.name.clone(), Mark::Injected)
+            let mark = if call.injected {
+                Mark::Injected
             } else {
-                Cell::plain(call.name.clone())
+                Mark::Plain
             };
-            vec![
-                Cell::plain(label.clone()),
-                name,
-                Cell::plain(call.id.clone().unwrap_or_default()),
-                Cell::plain(tool_kind(call.kind)),
-                if call.injected {
-                    Cell::marked("yes", Mark::Injected)
-                } else {
-                    Cell::marked("no", Mark::Dim)
-                },
-                Cell::plain(cut(&arguments, cuts.arguments)),
-                Cell::plain(thoughts.join("\n")),
-            ]
+            let label = if cuts.human && index > 0 {
+                String::new()
+            } else {
+                label.clone()
+            };
+            let id = Cell::plain(call.id.clone().unwrap_or_default());
+            let arguments = Cell::plain(cut(&arguments, cuts.arguments));
+            let thoughts = Cell::plain(thoughts.join("\n"));
+            if cuts.human {
+                let kind = match call.injected {
+                    true => format!("{}, injected", tool_kind(call.kind)),
+                    false => tool_kind(call.kind).to_string(),
+                };
+                let name = Cell::marked(format!("{}\n({kind})", call.name), mark);
+                vec![Cell::plain(label), name, id, arguments, thoughts]
+            } else {
+                vec![
+                    Cell::plain(label),
+                    Cell::plain(call.name.clone()),
+                    id,
+                    Cell::plain(tool_kind(call.kind)),
+                    Cell::plain(if call.injected { "yes" } else { "no" }),
+                    arguments,
+                    thoughts,
+                ]
+            }
         })
         .collect()
 }
@@ -534,8 +551,13 @@ pub fn thought_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
                 .filter(|call| call.thoughts_before.contains(&index))
                 .map(|call| call.name.as_str())
                 .collect();
+            let label = if cuts.human && index > 0 {
+                String::new()
+            } else {
+                label.clone()
+            };
             vec![
-                Cell::plain(label.clone()),
+                Cell::plain(label),
                 Cell::plain(thought_source(thought.source)),
                 Cell::number(Some(thought.text.chars().count() as u64), cuts.human),
                 Cell::plain(match cuts.thought_text {

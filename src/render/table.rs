@@ -127,6 +127,20 @@ fn widths(sheet: &Sheet, total: u16) -> Vec<Option<u16>> {
             wanted = wanted.saturating_sub(natural[i]);
         }
     }
+    // Still too wide (many narrow-minded columns on a narrow terminal): take from the widest
+    // column, whatever it is, until the table fits; a table wider than the terminal wraps
+    // every line and is unreadable.
+    let mut used: usize = (0..count).filter(|&i| shown[i]).map(|i| width[i]).sum();
+    while used > available {
+        let Some(widest) = (0..count)
+            .filter(|&i| shown[i] && width[i] > 3)
+            .max_by_key(|&i| width[i])
+        else {
+            break;
+        };
+        width[widest] -= 1;
+        used -= 1;
+    }
     (0..count)
         .map(|i| shown[i].then(|| u16::try_from(width[i]).unwrap_or(u16::MAX)))
         .collect()
@@ -149,8 +163,8 @@ fn styled(cell: &Cell, color: bool) -> comfy_table::Cell {
     out
 }
 
-/// The cuts a table makes so a row fits `style.width`: arguments take about a third of the
-/// width, thought previews a quarter; `--max-width` sets all of them, `--full` none.
+/// The cuts a table makes so a row fits `style.width`: arguments take about 30% of the
+/// width, thought previews a fifth; `--max-width` sets all of them, `--full` none.
 pub fn cuts(style: TableStyle) -> rows::Cuts {
     if style.full {
         return rows::Cuts {
@@ -160,8 +174,8 @@ pub fn cuts(style: TableStyle) -> rows::Cuts {
     }
     let width = usize::from(style.width);
     rows::Cuts {
-        arguments: Some(style.max_cell.unwrap_or((width / 3).max(24))),
-        thought_preview: Some(style.max_cell.unwrap_or((width / 4).max(20))),
+        arguments: Some(style.max_cell.unwrap_or((width * 3 / 10).max(24))),
+        thought_preview: Some(style.max_cell.unwrap_or((width / 5).max(20))),
         thought_text: style.max_cell,
         human: true,
     }

@@ -1,0 +1,99 @@
+//! `summary` adds up exactly what `inspect` prints: its totals equal the sums over the JSONL
+//! turns of the same inputs, overall and per group.
+
+mod common;
+use common::*;
+
+use serde_json::Value;
+
+fn summary(args: &[&str]) -> Value {
+    let mut all = vec!["summary", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("summary --format json is one JSON object")
+}
+
+fn sum(turns: &[&Value], field: impl Fn(&Value) -> u64) -> u64 {
+    turns.iter().map(|t| field(t)).sum()
+}
+
+/// The five usage sums and the counts a summary reports, computed from turns.
+fn expected(turns: &[&Value]) -> Value {
+    let usage = |key: &'static str| move |t: &Value| t["usage"][key].as_u64().unwrap_or(0);
+    let len = |key: &'static str| move |t: &Value| t[key].as_array().unwrap().len() as u64;
+    serde_json::json!({
+        "turns": turns.len(),
+        "usage": {
+            "input": sum(turns, usage("input")),
+            "output": sum(turns, usage("output")),
+            "cache_read": sum(turns, usage("cache_read")),
+            "cache_write": sum(turns, usage("cache_write")),
+            "reasoning": sum(turns, usage("reasoning")),
+        },
+        "tool_calls": sum(turns, len("tool_calls")),
+        "thoughts": sum(turns, len("thoughts")),
+        "errors": turns.iter().filter(|t| !t["error"].is_null()).count(),
+        "incomplete": turns.iter().filter(|t| t["complete"] == false).count(),
+    })
+}
+
+fn assert_agrees(summary: &Value, turns: &[&Value], what: &str) {
+    let want = expected(turns);
+    for (key, value) in want.as_object().unwrap() {
+        assert_eq!(&summary[key], value, "{what}: {key}");
+    }
+}
+
+#[test]
+fn totals_equal_the_sum_of_the_turns() {
+    let (turns, _, code) = inspect(&["fixtures"]);
+    assert_eq!(code, 0);
+    let all: Vec<&Value> = turns.iter().collect();
+    assert!(all.len() > 50);
+    assert_agrees(&summary(&["fixtures"]), &all, "all");
+}
+
+#[test]
+fn groups_equal_the_sum_of_their_turns() {
+    let (turns, _, _) = inspect(&["fixtures"]);
+    for (by, key) in [("api", "api"), ("model", "model")] {
+        let s = summary(&["--by", by, "fixtures"]);
+        let groups = s["groups"].as_object().unwrap();
+        let mut counted = 0;
+        for (name, group) in groups {
+            let members: Vec<&Value> = turns
+                .iter()
+                .filter(|t| t[key].as_str().unwrap_or("(unknown)") == name)
+                .collect();
+            counted += members.len();
+            assert_agrees(group, &members, &format!("--by {by} {name}"));
+        }
+        assert_eq!(counted, turns.len(), "--by {by}: every turn in one group");
+    }
+}
+
+#[test]
+fn a_turn_counts_under_each_tool_it_called() {
+    let (turns, _, _) = inspect(&["fixtures"]);
+    let s = summary(&["--by", "tool", "fixtures"]);
+    for (name, group) in s["groups"].as_object().unwrap() {
+        let members: Vec<&Value> = turns
+            .iter()
+            .filter(|t| {
+                let calls = t["tool_calls"].as_array().unwrap();
+                if name == "(no tools)" {
+                    calls.is_empty()
+                } else {
+                    calls.iter().any(|c| c["name"] == name.as_str())
+                }
+            })
+            .collect();
+        assert_agrees(group, &members, &format!("--by tool {name}"));
+    }
+}
