@@ -32,6 +32,8 @@ Register-ArgumentCompleter -Native -CommandName 'aibridge-trace' -ScriptBlock {
             break
         }
         'aibridge-trace;inspect' {
+            [CompletionResult]::new('--glob', '--glob', [CompletionResultType]::ParameterName, 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads [default: all cores]')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads [default: all cores]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
@@ -40,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'aibridge-trace' -ScriptBlock {
             [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Table width in columns [default: the terminal''s, else 100]')
             [CompletionResult]::new('--max-width', '--max-width', [CompletionResultType]::ParameterName, 'Cut texts and arguments in tables to N characters')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'In directories, read hidden files and folders too (version-control folders stay skipped)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no notes on stderr (skipped files, progress); errors are still printed')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no notes on stderr (skipped files, progress); errors are still printed')
             [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Show whole texts and arguments instead of cutting long cells')
@@ -50,6 +53,8 @@ Register-ArgumentCompleter -Native -CommandName 'aibridge-trace' -ScriptBlock {
             break
         }
         'aibridge-trace;summary' {
+            [CompletionResult]::new('--glob', '--glob', [CompletionResultType]::ParameterName, 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads [default: all cores]')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads [default: all cores]')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group the aggregates by this key')
@@ -57,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'aibridge-trace' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Table width in columns [default: the terminal''s, else 100]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')
+            [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'In directories, read hidden files and folders too (version-control folders stay skipped)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no notes on stderr (skipped files, progress); errors are still printed')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no notes on stderr (skipped files, progress); errors are still printed')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -66,11 +72,14 @@ Register-ArgumentCompleter -Native -CommandName 'aibridge-trace' -ScriptBlock {
             break
         }
         'aibridge-trace;validate' {
+            [CompletionResult]::new('--glob', '--glob', [CompletionResultType]::ParameterName, 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Worker threads [default: all cores]')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads [default: all cores]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Report format [default: github when GITHUB_ACTIONS=true, else text]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format [default: github when GITHUB_ACTIONS=true, else text]')
             [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Silence a rule (repeatable; see --list-rules)')
+            [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'In directories, read hidden files and folders too (version-control folders stay skipped)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no notes on stderr (skipped files, progress); errors are still printed')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no notes on stderr (skipped files, progress); errors are still printed')
             [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Fail on warnings too')

@@ -131,12 +131,20 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__inspect)
-            opts="-q -j -f -h -V --quiet --threads --format --view --full --width --max-width --color --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --format --view --full --width --max-width --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -177,12 +185,20 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__summary)
-            opts="-q -j -f -h -V --quiet --threads --by --format --width --color --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --by --format --width --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -219,12 +235,20 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__validate)
-            opts="-q -j -f -h -V --quiet --threads --format --deny-warnings --allow --list-rules --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --format --deny-warnings --allow --list-rules --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --glob)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

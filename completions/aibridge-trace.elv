@@ -28,6 +28,8 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'aibridge-trace;inspect'= {
+            cand --glob 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder'
+            cand --exclude 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)'
             cand -j 'Worker threads [default: all cores]'
             cand --threads 'Worker threads [default: all cores]'
             cand -f 'Output format [default: table on a terminal, jsonl otherwise]'
@@ -36,6 +38,7 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --width 'Table width in columns [default: the terminal''s, else 100]'
             cand --max-width 'Cut texts and arguments in tables to N characters'
             cand --color 'When to colour tables'
+            cand --hidden 'In directories, read hidden files and folders too (version-control folders stay skipped)'
             cand -q 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --full 'Show whole texts and arguments instead of cutting long cells'
@@ -45,6 +48,8 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --version 'Print version'
         }
         &'aibridge-trace;summary'= {
+            cand --glob 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder'
+            cand --exclude 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)'
             cand -j 'Worker threads [default: all cores]'
             cand --threads 'Worker threads [default: all cores]'
             cand --by 'Group the aggregates by this key'
@@ -52,6 +57,7 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --format 'Output format'
             cand --width 'Table width in columns [default: the terminal''s, else 100]'
             cand --color 'When to colour tables'
+            cand --hidden 'In directories, read hidden files and folders too (version-control folders stay skipped)'
             cand -q 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand -h 'Print help'
@@ -60,11 +66,14 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --version 'Print version'
         }
         &'aibridge-trace;validate'= {
+            cand --glob 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder'
+            cand --exclude 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)'
             cand -j 'Worker threads [default: all cores]'
             cand --threads 'Worker threads [default: all cores]'
             cand -f 'Report format [default: github when GITHUB_ACTIONS=true, else text]'
             cand --format 'Report format [default: github when GITHUB_ACTIONS=true, else text]'
             cand --allow 'Silence a rule (repeatable; see --list-rules)'
+            cand --hidden 'In directories, read hidden files and folders too (version-control folders stay skipped)'
             cand -q 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --deny-warnings 'Fail on warnings too'

@@ -30,6 +30,8 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "inspe
 complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "summary" -d 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'
 complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "validate" -d 'Check that fixtures and captures are well-formed and self-consistent, for CI'
 complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s j -l threads -d 'Worker threads [default: all cores]' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t''
 jsonl\t''
@@ -45,10 +47,13 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l color -d 'When to colour tables' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l full -d 'Show whole texts and arguments instead of cutting long cells'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s j -l threads -d 'Worker threads [default: all cores]' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l by -d 'Group the aggregates by this key' -r -f -a "api\t''
 model\t''
@@ -61,15 +66,19 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l color -d 'When to colour tables' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s h -l help -d 'Print help'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s V -l version -d 'Print version'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s j -l threads -d 'Worker threads [default: all cores]' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s f -l format -d 'Report format [default: github when GITHUB_ACTIONS=true, else text]' -r -f -a "text\t''
 json\t''
 junit\t''
 github\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l allow -d 'Silence a rule (repeatable; see --list-rules)' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l deny-warnings -d 'Fail on warnings too'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l list-rules -d 'List the rules and exit'

@@ -53,9 +53,26 @@ pub enum Command {
 /// Where inputs come from, shared by every subcommand.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Files or directories to read (directories are walked recursively, in sorted order)
+    /// Files or directories to read (directories are walked recursively, in sorted order;
+    /// `-` reads stdin). Compressed files (gzip, zstd) are read as what they hold
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// In directories, read only files matching PATTERN (repeatable). A pattern without `/`
+    /// matches file names, one with `/` the path below the directory; `*` stays within one
+    /// folder
+    #[arg(long, value_name = "PATTERN")]
+    pub glob: Vec<String>,
+
+    /// In directories, leave out files and folders matching PATTERN (repeatable; matched as
+    /// --glob is)
+    #[arg(long, value_name = "PATTERN")]
+    pub exclude: Vec<String>,
+
+    /// In directories, read hidden files and folders too (version-control folders stay
+    /// skipped)
+    #[arg(long)]
+    pub hidden: bool,
 
     /// Print no notes on stderr (skipped files, progress); errors are still printed
     #[arg(short, long)]

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::discover::Filter;
+
 use crate::cli::{
     Cli, ColorArg, Command, GroupArg, InputArgs, InspectFormatArg, SummaryFormatArg,
     ValidateFormatArg, ViewArg,
@@ -31,6 +33,8 @@ pub const MIN_WIDTH: u16 = 40;
 #[derive(Debug, Clone)]
 pub struct Inputs {
     pub paths: Vec<PathBuf>,
+    /// Which files folder walks read (`--glob`, `--exclude`, `--hidden`).
+    pub filter: Filter,
     pub quiet: bool,
     /// 0 means all cores.
     pub threads: usize,
@@ -141,8 +145,11 @@ fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
             "no PATH given: name files or folders to read (`-` reads stdin)".into(),
         ));
     }
+    let filter = Filter::new(&args.glob, &args.exclude, args.hidden)
+        .map_err(|why| UsageError(format!("--glob/--exclude: {why}")))?;
     Ok(Inputs {
         paths: args.paths,
+        filter,
         quiet: args.quiet,
         threads: args.threads.unwrap_or(0),
         progress: env.stderr_is_terminal && !args.quiet,
@@ -322,6 +329,7 @@ mod tests {
     fn usage_errors() {
         assert!(config(&["inspect"], &Env::default()).is_err());
         assert!(config(&["inspect", "-j", "0", "x"], &Env::default()).is_err());
+        assert!(config(&["inspect", "--glob", "a[", "x"], &Env::default()).is_err());
         assert!(
             config(
                 &["validate", "--allow", "no-such-rule", "x"],

@@ -1,10 +1,24 @@
-//! Finding inputs: the paths given, with directories walked recursively in sorted order.
+//! Finding inputs: the paths given (`-` for stdin), with folders walked recursively in
+//! sorted order, and gateway dump halves (`NAME.req.txt` beside `NAME.resp.txt`) paired.
 //!
-//! Hidden files and folders (a leading `.`, so `.git` too) are skipped inside a walk, and
-//! symbolic links to folders are not followed, so a link loop cannot trap the walk.
+//! Inside a walk, hidden files and folders (a leading `.`) are skipped unless `--hidden`,
+//! version-control folders always, and `--glob` / `--exclude` patterns choose files. Links
+//! to folders are followed, and a link back to a folder above is reported as a loop rather
+//! than walked forever. Files named on the command line are always read.
 
+mod filter;
+
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+pub use filter::Filter;
+
+use crate::frame::dump as dump_names;
+use crate::read::{STDIN, is_stdin};
+
+/// How stdin is named in turns and messages.
+pub const STDIN_DISPLAY: &str = "<stdin>";
 
 /// A file to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +28,11 @@ pub struct Input {
     pub display: String,
     /// Named on the command line (not found by walking a folder).
     pub explicit: bool,
+    /// The request half of a gateway dump pair: `NAME.req.txt` beside this `NAME.resp.txt`
+    /// (or `NAME.req_error.txt`).
+    pub request: Option<PathBuf>,
+    /// Bytes to read (both halves of a pair), when known: for progress.
+    pub size: Option<u64>,
 }
 
 /// An input, or a path that could not be walked.
@@ -24,59 +43,159 @@ pub enum Found {
 }
 
 /// Every input below `paths`, in the order given, each folder's files sorted by name.
-pub fn discover(paths: &[PathBuf]) -> Vec<Found> {
+pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
     let mut found = Vec::new();
+    let mut stdin_taken = false;
     for path in paths {
         let display = path.display().to_string();
+        if is_stdin(path) {
+            if std::mem::replace(&mut stdin_taken, true) {
+                found.push(Found::Error {
+                    display: STDIN_DISPLAY.to_string(),
+                    message: "stdin is named more than once; it is read once".to_string(),
+                });
+            } else {
+                found.push(Found::Input(Input {
+                    path: PathBuf::from(STDIN),
+                    display: STDIN_DISPLAY.to_string(),
+                    explicit: true,
+                    request: None,
+                    size: None,
+                }));
+            }
+            continue;
+        }
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &display, &mut found),
-            Ok(_) => found.push(Found::Input(Input {
-                path: path.clone(),
-                display,
-                explicit: true,
-            })),
+            Ok(meta) if meta.is_dir() => walk(path, &display, filter, &mut found),
+            Ok(meta) => named_file(path, display, meta.len(), &mut found),
             Err(err) => found.push(Found::Error {
                 display,
                 message: io_message(&err),
             }),
         }
     }
+    drop_repeated_pairs(&mut found);
     found
 }
 
-fn walk(dir: &Path, display: &str, found: &mut Vec<Found>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            found.push(Found::Error {
-                display: display.to_string(),
-                message: io_message(&err),
-            });
-            return;
-        }
+/// A file named on the command line. Naming either half of a dump pair reads the pair.
+fn named_file(path: &Path, display: String, size: u64, found: &mut Vec<Found>) {
+    let responses = dump_names::responses_beside(path);
+    if responses.is_empty() {
+        found.push(Found::Input(file_input(
+            path.to_path_buf(),
+            display,
+            true,
+            size,
+        )));
+        return;
+    }
+    for response in responses {
+        let display = display_beside(&display, &response);
+        let size = fs::metadata(&response).map_or(0, |m| m.len()) + size;
+        found.push(Found::Input(Input {
+            request: Some(path.to_path_buf()),
+            ..file_input(response, display, true, size)
+        }));
+    }
+}
+
+/// `display` with its file name replaced by `sibling`'s: how a dump's other half is named.
+pub fn display_beside(display: &str, sibling: &Path) -> String {
+    let name = sibling.file_name().unwrap_or_default();
+    Path::new(display)
+        .with_file_name(name)
+        .display()
+        .to_string()
+}
+
+/// A file to read, with the request half of its dump pair when there is one.
+fn file_input(path: PathBuf, display: String, explicit: bool, size: u64) -> Input {
+    let request = dump_names::request_beside(&path);
+    let size = size
+        + request
+            .as_ref()
+            .and_then(|r| fs::metadata(r).ok())
+            .map_or(0, |m| m.len());
+    Input {
+        path,
+        display,
+        explicit,
+        request,
+        size: Some(size),
+    }
+}
+
+fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
+    let shown = |path: &Path| match path.strip_prefix(root) {
+        Ok(rel) if rel.as_os_str().is_empty() => display.to_string(),
+        Ok(rel) => Path::new(display).join(rel).display().to_string(),
+        Err(_) => path.display().to_string(),
     };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_type().is_dir() || filter.enters(root, e.path())
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(root);
+                found.push(Found::Error {
+                    display: shown(path),
+                    message: walk_message(&err, &shown),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || !filter.reads(root, entry.path()) {
             continue;
         }
         let path = entry.path();
-        let shown = Path::new(display).join(&name).display().to_string();
-        let Ok(kind) = entry.file_type() else {
+        // The request half of a pair is read with its response, where the walk finds that.
+        if dump_names::responses_beside(path)
+            .iter()
+            .any(|r| filter.reads(root, r))
+        {
             continue;
-        };
-        if kind.is_dir() {
-            walk(&path, &shown, found);
-        } else if kind.is_file() || (kind.is_symlink() && path.is_file()) {
-            found.push(Found::Input(Input {
-                path,
-                display: shown,
-                explicit: false,
-            }));
         }
+        let size = entry.metadata().map_or(0, |m| m.len());
+        found.push(Found::Input(file_input(
+            path.to_path_buf(),
+            shown(path),
+            false,
+            size,
+        )));
     }
+}
+
+fn walk_message(err: &walkdir::Error, shown: &dyn Fn(&Path) -> String) -> String {
+    if let Some(ancestor) = err.loop_ancestor() {
+        return format!(
+            "a directory loop: this link leads back to {}; not followed",
+            shown(ancestor)
+        );
+    }
+    match err.io_error() {
+        Some(io) => io_message(io),
+        None => err.to_string(),
+    }
+}
+
+/// Naming both halves of a pair, or a folder and a file in it, reads the pair once.
+fn drop_repeated_pairs(found: &mut Vec<Found>) {
+    let mut seen = HashSet::new();
+    found.retain(|f| match f {
+        Found::Input(
+            input @ Input {
+                request: Some(_), ..
+            },
+        ) => seen.insert((input.path.clone(), input.request.clone())),
+        _ => true,
+    });
 }
 
 /// An I/O error as a short message, without Rust's "(os error N)" suffix.

@@ -1,17 +1,21 @@
 //! Driving a run: inputs are read and processed in parallel, and handed on in input order,
 //! a batch at a time, so output is deterministic and memory stays bounded however many
-//! files there are.
+//! files there are. What one input gives is worked out in [`input`]; the progress bar that
+//! runs alongside lives in [`progress`].
+
+mod input;
+pub mod progress;
 
 use std::io::{self, Write};
 
 use rayon::prelude::*;
 
+pub use input::{turns_from_bytes, turns_of};
+use progress::Progress;
+
 use crate::config::Inputs;
-use crate::discover::{Found, discover, io_message};
-use crate::frame::{self, FrameError};
-use crate::read::read;
-use crate::reconstruct::{Outcome, reconstruct};
-use crate::turn::{Source, Turn};
+use crate::discover::{Found, discover};
+use crate::turn::Turn;
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
 /// batch's results are small next to memory.
@@ -53,53 +57,6 @@ impl FileReport {
     }
 }
 
-/// Rebuilds every turn in one capture's bytes. Pure: `display` names the input in turns
-/// and notes; `explicit` says whether the user named it (else it was found in a folder,
-/// and an unrecognized file is skipped rather than failed).
-pub fn turns_from_bytes(display: &str, data: &[u8], explicit: bool) -> FileReport {
-    let mut report = FileReport::default();
-    let exchanges = match frame::frame(data) {
-        Ok(exchanges) => exchanges,
-        Err(FrameError::Unrecognized) if !explicit => {
-            report.skip(format!("{display}: skipped: not a capture"));
-            return report;
-        }
-        Err(FrameError::NothingToDo(why)) => {
-            report.skip(format!("{display}: skipped: {why}"));
-            return report;
-        }
-        Err(err) => return FileReport::failure(format!("{display}: {err}")),
-    };
-    for exchange in &exchanges {
-        let source = Source {
-            path: display.to_string(),
-            section: exchange.section.map(str::to_string),
-            entry: None,
-        };
-        let name = match exchange.section {
-            Some(section) => format!("{display} [{section}]"),
-            None => display.to_string(),
-        };
-        match reconstruct(exchange, source) {
-            Outcome::Turn(turn) => report.turns.push(*turn),
-            Outcome::Skipped(why) => report.skip(format!("{name}: skipped: {why}")),
-            Outcome::Failed(why) => report.notes.push(Note::Failed(format!("{name}: {why}"))),
-        }
-    }
-    report
-}
-
-/// Reads one found input and rebuilds its turns.
-pub fn turns_of(found: &Found) -> FileReport {
-    match found {
-        Found::Input(input) => match read(&input.path) {
-            Ok(data) => turns_from_bytes(&input.display, &data, input.explicit),
-            Err(err) => FileReport::failure(format!("{}: {}", input.display, io_message(&err))),
-        },
-        Found::Error { display, message } => FileReport::failure(format!("{display}: {message}")),
-    }
-}
-
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -110,23 +67,32 @@ pub enum Status {
 }
 
 /// Runs `work` on every input of `inputs` in parallel and hands the results to `sink` in
-/// input order. `sink` runs on the calling thread, so it may write output.
+/// input order. `sink` runs on the calling thread, so it may write output; the progress bar
+/// (when there is one) is out of the way while it does.
 pub fn ordered<T: Send>(
     inputs: &Inputs,
     work: impl Fn(&Found) -> T + Sync,
     mut sink: impl FnMut(T) -> io::Result<()>,
 ) -> io::Result<()> {
-    let found = discover(&inputs.paths);
+    let found = discover(&inputs.paths, &inputs.filter);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(inputs.threads)
         .build()
         .map_err(io::Error::other)?;
+    let progress = Progress::new(inputs.progress, &found);
+    let mut done = 0;
     for batch in found.chunks(BATCH) {
-        let results: Vec<T> = pool.install(|| batch.par_iter().map(&work).collect());
-        for result in results {
-            sink(result)?;
-        }
+        let results: Vec<T> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|f| progress.input(f, || work(f)))
+                .collect()
+        });
+        done += batch.len();
+        progress.files_done(done);
+        progress.suspend(|| results.into_iter().try_for_each(&mut sink))?;
     }
+    progress.finish();
     Ok(())
 }
 

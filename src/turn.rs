@@ -32,6 +32,9 @@ pub struct Turn {
     pub error: Option<TurnError>,
     pub events: Option<EventCounts>,
     pub warnings: Vec<String>,
+    /// When the exchange happened and how long it took, where the capture says (HAR
+    /// entries, gateway dumps); null for captures that carry no time.
+    pub timing: Option<Timing>,
 }
 
 /// Where a turn came from.
@@ -43,6 +46,23 @@ pub struct Source {
     pub section: Option<String>,
     /// The index inside a multi-exchange file (a HAR entry).
     pub entry: Option<usize>,
+    /// The gateway's interception id, from a dump's file name.
+    pub interception_id: Option<String>,
+    /// The provider a gateway dump's folder names (`anthropic`, `openai`, …).
+    pub provider: Option<String>,
+}
+
+/// When an exchange started and how long it took. Durations are milliseconds, as HAR
+/// gives them (fractions kept); each is null where the capture does not say.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Timing {
+    /// RFC 3339 in UTC, to the millisecond (`2025-05-01T21:30:00.123Z`).
+    pub started_at: Option<String>,
+    /// From sending the request to the response's last byte (HAR `time`).
+    pub duration_ms: Option<f64>,
+    /// Time to first byte: waiting for the response after the request went out (HAR
+    /// `timings.wait`).
+    pub wait_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]

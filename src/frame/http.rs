@@ -1,7 +1,7 @@
 //! Raw HTTP message heads: a request or status line, header lines, a blank line.
 //!
-//! Header values are read only for the few headers framing needs (content type and
-//! encodings) and never kept otherwise: captures hold credentials, and nothing here may
+//! Header values are read only for the few headers framing needs (content type, transfer
+//! and content codings) and never kept otherwise: captures hold credentials, and nothing here may
 //! carry them into output.
 
 /// The start line of an HTTP message.
@@ -17,6 +17,10 @@ pub struct Head {
     pub start: StartLine,
     /// The `Content-Type` value, lower-cased (never a secret).
     pub content_type: Option<String>,
+    /// The `Transfer-Encoding` value, lower-cased: `chunked` bodies are de-chunked.
+    pub transfer_encoding: Option<String>,
+    /// The `Content-Encoding` value, lower-cased: compressed bodies are decompressed.
+    pub content_encoding: Option<String>,
     /// Header names, in order; values are deliberately not kept.
     pub header_names: Vec<String>,
     /// Lines the head took, blank line included, so body lines can be numbered in the file.
@@ -59,6 +63,8 @@ pub fn split(data: &[u8]) -> Option<(Head, &[u8])> {
     let mut head = Head {
         start,
         content_type: None,
+        transfer_encoding: None,
+        content_encoding: None,
         header_names: Vec::new(),
         lines: 1,
     };
@@ -77,8 +83,17 @@ pub fn split(data: &[u8]) -> Option<(Head, &[u8])> {
         let text = String::from_utf8_lossy(line);
         let (name, value) = text.split_once(':').unwrap_or((&text, ""));
         let name = name.trim();
-        if name.eq_ignore_ascii_case("content-type") {
-            head.content_type = Some(value.trim().to_ascii_lowercase());
+        let slot = if name.eq_ignore_ascii_case("content-type") {
+            Some(&mut head.content_type)
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            Some(&mut head.transfer_encoding)
+        } else if name.eq_ignore_ascii_case("content-encoding") {
+            Some(&mut head.content_encoding)
+        } else {
+            None
+        };
+        if let Some(slot) = slot {
+            *slot = Some(value.trim().to_ascii_lowercase());
         }
         head.header_names.push(name.to_string());
     }

@@ -2,14 +2,22 @@
 //!
 //! A file is a txtar fixture (one exchange per response section), or a single response:
 //! a raw HTTP response, an event stream, or a JSON body. Formats are sniffed from the
-//! content, never trusted from the file name.
+//! content, never trusted from the file name. HAR archives ([`har`]) and gateway dump
+//! pairs ([`dump`]) hold many exchanges or split one over two files; they build the same
+//! [`Exchange`] from their parts.
 
+pub mod coding;
+pub mod dump;
+pub mod har;
 pub mod http;
 pub mod sse;
+pub mod timestamp;
 pub mod txtar;
 
 use http::{Head, StartLine};
 use sse::SseStream;
+
+use crate::turn::Timing;
 
 /// The section names aibridge's fixtures use; others are kept, with a warning.
 pub const KNOWN_SECTIONS: [&str; 5] = [
@@ -56,6 +64,30 @@ pub struct Exchange<'a> {
     pub request: Option<Request<'a>>,
     pub response: Response<'a>,
     pub warnings: Vec<String>,
+    /// When it happened, where the capture says (HAR entries, dump file names).
+    pub timing: Option<Timing>,
+    /// The model the capture's path names (a gateway dump's folder), for when the request
+    /// does not say.
+    pub model: Option<String>,
+    /// The error text a failed upstream call left in place of a response (a dump's
+    /// `.req_error.txt`): the turn is that error.
+    pub request_error: Option<&'a [u8]>,
+}
+
+impl<'a> Exchange<'a> {
+    /// An exchange of `response` alone; the other parts are filled in by whoever knows them.
+    pub fn of(response: Response<'a>) -> Exchange<'a> {
+        Exchange {
+            section: None,
+            follow_up: false,
+            request: None,
+            response,
+            warnings: Vec::new(),
+            timing: None,
+            model: None,
+            request_error: None,
+        }
+    }
 }
 
 /// Why a file yields no exchange at all.
@@ -96,13 +128,7 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
             return Err(FrameError::Unrecognized);
         }
     }
-    Ok(vec![Exchange {
-        section: None,
-        follow_up: false,
-        request: None,
-        response,
-        warnings: Vec::new(),
-    }])
+    Ok(vec![Exchange::of(response)])
 }
 
 fn frame_txtar<'a>(
@@ -111,7 +137,7 @@ fn frame_txtar<'a>(
 ) -> Result<Vec<Exchange<'a>>, FrameError> {
     let mut shared_warnings = Vec::new();
     let request = match sections.iter().find(|s| s.name == "request") {
-        Some(section) => Some(frame_request(section.body)),
+        Some(section) => Some(request(section.body)),
         // Fixtures edited by hand sometimes lose the `-- request --` line, which leaves the
         // request body in the comment: take it, and say so.
         None if comment.trim_ascii_start().starts_with(b"{") => {
@@ -138,8 +164,8 @@ fn frame_txtar<'a>(
                 section: Some(s.name),
                 follow_up: s.name.ends_with("/tool-call"),
                 request: request.clone(),
-                response: frame_response(s.body, s.first_line),
                 warnings,
+                ..Exchange::of(frame_response(s.body, s.first_line))
             }
         })
         .collect();
@@ -151,8 +177,8 @@ fn frame_txtar<'a>(
     Ok(exchanges)
 }
 
-/// A request section: a JSON body, or a raw HTTP request whose line names the path.
-fn frame_request(data: &[u8]) -> Request<'_> {
+/// A request: a JSON body, or a raw HTTP request whose line names the path.
+pub fn request(data: &[u8]) -> Request<'_> {
     match http::split(data) {
         Some((
             Head {
@@ -187,6 +213,20 @@ fn frame_response(data: &[u8], first_line: usize) -> Response<'_> {
         status,
         body: classify(body, content_type.as_deref(), first_line),
         first_line,
+    }
+}
+
+/// A response whose status and content type the capture gives apart from its body (a HAR
+/// entry): the body is sniffed as [`frame`] sniffs one.
+pub fn response<'a>(
+    status: Option<u16>,
+    content_type: Option<&str>,
+    body: &'a [u8],
+) -> Response<'a> {
+    Response {
+        status,
+        body: classify(body, content_type, 1),
+        first_line: 1,
     }
 }
 

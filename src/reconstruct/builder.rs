@@ -58,6 +58,7 @@ impl Builder {
                 error: None,
                 events: None,
                 warnings: Vec::new(),
+                timing: None,
             },
             unknown: BTreeMap::new(),
         }

@@ -47,7 +47,11 @@ pub fn reconstruct(exchange: &Exchange, source: Source) -> Outcome {
     let hint = target
         .and_then(api_from_path)
         .or_else(|| request.as_ref().and_then(api_from_request));
-    let mut b = match rebuild(&exchange.response, hint) {
+    let rebuilt = match exchange.request_error {
+        Some(text) => request_failed(text, hint),
+        None => rebuild(&exchange.response, hint),
+    };
+    let mut b = match rebuilt {
         Ok(b) => b,
         Err(outcome) => return outcome,
     };
@@ -110,6 +114,21 @@ fn rebuild(response: &Response, hint: Option<Api>) -> Result<Builder, Outcome> {
         }
     }
     b.complete = !mended;
+    Ok(b)
+}
+
+/// A request whose upstream call failed before any response came (a gateway dump's
+/// `.req_error.txt`): the turn is that error, its text the message.
+fn request_failed(text: &[u8], hint: Option<Api>) -> Result<Builder, Outcome> {
+    let api = hint.ok_or_else(|| skipped("a failed request of no API this tool reads"))?;
+    let mut b = Builder::new(api);
+    b.complete = true;
+    b.error = Some(TurnError {
+        status: None,
+        kind: None,
+        message: Some(String::from_utf8_lossy(text).trim().to_string()).filter(|m| !m.is_empty()),
+        mid_stream: false,
+    });
     Ok(b)
 }
 
@@ -176,12 +195,18 @@ fn rebuild_stream(api: Api, stream: &SseStream) -> Builder {
 
 /// Joins what the request says to what the response said.
 fn assemble(b: Builder, exchange: &Exchange, request: Option<&Value>, source: Source) -> Outcome {
-    let request_model = request.and_then(|r| str_at(r, "model")).map(str::to_string);
+    // A dump's folder names the model the request asked for, should its body not say.
+    let request_model = request
+        .and_then(|r| str_at(r, "model"))
+        .map(str::to_string)
+        .or_else(|| exchange.model.clone());
     let prompt = match (exchange.follow_up, request) {
         (false, Some(request)) => prompt::of(b.api, request),
         _ => None,
     };
-    Outcome::Turn(Box::new(b.finish(source, request_model, prompt)))
+    let mut turn = b.finish(source, request_model, prompt);
+    turn.timing = exchange.timing.clone();
+    Outcome::Turn(Box::new(turn))
 }
 
 /// The API a request path names.

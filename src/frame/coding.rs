@@ -1,0 +1,241 @@
+//! HTTP transfer and content codings. A raw HTTP message's body is de-chunked
+//! (`Transfer-Encoding: chunked`), then decompressed (`Content-Encoding`: gzip, deflate, br,
+//! zstd), before framing reads it. Captures are often decoded already while their headers
+//! still say otherwise (a proxy or a converter undid the coding), so a body that does not
+//! parse as chunked, or that is text already, is taken as it is.
+
+use std::borrow::Cow;
+
+use super::http;
+use super::txtar;
+use crate::read::decompress::{self, Codec};
+
+/// A capture with its HTTP bodies decoded, and what decoding found amiss.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    pub data: Cow<'a, [u8]>,
+    pub warnings: Vec<String>,
+}
+
+/// `data` with the body of its HTTP message decoded, or of each txtar section that is an
+/// HTTP message. `Err` when a body says it is compressed but does not decompress.
+pub fn decode(data: &[u8]) -> Result<Decoded<'_>, String> {
+    let mut warnings = Vec::new();
+    if let Some((comment, sections)) = txtar::parse(data) {
+        let decoded: Vec<Cow<[u8]>> = sections
+            .iter()
+            .map(|s| message(s.body, &mut warnings))
+            .collect::<Result<_, _>>()?;
+        if decoded.iter().all(|d| matches!(d, Cow::Borrowed(_))) {
+            return Ok(Decoded {
+                data: Cow::Borrowed(data),
+                warnings,
+            });
+        }
+        let mut out = comment.to_vec();
+        for (section, body) in sections.iter().zip(decoded) {
+            out.extend_from_slice(format!("-- {} --\n", section.name).as_bytes());
+            out.extend_from_slice(&body);
+        }
+        return Ok(Decoded {
+            data: Cow::Owned(out),
+            warnings,
+        });
+    }
+    let data = message(data, &mut warnings)?;
+    Ok(Decoded { data, warnings })
+}
+
+/// One HTTP message with its body decoded; anything else as it is.
+fn message<'a>(data: &'a [u8], warnings: &mut Vec<String>) -> Result<Cow<'a, [u8]>, String> {
+    let Some((head, body)) = http::split(data) else {
+        return Ok(Cow::Borrowed(data));
+    };
+    let chunked = head
+        .transfer_encoding
+        .as_deref()
+        .is_some_and(|te| te.contains("chunked"));
+    let dechunked = match chunked.then(|| dechunk(body)).flatten() {
+        Some(plain) => Cow::Owned(plain),
+        None => Cow::Borrowed(body),
+    };
+    let decoded = match head.content_encoding.as_deref() {
+        Some(encodings) => content(&dechunked, encodings, warnings)?,
+        None => None,
+    };
+    if decoded.is_none() && matches!(dechunked, Cow::Borrowed(_)) {
+        return Ok(Cow::Borrowed(data));
+    }
+    let mut out = data[..data.len() - body.len()].to_vec();
+    out.extend_from_slice(decoded.as_deref().unwrap_or(&dechunked));
+    Ok(Cow::Owned(out))
+}
+
+/// A chunked body's data. `None` when the body is not chunked after all (its first line is
+/// no chunk size). A body cut inside a chunk keeps what it holds.
+pub fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(body.len());
+    let mut pos = 0;
+    while pos < body.len() {
+        let end = memchr::memchr(b'\n', &body[pos..]).map_or(body.len(), |i| pos + i);
+        let size = match chunk_size(&body[pos..end]) {
+            Some(size) => size,
+            None if pos == 0 => return None,
+            // Junk after the last whole chunk: a capture cut there.
+            None => break,
+        };
+        if size == 0 {
+            break;
+        }
+        let start = (end + 1).min(body.len());
+        let stop = start.saturating_add(size).min(body.len());
+        out.extend_from_slice(&body[start..stop]);
+        pos = stop;
+        // The line end after a chunk's data.
+        if body.get(pos) == Some(&b'\r') {
+            pos += 1;
+        }
+        if body.get(pos) == Some(&b'\n') {
+            pos += 1;
+        }
+    }
+    Some(out)
+}
+
+/// A chunk-size line's size: hex digits, then an optional `;extension`.
+fn chunk_size(line: &[u8]) -> Option<usize> {
+    let line = std::str::from_utf8(line).ok()?;
+    let size = line.split(';').next()?.trim();
+    if size.is_empty() || size.len() > 16 {
+        return None;
+    }
+    usize::from_str_radix(size, 16).ok()
+}
+
+/// Text already, not compressed data: valid UTF-8 (a character cut at the end aside) with
+/// no control characters but tabs and line ends, in its first kilobyte.
+fn is_text(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(1024)];
+    let valid = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(err) => err.error_len().is_none() && head.len() == 1024,
+    };
+    valid
+        && head
+            .iter()
+            .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+/// A body decoded by its `Content-Encoding` (codings listed in the order applied, so undone
+/// last to first). `None` when there is nothing to undo.
+pub fn content(
+    body: &[u8],
+    encodings: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Vec<u8>>, String> {
+    let mut codecs = Vec::new();
+    for token in encodings
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        match Codec::from_token(token) {
+            Some(codec) => codecs.push(codec),
+            None if token.eq_ignore_ascii_case("identity") => {}
+            None => warnings.push(format!(
+                "unknown Content-Encoding {token:?}; the body is read as it is"
+            )),
+        }
+    }
+    if codecs.is_empty() || body.is_empty() || is_text(body) {
+        return Ok(None);
+    }
+    let mut data = body.to_vec();
+    for codec in codecs.into_iter().rev() {
+        match decompress::decode_all(codec, &data) {
+            Ok(plain) => data = plain,
+            Err((partial, err))
+                if err.kind() == std::io::ErrorKind::UnexpectedEof && !partial.is_empty() =>
+            {
+                warnings.push(format!("{err}; showing what it holds"));
+                data = partial;
+                break;
+            }
+            Err((_, err)) => {
+                return Err(format!(
+                    "the body says Content-Encoding: {} but does not decode: {err}",
+                    codec.name()
+                ));
+            }
+        }
+    }
+    Ok(Some(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn chunked_then_gzip() {
+        let packed = gzip(b"{\"type\":\"message\"}");
+        let mut body = format!("{:x}\r\n", 5).into_bytes();
+        body.extend_from_slice(&packed[..5]);
+        body.extend_from_slice(format!("\r\n{:x};ext=1\r\n", packed.len() - 5).as_bytes());
+        body.extend_from_slice(&packed[5..]);
+        body.extend_from_slice(b"\r\n0\r\n\r\n");
+        let mut data =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
+                .to_vec();
+        data.extend_from_slice(&body);
+        let decoded = decode(&data).unwrap();
+        assert!(decoded.data.ends_with(b"\r\n\r\n{\"type\":\"message\"}"));
+        assert!(decoded.warnings.is_empty());
+    }
+
+    #[test]
+    fn already_decoded_bodies_stay() {
+        let data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\ndata: {}\n\n";
+        assert!(matches!(decode(data).unwrap().data, Cow::Borrowed(_)));
+        assert_eq!(dechunk(b"data: {}\n\n"), None);
+        assert_eq!(dechunk(b"{\"a\":1}"), None);
+    }
+
+    #[test]
+    fn a_chunk_cut_short_keeps_its_bytes() {
+        assert_eq!(
+            dechunk(b"a\r\n0123456789\r\n10\r\nabc").unwrap(),
+            b"0123456789abc"
+        );
+    }
+
+    #[test]
+    fn undecodable_and_unknown_codings() {
+        let mut warnings = Vec::new();
+        let err = content(&[0x1f, 0x8b, 0, 0xff, 0xfe], "gzip", &mut warnings).unwrap_err();
+        assert!(err.contains("Content-Encoding: gzip"), "{err}");
+        assert_eq!(content(b"\x01\x02", "snappy", &mut warnings).unwrap(), None);
+        assert!(warnings[0].contains("snappy"));
+    }
+
+    #[test]
+    fn txtar_sections_are_decoded_in_place() {
+        let packed = gzip(b"{\"type\":\"message\"}");
+        let mut data = b"comment\n-- request --\n{}\n-- non-streaming --\nHTTP/1.1 200 OK\nContent-Encoding: gzip\n\n".to_vec();
+        data.extend_from_slice(&packed);
+        let decoded = decode(&data).unwrap();
+        assert!(
+            decoded.data.ends_with(b"\n\n{\"type\":\"message\"}"),
+            "{:?}",
+            String::from_utf8_lossy(&decoded.data)
+        );
+        assert!(decoded.data.starts_with(b"comment\n-- request --\n{}\n"));
+    }
+}

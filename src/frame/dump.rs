@@ -1,0 +1,197 @@
+//! aibridge's `apidump` convention: one interception as two files side by side,
+//! `<dir>/<provider>/<model>/<unix-millis>-<interception-id>.req.txt` (the HTTP request)
+//! and `….resp.txt` (the HTTP response as it streamed, cut short if the process stopped),
+//! or `….req_error.txt` holding the error text when the upstream call failed. Passthrough
+//! routes write `<dir>/<provider>/passthrough/<unix-millis>-<random-id>…` instead.
+//!
+//! Discovery pairs the halves by name; this module reads what the names say and frames a
+//! pair into the exchange it holds.
+
+use std::path::{Path, PathBuf};
+
+use super::{Body, Exchange, FrameError, Response, frame, request, timestamp};
+use crate::turn::Timing;
+
+/// The request half's suffix.
+pub const REQUEST: &str = ".req.txt";
+/// The response half's suffix.
+pub const RESPONSE: &str = ".resp.txt";
+/// The suffix of the half a failed upstream call leaves instead of a response.
+pub const REQUEST_ERROR: &str = ".req_error.txt";
+
+/// The folder aibridge writes passthrough traffic to, in place of a model.
+const PASSTHROUGH: &str = "passthrough";
+
+fn file_name(path: &Path) -> Option<&str> {
+    path.file_name()?.to_str()
+}
+
+/// `path` with its `from` suffix replaced by `to`, when it has that suffix.
+fn swap_suffix(path: &Path, from: &str, to: &str) -> Option<PathBuf> {
+    let stem = file_name(path)?.strip_suffix(from)?;
+    (!stem.is_empty()).then(|| path.with_file_name(format!("{stem}{to}")))
+}
+
+/// The response halves that exist beside the request half `path` (none when `path` is no
+/// `.req.txt`).
+pub fn responses_beside(path: &Path) -> Vec<PathBuf> {
+    [RESPONSE, REQUEST_ERROR]
+        .iter()
+        .filter_map(|suffix| swap_suffix(path, REQUEST, suffix))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// The request half that exists beside the response half `path`.
+pub fn request_beside(path: &Path) -> Option<PathBuf> {
+    swap_suffix(path, RESPONSE, REQUEST)
+        .or_else(|| swap_suffix(path, REQUEST_ERROR, REQUEST))
+        .filter(|p| p.is_file())
+}
+
+/// Whether `path` is the error half of a dump.
+pub fn is_request_error(path: &Path) -> bool {
+    file_name(path).is_some_and(|name| name.ends_with(REQUEST_ERROR))
+}
+
+/// What a dump's path says about its interception.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub provider: Option<String>,
+    /// The model folder (aibridge writes `/` in model names as `-`); none for passthrough.
+    pub model: Option<String>,
+    /// None for passthrough dumps, whose id is random, not an interception's.
+    pub interception_id: Option<String>,
+    /// When the gateway took the request, as Unix milliseconds.
+    pub started_ms: Option<i64>,
+}
+
+impl Meta {
+    /// What `path` says, when its file name follows the convention
+    /// (`<unix-millis>-<id>` and one of the three suffixes).
+    pub fn of(path: &Path) -> Option<Meta> {
+        let name = file_name(path)?;
+        let stem = [REQUEST, RESPONSE, REQUEST_ERROR]
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix))?;
+        let (millis, id) = stem.split_once('-')?;
+        if millis.is_empty() || !millis.bytes().all(|b| b.is_ascii_digit()) || id.is_empty() {
+            return None;
+        }
+        // The folders above tell provider and model; a relative path is made whole first.
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let mut folders = absolute
+            .parent()
+            .into_iter()
+            .flat_map(Path::iter)
+            .rev()
+            .filter_map(|f| f.to_str());
+        let model = folders.next().map(str::to_string);
+        let provider = folders.next().map(str::to_string);
+        let passthrough = model.as_deref() == Some(PASSTHROUGH);
+        Some(Meta {
+            provider,
+            model: model.filter(|_| !passthrough),
+            interception_id: (!passthrough).then(|| id.to_string()),
+            started_ms: millis.parse().ok(),
+        })
+    }
+
+    /// The timing a dump carries: its start only.
+    pub fn timing(&self) -> Option<Timing> {
+        self.started_ms.map(|ms| Timing {
+            started_at: Some(timestamp::format_millis(ms)),
+            ..Timing::default()
+        })
+    }
+}
+
+/// What stands in place of the request: the response's bytes, or the error text.
+#[derive(Debug, Clone, Copy)]
+pub enum Answer<'a> {
+    Response(&'a [u8]),
+    RequestError(&'a [u8]),
+}
+
+/// The exchanges of a dump pair: the response framed as any capture is (so a `.resp.txt`
+/// that holds a bare stream reads too), each answering `request`.
+pub fn exchanges<'a>(
+    request_data: Option<&'a [u8]>,
+    answer: Answer<'a>,
+    meta: Option<&Meta>,
+) -> Result<Vec<Exchange<'a>>, FrameError> {
+    let mut exchanges = match answer {
+        Answer::Response(data) => frame(data)?,
+        Answer::RequestError(text) => vec![Exchange {
+            request_error: Some(text),
+            ..Exchange::of(Response {
+                status: None,
+                body: Body::Empty,
+                first_line: 1,
+            })
+        }],
+    };
+    for exchange in &mut exchanges {
+        if exchange.request.is_none() {
+            exchange.request = request_data.map(request);
+        }
+        if let Some(meta) = meta {
+            exchange.timing = meta.timing();
+            exchange.model = meta.model.clone();
+        }
+    }
+    Ok(exchanges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interception_names() {
+        let meta = Meta::of(Path::new(
+            "/d/anthropic/claude-sonnet-4-0/1712345678901-0c9a0b1e-2f4d-4c55-9a31-5b1f0f7e2d11.resp.txt",
+        ))
+        .unwrap();
+        assert_eq!(meta.provider.as_deref(), Some("anthropic"));
+        assert_eq!(meta.model.as_deref(), Some("claude-sonnet-4-0"));
+        assert_eq!(
+            meta.interception_id.as_deref(),
+            Some("0c9a0b1e-2f4d-4c55-9a31-5b1f0f7e2d11")
+        );
+        assert_eq!(
+            meta.timing().unwrap().started_at.as_deref(),
+            Some("2024-04-05T19:34:38.901Z")
+        );
+    }
+
+    #[test]
+    fn passthrough_and_other_names() {
+        let meta = Meta::of(Path::new(
+            "/d/openai/passthrough/1712345678901-abcd.req.txt",
+        ))
+        .unwrap();
+        assert_eq!(meta.provider.as_deref(), Some("openai"));
+        assert_eq!(meta.model, None);
+        assert_eq!(meta.interception_id, None);
+        assert_eq!(Meta::of(Path::new("/d/x/capture.resp.txt")), None);
+        assert_eq!(Meta::of(Path::new("/d/x/123-abc.sse")), None);
+    }
+
+    #[test]
+    fn suffixes() {
+        assert_eq!(
+            swap_suffix(Path::new("a/1-x.req.txt"), REQUEST, RESPONSE),
+            Some(PathBuf::from("a/1-x.resp.txt"))
+        );
+        assert_eq!(
+            swap_suffix(Path::new("a/1-x.req_error.txt"), REQUEST, RESPONSE),
+            None
+        );
+        assert_eq!(
+            swap_suffix(Path::new("a/.req.txt"), REQUEST, RESPONSE),
+            None
+        );
+        assert!(is_request_error(Path::new("a/1-x.req_error.txt")));
+    }
+}

@@ -1,0 +1,432 @@
+//! HAR archives (1.1 and 1.2, from browsers, mitmproxy, Charles, Proxyman), read one entry
+//! at a time.
+//!
+//! A day of traffic makes a HAR of hundreds of megabytes, most of it pages and images, so
+//! the file is never parsed whole: a serde visitor walks `log.entries` and hands over one
+//! entry's value at a time, which becomes an [`Entry`] (its bodies decoded) and, through
+//! [`Entry::exchange`], an exchange like any other capture's. Unknown fields (vendors'
+//! `_fields`) are ignored. Header values are looked at only for content type and coding.
+
+use std::fmt;
+use std::io::Read;
+
+use base64::Engine;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::{Exchange, Request, coding, response, timestamp};
+use crate::turn::Timing;
+
+/// Whether a file's first bytes open a HAR: a JSON object whose first key is `log`.
+pub fn looks_like_har(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let Some(rest) = head.trim_ascii_start().strip_prefix(b"{") else {
+        return false;
+    };
+    rest.trim_ascii_start().starts_with(b"\"log\"")
+}
+
+/// Why a HAR could not be read to its end (entries before the trouble were handed over).
+#[derive(Debug)]
+pub struct HarError {
+    pub message: String,
+}
+
+impl fmt::Display for HarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Calls `each` with the index and value of every entry in `log.entries` of the HAR
+/// `reader` holds, one entry in memory at a time. Returns how many entries there were.
+pub fn for_each_entry(
+    reader: impl Read,
+    each: impl FnMut(usize, Value),
+) -> Result<usize, HarError> {
+    let mut state = State {
+        each,
+        entries: 0,
+        found: false,
+    };
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let result = Top(&mut state).deserialize(&mut de).and_then(|()| de.end());
+    match result {
+        Err(err) => Err(HarError {
+            message: json_message(&err, state.entries),
+        }),
+        Ok(()) if !state.found => Err(HarError {
+            message: "a JSON file with a `log` but no `log.entries`: not a HAR".to_string(),
+        }),
+        Ok(()) => Ok(state.entries),
+    }
+}
+
+fn json_message(err: &serde_json::Error, entries: usize) -> String {
+    use serde_json::error::Category;
+    let read = match entries {
+        1 => "1 entry read".to_string(),
+        n => format!("{n} entries read"),
+    };
+    match err.classify() {
+        Category::Eof => format!("the HAR is cut short at line {} ({read})", err.line()),
+        Category::Syntax => format!("the HAR is not valid JSON: {err} ({read})"),
+        Category::Data => format!("not a HAR: {err}"),
+        // Reading failed: the file, or its decompression. serde_json words it as the
+        // I/O error itself.
+        Category::Io => format!("{err} ({read})"),
+    }
+}
+
+struct State<F> {
+    each: F,
+    entries: usize,
+    found: bool,
+}
+
+/// The top-level object: only `log` is read.
+struct Top<'s, F>(&'s mut State<F>);
+/// `log`: only `entries` is read.
+struct Log<'s, F>(&'s mut State<F>);
+/// `log.entries`: each element is handed over as it is parsed.
+struct Entries<'s, F>(&'s mut State<F>);
+
+impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Top<'_, F> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Top<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a HAR object with a `log`")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+            if key == "log" {
+                map.next_value_seed(Log(&mut *self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Log<'_, F> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Log<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a HAR `log` object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
+            if key == "entries" {
+                self.0.found = true;
+                map.next_value_seed(Entries(&mut *self.0))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Entries<'_, F> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Entries<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of HAR entries")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(entry) = seq.next_element::<Value>()? {
+            (self.0.each)(self.0.entries, entry);
+            self.0.entries += 1;
+        }
+        Ok(())
+    }
+}
+
+/// One entry's parts, bodies decoded, ready to be framed.
+#[derive(Debug, Default)]
+pub struct Entry {
+    /// The request URL's path and query.
+    pub target: Option<String>,
+    pub request_body: Option<Vec<u8>>,
+    pub status: Option<u16>,
+    pub content_type: Option<String>,
+    pub response_body: Vec<u8>,
+    pub timing: Option<Timing>,
+    pub warnings: Vec<String>,
+}
+
+/// Response types that never carry an LLM API body: such entries are skipped unread.
+const NOT_API: [&str; 9] = [
+    "image/",
+    "font/",
+    "audio/",
+    "video/",
+    "text/css",
+    "text/html",
+    "javascript",
+    "application/wasm",
+    "application/octet-stream",
+];
+
+impl Entry {
+    /// The parts of a HAR entry. `Err` with the reason when it is plainly no API traffic
+    /// (an image, a page), or its body cannot be decoded.
+    pub fn of(entry: &Value) -> Result<Entry, Skip> {
+        let request = &entry["request"];
+        let response = &entry["response"];
+        let content = &response["content"];
+        let target = request["url"].as_str().map(path_of);
+        let content_type = content["mimeType"]
+            .as_str()
+            .or_else(|| header(&response["headers"], "content-type"))
+            .map(str::to_ascii_lowercase)
+            .filter(|t| !t.is_empty());
+        if let Some(kind) = content_type.as_deref() {
+            let api_path = target
+                .as_deref()
+                .is_some_and(|t| crate::reconstruct::api_from_path(t).is_some());
+            if !api_path && NOT_API.iter().any(|n| kind.contains(n)) {
+                return Err(Skip::NotApi);
+            }
+        }
+        let mut parts = Entry {
+            target,
+            status: response["status"]
+                .as_u64()
+                .filter(|s| (100..600).contains(s))
+                .map(|s| s as u16),
+            content_type,
+            ..Entry::default()
+        };
+        parts.timing = timing(entry, &mut parts.warnings);
+        let post = &request["postData"];
+        if let Some(text) = post["text"].as_str() {
+            let body = body_bytes(text, &post["encoding"], "request", &mut parts.warnings);
+            let body = decoded(body, &request["headers"], &mut parts.warnings)
+                .map_err(Skip::Undecodable)?;
+            parts.request_body = Some(body);
+        }
+        if let Some(text) = content["text"].as_str() {
+            let body = body_bytes(text, &content["encoding"], "response", &mut parts.warnings);
+            parts.response_body = decoded(body, &response["headers"], &mut parts.warnings)
+                .map_err(Skip::Undecodable)?;
+        }
+        Ok(parts)
+    }
+
+    /// The exchange this entry holds, borrowing its bodies.
+    pub fn exchange(&self) -> Exchange<'_> {
+        Exchange {
+            request: self.request_body.as_deref().map(|body| Request {
+                target: self.target.clone(),
+                body,
+            }),
+            warnings: self.warnings.clone(),
+            timing: self.timing.clone(),
+            ..Exchange::of(response(
+                self.status,
+                self.content_type.as_deref(),
+                &self.response_body,
+            ))
+        }
+    }
+}
+
+/// Why an entry gives no exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// An image, a page, a script: counted, not reported one by one.
+    NotApi,
+    /// A body that says it is compressed but does not decompress: a failure.
+    Undecodable(String),
+}
+
+/// A URL's path and query (`https://api.anthropic.com/v1/messages?beta=true` →
+/// `/v1/messages?beta=true`).
+fn path_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |at| &rest[at..]).to_string(),
+        None => url.to_string(),
+    }
+}
+
+/// A header's value by name, in a HAR `headers` list. Used only for content type and
+/// coding: no other header value is ever read.
+fn header<'v>(headers: &'v Value, name: &str) -> Option<&'v str> {
+    headers.as_array()?.iter().find_map(|h| {
+        h["name"]
+            .as_str()
+            .filter(|n| n.eq_ignore_ascii_case(name))
+            .and_then(|_| h["value"].as_str())
+    })
+}
+
+/// A body's bytes: the text as it is, or base64-decoded when the entry says so.
+fn body_bytes(text: &str, encoding: &Value, what: &str, warnings: &mut Vec<String>) -> Vec<u8> {
+    if encoding.as_str() != Some("base64") {
+        return text.as_bytes().to_vec();
+    }
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            warnings.push(format!(
+                "the {what} body says base64 but is not ({err}); read as it is"
+            ));
+            text.as_bytes().to_vec()
+        }
+    }
+}
+
+/// A body with its `Content-Encoding` undone, when the capture kept it compressed (HAR
+/// tools mostly store bodies decoded already).
+fn decoded(body: Vec<u8>, headers: &Value, warnings: &mut Vec<String>) -> Result<Vec<u8>, String> {
+    match header(headers, "content-encoding") {
+        Some(encodings) => Ok(coding::content(&body, encodings, warnings)?.unwrap_or(body)),
+        None => Ok(body),
+    }
+}
+
+/// A HAR duration: milliseconds, with `-1` (or any negative) for "does not apply".
+fn millis(value: &Value) -> Option<f64> {
+    value
+        .as_f64()
+        .filter(|v| *v >= 0.0 && v.is_finite())
+        .map(|v| (v * 1000.0).round() / 1000.0)
+}
+
+/// The entry's timing: `startedDateTime`, `time` (else the sum of `timings`), and
+/// `timings.wait` as the time to first byte.
+fn timing(entry: &Value, warnings: &mut Vec<String>) -> Option<Timing> {
+    let started_at = entry["startedDateTime"].as_str().and_then(|text| {
+        let parsed = timestamp::parse_rfc3339(text).map(timestamp::format_millis);
+        if parsed.is_none() {
+            warnings.push(format!("startedDateTime {text:?} is no RFC 3339 time"));
+        }
+        parsed
+    });
+    let timings = &entry["timings"];
+    let phases = ["blocked", "dns", "connect", "send", "wait", "receive"];
+    let summed = phases
+        .iter()
+        .filter_map(|p| millis(&timings[*p]))
+        .reduce(|a, b| a + b);
+    let timing = Timing {
+        started_at,
+        duration_ms: millis(&entry["time"]).or(summed.and_then(|s| millis(&s.into()))),
+        wait_ms: millis(&timings["wait"]),
+    };
+    (timing != Timing::default()).then_some(timing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entries(data: &str) -> (Vec<Value>, Result<usize, HarError>) {
+        let mut seen = Vec::new();
+        let result = for_each_entry(data.as_bytes(), |i, v| {
+            assert_eq!(i, seen.len());
+            seen.push(v);
+        });
+        (seen, result)
+    }
+
+    #[test]
+    fn entries_one_at_a_time_whatever_comes_around_them() {
+        let data = r#"{"log": {"version": "1.2", "_vendor": {"x": [1]}, "pages": [{"id": "p"}],
+            "entries": [{"a": 1}, {"a": 2}], "comment": ""}}"#;
+        let (seen, result) = entries(data);
+        assert_eq!(result.unwrap(), 2);
+        assert_eq!(seen[1]["a"], 2);
+        assert!(looks_like_har(data.as_bytes()));
+        assert!(looks_like_har(b"\xef\xbb\xbf {\n  \"log\": {}}"));
+        assert!(!looks_like_har(b"{\"type\": \"message\", \"log\": 1}"));
+    }
+
+    #[test]
+    fn cut_short_and_not_json() {
+        let (seen, result) = entries(r#"{"log": {"entries": [{"a": 1}, {"a": "#);
+        assert_eq!(seen.len(), 1);
+        let err = result.unwrap_err().to_string();
+        assert!(
+            err.contains("cut short") && err.contains("1 entry read"),
+            "{err}"
+        );
+        let (_, result) = entries(r#"{"log": {"entries": [}"#);
+        assert!(result.unwrap_err().to_string().contains("not valid JSON"));
+        let (_, result) = entries(r#"{"log": {"pages": []}}"#);
+        assert!(result.unwrap_err().to_string().contains("no `log.entries`"));
+        let (_, result) = entries(r#"{"log": "Bearer sk-secret"}"#);
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("not a HAR"), "{err}");
+    }
+
+    #[test]
+    fn entry_parts() {
+        let entry = json!({
+            "startedDateTime": "2025-05-01T23:30:00.123+02:00",
+            "time": 812.5,
+            "timings": {"blocked": -1, "dns": -1, "connect": -1, "send": 0.2, "wait": 640.25, "receive": 172.05},
+            "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages?beta=true",
+                "headers": [{"name": "x-api-key", "value": "sk-ant-secret"}],
+                "postData": {"mimeType": "application/json", "text": "{\"model\":\"m\"}"}},
+            "response": {"status": 200, "headers": [],
+                "content": {"mimeType": "application/json", "encoding": "base64",
+                    "text": "eyJ0eXBlIjoibWVzc2FnZSJ9"}}
+        });
+        let parts = Entry::of(&entry).unwrap();
+        assert_eq!(parts.target.as_deref(), Some("/v1/messages?beta=true"));
+        assert_eq!(parts.response_body, b"{\"type\":\"message\"}");
+        assert_eq!(
+            parts.request_body.as_deref(),
+            Some(&b"{\"model\":\"m\"}"[..])
+        );
+        assert_eq!(parts.status, Some(200));
+        let timing = parts.timing.unwrap();
+        assert_eq!(
+            timing.started_at.as_deref(),
+            Some("2025-05-01T21:30:00.123Z")
+        );
+        assert_eq!(timing.duration_ms, Some(812.5));
+        assert_eq!(timing.wait_ms, Some(640.25));
+        assert!(!format!("{:?}", Entry::of(&entry).unwrap()).contains("sk-ant-secret"));
+    }
+
+    #[test]
+    fn pages_and_images_are_not_api() {
+        let image = json!({"request": {"url": "https://x.test/a.png"},
+            "response": {"status": 200, "content": {"mimeType": "image/png", "text": "AAAA", "encoding": "base64"}}});
+        assert_eq!(Entry::of(&image).unwrap_err(), Skip::NotApi);
+        assert_eq!(path_of("https://h.test"), "/");
+        assert_eq!(path_of("/v1/responses"), "/v1/responses");
+    }
+
+    #[test]
+    fn duration_from_timings_when_time_is_missing() {
+        let entry = json!({"timings": {"send": 1.5, "wait": 10.25, "receive": 3, "ssl": 99}});
+        let timing = timing(&entry, &mut Vec::new()).unwrap();
+        assert_eq!(timing.duration_ms, Some(14.75));
+        assert_eq!(timing.started_at, None);
+    }
+}

@@ -1,0 +1,275 @@
+//! Decompression for whole files (`capture.sse.gz`) and for HTTP bodies (`Content-Encoding`),
+//! with one bound for both: output may grow to [`RATIO`] times the compressed bytes read so
+//! far (and always to [`FLOOR`]). Real captures compress by 5 to 30 times; a decompression
+//! bomb inflates by a thousand, so it is stopped early with a clear error instead of filling
+//! memory (or, for a streamed HAR, the disk-sized time it would take).
+
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The most decompressed bytes per compressed byte.
+pub const RATIO: u64 = 100;
+/// Output every compressed input may reach whatever its size: small files compress well.
+pub const FLOOR: u64 = 64 << 20;
+
+/// A compression a file or an HTTP body can carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    Gzip,
+    /// HTTP `deflate`: zlib-wrapped, or raw deflate as some servers send it.
+    Deflate,
+    Brotli,
+    Zstd,
+}
+
+impl Codec {
+    /// The codec a file's first bytes announce. Only gzip and zstd carry a magic number;
+    /// brotli and raw deflate cannot be told from content, so they are read only where an
+    /// HTTP header names them.
+    pub fn sniff(head: &[u8]) -> Option<Codec> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Codec::Gzip)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Codec::Zstd)
+        } else {
+            None
+        }
+    }
+
+    /// The codec an HTTP `Content-Encoding` token names; `None` for `identity` and unknowns.
+    pub fn from_token(token: &str) -> Option<Codec> {
+        match token.trim().to_ascii_lowercase().as_str() {
+            "gzip" | "x-gzip" => Some(Codec::Gzip),
+            "deflate" => Some(Codec::Deflate),
+            "br" => Some(Codec::Brotli),
+            "zstd" => Some(Codec::Zstd),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Codec::Gzip => "gzip",
+            Codec::Deflate => "deflate",
+            Codec::Brotli => "brotli",
+            Codec::Zstd => "zstd",
+        }
+    }
+}
+
+/// Compressions recognised by their magic number that this tool does not read: named in
+/// the error, so a `.xz` file is not reported as mere garbage.
+pub fn unsupported(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"\xfd7zXZ\x00") {
+        Some("xz")
+    } else if head.starts_with(b"BZh") && head.get(3).is_some_and(u8::is_ascii_digit) {
+        Some("bzip2")
+    } else if head.starts_with(b"PK\x03\x04") {
+        Some("zip")
+    } else {
+        None
+    }
+}
+
+/// Counts the bytes read through it, so the bound can compare output to input.
+struct Counted<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A decoder's output, failing once it outgrows the bound, and with decoder errors worded
+/// for people.
+struct Bounded<R> {
+    inner: R,
+    codec: Codec,
+    read_in: Arc<AtomicU64>,
+    out: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self
+            .inner
+            .read(buf)
+            .map_err(|err| decode_error(self.codec, &err))?;
+        self.out += n as u64;
+        let allowed = FLOOR.max(RATIO.saturating_mul(self.read_in.load(Ordering::Relaxed)));
+        if self.out > allowed {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the {} data inflates more than {RATIO} times (over {} MiB so far): \
+                     a decompression bomb, not read",
+                    self.codec.name(),
+                    self.out >> 20
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
+fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
+    let codec = codec.name();
+    if err.kind() == io::ErrorKind::UnexpectedEof {
+        io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            format!("the {codec} data is cut short (a truncated file?)"),
+        )
+    } else {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the {codec} data is corrupt ({err})"),
+        )
+    }
+}
+
+/// zstd frames one after another, as `cat a.zst b.zst` and multi-threaded compressors
+/// write them: the decoder reads one frame, so this starts the next until input ends.
+struct ZstdFrames<R: BufRead> {
+    current: Option<ruzstd::decoding::StreamingDecoder<R, ruzstd::decoding::FrameDecoder>>,
+}
+
+impl<R: BufRead> ZstdFrames<R> {
+    fn new(inner: R) -> io::Result<Self> {
+        let decoder = ruzstd::decoding::StreamingDecoder::new(inner).map_err(io::Error::other)?;
+        Ok(ZstdFrames {
+            current: Some(decoder),
+        })
+    }
+}
+
+impl<R: BufRead> Read for ZstdFrames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while let Some(decoder) = self.current.as_mut() {
+            let n = decoder.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            let Some(done) = self.current.take() else {
+                break;
+            };
+            let mut inner = done.into_inner();
+            if !inner.fill_buf()?.is_empty() {
+                self.current = Some(ZstdFrames::new(inner)?.current).flatten();
+            }
+        }
+        Ok(0)
+    }
+}
+
+/// `inner`, decompressed with `codec`, bounded.
+pub fn decoder<'a>(
+    codec: Codec,
+    inner: impl Read + Send + 'a,
+) -> io::Result<Box<dyn Read + Send + 'a>> {
+    let read_in = Arc::new(AtomicU64::new(0));
+    let counted = BufReader::new(Counted {
+        inner,
+        count: Arc::clone(&read_in),
+    });
+    let raw: Box<dyn Read + Send + 'a> = match codec {
+        Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(counted)),
+        Codec::Deflate => deflate(counted)?,
+        Codec::Brotli => Box::new(brotli_decompressor::Decompressor::new(counted, 1 << 16)),
+        Codec::Zstd => Box::new(ZstdFrames::new(counted).map_err(|e| decode_error(codec, &e))?),
+    };
+    Ok(Box::new(Bounded {
+        inner: raw,
+        codec,
+        read_in,
+        out: 0,
+    }))
+}
+
+/// HTTP `deflate` is zlib-wrapped by the standard, raw by some servers: the zlib header's
+/// checksum tells which.
+fn deflate<'a>(mut inner: impl BufRead + Send + 'a) -> io::Result<Box<dyn Read + Send + 'a>> {
+    let head = inner.fill_buf()?;
+    let zlib = head.len() >= 2
+        && head[0] & 0x0f == 8
+        && (u16::from(head[0]) << 8 | u16::from(head[1])) % 31 == 0;
+    Ok(if zlib {
+        Box::new(flate2::bufread::ZlibDecoder::new(inner))
+    } else {
+        Box::new(flate2::bufread::DeflateDecoder::new(inner))
+    })
+}
+
+/// A whole body decoded in memory. On failure, what decoded before it (a stream cut short
+/// mid-body still holds its first events) with the error.
+pub fn decode_all(codec: Codec, data: &[u8]) -> Result<Vec<u8>, (Vec<u8>, io::Error)> {
+    let mut out = Vec::new();
+    let result = decoder(codec, data).and_then(|mut reader| reader.read_to_end(&mut out));
+    match result {
+        Ok(_) => Ok(out),
+        Err(err) => Err((out, err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn gzip_round_trip_and_sniffing() {
+        let packed = gzip(b"data: {}\n\n");
+        assert_eq!(Codec::sniff(&packed), Some(Codec::Gzip));
+        assert_eq!(decode_all(Codec::Gzip, &packed).unwrap(), b"data: {}\n\n");
+        assert_eq!(Codec::sniff(b"data:"), None);
+        assert_eq!(Codec::from_token(" GZIP "), Some(Codec::Gzip));
+        assert_eq!(Codec::from_token("identity"), None);
+    }
+
+    #[test]
+    fn truncated_gzip_keeps_what_decoded_and_says_so() {
+        let text = "data: {\"n\": 1}\n\n".repeat(2000);
+        let packed = gzip(text.as_bytes());
+        let (partial, err) = decode_all(Codec::Gzip, &packed[..packed.len() / 2]).unwrap_err();
+        assert!(err.to_string().contains("cut short"), "{err}");
+        assert!(!partial.is_empty() && text.as_bytes().starts_with(&partial));
+    }
+
+    #[test]
+    fn a_bomb_is_stopped() {
+        let packed = gzip(&vec![0u8; 200 << 20]);
+        let (_, err) = decode_all(Codec::Gzip, &packed).unwrap_err();
+        assert!(err.to_string().contains("decompression bomb"), "{err}");
+    }
+
+    #[test]
+    fn deflate_zlib_and_raw() {
+        let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        zlib.write_all(b"{\"a\":1}").unwrap();
+        let zlib = zlib.finish().unwrap();
+        assert_eq!(decode_all(Codec::Deflate, &zlib).unwrap(), b"{\"a\":1}");
+        let mut raw =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        raw.write_all(b"{\"a\":1}").unwrap();
+        let raw = raw.finish().unwrap();
+        assert_eq!(decode_all(Codec::Deflate, &raw).unwrap(), b"{\"a\":1}");
+    }
+
+    #[test]
+    fn unsupported_formats_are_named() {
+        assert_eq!(unsupported(b"\xfd7zXZ\x00\x00"), Some("xz"));
+        assert_eq!(unsupported(b"BZh91AY"), Some("bzip2"));
+        assert_eq!(unsupported(b"{}"), None);
+    }
+}

@@ -1,0 +1,231 @@
+//! One input, start to end: read (decompressed, HTTP codings undone), framed, rebuilt.
+//! Single captures are read whole; a HAR is streamed an entry at a time; a gateway dump
+//! pair is read from its two files.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+
+use super::progress;
+use super::{FileReport, Note};
+use crate::discover::{Found, Input, display_beside, io_message};
+use crate::frame::dump::{self, Answer, Meta};
+use crate::frame::har::{self, Entry, Skip};
+use crate::frame::{self, Exchange, FrameError, coding};
+use crate::read;
+use crate::reconstruct::{Outcome, reconstruct};
+use crate::turn::Source;
+
+/// Bytes looked at to tell a HAR from other captures before deciding how to read a file.
+const SNIFF: usize = 512;
+
+/// Reads one found input and rebuilds its turns.
+pub fn turns_of(found: &Found) -> FileReport {
+    match found {
+        Found::Input(input) if is_dump(input) => dump_turns(input),
+        Found::Input(input) => file_turns(input),
+        Found::Error { display, message } => FileReport::failure(format!("{display}: {message}")),
+    }
+}
+
+/// Rebuilds every turn in one capture's bytes. Pure: `display` names the input in turns
+/// and notes; `explicit` says whether the user named it (else it was found in a folder,
+/// and an unrecognized file is skipped rather than failed).
+pub fn turns_from_bytes(display: &str, data: &[u8], explicit: bool) -> FileReport {
+    if har::looks_like_har(data) {
+        return har_turns(display, data);
+    }
+    let source = Source {
+        path: display.to_string(),
+        ..Source::default()
+    };
+    let decoded = match coding::decode(data) {
+        Ok(decoded) => decoded,
+        Err(why) => return FileReport::failure(format!("{display}: {why}")),
+    };
+    let mut report = FileReport::default();
+    match frame::frame(&decoded.data) {
+        Ok(exchanges) => add_exchanges(&mut report, &exchanges, &source, &decoded.warnings),
+        Err(err) => frame_failure(&mut report, display, err, explicit),
+    }
+    report
+}
+
+/// The raw bytes of `path`, counted towards progress as they are read.
+fn counted_source(path: &std::path::Path) -> io::Result<impl Read + Send> {
+    struct Counted<R>(R);
+    impl<R: Read> Read for Counted<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.read(buf)?;
+            progress::tick(n as u64);
+            Ok(n)
+        }
+    }
+    Ok(Counted(read::source(path)?))
+}
+
+/// The whole content of `path`, decompressed, counted towards progress.
+fn read_counted(path: &std::path::Path) -> io::Result<Vec<u8>> {
+    let mut data = Vec::new();
+    read::decompressed(counted_source(path)?)?.read_to_end(&mut data)?;
+    Ok(data)
+}
+
+/// A single file: a HAR is streamed, anything else read whole.
+fn file_turns(input: &Input) -> FileReport {
+    let failure =
+        |err: io::Error| FileReport::failure(format!("{}: {}", input.display, io_message(&err)));
+    let reader = match counted_source(&input.path).and_then(read::decompressed) {
+        Ok(reader) => reader,
+        Err(err) => return failure(err),
+    };
+    let (head, mut reader) = match read::peek(reader, SNIFF) {
+        Ok(peeked) => peeked,
+        Err(err) => return failure(err),
+    };
+    if har::looks_like_har(&head) {
+        return har_turns(&input.display, reader);
+    }
+    let mut data = Vec::new();
+    if let Err(err) = reader.read_to_end(&mut data) {
+        return failure(err);
+    }
+    turns_from_bytes(&input.display, &data, input.explicit)
+}
+
+/// Every LLM exchange of a HAR, read an entry at a time. Entries that are no LLM traffic
+/// are counted, with one note per reason, not one per entry.
+fn har_turns(display: &str, reader: impl Read) -> FileReport {
+    let mut report = FileReport::default();
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    let result = har::for_each_entry(reader, |index, value| {
+        let name = format!("{display} [entry {index}]");
+        let source = Source {
+            path: display.to_string(),
+            entry: Some(index),
+            ..Source::default()
+        };
+        match Entry::of(&value) {
+            Err(Skip::NotApi) => *skipped.entry(NOT_API.to_string()).or_default() += 1,
+            Err(Skip::Undecodable(why)) => {
+                report.notes.push(Note::Failed(format!("{name}: {why}")))
+            }
+            Ok(entry) => match reconstruct(&entry.exchange(), source) {
+                Outcome::Turn(turn) => report.turns.push(*turn),
+                Outcome::Skipped(why) => *skipped.entry(why).or_default() += 1,
+                Outcome::Failed(why) => report.notes.push(Note::Failed(format!("{name}: {why}"))),
+            },
+        }
+    });
+    for (why, count) in skipped {
+        report.skipped += count;
+        let entries = if count == 1 { "entry" } else { "entries" };
+        report.notes.push(Note::Skipped(format!(
+            "{display}: skipped {count} {entries}: {why}"
+        )));
+    }
+    match result {
+        Ok(0) => report.skip(format!("{display}: skipped: a HAR with no entries")),
+        Ok(_) => {}
+        Err(err) => report.notes.push(Note::Failed(format!("{display}: {err}"))),
+    }
+    report
+}
+
+/// Why most HAR entries are skipped.
+const NOT_API: &str = "no LLM API traffic";
+
+/// A gateway dump: a response (or request-error) half, with its request half when found.
+fn is_dump(input: &Input) -> bool {
+    input.request.is_some()
+        || dump::is_request_error(&input.path)
+        || Meta::of(&input.path)
+            .is_some_and(|_| input.path.to_string_lossy().ends_with(dump::RESPONSE))
+}
+
+fn dump_turns(input: &Input) -> FileReport {
+    let request = match &input.request {
+        Some(path) => match read_counted(path) {
+            Ok(data) => Some(data),
+            Err(err) => {
+                let shown = display_beside(&input.display, path);
+                return FileReport::failure(format!("{shown}: {}", io_message(&err)));
+            }
+        },
+        None => None,
+    };
+    let answer = match read_counted(&input.path) {
+        Ok(data) => data,
+        Err(err) => return FileReport::failure(format!("{}: {}", input.display, io_message(&err))),
+    };
+    let display = &input.display;
+    let decode = |data: &[u8]| coding::decode(data).map(|d| (d.data.into_owned(), d.warnings));
+    let (request, mut warnings) = match request.as_deref().map(decode).transpose() {
+        Ok(Some((data, warnings))) => (Some(data), warnings),
+        Ok(None) => (None, Vec::new()),
+        Err(why) => return FileReport::failure(format!("{display}: the request: {why}")),
+    };
+    let decoded;
+    let answer = if dump::is_request_error(&input.path) {
+        Answer::RequestError(&answer)
+    } else {
+        decoded = match coding::decode(&answer) {
+            Ok(decoded) => decoded,
+            Err(why) => return FileReport::failure(format!("{display}: {why}")),
+        };
+        warnings.extend(decoded.warnings.iter().cloned());
+        Answer::Response(&decoded.data)
+    };
+    let meta = Meta::of(&input.path);
+    let source = Source {
+        path: display.clone(),
+        interception_id: meta.as_ref().and_then(|m| m.interception_id.clone()),
+        provider: meta.as_ref().and_then(|m| m.provider.clone()),
+        ..Source::default()
+    };
+    let mut report = FileReport::default();
+    match dump::exchanges(request.as_deref(), answer, meta.as_ref()) {
+        Ok(exchanges) => add_exchanges(&mut report, &exchanges, &source, &warnings),
+        Err(err) => frame_failure(&mut report, display, err, true),
+    }
+    report
+}
+
+/// Why a file framed to nothing, as a note: an unrecognized file found in a folder is
+/// skipped, named on the command line it fails.
+fn frame_failure(report: &mut FileReport, display: &str, err: FrameError, explicit: bool) {
+    match err {
+        FrameError::Unrecognized if !explicit => {
+            report.skip(format!("{display}: skipped: not a capture"));
+        }
+        FrameError::NothingToDo(why) => report.skip(format!("{display}: skipped: {why}")),
+        err => report.notes.push(Note::Failed(format!("{display}: {err}"))),
+    }
+}
+
+/// Rebuilds each exchange of one file into `report`; `warnings` (from decoding the file)
+/// go onto every turn.
+fn add_exchanges(
+    report: &mut FileReport,
+    exchanges: &[Exchange],
+    source: &Source,
+    warnings: &[String],
+) {
+    for exchange in exchanges {
+        let source = Source {
+            section: exchange.section.map(str::to_string),
+            ..source.clone()
+        };
+        let name = match exchange.section {
+            Some(section) => format!("{} [{section}]", source.path),
+            None => source.path.clone(),
+        };
+        match reconstruct(exchange, source) {
+            Outcome::Turn(mut turn) => {
+                turn.warnings.extend(warnings.iter().cloned());
+                report.turns.push(*turn);
+            }
+            Outcome::Skipped(why) => report.skip(format!("{name}: skipped: {why}")),
+            Outcome::Failed(why) => report.notes.push(Note::Failed(format!("{name}: {why}"))),
+        }
+    }
+}
