@@ -57,6 +57,49 @@ pub struct ThoughtStats {
     pub chars: u64,
 }
 
+/// How a set of milliseconds spreads: nearest-rank percentiles (the p-th value is the
+/// smallest that at least p% of the values do not exceed), so each is a value a turn had.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Spread {
+    pub p50: f64,
+    pub p95: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    fn of(values: &mut [f64]) -> Option<Spread> {
+        values.sort_by(f64::total_cmp);
+        let rank =
+            |p: f64| values[((p * values.len() as f64).ceil() as usize).clamp(1, values.len()) - 1];
+        let max = *values.last()?;
+        Some(Spread {
+            p50: rank(0.50),
+            p95: rank(0.95),
+            max,
+        })
+    }
+}
+
+/// Latency over the turns whose capture carried timing (HAR entries; gateway dumps carry a
+/// start time only).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Latency {
+    /// Turns with any timing.
+    pub turns: u64,
+    /// Request sent to last byte.
+    pub duration_ms: Option<Spread>,
+    /// Time to first byte.
+    pub wait_ms: Option<Spread>,
+}
+
+/// The timings seen, kept until the percentiles are worked out.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Timings {
+    timed: u64,
+    durations: Vec<f64>,
+    waits: Vec<f64>,
+}
+
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct Modes {
     pub streaming: u64,
@@ -83,6 +126,10 @@ pub struct Aggregate {
     pub stop_reasons: BTreeMap<String, u64>,
     /// Errors by `type (status)`.
     pub error_kinds: BTreeMap<String, u64>,
+    /// Null when no turn carried timing.
+    pub latency: Option<Latency>,
+    #[serde(skip)]
+    timings: Timings,
 }
 
 impl Aggregate {
@@ -129,11 +176,22 @@ impl Aggregate {
             }
             *self.error_kinds.entry(kind).or_default() += 1;
         }
+        if let Some(timing) = &turn.timing {
+            self.timings.timed += 1;
+            self.timings.durations.extend(timing.duration_ms);
+            self.timings.waits.extend(timing.wait_ms);
+        }
     }
 
     /// Derived figures, once every turn is in.
     fn settle(&mut self) {
         self.cache_hit_ratio = self.usage.cache_hit_ratio();
+        let t = &mut self.timings;
+        self.latency = (t.timed > 0).then(|| Latency {
+            turns: t.timed,
+            duration_ms: Spread::of(&mut t.durations),
+            wait_ms: Spread::of(&mut t.waits),
+        });
         for stats in self.tools.values_mut() {
             stats.share_of_turns = if self.turns == 0 {
                 0.0
@@ -181,8 +239,15 @@ fn group_keys(turn: &Turn, by: GroupBy) -> Vec<String> {
             }
             names
         }
-        // Captures that carry no timing cannot be placed on a day.
-        GroupBy::Day => vec!["(no timing)".into()],
+        // The UTC day the exchange started; captures that carry no time have none.
+        GroupBy::Day => vec![
+            turn.timing
+                .as_ref()
+                .and_then(|t| t.started_at.as_deref())
+                .and_then(|at| at.get(..10))
+                .unwrap_or("(no timing)")
+                .to_string(),
+        ],
     }
 }
 
@@ -245,4 +310,19 @@ pub fn run(
         SummaryFormat::Table => printer::tables(out, &summary, config.style)?,
     }
     Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let mut values: Vec<f64> = (1..=20).map(f64::from).rev().collect();
+        let spread = Spread::of(&mut values).unwrap();
+        assert_eq!((spread.p50, spread.p95, spread.max), (10.0, 19.0, 20.0));
+        let one = Spread::of(&mut [7.5]).unwrap();
+        assert_eq!((one.p50, one.p95, one.max), (7.5, 7.5, 7.5));
+        assert_eq!(Spread::of(&mut []), None);
+    }
 }

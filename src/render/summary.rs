@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use super::rows::{Cell, Mark, Sheet, SheetKind};
 use super::table::render;
 use crate::config::TableStyle;
-use crate::summary::{Aggregate, Summary};
+use crate::summary::{Aggregate, Latency, Spread, Summary};
 
 /// One pretty-printed JSON object (its keys are documented in the README).
 pub fn json(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
@@ -72,6 +72,50 @@ fn group_row(name: &str, a: &Aggregate) -> Vec<Cell> {
     ]
 }
 
+/// Milliseconds: whole ones, and tenths below 10.
+fn ms(value: f64) -> Cell {
+    Cell {
+        text: if value < 10.0 {
+            format!("{value:.1}")
+        } else {
+            format!("{value:.0}")
+        },
+        mark: Mark::Plain,
+        numeric: true,
+    }
+}
+
+/// `p50, p95, max` cells, dashes where no turn said.
+fn spread(s: Option<Spread>) -> [Cell; 3] {
+    match s {
+        Some(s) => [ms(s.p50), ms(s.p95), ms(s.max)],
+        None => std::array::from_fn(|_| Cell::marked("-", Mark::Dim)),
+    }
+}
+
+/// Rows of the latency table: duration and time to first byte.
+fn latency_rows(l: &Latency) -> Vec<Vec<Cell>> {
+    [
+        ("duration", l.duration_ms),
+        ("time to first byte", l.wait_ms),
+    ]
+    .into_iter()
+    .map(|(what, s)| {
+        let mut row = vec![Cell::plain(what), n(l.turns)];
+        row.extend(spread(s));
+        row
+    })
+    .collect()
+}
+
+/// One group's latency row: timed turns, then duration and time-to-first-byte spreads.
+fn group_latency_row(name: &str, l: &Latency) -> Vec<Cell> {
+    let mut row = vec![Cell::plain(name.to_string()), n(l.turns)];
+    row.extend(spread(l.duration_ms));
+    row.extend(spread(l.wait_ms));
+    row
+}
+
 /// The summary as tables: overview, tokens, then the breakdowns, then the `--by` groups.
 pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io::Result<()> {
     let all = &summary.all;
@@ -114,6 +158,11 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
         tokens.push(vec![Cell::plain("cache hit ratio"), percent(ratio)]);
     }
     print(out, "tokens", &sheet(vec!["", "tokens"], tokens), style)?;
+
+    if let Some(latency) = &all.latency {
+        let header = vec!["ms", "turns", "p50", "p95", "max"];
+        print(out, "latency", &sheet(header, latency_rows(latency)), style)?;
+    }
 
     print(
         out,
@@ -196,6 +245,29 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
             "errors",
         ];
         print(out, &format!("by {by}"), &sheet(header, rows), style)?;
+        let timed: Vec<Vec<Cell>> = summary
+            .groups
+            .iter()
+            .filter_map(|(name, a)| a.latency.as_ref().map(|l| group_latency_row(name, l)))
+            .collect();
+        if !timed.is_empty() {
+            let header = vec![
+                by,
+                "timed\nturns",
+                "p50\nms",
+                "p95\nms",
+                "max\nms",
+                "ttfb\np50",
+                "ttfb\np95",
+                "ttfb\nmax",
+            ];
+            print(
+                out,
+                &format!("latency by {by}"),
+                &sheet(header, timed),
+                style,
+            )?;
+        }
     }
     Ok(())
 }
