@@ -5,9 +5,11 @@
 
 use std::collections::HashMap;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::builder::{Builder, count_at, error_from, str_at};
+use super::lenient::Lenient;
 use crate::frame::sse::SseEvent;
 use crate::turn::{ThoughtSource, ToolKind, Usage};
 
@@ -24,6 +26,36 @@ const RESULT_BLOCKS: [&str; 9] = [
     "container_upload",
     "document",
 ];
+
+/// The typed view of a stream event: deltas, the hot path, are read without building a
+/// JSON tree; the rare objects (`message`, `content_block`, `usage`, `error`) stay trees.
+#[derive(Deserialize)]
+struct Event<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Lenient<'a>,
+    index: Option<u64>,
+    #[serde(borrow)]
+    delta: Option<Delta<'a>>,
+    message: Option<Value>,
+    content_block: Option<Value>,
+    usage: Option<Value>,
+    error: Option<Value>,
+}
+
+/// A `content_block_delta`'s or `message_delta`'s `delta`.
+#[derive(Deserialize, Default)]
+struct Delta<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Lenient<'a>,
+    #[serde(borrow, default)]
+    text: Lenient<'a>,
+    #[serde(borrow, default)]
+    thinking: Lenient<'a>,
+    #[serde(borrow, default)]
+    partial_json: Lenient<'a>,
+    #[serde(borrow, default)]
+    stop_reason: Lenient<'a>,
+}
 
 #[derive(Debug)]
 enum Block {
@@ -81,9 +113,8 @@ impl Blocks {
         self.list.push(block);
     }
 
-    fn delta(&mut self, index: u64, delta: &Value, b: &mut Builder, line: usize) {
-        let kind = str_at(delta, "type").unwrap_or_default();
-        let piece = |key| str_at(delta, key).unwrap_or_default();
+    fn delta(&mut self, index: u64, delta: &Delta, b: &mut Builder, line: usize) {
+        let kind = delta.kind.as_str().unwrap_or_default();
         // A delta for a block that never started (a capture that lost lines): start the
         // block it implies rather than drop the content.
         if !self.by_index.contains_key(&index) {
@@ -99,9 +130,15 @@ impl Blocks {
         }
         let block = &mut self.list[self.by_index[&index]];
         match (kind, block) {
-            ("text_delta", Block::Text(text)) => text.push_str(piece("text")),
-            ("thinking_delta", Block::Thinking(text)) => text.push_str(piece("thinking")),
-            ("input_json_delta", Block::Tool { json, .. }) => json.push_str(piece("partial_json")),
+            ("text_delta", Block::Text(text)) => {
+                text.push_str(delta.text.as_str().unwrap_or_default())
+            }
+            ("thinking_delta", Block::Thinking(text)) => {
+                text.push_str(delta.thinking.as_str().unwrap_or_default())
+            }
+            ("input_json_delta", Block::Tool { json, .. }) => {
+                json.push_str(delta.partial_json.as_str().unwrap_or_default())
+            }
             ("signature_delta" | "citations_delta", _) => {}
             ("text_delta" | "thinking_delta" | "input_json_delta", _) => b.warnings.push(format!(
                 "line {line}: {kind} for content block {index}, which is of another type"
@@ -150,35 +187,44 @@ fn usage(value: &Value) -> Usage {
 pub fn stream(events: &[SseEvent], b: &mut Builder) {
     let mut blocks = Blocks::default();
     for event in events {
-        let Some(data) = b.event_json(event) else {
+        let Some(data) = b.event::<Event>(event) else {
             continue;
         };
-        let kind = str_at(&data, "type").unwrap_or(&event.event);
-        let index = count_at(&data, "index").unwrap_or(0);
+        let kind = data.kind.as_str().unwrap_or(&event.event);
+        let index = data.index.unwrap_or(0);
         match kind {
             "message_start" => {
-                let message = &data["message"];
-                b.identify(message, "id");
+                let message = data.message.unwrap_or_default();
+                b.identify(&message, "id");
                 if let Some(u) = message.get("usage").filter(|u| u.is_object()) {
                     b.merge_usage(usage(u));
                 }
             }
             "content_block_start" => {
-                let block = Block::from_value(&data["content_block"], b);
+                let block = Block::from_value(&data.content_block.unwrap_or_default(), b);
                 blocks.start(index, block);
             }
-            "content_block_delta" => blocks.delta(index, &data["delta"], b, event.line),
+            "content_block_delta" => {
+                blocks.delta(index, &data.delta.unwrap_or_default(), b, event.line)
+            }
             "content_block_stop" | "ping" => {}
             "message_delta" => {
-                if let Some(reason) = data["delta"].get("stop_reason").and_then(Value::as_str) {
+                if let Some(reason) = data.delta.as_ref().and_then(|d| d.stop_reason.as_str()) {
                     b.stop_reason = Some(reason.to_string());
                 }
-                if let Some(u) = data.get("usage").filter(|u| u.is_object()) {
-                    b.merge_usage(usage(u));
+                if let Some(u) = data.usage.filter(|u| u.is_object()) {
+                    b.merge_usage(usage(&u));
                 }
             }
             "message_stop" => b.complete = true,
-            "error" => b.error = Some(error_from(&data, None, true)),
+            "error" => {
+                let error = data.error.unwrap_or_default();
+                b.error = Some(error_from(
+                    &serde_json::json!({ "error": error }),
+                    None,
+                    true,
+                ));
+            }
             other => b.unknown_event(other),
         }
     }

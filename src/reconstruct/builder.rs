@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::frame::sse::SseEvent;
@@ -145,6 +146,12 @@ impl Builder {
 
     /// Parses an event's data as JSON; a failure is counted and warned about.
     pub fn event_json(&mut self, event: &SseEvent) -> Option<Value> {
+        self.event(event)
+    }
+
+    /// Parses an event's data into `T` (a typed, borrowing view, or a `Value`); a failure
+    /// is counted as an unknown event and warned about.
+    pub fn event<'a, T: Deserialize<'a>>(&mut self, event: &'a SseEvent) -> Option<T> {
         match serde_json::from_str(&event.data) {
             Ok(value) => Some(value),
             Err(err) => {
@@ -175,11 +182,19 @@ impl Builder {
 
     /// Sets `id` and `model` from a response object, where it names them.
     pub fn identify(&mut self, object: &Value, id_key: &str) {
-        if let Some(id) = str_at(object, id_key).filter(|s| !s.is_empty()) {
+        self.identify_as(str_at(object, id_key), str_at(object, "model"));
+    }
+
+    /// Keeps the first id a response gives and the last model it names (empty ones aside:
+    /// Azure's first chunk has both empty).
+    pub fn identify_as(&mut self, id: Option<&str>, model: Option<&str>) {
+        if let Some(id) = id.filter(|s| !s.is_empty()) {
             self.id.get_or_insert_with(|| id.to_string());
         }
-        if let Some(model) = str_at(object, "model").filter(|s| !s.is_empty()) {
-            self.model = Some(model.to_string());
+        if let Some(model) = model.filter(|s| !s.is_empty()) {
+            if self.model.as_deref() != Some(model) {
+                self.model = Some(model.to_string());
+            }
         }
     }
 

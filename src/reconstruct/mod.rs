@@ -5,6 +5,7 @@
 
 mod anthropic;
 mod builder;
+mod lenient;
 mod openai_chat;
 mod openai_responses;
 pub mod partial_json;

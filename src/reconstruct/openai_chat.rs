@@ -1,14 +1,82 @@
 //! OpenAI Chat Completions (`/v1/chat/completions`): `chat.completion.chunk` streams and
 //! blocking `chat.completion` bodies. Only the first choice (`index` 0) is rebuilt; others
 //! are reported.
+//!
+//! Chunks and bodies are read through one typed, borrowing view (`Chunk`): a chunk's
+//! `delta` and a body's `message` carry the same fields, so one `apply` serves both.
 
 use std::collections::HashMap;
 
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::builder::{Builder, count_at, error_from, openai_usage, str_at};
+use super::builder::{Builder, count_at, error_from, openai_usage};
+use super::lenient::Lenient;
 use crate::frame::sse::SseEvent;
 use crate::turn::{ThoughtSource, ToolKind, Usage};
+
+/// A `chat.completion.chunk`, or a whole `chat.completion` body.
+#[derive(Deserialize)]
+struct Chunk<'a> {
+    #[serde(borrow, default)]
+    id: Lenient<'a>,
+    #[serde(borrow, default)]
+    model: Lenient<'a>,
+    #[serde(borrow, default)]
+    object: Lenient<'a>,
+    #[serde(borrow)]
+    choices: Option<Vec<ChoiceView<'a>>>,
+    usage: Option<Value>,
+    error: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct ChoiceView<'a> {
+    index: Option<u64>,
+    #[serde(borrow)]
+    delta: Option<Message<'a>>,
+    #[serde(borrow)]
+    message: Option<Message<'a>>,
+    #[serde(borrow, default)]
+    finish_reason: Lenient<'a>,
+}
+
+/// A chunk's `delta` or a body's `message`.
+#[derive(Deserialize, Default)]
+struct Message<'a> {
+    #[serde(borrow, default)]
+    content: Lenient<'a>,
+    #[serde(borrow, default)]
+    refusal: Lenient<'a>,
+    #[serde(borrow, default)]
+    reasoning_content: Lenient<'a>,
+    #[serde(borrow, default)]
+    reasoning: Lenient<'a>,
+    #[serde(borrow)]
+    tool_calls: Option<Vec<CallView<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct CallView<'a> {
+    index: Option<u64>,
+    #[serde(borrow, default)]
+    id: Lenient<'a>,
+    #[serde(borrow)]
+    function: Option<Fields<'a>>,
+    #[serde(borrow)]
+    custom: Option<Fields<'a>>,
+}
+
+/// A function call's `name` and `arguments`, or a custom tool call's `name` and `input`.
+#[derive(Deserialize, Default)]
+struct Fields<'a> {
+    #[serde(borrow, default)]
+    name: Lenient<'a>,
+    #[serde(borrow, default)]
+    arguments: Lenient<'a>,
+    #[serde(borrow, default)]
+    input: Lenient<'a>,
+}
 
 /// A tool call being streamed.
 struct Call {
@@ -30,40 +98,44 @@ struct Choice {
 
 impl Choice {
     /// Applies a `delta` (streaming) or a `message` (blocking): both carry the same fields.
-    fn apply(&mut self, delta: &Value, b: &mut Builder) {
-        if let Some(text) = str_at(delta, "content") {
+    fn apply(&mut self, delta: &Message, b: &mut Builder) {
+        if let Some(text) = delta.content.as_str() {
             b.push_text(text);
         }
-        if let Some(text) = str_at(delta, "refusal") {
+        if let Some(text) = delta.refusal.as_str() {
             b.push_refusal(text);
         }
         // DeepSeek, vLLM and others say `reasoning_content`; OpenRouter says `reasoning`.
         // Some send both with the same text, so one is taken, never the two.
-        let reasoning = str_at(delta, "reasoning_content").or_else(|| str_at(delta, "reasoning"));
+        let reasoning = delta
+            .reasoning_content
+            .as_str()
+            .or(delta.reasoning.as_str());
         if let Some(text) = reasoning {
             self.reasoning
                 .get_or_insert_with(String::new)
                 .push_str(text);
         }
-        for (position, call) in delta["tool_calls"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (position, call) in delta.tool_calls.iter().flatten().enumerate() {
             self.apply_call(call, position as u64);
         }
     }
 
-    fn apply_call(&mut self, call: &Value, position: u64) {
+    fn apply_call(&mut self, call: &CallView, position: u64) {
         // `index` need not start at 0, and a blocking body may leave it out.
-        let index = count_at(call, "index").unwrap_or(position);
-        let custom = call.get("custom").filter(|c| c.is_object());
-        let (kind, fields, args_key) = match custom {
-            Some(custom) => (ToolKind::Custom, custom, "input"),
-            None => (ToolKind::Function, &call["function"], "arguments"),
+        let index = call.index.unwrap_or(position);
+        let (kind, fields, piece) = match &call.custom {
+            Some(custom) => (ToolKind::Custom, custom, custom.input.as_str()),
+            None => {
+                let function = call.function.as_ref();
+                (
+                    ToolKind::Function,
+                    function.unwrap_or(&NO_FIELDS),
+                    function.and_then(|f| f.arguments.as_str()),
+                )
+            }
         };
-        let id = str_at(call, "id").filter(|id| !id.is_empty());
+        let id = call.id.as_str().filter(|id| !id.is_empty());
         // Some providers send every parallel call at the same index: a new id there is a new call.
         let existing = self.by_index.get(&index).copied().filter(|&at| {
             let known = self.calls[at].id.as_deref();
@@ -86,15 +158,37 @@ impl Choice {
         if let Some(id) = id {
             entry.id.get_or_insert_with(|| id.to_string());
         }
-        if let Some(name) = str_at(fields, "name") {
+        if let Some(name) = fields.name.as_str() {
             // Names arrive whole in the first delta. A few providers stream them in pieces
             // (append), others restate the whole name on every delta (Novita's kimi-k2).
             if entry.name != name {
                 entry.name.push_str(name);
             }
         }
-        if let Some(args) = str_at(fields, args_key) {
-            entry.arguments.push_str(args);
+        if let Some(piece) = piece {
+            entry.arguments.push_str(piece);
+        }
+    }
+
+    /// Applies choice 0 of `chunk`; other choices are only noted.
+    fn apply_chunk(&mut self, chunk: &Chunk, streaming: bool, b: &mut Builder) {
+        let all = chunk.choices.as_deref().unwrap_or_default();
+        if all.iter().any(|c| c.index.unwrap_or(0) != 0) {
+            self.other_choices = true;
+        }
+        let Some(choice) = all.iter().find(|c| c.index.unwrap_or(0) == 0) else {
+            return;
+        };
+        let message = if streaming {
+            &choice.delta
+        } else {
+            &choice.message
+        };
+        if let Some(message) = message {
+            self.apply(message, b);
+        }
+        if let Some(reason) = choice.finish_reason.as_str() {
+            b.stop_reason = Some(reason.to_string());
         }
     }
 
@@ -117,6 +211,12 @@ impl Choice {
     }
 }
 
+const NO_FIELDS: Fields<'static> = Fields {
+    name: Lenient(None),
+    arguments: Lenient(None),
+    input: Lenient(None),
+};
+
 fn usage(value: &Value) -> Usage {
     // DeepSeek reports cache hits as `prompt_cache_hit_tokens` instead of the details object.
     let cached = value["prompt_tokens_details"]
@@ -133,14 +233,19 @@ fn usage(value: &Value) -> Usage {
     )
 }
 
-/// Choice 0 of a chunk or body; other choices are only noted.
-fn first_choice<'a>(object: &'a Value, choice: &mut Choice) -> Option<&'a Value> {
-    let all = object["choices"].as_array()?;
-    let index = |c: &Value| count_at(c, "index").unwrap_or(0);
-    if all.iter().any(|c| index(c) != 0) {
-        choice.other_choices = true;
+/// What a chunk or body says besides its choices: id, model, usage, error.
+fn apply_envelope(chunk: &Chunk, mid_stream: bool, b: &mut Builder) {
+    b.identify_as(chunk.id.as_str(), chunk.model.as_str());
+    if let Some(u) = chunk.usage.as_ref().filter(|u| u.is_object()) {
+        b.merge_usage(usage(u));
     }
-    all.iter().find(|c| index(c) == 0)
+    if let Some(error) = chunk.error.as_ref().filter(|e| !e.is_null()) {
+        b.error = Some(error_from(
+            &serde_json::json!({ "error": error }),
+            None,
+            mid_stream,
+        ));
+    }
 }
 
 pub fn stream(events: &[SseEvent], b: &mut Builder) {
@@ -150,36 +255,19 @@ pub fn stream(events: &[SseEvent], b: &mut Builder) {
             b.complete = true;
             continue;
         }
-        let Some(chunk) = b.event_json(event) else {
+        let Some(chunk) = b.event::<Chunk>(event) else {
             continue;
         };
-        let mut known = false;
-        if let Some(error) = chunk.get("error").filter(|e| !e.is_null()) {
-            b.error = Some(error_from(
-                &serde_json::json!({ "error": error }),
-                None,
-                true,
-            ));
-            known = true;
-        }
-        if chunk.get("choices").is_some()
-            || str_at(&chunk, "object") == Some("chat.completion.chunk")
-        {
-            known = true;
-            b.identify(&chunk, "id");
-            if let Some(c) = first_choice(&chunk, &mut choice) {
-                choice.apply(&c["delta"], b);
-                if let Some(reason) = str_at(c, "finish_reason") {
-                    b.stop_reason = Some(reason.to_string());
-                }
-            }
-        }
-        if let Some(u) = chunk.get("usage").filter(|u| u.is_object()) {
-            known = true;
-            b.merge_usage(usage(u));
+        let is_chunk =
+            chunk.choices.is_some() || chunk.object.as_str() == Some("chat.completion.chunk");
+        let known =
+            is_chunk || chunk.usage.is_some() || chunk.error.as_ref().is_some_and(|e| !e.is_null());
+        apply_envelope(&chunk, true, b);
+        if is_chunk {
+            choice.apply_chunk(&chunk, true, b);
         }
         if !known {
-            let kind = str_at(&chunk, "object").unwrap_or("chunk without choices");
+            let kind = chunk.object.as_str().unwrap_or("chunk without choices");
             b.unknown_event(kind);
         }
     }
@@ -187,21 +275,17 @@ pub fn stream(events: &[SseEvent], b: &mut Builder) {
 }
 
 pub fn body(completion: &Value, b: &mut Builder) {
-    b.identify(completion, "id");
+    let chunk = match Chunk::deserialize(completion) {
+        Ok(chunk) => chunk,
+        Err(err) => {
+            b.warnings.push(format!(
+                "the completion body has an unexpected shape ({err})"
+            ));
+            return;
+        }
+    };
+    apply_envelope(&chunk, false, b);
     let mut choice = Choice::default();
-    if let Some(c) = first_choice(completion, &mut choice) {
-        choice.apply(&c["message"], b);
-        b.stop_reason = str_at(c, "finish_reason").map(str::to_string);
-    }
-    if let Some(u) = completion.get("usage").filter(|u| u.is_object()) {
-        b.merge_usage(usage(u));
-    }
-    if let Some(error) = completion.get("error").filter(|e| !e.is_null()) {
-        b.error = Some(error_from(
-            &serde_json::json!({ "error": error }),
-            None,
-            false,
-        ));
-    }
+    choice.apply_chunk(&chunk, false, b);
     choice.finish(b);
 }

@@ -6,9 +6,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::builder::{Builder, count_at, error_from, openai_usage, str_at};
+use super::lenient::Lenient;
 use crate::frame::sse::SseEvent;
 use crate::turn::{ThoughtSource, ToolKind, Usage};
 
@@ -216,9 +218,9 @@ impl Items {
     }
 
     /// The item an event is about, by `output_index`, else by `item_id`.
-    fn of(&mut self, event: &Value) -> &mut Item {
-        let index = count_at(event, "output_index")
-            .or_else(|| str_at(event, "item_id").and_then(|id| self.index_of.get(id).copied()))
+    fn of(&mut self, (output_index, item_id): (Option<u64>, Option<&str>)) -> &mut Item {
+        let index = output_index
+            .or_else(|| item_id.and_then(|id| self.index_of.get(id).copied()))
             .unwrap_or(0);
         self.by_index.entry(index).or_default()
     }
@@ -253,106 +255,149 @@ fn response_object(response: &Value, b: &mut Builder, mid_stream: bool) {
     }
 }
 
+/// The typed view of a stream event: deltas, the hot path, are read without building a
+/// JSON tree; items and response objects (rare, and restated whole) stay trees.
+#[derive(Deserialize)]
+struct Event<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Lenient<'a>,
+    output_index: Option<u64>,
+    content_index: Option<u64>,
+    summary_index: Option<u64>,
+    #[serde(borrow, default)]
+    item_id: Lenient<'a>,
+    #[serde(borrow, default)]
+    delta: Lenient<'a>,
+    #[serde(borrow, default)]
+    text: Lenient<'a>,
+    #[serde(borrow, default)]
+    refusal: Lenient<'a>,
+    #[serde(borrow, default)]
+    arguments: Lenient<'a>,
+    #[serde(borrow, default)]
+    input: Lenient<'a>,
+    item: Option<Value>,
+    response: Option<Value>,
+}
+
+/// Which of an item's texts a text event writes.
+#[derive(Clone, Copy)]
+enum Part {
+    Text,
+    Refusal,
+    Summary,
+    Reasoning,
+}
+
+/// The part a text event (`*.delta` or `*.done`) is about, and whether it is the `done`.
+fn text_event(kind: &str) -> Option<(Part, bool)> {
+    let (stem, done) = match kind.strip_suffix(".delta") {
+        Some(stem) => (stem, false),
+        None => (kind.strip_suffix(".done")?, true),
+    };
+    let part = match stem {
+        "response.output_text" => Part::Text,
+        "response.refusal" => Part::Refusal,
+        "response.reasoning_summary_text" => Part::Summary,
+        "response.reasoning_text" => Part::Reasoning,
+        _ => return None,
+    };
+    Some((part, done))
+}
+
+impl Item {
+    fn part(&mut self, part: Part) -> &mut BTreeMap<u64, String> {
+        match part {
+            Part::Text => &mut self.text,
+            Part::Refusal => &mut self.refusal,
+            Part::Summary => &mut self.summary,
+            Part::Reasoning => &mut self.reasoning,
+        }
+    }
+}
+
 pub fn stream(events: &[SseEvent], b: &mut Builder) {
     let mut items = Items::default();
     for event in events {
-        let Some(data) = b.event_json(event) else {
+        let Some(data) = b.event::<Event>(event) else {
             continue;
         };
-        let kind = str_at(&data, "type").unwrap_or(&event.event).to_string();
-        let delta = || str_at(&data, "delta").unwrap_or_default();
-        let part = |key| count_at(&data, key).unwrap_or(0);
-        match kind.as_str() {
+        let kind = data.kind.as_str().unwrap_or(&event.event);
+        let item = || items_key(&data);
+        if let Some((part, done)) = text_event(kind) {
+            let index = match part {
+                Part::Summary => data.summary_index,
+                _ => data.content_index,
+            }
+            .unwrap_or(0);
+            let texts = items.of(item()).part(part);
+            if done {
+                // The `done` states the whole text: it wins over the deltas joined.
+                let field = if let Part::Refusal = part {
+                    &data.refusal
+                } else {
+                    &data.text
+                };
+                texts.insert(index, field.as_str().unwrap_or_default().to_string());
+            } else {
+                texts
+                    .entry(index)
+                    .or_default()
+                    .push_str(data.delta.as_str().unwrap_or_default());
+            }
+            continue;
+        }
+        match kind {
             "response.created" | "response.in_progress" | "response.queued" => {
-                response_object(&data["response"], b, true)
+                response_object(&data.response.unwrap_or_default(), b, true)
             }
             "response.completed" | "response.incomplete" | "response.failed" => {
-                let response = &data["response"];
-                response_object(response, b, true);
-                items.restate(response);
-                let status = str_at(response, "status")
+                let response = data.response.unwrap_or_default();
+                response_object(&response, b, true);
+                items.restate(&response);
+                let status = str_at(&response, "status")
                     .unwrap_or_else(|| kind.trim_start_matches("response."));
                 b.stop_reason = Some(status.to_string());
                 b.complete = true;
             }
-            "response.output_item.added" => {
-                items.set(part("output_index"), &data["item"], false);
-            }
-            "response.output_item.done" => items.set(part("output_index"), &data["item"], true),
-            "response.output_text.delta" => {
-                let index = part("content_index");
-                items
-                    .of(&data)
-                    .text
-                    .entry(index)
-                    .or_default()
-                    .push_str(delta());
-            }
-            "response.output_text.done" => {
-                let text = str_at(&data, "text").unwrap_or_default().to_string();
-                items.of(&data).text.insert(part("content_index"), text);
-            }
-            "response.refusal.delta" => {
-                let index = part("content_index");
-                items
-                    .of(&data)
-                    .refusal
-                    .entry(index)
-                    .or_default()
-                    .push_str(delta());
-            }
-            "response.refusal.done" => {
-                let text = str_at(&data, "refusal").unwrap_or_default().to_string();
-                items.of(&data).refusal.insert(part("content_index"), text);
-            }
-            "response.reasoning_summary_text.delta" => {
-                let index = part("summary_index");
-                items
-                    .of(&data)
-                    .summary
-                    .entry(index)
-                    .or_default()
-                    .push_str(delta());
-            }
-            "response.reasoning_summary_text.done" => {
-                let text = str_at(&data, "text").unwrap_or_default().to_string();
-                items.of(&data).summary.insert(part("summary_index"), text);
-            }
-            "response.reasoning_text.delta" => {
-                let index = part("content_index");
-                items
-                    .of(&data)
-                    .reasoning
-                    .entry(index)
-                    .or_default()
-                    .push_str(delta());
-            }
-            "response.reasoning_text.done" => {
-                let text = str_at(&data, "text").unwrap_or_default().to_string();
-                items
-                    .of(&data)
-                    .reasoning
-                    .insert(part("content_index"), text);
+            "response.output_item.added" | "response.output_item.done" => {
+                let done = kind.ends_with(".done");
+                let value = data.item.unwrap_or_default();
+                items.set(data.output_index.unwrap_or(0), &value, done);
             }
             "response.function_call_arguments.delta"
             | "response.custom_tool_call_input.delta"
             | "response.mcp_call_arguments.delta" => {
-                items.of(&data).arguments.push_str(delta());
+                items
+                    .of(item())
+                    .arguments
+                    .push_str(data.delta.as_str().unwrap_or_default());
             }
-            "response.function_call_arguments.done" => {
-                let text = str_at(&data, "arguments").unwrap_or_default().to_string();
-                items.of(&data).arguments = text;
+            "response.function_call_arguments.done" | "response.custom_tool_call_input.done" => {
+                let whole = data
+                    .arguments
+                    .as_str()
+                    .or(data.input.as_str())
+                    .unwrap_or_default();
+                items.of(item()).arguments = whole.to_string();
             }
-            "response.custom_tool_call_input.done" => {
-                let text = str_at(&data, "input").unwrap_or_default().to_string();
-                items.of(&data).arguments = text;
+            // The error's shape varies (flat `code`/`message`, or a nested `error`): read it
+            // from the whole tree.
+            "error" => {
+                if let Some(whole) = b.event_json(event) {
+                    b.error = Some(error_from(&whole, None, true));
+                }
             }
-            "error" => b.error = Some(error_from(&data, None, true)),
             known if is_progress_event(known) => {}
             other => b.unknown_event(other),
         }
     }
     items.finish(b);
+}
+
+/// How an event names its item: `output_index`, else `item_id`.
+fn items_key<'e>(event: &'e Event) -> (Option<u64>, Option<&'e str>) {
+    (event.output_index, event.item_id.as_str())
 }
 
 /// Events that report progress or annotations, with nothing a turn keeps.
