@@ -287,9 +287,10 @@ fn bundled_fixtures_are_valid_their_truncations_allowed_inline() {
     let out = run(&["validate", "fixtures/"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
+    // HAR archives and gateway dumps are not validated yet: they count as skipped.
     assert!(
-        text.ends_with(
-            "all valid (0 errors, 0 warnings), 3 allowed (by --allow or an inline allow)\n"
+        text.contains(
+            "all valid (0 errors, 0 warnings), 3 allowed (by --allow or an inline allow)"
         ),
         "{text}"
     );

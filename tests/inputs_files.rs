@@ -1,0 +1,324 @@
+//! How inputs are found and read: compressed files, HTTP transfer and content codings,
+//! stdin, folder walks with --glob / --exclude / --hidden, links and loops, and bad input,
+//! each failing alone with one message naming the file while the rest of the run goes on.
+
+mod common;
+use common::*;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "aibridge-trace-inputs-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(root().join(path)).unwrap()
+}
+
+/// The turns with `source` left out, to compare captures read different ways.
+fn without_source(turns: &[Value]) -> Vec<Value> {
+    turns
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            t.as_object_mut().unwrap().remove("source");
+            t
+        })
+        .collect()
+}
+
+fn str_of(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn gzip_and_zstd_files_read_as_what_they_hold() {
+    let dir = scratch("compressed");
+    let cases = [
+        "fixtures/raw/openai-chat-stream.sse",
+        "fixtures/openai-responses/commentary.txtar",
+        "fixtures/raw/anthropic-stream.http",
+    ];
+    for case in cases {
+        let data = fixture(case);
+        let name = Path::new(case).file_name().unwrap().to_str().unwrap();
+        let gz = dir.join(format!("{name}.gz"));
+        std::fs::write(&gz, gzip(&data)).unwrap();
+        // Named for what it is not: content decides, not the name.
+        let zst = dir.join(format!("{name}.txt"));
+        let level = ruzstd::encoding::CompressionLevel::Fastest;
+        std::fs::write(&zst, ruzstd::encoding::compress_to_vec(&data[..], level)).unwrap();
+        let plain = turns_of(case);
+        assert!(!plain.is_empty());
+        for packed in [&gz, &zst] {
+            let (turns, stderr, code) = inspect(&[str_of(packed)]);
+            assert_eq!(code, 0, "{stderr}");
+            assert_eq!(without_source(&turns), without_source(&plain), "{packed:?}");
+            assert_eq!(turns[0]["source"]["path"], str_of(packed));
+        }
+    }
+}
+
+#[test]
+fn chunked_then_compressed_http_bodies_are_decoded() {
+    let plain = without_source(&turns_of("fixtures/raw/openai-responses-text.sse"));
+    for case in [
+        "tests/data/inputs/chunked-br.http",
+        "tests/data/inputs/chunked-zstd.http",
+    ] {
+        let turns = turns_of(case);
+        assert_eq!(without_source(&turns), plain, "{case}");
+    }
+    // Cut inside a chunk: what came is kept, and the stream is incomplete.
+    let cut = turns_of("tests/data/inputs/chunked-cut.http");
+    assert_eq!(cut.len(), 1);
+    assert_eq!(cut[0]["complete"], false);
+    assert!(cut[0]["text"].as_str().is_some_and(|t| !t.is_empty()));
+}
+
+#[test]
+fn a_dash_reads_stdin_plain_or_compressed() {
+    let data = fixture("fixtures/raw/anthropic-crlf.sse");
+    let plain = without_source(&turns_of("fixtures/raw/anthropic-crlf.sse"));
+    for input in [data.clone(), gzip(&data)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
+            .args(["inspect", "--format", "jsonl", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let turns: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(without_source(&turns), plain);
+        assert_eq!(turns[0]["source"]["path"], "<stdin>");
+    }
+}
+
+/// The `source.path`s of a run over `args`.
+fn paths(args: &[&str]) -> (Vec<String>, String, i32) {
+    let (turns, stderr, code) = inspect(args);
+    let paths = turns
+        .iter()
+        .map(|t| t["source"]["path"].as_str().unwrap().to_string())
+        .collect();
+    (paths, stderr, code)
+}
+
+#[test]
+fn walks_skip_hidden_and_vcs_folders_and_follow_globs() {
+    let dir = scratch("walk");
+    let sse = fixture("fixtures/raw/openai-chat-stream.sse");
+    for rel in [
+        "a/one.sse",
+        "a/deep/two.sse",
+        "b/three.sse",
+        ".hidden/four.sse",
+        ".git/five.sse",
+        "a/.six.sse",
+        "a/seven.capture",
+    ] {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &sse).unwrap();
+    }
+    let d = str_of(&dir);
+    let rel = |ps: Vec<String>| -> Vec<String> {
+        ps.into_iter()
+            .map(|p| p.strip_prefix(&format!("{d}/")).unwrap().to_string())
+            .collect()
+    };
+    let (all, _, code) = paths(&[d]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        rel(all),
+        [
+            "a/deep/two.sse",
+            "a/one.sse",
+            "a/seven.capture",
+            "b/three.sse"
+        ]
+    );
+    let (globbed, _, _) = paths(&["--glob", "*.sse", "--exclude", "b", d]);
+    assert_eq!(rel(globbed), ["a/deep/two.sse", "a/one.sse"]);
+    // With a `/`, a pattern matches the path below the folder, and `*` stays in one folder.
+    let (by_path, _, _) = paths(&["--glob", "a/*.sse", d]);
+    assert_eq!(rel(by_path), ["a/one.sse"]);
+    let (hidden, _, _) = paths(&["--hidden", "--glob", "*.sse", d]);
+    assert_eq!(
+        rel(hidden),
+        [
+            ".hidden/four.sse",
+            "a/.six.sse",
+            "a/deep/two.sse",
+            "a/one.sse",
+            "b/three.sse"
+        ]
+    );
+    // A file named on the command line is read whatever the patterns say.
+    let named = dir.join("a/seven.capture");
+    let (named, _, _) = paths(&["--glob", "*.sse", str_of(&named)]);
+    assert_eq!(named.len(), 1);
+    assert_eq!(run(&["inspect", "--glob", "a[", d]).status.code(), Some(2));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_are_followed_and_a_loop_is_one_error() {
+    let dir = scratch("loop");
+    std::fs::create_dir_all(dir.join("caps/inner")).unwrap();
+    std::fs::write(
+        dir.join("caps/inner/x.sse"),
+        fixture("fixtures/raw/openai-chat-stream.sse"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.join("caps"), dir.join("caps/inner/back")).unwrap();
+    std::os::unix::fs::symlink(dir.join("caps/inner/x.sse"), dir.join("caps/linked.sse")).unwrap();
+    let caps = dir.join("caps");
+    let (found, stderr, code) = paths(&[str_of(&caps)]);
+    assert_eq!(code, 1);
+    let c = str_of(&caps);
+    assert_eq!(
+        found,
+        [format!("{c}/inner/x.sse"), format!("{c}/linked.sse")]
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains(&format!("{c}/inner/back: a directory loop")),
+        "{stderr}"
+    );
+}
+
+/// Runs `bad` next to a good capture: the good one's turn comes out, `bad` gets exactly one
+/// line on stderr naming it and containing `why`, and the exit code is 1.
+fn fails_alone(bad: &str, why: &str) {
+    let good = "fixtures/raw/anthropic-crlf.sse";
+    let (found, stderr, code) = paths(&[bad, good]);
+    assert_eq!(code, 1, "{bad}: {stderr}");
+    assert!(
+        found.contains(&good.to_string()),
+        "{bad}: the good file is lost"
+    );
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(bad)).collect();
+    assert_eq!(lines.len(), 1, "{bad}: {stderr}");
+    assert!(
+        lines[0].starts_with(&format!("aibridge-trace: {bad}")),
+        "{stderr}"
+    );
+    assert!(lines[0].contains(why), "{bad}: {why:?} not in {stderr}");
+}
+
+#[test]
+fn bad_inputs_fail_alone_with_their_name() {
+    let dir = scratch("bad");
+    let empty = dir.join("empty.sse");
+    std::fs::write(&empty, "").unwrap();
+    let empty_gz = dir.join("empty.sse.gz");
+    std::fs::write(&empty_gz, gzip(b"")).unwrap();
+    let bomb = dir.join("bomb.sse.gz");
+    std::fs::write(&bomb, gzip(&vec![b' '; 80 << 20])).unwrap();
+    let xz = dir.join("capture.sse.xz");
+    std::fs::write(&xz, b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46").unwrap();
+    let not_json = dir.join("traffic.har");
+    std::fs::write(&not_json, "this is no JSON at all\n").unwrap();
+
+    fails_alone("no/such/capture.har", "no such file or directory");
+    fails_alone(str_of(&empty), "the file is empty");
+    fails_alone(str_of(&empty_gz), "the file is empty");
+    fails_alone("tests/data/garbage.bin", "not a capture");
+    fails_alone(str_of(&not_json), "not a capture");
+    fails_alone(
+        "tests/data/inputs/not-json.har",
+        "the HAR is not valid JSON",
+    );
+    fails_alone(
+        "tests/data/inputs/truncated.sse.gz",
+        "the gzip data is cut short",
+    );
+    fails_alone(str_of(&bomb), "decompression bomb");
+    fails_alone(str_of(&xz), "xz-compressed");
+}
+
+#[test]
+fn a_har_cut_short_keeps_its_whole_entries_and_fails() {
+    let (turns, stderr, code) = inspect(&["tests/data/inputs/truncated.har"]);
+    assert_eq!(code, 1);
+    assert_eq!(turns.len(), 1);
+    assert_eq!(turns[0]["source"]["entry"], 0);
+    assert_eq!(turns[0]["text"], "Autumn leaves drift down");
+    assert!(
+        stderr.contains("truncated.har: the HAR is cut short at line"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_fails_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("perm");
+    let locked = dir.join("locked.sse");
+    std::fs::write(&locked, fixture("fixtures/raw/openai-chat-stream.sse")).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_ok() {
+        // Running as root: permissions do not stop reads, so there is nothing to test.
+        return;
+    }
+    fails_alone(str_of(&locked), "permission denied");
+}
+
+#[test]
+fn every_input_kind_comes_out_the_same_on_one_thread_and_many() {
+    let args = |threads| {
+        vec![
+            "inspect",
+            "--format",
+            "jsonl",
+            "--threads",
+            threads,
+            "fixtures/har",
+            "fixtures/dumps",
+            "tests/data/inputs",
+            "fixtures/raw",
+        ]
+    };
+    let one = run(&args("1"));
+    let many = run(&args("4"));
+    assert!(!one.stdout.is_empty());
+    assert_eq!(one.stdout, many.stdout);
+    assert_eq!(one.stderr, many.stderr);
+}
+
+#[test]
+fn no_progress_bar_on_a_pipe() {
+    let out = run(&["summary", "fixtures"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("ETA") && !stderr.contains('\u{1b}'),
+        "{stderr}"
+    );
+}
