@@ -264,16 +264,19 @@ fn classify<'a>(body: &'a [u8], content_type: Option<&str>, first_line: usize) -
     if trimmed.is_empty() {
         return Body::Empty;
     }
-    let is_stream = content_type.is_some_and(|t| t.contains("text/event-stream"));
-    if !is_stream && is_json_lines(trimmed) {
+    // The content decides; the content type only claims a body that looks like neither. A
+    // capture's headers can be wrong (a proxy relabels, a converter re-serializes a stream
+    // into one JSON body), and no event stream opens with `{`.
+    if is_json_lines(trimmed) {
         return Body::Stream(sse::from_json_lines(
             trimmed,
             first_line + skipped_lines(body, trimmed),
         ));
     }
-    if !is_stream && matches!(trimmed[0], b'{' | b'[') {
+    if matches!(trimmed[0], b'{' | b'[') {
         return Body::Json(trimmed);
     }
+    let is_stream = content_type.is_some_and(|t| t.contains("text/event-stream"));
     if is_stream || starts_like_sse(trimmed) {
         return Body::Stream(sse::parse(body, first_line));
     }
@@ -308,6 +311,15 @@ mod tests {
             ex[0].response.body,
             Body::Json(b"{\"type\":\"error\"}")
         ));
+    }
+
+    #[test]
+    fn content_wins_over_a_wrong_content_type() {
+        let ex = frame(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n{\"type\":\"message\"}",
+        )
+        .unwrap();
+        assert!(matches!(ex[0].response.body, Body::Json(_)));
     }
 
     #[test]

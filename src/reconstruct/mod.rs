@@ -97,7 +97,8 @@ fn rebuild(response: &Response, hint: Option<Api>) -> Result<Builder, Outcome> {
     };
     let mut b = Builder::new(api);
     if is_error_body(&value) {
-        b.error = Some(error_from(&value, status, false));
+        // A 2xx status (a HAR entry always has one) is no error status.
+        b.error = Some(error_from(&value, status.filter(|s| *s >= 400), false));
     } else {
         match api {
             Api::AnthropicMessages => anthropic::body(&value, &mut b),
