@@ -1,9 +1,12 @@
-//! Bad input never panics: every fixture, cut short and mangled in many ways, goes through
-//! the whole pipeline (frame, rebuild, render) in-process.
+//! Bad input never panics: every fixture (the project's, the validate suite's, the inputs'),
+//! cut short and mangled byte by byte and line by line, goes through the whole `inspect`
+//! pipeline (frame, rebuild, render) and through `validate`, in-process; and every line
+//! `validate` names is a line of the file.
 
 use std::path::{Path, PathBuf};
 
 use aibridge_trace::run::turns_from_bytes;
+use aibridge_trace::validate::validate_bytes;
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -20,22 +23,24 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// A small deterministic generator (xorshift), so failures reproduce.
+/// A deterministic generator (splitmix64), so a failure reproduces.
 struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
     }
+
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 }
 
-fn mangled(data: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
+fn mangled_bytes(data: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     // Cut short at many points, including inside multi-byte characters.
     for i in 0..40 {
@@ -77,26 +82,80 @@ fn mangled(data: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
     out
 }
 
+/// Versions of `data` broken the ways captures and hand edits break: cut at many points
+/// (inside characters too), and lines dropped, repeated, swapped, blanked, joined or
+/// given other line ends, which is what grammar and pairing rules are made of.
+fn mangled_lines(data: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = (0..30)
+        .map(|i| data[..data.len() * i / 30].to_vec())
+        .collect();
+    let lines: Vec<&[u8]> = data.split_inclusive(|&b| b == b'\n').collect();
+    for _ in 0..40 {
+        let mut copy: Vec<&[u8]> = lines.clone();
+        let at = rng.below(copy.len());
+        let other = rng.below(copy.len());
+        let mut owned = None;
+        match rng.below(7) {
+            0 => {
+                copy.remove(at);
+            }
+            1 => copy.insert(at, lines[other]),
+            2 => copy.swap(at, other),
+            3 => copy[at] = b"\n",
+            4 => copy[at] = copy[at].strip_suffix(b"\n").unwrap_or(copy[at]),
+            5 => {
+                let end = (at + rng.below(12)).min(copy.len());
+                copy.drain(at..end);
+            }
+            _ => {
+                owned = Some(
+                    data.iter()
+                        .map(|&b| if b == b'\n' { b'\r' } else { b })
+                        .collect(),
+                )
+            }
+        }
+        out.push(owned.unwrap_or_else(|| copy.concat()));
+    }
+    out
+}
+
 #[test]
-fn mangled_fixtures_never_panic() {
+fn mangled_inputs_never_panic_and_lines_stay_in_the_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut all = Vec::new();
-    files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut all,
-    );
-    assert!(all.len() > 20, "fixtures found: {}", all.len());
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut turns = 0;
+    files(&root.join("fixtures"), &mut all);
+    files(&root.join("tests/data"), &mut all);
+    assert!(all.len() > 60, "inputs found: {}", all.len());
+    let mut rng = Rng(7);
+    let (mut turns, mut findings) = (0, 0);
     for path in &all {
         let data = std::fs::read(path).unwrap();
-        for (i, variant) in mangled(&data, &mut rng).iter().enumerate() {
+        let mut variants = mangled_bytes(&data, &mut rng);
+        variants.extend(mangled_lines(&data, &mut rng));
+        for (i, variant) in variants.iter().enumerate() {
             let name = format!("{}#{i}", path.display());
             let report = turns_from_bytes(&name, variant, true);
             for turn in &report.turns {
                 serde_json::to_string(turn).unwrap();
             }
             turns += report.turns.len();
+            let lines = variant
+                .iter()
+                .filter(|&&b| b == b'\n' || b == b'\r')
+                .count()
+                + 1;
+            for f in validate_bytes(variant) {
+                findings += 1;
+                if let Some(line) = f.line {
+                    assert!(
+                        (1..=lines).contains(&line),
+                        "{name}: line {line} of {lines}: {f:?}"
+                    );
+                }
+            }
         }
     }
     assert!(turns > 1000, "mangled inputs still yield turns: {turns}");
+    assert!(findings > 1000, "mangled inputs give findings: {findings}");
 }

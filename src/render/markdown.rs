@@ -2,23 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::TurnPrinter;
 use super::rows::Sheet;
-use super::table::{Sheets, cuts};
-use crate::config::{TableStyle, View};
-use crate::turn::Turn;
-
-pub struct Markdown {
-    sheets: Option<Sheets>,
-}
-
-impl Markdown {
-    pub fn new(view: View, style: TableStyle) -> Markdown {
-        Markdown {
-            sheets: Some(Sheets::new(view, cuts(style), false)),
-        }
-    }
-}
+use super::table::Sheets;
+use crate::config::TableStyle;
 
 /// A cell's text made safe inside a pipe table.
 fn escape(text: &str) -> String {
@@ -51,29 +37,18 @@ fn write_sheet(out: &mut dyn Write, sheet: &Sheet) -> io::Result<()> {
     Ok(())
 }
 
-impl TurnPrinter for Markdown {
-    fn turn(&mut self, _: &mut dyn Write, turn: &Turn) -> io::Result<()> {
-        if let Some(sheets) = &mut self.sheets {
-            sheets.add(turn);
+/// Writes every sheet as a pipe table, titled when there are several.
+pub fn write_sheets(out: &mut dyn Write, sheets: Sheets, _: TableStyle) -> io::Result<()> {
+    let all = sheets.finish(false);
+    let titled = all.len() > 1;
+    for (i, sheet) in all.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
         }
-        Ok(())
-    }
-
-    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let Some(sheets) = self.sheets.take() else {
-            return Ok(());
-        };
-        let all = sheets.finish(false);
-        let titled = all.len() > 1;
-        for (i, sheet) in all.iter().enumerate() {
-            if i > 0 {
-                writeln!(out)?;
-            }
-            if titled {
-                writeln!(out, "### {}\n", sheet.title())?;
-            }
-            write_sheet(out, sheet)?;
+        if titled {
+            writeln!(out, "### {}\n", sheet.title())?;
         }
-        Ok(())
+        write_sheet(out, sheet)?;
     }
+    Ok(())
 }

@@ -26,8 +26,8 @@ pub fn printer(format: InspectFormat, view: View, style: TableStyle) -> Box<dyn 
     match format {
         InspectFormat::Jsonl => Box::new(jsonl::Jsonl),
         InspectFormat::Json => Box::new(json::Json::default()),
-        InspectFormat::Table => Box::new(table::TablePrinter::new(view, style)),
+        InspectFormat::Table => Box::new(table::Buffered::tables(view, style)),
         InspectFormat::Csv => Box::new(csv::Csv::new(view)),
-        InspectFormat::Markdown => Box::new(markdown::Markdown::new(view, style)),
+        InspectFormat::Markdown => Box::new(table::Buffered::markdown(view, style)),
     }
 }

@@ -287,23 +287,36 @@ impl Sheets {
     }
 }
 
-/// Holds rows back until the end, as a table's column widths depend on every row.
-pub struct TablePrinter {
+/// Holds rows back until the end (a table's column widths depend on every row), then hands
+/// the sheets to the format's writer: tables and markdown share everything else.
+pub struct Buffered {
     sheets: Option<Sheets>,
     style: TableStyle,
+    write: fn(&mut dyn Write, Sheets, TableStyle) -> io::Result<()>,
 }
 
-impl TablePrinter {
-    pub fn new(view: View, style: TableStyle) -> TablePrinter {
+impl Buffered {
+    /// Terminal tables, narrow or wide as the width asks.
+    pub fn tables(view: View, style: TableStyle) -> Buffered {
         let narrow = style.width < NARROW;
-        TablePrinter {
+        Buffered {
             sheets: Some(Sheets::new(view, cuts(style), narrow)),
             style,
+            write: write_tables,
+        }
+    }
+
+    /// Markdown pipe tables: always the wide layout, since they have no width.
+    pub fn markdown(view: View, style: TableStyle) -> Buffered {
+        Buffered {
+            sheets: Some(Sheets::new(view, cuts(style), false)),
+            style,
+            write: super::markdown::write_sheets,
         }
     }
 }
 
-impl TurnPrinter for TablePrinter {
+impl TurnPrinter for Buffered {
     fn turn(&mut self, _: &mut dyn Write, turn: &Turn) -> io::Result<()> {
         if let Some(sheets) = &mut self.sheets {
             sheets.add(turn);
@@ -312,28 +325,32 @@ impl TurnPrinter for TablePrinter {
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let Some(sheets) = self.sheets.take() else {
-            return Ok(());
-        };
-        let common = sheets.common_folder().map(str::to_string);
-        let all = sheets.finish(true);
-        if let Some(common) = common {
-            writeln!(out, "in {common}")?;
+        match self.sheets.take() {
+            Some(sheets) => (self.write)(out, sheets, self.style),
+            None => Ok(()),
         }
-        let titled = all.len() > 1;
-        for (i, sheet) in all.iter().enumerate() {
-            if titled {
-                if i > 0 {
-                    writeln!(out)?;
-                }
-                writeln!(out, "{}", sheet.title())?;
-            }
-            if sheet.rows.is_empty() {
-                writeln!(out, "(no {})", sheet.title())?;
-                continue;
-            }
-            writeln!(out, "{}", render(sheet, self.style))?;
-        }
-        Ok(())
     }
+}
+
+fn write_tables(out: &mut dyn Write, sheets: Sheets, style: TableStyle) -> io::Result<()> {
+    let common = sheets.common_folder().map(str::to_string);
+    let all = sheets.finish(true);
+    if let Some(common) = common {
+        writeln!(out, "in {common}")?;
+    }
+    let titled = all.len() > 1;
+    for (i, sheet) in all.iter().enumerate() {
+        if titled {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", sheet.title())?;
+        }
+        if sheet.rows.is_empty() {
+            writeln!(out, "(no {})", sheet.title())?;
+            continue;
+        }
+        writeln!(out, "{}", render(sheet, style))?;
+    }
+    Ok(())
 }
