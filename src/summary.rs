@@ -11,33 +11,7 @@ use serde::Serialize;
 use crate::config::{GroupBy, SummaryConfig, SummaryFormat};
 use crate::render::summary as printer;
 use crate::run::{self, FileReport, Status};
-use crate::turn::{Turn, Usage};
-
-/// Summed token counts: the turn's five fields, each the sum over turns that said it.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
-pub struct UsageSum {
-    pub input: u64,
-    pub output: u64,
-    pub cache_read: u64,
-    pub cache_write: u64,
-    pub reasoning: u64,
-}
-
-impl UsageSum {
-    fn add(&mut self, usage: &Usage) {
-        self.input += usage.input.unwrap_or(0);
-        self.output += usage.output.unwrap_or(0);
-        self.cache_read += usage.cache_read.unwrap_or(0);
-        self.cache_write += usage.cache_write.unwrap_or(0);
-        self.reasoning += usage.reasoning.unwrap_or(0);
-    }
-
-    /// Cache reads over the whole prompt (`input + cache_read + cache_write`).
-    pub fn cache_hit_ratio(&self) -> Option<f64> {
-        let prompt = self.input + self.cache_read + self.cache_write;
-        (prompt > 0).then(|| self.cache_read as f64 / prompt as f64)
-    }
-}
+use crate::turn::{Turn, UsageSum};
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct ToolStats {

@@ -94,6 +94,46 @@ pub struct Usage {
     pub reasoning: Option<u64>,
 }
 
+/// Summed token counts: the turn's five fields, each the sum over turns that said it.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct UsageSum {
+    pub input: u64,
+    pub output: u64,
+    pub cache_read: u64,
+    pub cache_write: u64,
+    pub reasoning: u64,
+}
+
+impl UsageSum {
+    /// Adds a turn's usage. Saturating: a capture may claim any count, and a sum that
+    /// wrapped around would be a wrong total that looks right.
+    pub fn add(&mut self, usage: &Usage) {
+        let add = |sum: &mut u64, count: Option<u64>| *sum = sum.saturating_add(count.unwrap_or(0));
+        add(&mut self.input, usage.input);
+        add(&mut self.output, usage.output);
+        add(&mut self.cache_read, usage.cache_read);
+        add(&mut self.cache_write, usage.cache_write);
+        add(&mut self.reasoning, usage.reasoning);
+    }
+
+    /// Cache reads over the whole prompt (`input + cache_read + cache_write`).
+    pub fn cache_hit_ratio(&self) -> Option<f64> {
+        let prompt = self.input as f64 + self.cache_read as f64 + self.cache_write as f64;
+        (prompt > 0.0).then(|| self.cache_read as f64 / prompt)
+    }
+
+    /// The sums as a turn's usage, every field said.
+    pub fn as_usage(&self) -> Usage {
+        Usage {
+            input: Some(self.input),
+            output: Some(self.output),
+            cache_read: Some(self.cache_read),
+            cache_write: Some(self.cache_write),
+            reasoning: Some(self.reasoning),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Thought {
     pub source: ThoughtSource,

@@ -66,6 +66,19 @@ pub struct Meta {
     pub started_ms: Option<i64>,
 }
 
+/// The provider folders a gateway dump is written under (aibridge's provider names, and
+/// those of the gateways and clouds that front the same APIs).
+const PROVIDERS: [&str; 8] = [
+    "anthropic",
+    "openai",
+    "bedrock",
+    "vertex",
+    "azure",
+    "copilot",
+    "openrouter",
+    "google",
+];
+
 impl Meta {
     /// What `path` says, when its file name follows the convention
     /// (`<unix-millis>-<id>` and one of the three suffixes).
@@ -86,8 +99,13 @@ impl Meta {
             .flat_map(Path::iter)
             .rev()
             .filter_map(|f| f.to_str());
-        let model = folders.next().map(str::to_string);
-        let provider = folders.next().map(str::to_string);
+        let model_folder = folders.next();
+        let provider_folder = folders.next();
+        // The two folders name provider and model only where the dump still stands in the
+        // gateway's layout: a pair copied into `Downloads/` says nothing of either.
+        let in_layout = provider_folder.is_some_and(|p| PROVIDERS.contains(&p));
+        let model = model_folder.filter(|_| in_layout).map(str::to_string);
+        let provider = provider_folder.filter(|_| in_layout).map(str::to_string);
         let passthrough = model.as_deref() == Some(PASSTHROUGH);
         Some(Meta {
             provider,
@@ -146,6 +164,13 @@ pub fn exchanges<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folders_outside_the_gateway_layout_name_no_provider_or_model() {
+        let meta = Meta::of(Path::new("/home/me/Downloads/1700000000000-abc.resp.txt")).unwrap();
+        assert_eq!((meta.provider, meta.model), (None, None));
+        assert_eq!(meta.interception_id.as_deref(), Some("abc"));
+    }
 
     #[test]
     fn interception_names() {

@@ -70,8 +70,18 @@ fn json_message(err: &serde_json::Error, entries: usize) -> String {
     };
     match err.classify() {
         Category::Eof => format!("the HAR is cut short at line {} ({read})", err.line()),
-        Category::Syntax => format!("the HAR is not valid JSON: {err} ({read})"),
-        Category::Data => format!("not a HAR: {err}"),
+        // serde's own words quote the offending value, which may be a credential: say
+        // where, never what.
+        Category::Syntax => format!(
+            "the HAR is not valid JSON at line {} column {} ({read})",
+            err.line(),
+            err.column()
+        ),
+        Category::Data => format!(
+            "not a HAR: a value of an unexpected type at line {} column {}",
+            err.line(),
+            err.column()
+        ),
         // Reading failed: the file, or its decompression. serde_json words it as the
         // I/O error itself.
         Category::Io => format!("{err} ({read})"),

@@ -58,7 +58,35 @@ fn parse_start_line(line: &[u8]) -> Option<StartLine> {
 
 /// Splits an HTTP message into its head and body. `None` when it has no start line.
 /// A head with no blank line after it (a capture cut inside the headers) has an empty body.
+///
+/// Blank lines before the head (a txtar section that starts with one) and interim responses
+/// before the final one (`100 Continue`, a proxy's `200 Connection established`, as
+/// `curl -i` writes them) are passed over; `Head::lines` counts them, so body lines keep
+/// their numbers in the file.
 pub fn split(data: &[u8]) -> Option<(Head, &[u8])> {
+    let text = data.trim_ascii_start();
+    let blank = memchr::memchr_iter(b'\n', &data[..data.len() - text.len()]).count();
+    let (mut head, mut body) = split_one(text)?;
+    head.lines += blank;
+    loop {
+        let interim = match head.start {
+            StartLine::Response { status } => (100..200).contains(&status) || status == 200,
+            StartLine::Request { .. } => false,
+        };
+        // A 200 is interim only when another status line follows it (CONNECT).
+        let Some((next, rest)) = split_one(body).filter(|_| interim) else {
+            return Some((head, body));
+        };
+        if !matches!(next.start, StartLine::Response { .. }) {
+            return Some((head, body));
+        }
+        let lines = head.lines + next.lines;
+        (head, body) = (next, rest);
+        head.lines = lines;
+    }
+}
+
+fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
     let start = parse_start_line(first_line(data))?;
     let mut head = Head {
         start,
@@ -127,6 +155,19 @@ mod tests {
             }
         );
         assert_eq!(body, b"{\"a\":1}");
+    }
+
+    #[test]
+    fn interim_heads_and_leading_blank_lines_are_passed_over() {
+        let data = b"\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 529 Overloaded\r\nContent-Type: application/json\r\n\r\n{}";
+        let (head, body) = split(data).unwrap();
+        assert_eq!(head.start, StartLine::Response { status: 529 });
+        assert_eq!(head.lines, 6);
+        assert_eq!(body, b"{}");
+        let connect = b"HTTP/1.1 200 Connection established\r\n\r\nHTTP/2 200\r\n\r\ndata: {}\n\n";
+        assert_eq!(split(connect).unwrap().1, b"data: {}\n\n");
+        let plain = b"HTTP/1.1 200 OK\r\n\r\n{\"a\":1}";
+        assert_eq!(split(plain).unwrap().1, b"{\"a\":1}");
     }
 
     #[test]

@@ -22,6 +22,8 @@ use futures_core::Stream;
 
 /// The words of the warning for a last event with no blank line after it.
 pub const TRUNCATED: &str = "the last event has no blank line after it";
+/// The words of the warning for an event log whose last line was cut off.
+pub const TRUNCATED_LINE: &str = "the last line is cut off";
 
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +193,19 @@ pub fn from_json_lines(body: &[u8], first_line: usize) -> SseStream {
             });
         }
     }
+    // A last line with no line end whose JSON is unfinished was cut off: it is no whole
+    // event, and the reconstructor leaves it out on this word.
+    if let Some(last) = out.events.last() {
+        let cut = !text.ends_with(['\n', '\r'])
+            && serde_json::from_str::<serde::de::IgnoredAny>(&last.data).is_err();
+        if cut {
+            out.truncated = true;
+            out.warnings.push(format!(
+                "line {}: {TRUNCATED_LINE}; the capture looks truncated",
+                last.line
+            ));
+        }
+    }
     out
 }
 
@@ -203,7 +218,7 @@ pub fn parse(body: &[u8], first_line: usize) -> SseStream {
             .push("the stream holds invalid UTF-8; replaced with U+FFFD".to_string());
         if let Err(err) = std::str::from_utf8(body) {
             out.defects.push(FramingDefect {
-                line: line_of(&body[..err.valid_up_to()]),
+                line: line_of(&body[..err.valid_up_to()]) + first_line - 1,
                 kind: DefectKind::InvalidUtf8,
             });
         }

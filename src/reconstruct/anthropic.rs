@@ -9,23 +9,16 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::builder::{Builder, count_at, error_from, str_at};
-use super::lenient::Lenient;
+use super::lenient::{Index, Lenient};
 use crate::frame::sse::SseEvent;
 use crate::turn::{ThoughtSource, ToolKind, Usage};
 
-/// Block types the API documents whose content is not a turn field (tool results the
-/// provider ran, container uploads): known, so not reported as unknown.
-const RESULT_BLOCKS: [&str; 9] = [
-    "web_search_tool_result",
-    "web_fetch_tool_result",
-    "code_execution_tool_result",
-    "bash_code_execution_tool_result",
-    "text_editor_code_execution_tool_result",
-    "tool_search_tool_result",
-    "mcp_tool_result",
-    "container_upload",
-    "document",
-];
+/// Block types the API documents whose content is not a turn field: the results of tools
+/// the provider ran (every `*_tool_result`, a family that grows), container uploads and
+/// documents. Known, so not reported as unknown.
+fn is_result_block(kind: &str) -> bool {
+    kind.ends_with("_tool_result") || matches!(kind, "container_upload" | "document")
+}
 
 /// The typed view of a stream event: deltas, the hot path, are read without building a
 /// JSON tree; the rare objects (`message`, `content_block`, `usage`, `error`) stay trees.
@@ -33,7 +26,8 @@ const RESULT_BLOCKS: [&str; 9] = [
 struct Event<'a> {
     #[serde(rename = "type", borrow, default)]
     kind: Lenient<'a>,
-    index: Option<u64>,
+    #[serde(default)]
+    index: Index,
     #[serde(borrow)]
     delta: Option<Delta<'a>>,
     message: Option<Value>,
@@ -91,7 +85,7 @@ impl Block {
             "redacted_thinking" => Block::Redacted,
             "tool_use" => tool(ToolKind::Function),
             "server_tool_use" | "mcp_tool_use" => tool(ToolKind::Server),
-            known if RESULT_BLOCKS.contains(&known) => Block::Ignored,
+            known if is_result_block(known) => Block::Ignored,
             other => {
                 b.unknown(format!("content block type {other:?}"));
                 Block::Ignored
@@ -191,7 +185,7 @@ pub fn stream(events: &[SseEvent], b: &mut Builder) {
             continue;
         };
         let kind = data.kind.as_str().unwrap_or(&event.event);
-        let index = data.index.unwrap_or(0);
+        let index = data.index.0.unwrap_or(0);
         match kind {
             "message_start" => {
                 let message = data.message.unwrap_or_default();

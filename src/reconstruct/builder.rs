@@ -155,9 +155,8 @@ impl Builder {
         match serde_json::from_str(&event.data) {
             Ok(value) => Some(value),
             Err(err) => {
-                if let Some(events) = &mut self.events {
-                    events.unknown += 1;
-                }
+                // Not counted as unknown: `unknown` counts events of a type this tool does
+                // not know; this one may well be of a known type, and says so below.
                 self.warnings.push(format!(
                     "line {}: event data is not JSON ({err}); event skipped",
                     event.line

@@ -85,6 +85,99 @@ impl<'de: 'a, 'a> Deserialize<'de> for Lenient<'a> {
     }
 }
 
+/// A field that is usually a string but may be any JSON value (Chat `content` as an array
+/// of parts, `arguments` as an object): the string borrowed as `Lenient` is, anything else
+/// kept whole so no data is dropped.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub enum Flex<'a> {
+    /// Absent or null.
+    #[default]
+    Absent,
+    Str(Cow<'a, str>),
+    Other(serde_json::Value),
+}
+
+struct FlexVisitor;
+
+impl<'de> Visitor<'de> for FlexVisitor {
+    type Value = Flex<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Flex::Str(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Flex::Str(Cow::Owned(v.to_string())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Flex::Str(Cow::Owned(v)))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Flex::Other(v.into()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Flex::Other(v.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Flex::Other(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Flex::Other(v.into()))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Flex::Absent)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Flex::Absent)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(FlexVisitor)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let value = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(Flex::Other(value))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let value = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(Flex::Other(value))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Flex<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(FlexVisitor)
+    }
+}
+
+/// An array index or position read leniently: a count, or `None` for anything else (a
+/// negative or fractional number, a string), so one odd index does not cost its event.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Index(pub Option<u64>);
+
+impl<'de> Deserialize<'de> for Index {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Index(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => n.as_u64(),
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +211,30 @@ mod tests {
         ] {
             assert_eq!(a(other), None, "{other}");
         }
+    }
+
+    #[derive(serde::Deserialize)]
+    struct FlexProbe<'a> {
+        #[serde(borrow, default)]
+        a: Flex<'a>,
+        #[serde(default)]
+        i: Index,
+    }
+
+    #[test]
+    fn flex_keeps_what_is_not_a_string() {
+        let probe: FlexProbe = serde_json::from_str(r#"{"a":"s","i":3}"#).unwrap();
+        assert!(matches!(probe.a, Flex::Str(Cow::Borrowed("s"))));
+        assert_eq!(probe.i, Index(Some(3)));
+        let probe: FlexProbe =
+            serde_json::from_str(r#"{"a":[{"type":"text","text":"x"}],"i":-1}"#).unwrap();
+        assert_eq!(
+            probe.a,
+            Flex::Other(serde_json::json!([{"type":"text","text":"x"}]))
+        );
+        assert_eq!(probe.i, Index(None));
+        let probe: FlexProbe = serde_json::from_str(r#"{"a":null,"i":"2"}"#).unwrap();
+        assert_eq!((probe.a, probe.i), (Flex::Absent, Index(Some(2))));
     }
 
     #[test]

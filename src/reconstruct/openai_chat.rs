@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::builder::{Builder, count_at, error_from, openai_usage};
-use super::lenient::Lenient;
+use super::lenient::{Flex, Index, Lenient};
 use crate::frame::sse::SseEvent;
 use crate::turn::{ThoughtSource, ToolKind, Usage};
 
@@ -32,7 +32,8 @@ struct Chunk<'a> {
 
 #[derive(Deserialize)]
 struct ChoiceView<'a> {
-    index: Option<u64>,
+    #[serde(default)]
+    index: Index,
     #[serde(borrow)]
     delta: Option<Message<'a>>,
     #[serde(borrow)]
@@ -44,8 +45,9 @@ struct ChoiceView<'a> {
 /// A chunk's `delta` or a body's `message`.
 #[derive(Deserialize, Default)]
 struct Message<'a> {
+    /// A string, or (Mistral and others) an array of `text` and `thinking` parts.
     #[serde(borrow, default)]
-    content: Lenient<'a>,
+    content: Flex<'a>,
     #[serde(borrow, default)]
     refusal: Lenient<'a>,
     #[serde(borrow, default)]
@@ -58,7 +60,8 @@ struct Message<'a> {
 
 #[derive(Deserialize)]
 struct CallView<'a> {
-    index: Option<u64>,
+    #[serde(default)]
+    index: Index,
     #[serde(borrow, default)]
     id: Lenient<'a>,
     #[serde(borrow)]
@@ -72,8 +75,9 @@ struct CallView<'a> {
 struct Fields<'a> {
     #[serde(borrow, default)]
     name: Lenient<'a>,
+    /// JSON text, or (some providers' blocking bodies) the arguments as an object.
     #[serde(borrow, default)]
-    arguments: Lenient<'a>,
+    arguments: Flex<'a>,
     #[serde(borrow, default)]
     input: Lenient<'a>,
 }
@@ -84,6 +88,8 @@ struct Call {
     name: String,
     kind: ToolKind,
     arguments: String,
+    /// Arguments a body gave as a JSON value rather than as text.
+    value: Option<Value>,
 }
 
 /// What one choice says across chunks.
@@ -99,8 +105,14 @@ struct Choice {
 impl Choice {
     /// Applies a `delta` (streaming) or a `message` (blocking): both carry the same fields.
     fn apply(&mut self, delta: &Message, b: &mut Builder) {
-        if let Some(text) = delta.content.as_str() {
-            b.push_text(text);
+        match &delta.content {
+            Flex::Absent => {}
+            Flex::Str(text) => b.push_text(text),
+            Flex::Other(Value::Array(parts)) => self.apply_parts(parts, b),
+            Flex::Other(other) => b.warnings.push(format!(
+                "message content of an unexpected shape, kept out of the text: {}",
+                kind_of(other)
+            )),
         }
         if let Some(text) = delta.refusal.as_str() {
             b.push_refusal(text);
@@ -117,23 +129,51 @@ impl Choice {
                 .push_str(text);
         }
         for (position, call) in delta.tool_calls.iter().flatten().enumerate() {
-            self.apply_call(call, position as u64);
+            self.apply_call(call, position as u64, b);
         }
     }
 
-    fn apply_call(&mut self, call: &CallView, position: u64) {
-        // `index` need not start at 0, and a blocking body may leave it out.
-        let index = call.index.unwrap_or(position);
-        let (kind, fields, piece) = match &call.custom {
-            Some(custom) => (ToolKind::Custom, custom, custom.input.as_str()),
-            None => {
-                let function = call.function.as_ref();
-                (
-                    ToolKind::Function,
-                    function.unwrap_or(&NO_FIELDS),
-                    function.and_then(|f| f.arguments.as_str()),
-                )
+    /// Content given as parts: `text` parts are the answer, `thinking` parts (Mistral's
+    /// Magistral: a string or parts of their own) are reasoning.
+    fn apply_parts(&mut self, parts: &[Value], b: &mut Builder) {
+        for part in parts {
+            match (part.get("type").and_then(Value::as_str), part) {
+                (Some("text"), _) => b.push_text(part["text"].as_str().unwrap_or_default()),
+                (Some("thinking" | "reasoning"), _) => {
+                    let text = match &part["thinking"] {
+                        Value::String(text) => text.clone(),
+                        Value::Array(inner) => {
+                            inner.iter().filter_map(|p| p["text"].as_str()).collect()
+                        }
+                        _ => part["text"].as_str().unwrap_or_default().to_string(),
+                    };
+                    self.reasoning
+                        .get_or_insert_with(String::new)
+                        .push_str(&text);
+                }
+                (_, Value::String(text)) => b.push_text(text),
+                (other, _) => b.warnings.push(format!(
+                    "content part of type {:?} kept out of the text",
+                    other.unwrap_or("(none)")
+                )),
             }
+        }
+    }
+
+    fn apply_call(&mut self, call: &CallView, position: u64, b: &mut Builder) {
+        // `index` need not start at 0, and a blocking body may leave it out.
+        let index = call.index.0.unwrap_or(position);
+        let (kind, fields) = match &call.custom {
+            Some(custom) => (ToolKind::Custom, custom),
+            None => (
+                ToolKind::Function,
+                call.function.as_ref().unwrap_or(&NO_FIELDS),
+            ),
+        };
+        let piece = match (kind, &fields.arguments) {
+            (ToolKind::Custom, _) => fields.input.as_str(),
+            (_, Flex::Str(text)) => Some(text.as_ref()),
+            _ => None,
         };
         let id = call.id.as_str().filter(|id| !id.is_empty());
         // Some providers send every parallel call at the same index: a new id there is a new call.
@@ -149,6 +189,7 @@ impl Choice {
                     name: String::new(),
                     kind,
                     arguments: String::new(),
+                    value: None,
                 });
                 self.by_index.insert(index, self.calls.len() - 1);
                 self.calls.len() - 1
@@ -160,23 +201,36 @@ impl Choice {
         }
         if let Some(name) = fields.name.as_str() {
             // Names arrive whole in the first delta. A few providers stream them in pieces
-            // (append), others restate the whole name on every delta (Novita's kimi-k2).
-            if entry.name != name {
+            // (append: the pieces carry no id); others restate the whole name, with the id,
+            // on every delta (Novita's kimi-k2).
+            let restated = id.is_some() && entry.name == name;
+            if !restated {
                 entry.name.push_str(name);
             }
         }
         if let Some(piece) = piece {
             entry.arguments.push_str(piece);
         }
+        match &fields.arguments {
+            Flex::Other(value @ (Value::Object(_) | Value::Array(_))) => {
+                entry.value = Some(value.clone())
+            }
+            Flex::Other(other) => b.warnings.push(format!(
+                "tool call {:?}: arguments of an unexpected shape ({})",
+                entry.name,
+                kind_of(other)
+            )),
+            _ => {}
+        }
     }
 
     /// Applies choice 0 of `chunk`; other choices are only noted.
     fn apply_chunk(&mut self, chunk: &Chunk, streaming: bool, b: &mut Builder) {
         let all = chunk.choices.as_deref().unwrap_or_default();
-        if all.iter().any(|c| c.index.unwrap_or(0) != 0) {
+        if all.iter().any(|c| c.index.0.unwrap_or(0) != 0) {
             self.other_choices = true;
         }
-        let Some(choice) = all.iter().find(|c| c.index.unwrap_or(0) == 0) else {
+        let Some(choice) = all.iter().find(|c| c.index.0.unwrap_or(0) == 0) else {
             return;
         };
         let message = if streaming {
@@ -197,9 +251,12 @@ impl Choice {
             b.push_thought(ThoughtSource::ReasoningContent, text);
         }
         for call in self.calls {
-            match call.kind {
-                ToolKind::Custom => {
+            match (call.kind, call.value) {
+                (ToolKind::Custom, _) => {
                     b.push_tool(call.id, call.name, call.kind, Value::String(call.arguments))
+                }
+                (_, Some(value)) if call.arguments.is_empty() => {
+                    b.push_tool(call.id, call.name, call.kind, value)
                 }
                 _ => b.push_tool_json(call.id, call.name, call.kind, &call.arguments),
             }
@@ -213,9 +270,21 @@ impl Choice {
 
 const NO_FIELDS: Fields<'static> = Fields {
     name: Lenient(None),
-    arguments: Lenient(None),
+    arguments: Flex::Absent,
     input: Lenient(None),
 };
+
+/// A JSON value's kind, for a warning (never the value itself).
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
 
 fn usage(value: &Value) -> Usage {
     // DeepSeek reports cache hits as `prompt_cache_hit_tokens` instead of the details object.

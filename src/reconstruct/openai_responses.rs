@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::builder::{Builder, count_at, error_from, openai_usage, str_at};
-use super::lenient::Lenient;
+use super::lenient::{Index, Lenient};
 use crate::frame::sse::SseEvent;
 use crate::turn::{ThoughtSource, ToolKind, Usage};
 
@@ -176,8 +176,9 @@ impl Item {
                 let arguments = value
                     .get("action")
                     .or_else(|| value.get("operation"))
+                    .filter(|a| !a.is_null())
                     .cloned()
-                    .unwrap_or(Value::Null);
+                    .unwrap_or_else(|| Value::Object(Default::default()));
                 let name = client.trim_end_matches("_call").to_string();
                 b.push_tool(call_id(), name, ToolKind::Function, arguments);
             }
@@ -261,9 +262,12 @@ fn response_object(response: &Value, b: &mut Builder, mid_stream: bool) {
 struct Event<'a> {
     #[serde(rename = "type", borrow, default)]
     kind: Lenient<'a>,
-    output_index: Option<u64>,
-    content_index: Option<u64>,
-    summary_index: Option<u64>,
+    #[serde(default)]
+    output_index: Index,
+    #[serde(default)]
+    content_index: Index,
+    #[serde(default)]
+    summary_index: Index,
     #[serde(borrow, default)]
     item_id: Lenient<'a>,
     #[serde(borrow, default)]
@@ -326,8 +330,8 @@ pub fn stream(events: &[SseEvent], b: &mut Builder) {
         let item = || items_key(&data);
         if let Some((part, done)) = text_event(kind) {
             let index = match part {
-                Part::Summary => data.summary_index,
-                _ => data.content_index,
+                Part::Summary => data.summary_index.0,
+                _ => data.content_index.0,
             }
             .unwrap_or(0);
             let texts = items.of(item()).part(part);
@@ -363,7 +367,7 @@ pub fn stream(events: &[SseEvent], b: &mut Builder) {
             "response.output_item.added" | "response.output_item.done" => {
                 let done = kind.ends_with(".done");
                 let value = data.item.unwrap_or_default();
-                items.set(data.output_index.unwrap_or(0), &value, done);
+                items.set(data.output_index.0.unwrap_or(0), &value, done);
             }
             "response.function_call_arguments.delta"
             | "response.custom_tool_call_input.delta"
@@ -397,7 +401,7 @@ pub fn stream(events: &[SseEvent], b: &mut Builder) {
 
 /// How an event names its item: `output_index`, else `item_id`.
 fn items_key<'e>(event: &'e Event) -> (Option<u64>, Option<&'e str>) {
-    (event.output_index, event.item_id.as_str())
+    (event.output_index.0, event.item_id.as_str())
 }
 
 /// Events that report progress or annotations, with nothing a turn keeps.

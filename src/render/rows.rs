@@ -372,11 +372,7 @@ pub fn turn_row(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Cell> {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Totals {
     pub turns: usize,
-    pub input: u64,
-    pub output: u64,
-    pub cache_read: u64,
-    pub cache_write: u64,
-    pub reasoning: u64,
+    pub usage: crate::turn::UsageSum,
     pub tools: usize,
     pub thoughts: usize,
     pub errors: usize,
@@ -384,13 +380,10 @@ pub struct Totals {
 
 impl Totals {
     pub fn add(&mut self, turn: &Turn) {
-        let usage = turn.usage.unwrap_or_default();
         self.turns += 1;
-        self.input += usage.input.unwrap_or(0);
-        self.output += usage.output.unwrap_or(0);
-        self.cache_read += usage.cache_read.unwrap_or(0);
-        self.cache_write += usage.cache_write.unwrap_or(0);
-        self.reasoning += usage.reasoning.unwrap_or(0);
+        if let Some(usage) = &turn.usage {
+            self.usage.add(usage);
+        }
         self.tools += turn.tool_calls.len();
         self.thoughts += turn.thoughts.len();
         self.errors += usize::from(turn.error.is_some());
@@ -402,13 +395,7 @@ impl Totals {
             0 => Cell::marked("-", Mark::Dim),
             e => Cell::marked(format!("{e} errors"), Mark::Error),
         };
-        let usage = crate::turn::Usage {
-            input: Some(self.input),
-            output: Some(self.output),
-            cache_read: Some(self.cache_read),
-            cache_write: Some(self.cache_write),
-            reasoning: Some(self.reasoning),
-        };
+        let usage = self.usage.as_usage();
         vec![
             Cell::plain(""),
             Cell::marked(format!("total ({} turns)", self.turns), Mark::Dim),
@@ -433,11 +420,11 @@ impl Totals {
             Cell::plain(""),
             Cell::plain(""),
             Cell::plain(""),
-            n(self.input),
-            n(self.output),
-            n(self.cache_read),
-            n(self.cache_write),
-            n(self.reasoning),
+            n(self.usage.input),
+            n(self.usage.output),
+            n(self.usage.cache_read),
+            n(self.usage.cache_write),
+            n(self.usage.reasoning),
             n(self.tools as u64),
             n(self.thoughts as u64),
             errors,

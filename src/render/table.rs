@@ -199,7 +199,14 @@ pub struct Sheets {
 
 /// The longest folder prefix (ending in `/`) that `a` and `b` share.
 fn common_folder<'a>(a: &'a str, b: &str) -> &'a str {
-    let shared = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    // Compared by characters, so the cut never falls inside one (`é/` and `è/` share a
+    // first byte).
+    let shared: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
     match a[..shared].rfind('/') {
         Some(slash) => &a[..=slash],
         None => "",
@@ -353,4 +360,14 @@ fn write_tables(out: &mut dyn Write, sheets: Sheets, style: TableStyle) -> io::R
         writeln!(out, "{}", render(sheet, style))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn common_folder_cuts_between_characters() {
+        assert_eq!(super::common_folder("p/é/a.sse", "p/è/b.sse"), "p/");
+        assert_eq!(super::common_folder("x/a.sse", "x/b.sse"), "x/");
+        assert_eq!(super::common_folder("a.sse", "b.sse"), "");
+    }
 }
