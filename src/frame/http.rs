@@ -7,7 +7,7 @@
 /// The start line of an HTTP message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartLine {
-    Request { method: String, target: String },
+    Request { target: String },
     Response { status: u16 },
 }
 
@@ -21,8 +21,6 @@ pub struct Head {
     pub transfer_encoding: Option<String>,
     /// The `Content-Encoding` value, lower-cased: compressed bodies are decompressed.
     pub content_encoding: Option<String>,
-    /// Header names, in order; values are deliberately not kept.
-    pub header_names: Vec<String>,
     /// Lines the head took, blank line included, so body lines can be numbered in the file.
     pub lines: usize,
 }
@@ -51,7 +49,6 @@ fn parse_start_line(line: &[u8]) -> Option<StartLine> {
     let version = parts.next()?;
     let is_method = !first.is_empty() && first.bytes().all(|b| b.is_ascii_uppercase());
     (is_method && version.starts_with("HTTP/")).then(|| StartLine::Request {
-        method: first.to_string(),
         target: second.to_string(),
     })
 }
@@ -93,7 +90,6 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
         content_type: None,
         transfer_encoding: None,
         content_encoding: None,
-        header_names: Vec::new(),
         lines: 1,
     };
     let mut pos = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
@@ -123,7 +119,6 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
         if let Some(slot) = slot {
             *slot = Some(value.trim().to_ascii_lowercase());
         }
-        head.header_names.push(name.to_string());
     }
     Some((head, &data[data.len()..]))
 }
@@ -138,7 +133,6 @@ mod tests {
             split(b"HTTP/2.0 400 Bad Request\r\nContent-Type: Application/JSON\r\nX-Api-Key: sk-secret\r\n\r\n{}").unwrap();
         assert_eq!(head.start, StartLine::Response { status: 400 });
         assert_eq!(head.content_type.as_deref(), Some("application/json"));
-        assert_eq!(head.header_names, ["Content-Type", "X-Api-Key"]);
         assert_eq!(head.lines, 4);
         assert_eq!(body, b"{}");
         assert!(!format!("{head:?}").contains("sk-secret"));
@@ -150,7 +144,6 @@ mod tests {
         assert_eq!(
             head.start,
             StartLine::Request {
-                method: "POST".into(),
                 target: "/v1/messages".into()
             }
         );
