@@ -193,16 +193,10 @@ fn tool_kind(kind: ToolKind) -> &'static str {
 
 /// How a turn is named in the tools and thoughts views: its number and where it came from.
 pub fn turn_label(number: usize, turn: &Turn) -> String {
-    let mut label = format!("#{number} {}", turn.source.path);
-    if let Some(section) = &turn.source.section {
-        label.push_str(&format!(" [{section}]"));
-    }
-    if let Some(entry) = turn.source.entry {
-        label.push_str(&format!(" #{entry}"));
-    }
-    label
+    format!("#{number} {}", source_label(turn))
 }
 
+/// Where a turn came from: its path, txtar section and HAR entry.
 fn source_label(turn: &Turn) -> String {
     let mut label = turn.source.path.clone();
     if let Some(section) = &turn.source.section {
@@ -445,9 +439,6 @@ pub const TOOL_CSV_HEADER: [&str; 7] = [
     "thoughts_before",
 ];
 
-/// One row per tool call. A call shows the thoughts its response gave before it; parallel
-/// calls after the same thoughts each show them, marked as shared, since a thought is the
-/// response's, not one call's.
 /// One row per tool call. A call shows the thoughts its response gave before it; parallel
 /// calls after the same thoughts share them, since a thought is the response's, not one
 /// call's: tables show them once, on the first of those calls, and say how many share them.
