@@ -119,8 +119,12 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     if data.trim_ascii().is_empty() {
         return Err(FrameError::Empty);
     }
-    if let Some((comment, sections)) = txtar::parse(data) {
-        return frame_txtar(comment, &sections);
+    // A body that opens with an SSE field is a stream: no need to scan it all for txtar
+    // markers (a txtar opens with its comment or a marker).
+    if !starts_like_sse(data) {
+        if let Some((comment, sections)) = txtar::parse(data) {
+            return frame_txtar(comment, &sections);
+        }
     }
     let response = frame_response(data, 1);
     if let Body::Text(_) = response.body {

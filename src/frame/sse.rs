@@ -304,9 +304,14 @@ pub fn parse(body: &[u8], first_line: usize) -> SseStream {
         // own but the rest of the JSON. Joining it back is the only way to keep the event;
         // only a data line whose JSON is unfinished is joined, so a stray line (a comment
         // someone typed without its colon) is left to the SSE rules, which ignore it.
-        if field_name(line) == "data" && !is_json(line) {
+        let continues =
+            |next: &str| !(next.is_empty() || next.starts_with(':') || is_known_field(next));
+        // Parsing the line as JSON is the costly part: only a line followed by one that is
+        // no field can need joining, so only then is it asked.
+        let followed = all.peek().is_some_and(|(_, (_, next))| continues(next));
+        if followed && field_name(line) == "data" && !is_json(line) {
             while let Some((_, (_, next))) = all.peek() {
-                if next.is_empty() || next.starts_with(':') || is_known_field(next) {
+                if !continues(next) {
                     break;
                 }
                 let (next_index, (_, next)) = all.next().unwrap_or_default();
