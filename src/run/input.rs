@@ -1,9 +1,10 @@
 //! One input, start to end: read (decompressed, HTTP codings undone), framed, rebuilt.
 //! Single captures are read whole; a HAR is streamed an entry at a time; a gateway dump
-//! pair is read from its two files.
+//! pair is read from its two files. Reading ([`open`]) is shared with `validate`, so both
+//! commands see the same content of every input.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 
 use super::progress;
 use super::{FileReport, Note};
@@ -18,12 +19,59 @@ use crate::turn::Source;
 /// Bytes looked at to tell a HAR from other captures before deciding how to read a file.
 const SNIFF: usize = 512;
 
+/// What one input holds, read as every command reads it: decompressed, counted towards
+/// progress, a HAR left to be read an entry at a time. HTTP codings are not undone yet:
+/// that is the first step of framing each capture or dump half ([`coding::decode`]).
+pub enum Content {
+    /// A HAR archive, for [`har::for_each_entry`].
+    Har(Box<dyn BufRead + Send>),
+    /// Any other capture, whole.
+    Whole(Vec<u8>),
+    /// A gateway dump pair: the request half when it was found, and the response half, or
+    /// the error text a failed upstream call left in its place (`request_error`).
+    Dump {
+        request: Option<Vec<u8>>,
+        answer: Vec<u8>,
+        request_error: bool,
+    },
+}
+
+/// Reads one input. `Err` with the message to show, naming the input (or the dump half
+/// that could not be read).
+pub fn open(input: &Input) -> Result<Content, String> {
+    if is_dump(input) {
+        return open_dump(input);
+    }
+    let failure = |err: io::Error| format!("{}: {}", input.display, io_message(&err));
+    let reader = counted_source(&input.path)
+        .and_then(read::decompressed)
+        .map_err(failure)?;
+    let (head, mut reader) = read::peek(reader, SNIFF).map_err(failure)?;
+    if har::looks_like_har(&head) {
+        return Ok(Content::Har(reader));
+    }
+    let mut data = Vec::new();
+    reader.read_to_end(&mut data).map_err(failure)?;
+    Ok(Content::Whole(data))
+}
+
 /// Reads one found input and rebuilds its turns.
 pub fn turns_of(found: &Found) -> FileReport {
-    match found {
-        Found::Input(input) if is_dump(input) => dump_turns(input),
-        Found::Input(input) => file_turns(input),
-        Found::Error { display, message } => FileReport::failure(format!("{display}: {message}")),
+    let input = match found {
+        Found::Input(input) => input,
+        Found::Error { display, message } => {
+            return FileReport::failure(format!("{display}: {message}"));
+        }
+    };
+    match open(input) {
+        Err(message) => FileReport::failure(message),
+        Ok(Content::Har(reader)) => har_turns(&input.display, reader),
+        Ok(Content::Whole(data)) => turns_from_bytes(&input.display, &data, input.explicit),
+        Ok(Content::Dump {
+            request,
+            answer,
+            request_error,
+        }) => dump_turns(input, request.as_deref(), &answer, request_error),
     }
 }
 
@@ -51,7 +99,7 @@ pub fn turns_from_bytes(display: &str, data: &[u8], explicit: bool) -> FileRepor
 }
 
 /// The raw bytes of `path`, counted towards progress as they are read.
-fn counted_source(path: &std::path::Path) -> io::Result<impl Read + Send> {
+fn counted_source(path: &std::path::Path) -> io::Result<impl Read + Send + use<>> {
     struct Counted<R>(R);
     impl<R: Read> Read for Counted<R> {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -68,28 +116,6 @@ fn read_counted(path: &std::path::Path) -> io::Result<Vec<u8>> {
     let mut data = Vec::new();
     read::decompressed(counted_source(path)?)?.read_to_end(&mut data)?;
     Ok(data)
-}
-
-/// A single file: a HAR is streamed, anything else read whole.
-fn file_turns(input: &Input) -> FileReport {
-    let failure =
-        |err: io::Error| FileReport::failure(format!("{}: {}", input.display, io_message(&err)));
-    let reader = match counted_source(&input.path).and_then(read::decompressed) {
-        Ok(reader) => reader,
-        Err(err) => return failure(err),
-    };
-    let (head, mut reader) = match read::peek(reader, SNIFF) {
-        Ok(peeked) => peeked,
-        Err(err) => return failure(err),
-    };
-    if har::looks_like_har(&head) {
-        return har_turns(&input.display, reader);
-    }
-    let mut data = Vec::new();
-    if let Err(err) = reader.read_to_end(&mut data) {
-        return failure(err);
-    }
-    turns_from_bytes(&input.display, &data, input.explicit)
 }
 
 /// Every LLM exchange of a HAR, read an entry at a time. Entries that are no LLM traffic
@@ -142,33 +168,42 @@ fn is_dump(input: &Input) -> bool {
             .is_some_and(|_| input.path.to_string_lossy().ends_with(dump::RESPONSE))
 }
 
-fn dump_turns(input: &Input) -> FileReport {
+/// Both halves of a dump pair (the request half when there is one).
+fn open_dump(input: &Input) -> Result<Content, String> {
     let request = match &input.request {
-        Some(path) => match read_counted(path) {
-            Ok(data) => Some(data),
-            Err(err) => {
-                let shown = display_beside(&input.display, path);
-                return FileReport::failure(format!("{shown}: {}", io_message(&err)));
-            }
-        },
+        Some(path) => Some(read_counted(path).map_err(|err| {
+            let shown = display_beside(&input.display, path);
+            format!("{shown}: {}", io_message(&err))
+        })?),
         None => None,
     };
-    let answer = match read_counted(&input.path) {
-        Ok(data) => data,
-        Err(err) => return FileReport::failure(format!("{}: {}", input.display, io_message(&err))),
-    };
+    let answer = read_counted(&input.path)
+        .map_err(|err| format!("{}: {}", input.display, io_message(&err)))?;
+    Ok(Content::Dump {
+        request,
+        answer,
+        request_error: dump::is_request_error(&input.path),
+    })
+}
+
+fn dump_turns(
+    input: &Input,
+    request: Option<&[u8]>,
+    answer: &[u8],
+    request_error: bool,
+) -> FileReport {
     let display = &input.display;
     let decode = |data: &[u8]| coding::decode(data).map(|d| (d.data.into_owned(), d.warnings));
-    let (request, mut warnings) = match request.as_deref().map(decode).transpose() {
+    let (request, mut warnings) = match request.map(decode).transpose() {
         Ok(Some((data, warnings))) => (Some(data), warnings),
         Ok(None) => (None, Vec::new()),
         Err(why) => return FileReport::failure(format!("{display}: the request: {why}")),
     };
     let decoded;
-    let answer = if dump::is_request_error(&input.path) {
-        Answer::RequestError(&answer)
+    let answer = if request_error {
+        Answer::RequestError(answer)
     } else {
-        decoded = match coding::decode(&answer) {
+        decoded = match coding::decode(answer) {
             Ok(decoded) => decoded,
             Err(why) => return FileReport::failure(format!("{display}: {why}")),
         };

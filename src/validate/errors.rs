@@ -60,3 +60,14 @@ pub fn check_body(doc: &Doc, status: Option<u16>, f: &mut Findings) {
         format!("{what} holds no error object with a message"),
     );
 }
+
+/// Checks an error recorded as plain text (a dump's `.req_error.txt`): it must say something.
+pub fn check_text(text: &[u8], what: &str, f: &mut Findings) {
+    if text.trim_ascii().is_empty() {
+        f.add(
+            &ERROR_SHAPE,
+            None,
+            format!("{what} is empty: it records no message"),
+        );
+    }
+}

@@ -1,20 +1,62 @@
-//! One file, start to end: frame it as `inspect` does, then check each response in it, and
-//! for a txtar fixture how its sections fit together.
+//! One file, start to end: decode its HTTP bodies and frame it as `inspect` does, then
+//! check each response in it, and for a txtar fixture how its sections fit together.
+//! [`check_exchange`] is what every response gets, wherever it stands (a file, a txtar
+//! section, a HAR entry, a dump pair).
 
 use serde_json::Value;
 
+use super::decoded::Decoded;
 use super::lines::{Doc, Lines, json_error};
 use super::parse::Head;
 use super::rules::{PARSE_BODY_JSON, PARSE_CAPTURE};
 use super::{Checked, Findings, anthropic, chat, errors, parse, responses, stream, txtar};
+use crate::frame::dump::{self, Answer};
 use crate::frame::{self, Body, Exchange, FrameError};
-use crate::reconstruct::{Outcome, reconstruct};
+use crate::reconstruct::{Outcome, api_from_path, reconstruct};
 use crate::turn::{Api, Source, Turn};
 
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
-/// Checks one file's bytes.
-pub fn check_file(data: &[u8]) -> Checked {
+/// A request that stands outside the file answering it: a dump pair's request half.
+pub struct Asked<'a> {
+    /// The half, its HTTP codings undone.
+    pub data: &'a [u8],
+    /// Its body, when that is JSON.
+    pub body: Option<Value>,
+}
+
+/// Whether a response that shows no API of its own is checked all the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// A file given as a capture: an empty or plain-text body is a defect of the capture.
+    Capture,
+    /// One exchange among others (a HAR entry): only LLM traffic is checked, told by its
+    /// content or its request path; pages, telemetry and other APIs are passed over.
+    Traffic,
+}
+
+/// Checks one capture file as stored: its HTTP bodies decoded first, as `inspect` reads
+/// them, the findings' lines then put back onto the file. `asked` is the request it
+/// answers, when that lies elsewhere.
+pub fn check_stored(data: &[u8], asked: Option<&Asked>) -> Checked {
+    let decoded = match Decoded::of(data) {
+        Ok(decoded) => decoded,
+        Err(why) => {
+            let mut f = Findings::default();
+            f.add(&PARSE_CAPTURE, None, why);
+            return Checked {
+                findings: f.0,
+                ..Checked::default()
+            };
+        }
+    };
+    let mut checked = check_file(&decoded.data, asked);
+    decoded.restore(&mut checked.findings);
+    checked
+}
+
+/// Checks one file's bytes (HTTP bodies decoded already).
+fn check_file(data: &[u8], asked: Option<&Asked>) -> Checked {
     let lines = Lines::new(data);
     let mut f = Findings::default();
     let mut checked = Checked::default();
@@ -24,7 +66,7 @@ pub fn check_file(data: &[u8]) -> Checked {
     } else if let Some((comment, sections)) = frame::txtar::parse(body) {
         txtar_file(data, comment, &sections, &lines, &mut f, &mut checked);
     } else {
-        single_file(data, body, &lines, &mut f, &mut checked);
+        single_file(data, body, asked, &lines, &mut f, &mut checked);
     }
     // A section that ends the file empty starts on a line the file does not have: point at
     // the file's end instead.
@@ -35,10 +77,19 @@ pub fn check_file(data: &[u8]) -> Checked {
     checked
 }
 
-/// A file holding one response: an HTTP response, an event stream or a JSON body.
-fn single_file(data: &[u8], body: &[u8], lines: &Lines, f: &mut Findings, checked: &mut Checked) {
+/// A file holding one response: an HTTP response, an event stream or a JSON body. It is
+/// framed as a dump's response half is, so the request `asked` answers it when there is one.
+fn single_file(
+    data: &[u8],
+    body: &[u8],
+    asked: Option<&Asked>,
+    lines: &Lines,
+    f: &mut Findings,
+    checked: &mut Checked,
+) {
     let head = parse::http_head(body, lines, f);
-    match frame::frame(data) {
+    let request = asked.and_then(|a| a.body.as_ref());
+    match dump::exchanges(asked.map(|a| a.data), Answer::Response(data), None) {
         // A malformed HTTP head is the reason the file is unreadable: that is the finding.
         Err(FrameError::Unrecognized) if head != Head::None => {}
         Err(FrameError::Unrecognized) => {
@@ -48,7 +99,8 @@ fn single_file(data: &[u8], body: &[u8], lines: &Lines, f: &mut Findings, checke
         Err(err) => f.add(&PARSE_CAPTURE, None, err.to_string()),
         Ok(exchanges) => {
             for exchange in &exchanges {
-                if let Err(why) = check_exchange(exchange, None, head, lines, f) {
+                if let Err(why) = check_exchange(exchange, request, head, Claim::Capture, lines, f)
+                {
                     checked.skipped.get_or_insert(why);
                 }
             }
@@ -86,7 +138,7 @@ fn txtar_file(
     let responses = sections.iter().filter(|s| s.name != "request");
     for (section, exchange) in responses.zip(&exchanges) {
         let head = parse::http_head(section.body, lines, f);
-        match check_exchange(exchange, request.as_ref(), head, lines, f) {
+        match check_exchange(exchange, request.as_ref(), head, Claim::Capture, lines, f) {
             Ok(Some(turn)) => answers.push(txtar::Answer { section, turn }),
             Ok(None) => {}
             Err(why) => skipped = Some(why),
@@ -98,13 +150,14 @@ fn txtar_file(
     }
 }
 
-/// Checks one response, which starts with `head`. `Ok` with the rebuilt turn (when there is
-/// one); `Err` with the reason when the response is no LLM traffic this tool reads (nothing
-/// to check).
-fn check_exchange(
+/// Checks one response, which starts with `head`; `request` is the request's body, when it
+/// is JSON. `Ok` with the rebuilt turn (when there is one); `Err` with the reason when the
+/// response is no LLM traffic this tool reads (nothing to check).
+pub fn check_exchange(
     exchange: &Exchange,
     request: Option<&Value>,
     head: Head,
+    claim: Claim,
     lines: &Lines,
     f: &mut Findings,
 ) -> Result<Option<Turn>, String> {
@@ -115,6 +168,23 @@ fn check_exchange(
         Outcome::Skipped(why) => (None, None, why),
         Outcome::Failed(why) => (None, None, why),
     };
+    let api_path = exchange
+        .request
+        .as_ref()
+        .and_then(|r| r.target.as_deref())
+        .is_some_and(|target| api_from_path(target).is_some());
+    if api.is_none() && claim == Claim::Traffic && !api_path {
+        return Err(skipped);
+    }
+    // A failed upstream call left its error text in place of a response: that text is the
+    // recorded error.
+    if let Some(text) = exchange.request_error {
+        if api.is_none() {
+            return Err(skipped);
+        }
+        errors::check_text(text, "the request error file", f);
+        return Ok(turn);
+    }
     let error_status = response.status.filter(|s| *s >= 400);
     match &response.body {
         Body::Stream(s) => match api {

@@ -4,22 +4,31 @@
 //! The checks are pure (bytes in, findings out): [`validate_bytes`] is the whole of them, and
 //! [`run()`] only reads files, in parallel through [`crate::run::ordered`], and prints.
 //!
+//! Inputs are read as `inspect` reads them ([`crate::run::open`]): decompressed, HTTP
+//! bodies de-chunked and decoded (`decoded`, which also carries lines back to the file),
+//! HAR archives an entry at a time (`har`), gateway dumps as request and response halves
+//! (`dump`).
+//!
 //! What is checked, file by file (`file`): the framing (`parse`: request and body JSON,
 //! HTTP heads; SSE lines in `stream`), each response's grammar and content for its API
 //! (`anthropic`, `chat`, `responses`, over the shared stream driver in `stream`),
 //! tool calls (`tools`), token counts (`usage`), recorded provider errors (`errors`),
 //! and for txtar fixtures how the sections fit together (`txtar`). Rules are listed in
-//! `rules`; lines are found by `lines`.
+//! `rules`; lines are found by `lines`. The report is written by `report`.
 //!
 //! A recorded provider error is data, not a defect: a stream that ends in a well-formed error
 //! event is valid; one that just stops is not.
 
 mod anthropic;
 mod chat;
+mod decoded;
+mod dump;
 mod errors;
 mod file;
+mod har;
 mod lines;
 mod parse;
+mod report;
 mod responses;
 mod rules;
 mod stream;
@@ -27,13 +36,10 @@ mod tools;
 mod txtar;
 mod usage;
 
-use std::io::{self, Write};
+use crate::discover::Found;
+use crate::run::{self, Content};
 
-use crate::config::ValidateConfig;
-use crate::discover::{Found, io_message};
-use crate::render::validation::{self, Tally};
-use crate::run::{self, Status};
-
+pub use report::run;
 pub use rules::RULES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,6 +73,19 @@ pub struct Finding {
     pub severity: Severity,
     pub rule: &'static str,
     pub message: String,
+}
+
+impl Finding {
+    /// This finding, made in a part of the input whose lines are not the file's (a HAR
+    /// entry, a dump's request half): `place` names that part at the head of the message,
+    /// and the finding has no line.
+    fn within(self, place: &str) -> Finding {
+        Finding {
+            line: None,
+            message: format!("{place}: {}", self.message),
+            ..self
+        }
+    }
 }
 
 /// The findings of one file, as the checks add them.
@@ -106,9 +125,13 @@ pub fn validate_bytes(data: &[u8]) -> Vec<Finding> {
     check(data).findings
 }
 
-/// Validates one file's bytes, saying also whether it was skipped or unrecognized.
+/// Validates one file's bytes (a HAR, or any other capture), saying also whether it was
+/// skipped or unrecognized.
 pub fn check(data: &[u8]) -> Checked {
-    let mut checked = file::check_file(data);
+    if crate::frame::har::looks_like_har(data) {
+        return har::check(data);
+    }
+    let mut checked = file::check_stored(data, None);
     checked.findings.sort_by_key(|f| f.line);
     checked
 }
@@ -167,20 +190,38 @@ fn check_found(found: &Found, allow: &[String]) -> FileResult {
         path: input.display.clone(),
         ..FileResult::default()
     };
-    let data = match crate::read::read(&input.path) {
-        Ok(data) => data,
-        Err(err) => {
-            result.failure = Some(io_message(&err));
+    let content = match run::open(input) {
+        Ok(content) => content,
+        Err(message) => {
+            // The message names the input (or the dump half that failed); the report
+            // names the input already.
+            let named = message.strip_prefix(&format!("{}: ", input.display));
+            result.failure = Some(named.unwrap_or(&message).to_string());
             return result;
         }
     };
-    let checked = check(&data);
-    if checked.unrecognized && !input.explicit {
+    // A dump half is a capture by its name, as it is to `inspect`.
+    let explicit = input.explicit || matches!(content, Content::Dump { .. });
+    let (mut checked, inline) = match content {
+        Content::Har(reader) => (har::check(reader), Vec::new()),
+        Content::Whole(data) => (check(&data), inline_allows(&data)),
+        Content::Dump {
+            request,
+            answer,
+            request_error,
+        } => {
+            let name = input.request.as_ref().and_then(|p| p.file_name());
+            let name = name.map_or(String::new(), |n| n.to_string_lossy().into_owned());
+            let checked = dump::check(request.as_deref(), &answer, request_error, &name);
+            (checked, Vec::new())
+        }
+    };
+    checked.findings.sort_by_key(|f| f.line);
+    if checked.unrecognized && !explicit {
         result.skipped = Some("not a capture".to_string());
         return result;
     }
     let total = checked.findings.len();
-    let inline = inline_allows(&data);
     result.findings = checked
         .findings
         .into_iter()
@@ -216,40 +257,4 @@ fn inline_allows(data: &[u8]) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
-}
-
-/// Runs `validate` over the configured inputs, writing the report to `out`.
-pub fn run(
-    config: &ValidateConfig,
-    out: &mut impl Write,
-    err: &mut impl Write,
-) -> io::Result<Status> {
-    let mut printer = validation::printer(config.format, config.deny_warnings);
-    let mut tally = Tally::default();
-    run::ordered(
-        &config.inputs,
-        |found| check_found(found, &config.allow),
-        |file| {
-            tally.add(&file, config.deny_warnings);
-            printer.file(out, &file)?;
-            // Findings go out before the notes that follow them, so a person reading both
-            // streams sees them in one order.
-            out.flush()?;
-            if let Some(why) = &file.failure {
-                writeln!(err, "aibridge-trace: {}: {why}", file.path)?;
-            }
-            match &file.skipped {
-                Some(why) if !config.inputs.quiet => {
-                    writeln!(err, "aibridge-trace: {}: skipped: {why}", file.path)
-                }
-                _ => Ok(()),
-            }
-        },
-    )?;
-    printer.finish(out, &tally)?;
-    Ok(if tally.invalid > 0 {
-        Status::SomeFailed
-    } else {
-        Status::Ok
-    })
 }
