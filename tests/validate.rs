@@ -707,7 +707,6 @@ fn a_closed_stdout_keeps_the_verdict() {
 }
 
 #[test]
-#[ignore = "src/main.rs still turns the BrokenPipe of its last flush into exit 0"]
 fn a_closed_pipe_keeps_the_exit_code() {
     use std::io::BufRead;
     use std::process::{Command, Stdio};
