@@ -24,8 +24,24 @@ pub fn decode(data: &[u8]) -> Result<Decoded<'_>, String> {
     if let Some((comment, sections)) = txtar::parse(data) {
         let decoded: Vec<Cow<[u8]>> = sections
             .iter()
-            .map(|s| message(s.body, &mut warnings))
-            .collect::<Result<_, _>>()?;
+            .map(|s| {
+                // The line end before the next marker is the txtar's, not the body's: a
+                // compressed body decoded with it would look cut short.
+                let body = s.body.strip_suffix(b"\n").unwrap_or(s.body);
+                let body = body.strip_suffix(b"\r").unwrap_or(body);
+                Ok(match message(body, &mut warnings)? {
+                    Cow::Borrowed(_) => Cow::Borrowed(s.body),
+                    // A decoded body gets its line end back, so the next marker stays a line
+                    // of its own.
+                    Cow::Owned(mut decoded) => {
+                        if !decoded.ends_with(b"\n") {
+                            decoded.push(b'\n');
+                        }
+                        Cow::Owned(decoded)
+                    }
+                })
+            })
+            .collect::<Result<_, String>>()?;
         if decoded.iter().all(|d| matches!(d, Cow::Borrowed(_))) {
             return Ok(Decoded {
                 data: Cow::Borrowed(data),
@@ -185,6 +201,21 @@ mod tests {
     }
 
     #[test]
+    fn a_compressed_txtar_section_keeps_the_next_section() {
+        let packed = gzip(b"{\"a\":1}");
+        let mut data =
+            b"-- non-streaming --\nHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+        data.extend_from_slice(&packed);
+        data.extend_from_slice(b"\n-- streaming --\ndata: {}\n\n");
+        let decoded = decode(&data).unwrap();
+        assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
+        let (_, sections) = txtar::parse(&decoded.data).unwrap();
+        let names: Vec<&str> = sections.iter().map(|s| s.name).collect();
+        assert_eq!(names, ["non-streaming", "streaming"]);
+        assert!(sections[0].body.ends_with(b"{\"a\":1}\n"));
+    }
+
+    #[test]
     fn chunked_then_gzip() {
         let packed = gzip(b"{\"type\":\"message\"}");
         let mut body = format!("{:x}\r\n", 5).into_bytes();
@@ -235,7 +266,8 @@ mod tests {
         data.extend_from_slice(&packed);
         let decoded = decode(&data).unwrap();
         assert!(
-            decoded.data.ends_with(b"\n\n{\"type\":\"message\"}"),
+            // A decoded body ends its line, so a marker after it would stay a line of its own.
+            decoded.data.ends_with(b"\n\n{\"type\":\"message\"}\n"),
             "{:?}",
             String::from_utf8_lossy(&decoded.data)
         );
