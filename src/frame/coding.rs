@@ -192,13 +192,7 @@ pub fn content(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-
-    fn gzip(data: &[u8]) -> Vec<u8> {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all(data).unwrap();
-        enc.finish().unwrap()
-    }
+    use crate::read::decompress::gzip;
 
     #[test]
     fn a_compressed_txtar_section_keeps_the_next_section() {

@@ -216,16 +216,19 @@ pub fn decode_all(codec: Codec, data: &[u8]) -> Result<Vec<u8>, (Vec<u8>, io::Er
     }
 }
 
+/// Gzip-compresses `data`: test inputs for every module that decodes.
+#[cfg(test)]
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Write;
-
-    fn gzip(data: &[u8]) -> Vec<u8> {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all(data).unwrap();
-        enc.finish().unwrap()
-    }
 
     #[test]
     fn gzip_round_trip_and_sniffing() {

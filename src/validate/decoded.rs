@@ -109,14 +109,8 @@ fn run(before: &[u8], after: &[u8], (original, decoded): (usize, usize), above: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::decompress::gzip;
     use crate::validate::Severity;
-    use std::io::Write;
-
-    fn gzip(data: &[u8]) -> Vec<u8> {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all(data).unwrap();
-        enc.finish().unwrap()
-    }
 
     fn at(line: usize) -> Finding {
         Finding {
