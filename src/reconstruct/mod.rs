@@ -307,7 +307,7 @@ fn stream_api(stream: &SseStream) -> Option<Api> {
 }
 
 /// A body that is only an error: `{"type":"error","error":{..}}` or `{"error":{..}}`.
-fn is_error_body(value: &Value) -> bool {
+pub fn is_error_body(value: &Value) -> bool {
     value
         .get("error")
         .is_some_and(|e| e.is_object() || e.is_string())

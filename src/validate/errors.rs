@@ -20,15 +20,8 @@ pub fn message(value: &Value) -> Option<&str> {
     .filter(|m| !m.trim().is_empty())
 }
 
-/// Whether a JSON body is only an error (no answer beside it).
-pub fn is_error_body(value: &Value) -> bool {
-    value
-        .get("error")
-        .is_some_and(|e| e.is_object() || e.is_string())
-        && ["choices", "content", "output"]
-            .iter()
-            .all(|key| value.get(key).is_none())
-}
+/// A body that is only an error: the same test `inspect` applies.
+pub use crate::reconstruct::is_error_body;
 
 /// Checks an error recorded inside a stream (`what` names it in the finding).
 pub fn check(value: &Value, line: usize, what: &str, f: &mut Findings) {
