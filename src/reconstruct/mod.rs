@@ -5,6 +5,7 @@
 
 mod anthropic;
 mod builder;
+pub mod chat_calls;
 mod lenient;
 mod openai_chat;
 mod openai_responses;

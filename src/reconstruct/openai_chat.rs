@@ -5,12 +5,11 @@
 //! Chunks and bodies are read through one typed, borrowing view (`Chunk`): a chunk's
 //! `delta` and a body's `message` carry the same fields, so one `apply` serves both.
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::builder::{Builder, count_at, error_from, openai_usage};
+use super::chat_calls::{ChatCalls, Delta};
 use super::lenient::{Flex, Index, Lenient};
 use crate::frame::sse::SseEvent;
 use crate::turn::{ThoughtSource, ToolKind, Usage};
@@ -82,12 +81,9 @@ struct Fields<'a> {
     input: Lenient<'a>,
 }
 
-/// A tool call being streamed.
-struct Call {
-    id: Option<String>,
-    name: String,
+/// What `inspect` keeps beside a streamed call.
+struct CallExtra {
     kind: ToolKind,
-    arguments: String,
     /// Arguments a body gave as a JSON value rather than as text.
     value: Option<Value>,
 }
@@ -96,9 +92,7 @@ struct Call {
 #[derive(Default)]
 struct Choice {
     reasoning: Option<String>,
-    calls: Vec<Call>,
-    /// Which call a tool-call `index` currently names.
-    by_index: HashMap<u64, usize>,
+    calls: ChatCalls<CallExtra>,
     other_choices: bool,
 }
 
@@ -175,45 +169,17 @@ impl Choice {
             (_, Flex::Str(text)) => Some(text.as_ref()),
             _ => None,
         };
-        let id = call.id.as_str().filter(|id| !id.is_empty());
-        // Some providers send every parallel call at the same index: a new id there is a new call.
-        let existing = self.by_index.get(&index).copied().filter(|&at| {
-            let known = self.calls[at].id.as_deref();
-            id.is_none() || known.is_none() || known == id
-        });
-        let at = match existing {
-            Some(at) => at,
-            None => {
-                self.calls.push(Call {
-                    id: None,
-                    name: String::new(),
-                    kind,
-                    arguments: String::new(),
-                    value: None,
-                });
-                self.by_index.insert(index, self.calls.len() - 1);
-                self.calls.len() - 1
-            }
+        let delta = Delta {
+            index,
+            id: call.id.as_str(),
+            name: fields.name.as_str(),
+            arguments: piece,
         };
-        let entry = &mut self.calls[at];
-        if let Some(id) = id {
-            entry.id.get_or_insert_with(|| id.to_string());
-        }
-        if let Some(name) = fields.name.as_str() {
-            // Names arrive whole in the first delta. A few providers stream them in pieces
-            // (append: the pieces carry no id); others restate the whole name, with the id,
-            // on every delta (Novita's kimi-k2).
-            let restated = id.is_some() && entry.name == name;
-            if !restated {
-                entry.name.push_str(name);
-            }
-        }
-        if let Some(piece) = piece {
-            entry.arguments.push_str(piece);
-        }
+        let (at, _) = self.calls.apply(delta, || CallExtra { kind, value: None });
+        let entry = &mut self.calls.calls[at];
         match &fields.arguments {
             Flex::Other(value @ (Value::Object(_) | Value::Array(_))) => {
-                entry.value = Some(value.clone())
+                entry.extra.value = Some(value.clone())
             }
             Flex::Other(other) => b.warnings.push(format!(
                 "tool call {:?}: arguments of an unexpected shape ({})",
@@ -250,15 +216,16 @@ impl Choice {
         if let Some(text) = self.reasoning {
             b.push_thought(ThoughtSource::ReasoningContent, text);
         }
-        for call in self.calls {
-            match (call.kind, call.value) {
+        for call in self.calls.calls {
+            let CallExtra { kind, value } = call.extra;
+            match (kind, value) {
                 (ToolKind::Custom, _) => {
-                    b.push_tool(call.id, call.name, call.kind, Value::String(call.arguments))
+                    b.push_tool(call.id, call.name, kind, Value::String(call.arguments))
                 }
                 (_, Some(value)) if call.arguments.is_empty() => {
-                    b.push_tool(call.id, call.name, call.kind, value)
+                    b.push_tool(call.id, call.name, kind, value)
                 }
-                _ => b.push_tool_json(call.id, call.name, call.kind, &call.arguments),
+                _ => b.push_tool_json(call.id, call.name, kind, &call.arguments),
             }
         }
         if self.other_choices {

@@ -2,7 +2,7 @@
 //! opened before they continue, nothing after `finish_reason` or `[DONE]`) and blocking
 //! `chat.completion` bodies.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -12,13 +12,11 @@ use super::rules::{CHAT_GRAMMAR, USAGE_MISSING};
 use super::stream::{Cx, End, Ev, Grammar, Role, Same};
 use super::tools::{self, Ids, call_name};
 use super::{errors, usage};
+use crate::reconstruct::chat_calls::{ChatCalls, Delta};
 
-/// A tool call as its deltas build it.
+/// What `validate` keeps beside a call `inspect`'s rule builds.
 #[derive(Debug)]
-struct Call {
-    id: Option<String>,
-    name: String,
-    arguments: String,
+struct CallExtra {
     /// Custom tools take free text, not JSON.
     custom: bool,
     line: usize,
@@ -29,9 +27,7 @@ struct Choice {
     /// Line of the chunk that gave the choice's `finish_reason`.
     finish: Option<usize>,
     late_reported: bool,
-    calls: Vec<Call>,
-    /// Which call a tool-call `index` currently names.
-    by_index: HashMap<u64, usize>,
+    calls: ChatCalls<CallExtra>,
 }
 
 impl Choice {
@@ -52,48 +48,26 @@ impl Choice {
             Some(custom) => (custom, "input"),
             None => (&call["function"], "arguments"),
         };
-        let id = str_at(call, "id").filter(|id| !id.is_empty());
-        let name = str_at(fields, "name");
-        // Some providers send every parallel call at the same index: a new id there is a
-        // new call, not an inconsistency.
-        let open = self.by_index.get(&index).copied().filter(|&at| {
-            let known = self.calls[at].id.as_deref();
-            id.is_none() || known.is_none() || known == id
-        });
-        let at = match open {
-            Some(at) => at,
-            None => {
-                if id.is_none() && name.is_none() {
-                    f.add(
-                        &CHAT_GRAMMAR,
-                        Some(line),
-                        format!(
-                            "a tool call delta at index {index} continues a call no delta opened (it has neither id nor name)"
-                        ),
-                    );
-                }
-                self.calls.push(Call {
-                    id: None,
-                    name: String::new(),
-                    arguments: String::new(),
-                    custom: custom.is_some(),
-                    line,
-                });
-                self.by_index.insert(index, self.calls.len() - 1);
-                self.calls.len() - 1
-            }
+        let delta = Delta {
+            index,
+            id: str_at(call, "id"),
+            name: str_at(fields, "name"),
+            arguments: str_at(fields, args_key),
         };
-        let entry = &mut self.calls[at];
-        if let Some(id) = id {
-            entry.id.get_or_insert_with(|| id.to_string());
+        let continues_nothing = delta.id.is_none_or(str::is_empty) && delta.name.is_none();
+        let (_, opened) = self.calls.apply(delta, || CallExtra {
+            custom: custom.is_some(),
+            line,
+        });
+        if opened && continues_nothing {
+            f.add(
+                &CHAT_GRAMMAR,
+                Some(line),
+                format!(
+                    "a tool call delta at index {index} continues a call no delta opened (it has neither id nor name)"
+                ),
+            );
         }
-        if let Some(name) = name {
-            // Names arrive whole in the first delta; a few providers stream them in pieces.
-            entry.name.push_str(name);
-        }
-        entry
-            .arguments
-            .push_str(str_at(fields, args_key).unwrap_or_default());
     }
 }
 
@@ -222,8 +196,8 @@ impl Grammar for Stream {
 
     fn finish(self, end: &End, cx: &mut Cx) {
         let mut ids = Ids::default();
-        for call in self.choices.values().flat_map(|c| &c.calls) {
-            ids.add(call.id.as_deref(), call.line);
+        for call in self.choices.values().flat_map(|c| &c.calls.calls) {
+            ids.add(call.id.as_deref(), call.extra.line);
         }
         ids.check(cx.f, Some);
         // What a stream opened is only complete when it ended normally.
@@ -233,10 +207,16 @@ impl Grammar for Stream {
         if self.choices.values().all(|c| c.finish.is_none()) {
             cx.f.add(&CHAT_GRAMMAR, Some(done), "no chunk gives a finish_reason");
         }
-        for call in self.choices.values().flat_map(|c| &c.calls) {
-            if !call.custom {
+        for call in self.choices.values().flat_map(|c| &c.calls.calls) {
+            if !call.extra.custom {
                 let name = call_name(&call.name, call.id.as_deref());
-                tools::arguments(&call.arguments, false, &name, || Some(call.line), cx.f);
+                tools::arguments(
+                    &call.arguments,
+                    false,
+                    &name,
+                    || Some(call.extra.line),
+                    cx.f,
+                );
             }
         }
         if self.include_usage && self.usage.is_none() {
