@@ -157,10 +157,17 @@ fn field_name(line: &str) -> &str {
     line.split_once(':').map_or(line, |(name, _)| name)
 }
 
+/// Whether an event's data is whole: one JSON value, or Chat's `[DONE]` marker. A last
+/// event whose data is not was cut off.
+pub fn is_whole_event(data: &str) -> bool {
+    let data = data.trim();
+    data == "[DONE]" || serde_json::from_str::<serde::de::IgnoredAny>(data).is_ok()
+}
+
 /// Whether a `data:` line's value is whole JSON (or the `[DONE]` marker).
 fn is_json(line: &str) -> bool {
     let value = line["data".len()..].trim_start_matches(':').trim();
-    value == "[DONE]" || serde_json::from_str::<serde::de::IgnoredAny>(value).is_ok()
+    is_whole_event(value)
 }
 
 fn is_known_field(line: &str) -> bool {
@@ -196,8 +203,7 @@ pub fn from_json_lines(body: &[u8], first_line: usize) -> SseStream {
     // A last line with no line end whose JSON is unfinished was cut off: it is no whole
     // event, and the reconstructor leaves it out on this word.
     if let Some(last) = out.events.last() {
-        let cut = !text.ends_with(['\n', '\r'])
-            && serde_json::from_str::<serde::de::IgnoredAny>(&last.data).is_err();
+        let cut = !text.ends_with(['\n', '\r']) && !is_whole_event(&last.data);
         if cut {
             out.truncated = true;
             out.warnings.push(format!(

@@ -166,7 +166,7 @@ fn rebuild_stream(api: Api, stream: &SseStream) -> Builder {
     // warning stands. When it parses, the missing blank line lost nothing.
     let mut cut_last = false;
     if let (true, Some((last, rest))) = (stream.truncated, events.split_last()) {
-        if last.data.trim() != "[DONE]" && serde_json::from_str::<Value>(&last.data).is_err() {
+        if !sse::is_whole_event(&last.data) {
             events = rest;
             cut_last = true;
         }
