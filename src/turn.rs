@@ -81,6 +81,20 @@ impl Api {
             Api::OpenaiResponses => "openai-responses",
         }
     }
+
+    /// The API a request path names.
+    pub fn from_path(path: &str) -> Option<Api> {
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        if path.ends_with("/chat/completions") {
+            Some(Api::OpenaiChat)
+        } else if path.ends_with("/responses") {
+            Some(Api::OpenaiResponses)
+        } else if path.ends_with("/messages") {
+            Some(Api::AnthropicMessages)
+        } else {
+            None
+        }
+    }
 }
 
 /// Token counts. `input` never includes cache reads, so `input + cache_read + cache_write`

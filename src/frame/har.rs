@@ -213,7 +213,7 @@ impl Entry {
         if let Some(kind) = content_type.as_deref() {
             let api_path = target
                 .as_deref()
-                .is_some_and(|t| crate::reconstruct::api_from_path(t).is_some());
+                .is_some_and(|t| crate::turn::Api::from_path(t).is_some());
             if !api_path && NOT_API.iter().any(|n| kind.contains(n)) {
                 return Err(Skip::NotApi);
             }

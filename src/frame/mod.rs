@@ -135,7 +135,8 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     Ok(vec![Exchange::of(response)])
 }
 
-fn frame_txtar<'a>(
+/// The exchanges of a txtar fixture already split into its comment and sections.
+pub fn frame_txtar<'a>(
     comment: &'a [u8],
     sections: &[txtar::Section<'a>],
 ) -> Result<Vec<Exchange<'a>>, FrameError> {

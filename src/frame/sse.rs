@@ -20,11 +20,6 @@ use std::task::{Context, Poll, Waker};
 use eventsource_stream::{Event, EventStream};
 use futures_core::Stream;
 
-/// The words of the warning for a last event with no blank line after it.
-pub const TRUNCATED: &str = "the last event has no blank line after it";
-/// The words of the warning for an event log whose last line was cut off.
-pub const TRUNCATED_LINE: &str = "the last line is cut off";
-
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
@@ -43,8 +38,9 @@ pub struct SseStream {
     pub events: Vec<SseEvent>,
     /// What framing had to mend, with line numbers.
     pub warnings: Vec<String>,
-    /// The body ended inside an event (no blank line after the last one).
-    pub truncated: bool,
+    /// The line of the last event, when the body ended inside it (no blank line after it,
+    /// or in an event log, no line end after a last line whose JSON is unfinished).
+    pub truncated: Option<usize>,
     /// Read from a log of one JSON event per line, which has no room for a non-JSON
     /// terminator such as Chat's `data: [DONE]`.
     pub json_lines: bool,
@@ -157,6 +153,16 @@ fn field_name(line: &str) -> &str {
     line.split_once(':').map_or(line, |(name, _)| name)
 }
 
+/// The warning for a stream whose body ended inside its last event, if it did.
+pub fn truncation_warning(stream: &SseStream) -> Option<String> {
+    let line = stream.truncated?;
+    let what = match stream.json_lines {
+        true => "the last line is cut off",
+        false => "the last event has no blank line after it",
+    };
+    Some(format!("line {line}: {what}; the capture looks truncated"))
+}
+
 /// Whether an event's data is whole: one JSON value, or Chat's `[DONE]` marker. A last
 /// event whose data is not was cut off.
 pub fn is_whole_event(data: &str) -> bool {
@@ -205,11 +211,7 @@ pub fn from_json_lines(body: &[u8], first_line: usize) -> SseStream {
     if let Some(last) = out.events.last() {
         let cut = !text.ends_with(['\n', '\r']) && !is_whole_event(&last.data);
         if cut {
-            out.truncated = true;
-            out.warnings.push(format!(
-                "line {}: {TRUNCATED_LINE}; the capture looks truncated",
-                last.line
-            ));
+            out.truncated = Some(last.line);
         }
     }
     out
@@ -362,11 +364,7 @@ pub fn parse(body: &[u8], first_line: usize) -> SseStream {
         queue.borrow_mut().push_back(Chunk(Cow::Borrowed("\n")));
         drain(&queue, event_start, &mut out);
         if out.events.len() > before {
-            out.truncated = true;
-            out.warnings.push(format!(
-                "line {}: {TRUNCATED}; the capture looks truncated",
-                event_start.unwrap_or(0)
-            ));
+            out.truncated = event_start;
         }
     }
     *ended.borrow_mut() = true;
@@ -412,8 +410,8 @@ mod tests {
     fn last_event_without_blank_line_is_kept_and_flagged() {
         let s = parse(b"data: a\n\ndata: b\n", 1);
         assert_eq!(s.events.len(), 2);
-        assert!(s.truncated);
-        assert!(s.warnings[0].contains("truncated"), "{:?}", s.warnings);
+        assert_eq!(s.truncated, Some(3));
+        assert!(truncation_warning(&s).unwrap().contains("truncated"));
     }
 
     #[test]
@@ -421,7 +419,7 @@ mod tests {
         let s = parse(b"data: a\xff\n\ndata: b\n\n", 1);
         assert_eq!(s.events[0].data, "a\u{fffd}");
         assert_eq!(s.events[1].data, "b");
-        assert!(!s.truncated);
+        assert_eq!(s.truncated, None);
         assert_eq!(s.warnings.len(), 1);
     }
 

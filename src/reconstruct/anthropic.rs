@@ -1,55 +1,18 @@
-//! Anthropic Messages (`/v1/messages`): the event stream and the blocking body.
+//! Anthropic Messages (`/v1/messages`): the accumulator of the event stream and the
+//! blocking body.
 //!
 //! Both shapes come down to a list of content blocks; the stream builds them from
-//! `content_block_start` and deltas, the blocking body states them whole.
+//! `content_block_start` and deltas, the blocking body states them whole. What the events
+//! and blocks are is [`crate::decode::anthropic`]'s to say.
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use super::builder::{Builder, count_at, error_from, str_at};
-use super::lenient::{Index, Lenient};
-use crate::frame::sse::SseEvent;
-use crate::turn::{ThoughtSource, ToolKind, Usage};
-
-/// Block types the API documents whose content is not a turn field: the results of tools
-/// the provider ran (every `*_tool_result`, a family that grows), container uploads and
-/// documents. Known, so not reported as unknown.
-fn is_result_block(kind: &str) -> bool {
-    kind.ends_with("_tool_result") || matches!(kind, "container_upload" | "document")
-}
-
-/// The typed view of a stream event: deltas, the hot path, are read without building a
-/// JSON tree; the rare objects (`message`, `content_block`, `usage`, `error`) stay trees.
-#[derive(Deserialize)]
-struct Event<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Lenient<'a>,
-    #[serde(default)]
-    index: Index,
-    #[serde(borrow)]
-    delta: Option<Delta<'a>>,
-    message: Option<Value>,
-    content_block: Option<Value>,
-    usage: Option<Value>,
-    error: Option<Value>,
-}
-
-/// A `content_block_delta`'s or `message_delta`'s `delta`.
-#[derive(Deserialize, Default)]
-struct Delta<'a> {
-    #[serde(rename = "type", borrow, default)]
-    kind: Lenient<'a>,
-    #[serde(borrow, default)]
-    text: Lenient<'a>,
-    #[serde(borrow, default)]
-    thinking: Lenient<'a>,
-    #[serde(borrow, default)]
-    partial_json: Lenient<'a>,
-    #[serde(borrow, default)]
-    stop_reason: Lenient<'a>,
-}
+use super::builder::Builder;
+use crate::decode::anthropic::{BlockKind, Delta, DeltaKind, Event, EventKind, usage};
+use crate::decode::{self, str_at};
+use crate::turn::{ThoughtSource, ToolKind};
 
 #[derive(Debug)]
 enum Block {
@@ -72,22 +35,20 @@ impl Block {
     fn from_value(block: &Value, b: &mut Builder) -> Block {
         let text = |key| str_at(block, key).unwrap_or_default().to_string();
         let kind = str_at(block, "type").unwrap_or_default();
-        let tool = |kind| Block::Tool {
-            id: str_at(block, "id").map(str::to_string),
-            name: text("name"),
-            kind,
-            input: block.get("input").cloned().unwrap_or(Value::Null),
-            json: String::new(),
-        };
-        match kind {
-            "text" => Block::Text(text("text")),
-            "thinking" => Block::Thinking(text("thinking")),
-            "redacted_thinking" => Block::Redacted,
-            "tool_use" => tool(ToolKind::Function),
-            "server_tool_use" | "mcp_tool_use" => tool(ToolKind::Server),
-            known if is_result_block(known) => Block::Ignored,
-            other => {
-                b.unknown(format!("content block type {other:?}"));
+        match BlockKind::of(kind) {
+            Some(BlockKind::Text) => Block::Text(text("text")),
+            Some(BlockKind::Thinking) => Block::Thinking(text("thinking")),
+            Some(BlockKind::RedactedThinking) => Block::Redacted,
+            Some(BlockKind::Tool(kind)) => Block::Tool {
+                id: str_at(block, "id").map(str::to_string),
+                name: text("name"),
+                kind,
+                input: block.get("input").cloned().unwrap_or(Value::Null),
+                json: String::new(),
+            },
+            Some(BlockKind::Other) => Block::Ignored,
+            None => {
+                b.unknown(format!("content block type {kind:?}"));
                 Block::Ignored
             }
         }
@@ -108,13 +69,14 @@ impl Blocks {
     }
 
     fn delta(&mut self, index: u64, delta: &Delta, b: &mut Builder, line: usize) {
-        let kind = delta.kind.as_str().unwrap_or_default();
+        let name = delta.kind.as_str().unwrap_or_default();
+        let kind = DeltaKind::of(name);
         // A delta for a block that never started (a capture that lost lines): start the
         // block it implies rather than drop the content.
         if !self.by_index.contains_key(&index) {
             let implied = match kind {
-                "text_delta" => Block::Text(String::new()),
-                "thinking_delta" => Block::Thinking(String::new()),
+                Some(DeltaKind::Text) => Block::Text(String::new()),
+                Some(DeltaKind::Thinking) => Block::Thinking(String::new()),
                 _ => Block::Ignored,
             };
             b.warnings.push(format!(
@@ -124,20 +86,20 @@ impl Blocks {
         }
         let block = &mut self.list[self.by_index[&index]];
         match (kind, block) {
-            ("text_delta", Block::Text(text)) => {
+            (Some(DeltaKind::Text), Block::Text(text)) => {
                 text.push_str(delta.text.as_str().unwrap_or_default())
             }
-            ("thinking_delta", Block::Thinking(text)) => {
+            (Some(DeltaKind::Thinking), Block::Thinking(text)) => {
                 text.push_str(delta.thinking.as_str().unwrap_or_default())
             }
-            ("input_json_delta", Block::Tool { json, .. }) => {
+            (Some(DeltaKind::InputJson), Block::Tool { json, .. }) => {
                 json.push_str(delta.partial_json.as_str().unwrap_or_default())
             }
-            ("signature_delta" | "citations_delta", _) => {}
-            ("text_delta" | "thinking_delta" | "input_json_delta", _) => b.warnings.push(format!(
-                "line {line}: {kind} for content block {index}, which is of another type"
+            (Some(DeltaKind::Signature | DeltaKind::Citations), _) => {}
+            (Some(_), _) => b.warnings.push(format!(
+                "line {line}: {name} for content block {index}, which is of another type"
             )),
-            (other, _) => b.unknown(format!("delta type {other:?}")),
+            (None, _) => b.unknown(format!("delta type {name:?}")),
         }
     }
 
@@ -166,68 +128,64 @@ impl Blocks {
     }
 }
 
-fn usage(value: &Value) -> Usage {
-    Usage {
-        input: count_at(value, "input_tokens"),
-        output: count_at(value, "output_tokens"),
-        cache_read: count_at(value, "cache_read_input_tokens"),
-        cache_write: count_at(value, "cache_creation_input_tokens"),
-        reasoning: None,
-    }
+/// The accumulator of a stream. `message_delta` usage is cumulative: merging keeps the
+/// last value of each field, never a sum.
+#[derive(Default)]
+pub struct Stream {
+    blocks: Blocks,
 }
 
-/// Rebuilds a streamed message. `message_delta` usage is cumulative: merging keeps the
-/// last value of each field, never a sum.
-pub fn stream(events: &[SseEvent], b: &mut Builder) {
-    let mut blocks = Blocks::default();
-    for event in events {
-        let Some(data) = b.event::<Event>(event) else {
-            continue;
+impl Stream {
+    pub fn event(&mut self, event: &decode::Event, data: &Event, b: &mut Builder) {
+        let kind = data.kind.as_str().unwrap_or(event.name);
+        let index = data.index.get().unwrap_or(0);
+        let Some(known) = EventKind::of(kind) else {
+            return b.unknown_event(kind);
         };
-        let kind = data.kind.as_str().unwrap_or(&event.event);
-        let index = data.index.0.unwrap_or(0);
-        match kind {
-            "message_start" => {
-                let message = data.message.unwrap_or_default();
-                b.identify(&message, "id");
-                if let Some(u) = message.get("usage").filter(|u| u.is_object()) {
-                    b.merge_usage(usage(u));
+        match known {
+            EventKind::MessageStart => {
+                if let Some(message) = &data.message {
+                    b.identify(message);
+                    if let Some(u) = message.get("usage").filter(|u| u.is_object()) {
+                        b.merge_usage(usage(u));
+                    }
                 }
             }
-            "content_block_start" => {
-                let block = Block::from_value(&data.content_block.unwrap_or_default(), b);
-                blocks.start(index, block);
+            EventKind::ContentBlockStart => {
+                let block =
+                    Block::from_value(data.content_block.as_ref().unwrap_or(&Value::Null), b);
+                self.blocks.start(index, block);
             }
-            "content_block_delta" => {
-                blocks.delta(index, &data.delta.unwrap_or_default(), b, event.line)
+            EventKind::ContentBlockDelta => {
+                let delta = data.delta.as_ref();
+                self.blocks
+                    .delta(index, delta.unwrap_or(&Delta::default()), b, event.line)
             }
-            "content_block_stop" | "ping" => {}
-            "message_delta" => {
+            EventKind::ContentBlockStop | EventKind::Ping => {}
+            EventKind::MessageDelta => {
                 if let Some(reason) = data.delta.as_ref().and_then(|d| d.stop_reason.as_str()) {
                     b.stop_reason = Some(reason.to_string());
                 }
-                if let Some(u) = data.usage.filter(|u| u.is_object()) {
-                    b.merge_usage(usage(&u));
+                if let Some(u) = data.usage.as_ref().filter(|u| u.is_object()) {
+                    b.merge_usage(usage(u));
                 }
             }
-            "message_stop" => b.complete = true,
-            "error" => {
-                let error = data.error.unwrap_or_default();
-                b.error = Some(error_from(
-                    &serde_json::json!({ "error": error }),
-                    None,
-                    true,
-                ));
+            EventKind::MessageStop => b.complete = true,
+            EventKind::Error => {
+                let error = data.error.clone().unwrap_or_default();
+                b.error = Some(decode::error::nested(&error, true));
             }
-            other => b.unknown_event(other),
         }
     }
-    blocks.finish(b);
+
+    pub fn finish(self, b: &mut Builder) {
+        self.blocks.finish(b);
+    }
 }
 
 /// Rebuilds a blocking `{"type": "message", ...}` body.
 pub fn body(message: &Value, b: &mut Builder) {
-    b.identify(message, "id");
+    b.identify(message);
     b.stop_reason = str_at(message, "stop_reason").map(str::to_string);
     if let Some(u) = message.get("usage").filter(|u| u.is_object()) {
         b.merge_usage(usage(u));

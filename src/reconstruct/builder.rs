@@ -4,13 +4,12 @@
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::frame::sse::SseEvent;
+use crate::decode::str_at;
 use crate::turn::{
     Api, EventCounts, INJECTED_TOOL_PREFIX, Source, Thought, ThoughtSource, ToolCall, ToolKind,
-    Turn, TurnError, Usage,
+    Turn, Usage,
 };
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
@@ -144,28 +143,6 @@ impl Builder {
         self.unknown(format!("event type {kind:?}"));
     }
 
-    /// Parses an event's data as JSON; a failure is counted and warned about.
-    pub fn event_json(&mut self, event: &SseEvent) -> Option<Value> {
-        self.event(event)
-    }
-
-    /// Parses an event's data into `T` (a typed, borrowing view, or a `Value`); a failure
-    /// is counted as an unknown event and warned about.
-    pub fn event<'a, T: Deserialize<'a>>(&mut self, event: &'a SseEvent) -> Option<T> {
-        match serde_json::from_str(&event.data) {
-            Ok(value) => Some(value),
-            Err(err) => {
-                // Not counted as unknown: `unknown` counts events of a type this tool does
-                // not know; this one may well be of a known type, and says so below.
-                self.warnings.push(format!(
-                    "line {}: event data is not JSON ({err}); event skipped",
-                    event.line
-                ));
-                None
-            }
-        }
-    }
-
     /// Records usage, keeping earlier values for the fields `update` does not say.
     pub fn merge_usage(&mut self, update: Usage) {
         let usage = self.usage.get_or_insert_with(Usage::default);
@@ -180,8 +157,8 @@ impl Builder {
     }
 
     /// Sets `id` and `model` from a response object, where it names them.
-    pub fn identify(&mut self, object: &Value, id_key: &str) {
-        self.identify_as(str_at(object, id_key), str_at(object, "model"));
+    pub fn identify(&mut self, object: &Value) {
+        self.identify_as(str_at(object, "id"), str_at(object, "model"));
     }
 
     /// Keeps the first id a response gives and the last model it names (empty ones aside:
@@ -227,67 +204,5 @@ fn push_opt(slot: &mut Option<String>, text: &str) {
     match slot {
         Some(existing) => existing.push_str(text),
         None => *slot = Some(text.to_string()),
-    }
-}
-
-/// `value[key]` as a string.
-pub fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
-    value.get(key).and_then(Value::as_str)
-}
-
-/// `value[key]` as a token count.
-pub fn count_at(value: &Value, key: &str) -> Option<u64> {
-    value.get(key).and_then(Value::as_u64)
-}
-
-/// OpenAI usage (Chat and Responses alike): `prompt` includes cached tokens, which this
-/// tool reports apart, so `input` is what was not read from the cache.
-pub fn openai_usage(
-    prompt: Option<u64>,
-    cached: Option<u64>,
-    output: Option<u64>,
-    reasoning: Option<u64>,
-) -> Usage {
-    Usage {
-        input: prompt.map(|p| p.saturating_sub(cached.unwrap_or(0))),
-        output,
-        cache_read: cached,
-        cache_write: None,
-        reasoning,
-    }
-}
-
-/// A provider error object in any of the shapes the three APIs use:
-/// `{"type":"error","error":{"type","message"}}` (Anthropic), `{"error":{"message","type","code"}}`
-/// (OpenAI), `{"type":"error","code","message"}` (Responses error event), `{"code","message"}`
-/// (Responses `response.error`).
-pub fn error_from(value: &Value, status: Option<u16>, mid_stream: bool) -> TurnError {
-    let inner = match value.get("error") {
-        Some(inner @ Value::Object(_)) => inner,
-        Some(Value::String(message)) => {
-            return TurnError {
-                status,
-                kind: None,
-                message: Some(message.clone()),
-                mid_stream,
-            };
-        }
-        _ => value,
-    };
-    let kind = str_at(inner, "type")
-        .filter(|t| *t != "error")
-        .or_else(|| str_at(inner, "code"))
-        .map(str::to_string)
-        .or_else(|| {
-            inner
-                .get("code")
-                .and_then(Value::as_i64)
-                .map(|c| c.to_string())
-        });
-    TurnError {
-        status,
-        kind,
-        message: str_at(inner, "message").map(str::to_string),
-        mid_stream,
     }
 }

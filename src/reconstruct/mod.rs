@@ -1,12 +1,13 @@
 //! Reconstruction: one framed exchange in, one normalized [`Turn`] out.
 //!
 //! Pure by design: no I/O, no printing. The API is told from the response first (event
-//! types, object shapes), then the request path, then the request body.
+//! types, object shapes), then the request path, then the request body ([`crate::decode`]).
+//! Every event is decoded once and handed to the accumulator of its API; an [`Observer`]
+//! (`validate`'s grammar checker) may ride along and see each decoded event, body and
+//! request as it goes by, so nothing is parsed twice.
 
 mod anthropic;
 mod builder;
-pub mod chat_calls;
-mod lenient;
 mod openai_chat;
 mod openai_responses;
 pub mod partial_json;
@@ -14,10 +15,11 @@ mod prompt;
 
 use serde_json::Value;
 
+use crate::decode::{self, Event, Events, body_api, is_error_body, str_at, stream_api};
 use crate::frame::sse::{self, SseStream};
 use crate::frame::{Body, Exchange, Response};
 use crate::turn::{Api, Source, Turn, TurnError};
-use builder::{Builder, error_from, str_at};
+use builder::Builder;
 
 /// What became of one exchange.
 #[derive(Debug)]
@@ -29,36 +31,99 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// Sees what reconstruction decodes, as it decodes it. A second consumer of the decoded
+/// exchange (`validate`'s grammar checker) implements it, so each event and body is read
+/// once for both. Every method has a default that ignores what it is given.
+pub trait Observer {
+    /// A stream of `api` is about to be decoded; `events` says how it ends.
+    fn stream(&mut self, _api: Api, _stream: &SseStream, _events: &Events) {}
+    /// One decoded event of that stream, in order.
+    fn event(&mut self, _event: &Event) {}
+    /// The stream's events are all decoded.
+    fn stream_end(&mut self) {}
+    /// A blocking JSON body, parsed strictly: the value, or why it is no JSON. `api` is
+    /// the API it was told to be, if any.
+    fn body(
+        &mut self,
+        _api: Option<Api>,
+        _text: &[u8],
+        _parsed: Result<&Value, &serde_json::Error>,
+    ) {
+    }
+}
+
+/// The observer that observes nothing: plain reconstruction.
+impl Observer for () {}
+
+/// A request body, parsed once for every exchange that shares it (the sections of a txtar).
+#[derive(Debug)]
+pub struct ParsedRequest {
+    /// The body as JSON, mended when it was cut short.
+    pub value: Option<Value>,
+    /// Why the body is not JSON as it stands (before mending), if it is not.
+    pub error: Option<serde_json::Error>,
+    mended: bool,
+}
+
+impl ParsedRequest {
+    pub fn of(body: &[u8]) -> ParsedRequest {
+        match serde_json::from_slice(body) {
+            Ok(value) => ParsedRequest {
+                value: Some(value),
+                error: None,
+                mended: false,
+            },
+            Err(err) => {
+                let mended = partial_json::parse_lenient(body);
+                ParsedRequest {
+                    mended: mended.is_some(),
+                    value: mended.map(|(value, _)| value),
+                    error: Some(err),
+                }
+            }
+        }
+    }
+
+    fn warning(&self) -> Option<&'static str> {
+        match (&self.value, &self.error) {
+            (Some(_), Some(_)) if self.mended => Some("the request body is cut short"),
+            (None, Some(_)) => Some("the request body is not JSON"),
+            _ => None,
+        }
+    }
+}
+
 /// Rebuilds the turn of `exchange`; `source` says where it came from.
 pub fn reconstruct(exchange: &Exchange, source: Source) -> Outcome {
+    let request = exchange.request.as_ref().map(|r| ParsedRequest::of(r.body));
+    reconstruct_observed(exchange, request.as_ref(), source, &mut ())
+}
+
+/// Rebuilds the turn of `exchange`, whose request body is already parsed, showing what it
+/// decodes to `observer`.
+pub fn reconstruct_observed(
+    exchange: &Exchange,
+    request: Option<&ParsedRequest>,
+    source: Source,
+    observer: &mut impl Observer,
+) -> Outcome {
     let mut warnings = exchange.warnings.clone();
-    let request: Option<Value> = exchange.request.as_ref().and_then(|r| {
-        partial_json::parse_lenient(r.body)
-            .map(|(value, mended)| {
-                if mended {
-                    warnings.push("the request body is cut short".to_string());
-                }
-                value
-            })
-            .or_else(|| {
-                warnings.push("the request body is not JSON".to_string());
-                None
-            })
-    });
+    warnings.extend(request.and_then(ParsedRequest::warning).map(str::to_string));
+    let request = request.and_then(|r| r.value.as_ref());
     let target = exchange.request.as_ref().and_then(|r| r.target.as_deref());
     let hint = target
-        .and_then(api_from_path)
-        .or_else(|| request.as_ref().and_then(api_from_request));
+        .and_then(Api::from_path)
+        .or_else(|| request.and_then(decode::api_from_request));
     let rebuilt = match exchange.request_error {
         Some(text) => request_failed(text, hint),
-        None => rebuild(&exchange.response, hint),
+        None => rebuild(&exchange.response, hint, observer),
     };
     let mut b = match rebuilt {
         Ok(b) => b,
         Err(outcome) => return outcome,
     };
     b.warnings.splice(0..0, warnings);
-    assemble(b, exchange, request.as_ref(), source)
+    assemble(b, exchange, request, source)
 }
 
 fn skipped(why: &str) -> Outcome {
@@ -66,14 +131,18 @@ fn skipped(why: &str) -> Outcome {
 }
 
 /// Rebuilds what the response says; `hint` is the API the request path or body suggests.
-fn rebuild(response: &Response, hint: Option<Api>) -> Result<Builder, Outcome> {
+fn rebuild(
+    response: &Response,
+    hint: Option<Api>,
+    observer: &mut impl Observer,
+) -> Result<Builder, Outcome> {
     let status = response.status;
     let text = match &response.body {
         Body::Stream(stream) => {
             let api = stream_api(stream)
                 .or(hint)
                 .ok_or_else(|| skipped("an event stream of no API this tool reads"))?;
-            return Ok(rebuild_stream(api, stream));
+            return Ok(rebuild_stream(api, stream, observer));
         }
         Body::Json(text) => text,
         Body::Text(text) => {
@@ -84,12 +153,22 @@ fn rebuild(response: &Response, hint: Option<Api>) -> Result<Builder, Outcome> {
             return http_error(status, None, b"", hint).ok_or_else(|| skipped("an empty response"));
         }
     };
-    let Some((value, mended)) = partial_json::parse_lenient(text) else {
-        return http_error(status, None, text, hint)
-            .ok_or_else(|| Outcome::Failed("the response body is not valid JSON".into()));
+    let (value, mended) = match serde_json::from_slice::<Value>(text) {
+        Ok(value) => {
+            observer.body(body_api(&value, hint), text, Ok(&value));
+            (value, false)
+        }
+        Err(err) => {
+            observer.body(hint, text, Err(&err));
+            let Some((value, _)) = partial_json::parse_lenient(text) else {
+                return http_error(status, None, text, hint)
+                    .ok_or_else(|| Outcome::Failed("the response body is not valid JSON".into()));
+            };
+            (value, true)
+        }
     };
     let Some(api) = body_api(&value, hint) else {
-        let why = if api_from_request(&value).is_some() && value.get("model").is_some() {
+        let why = if decode::api_from_request(&value).is_some() && value.get("model").is_some() {
             "a request body, with no response"
         } else {
             "a JSON body of no API this tool reads"
@@ -99,7 +178,11 @@ fn rebuild(response: &Response, hint: Option<Api>) -> Result<Builder, Outcome> {
     let mut b = Builder::new(api);
     if is_error_body(&value) {
         // A 2xx status (a HAR entry always has one) is no error status.
-        b.error = Some(error_from(&value, status.filter(|s| *s >= 400), false));
+        b.error = Some(decode::error::turn_error(
+            &value,
+            status.filter(|s| *s >= 400),
+            false,
+        ));
     } else {
         match api {
             Api::AnthropicMessages => anthropic::body(&value, &mut b),
@@ -108,7 +191,7 @@ fn rebuild(response: &Response, hint: Option<Api>) -> Result<Builder, Outcome> {
         }
         if let Some(status) = status.filter(|s| *s >= 400) {
             b.error
-                .get_or_insert_with(|| error_from(&value, Some(status), false))
+                .get_or_insert_with(|| decode::error::turn_error(&value, Some(status), false))
                 .status = Some(status);
         }
         if mended {
@@ -147,7 +230,7 @@ fn http_error(
     let mut b = Builder::new(hint?);
     b.complete = true;
     b.error = Some(match body {
-        Some(value) => error_from(value, Some(status), false),
+        Some(value) => decode::error::turn_error(value, Some(status), false),
         None => TurnError {
             status: Some(status),
             kind: None,
@@ -159,41 +242,75 @@ fn http_error(
     Some(b)
 }
 
-fn rebuild_stream(api: Api, stream: &SseStream) -> Builder {
-    let mut events = stream.events.as_slice();
-    // A last event with no blank line after it matters only when it was cut mid-line: then
-    // it is no whole event (its half JSON is not an unknown event either) and framing's
-    // warning stands. When it parses, the missing blank line lost nothing.
-    let mut cut_last = false;
-    if let (true, Some((last, rest))) = (stream.truncated, events.split_last()) {
-        if !sse::is_whole_event(&last.data) {
-            events = rest;
-            cut_last = true;
-        }
-    }
+fn rebuild_stream(api: Api, stream: &SseStream, observer: &mut impl Observer) -> Builder {
+    let events = Events::of(api, stream);
+    observer.stream(api, stream, &events);
     let mut b = Builder::for_stream(api, events.len());
-    let framing = stream.warnings.iter();
-    b.warnings.extend(
-        framing
-            .filter(|w| cut_last || !w.contains(sse::TRUNCATED))
-            .cloned(),
-    );
-    match api {
-        Api::AnthropicMessages => anthropic::stream(events, &mut b),
-        Api::OpenaiChat => openai_chat::stream(events, &mut b),
-        Api::OpenaiResponses => openai_responses::stream(events, &mut b),
+    b.warnings.extend(stream.warnings.iter().cloned());
+    if events.cut.is_some() {
+        b.warnings.extend(sse::truncation_warning(stream));
     }
-    // An event log of JSON lines cannot hold Chat's `[DONE]`: there, the finish reason
-    // is the last word.
-    if stream.json_lines && api == Api::OpenaiChat && b.stop_reason.is_some() {
-        b.complete = true;
+    let mut accumulator = Accumulator::new(api, stream.json_lines);
+    for event in events.iter() {
+        observer.event(&event);
+        accumulator.event(&event, &mut b);
     }
+    observer.stream_end();
+    accumulator.finish(&mut b);
     // An error event explains its own early end.
-    if !b.complete && b.error.is_none() && !cut_last {
+    if !b.complete && b.error.is_none() && events.cut.is_none() {
         b.warnings
             .push("the stream ended without its final event; the capture looks truncated".into());
     }
     b
+}
+
+/// The accumulator of one API's stream.
+enum Accumulator {
+    Anthropic(anthropic::Stream),
+    Chat(openai_chat::Stream),
+    Responses(openai_responses::Stream),
+}
+
+impl Accumulator {
+    fn new(api: Api, json_lines: bool) -> Accumulator {
+        match api {
+            Api::AnthropicMessages => Accumulator::Anthropic(Default::default()),
+            Api::OpenaiChat => Accumulator::Chat(openai_chat::Stream::new(json_lines)),
+            Api::OpenaiResponses => Accumulator::Responses(Default::default()),
+        }
+    }
+
+    fn event(&mut self, event: &Event, b: &mut Builder) {
+        match (&event.body, &mut *self) {
+            (decode::Data::Invalid(err), _) => {
+                let what = match decode::is_shape_error(err) {
+                    true => "is JSON of a shape no event has",
+                    false => "is not JSON",
+                };
+                b.warnings.push(format!(
+                    "line {}: event data {what} ({err}); event skipped",
+                    event.line
+                ))
+            }
+            (decode::Data::Anthropic(data), Accumulator::Anthropic(s)) => s.event(event, data, b),
+            (decode::Data::Chat(chunk), Accumulator::Chat(s)) => s.event(chunk, b),
+            (decode::Data::Responses(data), Accumulator::Responses(s)) => s.event(event, data, b),
+            (decode::Data::Done, Accumulator::Chat(_)) => b.complete = true,
+            // `[DONE]` in a stream of another API: no event of that API.
+            (decode::Data::Done, _) => b.unknown_event(decode::chat::DONE),
+            // Decoding follows the accumulator's API: other pairs never meet.
+            _ => {}
+        }
+    }
+
+    fn finish(self, b: &mut Builder) {
+        match self {
+            Accumulator::Anthropic(s) => s.finish(b),
+            Accumulator::Chat(s) => s.finish(b),
+            Accumulator::Responses(s) => s.finish(b),
+        }
+    }
 }
 
 /// Joins what the request says to what the response said.
@@ -210,135 +327,4 @@ fn assemble(b: Builder, exchange: &Exchange, request: Option<&Value>, source: So
     let mut turn = b.finish(source, request_model, prompt);
     turn.timing = exchange.timing.clone();
     Outcome::Turn(Box::new(turn))
-}
-
-/// The API a request path names.
-pub fn api_from_path(path: &str) -> Option<Api> {
-    let path = path.split(['?', '#']).next().unwrap_or(path);
-    if path.ends_with("/chat/completions") {
-        Some(Api::OpenaiChat)
-    } else if path.ends_with("/responses") {
-        Some(Api::OpenaiResponses)
-    } else if path.ends_with("/messages") {
-        Some(Api::AnthropicMessages)
-    } else {
-        None
-    }
-}
-
-/// The API a request body is shaped for.
-fn api_from_request(request: &Value) -> Option<Api> {
-    if request.get("input").is_some() || request.get("instructions").is_some() {
-        return Some(Api::OpenaiResponses);
-    }
-    let messages = request.get("messages")?.as_array()?;
-    let model = str_at(request, "model").unwrap_or_default();
-    let anthropic_only_blocks = messages.iter().any(|m| {
-        m["content"].as_array().is_some_and(|parts| {
-            parts.iter().any(|p| {
-                matches!(
-                    str_at(p, "type"),
-                    Some("tool_use" | "tool_result" | "thinking" | "redacted_thinking")
-                )
-            })
-        })
-    });
-    let anthropic = request.get("system").is_some()
-        || request.get("anthropic_version").is_some()
-        || request.get("thinking").is_some()
-        || model.starts_with("claude")
-        || model.contains("anthropic")
-        || anthropic_only_blocks
-        || request["tools"]
-            .as_array()
-            .is_some_and(|tools| tools.iter().any(|t| t.get("input_schema").is_some()));
-    Some(if anthropic {
-        Api::AnthropicMessages
-    } else {
-        Api::OpenaiChat
-    })
-}
-
-const ANTHROPIC_EVENTS: [&str; 6] = [
-    "message_start",
-    "content_block_start",
-    "content_block_delta",
-    "content_block_stop",
-    "message_delta",
-    "message_stop",
-];
-
-/// The API of a stream, from the first event that tells.
-fn stream_api(stream: &SseStream) -> Option<Api> {
-    for event in &stream.events {
-        if ANTHROPIC_EVENTS.contains(&event.event.as_str()) {
-            return Some(Api::AnthropicMessages);
-        }
-        if event.event.starts_with("response.") {
-            return Some(Api::OpenaiResponses);
-        }
-        let Ok(data) = serde_json::from_str::<Value>(&event.data) else {
-            continue;
-        };
-        match str_at(&data, "type") {
-            Some(t) if ANTHROPIC_EVENTS.contains(&t) => return Some(Api::AnthropicMessages),
-            Some(t) if t.starts_with("response.") => return Some(Api::OpenaiResponses),
-            _ => {}
-        }
-        if data.get("choices").is_some() || str_at(&data, "object") == Some("chat.completion.chunk")
-        {
-            return Some(Api::OpenaiChat);
-        }
-    }
-    // Only errors and pings: the error's shape tells Anthropic (`{"type":"error","error":{}}`)
-    // from a Chat error chunk (`{"error":{}}`) and a Responses error event (`{"type":"error","code"}`).
-    let data: Value = stream
-        .events
-        .iter()
-        .find_map(|e| serde_json::from_str(&e.data).ok())?;
-    match (
-        str_at(&data, "type"),
-        data.get("error").is_some_and(Value::is_object),
-    ) {
-        (Some("error"), true) => Some(Api::AnthropicMessages),
-        (None, true) => Some(Api::OpenaiChat),
-        (Some("error"), false) => Some(Api::OpenaiResponses),
-        _ => None,
-    }
-}
-
-/// A body that is only an error: `{"type":"error","error":{..}}` or `{"error":{..}}`.
-pub fn is_error_body(value: &Value) -> bool {
-    value
-        .get("error")
-        .is_some_and(|e| e.is_object() || e.is_string())
-        && value.get("choices").is_none()
-        && value.get("content").is_none()
-        && value.get("output").is_none()
-}
-
-/// The API of a blocking body; for an error body, what the hint says.
-fn body_api(value: &Value, hint: Option<Api>) -> Option<Api> {
-    let kind = str_at(value, "type");
-    let object = str_at(value, "object");
-    if kind == Some("message")
-        || (value.get("content").is_some_and(Value::is_array) && value.get("role").is_some())
-    {
-        return Some(Api::AnthropicMessages);
-    }
-    if object == Some("chat.completion") || value.get("choices").is_some_and(Value::is_array) {
-        return Some(Api::OpenaiChat);
-    }
-    if object == Some("response") || value.get("output").is_some_and(Value::is_array) {
-        return Some(Api::OpenaiResponses);
-    }
-    if is_error_body(value) {
-        if kind == Some("error") {
-            return Some(Api::AnthropicMessages);
-        }
-        return hint
-            .or(Some(Api::OpenaiChat))
-            .filter(|_| hint.is_some() || value["error"].get("message").is_some());
-    }
-    None
 }

@@ -1,85 +1,18 @@
-//! OpenAI Chat Completions (`/v1/chat/completions`): `chat.completion.chunk` streams and
-//! blocking `chat.completion` bodies. Only the first choice (`index` 0) is rebuilt; others
-//! are reported.
-//!
-//! Chunks and bodies are read through one typed, borrowing view (`Chunk`): a chunk's
-//! `delta` and a body's `message` carry the same fields, so one `apply` serves both.
+//! OpenAI Chat Completions (`/v1/chat/completions`): the accumulator of
+//! `chat.completion.chunk` streams and blocking `chat.completion` bodies. Only the first
+//! choice (`index` 0) is rebuilt; others are reported. A chunk's `delta` and a body's
+//! `message` carry the same fields, so one `apply` serves both; what a chunk is, is
+//! [`crate::decode::chat`]'s to say.
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::builder::{Builder, count_at, error_from, openai_usage};
-use super::chat_calls::{ChatCalls, Delta};
-use super::lenient::{Flex, Index, Lenient};
-use crate::frame::sse::SseEvent;
-use crate::turn::{ThoughtSource, ToolKind, Usage};
-
-/// A `chat.completion.chunk`, or a whole `chat.completion` body.
-#[derive(Deserialize)]
-struct Chunk<'a> {
-    #[serde(borrow, default)]
-    id: Lenient<'a>,
-    #[serde(borrow, default)]
-    model: Lenient<'a>,
-    #[serde(borrow, default)]
-    object: Lenient<'a>,
-    #[serde(borrow)]
-    choices: Option<Vec<ChoiceView<'a>>>,
-    usage: Option<Value>,
-    error: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct ChoiceView<'a> {
-    #[serde(default)]
-    index: Index,
-    #[serde(borrow)]
-    delta: Option<Message<'a>>,
-    #[serde(borrow)]
-    message: Option<Message<'a>>,
-    #[serde(borrow, default)]
-    finish_reason: Lenient<'a>,
-}
-
-/// A chunk's `delta` or a body's `message`.
-#[derive(Deserialize, Default)]
-struct Message<'a> {
-    /// A string, or (Mistral and others) an array of `text` and `thinking` parts.
-    #[serde(borrow, default)]
-    content: Flex<'a>,
-    #[serde(borrow, default)]
-    refusal: Lenient<'a>,
-    #[serde(borrow, default)]
-    reasoning_content: Lenient<'a>,
-    #[serde(borrow, default)]
-    reasoning: Lenient<'a>,
-    #[serde(borrow)]
-    tool_calls: Option<Vec<CallView<'a>>>,
-}
-
-#[derive(Deserialize)]
-struct CallView<'a> {
-    #[serde(default)]
-    index: Index,
-    #[serde(borrow, default)]
-    id: Lenient<'a>,
-    #[serde(borrow)]
-    function: Option<Fields<'a>>,
-    #[serde(borrow)]
-    custom: Option<Fields<'a>>,
-}
-
-/// A function call's `name` and `arguments`, or a custom tool call's `name` and `input`.
-#[derive(Deserialize, Default)]
-struct Fields<'a> {
-    #[serde(borrow, default)]
-    name: Lenient<'a>,
-    /// JSON text, or (some providers' blocking bodies) the arguments as an object.
-    #[serde(borrow, default)]
-    arguments: Flex<'a>,
-    #[serde(borrow, default)]
-    input: Lenient<'a>,
-}
+use super::builder::Builder;
+use crate::decode;
+use crate::decode::chat::{Call, Chunk, ChunkKind, Message, usage};
+use crate::decode::chat_calls::{ChatCalls, Delta};
+use crate::decode::lenient::Flex;
+use crate::turn::{ThoughtSource, ToolKind};
 
 /// What `inspect` keeps beside a streamed call.
 struct CallExtra {
@@ -111,13 +44,7 @@ impl Choice {
         if let Some(text) = delta.refusal.as_str() {
             b.push_refusal(text);
         }
-        // DeepSeek, vLLM and others say `reasoning_content`; OpenRouter says `reasoning`.
-        // Some send both with the same text, so one is taken, never the two.
-        let reasoning = delta
-            .reasoning_content
-            .as_str()
-            .or(delta.reasoning.as_str());
-        if let Some(text) = reasoning {
+        if let Some(text) = delta.reasoning() {
             self.reasoning
                 .get_or_insert_with(String::new)
                 .push_str(text);
@@ -154,26 +81,20 @@ impl Choice {
         }
     }
 
-    fn apply_call(&mut self, call: &CallView, position: u64, b: &mut Builder) {
+    fn apply_call(&mut self, call: &Call, position: u64, b: &mut Builder) {
         // `index` need not start at 0, and a blocking body may leave it out.
-        let index = call.index.0.unwrap_or(position);
-        let (kind, fields) = match &call.custom {
-            Some(custom) => (ToolKind::Custom, custom),
-            None => (
-                ToolKind::Function,
-                call.function.as_ref().unwrap_or(&NO_FIELDS),
-            ),
-        };
-        let piece = match (kind, &fields.arguments) {
-            (ToolKind::Custom, _) => fields.input.as_str(),
-            (_, Flex::Str(text)) => Some(text.as_ref()),
-            _ => None,
+        let index = call.index.get().unwrap_or(position);
+        let (custom, fields) = call.fields();
+        let kind = if custom {
+            ToolKind::Custom
+        } else {
+            ToolKind::Function
         };
         let delta = Delta {
             index,
             id: call.id.as_str(),
             name: fields.name.as_str(),
-            arguments: piece,
+            arguments: fields.piece(custom),
         };
         let (at, _) = self.calls.apply(delta, || CallExtra { kind, value: None });
         let entry = &mut self.calls.calls[at];
@@ -192,11 +113,14 @@ impl Choice {
 
     /// Applies choice 0 of `chunk`; other choices are only noted.
     fn apply_chunk(&mut self, chunk: &Chunk, streaming: bool, b: &mut Builder) {
-        let all = chunk.choices.as_deref().unwrap_or_default();
-        if all.iter().any(|c| c.index.0.unwrap_or(0) != 0) {
-            self.other_choices = true;
+        let mut zero = None;
+        for (index, choice) in chunk.choices() {
+            match index {
+                0 => zero = zero.or(Some(choice)),
+                _ => self.other_choices = true,
+            }
         }
-        let Some(choice) = all.iter().find(|c| c.index.0.unwrap_or(0) == 0) else {
+        let Some(choice) = zero else {
             return;
         };
         let message = if streaming {
@@ -235,12 +159,6 @@ impl Choice {
     }
 }
 
-const NO_FIELDS: Fields<'static> = Fields {
-    name: Lenient(None),
-    arguments: Flex::Absent,
-    input: Lenient(None),
-};
-
 /// A JSON value's kind, for a warning (never the value itself).
 fn kind_of(value: &Value) -> &'static str {
     match value {
@@ -253,61 +171,49 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-fn usage(value: &Value) -> Usage {
-    // DeepSeek reports cache hits as `prompt_cache_hit_tokens` instead of the details object.
-    let cached = value["prompt_tokens_details"]
-        .get("cached_tokens")
-        .and_then(Value::as_u64)
-        .or_else(|| count_at(value, "prompt_cache_hit_tokens"));
-    openai_usage(
-        count_at(value, "prompt_tokens"),
-        cached,
-        count_at(value, "completion_tokens"),
-        value["completion_tokens_details"]
-            .get("reasoning_tokens")
-            .and_then(Value::as_u64),
-    )
-}
-
 /// What a chunk or body says besides its choices: id, model, usage, error.
 fn apply_envelope(chunk: &Chunk, mid_stream: bool, b: &mut Builder) {
     b.identify_as(chunk.id.as_str(), chunk.model.as_str());
-    if let Some(u) = chunk.usage.as_ref().filter(|u| u.is_object()) {
+    if let Some(u) = chunk.usage() {
         b.merge_usage(usage(u));
     }
-    if let Some(error) = chunk.error.as_ref().filter(|e| !e.is_null()) {
-        b.error = Some(error_from(
-            &serde_json::json!({ "error": error }),
-            None,
-            mid_stream,
-        ));
+    if let Some(error) = chunk.error() {
+        b.error = Some(decode::error::nested(error, mid_stream));
     }
 }
 
-pub fn stream(events: &[SseEvent], b: &mut Builder) {
-    let mut choice = Choice::default();
-    for event in events {
-        if event.data.trim() == "[DONE]" {
-            b.complete = true;
-            continue;
-        }
-        let Some(chunk) = b.event::<Chunk>(event) else {
-            continue;
-        };
-        let is_chunk =
-            chunk.choices.is_some() || chunk.object.as_str() == Some("chat.completion.chunk");
-        let known =
-            is_chunk || chunk.usage.is_some() || chunk.error.as_ref().is_some_and(|e| !e.is_null());
-        apply_envelope(&chunk, true, b);
-        if is_chunk {
-            choice.apply_chunk(&chunk, true, b);
-        }
-        if !known {
-            let kind = chunk.object.as_str().unwrap_or("chunk without choices");
-            b.unknown_event(kind);
+/// The accumulator of a stream.
+pub struct Stream {
+    choice: Choice,
+    /// Read from a log of JSON lines, which has no room for `[DONE]`.
+    json_lines: bool,
+}
+
+impl Stream {
+    pub fn new(json_lines: bool) -> Stream {
+        Stream {
+            choice: Choice::default(),
+            json_lines,
         }
     }
-    choice.finish(b);
+
+    pub fn event(&mut self, chunk: &Chunk, b: &mut Builder) {
+        apply_envelope(chunk, true, b);
+        match chunk.kind() {
+            ChunkKind::Unknown(object) => {
+                b.unknown_event(object.unwrap_or("chunk without choices"))
+            }
+            // An error chunk may carry choices too: what they say is kept.
+            ChunkKind::Chunk | ChunkKind::Error => self.choice.apply_chunk(chunk, true, b),
+        }
+    }
+
+    pub fn finish(self, b: &mut Builder) {
+        self.choice.finish(b);
+        if decode::chat::ends_without_done(self.json_lines, b.stop_reason.is_some()) {
+            b.complete = true;
+        }
+    }
 }
 
 pub fn body(completion: &Value, b: &mut Builder) {

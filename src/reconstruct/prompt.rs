@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::builder::str_at;
+use crate::decode::str_at;
 use crate::turn::Api;
 
 /// The prompt of `request` for `api`, or `None` when its last message is no user text.

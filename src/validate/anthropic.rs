@@ -7,38 +7,21 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::Findings;
-use super::lines::{Doc, Seg, str_at, u64_at};
+use super::lines::{Doc, Seg};
 use super::rules::ANTHROPIC_GRAMMAR;
-use super::stream::{Cx, End, Ev, Grammar, Role};
+use super::stream::{Cx, End, Grammar, Role};
 use super::tools::{self, Ids, call_name};
 use super::{errors, usage};
-
-/// Blocks that hold a tool call, whose input streams as `input_json_delta`.
-const TOOL_BLOCKS: [&str; 3] = ["tool_use", "server_tool_use", "mcp_tool_use"];
-
-/// Whether the API documents a content block type. Results of provider-run tools are all
-/// named `*_tool_result`.
-fn known_block(kind: &str) -> bool {
-    matches!(
-        kind,
-        "text" | "thinking" | "redacted_thinking" | "container_upload" | "document"
-    ) || TOOL_BLOCKS.contains(&kind)
-        || kind.ends_with("_tool_result")
-}
-
-/// The block types a delta type may fill; `None` for a delta type the API does not document.
-fn delta_targets(delta: &str) -> Option<&'static [&'static str]> {
-    match delta {
-        "text_delta" | "citations_delta" => Some(&["text"]),
-        "thinking_delta" | "signature_delta" => Some(&["thinking"]),
-        "input_json_delta" => Some(&TOOL_BLOCKS),
-        _ => None,
-    }
-}
+use crate::decode::anthropic::{
+    self as api, BlockKind, DeltaKind, Event, EventKind, INPUT_TOKENS, OUTPUT_TOKENS,
+};
+use crate::decode::{self, Data, str_at};
 
 #[derive(Debug)]
 struct Block {
-    kind: String,
+    /// The block's type as given, and what it is (`None`: a type the API does not document).
+    name: String,
+    kind: Option<BlockKind>,
     line: usize,
     stopped: bool,
     /// Reported as never stopped at `message_delta`: a late stop is no second finding.
@@ -66,9 +49,9 @@ impl Stream {
     }
 
     /// The block an event names by `index`, reporting a missing index or block.
-    fn block(&mut self, data: &Value, line: usize, cx: &mut Cx) -> Option<(u64, &mut Block)> {
-        let kind = str_at(data, "type").unwrap_or_default();
-        let Some(index) = u64_at(data, "index") else {
+    fn block(&mut self, data: &Event, line: usize, cx: &mut Cx) -> Option<(u64, &mut Block)> {
+        let kind = data.kind.as_str().unwrap_or_default();
+        let Some(index) = data.index.exact() else {
             self.grammar(cx, line, format!("{kind} has no index"));
             return None;
         };
@@ -87,8 +70,8 @@ impl Stream {
         self.blocks.get_mut(&index).map(|b| (index, b))
     }
 
-    fn start(&mut self, data: &Value, line: usize, cx: &mut Cx) {
-        let Some(index) = u64_at(data, "index") else {
+    fn start(&mut self, data: &Event, line: usize, cx: &mut Cx) {
+        let Some(index) = data.index.exact() else {
             return self.grammar(cx, line, "content_block_start has no index".into());
         };
         if let Some(first) = self.blocks.get(&index) {
@@ -114,19 +97,21 @@ impl Stream {
                 format!("content_block_start after message_delta at line {delta}"),
             );
         }
-        let block = &data["content_block"];
-        let kind = str_at(block, "type").unwrap_or_default();
-        if !known_block(kind) {
-            cx.unknown(format!("content block type {kind:?}"), line);
+        let block = data.content_block.as_ref().unwrap_or(&Value::Null);
+        let name = str_at(block, "type").unwrap_or_default();
+        let kind = BlockKind::of(name);
+        if kind.is_none() {
+            cx.unknown(format!("content block type {name:?}"), line);
         }
         let id = str_at(block, "id");
-        if TOOL_BLOCKS.contains(&kind) {
+        if let Some(BlockKind::Tool(_)) = kind {
             self.ids.add(id, line);
         }
         self.blocks.insert(
             index,
             Block {
-                kind: kind.to_string(),
+                name: name.to_string(),
+                kind,
                 line,
                 stopped: false,
                 unstopped_reported: false,
@@ -136,38 +121,40 @@ impl Stream {
         );
     }
 
-    fn delta(&mut self, data: &Value, line: usize, cx: &mut Cx) {
-        let delta = &data["delta"];
-        let kind = str_at(delta, "type").unwrap_or_default();
-        let Some(targets) = delta_targets(kind) else {
-            return cx.unknown(format!("delta type {kind:?}"), line);
+    fn delta(&mut self, data: &Event, line: usize, cx: &mut Cx) {
+        let delta = data.delta.as_ref();
+        let name = delta.and_then(|d| d.kind.as_str()).unwrap_or_default();
+        let Some(kind) = DeltaKind::of(name) else {
+            return cx.unknown(format!("delta type {name:?}"), line);
         };
         let Some((index, block)) = self.block(data, line, cx) else {
             return;
         };
         let problem = if block.stopped {
             Some(format!(
-                "{kind} for content block {index} after its content_block_stop"
+                "{name} for content block {index} after its content_block_stop"
             ))
-        } else if known_block(&block.kind) && !targets.contains(&block.kind.as_str()) {
+        } else if block.kind.is_some_and(|b| !kind.fills(b)) {
             Some(format!(
-                "{kind} for content block {index}, a {} block",
-                block.kind
+                "{name} for content block {index}, a {} block",
+                block.name
             ))
         } else {
             None
         };
-        if kind == "input_json_delta" {
-            block
-                .json
-                .push_str(str_at(delta, "partial_json").unwrap_or_default());
+        if kind == DeltaKind::InputJson {
+            block.json.push_str(
+                delta
+                    .and_then(|d| d.partial_json.as_str())
+                    .unwrap_or_default(),
+            );
         }
         if let Some(problem) = problem {
             self.grammar(cx, line, problem);
         }
     }
 
-    fn stop(&mut self, data: &Value, line: usize, cx: &mut Cx) {
+    fn stop(&mut self, data: &Event, line: usize, cx: &mut Cx) {
         let Some((index, block)) = self.block(data, line, cx) else {
             return;
         };
@@ -179,13 +166,13 @@ impl Stream {
         }
         block.stopped = true;
         // The input is complete once its block stops; an empty one is a call without input.
-        if TOOL_BLOCKS.contains(&block.kind.as_str()) {
+        if let Some(BlockKind::Tool(_)) = block.kind {
             let (json, call) = (block.json.clone(), block.call.clone());
             tools::arguments(&json, true, &call, || Some(line), cx.f);
         }
     }
 
-    fn message_delta(&mut self, data: &Value, line: usize, cx: &mut Cx) {
+    fn message_delta(&mut self, data: &Event, line: usize, cx: &mut Cx) {
         if let Some(first) = self.delta {
             self.grammar(
                 cx,
@@ -211,8 +198,8 @@ impl Stream {
             }
         }
         usage::require(
-            data.get("usage"),
-            &["output_tokens"],
+            data.usage.as_ref(),
+            &[OUTPUT_TOKENS],
             Some(line),
             "message_delta",
             cx.f,
@@ -222,57 +209,64 @@ impl Stream {
 
 impl Grammar for Stream {
     const RULE: super::Rule = ANTHROPIC_GRAMMAR;
-    const TERMINAL: &'static str = "message_stop";
+    const TERMINAL: &'static str = api::TERMINAL;
 
-    fn event(&mut self, ev: &Ev, cx: &mut Cx) -> Role {
-        let Some(data) = &ev.json else {
+    fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {
+        let Data::Anthropic(data) = &ev.body else {
+            // `[DONE]` is no Anthropic event.
+            cx.unknown(format!("event type {:?}", ev.data.trim()), line);
             return Role::Other;
         };
-        let kind = ev.kind();
-        if !self.opened && kind != "ping" {
+        let name = ev.kind();
+        let kind = EventKind::of(name);
+        if !self.opened && kind != Some(EventKind::Ping) {
             self.opened = true;
-            if !matches!(kind, "message_start" | "error") {
+            if !matches!(kind, Some(EventKind::MessageStart | EventKind::Error)) {
                 self.grammar(
                     cx,
-                    ev.line,
-                    format!("the stream opens with {kind}, not message_start"),
+                    line,
+                    format!("the stream opens with {name}, not message_start"),
                 );
             }
         }
+        let Some(kind) = kind else {
+            cx.unknown(format!("event type {name:?}"), line);
+            return Role::Other;
+        };
         match kind {
-            "message_start" => {
+            EventKind::MessageStart => {
                 if let Some(first) = self.started {
                     self.grammar(
                         cx,
-                        ev.line,
+                        line,
                         format!("a second message_start (first at line {first})"),
                     );
                 }
-                self.started.get_or_insert(ev.line);
+                self.started.get_or_insert(line);
                 usage::require(
-                    data["message"].get("usage"),
-                    &["input_tokens"],
-                    Some(ev.line),
+                    data.message.as_ref().and_then(|m| m.get("usage")),
+                    &[INPUT_TOKENS],
+                    Some(line),
                     "message_start",
                     cx.f,
                 );
             }
-            "content_block_start" => self.start(data, ev.line, cx),
-            "content_block_delta" => self.delta(data, ev.line, cx),
-            "content_block_stop" => self.stop(data, ev.line, cx),
-            "message_delta" => self.message_delta(data, ev.line, cx),
-            "message_stop" => {
+            EventKind::ContentBlockStart => self.start(data, line, cx),
+            EventKind::ContentBlockDelta => self.delta(data, line, cx),
+            EventKind::ContentBlockStop => self.stop(data, line, cx),
+            EventKind::MessageDelta => self.message_delta(data, line, cx),
+            EventKind::MessageStop => {
                 if self.delta.is_none() {
-                    self.grammar(cx, ev.line, "message_stop without message_delta".into());
+                    self.grammar(cx, line, "message_stop without message_delta".into());
                 }
                 return Role::Terminal;
             }
-            "ping" => {}
-            "error" => {
-                errors::check(data, ev.line, "the error event", cx.f);
+            EventKind::Ping => {}
+            EventKind::Error => {
+                let error = serde_json::json!({ "error": data.error });
+                errors::check(&error, line, "the error event", cx.f);
                 return Role::Error;
             }
-            other => cx.unknown(format!("event type {other:?}"), ev.line),
         }
         Role::Other
     }
@@ -294,7 +288,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
         .enumerate()
     {
         let kind = str_at(block, "type").unwrap_or_default();
-        if !TOOL_BLOCKS.contains(&kind) {
+        if !matches!(BlockKind::of(kind), Some(BlockKind::Tool(_))) {
             continue;
         }
         let id = str_at(block, "id");
@@ -310,7 +304,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
     ids.check(f, |i| doc.line_below(at(i), &[]));
     usage::require(
         doc.value.get("usage"),
-        &["input_tokens", "output_tokens"],
+        &[INPUT_TOKENS, OUTPUT_TOKENS],
         doc.line(&[Seg::Key("usage")]),
         "the message",
         f,

@@ -7,12 +7,14 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::Findings;
-use super::lines::{Doc, Seg, str_at, u64_at};
+use super::lines::{Doc, Seg};
 use super::rules::{CHAT_GRAMMAR, USAGE_MISSING};
-use super::stream::{Cx, End, Ev, Grammar, Role, Same};
+use super::stream::{Cx, End, Grammar, Role, Same};
 use super::tools::{self, Ids, call_name};
 use super::{errors, usage};
-use crate::reconstruct::chat_calls::{ChatCalls, Delta};
+use crate::decode::chat::{self as api, Call, ChunkKind, USAGE_KEYS};
+use crate::decode::chat_calls::{ChatCalls, Delta};
+use crate::decode::{self, Data, str_at};
 
 /// What `validate` keeps beside a call `inspect`'s rule builds.
 #[derive(Debug)]
@@ -31,8 +33,8 @@ struct Choice {
 }
 
 impl Choice {
-    fn tool_call(&mut self, call: &Value, position: usize, line: usize, f: &mut Findings) {
-        let index = match u64_at(call, "index") {
+    fn tool_call(&mut self, call: &Call, position: usize, line: usize, f: &mut Findings) {
+        let index = match call.index.exact() {
             Some(index) => index,
             None => {
                 f.add(
@@ -43,22 +45,15 @@ impl Choice {
                 position as u64
             }
         };
-        let custom = call.get("custom").filter(|c| c.is_object());
-        let (fields, args_key) = match custom {
-            Some(custom) => (custom, "input"),
-            None => (&call["function"], "arguments"),
-        };
+        let (custom, fields) = call.fields();
         let delta = Delta {
             index,
-            id: str_at(call, "id"),
-            name: str_at(fields, "name"),
-            arguments: str_at(fields, args_key),
+            id: call.id.as_str(),
+            name: fields.name.as_str(),
+            arguments: fields.piece(custom),
         };
         let continues_nothing = delta.id.is_none_or(str::is_empty) && delta.name.is_none();
-        let (_, opened) = self.calls.apply(delta, || CallExtra {
-            custom: custom.is_some(),
-            line,
-        });
+        let (_, opened) = self.calls.apply(delta, || CallExtra { custom, line });
         if opened && continues_nothing {
             f.add(
                 &CHAT_GRAMMAR,
@@ -100,98 +95,91 @@ impl Stream {
     }
 }
 
-/// Whether a delta adds anything to its choice.
-fn adds_content(delta: &Value) -> bool {
-    let text = |key| str_at(delta, key).is_some_and(|t| !t.is_empty());
-    text("content")
-        || text("refusal")
-        || delta["tool_calls"]
-            .as_array()
-            .is_some_and(|calls| !calls.is_empty())
-}
-
 impl Grammar for Stream {
     const RULE: super::Rule = CHAT_GRAMMAR;
-    const TERMINAL: &'static str = "[DONE]";
+    const TERMINAL: &'static str = api::DONE;
 
-    fn event(&mut self, ev: &Ev, cx: &mut Cx) -> Role {
-        if ev.is_done() {
-            return Role::Terminal;
-        }
-        let Some(chunk) = &ev.json else {
-            return Role::Other;
+    fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {
+        let chunk = match &ev.body {
+            Data::Done => return Role::Terminal,
+            Data::Chat(chunk) => chunk,
+            _ => return Role::Other,
         };
-        if chunk.get("error").is_some_and(|e| !e.is_null()) {
-            errors::check(chunk, ev.line, "the error chunk", cx.f);
-            return Role::Error;
+        match chunk.kind() {
+            ChunkKind::Error => {
+                let error = serde_json::json!({ "error": chunk.error });
+                errors::check(&error, line, "the error chunk", cx.f);
+                return Role::Error;
+            }
+            ChunkKind::Unknown(object) => {
+                let what = object.unwrap_or("without choices");
+                cx.unknown(format!("chunk {what:?}"), line);
+                return Role::Other;
+            }
+            ChunkKind::Chunk => {}
         }
-        let object = str_at(chunk, "object");
-        let choices = chunk.get("choices").and_then(Value::as_array);
-        let usage = chunk.get("usage").filter(|u| u.is_object());
-        if choices.is_none() && usage.is_none() {
-            let what = object.unwrap_or("without choices");
-            cx.unknown(format!("chunk {what:?}"), ev.line);
-            return Role::Other;
-        }
-        if let Some(object) = object.filter(|o| !o.is_empty() && *o != "chat.completion.chunk") {
+        if let Some(object) = chunk
+            .object
+            .as_str()
+            .filter(|o| !o.is_empty() && *o != api::CHUNK_OBJECT)
+        {
             cx.f.add(
                 &CHAT_GRAMMAR,
-                Some(ev.line),
-                format!("a chunk of object {object:?}, not \"chat.completion.chunk\""),
+                Some(line),
+                format!(
+                    "a chunk of object {object:?}, not \"{}\"",
+                    api::CHUNK_OBJECT
+                ),
             );
         }
-        self.id.check(
-            str_at(chunk, "id"),
-            ev.line,
-            "the chunk id",
-            &CHAT_GRAMMAR,
-            cx.f,
-        );
+        self.id
+            .check(chunk.id.as_str(), line, "the chunk id", &CHAT_GRAMMAR, cx.f);
         self.model.check(
-            str_at(chunk, "model"),
-            ev.line,
+            chunk.model.as_str(),
+            line,
             "the chunk model",
             &CHAT_GRAMMAR,
             cx.f,
         );
-        for c in choices.into_iter().flatten() {
-            let index = u64_at(c, "index").unwrap_or(0);
+        for c in chunk.choices.iter().flatten() {
+            let index = c.index.exact().unwrap_or(0);
             let choice = self.choices.entry(index).or_default();
-            let delta = &c["delta"];
+            let delta = c.delta.as_ref();
             if let (Some(finish), false) = (choice.finish, choice.late_reported) {
-                if adds_content(delta) {
+                if delta.is_some_and(|d| d.adds_content()) {
                     choice.late_reported = true;
                     cx.f.add(
                         &CHAT_GRAMMAR,
-                        Some(ev.line),
+                        Some(line),
                         format!(
                             "a delta for choice {index} after its finish_reason at line {finish}"
                         ),
                     );
                 }
             }
-            for (position, call) in delta["tool_calls"]
-                .as_array()
+            for (position, call) in delta
+                .and_then(|d| d.tool_calls.as_ref())
                 .into_iter()
                 .flatten()
                 .enumerate()
             {
-                choice.tool_call(call, position, ev.line, cx.f);
+                choice.tool_call(call, position, line, cx.f);
             }
-            if str_at(c, "finish_reason").is_some() {
-                choice.finish.get_or_insert(ev.line);
+            if c.finish_reason.as_str().is_some() {
+                choice.finish.get_or_insert(line);
             }
         }
-        if let Some(u) = usage {
-            self.usage.get_or_insert(ev.line);
-            usage::openai(u, "prompt_tokens", "completion_tokens", Some(ev.line), cx.f);
+        if let Some(u) = chunk.usage() {
+            self.usage.get_or_insert(line);
+            usage::openai(u, USAGE_KEYS, Some(line), cx.f);
         }
         Role::Other
     }
 
     /// In a log of JSON lines, the finish reason is the last word.
     fn complete_without_terminal(&self) -> bool {
-        self.json_lines && self.choices.values().any(|c| c.finish.is_some())
+        let finished = self.choices.values().any(|c| c.finish.is_some());
+        api::ends_without_done(self.json_lines, finished)
     }
 
     fn finish(self, end: &End, cx: &mut Cx) {
@@ -268,7 +256,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
     ids.check(f, |k| doc.line_below(starts[k], &[]));
     usage::require_openai(
         doc.value.get("usage"),
-        ["prompt_tokens", "completion_tokens"],
+        USAGE_KEYS,
         doc.line(&[Seg::Key("usage")]),
         "the completion",
         f,

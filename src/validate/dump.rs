@@ -34,7 +34,7 @@ pub fn check(
         let body = crate::frame::request(&decoded.data).body;
         Asked {
             data: &decoded.data,
-            body: parse::request(body, &lines, &mut request_f),
+            body: Some(parse::request(body, &lines, &mut request_f)),
         }
     });
     if let Some(decoded) = &decoded {

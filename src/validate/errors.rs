@@ -5,23 +5,11 @@
 use serde_json::Value;
 
 use super::Findings;
-use super::lines::{Doc, Seg, str_at};
+use super::lines::{Doc, Seg};
 use super::rules::ERROR_SHAPE;
 
-/// The message of an error in any shape the APIs use: `{"error": {"message"}}` (OpenAI, and
-/// Anthropic inside `{"type": "error"}`), `{"error": "text"}`, or a flat `{"message"}`
-/// (a Responses `error` event, a `response.failed` response's `error`).
-pub fn message(value: &Value) -> Option<&str> {
-    match value.get("error") {
-        Some(inner @ Value::Object(_)) => str_at(inner, "message"),
-        Some(Value::String(text)) => Some(text.as_str()),
-        _ => str_at(value, "message"),
-    }
-    .filter(|m| !m.trim().is_empty())
-}
-
-/// A body that is only an error: the same test `inspect` applies.
-pub use crate::reconstruct::is_error_body;
+use crate::decode::error::message;
+pub use crate::decode::is_error_body;
 
 /// Checks an error recorded inside a stream (`what` names it in the finding).
 pub fn check(value: &Value, line: usize, what: &str, f: &mut Findings) {

@@ -9,10 +9,13 @@ use super::decoded::Decoded;
 use super::lines::{Doc, Lines, json_error};
 use super::parse::Head;
 use super::rules::{PARSE_BODY_JSON, PARSE_CAPTURE};
-use super::{Checked, Findings, anthropic, chat, errors, parse, responses, stream, txtar};
+use super::stream::StreamCheck;
+use super::{Checked, Findings, anthropic, chat, errors, parse, responses, txtar};
+use crate::decode::{Event, Events};
 use crate::frame::dump::{self, Answer};
+use crate::frame::sse::SseStream;
 use crate::frame::{self, Body, Exchange, FrameError};
-use crate::reconstruct::{Outcome, api_from_path, reconstruct};
+use crate::reconstruct::{Observer, Outcome, ParsedRequest, reconstruct_observed};
 use crate::turn::{Api, Source, Turn};
 
 const BOM: &[u8] = b"\xef\xbb\xbf";
@@ -21,8 +24,8 @@ const BOM: &[u8] = b"\xef\xbb\xbf";
 pub struct Asked<'a> {
     /// The half, its HTTP codings undone.
     pub data: &'a [u8],
-    /// Its body, when that is JSON.
-    pub body: Option<Value>,
+    /// Its body, parsed.
+    pub body: Option<ParsedRequest>,
 }
 
 /// Whether a response that shows no API of its own is checked all the same.
@@ -64,7 +67,7 @@ fn check_file(data: &[u8], asked: Option<&Asked>) -> Checked {
     if body.trim_ascii().is_empty() {
         f.add(&PARSE_CAPTURE, None, "the file is empty");
     } else if let Some((comment, sections)) = frame::txtar::parse(body) {
-        txtar_file(data, comment, &sections, &lines, &mut f, &mut checked);
+        txtar_file(comment, &sections, &lines, &mut f, &mut checked);
     } else {
         single_file(data, body, asked, &lines, &mut f, &mut checked);
     }
@@ -112,7 +115,6 @@ fn single_file(
 }
 
 fn txtar_file(
-    data: &[u8],
     comment: &[u8],
     sections: &[frame::txtar::Section],
     lines: &Lines,
@@ -123,7 +125,7 @@ fn txtar_file(
     if let Some(request) = sections.iter().find(|s| s.name == "request") {
         parse::http_head(request.body, lines, f);
     }
-    let exchanges = match frame::frame(data) {
+    let exchanges = match frame::frame_txtar(comment, sections) {
         Ok(exchanges) => exchanges,
         Err(err) => return f.add(&PARSE_CAPTURE, None, err.to_string()),
     };
@@ -131,7 +133,7 @@ fn txtar_file(
     let request = exchanges
         .first()
         .and_then(|x| x.request.as_ref())
-        .and_then(|r| parse::request(r.body, lines, f));
+        .map(|r| parse::request(r.body, lines, f));
     let mut answers = Vec::new();
     let mut skipped = None;
     // Framing makes one exchange per response section, in section order.
@@ -150,20 +152,37 @@ fn txtar_file(
     }
 }
 
-/// Checks one response, which starts with `head`; `request` is the request's body, when it
-/// is JSON. `Ok` with the rebuilt turn (when there is one); `Err` with the reason when the
-/// response is no LLM traffic this tool reads (nothing to check).
+/// Checks one response, which starts with `head`; `request` is the request's body, parsed.
+/// `Ok` with the rebuilt turn (when there is one); `Err` with the reason when the response
+/// is no LLM traffic this tool reads (nothing to check).
+///
+/// The response is rebuilt and checked in one pass: the checks ride along with
+/// reconstruction as an [`Observer`], so every event and body is decoded once.
 pub fn check_exchange(
     exchange: &Exchange,
-    request: Option<&Value>,
+    request: Option<&ParsedRequest>,
     head: Head,
     claim: Claim,
     lines: &Lines,
     f: &mut Findings,
 ) -> Result<Option<Turn>, String> {
     let response = &exchange.response;
+    let error_status = response.status.filter(|s| *s >= 400);
+    let mut checker = Checker {
+        // Only a request that is JSON as it stands says what it asked for.
+        request: request
+            .filter(|r| r.error.is_none())
+            .and_then(|r| r.value.as_ref()),
+        error_status,
+        first_line: response.first_line,
+        lines,
+        f: Findings::default(),
+        stream: None,
+        unread: false,
+    };
+    let outcome = reconstruct_observed(exchange, request, Source::default(), &mut checker);
     // The rebuilt turn says which API the response is (and is what pairs are compared on).
-    let (api, turn, skipped) = match reconstruct(exchange, Source::default()) {
+    let (api, turn, skipped) = match outcome {
         Outcome::Turn(turn) => (Some(turn.api), Some(*turn), String::new()),
         Outcome::Skipped(why) => (None, None, why),
         Outcome::Failed(why) => (None, None, why),
@@ -172,7 +191,7 @@ pub fn check_exchange(
         .request
         .as_ref()
         .and_then(|r| r.target.as_deref())
-        .is_some_and(|target| api_from_path(target).is_some());
+        .is_some_and(|target| Api::from_path(target).is_some());
     if api.is_none() && claim == Claim::Traffic && !api_path {
         return Err(skipped);
     }
@@ -185,36 +204,15 @@ pub fn check_exchange(
         errors::check_text(text, "the request error file", f);
         return Ok(turn);
     }
-    let error_status = response.status.filter(|s| *s >= 400);
+    let Checker {
+        f: found, unread, ..
+    } = checker;
+    let unread = unread || matches!(response.body, Body::Stream(_)) && api.is_none();
+    if unread {
+        return Err(skipped);
+    }
+    f.0.extend(found.0);
     match &response.body {
-        Body::Stream(s) => match api {
-            Some(api) => stream::check(s, response.first_line, api, request, f),
-            None => return Err(skipped),
-        },
-        Body::Json(text) => match serde_json::from_slice::<Value>(text) {
-            Err(err) => f.add(
-                &PARSE_BODY_JSON,
-                lines.of_json_error(text, &err),
-                format!("the response body is not valid JSON ({})", json_error(&err)),
-            ),
-            Ok(value) => {
-                let doc = Doc {
-                    text,
-                    value: &value,
-                    lines,
-                };
-                if error_status.is_some() || errors::is_error_body(&value) {
-                    errors::check_body(&doc, error_status, f);
-                } else {
-                    match api {
-                        Some(Api::AnthropicMessages) => anthropic::body(&doc, f),
-                        Some(Api::OpenaiChat) => chat::body(&doc, f),
-                        Some(Api::OpenaiResponses) => responses::body(&doc, f),
-                        None => return Err(skipped),
-                    }
-                }
-            }
-        },
         // An HTTP error may answer with a plain-text page, or nothing: it records the error.
         Body::Text(text) if error_status.is_none() => f.add(
             &PARSE_BODY_JSON,
@@ -226,7 +224,74 @@ pub fn check_exchange(
             Some(response.first_line),
             "the response body is empty",
         ),
-        Body::Text(_) | Body::Empty => {}
+        _ => {}
     }
     Ok(turn)
+}
+
+/// The checks of one response, as reconstruction hands over what it decodes.
+struct Checker<'a> {
+    request: Option<&'a Value>,
+    error_status: Option<u16>,
+    /// The line the response body starts on.
+    first_line: usize,
+    lines: &'a Lines<'a>,
+    f: Findings,
+    stream: Option<StreamCheck>,
+    /// A JSON body of no API this tool reads, recording no error: nothing to check.
+    unread: bool,
+}
+
+impl Observer for Checker<'_> {
+    fn stream(&mut self, api: Api, stream: &SseStream, events: &Events) {
+        let check = StreamCheck::start(
+            api,
+            stream,
+            events,
+            self.first_line,
+            self.request,
+            &mut self.f,
+        );
+        self.stream = Some(check);
+    }
+
+    fn event(&mut self, event: &Event) {
+        if let Some(check) = &mut self.stream {
+            check.event(event, &mut self.f);
+        }
+    }
+
+    fn stream_end(&mut self) {
+        if let Some(check) = self.stream.take() {
+            check.finish(&mut self.f);
+        }
+    }
+
+    fn body(&mut self, api: Option<Api>, text: &[u8], parsed: Result<&Value, &serde_json::Error>) {
+        let value = match parsed {
+            Ok(value) => value,
+            Err(err) => {
+                return self.f.add(
+                    &PARSE_BODY_JSON,
+                    self.lines.of_json_error(text, err),
+                    format!("the response body is not valid JSON ({})", json_error(err)),
+                );
+            }
+        };
+        let doc = Doc {
+            text,
+            value,
+            lines: self.lines,
+        };
+        let f = &mut self.f;
+        if self.error_status.is_some() || errors::is_error_body(value) {
+            return errors::check_body(&doc, self.error_status, f);
+        }
+        match api {
+            Some(Api::AnthropicMessages) => anthropic::body(&doc, f),
+            Some(Api::OpenaiChat) => chat::body(&doc, f),
+            Some(Api::OpenaiResponses) => responses::body(&doc, f),
+            None => self.unread = true,
+        }
+    }
 }

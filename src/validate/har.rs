@@ -54,7 +54,7 @@ fn check_entry(entry: &Entry) -> Result<Findings, String> {
     let request = exchange
         .request
         .as_ref()
-        .and_then(|r| parse::request(r.body, &lines, &mut f));
+        .map(|r| parse::request(r.body, &lines, &mut f));
     let request = request.as_ref();
     file::check_exchange(
         &exchange,

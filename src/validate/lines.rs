@@ -231,16 +231,6 @@ pub fn json_error(err: &serde_json::Error) -> String {
     }
 }
 
-/// `value[key]` as a string.
-pub fn str_at<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
-    value.get(key).and_then(Value::as_str)
-}
-
-/// `value[key]` as a whole number.
-pub fn u64_at(value: &Value, key: &str) -> Option<u64> {
-    value.get(key).and_then(Value::as_u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

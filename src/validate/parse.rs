@@ -1,12 +1,11 @@
 //! Framing rules: the request and response bodies parse, raw HTTP heads are well-formed.
 //! (SSE framing defects are found by [`crate::frame::sse`] and reported by [`super::stream`].)
 
-use serde_json::Value;
-
 use super::Findings;
 use super::lines::{Lines, json_error};
 use super::rules::{HTTP_HEAD, PARSE_REQUEST_JSON};
 use crate::frame::http;
+use crate::reconstruct::ParsedRequest;
 
 /// Lines of `data`, each without its line end (`\n` or `\r\n`).
 fn text_lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -96,25 +95,22 @@ pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> Head {
     Head::Broken
 }
 
-/// Parses a request body (a slice of the file), reporting where it is not JSON.
-pub fn request(body: &[u8], lines: &Lines, f: &mut Findings) -> Option<Value> {
+/// Parses a request body (a slice of the file), once for every exchange that answers it,
+/// reporting where it is not JSON.
+pub fn request(body: &[u8], lines: &Lines, f: &mut Findings) -> ParsedRequest {
+    let parsed = ParsedRequest::of(body);
     if body.trim_ascii().is_empty() {
         f.add(
             &PARSE_REQUEST_JSON,
             lines.of_slice(body),
             "the request body is empty",
         );
-        return None;
+    } else if let Some(err) = &parsed.error {
+        f.add(
+            &PARSE_REQUEST_JSON,
+            lines.of_json_error(body, err),
+            format!("the request body is not valid JSON ({})", json_error(err)),
+        );
     }
-    match serde_json::from_slice(body) {
-        Ok(value) => Some(value),
-        Err(err) => {
-            f.add(
-                &PARSE_REQUEST_JSON,
-                lines.of_json_error(body, &err),
-                format!("the request body is not valid JSON ({})", json_error(&err)),
-            );
-            None
-        }
-    }
+    parsed
 }

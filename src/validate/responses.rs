@@ -8,29 +8,18 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::Value;
 
 use super::Findings;
-use super::lines::{Doc, Seg, str_at, u64_at};
+use super::lines::{Doc, Seg};
 use super::rules::{
     CONTENT_COMPLETED_OUTPUT, RESPONSES_DONE_TEXT, RESPONSES_GRAMMAR, RESPONSES_ITEMS,
     RESPONSES_SEQUENCE,
 };
-use super::stream::{Cx, End, Ev, Grammar, Role};
+use super::stream::{Cx, End, Grammar, Role};
 use super::tools::{self, Ids, call_name, clip};
 use super::{errors, usage};
-
-const TERMINALS: [&str; 3] = [
-    "response.completed",
-    "response.failed",
-    "response.incomplete",
-];
-
-/// The Responses names of the prompt and output token counts.
-const USAGE_KEYS: [&str; 2] = ["input_tokens", "output_tokens"];
-
-/// Items whose calls carry JSON arguments.
-const JSON_CALLS: [&str; 2] = ["function_call", "mcp_call"];
-
-/// Items whose `call_id` names a call the client answers.
-const CLIENT_CALLS: [&str; 2] = ["function_call", "custom_tool_call"];
+use crate::decode::responses::{
+    self as api, Event, EventKind, ItemKind, Part, Phase, USAGE_KEYS, part_texts,
+};
+use crate::decode::{self, Data, str_at};
 
 /// One output item, as its events build it.
 #[derive(Debug)]
@@ -38,13 +27,14 @@ struct Item {
     id: Option<String>,
     /// The id the client answers a call by (`call_id`), for calls.
     call_id: Option<String>,
+    /// Its `type` as given.
     kind: String,
     name: String,
     added: usize,
     done: Option<usize>,
-    /// Deltas joined, by event family (`output_text`, `function_call_arguments`, …) and
-    /// part index (`content_index` / `summary_index`).
-    streamed: BTreeMap<(String, u64), String>,
+    /// Deltas joined, by the text they build and part index (`content_index` /
+    /// `summary_index`).
+    streamed: BTreeMap<(Part, u64), String>,
     /// The arguments are checked once per item, at whichever event completes them first.
     arguments_checked: bool,
 }
@@ -58,11 +48,12 @@ impl Item {
         }
     }
 
-    /// The text deltas built for `family`, all parts joined in order; `None` when none came.
-    fn streamed(&self, family: &str) -> Option<String> {
+    /// The text deltas built for `part`, all part indices joined in order; `None` when
+    /// none came.
+    fn streamed(&self, part: Part) -> Option<String> {
         let mut parts = self
             .streamed
-            .range((family.to_string(), 0)..=(family.to_string(), u64::MAX))
+            .range((part, 0)..=(part, u64::MAX))
             .map(|(_, text)| text.as_str())
             .peekable();
         parts.peek()?;
@@ -70,58 +61,12 @@ impl Item {
     }
 
     fn check_arguments(&mut self, arguments: &str, line: usize, f: &mut Findings) {
-        if JSON_CALLS.contains(&self.kind.as_str()) && !self.arguments_checked {
+        let json = ItemKind::of(&self.kind).is_some_and(ItemKind::json_arguments);
+        if json && !self.arguments_checked {
             self.arguments_checked = true;
             tools::arguments(arguments, false, &self.call(), || Some(line), f);
         }
     }
-}
-
-/// What an item's final statement (`output_item.done`, or the terminal `output`) says, for
-/// comparison with its deltas: `(family, text)` pairs.
-fn stated_texts(item: &Value) -> Vec<(&'static str, String)> {
-    let parts = |key: &str, kind: &str, field: &str| -> Option<String> {
-        let parts: Vec<&str> = item[key]
-            .as_array()?
-            .iter()
-            .filter(|p| str_at(p, "type") == Some(kind))
-            .filter_map(|p| str_at(p, field))
-            .collect();
-        (!parts.is_empty()).then(|| parts.concat())
-    };
-    let mut out = Vec::new();
-    let mut push = |family, text: Option<String>| {
-        if let Some(text) = text {
-            out.push((family, text));
-        }
-    };
-    match str_at(item, "type").unwrap_or_default() {
-        "message" => {
-            push("output_text", parts("content", "output_text", "text"));
-            push("refusal", parts("content", "refusal", "refusal"));
-        }
-        "reasoning" => {
-            push(
-                "reasoning_summary_text",
-                parts("summary", "summary_text", "text"),
-            );
-            push("reasoning_text", parts("content", "reasoning_text", "text"));
-        }
-        "function_call" => push(
-            "function_call_arguments",
-            str_at(item, "arguments").map(str::to_string),
-        ),
-        "mcp_call" => push(
-            "mcp_call_arguments",
-            str_at(item, "arguments").map(str::to_string),
-        ),
-        "custom_tool_call" => push(
-            "custom_tool_call_input",
-            str_at(item, "input").map(str::to_string),
-        ),
-        _ => {}
-    }
-    out
 }
 
 /// Compares what an item's final statement says with what its deltas built.
@@ -133,14 +78,21 @@ fn compare_texts(
     line: usize,
     f: &mut Findings,
 ) {
-    for (family, text) in stated_texts(stated) {
-        if let Some(built) = item.streamed(family) {
+    let kind = str_at(stated, "type").unwrap_or_default();
+    for part in Part::ALL {
+        let texts = part_texts(stated, part);
+        if texts.is_empty() {
+            continue;
+        }
+        let text = texts.concat();
+        if let Some(built) = item.streamed(part) {
             if built != text {
                 f.add(
                     rule,
                     Some(line),
                     format!(
-                        "{what} states {family} {:?} for output item {}, but its deltas built {:?}",
+                        "{what} states {} {:?} for output item {}, but its deltas built {:?}",
+                        part.family(kind),
                         clip(&text),
                         item.call(),
                         clip(&built)
@@ -167,8 +119,8 @@ pub struct Stream {
 }
 
 impl Stream {
-    fn sequence(&mut self, data: &Value, line: usize, cx: &mut Cx) {
-        let number = u64_at(data, "sequence_number");
+    fn sequence(&mut self, data: &Event, line: usize, cx: &mut Cx) {
+        let number = data.sequence_number.exact();
         match (number, self.sequence) {
             (Some(n), Some((prev, prev_line))) if n != prev.wrapping_add(1) => {
                 let what = if n > prev {
@@ -197,8 +149,8 @@ impl Stream {
         }
     }
 
-    fn added(&mut self, data: &Value, line: usize, cx: &mut Cx) {
-        let Some(index) = u64_at(data, "output_index") else {
+    fn added(&mut self, data: &Event, line: usize, cx: &mut Cx) {
+        let Some(index) = data.output_index.exact() else {
             return cx.f.add(
                 &RESPONSES_ITEMS,
                 Some(line),
@@ -213,7 +165,7 @@ impl Stream {
                 format!("output_index {index} is added again (first at line {first})"),
             );
         }
-        let item = &data["item"];
+        let item = data.item.as_ref().unwrap_or(&Value::Null);
         let id = str_at(item, "id").map(str::to_string);
         if let Some(id) = &id {
             self.index_of.insert(id.clone(), index);
@@ -235,9 +187,11 @@ impl Stream {
 
     /// The item an item event names, by `output_index` and `item_id`, reporting whatever
     /// disagrees with `output_item.added`.
-    fn item(&mut self, data: &Value, kind: &str, line: usize, cx: &mut Cx) -> Option<&mut Item> {
-        let item_id = str_at(data, "item_id");
-        let index = u64_at(data, "output_index")
+    fn item(&mut self, data: &Event, kind: &str, line: usize, cx: &mut Cx) -> Option<&mut Item> {
+        let item_id = data.item_id.as_str();
+        let index = data
+            .output_index
+            .exact()
             .or_else(|| item_id.and_then(|id| self.index_of.get(id).copied()));
         let Some(index) = index else {
             let message = match item_id {
@@ -271,11 +225,11 @@ impl Stream {
         Some(item)
     }
 
-    fn item_done(&mut self, data: &Value, line: usize, cx: &mut Cx) {
+    fn item_done(&mut self, data: &Event, line: usize, cx: &mut Cx) {
         let Some(item) = self.item(data, "response.output_item.done", line, cx) else {
             return;
         };
-        let stated = &data["item"];
+        let stated = data.item.as_ref().unwrap_or(&Value::Null);
         if let Some(done) = item.done {
             return cx.f.add(
                 &RESPONSES_ITEMS,
@@ -324,70 +278,75 @@ impl Stream {
     }
 
     /// Any other event about an item: deltas are joined, `*.done` compared with them.
-    fn item_event(&mut self, data: &Value, kind: &str, line: usize, cx: &mut Cx) {
+    fn item_event(
+        &mut self,
+        data: &Event,
+        kind: &str,
+        (phase, part): (Phase, Option<Part>),
+        line: usize,
+        cx: &mut Cx,
+    ) {
         let Some(item) = self.item(data, kind, line, cx) else {
             return;
         };
-        let name = kind.trim_start_matches("response.");
-        let part = u64_at(data, "content_index")
-            .or_else(|| u64_at(data, "summary_index"))
-            .unwrap_or(0);
-        if let Some(family) = name.strip_suffix(".delta") {
-            if let Some(done) = item.done {
-                cx.f.add(
-                    &RESPONSES_ITEMS,
-                    Some(line),
-                    format!("{kind} after the item's output_item.done at line {done}"),
-                );
-            }
-            if let Some(delta) = str_at(data, "delta") {
-                item.streamed
-                    .entry((family.to_string(), part))
-                    .or_default()
-                    .push_str(delta);
-            }
-        } else if let Some(family) = name.strip_suffix(".done") {
-            let stated = ["text", "arguments", "input", "refusal"]
-                .iter()
-                .find_map(|key| str_at(data, key));
-            let Some(stated) = stated else {
-                return;
-            };
-            if let Some(built) = item.streamed.get(&(family.to_string(), part)) {
-                if built != stated {
+        match phase {
+            Phase::Delta => {
+                if let Some(done) = item.done {
                     cx.f.add(
-                        &RESPONSES_DONE_TEXT,
+                        &RESPONSES_ITEMS,
                         Some(line),
-                        format!(
-                            "{kind} states {:?}, but its deltas built {:?}",
-                            clip(stated),
-                            clip(built)
-                        ),
+                        format!("{kind} after the item's output_item.done at line {done}"),
                     );
                 }
+                if let (Some(part), Some(delta)) = (part, data.delta.as_str()) {
+                    let index = data.part_index(part).exact().unwrap_or(0);
+                    item.streamed
+                        .entry((part, index))
+                        .or_default()
+                        .push_str(delta);
+                }
             }
-            if family.ends_with("_arguments") {
-                item.check_arguments(stated, line, cx.f);
+            Phase::Done => {
+                let (Some(part), Some(stated)) = (part, data.stated()) else {
+                    return;
+                };
+                let index = data.part_index(part).exact().unwrap_or(0);
+                if let Some(built) = item.streamed.get(&(part, index)) {
+                    if built != stated {
+                        cx.f.add(
+                            &RESPONSES_DONE_TEXT,
+                            Some(line),
+                            format!(
+                                "{kind} states {:?}, but its deltas built {:?}",
+                                clip(stated),
+                                clip(built)
+                            ),
+                        );
+                    }
+                }
+                if part == Part::Arguments {
+                    item.check_arguments(stated, line, cx.f);
+                }
             }
+            Phase::Other => {}
         }
     }
 
-    fn terminal(&mut self, data: &Value, kind: &str, line: usize, cx: &mut Cx) {
-        let response = &data["response"];
-        let expected = kind.trim_start_matches("response.");
-        let status = str_at(response, "status");
-        if status.is_some_and(|s| s != expected) {
+    fn terminal(&mut self, data: &Event, kind: &str, status: &str, line: usize, cx: &mut Cx) {
+        let response = data.response.as_ref().unwrap_or(&Value::Null);
+        let stated = str_at(response, "status");
+        if stated.is_some_and(|s| s != status) {
             cx.f.add(
                 &RESPONSES_GRAMMAR,
                 Some(line),
-                format!("{kind} carries status {:?}", status.unwrap_or_default()),
+                format!("{kind} carries status {:?}", stated.unwrap_or_default()),
             );
         }
-        match expected {
+        match status {
             "failed" => errors::check(response, line, "response.failed", cx.f),
             _ => {
                 usage::require_openai(response.get("usage"), USAGE_KEYS, Some(line), kind, cx.f);
-                if expected == "completed" {
+                if status == "completed" {
                     self.completed = Some((response.clone(), line));
                 }
             }
@@ -448,54 +407,55 @@ impl Stream {
 
 impl Grammar for Stream {
     const RULE: super::Rule = RESPONSES_GRAMMAR;
-    const TERMINAL: &'static str = "response.completed/failed/incomplete";
+    const TERMINAL: &'static str = api::TERMINAL;
 
-    fn event(&mut self, ev: &Ev, cx: &mut Cx) -> Role {
-        let Some(data) = &ev.json else {
+    fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {
+        let Data::Responses(data) = &ev.body else {
+            // `[DONE]` is no Responses event.
+            cx.unknown(format!("event type {:?}", ev.data.trim()), line);
             return Role::Other;
         };
         let kind = ev.kind();
-        self.sequence(data, ev.line, cx);
+        self.sequence(data, line, cx);
         if !self.opened {
             self.opened = true;
             if !matches!(kind, "response.created" | "error") {
                 cx.f.add(
                     &RESPONSES_GRAMMAR,
-                    Some(ev.line),
+                    Some(line),
                     format!("the stream opens with {kind}, not response.created"),
                 );
             }
         }
-        match kind {
-            "response.created" => {
+        let Some(known) = EventKind::of(kind) else {
+            cx.unknown(format!("event type {kind:?}"), line);
+            return Role::Other;
+        };
+        match known {
+            EventKind::Created => {
                 if let Some(first) = self.created {
                     cx.f.add(
                         &RESPONSES_GRAMMAR,
-                        Some(ev.line),
+                        Some(line),
                         format!("a second response.created (first at line {first})"),
                     );
                 }
-                self.created.get_or_insert(ev.line);
+                self.created.get_or_insert(line);
             }
-            "response.in_progress" | "response.queued" | "keepalive" => {}
-            terminal if TERMINALS.contains(&terminal) => {
-                self.terminal(data, terminal, ev.line, cx);
+            EventKind::Progress | EventKind::Keepalive => {}
+            EventKind::Terminal(status) => {
+                self.terminal(data, kind, status, line, cx);
                 return Role::Terminal;
             }
-            "error" => {
-                errors::check(data, ev.line, "the error event", cx.f);
+            EventKind::Error => {
+                errors::check(&data.error_value(), line, "the error event", cx.f);
                 return Role::Error;
             }
-            "response.output_item.added" => self.added(data, ev.line, cx),
-            "response.output_item.done" => self.item_done(data, ev.line, cx),
-            // Every other event of the API is about one item (text, reasoning, arguments,
-            // content parts, annotations, a tool's progress) and names it.
-            item if item.starts_with("response.")
-                && (data.get("output_index").is_some() || data.get("item_id").is_some()) =>
-            {
-                self.item_event(data, item, ev.line, cx)
+            EventKind::ItemAdded => self.added(data, line, cx),
+            EventKind::ItemDone => self.item_done(data, line, cx),
+            EventKind::Item { phase, part, .. } => {
+                self.item_event(data, kind, (phase, part), line, cx)
             }
-            other => cx.unknown(format!("event type {other:?}"), ev.line),
         }
         Role::Other
     }
@@ -503,7 +463,7 @@ impl Grammar for Stream {
     fn finish(self, end: &End, cx: &mut Cx) {
         let mut ids = Ids::default();
         for item in self.items.values() {
-            if CLIENT_CALLS.contains(&item.kind.as_str()) {
+            if ItemKind::of(&item.kind).is_some_and(ItemKind::answered_by_client) {
                 ids.add(item.call_id.as_deref(), item.added);
             }
         }
@@ -538,11 +498,11 @@ pub fn body(doc: &Doc, f: &mut Findings) {
         .flatten()
         .enumerate()
     {
-        let kind = str_at(item, "type").unwrap_or_default();
-        if CLIENT_CALLS.contains(&kind) {
+        let kind = ItemKind::of(str_at(item, "type").unwrap_or_default());
+        if kind.is_some_and(ItemKind::answered_by_client) {
             ids.add(str_at(item, "call_id"), i);
         }
-        if JSON_CALLS.contains(&kind) {
+        if kind.is_some_and(ItemKind::json_arguments) {
             let name = call_name(
                 str_at(item, "name").unwrap_or_default(),
                 str_at(item, "call_id").or_else(|| str_at(item, "id")),

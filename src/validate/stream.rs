@@ -1,43 +1,23 @@
 //! Event streams, whatever the API: framing defects, event data that is no JSON, how the
 //! stream ends, events after its end, and event types the grammar does not know. Each API
 //! supplies only its grammar (a [`Grammar`]); this driver applies everything they share.
+//!
+//! The driver reads no event itself: it is handed each event as reconstruction decodes it
+//! ([`crate::decode::Event`]), so inspecting and validating a stream read it once.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use super::Findings;
-use super::lines::{json_error, str_at};
+use super::lines::json_error;
 use super::rules::{
     PARSE_EVENT_JSON, SSE_FINAL_BLANK_LINE, SSE_FRAMING, STREAM_TRUNCATED, STREAM_UNKNOWN_EVENT,
 };
 use super::{Rule, anthropic, chat, responses};
+use crate::decode::{self, Data, Event, Events};
 use crate::frame::sse::{DefectKind, SseStream};
 use crate::turn::Api;
-
-/// One event, with its line in the file and its data parsed once for every check.
-pub struct Ev<'a> {
-    pub line: usize,
-    /// The `event:` field (`message` when there was none).
-    pub name: &'a str,
-    pub data: &'a str,
-    /// The data as JSON; `None` for `[DONE]` and for data that is no JSON.
-    pub json: Option<Value>,
-}
-
-impl Ev<'_> {
-    /// The event's type: its data's `type`, else its `event:` field.
-    pub fn kind(&self) -> &str {
-        self.json
-            .as_ref()
-            .and_then(|j| str_at(j, "type"))
-            .unwrap_or(self.name)
-    }
-
-    pub fn is_done(&self) -> bool {
-        self.data.trim() == "[DONE]"
-    }
-}
 
 /// What an event is to the stream's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,8 +65,9 @@ pub trait Grammar {
     const RULE: Rule;
     /// Its terminal event, as findings name it.
     const TERMINAL: &'static str;
-    /// Checks one event (with JSON data, or `[DONE]`) and says what it is to the stream's end.
-    fn event(&mut self, ev: &Ev, cx: &mut Cx) -> Role;
+    /// Checks one event (decoded, or `[DONE]`), which stands at `line`, and says what it is
+    /// to the stream's end.
+    fn event(&mut self, ev: &Event, line: usize, cx: &mut Cx) -> Role;
     /// Checks what only the whole stream shows, once the last event is read.
     fn finish(self, end: &End, cx: &mut Cx);
     /// Whether the events read make a whole stream without a terminal event (a log of
@@ -96,133 +77,198 @@ pub trait Grammar {
     }
 }
 
-/// Checks a stream whose body starts at `first_line` of the file.
-pub fn check(
-    stream: &SseStream,
+/// The grammar of the stream being checked.
+enum Grammars {
+    Anthropic(anthropic::Stream),
+    Chat(chat::Stream),
+    Responses(responses::Stream),
+}
+
+/// Checks one stream as its events go by: made when the stream starts, fed every event,
+/// closed by [`StreamCheck::finish`].
+pub struct StreamCheck {
+    grammar: Grammars,
+    /// The line the body starts on: no finding points above it.
     first_line: usize,
-    api: Api,
-    request: Option<&Value>,
-    f: &mut Findings,
-) {
-    // Framing numbers events by their line in the file already.
-    let at = |line: usize| line.max(first_line);
-    for defect in &stream.defects {
-        let message = match defect.kind {
-            DefectKind::StrayLine => {
-                "a line that is no SSE field or comment: SSE parsers ignore it"
-            }
-            DefectKind::NoData => "an event with no `data:` line: SSE parsers never dispatch it",
-            DefectKind::JoinedLine => {
-                "a data line split in two: this line continues the data line before it"
-            }
-            DefectKind::InvalidUtf8 => "invalid UTF-8",
-        };
-        f.add(&SSE_FRAMING, Some(at(defect.line)), message);
-    }
-    let mut events: Vec<Ev> = Vec::with_capacity(stream.events.len());
-    let mut bad_json = Vec::new();
-    for event in &stream.events {
-        let json = match serde_json::from_str::<Value>(&event.data) {
-            Ok(json) => Some(json),
-            Err(_) if event.data.trim() == "[DONE]" => None,
-            Err(err) => {
-                bad_json.push((at(event.line), json_error(&err)));
-                None
-            }
-        };
-        events.push(Ev {
-            line: at(event.line),
-            name: &event.event,
-            data: &event.data,
-            json,
-        });
-    }
-    // A last event with no blank line after it was cut off when its data is no whole JSON:
-    // that is the stream's truncation, reported once as such, not as bad JSON as well.
-    let mut cut = None;
-    if let (true, Some(last)) = (stream.truncated, events.last()) {
-        if last.json.is_none() && !last.is_done() {
-            cut = Some(last.line);
-            bad_json.retain(|(line, _)| Some(*line) != cut);
-            events.pop();
-        } else {
+    /// The line of a last event cut off inside its data.
+    cut: Option<usize>,
+    /// The line of the last whole event, else the body's first.
+    last: usize,
+    empty: bool,
+    end: End,
+    after_end_reported: bool,
+    unknown: BTreeMap<String, (usize, usize)>,
+}
+
+impl StreamCheck {
+    /// Starts checking a stream of `api` whose body starts at `first_line` of the file;
+    /// `request` is the request's body, when it is JSON. Framing defects are reported here.
+    pub fn start(
+        api: Api,
+        stream: &SseStream,
+        events: &Events,
+        first_line: usize,
+        request: Option<&Value>,
+        f: &mut Findings,
+    ) -> StreamCheck {
+        let at = |line: usize| line.max(first_line);
+        for defect in &stream.defects {
+            let message = match defect.kind {
+                DefectKind::StrayLine => {
+                    "a line that is no SSE field or comment: SSE parsers ignore it"
+                }
+                DefectKind::NoData => {
+                    "an event with no `data:` line: SSE parsers never dispatch it"
+                }
+                DefectKind::JoinedLine => {
+                    "a data line split in two: this line continues the data line before it"
+                }
+                DefectKind::InvalidUtf8 => "invalid UTF-8",
+            };
+            f.add(&SSE_FRAMING, Some(at(defect.line)), message);
+        }
+        // A last event with no blank line after it was cut off when its data is no whole
+        // JSON: that is the stream's truncation, reported once as such. When it is whole,
+        // only the blank line is missing.
+        if let (Some(_), None, Some(last)) = (stream.truncated, events.cut, events.last_line()) {
             f.add(
                 &SSE_FINAL_BLANK_LINE,
-                Some(last.line),
+                Some(at(last)),
                 "the last event has no blank line after it",
             );
         }
+        let grammar = match api {
+            Api::AnthropicMessages => Grammars::Anthropic(anthropic::Stream::default()),
+            Api::OpenaiChat => Grammars::Chat(chat::Stream::new(request, stream.json_lines)),
+            Api::OpenaiResponses => Grammars::Responses(responses::Stream::default()),
+        };
+        StreamCheck {
+            grammar,
+            first_line,
+            cut: events.cut.map(at),
+            last: at(events.last_line().unwrap_or(first_line)),
+            empty: events.is_empty(),
+            end: End::default(),
+            after_end_reported: false,
+            unknown: BTreeMap::new(),
+        }
     }
-    for (line, err) in bad_json {
-        f.add(
-            &PARSE_EVENT_JSON,
-            Some(line),
-            format!("the event's data is not valid JSON ({err})"),
-        );
+
+    /// Checks one decoded event.
+    pub fn event(&mut self, ev: &Event, f: &mut Findings) {
+        let line = ev.line.max(self.first_line);
+        if let Data::Invalid(err) = &ev.body {
+            let why = match decode::is_shape_error(err) {
+                true => "is JSON of a shape no event has",
+                false => "is not valid JSON",
+            };
+            return f.add(
+                &PARSE_EVENT_JSON,
+                Some(line),
+                format!("the event's data {why} ({})", json_error(err)),
+            );
+        }
+        let mut cx = Cx {
+            f,
+            unknown: std::mem::take(&mut self.unknown),
+        };
+        let reported = &mut self.after_end_reported;
+        match &mut self.grammar {
+            Grammars::Anthropic(g) => self.end.event(g, ev, line, reported, &mut cx),
+            Grammars::Chat(g) => self.end.event(g, ev, line, reported, &mut cx),
+            Grammars::Responses(g) => self.end.event(g, ev, line, reported, &mut cx),
+        }
+        self.unknown = cx.unknown;
     }
-    let events = &events[..];
-    let last = events.last().map_or(first_line, |e| e.line);
-    match api {
-        Api::AnthropicMessages => drive(anthropic::Stream::default(), events, cut, last, f),
-        Api::OpenaiChat => drive(
-            chat::Stream::new(request, stream.json_lines),
-            events,
+
+    /// Checks how the stream ended, and what only the whole stream shows.
+    pub fn finish(self, f: &mut Findings) {
+        let StreamCheck {
+            grammar,
             cut,
             last,
-            f,
-        ),
-        Api::OpenaiResponses => drive(responses::Stream::default(), events, cut, last, f),
+            empty,
+            end,
+            unknown,
+            ..
+        } = self;
+        let mut cx = Cx { f, unknown };
+        match grammar {
+            Grammars::Anthropic(g) => close(g, end, cut, last, empty, &mut cx),
+            Grammars::Chat(g) => close(g, end, cut, last, empty, &mut cx),
+            Grammars::Responses(g) => close(g, end, cut, last, empty, &mut cx),
+        }
+        for (what, (line, count)) in std::mem::take(&mut cx.unknown) {
+            let times = match count {
+                1 => String::new(),
+                n => format!(" ({n} times, first here)"),
+            };
+            cx.f.add(
+                &STREAM_UNKNOWN_EVENT,
+                Some(line),
+                format!("unknown {what}{times}"),
+            );
+        }
     }
 }
 
-fn drive<G: Grammar>(
-    mut grammar: G,
-    events: &[Ev],
-    cut: Option<usize>,
-    last: usize,
-    f: &mut Findings,
-) {
-    let mut cx = Cx {
-        f,
-        unknown: BTreeMap::new(),
-    };
-    let mut end = End::default();
-    let mut after_end_reported = false;
-    for ev in events.iter().filter(|ev| ev.json.is_some() || ev.is_done()) {
-        let data_kind = ev.json.as_ref().and_then(|j| str_at(j, "type"));
-        if let Some(kind) = data_kind.filter(|k| ev.name != "message" && *k != ev.name) {
+impl End {
+    /// Hands `ev` (at `line`) to `grammar`, and checks that nothing follows the stream's end:
+    /// after the terminal event nothing may; after an error, only the terminal event (Chat
+    /// proxies send `[DONE]` after an error chunk).
+    fn event<G: Grammar>(
+        &mut self,
+        grammar: &mut G,
+        ev: &Event,
+        line: usize,
+        after_end_reported: &mut bool,
+        cx: &mut Cx,
+    ) {
+        if let Some(kind) = ev
+            .data_kind()
+            .filter(|k| ev.name != "message" && *k != ev.name)
+        {
             cx.f.add(
                 &G::RULE,
-                Some(ev.line),
+                Some(line),
                 format!("`event: {}` carries data of type {kind:?}", ev.name),
             );
         }
-        let role = grammar.event(ev, &mut cx);
-        // After the terminal event nothing may follow; after an error, only the terminal
-        // event (Chat proxies send `[DONE]` after an error chunk).
-        let ended = match (end.terminal, end.error) {
-            (Some(line), _) => Some((line, G::TERMINAL)),
-            (None, Some(line)) if role != Role::Terminal => Some((line, "the error")),
+        let role = grammar.event(ev, line, cx);
+        let ended = match (self.terminal, self.error) {
+            (Some(at), _) => Some((at, G::TERMINAL)),
+            (None, Some(at)) if role != Role::Terminal => Some((at, "the error")),
             _ => None,
         };
-        if let (Some((line, what)), false) = (ended, after_end_reported) {
-            after_end_reported = true;
+        if let (Some((at, what)), false) = (ended, *after_end_reported) {
+            *after_end_reported = true;
             cx.f.add(
                 &G::RULE,
-                Some(ev.line),
-                format!("an event after {what} at line {line}"),
+                Some(line),
+                format!("an event after {what} at line {at}"),
             );
         }
         match role {
             Role::Terminal => {
-                end.terminal.get_or_insert(ev.line);
+                self.terminal.get_or_insert(line);
             }
             Role::Error => {
-                end.error.get_or_insert(ev.line);
+                self.error.get_or_insert(line);
             }
             Role::Other => {}
         }
     }
+}
+
+/// Checks how a stream of `grammar` ended, then what only the whole stream shows.
+fn close<G: Grammar>(
+    grammar: G,
+    mut end: End,
+    cut: Option<usize>,
+    last: usize,
+    empty: bool,
+    cx: &mut Cx,
+) {
     if end.terminal.is_none() && end.error.is_none() && grammar.complete_without_terminal() {
         end.terminal = Some(last);
     }
@@ -232,7 +278,7 @@ fn drive<G: Grammar>(
                 "the stream is cut off inside its last event: no {} and no error",
                 G::TERMINAL
             ),
-            None if events.is_empty() => "the stream holds no event".to_string(),
+            None if empty => "the stream holds no event".to_string(),
             None => format!(
                 "the stream ends without {} and without an error: the capture looks truncated",
                 G::TERMINAL
@@ -240,18 +286,7 @@ fn drive<G: Grammar>(
         };
         cx.f.add(&STREAM_TRUNCATED, Some(cut.unwrap_or(last)), message);
     }
-    grammar.finish(&end, &mut cx);
-    for (what, (line, count)) in std::mem::take(&mut cx.unknown) {
-        let times = match count {
-            1 => String::new(),
-            n => format!(" ({n} times, first here)"),
-        };
-        cx.f.add(
-            &STREAM_UNKNOWN_EVENT,
-            Some(line),
-            format!("unknown {what}{times}"),
-        );
-    }
+    grammar.finish(&end, cx);
 }
 
 /// Compares a value every event repeats (a Chat chunk's id or model) with its first

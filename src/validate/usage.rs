@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::Findings;
-use super::lines::u64_at;
 use super::rules::{USAGE_CACHED, USAGE_MISSING, USAGE_REASONING, USAGE_TOTAL};
+use crate::decode::{count_at as u64_at, openai_cached, openai_detail};
 
 /// Requires `usage` to be an object with a whole-number count at each of `keys`; `what`
 /// names where it belongs. Returns whether it is there at all.
@@ -33,17 +33,12 @@ pub fn require(
     true
 }
 
-/// Checks the arithmetic of OpenAI usage (Chat and Responses alike): `prompt` and `output`
+/// Checks the arithmetic of OpenAI usage (Chat and Responses alike): `[prompt, output]`
 /// are the API's names for the two counts (`prompt_tokens`/`completion_tokens`,
 /// `input_tokens`/`output_tokens`); cached and reasoning counts sit in `<name>_details`.
-pub fn openai(usage: &Value, prompt: &str, output: &str, line: Option<usize>, f: &mut Findings) {
+pub fn openai(usage: &Value, [prompt, output]: [&str; 2], line: Option<usize>, f: &mut Findings) {
     let prompt_count = u64_at(usage, prompt);
     let output_count = u64_at(usage, output);
-    let detail = |name: &str, key: &str| {
-        usage
-            .get(format!("{name}_details"))
-            .and_then(|d| u64_at(d, key))
-    };
     if let (Some(total), Some(p), Some(o)) =
         (u64_at(usage, "total_tokens"), prompt_count, output_count)
     {
@@ -55,7 +50,10 @@ pub fn openai(usage: &Value, prompt: &str, output: &str, line: Option<usize>, f:
             );
         }
     }
-    if let (Some(reasoning), Some(o)) = (detail(output, "reasoning_tokens"), output_count) {
+    if let (Some(reasoning), Some(o)) = (
+        openai_detail(usage, output, "reasoning_tokens"),
+        output_count,
+    ) {
         if reasoning > o {
             f.add(
                 &USAGE_REASONING,
@@ -64,13 +62,7 @@ pub fn openai(usage: &Value, prompt: &str, output: &str, line: Option<usize>, f:
             );
         }
     }
-    // DeepSeek reports cache hits as `prompt_cache_hit_tokens` instead of the details object.
-    let cached = detail(prompt, "cached_tokens")
-        .map(|c| ("cached_tokens", c))
-        .or_else(|| {
-            u64_at(usage, "prompt_cache_hit_tokens").map(|c| ("prompt_cache_hit_tokens", c))
-        });
-    if let (Some((name, cached)), Some(p)) = (cached, prompt_count) {
+    if let (Some((name, cached)), Some(p)) = (openai_cached(usage, prompt), prompt_count) {
         if cached > p {
             f.add(
                 &USAGE_CACHED,
@@ -84,14 +76,14 @@ pub fn openai(usage: &Value, prompt: &str, output: &str, line: Option<usize>, f:
 /// Requires OpenAI usage with its two counts, and checks its arithmetic when it is there.
 pub fn require_openai(
     usage: Option<&Value>,
-    [prompt, output]: [&str; 2],
+    keys: [&str; 2],
     line: Option<usize>,
     what: &str,
     f: &mut Findings,
 ) {
-    if require(usage, &[prompt, output], line, what, f) {
+    if require(usage, &keys, line, what, f) {
         if let Some(usage) = usage {
-            openai(usage, prompt, output, line, f);
+            openai(usage, keys, line, f);
         }
     }
 }

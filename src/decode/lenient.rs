@@ -164,17 +164,40 @@ impl<'de: 'a, 'a> Deserialize<'de> for Flex<'a> {
 }
 
 /// An array index or position read leniently: a count, or `None` for anything else (a
-/// negative or fractional number, a string), so one odd index does not cost its event.
+/// negative or fractional number), so one odd index does not cost its event. A string of
+/// digits is read too, as rebuilding should; `exact` tells a JSON integer from anything read
+/// leniently, for the grammar checks that must report the difference.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Index(pub Option<u64>);
+pub struct Index {
+    value: Option<u64>,
+    exact: bool,
+}
+
+impl Index {
+    /// The index, read leniently.
+    pub fn get(self) -> Option<u64> {
+        self.value
+    }
+
+    /// The index when the JSON gave a whole, non-negative number.
+    pub fn exact(self) -> Option<u64> {
+        self.value.filter(|_| self.exact)
+    }
+}
 
 impl<'de> Deserialize<'de> for Index {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Index(match serde_json::Value::deserialize(d)? {
-            serde_json::Value::Number(n) => n.as_u64(),
-            serde_json::Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }))
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => Index {
+                value: n.as_u64(),
+                exact: true,
+            },
+            serde_json::Value::String(s) => Index {
+                value: s.trim().parse().ok(),
+                exact: false,
+            },
+            _ => Index::default(),
+        })
     }
 }
 
@@ -225,16 +248,19 @@ mod tests {
     fn flex_keeps_what_is_not_a_string() {
         let probe: FlexProbe = serde_json::from_str(r#"{"a":"s","i":3}"#).unwrap();
         assert!(matches!(probe.a, Flex::Str(Cow::Borrowed("s"))));
-        assert_eq!(probe.i, Index(Some(3)));
+        assert_eq!((probe.i.get(), probe.i.exact()), (Some(3), Some(3)));
         let probe: FlexProbe =
             serde_json::from_str(r#"{"a":[{"type":"text","text":"x"}],"i":-1}"#).unwrap();
         assert_eq!(
             probe.a,
             Flex::Other(serde_json::json!([{"type":"text","text":"x"}]))
         );
-        assert_eq!(probe.i, Index(None));
+        assert_eq!(probe.i.get(), None);
         let probe: FlexProbe = serde_json::from_str(r#"{"a":null,"i":"2"}"#).unwrap();
-        assert_eq!((probe.a, probe.i), (Flex::Absent, Index(Some(2))));
+        assert_eq!(
+            (probe.a, probe.i.get(), probe.i.exact()),
+            (Flex::Absent, Some(2), None)
+        );
     }
 
     #[test]

@@ -1,0 +1,172 @@
+//! Anthropic Messages (`/v1/messages`): what its stream events and content blocks are.
+//!
+//! Every event is read once, through the typed, borrowing [`Event`]: deltas, the hot path,
+//! without building a JSON tree; the rare objects (`message`, `content_block`, `usage`,
+//! `error`) stay trees. Which event, delta and block types exist, and which delta fills which
+//! block, is written down here and nowhere else.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::lenient::{Index, Lenient};
+use super::{count_at, str_at};
+use crate::turn::{ToolKind, Usage};
+
+/// The event that ends a whole stream.
+pub const TERMINAL: &str = "message_stop";
+
+/// The typed view of a stream event.
+#[derive(Deserialize)]
+pub struct Event<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Lenient<'a>,
+    #[serde(default)]
+    pub index: Index,
+    #[serde(borrow)]
+    pub delta: Option<Delta<'a>>,
+    pub message: Option<Value>,
+    pub content_block: Option<Value>,
+    pub usage: Option<Value>,
+    pub error: Option<Value>,
+}
+
+/// A `content_block_delta`'s or `message_delta`'s `delta`.
+#[derive(Deserialize, Default)]
+pub struct Delta<'a> {
+    #[serde(rename = "type", borrow, default)]
+    pub kind: Lenient<'a>,
+    #[serde(borrow, default)]
+    pub text: Lenient<'a>,
+    #[serde(borrow, default)]
+    pub thinking: Lenient<'a>,
+    #[serde(borrow, default)]
+    pub partial_json: Lenient<'a>,
+    #[serde(borrow, default)]
+    pub stop_reason: Lenient<'a>,
+}
+
+/// The stream event types the API documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    MessageStart,
+    ContentBlockStart,
+    ContentBlockDelta,
+    ContentBlockStop,
+    MessageDelta,
+    MessageStop,
+    Ping,
+    Error,
+}
+
+impl EventKind {
+    pub fn of(kind: &str) -> Option<EventKind> {
+        Some(match kind {
+            "message_start" => EventKind::MessageStart,
+            "content_block_start" => EventKind::ContentBlockStart,
+            "content_block_delta" => EventKind::ContentBlockDelta,
+            "content_block_stop" => EventKind::ContentBlockStop,
+            "message_delta" => EventKind::MessageDelta,
+            "message_stop" => EventKind::MessageStop,
+            "ping" => EventKind::Ping,
+            "error" => EventKind::Error,
+            _ => return None,
+        })
+    }
+
+    /// Whether a stream holding this event is surely Anthropic's (pings and errors are
+    /// not: other APIs send events of those names).
+    pub fn tells_api(self) -> bool {
+        !matches!(self, EventKind::Ping | EventKind::Error)
+    }
+}
+
+/// The content block types the API documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Text,
+    Thinking,
+    RedactedThinking,
+    /// A tool call: `tool_use` (the client runs it), `server_tool_use` and `mcp_tool_use`
+    /// (the provider runs it). Its input streams as `input_json_delta`.
+    Tool(ToolKind),
+    /// Content that is no turn field: the results of tools the provider ran (every
+    /// `*_tool_result`, a family that grows), container uploads and documents.
+    Other,
+}
+
+impl BlockKind {
+    pub fn of(kind: &str) -> Option<BlockKind> {
+        Some(match kind {
+            "text" => BlockKind::Text,
+            "thinking" => BlockKind::Thinking,
+            "redacted_thinking" => BlockKind::RedactedThinking,
+            "tool_use" => BlockKind::Tool(ToolKind::Function),
+            "server_tool_use" | "mcp_tool_use" => BlockKind::Tool(ToolKind::Server),
+            "container_upload" | "document" => BlockKind::Other,
+            result if result.ends_with("_tool_result") => BlockKind::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// The delta types the API documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeltaKind {
+    Text,
+    Thinking,
+    InputJson,
+    Signature,
+    Citations,
+}
+
+impl DeltaKind {
+    pub fn of(kind: &str) -> Option<DeltaKind> {
+        Some(match kind {
+            "text_delta" => DeltaKind::Text,
+            "thinking_delta" => DeltaKind::Thinking,
+            "input_json_delta" => DeltaKind::InputJson,
+            "signature_delta" => DeltaKind::Signature,
+            "citations_delta" => DeltaKind::Citations,
+            _ => return None,
+        })
+    }
+
+    /// Whether a delta of this type may fill a block of `block`'s type.
+    pub fn fills(self, block: BlockKind) -> bool {
+        matches!(
+            (self, block),
+            (DeltaKind::Text | DeltaKind::Citations, BlockKind::Text)
+                | (
+                    DeltaKind::Thinking | DeltaKind::Signature,
+                    BlockKind::Thinking
+                )
+                | (DeltaKind::InputJson, BlockKind::Tool(_))
+        )
+    }
+}
+
+/// The usage object's counts (`message_start`'s `message.usage`, `message_delta`'s `usage`,
+/// a blocking body's `usage`). Counts are cumulative: a later statement replaces an earlier.
+pub fn usage(value: &Value) -> Usage {
+    Usage {
+        input: count_at(value, INPUT_TOKENS),
+        output: count_at(value, OUTPUT_TOKENS),
+        cache_read: count_at(value, "cache_read_input_tokens"),
+        cache_write: count_at(value, "cache_creation_input_tokens"),
+        reasoning: None,
+    }
+}
+
+/// The usage key of the prompt's uncached tokens.
+pub const INPUT_TOKENS: &str = "input_tokens";
+/// The usage key of the generated tokens.
+pub const OUTPUT_TOKENS: &str = "output_tokens";
+
+/// A content block's `type`, `id` and `name`, as a block object states them.
+pub fn block_fields(block: &Value) -> (&str, Option<&str>, &str) {
+    (
+        str_at(block, "type").unwrap_or_default(),
+        str_at(block, "id"),
+        str_at(block, "name").unwrap_or_default(),
+    )
+}

@@ -1,0 +1,291 @@
+//! Decoding: what each API's events and bodies mean, written down once.
+//!
+//! Framing hands over exchanges whose streams are split into events; this layer tells which
+//! API an exchange speaks ([`stream_api`], [`body_api`], [`api_from_request`]) and reads every
+//! event once, into a typed, borrowing view of its API ([`anthropic::Event`],
+//! [`chat::Chunk`], [`responses::Event`]), carrying its line. Two consumers take those
+//! events: the accumulator that builds the turn ([`crate::reconstruct`]) and the grammar
+//! checker that makes findings ([`crate::validate`]). Neither knows an event type, a delta
+//! type, an item key or a terminal event of its own: they ask the modules here, so the two
+//! cannot drift apart.
+
+pub mod anthropic;
+pub mod chat;
+pub mod chat_calls;
+pub mod error;
+pub mod lenient;
+pub mod responses;
+
+use serde_json::Value;
+
+use crate::frame::sse::{self, SseEvent, SseStream};
+use crate::turn::{Api, Usage};
+
+/// One stream event, read once for every consumer.
+pub struct Event<'a> {
+    /// 1-based line of the event's first line in the file.
+    pub line: usize,
+    /// The `event:` field (`message` when there was none).
+    pub name: &'a str,
+    /// The raw data.
+    pub data: &'a str,
+    pub body: Data<'a>,
+}
+
+/// An event's data, decoded for the stream's API.
+pub enum Data<'a> {
+    /// Chat's `[DONE]` marker.
+    Done,
+    Anthropic(anthropic::Event<'a>),
+    Chat(chat::Chunk<'a>),
+    Responses(responses::Event<'a>),
+    /// No JSON, or JSON of a shape the API's events never have (an array, say): the event
+    /// is skipped, and reported.
+    Invalid(serde_json::Error),
+}
+
+impl Event<'_> {
+    /// The type the data gives itself (`"type"`), if any.
+    pub fn data_kind(&self) -> Option<&str> {
+        match &self.body {
+            Data::Anthropic(e) => e.kind.as_str(),
+            Data::Responses(e) => e.kind.as_str(),
+            _ => None,
+        }
+    }
+
+    /// The event's type: its data's `type`, else its `event:` field.
+    pub fn kind(&self) -> &str {
+        self.data_kind().unwrap_or(self.name)
+    }
+}
+
+/// Whether an event's data is JSON, only of a shape no event of its API has (an array, a
+/// `choices` that is a string), rather than no JSON at all.
+pub fn is_shape_error(err: &serde_json::Error) -> bool {
+    err.classify() == serde_json::error::Category::Data
+}
+
+/// A framed stream's events, ready to decode for one API.
+pub struct Events<'a> {
+    api: Api,
+    events: &'a [SseEvent],
+    /// The line of a last event that was cut off inside its data: it is no whole event (its
+    /// half JSON is not an unknown event either), so it is left out, and the stream is
+    /// truncated there.
+    pub cut: Option<usize>,
+}
+
+impl<'a> Events<'a> {
+    pub fn of(api: Api, stream: &'a SseStream) -> Events<'a> {
+        let mut events = stream.events.as_slice();
+        let mut cut = None;
+        // A last event with no blank line after it matters only when it was cut mid-line;
+        // when it parses, the missing blank line lost nothing.
+        if let (Some(_), Some((last, rest))) = (stream.truncated, events.split_last()) {
+            if !sse::is_whole_event(&last.data) {
+                events = rest;
+                cut = Some(last.line);
+            }
+        }
+        Events { api, events, cut }
+    }
+
+    /// How many whole events there are.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// The line of the last whole event.
+    pub fn last_line(&self) -> Option<usize> {
+        self.events.last().map(|e| e.line)
+    }
+
+    /// Each whole event, decoded.
+    pub fn iter(&self) -> impl Iterator<Item = Event<'a>> + use<'a> {
+        let api = self.api;
+        self.events.iter().map(move |event| decode(api, event))
+    }
+}
+
+fn decode(api: Api, event: &SseEvent) -> Event<'_> {
+    let data = event.data.as_str();
+    let body = if chat::is_done(data) {
+        Data::Done
+    } else {
+        let parsed = match api {
+            Api::AnthropicMessages => serde_json::from_str(data).map(Data::Anthropic),
+            Api::OpenaiChat => serde_json::from_str(data).map(Data::Chat),
+            Api::OpenaiResponses => serde_json::from_str(data).map(Data::Responses),
+        };
+        parsed.unwrap_or_else(Data::Invalid)
+    };
+    Event {
+        line: event.line,
+        name: &event.event,
+        data,
+        body,
+    }
+}
+
+/// `value[key]` as a string.
+pub fn str_at<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value.get(key).and_then(Value::as_str)
+}
+
+/// `value[key]` as a token count.
+pub fn count_at(value: &Value, key: &str) -> Option<u64> {
+    value.get(key).and_then(Value::as_u64)
+}
+
+/// OpenAI usage (Chat and Responses alike), whose counts are named by `[prompt, output]`
+/// (`prompt_tokens`/`completion_tokens`, `input_tokens`/`output_tokens`), with cached and
+/// reasoning counts in `<name>_details`. The prompt count includes cached tokens, which
+/// this tool reports apart, so `input` is what was not read from the cache.
+pub fn openai_usage(value: &Value, [prompt, output]: [&str; 2]) -> Usage {
+    let prompt_count = count_at(value, prompt);
+    let cached = openai_cached(value, prompt).map(|(_, n)| n);
+    Usage {
+        input: prompt_count.map(|p| p.saturating_sub(cached.unwrap_or(0))),
+        output: count_at(value, output),
+        cache_read: cached,
+        cache_write: None,
+        reasoning: openai_detail(value, output, "reasoning_tokens"),
+    }
+}
+
+/// A count in OpenAI usage's `<name>_details` object.
+pub fn openai_detail(value: &Value, name: &str, key: &str) -> Option<u64> {
+    value
+        .get(format!("{name}_details"))
+        .and_then(|d| count_at(d, key))
+}
+
+/// The cached prompt tokens of OpenAI usage, with the key that gave them. DeepSeek reports
+/// cache hits as `prompt_cache_hit_tokens` instead of the details object.
+pub fn openai_cached(value: &Value, prompt: &str) -> Option<(&'static str, u64)> {
+    openai_detail(value, prompt, "cached_tokens")
+        .map(|n| ("cached_tokens", n))
+        .or_else(|| {
+            count_at(value, "prompt_cache_hit_tokens").map(|n| ("prompt_cache_hit_tokens", n))
+        })
+}
+
+/// The API a request body is shaped for.
+pub fn api_from_request(request: &Value) -> Option<Api> {
+    if request.get("input").is_some() || request.get("instructions").is_some() {
+        return Some(Api::OpenaiResponses);
+    }
+    let messages = request.get("messages")?.as_array()?;
+    let model = str_at(request, "model").unwrap_or_default();
+    let anthropic_only_blocks = messages.iter().any(|m| {
+        m["content"].as_array().is_some_and(|parts| {
+            parts.iter().any(|p| {
+                matches!(
+                    str_at(p, "type"),
+                    Some("tool_use" | "tool_result" | "thinking" | "redacted_thinking")
+                )
+            })
+        })
+    });
+    let anthropic = request.get("system").is_some()
+        || request.get("anthropic_version").is_some()
+        || request.get("thinking").is_some()
+        || model.starts_with("claude")
+        || model.contains("anthropic")
+        || anthropic_only_blocks
+        || request["tools"]
+            .as_array()
+            .is_some_and(|tools| tools.iter().any(|t| t.get("input_schema").is_some()));
+    Some(if anthropic {
+        Api::AnthropicMessages
+    } else {
+        Api::OpenaiChat
+    })
+}
+
+/// Whether an event type (a data `type` or an `event:` name) is surely Anthropic's or
+/// Responses'.
+fn api_of_kind(kind: &str) -> Option<Api> {
+    if anthropic::EventKind::of(kind).is_some_and(anthropic::EventKind::tells_api) {
+        Some(Api::AnthropicMessages)
+    } else if kind.starts_with("response.") {
+        Some(Api::OpenaiResponses)
+    } else {
+        None
+    }
+}
+
+/// The API of a stream, from the first event that tells.
+pub fn stream_api(stream: &SseStream) -> Option<Api> {
+    for event in &stream.events {
+        if let Some(api) = api_of_kind(&event.event) {
+            return Some(api);
+        }
+        let Ok(data) = serde_json::from_str::<Value>(&event.data) else {
+            continue;
+        };
+        if let Some(api) = str_at(&data, "type").and_then(api_of_kind) {
+            return Some(api);
+        }
+        if data.get("choices").is_some() || str_at(&data, "object") == Some(chat::CHUNK_OBJECT) {
+            return Some(Api::OpenaiChat);
+        }
+    }
+    // Only errors and pings: the error's shape tells Anthropic (`{"type":"error","error":{}}`)
+    // from a Chat error chunk (`{"error":{}}`) and a Responses error event (`{"type":"error","code"}`).
+    let data: Value = stream
+        .events
+        .iter()
+        .find_map(|e| serde_json::from_str(&e.data).ok())?;
+    match (
+        str_at(&data, "type"),
+        data.get("error").is_some_and(Value::is_object),
+    ) {
+        (Some("error"), true) => Some(Api::AnthropicMessages),
+        (None, true) => Some(Api::OpenaiChat),
+        (Some("error"), false) => Some(Api::OpenaiResponses),
+        _ => None,
+    }
+}
+
+/// A body that is only an error: `{"type":"error","error":{..}}` or `{"error":{..}}`.
+pub fn is_error_body(value: &Value) -> bool {
+    value
+        .get("error")
+        .is_some_and(|e| e.is_object() || e.is_string())
+        && value.get("choices").is_none()
+        && value.get("content").is_none()
+        && value.get("output").is_none()
+}
+
+/// The API of a blocking body; for an error body, what `hint` (the API the request
+/// suggests) says.
+pub fn body_api(value: &Value, hint: Option<Api>) -> Option<Api> {
+    let kind = str_at(value, "type");
+    let object = str_at(value, "object");
+    if kind == Some("message")
+        || (value.get("content").is_some_and(Value::is_array) && value.get("role").is_some())
+    {
+        return Some(Api::AnthropicMessages);
+    }
+    if object == Some("chat.completion") || value.get("choices").is_some_and(Value::is_array) {
+        return Some(Api::OpenaiChat);
+    }
+    if object == Some("response") || value.get("output").is_some_and(Value::is_array) {
+        return Some(Api::OpenaiResponses);
+    }
+    if is_error_body(value) {
+        if kind == Some("error") {
+            return Some(Api::AnthropicMessages);
+        }
+        return hint
+            .or(Some(Api::OpenaiChat))
+            .filter(|_| hint.is_some() || value["error"].get("message").is_some());
+    }
+    None
+}
