@@ -1,12 +1,13 @@
 //! Bad input never panics: every fixture (the project's, the validate suite's, the inputs'),
 //! cut short and mangled byte by byte and line by line, goes through the whole `inspect`
-//! pipeline (frame, rebuild, render) and through `validate`, in-process; and every line
-//! `validate` names is a line of the file.
+//! pipeline (frame, rebuild, render) and through `validate`, in-process; every line
+//! `validate` names is a line of the file; and the two commands agree on what each variant
+//! holds.
 
 use std::path::{Path, PathBuf};
 
-use aibridge_trace::run::turns_from_bytes;
-use aibridge_trace::validate::validate_bytes;
+use aibridge_trace::run::{FileReport, turns_from_bytes};
+use aibridge_trace::validate::{Finding, validate_bytes};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -121,7 +122,7 @@ fn mangled_lines(data: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
 }
 
 #[test]
-fn mangled_inputs_never_panic_and_lines_stay_in_the_file() {
+fn mangled_inputs_never_panic_agree_and_lines_stay_in_the_file() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut all = Vec::new();
     files(&root.join("fixtures"), &mut all);
@@ -129,9 +130,11 @@ fn mangled_inputs_never_panic_and_lines_stay_in_the_file() {
     assert!(all.len() > 60, "inputs found: {}", all.len());
     let mut rng = Rng(7);
     let (mut turns, mut findings) = (0, 0);
+    let mut compared = Compared::default();
     for path in &all {
         let data = std::fs::read(path).unwrap();
-        let mut variants = mangled_bytes(&data, &mut rng);
+        let mut variants = vec![data.clone()];
+        variants.extend(mangled_bytes(&data, &mut rng));
         variants.extend(mangled_lines(&data, &mut rng));
         for (i, variant) in variants.iter().enumerate() {
             let name = format!("{}#{i}", path.display());
@@ -145,7 +148,9 @@ fn mangled_inputs_never_panic_and_lines_stay_in_the_file() {
                 .filter(|&&b| b == b'\n' || b == b'\r')
                 .count()
                 + 1;
-            for f in validate_bytes(variant) {
+            let found = validate_bytes(variant);
+            agree(&name, &report, &found, &mut compared);
+            for f in found {
                 findings += 1;
                 if let Some(line) = f.line {
                     assert!(
@@ -158,4 +163,88 @@ fn mangled_inputs_never_panic_and_lines_stay_in_the_file() {
     }
     assert!(turns > 1000, "mangled inputs still yield turns: {turns}");
     assert!(findings > 1000, "mangled inputs give findings: {findings}");
+    assert!(compared.unknown > 50, "unknown types: {}", compared.unknown);
+    assert!(
+        compared.truncated > 500,
+        "truncated: {}",
+        compared.truncated
+    );
+    assert!(compared.bad_json > 500, "bad JSON: {}", compared.bad_json);
+}
+
+/// The types of the stream events, deltas, content blocks and output items a text calls
+/// unknown (`unknown event type "x" (3 times)` gives `event type "x"`).
+fn unknown_types<'t>(texts: impl Iterator<Item = &'t str>) -> std::collections::BTreeSet<String> {
+    const KINDS: [&str; 4] = [
+        "event type",
+        "delta type",
+        "content block type",
+        "output item type",
+    ];
+    texts
+        .filter_map(|text| text.split_once("unknown ").map(|(_, rest)| rest))
+        .filter(|rest| KINDS.iter().any(|kind| rest.starts_with(kind)))
+        .map(|mut what| {
+            // Drop what follows the type: a count, a line in a decoded body.
+            while let Some((before, note)) = what.rsplit_once(" (") {
+                match note.contains("times") || note.contains("decoded body") {
+                    true => what = before,
+                    false => break,
+                }
+            }
+            what.to_string()
+        })
+        .collect()
+}
+
+/// What [`agree`] compared, counted, so the test knows the variants exercise it.
+#[derive(Default)]
+struct Compared {
+    unknown: usize,
+    truncated: usize,
+    bad_json: usize,
+}
+
+/// `inspect` and `validate` read every capture through one decoder, so they agree on what
+/// it holds: the types `inspect` warns are unknown are the types `validate` reports
+/// (`stream-unknown-event`), an event `inspect` skips as no JSON is a `parse-event-json`
+/// finding, and a stream `inspect` calls incomplete (with no error to explain it) is one
+/// `validate` calls truncated.
+fn agree(name: &str, report: &FileReport, findings: &[Finding], compared: &mut Compared) {
+    let rule = |id: &'static str| findings.iter().filter(move |f| f.rule == id);
+    // A blocking body cut short is `parse-body-json` to validate, which checks no more of
+    // it; inspect shows what the mended body holds.
+    let whole = report.turns.iter().filter(|t| t.streaming || t.complete);
+    let inspect_unknown = unknown_types(whole.flat_map(|t| &t.warnings).map(String::as_str));
+    let validate_unknown = unknown_types(rule("stream-unknown-event").map(|f| f.message.as_str()));
+    assert_eq!(
+        inspect_unknown, validate_unknown,
+        "{name}: unknown types, inspect vs validate"
+    );
+    compared.unknown += inspect_unknown.len();
+
+    let skipped_events = report
+        .turns
+        .iter()
+        .flat_map(|t| &t.warnings)
+        .filter(|w| w.contains("event data is") && w.ends_with("event skipped"))
+        .count();
+    assert_eq!(
+        skipped_events,
+        rule("parse-event-json").count(),
+        "{name}: events that are no JSON, inspect vs validate"
+    );
+    compared.bad_json += skipped_events;
+
+    let cut = report
+        .turns
+        .iter()
+        .filter(|t| t.streaming && !t.complete && t.error.is_none())
+        .count();
+    assert_eq!(
+        cut,
+        rule("stream-truncated").count(),
+        "{name}: incomplete streams, inspect vs validate"
+    );
+    compared.truncated += cut;
 }

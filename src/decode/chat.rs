@@ -140,6 +140,9 @@ const NO_FIELDS: Fields<'static> = Fields {
     input: Lenient(None),
 };
 
+/// How an unknown chunk that names no `object` is named.
+pub const UNNAMED_CHUNK: &str = "chunk without choices";
+
 /// What a chunk is to a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChunkKind<'c> {

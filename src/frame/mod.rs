@@ -119,12 +119,8 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     if data.trim_ascii().is_empty() {
         return Err(FrameError::Empty);
     }
-    // A body that opens with an SSE field is a stream: no need to scan it all for txtar
-    // markers (a txtar opens with its comment or a marker).
-    if !starts_like_sse(data) {
-        if let Some((comment, sections)) = txtar::parse(data) {
-            return frame_txtar(comment, &sections);
-        }
+    if let Some((comment, sections)) = txtar_of(data) {
+        return frame_txtar(comment, &sections);
     }
     let response = frame_response(data, 1);
     if let Body::Text(_) = response.body {
@@ -133,6 +129,16 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
         }
     }
     Ok(vec![Exchange::of(response)])
+}
+
+/// `data` split as a txtar fixture, when it is one. A body that opens with an SSE field is a
+/// stream, whatever markers it holds further down: no need to scan it all for them (a txtar
+/// opens with its comment or a marker).
+pub fn txtar_of(data: &[u8]) -> Option<(&[u8], Vec<txtar::Section<'_>>)> {
+    match starts_like_sse(data) {
+        true => None,
+        false => txtar::parse(data),
+    }
 }
 
 /// The exchanges of a txtar fixture already split into its comment and sections.

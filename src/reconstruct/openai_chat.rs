@@ -201,7 +201,7 @@ impl Stream {
         apply_envelope(chunk, true, b);
         match chunk.kind() {
             ChunkKind::Unknown(object) => {
-                b.unknown_event(object.unwrap_or("chunk without choices"))
+                b.unknown_event(object.unwrap_or(decode::chat::UNNAMED_CHUNK))
             }
             // An error chunk may carry choices too: what they say is kept.
             ChunkKind::Chunk | ChunkKind::Error => self.choice.apply_chunk(chunk, true, b),

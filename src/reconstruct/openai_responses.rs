@@ -69,7 +69,11 @@ impl Item {
             }
         };
         let Some(item) = ItemKind::of(kind) else {
-            return b.unknown(format!("output item type {kind:?}"));
+            // An item that states no type, and that no delta filled, holds nothing to show.
+            if !kind.is_empty() {
+                b.unknown(format!("output item type {kind:?}"));
+            }
+            return;
         };
         match item {
             ItemKind::Message => {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::Findings;
 use super::lines::{Doc, Seg};
 use super::rules::ANTHROPIC_GRAMMAR;
-use super::stream::{Cx, End, Grammar, Role};
+use super::stream::{Cx, End, Grammar, Role, Unknown};
 use super::tools::{self, Ids, call_name};
 use super::{errors, usage};
 use crate::decode::anthropic::{
@@ -71,6 +71,12 @@ impl Stream {
     }
 
     fn start(&mut self, data: &Event, line: usize, cx: &mut Cx) {
+        let block = data.content_block.as_ref().unwrap_or(&Value::Null);
+        let name = str_at(block, "type").unwrap_or_default();
+        let kind = BlockKind::of(name);
+        if kind.is_none() {
+            cx.unknown(format!("content block type {name:?}"), line);
+        }
         let Some(index) = data.index.exact() else {
             return self.grammar(cx, line, "content_block_start has no index".into());
         };
@@ -96,12 +102,6 @@ impl Stream {
                 line,
                 format!("content_block_start after message_delta at line {delta}"),
             );
-        }
-        let block = data.content_block.as_ref().unwrap_or(&Value::Null);
-        let name = str_at(block, "type").unwrap_or_default();
-        let kind = BlockKind::of(name);
-        if kind.is_none() {
-            cx.unknown(format!("content block type {name:?}"), line);
         }
         let id = str_at(block, "id");
         if let Some(BlockKind::Tool(_)) = kind {
@@ -281,6 +281,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
     let mut ids = Ids::default();
     let starts = doc.elements(&[Seg::Key("content")]);
     let at = |i: usize| starts.get(i).copied();
+    let mut unknown = Unknown::default();
     for (i, block) in doc.value["content"]
         .as_array()
         .into_iter()
@@ -288,8 +289,14 @@ pub fn body(doc: &Doc, f: &mut Findings) {
         .enumerate()
     {
         let kind = str_at(block, "type").unwrap_or_default();
-        if !matches!(BlockKind::of(kind), Some(BlockKind::Tool(_))) {
-            continue;
+        match BlockKind::of(kind) {
+            Some(BlockKind::Tool(_)) => {}
+            Some(_) => continue,
+            None => {
+                let line = doc.line_below(at(i), &[]);
+                unknown.add(format!("content block type {kind:?}"), line);
+                continue;
+            }
         }
         let id = str_at(block, "id");
         ids.add(id, i);
@@ -302,6 +309,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
         tools::arguments(&input, true, &call, line, f);
     }
     ids.check(f, |i| doc.line_below(at(i), &[]));
+    unknown.report(f);
     usage::require(
         doc.value.get("usage"),
         &[INPUT_TOKENS, OUTPUT_TOKENS],

@@ -112,8 +112,8 @@ impl Grammar for Stream {
                 return Role::Error;
             }
             ChunkKind::Unknown(object) => {
-                let what = object.unwrap_or("without choices");
-                cx.unknown(format!("chunk {what:?}"), line);
+                let what = object.unwrap_or(api::UNNAMED_CHUNK);
+                cx.unknown(format!("event type {what:?}"), line);
                 return Role::Other;
             }
             ChunkKind::Chunk => {}

@@ -66,7 +66,7 @@ fn check_file(data: &[u8], asked: Option<&Asked>) -> Checked {
     let body = data.strip_prefix(BOM).unwrap_or(data);
     if body.trim_ascii().is_empty() {
         f.add(&PARSE_CAPTURE, None, "the file is empty");
-    } else if let Some((comment, sections)) = frame::txtar::parse(body) {
+    } else if let Some((comment, sections)) = frame::txtar_of(body) {
         txtar_file(comment, &sections, &lines, &mut f, &mut checked);
     } else {
         single_file(data, body, asked, &lines, &mut f, &mut checked);

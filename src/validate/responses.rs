@@ -13,7 +13,7 @@ use super::rules::{
     CONTENT_COMPLETED_OUTPUT, RESPONSES_DONE_TEXT, RESPONSES_GRAMMAR, RESPONSES_ITEMS,
     RESPONSES_SEQUENCE,
 };
-use super::stream::{Cx, End, Grammar, Role};
+use super::stream::{Cx, End, Grammar, Role, Unknown};
 use super::tools::{self, Ids, call_name, clip};
 use super::{errors, usage};
 use crate::decode::responses::{
@@ -116,6 +116,9 @@ pub struct Stream {
     orphans: HashSet<u64>,
     /// The `response.completed` response and its line.
     completed: Option<(Value, usize)>,
+    /// The type each output index was last stated to have (by `output_item.added`, `.done`
+    /// or the terminal `output`), where: an item is of the type its last statement gives.
+    stated: BTreeMap<u64, (String, usize)>,
 }
 
 impl Stream {
@@ -149,6 +152,12 @@ impl Stream {
         }
     }
 
+    /// Notes the type an item statement gives the item at `index`.
+    fn state(&mut self, index: u64, item: &Value, line: usize) {
+        let kind = str_at(item, "type").unwrap_or_default().to_string();
+        self.stated.insert(index, (kind, line));
+    }
+
     fn added(&mut self, data: &Event, line: usize, cx: &mut Cx) {
         let Some(index) = data.output_index.exact() else {
             return cx.f.add(
@@ -166,6 +175,7 @@ impl Stream {
             );
         }
         let item = data.item.as_ref().unwrap_or(&Value::Null);
+        let kind = str_at(item, "type").unwrap_or_default();
         let id = str_at(item, "id").map(str::to_string);
         if let Some(id) = &id {
             self.index_of.insert(id.clone(), index);
@@ -175,7 +185,7 @@ impl Stream {
             Item {
                 id,
                 call_id: str_at(item, "call_id").map(str::to_string),
-                kind: str_at(item, "type").unwrap_or_default().to_string(),
+                kind: kind.to_string(),
                 name: str_at(item, "name").unwrap_or_default().to_string(),
                 added: line,
                 done: None,
@@ -334,6 +344,14 @@ impl Stream {
 
     fn terminal(&mut self, data: &Event, kind: &str, status: &str, line: usize, cx: &mut Cx) {
         let response = data.response.as_ref().unwrap_or(&Value::Null);
+        for (index, item) in response["output"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            self.state(index as u64, item, line);
+        }
         let stated = str_at(response, "status");
         if stated.is_some_and(|s| s != status) {
             cx.f.add(
@@ -451,8 +469,14 @@ impl Grammar for Stream {
                 errors::check(&data.error_value(), line, "the error event", cx.f);
                 return Role::Error;
             }
-            EventKind::ItemAdded => self.added(data, line, cx),
-            EventKind::ItemDone => self.item_done(data, line, cx),
+            EventKind::ItemAdded | EventKind::ItemDone => {
+                let item = data.item.as_ref().unwrap_or(&Value::Null);
+                self.state(data.output_index.get().unwrap_or(0), item, line);
+                match known {
+                    EventKind::ItemAdded => self.added(data, line, cx),
+                    _ => self.item_done(data, line, cx),
+                }
+            }
             EventKind::Item { phase, part, .. } => {
                 self.item_event(data, kind, (phase, part), line, cx)
             }
@@ -461,6 +485,13 @@ impl Grammar for Stream {
     }
 
     fn finish(self, end: &End, cx: &mut Cx) {
+        // An item stating no type at all says nothing of one: what its deltas build shows
+        // what it is.
+        for (kind, line) in self.stated.values() {
+            if !kind.is_empty() && ItemKind::of(kind).is_none() {
+                cx.unknown(format!("output item type {kind:?}"), *line);
+            }
+        }
         let mut ids = Ids::default();
         for item in self.items.values() {
             if ItemKind::of(&item.kind).is_some_and(ItemKind::answered_by_client) {
@@ -492,13 +523,21 @@ pub fn body(doc: &Doc, f: &mut Findings) {
     let mut ids = Ids::default();
     let starts = doc.elements(&[Seg::Key("output")]);
     let at = |i: usize| starts.get(i).copied();
+    let mut unknown = Unknown::default();
     for (i, item) in response["output"]
         .as_array()
         .into_iter()
         .flatten()
         .enumerate()
     {
-        let kind = ItemKind::of(str_at(item, "type").unwrap_or_default());
+        let name = str_at(item, "type").unwrap_or_default();
+        let kind = ItemKind::of(name);
+        if kind.is_none() && !name.is_empty() {
+            unknown.add(
+                format!("output item type {name:?}"),
+                doc.line_below(at(i), &[]),
+            );
+        }
         if kind.is_some_and(ItemKind::answered_by_client) {
             ids.add(str_at(item, "call_id"), i);
         }
@@ -518,6 +557,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
         }
     }
     ids.check(f, |i| doc.line_below(at(i), &[]));
+    unknown.report(f);
     match str_at(response, "status") {
         Some("failed") => errors::check_body(doc, None, f),
         Some("completed" | "incomplete") => usage::require_openai(

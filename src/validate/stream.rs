@@ -47,15 +47,39 @@ impl End {
 /// What every grammar gets besides the event: the findings, and a record of unknown types.
 pub struct Cx<'f> {
     pub f: &'f mut Findings,
-    /// Unknown type → (first line, count): reported once per type, so ten thousand unknown
-    /// events make one finding, not ten thousand.
-    unknown: BTreeMap<String, (usize, usize)>,
+    unknown: Unknown,
 }
 
 impl Cx<'_> {
     /// Notes something of a type the grammar does not know (`what` says which kind of thing).
     pub fn unknown(&mut self, what: String, line: usize) {
-        self.unknown.entry(what).or_insert((line, 0)).1 += 1;
+        self.unknown.add(what, Some(line));
+    }
+}
+
+/// Things of types the API does not document, by type: each is reported once, with how
+/// often it came, so ten thousand unknown events make one finding, not ten thousand.
+#[derive(Debug, Default)]
+pub struct Unknown(BTreeMap<String, (Option<usize>, usize)>);
+
+impl Unknown {
+    /// Notes one, met at `line` (`what` says which kind of thing it is, and its type).
+    pub fn add(&mut self, what: String, line: Option<usize>) {
+        self.0.entry(what).or_insert((line, 0)).1 += 1;
+    }
+
+    pub fn report(self, f: &mut Findings) {
+        for (what, (line, count)) in self.0 {
+            let times = match count {
+                1 => String::new(),
+                n => format!(" ({n} times, first here)"),
+            };
+            f.add(
+                &STREAM_UNKNOWN_EVENT,
+                line,
+                format!("unknown {what}{times}"),
+            );
+        }
     }
 }
 
@@ -97,7 +121,7 @@ pub struct StreamCheck {
     empty: bool,
     end: End,
     after_end_reported: bool,
-    unknown: BTreeMap<String, (usize, usize)>,
+    unknown: Unknown,
 }
 
 impl StreamCheck {
@@ -150,7 +174,7 @@ impl StreamCheck {
             empty: events.is_empty(),
             end: End::default(),
             after_end_reported: false,
-            unknown: BTreeMap::new(),
+            unknown: Unknown::default(),
         }
     }
 
@@ -198,17 +222,7 @@ impl StreamCheck {
             Grammars::Chat(g) => close(g, end, cut, last, empty, &mut cx),
             Grammars::Responses(g) => close(g, end, cut, last, empty, &mut cx),
         }
-        for (what, (line, count)) in std::mem::take(&mut cx.unknown) {
-            let times = match count {
-                1 => String::new(),
-                n => format!(" ({n} times, first here)"),
-            };
-            cx.f.add(
-                &STREAM_UNKNOWN_EVENT,
-                Some(line),
-                format!("unknown {what}{times}"),
-            );
-        }
+        cx.unknown.report(cx.f);
     }
 }
 
