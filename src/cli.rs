@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::error::{ContextKind, ContextValue};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::validate::RULES;
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
@@ -149,7 +153,7 @@ pub struct ValidateArgs {
     pub deny_warnings: bool,
 
     /// Silence a rule (repeatable; see --list-rules)
-    #[arg(long, value_name = "RULE")]
+    #[arg(long, value_name = "RULE", value_parser = RuleId, hide_possible_values = true)]
     pub allow: Vec<String>,
 
     /// List the rules and exit
@@ -202,4 +206,69 @@ pub enum ValidateFormatArg {
     Json,
     Junit,
     Github,
+}
+
+/// `--allow`'s values: the rule ids, checked by clap (so a typo is a usage error that names
+/// the valid ids) and offered by shell completion. Each carries its severity and summary,
+/// which the man page lists.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleId;
+
+/// The rule list as clap's possible values.
+fn rule_ids() -> impl Iterator<Item = PossibleValue> {
+    RULES.iter().map(|rule| {
+        PossibleValue::new(rule.id).help(format!("({}) {}", rule.severity.as_str(), rule.summary))
+    })
+}
+
+impl TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        PossibleValuesParser::new(rule_ids())
+            .parse_ref(cmd, arg, value)
+            .map_err(|mut err| {
+                err.insert(
+                    ContextKind::Suggested,
+                    ContextValue::StyledStrs(vec![
+                        "`aibridge-trace validate --list-rules` says what each rule checks".into(),
+                    ]),
+                );
+                err
+            })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(rule_ids()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_takes_rule_ids_only() {
+        let cli =
+            Cli::try_parse_from(["aibridge-trace", "validate", "--allow", "usage-total", "x"])
+                .unwrap();
+        let Command::Validate(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.allow, ["usage-total"]);
+
+        let err = Cli::try_parse_from(["aibridge-trace", "validate", "--allow", "usage-totl", "x"])
+            .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        let message = err.to_string();
+        assert!(message.contains("'usage-totl'"), "{message}");
+        assert!(message.contains("usage-total"), "{message}");
+        assert!(message.contains("parse-capture"), "{message}");
+        assert!(message.contains("--list-rules"), "{message}");
+    }
 }
