@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 
 use super::rows::Sheet;
-use super::table::Sheets;
-use crate::config::TableStyle;
+use super::sheets::{Buffered, Sheets, cuts};
+use crate::config::{TableStyle, View};
 
 /// A cell's text made safe inside a pipe table.
 fn escape(text: &str) -> String {
@@ -37,8 +37,13 @@ fn write_sheet(out: &mut dyn Write, sheet: &Sheet) -> io::Result<()> {
     Ok(())
 }
 
+/// Markdown pipe tables: always the wide layout, since they have no width.
+pub fn printer(view: View, style: TableStyle) -> Buffered {
+    Buffered::new(Sheets::new(view, cuts(style), false), style, write_sheets)
+}
+
 /// Writes every sheet as a pipe table, titled when there are several.
-pub fn write_sheets(out: &mut dyn Write, sheets: Sheets, _: TableStyle) -> io::Result<()> {
+fn write_sheets(out: &mut dyn Write, sheets: Sheets, _: TableStyle) -> io::Result<()> {
     let all = sheets.finish(false);
     let titled = all.len() > 1;
     for (i, sheet) in all.iter().enumerate() {

@@ -1,11 +1,13 @@
 //! Rendering turns for people and programs: one printer per output format, all over the
-//! same stream of turns. The people-facing formats share their rows (`rows.rs`).
+//! same stream of turns. The people-facing formats share their rows (`rows.rs`),
+//! and table and markdown share how they hold them back (`sheets.rs`).
 
 pub mod csv;
 pub mod json;
 pub mod jsonl;
 pub mod markdown;
 pub mod rows;
+pub mod sheets;
 pub mod summary;
 pub mod table;
 pub mod validation;
@@ -26,8 +28,8 @@ pub fn printer(format: InspectFormat, view: View, style: TableStyle) -> Box<dyn 
     match format {
         InspectFormat::Jsonl => Box::new(jsonl::Jsonl),
         InspectFormat::Json => Box::new(json::Json::default()),
-        InspectFormat::Table => Box::new(table::Buffered::tables(view, style)),
+        InspectFormat::Table => Box::new(table::printer(view, style)),
         InspectFormat::Csv => Box::new(csv::Csv::new(view)),
-        InspectFormat::Markdown => Box::new(table::Buffered::markdown(view, style)),
+        InspectFormat::Markdown => Box::new(markdown::printer(view, style)),
     }
 }
