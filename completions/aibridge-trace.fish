@@ -50,7 +50,7 @@ never\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l full -d 'Show whole texts and arguments instead of cutting long cells'
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
@@ -68,7 +68,7 @@ always\t''
 never\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s V -l version -d 'Print version'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
@@ -109,7 +109,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" 
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l deny-warnings -d 'Fail on warnings too'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l list-rules -d 'List the rules and exit'
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "inspect" -d 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "summary" -d 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'

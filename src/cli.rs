@@ -28,6 +28,11 @@ Examples:
   aibridge-trace validate fixtures/ --format junit > validate.xml
   aibridge-trace validate --list-rules";
 
+/// The end of a subcommand's `--help`: where its reference is, then its examples.
+fn reference(page: &str, holds: &str, examples: &str) -> String {
+    format!("Reference: `man {page}` ({holds}; from a clone: `man -l man/{page}.1`)\n\n{examples}")
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "aibridge-trace",
@@ -44,13 +49,34 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses
-    #[command(after_help = INSPECT_EXAMPLES)]
+    #[command(
+        after_help = INSPECT_EXAMPLES,
+        after_long_help = reference(
+            "aibridge-trace-inspect",
+            "input formats, table views, the JSONL schema, exit status",
+            INSPECT_EXAMPLES,
+        )
+    )]
     Inspect(InspectArgs),
     /// Aggregate turns: tokens, tool calls, thoughts, errors, latency
-    #[command(after_help = SUMMARY_EXAMPLES)]
+    #[command(
+        after_help = SUMMARY_EXAMPLES,
+        after_long_help = reference(
+            "aibridge-trace-summary",
+            "the JSON keys, latency, input formats, exit status",
+            SUMMARY_EXAMPLES,
+        )
+    )]
     Summary(SummaryArgs),
     /// Check that fixtures and captures are well-formed and self-consistent, for CI
-    #[command(after_help = VALIDATE_EXAMPLES)]
+    #[command(
+        after_help = VALIDATE_EXAMPLES,
+        after_long_help = reference(
+            "aibridge-trace-validate",
+            "what is checked, every rule, report formats, exit codes",
+            VALIDATE_EXAMPLES,
+        )
+    )]
     Validate(ValidateArgs),
 }
 
