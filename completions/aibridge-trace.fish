@@ -33,18 +33,18 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "help"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s j -l threads -d 'Worker threads [default: all cores]' -r
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t''
-jsonl\t''
-json\t''
-csv\t''
-markdown\t''"
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What the table, csv and markdown formats show: one row per turn, tool call or thought' -r -f -a "turns\t''
-tools\t''
-thoughts\t''
-all\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'Tables for people, fit to the terminal\'s width'
+jsonl\t'One JSON object per turn per line (the schema: `man aibridge-trace-inspect`)'
+json\t'One JSON array of the turns'
+csv\t'One view\'s rows for spreadsheets: nothing cut, raw numbers'
+markdown\t'Pipe tables, for a pull-request comment'"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What the table, csv and markdown formats show: one row per turn, tool call or thought' -r -f -a "turns\t'One row per turn, with its token counts, and totals'
+tools\t'One row per tool call, with the thoughts its response gave before it'
+thoughts\t'One row per thought, with the tool calls that followed it'
+all\t'The three views (not with csv)'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l width -d 'Table width in columns [default: the terminal\'s, else 100]' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l max-width -d 'Cut texts and arguments in tables to N characters' -r
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l color -d 'When to colour tables' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
@@ -58,12 +58,12 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l by -d 'Group the aggregates by this key' -r -f -a "api\t''
 model\t''
 file\t''
-tool\t''
-day\t''"
+tool\t'A turn counts under each tool it called, or under `(no tools)`'
+day\t'The UTC day of `timing.started_at`, or `(no timing)`'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l width -d 'Table width in columns [default: the terminal\'s, else 100]' -r
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l color -d 'When to colour tables' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
@@ -73,10 +73,10 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s j -l threads -d 'Worker threads [default: all cores]' -r
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s f -l format -d 'Report format [default: github when GITHUB_ACTIONS=true, else text]' -r -f -a "text\t''
-json\t''
-junit\t''
-github\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s f -l format -d 'Report format [default: github when GITHUB_ACTIONS=true, else text]' -r -f -a "text\t'One line per finding, `path:line: severity[rule]: message`, then a tally'
+json\t'One JSON object per finding per line, nothing else'
+junit\t'JUnit XML, one test case per file, for CI dashboards'
+github\t'GitHub Actions workflow commands: annotations on the pull request, then a tally'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l allow -d 'Silence a rule (repeatable; see --list-rules)' -r -f -a "parse-capture\t'(error) the file is a capture this tool reads (txtar fixture, HAR archive, gateway dump, HTTP response, event stream, JSON body) with a response in it, its bodies decodable'
 parse-request-json\t'(error) the request body is valid JSON'
 parse-body-json\t'(error) a blocking response body is one whole JSON document (not cut short, empty or plain text, unless it records an HTTP error)'

@@ -189,23 +189,33 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InspectFormatArg {
+    /// Tables for people, fit to the terminal's width
     Table,
+    /// One JSON object per turn per line (the schema: `man aibridge-trace-inspect`)
     Jsonl,
+    /// One JSON array of the turns
     Json,
+    /// One view's rows for spreadsheets: nothing cut, raw numbers
     Csv,
+    /// Pipe tables, for a pull-request comment
     Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ViewArg {
+    /// One row per turn, with its token counts, and totals
     Turns,
+    /// One row per tool call, with the thoughts its response gave before it
     Tools,
+    /// One row per thought, with the tool calls that followed it
     Thoughts,
+    /// The three views (not with csv)
     All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
+    /// Colour on a terminal, unless NO_COLOR is set
     Auto,
     Always,
     Never,
@@ -216,7 +226,9 @@ pub enum GroupArg {
     Api,
     Model,
     File,
+    /// A turn counts under each tool it called, or under `(no tools)`
     Tool,
+    /// The UTC day of `timing.started_at`, or `(no timing)`
     Day,
 }
 
@@ -228,9 +240,13 @@ pub enum SummaryFormatArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ValidateFormatArg {
+    /// One line per finding, `path:line: severity[rule]: message`, then a tally
     Text,
+    /// One JSON object per finding per line, nothing else
     Json,
+    /// JUnit XML, one test case per file, for CI dashboards
     Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request, then a tally
     Github,
 }
 
