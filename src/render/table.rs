@@ -1,5 +1,6 @@
 //! Tables for people (comfy-table), sized to the terminal.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use comfy_table::{
@@ -24,8 +25,25 @@ fn is_blank(cell: &Cell) -> bool {
     matches!(cell.text.as_str(), "" | "-")
 }
 
+/// `sheet` with the control characters of its cells escaped (`\u{1b}`), line breaks aside:
+/// a file name or a capture's text must not move the cursor or recolour the terminal.
+/// Copied only when some cell holds one.
+fn visible(sheet: &Sheet) -> Cow<'_, Sheet> {
+    let hostile = |cell: &Cell| cell.text.chars().any(|c| c.is_control() && c != '\n');
+    if !sheet.rows.iter().flatten().any(hostile) {
+        return Cow::Borrowed(sheet);
+    }
+    let mut sheet = sheet.clone();
+    for cell in sheet.rows.iter_mut().flatten().filter(|c| hostile(c)) {
+        let lines: Vec<_> = cell.text.split('\n').map(super::escape_controls).collect();
+        cell.text = lines.join("\n");
+    }
+    Cow::Owned(sheet)
+}
+
 /// A comfy-table for `sheet`, `style.width` wide.
 pub fn render(sheet: &Sheet, style: TableStyle) -> Table {
+    let sheet = &*visible(sheet);
     let mut table = Table::new();
     let multi_line = sheet.rows.iter().flatten().any(|c| c.text.contains('\n'));
     let mut look = COMPACT;
@@ -192,4 +210,26 @@ fn write_tables(out: &mut dyn Write, sheets: Sheets, style: TableStyle) -> io::R
         writeln!(out, "{}", render(sheet, style))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_reach_no_terminal() {
+        let mut sheet = Sheet::new(SheetKind::Figures);
+        sheet.header = vec!["name"];
+        sheet.rows.push(vec![Cell::plain("a\u{1b}[2J\nb\rc")]);
+        let style = TableStyle {
+            width: 40,
+            color: false,
+            full: false,
+            max_cell: None,
+        };
+        let out = render(&sheet, style).to_string();
+        assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+        assert!(out.contains("a\\u{1b}[2J"), "{out}");
+        assert!(out.contains("b\\rc"), "{out}");
+    }
 }
