@@ -1,6 +1,7 @@
 //! The JSONL schema table (`src/render/jsonl-schema.md`, printed by `man
 //! aibridge-trace-inspect`) names every field `inspect` emits over the bundled captures, and
-//! no field it never emits.
+//! no field it never emits; the summary's key table (`man/sections/summary.md`) likewise for
+//! the keys of `summary --format json`.
 
 mod common;
 
@@ -69,4 +70,25 @@ fn the_schema_table_names_every_emitted_field_and_no_other() {
         never.is_empty(),
         "fields in src/render/jsonl-schema.md that no bundled capture emits: {never:?}"
     );
+}
+
+#[test]
+fn the_summary_key_table_names_every_key_and_no_other() {
+    // First cells such as `` `tool_calls`, `thoughts`, `errors` `` name several keys.
+    let table = include_str!("../man/sections/summary.md");
+    let documented: BTreeSet<String> = table
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .flat_map(|rest| {
+            let first = rest.split(" |").next().unwrap();
+            first
+                .split(", ")
+                .map(|key| key.trim_matches('`').to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let out = common::run(&["summary", "--format", "json", "fixtures/"]);
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let emitted: BTreeSet<String> = summary.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(documented, emitted);
 }
