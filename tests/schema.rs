@@ -92,3 +92,17 @@ fn the_summary_key_table_names_every_key_and_no_other() {
     let emitted: BTreeSet<String> = summary.as_object().unwrap().keys().cloned().collect();
     assert_eq!(documented, emitted);
 }
+
+/// The example turn the inspect man page shows is what `inspect` prints for it.
+#[test]
+fn the_example_turn_is_current() {
+    let page = include_str!("../man/sections/inspect.md");
+    let example = page
+        .split("### An example turn")
+        .nth(1)
+        .and_then(|rest| rest.split("```").nth(1))
+        .unwrap();
+    let example: Value = serde_json::from_str(example).unwrap();
+    let turns = common::turns_of("fixtures/openai-responses/commentary.txtar");
+    assert_eq!(example, turns[0]);
+}
