@@ -168,10 +168,10 @@ fn rules(validate: &clap::Command) -> Roff {
         .find(|a| a.get_id() == "allow")
         .expect("validate has --allow");
     let mut roff = Roff::new();
-    roff.control("PP", []).text([roman(
-        "Each finding names one of these rules; --allow takes their ids, and \
+    roff.control("PP", []).text(inline(
+        "Each finding names one of these rules; `--allow` takes their ids, and \
          `aibridge-trace validate --list-rules` prints this list. Ids are grouped by prefix.",
-    )]);
+    ));
     for value in allow.get_possible_values() {
         let help = value.get_help().map(|h| h.to_string()).unwrap_or_default();
         roff.control("TP", []).text([bold(value.get_name())]);
@@ -250,7 +250,8 @@ fn inline(text: &str) -> Vec<roff::Inline> {
         if at > 0 {
             out.push(roman(&rest[..at]));
         }
-        out.push(bold(&after[..end]));
+        // Code inside strong text (**`--allow RULE`**) is bold already.
+        out.push(bold(after[..end].replace('`', "")));
         rest = &after[end + mark.len()..];
     }
     if !rest.is_empty() {
