@@ -42,8 +42,8 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand -q 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --full 'Show whole texts and arguments instead of cutting long cells'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -60,8 +60,8 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --hidden 'In directories, read hidden files and folders too (version-control folders stay skipped)'
             cand -q 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -78,8 +78,8 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --deny-warnings 'Fail on warnings too'
             cand --list-rules 'List the rules and exit'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -33,24 +33,24 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "help"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s j -l threads -d 'Worker threads [default: all cores]' -r
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t''
-jsonl\t''
-json\t''
-csv\t''
-markdown\t''"
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What the table, csv and markdown formats show: one row per turn, tool call or thought' -r -f -a "turns\t''
-tools\t''
-thoughts\t''
-all\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'Tables for people, fit to the terminal\'s width'
+jsonl\t'One JSON object per turn per line (the schema: `man aibridge-trace-inspect`)'
+json\t'One JSON array of the turns'
+csv\t'One view\'s rows for spreadsheets: nothing cut, raw numbers'
+markdown\t'Pipe tables, for a pull-request comment'"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What the table, csv and markdown formats show: one row per turn, tool call or thought' -r -f -a "turns\t'One row per turn, with its token counts, and totals'
+tools\t'One row per tool call, with the thoughts its response gave before it'
+thoughts\t'One row per thought, with the tool calls that followed it'
+all\t'The three views (not with csv)'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l width -d 'Table width in columns [default: the terminal\'s, else 100]' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l max-width -d 'Cut texts and arguments in tables to N characters' -r
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l color -d 'When to colour tables' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l full -d 'Show whole texts and arguments instead of cutting long cells'
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
@@ -58,31 +58,58 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l by -d 'Group the aggregates by this key' -r -f -a "api\t''
 model\t''
 file\t''
-tool\t''
-day\t''"
+tool\t'A turn counts under each tool it called, or under `(no tools)`'
+day\t'The UTC day of `timing.started_at`, or `(no timing)`'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l width -d 'Table width in columns [default: the terminal\'s, else 100]' -r
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l color -d 'When to colour tables' -r -f -a "auto\t''
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l color -d 'When to colour tables' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s V -l version -d 'Print version'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s j -l threads -d 'Worker threads [default: all cores]' -r
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s f -l format -d 'Report format [default: github when GITHUB_ACTIONS=true, else text]' -r -f -a "text\t''
-json\t''
-junit\t''
-github\t''"
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l allow -d 'Silence a rule (repeatable; see --list-rules)' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s f -l format -d 'Report format [default: github when GITHUB_ACTIONS=true, else text]' -r -f -a "text\t'One line per finding, `path:line: severity[rule]: message`, then a tally'
+json\t'One JSON object per finding per line, nothing else'
+junit\t'JUnit XML, one test case per file, for CI dashboards'
+github\t'GitHub Actions workflow commands: annotations on the pull request, then a tally'"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l allow -d 'Silence a rule (repeatable; see --list-rules)' -r -f -a "parse-capture\t'(error) the file is a capture this tool reads (txtar fixture, HAR archive, gateway dump, HTTP response, event stream, JSON body) with a response in it, its bodies decodable'
+parse-request-json\t'(error) the request body is valid JSON'
+parse-body-json\t'(error) a blocking response body is one whole JSON document (not cut short, empty or plain text, unless it records an HTTP error)'
+parse-event-json\t'(error) every event\'s data is valid JSON (Chat\'s `[DONE]` aside)'
+sse-framing\t'(error) SSE lines are clean: no stray lines outside any field, no `event:` without `data:`, no data line split in two, valid UTF-8'
+sse-final-blank-line\t'(warning) the last event ends with a blank line (a strict SSE parser drops an event without one)'
+http-head\t'(error) a raw HTTP head is well-formed: status or request line, `Name: value` headers, a blank line before the body'
+stream-truncated\t'(error) a stream ends with its terminal event (`message_stop`, `[DONE]`, `response.completed/failed/incomplete`) or a provider error'
+stream-unknown-event\t'(warning) every event, chunk, delta and content block is of a type the API\'s grammar knows'
+anthropic-grammar\t'(error) Anthropic: `message_start` first, `content_block_start` before a block\'s deltas, deltas of the block\'s type, every block stopped, `message_delta` then `message_stop` last'
+chat-grammar\t'(error) Chat: chunks share one id and model, tool-call deltas open a call (id and name) before continuing it, nothing after a choice\'s `finish_reason` or after `[DONE]`'
+responses-grammar\t'(error) Responses: `response.created` first, one terminal event (`response.completed/failed/incomplete`) last, its status matching'
+responses-sequence\t'(error) Responses: `sequence_number` on every event, increasing by one without gaps'
+responses-items\t'(error) Responses: `output_index` and `item_id` agree between `output_item.added`, the item\'s events and `output_item.done`; no delta after the item is done'
+responses-done-text\t'(error) Responses: every `*.done` event (and `output_item.done`) states the text its deltas built'
+content-tool-arguments\t'(error) tool call arguments are valid JSON (a JSON object for Anthropic `input`) once complete'
+content-tool-ids\t'(error) tool call ids are unique within a response'
+content-completed-output\t'(error) Responses: `response.completed` output agrees with the items the stream built (ids, types, texts, arguments)'
+usage-missing\t'(error) token usage is present where the API promises it (Anthropic always; Chat blocking, or streaming with `include_usage`; Responses when completed or incomplete)'
+usage-total\t'(error) where a total is given, total = input + output'
+usage-reasoning\t'(error) reasoning tokens do not exceed output tokens'
+usage-cached\t'(error) cached tokens do not exceed prompt (input) tokens'
+error-shape\t'(error) a recorded provider error (HTTP error response, `error` event or chunk, `response.failed`, a dump\'s `.req_error.txt`) is well-formed: an error object with a message (some text, for the error file)'
+txtar-pair-mismatch\t'(error) a fixture\'s streaming and non-streaming sections agree on tool names, tool arguments, thoughts and stop reason'
+txtar-tool-call-section\t'(error) a `*/tool-call` section exists when, and only when, the first answer called an injected (`bmcp_`) tool'
+txtar-unknown-section\t'(warning) section names are `request`, `streaming`, `non-streaming`, `streaming/tool-call`, `non-streaming/tool-call`'
+txtar-duplicate-section\t'(error) no section name appears twice'
+txtar-request-marker\t'(error) the request body has its `-- request --` line (it does not stand in the comment)'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l deny-warnings -d 'Fail on warnings too'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l list-rules -d 'List the rules and exit'
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "inspect" -d 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "summary" -d 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'

@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::error::{ContextKind, ContextValue};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::validate::RULES;
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:
@@ -24,6 +28,11 @@ Examples:
   aibridge-trace validate fixtures/ --format junit > validate.xml
   aibridge-trace validate --list-rules";
 
+/// The end of a subcommand's `--help`: where its reference is, then its examples.
+fn reference(page: &str, holds: &str, examples: &str) -> String {
+    format!("Reference: `man {page}` ({holds}; from a clone: `man -l man/{page}.1`)\n\n{examples}")
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "aibridge-trace",
@@ -40,13 +49,34 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses
-    #[command(after_help = INSPECT_EXAMPLES)]
+    #[command(
+        after_help = INSPECT_EXAMPLES,
+        after_long_help = reference(
+            "aibridge-trace-inspect",
+            "input formats, table views, the JSONL schema, exit status",
+            INSPECT_EXAMPLES,
+        )
+    )]
     Inspect(InspectArgs),
     /// Aggregate turns: tokens, tool calls, thoughts, errors, latency
-    #[command(after_help = SUMMARY_EXAMPLES)]
+    #[command(
+        after_help = SUMMARY_EXAMPLES,
+        after_long_help = reference(
+            "aibridge-trace-summary",
+            "the JSON keys, latency, input formats, exit status",
+            SUMMARY_EXAMPLES,
+        )
+    )]
     Summary(SummaryArgs),
     /// Check that fixtures and captures are well-formed and self-consistent, for CI
-    #[command(after_help = VALIDATE_EXAMPLES)]
+    #[command(
+        after_help = VALIDATE_EXAMPLES,
+        after_long_help = reference(
+            "aibridge-trace-validate",
+            "what is checked, every rule, report formats, exit codes",
+            VALIDATE_EXAMPLES,
+        )
+    )]
     Validate(ValidateArgs),
 }
 
@@ -149,7 +179,7 @@ pub struct ValidateArgs {
     pub deny_warnings: bool,
 
     /// Silence a rule (repeatable; see --list-rules)
-    #[arg(long, value_name = "RULE")]
+    #[arg(long, value_name = "RULE", value_parser = RuleId, hide_possible_values = true)]
     pub allow: Vec<String>,
 
     /// List the rules and exit
@@ -159,23 +189,33 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InspectFormatArg {
+    /// Tables for people, fit to the terminal's width
     Table,
+    /// One JSON object per turn per line (the schema: `man aibridge-trace-inspect`)
     Jsonl,
+    /// One JSON array of the turns
     Json,
+    /// One view's rows for spreadsheets: nothing cut, raw numbers
     Csv,
+    /// Pipe tables, for a pull-request comment
     Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ViewArg {
+    /// One row per turn, with its token counts, and totals
     Turns,
+    /// One row per tool call, with the thoughts its response gave before it
     Tools,
+    /// One row per thought, with the tool calls that followed it
     Thoughts,
+    /// The three views (not with csv)
     All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
+    /// Colour on a terminal, unless NO_COLOR is set
     Auto,
     Always,
     Never,
@@ -186,7 +226,9 @@ pub enum GroupArg {
     Api,
     Model,
     File,
+    /// A turn counts under each tool it called, or under `(no tools)`
     Tool,
+    /// The UTC day of `timing.started_at`, or `(no timing)`
     Day,
 }
 
@@ -198,8 +240,77 @@ pub enum SummaryFormatArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ValidateFormatArg {
+    /// One line per finding, `path:line: severity[rule]: message`, then a tally
     Text,
+    /// One JSON object per finding per line, nothing else
     Json,
+    /// JUnit XML, one test case per file, for CI dashboards
     Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request, then a tally
     Github,
+}
+
+/// `--allow`'s values: the rule ids, checked by clap (so a typo is a usage error that names
+/// the valid ids) and offered by shell completion. Each carries its severity and summary,
+/// which the man page lists.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleId;
+
+/// The rule list as clap's possible values.
+fn rule_ids() -> impl Iterator<Item = PossibleValue> {
+    RULES.iter().map(|rule| {
+        PossibleValue::new(rule.id).help(format!("({}) {}", rule.severity.as_str(), rule.summary))
+    })
+}
+
+impl TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        PossibleValuesParser::new(rule_ids())
+            .parse_ref(cmd, arg, value)
+            .map_err(|mut err| {
+                err.insert(
+                    ContextKind::Suggested,
+                    ContextValue::StyledStrs(vec![
+                        "`aibridge-trace validate --list-rules` says what each rule checks".into(),
+                    ]),
+                );
+                err
+            })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(rule_ids()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_takes_rule_ids_only() {
+        let cli =
+            Cli::try_parse_from(["aibridge-trace", "validate", "--allow", "usage-total", "x"])
+                .unwrap();
+        let Command::Validate(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.allow, ["usage-total"]);
+
+        let err = Cli::try_parse_from(["aibridge-trace", "validate", "--allow", "usage-totl", "x"])
+            .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        let message = err.to_string();
+        assert!(message.contains("'usage-totl'"), "{message}");
+        assert!(message.contains("usage-total"), "{message}");
+        assert!(message.contains("parse-capture"), "{message}");
+        assert!(message.contains("--list-rules"), "{message}");
+    }
 }

@@ -136,7 +136,7 @@ impl Aggregate {
             }
         }
         for thought in &turn.thoughts {
-            let source = crate::render::rows::thought_source(thought.source).to_string();
+            let source = thought.source.as_str().to_string();
             let stats = self.thought_sources.entry(source).or_default();
             stats.count += 1;
             stats.chars += thought.text.chars().count() as u64;

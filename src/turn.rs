@@ -168,6 +168,18 @@ pub enum ThoughtSource {
     ReasoningContent,
 }
 
+impl ThoughtSource {
+    /// The name JSONL gives it (`snake_case`), which tables and summaries show too.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThoughtSource::Thinking => "thinking",
+            ThoughtSource::ReasoningSummary => "reasoning_summary",
+            ThoughtSource::Commentary => "commentary",
+            ThoughtSource::ReasoningContent => "reasoning_content",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ToolCall {
     pub id: Option<String>,

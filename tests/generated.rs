@@ -40,3 +40,31 @@ fn every_subcommand_help_ends_with_examples() {
         );
     }
 }
+
+/// The validate man page lists every rule `--list-rules` prints, with its severity: the
+/// page is generated from the code's rule list, not copied from it.
+#[test]
+fn the_validate_man_page_lists_every_rule() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
+        .args(["validate", "--list-rules"])
+        .output()
+        .unwrap();
+    let rules = String::from_utf8(out.stdout).unwrap();
+    let page = generate::render_all()
+        .into_iter()
+        .find(|(path, _)| path.ends_with("aibridge-trace-validate.1"))
+        .map(|(_, content)| String::from_utf8(content).unwrap())
+        .unwrap();
+    let rules_section = page.split(".SH RULES").nth(1).unwrap();
+    let mut count = 0;
+    for line in rules.lines() {
+        let mut words = line.split_whitespace();
+        let (id, severity) = (words.next().unwrap(), words.next().unwrap());
+        // roff escapes the dashes of an id.
+        let entry = format!(".TP\n\\fB{}\\fR\n({severity})", id.replace('-', "\\-"));
+        assert!(rules_section.contains(&entry), "{entry:?} missing");
+        count += 1;
+    }
+    // 28 rules when this was written; the list grows with the checks.
+    assert!(count >= 28, "{rules}");
+}

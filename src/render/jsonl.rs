@@ -1,4 +1,7 @@
-//! JSONL: one turn per line (schema v1, see the README), for jq and friends.
+//! JSONL: one turn per line, for jq and friends. The schema (v1), which the man page of
+//! `inspect` prints too:
+//!
+#![doc = include_str!("jsonl-schema.md")]
 
 use std::io::{self, Write};
 

@@ -3,19 +3,29 @@
 use std::io::{self, Write};
 
 use super::rows::Sheet;
-use super::table::Sheets;
-use crate::config::TableStyle;
+use super::sheets::{Buffered, Sheets, cuts};
+use crate::config::{TableStyle, View};
 
-/// A cell's text made safe inside a pipe table.
+/// A cell's text made safe inside a pipe table: one line (line breaks become `<br>`, other
+/// control characters escapes), no unescaped `|`.
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
+    let text = text
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace("\r\n", "<br>")
-        .replace('\n', "<br>")
+        .replace(['\n', '\r'], "<br>");
+    super::escape_controls(&text).into_owned()
+}
+
+/// A header as markdown shows it: the words tables break to fit narrow columns (`cache\nread`,
+/// `reas-\noning`) joined again, since a pipe table's header is one line.
+fn header(text: &str) -> String {
+    escape(&text.replace("-\n", "").replace('\n', " "))
 }
 
 fn write_sheet(out: &mut dyn Write, sheet: &Sheet) -> io::Result<()> {
-    writeln!(out, "| {} |", sheet.header.join(" | "))?;
+    let header: Vec<String> = sheet.header.iter().map(|h| header(h)).collect();
+    writeln!(out, "| {} |", header.join(" | "))?;
     let rule: Vec<&str> = sheet
         .header
         .iter()
@@ -37,8 +47,13 @@ fn write_sheet(out: &mut dyn Write, sheet: &Sheet) -> io::Result<()> {
     Ok(())
 }
 
+/// Markdown pipe tables: always the wide layout, since they have no width.
+pub fn printer(view: View, style: TableStyle) -> Buffered {
+    Buffered::new(Sheets::new(view, cuts(style), false), style, write_sheets)
+}
+
 /// Writes every sheet as a pipe table, titled when there are several.
-pub fn write_sheets(out: &mut dyn Write, sheets: Sheets, _: TableStyle) -> io::Result<()> {
+fn write_sheets(out: &mut dyn Write, sheets: Sheets, _: TableStyle) -> io::Result<()> {
     let all = sheets.finish(false);
     let titled = all.len() > 1;
     for (i, sheet) in all.iter().enumerate() {
@@ -51,4 +66,18 @@ pub fn write_sheets(out: &mut dyn Write, sheets: Sheets, _: TableStyle) -> io::R
         write_sheet(out, sheet)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cells_and_headers_stay_on_one_line() {
+        assert_eq!(super::escape("a|b\\c"), "a\\|b\\\\c");
+        assert_eq!(
+            super::escape("a\r\nb\nc\rd\u{1b}"),
+            "a<br>b<br>c<br>d\\u{1b}"
+        );
+        assert_eq!(super::header("cache\nread"), "cache read");
+        assert_eq!(super::header("reas-\noning"), "reasoning");
+    }
 }

@@ -1,15 +1,18 @@
 //! Rendering turns for people and programs: one printer per output format, all over the
-//! same stream of turns. The people-facing formats share their rows (`rows.rs`).
+//! same stream of turns. The people-facing formats share their rows (`rows.rs`),
+//! and table and markdown share how they hold them back (`sheets.rs`).
 
 pub mod csv;
 pub mod json;
 pub mod jsonl;
 pub mod markdown;
 pub mod rows;
+pub mod sheets;
 pub mod summary;
 pub mod table;
 pub mod validation;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::config::{InspectFormat, TableStyle, View};
@@ -26,8 +29,40 @@ pub fn printer(format: InspectFormat, view: View, style: TableStyle) -> Box<dyn 
     match format {
         InspectFormat::Jsonl => Box::new(jsonl::Jsonl),
         InspectFormat::Json => Box::new(json::Json::default()),
-        InspectFormat::Table => Box::new(table::Buffered::tables(view, style)),
+        InspectFormat::Table => Box::new(table::printer(view, style)),
         InspectFormat::Csv => Box::new(csv::Csv::new(view)),
-        InspectFormat::Markdown => Box::new(table::Buffered::markdown(view, style)),
+        InspectFormat::Markdown => Box::new(markdown::printer(view, style)),
+    }
+}
+
+/// `text` with its control characters written as escapes (`\n`, `\r`, `\t`, `\u{1b}`), for
+/// output where a line is a record: a newline in a file name must not start a forged line,
+/// nor an escape sequence from a capture reach the reader's terminal.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(super::escape_controls("a/b.sse"), "a/b.sse");
+        assert_eq!(
+            super::escape_controls("a\nb\r\tc\u{1b}[31m\u{7f}\u{85}é"),
+            "a\\nb\\r\\tc\\u{1b}[31m\\u{7f}\\u{85}é"
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::turn::{Api, ThoughtSource, ToolKind, Turn};
+use crate::turn::{Api, ToolKind, Turn};
 
 /// What a cell's colour would mean; never the only carrier of that meaning (the text says
 /// it too), so output without colour loses nothing.
@@ -171,15 +171,6 @@ pub fn api_short(api: Api) -> &'static str {
         Api::AnthropicMessages => "anthropic",
         Api::OpenaiChat => "chat",
         Api::OpenaiResponses => "responses",
-    }
-}
-
-pub fn thought_source(source: ThoughtSource) -> &'static str {
-    match source {
-        ThoughtSource::Thinking => "thinking",
-        ThoughtSource::ReasoningSummary => "reasoning_summary",
-        ThoughtSource::Commentary => "commentary",
-        ThoughtSource::ReasoningContent => "reasoning_content",
     }
 }
 
@@ -464,7 +455,7 @@ pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
                 .map(|t| {
                     format!(
                         "{}: {}",
-                        thought_source(t.source),
+                        t.source.as_str(),
                         cut(&t.text, cuts.thought_preview)
                     )
                 })
@@ -536,7 +527,7 @@ pub fn thought_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
             };
             vec![
                 Cell::plain(label),
-                Cell::plain(thought_source(thought.source)),
+                Cell::plain(thought.source.as_str()),
                 Cell::number(Some(thought.text.chars().count() as u64), cuts.human),
                 Cell::plain(match cuts.thought_text {
                     Some(_) => cut(&thought.text, cuts.thought_text),
@@ -562,6 +553,14 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(24517), "24,517");
         assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn thought_sources_are_named_as_jsonl_names_them() {
+        use crate::turn::ThoughtSource::*;
+        for source in [Thinking, ReasoningSummary, Commentary, ReasoningContent] {
+            assert_eq!(serde_json::to_value(source).unwrap(), source.as_str());
+        }
     }
 
     #[test]

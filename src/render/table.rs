@@ -1,5 +1,6 @@
 //! Tables for people (comfy-table), sized to the terminal.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use comfy_table::{
@@ -7,10 +8,9 @@ use comfy_table::{
     LineStyle, Table, TableStyle as Look, Width,
 };
 
-use super::TurnPrinter;
-use super::rows::{self, Cell, Mark, Sheet, SheetKind};
+use super::rows::{Cell, Mark, Sheet, SheetKind};
+use super::sheets::{Buffered, Sheets, cuts};
 use crate::config::{TableStyle, View};
-use crate::turn::Turn;
 
 /// Column lines only: borders and row lines would cost width that 13 columns at 80
 /// characters cannot spare. Rows of several lines (tool calls, thoughts) get a thin line
@@ -25,8 +25,25 @@ fn is_blank(cell: &Cell) -> bool {
     matches!(cell.text.as_str(), "" | "-")
 }
 
+/// `sheet` with the control characters of its cells escaped (`\u{1b}`), line breaks aside:
+/// a file name or a capture's text must not move the cursor or recolour the terminal.
+/// Copied only when some cell holds one.
+fn visible(sheet: &Sheet) -> Cow<'_, Sheet> {
+    let hostile = |cell: &Cell| cell.text.chars().any(|c| c.is_control() && c != '\n');
+    if !sheet.rows.iter().flatten().any(hostile) {
+        return Cow::Borrowed(sheet);
+    }
+    let mut sheet = sheet.clone();
+    for cell in sheet.rows.iter_mut().flatten().filter(|c| hostile(c)) {
+        let lines: Vec<_> = cell.text.split('\n').map(super::escape_controls).collect();
+        cell.text = lines.join("\n");
+    }
+    Cow::Owned(sheet)
+}
+
 /// A comfy-table for `sheet`, `style.width` wide.
 pub fn render(sheet: &Sheet, style: TableStyle) -> Table {
+    let sheet = &*visible(sheet);
     let mut table = Table::new();
     let multi_line = sheet.rows.iter().flatten().any(|c| c.text.contains('\n'));
     let mut look = COMPACT;
@@ -163,180 +180,13 @@ fn styled(cell: &Cell, color: bool) -> comfy_table::Cell {
     out
 }
 
-/// The cuts a table makes so a row fits `style.width`: arguments take about 30% of the
-/// width, thought previews a fifth; `--max-width` sets all of them, `--full` none.
-pub fn cuts(style: TableStyle) -> rows::Cuts {
-    if style.full {
-        return rows::Cuts {
-            human: true,
-            ..rows::Cuts::NONE
-        };
-    }
-    let width = usize::from(style.width);
-    rows::Cuts {
-        arguments: Some(style.max_cell.unwrap_or((width * 3 / 10).max(24))),
-        thought_preview: Some(style.max_cell.unwrap_or((width / 5).max(20))),
-        thought_text: style.max_cell,
-        human: true,
-    }
-}
-
 /// Below this width, the turns view stacks its counts (13 columns do not fit).
 pub const NARROW: u16 = 120;
 
-/// The sheets of a view, filled turn by turn.
-pub struct Sheets {
-    view: View,
-    cuts: rows::Cuts,
-    count: usize,
-    totals: rows::Totals,
-    /// The folder every turn's path starts with, so tables can leave it out of each row.
-    common: Option<String>,
-    pub turns: Sheet,
-    pub tools: Sheet,
-    pub thoughts: Sheet,
-}
-
-/// The longest folder prefix (ending in `/`) that `a` and `b` share.
-fn common_folder<'a>(a: &'a str, b: &str) -> &'a str {
-    // Compared by characters, so the cut never falls inside one (`é/` and `è/` share a
-    // first byte).
-    let shared: usize = a
-        .chars()
-        .zip(b.chars())
-        .take_while(|(x, y)| x == y)
-        .map(|(x, _)| x.len_utf8())
-        .sum();
-    match a[..shared].rfind('/') {
-        Some(slash) => &a[..=slash],
-        None => "",
-    }
-}
-
-impl Sheets {
-    /// `narrow`: the turns view stacks its counts, for terminals under [`NARROW`] columns.
-    pub fn new(view: View, cuts: rows::Cuts, narrow: bool) -> Sheets {
-        Sheets {
-            view,
-            cuts,
-            count: 0,
-            totals: rows::Totals::default(),
-            common: None,
-            turns: Sheet::new(if narrow {
-                SheetKind::TurnsNarrow
-            } else {
-                SheetKind::Turns
-            }),
-            tools: Sheet::new(SheetKind::Tools),
-            thoughts: Sheet::new(SheetKind::Thoughts),
-        }
-    }
-
-    pub fn add(&mut self, turn: &Turn) {
-        self.count += 1;
-        let path = &turn.source.path;
-        self.common = Some(match &self.common {
-            None => match path.rfind('/') {
-                Some(slash) => path[..=slash].to_string(),
-                None => String::new(),
-            },
-            Some(common) => common_folder(common, path).to_string(),
-        });
-        let (n, cuts) = (self.count, self.cuts);
-        if matches!(self.view, View::Turns | View::All) {
-            self.totals.add(turn);
-            self.turns.rows.push(match self.turns.kind {
-                SheetKind::TurnsNarrow => rows::turn_row_narrow(n, turn),
-                _ => rows::turn_row(n, turn, cuts),
-            });
-        }
-        if matches!(self.view, View::Tools | View::All) {
-            self.tools.rows.extend(rows::tool_rows(n, turn, cuts));
-        }
-        if matches!(self.view, View::Thoughts | View::All) {
-            self.thoughts.rows.extend(rows::thought_rows(n, turn, cuts));
-        }
-    }
-
-    /// The folder all paths share, when there is one to leave out.
-    pub fn common_folder(&self) -> Option<&str> {
-        self.common.as_deref().filter(|c| !c.is_empty())
-    }
-
-    /// The sheets the view shows, the turns sheet closed by its totals row. With `strip`,
-    /// the folder all paths share is left out of each row (the caller says it once).
-    pub fn finish(mut self, strip: bool) -> Vec<Sheet> {
-        if !self.turns.rows.is_empty() {
-            self.turns.rows.push(match self.turns.kind {
-                SheetKind::TurnsNarrow => self.totals.narrow_row(),
-                _ => self.totals.row(self.cuts.human),
-            });
-        }
-        if let (true, Some(common)) = (strip, self.common.clone().filter(|c| !c.is_empty())) {
-            for (sheet, column) in [
-                (&mut self.turns, 1),
-                (&mut self.tools, 0),
-                (&mut self.thoughts, 0),
-            ] {
-                for row in &mut sheet.rows {
-                    if let Some(cell) = row.get_mut(column) {
-                        cell.text = cell.text.replacen(&common, "", 1);
-                    }
-                }
-            }
-        }
-        match self.view {
-            View::Turns => vec![self.turns],
-            View::Tools => vec![self.tools],
-            View::Thoughts => vec![self.thoughts],
-            View::All => vec![self.turns, self.tools, self.thoughts],
-        }
-    }
-}
-
-/// Holds rows back until the end (a table's column widths depend on every row), then hands
-/// the sheets to the format's writer: tables and markdown share everything else.
-pub struct Buffered {
-    sheets: Option<Sheets>,
-    style: TableStyle,
-    write: fn(&mut dyn Write, Sheets, TableStyle) -> io::Result<()>,
-}
-
-impl Buffered {
-    /// Terminal tables, narrow or wide as the width asks.
-    pub fn tables(view: View, style: TableStyle) -> Buffered {
-        let narrow = style.width < NARROW;
-        Buffered {
-            sheets: Some(Sheets::new(view, cuts(style), narrow)),
-            style,
-            write: write_tables,
-        }
-    }
-
-    /// Markdown pipe tables: always the wide layout, since they have no width.
-    pub fn markdown(view: View, style: TableStyle) -> Buffered {
-        Buffered {
-            sheets: Some(Sheets::new(view, cuts(style), false)),
-            style,
-            write: super::markdown::write_sheets,
-        }
-    }
-}
-
-impl TurnPrinter for Buffered {
-    fn turn(&mut self, _: &mut dyn Write, turn: &Turn) -> io::Result<()> {
-        if let Some(sheets) = &mut self.sheets {
-            sheets.add(turn);
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        match self.sheets.take() {
-            Some(sheets) => (self.write)(out, sheets, self.style),
-            None => Ok(()),
-        }
-    }
+/// Terminal tables, narrow or wide as the width asks.
+pub fn printer(view: View, style: TableStyle) -> Buffered {
+    let narrow = style.width < NARROW;
+    Buffered::new(Sheets::new(view, cuts(style), narrow), style, write_tables)
 }
 
 fn write_tables(out: &mut dyn Write, sheets: Sheets, style: TableStyle) -> io::Result<()> {
@@ -364,10 +214,22 @@ fn write_tables(out: &mut dyn Write, sheets: Sheets, style: TableStyle) -> io::R
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn common_folder_cuts_between_characters() {
-        assert_eq!(super::common_folder("p/é/a.sse", "p/è/b.sse"), "p/");
-        assert_eq!(super::common_folder("x/a.sse", "x/b.sse"), "x/");
-        assert_eq!(super::common_folder("a.sse", "b.sse"), "");
+    fn control_characters_reach_no_terminal() {
+        let mut sheet = Sheet::new(SheetKind::Figures);
+        sheet.header = vec!["name"];
+        sheet.rows.push(vec![Cell::plain("a\u{1b}[2J\nb\rc")]);
+        let style = TableStyle {
+            width: 40,
+            color: false,
+            full: false,
+            max_cell: None,
+        };
+        let out = render(&sheet, style).to_string();
+        assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+        assert!(out.contains("a\\u{1b}[2J"), "{out}");
+        assert!(out.contains("b\\rc"), "{out}");
     }
 }

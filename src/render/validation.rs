@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 
+use super::escape_controls;
 use crate::config::ValidateFormat;
 use crate::validate::{FileResult, Finding, RULES, Severity};
 
@@ -92,14 +93,17 @@ pub fn printer(format: ValidateFormat, deny_warnings: bool) -> Box<dyn ReportPri
     }
 }
 
-/// `path:line: severity[rule]: message`, the line left out when unknown.
+/// `path:line: severity[rule]: message`, the line left out when unknown. One line whatever
+/// the path or message hold: control characters are escaped, so a file named `x\ny: error…`
+/// cannot forge a finding.
 fn text_line(path: &str, finding: &Finding) -> String {
     let at = finding.line.map_or(String::new(), |l| format!(":{l}"));
     format!(
-        "{path}{at}: {}[{}]: {}",
+        "{}{at}: {}[{}]: {}",
+        escape_controls(path),
         finding.severity.as_str(),
         finding.rule,
-        finding.message
+        escape_controls(&finding.message)
     )
 }
 
@@ -196,7 +200,8 @@ struct Junit {
 }
 
 /// Escapes text for XML content and attribute values, dropping what XML 1.0 cannot hold
-/// (control characters other than tab and line ends).
+/// (control characters other than tab and line ends). Line ends and tabs are written as
+/// character references, so an attribute keeps them (a parser would turn them into spaces).
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -206,7 +211,9 @@ fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
             c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
@@ -216,7 +223,9 @@ fn xml(text: &str) -> String {
 
 impl ReportPrinter for Junit {
     fn file(&mut self, _: &mut dyn Write, file: &FileResult) -> io::Result<()> {
-        let name = xml(&file.path);
+        // Named as the text report names it (control characters escaped), so the name and
+        // each finding line are one line in any viewer.
+        let name = xml(&escape_controls(&file.path));
         let lines: Vec<String> = file
             .findings
             .iter()
@@ -317,6 +326,48 @@ mod tests {
         );
     }
 
+    /// A file named so that its name reads as a finding of another file: every format keeps
+    /// it to the one finding it has.
+    #[test]
+    fn a_newline_in_a_path_forges_no_finding() {
+        let evil = FileResult {
+            path: "x.txtar\nforged.txtar:1: error[parse-capture]: forged\u{1b}[0m".to_string(),
+            findings: vec![finding(Severity::Error, Some(2), "bad\nline")],
+            ..FileResult::default()
+        };
+        let files = [evil];
+        assert_eq!(
+            render(ValidateFormat::Text, &files),
+            "x.txtar\\nforged.txtar:1: error[parse-capture]: forged\\u{1b}[0m:2: \
+             error[sse-framing]: bad\\nline\n\
+             checked 1 file: 1 invalid (1 error, 0 warnings)\n"
+        );
+        let github = render(ValidateFormat::Github, &files);
+        assert!(
+            github.starts_with(
+                "::error file=x.txtar%0Aforged.txtar%3A1%3A error[parse-capture]%3A forged\u{1b}[0m,\
+                 line=2,title=sse-framing::bad%0Aline [sse-framing]\n"
+            ),
+            "{github}"
+        );
+        assert_eq!(github.lines().count(), 2, "{github}");
+        let junit = render(ValidateFormat::Junit, &files);
+        assert!(
+            junit.contains(
+                "name=\"x.txtar\\nforged.txtar:1: error[parse-capture]: forged\\u{1b}[0m\""
+            ),
+            "{junit}"
+        );
+        assert!(
+            junit.contains(
+                ">x.txtar\\nforged.txtar:1: error[parse-capture]: forged\\u{1b}[0m:2: \
+                 error[sse-framing]: bad\\nline</failure>"
+            ),
+            "{junit}"
+        );
+        assert!(!junit.contains('\u{1b}'));
+    }
+
     #[test]
     fn github_escapes() {
         let files = [file(vec![finding(Severity::Warning, Some(7), "100% a\nb")])];
@@ -345,8 +396,11 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("name=\"dir/a&lt;b&gt;.txtar\""), "{out}");
-        assert!(out.contains("a &quot;q&quot; &amp; \u{fffd}"), "{out}");
+        // A control character in a finding is escaped as in the text report; one XML 1.0
+        // cannot hold is dropped from other text (an unreadable file's message).
+        assert!(out.contains("a &quot;q&quot; &amp; \\u{1}"), "{out}");
         assert!(!out.contains('\u{1}'));
+        assert_eq!(super::xml("a\u{1}\nb"), "a\u{fffd}&#10;b");
     }
 
     #[test]
