@@ -36,7 +36,7 @@ pub const PARSE_BODY_JSON: Rule = error(
 );
 pub const PARSE_EVENT_JSON: Rule = error(
     "parse-event-json",
-    "every event's data is valid JSON (Chat's `[DONE]` aside)",
+    "every event's data is valid JSON (Chat's `[DONE]` aside), of a shape the API's events have",
 );
 pub const SSE_FRAMING: Rule = error(
     "sse-framing",
@@ -56,7 +56,7 @@ pub const STREAM_TRUNCATED: Rule = error(
 );
 pub const STREAM_UNKNOWN_EVENT: Rule = warning(
     "stream-unknown-event",
-    "every event, chunk, delta and content block is of a type the API's grammar knows",
+    "every event, chunk, delta, content block and output item (streamed or in a blocking body) is of a type the API documents",
 );
 pub const ANTHROPIC_GRAMMAR: Rule = error(
     "anthropic-grammar",
