@@ -131,11 +131,11 @@ impl Blocks {
 /// The accumulator of a stream. `message_delta` usage is cumulative: merging keeps the
 /// last value of each field, never a sum.
 #[derive(Default)]
-pub struct Stream {
+pub struct Accumulator {
     blocks: Blocks,
 }
 
-impl Stream {
+impl Accumulator {
     pub fn event(&mut self, event: &decode::Event, data: &Event, b: &mut Builder) {
         let kind = data.kind.as_str().unwrap_or(event.name);
         let index = data.index.get().unwrap_or(0);

@@ -250,7 +250,7 @@ fn rebuild_stream(api: Api, stream: &SseStream, observer: &mut impl Observer) ->
     if events.cut.is_some() {
         b.warnings.extend(sse::truncation_warning(stream));
     }
-    let mut accumulator = Accumulator::new(api, stream.json_lines);
+    let mut accumulator = AnyAccumulator::new(api, stream.json_lines);
     for event in events.iter() {
         observer.event(&event);
         accumulator.event(&event, &mut b);
@@ -266,18 +266,18 @@ fn rebuild_stream(api: Api, stream: &SseStream, observer: &mut impl Observer) ->
 }
 
 /// The accumulator of one API's stream.
-enum Accumulator {
-    Anthropic(anthropic::Stream),
-    Chat(openai_chat::Stream),
-    Responses(openai_responses::Stream),
+enum AnyAccumulator {
+    Anthropic(anthropic::Accumulator),
+    Chat(openai_chat::Accumulator),
+    Responses(openai_responses::Accumulator),
 }
 
-impl Accumulator {
-    fn new(api: Api, json_lines: bool) -> Accumulator {
+impl AnyAccumulator {
+    fn new(api: Api, json_lines: bool) -> AnyAccumulator {
         match api {
-            Api::AnthropicMessages => Accumulator::Anthropic(Default::default()),
-            Api::OpenaiChat => Accumulator::Chat(openai_chat::Stream::new(json_lines)),
-            Api::OpenaiResponses => Accumulator::Responses(Default::default()),
+            Api::AnthropicMessages => AnyAccumulator::Anthropic(Default::default()),
+            Api::OpenaiChat => AnyAccumulator::Chat(openai_chat::Accumulator::new(json_lines)),
+            Api::OpenaiResponses => AnyAccumulator::Responses(Default::default()),
         }
     }
 
@@ -293,10 +293,14 @@ impl Accumulator {
                     event.line
                 ))
             }
-            (decode::Data::Anthropic(data), Accumulator::Anthropic(s)) => s.event(event, data, b),
-            (decode::Data::Chat(chunk), Accumulator::Chat(s)) => s.event(chunk, b),
-            (decode::Data::Responses(data), Accumulator::Responses(s)) => s.event(event, data, b),
-            (decode::Data::Done, Accumulator::Chat(_)) => b.complete = true,
+            (decode::Data::Anthropic(data), AnyAccumulator::Anthropic(s)) => {
+                s.event(event, data, b)
+            }
+            (decode::Data::Chat(chunk), AnyAccumulator::Chat(s)) => s.event(chunk, b),
+            (decode::Data::Responses(data), AnyAccumulator::Responses(s)) => {
+                s.event(event, data, b)
+            }
+            (decode::Data::Done, AnyAccumulator::Chat(_)) => b.complete = true,
             // `[DONE]` in a stream of another API: no event of that API.
             (decode::Data::Done, _) => b.unknown_event(decode::chat::DONE),
             // Decoding follows the accumulator's API: other pairs never meet.
@@ -306,9 +310,9 @@ impl Accumulator {
 
     fn finish(self, b: &mut Builder) {
         match self {
-            Accumulator::Anthropic(s) => s.finish(b),
-            Accumulator::Chat(s) => s.finish(b),
-            Accumulator::Responses(s) => s.finish(b),
+            AnyAccumulator::Anthropic(s) => s.finish(b),
+            AnyAccumulator::Chat(s) => s.finish(b),
+            AnyAccumulator::Responses(s) => s.finish(b),
         }
     }
 }

@@ -183,15 +183,15 @@ fn apply_envelope(chunk: &Chunk, mid_stream: bool, b: &mut Builder) {
 }
 
 /// The accumulator of a stream.
-pub struct Stream {
+pub struct Accumulator {
     choice: Choice,
     /// Read from a log of JSON lines, which has no room for `[DONE]`.
     json_lines: bool,
 }
 
-impl Stream {
-    pub fn new(json_lines: bool) -> Stream {
-        Stream {
+impl Accumulator {
+    pub fn new(json_lines: bool) -> Accumulator {
+        Accumulator {
             choice: Choice::default(),
             json_lines,
         }

@@ -204,11 +204,11 @@ fn response_object(response: &Value, b: &mut Builder, mid_stream: bool) {
 
 /// The accumulator of a stream.
 #[derive(Default)]
-pub struct Stream {
+pub struct Accumulator {
     items: Items,
 }
 
-impl Stream {
+impl Accumulator {
     pub fn event(&mut self, event: &decode::Event, data: &Event, b: &mut Builder) {
         let kind = data.kind.as_str().unwrap_or(event.name);
         let items = &mut self.items;

@@ -32,7 +32,7 @@ struct Block {
 }
 
 #[derive(Debug, Default)]
-pub struct Stream {
+pub struct StreamGrammar {
     /// Line of `message_start`.
     started: Option<usize>,
     /// Whether the first event that is no ping has been seen.
@@ -43,7 +43,7 @@ pub struct Stream {
     ids: Ids,
 }
 
-impl Stream {
+impl StreamGrammar {
     fn grammar(&self, cx: &mut Cx, line: usize, message: String) {
         cx.f.add(&ANTHROPIC_GRAMMAR, Some(line), message);
     }
@@ -207,7 +207,7 @@ impl Stream {
     }
 }
 
-impl Grammar for Stream {
+impl Grammar for StreamGrammar {
     const RULE: super::Rule = ANTHROPIC_GRAMMAR;
     const TERMINAL: &'static str = api::TERMINAL;
 

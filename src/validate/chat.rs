@@ -67,7 +67,7 @@ impl Choice {
 }
 
 #[derive(Debug)]
-pub struct Stream {
+pub struct StreamGrammar {
     /// Read from a log of JSON lines, which cannot hold `[DONE]`.
     json_lines: bool,
     /// The request asked for usage in the stream (`stream_options.include_usage`).
@@ -79,9 +79,9 @@ pub struct Stream {
     usage: Option<usize>,
 }
 
-impl Stream {
+impl StreamGrammar {
     pub fn new(request: Option<&Value>, json_lines: bool) -> Self {
-        Stream {
+        StreamGrammar {
             json_lines,
             include_usage: request
                 .and_then(|r| r["stream_options"].get("include_usage"))
@@ -95,7 +95,7 @@ impl Stream {
     }
 }
 
-impl Grammar for Stream {
+impl Grammar for StreamGrammar {
     const RULE: super::Rule = CHAT_GRAMMAR;
     const TERMINAL: &'static str = api::DONE;
 

@@ -4,10 +4,10 @@
 //! but only when the pair is LLM traffic: a passthrough `GET /v1/models` has no body to
 //! check. It is a file of its own, so its findings name it, with its line, in the message.
 
-use super::decoded::Decoded;
+use super::decoded_lines::DecodedLines;
 use super::file::{self, Asked, Claim};
 use super::lines::Lines;
-use super::parse::{self, Head};
+use super::parse::{self, HeadShape};
 use super::rules::PARSE_REQUEST_JSON;
 use super::{Checked, Findings};
 use crate::frame::dump::{self, Answer};
@@ -21,7 +21,7 @@ pub fn check(
     request_name: &str,
 ) -> Checked {
     let mut request_f = Findings::default();
-    let decoded = request.and_then(|data| match Decoded::of(data) {
+    let decoded = request.and_then(|data| match DecodedLines::of(data) {
         Ok(decoded) => Some(decoded),
         Err(why) => {
             request_f.add(&PARSE_REQUEST_JSON, None, why);
@@ -67,7 +67,8 @@ fn error_half(text: &[u8], asked: Option<&Asked>) -> Checked {
     let exchanges = dump::exchanges(asked.map(|a| a.data), Answer::RequestError(text), None);
     for exchange in exchanges.iter().flatten() {
         let claim = Claim::Capture;
-        if let Err(why) = file::check_exchange(exchange, request, Head::None, claim, &lines, &mut f)
+        if let Err(why) =
+            file::check_exchange(exchange, request, HeadShape::None, claim, &lines, &mut f)
         {
             checked.skipped = Some(why);
         }

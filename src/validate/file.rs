@@ -5,9 +5,9 @@
 
 use serde_json::Value;
 
-use super::decoded::Decoded;
+use super::decoded_lines::DecodedLines;
 use super::lines::{Doc, Lines, json_error};
-use super::parse::Head;
+use super::parse::HeadShape;
 use super::rules::{PARSE_BODY_JSON, PARSE_CAPTURE};
 use super::stream::StreamCheck;
 use super::{Checked, Findings, anthropic, chat, errors, parse, responses, txtar};
@@ -42,7 +42,7 @@ pub enum Claim {
 /// them, the findings' lines then put back onto the file. `asked` is the request it
 /// answers, when that lies elsewhere.
 pub fn check_stored(data: &[u8], asked: Option<&Asked>) -> Checked {
-    let decoded = match Decoded::of(data) {
+    let decoded = match DecodedLines::of(data) {
         Ok(decoded) => decoded,
         Err(why) => {
             let mut f = Findings::default();
@@ -94,7 +94,7 @@ fn single_file(
     let request = asked.and_then(|a| a.body.as_ref());
     match dump::exchanges(asked.map(|a| a.data), Answer::Response(data), None) {
         // A malformed HTTP head is the reason the file is unreadable: that is the finding.
-        Err(FrameError::Unrecognized) if head != Head::None => {}
+        Err(FrameError::Unrecognized) if head != HeadShape::None => {}
         Err(FrameError::Unrecognized) => {
             checked.unrecognized = true;
             f.add(&PARSE_CAPTURE, None, FrameError::Unrecognized.to_string());
@@ -141,7 +141,7 @@ fn txtar_file(
     for (section, exchange) in responses.zip(&exchanges) {
         let head = parse::http_head(section.body, lines, f);
         match check_exchange(exchange, request.as_ref(), head, Claim::Capture, lines, f) {
-            Ok(Some(turn)) => answers.push(txtar::Answer { section, turn }),
+            Ok(Some(turn)) => answers.push(txtar::SectionTurn { section, turn }),
             Ok(None) => {}
             Err(why) => skipped = Some(why),
         }
@@ -161,7 +161,7 @@ fn txtar_file(
 pub fn check_exchange(
     exchange: &Exchange,
     request: Option<&ParsedRequest>,
-    head: Head,
+    head: HeadShape,
     claim: Claim,
     lines: &Lines,
     f: &mut Findings,
@@ -219,7 +219,7 @@ pub fn check_exchange(
             lines.of_slice(text),
             "the response body is neither JSON nor an event stream",
         ),
-        Body::Empty if error_status.is_none() && head != Head::Broken => f.add(
+        Body::Empty if error_status.is_none() && head != HeadShape::Broken => f.add(
             &PARSE_BODY_JSON,
             Some(response.first_line),
             "the response body is empty",

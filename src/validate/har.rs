@@ -9,7 +9,7 @@ use std::io::Read;
 
 use super::file::{self, Claim};
 use super::lines::Lines;
-use super::parse::{self, Head};
+use super::parse::{self, HeadShape};
 use super::rules::PARSE_CAPTURE;
 use super::{Checked, Findings};
 use crate::frame::har::{self, Entry, Skip};
@@ -59,7 +59,7 @@ fn check_entry(entry: &Entry) -> Result<Findings, String> {
     file::check_exchange(
         &exchange,
         request,
-        Head::None,
+        HeadShape::None,
         Claim::Traffic,
         &lines,
         &mut f,

@@ -5,7 +5,7 @@
 //! [`run()`] only reads files, in parallel through [`crate::run::ordered`], and prints.
 //!
 //! Inputs are read as `inspect` reads them ([`crate::run::open`]): decompressed, HTTP
-//! bodies de-chunked and decoded (`decoded`, which also carries lines back to the file),
+//! bodies de-chunked and decoded (`decoded_lines`, which also carries lines back to the file),
 //! HAR archives an entry at a time (`har`), gateway dumps as request and response halves
 //! (`dump`).
 //!
@@ -21,7 +21,7 @@
 
 mod anthropic;
 mod chat;
-mod decoded;
+mod decoded_lines;
 mod dump;
 mod errors;
 mod file;

@@ -35,7 +35,7 @@ fn is_header_name(name: &[u8]) -> bool {
 
 /// What a response or request starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Head {
+pub enum HeadShape {
     /// No HTTP head.
     None,
     /// A head, with a blank line after it.
@@ -47,16 +47,16 @@ pub enum Head {
 
 /// Checks the HTTP head `raw` starts with, if it starts like one (`raw` is a slice of the
 /// file).
-pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> Head {
+pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> HeadShape {
     let Some(first_line) = lines.of_slice(raw) else {
-        return Head::None;
+        return HeadShape::None;
     };
     let mut all = text_lines(raw).enumerate();
     let Some((_, start)) = all.next() else {
-        return Head::None;
+        return HeadShape::None;
     };
     if !starts_like_http(start) {
-        return Head::None;
+        return HeadShape::None;
     }
     if !http::looks_like_http(raw) {
         f.add(
@@ -67,10 +67,10 @@ pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> Head {
                 String::from_utf8_lossy(start)
             ),
         );
-        return Head::Broken;
+        return HeadShape::Broken;
     }
     let mut last = first_line;
-    let mut head = Head::Whole;
+    let mut head = HeadShape::Whole;
     for (i, line) in all {
         last = first_line + i;
         if line.is_empty() {
@@ -84,7 +84,7 @@ pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> Head {
                 Some(last),
                 "a header line that is not `Name: value`",
             );
-            head = Head::Broken;
+            head = HeadShape::Broken;
         }
     }
     f.add(
@@ -92,7 +92,7 @@ pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> Head {
         Some(last),
         "the head has no blank line after it: the body is missing (the capture was cut inside the head)",
     );
-    Head::Broken
+    HeadShape::Broken
 }
 
 /// Parses a request body (a slice of the file), once for every exchange that answers it,

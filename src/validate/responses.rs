@@ -104,7 +104,7 @@ fn compare_texts(
 }
 
 #[derive(Debug, Default)]
-pub struct Stream {
+pub struct StreamGrammar {
     /// Whether an event has been read (the first must be `response.created`).
     opened: bool,
     created: Option<usize>,
@@ -121,7 +121,7 @@ pub struct Stream {
     stated: BTreeMap<u64, (String, usize)>,
 }
 
-impl Stream {
+impl StreamGrammar {
     fn sequence(&mut self, data: &Event, line: usize, cx: &mut Cx) {
         let number = data.sequence_number.exact();
         match (number, self.sequence) {
@@ -423,7 +423,7 @@ impl Stream {
     }
 }
 
-impl Grammar for Stream {
+impl Grammar for StreamGrammar {
     const RULE: super::Rule = RESPONSES_GRAMMAR;
     const TERMINAL: &'static str = api::TERMINAL;
 

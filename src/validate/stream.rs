@@ -103,9 +103,9 @@ pub trait Grammar {
 
 /// The grammar of the stream being checked.
 enum Grammars {
-    Anthropic(anthropic::Stream),
-    Chat(chat::Stream),
-    Responses(responses::Stream),
+    Anthropic(anthropic::StreamGrammar),
+    Chat(chat::StreamGrammar),
+    Responses(responses::StreamGrammar),
 }
 
 /// Checks one stream as its events go by: made when the stream starts, fed every event,
@@ -162,9 +162,9 @@ impl StreamCheck {
             );
         }
         let grammar = match api {
-            Api::AnthropicMessages => Grammars::Anthropic(anthropic::Stream::default()),
-            Api::OpenaiChat => Grammars::Chat(chat::Stream::new(request, stream.json_lines)),
-            Api::OpenaiResponses => Grammars::Responses(responses::Stream::default()),
+            Api::AnthropicMessages => Grammars::Anthropic(anthropic::StreamGrammar::default()),
+            Api::OpenaiChat => Grammars::Chat(chat::StreamGrammar::new(request, stream.json_lines)),
+            Api::OpenaiResponses => Grammars::Responses(responses::StreamGrammar::default()),
         };
         StreamCheck {
             grammar,

@@ -78,7 +78,7 @@ fn json_in(comment: &[u8]) -> Option<&[u8]> {
 }
 
 /// A response section's rebuilt turn, with the section it came from.
-pub struct Answer<'a> {
+pub struct SectionTurn<'a> {
     pub section: &'a Section<'a>,
     pub turn: Turn,
 }
@@ -91,7 +91,7 @@ const PAIRS: [(&str, &str); 2] = [
 ];
 
 /// Checks the pairs and the follow-up sections of a fixture's answers.
-pub fn answers(answers: &[Answer], f: &mut Findings) {
+pub fn answers(answers: &[SectionTurn], f: &mut Findings) {
     let find = |name: &str| answers.iter().find(|a| a.section.name == name);
     for (streaming, blocking) in PAIRS {
         if let (Some(a), Some(b)) = (find(streaming), find(blocking)) {
@@ -127,7 +127,7 @@ pub fn answers(answers: &[Answer], f: &mut Findings) {
 
 /// Compares two captures of one exchange, unless either recorded an error or was cut
 /// short: those legitimately differ.
-fn compare(a: &Answer, b: &Answer, f: &mut Findings) {
+fn compare(a: &SectionTurn, b: &SectionTurn, f: &mut Findings) {
     let usable = |t: &Turn| t.error.is_none() && t.complete;
     if !usable(&a.turn) || !usable(&b.turn) {
         return;

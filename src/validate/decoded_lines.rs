@@ -14,7 +14,7 @@ use super::lines::Lines;
 use crate::frame::{coding, http, txtar};
 
 /// A capture with its HTTP bodies decoded, and the way back to the file's lines.
-pub struct Decoded<'a> {
+pub struct DecodedLines<'a> {
     pub data: Cow<'a, [u8]>,
     /// How decoded lines map to the file's, in line order; empty when nothing was decoded.
     runs: Vec<Run>,
@@ -31,16 +31,16 @@ struct Run {
     rewritten: Option<(usize, usize)>,
 }
 
-impl<'a> Decoded<'a> {
+impl<'a> DecodedLines<'a> {
     /// `data` decoded as `inspect` decodes it. `Err` when a body says it is compressed but
     /// does not decompress.
-    pub fn of(data: &'a [u8]) -> Result<Decoded<'a>, String> {
+    pub fn of(data: &'a [u8]) -> Result<DecodedLines<'a>, String> {
         let decoded = coding::decode(data)?.data;
         let runs = match &decoded {
             Cow::Borrowed(_) => Vec::new(),
             Cow::Owned(text) => runs(data, text),
         };
-        Ok(Decoded {
+        Ok(DecodedLines {
             data: decoded,
             runs,
             last: Lines::new(data).last(),
@@ -130,7 +130,7 @@ mod tests {
                 .to_vec();
         data.extend(gzip(b"{\n\"a\":\n1}\n"));
         data.extend(b"\n-- streaming --\ndata: {}\n\n");
-        let decoded = Decoded::of(&data).unwrap();
+        let decoded = DecodedLines::of(&data).unwrap();
         assert!(matches!(decoded.data, Cow::Owned(_)));
         // The streaming section's data line, wherever the gzip bytes put it in the file.
         let data_line = data.windows(8).position(|w| w == b"data: {}").unwrap();
@@ -150,7 +150,7 @@ mod tests {
     fn a_single_message_keeps_its_head_lines() {
         let mut data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
         data.extend(b"5\r\n{\"a\":\r\n3\r\n 1}\r\n0\r\n\r\n");
-        let decoded = Decoded::of(&data).unwrap();
+        let decoded = DecodedLines::of(&data).unwrap();
         assert_eq!(&decoded.data[decoded.data.len() - 8..], b"{\"a\": 1}");
         let mut findings = [at(2), at(4)];
         decoded.restore(&mut findings);
