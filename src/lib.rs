@@ -14,6 +14,7 @@ pub mod inspect;
 pub mod read;
 pub mod reconstruct;
 pub mod render;
+pub mod request;
 pub mod run;
 pub mod summary;
 pub mod turn;
