@@ -16,6 +16,7 @@ pub mod reconstruct;
 pub mod render;
 pub mod request;
 pub mod run;
+pub mod session;
 pub mod summary;
 pub mod turn;
 pub mod validate;
