@@ -312,7 +312,7 @@ impl<'a> Index<'a> {
 }
 
 /// The id of a session that starts with `link`: FNV-1a (stable across builds, unlike the
-/// standard library's hasher) over the turn's path, section and entry.
+/// standard library's hasher) over the turn's path, section and entry, then mixed.
 fn session_id(link: &Link) -> String {
     let entry = link.entry.map(|e| e.to_string());
     let parts = [
@@ -328,6 +328,13 @@ fn session_id(link: &Link) -> String {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     }
+    // FNV's last bytes reach only some bits; a finalizer (MurmurHash3's) spreads them, so
+    // that the ids of neighbouring HAR entries do not look alike.
+    for (shift, multiplier) in [(33, 0xff51_afd7_ed55_8ccd), (33, 0xc4ce_b9fe_1a85_ec53)] {
+        hash ^= hash >> shift;
+        hash = hash.wrapping_mul(multiplier);
+    }
+    hash ^= hash >> 33;
     format!("ses_{:012x}", hash >> 16)
 }
 
