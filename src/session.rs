@@ -16,6 +16,9 @@
 //!    - its request carries exactly the conversation of that turn, and that turn failed
 //!      (an error, or cut short): a retry.
 //!
+//! Where several turns said the same (the same question and answer in two captures, or an
+//! evaluation run twice), replay and retry prefer a turn of the same file, then the latest.
+//!
 //! Ids and digests only link turns of the same API: a gateway captured on both sides
 //! (the client's Chat calls, the upstream Anthropic calls) keeps two sessions.
 //!
@@ -218,9 +221,9 @@ struct Index<'a> {
     /// A call id → the turn that made it, and the call's index in that turn.
     calls: HashMap<(Api, &'a str), (usize, usize)>,
     /// `History::answered`: what a request continuing the turn replays.
-    answered: HashMap<(Api, Digest), usize>,
+    answered: ByContent<'a>,
     /// The whole conversation of a failed turn's request.
-    failed: HashMap<(Api, Digest), usize>,
+    failed: ByContent<'a>,
     /// The latest turn of each Responses conversation.
     conversations: HashMap<(Api, &'a str), usize>,
     /// (path, txtar section) → turn.
@@ -264,11 +267,11 @@ impl<'a> Index<'a> {
         let api = link.api;
         let mut found = Vec::new();
         // The longest replayed prefix is the closest ancestor.
-        if let Some(&turn) = link
+        if let Some(turn) = link
             .replayed
             .iter()
             .rev()
-            .find_map(|digest| self.answered.get(&(api, *digest)))
+            .find_map(|digest| self.answered.get(api, *digest, link.path))
         {
             found.push((turn, Via::Replay));
         }
@@ -278,7 +281,10 @@ impl<'a> Index<'a> {
         {
             found.push((turn, Via::Conversation));
         }
-        if let Some(&turn) = link.tail.and_then(|tail| self.failed.get(&(api, tail))) {
+        if let Some(turn) = link
+            .tail
+            .and_then(|tail| self.failed.get(api, tail, link.path))
+        {
             found.push((turn, Via::Retry));
         }
         found
@@ -297,10 +303,10 @@ impl<'a> Index<'a> {
             }
         }
         if let Some(key) = link.answer.zip(link.tail).map(|(a, t)| t.then(a)) {
-            self.answered.insert((api, key), turn);
+            self.answered.insert(api, key, link.path, turn);
         }
         if let (true, Some(tail)) = (link.failed, link.tail) {
-            self.failed.insert((api, tail), turn);
+            self.failed.insert(api, tail, link.path, turn);
         }
         if let Some(id) = link.conversation {
             self.conversations.insert((api, id), turn);
@@ -308,6 +314,27 @@ impl<'a> Index<'a> {
         if let Some(section) = link.section {
             self.sections.insert((link.path, section), turn);
         }
+    }
+}
+
+/// Turns by a digest of what was said. Two sessions can say the same (an evaluation run
+/// twice, the same question asked in two captures); a turn of the same file is the closer
+/// match, so it comes first, then the latest turn anywhere (dump pairs are one file each).
+#[derive(Default)]
+struct ByContent<'a> {
+    anywhere: HashMap<(Api, Digest), usize>,
+    in_file: HashMap<(Api, Digest, &'a str), usize>,
+}
+
+impl<'a> ByContent<'a> {
+    fn insert(&mut self, api: Api, digest: Digest, path: &'a str, turn: usize) {
+        self.anywhere.insert((api, digest), turn);
+        self.in_file.insert((api, digest, path), turn);
+    }
+
+    fn get(&self, api: Api, digest: Digest, path: &'a str) -> Option<usize> {
+        let found = self.in_file.get(&(api, digest, path));
+        found.or_else(|| self.anywhere.get(&(api, digest))).copied()
     }
 }
 

@@ -72,8 +72,9 @@ impl History {
 }
 
 /// The digest of a turn's answer as a later request would replay it: its text and its
-/// client-run tool calls. `None` when the turn answered nothing a client could replay
-/// (an error, or neither text nor calls).
+/// client-run tool calls. An answer of neither (only thoughts, or only provider-run tools
+/// such as an image generation) comes back as an assistant message with no text, and has
+/// that digest. `None` for a turn that failed with an error: there is no answer to replay.
 pub fn answer(turn: &Turn) -> Option<Digest> {
     if turn.error.is_some() {
         return None;
@@ -88,9 +89,6 @@ pub fn answer(turn: &Turn) -> Option<Digest> {
             arguments: Arguments::Value(&call.arguments),
         })
         .collect();
-    if turn.text.is_none() && calls.is_empty() {
-        return None;
-    }
     Some(assistant(turn.text.as_deref().unwrap_or_default(), &calls))
 }
 
@@ -631,13 +629,27 @@ mod tests {
     }
 
     #[test]
-    fn no_answer_to_replay() {
-        assert_eq!(answer(&turn(None, vec![])), None);
-        let server_only = turn(
+    fn answers_without_text_or_calls() {
+        // An image generation (a provider-run tool) answered with an empty message.
+        let first = json!({"input": [{"role": "user", "content": "Draw an axolotl."}]});
+        let image_only = turn(
             None,
-            vec![("ws_1", "web_search", ToolKind::Server, json!({}))],
+            vec![("ig_1", "image_generation", ToolKind::Server, json!({}))],
         );
-        assert_eq!(answer(&server_only), None);
+        let second = json!({"input": [
+            {"role": "user", "content": "Draw an axolotl."},
+            {"type": "reasoning", "id": "rs_1", "summary": []},
+            {"type": "image_generation_call", "id": "ig_1"},
+            {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": ""}]},
+            {"role": "user", "content": "Now a newt."}
+        ]});
+        let digest = answer(&image_only).unwrap();
+        assert_eq!(digest, answer(&turn(None, vec![])).unwrap());
+        assert!(continues(Api::OpenaiResponses, &first, digest, &second));
+    }
+
+    #[test]
+    fn no_answer_from_a_failed_turn() {
         let mut failed = turn(Some("partial"), vec![]);
         failed.error = Some(crate::turn::TurnError {
             status: Some(529),

@@ -377,6 +377,44 @@ fn latest_candidate_wins() {
     assert_eq!(threads.turns[1].results, [carried(2, 1)]);
 }
 
+/// The same conversation in two HAR files, recorded at the same times: each file's
+/// follow-up continues its own file's turn, though the other file's is as good a match.
+#[test]
+fn same_content_prefers_the_same_file() {
+    let replayed = [digest(1).then(digest(10))];
+    let turn = |path, at| Link {
+        tail: Some(digest(1)),
+        answer: Some(digest(10)),
+        ..Link {
+            entry: Some(0),
+            started_at: Some(at),
+            ..link(path)
+        }
+    };
+    let follow_up = |path, at| Link {
+        replayed: &replayed,
+        entry: Some(1),
+        started_at: Some(at),
+        ..link(path)
+    };
+    let links = vec![
+        turn("monday.har", "2025-05-01T10:00:00.000Z"),
+        follow_up("monday.har", "2025-05-01T10:00:05.000Z"),
+        turn("tuesday.har", "2025-05-01T10:00:00.000Z"),
+        follow_up("tuesday.har", "2025-05-01T10:00:05.000Z"),
+    ];
+    let replay = Some(Via::Replay);
+    assert_eq!(
+        places(&thread(&links)),
+        [
+            (0, 1, None, None),
+            (0, 2, Some(0), replay),
+            (1, 1, None, None),
+            (1, 2, Some(2), replay),
+        ]
+    );
+}
+
 /// Ids and digests link turns of one API only.
 #[test]
 fn apis_kept_apart() {
