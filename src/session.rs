@@ -11,10 +11,15 @@
 //!    so a turn missing from the capture is skipped over, not fatal):
 //!    - its request carries a tool result whose call id is one of that turn's tool calls;
 //!    - its request replays that turn's conversation followed by an assistant message
-//!      equal to that turn's answer (digests from [`crate::request::history`]);
+//!      equal to that turn's answer (digests from [`crate::request::history`]): exactly,
+//!      else loosely, as clients rewrite the answers they send back (reasoning folded
+//!      into the text in `<think>` tags, ids given to calls that came without one). The
+//!      longest replayed prefix wins: the closest ancestor;
 //!    - its Responses request names the same `conversation` (the latest turn in it);
-//!    - its request carries exactly the conversation of that turn, and that turn failed
-//!      (an error, or cut short): a retry.
+//!    - that turn failed (an error, or cut short), and the request carries its
+//!      conversation: as it was (a retry), or followed by an answer the client made up
+//!      (a call mended from the provider's validation error). The conversation before
+//!      the answer is all there is to compare: a failed turn has no answer.
 //!
 //! Where several turns said the same (the same question and answer in two captures, or an
 //! evaluation run twice), replay and retry prefer a turn of the same file, then the latest.
@@ -42,7 +47,7 @@ use std::collections::hash_map::Entry;
 
 use serde::Serialize;
 
-use crate::request::Digest;
+use crate::request::{Answer, Digest, Replayed};
 use crate::turn::Api;
 
 /// What threading needs to know of one turn. Borrowed from the turn, so threading copies
@@ -69,12 +74,12 @@ pub struct Link<'a> {
     /// The call ids of the tool results the request carries, in order (aligned with the
     /// turn's `tool_results`).
     pub result_ids: Vec<&'a str>,
-    /// The request's [`crate::request::History::replayed`] digests.
-    pub replayed: &'a [Digest],
+    /// The request's [`crate::request::History::replayed`] messages.
+    pub replayed: &'a [Replayed],
     /// The request's [`crate::request::History::tail`].
     pub tail: Option<Digest>,
-    /// The answer's digest ([`crate::request::history::answer`]).
-    pub answer: Option<Digest>,
+    /// The answer's digests ([`crate::request::history::answer`]).
+    pub answer: Option<Answer>,
     /// The turn failed (an error, or a stream or body cut short): a later request with the
     /// same conversation is its retry.
     pub failed: bool,
@@ -220,8 +225,11 @@ struct Index<'a> {
     responses: HashMap<(Api, &'a str), usize>,
     /// A call id → the turn that made it, and the call's index in that turn.
     calls: HashMap<(Api, &'a str), (usize, usize)>,
-    /// `History::answered`: what a request continuing the turn replays.
+    /// `History::answered` with `Answer::exact`: what a request continuing the turn
+    /// replays.
     answered: ByContent<'a>,
+    /// The same with `Answer::loose`.
+    rewritten: ByContent<'a>,
     /// The whole conversation of a failed turn's request.
     failed: ByContent<'a>,
     /// The latest turn of each Responses conversation.
@@ -266,25 +274,35 @@ impl<'a> Index<'a> {
     fn inferred(&self, link: &Link<'a>) -> Vec<(usize, Via)> {
         let api = link.api;
         let mut found = Vec::new();
-        // The longest replayed prefix is the closest ancestor.
-        if let Some(turn) = link
+        // The longest replayed prefix is the closest ancestor; at each, an answer replayed
+        // as given is the surest sign, one rewritten the next, a failed turn's
+        // conversation (which has no answer to compare) the last.
+        // Each looked for in the same file first, then anywhere.
+        let replays = |r: &Replayed, path| {
+            let replayed = self.answered.get(api, r.exact, path);
+            let rewritten = || self.rewritten.get(api, r.loose, path);
+            let mended = || self.failed.get(api, r.before, path);
+            replayed
+                .or_else(rewritten)
+                .map(|turn| (turn, Via::Replay))
+                .or_else(|| Some((mended()?, Via::Retry)))
+        };
+        let replay = link
             .replayed
             .iter()
             .rev()
-            .find_map(|digest| self.answered.get(api, *digest, link.path))
-        {
-            found.push((turn, Via::Replay));
-        }
+            .find_map(|r| replays(r, Some(link.path)).or_else(|| replays(r, None)));
+        found.extend(replay);
         if let Some(&turn) = link
             .conversation
             .and_then(|id| self.conversations.get(&(api, id)))
         {
             found.push((turn, Via::Conversation));
         }
-        if let Some(turn) = link
-            .tail
-            .and_then(|tail| self.failed.get(api, tail, link.path))
-        {
+        if let Some(turn) = link.tail.and_then(|tail| {
+            let failed = |path| self.failed.get(api, tail, path);
+            failed(Some(link.path)).or_else(|| failed(None))
+        }) {
             found.push((turn, Via::Retry));
         }
         found
@@ -302,8 +320,11 @@ impl<'a> Index<'a> {
                 self.calls.insert((api, id), (turn, call));
             }
         }
-        if let Some(key) = link.answer.zip(link.tail).map(|(a, t)| t.then(a)) {
-            self.answered.insert(api, key, link.path, turn);
+        if let (Some(answer), Some(tail)) = (link.answer, link.tail) {
+            self.answered
+                .insert(api, tail.then(answer.exact), link.path, turn);
+            self.rewritten
+                .insert(api, tail.then(answer.loose), link.path, turn);
         }
         if let (true, Some(tail)) = (link.failed, link.tail) {
             self.failed.insert(api, tail, link.path, turn);
@@ -319,7 +340,8 @@ impl<'a> Index<'a> {
 
 /// Turns by a digest of what was said. Two sessions can say the same (an evaluation run
 /// twice, the same question asked in two captures); a turn of the same file is the closer
-/// match, so it comes first, then the latest turn anywhere (dump pairs are one file each).
+/// match, so lookups try it first, then the latest turn anywhere (dump pairs are one file
+/// each).
 #[derive(Default)]
 struct ByContent<'a> {
     anywhere: HashMap<(Api, Digest), usize>,
@@ -332,9 +354,13 @@ impl<'a> ByContent<'a> {
         self.in_file.insert((api, digest, path), turn);
     }
 
-    fn get(&self, api: Api, digest: Digest, path: &'a str) -> Option<usize> {
-        let found = self.in_file.get(&(api, digest, path));
-        found.or_else(|| self.anywhere.get(&(api, digest))).copied()
+    /// The latest turn of file `path` that said `digest`, or of any file for `None`.
+    fn get(&self, api: Api, digest: Digest, path: Option<&'a str>) -> Option<usize> {
+        match path {
+            Some(path) => self.in_file.get(&(api, digest, path)),
+            None => self.anywhere.get(&(api, digest)),
+        }
+        .copied()
     }
 }
 

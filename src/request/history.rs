@@ -55,17 +55,43 @@ impl Digest {
 /// The conversation a request carries, as digests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
-    /// For each assistant message the request replays, in order: the digest of the
-    /// conversation up to and including it.
-    pub replayed: Vec<Digest>,
+    /// The assistant messages the request replays, in order.
+    pub replayed: Vec<Replayed>,
     /// The digest of the whole conversation the request carries; `None` when it carries
     /// no message.
     pub tail: Option<Digest>,
 }
 
+/// One assistant message a request replays, as the digests of the conversation around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replayed {
+    /// The conversation before it: an earlier request's [`History::tail`] when this
+    /// message is that request's answer.
+    pub before: Digest,
+    /// The conversation up to and including it: an earlier request's
+    /// [`History::answered`] with that turn's [`Answer::exact`], when this message is
+    /// that turn's answer as it gave it.
+    pub exact: Digest,
+    /// The same with [`Answer::loose`]: when this message is that turn's answer as a
+    /// client rewrote it.
+    pub loose: Digest,
+}
+
+/// A turn's answer as digests: as given, and loosely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    /// Text and client-run calls (id, name, arguments) exactly.
+    pub exact: Digest,
+    /// What survives the rewrites clients make when they send an answer back: the text
+    /// without leading `<think>`/`<thinking>` blocks (reasoning some clients fold into
+    /// the text) and surrounding whitespace, and each call's name and arguments without
+    /// its id (clients give ids to calls that came without one).
+    pub loose: Digest,
+}
+
 impl History {
     /// The digest a later request's prefix has when it replays this request's
-    /// conversation followed by `answer` (see [`answer`]).
+    /// conversation followed by an answer (`Answer::exact` or `Answer::loose`).
     pub fn answered(&self, answer: Digest) -> Option<Digest> {
         self.tail.map(|tail| tail.then(answer))
     }
@@ -75,7 +101,7 @@ impl History {
 /// client-run tool calls. An answer of neither (only thoughts, or only provider-run tools
 /// such as an image generation) comes back as an assistant message with no text, and has
 /// that digest. `None` for a turn that failed with an error: there is no answer to replay.
-pub fn answer(turn: &Turn) -> Option<Digest> {
+pub fn answer(turn: &Turn) -> Option<Answer> {
     if turn.error.is_some() {
         return None;
     }
@@ -94,29 +120,21 @@ pub fn answer(turn: &Turn) -> Option<Digest> {
 
 /// The history of `body`, a request of `api`.
 pub fn of(api: Api, body: &Value) -> History {
-    let mut history = History::default();
-    let mut chain = Digest::EMPTY;
-    let mut say = |message: Digest, by_assistant: bool| {
-        chain = chain.then(message);
-        history.tail = Some(chain);
-        if by_assistant {
-            history.replayed.push(chain);
-        }
-    };
+    let mut history = Chain::default();
     match api {
         Api::AnthropicMessages | Api::OpenaiChat => {
             for message in items(api, body) {
                 match str_at(message, "role") {
                     Some("system" | "developer") => {}
-                    Some("assistant") => say(replayed_message(api, message), true),
-                    Some("tool") => say(tool_output(message, "tool_call_id", "content"), false),
-                    role => say(said(role, &message["content"]), false),
+                    Some("assistant") => history.answer(replayed_message(api, message)),
+                    Some("tool") => history.say(tool_output(message, "tool_call_id", "content")),
+                    role => history.say(said(role, &message["content"])),
                 }
             }
         }
         Api::OpenaiResponses => {
             if let Value::String(text) = &body["input"] {
-                say(said(Some("user"), &Value::String(text.clone())), false);
+                history.say(said(Some("user"), &Value::String(text.clone())));
             }
             // Consecutive output items are one answer: the response that made them.
             let mut answer = ReplayedAnswer::default();
@@ -125,8 +143,8 @@ pub fn of(api: Api, body: &Value) -> History {
                     answer.add(item);
                     continue;
                 }
-                if let Some(digest) = answer.take() {
-                    say(digest, true);
+                if let Some(replayed) = answer.take() {
+                    history.answer(replayed);
                 }
                 let kind = str_at(item, "type").unwrap_or("message");
                 match (kind, str_at(item, "role")) {
@@ -137,18 +155,39 @@ pub fn of(api: Api, body: &Value) -> History {
                         } else {
                             "id"
                         };
-                        say(tool_output(item, key, "output"), false)
+                        history.say(tool_output(item, key, "output"))
                     }
-                    ("message", role) => say(said(role, &item["content"]), false),
-                    _ => say(other(item), false),
+                    ("message", role) => history.say(said(role, &item["content"])),
+                    _ => history.say(other(item)),
                 }
             }
-            if let Some(digest) = answer.take() {
-                say(digest, true);
+            if let Some(replayed) = answer.take() {
+                history.answer(replayed);
             }
         }
     }
-    history
+    history.0
+}
+
+/// A history being read, message by message.
+#[derive(Default)]
+struct Chain(History);
+
+impl Chain {
+    fn say(&mut self, message: Digest) {
+        let chain = self.0.tail.unwrap_or(Digest::EMPTY).then(message);
+        self.0.tail = Some(chain);
+    }
+
+    fn answer(&mut self, answer: Answer) {
+        let before = self.0.tail.unwrap_or(Digest::EMPTY);
+        self.say(answer.exact);
+        self.0.replayed.push(Replayed {
+            before,
+            exact: before.then(answer.exact),
+            loose: before.then(answer.loose),
+        });
+    }
 }
 
 /// A client-run tool call as a digest sees it.
@@ -165,29 +204,53 @@ enum Arguments<'a> {
     Text(&'a str),
 }
 
-/// The digest of an assistant message: its text, then each call.
-fn assistant(text: &str, calls: &[Call]) -> Digest {
-    let mut canon = Canon::new(b'A');
-    canon.str(text);
+/// The digests of an assistant message: its text, then each call.
+fn assistant(text: &str, calls: &[Call]) -> Answer {
+    let mut exact = Canon::new(b'A');
+    let mut loose = Canon::new(b'L');
+    exact.str(text);
+    loose.str(without_reasoning(text));
     for call in calls {
-        canon.str(call.id);
-        canon.str(call.name);
-        match call.arguments {
-            Arguments::Value(value) => canon.value(value),
-            Arguments::Text(text) if text.trim().is_empty() => {
-                canon.value(&Value::Object(Default::default()))
+        exact.str(call.id);
+        for canon in [&mut exact, &mut loose] {
+            canon.str(call.name);
+            match call.arguments {
+                Arguments::Value(value) => canon.value(value),
+                Arguments::Text(text) if text.trim().is_empty() => {
+                    canon.value(&Value::Object(Default::default()))
+                }
+                Arguments::Text(text) => match serde_json::from_str::<Value>(text) {
+                    Ok(value) => canon.value(&value),
+                    Err(_) => canon.value(&Value::String(text.to_string())),
+                },
             }
-            Arguments::Text(text) => match serde_json::from_str::<Value>(text) {
-                Ok(value) => canon.value(&value),
-                Err(_) => canon.value(&Value::String(text.to_string())),
-            },
         }
     }
-    canon.finish()
+    Answer {
+        exact: exact.finish(),
+        loose: loose.finish(),
+    }
+}
+
+/// `text` without the reasoning blocks some clients put before it (`<think>…</think>`,
+/// `<thinking>…</thinking>`) and without surrounding whitespace.
+fn without_reasoning(text: &str) -> &str {
+    let mut rest = text.trim();
+    'blocks: loop {
+        for (open, close) in [("<think>", "</think>"), ("<thinking>", "</thinking>")] {
+            if let Some(inside) = rest.strip_prefix(open) {
+                if let Some(end) = inside.find(close) {
+                    rest = inside[end + close.len()..].trim_start();
+                    continue 'blocks;
+                }
+            }
+        }
+        return rest;
+    }
 }
 
 /// An Anthropic or Chat assistant message as replayed.
-fn replayed_message(api: Api, message: &Value) -> Digest {
+fn replayed_message(api: Api, message: &Value) -> Answer {
     let content = &message["content"];
     let text = texts(content);
     let mut calls = Vec::new();
@@ -256,7 +319,7 @@ impl<'a> ReplayedAnswer<'a> {
         self.items.push(item);
     }
 
-    fn take(&mut self) -> Option<Digest> {
+    fn take(&mut self) -> Option<Answer> {
         if self.items.is_empty() {
             return None;
         }
@@ -483,10 +546,16 @@ mod tests {
         }
     }
 
-    /// Whether `later` replays `earlier`'s conversation followed by `answer`.
-    fn continues(api: Api, earlier: &Value, answer: Digest, later: &Value) -> bool {
-        let key = of(api, earlier).answered(answer).unwrap();
-        of(api, later).replayed.contains(&key)
+    /// Whether `later` replays `earlier`'s conversation followed by `answer` as given.
+    fn continues(api: Api, earlier: &Value, answer: Answer, later: &Value) -> bool {
+        let key = of(api, earlier).answered(answer.exact).unwrap();
+        of(api, later).replayed.iter().any(|r| r.exact == key)
+    }
+
+    /// Whether `later` replays `earlier`'s conversation followed by `answer` rewritten.
+    fn continues_loosely(api: Api, earlier: &Value, answer: Answer, later: &Value) -> bool {
+        let key = of(api, earlier).answered(answer.loose).unwrap();
+        of(api, later).replayed.iter().any(|r| r.loose == key)
     }
 
     #[test]
@@ -547,7 +616,11 @@ mod tests {
         assert!(continues(Api::AnthropicMessages, &first, answer, &second));
         let history = of(Api::AnthropicMessages, &second);
         assert_eq!(history.replayed.len(), 1);
-        assert_ne!(history.tail, Some(history.replayed[0]));
+        assert_ne!(history.tail, Some(history.replayed[0].exact));
+        assert_eq!(
+            Some(history.replayed[0].before),
+            of(Api::AnthropicMessages, &first).tail
+        );
     }
 
     #[test]
@@ -620,7 +693,7 @@ mod tests {
         assert!(continues(Api::OpenaiResponses, &first, calls, &third));
     }
 
-    fn answer_of_calls() -> Digest {
+    fn answer_of_calls() -> Answer {
         answer(&turn(
             None,
             vec![("call_9", "pick", ToolKind::Function, json!({"n": 1}))],
@@ -646,6 +719,45 @@ mod tests {
         let digest = answer(&image_only).unwrap();
         assert_eq!(digest, answer(&turn(None, vec![])).unwrap());
         assert!(continues(Api::OpenaiResponses, &first, digest, &second));
+    }
+
+    #[test]
+    fn rewritten_answers_compare_loosely() {
+        let first = json!({"messages": [{"role": "user", "content": "Time?"}]});
+        let given = answer(&turn(
+            Some("Noon."),
+            vec![("", "clock", ToolKind::Function, json!({"tz": "UTC"}))],
+        ))
+        .unwrap();
+        let rewritten = json!({"messages": [
+            {"role": "user", "content": "Time?"},
+            {"role": "assistant", "content": "<think>\nCheck the clock.\n</think>\n\nNoon.\n", "tool_calls": [
+                {"id": "client_1", "type": "function", "function": {"name": "clock", "arguments": "{\"tz\": \"UTC\"}"}}]},
+            {"role": "tool", "tool_call_id": "client_1", "content": "12:00"}
+        ]});
+        assert!(!continues(Api::OpenaiChat, &first, given, &rewritten));
+        assert!(continues_loosely(
+            Api::OpenaiChat,
+            &first,
+            given,
+            &rewritten
+        ));
+        // Another answer is not a rewrite.
+        let other = answer(&turn(Some("Midnight."), vec![])).unwrap();
+        assert!(!continues_loosely(
+            Api::OpenaiChat,
+            &first,
+            other,
+            &rewritten
+        ));
+        assert_eq!(
+            without_reasoning("<thinking>a</thinking> <think>b</think>\nText "),
+            "Text"
+        );
+        assert_eq!(
+            without_reasoning("<think>never closed"),
+            "<think>never closed"
+        );
     }
 
     #[test]

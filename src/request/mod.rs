@@ -14,7 +14,7 @@ pub mod summary;
 use serde_json::Value;
 
 use crate::turn::Api;
-pub use history::{Digest, History};
+pub use history::{Answer, Digest, History, Replayed};
 pub use results::ToolResult;
 pub use summary::{Params, Reasoning, RequestSummary};
 

@@ -1,7 +1,7 @@
 //! Every threading value below is worked out by hand from the turns each test lists.
 
 use super::*;
-use crate::request::{self, RequestRead, history};
+use crate::request::{self, Answer, RequestRead, history};
 use crate::turn::{Source, ToolCall, ToolKind, Turn, TurnError};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -53,6 +53,23 @@ fn carried(turn: usize, index: usize) -> Option<Carried> {
 /// A digest standing for one distinct conversation.
 fn digest(n: u64) -> Digest {
     (0..n).fold(Digest::EMPTY, |acc, _| acc.then(Digest::EMPTY))
+}
+
+/// The digests of an answer standing for one distinct answer.
+fn said(n: u64) -> Answer {
+    Answer {
+        exact: digest(n),
+        loose: digest(n).then(digest(1)),
+    }
+}
+
+/// The answer `answer` replayed after the conversation `before`.
+fn replay(before: Digest, answer: Answer) -> Replayed {
+    Replayed {
+        before,
+        exact: before.then(answer.exact),
+        loose: before.then(answer.loose),
+    }
 }
 
 /// Two agents in one HAR, their requests interleaved; agent A calls two tools at once and
@@ -270,7 +287,7 @@ fn retry_after_a_failure() {
 fn repeats_and_branches() {
     let first = |n| Link {
         tail: Some(digest(1)),
-        answer: Some(digest(10)),
+        answer: Some(said(10)),
         call_ids: calls(&[["call_a", "call_b"][n]]),
         ..entry(n, "2025-05-01T10:00:00.000Z")
     };
@@ -306,15 +323,15 @@ fn repeats_and_branches() {
 /// capture holds, by replay, though its results answer calls nobody saw.
 #[test]
 fn closest_ancestor_when_a_turn_is_missing() {
-    let replayed_1 = [digest(1).then(digest(10))];
+    let replayed_1 = [replay(digest(1), said(10))];
     let replayed_3 = [
-        digest(1).then(digest(10)),
-        digest(1).then(digest(10)).then(digest(2)).then(digest(20)),
+        replay(digest(1), said(10)),
+        replay(digest(1).then(digest(10)).then(digest(2)), said(20)),
     ];
     let links = vec![
         Link {
             tail: Some(digest(1)),
-            answer: Some(digest(10)),
+            answer: Some(said(10)),
             call_ids: calls(&["toolu_1"]),
             ..link("a.har")
         },
@@ -345,11 +362,11 @@ fn closest_ancestor_when_a_turn_is_missing() {
 /// more direct one is named.
 #[test]
 fn latest_candidate_wins() {
-    let replayed = [digest(1).then(digest(10))];
+    let replayed = [replay(digest(1), said(10))];
     let links = vec![
         Link {
             tail: Some(digest(1)),
-            answer: Some(digest(10)),
+            answer: Some(said(10)),
             call_ids: calls(&["toolu_1"]),
             ..link("a.har")
         },
@@ -381,10 +398,10 @@ fn latest_candidate_wins() {
 /// follow-up continues its own file's turn, though the other file's is as good a match.
 #[test]
 fn same_content_prefers_the_same_file() {
-    let replayed = [digest(1).then(digest(10))];
+    let replayed = [replay(digest(1), said(10))];
     let turn = |path, at| Link {
         tail: Some(digest(1)),
-        answer: Some(digest(10)),
+        answer: Some(said(10)),
         ..Link {
             entry: Some(0),
             started_at: Some(at),
@@ -625,8 +642,9 @@ fn anthropic_loop_from_bodies() {
     let key = exchanges[0]
         .request
         .history
-        .answered(history::answer(&exchanges[0].turn).unwrap());
-    assert_eq!(key, exchanges[1].request.history.replayed.last().copied());
+        .answered(history::answer(&exchanges[0].turn).unwrap().exact);
+    let last = exchanges[1].request.history.replayed.last().unwrap();
+    assert_eq!(key, Some(last.exact));
 }
 
 /// A Chat conversation without tools, continued by replay, interleaved with another
@@ -725,8 +743,9 @@ fn responses_full_history_from_bodies() {
     let key = exchanges[0]
         .request
         .history
-        .answered(history::answer(&exchanges[0].turn).unwrap());
-    assert_eq!(key, exchanges[1].request.history.replayed.last().copied());
+        .answered(history::answer(&exchanges[0].turn).unwrap().exact);
+    let last = exchanges[1].request.history.replayed.last().unwrap();
+    assert_eq!(key, Some(last.exact));
 }
 
 /// A failed turn gives no answer to replay, so the next request (a retry) continues it
@@ -759,6 +778,91 @@ fn failed_turn_from_bodies() {
     );
 }
 
+/// Clients rewrite the answers they send back: here a client folds the model's reasoning
+/// into the text in `<think>` tags, and gives an id to a call that came without one.
+#[test]
+fn rewritten_answers_replay_loosely() {
+    let ask = json!({"role": "user", "content": "What time is it?"});
+    let exchanges = vec![
+        exchange(
+            Api::OpenaiChat,
+            0,
+            json!({"model": "gpt-oss-120b", "messages": [ask]}),
+            answer("chatcmpl-1", Some("Noon."), &[]),
+        ),
+        exchange(
+            Api::OpenaiChat,
+            1,
+            json!({"model": "gpt-oss-120b", "messages": [ask,
+                {"role": "assistant", "content": "<think>\nThe user wants the time.\n</think>\n\nNoon."},
+                {"role": "user", "content": "And tomorrow?"}]}),
+            answer(
+                "chatcmpl-2",
+                None,
+                &[("", "get_time", json!({"day": "tomorrow"}))],
+            ),
+        ),
+        exchange(
+            Api::OpenaiChat,
+            2,
+            json!({"model": "gpt-oss-120b", "messages": [ask,
+                {"role": "assistant", "content": "<think>\nThe user wants the time.\n</think>\n\nNoon."},
+                {"role": "user", "content": "And tomorrow?"},
+                {"role": "assistant", "tool_calls": [{"id": "client_7f3a", "type": "function",
+                    "function": {"name": "get_time", "arguments": "{\"day\":\"tomorrow\"}"}}]},
+                {"role": "tool", "tool_call_id": "client_7f3a", "content": "Noon too."}]}),
+            answer("chatcmpl-3", Some("Noon again."), &[]),
+        ),
+    ];
+    let links = links(&exchanges);
+    let replay = Some(Via::Replay);
+    assert_eq!(
+        places(&thread(&links)),
+        [
+            (0, 1, None, None),
+            (0, 2, Some(0), replay),
+            (0, 3, Some(1), replay)
+        ]
+    );
+}
+
+/// A provider refused a malformed tool call with an error; the client sends the call back
+/// mended, with its validation error as the result. The failed turn is continued.
+#[test]
+fn a_request_mending_a_failed_turn() {
+    let ask = json!({"role": "user", "content": "Look up the user named Ada."});
+    let mut refused = answer("", None, &[]);
+    refused.id = None;
+    refused.error = Some(TurnError {
+        status: Some(400),
+        kind: Some("invalid_request_error".into()),
+        message: Some("Tool call validation failed".into()),
+        mid_stream: false,
+    });
+    let exchanges = vec![
+        exchange(
+            Api::OpenaiChat,
+            0,
+            json!({"model": "openai/gpt-oss-120b", "messages": [ask]}),
+            refused,
+        ),
+        exchange(
+            Api::OpenaiChat,
+            1,
+            json!({"model": "openai/gpt-oss-120b", "messages": [ask,
+                {"role": "assistant", "tool_calls": [{"id": "client_1", "type": "function",
+                    "function": {"name": "find_user", "arguments": "{\"nme\":\"Ada\"}"}}]},
+                {"role": "tool", "tool_call_id": "client_1", "content": "1 validation error: name: Field required"}]}),
+            answer("chatcmpl-2", Some("Found Ada."), &[]),
+        ),
+    ];
+    let links = links(&exchanges);
+    assert_eq!(
+        places(&thread(&links)),
+        [(0, 1, None, None), (0, 2, Some(0), Some(Via::Retry))]
+    );
+}
+
 /// 100,000 turns: 25,000 agent runs of four steps, interleaved, linked by tool results
 /// and replay digests. Linear threading takes a fraction of a second; the bound leaves
 /// room for an unoptimized build on a busy machine.
@@ -773,13 +877,13 @@ fn hundred_thousand_turns_in_linear_time() {
                 .collect()
         })
         .collect();
-    let answers: Vec<Digest> = (0..97).map(digest).collect();
-    let replayed: Vec<Vec<Vec<Digest>>> = (0..RUNS)
+    let answers: Vec<Answer> = (0..97).map(said).collect();
+    let replayed: Vec<Vec<Vec<Replayed>>> = (0..RUNS)
         .map(|run| {
             (0..STEPS)
                 .map(|step| {
                     (0..step)
-                        .map(|s| digest(1).then(answers[(run * STEPS + s) % 97]))
+                        .map(|s| replay(digest(2), answers[(run * STEPS + s) % 97]))
                         .collect()
                 })
                 .collect()
