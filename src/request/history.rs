@@ -21,7 +21,9 @@
 //!   `instructions`) are not part of the history: clients rewrite them (dates, working
 //!   directories) while the conversation goes on.
 //!
-//! Whitespace is kept: trimmed text is different text.
+//! Whitespace is kept: trimmed text is different text. Each answer also has a loose digest
+//! ([`Answer::loose`]) for clients that rewrite the answers they send back; threading
+//! tries it after the exact one.
 //!
 //! The hash is `std::hash::DefaultHasher::new()`: SipHash with fixed zero keys, so the same
 //! input gives the same digest on every run of one build. The standard library may change
