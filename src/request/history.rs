@@ -54,10 +54,16 @@ impl Digest {
     }
 }
 
+/// How many of the last assistant messages a request replays [`History`] keeps. Threading
+/// looks for the latest one an earlier turn answered; older ones only matter when that
+/// many turns in a row are missing from the capture. The bound keeps a turn small however
+/// long its conversation (agent runs reach hundreds of messages, a HAR thousands of turns).
+pub const KEPT_REPLAYS: usize = 8;
+
 /// The conversation a request carries, as digests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
-    /// The assistant messages the request replays, in order.
+    /// The last [`KEPT_REPLAYS`] assistant messages the request replays, in order.
     pub replayed: Vec<Replayed>,
     /// The digest of the whole conversation the request carries; `None` when it carries
     /// no message.
@@ -168,7 +174,10 @@ pub fn of(api: Api, body: &Value) -> History {
             }
         }
     }
-    history.0
+    let mut history = history.0;
+    let older = history.replayed.len().saturating_sub(KEPT_REPLAYS);
+    history.replayed.drain(..older);
+    history
 }
 
 /// A history being read, message by message.
@@ -772,6 +781,30 @@ mod tests {
             mid_stream: true,
         });
         assert_eq!(answer(&failed), None);
+    }
+
+    #[test]
+    fn keeps_the_last_replays() {
+        let mut messages = vec![];
+        for n in 0..20 {
+            messages.push(json!({"role": "user", "content": format!("question {n}")}));
+            messages.push(json!({"role": "assistant", "content": format!("answer {n}")}));
+        }
+        messages.push(json!({"role": "user", "content": "last question"}));
+        let all = of(Api::OpenaiChat, &json!({"messages": messages}));
+        assert_eq!(all.replayed.len(), KEPT_REPLAYS);
+        let before_last = json!({"messages": messages[..39]});
+        let last_answer = answer(&turn(Some("answer 19"), vec![])).unwrap();
+        assert_eq!(
+            all.replayed.last().map(|r| r.exact),
+            of(Api::OpenaiChat, &before_last).answered(last_answer.exact)
+        );
+        let twelfth = json!({"messages": messages[..25]});
+        let twelfth_answer = answer(&turn(Some("answer 12"), vec![])).unwrap();
+        assert_eq!(
+            all.replayed.first().map(|r| r.exact),
+            of(Api::OpenaiChat, &twelfth).answered(twelfth_answer.exact)
+        );
     }
 
     #[test]
