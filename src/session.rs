@@ -1,0 +1,411 @@
+//! Threading: which turn each turn continues, and the sessions (agent runs) they make.
+//!
+//! Pure and linear: one pass over the turns in threading order, with hash maps from ids
+//! and digests to the turn that made them; no turn is compared with another pairwise.
+//!
+//! A turn continues an earlier turn when (first rule that finds one wins):
+//! 1. its Responses request names that turn's response `id` as `previous_response_id`;
+//! 2. it is a txtar `*/tool-call` section, and the earlier turn is the plain section of
+//!    the same file (`streaming/tool-call` continues `streaming`);
+//! 3. else, the latest of the turns that one of these rules finds (the closest ancestor,
+//!    so a turn missing from the capture is skipped over, not fatal):
+//!    - its request carries a tool result whose call id is one of that turn's tool calls;
+//!    - its request replays that turn's conversation followed by an assistant message
+//!      equal to that turn's answer (digests from [`crate::request::history`]): exactly,
+//!      else loosely, as clients rewrite the answers they send back (reasoning folded
+//!      into the text in `<think>` tags, ids given to calls that came without one). The
+//!      longest replayed prefix wins: the closest ancestor;
+//!    - its Responses request names the same `conversation` (the latest turn in it);
+//!    - that turn failed (an error, or cut short), and the request carries its
+//!      conversation: as it was (a retry), or followed by an answer the client made up
+//!      (a call mended from the provider's validation error). The conversation before
+//!      the answer is all there is to compare: a failed turn has no answer.
+//!
+//! Where several turns said the same (the same question and answer in two captures, or an
+//! evaluation run twice), replay and retry prefer a turn of the same file, then the latest.
+//!
+//! Ids and digests only link turns of the same API: a gateway captured on both sides
+//! (the client's Chat calls, the upstream Anthropic calls) keeps two sessions.
+//!
+//! A turn that continues nothing starts a session; the others join the session of the turn
+//! they continue, one step after it. Two turns may continue the same turn: a side branch,
+//! or a request sent again after an answer (a regeneration): both stay in the session and
+//! both take the next step number, since steps count along the chain to the first turn. A
+//! sub-agent's requests share no history with its caller's, so a sub-agent is a session
+//! of its own; its answer comes back to the caller as a tool result.
+//!
+//! Tool results: a tool call's result is the one the first later turn (in threading order)
+//! carries for its call id.
+//!
+//! Threading order is input order, except that turns whose capture says when they started
+//! are sorted by `started_at` among the places such turns hold (ties keep input order);
+//! turns with no time keep their place. `started_at` is compared as text, which orders
+//! the UTC RFC 3339 timestamps of [`crate::turn::Timing`] by time.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use serde::Serialize;
+
+use crate::request::{Answer, Digest, Replayed};
+use crate::turn::Api;
+
+/// What threading needs to know of one turn. Borrowed from the turn, so threading copies
+/// no text.
+#[derive(Debug, Clone)]
+pub struct Link<'a> {
+    pub api: Api,
+    /// The turn's `source`: path, txtar section, HAR entry.
+    pub path: &'a str,
+    pub section: Option<&'a str>,
+    pub entry: Option<usize>,
+    /// `timing.started_at`, RFC 3339 in UTC.
+    pub started_at: Option<&'a str>,
+    /// The response's `id`.
+    pub response_id: Option<&'a str>,
+    /// The request's `previous_response_id`.
+    pub previous_response_id: Option<&'a str>,
+    /// The Responses request's `conversation` id.
+    pub conversation: Option<&'a str>,
+    /// One entry per tool call of the turn, in order (aligned with `tool_calls`): its id,
+    /// or `None` for calls whose result never comes back in a request (provider-run
+    /// `server` calls) and calls without an id.
+    pub call_ids: Vec<Option<&'a str>>,
+    /// The call ids of the tool results the request carries, in order (aligned with the
+    /// turn's `tool_results`).
+    pub result_ids: Vec<&'a str>,
+    /// The request's [`crate::request::History::replayed`] messages.
+    pub replayed: &'a [Replayed],
+    /// The request's [`crate::request::History::tail`].
+    pub tail: Option<Digest>,
+    /// The answer's digests ([`crate::request::history::answer`]).
+    pub answer: Option<Answer>,
+    /// The turn failed (an error, or a stream or body cut short): a later request with the
+    /// same conversation is its retry.
+    pub failed: bool,
+}
+
+/// Which rule linked a turn to the turn it continues.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    PreviousResponseId,
+    ToolCallSection,
+    ToolResult,
+    Replay,
+    Conversation,
+    Retry,
+}
+
+impl Via {
+    /// Among rules that find the same turn, the one to name: the most direct evidence.
+    fn rank(self) -> u8 {
+        match self {
+            Via::PreviousResponseId | Via::ToolCallSection => 5,
+            Via::ToolResult => 4,
+            Via::Replay => 3,
+            Via::Conversation => 2,
+            Via::Retry => 1,
+        }
+    }
+}
+
+/// Where a tool call's result came back: the turn whose request carried it, and the
+/// result's index in that request's results (`Link::result_ids`, the turn's
+/// `tool_results`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carried {
+    pub turn: usize,
+    pub index: usize,
+}
+
+/// One turn's place in its session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thread {
+    /// Index into [`Threads::sessions`].
+    pub session: usize,
+    /// 1-based: the first turn of a session is step 1, a turn continuing step N is N+1.
+    pub step: usize,
+    /// The turn this one continues (an index into the links), or `None`.
+    pub previous: Option<usize>,
+    /// The rule that found `previous`.
+    pub via: Option<Via>,
+    /// Per tool call (aligned with `Link::call_ids`): where its result came back, or
+    /// `None` (no later turn carried it, or the call is provider-run).
+    pub results: Vec<Option<Carried>>,
+}
+
+/// A session: the turns of one agent run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// `ses_` and 12 hex digits of a hash of the first turn's path, section and entry:
+    /// the same on every run over the same inputs. Two sessions whose first turns hash
+    /// alike get `-2`, `-3`, … after the later one's id.
+    pub id: String,
+    /// Its turns (indices into the links), in threading order.
+    pub turns: Vec<usize>,
+}
+
+/// The threading of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Threads {
+    /// One per link, in input order.
+    pub turns: Vec<Thread>,
+    /// In the order of their first turns.
+    pub sessions: Vec<Session>,
+}
+
+/// Threads `links`, given in input order.
+pub fn thread(links: &[Link]) -> Threads {
+    let mut index = Index::default();
+    let mut turns: Vec<Thread> = links
+        .iter()
+        .map(|link| Thread {
+            session: 0,
+            step: 1,
+            previous: None,
+            via: None,
+            results: vec![None; link.call_ids.len()],
+        })
+        .collect();
+    let mut sessions: Vec<Session> = Vec::new();
+    let mut session_ids: HashMap<String, usize> = HashMap::new();
+    let mut rank = vec![0; links.len()];
+    for (position, i) in order(links).into_iter().enumerate() {
+        rank[i] = position;
+        let link = &links[i];
+        let found = index.attach_results(i, link, &mut turns);
+        let parent = index.explicit(link).or_else(|| {
+            found
+                .into_iter()
+                .chain(index.inferred(link))
+                .max_by_key(|&(turn, via)| (rank[turn], via.rank()))
+        });
+        match parent {
+            Some((previous, via)) => {
+                let (session, step) = (turns[previous].session, turns[previous].step + 1);
+                sessions[session].turns.push(i);
+                let thread = &mut turns[i];
+                (thread.session, thread.step) = (session, step);
+                (thread.previous, thread.via) = (Some(previous), Some(via));
+            }
+            None => {
+                turns[i].session = sessions.len();
+                sessions.push(Session {
+                    id: unique(session_id(link), &mut session_ids),
+                    turns: vec![i],
+                });
+            }
+        }
+        index.add(i, link);
+    }
+    Threads { turns, sessions }
+}
+
+/// The order to thread in: input order, with timed turns sorted by time among their places.
+fn order(links: &[Link]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..links.len()).collect();
+    let places: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| links[i].started_at.is_some())
+        .collect();
+    let mut timed = places.clone();
+    // Stable: equal times keep input order.
+    timed.sort_by_key(|&i| links[i].started_at);
+    for (place, turn) in places.into_iter().zip(timed) {
+        order[place] = turn;
+    }
+    order
+}
+
+/// The turns threaded so far, by what later turns refer to them with.
+#[derive(Default)]
+struct Index<'a> {
+    responses: HashMap<(Api, &'a str), usize>,
+    /// A call id → the turn that made it, and the call's index in that turn.
+    calls: HashMap<(Api, &'a str), (usize, usize)>,
+    /// `History::answered` with `Answer::exact`: what a request continuing the turn
+    /// replays.
+    answered: ByContent<'a>,
+    /// The same with `Answer::loose`.
+    rewritten: ByContent<'a>,
+    /// The whole conversation of a failed turn's request.
+    failed: ByContent<'a>,
+    /// The latest turn of each Responses conversation.
+    conversations: HashMap<(Api, &'a str), usize>,
+    /// (path, txtar section) → turn.
+    sections: HashMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> Index<'a> {
+    /// Gives the calls `link`'s results answer their result, where no earlier turn did;
+    /// returns the turns that made those calls.
+    fn attach_results(
+        &self,
+        turn: usize,
+        link: &Link<'a>,
+        threads: &mut [Thread],
+    ) -> Vec<(usize, Via)> {
+        let mut makers = Vec::new();
+        for (index, id) in link.result_ids.iter().enumerate() {
+            if let Some(&(maker, call)) = self.calls.get(&(link.api, *id)) {
+                threads[maker].results[call].get_or_insert(Carried { turn, index });
+                makers.push((maker, Via::ToolResult));
+            }
+        }
+        makers
+    }
+
+    /// The turn `link` names as the one it continues.
+    fn explicit(&self, link: &Link<'a>) -> Option<(usize, Via)> {
+        let named = link
+            .previous_response_id
+            .and_then(|id| self.responses.get(&(link.api, id)))
+            .map(|&turn| (turn, Via::PreviousResponseId));
+        named.or_else(|| {
+            let plain = link.section?.strip_suffix("/tool-call")?;
+            let turn = *self.sections.get(&(link.path, plain))?;
+            Some((turn, Via::ToolCallSection))
+        })
+    }
+
+    /// The turns `link` continues by what its request replays (tool results aside).
+    fn inferred(&self, link: &Link<'a>) -> Vec<(usize, Via)> {
+        let api = link.api;
+        let mut found = Vec::new();
+        // The longest replayed prefix is the closest ancestor; at each, an answer replayed
+        // as given is the surest sign, one rewritten the next, a failed turn's
+        // conversation (which has no answer to compare) the last.
+        // Each looked for in the same file first, then anywhere.
+        let replays = |r: &Replayed, path| {
+            let replayed = self.answered.get(api, r.exact, path);
+            let rewritten = || self.rewritten.get(api, r.loose, path);
+            let mended = || self.failed.get(api, r.before, path);
+            replayed
+                .or_else(rewritten)
+                .map(|turn| (turn, Via::Replay))
+                .or_else(|| Some((mended()?, Via::Retry)))
+        };
+        let replay = link
+            .replayed
+            .iter()
+            .rev()
+            .find_map(|r| replays(r, Some(link.path)).or_else(|| replays(r, None)));
+        found.extend(replay);
+        if let Some(&turn) = link
+            .conversation
+            .and_then(|id| self.conversations.get(&(api, id)))
+        {
+            found.push((turn, Via::Conversation));
+        }
+        if let Some(turn) = link.tail.and_then(|tail| {
+            let failed = |path| self.failed.get(api, tail, path);
+            failed(Some(link.path)).or_else(|| failed(None))
+        }) {
+            found.push((turn, Via::Retry));
+        }
+        found
+    }
+
+    /// Makes `link` findable by the turns after it. Later turns take a key over from
+    /// earlier ones: the latest is the closest.
+    fn add(&mut self, turn: usize, link: &Link<'a>) {
+        let api = link.api;
+        if let Some(id) = link.response_id {
+            self.responses.insert((api, id), turn);
+        }
+        for (call, id) in link.call_ids.iter().enumerate() {
+            if let Some(id) = id.filter(|id| !id.is_empty()) {
+                self.calls.insert((api, id), (turn, call));
+            }
+        }
+        if let (Some(answer), Some(tail)) = (link.answer, link.tail) {
+            self.answered
+                .insert(api, tail.then(answer.exact), link.path, turn);
+            self.rewritten
+                .insert(api, tail.then(answer.loose), link.path, turn);
+        }
+        if let (true, Some(tail)) = (link.failed, link.tail) {
+            self.failed.insert(api, tail, link.path, turn);
+        }
+        if let Some(id) = link.conversation {
+            self.conversations.insert((api, id), turn);
+        }
+        if let Some(section) = link.section {
+            self.sections.insert((link.path, section), turn);
+        }
+    }
+}
+
+/// Turns by a digest of what was said. Two sessions can say the same (an evaluation run
+/// twice, the same question asked in two captures); a turn of the same file is the closer
+/// match, so lookups try it first, then the latest turn anywhere (dump pairs are one file
+/// each).
+#[derive(Default)]
+struct ByContent<'a> {
+    anywhere: HashMap<(Api, Digest), usize>,
+    in_file: HashMap<(Api, Digest, &'a str), usize>,
+}
+
+impl<'a> ByContent<'a> {
+    fn insert(&mut self, api: Api, digest: Digest, path: &'a str, turn: usize) {
+        self.anywhere.insert((api, digest), turn);
+        self.in_file.insert((api, digest, path), turn);
+    }
+
+    /// The latest turn of file `path` that said `digest`, or of any file for `None`.
+    fn get(&self, api: Api, digest: Digest, path: Option<&'a str>) -> Option<usize> {
+        match path {
+            Some(path) => self.in_file.get(&(api, digest, path)),
+            None => self.anywhere.get(&(api, digest)),
+        }
+        .copied()
+    }
+}
+
+/// The id of a session that starts with `link`: FNV-1a (stable across builds, unlike the
+/// standard library's hasher) over the turn's path, section and entry, then mixed.
+fn session_id(link: &Link) -> String {
+    let entry = link.entry.map(|e| e.to_string());
+    let parts = [
+        link.path,
+        link.section.unwrap_or_default(),
+        entry.as_deref().unwrap_or_default(),
+    ];
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        // A separator byte no UTF-8 text holds, so that parts cannot run together.
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    // FNV's last bytes reach only some bits; a finalizer (MurmurHash3's) spreads them, so
+    // that the ids of neighbouring HAR entries do not look alike.
+    for (shift, multiplier) in [(33, 0xff51_afd7_ed55_8ccd), (33, 0xc4ce_b9fe_1a85_ec53)] {
+        hash ^= hash >> shift;
+        hash = hash.wrapping_mul(multiplier);
+    }
+    hash ^= hash >> 33;
+    format!("ses_{:012x}", hash >> 16)
+}
+
+/// `id`, or `id-2`, `id-3`, … when an earlier session took it.
+fn unique(id: String, taken: &mut HashMap<String, usize>) -> String {
+    match taken.entry(id) {
+        Entry::Vacant(slot) => {
+            let id = slot.key().clone();
+            slot.insert(1);
+            id
+        }
+        Entry::Occupied(mut slot) => {
+            *slot.get_mut() += 1;
+            let id = format!("{}-{}", slot.key(), slot.get());
+            unique(id, taken)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
