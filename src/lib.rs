@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod cost;
 pub mod discover;
 pub mod frame;
 pub mod inspect;
