@@ -201,17 +201,23 @@ impl ModelPrice {
             "web fetch",
         )?;
         Ok(Cost {
-            usd: input + output + cache_read + cache_write + tools,
-            input: Some(input),
-            output: Some(output),
-            cache_read: Some(cache_read),
-            cache_write: Some(cache_write),
-            tools: Some(tools),
+            usd: round_usd(input + output + cache_read + cache_write + tools),
+            input: Some(round_usd(input)),
+            output: Some(round_usd(output)),
+            cache_read: Some(round_usd(cache_read)),
+            cache_write: Some(round_usd(cache_write)),
+            tools: Some(round_usd(tools)),
             source: CostSource::Table {
                 date: self.read.clone(),
             },
         })
     }
+}
+
+/// To a ten-billionth of a dollar: far below any charge, and it keeps float noise
+/// (0.0291 summed as 0.029099999999999997) out of the JSON people read.
+fn round_usd(usd: f64) -> f64 {
+    (usd * 1e10).round() / 1e10
 }
 
 #[cfg(test)]
@@ -473,6 +479,23 @@ mod tests {
             serde_json::to_string(&c).unwrap(),
             r#"{"usd":0.001234,"input":null,"output":null,"cache_read":null,"cache_write":null,"tools":null,"source":"provider"}"#
         );
+    }
+
+    #[test]
+    fn costs_carry_no_float_noise() {
+        // The parts, as floats, add up to 0.029099999999999997.
+        let c = cost(
+            "sonnet",
+            TokenCounts {
+                input: 1200,
+                output: 800,
+                cache_read: 10_000,
+                cache_write_5m: 2000,
+                cache_write_1h: 500,
+                ..TokenCounts::default()
+            },
+        );
+        assert_eq!(c.usd.to_string(), "0.0291");
     }
 
     #[test]

@@ -8,10 +8,14 @@
 //!
 //! Only what is certainly not part of the model's identity is ever taken off: leading
 //! `route/` segments, a Bedrock region and `anthropic.` vendor part, a Bedrock `-v1:0`
-//! version, and a full date (`-20250929`, `-2025-04-14`, `@20250929`). A name is never
-//! shortened by a word, so `gpt-4o-mini` can never fall back to `gpt-4o`, nor `o3-mini` to
-//! `o3`. Four-digit suffixes (`gpt-4-0613`, `mistral-large-2411`, `grok-4-0709`) are
-//! versions with prices of their own, so they are matched exactly or not at all.
+//! version, a full date (`-20250929`, `-2025-04-14`, `@20250929`), and a Claude `-latest`.
+//! A name is never shortened by a word, so `gpt-4o-mini` can never fall back to `gpt-4o`,
+//! nor `o3-mini` to `o3`. Four-digit suffixes (`gpt-4-0613`, `mistral-large-2411`,
+//! `grok-4-0709`) are versions with prices of their own, so they are matched exactly or not
+//! at all; so is `-latest` outside Claude (`chatgpt-4o-latest` is not `chatgpt-4o`'s price).
+//!
+//! Case matters, as it does to the providers: `Qwen/Qwen3-32B` is what a self-hosted vLLM
+//! calls the model, not Groq's `qwen/qwen3-32b`, and Groq's price would be wrong for it.
 
 /// The names `model` may be priced under, most specific first, without repeats.
 pub fn candidates(model: &str) -> Vec<String> {
@@ -21,8 +25,7 @@ pub fn candidates(model: &str) -> Vec<String> {
             out.push(name);
         }
     };
-    let lower = model.trim().to_ascii_lowercase();
-    for routed in route_suffixes(&lower) {
+    for routed in route_suffixes(model.trim()) {
         for hosted in bedrock_forms(routed) {
             for snapshot in snapshot_forms(&hosted) {
                 // OpenRouter writes Claude versions with dots (`claude-sonnet-4.5`), Anthropic
@@ -76,6 +79,11 @@ fn bedrock_forms(name: &str) -> Vec<String> {
 fn snapshot_forms(name: &str) -> Vec<String> {
     let unversioned = strip_bedrock_version(name);
     let undated = strip_date(unversioned);
+    // Anthropic's `-latest` aliases name the newest snapshot, which costs what the model does.
+    let undated = match undated.strip_suffix("-latest") {
+        Some(model) if model.starts_with("claude-") => model,
+        _ => undated,
+    };
     vec![
         name.to_string(),
         unversioned.to_string(),
@@ -227,7 +235,21 @@ mod tests {
     }
 
     #[test]
-    fn case_and_spaces_do_not_matter() {
-        assert_eq!(candidates("  GPT-4o "), ["gpt-4o"]);
+    fn claude_latest_aliases_are_the_model() {
+        assert_eq!(
+            candidates("claude-3-7-sonnet-latest"),
+            ["claude-3-7-sonnet-latest", "claude-3-7-sonnet"]
+        );
+        assert_eq!(candidates("chatgpt-4o-latest"), ["chatgpt-4o-latest"]);
+        assert_eq!(candidates("grok-4-latest"), ["grok-4-latest"]);
+    }
+
+    #[test]
+    fn case_matters_and_spaces_do_not() {
+        assert_eq!(candidates("  gpt-4o "), ["gpt-4o"]);
+        assert_eq!(
+            candidates("Qwen/Qwen3-32B"),
+            ["Qwen/Qwen3-32B", "Qwen3-32B"]
+        );
     }
 }

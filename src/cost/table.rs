@@ -369,6 +369,12 @@ mod tests {
             Some("moonshotai/kimi-k2-instruct-0905")
         );
         assert_eq!(matched("qwen/qwen3-32b").as_deref(), Some("qwen/qwen3-32b"));
+        // The same model served by a self-hosted vLLM is not Groq's to price.
+        assert_eq!(matched("Qwen/Qwen3-32B"), None);
+        assert_eq!(
+            matched("claude-3-7-sonnet-latest").as_deref(),
+            Some("claude-3-7-sonnet")
+        );
         assert_eq!(matched("deepseek-chat").as_deref(), Some("deepseek-chat"));
         assert_eq!(matched("grok-4-0709").as_deref(), Some("grok-4-0709"));
         assert_eq!(
