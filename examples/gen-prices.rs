@@ -200,6 +200,20 @@ fn price_of(key: &str, entry: &Value, provider: &str, read: &str) -> Option<Mode
             })
         })
         .collect();
+    // OpenAI's other service tiers, as LiteLLM suffixes their rates.
+    let service_tiers = [("flex", "_flex"), ("priority", "_priority")]
+        .into_iter()
+        .filter_map(|(tier, suffix)| {
+            let rates = Rates {
+                input: per_mtok(&format!("input_cost_per_token{suffix}")),
+                output: per_mtok(&format!("output_cost_per_token{suffix}")),
+                cache_read: per_mtok(&format!("cache_read_input_token_cost{suffix}")),
+                cache_write_5m: per_mtok(&format!("cache_creation_input_token_cost{suffix}")),
+                cache_write_1h: None,
+            };
+            (rates != Rates::default()).then(|| (tier.to_string(), rates))
+        })
+        .collect();
     let mut source = format!("LiteLLM model_prices_and_context_window.json: {key}");
     if provider == "anthropic" {
         let rates =
@@ -252,6 +266,7 @@ fn price_of(key: &str, entry: &Value, provider: &str, read: &str) -> Option<Mode
         read: read.to_string(),
         usd_per_mtok,
         tiers,
+        service_tiers,
         usd_per_call,
     })
 }
@@ -283,6 +298,7 @@ fn conflict_marker() -> ModelPrice {
         read: String::new(),
         usd_per_mtok: Rates::default(),
         tiers: Vec::new(),
+        service_tiers: BTreeMap::new(),
         usd_per_call: Calls::default(),
     }
 }
@@ -322,11 +338,26 @@ fn drop_redundant_names(models: &mut BTreeMap<String, ModelPrice>) {
                 .iter()
                 .skip(1)
                 .find_map(|fallback| models.get(fallback))
-                .is_some_and(|fallback| same_prices(fallback, price))
+                .is_some_and(|fallback| covers(fallback, price))
         })
         .map(|(name, _)| name.clone())
         .collect();
     models.retain(|name, _| !redundant.contains(name));
+}
+
+/// Whether `general` prices everything `specific` does, the same: LiteLLM often lists
+/// service-tier rates for a model (`gpt-4.1`) but not for its snapshots
+/// (`gpt-4.1-2025-04-14`), and the snapshot should not lose them for that.
+fn covers(general: &ModelPrice, specific: &ModelPrice) -> bool {
+    let standard = |p: &ModelPrice| ModelPrice {
+        service_tiers: BTreeMap::new(),
+        ..p.clone()
+    };
+    same_prices(&standard(general), &standard(specific))
+        && specific
+            .service_tiers
+            .iter()
+            .all(|(tier, rates)| general.service_tiers.get(tier) == Some(rates))
 }
 
 /// The same prices, wherever they were read.
@@ -335,5 +366,6 @@ fn same_prices(a: &ModelPrice, b: &ModelPrice) -> bool {
         |c: &Calls| [&c.web_search, &c.web_fetch].map(|p| p.as_ref().map(|p| p.usd.to_bits()));
     a.usd_per_mtok == b.usd_per_mtok
         && a.tiers == b.tiers
+        && a.service_tiers == b.service_tiers
         && calls(&a.usd_per_call) == calls(&b.usd_per_call)
 }

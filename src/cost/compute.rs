@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use super::table::{CallPrice, ModelPrice, PriceTable, Rates};
+use super::table::{CallPrice, ModelPrice, PriceTable, Rates, STANDARD_TIERS};
 
 /// What one response used, in the units prices are quoted in.
 ///
@@ -106,7 +106,7 @@ pub enum Unpriced {
     MissingRate {
         model: String,
         entry: String,
-        rate: &'static str,
+        rate: String,
     },
 }
 
@@ -129,10 +129,13 @@ impl std::error::Error for Unpriced {}
 
 impl PriceTable {
     /// Prices a turn by the model its response names, else the one its request asked for.
+    /// `service_tier` is what the response says it ran on (OpenAI `service_tier`, Anthropic
+    /// `usage.service_tier`); None is the standard tier.
     pub fn cost(
         &self,
         response_model: Option<&str>,
         request_model: Option<&str>,
+        service_tier: Option<&str>,
         counts: &TokenCounts,
     ) -> Result<Cost, Unpriced> {
         let named = response_model.or(request_model).ok_or(Unpriced::NoModel)?;
@@ -143,11 +146,13 @@ impl PriceTable {
             .ok_or_else(|| Unpriced::UnknownModel {
                 model: named.to_string(),
             })?;
-        price.cost(counts).map_err(|rate| Unpriced::MissingRate {
-            model: model.to_string(),
-            entry: entry.to_string(),
-            rate,
-        })
+        price
+            .cost(service_tier, counts)
+            .map_err(|rate| Unpriced::MissingRate {
+                model: model.to_string(),
+                entry: entry.to_string(),
+                rate,
+            })
     }
 }
 
@@ -156,19 +161,29 @@ impl ModelPrice {
     ///
     /// Long context: when the prompt exceeds a tier's threshold, that tier's rates apply to
     /// the whole request, output included, as Anthropic and OpenAI bill it; not only to the
-    /// tokens above the threshold.
-    pub fn cost(&self, counts: &TokenCounts) -> Result<Cost, &'static str> {
-        let prompt = counts.prompt();
-        let rates = self
+    /// tokens above the threshold. Another service tier's rates replace the standard ones;
+    /// what such a tier costs above a long-context threshold the table does not say.
+    pub fn cost(&self, service_tier: Option<&str>, counts: &TokenCounts) -> Result<Cost, String> {
+        let long = self
             .tiers
             .iter()
             .rev()
-            .find(|tier| prompt > tier.above_prompt_tokens)
-            .map_or(&self.usd_per_mtok, |tier| &tier.usd_per_mtok);
-        let tokens = |count: u64, rate: Option<f64>, name: &'static str| match (count, rate) {
+            .find(|tier| counts.prompt() > tier.above_prompt_tokens);
+        let rates = match service_tier {
+            None => long.map_or(&self.usd_per_mtok, |tier| &tier.usd_per_mtok),
+            Some(name) if STANDARD_TIERS.contains(&name) => {
+                long.map_or(&self.usd_per_mtok, |tier| &tier.usd_per_mtok)
+            }
+            Some(name) => match (self.service_tiers.get(name), long) {
+                (Some(rates), None) => rates,
+                (Some(_), Some(_)) => return Err(format!("long-context {name} service tier")),
+                (None, _) => return Err(format!("{name} service tier")),
+            },
+        };
+        let tokens = |count: u64, rate: Option<f64>, name: &str| match (count, rate) {
             (0, _) => Ok(0.0),
             (_, Some(usd_per_mtok)) => Ok(count as f64 * usd_per_mtok / 1_000_000.0),
-            (_, None) => Err(name),
+            (_, None) => Err(name.to_string()),
         };
         let Rates {
             input,
@@ -185,11 +200,10 @@ impl ModelPrice {
             cache_write_5m,
             "5-minute cache write",
         )? + tokens(counts.cache_write_1h, cache_write_1h, "1-hour cache write")?;
-        let calls = |count: u64, price: &Option<CallPrice>, name: &'static str| match (count, price)
-        {
+        let calls = |count: u64, price: &Option<CallPrice>, name: &str| match (count, price) {
             (0, _) => Ok(0.0),
             (_, Some(price)) => Ok(count as f64 * price.usd),
-            (_, None) => Err(name),
+            (_, None) => Err(name.to_string()),
         };
         let tools = calls(
             counts.web_search_requests,
@@ -241,11 +255,13 @@ mod tests {
             "usd_per_call": {"web_search": {"usd": 0.01},
                              "web_fetch": {"usd": 0, "source": "docs", "read": "2026-12-02"}}},
         "mini": {"provider": "openai", "source": "test", "read": "2026-07-24",
-            "usd_per_mtok": {"input": 0.15, "output": 0.6, "cache_read": 0.075}},
+            "usd_per_mtok": {"input": 0.15, "output": 0.6, "cache_read": 0.075},
+            "service_tiers": {"flex": {"input": 0.075, "output": 0.3}}},
         "tiered": {"provider": "openai", "source": "test", "read": "2026-07-24",
             "usd_per_mtok": {"input": 2.5, "output": 15, "cache_read": 0.25},
             "tiers": [{"above_prompt_tokens": 272000,
-                       "usd_per_mtok": {"input": 5, "output": 22.5, "cache_read": 0.5}}]}
+                       "usd_per_mtok": {"input": 5, "output": 22.5, "cache_read": 0.5}}],
+            "service_tiers": {"priority": {"input": 5, "output": 30, "cache_read": 0.5}}}
     }}"#;
 
     fn table() -> PriceTable {
@@ -253,7 +269,7 @@ mod tests {
     }
 
     fn cost(model: &str, counts: TokenCounts) -> Cost {
-        table().cost(Some(model), None, &counts).unwrap()
+        table().cost(Some(model), None, None, &counts).unwrap()
     }
 
     #[test]
@@ -380,6 +396,57 @@ mod tests {
     }
 
     #[test]
+    fn service_tiers_replace_the_standard_rates() {
+        let counts = TokenCounts {
+            input: 1000,
+            output: 1000,
+            ..TokenCounts::default()
+        };
+        let usd = |tier: Option<&str>| {
+            table()
+                .cost(Some("mini"), None, tier, &counts)
+                .map(|c| c.usd)
+        };
+        // Standard: 1000 * $0.15/M + 1000 * $0.60/M = 0.00015 + 0.0006 = $0.00075
+        for standard in [None, Some("default"), Some("standard"), Some("auto")] {
+            assert_usd(usd(standard).ok(), 0.00075);
+        }
+        // Flex: 1000 * $0.075/M + 1000 * $0.30/M = 0.000075 + 0.0003 = $0.000375
+        assert_usd(usd(Some("flex")).ok(), 0.000375);
+        // A tier the entry has no rates for is unpriced, not standard.
+        assert_eq!(
+            usd(Some("priority")).unwrap_err().to_string(),
+            "unpriced model mini: the price table (mini) has no priority service tier price"
+        );
+    }
+
+    #[test]
+    fn a_service_tier_above_a_long_context_threshold_is_unpriced() {
+        // Priority under the threshold: 100,000 * $5/M = $0.50
+        let short = TokenCounts {
+            input: 100_000,
+            ..TokenCounts::default()
+        };
+        let c = table()
+            .cost(Some("tiered"), None, Some("priority"), &short)
+            .unwrap();
+        assert_usd(Some(c.usd), 0.5);
+        // Above 272k the table has no priority rate: unpriced rather than guessed.
+        let long = TokenCounts {
+            input: 300_000,
+            ..TokenCounts::default()
+        };
+        assert_eq!(
+            table().cost(Some("tiered"), None, Some("priority"), &long),
+            Err(Unpriced::MissingRate {
+                model: "tiered".into(),
+                entry: "tiered".into(),
+                rate: "long-context priority service tier".into(),
+            })
+        );
+    }
+
+    #[test]
     fn provider_run_tools_per_call() {
         let c = cost(
             "sonnet",
@@ -404,11 +471,11 @@ mod tests {
             ..TokenCounts::default()
         };
         assert_eq!(
-            table().cost(Some("mini-2024-07-18"), None, &counts),
+            table().cost(Some("mini-2024-07-18"), None, None, &counts),
             Err(Unpriced::MissingRate {
                 model: "mini-2024-07-18".into(),
                 entry: "mini".into(),
-                rate: "web search",
+                rate: "web search".into(),
             })
         );
         // Zero tokens of a kind need no rate.
@@ -416,14 +483,14 @@ mod tests {
             input: 10,
             ..TokenCounts::default()
         };
-        assert!(table().cost(Some("mini"), None, &counts).is_ok());
+        assert!(table().cost(Some("mini"), None, None, &counts).is_ok());
         let counts = TokenCounts {
             cache_write_1h: 10,
             ..TokenCounts::default()
         };
         assert_eq!(
             table()
-                .cost(Some("mini"), None, &counts)
+                .cost(Some("mini"), None, None, &counts)
                 .unwrap_err()
                 .to_string(),
             "unpriced model mini: the price table (mini) has no 1-hour cache write price"
@@ -437,15 +504,17 @@ mod tests {
             ..TokenCounts::default()
         };
         // Both known: the response's model prices it. 100,000 * $3/M = $0.30
-        let c = table().cost(Some("sonnet"), Some("mini"), &counts).unwrap();
+        let c = table()
+            .cost(Some("sonnet"), Some("mini"), None, &counts)
+            .unwrap();
         assert_usd(Some(c.usd), 0.3);
         // The response's model unknown: the request's. 100,000 * $0.15/M = $0.015
         let c = table()
-            .cost(Some("sonnet-next"), Some("mini"), &counts)
+            .cost(Some("sonnet-next"), Some("mini"), None, &counts)
             .unwrap();
         assert_usd(Some(c.usd), 0.015);
         // No response model: the request's.
-        let c = table().cost(None, Some("mini"), &counts).unwrap();
+        let c = table().cost(None, Some("mini"), None, &counts).unwrap();
         assert_usd(Some(c.usd), 0.015);
     }
 
@@ -455,7 +524,7 @@ mod tests {
             input: 100,
             ..TokenCounts::default()
         };
-        let unknown = table().cost(Some("my-local-model"), Some("other"), &counts);
+        let unknown = table().cost(Some("my-local-model"), Some("other"), None, &counts);
         assert_eq!(
             unknown,
             Err(Unpriced::UnknownModel {
@@ -466,7 +535,10 @@ mod tests {
             unknown.unwrap_err().to_string(),
             "unpriced model my-local-model: not in the price table"
         );
-        assert_eq!(table().cost(None, None, &counts), Err(Unpriced::NoModel));
+        assert_eq!(
+            table().cost(None, None, None, &counts),
+            Err(Unpriced::NoModel)
+        );
     }
 
     #[test]
@@ -527,13 +599,14 @@ mod tests {
         // claude-sonnet-4-5: 1200 * $3/M + 800 * $15/M + 10,000 * $0.30/M + 2000 * $3.75/M
         //   = 0.0036 + 0.012 + 0.003 + 0.0075 = $0.0261
         let c = table
-            .cost(Some("claude-sonnet-4-5-20250929"), None, &counts)
+            .cost(Some("claude-sonnet-4-5-20250929"), None, None, &counts)
             .unwrap();
         assert_usd(Some(c.usd), 0.0261);
         // On a US regional Bedrock endpoint, 10% more: $0.02871
         let c = table
             .cost(
                 Some("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+                None,
                 None,
                 &counts,
             )
@@ -546,20 +619,30 @@ mod tests {
             ..counts
         };
         let c = table
-            .cost(Some("gpt-4o-mini-2024-07-18"), None, &openai)
+            .cost(Some("gpt-4o-mini-2024-07-18"), None, None, &openai)
             .unwrap();
         assert_usd(Some(c.usd), 0.00141);
         // gpt-4o costs more than its mini: 1200 * $2.50/M + 800 * $10/M + 10,000 * $1.25/M
         //   = 0.003 + 0.008 + 0.0125 = $0.0235
-        let c = table.cost(Some("gpt-4o"), None, &openai).unwrap();
+        let c = table.cost(Some("gpt-4o"), None, None, &openai).unwrap();
         assert_usd(Some(c.usd), 0.0235);
+        // gpt-4.1's snapshot on the priority tier: 1000 * $3.50/M + 1000 * $14/M = $0.0175
+        let short = TokenCounts {
+            input: 1000,
+            output: 1000,
+            ..TokenCounts::default()
+        };
+        let c = table
+            .cost(Some("gpt-4.1-2025-04-14"), None, Some("priority"), &short)
+            .unwrap();
+        assert_usd(Some(c.usd), 0.0175);
         // claude-3-haiku's 1-hour write is 2x its $0.25 input: 1,000,000 * $0.50/M = $0.50
         let hour = TokenCounts {
             cache_write_1h: 1_000_000,
             ..TokenCounts::default()
         };
         let c = table
-            .cost(Some("claude-3-haiku-20240307"), None, &hour)
+            .cost(Some("claude-3-haiku-20240307"), None, None, &hour)
             .unwrap();
         assert_usd(Some(c.usd), 0.5);
     }

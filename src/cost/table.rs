@@ -42,6 +42,10 @@ pub struct ModelPrice {
     /// Higher rates for long prompts, thresholds strictly increasing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<Tier>,
+    /// Rates of a provider's other service tiers (OpenAI `flex`, `priority`), by the name a
+    /// response's `service_tier` gives: they replace `usd_per_mtok` for the whole request.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub service_tiers: BTreeMap<String, Rates>,
     /// Prices of provider-run tools charged per call.
     #[serde(default, skip_serializing_if = "Calls::is_empty")]
     pub usd_per_call: Calls,
@@ -101,6 +105,10 @@ pub struct CallPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read: Option<String>,
 }
+
+/// What responses call the standard service tier (OpenAI `default`, a request's `auto`,
+/// Anthropic `standard`): priced by `usd_per_mtok` and `tiers`.
+pub const STANDARD_TIERS: [&str; 3] = ["default", "standard", "auto"];
 
 /// Why a price file was not read.
 #[derive(Debug)]
@@ -195,6 +203,14 @@ impl ModelPrice {
             }
             floor = tier.above_prompt_tokens;
             tier.usd_per_mtok.check()?;
+        }
+        for (name, rates) in &self.service_tiers {
+            if STANDARD_TIERS.contains(&name.as_str()) {
+                return Err(format!(
+                    "service tier `{name}` is the standard rates: write them in `usd_per_mtok`"
+                ));
+            }
+            rates.check()?;
         }
         for call in [&self.usd_per_call.web_search, &self.usd_per_call.web_fetch]
             .into_iter()
@@ -440,6 +456,7 @@ mod tests {
                 ..Rates::default()
             },
             tiers: Vec::new(),
+            service_tiers: BTreeMap::new(),
             usd_per_call: Calls::default(),
         }
     }
@@ -531,6 +548,13 @@ mod tests {
                     "usd_per_call": {{"web_search": {{"usd": 0.01, "read": "2026-13-01"}}}}}}"#
             ))),
             r#"price of m: `read` must be a date YYYY-MM-DD, not "2026-13-01""#
+        );
+        assert_eq!(
+            invalid(&model(&format!(
+                r#"{{{base}, "usd_per_mtok": {{"input": 1, "output": 2}},
+                    "service_tiers": {{"default": {{"input": 1, "output": 2}}}}}}"#
+            ))),
+            "price of m: service tier `default` is the standard rates: write them in `usd_per_mtok`"
         );
     }
 }
