@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use aibridge_trace::cost::{
-    CallPrice, Calls, FORMAT, ModelPrice, PriceTable, Rates, Tier, model::candidates,
+    CallPrice, Calls, FORMAT, ModelPrice, Multipliers, PriceTable, Rates, Tier, model::candidates,
 };
 use serde_json::{Map, Value};
 
@@ -214,6 +214,17 @@ fn price_of(key: &str, entry: &Value, provider: &str, read: &str) -> Option<Mode
             (rates != Rates::default()).then(|| (tier.to_string(), rates))
         })
         .collect();
+    // Anthropic's factors for US-only inference and fast mode.
+    let factor = |name: &str| {
+        entry
+            .pointer(&format!("/provider_specific_entry/{name}"))
+            .and_then(Value::as_f64)
+            .map(|factor| (name.to_string(), factor))
+    };
+    let multipliers = Multipliers {
+        inference_geo: factor("us").into_iter().collect(),
+        speed: factor("fast").into_iter().collect(),
+    };
     let mut source = format!("LiteLLM model_prices_and_context_window.json: {key}");
     if provider == "anthropic" {
         let rates =
@@ -267,6 +278,7 @@ fn price_of(key: &str, entry: &Value, provider: &str, read: &str) -> Option<Mode
         usd_per_mtok,
         tiers,
         service_tiers,
+        multipliers,
         usd_per_call,
     })
 }
@@ -299,6 +311,7 @@ fn conflict_marker() -> ModelPrice {
         usd_per_mtok: Rates::default(),
         tiers: Vec::new(),
         service_tiers: BTreeMap::new(),
+        multipliers: Multipliers::default(),
         usd_per_call: Calls::default(),
     }
 }
@@ -367,5 +380,6 @@ fn same_prices(a: &ModelPrice, b: &ModelPrice) -> bool {
     a.usd_per_mtok == b.usd_per_mtok
         && a.tiers == b.tiers
         && a.service_tiers == b.service_tiers
+        && a.multipliers == b.multipliers
         && calls(&a.usd_per_call) == calls(&b.usd_per_call)
 }

@@ -37,6 +37,18 @@ impl TokenCounts {
     }
 }
 
+/// How the provider served a turn; each can change its price. None is the standard way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Service<'a> {
+    /// The tier the response says it ran on (OpenAI `service_tier`: `default`, `flex`,
+    /// `priority`; Anthropic `usage.service_tier`).
+    pub tier: Option<&'a str>,
+    /// Where Anthropic ran the inference (`usage.inference_geo`: `global`, `us`).
+    pub inference_geo: Option<&'a str>,
+    /// Anthropic's fast mode (`speed`: `standard`, `fast`).
+    pub speed: Option<&'a str>,
+}
+
 /// What a turn cost in US dollars, and by what part.
 ///
 /// Serialized as the turn's `cost` object: `{"usd", "input", "output", "cache_read",
@@ -129,13 +141,11 @@ impl std::error::Error for Unpriced {}
 
 impl PriceTable {
     /// Prices a turn by the model its response names, else the one its request asked for.
-    /// `service_tier` is what the response says it ran on (OpenAI `service_tier`, Anthropic
-    /// `usage.service_tier`); None is the standard tier.
     pub fn cost(
         &self,
         response_model: Option<&str>,
         request_model: Option<&str>,
-        service_tier: Option<&str>,
+        service: &Service,
         counts: &TokenCounts,
     ) -> Result<Cost, Unpriced> {
         let named = response_model.or(request_model).ok_or(Unpriced::NoModel)?;
@@ -147,7 +157,7 @@ impl PriceTable {
                 model: named.to_string(),
             })?;
         price
-            .cost(service_tier, counts)
+            .cost(service, counts)
             .map_err(|rate| Unpriced::MissingRate {
                 model: model.to_string(),
                 entry: entry.to_string(),
@@ -162,14 +172,15 @@ impl ModelPrice {
     /// Long context: when the prompt exceeds a tier's threshold, that tier's rates apply to
     /// the whole request, output included, as Anthropic and OpenAI bill it; not only to the
     /// tokens above the threshold. Another service tier's rates replace the standard ones;
-    /// what such a tier costs above a long-context threshold the table does not say.
-    pub fn cost(&self, service_tier: Option<&str>, counts: &TokenCounts) -> Result<Cost, String> {
+    /// what such a tier costs above a long-context threshold the table does not say. US-only
+    /// inference and fast mode multiply every token price (not per-call tool prices).
+    pub fn cost(&self, service: &Service, counts: &TokenCounts) -> Result<Cost, String> {
         let long = self
             .tiers
             .iter()
             .rev()
             .find(|tier| counts.prompt() > tier.above_prompt_tokens);
-        let rates = match service_tier {
+        let rates = match service.tier {
             None => long.map_or(&self.usd_per_mtok, |tier| &tier.usd_per_mtok),
             Some(name) if STANDARD_TIERS.contains(&name) => {
                 long.map_or(&self.usd_per_mtok, |tier| &tier.usd_per_mtok)
@@ -180,9 +191,17 @@ impl ModelPrice {
                 (None, _) => return Err(format!("{name} service tier")),
             },
         };
+        let factor = multiplier(
+            &self.multipliers.inference_geo,
+            service.inference_geo,
+            "global",
+        )
+        .ok_or_else(|| format!("{} inference_geo", service.inference_geo.unwrap_or("")))?
+            * multiplier(&self.multipliers.speed, service.speed, "standard")
+                .ok_or_else(|| format!("{} speed", service.speed.unwrap_or("")))?;
         let tokens = |count: u64, rate: Option<f64>, name: &str| match (count, rate) {
             (0, _) => Ok(0.0),
-            (_, Some(usd_per_mtok)) => Ok(count as f64 * usd_per_mtok / 1_000_000.0),
+            (_, Some(usd_per_mtok)) => Ok(count as f64 * usd_per_mtok * factor / 1_000_000.0),
             (_, None) => Err(name.to_string()),
         };
         let Rates {
@@ -228,6 +247,20 @@ impl ModelPrice {
     }
 }
 
+/// The factor `value` applies; 1 for no value or the `standard` one, None where the
+/// table does not say.
+fn multiplier(
+    factors: &std::collections::BTreeMap<String, f64>,
+    value: Option<&str>,
+    standard: &str,
+) -> Option<f64> {
+    match value {
+        None => Some(1.0),
+        Some(value) if value == standard => Some(1.0),
+        Some(value) => factors.get(value).copied(),
+    }
+}
+
 /// To a ten-billionth of a dollar: far below any charge, and it keeps float noise
 /// (0.0291 summed as 0.029099999999999997) out of the JSON people read.
 fn round_usd(usd: f64) -> f64 {
@@ -252,6 +285,7 @@ mod tests {
             "tiers": [{"above_prompt_tokens": 200000,
                        "usd_per_mtok": {"input": 6, "output": 22.5, "cache_read": 0.6,
                                         "cache_write_5m": 7.5, "cache_write_1h": 12}}],
+            "multipliers": {"inference_geo": {"us": 1.1}, "speed": {"fast": 6}},
             "usd_per_call": {"web_search": {"usd": 0.01},
                              "web_fetch": {"usd": 0, "source": "docs", "read": "2026-12-02"}}},
         "mini": {"provider": "openai", "source": "test", "read": "2026-07-24",
@@ -264,12 +298,20 @@ mod tests {
             "service_tiers": {"priority": {"input": 5, "output": 30, "cache_read": 0.5}}}
     }}"#;
 
+    const PRIORITY: Service = Service {
+        tier: Some("priority"),
+        inference_geo: None,
+        speed: None,
+    };
+
     fn table() -> PriceTable {
         PriceTable::parse(TABLE).unwrap()
     }
 
     fn cost(model: &str, counts: TokenCounts) -> Cost {
-        table().cost(Some(model), None, None, &counts).unwrap()
+        table()
+            .cost(Some(model), None, &Service::default(), &counts)
+            .unwrap()
     }
 
     #[test]
@@ -404,7 +446,15 @@ mod tests {
         };
         let usd = |tier: Option<&str>| {
             table()
-                .cost(Some("mini"), None, tier, &counts)
+                .cost(
+                    Some("mini"),
+                    None,
+                    &Service {
+                        tier,
+                        ..Service::default()
+                    },
+                    &counts,
+                )
                 .map(|c| c.usd)
         };
         // Standard: 1000 * $0.15/M + 1000 * $0.60/M = 0.00015 + 0.0006 = $0.00075
@@ -428,7 +478,7 @@ mod tests {
             ..TokenCounts::default()
         };
         let c = table()
-            .cost(Some("tiered"), None, Some("priority"), &short)
+            .cost(Some("tiered"), None, &PRIORITY, &short)
             .unwrap();
         assert_usd(Some(c.usd), 0.5);
         // Above 272k the table has no priority rate: unpriced rather than guessed.
@@ -437,12 +487,56 @@ mod tests {
             ..TokenCounts::default()
         };
         assert_eq!(
-            table().cost(Some("tiered"), None, Some("priority"), &long),
+            table().cost(Some("tiered"), None, &PRIORITY, &long),
             Err(Unpriced::MissingRate {
                 model: "tiered".into(),
                 entry: "tiered".into(),
                 rate: "long-context priority service tier".into(),
             })
+        );
+    }
+
+    #[test]
+    fn us_inference_and_fast_mode_multiply_token_prices() {
+        let counts = TokenCounts {
+            input: 1000,
+            web_search_requests: 1,
+            ..TokenCounts::default()
+        };
+        let usd = |inference_geo, speed| {
+            let service = Service {
+                inference_geo,
+                speed,
+                ..Service::default()
+            };
+            table()
+                .cost(Some("sonnet"), None, &service, &counts)
+                .map(|c| c.usd)
+        };
+        // Standard: 1000 * $3/M + 1 search * $0.01 = 0.003 + 0.01 = $0.013
+        assert_usd(usd(None, None).ok(), 0.013);
+        assert_usd(usd(Some("global"), Some("standard")).ok(), 0.013);
+        // US-only: 1000 * $3/M * 1.1 = $0.0033; the search is not multiplied: $0.0133
+        assert_usd(usd(Some("us"), None).ok(), 0.0133);
+        // Fast: 1000 * $3/M * 6 = $0.018, + $0.01 = $0.028
+        assert_usd(usd(None, Some("fast")).ok(), 0.028);
+        // Both: 1000 * $3/M * 1.1 * 6 = $0.0198, + $0.01 = $0.0298
+        assert_usd(usd(Some("us"), Some("fast")).ok(), 0.0298);
+        // A value the entry has no factor for is unpriced.
+        assert_eq!(
+            usd(Some("eu"), None).unwrap_err().to_string(),
+            "unpriced model sonnet: the price table (sonnet) has no eu inference_geo price"
+        );
+        let fast = Service {
+            speed: Some("fast"),
+            ..Service::default()
+        };
+        assert_eq!(
+            table()
+                .cost(Some("mini"), None, &fast, &counts)
+                .unwrap_err()
+                .to_string(),
+            "unpriced model mini: the price table (mini) has no fast speed price"
         );
     }
 
@@ -471,7 +565,7 @@ mod tests {
             ..TokenCounts::default()
         };
         assert_eq!(
-            table().cost(Some("mini-2024-07-18"), None, None, &counts),
+            table().cost(Some("mini-2024-07-18"), None, &Service::default(), &counts),
             Err(Unpriced::MissingRate {
                 model: "mini-2024-07-18".into(),
                 entry: "mini".into(),
@@ -483,14 +577,18 @@ mod tests {
             input: 10,
             ..TokenCounts::default()
         };
-        assert!(table().cost(Some("mini"), None, None, &counts).is_ok());
+        assert!(
+            table()
+                .cost(Some("mini"), None, &Service::default(), &counts)
+                .is_ok()
+        );
         let counts = TokenCounts {
             cache_write_1h: 10,
             ..TokenCounts::default()
         };
         assert_eq!(
             table()
-                .cost(Some("mini"), None, None, &counts)
+                .cost(Some("mini"), None, &Service::default(), &counts)
                 .unwrap_err()
                 .to_string(),
             "unpriced model mini: the price table (mini) has no 1-hour cache write price"
@@ -505,16 +603,23 @@ mod tests {
         };
         // Both known: the response's model prices it. 100,000 * $3/M = $0.30
         let c = table()
-            .cost(Some("sonnet"), Some("mini"), None, &counts)
+            .cost(Some("sonnet"), Some("mini"), &Service::default(), &counts)
             .unwrap();
         assert_usd(Some(c.usd), 0.3);
         // The response's model unknown: the request's. 100,000 * $0.15/M = $0.015
         let c = table()
-            .cost(Some("sonnet-next"), Some("mini"), None, &counts)
+            .cost(
+                Some("sonnet-next"),
+                Some("mini"),
+                &Service::default(),
+                &counts,
+            )
             .unwrap();
         assert_usd(Some(c.usd), 0.015);
         // No response model: the request's.
-        let c = table().cost(None, Some("mini"), None, &counts).unwrap();
+        let c = table()
+            .cost(None, Some("mini"), &Service::default(), &counts)
+            .unwrap();
         assert_usd(Some(c.usd), 0.015);
     }
 
@@ -524,7 +629,12 @@ mod tests {
             input: 100,
             ..TokenCounts::default()
         };
-        let unknown = table().cost(Some("my-local-model"), Some("other"), None, &counts);
+        let unknown = table().cost(
+            Some("my-local-model"),
+            Some("other"),
+            &Service::default(),
+            &counts,
+        );
         assert_eq!(
             unknown,
             Err(Unpriced::UnknownModel {
@@ -536,7 +646,7 @@ mod tests {
             "unpriced model my-local-model: not in the price table"
         );
         assert_eq!(
-            table().cost(None, None, None, &counts),
+            table().cost(None, None, &Service::default(), &counts),
             Err(Unpriced::NoModel)
         );
     }
@@ -599,7 +709,12 @@ mod tests {
         // claude-sonnet-4-5: 1200 * $3/M + 800 * $15/M + 10,000 * $0.30/M + 2000 * $3.75/M
         //   = 0.0036 + 0.012 + 0.003 + 0.0075 = $0.0261
         let c = table
-            .cost(Some("claude-sonnet-4-5-20250929"), None, None, &counts)
+            .cost(
+                Some("claude-sonnet-4-5-20250929"),
+                None,
+                &Service::default(),
+                &counts,
+            )
             .unwrap();
         assert_usd(Some(c.usd), 0.0261);
         // On a US regional Bedrock endpoint, 10% more: $0.02871
@@ -607,7 +722,7 @@ mod tests {
             .cost(
                 Some("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
                 None,
-                None,
+                &Service::default(),
                 &counts,
             )
             .unwrap();
@@ -619,12 +734,19 @@ mod tests {
             ..counts
         };
         let c = table
-            .cost(Some("gpt-4o-mini-2024-07-18"), None, None, &openai)
+            .cost(
+                Some("gpt-4o-mini-2024-07-18"),
+                None,
+                &Service::default(),
+                &openai,
+            )
             .unwrap();
         assert_usd(Some(c.usd), 0.00141);
         // gpt-4o costs more than its mini: 1200 * $2.50/M + 800 * $10/M + 10,000 * $1.25/M
         //   = 0.003 + 0.008 + 0.0125 = $0.0235
-        let c = table.cost(Some("gpt-4o"), None, None, &openai).unwrap();
+        let c = table
+            .cost(Some("gpt-4o"), None, &Service::default(), &openai)
+            .unwrap();
         assert_usd(Some(c.usd), 0.0235);
         // gpt-4.1's snapshot on the priority tier: 1000 * $3.50/M + 1000 * $14/M = $0.0175
         let short = TokenCounts {
@@ -633,7 +755,7 @@ mod tests {
             ..TokenCounts::default()
         };
         let c = table
-            .cost(Some("gpt-4.1-2025-04-14"), None, Some("priority"), &short)
+            .cost(Some("gpt-4.1-2025-04-14"), None, &PRIORITY, &short)
             .unwrap();
         assert_usd(Some(c.usd), 0.0175);
         // claude-3-haiku's 1-hour write is 2x its $0.25 input: 1,000,000 * $0.50/M = $0.50
@@ -642,7 +764,12 @@ mod tests {
             ..TokenCounts::default()
         };
         let c = table
-            .cost(Some("claude-3-haiku-20240307"), None, None, &hour)
+            .cost(
+                Some("claude-3-haiku-20240307"),
+                None,
+                &Service::default(),
+                &hour,
+            )
             .unwrap();
         assert_usd(Some(c.usd), 0.5);
     }

@@ -46,6 +46,9 @@ pub struct ModelPrice {
     /// response's `service_tier` gives: they replace `usd_per_mtok` for the whole request.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub service_tiers: BTreeMap<String, Rates>,
+    /// Factors on every token price for how the turn was served.
+    #[serde(default, skip_serializing_if = "Multipliers::is_empty")]
+    pub multipliers: Multipliers,
     /// Prices of provider-run tools charged per call.
     #[serde(default, skip_serializing_if = "Calls::is_empty")]
     pub usd_per_call: Calls,
@@ -76,6 +79,25 @@ pub struct Rates {
 pub struct Tier {
     pub above_prompt_tokens: u64,
     pub usd_per_mtok: Rates,
+}
+
+/// Factors on every token price, by the value the turn reports. The standard values
+/// (`global`, `standard`) are 1; a value not listed leaves the turn unpriced.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Multipliers {
+    /// Anthropic `usage.inference_geo` (`us`: US-only inference).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inference_geo: BTreeMap<String, f64>,
+    /// Anthropic fast mode (`fast`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub speed: BTreeMap<String, f64>,
+}
+
+impl Multipliers {
+    fn is_empty(&self) -> bool {
+        self.inference_geo.is_empty() && self.speed.is_empty()
+    }
 }
 
 /// Per-call prices of provider-run tools.
@@ -211,6 +233,16 @@ impl ModelPrice {
                 ));
             }
             rates.check()?;
+        }
+        for factor in self
+            .multipliers
+            .inference_geo
+            .values()
+            .chain(self.multipliers.speed.values())
+        {
+            check_usd(*factor).map_err(|_| {
+                format!("multiplier {factor} is not a factor (finite, zero or more)")
+            })?;
         }
         for call in [&self.usd_per_call.web_search, &self.usd_per_call.web_fetch]
             .into_iter()
@@ -457,6 +489,7 @@ mod tests {
             },
             tiers: Vec::new(),
             service_tiers: BTreeMap::new(),
+            multipliers: Multipliers::default(),
             usd_per_call: Calls::default(),
         }
     }
