@@ -1,5 +1,6 @@
 //! From token counts and a price to dollars.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
@@ -180,11 +181,9 @@ impl ModelPrice {
             .iter()
             .rev()
             .find(|tier| counts.prompt() > tier.above_prompt_tokens);
-        let rates = match service.tier {
+        let other_tier = service.tier.filter(|name| !STANDARD_TIERS.contains(name));
+        let rates = match other_tier {
             None => long.map_or(&self.usd_per_mtok, |tier| &tier.usd_per_mtok),
-            Some(name) if STANDARD_TIERS.contains(&name) => {
-                long.map_or(&self.usd_per_mtok, |tier| &tier.usd_per_mtok)
-            }
             Some(name) => match (self.service_tiers.get(name), long) {
                 (Some(rates), None) => rates,
                 (Some(_), Some(_)) => return Err(format!("long-context {name} service tier")),
@@ -195,10 +194,8 @@ impl ModelPrice {
             &self.multipliers.inference_geo,
             service.inference_geo,
             "global",
-        )
-        .ok_or_else(|| format!("{} inference_geo", service.inference_geo.unwrap_or("")))?
-            * multiplier(&self.multipliers.speed, service.speed, "standard")
-                .ok_or_else(|| format!("{} speed", service.speed.unwrap_or("")))?;
+            "inference_geo",
+        )? * multiplier(&self.multipliers.speed, service.speed, "standard", "speed")?;
         let tokens = |count: u64, rate: Option<f64>, name: &str| match (count, rate) {
             (0, _) => Ok(0.0),
             (_, Some(usd_per_mtok)) => Ok(count as f64 * usd_per_mtok * factor / 1_000_000.0),
@@ -247,17 +244,21 @@ impl ModelPrice {
     }
 }
 
-/// The factor `value` applies; 1 for no value or the `standard` one, None where the
-/// table does not say.
+/// The factor `value` applies: 1 for no value or the standard one; the error names a value
+/// the table has no factor for.
 fn multiplier(
-    factors: &std::collections::BTreeMap<String, f64>,
+    factors: &BTreeMap<String, f64>,
     value: Option<&str>,
     standard: &str,
-) -> Option<f64> {
+    what: &str,
+) -> Result<f64, String> {
     match value {
-        None => Some(1.0),
-        Some(value) if value == standard => Some(1.0),
-        Some(value) => factors.get(value).copied(),
+        None => Ok(1.0),
+        Some(value) if value == standard => Ok(1.0),
+        Some(value) => factors
+            .get(value)
+            .copied()
+            .ok_or_else(|| format!("{value} {what}")),
     }
 }
 
