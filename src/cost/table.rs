@@ -454,6 +454,25 @@ mod tests {
     }
 
     #[test]
+    fn retired_models_keep_their_last_price() {
+        // LiteLLM no longer lists them; the table keeps them from an older copy.
+        assert_eq!(
+            matched("claude-3-5-haiku-20241022").as_deref(),
+            Some("claude-3-5-haiku")
+        );
+        assert_eq!(
+            matched("claude-3-5-sonnet-20241022").as_deref(),
+            Some("claude-3-5-sonnet")
+        );
+        assert_eq!(matched("o1-mini").as_deref(), Some("o1-mini"));
+        // Its only snapshot costs what the model does (LiteLLM's entry for it is stale).
+        assert_eq!(matched("o1-mini-2024-09-12").as_deref(), Some("o1-mini"));
+        let haiku = &PriceTable::embedded().models["claude-3-5-haiku"];
+        assert_eq!(haiku.read, "2026-03-12");
+        assert_eq!(haiku.usd_per_mtok.input, Some(0.8));
+    }
+
+    #[test]
     fn a_longer_name_never_falls_back_to_a_shorter_model() {
         assert_eq!(matched("gpt-4o-mini").as_deref(), Some("gpt-4o-mini"));
         assert_eq!(
