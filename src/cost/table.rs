@@ -169,6 +169,7 @@ impl std::error::Error for PriceError {
 
 impl PriceTable {
     /// The table compiled into the binary. Its soundness is a test, so this cannot fail.
+    /// It parses some 150 kB of JSON: read it once per run, not once per turn.
     pub fn embedded() -> PriceTable {
         PriceTable::parse(EMBEDDED).expect("the embedded price table is checked by tests")
     }
