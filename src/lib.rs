@@ -2,12 +2,16 @@
 //!
 //! The data flows one way, and the modules follow it:
 //! [`discover`] finds inputs → [`read`] loads them → [`frame`] splits them into exchanges
-//! (txtar / HTTP / SSE) → [`reconstruct`] rebuilds one [`turn::Turn`] per exchange →
-//! [`render`] prints. [`cli`] and [`config`] sit in front; [`run`] drives the pipeline in
-//! parallel; [`inspect`], [`summary`] and [`validate`] are the three commands over it.
+//! (txtar / HTTP / SSE) → [`decode`] reads each event and body once, per API → its
+//! consumers: [`reconstruct`] rebuilds one [`turn::Turn`] per exchange (reading the request
+//! side with [`request`]), `validate`'s grammar checks make findings → [`session`] threads
+//! turns into agent runs, [`cost`] prices them → [`render`] prints. [`cli`] and [`config`]
+//! sit in front; [`run`] drives the pipeline in parallel; [`inspect`], [`summary`] and
+//! [`validate`] are the three commands over it.
 
 pub mod cli;
 pub mod config;
+pub mod cost;
 pub mod decode;
 pub mod discover;
 pub mod frame;
