@@ -5,7 +5,10 @@
 //! - `reconstruction`: `reconstruct::reconstruct` on bodies framed once beforehand
 //!   (events → turn);
 //! - `whole`: `run::turns_from_bytes` (sniffing, framing and reconstruction of one file's
-//!   bytes: what each worker thread does per file, minus reading and printing).
+//!   bytes: what each worker thread does per file, minus reading and printing);
+//! - `validate`: `validate::check` on the same bytes (the same framing and decoding, with
+//!   the grammar checks riding along): set beside `whole`, it is what `validate` costs over
+//!   `inspect` (the target is at most 1.2×).
 //!
 //! Single-threaded; `cargo bench` prints MB/s per stage and API. `CORPUS_MIB` sets each
 //! API's corpus size (default 4 MiB).
@@ -16,6 +19,7 @@ use aibridge_trace::frame::{self, Exchange, sse};
 use aibridge_trace::reconstruct::{Outcome, reconstruct};
 use aibridge_trace::run::turns_from_bytes;
 use aibridge_trace::turn::Source;
+use aibridge_trace::validate;
 use corpus::Api;
 use divan::Bencher;
 use divan::counter::BytesCount;
@@ -91,6 +95,17 @@ fn whole(bencher: Bencher, api: Api) {
         for body in bodies {
             let report = turns_from_bytes("bench.sse", divan::black_box(body), true);
             divan::black_box(report);
+        }
+    });
+}
+
+#[divan::bench(args = APIS, sample_count = 20, sample_size = 1)]
+fn validate(bencher: Bencher, api: Api) {
+    let bodies = corpus(api);
+    bencher.counter(bytes_of(bodies)).bench(|| {
+        for body in bodies {
+            let checked = validate::check(divan::black_box(body));
+            divan::black_box(checked);
         }
     });
 }

@@ -1,8 +1,14 @@
 //! The `aibridge-trace` binary: parse the command line, resolve it against the environment,
 //! run, and map the outcome to an exit code (0 fine, 1 something failed, 2 bad usage).
+//!
+//! This is the edge where errors become words: the library's typed errors are given their
+//! context here (`anyhow`), and a closed pipe is told from a real failure by its error kind,
+//! never by its text.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+
+use anyhow::Context;
 
 use aibridge_trace::cli::Cli;
 use aibridge_trace::config::{Config, Env};
@@ -15,7 +21,7 @@ fn main() -> ExitCode {
     let config = match Config::from_cli(cli, &environment()) {
         Ok(config) => config,
         Err(err) => {
-            eprintln!("aibridge-trace: {err}");
+            let _ = writeln!(io::stderr(), "aibridge-trace: {err}");
             return ExitCode::from(2);
         }
     };
@@ -23,9 +29,10 @@ fn main() -> ExitCode {
         Ok(Status::Ok) => ExitCode::SUCCESS,
         Ok(Status::SomeFailed) => ExitCode::from(1),
         // A closed pipe (`| head`) is the reader saying it has enough: not an error.
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) if is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("aibridge-trace: {err}");
+            // `{:#}` gives the context and its cause on one line.
+            let _ = writeln!(io::stderr(), "aibridge-trace: {err:#}");
             ExitCode::from(1)
         }
     }
@@ -42,7 +49,23 @@ fn environment() -> Env {
     }
 }
 
-fn execute(config: &Config) -> io::Result<Status> {
+/// Whether `err` is, at its root, a write to a pipe nobody reads any more.
+fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|cause| cause.downcast_ref::<io::Error>())
+        .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn execute(config: &Config) -> anyhow::Result<Status> {
+    let command = match config {
+        Config::Inspect(_) => "inspect",
+        Config::Summary(_) => "summary",
+        Config::Validate(_) | Config::ListRules => "validate",
+    };
+    run(config).with_context(|| format!("{command} stopped"))
+}
+
+fn run(config: &Config) -> io::Result<Status> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     // Not locked for the run: the progress bar draws on stderr too.

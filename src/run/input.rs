@@ -36,13 +36,42 @@ pub enum Content {
     },
 }
 
-/// Reads one input. `Err` with the message to show, naming the input (or the dump half
-/// that could not be read).
-pub fn open(input: &Input) -> Result<Content, String> {
+/// Why an input could not be read: the file that failed (the input, or the request half of
+/// its dump pair), as the user would name it, and what went wrong.
+#[derive(Debug)]
+pub struct OpenError {
+    pub path: String,
+    pub error: io::Error,
+}
+
+impl OpenError {
+    /// What went wrong, in words (the path aside).
+    pub fn reason(&self) -> String {
+        io_message(&self.error)
+    }
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.reason())
+    }
+}
+
+impl std::error::Error for OpenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// Reads one input.
+pub fn open(input: &Input) -> Result<Content, OpenError> {
     if is_dump(input) {
         return open_dump(input);
     }
-    let failure = |err: io::Error| format!("{}: {}", input.display, io_message(&err));
+    let failure = |error: io::Error| OpenError {
+        path: input.display.clone(),
+        error,
+    };
     let reader = counted_source(&input.path)
         .and_then(read::decompressed)
         .map_err(failure)?;
@@ -64,7 +93,7 @@ pub fn turns_of(found: &Found) -> FileReport {
         }
     };
     match open(input) {
-        Err(message) => FileReport::failure(message),
+        Err(err) => FileReport::failure(err.to_string()),
         Ok(Content::Har(reader)) => har_turns(&input.display, reader),
         Ok(Content::Whole(data)) => turns_from_bytes(&input.display, &data, input.explicit),
         Ok(Content::Dump {
@@ -169,16 +198,18 @@ fn is_dump(input: &Input) -> bool {
 }
 
 /// Both halves of a dump pair (the request half when there is one).
-fn open_dump(input: &Input) -> Result<Content, String> {
+fn open_dump(input: &Input) -> Result<Content, OpenError> {
     let request = match &input.request {
-        Some(path) => Some(read_counted(path).map_err(|err| {
-            let shown = display_beside(&input.display, path);
-            format!("{shown}: {}", io_message(&err))
+        Some(path) => Some(read_counted(path).map_err(|error| OpenError {
+            path: display_beside(&input.display, path),
+            error,
         })?),
         None => None,
     };
-    let answer = read_counted(&input.path)
-        .map_err(|err| format!("{}: {}", input.display, io_message(&err)))?;
+    let answer = read_counted(&input.path).map_err(|error| OpenError {
+        path: input.display.clone(),
+        error,
+    })?;
     Ok(Content::Dump {
         request,
         answer,

@@ -192,11 +192,13 @@ fn check_found(found: &Found, allow: &[String]) -> FileResult {
     };
     let content = match run::open(input) {
         Ok(content) => content,
-        Err(message) => {
-            // The message names the input (or the dump half that failed); the report
-            // names the input already.
-            let named = message.strip_prefix(&format!("{}: ", input.display));
-            result.failure = Some(named.unwrap_or(&message).to_string());
+        // The report names the input already; a dump's other half is named here.
+        Err(err) if err.path == input.display => {
+            result.failure = Some(err.reason());
+            return result;
+        }
+        Err(err) => {
+            result.failure = Some(err.to_string());
             return result;
         }
     };
