@@ -6,7 +6,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::error::{ContextKind, ContextValue};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::validate::RULES;
+use crate::diagnostic::RULES;
 
 const INSPECT_EXAMPLES: &str = "\
 Examples:

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod cost;
 pub mod decode;
+pub mod diagnostic;
 pub mod discover;
 pub mod frame;
 pub mod inspect;

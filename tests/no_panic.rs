@@ -6,8 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use aibridge_trace::diagnostic::Finding;
 use aibridge_trace::run::{FileReport, turns_from_bytes};
-use aibridge_trace::validate::{Finding, validate_bytes};
+use aibridge_trace::validate::validate_bytes;
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)

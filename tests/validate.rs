@@ -10,9 +10,10 @@ use common::{root, run};
 use std::collections::BTreeSet;
 
 use aibridge_trace::config::{Inputs, ValidateConfig, ValidateFormat};
+use aibridge_trace::diagnostic::{RULES, Severity};
 use aibridge_trace::discover::Filter;
 use aibridge_trace::run::Status;
-use aibridge_trace::validate::{RULES, Severity, validate_bytes};
+use aibridge_trace::validate::validate_bytes;
 use serde_json::Value;
 
 const BAD: &str = "tests/data/validate/bad";

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use super::escape_controls;
 use crate::config::ValidateFormat;
-use crate::validate::{FileResult, Finding, RULES, Severity};
+use crate::diagnostic::{FileResult, Finding, RULES, Severity};
 
 /// `validate --list-rules`: one rule per line, id, severity, summary.
 pub fn list_rules(out: &mut impl Write) -> io::Result<()> {

@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::Findings;
 use super::lines::{Doc, Seg};
-use super::rules::ANTHROPIC_GRAMMAR;
 use super::stream::{Cx, End, Grammar, Role, Unknown};
 use super::tools::{self, Ids, call_name};
 use super::{errors, usage};
@@ -16,6 +14,8 @@ use crate::decode::anthropic::{
     self as api, BlockKind, DeltaKind, Event, EventKind, INPUT_TOKENS, OUTPUT_TOKENS,
 };
 use crate::decode::{self, Data, str_at};
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::ANTHROPIC_GRAMMAR;
 
 #[derive(Debug)]
 struct Block {
@@ -208,7 +208,7 @@ impl StreamGrammar {
 }
 
 impl Grammar for StreamGrammar {
-    const RULE: super::Rule = ANTHROPIC_GRAMMAR;
+    const RULE: crate::diagnostic::Rule = ANTHROPIC_GRAMMAR;
     const TERMINAL: &'static str = api::TERMINAL;
 
     fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {

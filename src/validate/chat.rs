@@ -6,15 +6,15 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::Findings;
 use super::lines::{Doc, Seg};
-use super::rules::{CHAT_GRAMMAR, USAGE_MISSING};
 use super::stream::{Cx, End, Grammar, Role, Same};
 use super::tools::{self, Ids, call_name};
 use super::{errors, usage};
 use crate::decode::chat::{self as api, Call, ChunkKind, USAGE_KEYS};
 use crate::decode::chat_calls::{ChatCalls, Delta};
 use crate::decode::{self, Data, str_at};
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::{CHAT_GRAMMAR, USAGE_MISSING};
 
 /// What `validate` keeps beside a call `inspect`'s rule builds.
 #[derive(Debug)]
@@ -96,7 +96,7 @@ impl StreamGrammar {
 }
 
 impl Grammar for StreamGrammar {
-    const RULE: super::Rule = CHAT_GRAMMAR;
+    const RULE: crate::diagnostic::Rule = CHAT_GRAMMAR;
     const TERMINAL: &'static str = api::DONE;
 
     fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {

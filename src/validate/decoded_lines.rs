@@ -9,8 +9,8 @@
 
 use std::borrow::Cow;
 
-use super::Finding;
 use super::lines::Lines;
+use crate::diagnostic::Finding;
 use crate::frame::{coding, http, txtar};
 
 /// A capture with its HTTP bodies decoded, and the way back to the file's lines.
@@ -109,8 +109,8 @@ fn run(before: &[u8], after: &[u8], (original, decoded): (usize, usize), above: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Severity;
     use crate::read::decompress::gzip;
-    use crate::validate::Severity;
 
     fn at(line: usize) -> Finding {
         Finding {

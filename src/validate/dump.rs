@@ -4,12 +4,13 @@
 //! but only when the pair is LLM traffic: a passthrough `GET /v1/models` has no body to
 //! check. It is a file of its own, so its findings name it, with its line, in the message.
 
+use super::Checked;
 use super::decoded_lines::DecodedLines;
 use super::file::{self, Asked, Claim};
 use super::lines::Lines;
 use super::parse::{self, HeadShape};
-use super::rules::PARSE_REQUEST_JSON;
-use super::{Checked, Findings};
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::PARSE_REQUEST_JSON;
 use crate::frame::dump::{self, Answer};
 
 /// Checks a pair: `request` is the request half (named `request_name`) when it was found,

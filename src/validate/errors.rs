@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
-use super::Findings;
 use super::lines::{Doc, Seg};
-use super::rules::ERROR_SHAPE;
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::ERROR_SHAPE;
 
 use crate::decode::error::message;
 pub use crate::decode::is_error_body;

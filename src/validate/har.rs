@@ -7,11 +7,12 @@
 
 use std::io::Read;
 
+use super::Checked;
 use super::file::{self, Claim};
 use super::lines::Lines;
 use super::parse::{self, HeadShape};
-use super::rules::PARSE_CAPTURE;
-use super::{Checked, Findings};
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::PARSE_CAPTURE;
 use crate::frame::har::{self, Entry, Skip};
 
 /// Checks every entry of the HAR `reader` holds.

@@ -1,9 +1,9 @@
 //! Framing rules: the request and response bodies parse, raw HTTP heads are well-formed.
 //! (SSE framing defects are found by [`crate::frame::sse`] and reported by [`super::stream`].)
 
-use super::Findings;
 use super::lines::{Lines, json_error};
-use super::rules::{HTTP_HEAD, PARSE_REQUEST_JSON};
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::{HTTP_HEAD, PARSE_REQUEST_JSON};
 use crate::frame::http;
 use crate::reconstruct::ParsedRequest;
 

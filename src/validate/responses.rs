@@ -7,12 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::Findings;
 use super::lines::{Doc, Seg};
-use super::rules::{
-    CONTENT_COMPLETED_OUTPUT, RESPONSES_DONE_TEXT, RESPONSES_GRAMMAR, RESPONSES_ITEMS,
-    RESPONSES_SEQUENCE,
-};
 use super::stream::{Cx, End, Grammar, Role, Unknown};
 use super::tools::{self, Ids, call_name, clip};
 use super::{errors, usage};
@@ -20,6 +15,11 @@ use crate::decode::responses::{
     self as api, Event, EventKind, ItemKind, Part, Phase, USAGE_KEYS, part_texts,
 };
 use crate::decode::{self, Data, str_at};
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::{
+    CONTENT_COMPLETED_OUTPUT, RESPONSES_DONE_TEXT, RESPONSES_GRAMMAR, RESPONSES_ITEMS,
+    RESPONSES_SEQUENCE,
+};
 
 /// One output item, as its events build it.
 #[derive(Debug)]
@@ -73,7 +73,7 @@ impl Item {
 fn compare_texts(
     item: &Item,
     stated: &Value,
-    rule: &super::Rule,
+    rule: &crate::diagnostic::Rule,
     what: &str,
     line: usize,
     f: &mut Findings,
@@ -424,7 +424,7 @@ impl StreamGrammar {
 }
 
 impl Grammar for StreamGrammar {
-    const RULE: super::Rule = RESPONSES_GRAMMAR;
+    const RULE: crate::diagnostic::Rule = RESPONSES_GRAMMAR;
     const TERMINAL: &'static str = api::TERMINAL;
 
     fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {

@@ -9,13 +9,14 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::Findings;
 use super::lines::json_error;
-use super::rules::{
+use super::{anthropic, chat, responses};
+use crate::decode::{self, Data, Event, Events};
+use crate::diagnostic::Findings;
+use crate::diagnostic::Rule;
+use crate::diagnostic::rules::{
     PARSE_EVENT_JSON, SSE_FINAL_BLANK_LINE, SSE_FRAMING, STREAM_TRUNCATED, STREAM_UNKNOWN_EVENT,
 };
-use super::{Rule, anthropic, chat, responses};
-use crate::decode::{self, Data, Event, Events};
 use crate::frame::sse::{DefectKind, SseStream};
 use crate::turn::Api;
 

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::Findings;
-use super::rules::{CONTENT_TOOL_ARGUMENTS, CONTENT_TOOL_IDS};
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::{CONTENT_TOOL_ARGUMENTS, CONTENT_TOOL_IDS};
 
 /// Names a call in findings: `get_weather (call_123)`.
 pub fn call_name(name: &str, id: Option<&str>) -> String {

@@ -9,13 +9,13 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::Findings;
 use super::lines::Lines;
-use super::rules::{
+use super::tools::clip;
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::{
     TXTAR_DUPLICATE_SECTION, TXTAR_PAIR_MISMATCH, TXTAR_REQUEST_MARKER, TXTAR_TOOL_CALL_SECTION,
     TXTAR_UNKNOWN_SECTION,
 };
-use super::tools::clip;
 use crate::frame::KNOWN_SECTIONS;
 use crate::frame::txtar::Section;
 use crate::turn::Turn;

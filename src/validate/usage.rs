@@ -4,9 +4,9 @@
 
 use serde_json::Value;
 
-use super::Findings;
-use super::rules::{USAGE_CACHED, USAGE_MISSING, USAGE_REASONING, USAGE_TOTAL};
 use crate::decode::{count_at as u64_at, openai_cached, openai_detail};
+use crate::diagnostic::Findings;
+use crate::diagnostic::rules::{USAGE_CACHED, USAGE_MISSING, USAGE_REASONING, USAGE_TOTAL};
 
 /// Requires `usage` to be an object with a whole-number count at each of `keys`; `what`
 /// names where it belongs. Returns whether it is there at all.
