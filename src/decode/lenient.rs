@@ -185,19 +185,72 @@ impl Index {
     }
 }
 
+struct IndexVisitor;
+
+impl<'de> Visitor<'de> for IndexVisitor {
+    type Value = Index;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Index, E> {
+        Ok(Index {
+            value: Some(v),
+            exact: true,
+        })
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Index, E> {
+        // serde_json hands non-negative integers to `visit_u64`: this one is negative.
+        Ok(Index {
+            value: u64::try_from(v).ok(),
+            exact: v >= 0,
+        })
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Index, E> {
+        Ok(Index::default())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Index, E> {
+        Ok(Index {
+            value: v.trim().parse().ok(),
+            exact: false,
+        })
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Index, E> {
+        Ok(Index::default())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Index, E> {
+        Ok(Index::default())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Index, E> {
+        Ok(Index::default())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Index, D::Error> {
+        d.deserialize_any(IndexVisitor)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Index, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Index::default())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Index, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Index::default())
+    }
+}
+
+/// Read without building a JSON value: indices come with every delta.
 impl<'de> Deserialize<'de> for Index {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(match serde_json::Value::deserialize(d)? {
-            serde_json::Value::Number(n) => Index {
-                value: n.as_u64(),
-                exact: true,
-            },
-            serde_json::Value::String(s) => Index {
-                value: s.trim().parse().ok(),
-                exact: false,
-            },
-            _ => Index::default(),
-        })
+        d.deserialize_any(IndexVisitor)
     }
 }
 
