@@ -292,6 +292,11 @@ pub fn part_texts(item: &Value, part: Part) -> Vec<&str> {
         .collect()
 }
 
+/// The output items a response object states (none when it states no `output` array).
+pub fn output_items(response: &Value) -> &[Value] {
+    response["output"].as_array().map_or(&[], Vec::as_slice)
+}
+
 /// The usage keys of the prompt and of the generated tokens.
 pub const USAGE_KEYS: [&str; 2] = ["input_tokens", "output_tokens"];
 

@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::builder::Builder;
-use crate::decode::responses::{Event, EventKind, ItemKind, Part, Phase, part_texts, usage};
+use crate::decode::responses::{
+    Event, EventKind, ItemKind, Part, Phase, output_items, part_texts, usage,
+};
 use crate::decode::{self, str_at};
 use crate::turn::{ThoughtSource, ToolKind};
 
@@ -174,12 +176,7 @@ impl Items {
 
     /// Applies the response object's own statement of its output, where it gives one.
     fn restate(&mut self, response: &Value) {
-        for (index, item) in response["output"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (index, item) in output_items(response).iter().enumerate() {
             self.set(index as u64, item, true);
         }
     }

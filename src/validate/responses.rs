@@ -12,7 +12,7 @@ use super::stream::{Cx, End, Grammar, Role, Unknown};
 use super::tools::{self, Ids, call_name, clip};
 use super::{errors, usage};
 use crate::decode::responses::{
-    self as api, Event, EventKind, ItemKind, Part, Phase, USAGE_KEYS, part_texts,
+    self as api, Event, EventKind, ItemKind, Part, Phase, USAGE_KEYS, output_items, part_texts,
 };
 use crate::decode::{self, Data, str_at};
 use crate::diagnostic::Findings;
@@ -344,12 +344,7 @@ impl StreamGrammar {
 
     fn terminal(&mut self, data: &Event, kind: &str, status: &str, line: usize, cx: &mut Cx) {
         let response = data.response.as_ref().unwrap_or(&Value::Null);
-        for (index, item) in response["output"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (index, item) in output_items(response).iter().enumerate() {
             self.state(index as u64, item, line);
         }
         let stated = str_at(response, "status");
@@ -374,7 +369,7 @@ impl StreamGrammar {
     /// Checks the terminal `output` against the items the stream built. An empty `output`
     /// restates nothing (some servers leave it out), so only a stated item is compared.
     fn compare_output(&self, response: &Value, line: usize, f: &mut Findings) {
-        let output = response["output"].as_array().map_or(&[][..], Vec::as_slice);
+        let output = output_items(response);
         if output.is_empty() {
             return;
         }
@@ -524,12 +519,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
     let starts = doc.elements(&[Seg::Key("output")]);
     let at = |i: usize| starts.get(i).copied();
     let mut unknown = Unknown::default();
-    for (i, item) in response["output"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (i, item) in output_items(response).iter().enumerate() {
         let name = str_at(item, "type").unwrap_or_default();
         let kind = ItemKind::of(name);
         if kind.is_none() && !name.is_empty() {
