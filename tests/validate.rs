@@ -734,3 +734,24 @@ fn a_closed_pipe_keeps_the_exit_code() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A malformed start line is named, never quoted: a request target carries query strings
+/// (`?key=…`) and a broken status line can hold a token, and reports go into CI logs.
+#[test]
+fn http_head_findings_never_quote_the_start_line() {
+    let secret = "sk-ant-SECRET123";
+    let request_line = format!(
+        "POST  /v1/messages?key={secret} HTTP/1.1\r\nContent-Type: application/json\r\n\r\n{{}}\n"
+    );
+    let status_line =
+        format!("HTTP/1.1 2000 Bearer {secret}\r\nContent-Type: application/json\r\n\r\n{{}}\n");
+    for data in [request_line, status_line] {
+        let findings = validate_bytes(data.as_bytes());
+        let head: Vec<_> = findings.iter().filter(|f| f.rule == "http-head").collect();
+        assert_eq!(head.len(), 1, "{findings:?}");
+        assert_eq!(head[0].line, Some(1));
+        for f in &findings {
+            assert!(!f.message.contains("SECRET"), "{f:?}");
+        }
+    }
+}

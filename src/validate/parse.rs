@@ -59,14 +59,15 @@ pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> HeadShape {
         return HeadShape::None;
     }
     if !http::looks_like_http(raw) {
-        f.add(
-            &HTTP_HEAD,
-            Some(first_line),
-            format!(
-                "a malformed HTTP start line: {:?}",
-                String::from_utf8_lossy(start)
-            ),
-        );
+        // Never quote the line: a request target carries query strings (`?key=…`), and a
+        // broken status line can hold anything. Say what is wrong instead.
+        let what = match start.starts_with(b"HTTP/") {
+            true => "a malformed status line: its status is not a number from 100 to 599",
+            false => {
+                "a malformed request line: not `METHOD target HTTP/version` with one space between each"
+            }
+        };
+        f.add(&HTTP_HEAD, Some(first_line), what);
         return HeadShape::Broken;
     }
     let mut last = first_line;
