@@ -1,0 +1,42 @@
+//! Hostile input through the binary: what an adversarial run found (issue 13), each case
+//! failing alone with one clear line naming the file, never a panic, a hang or an unbounded
+//! read, while the other files still go through.
+
+mod common;
+use common::*;
+
+use std::path::PathBuf;
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "aibridge-trace-hostile-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn str_of(path: &std::path::Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn two_boms_before_a_stream_neither_panic_nor_stop_the_run() {
+    let dir = scratch("boms");
+    let file = dir.join("x.http");
+    std::fs::write(
+        &file,
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n\xef\xbb\xbf\xef\xbb\xbf\
+          event: message_start\n\
+          data: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\"}}\n\n",
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file), "fixtures/raw/anthropic-message.json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), 2);
+    assert_eq!(turns[0]["id"], "m");
+    assert_eq!(turns[0]["model"], "x");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
