@@ -42,6 +42,16 @@ pub enum Found {
     Error { display: String, message: String },
 }
 
+impl Found {
+    /// How the input is named to the user.
+    pub fn display(&self) -> &str {
+        match self {
+            Found::Input(input) => &input.display,
+            Found::Error { display, .. } => display,
+        }
+    }
+}
+
 /// Every input below `paths`, in the order given, each folder's files sorted by name.
 pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
     let mut found = Vec::new();

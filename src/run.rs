@@ -3,6 +3,7 @@
 //! files there are. What one input gives is worked out in [`input`]; the progress bar that
 //! runs alongside lives in [`progress`].
 
+mod guard;
 mod input;
 pub mod progress;
 
@@ -10,6 +11,7 @@ use std::io::{self, Write};
 
 use rayon::prelude::*;
 
+pub use guard::quiet_hook;
 pub use input::{Content, open, turns_from_bytes, turns_of};
 use progress::Progress;
 
@@ -68,10 +70,12 @@ pub enum Status {
 
 /// Runs `work` on every input of `inputs` in parallel and hands the results to `sink` in
 /// input order. `sink` runs on the calling thread, so it may write output; the progress bar
-/// (when there is one) is out of the way while it does.
+/// (when there is one) is out of the way while it does. A panic in `work` (a bug) costs
+/// only its input: `panicked` makes that input's failure from the message saying so.
 pub fn ordered<T: Send>(
     inputs: &Inputs,
     work: impl Fn(&Found) -> T + Sync,
+    panicked: impl Fn(&Found, String) -> T + Sync,
     mut sink: impl FnMut(T) -> io::Result<()>,
 ) -> io::Result<()> {
     let found = discover(&inputs.paths, &inputs.filter);
@@ -85,7 +89,11 @@ pub fn ordered<T: Send>(
         let results: Vec<T> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|f| progress.input(f, || work(f)))
+                .map(|f| {
+                    progress
+                        .input(f, || guard::catching(|| work(f)))
+                        .unwrap_or_else(|why| panicked(f, why))
+                })
                 .collect()
         });
         done += batch.len();
@@ -115,7 +123,8 @@ pub fn for_each_turn(
     mut each: impl FnMut(&FileReport) -> io::Result<()>,
 ) -> io::Result<Status> {
     let mut failed = false;
-    ordered(inputs, turns_of, |report| {
+    let panicked = |found: &Found, why| FileReport::failure(format!("{}: {why}", found.display()));
+    ordered(inputs, turns_of, panicked, |report| {
         failed |= report.failed();
         each(&report)?;
         print_notes(&report, inputs.quiet, err)
@@ -125,4 +134,54 @@ pub fn for_each_turn(
     } else {
         Status::Ok
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::Filter;
+
+    #[test]
+    fn a_panic_on_one_input_fails_only_that_input() {
+        let dir = std::env::temp_dir().join(format!("aibridge-guard-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["a", "b", "c"] {
+            std::fs::write(dir.join(name), name).unwrap();
+        }
+        let inputs = Inputs {
+            paths: vec![dir.clone()],
+            filter: Filter::default(),
+            quiet: false,
+            threads: 2,
+            progress: false,
+        };
+        let mut seen = Vec::new();
+        ordered(
+            &inputs,
+            |found| match found.display().ends_with('b') {
+                true => panic!("a bug"),
+                false => format!("read {}", &found.display()[found.display().len() - 1..]),
+            },
+            |found, why| {
+                format!(
+                    "failed {}: {why}",
+                    &found.display()[found.display().len() - 1..]
+                )
+            },
+            |result| {
+                seen.push(result);
+                Ok(())
+            },
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen[0], "read a");
+        assert!(
+            seen[1].starts_with("failed b: an internal error"),
+            "{}",
+            seen[1]
+        );
+        assert_eq!(seen[2], "read c");
+    }
 }
