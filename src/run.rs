@@ -79,10 +79,16 @@ pub fn ordered<T: Send>(
     mut sink: impl FnMut(T) -> io::Result<()>,
 ) -> io::Result<()> {
     let found = discover(&inputs.paths, &inputs.filter);
+    // A batch never has work for more threads than it has inputs: `--threads 100000` starts
+    // no more than that, instead of exhausting the system's threads.
+    let threads = match inputs.threads {
+        0 => 0,
+        asked => asked.min(BATCH).min(found.len().max(1)),
+    };
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(inputs.threads)
+        .num_threads(threads)
         .build()
-        .map_err(io::Error::other)?;
+        .map_err(|err| pool_error(threads, &err))?;
     let progress = Progress::new(inputs.progress, &found);
     let mut done = 0;
     for batch in found.chunks(BATCH) {
@@ -102,6 +108,21 @@ pub fn ordered<T: Send>(
     }
     progress.finish();
     Ok(())
+}
+
+/// Why the worker threads could not be started, worded for people: the system's own words
+/// ("Resource temporarily unavailable") do not say that `--threads` asked too much.
+fn pool_error(threads: usize, err: &rayon::ThreadPoolBuildError) -> io::Error {
+    let why = err.to_string();
+    let why = why.split(" (os error").next().unwrap_or(&why);
+    let asked = match threads {
+        0 => "the worker threads".to_string(),
+        1 => "1 worker thread".to_string(),
+        n => format!("{n} worker threads"),
+    };
+    io::Error::other(format!(
+        "could not start {asked} ({why}); ask for fewer with --threads"
+    ))
 }
 
 /// Prints the notes of a report to `err`: failures always, skips unless `quiet`.
@@ -183,5 +204,21 @@ mod tests {
             seen[1]
         );
         assert_eq!(seen[2], "read c");
+    }
+
+    #[test]
+    fn too_many_threads_says_so() {
+        let err = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .spawn_handler(|_| Err(io::Error::from_raw_os_error(11)))
+            .build()
+            .unwrap_err();
+        let message = pool_error(100_000, &err).to_string();
+        assert!(
+            message.starts_with("could not start 100000 worker threads (")
+                && message.ends_with("); ask for fewer with --threads")
+                && !message.contains("os error"),
+            "{message}"
+        );
     }
 }
