@@ -40,3 +40,18 @@ fn two_boms_before_a_stream_neither_panic_nor_stop_the_run() {
     assert_eq!(turns[0]["model"], "x");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_har_starting_with_a_bom_reads_as_without() {
+    let dir = scratch("har-bom");
+    let file = dir.join("bom.har");
+    let mut data = b"\xef\xbb\xbf".to_vec();
+    data.extend(std::fs::read(root().join("fixtures/har/browser.har")).unwrap());
+    std::fs::write(&file, data).unwrap();
+    let (plain, _, _) = inspect(&["fixtures/har/browser.har"]);
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!plain.is_empty());
+    assert_eq!(turns.len(), plain.len());
+    assert_eq!(turns[0]["id"], plain[0]["id"]);
+}

@@ -8,7 +8,7 @@
 //! `_fields`) are ignored. Header values are looked at only for content type and coding.
 
 use std::fmt;
-use std::io::Read;
+use std::io::{self, Read};
 
 use base64::Engine;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -17,9 +17,12 @@ use serde_json::Value;
 use super::{Exchange, Request, coding, response, timestamp};
 use crate::turn::Timing;
 
+/// The UTF-8 byte order mark some Windows tools write before a HAR's JSON.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// Whether a file's first bytes open a HAR: a JSON object whose first key is `log`.
 pub fn looks_like_har(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let head = head.strip_prefix(BOM).unwrap_or(head);
     let Some(rest) = head.trim_ascii_start().strip_prefix(b"{") else {
         return false;
     };
@@ -49,6 +52,9 @@ pub fn for_each_entry(
         entries: 0,
         found: false,
     };
+    let reader = without_bom(reader).map_err(|err| HarError {
+        message: err.to_string(),
+    })?;
     let mut de = serde_json::Deserializer::from_reader(reader);
     let result = Top(&mut state).deserialize(&mut de).and_then(|()| de.end());
     match result {
@@ -60,6 +66,18 @@ pub fn for_each_entry(
         }),
         Ok(()) => Ok(state.entries),
     }
+}
+
+/// `reader` without the BOM it may start with: JSON has none, so serde_json stops at it.
+fn without_bom(mut reader: impl Read) -> io::Result<impl Read> {
+    let mut head = Vec::with_capacity(BOM.len());
+    (&mut reader)
+        .take(BOM.len() as u64)
+        .read_to_end(&mut head)?;
+    if head == BOM {
+        head.clear();
+    }
+    Ok(io::Cursor::new(head).chain(reader))
 }
 
 fn json_message(err: &serde_json::Error, entries: usize) -> String {
@@ -372,6 +390,16 @@ mod tests {
         assert!(looks_like_har(data.as_bytes()));
         assert!(looks_like_har(b"\xef\xbb\xbf {\n  \"log\": {}}"));
         assert!(!looks_like_har(b"{\"type\": \"message\", \"log\": 1}"));
+    }
+
+    #[test]
+    fn a_har_with_a_bom_is_read() {
+        let (seen, result) = entries("\u{feff}{\"log\": {\"entries\": [{\"a\": 1}]}}");
+        assert_eq!(result.unwrap(), 1);
+        assert_eq!(seen[0]["a"], 1);
+        // Short inputs that are not a BOM lose nothing.
+        let (_, result) = entries("{}");
+        assert!(result.unwrap_err().to_string().contains("no `log.entries`"));
     }
 
     #[test]
