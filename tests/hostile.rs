@@ -55,3 +55,35 @@ fn a_har_starting_with_a_bom_reads_as_without() {
     assert_eq!(turns.len(), plain.len());
     assert_eq!(turns[0]["id"], plain[0]["id"]);
 }
+
+#[test]
+fn a_har_entry_nested_too_deep_costs_only_that_entry() {
+    let dir = scratch("har-deep");
+    let file = dir.join("deep.har");
+    let har: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join("fixtures/har/browser.har")).unwrap())
+            .unwrap();
+    let mut entries: Vec<String> = har["log"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let depth = 5000;
+    entries.insert(0, format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+    let data = format!("{{\"log\": {{\"entries\": [{}]}}}}", entries.join(","));
+    std::fs::write(&file, data).unwrap();
+    let (plain, _, _) = inspect(&["fixtures/har/browser.har"]);
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(turns.len(), plain.len());
+    assert_eq!(turns[0]["id"], plain[0]["id"]);
+    assert_eq!(
+        turns[0]["source"]["entry"],
+        plain[0]["source"]["entry"].as_u64().unwrap() + 1
+    );
+    assert!(
+        stderr.contains("entry 0 was not read: its JSON nests deeper than 100 levels"),
+        "{stderr}"
+    );
+}
