@@ -17,6 +17,7 @@ use progress::Progress;
 
 use crate::config::Inputs;
 use crate::discover::{Found, discover};
+use crate::read::decompress;
 use crate::turn::Turn;
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
@@ -97,7 +98,7 @@ pub fn ordered<T: Send>(
                 .par_iter()
                 .map(|f| {
                     progress
-                        .input(f, || guard::catching(|| work(f)))
+                        .input(f, || guard::catching(|| decompress::per_input(|| work(f))))
                         .unwrap_or_else(|why| panicked(f, why))
                 })
                 .collect()

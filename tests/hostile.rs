@@ -87,3 +87,35 @@ fn a_har_entry_nested_too_deep_costs_only_that_entry() {
         "{stderr}"
     );
 }
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn nested_compression_shares_one_bound_per_input() {
+    // A gzip file whose txtar holds 40 MiB of comment and a section whose body is gzip of
+    // 40 MiB more: each layer alone is within the 64 MiB every input may inflate to; the
+    // file's layers together are not.
+    let body = gzip(&vec![b' '; 40 << 20]);
+    let mut txtar = vec![b'#'; 40 << 20];
+    txtar.extend_from_slice(
+        b"\n-- non-streaming --\nHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n",
+    );
+    txtar.extend_from_slice(&body);
+    let dir = scratch("nested-bomb");
+    let file = dir.join("bomb.txtar.gz");
+    std::fs::write(&file, gzip(&txtar)).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file), "fixtures/raw/anthropic-message.json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(turns.len(), 1, "the other file still goes through");
+    assert!(
+        stderr.contains("bomb.txtar.gz")
+            && stderr.contains("inflates more than 100 times")
+            && stderr.contains("a decompression bomb, not read"),
+        "{stderr}"
+    );
+}

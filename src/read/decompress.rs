@@ -3,7 +3,15 @@
 //! far (and always to [`FLOOR`]). Real captures compress by 5 to 30 times; a decompression
 //! bomb inflates by a thousand, so it is stopped early with a clear error instead of filling
 //! memory (or, for a streamed HAR, the disk-sized time it would take).
+//!
+//! Layers nest (a `.http.gz` whose body is `Content-Encoding: gzip, gzip`, a `.har.gz` with
+//! compressed entries), and bounding each alone lets every layer multiply the last. So the
+//! bound holds for one input's whole chain: inside [`per_input`], every decoder counts its
+//! output against one [`Budget`], whose base is the bytes read from the input's source
+//! ([`count_source`]). Outside it (a library caller decoding bytes it holds), each decoder
+//! has a budget of its own, based on the compressed bytes it read.
 
+use std::cell::RefCell;
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -72,27 +80,105 @@ pub fn unsupported(head: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Counts the bytes read through it, so the bound can compare output to input.
+/// What decompression may still produce: [`RATIO`] times the bytes `read_in` (and always
+/// [`FLOOR`]), less what the decoders sharing it have produced.
+#[derive(Debug, Default)]
+pub struct Budget {
+    read_in: AtomicU64,
+    out: AtomicU64,
+}
+
+impl Budget {
+    /// Counts `n` decompressed bytes; `Err` once the total is over the bound.
+    fn spend(&self, n: usize, codec: Codec, shared: bool) -> io::Result<()> {
+        let out = self.out.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        let allowed = FLOOR.max(RATIO.saturating_mul(self.read_in.load(Ordering::Relaxed)));
+        if out <= allowed {
+            return Ok(());
+        }
+        let what = match shared {
+            true => format!(
+                "the file's compressed data (the {} layer and those around it)",
+                codec.name()
+            ),
+            false => format!("the {} data", codec.name()),
+        };
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{what} inflates more than {RATIO} times (over {} MiB so far): \
+                 a decompression bomb, not read",
+                out >> 20
+            ),
+        ))
+    }
+}
+
+thread_local! {
+    /// The budget of the input this thread works on, inside [`per_input`].
+    static INPUT: RefCell<Option<Arc<Budget>>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` (everything done for one input, on this thread) with one decompression
+/// budget for all its layers.
+pub fn per_input<T>(work: impl FnOnce() -> T) -> T {
+    /// Puts the budget around back, even when `work` panics.
+    struct Restore(Option<Arc<Budget>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            INPUT.with(|b| *b.borrow_mut() = self.0.take());
+        }
+    }
+    let _restore = Restore(INPUT.with(|b| b.replace(Some(Arc::default()))));
+    work()
+}
+
+/// Counts `n` bytes read from the input's source (its file or stdin) into its budget.
+pub fn count_source(n: usize) {
+    INPUT.with(|b| {
+        if let Some(budget) = b.borrow().as_ref() {
+            budget.read_in.fetch_add(n as u64, Ordering::Relaxed);
+        }
+    });
+}
+
+/// Runs `work` within the current input's budget, or, outside [`per_input`], within one
+/// whose base is `held` bytes already read (a body decoded from memory, its layers bounded
+/// together).
+pub fn within<T>(held: usize, work: impl FnOnce() -> T) -> T {
+    if INPUT.with(|b| b.borrow().is_some()) {
+        return work();
+    }
+    per_input(|| {
+        count_source(held);
+        work()
+    })
+}
+
+/// Counts the bytes read through it into a decoder's own budget.
 struct Counted<R> {
     inner: R,
-    count: Arc<AtomicU64>,
+    budget: Option<Arc<Budget>>,
 }
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(budget) = &self.budget {
+            budget.read_in.fetch_add(n as u64, Ordering::Relaxed);
+        }
         Ok(n)
     }
 }
 
-/// A decoder's output, failing once it outgrows the bound, and with decoder errors worded
+/// A decoder's output, failing once it outgrows its budget, and with decoder errors worded
 /// for people.
 struct Bounded<R> {
     inner: R,
     codec: Codec,
-    read_in: Arc<AtomicU64>,
-    out: u64,
+    budget: Arc<Budget>,
+    /// The budget is the input's, shared with its other layers.
+    shared: bool,
 }
 
 impl<R: Read> Read for Bounded<R> {
@@ -101,19 +187,7 @@ impl<R: Read> Read for Bounded<R> {
             .inner
             .read(buf)
             .map_err(|err| decode_error(self.codec, &err))?;
-        self.out += n as u64;
-        let allowed = FLOOR.max(RATIO.saturating_mul(self.read_in.load(Ordering::Relaxed)));
-        if self.out > allowed {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "the {} data inflates more than {RATIO} times (over {} MiB so far): \
-                     a decompression bomb, not read",
-                    self.codec.name(),
-                    self.out >> 20
-                ),
-            ));
-        }
+        self.budget.spend(n, self.codec, self.shared)?;
         Ok(n)
     }
 }
@@ -167,15 +241,18 @@ impl<R: BufRead> Read for ZstdFrames<R> {
     }
 }
 
-/// `inner`, decompressed with `codec`, bounded.
+/// `inner`, decompressed with `codec`, bounded by the input's budget (inside
+/// [`per_input`]) or by one of its own.
 pub fn decoder<'a>(
     codec: Codec,
     inner: impl Read + Send + 'a,
 ) -> io::Result<Box<dyn Read + Send + 'a>> {
-    let read_in = Arc::new(AtomicU64::new(0));
+    let input = INPUT.with(|b| b.borrow().clone());
+    let shared = input.is_some();
+    let budget = input.unwrap_or_default();
     let counted = BufReader::new(Counted {
         inner,
-        count: Arc::clone(&read_in),
+        budget: (!shared).then(|| Arc::clone(&budget)),
     });
     let raw: Box<dyn Read + Send + 'a> = match codec {
         Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(counted)),
@@ -186,8 +263,8 @@ pub fn decoder<'a>(
     Ok(Box::new(Bounded {
         inner: raw,
         codec,
-        read_in,
-        out: 0,
+        budget,
+        shared,
     }))
 }
 
@@ -254,6 +331,34 @@ mod tests {
         let packed = gzip(&vec![0u8; 200 << 20]);
         let (_, err) = decode_all(Codec::Gzip, &packed).unwrap_err();
         assert!(err.to_string().contains("decompression bomb"), "{err}");
+    }
+
+    #[test]
+    fn nested_layers_share_one_budget() {
+        // 40 MiB of zeros gzipped, and that with 40 MiB of zeros more gzipped again: each
+        // layer alone stays under the 64 MiB floor, the two together do not.
+        let inner = gzip(&vec![0u8; 40 << 20]);
+        let middle = gzip(&[inner.as_slice(), &vec![0u8; 40 << 20]].concat());
+        // Alone, each layer is within its bound.
+        let once = decode_all(Codec::Gzip, &middle).unwrap();
+        assert_eq!(once.len(), inner.len() + (40 << 20));
+        // Within one input's budget, the second layer goes past the 64 MiB floor.
+        let err = per_input(|| {
+            count_source(middle.len());
+            let outer = decode_all(Codec::Gzip, &middle).unwrap();
+            decode_all(Codec::Gzip, &outer[..inner.len()])
+                .unwrap_err()
+                .1
+        });
+        assert!(
+            err.to_string().starts_with(
+                "the file's compressed data (the gzip layer and those around it) inflates \
+                 more than 100 times"
+            ),
+            "{err}"
+        );
+        // The budget ends with the input: the next one starts afresh.
+        assert!(per_input(|| decode_all(Codec::Gzip, &inner)).is_ok());
     }
 
     #[test]
