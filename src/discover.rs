@@ -5,6 +5,10 @@
 //! version-control folders always, and `--glob` / `--exclude` patterns choose files. Links
 //! to folders are followed, and a link back to a folder above is reported as a loop rather
 //! than walked forever. Files named on the command line are always read.
+//!
+//! Only regular files are read (and stdin, as `-`): a device never ends (`/dev/zero`), and
+//! a named pipe with no writer blocks forever. Named on the command line, such a path
+//! fails; found in a folder, it is skipped with a note.
 
 mod filter;
 
@@ -35,11 +39,13 @@ pub struct Input {
     pub size: Option<u64>,
 }
 
-/// An input, or a path that could not be walked.
+/// An input, a path that could not be walked, or one found in a folder that is no file to
+/// read (a device, a named pipe).
 #[derive(Debug)]
 pub enum Found {
     Input(Input),
     Error { display: String, message: String },
+    Skipped { display: String, message: String },
 }
 
 impl Found {
@@ -47,7 +53,7 @@ impl Found {
     pub fn display(&self) -> &str {
         match self {
             Found::Input(input) => &input.display,
-            Found::Error { display, .. } => display,
+            Found::Error { display, .. } | Found::Skipped { display, .. } => display,
         }
     }
 }
@@ -77,7 +83,14 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
         }
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk(path, &display, filter, &mut found),
-            Ok(meta) => named_file(path, display, meta.len(), &mut found),
+            Ok(meta) if meta.is_file() => named_file(path, display, meta.len(), &mut found),
+            Ok(meta) => found.push(Found::Error {
+                display,
+                message: format!(
+                    "{}, not a regular file: not read (a stream can come in on stdin, as `-`)",
+                    not_regular(&meta.file_type())
+                ),
+            }),
             Err(err) => found.push(Found::Error {
                 display,
                 message: io_message(&err),
@@ -86,6 +99,25 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
     }
     drop_repeated_pairs(&mut found);
     found
+}
+
+/// What a path that is neither a folder nor a regular file is, for messages.
+fn not_regular(kind: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        } else if kind.is_char_device() {
+            return "a character device";
+        } else if kind.is_block_device() {
+            return "a block device";
+        } else if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = kind;
+    "something"
 }
 
 /// A file named on the command line. Naming either half of a dump pair reads the pair.
@@ -161,7 +193,14 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
                 continue;
             }
         };
-        if !entry.file_type().is_file() || !filter.reads(root, entry.path()) {
+        if entry.file_type().is_dir() || !filter.reads(root, entry.path()) {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            found.push(Found::Skipped {
+                display: shown(entry.path()),
+                message: format!("{}, not a regular file", not_regular(&entry.file_type())),
+            });
             continue;
         }
         let path = entry.path();

@@ -119,3 +119,96 @@ fn nested_compression_shares_one_bound_per_input() {
         "{stderr}"
     );
 }
+
+/// Runs the binary, failing the test (instead of hanging it) when it takes over 20 s.
+fn run_within(args: &[&str]) -> (String, String, i32) {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
+        .args(args)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("{args:?} still runs after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_pipes_named_on_the_command_line_fail_at_once() {
+    let dir = scratch("devices");
+    let fifo = dir.join("pipe");
+    mkfifo(&fifo);
+    let link = dir.join("zero-link");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let good = "fixtures/raw/anthropic-message.json";
+    for (path, kind) in [
+        ("/dev/zero", "a character device"),
+        ("/dev/urandom", "a character device"),
+        (str_of(&link), "a character device"),
+        (str_of(&fifo), "a named pipe (FIFO)"),
+    ] {
+        for command in ["inspect", "validate"] {
+            let (stdout, stderr, code) = run_within(&[command, path, good]);
+            assert_eq!(code, 1, "{command} {path}: {stderr}");
+            assert!(
+                stderr.contains(&format!(
+                    "{path}: {kind}, not a regular file: not read (a stream can come in on \
+                     stdin, as `-`)"
+                )),
+                "{command} {path}: {stderr}"
+            );
+            if command == "inspect" {
+                assert!(stdout.contains("msg_"), "the other file is read: {stdout}");
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_found_in_a_folder_is_skipped_with_a_note() {
+    let dir = scratch("pipe-in-folder");
+    mkfifo(&dir.join("b-pipe"));
+    std::fs::copy(
+        root().join("fixtures/raw/anthropic-message.json"),
+        dir.join("a.json"),
+    )
+    .unwrap();
+    let (stdout, stderr, code) = run_within(&["inspect", "--format", "jsonl", str_of(&dir)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1);
+    let shown = dir.join("b-pipe");
+    assert!(
+        stderr.contains(&format!(
+            "{}: skipped: a named pipe (FIFO), not a regular file",
+            shown.display()
+        )),
+        "{stderr}"
+    );
+    let (_, stderr, code) = run_within(&["validate", str_of(&dir)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("skipped: a named pipe (FIFO)"), "{stderr}");
+}

@@ -62,6 +62,11 @@ pub fn turns_of(found: &Found) -> FileReport {
         Found::Error { display, message } => {
             return FileReport::failure(format!("{display}: {message}"));
         }
+        Found::Skipped { display, message } => {
+            let mut report = FileReport::default();
+            report.skip(format!("{display}: skipped: {message}"));
+            return report;
+        }
     };
     match open(input) {
         Err(message) => FileReport::failure(message),
