@@ -8,7 +8,10 @@
 //!
 //! Only regular files are read (and stdin, as `-`): a device never ends (`/dev/zero`), and
 //! a named pipe with no writer blocks forever. Named on the command line, such a path
-//! fails; found in a folder, it is skipped with a note.
+//! fails; found in a folder, it is skipped with a note. A folder named on the command line
+//! that gives nothing to read fails too: a path that reads nothing is most likely a
+//! mistake (a wrong folder, a glob that matches nothing), and `validate` in CI must not
+//! pass on it.
 
 mod filter;
 
@@ -82,7 +85,16 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
             continue;
         }
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &display, filter, &mut found),
+            Ok(meta) if meta.is_dir() => {
+                let before = found.len();
+                walk(path, &display, filter, &mut found);
+                if found.len() == before {
+                    found.push(Found::Error {
+                        display,
+                        message: NOTHING_IN_FOLDER.to_string(),
+                    });
+                }
+            }
             Ok(meta) if meta.is_file() => named_file(path, display, meta.len(), &mut found),
             Ok(meta) => found.push(Found::Error {
                 display,
@@ -100,6 +112,10 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
     drop_repeated_pairs(&mut found);
     found
 }
+
+/// Why a folder named on the command line gave no input.
+const NOTHING_IN_FOLDER: &str = "no file to read in this folder: it is empty, or every file in \
+     it is hidden (read with --hidden) or left out by --glob or --exclude";
 
 /// What a path that is neither a folder nor a regular file is, for messages.
 fn not_regular(kind: &fs::FileType) -> &'static str {

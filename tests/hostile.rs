@@ -212,3 +212,30 @@ fn a_pipe_found_in_a_folder_is_skipped_with_a_note() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("skipped: a named pipe (FIFO)"), "{stderr}");
 }
+
+#[test]
+fn a_folder_with_nothing_to_read_fails_with_a_note() {
+    let empty = scratch("empty");
+    let hidden = scratch("hidden-only");
+    std::fs::copy(
+        root().join("fixtures/raw/anthropic-message.json"),
+        hidden.join(".a.json"),
+    )
+    .unwrap();
+    let why = "no file to read in this folder: it is empty, or every file in it is hidden \
+               (read with --hidden) or left out by --glob or --exclude";
+    for dir in [&empty, &hidden] {
+        for command in ["inspect", "summary", "validate"] {
+            let (_, stderr, code) = run_within(&[command, str_of(dir)]);
+            assert_eq!(code, 1, "{command}: {stderr}");
+            assert!(
+                stderr.contains(&format!("{}: {why}", dir.display())),
+                "{command}: {stderr}"
+            );
+        }
+    }
+    let (stdout, stderr, code) =
+        run_within(&["inspect", "--format", "jsonl", "--hidden", str_of(&hidden)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1);
+}
