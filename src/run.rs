@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 pub use guard::quiet_hook;
-pub use input::{Content, open, turns_from_bytes, turns_of};
+pub use input::{Content, open, turns_from_bytes, turns_from_dump, turns_of};
 use progress::Progress;
 
 use crate::config::Inputs;
