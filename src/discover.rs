@@ -5,6 +5,13 @@
 //! version-control folders always, and `--glob` / `--exclude` patterns choose files. Links
 //! to folders are followed, and a link back to a folder above is reported as a loop rather
 //! than walked forever. Files named on the command line are always read.
+//!
+//! Only regular files are read (and stdin, as `-`): a device never ends (`/dev/zero`), and
+//! a named pipe with no writer blocks forever. Named on the command line, such a path
+//! fails; found in a folder, it is skipped with a note. A folder named on the command line
+//! that gives nothing to read fails too: a path that reads nothing is most likely a
+//! mistake (a wrong folder, a glob that matches nothing), and `validate` in CI must not
+//! pass on it.
 
 mod filter;
 
@@ -35,11 +42,23 @@ pub struct Input {
     pub size: Option<u64>,
 }
 
-/// An input, or a path that could not be walked.
+/// An input, a path that could not be walked, or one found in a folder that is no file to
+/// read (a device, a named pipe).
 #[derive(Debug)]
 pub enum Found {
     Input(Input),
     Error { display: String, message: String },
+    Skipped { display: String, message: String },
+}
+
+impl Found {
+    /// How the input is named to the user.
+    pub fn display(&self) -> &str {
+        match self {
+            Found::Input(input) => &input.display,
+            Found::Error { display, .. } | Found::Skipped { display, .. } => display,
+        }
+    }
 }
 
 /// Every input below `paths`, in the order given, each folder's files sorted by name.
@@ -66,8 +85,24 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
             continue;
         }
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &display, filter, &mut found),
-            Ok(meta) => named_file(path, display, meta.len(), &mut found),
+            Ok(meta) if meta.is_dir() => {
+                let before = found.len();
+                walk(path, &display, filter, &mut found);
+                if found.len() == before {
+                    found.push(Found::Error {
+                        display,
+                        message: NOTHING_IN_FOLDER.to_string(),
+                    });
+                }
+            }
+            Ok(meta) if meta.is_file() => named_file(path, display, meta.len(), &mut found),
+            Ok(meta) => found.push(Found::Error {
+                display,
+                message: format!(
+                    "{}, not a regular file: not read (a stream can come in on stdin, as `-`)",
+                    not_regular(&meta.file_type())
+                ),
+            }),
             Err(err) => found.push(Found::Error {
                 display,
                 message: io_message(&err),
@@ -76,6 +111,29 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
     }
     drop_repeated_pairs(&mut found);
     found
+}
+
+/// Why a folder named on the command line gave no input.
+const NOTHING_IN_FOLDER: &str = "no file to read in this folder: it is empty, or every file in \
+     it is hidden (read with --hidden) or left out by --glob or --exclude";
+
+/// What a path that is neither a folder nor a regular file is, for messages.
+fn not_regular(kind: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        } else if kind.is_char_device() {
+            return "a character device";
+        } else if kind.is_block_device() {
+            return "a block device";
+        } else if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = kind;
+    "something"
 }
 
 /// A file named on the command line. Naming either half of a dump pair reads the pair.
@@ -151,7 +209,14 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
                 continue;
             }
         };
-        if !entry.file_type().is_file() || !filter.reads(root, entry.path()) {
+        if entry.file_type().is_dir() || !filter.reads(root, entry.path()) {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            found.push(Found::Skipped {
+                display: shown(entry.path()),
+                message: format!("{}, not a regular file", not_regular(&entry.file_type())),
+            });
             continue;
         }
         let path = entry.path();

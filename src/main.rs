@@ -17,6 +17,8 @@ use aibridge_trace::{inspect, render, summary, validate};
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // A panic on one input becomes that input's one-line failure, not a backtrace hint.
+    aibridge_trace::run::quiet_hook();
     let cli = Cli::parse();
     let config = match Config::from_cli(cli, &environment()) {
         Ok(config) => config,

@@ -17,12 +17,23 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == STDIN
 }
 
-/// The raw bytes of `path`.
+/// The raw bytes of `path`, counted as the base of the input's decompression budget.
 pub fn source(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     if is_stdin(path) {
-        Ok(Box::new(io::stdin()))
+        Ok(Box::new(Source(io::stdin())))
     } else {
-        Ok(Box::new(std::fs::File::open(path)?))
+        Ok(Box::new(Source(std::fs::File::open(path)?)))
+    }
+}
+
+/// An input's source, counting what it reads towards [`decompress::count_source`].
+struct Source<R>(R);
+
+impl<R: Read> Read for Source<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        decompress::count_source(n);
+        Ok(n)
     }
 }
 

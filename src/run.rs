@@ -3,6 +3,7 @@
 //! files there are. What one input gives is worked out in [`input`]; the progress bar that
 //! runs alongside lives in [`progress`].
 
+mod guard;
 mod input;
 pub mod progress;
 
@@ -10,11 +11,13 @@ use std::io::{self, Write};
 
 use rayon::prelude::*;
 
-pub use input::{Content, OpenError, open, turns_from_bytes, turns_of};
+pub use guard::quiet_hook;
+pub use input::{Content, OpenError, open, turns_from_bytes, turns_from_dump, turns_of};
 use progress::Progress;
 
 use crate::config::Inputs;
 use crate::discover::{Found, discover};
+use crate::read::decompress;
 use crate::turn::Turn;
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
@@ -68,24 +71,36 @@ pub enum Status {
 
 /// Runs `work` on every input of `inputs` in parallel and hands the results to `sink` in
 /// input order. `sink` runs on the calling thread, so it may write output; the progress bar
-/// (when there is one) is out of the way while it does.
+/// (when there is one) is out of the way while it does. A panic in `work` (a bug) costs
+/// only its input: `panicked` makes that input's failure from the message saying so.
 pub fn ordered<T: Send>(
     inputs: &Inputs,
     work: impl Fn(&Found) -> T + Sync,
+    panicked: impl Fn(&Found, String) -> T + Sync,
     mut sink: impl FnMut(T) -> io::Result<()>,
 ) -> io::Result<()> {
     let found = discover(&inputs.paths, &inputs.filter);
+    // A batch never has work for more threads than it has inputs: `--threads 100000` starts
+    // no more than that, instead of exhausting the system's threads.
+    let threads = match inputs.threads {
+        0 => 0,
+        asked => asked.min(BATCH).min(found.len().max(1)),
+    };
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(inputs.threads)
+        .num_threads(threads)
         .build()
-        .map_err(io::Error::other)?;
+        .map_err(|err| pool_error(threads, &err))?;
     let progress = Progress::new(inputs.progress, &found);
     let mut done = 0;
     for batch in found.chunks(BATCH) {
         let results: Vec<T> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|f| progress.input(f, || work(f)))
+                .map(|f| {
+                    progress
+                        .input(f, || guard::catching(|| decompress::per_input(|| work(f))))
+                        .unwrap_or_else(|why| panicked(f, why))
+                })
                 .collect()
         });
         done += batch.len();
@@ -94,6 +109,21 @@ pub fn ordered<T: Send>(
     }
     progress.finish();
     Ok(())
+}
+
+/// Why the worker threads could not be started, worded for people: the system's own words
+/// ("Resource temporarily unavailable") do not say that `--threads` asked too much.
+fn pool_error(threads: usize, err: &rayon::ThreadPoolBuildError) -> io::Error {
+    let why = err.to_string();
+    let why = why.split(" (os error").next().unwrap_or(&why);
+    let asked = match threads {
+        0 => "the worker threads".to_string(),
+        1 => "1 worker thread".to_string(),
+        n => format!("{n} worker threads"),
+    };
+    io::Error::other(format!(
+        "could not start {asked} ({why}); ask for fewer with --threads"
+    ))
 }
 
 /// Prints the notes of a report to `err`: failures always, skips unless `quiet`.
@@ -115,7 +145,8 @@ pub fn for_each_turn(
     mut each: impl FnMut(&FileReport) -> io::Result<()>,
 ) -> io::Result<Status> {
     let mut failed = false;
-    ordered(inputs, turns_of, |report| {
+    let panicked = |found: &Found, why| FileReport::failure(format!("{}: {why}", found.display()));
+    ordered(inputs, turns_of, panicked, |report| {
         failed |= report.failed();
         each(&report)?;
         print_notes(&report, inputs.quiet, err)
@@ -125,4 +156,70 @@ pub fn for_each_turn(
     } else {
         Status::Ok
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::Filter;
+
+    #[test]
+    fn a_panic_on_one_input_fails_only_that_input() {
+        let dir = std::env::temp_dir().join(format!("aibridge-guard-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in ["a", "b", "c"] {
+            std::fs::write(dir.join(name), name).unwrap();
+        }
+        let inputs = Inputs {
+            paths: vec![dir.clone()],
+            filter: Filter::default(),
+            quiet: false,
+            threads: 2,
+            progress: false,
+        };
+        let mut seen = Vec::new();
+        ordered(
+            &inputs,
+            |found| match found.display().ends_with('b') {
+                true => panic!("a bug"),
+                false => format!("read {}", &found.display()[found.display().len() - 1..]),
+            },
+            |found, why| {
+                format!(
+                    "failed {}: {why}",
+                    &found.display()[found.display().len() - 1..]
+                )
+            },
+            |result| {
+                seen.push(result);
+                Ok(())
+            },
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(seen.len(), 3);
+        assert_eq!(seen[0], "read a");
+        assert!(
+            seen[1].starts_with("failed b: an internal error"),
+            "{}",
+            seen[1]
+        );
+        assert_eq!(seen[2], "read c");
+    }
+
+    #[test]
+    fn too_many_threads_says_so() {
+        let err = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .spawn_handler(|_| Err(io::Error::from_raw_os_error(11)))
+            .build()
+            .unwrap_err();
+        let message = pool_error(100_000, &err).to_string();
+        assert!(
+            message.starts_with("could not start 100000 worker threads (")
+                && message.ends_with("); ask for fewer with --threads")
+                && !message.contains("os error"),
+            "{message}"
+        );
+    }
 }

@@ -2,12 +2,14 @@
 //! cut short and mangled byte by byte and line by line, goes through the whole `inspect`
 //! pipeline (frame, rebuild, render) and through `validate`, in-process; every line
 //! `validate` names is a line of the file; and the two commands agree on what each variant
-//! holds.
+//! holds. Gateway dump pairs go through with either half mangled, and mangled captures
+//! through the binary's table, CSV and markdown printers.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use aibridge_trace::diagnostic::Finding;
-use aibridge_trace::run::{FileReport, turns_from_bytes};
+use aibridge_trace::run::{FileReport, turns_from_bytes, turns_from_dump};
 use aibridge_trace::validate::validate_bytes;
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -248,4 +250,109 @@ fn agree(name: &str, report: &FileReport, findings: &[Finding], compared: &mut C
         "{name}: incomplete streams, inspect vs validate"
     );
     compared.truncated += cut;
+}
+
+/// Every dump pair below `dir`: the response (or request-error) half, and the request half.
+fn dump_pairs(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let mut all = Vec::new();
+    files(dir, &mut all);
+    all.iter()
+        .filter_map(|path| {
+            let name = path.to_str()?;
+            let stem = name.strip_suffix(".req.txt")?;
+            [".resp.txt", ".req_error.txt"]
+                .iter()
+                .map(|end| PathBuf::from(format!("{stem}{end}")))
+                .find(|answer| answer.exists())
+                .map(|answer| (answer, path.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn mangled_dump_pairs_never_panic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pairs = dump_pairs(&root.join("fixtures/dumps"));
+    pairs.extend(dump_pairs(&root.join("tests/data")));
+    assert!(pairs.len() >= 6, "pairs found: {}", pairs.len());
+    let mut rng = Rng(13);
+    let mut turns = 0;
+    for (answer_path, request_path) in &pairs {
+        let answer = std::fs::read(answer_path).unwrap();
+        let request = std::fs::read(request_path).unwrap();
+        let mut cases: Vec<(Option<Vec<u8>>, Vec<u8>)> = Vec::new();
+        for variant in mangled_bytes(&answer, &mut rng)
+            .into_iter()
+            .chain(mangled_lines(&answer, &mut rng))
+        {
+            cases.push((Some(request.clone()), variant));
+        }
+        for variant in mangled_bytes(&request, &mut rng)
+            .into_iter()
+            .chain(mangled_lines(&request, &mut rng))
+        {
+            cases.push((Some(variant), answer.clone()));
+        }
+        cases.push((None, answer.clone()));
+        for (request, answer) in &cases {
+            let report = turns_from_dump(answer_path, request.as_deref(), answer);
+            for turn in &report.turns {
+                serde_json::to_string(turn).unwrap();
+            }
+            turns += report.turns.len();
+        }
+    }
+    assert!(turns > 500, "mangled pairs still yield turns: {turns}");
+}
+
+#[test]
+fn mangled_inputs_never_panic_the_printers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut all = Vec::new();
+    files(&root.join("fixtures"), &mut all);
+    let dir = std::env::temp_dir().join(format!("aibridge-trace-no-panic-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rng = Rng(21);
+    let mut written = 0;
+    for (n, path) in all.iter().enumerate() {
+        let data = std::fs::read(path).unwrap();
+        let mut variants = mangled_bytes(&data, &mut rng);
+        variants.extend(mangled_lines(&data, &mut rng));
+        // Every eighth variant keeps the run short; the seed makes it the same each time.
+        for (i, variant) in variants.iter().enumerate().filter(|(i, _)| i % 8 == n % 8) {
+            std::fs::write(dir.join(format!("{n:03}-{i:03}")), variant).unwrap();
+            written += 1;
+        }
+    }
+    assert!(written > 500, "variants written: {written}");
+    let shown = dir.to_str().unwrap();
+    let runs: [&[&str]; 7] = [
+        &[
+            "inspect", "--format", "table", "--view", "all", "--width", "80",
+        ],
+        &[
+            "inspect", "--format", "table", "--view", "all", "--width", "160", "--full",
+        ],
+        &["inspect", "--format", "markdown", "--view", "all"],
+        &["inspect", "--format", "csv", "--view", "turns"],
+        &["inspect", "--format", "csv", "--view", "tools"],
+        &["inspect", "--format", "csv", "--view", "thoughts"],
+        &["summary", "--by", "tool"],
+    ];
+    for args in runs {
+        let out = Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
+            .args(args)
+            .arg(shown)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)) && !stderr.contains("panicked"),
+            "{args:?}: {:?}\n{stderr}",
+            out.status
+        );
+        assert!(!out.stdout.is_empty(), "{args:?} printed nothing");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -18,8 +18,13 @@ pub struct Decoded<'a> {
 }
 
 /// `data` with the body of its HTTP message decoded, or of each txtar section that is an
-/// HTTP message. `Err` when a body says it is compressed but does not decompress.
+/// HTTP message. `Err` when a body says it is compressed but does not decompress. All its
+/// layers share one decompression budget: the input's, or one based on `data`'s size.
 pub fn decode(data: &[u8]) -> Result<Decoded<'_>, String> {
+    decompress::within(data.len(), || decode_within(data))
+}
+
+fn decode_within(data: &[u8]) -> Result<Decoded<'_>, String> {
     let mut warnings = Vec::new();
     if let Some((comment, sections)) = txtar::parse(data) {
         let decoded: Vec<Cow<[u8]>> = sections
@@ -143,8 +148,17 @@ fn is_text(body: &[u8]) -> bool {
 }
 
 /// A body decoded by its `Content-Encoding` (codings listed in the order applied, so undone
-/// last to first). `None` when there is nothing to undo.
+/// last to first). `None` when there is nothing to undo. Its layers share one
+/// decompression budget: the input's, or one based on the body's size.
 pub fn content(
+    body: &[u8],
+    encodings: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Vec<u8>>, String> {
+    decompress::within(body.len(), || content_within(body, encodings, warnings))
+}
+
+fn content_within(
     body: &[u8],
     encodings: &str,
     warnings: &mut Vec<String>,

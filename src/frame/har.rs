@@ -7,8 +7,9 @@
 //! [`Entry::exchange`], an exchange like any other capture's. Unknown fields (vendors'
 //! `_fields`) are ignored. Header values are looked at only for content type and coding.
 
+use std::cell::Cell;
 use std::fmt;
-use std::io::Read;
+use std::io::{self, Read};
 
 use base64::Engine;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -17,9 +18,12 @@ use serde_json::Value;
 use super::{Exchange, Request, coding, response, timestamp};
 use crate::turn::Timing;
 
+/// The UTF-8 byte order mark some Windows tools write before a HAR's JSON.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// Whether a file's first bytes open a HAR: a JSON object whose first key is `log`.
 pub fn looks_like_har(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let head = head.strip_prefix(BOM).unwrap_or(head);
     let Some(rest) = head.trim_ascii_start().strip_prefix(b"{") else {
         return false;
     };
@@ -38,8 +42,17 @@ impl fmt::Display for HarError {
     }
 }
 
+/// How many levels an entry's JSON may nest (the entry object is level 1). Real entries
+/// nest half a dozen (their bodies are strings); the bound keeps parsing off the end of
+/// the stack, and below serde_json's own limit of 128 for the whole file, whose crossing
+/// would end the archive.
+pub const MAX_DEPTH: usize = 100;
+
 /// Calls `each` with the index and value of every entry in `log.entries` of the HAR
 /// `reader` holds, one entry in memory at a time. Returns how many entries there were.
+///
+/// An entry nested deeper than [`MAX_DEPTH`] is passed over, and the others are still
+/// read: the result is then `Err`, naming it, once every entry has been handed over.
 pub fn for_each_entry(
     reader: impl Read,
     each: impl FnMut(usize, Value),
@@ -48,18 +61,56 @@ pub fn for_each_entry(
         each,
         entries: 0,
         found: false,
+        unread: Vec::new(),
     };
+    let reader = without_bom(reader).map_err(|err| HarError {
+        message: err.to_string(),
+    })?;
     let mut de = serde_json::Deserializer::from_reader(reader);
     let result = Top(&mut state).deserialize(&mut de).and_then(|()| de.end());
+    let unread = unread_message(&state.unread, state.entries);
     match result {
         Err(err) => Err(HarError {
-            message: json_message(&err, state.entries),
+            message: json_message(&err, state.entries) + &unread,
         }),
         Ok(()) if !state.found => Err(HarError {
             message: "a JSON file with a `log` but no `log.entries`: not a HAR".to_string(),
         }),
+        Ok(()) if !state.unread.is_empty() => Err(HarError {
+            message: unread.trim_start_matches("; ").to_string(),
+        }),
         Ok(()) => Ok(state.entries),
     }
+}
+
+/// The entries passed over, for the end of the message: `; entry 3 was not read: …`.
+fn unread_message(unread: &[(usize, String)], entries: usize) -> String {
+    let Some((first, why)) = unread.first() else {
+        return String::new();
+    };
+    let others = match unread.len() {
+        1 => String::new(),
+        2 => " (and 1 more entry)".to_string(),
+        n => format!(" (and {} more entries)", n - 1),
+    };
+    let read = entries - unread.len();
+    let read = match read {
+        1 => "1 other entry was read".to_string(),
+        n => format!("the other {n} entries were read"),
+    };
+    format!("; entry {first} was not read{others}: {why}; {read}")
+}
+
+/// `reader` without the BOM it may start with: JSON has none, so serde_json stops at it.
+fn without_bom(mut reader: impl Read) -> io::Result<impl Read> {
+    let mut head = Vec::with_capacity(BOM.len());
+    (&mut reader)
+        .take(BOM.len() as u64)
+        .read_to_end(&mut head)?;
+    if head == BOM {
+        head.clear();
+    }
+    Ok(io::Cursor::new(head).chain(reader))
 }
 
 fn json_message(err: &serde_json::Error, entries: usize) -> String {
@@ -92,6 +143,8 @@ struct State<F> {
     each: F,
     entries: usize,
     found: bool,
+    /// Entries passed over, with why.
+    unread: Vec<(usize, String)>,
 }
 
 /// The top-level object: only `log` is read.
@@ -163,11 +216,100 @@ impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Entries<'_, F> {
         f.write_str("a list of HAR entries")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(entry) = seq.next_element::<Value>()? {
-            (self.0.each)(self.0.entries, entry);
+        let too_deep = Cell::new(false);
+        let seed = || Nested {
+            level: 1,
+            too_deep: &too_deep,
+        };
+        while let Some(entry) = seq.next_element_seed(seed())? {
+            if too_deep.replace(false) {
+                let why = format!("its JSON nests deeper than {MAX_DEPTH} levels");
+                self.0.unread.push((self.0.entries, why));
+            } else {
+                (self.0.each)(self.0.entries, entry);
+            }
             self.0.entries += 1;
         }
         Ok(())
+    }
+}
+
+/// A JSON value built as serde_json builds a [`Value`], except that an array or object
+/// deeper than [`MAX_DEPTH`] is skipped (serde_json skips without recursion, at any depth)
+/// and the entry marked too deep: so a deep entry costs that entry, not the rest of the
+/// archive, as serde_json's recursion limit would.
+struct Nested<'f> {
+    /// The level of the value (the entry object is 1).
+    level: usize,
+    too_deep: &'f Cell<bool>,
+}
+
+impl Nested<'_> {
+    fn inner(&self) -> Nested<'_> {
+        Nested {
+            level: self.level + 1,
+            too_deep: self.too_deep,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Nested<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Nested<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.level > MAX_DEPTH {
+            self.too_deep.set(true);
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self.inner())? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if self.level > MAX_DEPTH {
+            self.too_deep.set(true);
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
+        let mut members = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self.inner())?;
+            members.insert(key, value);
+        }
+        Ok(Value::Object(members))
     }
 }
 
@@ -372,6 +514,42 @@ mod tests {
         assert!(looks_like_har(data.as_bytes()));
         assert!(looks_like_har(b"\xef\xbb\xbf {\n  \"log\": {}}"));
         assert!(!looks_like_har(b"{\"type\": \"message\", \"log\": 1}"));
+    }
+
+    #[test]
+    fn a_har_with_a_bom_is_read() {
+        let (seen, result) = entries("\u{feff}{\"log\": {\"entries\": [{\"a\": 1}]}}");
+        assert_eq!(result.unwrap(), 1);
+        assert_eq!(seen[0]["a"], 1);
+        // Short inputs that are not a BOM lose nothing.
+        let (_, result) = entries("{}");
+        assert!(result.unwrap_err().to_string().contains("no `log.entries`"));
+    }
+
+    #[test]
+    fn an_entry_nested_too_deep_is_passed_over_and_the_others_kept() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let deeper = format!("{}0{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+        let data = format!(
+            r#"{{"log": {{"entries": [{{"a": 0}}, {{"deep": {deep}}}, {deeper}, {{"a": 3}}]}}}}"#
+        );
+        let mut seen = Vec::new();
+        let result = for_each_entry(data.as_bytes(), |i, v| seen.push((i, v)));
+        assert_eq!(seen, vec![(0, json!({"a": 0})), (3, json!({"a": 3}))]);
+        assert_eq!(
+            result.unwrap_err().to_string(),
+            "entry 1 was not read (and 1 more entry): its JSON nests deeper than 100 levels; \
+             the other 2 entries were read"
+        );
+        // Just within the limit: the entry object and 99 levels inside it.
+        let within = format!(
+            r#"{{"log": {{"entries": [{{"x": {}{}}}]}}}}"#,
+            "[".repeat(99),
+            "]".repeat(99)
+        );
+        assert_eq!(entries(&within).1.unwrap(), 1);
+        let beyond = within.replacen('[', "[[", 1).replacen(']', "]]", 1);
+        assert!(entries(&beyond).1.is_err());
     }
 
     #[test]

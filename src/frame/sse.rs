@@ -231,7 +231,9 @@ pub fn parse(body: &[u8], first_line: usize) -> SseStream {
             });
         }
     }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    // Every leading BOM, not just one: eventsource-stream slices one off a first chunk that
+    // starts with a BOM, at a byte that is no character boundary when another follows.
+    let text = text.trim_start_matches('\u{feff}');
 
     let queue: Queue = Rc::default();
     let ended = Rc::new(RefCell::new(false));
@@ -404,6 +406,12 @@ mod tests {
             got.iter().map(|e| e.1.as_str()).collect::<Vec<_>>(),
             ["a", "b", "c"]
         );
+    }
+
+    #[test]
+    fn repeated_leading_boms_do_not_panic() {
+        let got = events("\u{feff}\u{feff}\u{feff}data: a\n\n");
+        assert_eq!(got, vec![("message".into(), "a".into(), 1)]);
     }
 
     #[test]

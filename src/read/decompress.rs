@@ -3,7 +3,15 @@
 //! far (and always to [`FLOOR`]). Real captures compress by 5 to 30 times; a decompression
 //! bomb inflates by a thousand, so it is stopped early with a clear error instead of filling
 //! memory (or, for a streamed HAR, the disk-sized time it would take).
+//!
+//! Layers nest (a `.http.gz` whose body is `Content-Encoding: gzip, gzip`, a `.har.gz` with
+//! compressed entries), and bounding each alone lets every layer multiply the last. So the
+//! bound holds for one input's whole chain: inside [`per_input`], every decoder counts its
+//! output against one [`Budget`], whose base is the bytes read from the input's source
+//! ([`count_source`]). Outside it (a library caller decoding bytes it holds), each decoder
+//! has a budget of its own, based on the compressed bytes it read.
 
+use std::cell::RefCell;
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,13 +32,16 @@ pub enum Codec {
 }
 
 impl Codec {
-    /// The codec a file's first bytes announce. Only gzip and zstd carry a magic number;
+    /// The codec a file's first bytes announce (a zstd file may open with a skippable
+    /// frame). Only gzip and zstd carry a magic number;
     /// brotli and raw deflate cannot be told from content, so they are read only where an
     /// HTTP header names them.
     pub fn sniff(head: &[u8]) -> Option<Codec> {
+        let skippable =
+            head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18];
         if head.starts_with(&[0x1f, 0x8b]) {
             Some(Codec::Gzip)
-        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) || skippable {
             Some(Codec::Zstd)
         } else {
             None
@@ -72,27 +83,105 @@ pub fn unsupported(head: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Counts the bytes read through it, so the bound can compare output to input.
+/// What decompression may still produce: [`RATIO`] times the bytes `read_in` (and always
+/// [`FLOOR`]), less what the decoders sharing it have produced.
+#[derive(Debug, Default)]
+pub struct Budget {
+    read_in: AtomicU64,
+    out: AtomicU64,
+}
+
+impl Budget {
+    /// Counts `n` decompressed bytes; `Err` once the total is over the bound.
+    fn spend(&self, n: usize, codec: Codec, shared: bool) -> io::Result<()> {
+        let out = self.out.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        let allowed = FLOOR.max(RATIO.saturating_mul(self.read_in.load(Ordering::Relaxed)));
+        if out <= allowed {
+            return Ok(());
+        }
+        let what = match shared {
+            true => format!(
+                "the file's compressed data (the {} layer and those around it)",
+                codec.name()
+            ),
+            false => format!("the {} data", codec.name()),
+        };
+        Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{what} inflates more than {RATIO} times (over {} MiB so far): \
+                 a decompression bomb, not read",
+                out >> 20
+            ),
+        ))
+    }
+}
+
+thread_local! {
+    /// The budget of the input this thread works on, inside [`per_input`].
+    static INPUT: RefCell<Option<Arc<Budget>>> = const { RefCell::new(None) };
+}
+
+/// Runs `work` (everything done for one input, on this thread) with one decompression
+/// budget for all its layers.
+pub fn per_input<T>(work: impl FnOnce() -> T) -> T {
+    /// Puts the budget around back, even when `work` panics.
+    struct Restore(Option<Arc<Budget>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            INPUT.with(|b| *b.borrow_mut() = self.0.take());
+        }
+    }
+    let _restore = Restore(INPUT.with(|b| b.replace(Some(Arc::default()))));
+    work()
+}
+
+/// Counts `n` bytes read from the input's source (its file or stdin) into its budget.
+pub fn count_source(n: usize) {
+    INPUT.with(|b| {
+        if let Some(budget) = b.borrow().as_ref() {
+            budget.read_in.fetch_add(n as u64, Ordering::Relaxed);
+        }
+    });
+}
+
+/// Runs `work` within the current input's budget, or, outside [`per_input`], within one
+/// whose base is `held` bytes already read (a body decoded from memory, its layers bounded
+/// together).
+pub fn within<T>(held: usize, work: impl FnOnce() -> T) -> T {
+    if INPUT.with(|b| b.borrow().is_some()) {
+        return work();
+    }
+    per_input(|| {
+        count_source(held);
+        work()
+    })
+}
+
+/// Counts the bytes read through it into a decoder's own budget.
 struct Counted<R> {
     inner: R,
-    count: Arc<AtomicU64>,
+    budget: Option<Arc<Budget>>,
 }
 
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(budget) = &self.budget {
+            budget.read_in.fetch_add(n as u64, Ordering::Relaxed);
+        }
         Ok(n)
     }
 }
 
-/// A decoder's output, failing once it outgrows the bound, and with decoder errors worded
+/// A decoder's output, failing once it outgrows its budget, and with decoder errors worded
 /// for people.
 struct Bounded<R> {
     inner: R,
     codec: Codec,
-    read_in: Arc<AtomicU64>,
-    out: u64,
+    budget: Arc<Budget>,
+    /// The budget is the input's, shared with its other layers.
+    shared: bool,
 }
 
 impl<R: Read> Read for Bounded<R> {
@@ -101,26 +190,16 @@ impl<R: Read> Read for Bounded<R> {
             .inner
             .read(buf)
             .map_err(|err| decode_error(self.codec, &err))?;
-        self.out += n as u64;
-        let allowed = FLOOR.max(RATIO.saturating_mul(self.read_in.load(Ordering::Relaxed)));
-        if self.out > allowed {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "the {} data inflates more than {RATIO} times (over {} MiB so far): \
-                     a decompression bomb, not read",
-                    self.codec.name(),
-                    self.out >> 20
-                ),
-            ));
-        }
+        self.budget.spend(n, self.codec, self.shared)?;
         Ok(n)
     }
 }
 
 fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
     let codec = codec.name();
-    if err.kind() == io::ErrorKind::UnexpectedEof {
+    if let Some(trailing) = err.get_ref().and_then(|e| e.downcast_ref::<Trailing>()) {
+        io::Error::new(io::ErrorKind::InvalidData, trailing.to_string())
+    } else if err.kind() == io::ErrorKind::UnexpectedEof {
         io::Error::new(
             io::ErrorKind::UnexpectedEof,
             format!("the {codec} data is cut short (a truncated file?)"),
@@ -133,18 +212,127 @@ fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
     }
 }
 
-/// zstd frames one after another, as `cat a.zst b.zst` and multi-threaded compressors
-/// write them: the decoder reads one frame, so this starts the next until input ends.
-struct ZstdFrames<R: BufRead> {
-    current: Option<ruzstd::decoding::StreamingDecoder<R, ruzstd::decoding::FrameDecoder>>,
+/// Bytes after the compressed data that are neither more of it nor padding: said as
+/// such, not taken for a file cut short or for corrupt data.
+#[derive(Debug)]
+struct Trailing(Codec);
+
+impl std::fmt::Display for Trailing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let codec = self.0.name();
+        write!(
+            f,
+            "the {codec} data is followed by bytes that are not {codec} (trailing garbage)"
+        )
+    }
 }
+
+impl std::error::Error for Trailing {}
+
+fn trailing(codec: Codec) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, Trailing(codec))
+}
+
+/// gzip members one after another, as `cat a.gz b.gz` writes them, then the end, or zero
+/// bytes to the end (tape and block tools pad so, and gzip ignores them).
+struct GzipMembers<R: BufRead> {
+    current: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> Read for GzipMembers<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while let Some(decoder) = self.current.as_mut() {
+            let n = decoder.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            let Some(done) = self.current.take() else {
+                break;
+            };
+            let mut inner = done.into_inner();
+            if another_member(&mut inner)? {
+                self.current = Some(flate2::bufread::GzDecoder::new(inner));
+            }
+        }
+        Ok(0)
+    }
+}
+
+/// Whether another gzip member follows; zero padding to the end is read past.
+fn another_member(inner: &mut impl BufRead) -> io::Result<bool> {
+    let mut padded = false;
+    loop {
+        let rest = inner.fill_buf()?;
+        match rest.first() {
+            None => return Ok(false),
+            Some(0x1f) if !padded => return Ok(true),
+            Some(0) => {
+                let zeros = rest.iter().take_while(|&&b| b == 0).count();
+                inner.consume(zeros);
+                padded = true;
+            }
+            Some(_) => return Err(trailing(Codec::Gzip)),
+        }
+    }
+}
+
+/// zstd frames one after another, as `cat a.zst b.zst` and multi-threaded compressors
+/// write them, with skippable frames (metadata some tools write, such as pzstd's frame
+/// sizes) passed over: the decoder reads one frame, so this starts the next until input
+/// ends.
+struct ZstdFrames<R: BufRead> {
+    current: Option<ZstdFrame<R>>,
+}
+
+/// One zstd frame's decoder, over the frame's magic number (read to tell a skippable
+/// frame) and the rest of the input.
+type ZstdFrame<R> = ruzstd::decoding::StreamingDecoder<
+    io::Chain<io::Cursor<[u8; 4]>, R>,
+    ruzstd::decoding::FrameDecoder,
+>;
+
+/// The magic number of a zstd data frame.
+const ZSTD_MAGIC: u32 = 0xFD2F_B528;
+/// The magic numbers of zstd's skippable frames.
+const SKIPPABLE: std::ops::RangeInclusive<u32> = 0x184D_2A50..=0x184D_2A5F;
 
 impl<R: BufRead> ZstdFrames<R> {
     fn new(inner: R) -> io::Result<Self> {
-        let decoder = ruzstd::decoding::StreamingDecoder::new(inner).map_err(io::Error::other)?;
         Ok(ZstdFrames {
-            current: Some(decoder),
+            current: next_frame(inner, true)?,
         })
+    }
+}
+
+/// The decoder of the next data frame in `inner`, past skippable frames; `None` at the end.
+fn next_frame<R: BufRead>(mut inner: R, first: bool) -> io::Result<Option<ZstdFrame<R>>> {
+    loop {
+        let mut magic = Vec::with_capacity(4);
+        (&mut inner).take(4).read_to_end(&mut magic)?;
+        let Ok(magic) = <[u8; 4]>::try_from(magic.as_slice()) else {
+            return match magic.is_empty() {
+                true => Ok(None),
+                false if first => Err(io::ErrorKind::UnexpectedEof.into()),
+                false => Err(trailing(Codec::Zstd)),
+            };
+        };
+        let number = u32::from_le_bytes(magic);
+        if SKIPPABLE.contains(&number) {
+            let mut length = [0; 4];
+            inner.read_exact(&mut length)?;
+            let length = u64::from(u32::from_le_bytes(length));
+            if io::copy(&mut (&mut inner).take(length), &mut io::sink())? < length {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            continue;
+        }
+        if number != ZSTD_MAGIC && !first {
+            return Err(trailing(Codec::Zstd));
+        }
+        let source = io::Cursor::new(magic).chain(inner);
+        return ruzstd::decoding::StreamingDecoder::new(source)
+            .map(Some)
+            .map_err(io::Error::other);
     }
 }
 
@@ -158,27 +346,30 @@ impl<R: BufRead> Read for ZstdFrames<R> {
             let Some(done) = self.current.take() else {
                 break;
             };
-            let mut inner = done.into_inner();
-            if !inner.fill_buf()?.is_empty() {
-                self.current = Some(ZstdFrames::new(inner)?.current).flatten();
-            }
+            let (_, inner) = done.into_inner().into_inner();
+            self.current = next_frame(inner, false)?;
         }
         Ok(0)
     }
 }
 
-/// `inner`, decompressed with `codec`, bounded.
+/// `inner`, decompressed with `codec`, bounded by the input's budget (inside
+/// [`per_input`]) or by one of its own.
 pub fn decoder<'a>(
     codec: Codec,
     inner: impl Read + Send + 'a,
 ) -> io::Result<Box<dyn Read + Send + 'a>> {
-    let read_in = Arc::new(AtomicU64::new(0));
+    let input = INPUT.with(|b| b.borrow().clone());
+    let shared = input.is_some();
+    let budget = input.unwrap_or_default();
     let counted = BufReader::new(Counted {
         inner,
-        count: Arc::clone(&read_in),
+        budget: (!shared).then(|| Arc::clone(&budget)),
     });
     let raw: Box<dyn Read + Send + 'a> = match codec {
-        Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(counted)),
+        Codec::Gzip => Box::new(GzipMembers {
+            current: Some(flate2::bufread::GzDecoder::new(counted)),
+        }),
         Codec::Deflate => deflate(counted)?,
         Codec::Brotli => Box::new(brotli_decompressor::Decompressor::new(counted, 1 << 16)),
         Codec::Zstd => Box::new(ZstdFrames::new(counted).map_err(|e| decode_error(codec, &e))?),
@@ -186,8 +377,8 @@ pub fn decoder<'a>(
     Ok(Box::new(Bounded {
         inner: raw,
         codec,
-        read_in,
-        out: 0,
+        budget,
+        shared,
     }))
 }
 
@@ -254,6 +445,82 @@ mod tests {
         let packed = gzip(&vec![0u8; 200 << 20]);
         let (_, err) = decode_all(Codec::Gzip, &packed).unwrap_err();
         assert!(err.to_string().contains("decompression bomb"), "{err}");
+    }
+
+    #[test]
+    fn nested_layers_share_one_budget() {
+        // 40 MiB of zeros gzipped, and that with 40 MiB of zeros more gzipped again: each
+        // layer alone stays under the 64 MiB floor, the two together do not.
+        let inner = gzip(&vec![0u8; 40 << 20]);
+        let middle = gzip(&[inner.as_slice(), &vec![0u8; 40 << 20]].concat());
+        // Alone, each layer is within its bound.
+        let once = decode_all(Codec::Gzip, &middle).unwrap();
+        assert_eq!(once.len(), inner.len() + (40 << 20));
+        // Within one input's budget, the second layer goes past the 64 MiB floor.
+        let err = per_input(|| {
+            count_source(middle.len());
+            let outer = decode_all(Codec::Gzip, &middle).unwrap();
+            decode_all(Codec::Gzip, &outer[..inner.len()])
+                .unwrap_err()
+                .1
+        });
+        assert!(
+            err.to_string().starts_with(
+                "the file's compressed data (the gzip layer and those around it) inflates \
+                 more than 100 times"
+            ),
+            "{err}"
+        );
+        // The budget ends with the input: the next one starts afresh.
+        assert!(per_input(|| decode_all(Codec::Gzip, &inner)).is_ok());
+    }
+
+    #[test]
+    fn gzip_padded_with_zeros_is_whole_and_garbage_after_it_is_named() {
+        let packed = gzip(b"data: {}\n\n");
+        let padded = [packed.as_slice(), &[0; 512]].concat();
+        assert_eq!(decode_all(Codec::Gzip, &padded).unwrap(), b"data: {}\n\n");
+        let two = [packed.as_slice(), &packed].concat();
+        assert_eq!(
+            decode_all(Codec::Gzip, &two).unwrap(),
+            b"data: {}\n\ndata: {}\n\n"
+        );
+        for garbage in [&b"garbage"[..], b"\0\0junk", b"\n"] {
+            let (_, err) =
+                decode_all(Codec::Gzip, &[packed.as_slice(), garbage].concat()).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "the gzip data is followed by bytes that are not gzip (trailing garbage)"
+            );
+        }
+    }
+
+    #[test]
+    fn zstd_skippable_frames_are_passed_over() {
+        let level = ruzstd::encoding::CompressionLevel::Fastest;
+        let frame = ruzstd::encoding::compress_to_vec(&b"data: {}\n\n"[..], level);
+        let skippable = |n: u8| [&[0x50 + n, 0x2a, 0x4d, 0x18, 3, 0, 0, 0][..], b"abc"].concat();
+        let data = [
+            skippable(0),
+            frame.clone(),
+            skippable(15),
+            frame.clone(),
+            skippable(1),
+        ]
+        .concat();
+        assert_eq!(Codec::sniff(&data), Some(Codec::Zstd));
+        assert_eq!(
+            decode_all(Codec::Zstd, &data).unwrap(),
+            b"data: {}\n\ndata: {}\n\n"
+        );
+        let (_, err) = decode_all(Codec::Zstd, &[frame.as_slice(), b"junk"].concat()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the zstd data is followed by bytes that are not zstd (trailing garbage)"
+        );
+        let cut = &data[..data.len() - 1];
+        let (_, err) = decode_all(Codec::Zstd, cut).unwrap_err();
+        assert!(err.to_string().contains("cut short"), "{err}");
     }
 
     #[test]

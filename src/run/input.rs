@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read};
+use std::path::Path;
 
 use super::progress;
 use super::{FileReport, Note};
@@ -91,6 +92,11 @@ pub fn turns_of(found: &Found) -> FileReport {
         Found::Error { display, message } => {
             return FileReport::failure(format!("{display}: {message}"));
         }
+        Found::Skipped { display, message } => {
+            let mut report = FileReport::default();
+            report.skip(format!("{display}: skipped: {message}"));
+            return report;
+        }
     };
     match open(input) {
         Err(err) => FileReport::failure(err.to_string()),
@@ -100,7 +106,13 @@ pub fn turns_of(found: &Found) -> FileReport {
             request,
             answer,
             request_error,
-        }) => dump_turns(input, request.as_deref(), &answer, request_error),
+        }) => dump_turns(
+            &input.display,
+            &input.path,
+            request.as_deref(),
+            &answer,
+            request_error,
+        ),
     }
 }
 
@@ -217,13 +229,22 @@ fn open_dump(input: &Input) -> Result<Content, OpenError> {
     })
 }
 
+/// Rebuilds the turn of a gateway dump pair from its halves' bytes. Pure: `path` (the
+/// response or `.req_error.txt` half) gives the turn's provider, model and time, and says
+/// whether `answer` is an upstream call's error text.
+pub fn turns_from_dump(path: &Path, request: Option<&[u8]>, answer: &[u8]) -> FileReport {
+    let display = path.display().to_string();
+    let request_error = dump::is_request_error(path);
+    dump_turns(&display, path, request, answer, request_error)
+}
+
 fn dump_turns(
-    input: &Input,
+    display: &str,
+    path: &Path,
     request: Option<&[u8]>,
     answer: &[u8],
     request_error: bool,
 ) -> FileReport {
-    let display = &input.display;
     let decode = |data: &[u8]| coding::decode(data).map(|d| (d.data.into_owned(), d.warnings));
     let (request, mut warnings) = match request.map(decode).transpose() {
         Ok(Some((data, warnings))) => (Some(data), warnings),
@@ -241,9 +262,9 @@ fn dump_turns(
         warnings.extend(decoded.warnings.iter().cloned());
         Answer::Response(&decoded.data)
     };
-    let meta = Meta::of(&input.path);
+    let meta = Meta::of(path);
     let source = Source {
-        path: display.clone(),
+        path: display.to_string(),
         interception_id: meta.as_ref().and_then(|m| m.interception_id.clone()),
         provider: meta.as_ref().and_then(|m| m.provider.clone()),
         ..Source::default()

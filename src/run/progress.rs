@@ -118,6 +118,6 @@ impl Progress {
 fn size(found: &Found) -> Option<u64> {
     match found {
         Found::Input(input) => input.size,
-        Found::Error { .. } => None,
+        Found::Error { .. } | Found::Skipped { .. } => None,
     }
 }

@@ -80,6 +80,13 @@ fn check_found(found: &Found, allow: &[String]) -> FileResult {
                 ..FileResult::default()
             };
         }
+        Found::Skipped { display, message } => {
+            return FileResult {
+                path: display.clone(),
+                skipped: Some(message.clone()),
+                ..FileResult::default()
+            };
+        }
     };
     let mut result = FileResult {
         path: input.display.clone(),

@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 
-use super::check_found;
+use super::{FileResult, check_found};
 use crate::config::ValidateConfig;
 use crate::render::validation::{self, Tally};
 use crate::run::{self, Status};
@@ -25,6 +25,11 @@ pub fn run(
     let ran = run::ordered(
         &config.inputs,
         |found| check_found(found, &config.allow),
+        |found, why| FileResult {
+            path: found.display().to_string(),
+            failure: Some(why),
+            ..FileResult::default()
+        },
         |file| {
             tally.add(&file, config.deny_warnings);
             if !closed {

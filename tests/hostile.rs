@@ -1,0 +1,241 @@
+//! Hostile input through the binary: what an adversarial run found (issue 13), each case
+//! failing alone with one clear line naming the file, never a panic, a hang or an unbounded
+//! read, while the other files still go through.
+
+mod common;
+use common::*;
+
+use std::path::PathBuf;
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "aibridge-trace-hostile-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn str_of(path: &std::path::Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn two_boms_before_a_stream_neither_panic_nor_stop_the_run() {
+    let dir = scratch("boms");
+    let file = dir.join("x.http");
+    std::fs::write(
+        &file,
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n\xef\xbb\xbf\xef\xbb\xbf\
+          event: message_start\n\
+          data: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\"}}\n\n",
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file), "fixtures/raw/anthropic-message.json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), 2);
+    assert_eq!(turns[0]["id"], "m");
+    assert_eq!(turns[0]["model"], "x");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_har_starting_with_a_bom_reads_as_without() {
+    let dir = scratch("har-bom");
+    let file = dir.join("bom.har");
+    let mut data = b"\xef\xbb\xbf".to_vec();
+    data.extend(std::fs::read(root().join("fixtures/har/browser.har")).unwrap());
+    std::fs::write(&file, data).unwrap();
+    let (plain, _, _) = inspect(&["fixtures/har/browser.har"]);
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!plain.is_empty());
+    assert_eq!(turns.len(), plain.len());
+    assert_eq!(turns[0]["id"], plain[0]["id"]);
+}
+
+#[test]
+fn a_har_entry_nested_too_deep_costs_only_that_entry() {
+    let dir = scratch("har-deep");
+    let file = dir.join("deep.har");
+    let har: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join("fixtures/har/browser.har")).unwrap())
+            .unwrap();
+    let mut entries: Vec<String> = har["log"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    let depth = 5000;
+    entries.insert(0, format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+    let data = format!("{{\"log\": {{\"entries\": [{}]}}}}", entries.join(","));
+    std::fs::write(&file, data).unwrap();
+    let (plain, _, _) = inspect(&["fixtures/har/browser.har"]);
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(turns.len(), plain.len());
+    assert_eq!(turns[0]["id"], plain[0]["id"]);
+    assert_eq!(
+        turns[0]["source"]["entry"],
+        plain[0]["source"]["entry"].as_u64().unwrap() + 1
+    );
+    assert!(
+        stderr.contains("entry 0 was not read: its JSON nests deeper than 100 levels"),
+        "{stderr}"
+    );
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn nested_compression_shares_one_bound_per_input() {
+    // A gzip file whose txtar holds 40 MiB of comment and a section whose body is gzip of
+    // 40 MiB more: each layer alone is within the 64 MiB every input may inflate to; the
+    // file's layers together are not.
+    let body = gzip(&vec![b' '; 40 << 20]);
+    let mut txtar = vec![b'#'; 40 << 20];
+    txtar.extend_from_slice(
+        b"\n-- non-streaming --\nHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n",
+    );
+    txtar.extend_from_slice(&body);
+    let dir = scratch("nested-bomb");
+    let file = dir.join("bomb.txtar.gz");
+    std::fs::write(&file, gzip(&txtar)).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file), "fixtures/raw/anthropic-message.json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(turns.len(), 1, "the other file still goes through");
+    assert!(
+        stderr.contains("bomb.txtar.gz")
+            && stderr.contains("inflates more than 100 times")
+            && stderr.contains("a decompression bomb, not read"),
+        "{stderr}"
+    );
+}
+
+/// Runs the binary, failing the test (instead of hanging it) when it takes over 20 s.
+fn run_within(args: &[&str]) -> (String, String, i32) {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
+        .args(args)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("{args:?} still runs after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_pipes_named_on_the_command_line_fail_at_once() {
+    let dir = scratch("devices");
+    let fifo = dir.join("pipe");
+    mkfifo(&fifo);
+    let link = dir.join("zero-link");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let good = "fixtures/raw/anthropic-message.json";
+    for (path, kind) in [
+        ("/dev/zero", "a character device"),
+        ("/dev/urandom", "a character device"),
+        (str_of(&link), "a character device"),
+        (str_of(&fifo), "a named pipe (FIFO)"),
+    ] {
+        for command in ["inspect", "validate"] {
+            let (stdout, stderr, code) = run_within(&[command, path, good]);
+            assert_eq!(code, 1, "{command} {path}: {stderr}");
+            assert!(
+                stderr.contains(&format!(
+                    "{path}: {kind}, not a regular file: not read (a stream can come in on \
+                     stdin, as `-`)"
+                )),
+                "{command} {path}: {stderr}"
+            );
+            if command == "inspect" {
+                assert!(stdout.contains("msg_"), "the other file is read: {stdout}");
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_found_in_a_folder_is_skipped_with_a_note() {
+    let dir = scratch("pipe-in-folder");
+    mkfifo(&dir.join("b-pipe"));
+    std::fs::copy(
+        root().join("fixtures/raw/anthropic-message.json"),
+        dir.join("a.json"),
+    )
+    .unwrap();
+    let (stdout, stderr, code) = run_within(&["inspect", "--format", "jsonl", str_of(&dir)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1);
+    let shown = dir.join("b-pipe");
+    assert!(
+        stderr.contains(&format!(
+            "{}: skipped: a named pipe (FIFO), not a regular file",
+            shown.display()
+        )),
+        "{stderr}"
+    );
+    let (_, stderr, code) = run_within(&["validate", str_of(&dir)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("skipped: a named pipe (FIFO)"), "{stderr}");
+}
+
+#[test]
+fn a_folder_with_nothing_to_read_fails_with_a_note() {
+    let empty = scratch("empty");
+    let hidden = scratch("hidden-only");
+    std::fs::copy(
+        root().join("fixtures/raw/anthropic-message.json"),
+        hidden.join(".a.json"),
+    )
+    .unwrap();
+    let why = "no file to read in this folder: it is empty, or every file in it is hidden \
+               (read with --hidden) or left out by --glob or --exclude";
+    for dir in [&empty, &hidden] {
+        for command in ["inspect", "summary", "validate"] {
+            let (_, stderr, code) = run_within(&[command, str_of(dir)]);
+            assert_eq!(code, 1, "{command}: {stderr}");
+            assert!(
+                stderr.contains(&format!("{}: {why}", dir.display())),
+                "{command}: {stderr}"
+            );
+        }
+    }
+    let (stdout, stderr, code) =
+        run_within(&["inspect", "--format", "jsonl", "--hidden", str_of(&hidden)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1);
+}
