@@ -16,6 +16,7 @@ pub mod decode;
 pub mod discover;
 pub mod frame;
 pub mod inspect;
+pub mod number;
 pub mod read;
 pub mod reconstruct;
 pub mod render;

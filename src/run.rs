@@ -10,10 +10,11 @@ use std::io::{self, Write};
 
 use rayon::prelude::*;
 
-pub use input::{Content, open, turns_from_bytes, turns_of};
+pub use input::{Content, open, price, priced_turns_of, turns_from_bytes, turns_of};
 use progress::Progress;
 
 use crate::config::Inputs;
+use crate::cost::PriceTable;
 use crate::discover::{Found, discover};
 use crate::turn::Turn;
 
@@ -108,18 +109,23 @@ pub fn print_notes(report: &FileReport, quiet: bool, err: &mut impl Write) -> io
     Ok(())
 }
 
-/// Feeds every turn of `inputs` to `each`, printing notes as it goes.
+/// Feeds every turn of `inputs`, priced from `prices`, to `each`, printing notes as it goes.
 pub fn for_each_turn(
     inputs: &Inputs,
+    prices: &PriceTable,
     err: &mut impl Write,
     mut each: impl FnMut(&FileReport) -> io::Result<()>,
 ) -> io::Result<Status> {
     let mut failed = false;
-    ordered(inputs, turns_of, |report| {
-        failed |= report.failed();
-        each(&report)?;
-        print_notes(&report, inputs.quiet, err)
-    })?;
+    ordered(
+        inputs,
+        |found| priced_turns_of(found, prices),
+        |report| {
+            failed |= report.failed();
+            each(&report)?;
+            print_notes(&report, inputs.quiet, err)
+        },
+    )?;
     Ok(if failed {
         Status::SomeFailed
     } else {

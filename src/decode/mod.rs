@@ -19,7 +19,7 @@ pub mod responses;
 use serde_json::Value;
 
 use crate::frame::sse::{self, SseEvent, SseStream};
-use crate::turn::{Api, Usage};
+use crate::turn::{Api, Service, Usage};
 
 /// One stream event, read once for every consumer.
 pub struct Event<'a> {
@@ -155,6 +155,33 @@ pub fn openai_usage(value: &Value, [prompt, output]: [&str; 2]) -> Usage {
         cache_read: cached,
         cache_write: None,
         reasoning: openai_detail(value, output, "reasoning_tokens"),
+        cache_write_1h: None,
+        web_search_requests: None,
+        web_fetch_requests: None,
+        provider_usd: provider_cost(value),
+    }
+}
+
+/// The cost a provider put into usage (OpenRouter and some gateways: `cost`, in US
+/// dollars). With a key of the user's own (`is_byok`), `cost` is only the provider's fee and
+/// the model's charge is `cost_details.upstream_inference_cost`: the two are added.
+pub fn provider_cost(value: &Value) -> Option<f64> {
+    let cost = value.get("cost").and_then(Value::as_f64)?;
+    let upstream = match value.get("is_byok").and_then(Value::as_bool) {
+        Some(true) => value
+            .get("cost_details")
+            .and_then(|d| d.get("upstream_inference_cost"))
+            .and_then(Value::as_f64)?,
+        _ => 0.0,
+    };
+    Some(cost + upstream)
+}
+
+/// The service tier an OpenAI response object or chunk names (top-level `service_tier`).
+pub fn openai_service(tier: Option<&str>) -> Service {
+    Service {
+        tier: tier.map(str::to_string),
+        ..Service::default()
     }
 }
 

@@ -174,6 +174,7 @@ fn kind_of(value: &Value) -> &'static str {
 /// What a chunk or body says besides its choices: id, model, usage, error.
 fn apply_envelope(chunk: &Chunk, mid_stream: bool, b: &mut Builder) {
     b.identify_as(chunk.id.as_str(), chunk.model.as_str());
+    b.merge_service(decode::openai_service(chunk.service_tier.as_str()));
     if let Some(u) = chunk.usage() {
         b.merge_usage(usage(u));
     }
