@@ -174,7 +174,9 @@ pub fn provider_cost(value: &Value) -> Option<f64> {
             .and_then(Value::as_f64)?,
         _ => 0.0,
     };
-    Some(cost + upstream)
+    // To a ten-billionth of a dollar, as table costs are: 0.000015 + 0.0003 is
+    // 0.00031499999999999996 in floats.
+    Some(((cost + upstream) * 1e10).round() / 1e10)
 }
 
 /// The service tier an OpenAI response object or chunk names (top-level `service_tier`).
