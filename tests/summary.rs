@@ -142,3 +142,19 @@ fn a_turn_counts_under_each_tool_it_called() {
         assert_agrees(group, &members, &format!("--by tool {name}"));
     }
 }
+
+#[test]
+fn days_add_up_to_their_turns_costs() {
+    let (turns, _, _) = inspect(&["fixtures"]);
+    let s = summary(&["--by", "day", "fixtures"]);
+    let day = |t: &Value| match t["timing"]["started_at"].as_str() {
+        Some(at) => at[..10].to_string(),
+        None => "(no timing)".to_string(),
+    };
+    let groups = s["groups"].as_object().unwrap();
+    assert!(groups.len() > 2, "{groups:?}");
+    for (name, group) in groups {
+        let members: Vec<&Value> = turns.iter().filter(|t| day(t) == *name).collect();
+        assert_agrees(group, &members, &format!("--by day {name}"));
+    }
+}
