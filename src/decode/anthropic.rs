@@ -202,3 +202,35 @@ pub fn block_fields(block: &Value) -> (&str, Option<&str>, &str) {
         str_at(block, "name").unwrap_or_default(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cache_creation_splits_the_write_and_keeps_the_total() {
+        let u = usage(&json!({"input_tokens": 10, "output_tokens": 5,
+            "cache_creation_input_tokens": 300,
+            "cache_creation": {"ephemeral_5m_input_tokens": 200, "ephemeral_1h_input_tokens": 100}}));
+        assert_eq!((u.cache_write, u.cache_write_1h), (Some(300), Some(100)));
+        // Without the total, the parts give it: 200 + 100.
+        let u = usage(&json!({"cache_creation":
+            {"ephemeral_5m_input_tokens": 200, "ephemeral_1h_input_tokens": 100}}));
+        assert_eq!((u.cache_write, u.cache_write_1h), (Some(300), Some(100)));
+        // No split said: nothing is 1-hour.
+        let u = usage(&json!({"cache_creation_input_tokens": 300}));
+        assert_eq!((u.cache_write, u.cache_write_1h), (Some(300), None));
+    }
+
+    #[test]
+    fn thinking_tokens_and_server_tools() {
+        let u = usage(&json!({"output_tokens": 500,
+            "output_tokens_details": {"thinking_tokens": 200},
+            "server_tool_use": {"web_search_requests": 2, "web_fetch_requests": 1}}));
+        assert_eq!(u.output, Some(500));
+        assert_eq!(u.reasoning, Some(200));
+        assert_eq!(u.web_search_requests, Some(2));
+        assert_eq!(u.web_fetch_requests, Some(1));
+    }
+}

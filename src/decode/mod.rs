@@ -318,3 +318,23 @@ pub fn body_api(value: &Value, hint: Option<Api>) -> Option<Api> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn provider_cost_adds_the_upstream_charge_of_an_own_key() {
+        assert_eq!(provider_cost(&json!({"cost": 0.00027})), Some(0.00027));
+        assert_eq!(provider_cost(&json!({"prompt_tokens": 3})), None);
+        // BYOK: OpenRouter's fee 0.000015 + the upstream 0.0003 = 0.000315.
+        let byok = json!({"cost": 0.000015, "is_byok": true,
+            "cost_details": {"upstream_inference_cost": 0.0003}});
+        assert_eq!(provider_cost(&byok), Some(0.000315));
+        // BYOK without the upstream figure: the charge is not known; the table prices it.
+        let unknown = json!({"cost": 0.000015, "is_byok": true,
+            "cost_details": {"upstream_inference_cost": null}});
+        assert_eq!(provider_cost(&unknown), None);
+    }
+}
