@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use rayon::prelude::*;
 
-pub use input::{Content, open, price, priced_turns_of, turns_from_bytes, turns_of};
+pub use input::{Content, open, priced_turns_of, turns_from_bytes, turns_of};
 use progress::Progress;
 
 use crate::config::Inputs;
