@@ -238,6 +238,19 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
     if let Some(ratio) = all.cache_hit_ratio {
         tokens.push(vec![Cell::plain("cache hit ratio"), percent(ratio)]);
     }
+    // What is priced apart, where there was any.
+    if u.cache_write_1h > 0 {
+        let row = vec![Cell::plain("  of it cached 1 hour"), n(u.cache_write_1h)];
+        tokens.insert(4, row); // right below "cache write"
+    }
+    for (what, count) in [
+        ("web searches (provider-run)", u.web_search_requests),
+        ("web fetches (provider-run)", u.web_fetch_requests),
+    ] {
+        if count > 0 {
+            tokens.push(vec![Cell::plain(what), n(count)]);
+        }
+    }
     print(out, "tokens", &sheet(vec!["", "tokens"], tokens), style)?;
     cost_tables(out, all, style)?;
 
