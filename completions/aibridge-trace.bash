@@ -131,7 +131,7 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__inspect)
-            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --format --view --full --width --max-width --color --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --format --view --full --width --max-width --color --prices --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,6 +177,10 @@ _aibridge__trace() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --prices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -185,7 +189,7 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__summary)
-            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --by --format --width --color --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --by --format --width --color --prices --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,6 +229,10 @@ _aibridge__trace() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --prices)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -47,6 +47,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l color -d 'When to colour tables' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l prices -d 'Add or override model prices from FILE (JSON, the format of the built-in table: `{"format": 1, "models": {"NAME": {"provider", "source", "read", "usd_per_mtok": {"input", "output", ...}}}}`); each model it names replaces that whole entry. The format: `man aibridge-trace-inspect`, PRICES' -r -F
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l full -d 'Show whole texts and arguments instead of cutting long cells'
@@ -66,6 +67,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l color -d 'When to colour tables' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
 always\t''
 never\t''"
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l prices -d 'Add or override model prices from FILE (JSON, the format of the built-in table: `{"format": 1, "models": {"NAME": {"provider", "source", "read", "usd_per_mtok": {"input", "output", ...}}}}`); each model it names replaces that whole entry. The format: `man aibridge-trace-inspect`, PRICES' -r -F
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -19,6 +19,7 @@ const EXIT_STATUS: &str = include_str!("../man/sections/exit-status.md");
 const INSPECT: &str = include_str!("../man/sections/inspect.md");
 const JSONL_SCHEMA: &str = include_str!("../src/render/jsonl-schema.md");
 const SUMMARY: &str = include_str!("../man/sections/summary.md");
+const PRICES: &str = include_str!("../man/sections/prices.md");
 const VALIDATE: &str = include_str!("../man/sections/validate.md");
 
 /// Every generated file: its path below the project root, and its content.
@@ -82,11 +83,13 @@ pub fn render_all() -> Vec<(PathBuf, Vec<u8>)> {
             "inspect" => sections.extend([
                 ("OUTPUT", markdown(INSPECT)),
                 ("JSONL SCHEMA", markdown(JSONL_SCHEMA)),
+                ("PRICES", markdown(PRICES)),
                 ("INPUTS", markdown(INPUTS)),
                 ("EXIT STATUS", markdown(EXIT_STATUS)),
             ]),
             "summary" => sections.extend([
                 ("OUTPUT", markdown(SUMMARY)),
+                ("PRICES", markdown(PRICES)),
                 ("INPUTS", markdown(INPUTS)),
                 ("EXIT STATUS", markdown(EXIT_STATUS)),
             ]),

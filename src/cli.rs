@@ -141,6 +141,13 @@ pub struct InspectArgs {
     /// When to colour tables
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+
+    /// Add or override model prices from FILE (JSON, the format of the built-in table:
+    /// `{"format": 1, "models": {"NAME": {"provider", "source", "read", "usd_per_mtok":
+    /// {"input", "output", ...}}}}`); each model it names replaces that whole entry. The
+    /// format: `man aibridge-trace-inspect`, PRICES
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +170,13 @@ pub struct SummaryArgs {
     /// When to colour tables
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+
+    /// Add or override model prices from FILE (JSON, the format of the built-in table:
+    /// `{"format": 1, "models": {"NAME": {"provider", "source", "read", "usd_per_mtok":
+    /// {"input", "output", ...}}}}`); each model it names replaces that whole entry. The
+    /// format: `man aibridge-trace-inspect`, PRICES
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -2,9 +2,10 @@
 //! against the environment (terminal or pipe, width, `NO_COLOR`, CI), with clap's types
 //! left behind.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::discover::Filter;
+use crate::cost::PriceTable;
+use crate::discover::{Filter, io_message};
 
 use crate::cli::{
     Cli, ColorArg, Command, GroupArg, InputArgs, InspectFormatArg, SummaryFormatArg,
@@ -76,6 +77,8 @@ pub struct InspectConfig {
     pub format: InspectFormat,
     pub view: View,
     pub style: TableStyle,
+    /// The run's one price table: the embedded one with `--prices` merged over it.
+    pub prices: PriceTable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +102,8 @@ pub struct SummaryConfig {
     pub by: Option<GroupBy>,
     pub format: SummaryFormat,
     pub style: TableStyle,
+    /// The run's one price table: the embedded one with `--prices` merged over it.
+    pub prices: PriceTable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +161,20 @@ fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
     })
 }
 
+/// The price table a run prices turns with: the one compiled in, with the entries of
+/// `--prices FILE` replacing or adding whole models. Read once per run, here, never per
+/// turn. A file that cannot be read, or is no price table, is a usage error naming it.
+pub fn prices(file: Option<&Path>) -> Result<PriceTable, UsageError> {
+    let mut table = PriceTable::embedded();
+    if let Some(path) = file {
+        let failed = |why: String| UsageError(format!("--prices {}: {why}", path.display()));
+        let text = std::fs::read_to_string(path).map_err(|err| failed(io_message(&err)))?;
+        let overrides = PriceTable::parse(&text).map_err(|err| failed(err.to_string()))?;
+        table.merge(overrides);
+    }
+    Ok(table)
+}
+
 fn style(width: Option<u16>, color: ColorArg, env: &Env) -> TableStyle {
     let width = width
         .or(env.terminal_width.filter(|w| *w > 0))
@@ -206,6 +225,7 @@ impl Config {
                     format,
                     view,
                     style,
+                    prices: prices(args.prices.as_deref())?,
                 })
             }
             Command::Summary(args) => Config::Summary(SummaryConfig {
@@ -222,6 +242,7 @@ impl Config {
                     SummaryFormatArg::Table => SummaryFormat::Table,
                     SummaryFormatArg::Json => SummaryFormat::Json,
                 },
+                prices: prices(args.prices.as_deref())?,
             }),
             Command::Validate(args) if args.list_rules => Config::ListRules,
             // clap checked the `--allow` ids against the rule list (see `cli::RuleId`).

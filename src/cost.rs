@@ -57,7 +57,8 @@
 //! - `tiers`: optional, thresholds increasing; a rate a tier leaves out is unknown for it.
 //! - `service_tiers`: optional rates by the `service_tier` a response reports, replacing
 //!   `usd_per_mtok` (the standard tier, which responses call `default`, `standard` or
-//!   `auto`); above a long-context threshold such a turn is unpriced.
+//!   `auto`); above a long-context threshold such a turn is unpriced. A `fast` tier the
+//!   entry does not list takes its `priority` rates (OpenAI's priority processing, renamed).
 //! - `multipliers`: optional factors on every token price by the `inference_geo` and
 //!   `speed` a turn reports; the standard `global` and `standard` are 1, and a value not
 //!   listed leaves the turn unpriced.

@@ -12,7 +12,7 @@ pub fn run(
     err: &mut impl Write,
 ) -> io::Result<Status> {
     let mut printer = render::printer(config.format, config.view, config.style);
-    let status = run::for_each_turn(&config.inputs, err, |report| {
+    let status = run::for_each_turn(&config.inputs, &config.prices, err, |report| {
         for turn in &report.turns {
             printer.turn(out, turn)?;
         }

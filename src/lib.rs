@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod frame;
 pub mod inspect;
+pub mod number;
 pub mod read;
 pub mod reconstruct;
 pub mod render;

@@ -12,10 +12,13 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 pub use guard::quiet_hook;
-pub use input::{Content, OpenError, open, turns_from_bytes, turns_from_dump, turns_of};
+pub use input::{
+    Content, OpenError, open, priced_turns_of, turns_from_bytes, turns_from_dump, turns_of,
+};
 use progress::Progress;
 
 use crate::config::Inputs;
+use crate::cost::PriceTable;
 use crate::discover::{Found, discover};
 use crate::read::decompress;
 use crate::turn::Turn;
@@ -138,19 +141,25 @@ pub fn print_notes(report: &FileReport, quiet: bool, err: &mut impl Write) -> io
     Ok(())
 }
 
-/// Feeds every turn of `inputs` to `each`, printing notes as it goes.
+/// Feeds every turn of `inputs`, priced from `prices`, to `each`, printing notes as it goes.
 pub fn for_each_turn(
     inputs: &Inputs,
+    prices: &PriceTable,
     err: &mut impl Write,
     mut each: impl FnMut(&FileReport) -> io::Result<()>,
 ) -> io::Result<Status> {
     let mut failed = false;
     let panicked = |found: &Found, why| FileReport::failure(format!("{}: {why}", found.display()));
-    ordered(inputs, turns_of, panicked, |report| {
-        failed |= report.failed();
-        each(&report)?;
-        print_notes(&report, inputs.quiet, err)
-    })?;
+    ordered(
+        inputs,
+        |found| priced_turns_of(found, prices),
+        panicked,
+        |report| {
+            failed |= report.failed();
+            each(&report)?;
+            print_notes(&report, inputs.quiet, err)
+        },
+    )?;
     Ok(if failed {
         Status::SomeFailed
     } else {

@@ -80,6 +80,26 @@ pub struct Modes {
     pub blocking: u64,
 }
 
+/// What a set of turns cost: the priced turns' `cost.usd` added up, and how many turns
+/// the total leaves out.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct Spend {
+    /// US dollars over the priced turns.
+    pub usd: f64,
+    /// Turns with a cost.
+    pub priced_turns: u64,
+    /// Turns with usage but no cost: their model is unpriced (see `unpriced`).
+    pub unpriced_turns: u64,
+}
+
+/// A model the price table could not price, and what its turns used: what the cost total
+/// leaves out.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Unpriced {
+    pub turns: u64,
+    pub usage: UsageSum,
+}
+
 /// Aggregates over a set of turns.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Aggregate {
@@ -102,6 +122,11 @@ pub struct Aggregate {
     pub error_kinds: BTreeMap<String, u64>,
     /// Null when no turn carried timing.
     pub latency: Option<Latency>,
+    pub cost: Spend,
+    /// Dollars by model, over its priced turns.
+    pub cost_by_model: BTreeMap<String, f64>,
+    /// Models whose turns had usage but no cost, with their turns and token sums.
+    pub unpriced: BTreeMap<String, Unpriced>,
     #[serde(skip)]
     timings: Timings,
 }
@@ -155,11 +180,36 @@ impl Aggregate {
             self.timings.durations.extend(timing.duration_ms);
             self.timings.waits.extend(timing.wait_ms);
         }
+        self.add_cost(turn);
+    }
+
+    /// Adds a turn's cost, or, for a turn with usage its model could not be priced for,
+    /// its tokens to that model's unpriced sums.
+    fn add_cost(&mut self, turn: &Turn) {
+        let model = || turn.model.clone().unwrap_or_else(|| "(unknown)".into());
+        match (&turn.cost, &turn.usage) {
+            (Some(cost), _) => {
+                self.cost.usd += cost.usd;
+                self.cost.priced_turns += 1;
+                *self.cost_by_model.entry(model()).or_default() += cost.usd;
+            }
+            (None, Some(usage)) => {
+                self.cost.unpriced_turns += 1;
+                let unpriced = self.unpriced.entry(model()).or_default();
+                unpriced.turns += 1;
+                unpriced.usage.add(usage);
+            }
+            (None, None) => {}
+        }
     }
 
     /// Derived figures, once every turn is in.
     fn settle(&mut self) {
         self.cache_hit_ratio = self.usage.cache_hit_ratio();
+        self.cost.usd = round_usd(self.cost.usd);
+        self.cost_by_model
+            .values_mut()
+            .for_each(|usd| *usd = round_usd(*usd));
         let t = &mut self.timings;
         self.latency = (t.timed > 0).then(|| Latency {
             turns: t.timed,
@@ -174,6 +224,12 @@ impl Aggregate {
             };
         }
     }
+}
+
+/// Dollars summed over turns, to a ten-billionth as each turn's are: float noise
+/// (0.30000000000000004) stays out of the JSON people read.
+fn round_usd(usd: f64) -> f64 {
+    (usd * 1e10).round() / 1e10
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
@@ -274,7 +330,7 @@ pub fn run(
     err: &mut impl Write,
 ) -> io::Result<Status> {
     let mut summary = Summary::new(config.by);
-    let status = run::for_each_turn(&config.inputs, err, |report| {
+    let status = run::for_each_turn(&config.inputs, &config.prices, err, |report| {
         summary.add_report(report, config.by);
         Ok(())
     })?;

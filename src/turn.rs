@@ -6,6 +6,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::cost::Cost;
+
 /// One model response, rebuilt from a capture, with the request it answered.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Turn {
@@ -35,6 +37,40 @@ pub struct Turn {
     /// When the exchange happened and how long it took, where the capture says (HAR
     /// entries, gateway dumps); null for captures that carry no time.
     pub timing: Option<Timing>,
+    /// How the provider served the response (service tier, inference region, speed), where
+    /// it says: these change the price. Null when it says none of them.
+    pub service: Option<Service>,
+    /// What the turn cost in US dollars. Null when the turn has no usage to price, or when
+    /// its model is unpriced (a warning then names it). Filled after reconstruction, which
+    /// knows no prices.
+    pub cost: Option<Cost>,
+}
+
+/// How the provider served a response; each field null where the response does not say.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Service {
+    /// OpenAI `service_tier` (`default`, `flex`, `priority`), Anthropic
+    /// `usage.service_tier` (`standard`, `priority`, `batch`).
+    pub tier: Option<String>,
+    /// Anthropic `usage.inference_geo` (`global`, `us`).
+    pub inference_geo: Option<String>,
+    /// Anthropic `usage.speed` (`standard`, `fast`).
+    pub speed: Option<String>,
+}
+
+impl Service {
+    /// Later statements replace earlier ones, field by field, as usage counts do.
+    pub fn merge(slot: &mut Option<Service>, update: Service) {
+        if update == Service::default() {
+            return;
+        }
+        let old = slot.take().unwrap_or_default();
+        *slot = Some(Service {
+            tier: update.tier.or(old.tier),
+            inference_geo: update.inference_geo.or(old.inference_geo),
+            speed: update.speed.or(old.speed),
+        });
+    }
 }
 
 /// Where a turn came from.
@@ -99,16 +135,28 @@ impl Api {
 
 /// Token counts. `input` never includes cache reads, so `input + cache_read + cache_write`
 /// is the whole prompt for every provider.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
 pub struct Usage {
     pub input: Option<u64>,
     pub output: Option<u64>,
     pub cache_read: Option<u64>,
     pub cache_write: Option<u64>,
     pub reasoning: Option<u64>,
+    /// The part of `cache_write` cached for an hour (Anthropic `cache_creation`), priced
+    /// above the 5-minute rest.
+    pub cache_write_1h: Option<u64>,
+    /// Web searches the provider ran (Anthropic `server_tool_use.web_search_requests`,
+    /// Responses `web_search_call` items), charged per call.
+    pub web_search_requests: Option<u64>,
+    /// Web fetches the provider ran (Anthropic `server_tool_use.web_fetch_requests`).
+    pub web_fetch_requests: Option<u64>,
+    /// What the provider says it charged, in US dollars (OpenRouter `usage.cost`): the
+    /// turn's `cost` reports it, so it is not printed twice.
+    #[serde(skip)]
+    pub provider_usd: Option<f64>,
 }
 
-/// Summed token counts: the turn's five fields, each the sum over turns that said it.
+/// Summed token counts: the turn's counts, each the sum over turns that said it.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct UsageSum {
     pub input: u64,
@@ -116,6 +164,9 @@ pub struct UsageSum {
     pub cache_read: u64,
     pub cache_write: u64,
     pub reasoning: u64,
+    pub cache_write_1h: u64,
+    pub web_search_requests: u64,
+    pub web_fetch_requests: u64,
 }
 
 impl UsageSum {
@@ -128,6 +179,9 @@ impl UsageSum {
         add(&mut self.cache_read, usage.cache_read);
         add(&mut self.cache_write, usage.cache_write);
         add(&mut self.reasoning, usage.reasoning);
+        add(&mut self.cache_write_1h, usage.cache_write_1h);
+        add(&mut self.web_search_requests, usage.web_search_requests);
+        add(&mut self.web_fetch_requests, usage.web_fetch_requests);
     }
 
     /// Cache reads over the whole prompt (`input + cache_read + cache_write`).
@@ -144,6 +198,10 @@ impl UsageSum {
             cache_read: Some(self.cache_read),
             cache_write: Some(self.cache_write),
             reasoning: Some(self.reasoning),
+            cache_write_1h: Some(self.cache_write_1h),
+            web_search_requests: Some(self.web_search_requests),
+            web_fetch_requests: Some(self.web_fetch_requests),
+            provider_usd: None,
         }
     }
 }

@@ -321,7 +321,10 @@ fn parallel_tool_calls_interleaved() {
             "redacted_thoughts": 0
         }),
     );
-    assert_no_warnings(s);
+    // A self-hosted model no price table knows: unpriced, said once, never $0.
+    let unpriced = ["unpriced model Qwen/Qwen3-32B: not in the price table"];
+    assert_eq!(s["warnings"], json!(unpriced));
+    assert_eq!(s["cost"], Value::Null);
 
     let n = section(&turns, "non-streaming");
     expect_turn(
@@ -337,7 +340,8 @@ fn parallel_tool_calls_interleaved() {
             "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
-    assert_no_warnings(n);
+    assert_eq!(n["warnings"], json!(unpriced));
+    assert_eq!(n["cost"], Value::Null);
 }
 
 // ------------------------------------------------------------------ injected bmcp_ tool + follow-ups

@@ -184,7 +184,7 @@ impl ModelPrice {
         let other_tier = service.tier.filter(|name| !STANDARD_TIERS.contains(name));
         let rates = match other_tier {
             None => long.map_or(&self.usd_per_mtok, |tier| &tier.usd_per_mtok),
-            Some(name) => match (self.service_tiers.get(name), long) {
+            Some(name) => match (self.tier_rates(name), long) {
                 (Some(rates), None) => rates,
                 (Some(_), Some(_)) => return Err(format!("long-context {name} service tier")),
                 (None, _) => return Err(format!("{name} service tier")),
@@ -240,6 +240,18 @@ impl ModelPrice {
             source: CostSource::Table {
                 date: self.read.clone(),
             },
+        })
+    }
+}
+
+impl ModelPrice {
+    /// The rates of a service tier a response names. OpenAI renamed priority processing
+    /// to Fast mode (2026-07-30) and takes `fast` and `priority` as one tier, so a `fast`
+    /// the entry does not list is priced as its `priority`.
+    fn tier_rates(&self, name: &str) -> Option<&Rates> {
+        self.service_tiers.get(name).or_else(|| match name {
+            "fast" => self.service_tiers.get("priority"),
+            _ => None,
         })
     }
 }
@@ -464,6 +476,23 @@ mod tests {
         }
         // Flex: 1000 * $0.075/M + 1000 * $0.30/M = 0.000075 + 0.0003 = $0.000375
         assert_usd(usd(Some("flex")).ok(), 0.000375);
+        // OpenAI's `fast` is its priority tier renamed: tiered's priority is $5/M in, $30/M
+        // out: 1000 * 5 / 1M + 1000 * 30 / 1M = 0.005 + 0.03 = $0.035
+        assert_usd(
+            table()
+                .cost(
+                    Some("tiered"),
+                    None,
+                    &Service {
+                        tier: Some("fast"),
+                        ..Service::default()
+                    },
+                    &counts,
+                )
+                .map(|c| c.usd)
+                .ok(),
+            0.035,
+        );
         // A tier the entry has no rates for is unpriced, not standard.
         assert_eq!(
             usd(Some("priority")).unwrap_err().to_string(),

@@ -1,5 +1,7 @@
 //! Dollars for people to read.
 
+use crate::number::group_digits;
+
 /// `usd` with the precision a reader needs: cents from a dollar up (`$12.30`,
 /// `$1,234.50`), two significant digits below (`$0.42`, `$0.0042`), and `$0.00` only for a
 /// true zero, so a cheap turn never looks free. Machine outputs keep the plain number.
@@ -15,7 +17,7 @@ pub fn format_usd(usd: f64) -> String {
     if amount >= 1.0 || format!("{amount:.2}") == "1.00" {
         let cents = format!("{amount:.2}");
         let (whole, fraction) = cents.split_once('.').unwrap_or((&cents, "00"));
-        return format!("{sign}${}.{fraction}", group_thousands(whole));
+        return format!("{sign}${}.{fraction}", group_digits(whole));
     }
     const MAX_DECIMALS: i32 = 8;
     // Two significant digits: 0.0042 has its first at the third decimal, so four decimals.
@@ -33,18 +35,6 @@ pub fn format_usd(usd: f64) -> String {
         trimmed
     };
     format!("{sign}${text}")
-}
-
-/// `1234567` as `1,234,567`.
-fn group_thousands(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::lenient::{Index, Lenient};
 use super::{count_at, str_at};
-use crate::turn::{ToolKind, Usage};
+use crate::turn::{Service, ToolKind, Usage};
 
 /// The event that ends a whole stream.
 pub const TERMINAL: &str = "message_stop";
@@ -147,13 +147,45 @@ impl DeltaKind {
 
 /// The usage object's counts (`message_start`'s `message.usage`, `message_delta`'s `usage`,
 /// a blocking body's `usage`). Counts are cumulative: a later statement replaces an earlier.
+///
+/// `cache_creation` splits the cache write into 5-minute and 1-hour parts (priced apart);
+/// `cache_write` stays the total. `output_tokens_details.thinking_tokens` is the thinking
+/// inside `output`. `server_tool_use` counts the searches and fetches the API ran.
 pub fn usage(value: &Value) -> Usage {
+    let split = value.get("cache_creation").filter(|c| c.is_object());
+    let part = |key| split.and_then(|c| count_at(c, key));
+    let (five, hour) = (
+        part("ephemeral_5m_input_tokens"),
+        part("ephemeral_1h_input_tokens"),
+    );
+    let parts = match (five, hour) {
+        (None, None) => None,
+        _ => Some(five.unwrap_or(0).saturating_add(hour.unwrap_or(0))),
+    };
+    let server_tools = |key| value.get("server_tool_use").and_then(|s| count_at(s, key));
     Usage {
         input: count_at(value, INPUT_TOKENS),
         output: count_at(value, OUTPUT_TOKENS),
         cache_read: count_at(value, "cache_read_input_tokens"),
-        cache_write: count_at(value, "cache_creation_input_tokens"),
-        reasoning: None,
+        cache_write: count_at(value, "cache_creation_input_tokens").or(parts),
+        reasoning: value
+            .get("output_tokens_details")
+            .and_then(|d| count_at(d, "thinking_tokens")),
+        cache_write_1h: hour,
+        web_search_requests: server_tools("web_search_requests"),
+        web_fetch_requests: server_tools("web_fetch_requests"),
+        provider_usd: None,
+    }
+}
+
+/// How the response was served, as its usage says (`service_tier`, `inference_geo`,
+/// `speed`).
+pub fn service(usage: &Value) -> Service {
+    let text = |key| str_at(usage, key).map(str::to_string);
+    Service {
+        tier: text("service_tier"),
+        inference_geo: text("inference_geo"),
+        speed: text("speed"),
     }
 }
 
@@ -169,4 +201,36 @@ pub fn block_fields(block: &Value) -> (&str, Option<&str>, &str) {
         str_at(block, "id"),
         str_at(block, "name").unwrap_or_default(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cache_creation_splits_the_write_and_keeps_the_total() {
+        let u = usage(&json!({"input_tokens": 10, "output_tokens": 5,
+            "cache_creation_input_tokens": 300,
+            "cache_creation": {"ephemeral_5m_input_tokens": 200, "ephemeral_1h_input_tokens": 100}}));
+        assert_eq!((u.cache_write, u.cache_write_1h), (Some(300), Some(100)));
+        // Without the total, the parts give it: 200 + 100.
+        let u = usage(&json!({"cache_creation":
+            {"ephemeral_5m_input_tokens": 200, "ephemeral_1h_input_tokens": 100}}));
+        assert_eq!((u.cache_write, u.cache_write_1h), (Some(300), Some(100)));
+        // No split said: nothing is 1-hour.
+        let u = usage(&json!({"cache_creation_input_tokens": 300}));
+        assert_eq!((u.cache_write, u.cache_write_1h), (Some(300), None));
+    }
+
+    #[test]
+    fn thinking_tokens_and_server_tools() {
+        let u = usage(&json!({"output_tokens": 500,
+            "output_tokens_details": {"thinking_tokens": 200},
+            "server_tool_use": {"web_search_requests": 2, "web_fetch_requests": 1}}));
+        assert_eq!(u.output, Some(500));
+        assert_eq!(u.reasoning, Some(200));
+        assert_eq!(u.web_search_requests, Some(2));
+        assert_eq!(u.web_fetch_requests, Some(1));
+    }
 }

@@ -37,6 +37,9 @@ pub struct Chunk<'a> {
     pub model: Lenient<'a>,
     #[serde(borrow, default)]
     pub object: Lenient<'a>,
+    /// The tier that served the response (`default`, `flex`, `priority`).
+    #[serde(borrow, default)]
+    pub service_tier: Lenient<'a>,
     #[serde(borrow)]
     pub choices: Option<Vec<Choice<'a>>>,
     pub usage: Option<Value>,

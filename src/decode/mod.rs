@@ -19,7 +19,7 @@ pub mod responses;
 use serde_json::Value;
 
 use crate::frame::sse::{self, SseEvent, SseStream};
-use crate::turn::{Api, Usage};
+use crate::turn::{Api, Service, Usage};
 
 /// One stream event, read once for every consumer.
 pub struct Event<'a> {
@@ -155,6 +155,35 @@ pub fn openai_usage(value: &Value, [prompt, output]: [&str; 2]) -> Usage {
         cache_read: cached,
         cache_write: None,
         reasoning: openai_detail(value, output, "reasoning_tokens"),
+        cache_write_1h: None,
+        web_search_requests: None,
+        web_fetch_requests: None,
+        provider_usd: provider_cost(value),
+    }
+}
+
+/// The cost a provider put into usage (OpenRouter and some gateways: `cost`, in US
+/// dollars). With a key of the user's own (`is_byok`), `cost` is only the provider's fee and
+/// the model's charge is `cost_details.upstream_inference_cost`: the two are added.
+pub fn provider_cost(value: &Value) -> Option<f64> {
+    let cost = value.get("cost").and_then(Value::as_f64)?;
+    let upstream = match value.get("is_byok").and_then(Value::as_bool) {
+        Some(true) => value
+            .get("cost_details")
+            .and_then(|d| d.get("upstream_inference_cost"))
+            .and_then(Value::as_f64)?,
+        _ => 0.0,
+    };
+    // To a ten-billionth of a dollar, as table costs are: 0.000015 + 0.0003 is
+    // 0.00031499999999999996 in floats.
+    Some(((cost + upstream) * 1e10).round() / 1e10)
+}
+
+/// The service tier an OpenAI response object or chunk names (top-level `service_tier`).
+pub fn openai_service(tier: Option<&str>) -> Service {
+    Service {
+        tier: tier.map(str::to_string),
+        ..Service::default()
     }
 }
 
@@ -288,4 +317,24 @@ pub fn body_api(value: &Value, hint: Option<Api>) -> Option<Api> {
             .filter(|_| hint.is_some() || value["error"].get("message").is_some());
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn provider_cost_adds_the_upstream_charge_of_an_own_key() {
+        assert_eq!(provider_cost(&json!({"cost": 0.00027})), Some(0.00027));
+        assert_eq!(provider_cost(&json!({"prompt_tokens": 3})), None);
+        // BYOK: OpenRouter's fee 0.000015 + the upstream 0.0003 = 0.000315.
+        let byok = json!({"cost": 0.000015, "is_byok": true,
+            "cost_details": {"upstream_inference_cost": 0.0003}});
+        assert_eq!(provider_cost(&byok), Some(0.000315));
+        // BYOK without the upstream figure: the charge is not known; the table prices it.
+        let unknown = json!({"cost": 0.000015, "is_byok": true,
+            "cost_details": {"upstream_inference_cost": null}});
+        assert_eq!(provider_cost(&unknown), None);
+    }
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::lenient::{Index, Lenient};
 use super::str_at;
-use crate::turn::Usage;
+use crate::turn::{Service, Usage};
 
 /// The typed view of a stream event.
 #[derive(Deserialize)]
@@ -256,6 +256,11 @@ impl<'k> ItemKind<'k> {
         })
     }
 
+    /// Whether the item is a web search the provider ran, charged per call.
+    pub fn is_web_search(self) -> bool {
+        self == ItemKind::Server("web_search")
+    }
+
     /// Whether the item's arguments are JSON text (`arguments`).
     pub fn json_arguments(self) -> bool {
         matches!(self, ItemKind::FunctionCall | ItemKind::McpCall)
@@ -300,7 +305,13 @@ pub fn output_items(response: &Value) -> &[Value] {
 /// The usage keys of the prompt and of the generated tokens.
 pub const USAGE_KEYS: [&str; 2] = ["input_tokens", "output_tokens"];
 
-/// OpenAI Responses usage.
+/// OpenAI Responses usage. Web searches are output items, not usage: the accumulator
+/// counts them ([`ItemKind::is_web_search`]).
 pub fn usage(value: &Value) -> Usage {
     super::openai_usage(value, USAGE_KEYS)
+}
+
+/// How a response object says it was served (its `service_tier`).
+pub fn service(response: &Value) -> Service {
+    super::openai_service(str_at(response, "service_tier"))
 }

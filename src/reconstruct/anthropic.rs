@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::builder::Builder;
-use crate::decode::anthropic::{BlockKind, Delta, DeltaKind, Event, EventKind, usage};
+use crate::decode::anthropic::{BlockKind, Delta, DeltaKind, Event, EventKind, service, usage};
 use crate::decode::{self, str_at};
 use crate::turn::{ThoughtSource, ToolKind};
 
@@ -107,6 +107,10 @@ impl Blocks {
         for block in self.list {
             match block {
                 Block::Text(text) => b.push_text(&text),
+                // A thinking block with no text is thinking whose display was omitted
+                // (`"display": "omitted"`: only a signature comes back): it happened, but
+                // there is nothing to read, as with a redacted one.
+                Block::Thinking(text) if text.is_empty() => b.redacted_thoughts += 1,
                 Block::Thinking(text) => b.push_thought(ThoughtSource::Thinking, text),
                 Block::Redacted => b.redacted_thoughts += 1,
                 Block::Tool {
@@ -148,6 +152,7 @@ impl Accumulator {
                     b.identify(message);
                     if let Some(u) = message.get("usage").filter(|u| u.is_object()) {
                         b.merge_usage(usage(u));
+                        b.merge_service(service(u));
                     }
                 }
             }
@@ -168,6 +173,7 @@ impl Accumulator {
                 }
                 if let Some(u) = data.usage.as_ref().filter(|u| u.is_object()) {
                     b.merge_usage(usage(u));
+                    b.merge_service(service(u));
                 }
             }
             EventKind::MessageStop => b.complete = true,
@@ -189,6 +195,7 @@ pub fn body(message: &Value, b: &mut Builder) {
     b.stop_reason = str_at(message, "stop_reason").map(str::to_string);
     if let Some(u) = message.get("usage").filter(|u| u.is_object()) {
         b.merge_usage(usage(u));
+        b.merge_service(service(u));
     }
     let mut blocks = Blocks::default();
     for (index, block) in message["content"]

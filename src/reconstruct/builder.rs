@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::decode::str_at;
 use crate::turn::{
-    Api, EventCounts, INJECTED_TOOL_PREFIX, Source, Thought, ThoughtSource, ToolCall, ToolKind,
-    Turn, Usage,
+    Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource, ToolCall,
+    ToolKind, Turn, Usage,
 };
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
@@ -59,6 +59,8 @@ impl Builder {
                 events: None,
                 warnings: Vec::new(),
                 timing: None,
+                service: None,
+                cost: None,
             },
             unknown: BTreeMap::new(),
         }
@@ -153,7 +155,26 @@ impl Builder {
             cache_read: keep(update.cache_read, usage.cache_read),
             cache_write: keep(update.cache_write, usage.cache_write),
             reasoning: keep(update.reasoning, usage.reasoning),
+            cache_write_1h: keep(update.cache_write_1h, usage.cache_write_1h),
+            web_search_requests: keep(update.web_search_requests, usage.web_search_requests),
+            web_fetch_requests: keep(update.web_fetch_requests, usage.web_fetch_requests),
+            provider_usd: update.provider_usd.or(usage.provider_usd),
         };
+    }
+
+    /// Records how the response was served, keeping earlier values for the fields `update`
+    /// does not say.
+    pub fn merge_service(&mut self, update: Service) {
+        Service::merge(&mut self.service, update);
+    }
+
+    /// Records the provider-run web searches a response's items show, where there were any
+    /// (Responses lists them as items; its usage does not count them).
+    pub fn count_web_searches(&mut self, count: u64) {
+        if count > 0 {
+            let usage = self.usage.get_or_insert_with(Usage::default);
+            usage.web_search_requests = Some(count);
+        }
     }
 
     /// Sets `id` and `model` from a response object, where it names them.

@@ -174,6 +174,11 @@ fn kind_of(value: &Value) -> &'static str {
 /// What a chunk or body says besides its choices: id, model, usage, error.
 fn apply_envelope(chunk: &Chunk, mid_stream: bool, b: &mut Builder) {
     b.identify_as(chunk.id.as_str(), chunk.model.as_str());
+    // Every chunk of a stream restates the tier: taken once, not copied per chunk.
+    let tier = chunk.service_tier.as_str();
+    if tier.is_some() && b.service.as_ref().and_then(|s| s.tier.as_deref()) != tier {
+        b.merge_service(decode::openai_service(tier));
+    }
     if let Some(u) = chunk.usage() {
         b.merge_usage(usage(u));
     }

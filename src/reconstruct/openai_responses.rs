@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::builder::Builder;
 use crate::decode::responses::{
-    Event, EventKind, ItemKind, Part, Phase, output_items, part_texts, usage,
+    Event, EventKind, ItemKind, Part, Phase, output_items, part_texts, service, usage,
 };
 use crate::decode::{self, str_at};
 use crate::turn::{ThoughtSource, ToolKind};
@@ -41,7 +41,8 @@ impl Item {
         }
     }
 
-    fn finish(self, b: &mut Builder) {
+    /// Adds what the item holds to the turn; true when it was a provider-run web search.
+    fn finish(self, b: &mut Builder) -> bool {
         let value = &self.value;
         let streamed = |part: Part| self.parts.contains_key(&part);
         // Deltas for an item whose `output_item.added` the capture lacks: the deltas say
@@ -75,7 +76,7 @@ impl Item {
             if !kind.is_empty() {
                 b.unknown(format!("output item type {kind:?}"));
             }
-            return;
+            return false;
         };
         match item {
             ItemKind::Message => {
@@ -146,6 +147,7 @@ impl Item {
             }
             ItemKind::Quiet => {}
         }
+        item.is_web_search()
     }
 }
 
@@ -182,15 +184,18 @@ impl Items {
     }
 
     fn finish(self, b: &mut Builder) {
+        let mut web_searches = 0;
         for item in self.by_index.into_values() {
-            item.finish(b);
+            web_searches += u64::from(item.finish(b));
         }
+        b.count_web_searches(web_searches);
     }
 }
 
 /// Takes what a response object says of itself: id, model, status, usage, error.
 fn response_object(response: &Value, b: &mut Builder, mid_stream: bool) {
     b.identify(response);
+    b.merge_service(service(response));
     if let Some(u) = response.get("usage").filter(|u| u.is_object()) {
         b.merge_usage(usage(u));
     }

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+pub use crate::number::thousands;
 use crate::turn::{Api, ToolKind, Turn};
 
 /// What a cell's colour would mean; never the only carrier of that meaning (the text says
@@ -136,19 +137,6 @@ impl Sheet {
             SheetKind::Figures => column == 0,
         }
     }
-}
-
-/// `n` with thousands separators: 24517 → 24,517.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut; newlines become spaces in cut
@@ -546,14 +534,6 @@ pub fn thought_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(24517), "24,517");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
 
     #[test]
     fn thought_sources_are_named_as_jsonl_names_them() {

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use super::rows::{Cell, Mark, Sheet, SheetKind};
 use super::table::render;
 use crate::config::TableStyle;
+use crate::cost::format_usd;
 use crate::summary::{Aggregate, Latency, Spread, Summary};
 
 /// One pretty-printed JSON object (its keys are documented in the README).
@@ -69,7 +70,87 @@ fn group_row(name: &str, a: &Aggregate) -> Vec<Cell> {
         n(a.tool_calls),
         n(a.thoughts),
         errors,
+        group_cost(a),
     ]
+}
+
+/// Dollars, right-aligned.
+fn usd(value: f64) -> Cell {
+    Cell {
+        text: format_usd(value),
+        mark: Mark::Plain,
+        numeric: true,
+    }
+}
+
+/// A group's cost: its priced turns' dollars, marked when some of its turns are unpriced
+/// (the figure then leaves them out), a dash when none is priced.
+fn group_cost(a: &Aggregate) -> Cell {
+    match (a.cost.priced_turns, a.cost.unpriced_turns) {
+        (0, 0) => Cell::marked("-", Mark::Dim),
+        (0, _) => Cell::marked("unpriced", Mark::Incomplete),
+        (_, 0) => usd(a.cost.usd),
+        (_, _) => Cell {
+            mark: Mark::Incomplete,
+            text: format!("{} +unpriced", format_usd(a.cost.usd)),
+            numeric: true,
+        },
+    }
+}
+
+/// The cost tables: the total and what it leaves out, dollars by model, and the models the
+/// price table could not price with the tokens their turns used.
+fn cost_tables(out: &mut impl Write, all: &Aggregate, style: TableStyle) -> io::Result<()> {
+    let c = &all.cost;
+    let mut total = vec![
+        vec![Cell::plain("total"), usd(c.usd)],
+        vec![Cell::plain("turns priced"), n(c.priced_turns)],
+    ];
+    if c.unpriced_turns > 0 {
+        total.push(vec![
+            Cell::marked("turns unpriced (not in the total)", Mark::Incomplete),
+            n(c.unpriced_turns),
+        ]);
+    }
+    print(out, "cost", &sheet(vec!["", "USD"], total), style)?;
+
+    let mut models: Vec<(&String, &f64)> = all.cost_by_model.iter().collect();
+    models.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
+    let rows = models
+        .into_iter()
+        .map(|(model, cost)| vec![Cell::plain(model.clone()), usd(*cost)])
+        .collect();
+    print(
+        out,
+        "cost by model",
+        &sheet(vec!["model", "USD"], rows),
+        style,
+    )?;
+
+    if !all.unpriced.is_empty() {
+        let rows = all
+            .unpriced
+            .iter()
+            .map(|(model, u)| {
+                vec![
+                    Cell::plain(model.clone()),
+                    n(u.turns),
+                    n(u.usage.input),
+                    n(u.usage.output),
+                    n(u.usage.cache_read),
+                    n(u.usage.cache_write),
+                ]
+            })
+            .collect();
+        let header = vec!["model", "turns", "in", "out", "cache\nread", "cache\nwrite"];
+        print(
+            out,
+            "unpriced models (left out of the cost)",
+            &sheet(header, rows),
+            style,
+        )?;
+    }
+    Ok(())
 }
 
 /// Milliseconds: whole ones, and tenths below 10.
@@ -157,7 +238,21 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
     if let Some(ratio) = all.cache_hit_ratio {
         tokens.push(vec![Cell::plain("cache hit ratio"), percent(ratio)]);
     }
+    // What is priced apart, where there was any.
+    if u.cache_write_1h > 0 {
+        let row = vec![Cell::plain("  of it cached 1 hour"), n(u.cache_write_1h)];
+        tokens.insert(4, row); // right below "cache write"
+    }
+    for (what, count) in [
+        ("web searches (provider-run)", u.web_search_requests),
+        ("web fetches (provider-run)", u.web_fetch_requests),
+    ] {
+        if count > 0 {
+            tokens.push(vec![Cell::plain(what), n(count)]);
+        }
+    }
     print(out, "tokens", &sheet(vec!["", "tokens"], tokens), style)?;
+    cost_tables(out, all, style)?;
 
     if let Some(latency) = &all.latency {
         let header = vec!["ms", "turns", "p50", "p95", "max"];
@@ -243,6 +338,7 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
             "tools",
             "thou-\nghts",
             "errors",
+            "cost",
         ];
         print(out, &format!("by {by}"), &sheet(header, rows), style)?;
         let timed: Vec<Vec<Cell>> = summary

@@ -554,6 +554,8 @@ mod tests {
             events: None,
             warnings: vec![],
             timing: None,
+            service: None,
+            cost: None,
         }
     }
 

@@ -9,13 +9,14 @@ use std::path::Path;
 
 use super::progress;
 use super::{FileReport, Note};
+use crate::cost::{Cost, PriceTable, Service, TokenCounts};
 use crate::discover::{Found, Input, display_beside, io_message};
 use crate::frame::dump::{self, Answer, Meta};
 use crate::frame::har::{self, Entry, Skip};
 use crate::frame::{self, Exchange, FrameError, coding};
 use crate::read;
 use crate::reconstruct::{Outcome, reconstruct};
-use crate::turn::Source;
+use crate::turn::{Source, Turn, Usage};
 
 /// Bytes looked at to tell a HAR from other captures before deciding how to read a file.
 const SNIFF: usize = 512;
@@ -314,5 +315,60 @@ fn add_exchanges(
             Outcome::Skipped(why) => report.skip(format!("{name}: skipped: {why}")),
             Outcome::Failed(why) => report.notes.push(Note::Failed(format!("{name}: {why}"))),
         }
+    }
+}
+
+/// Reads one found input, rebuilds its turns and prices each from `prices`, the run's one
+/// table (loaded once, with the command line's overrides, when the run was configured).
+pub fn priced_turns_of(found: &Found, prices: &PriceTable) -> FileReport {
+    let mut report = turns_of(found);
+    report.turns.iter_mut().for_each(|turn| price(turn, prices));
+    report
+}
+
+/// Sets a turn's `cost`: what the provider said it charged, else the table's price of its
+/// usage. A turn without usage has nothing to price; a model the table cannot price gets a
+/// warning that names it, and no cost (never $0).
+pub fn price(turn: &mut Turn, prices: &PriceTable) {
+    let Some(usage) = turn.usage else {
+        return;
+    };
+    if let Some(usd) = usage.provider_usd {
+        turn.cost = Some(Cost::provider(usd));
+        return;
+    }
+    let served = turn.service.clone().unwrap_or_default();
+    let service = Service {
+        tier: served.tier.as_deref(),
+        inference_geo: served.inference_geo.as_deref(),
+        speed: served.speed.as_deref(),
+    };
+    let priced = prices.cost(
+        turn.model.as_deref(),
+        turn.request_model.as_deref(),
+        &service,
+        &token_counts(&usage),
+    );
+    match priced {
+        Ok(cost) => turn.cost = Some(cost),
+        Err(unpriced) => turn.warnings.push(unpriced.to_string()),
+    }
+}
+
+/// A turn's usage in the units prices are quoted in. A count the capture does not say is
+/// none; the 1-hour writes are the part of `cache_write` that `cache_write_1h` says, the
+/// rest 5-minute writes.
+fn token_counts(usage: &Usage) -> TokenCounts {
+    let count = |n: Option<u64>| n.unwrap_or(0);
+    let cache_write = count(usage.cache_write);
+    let hour = count(usage.cache_write_1h).min(cache_write);
+    TokenCounts {
+        input: count(usage.input),
+        output: count(usage.output),
+        cache_read: count(usage.cache_read),
+        cache_write_5m: cache_write - hour,
+        cache_write_1h: hour,
+        web_search_requests: count(usage.web_search_requests),
+        web_fetch_requests: count(usage.web_fetch_requests),
     }
 }

@@ -556,6 +556,8 @@ fn answer(id: &str, text: Option<&str>, calls: &[(&str, &str, Value)]) -> Turn {
         events: None,
         warnings: vec![],
         timing: None,
+        service: None,
+        cost: None,
     }
 }
 
