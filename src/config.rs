@@ -68,6 +68,8 @@ pub enum View {
     Tools,
     Thoughts,
     All,
+    Sessions,
+    Transcript,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +87,7 @@ pub enum GroupBy {
     File,
     Tool,
     Day,
+    Session,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,7 +190,10 @@ impl Config {
                     Some(InspectFormatArg::Json) => InspectFormat::Json,
                     Some(InspectFormatArg::Csv) => InspectFormat::Csv,
                     Some(InspectFormatArg::Markdown) => InspectFormat::Markdown,
-                    None if env.stdout_is_terminal => InspectFormat::Table,
+                    // A transcript is text for people, piped to a pager or a file too.
+                    None if env.stdout_is_terminal || args.view == ViewArg::Transcript => {
+                        InspectFormat::Table
+                    }
                     None => InspectFormat::Jsonl,
                 };
                 let view = match args.view {
@@ -195,10 +201,19 @@ impl Config {
                     ViewArg::Tools => View::Tools,
                     ViewArg::Thoughts => View::Thoughts,
                     ViewArg::All => View::All,
+                    ViewArg::Sessions => View::Sessions,
+                    ViewArg::Transcript => View::Transcript,
                 };
                 if format == InspectFormat::Csv && view == View::All {
                     return Err(UsageError(
                         "csv holds one table: choose --view turns, tools or thoughts".into(),
+                    ));
+                }
+                if view == View::Transcript
+                    && !matches!(format, InspectFormat::Table | InspectFormat::Markdown)
+                {
+                    return Err(UsageError(
+                        "a transcript is text: use --format table (plain text when piped) or markdown".into(),
                     ));
                 }
                 Config::Inspect(InspectConfig {
@@ -217,6 +232,7 @@ impl Config {
                     GroupArg::File => GroupBy::File,
                     GroupArg::Tool => GroupBy::Tool,
                     GroupArg::Day => GroupBy::Day,
+                    GroupArg::Session => GroupBy::Session,
                 }),
                 format: match args.format {
                     SummaryFormatArg::Table => SummaryFormat::Table,

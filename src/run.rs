@@ -15,6 +15,7 @@ use progress::Progress;
 
 use crate::config::Inputs;
 use crate::discover::{Found, discover};
+use crate::session::{self, Session};
 use crate::turn::Turn;
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
@@ -108,21 +109,37 @@ pub fn print_notes(report: &FileReport, quiet: bool, err: &mut impl Write) -> io
     Ok(())
 }
 
-/// Feeds every turn of `inputs` to `each`, printing notes as it goes.
-pub fn for_each_turn(
+/// Every turn of a run, threaded into sessions.
+#[derive(Debug, Default)]
+pub struct Threaded {
+    /// In input order, each with its `session` and its calls' `result`s set.
+    pub turns: Vec<Turn>,
+    /// In the order of their first turns (by time where known).
+    pub sessions: Vec<Session>,
+}
+
+/// Reads every turn of `inputs` and threads them into sessions: threading links turns of
+/// any inputs, so it needs all of them before anything is printed (turns are small next
+/// to the captures they came from; the captures are not kept). `each` sees every input's
+/// report as it comes, before its turns join the rest; notes are printed as they come.
+pub fn threaded(
     inputs: &Inputs,
     err: &mut impl Write,
-    mut each: impl FnMut(&FileReport) -> io::Result<()>,
-) -> io::Result<Status> {
+    mut each: impl FnMut(&FileReport),
+) -> io::Result<(Threaded, Status)> {
     let mut failed = false;
-    ordered(inputs, turns_of, |report| {
+    let mut turns = Vec::new();
+    ordered(inputs, turns_of, |mut report| {
         failed |= report.failed();
-        each(&report)?;
+        each(&report);
+        turns.append(&mut report.turns);
         print_notes(&report, inputs.quiet, err)
     })?;
-    Ok(if failed {
+    let sessions = session::thread_turns(&mut turns);
+    let status = if failed {
         Status::SomeFailed
     } else {
         Status::Ok
-    })
+    };
+    Ok((Threaded { turns, sessions }, status))
 }

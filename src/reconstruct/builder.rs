@@ -59,6 +59,10 @@ impl Builder {
                 events: None,
                 warnings: Vec::new(),
                 timing: None,
+                request: None,
+                tool_results: Vec::new(),
+                session: None,
+                threading: Default::default(),
             },
             unknown: BTreeMap::new(),
         }
@@ -126,6 +130,7 @@ impl Builder {
             arguments,
             injected,
             thoughts_before,
+            result: None,
         });
     }
 

@@ -548,12 +548,17 @@ mod tests {
                     arguments,
                     injected: false,
                     thoughts_before: vec![],
+                    result: None,
                 })
                 .collect(),
             error: None,
             events: None,
             warnings: vec![],
             timing: None,
+            request: None,
+            tool_results: Vec::new(),
+            session: None,
+            threading: Default::default(),
         }
     }
 
