@@ -193,7 +193,7 @@ pub fn turn_label(number: usize, turn: &Turn) -> String {
 }
 
 /// Where a turn came from: its path, txtar section and HAR entry.
-pub fn source_label(turn: &Turn) -> String {
+fn source_label(turn: &Turn) -> String {
     label_of(&turn.source)
 }
 

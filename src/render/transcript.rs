@@ -12,7 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::rows::{self, label_of, source_label, thousands};
+use super::rows::{self, label_of, thousands};
 use super::sessions::{SessionTotals, duration};
 use crate::config::TableStyle;
 use crate::session::Session;
@@ -208,8 +208,11 @@ fn lines(
     paint: impl Fn(&str) -> String,
 ) -> io::Result<()> {
     for line in text {
-        let line = super::escape_controls(line);
-        writeln!(out, "{indent}{}", paint(&line))?;
+        let line = super::escape_controls(line.trim_end());
+        match line.is_empty() {
+            true => writeln!(out)?,
+            false => writeln!(out, "{indent}{}", paint(&line))?,
+        }
     }
     Ok(())
 }
@@ -247,9 +250,19 @@ pub fn text(
     Ok(())
 }
 
+/// Where a step came from, short: the session's heading names the first turn's whole
+/// path, so a step names its file, section and entry.
+fn step_label(turn: &Turn) -> String {
+    let mut source = turn.source.clone();
+    if let Some(slash) = source.path.rfind('/') {
+        source.path.drain(..=slash);
+    }
+    label_of(&source)
+}
+
 fn step_text(out: &mut dyn Write, turn: &Turn, style: TableStyle, paint: Paint) -> io::Result<()> {
     let step = turn.session.as_ref().map_or(0, |s| s.step);
-    let title = format!("step {step} · {}", source_label(turn));
+    let title = format!("step {step} · {}", step_label(turn));
     lines(out, "", &[title], |l| paint.cyan(&paint.bold(l)))?;
     if let Some(prompt) = &turn.prompt {
         let said: Vec<String> = whole(prompt);
@@ -418,7 +431,7 @@ pub fn markdown(
 
 fn step_markdown(out: &mut dyn Write, turn: &Turn, style: TableStyle) -> io::Result<()> {
     let step = turn.session.as_ref().map_or(0, |s| s.step);
-    writeln!(out, "### Step {step} · {}\n", code(&source_label(turn)))?;
+    writeln!(out, "### Step {step} · {}\n", code(&step_label(turn)))?;
     if let Some(prompt) = &turn.prompt {
         writeln!(out, "**User:**\n")?;
         quote(out, prompt)?;
