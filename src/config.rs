@@ -288,6 +288,33 @@ mod tests {
     }
 
     #[test]
+    fn a_transcript_is_plain_text_on_a_pipe_and_never_json() {
+        let pipe = Env::default();
+        let Config::Inspect(c) = config(&["inspect", "--view", "transcript", "x"], &pipe).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((c.format, c.view), (InspectFormat::Table, View::Transcript));
+        assert!(!c.style.color);
+        let Config::Inspect(c) = config(&["inspect", "--view", "sessions", "x"], &pipe).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((c.format, c.view), (InspectFormat::Jsonl, View::Sessions));
+        for format in ["jsonl", "json", "csv"] {
+            let args = ["inspect", "--view", "transcript", "-f", format, "x"];
+            assert!(config(&args, &pipe).is_err(), "{format}");
+        }
+        assert!(
+            config(
+                &["inspect", "--view", "transcript", "-f", "markdown", "x"],
+                &pipe
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
     fn zero_width_terminal_gets_the_default_width() {
         let env = Env {
             terminal_width: Some(0),
