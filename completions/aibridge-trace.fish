@@ -34,8 +34,8 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s j -l threads -d 'Worker threads [default: all cores]' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'Tables for people, fit to the terminal\'s width'
-jsonl\t'One JSON object per turn per line (the schema: `man aibridge-trace-inspect`)'
-json\t'One JSON array of the turns'
+jsonl\t'One JSON object per turn per line (the schema: `man aibridge-trace-inspect`); per session with --view sessions'
+json\t'One JSON array of the turns (of the sessions with --view sessions)'
 csv\t'One view\'s rows for spreadsheets: nothing cut, raw numbers'
 markdown\t'Pipe tables, for a pull-request comment'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript)' -r -f -a "turns\t'One row per turn, with its token counts, and totals'

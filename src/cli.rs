@@ -193,9 +193,10 @@ pub struct ValidateArgs {
 pub enum InspectFormatArg {
     /// Tables for people, fit to the terminal's width
     Table,
-    /// One JSON object per turn per line (the schema: `man aibridge-trace-inspect`)
+    /// One JSON object per turn per line (the schema: `man aibridge-trace-inspect`); per
+    /// session with --view sessions
     Jsonl,
-    /// One JSON array of the turns
+    /// One JSON array of the turns (of the sessions with --view sessions)
     Json,
     /// One view's rows for spreadsheets: nothing cut, raw numbers
     Csv,

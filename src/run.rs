@@ -1,7 +1,8 @@
 //! Driving a run: inputs are read and processed in parallel, and handed on in input order,
 //! a batch at a time, so output is deterministic and memory stays bounded however many
-//! files there are. What one input gives is worked out in [`input`]; the progress bar that
-//! runs alongside lives in [`progress`].
+//! files there are (captures are dropped as each input finishes; [`threaded`] keeps the
+//! turns, which threading needs all of). What one input gives is worked out in [`input`];
+//! the progress bar that runs alongside lives in [`progress`].
 
 mod input;
 pub mod progress;

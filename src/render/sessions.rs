@@ -164,7 +164,11 @@ impl<'a> SessionTotals<'a> {
         };
         vec![
             Cell::plain(self.id),
-            Cell::plain(rows::cut(self.prompt.unwrap_or("-"), Some(usize::MAX))),
+            // On one line: the table cuts it to the column, never wraps it.
+            Cell::plain(self.prompt.map_or_else(
+                || "-".to_string(),
+                |p| p.split_whitespace().collect::<Vec<_>>().join(" "),
+            )),
             count(self.steps as u64),
             count(self.tool_calls),
             flagged(self.failed_tool_calls),
