@@ -397,3 +397,25 @@ fn summary_by_session_and_tool_results() {
     // Grep's result came back, Edit's too; nothing failed.
     assert_eq!(summary["tools"]["Edit"]["error_rate"], 0.0);
 }
+
+/// How a session ended, from its last turn: an error, a stream cut short, a call left
+/// unanswered.
+#[test]
+fn how_sessions_end() {
+    let ended = |fixture: &str| -> Vec<String> {
+        let out = common::run(&["inspect", "--view", "sessions", "-f", "jsonl", fixture]);
+        assert_eq!(out.status.code(), Some(0), "{fixture}");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["ended"].to_string())
+            .collect()
+    };
+    let cut = ended("fixtures/anthropic-messages/truncated_tool_call.txtar");
+    assert_eq!(cut, ["\"cut_off\""]);
+    let failed = ended("fixtures/anthropic-messages/http_error_400.txtar");
+    assert!(failed.iter().all(|e| e == "\"error\""), "{failed:?}");
+    // One call each, no later request in the file: both sections wait on a tool result.
+    let waiting = ended("fixtures/anthropic-messages/single_tool.txtar");
+    assert_eq!(waiting, ["\"waiting_on_tool\"", "\"waiting_on_tool\""]);
+}

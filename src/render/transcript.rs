@@ -16,7 +16,7 @@ use super::rows::{self, label_of, thousands};
 use super::sessions::{SessionTotals, duration};
 use crate::config::TableStyle;
 use crate::session::Session;
-use crate::turn::{ToolCall, ToolKind, Turn};
+use crate::turn::{Source, ToolCall, ToolKind, Turn};
 
 /// Lines of pretty arguments shown before cutting.
 const ARGUMENT_LINES: usize = 12;
@@ -240,9 +240,12 @@ pub fn text(
         let rule = "━".repeat(usize::from(style.width).min(100));
         writeln!(out, "{}", paint.dim(&rule))?;
         lines(out, "", &[heading(&totals)], |l| paint.bold(l))?;
+        let mut before: Option<&Turn> = None;
         for &index in &session.turns {
             writeln!(out)?;
-            step_text(out, &turns[index], style, paint)?;
+            let turn = &turns[index];
+            step_text(out, turn, branch(turn, before), style, paint)?;
+            before = Some(turn);
         }
         writeln!(out)?;
         lines(out, "", &[ending(&totals)], |l| paint.dim(l))?;
@@ -253,17 +256,39 @@ pub fn text(
 /// Where a step came from, short: the session's heading names the first turn's whole
 /// path, so a step names its file, section and entry.
 fn step_label(turn: &Turn) -> String {
-    let mut source = turn.source.clone();
+    short_label(&turn.source)
+}
+
+fn short_label(source: &Source) -> String {
+    let mut source = source.clone();
     if let Some(slash) = source.path.rfind('/') {
         source.path.drain(..=slash);
     }
     label_of(&source)
 }
 
-fn step_text(out: &mut dyn Write, turn: &Turn, style: TableStyle, paint: Paint) -> io::Result<()> {
+/// When a step does not continue the step printed just before it (a branch: a request
+/// sent again after an answer, or a side request), the turn it does continue.
+fn branch<'a>(turn: &'a Turn, before: Option<&Turn>) -> Option<&'a Source> {
+    let previous = turn.session.as_ref()?.previous.as_ref()?;
+    (Some(previous) != before.map(|t| &t.source)).then_some(previous)
+}
+
+/// One step as text; `branch` is the turn it continues when that is not the step before.
+fn step_text(
+    out: &mut dyn Write,
+    turn: &Turn,
+    branch: Option<&Source>,
+    style: TableStyle,
+    paint: Paint,
+) -> io::Result<()> {
     let step = turn.session.as_ref().map_or(0, |s| s.step);
     let title = format!("step {step} · {}", step_label(turn));
     lines(out, "", &[title], |l| paint.cyan(&paint.bold(l)))?;
+    if let Some(previous) = branch {
+        let note = format!("(continues {})", short_label(previous));
+        lines(out, "  ", &[note], |l| paint.dim(l))?;
+    }
     if let Some(prompt) = &turn.prompt {
         let said: Vec<String> = whole(prompt);
         let (first, rest) = said
@@ -421,17 +446,28 @@ pub fn markdown(
         }
         let totals = SessionTotals::of(session, turns);
         writeln!(out, "## {}\n", super::escape_controls(&heading(&totals)))?;
+        let mut before: Option<&Turn> = None;
         for &index in &session.turns {
-            step_markdown(out, &turns[index], style)?;
+            let turn = &turns[index];
+            step_markdown(out, turn, branch(turn, before), style)?;
+            before = Some(turn);
         }
         writeln!(out, "*{}*", super::escape_controls(&ending(&totals)))?;
     }
     Ok(())
 }
 
-fn step_markdown(out: &mut dyn Write, turn: &Turn, style: TableStyle) -> io::Result<()> {
+fn step_markdown(
+    out: &mut dyn Write,
+    turn: &Turn,
+    branch: Option<&Source>,
+    style: TableStyle,
+) -> io::Result<()> {
     let step = turn.session.as_ref().map_or(0, |s| s.step);
     writeln!(out, "### Step {step} · {}\n", code(&step_label(turn)))?;
+    if let Some(previous) = branch {
+        writeln!(out, "*(continues {})*\n", code(&short_label(previous)))?;
+    }
     if let Some(prompt) = &turn.prompt {
         writeln!(out, "**User:**\n")?;
         quote(out, prompt)?;
@@ -518,6 +554,23 @@ mod tests {
         assert_eq!(fence("plain"), "```");
         assert_eq!(fence("a ```` b"), "`````");
         assert_eq!(code("x`y"), "`` x`y ``");
+    }
+
+    #[test]
+    fn a_step_says_which_turn_it_continues_only_off_the_line() {
+        let fixture = include_bytes!("../../fixtures/anthropic-messages/single_tool.txtar");
+        let turns = crate::run::turns_from_bytes("single_tool.txtar", fixture, true).turns;
+        let (first, mut second) = (&turns[0], turns[1].clone());
+        second.session = Some(crate::turn::SessionPlace {
+            id: "ses_x".into(),
+            step: 2,
+            previous: Some(first.source.clone()),
+        });
+        assert_eq!(branch(&second, Some(first)), None);
+        assert_eq!(branch(&second, None), Some(&first.source));
+        assert_eq!(branch(&second, Some(&second)), Some(&first.source));
+        assert_eq!(branch(first, None), None);
+        assert_eq!(short_label(&first.source), "single_tool.txtar [streaming]");
     }
 
     #[test]
