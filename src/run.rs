@@ -115,7 +115,7 @@ pub fn print_notes(report: &FileReport, quiet: bool, err: &mut impl Write) -> io
 pub struct Threaded {
     /// In input order, each with its `session` and its calls' `result`s set.
     pub turns: Vec<Turn>,
-    /// In the order of their first turns (by time where known).
+    /// In the input order of their first turns.
     pub sessions: Vec<Session>,
 }
 

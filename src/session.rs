@@ -237,11 +237,13 @@ pub fn links(turns: &[Turn]) -> Vec<Link<'_>> {
 }
 
 /// Threads `turns` (every turn of a run, in input order): sets each turn's `session` and
-/// each client-run tool call's `result`, and returns the sessions.
+/// each client-run tool call's `result`, and returns the sessions in the input order of
+/// their first turns, as output keeps input order everywhere (each session's turns stay in
+/// threading order).
 pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
     let Threads {
         turns: threads,
-        sessions,
+        mut sessions,
     } = thread(&links(turns));
     // Results are copied from the turns that carried them, so read them all first.
     let carried: Vec<Vec<Option<CallResult>>> = threads
@@ -275,6 +277,8 @@ pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
             call.result = result;
         }
     }
+    // Session indices were used above; the order is only for showing them.
+    sessions.sort_by_key(|s| s.turns.first().copied());
     sessions
 }
 

@@ -333,21 +333,21 @@ fn one_object_per_session() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    // In threading order: by when each session's first turn started.
+    // In the input order of their first turns (the folder walked in sorted order).
     let ids: Vec<&str> = sessions.iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
         [
-            "ses_bc24da75f572",
-            "ses_edea796153ca",
-            "ses_374402fb7038",
             "ses_0e5001e23bd5",
             "ses_cb4b545b1954",
-            "ses_e8af561fa7e7",
+            "ses_374402fb7038",
             "ses_5a8865b5a8e2",
+            "ses_e8af561fa7e7",
+            "ses_bc24da75f572",
+            "ses_edea796153ca",
         ]
     );
-    let a = &sessions[0];
+    let a = &sessions[5];
     let entries: Vec<&Value> = a["turns"]
         .as_array()
         .unwrap()
@@ -361,12 +361,12 @@ fn one_object_per_session() {
     assert_eq!(a["errors"], 0);
     assert_eq!(a["ended"], "answer");
     assert_eq!(a["prompt"], "Why does `cargo test` fail in crates/parser?");
-    let b = &sessions[1];
+    let b = &sessions[6];
     assert_eq!((&b["steps"], &b["tool_calls"]), (&json!(2), &json!(2)));
     assert_eq!(b["ended"], "waiting_on_tool");
     // The title request is one step.
-    assert_eq!(sessions[4]["steps"], 1);
-    assert_eq!(sessions[4]["turns"][0]["entry"], 1);
+    assert_eq!(sessions[1]["steps"], 1);
+    assert_eq!(sessions[1]["turns"][0]["entry"], 1);
 }
 
 #[test]

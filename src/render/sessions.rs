@@ -248,10 +248,15 @@ pub fn print(
             }
             Ok(())
         }
+        // One array, a session per line, as `--format json` prints turns.
         InspectFormat::Json => {
-            let all: Vec<SessionTotals> = totals.collect();
-            serde_json::to_writer(&mut *out, &all).map_err(io::Error::from)?;
-            out.write_all(b"\n")
+            let mut started = false;
+            for session in totals {
+                out.write_all(if started { b",\n" } else { b"[\n" })?;
+                started = true;
+                serde_json::to_writer(&mut *out, &session).map_err(io::Error::from)?;
+            }
+            out.write_all(if started { b"\n]\n" } else { b"[]\n" })
         }
         InspectFormat::Csv => {
             super::csv::line(out, rows::SESSION_CSV_HEADER.iter().map(|h| h.to_string()))?;
