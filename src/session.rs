@@ -21,6 +21,9 @@
 //!      (a call mended from the provider's validation error). The conversation before
 //!      the answer is all there is to compare: a failed turn has no answer.
 //!
+//! The `streaming` and `non-streaming` sections of one txtar fixture are two captures of
+//! the same exchange: no rule but rule 2 links sections of one file.
+//!
 //! Where several turns said the same (the same question and answer in two captures, or an
 //! evaluation run twice), replay and retry prefer a turn of the same file, then the latest.
 //!
@@ -179,6 +182,7 @@ pub fn thread(links: &[Link]) -> Threads {
             found
                 .into_iter()
                 .chain(index.inferred(link))
+                .filter(|&(turn, _)| !same_exchange(&links[turn], link))
                 .max_by_key(|&(turn, via)| (rank[turn], via.rank()))
         });
         match parent {
@@ -280,6 +284,14 @@ pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
     // Session indices were used above; the order is only for showing them.
     sessions.sort_by_key(|s| s.turns.first().copied());
     sessions
+}
+
+/// Whether two turns are sections of one txtar fixture: its `streaming` and
+/// `non-streaming` sections are two captures of the same exchange, answering the one
+/// `request`, so neither continues the other (a failed one is no retry of its sibling);
+/// only a `*/tool-call` section continues its plain section, by the explicit rule.
+fn same_exchange(a: &Link, b: &Link) -> bool {
+    a.path == b.path && a.section.is_some() && b.section.is_some()
 }
 
 /// The order to thread in: input order, with timed turns sorted by time among their places.

@@ -246,6 +246,37 @@ fn txtar_tool_call_sections() {
     assert_eq!(threads.turns[1].results, [None]);
 }
 
+/// A txtar fixture's `streaming` section failed; its `non-streaming` section, answering
+/// the same request, is another capture of that exchange, not a retry of it.
+#[test]
+fn sections_of_one_fixture_are_no_retries() {
+    let section = |name, failed| Link {
+        section: Some(name),
+        tail: Some(digest(1)),
+        failed,
+        ..link("fixtures/mid_stream_error.txtar")
+    };
+    let links = vec![section("streaming", true), section("non-streaming", true)];
+    let threads = thread(&links);
+    assert_eq!(places(&threads), [(0, 1, None, None), (1, 1, None, None)]);
+    // The same two requests as separate files: a retry.
+    let files = vec![
+        Link {
+            failed: true,
+            tail: Some(digest(1)),
+            ..link("a.json")
+        },
+        Link {
+            tail: Some(digest(1)),
+            ..link("b.json")
+        },
+    ];
+    assert_eq!(
+        places(&thread(&files)),
+        [(0, 1, None, None), (0, 2, Some(0), Some(Via::Retry))]
+    );
+}
+
 /// A request that failed (overloaded) and its retry with the same conversation; the first
 /// request to carry the result gives it.
 #[test]
