@@ -162,7 +162,7 @@ _aibridge__trace() {
                     return 0
                     ;;
                 --view)
-                    COMPREPLY=($(compgen -W "turns tools thoughts all" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "turns tools thoughts all sessions transcript" -- "${cur}"))
                     return 0
                     ;;
                 --width)
@@ -212,7 +212,7 @@ _aibridge__trace() {
                     return 0
                     ;;
                 --by)
-                    COMPREPLY=($(compgen -W "api model file tool day" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "api model file tool day session" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -34,7 +34,7 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --threads 'Worker threads [default: all cores]'
             cand -f 'Output format [default: table on a terminal, jsonl otherwise]'
             cand --format 'Output format [default: table on a terminal, jsonl otherwise]'
-            cand --view 'What the table, csv and markdown formats show: one row per turn, tool call or thought'
+            cand --view 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript)'
             cand --width 'Table width in columns [default: the terminal''s, else 100]'
             cand --max-width 'Cut texts and arguments in tables to N characters'
             cand --color 'When to colour tables'

@@ -34,14 +34,16 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s j -l threads -d 'Worker threads [default: all cores]' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'Tables for people, fit to the terminal\'s width'
-jsonl\t'One JSON object per turn per line (the schema: `man aibridge-trace-inspect`)'
-json\t'One JSON array of the turns'
+jsonl\t'One JSON object per turn per line (the schema: `man aibridge-trace-inspect`); per session with --view sessions'
+json\t'One JSON array of the turns (of the sessions with --view sessions)'
 csv\t'One view\'s rows for spreadsheets: nothing cut, raw numbers'
 markdown\t'Pipe tables, for a pull-request comment'"
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What the table, csv and markdown formats show: one row per turn, tool call or thought' -r -f -a "turns\t'One row per turn, with its token counts, and totals'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript)' -r -f -a "turns\t'One row per turn, with its token counts, and totals'
 tools\t'One row per tool call, with the thoughts its response gave before it'
 thoughts\t'One row per thought, with the tool calls that followed it'
-all\t'The three views (not with csv)'"
+all\t'The three views above (not with csv)'
+sessions\t'One row per session (an agent run: turns threaded by tool results, replayed history, `previous_response_id`): its first prompt, steps, tool calls, failed calls, errors, tokens, wall time and how it ended. With jsonl or json: one object per session'
+transcript\t'Each session as a story to read top to bottom: the prompt, then per step the thoughts, each tool call with its arguments and result, the answer, and a footer (model, stop reason, tokens). Plain text, coloured on a terminal, or markdown; the default format even on a pipe'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l width -d 'Table width in columns [default: the terminal\'s, else 100]' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l max-width -d 'Cut texts and arguments in tables to N characters' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l color -d 'When to colour tables' -r -f -a "auto\t'Colour on a terminal, unless NO_COLOR is set'
@@ -60,7 +62,8 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -
 model\t''
 file\t''
 tool\t'A turn counts under each tool it called, or under `(no tools)`'
-day\t'The UTC day of `timing.started_at`, or `(no timing)`'"
+day\t'The UTC day of `timing.started_at`, or `(no timing)`'
+session\t'The session (agent run) the turn belongs to, by its id'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s f -l format -d 'Output format' -r -f -a "table\t''
 json\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l width -d 'Table width in columns [default: the terminal\'s, else 100]' -r

@@ -12,6 +12,7 @@ const INSPECT_EXAMPLES: &str = "\
 Examples:
   aibridge-trace inspect capture.sse
   aibridge-trace inspect fixtures/ --view tools
+  aibridge-trace inspect traffic.har --view transcript | less -R
   aibridge-trace inspect --format jsonl dumps/ | jq -r '.tool_calls[].name'
   aibridge-trace inspect traffic.har --format csv > turns.csv";
 
@@ -122,7 +123,8 @@ pub struct InspectArgs {
     #[arg(short, long, value_enum)]
     pub format: Option<InspectFormatArg>,
 
-    /// What the table, csv and markdown formats show: one row per turn, tool call or thought
+    /// What to show: one row per turn, tool call, thought or session, or each session told
+    /// as a story (transcript)
     #[arg(long, value_enum, default_value_t = ViewArg::Turns)]
     pub view: ViewArg,
 
@@ -205,9 +207,10 @@ pub struct ValidateArgs {
 pub enum InspectFormatArg {
     /// Tables for people, fit to the terminal's width
     Table,
-    /// One JSON object per turn per line (the schema: `man aibridge-trace-inspect`)
+    /// One JSON object per turn per line (the schema: `man aibridge-trace-inspect`); per
+    /// session with --view sessions
     Jsonl,
-    /// One JSON array of the turns
+    /// One JSON array of the turns (of the sessions with --view sessions)
     Json,
     /// One view's rows for spreadsheets: nothing cut, raw numbers
     Csv,
@@ -223,8 +226,17 @@ pub enum ViewArg {
     Tools,
     /// One row per thought, with the tool calls that followed it
     Thoughts,
-    /// The three views (not with csv)
+    /// The three views above (not with csv)
     All,
+    /// One row per session (an agent run: turns threaded by tool results, replayed
+    /// history, `previous_response_id`): its first prompt, steps, tool calls, failed calls,
+    /// errors, tokens, wall time and how it ended. With jsonl or json: one object per session
+    Sessions,
+    /// Each session as a story to read top to bottom: the prompt, then per step the
+    /// thoughts, each tool call with its arguments and result, the answer, and a footer
+    /// (model, stop reason, tokens). Plain text, coloured on a terminal, or markdown; the
+    /// default format even on a pipe
+    Transcript,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -244,6 +256,8 @@ pub enum GroupArg {
     Tool,
     /// The UTC day of `timing.started_at`, or `(no timing)`
     Day,
+    /// The session (agent run) the turn belongs to, by its id
+    Session,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

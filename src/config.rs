@@ -69,6 +69,8 @@ pub enum View {
     Tools,
     Thoughts,
     All,
+    Sessions,
+    Transcript,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +90,7 @@ pub enum GroupBy {
     File,
     Tool,
     Day,
+    Session,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,7 +209,10 @@ impl Config {
                     Some(InspectFormatArg::Json) => InspectFormat::Json,
                     Some(InspectFormatArg::Csv) => InspectFormat::Csv,
                     Some(InspectFormatArg::Markdown) => InspectFormat::Markdown,
-                    None if env.stdout_is_terminal => InspectFormat::Table,
+                    // A transcript is text for people, piped to a pager or a file too.
+                    None if env.stdout_is_terminal || args.view == ViewArg::Transcript => {
+                        InspectFormat::Table
+                    }
                     None => InspectFormat::Jsonl,
                 };
                 let view = match args.view {
@@ -214,10 +220,19 @@ impl Config {
                     ViewArg::Tools => View::Tools,
                     ViewArg::Thoughts => View::Thoughts,
                     ViewArg::All => View::All,
+                    ViewArg::Sessions => View::Sessions,
+                    ViewArg::Transcript => View::Transcript,
                 };
                 if format == InspectFormat::Csv && view == View::All {
                     return Err(UsageError(
                         "csv holds one table: choose --view turns, tools or thoughts".into(),
+                    ));
+                }
+                if view == View::Transcript
+                    && !matches!(format, InspectFormat::Table | InspectFormat::Markdown)
+                {
+                    return Err(UsageError(
+                        "a transcript is text: use --format table (plain text when piped) or markdown".into(),
                     ));
                 }
                 Config::Inspect(InspectConfig {
@@ -237,6 +252,7 @@ impl Config {
                     GroupArg::File => GroupBy::File,
                     GroupArg::Tool => GroupBy::Tool,
                     GroupArg::Day => GroupBy::Day,
+                    GroupArg::Session => GroupBy::Session,
                 }),
                 format: match args.format {
                     SummaryFormatArg::Table => SummaryFormat::Table,
@@ -290,6 +306,33 @@ mod tests {
         };
         assert_eq!(c.format, InspectFormat::Jsonl);
         assert!(!c.style.color);
+    }
+
+    #[test]
+    fn a_transcript_is_plain_text_on_a_pipe_and_never_json() {
+        let pipe = Env::default();
+        let Config::Inspect(c) = config(&["inspect", "--view", "transcript", "x"], &pipe).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((c.format, c.view), (InspectFormat::Table, View::Transcript));
+        assert!(!c.style.color);
+        let Config::Inspect(c) = config(&["inspect", "--view", "sessions", "x"], &pipe).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((c.format, c.view), (InspectFormat::Jsonl, View::Sessions));
+        for format in ["jsonl", "json", "csv"] {
+            let args = ["inspect", "--view", "transcript", "-f", format, "x"];
+            assert!(config(&args, &pipe).is_err(), "{format}");
+        }
+        assert!(
+            config(
+                &["inspect", "--view", "transcript", "-f", "markdown", "x"],
+                &pipe
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! `inspect`: every turn of the inputs, through the printer the format asks for.
+//! `inspect`: every turn of the inputs, threaded into sessions, through the printer the
+//! format and view ask for.
 
 use std::io::{self, Write};
 
-use crate::config::InspectConfig;
+use crate::config::{InspectConfig, View};
 use crate::render;
 use crate::run::{self, Status};
 
@@ -11,15 +12,24 @@ pub fn run(
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> io::Result<Status> {
+    // Every turn is read and threaded before any is printed: a turn's `session` and its
+    // calls' `result`s come from turns of any input. Notes go to stderr as inputs finish.
+    let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |_| {})?;
+    if matches!(config.view, View::Sessions | View::Transcript) {
+        render::sessions::print(
+            out,
+            config.format,
+            config.view,
+            config.style,
+            &threaded.turns,
+            &threaded.sessions,
+        )?;
+        return Ok(status);
+    }
     let mut printer = render::printer(config.format, config.view, config.style);
-    let status = run::for_each_turn(&config.inputs, &config.prices, err, |report| {
-        for turn in &report.turns {
-            printer.turn(out, turn)?;
-        }
-        // Turns go out before the notes that follow them, so a person reading both
-        // streams sees them in one order.
-        out.flush()
-    })?;
+    for turn in &threaded.turns {
+        printer.turn(out, turn)?;
+    }
     printer.finish(out)?;
     Ok(status)
 }

@@ -1,7 +1,8 @@
 //! Driving a run: inputs are read and processed in parallel, and handed on in input order,
 //! a batch at a time, so output is deterministic and memory stays bounded however many
-//! files there are. What one input gives is worked out in [`input`]; the progress bar that
-//! runs alongside lives in [`progress`].
+//! files there are (captures are dropped as each input finishes; [`threaded`] keeps the
+//! turns, which threading needs all of). What one input gives is worked out in [`input`];
+//! the progress bar that runs alongside lives in [`progress`].
 
 mod guard;
 mod input;
@@ -21,6 +22,7 @@ use crate::config::Inputs;
 use crate::cost::PriceTable;
 use crate::discover::{Found, discover};
 use crate::read::decompress;
+use crate::session::{self, Session};
 use crate::turn::Turn;
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
@@ -141,30 +143,46 @@ pub fn print_notes(report: &FileReport, quiet: bool, err: &mut impl Write) -> io
     Ok(())
 }
 
-/// Feeds every turn of `inputs`, priced from `prices`, to `each`, printing notes as it goes.
-pub fn for_each_turn(
+/// Every turn of a run, threaded into sessions.
+#[derive(Debug, Default)]
+pub struct Threaded {
+    /// In input order, each with its `session` and its calls' `result`s set.
+    pub turns: Vec<Turn>,
+    /// In the input order of their first turns.
+    pub sessions: Vec<Session>,
+}
+
+/// Reads every turn of `inputs` and threads them into sessions: threading links turns of
+/// any inputs, so it needs all of them before anything is printed (turns are small next
+/// to the captures they came from; the captures are not kept). `each` sees every input's
+/// report as it comes, before its turns join the rest; notes are printed as they come.
+pub fn threaded(
     inputs: &Inputs,
     prices: &PriceTable,
     err: &mut impl Write,
-    mut each: impl FnMut(&FileReport) -> io::Result<()>,
-) -> io::Result<Status> {
+    mut each: impl FnMut(&FileReport),
+) -> io::Result<(Threaded, Status)> {
     let mut failed = false;
+    let mut turns = Vec::new();
     let panicked = |found: &Found, why| FileReport::failure(format!("{}: {why}", found.display()));
     ordered(
         inputs,
         |found| priced_turns_of(found, prices),
         panicked,
-        |report| {
+        |mut report| {
             failed |= report.failed();
-            each(&report)?;
+            each(&report);
+            turns.append(&mut report.turns);
             print_notes(&report, inputs.quiet, err)
         },
     )?;
-    Ok(if failed {
+    let sessions = session::thread_turns(&mut turns);
+    let status = if failed {
         Status::SomeFailed
     } else {
         Status::Ok
-    })
+    };
+    Ok((Threaded { turns, sessions }, status))
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@
 //!      (a call mended from the provider's validation error). The conversation before
 //!      the answer is all there is to compare: a failed turn has no answer.
 //!
+//! The `streaming` and `non-streaming` sections of one txtar fixture are two captures of
+//! the same exchange: no rule but rule 2 links sections of one file.
+//!
 //! Where several turns said the same (the same question and answer in two captures, or an
 //! evaluation run twice), replay and retry prefer a turn of the same file, then the latest.
 //!
@@ -47,8 +50,8 @@ use std::collections::hash_map::Entry;
 
 use serde::Serialize;
 
-use crate::request::{Answer, Digest, Replayed};
-use crate::turn::Api;
+use crate::request::{Answer, Digest, Replayed, history};
+use crate::turn::{Api, CallResult, SessionPlace, ToolKind, Turn};
 
 /// What threading needs to know of one turn. Borrowed from the turn, so threading copies
 /// no text.
@@ -179,6 +182,7 @@ pub fn thread(links: &[Link]) -> Threads {
             found
                 .into_iter()
                 .chain(index.inferred(link))
+                .filter(|&(turn, _)| !same_exchange(&links[turn], link))
                 .max_by_key(|&(turn, via)| (rank[turn], via.rank()))
         });
         match parent {
@@ -200,6 +204,94 @@ pub fn thread(links: &[Link]) -> Threads {
         index.add(i, link);
     }
     Threads { turns, sessions }
+}
+
+/// What threading needs of each turn of `turns` (in input order), borrowed from them.
+pub fn links(turns: &[Turn]) -> Vec<Link<'_>> {
+    turns
+        .iter()
+        .map(|turn| Link {
+            api: turn.api,
+            path: &turn.source.path,
+            section: turn.source.section.as_deref(),
+            entry: turn.source.entry,
+            started_at: turn.timing.as_ref().and_then(|t| t.started_at.as_deref()),
+            response_id: turn.id.as_deref(),
+            previous_response_id: turn
+                .request
+                .as_ref()
+                .and_then(|r| r.previous_response_id.as_deref()),
+            conversation: turn.threading.conversation.as_deref(),
+            call_ids: turn
+                .tool_calls
+                .iter()
+                .map(|c| c.id.as_deref().filter(|_| c.kind != ToolKind::Server))
+                .collect(),
+            result_ids: turn
+                .tool_results
+                .iter()
+                .map(|r| r.call_id.as_str())
+                .collect(),
+            replayed: &turn.threading.history.replayed,
+            tail: turn.threading.history.tail,
+            answer: history::answer(turn),
+            failed: turn.error.is_some() || !turn.complete,
+        })
+        .collect()
+}
+
+/// Threads `turns` (every turn of a run, in input order): sets each turn's `session` and
+/// each client-run tool call's `result`, and returns the sessions in the input order of
+/// their first turns, as output keeps input order everywhere (each session's turns stay in
+/// threading order).
+pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
+    let Threads {
+        turns: threads,
+        mut sessions,
+    } = thread(&links(turns));
+    // Results are copied from the turns that carried them, so read them all first.
+    let carried: Vec<Vec<Option<CallResult>>> = threads
+        .iter()
+        .map(|thread| {
+            let result = |carried: &Carried| {
+                let by = &turns[carried.turn];
+                let result = by.tool_results.get(carried.index)?;
+                Some(CallResult {
+                    content: result.content.clone(),
+                    is_error: result.is_error,
+                    source: by.source.clone(),
+                })
+            };
+            let results = thread.results.iter();
+            results.map(|c| c.as_ref().and_then(result)).collect()
+        })
+        .collect();
+    let previous: Vec<_> = threads
+        .iter()
+        .map(|t| t.previous.map(|p| turns[p].source.clone()))
+        .collect();
+    let places = threads.iter().zip(previous).zip(carried);
+    for (turn, ((thread, previous), results)) in turns.iter_mut().zip(places) {
+        turn.session = Some(SessionPlace {
+            id: sessions[thread.session].id.clone(),
+            step: thread.step,
+            previous,
+        });
+        for (call, result) in turn.tool_calls.iter_mut().zip(results) {
+            call.result = result;
+        }
+    }
+    // Session indices were used above; the order is only for showing them.
+    sessions.sort_by_key(|s| s.turns.first().copied());
+    sessions
+}
+
+/// Whether two turns are sections of one txtar fixture: its `streaming` and
+/// `non-streaming` sections are two captures of the same exchange, answering the one
+/// `request`, so neither continues the other (a failed one is no retry of its sibling);
+/// only a `*/tool-call` section continues its plain section, by the explicit rule.
+fn same_exchange(a: &Link, b: &Link) -> bool {
+    a.path == b.path && a.section.is_some() && b.section.is_some()
 }
 
 /// The order to thread in: input order, with timed turns sorted by time among their places.

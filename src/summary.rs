@@ -23,6 +23,12 @@ pub struct ToolStats {
     pub turns: u64,
     /// `turns` over all turns.
     pub share_of_turns: f64,
+    /// Calls whose result a later request carried (threading found it).
+    pub results: u64,
+    /// Of those, results marked `is_error` (Anthropic; the other APIs have no such flag).
+    pub errors: u64,
+    /// `errors` over `results`; null when no result was seen.
+    pub error_rate: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
@@ -155,6 +161,10 @@ impl Aggregate {
             let stats = self.tools.entry(call.name.clone()).or_default();
             stats.calls += 1;
             stats.injected += u64::from(call.injected);
+            if let Some(result) = &call.result {
+                stats.results += 1;
+                stats.errors += u64::from(result.is_error == Some(true));
+            }
             if !seen.contains(&call.name.as_str()) {
                 stats.turns += 1;
                 seen.push(&call.name);
@@ -222,6 +232,8 @@ impl Aggregate {
             } else {
                 stats.turns as f64 / self.turns as f64
             };
+            stats.error_rate =
+                (stats.results > 0).then(|| stats.errors as f64 / stats.results as f64);
         }
     }
 }
@@ -278,6 +290,11 @@ fn group_keys(turn: &Turn, by: GroupBy) -> Vec<String> {
                 .unwrap_or("(no timing)")
                 .to_string(),
         ],
+        GroupBy::Session => vec![
+            turn.session
+                .as_ref()
+                .map_or_else(|| "(no session)".into(), |s| s.id.clone()),
+        ],
     }
 }
 
@@ -288,6 +305,7 @@ fn group_name(by: GroupBy) -> &'static str {
         GroupBy::File => "file",
         GroupBy::Tool => "tool",
         GroupBy::Day => "day",
+        GroupBy::Session => "session",
     }
 }
 
@@ -299,7 +317,8 @@ impl Summary {
         }
     }
 
-    pub fn add_report(&mut self, report: &FileReport, by: Option<GroupBy>) {
+    /// Counts one input as read, skipped or failed.
+    pub fn add_file(&mut self, report: &FileReport) {
         if report.failed() {
             self.files.failed += 1;
         } else {
@@ -308,12 +327,13 @@ impl Summary {
                 self.files.skipped += 1;
             }
         }
-        for turn in &report.turns {
-            self.all.add(turn);
-            if let Some(by) = by {
-                for key in group_keys(turn, by) {
-                    self.groups.entry(key).or_default().add(turn);
-                }
+    }
+
+    pub fn add_turn(&mut self, turn: &Turn, by: Option<GroupBy>) {
+        self.all.add(turn);
+        if let Some(by) = by {
+            for key in group_keys(turn, by) {
+                self.groups.entry(key).or_default().add(turn);
             }
         }
     }
@@ -330,10 +350,13 @@ pub fn run(
     err: &mut impl Write,
 ) -> io::Result<Status> {
     let mut summary = Summary::new(config.by);
-    let status = run::for_each_turn(&config.inputs, &config.prices, err, |report| {
-        summary.add_report(report, config.by);
-        Ok(())
+    // Threaded first: tool results and sessions need every turn.
+    let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |report| {
+        summary.add_file(report)
     })?;
+    for turn in &threaded.turns {
+        summary.add_turn(turn, config.by);
+    }
     summary.settle();
     match config.format {
         SummaryFormat::Json => printer::json(out, &summary)?,

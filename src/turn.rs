@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cost::Cost;
+use crate::request::{History, RequestRead, RequestSummary, ToolResult};
 
 /// One model response, rebuilt from a capture, with the request it answered.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -44,6 +45,18 @@ pub struct Turn {
     /// its model is unpriced (a warning then names it). Filled after reconstruction, which
     /// knows no prices.
     pub cost: Option<Cost>,
+    // The request side and the session (issue 9).
+    /// How the request was set up; null when there is no request, and for a txtar
+    /// `*/tool-call` section (whose request is its plain section's).
+    pub request: Option<RequestSummary>,
+    /// The tool results the request carries (the new ones), in order.
+    pub tool_results: Vec<ToolResult>,
+    /// The turn's place in its session; set by threading (`crate::session`), null before.
+    pub session: Option<SessionPlace>,
+    /// What threading reads of the request beyond `request` and `tool_results`: kept
+    /// beside the turn, never printed.
+    #[serde(skip)]
+    pub threading: Threading,
 }
 
 /// How the provider served a response; each field null where the response does not say.
@@ -71,6 +84,49 @@ impl Service {
             speed: update.speed.or(old.speed),
         });
     }
+}
+
+/// What threading needs of a request that a reader does not: digests of the conversation
+/// it replays, and the Responses `conversation` it names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Threading {
+    pub history: History,
+    pub conversation: Option<String>,
+}
+
+impl Turn {
+    /// Takes in what the request of this turn says.
+    pub fn set_request(&mut self, read: RequestRead) {
+        self.request = Some(read.summary);
+        self.tool_results = read.tool_results;
+        self.threading = Threading {
+            history: read.history,
+            conversation: read.conversation,
+        };
+    }
+}
+
+/// Where a turn stands in its session.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SessionPlace {
+    /// `ses_` and 12 hex digits: the same for every turn of the session, and on every run
+    /// over the same inputs.
+    pub id: String,
+    /// 1-based.
+    pub step: usize,
+    /// The `source` of the turn this one continues, or null.
+    pub previous: Option<Source>,
+}
+
+/// A client-run tool call's result, from the later request that carried it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CallResult {
+    /// As the request carried it: a string, or an array of content blocks.
+    pub content: Value,
+    /// Anthropic `is_error`; null for APIs with no such flag.
+    pub is_error: Option<bool>,
+    /// The `source` of the turn whose request carried it.
+    pub source: Source,
 }
 
 /// Where a turn came from.
@@ -252,6 +308,9 @@ pub struct ToolCall {
     /// call. Parallel calls after the same thoughts all list them: a thought belongs to the
     /// response, not to one call.
     pub thoughts_before: Vec<usize>,
+    /// The result a later request carried for this call; null when none did, and for
+    /// provider-run (`server`) calls. Set by threading.
+    pub result: Option<CallResult>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]

@@ -54,7 +54,8 @@ fn the_schema_table_names_every_emitted_field_and_no_other() {
     let known = documented();
     assert!(known.contains("usage.cache_read"), "{known:?}");
     assert!(known.contains("tool_calls[].thoughts_before"), "{known:?}");
-    let (turns, stderr, _) = common::inspect(&["fixtures/"]);
+    // The sessions' captures too: tool results come back only in multi-request runs.
+    let (turns, stderr, _) = common::inspect(&["fixtures/", "tests/data/sessions/"]);
     assert!(turns.len() > 50, "{stderr}");
     let mut emitted = BTreeSet::new();
     for turn in &turns {

@@ -61,6 +61,10 @@ impl Builder {
                 timing: None,
                 service: None,
                 cost: None,
+                request: None,
+                tool_results: Vec::new(),
+                session: None,
+                threading: Default::default(),
             },
             unknown: BTreeMap::new(),
         }
@@ -128,6 +132,7 @@ impl Builder {
             arguments,
             injected,
             thoughts_before,
+            result: None,
         });
     }
 

@@ -330,5 +330,9 @@ fn assemble(b: Builder, exchange: &Exchange, request: Option<&Value>, source: So
     };
     let mut turn = b.finish(source, request_model, prompt);
     turn.timing = exchange.timing.clone();
+    // A `*/tool-call` section's request is its plain section's: that turn holds it.
+    if let (false, Some(request)) = (exchange.follow_up, request) {
+        turn.set_request(crate::request::read(turn.api, request));
+    }
     Outcome::Turn(Box::new(turn))
 }

@@ -23,6 +23,8 @@ impl Csv {
             View::Tools => &rows::TOOL_CSV_HEADER,
             View::Thoughts => &rows::THOUGHT_CSV_HEADER,
             View::Turns | View::All => &rows::TURN_CSV_HEADER,
+            // Printed by `render::sessions`, not turn by turn.
+            View::Sessions | View::Transcript => &[],
         }
     }
 }
@@ -35,7 +37,7 @@ fn field(text: &str) -> String {
     }
 }
 
-fn line(out: &mut dyn Write, cells: impl Iterator<Item = String>) -> io::Result<()> {
+pub(super) fn line(out: &mut dyn Write, cells: impl Iterator<Item = String>) -> io::Result<()> {
     let fields: Vec<String> = cells.map(|c| field(&c)).collect();
     out.write_all(fields.join(",").as_bytes())?;
     out.write_all(b"\r\n")
@@ -51,6 +53,7 @@ impl TurnPrinter for Csv {
             View::Tools => rows::tool_rows(self.count, turn, Cuts::NONE),
             View::Thoughts => rows::thought_rows(self.count, turn, Cuts::NONE),
             View::Turns | View::All => vec![rows::turn_row(self.count, turn, Cuts::NONE)],
+            View::Sessions | View::Transcript => Vec::new(),
         };
         for row in rows {
             line(out, row.into_iter().map(|c: Cell| c.text))?;

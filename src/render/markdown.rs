@@ -23,7 +23,7 @@ fn header(text: &str) -> String {
     escape(&text.replace("-\n", "").replace('\n', " "))
 }
 
-fn write_sheet(out: &mut dyn Write, sheet: &Sheet) -> io::Result<()> {
+pub(super) fn write_sheet(out: &mut dyn Write, sheet: &Sheet) -> io::Result<()> {
     let header: Vec<String> = sheet.header.iter().map(|h| header(h)).collect();
     writeln!(out, "| {} |", header.join(" | "))?;
     let rule: Vec<&str> = sheet

@@ -7,9 +7,11 @@ pub mod json;
 pub mod jsonl;
 pub mod markdown;
 pub mod rows;
+pub mod sessions;
 pub mod sheets;
 pub mod summary;
 pub mod table;
+pub mod transcript;
 pub mod validation;
 
 use std::borrow::Cow;

@@ -91,6 +91,8 @@ pub enum SheetKind {
     Thoughts,
     /// A small table of names and figures (summary): only the name column wraps.
     Figures,
+    /// One row per session; one line per row, cells cut rather than wrapped.
+    Sessions,
 }
 
 /// A table of rows.
@@ -109,6 +111,7 @@ impl Sheet {
             SheetKind::Tools => TOOL_HEADER.to_vec(),
             SheetKind::Thoughts => THOUGHT_HEADER.to_vec(),
             SheetKind::Figures => Vec::new(),
+            SheetKind::Sessions => SESSION_HEADER.to_vec(),
         };
         Sheet {
             kind,
@@ -123,6 +126,7 @@ impl Sheet {
             SheetKind::Tools => "tool calls",
             SheetKind::Thoughts => "thoughts",
             SheetKind::Figures => "figures",
+            SheetKind::Sessions => "sessions",
         }
     }
 
@@ -135,6 +139,7 @@ impl Sheet {
             SheetKind::Tools => matches!(column, 0 | 2 | 3 | 4),
             SheetKind::Thoughts => matches!(column, 0 | 3 | 4),
             SheetKind::Figures => column == 0,
+            SheetKind::Sessions => column == 1,
         }
     }
 }
@@ -177,11 +182,16 @@ pub fn turn_label(number: usize, turn: &Turn) -> String {
 
 /// Where a turn came from: its path, txtar section and HAR entry.
 fn source_label(turn: &Turn) -> String {
-    let mut label = turn.source.path.clone();
-    if let Some(section) = &turn.source.section {
+    label_of(&turn.source)
+}
+
+/// A source as one label: path, ` [section]`, ` #entry`.
+pub fn label_of(source: &crate::turn::Source) -> String {
+    let mut label = source.path.clone();
+    if let Some(section) = &source.section {
         label.push_str(&format!(" [{section}]"));
     }
-    if let Some(entry) = turn.source.entry {
+    if let Some(entry) = source.entry {
         label.push_str(&format!(" #{entry}"));
     }
     label
@@ -530,6 +540,37 @@ pub fn thought_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
         })
         .collect()
 }
+
+/// The sessions view's columns, in tables and markdown, and in csv.
+pub const SESSION_HEADER: [&str; 9] = [
+    "session",
+    "first prompt",
+    "steps",
+    "tools",
+    "failed",
+    "errors",
+    "tokens",
+    "time",
+    "ended",
+];
+pub const SESSION_CSV_HEADER: [&str; 16] = [
+    "session",
+    "first_source",
+    "first_prompt",
+    "turns",
+    "steps",
+    "tool_calls",
+    "failed_tool_calls",
+    "errors",
+    "input",
+    "output",
+    "cache_read",
+    "cache_write",
+    "reasoning",
+    "wall_ms",
+    "ended",
+    "models",
+];
 
 #[cfg(test)]
 mod tests {

@@ -132,6 +132,8 @@ impl Sheets {
             View::Tools => vec![self.tools],
             View::Thoughts => vec![self.thoughts],
             View::All => vec![self.turns, self.tools, self.thoughts],
+            // Printed by `render::sessions`, not turn by turn.
+            View::Sessions | View::Transcript => Vec::new(),
         }
     }
 }

@@ -288,10 +288,17 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
                 n(t.injected),
                 n(t.turns),
                 percent(t.share_of_turns),
+                n(t.results),
+                Cell {
+                    mark: if t.errors > 0 { Mark::Error } else { Mark::Dim },
+                    ..n(t.errors)
+                },
             ]
         })
         .collect();
-    let header = vec!["tool", "calls", "injected", "turns", "of turns"];
+    let header = vec![
+        "tool", "calls", "injected", "turns", "of turns", "results", "errors",
+    ];
     print(out, "tool calls by name", &sheet(header, tool_rows), style)?;
 
     let thought_rows = all

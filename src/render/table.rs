@@ -67,10 +67,12 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Table {
             cell
         }
     }));
+    let widths = widths(sheet, style.width);
     for row in &sheet.rows {
-        table.add_row(row.iter().map(|cell| styled(cell, style.color)));
+        let cells = row.iter().zip(&widths);
+        table.add_row(cells.map(|(cell, w)| styled(&fitted(sheet, cell, *w), style.color)));
     }
-    for (column, width) in table.column_iter_mut().zip(widths(sheet, style.width)) {
+    for (column, width) in table.column_iter_mut().zip(widths) {
         column.set_constraint(match width {
             None => ColumnConstraint::Hidden,
             // An absolute width counts the padding too.
@@ -78,6 +80,18 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Table {
         });
     }
     table
+}
+
+/// `cell` cut with `…` to `width` when its sheet keeps one line per row (a list of
+/// sessions reads down one line per session), else as it is.
+fn fitted<'a>(sheet: &Sheet, cell: &'a Cell, width: Option<u16>) -> Cow<'a, Cell> {
+    match (sheet.kind, width) {
+        (SheetKind::Sessions, Some(width)) => Cow::Owned(Cell {
+            text: super::rows::cut(&cell.text, Some(usize::from(width))),
+            ..cell.clone()
+        }),
+        _ => Cow::Borrowed(cell),
+    }
 }
 
 /// The widest line of `text`, in characters.

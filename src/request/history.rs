@@ -548,6 +548,7 @@ mod tests {
                     arguments,
                     injected: false,
                     thoughts_before: vec![],
+                    result: None,
                 })
                 .collect(),
             error: None,
@@ -556,6 +557,10 @@ mod tests {
             timing: None,
             service: None,
             cost: None,
+            request: None,
+            tool_results: Vec::new(),
+            session: None,
+            threading: Default::default(),
         }
     }
 

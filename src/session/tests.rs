@@ -1,7 +1,7 @@
 //! Every threading value below is worked out by hand from the turns each test lists.
 
 use super::*;
-use crate::request::{self, Answer, RequestRead, history};
+use crate::request::{self, Answer, history};
 use crate::turn::{Source, ToolCall, ToolKind, Turn, TurnError};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -244,6 +244,37 @@ fn txtar_tool_call_sections() {
     );
     assert_eq!(threads.turns[0].results, [None]);
     assert_eq!(threads.turns[1].results, [None]);
+}
+
+/// A txtar fixture's `streaming` section failed; its `non-streaming` section, answering
+/// the same request, is another capture of that exchange, not a retry of it.
+#[test]
+fn sections_of_one_fixture_are_no_retries() {
+    let section = |name, failed| Link {
+        section: Some(name),
+        tail: Some(digest(1)),
+        failed,
+        ..link("fixtures/mid_stream_error.txtar")
+    };
+    let links = vec![section("streaming", true), section("non-streaming", true)];
+    let threads = thread(&links);
+    assert_eq!(places(&threads), [(0, 1, None, None), (1, 1, None, None)]);
+    // The same two requests as separate files: a retry.
+    let files = vec![
+        Link {
+            failed: true,
+            tail: Some(digest(1)),
+            ..link("a.json")
+        },
+        Link {
+            tail: Some(digest(1)),
+            ..link("b.json")
+        },
+    ];
+    assert_eq!(
+        places(&thread(&files)),
+        [(0, 1, None, None), (0, 2, Some(0), Some(Via::Retry))]
+    );
 }
 
 /// A request that failed (overloaded) and its retry with the same conversation; the first
@@ -505,13 +536,9 @@ fn nothing_to_thread() {
 
 // From request bodies and rebuilt turns, as the pipeline will wire it.
 
-/// What the pipeline keeps of one exchange: the rebuilt turn and its request, read.
-struct Exchange {
-    turn: Turn,
-    request: RequestRead,
-}
-
-fn exchange(api: Api, entry: usize, request: Value, response: Turn) -> Exchange {
+/// A rebuilt turn of `agent.har` entry `entry`, with its request read as the pipeline
+/// reads it.
+fn exchange(api: Api, entry: usize, request: Value, response: Turn) -> Turn {
     let mut turn = response;
     turn.api = api;
     turn.source = Source {
@@ -519,10 +546,8 @@ fn exchange(api: Api, entry: usize, request: Value, response: Turn) -> Exchange 
         entry: Some(entry),
         ..Source::default()
     };
-    Exchange {
-        request: request::read(api, &request),
-        turn,
-    }
+    turn.set_request(request::read(api, &request));
+    turn
 }
 
 fn answer(id: &str, text: Option<&str>, calls: &[(&str, &str, Value)]) -> Turn {
@@ -550,6 +575,7 @@ fn answer(id: &str, text: Option<&str>, calls: &[(&str, &str, Value)]) -> Turn {
                 arguments: arguments.clone(),
                 injected: false,
                 thoughts_before: vec![],
+                result: None,
             })
             .collect(),
         error: None,
@@ -558,37 +584,11 @@ fn answer(id: &str, text: Option<&str>, calls: &[(&str, &str, Value)]) -> Turn {
         timing: None,
         service: None,
         cost: None,
+        request: None,
+        tool_results: Vec::new(),
+        session: None,
+        threading: Default::default(),
     }
-}
-
-fn links(exchanges: &[Exchange]) -> Vec<Link<'_>> {
-    exchanges
-        .iter()
-        .map(|Exchange { turn, request }| Link {
-            api: turn.api,
-            path: &turn.source.path,
-            section: turn.source.section.as_deref(),
-            entry: turn.source.entry,
-            started_at: turn.timing.as_ref().and_then(|t| t.started_at.as_deref()),
-            response_id: turn.id.as_deref(),
-            previous_response_id: request.summary.previous_response_id.as_deref(),
-            conversation: request.conversation.as_deref(),
-            call_ids: turn
-                .tool_calls
-                .iter()
-                .map(|c| c.id.as_deref().filter(|_| c.kind != ToolKind::Server))
-                .collect(),
-            result_ids: request
-                .tool_results
-                .iter()
-                .map(|r| r.call_id.as_str())
-                .collect(),
-            replayed: &request.history.replayed,
-            tail: request.history.tail,
-            answer: history::answer(turn),
-            failed: turn.error.is_some() || !turn.complete,
-        })
-        .collect()
 }
 
 /// An Anthropic agent loop from its bodies: a parallel call whose second result is an
@@ -636,16 +636,16 @@ fn anthropic_loop_from_bodies() {
         [(0, 1, None, None), (0, 2, Some(0), Some(Via::ToolResult))]
     );
     assert_eq!(threads.turns[0].results, [carried(1, 0), carried(1, 1)]);
-    let second = &exchanges[1].request.tool_results;
+    let second = &exchanges[1].tool_results;
     assert_eq!(second[0].is_error, Some(false));
     assert_eq!(second[1].is_error, Some(true));
     assert_eq!(second[1].content, json!("ENOENT"));
     // The replay rule agrees: the request replays the first turn's answer.
     let key = exchanges[0]
-        .request
+        .threading
         .history
-        .answered(history::answer(&exchanges[0].turn).unwrap().exact);
-    let last = exchanges[1].request.history.replayed.last().unwrap();
+        .answered(history::answer(&exchanges[0]).unwrap().exact);
+    let last = exchanges[1].threading.history.replayed.last().unwrap();
     assert_eq!(key, Some(last.exact));
 }
 
@@ -741,12 +741,12 @@ fn responses_full_history_from_bodies() {
         [(0, 1, None, None), (0, 2, Some(0), Some(Via::ToolResult))]
     );
     assert_eq!(threads.turns[0].results, [carried(1, 0)]);
-    assert_eq!(exchanges[1].request.tool_results[0].content, json!("21:04"));
+    assert_eq!(exchanges[1].tool_results[0].content, json!("21:04"));
     let key = exchanges[0]
-        .request
+        .threading
         .history
-        .answered(history::answer(&exchanges[0].turn).unwrap().exact);
-    let last = exchanges[1].request.history.replayed.last().unwrap();
+        .answered(history::answer(&exchanges[0]).unwrap().exact);
+    let last = exchanges[1].threading.history.replayed.last().unwrap();
     assert_eq!(key, Some(last.exact));
 }
 

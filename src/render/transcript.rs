@@ -1,0 +1,586 @@
+//! `--view transcript`: each session told as a story, read top to bottom. Per step: what
+//! the user said, the thoughts, the text (the answer, or the preamble to the calls), each
+//! tool call with its arguments and the result that came back, and a one-line footer
+//! (model, stop reason, tokens). Plain text
+//! (coloured on a terminal) or markdown.
+//!
+//! Thoughts and answers are shown whole: they are the story. Arguments and results are
+//! cut to a few lines of the terminal's width unless `--full` (`--max-width N` sets the
+//! line length), since a file's content read by a tool would bury the rest.
+
+use std::io::{self, Write};
+
+use serde_json::Value;
+
+use super::rows::{self, label_of, thousands};
+use super::sessions::{SessionTotals, duration};
+use crate::config::TableStyle;
+use crate::session::Session;
+use crate::turn::{Source, ToolCall, ToolKind, Turn};
+
+/// Lines of pretty arguments shown before cutting.
+const ARGUMENT_LINES: usize = 12;
+/// Lines of a tool result shown before cutting.
+const RESULT_LINES: usize = 8;
+
+/// How much of a long text is shown.
+#[derive(Debug, Clone, Copy)]
+struct Fit {
+    lines: Option<usize>,
+    width: Option<usize>,
+}
+
+impl Fit {
+    fn of(style: TableStyle, lines: usize, indent: usize) -> Fit {
+        if style.full {
+            return Fit {
+                lines: None,
+                width: None,
+            };
+        }
+        let width = usize::from(style.width).saturating_sub(indent).max(20);
+        Fit {
+            lines: Some(lines),
+            width: Some(style.max_cell.unwrap_or(width)),
+        }
+    }
+
+    /// `text`'s lines, each cut to the width, at most `lines` of them (the last saying how
+    /// many more there were).
+    fn apply(self, text: &str) -> Vec<String> {
+        let all: Vec<&str> = text.lines().collect();
+        let keep = self.lines.map_or(all.len(), |n| n.min(all.len()));
+        let mut out: Vec<String> = all[..keep]
+            .iter()
+            .map(|line| match self.width {
+                Some(width) if line.chars().count() > width => {
+                    let mut cut: String = line.chars().take(width.saturating_sub(1)).collect();
+                    cut.push('…');
+                    cut
+                }
+                _ => line.to_string(),
+            })
+            .collect();
+        if keep < all.len() {
+            let more = all.len() - keep;
+            out.push(format!(
+                "… {more} more line{}",
+                if more == 1 { "" } else { "s" }
+            ));
+        }
+        out
+    }
+}
+
+/// A tool call's arguments as people read them: pretty JSON, or the raw string of a
+/// custom tool.
+fn arguments_text(call: &ToolCall) -> String {
+    match &call.arguments {
+        Value::String(raw) => raw.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    }
+}
+
+/// A tool result's content as text: a string as it is; content blocks by their text (other
+/// blocks, an image say, as compact JSON).
+fn content_text(content: &Value) -> String {
+    match content {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        Value::Array(blocks) => blocks
+            .iter()
+            .map(|block| match block.get("text").and_then(Value::as_str) {
+                Some(text) => text.to_string(),
+                None => block.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
+    }
+}
+
+/// The footer of a step: model, stop reason (or error), tokens, time.
+fn footer(turn: &Turn) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    parts.push(
+        turn.model
+            .clone()
+            .unwrap_or_else(|| "(model unknown)".into()),
+    );
+    let stop = turn
+        .stop_reason
+        .clone()
+        .unwrap_or_else(|| "no stop reason".into());
+    parts.push(match turn.complete {
+        true => stop,
+        false => format!("{stop} (cut off)"),
+    });
+    if let Some(error) = rows::error_label(turn) {
+        parts.push(format!("error: {error}"));
+    }
+    if let Some(u) = &turn.usage {
+        let n = |v: Option<u64>| v.map_or_else(|| "-".into(), thousands);
+        parts.push(format!("in {}", n(u.input)));
+        parts.push(format!("out {}", n(u.output)));
+        if let Some(read) = u.cache_read.filter(|r| *r > 0) {
+            parts.push(format!("cache read {}", thousands(read)));
+        }
+        if let Some(write) = u.cache_write.filter(|w| *w > 0) {
+            parts.push(format!("cache write {}", thousands(write)));
+        }
+        if let Some(reasoning) = u.reasoning.filter(|r| *r > 0) {
+            parts.push(format!("reasoning {}", thousands(reasoning)));
+        }
+    }
+    if let Some(ms) = turn.timing.as_ref().and_then(|t| t.duration_ms) {
+        parts.push(duration(ms));
+    }
+    parts.join(" · ")
+}
+
+/// The session's heading line: id, steps, how it ended, where it starts.
+fn heading(totals: &SessionTotals) -> String {
+    let steps = match totals.steps {
+        1 => "1 step".to_string(),
+        n => format!("{n} steps"),
+    };
+    let mut parts = vec![format!("session {}", totals.id), steps];
+    if let Some(first) = totals.turns.first() {
+        parts.push(label_of(first));
+    }
+    parts.join(" · ")
+}
+
+fn ending(totals: &SessionTotals) -> String {
+    let mut parts = vec![format!("ended: {}", totals.ended.as_words())];
+    parts.push(format!("{} tool calls", totals.tool_calls));
+    if totals.failed_tool_calls > 0 {
+        parts.push(format!("{} failed", totals.failed_tool_calls));
+    }
+    if totals.errors > 0 {
+        parts.push(format!("{} errors", totals.errors));
+    }
+    if let Some(ms) = totals.wall_ms {
+        parts.push(duration(ms));
+    }
+    parts.join(" · ")
+}
+
+// ------------------------------------------------------------------ plain text
+
+/// ANSI styles, used only when colour is on.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(self, code: &str, text: &str) -> String {
+        match self.0 {
+            true => format!("\u{1b}[{code}m{text}\u{1b}[0m"),
+            false => text.to_string(),
+        }
+    }
+    fn bold(self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+    fn dim(self, text: &str) -> String {
+        self.wrap("2", text)
+    }
+    fn red(self, text: &str) -> String {
+        self.wrap("31", text)
+    }
+    fn cyan(self, text: &str) -> String {
+        self.wrap("36", text)
+    }
+    fn magenta(self, text: &str) -> String {
+        self.wrap("35", text)
+    }
+    fn yellow(self, text: &str) -> String {
+        self.wrap("33", text)
+    }
+}
+
+/// Writes `text` line by line, each after `indent`, its control characters escaped (a
+/// capture's text must not move the cursor or recolour the terminal), styled by `paint`.
+fn lines(
+    out: &mut dyn Write,
+    indent: &str,
+    text: &[String],
+    paint: impl Fn(&str) -> String,
+) -> io::Result<()> {
+    for line in text {
+        let line = super::escape_controls(line.trim_end());
+        match line.is_empty() {
+            true => writeln!(out)?,
+            false => writeln!(out, "{indent}{}", paint(&line))?,
+        }
+    }
+    Ok(())
+}
+
+fn whole(text: &str) -> Vec<String> {
+    text.lines().map(str::to_string).collect()
+}
+
+/// The transcript as text: plain, or coloured when `style.color`.
+pub fn text(
+    out: &mut dyn Write,
+    turns: &[Turn],
+    sessions: &[Session],
+    style: TableStyle,
+) -> io::Result<()> {
+    let paint = Paint(style.color);
+    if sessions.is_empty() {
+        return writeln!(out, "(no sessions)");
+    }
+    for (n, session) in sessions.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        let totals = SessionTotals::of(session, turns);
+        let rule = "━".repeat(usize::from(style.width).min(100));
+        writeln!(out, "{}", paint.dim(&rule))?;
+        lines(out, "", &[heading(&totals)], |l| paint.bold(l))?;
+        let mut before: Option<&Turn> = None;
+        for &index in &session.turns {
+            writeln!(out)?;
+            let turn = &turns[index];
+            step_text(out, turn, branch(turn, before), style, paint)?;
+            before = Some(turn);
+        }
+        writeln!(out)?;
+        lines(out, "", &[ending(&totals)], |l| paint.dim(l))?;
+    }
+    Ok(())
+}
+
+/// Where a step came from, short: the session's heading names the first turn's whole
+/// path, so a step names its file, section and entry.
+fn step_label(turn: &Turn) -> String {
+    short_label(&turn.source)
+}
+
+fn short_label(source: &Source) -> String {
+    let mut source = source.clone();
+    if let Some(slash) = source.path.rfind('/') {
+        source.path.drain(..=slash);
+    }
+    label_of(&source)
+}
+
+/// When a step does not continue the step printed just before it (a branch: a request
+/// sent again after an answer, or a side request), the turn it does continue.
+fn branch<'a>(turn: &'a Turn, before: Option<&Turn>) -> Option<&'a Source> {
+    let previous = turn.session.as_ref()?.previous.as_ref()?;
+    (Some(previous) != before.map(|t| &t.source)).then_some(previous)
+}
+
+/// One step as text; `branch` is the turn it continues when that is not the step before.
+fn step_text(
+    out: &mut dyn Write,
+    turn: &Turn,
+    branch: Option<&Source>,
+    style: TableStyle,
+    paint: Paint,
+) -> io::Result<()> {
+    let step = turn.session.as_ref().map_or(0, |s| s.step);
+    let title = format!("step {step} · {}", step_label(turn));
+    lines(out, "", &[title], |l| paint.cyan(&paint.bold(l)))?;
+    if let Some(previous) = branch {
+        let note = format!("(continues {})", short_label(previous));
+        lines(out, "  ", &[note], |l| paint.dim(l))?;
+    }
+    if let Some(prompt) = &turn.prompt {
+        let said: Vec<String> = whole(prompt);
+        let (first, rest) = said
+            .split_first()
+            .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
+        lines(out, "  ", &[format!("user: {first}")], |l| paint.bold(l))?;
+        lines(out, "        ", rest, |l| paint.bold(l))?;
+    }
+    for thought in &turn.thoughts {
+        let mut said = whole(&thought.text);
+        if let Some(first) = said.first_mut() {
+            *first = format!("{}: {first}", thought.source.as_str());
+        }
+        lines(out, "  ", &said, |l| paint.dim(l))?;
+    }
+    if turn.redacted_thoughts > 0 {
+        let note = format!("({} redacted thoughts)", turn.redacted_thoughts);
+        lines(out, "  ", &[note], |l| paint.dim(l))?;
+    }
+    // The text before the calls: with calls it is the model's preamble to them ("Let me
+    // run the tests"), which the APIs send first; without, it is the answer.
+    if let Some(text) = &turn.text {
+        lines(out, "  ", &whole(text), |l| l.to_string())?;
+    }
+    for call in &turn.tool_calls {
+        call_text(out, call, style, paint)?;
+    }
+    if let Some(refusal) = &turn.refusal {
+        let mut said = whole(refusal);
+        if let Some(first) = said.first_mut() {
+            *first = format!("refusal: {first}");
+        }
+        lines(out, "  ", &said, |l| paint.yellow(l))?;
+    }
+    let footer = format!("· {}", footer(turn));
+    if turn.error.is_some() {
+        lines(out, "  ", &[footer], |l| paint.red(l))
+    } else if !turn.complete {
+        lines(out, "  ", &[footer], |l| paint.yellow(l))
+    } else {
+        lines(out, "  ", &[footer], |l| paint.dim(l))
+    }
+}
+
+fn call_text(
+    out: &mut dyn Write,
+    call: &ToolCall,
+    style: TableStyle,
+    paint: Paint,
+) -> io::Result<()> {
+    let mut title = format!("→ {}", call.name);
+    if let Some(id) = &call.id {
+        title.push_str(&format!("  {id}"));
+    }
+    match (call.kind, call.injected) {
+        (ToolKind::Server, _) => title.push_str("  (run by the provider)"),
+        (_, true) => title.push_str("  (injected)"),
+        _ => {}
+    }
+    let name = |l: &str| match call.injected {
+        true => paint.magenta(&paint.bold(l)),
+        false => paint.bold(l),
+    };
+    lines(out, "  ", &[title], name)?;
+    let arguments = Fit::of(style, ARGUMENT_LINES, 6).apply(&arguments_text(call));
+    lines(out, "      ", &arguments, |l| l.to_string())?;
+    let Some(result) = &call.result else {
+        if call.kind != ToolKind::Server {
+            lines(out, "    ", &["← no result in the capture".into()], |l| {
+                paint.dim(l)
+            })?;
+        }
+        return Ok(());
+    };
+    let failed = result.is_error == Some(true);
+    let title = match failed {
+        true => "← error:",
+        false => "←",
+    };
+    let content = Fit::of(style, RESULT_LINES, 6).apply(&content_text(&result.content));
+    match content.split_first() {
+        Some((first, rest)) if !first.is_empty() || rest.is_empty() => {
+            let head = format!("{title} {first}");
+            match failed {
+                true => {
+                    lines(out, "    ", &[head], |l| paint.red(l))?;
+                    lines(out, "      ", rest, |l| paint.red(l))
+                }
+                false => {
+                    lines(out, "    ", &[head], |l| paint.dim(l))?;
+                    lines(out, "      ", rest, |l| paint.dim(l))
+                }
+            }
+        }
+        _ => {
+            let paint_result = |l: &str| if failed { paint.red(l) } else { paint.dim(l) };
+            lines(out, "    ", &[title.to_string()], paint_result)?;
+            lines(out, "      ", &content, paint_result)
+        }
+    }
+}
+
+// ------------------------------------------------------------------ markdown
+
+/// A code fence longer than any run of backticks in `text`, so the text cannot close it.
+fn fence(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
+fn code_block(out: &mut dyn Write, lang: &str, text: &[String]) -> io::Result<()> {
+    let body: Vec<String> = text
+        .iter()
+        .map(|l| super::escape_controls(l).into_owned())
+        .collect();
+    let body = body.join("\n");
+    let fence = fence(&body);
+    writeln!(out, "{fence}{lang}\n{body}\n{fence}\n")
+}
+
+/// `text` as a markdown blockquote, line by line.
+fn quote(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    for line in text.lines() {
+        writeln!(out, "> {}", super::escape_controls(line))?;
+    }
+    writeln!(out)
+}
+
+/// Inline code: backticks around `text`, more of them when it holds some.
+fn code(text: &str) -> String {
+    let text = super::escape_controls(text);
+    let ticks = if text.contains('`') { "`` " } else { "`" };
+    let close: String = ticks.chars().rev().collect();
+    format!("{ticks}{text}{close}")
+}
+
+/// The transcript as markdown, for a pull-request comment or a notes file.
+pub fn markdown(
+    out: &mut dyn Write,
+    turns: &[Turn],
+    sessions: &[Session],
+    style: TableStyle,
+) -> io::Result<()> {
+    if sessions.is_empty() {
+        return writeln!(out, "(no sessions)");
+    }
+    for (n, session) in sessions.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        let totals = SessionTotals::of(session, turns);
+        writeln!(out, "## {}\n", super::escape_controls(&heading(&totals)))?;
+        let mut before: Option<&Turn> = None;
+        for &index in &session.turns {
+            let turn = &turns[index];
+            step_markdown(out, turn, branch(turn, before), style)?;
+            before = Some(turn);
+        }
+        writeln!(out, "*{}*", super::escape_controls(&ending(&totals)))?;
+    }
+    Ok(())
+}
+
+fn step_markdown(
+    out: &mut dyn Write,
+    turn: &Turn,
+    branch: Option<&Source>,
+    style: TableStyle,
+) -> io::Result<()> {
+    let step = turn.session.as_ref().map_or(0, |s| s.step);
+    writeln!(out, "### Step {step} · {}\n", code(&step_label(turn)))?;
+    if let Some(previous) = branch {
+        writeln!(out, "*(continues {})*\n", code(&short_label(previous)))?;
+    }
+    if let Some(prompt) = &turn.prompt {
+        writeln!(out, "**User:**\n")?;
+        quote(out, prompt)?;
+    }
+    for thought in &turn.thoughts {
+        writeln!(out, "*{}:*\n", thought.source.as_str())?;
+        quote(out, &thought.text)?;
+    }
+    if turn.redacted_thoughts > 0 {
+        writeln!(out, "*({} redacted thoughts)*\n", turn.redacted_thoughts)?;
+    }
+    if let Some(text) = &turn.text {
+        let text: Vec<_> = text.lines().map(super::escape_controls).collect();
+        writeln!(out, "{}\n", text.join("\n"))?;
+    }
+    for call in &turn.tool_calls {
+        let mut title = format!("**Tool call** {}", code(&call.name));
+        if let Some(id) = &call.id {
+            title.push_str(&format!(" {}", code(id)));
+        }
+        match (call.kind, call.injected) {
+            (ToolKind::Server, _) => title.push_str(" (run by the provider)"),
+            (_, true) => title.push_str(" (injected)"),
+            _ => {}
+        }
+        writeln!(out, "{title}\n")?;
+        let lang = if call.arguments.is_string() {
+            ""
+        } else {
+            "json"
+        };
+        let arguments = Fit::of(style, ARGUMENT_LINES, 0).apply(&arguments_text(call));
+        code_block(out, lang, &arguments)?;
+        match &call.result {
+            Some(result) => {
+                let label = match result.is_error == Some(true) {
+                    true => "**Result (error):**",
+                    false => "**Result:**",
+                };
+                writeln!(out, "{label}\n")?;
+                let content = Fit::of(style, RESULT_LINES, 0).apply(&content_text(&result.content));
+                code_block(out, "", &content)?;
+            }
+            None if call.kind != ToolKind::Server => {
+                writeln!(out, "*No result in the capture.*\n")?;
+            }
+            None => {}
+        }
+    }
+    if let Some(refusal) = &turn.refusal {
+        writeln!(out, "**Refusal:**\n")?;
+        quote(out, refusal)?;
+    }
+    writeln!(
+        out,
+        "<sub>{}</sub>\n",
+        super::escape_controls(&footer(turn))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_are_cut_to_lines_and_width() {
+        let fit = Fit {
+            lines: Some(2),
+            width: Some(5),
+        };
+        assert_eq!(
+            fit.apply("abcdefgh\nxy\nz\nw"),
+            ["abcd…", "xy", "… 2 more lines"]
+        );
+        let whole = Fit {
+            lines: None,
+            width: None,
+        };
+        assert_eq!(whole.apply("abcdefgh\nxy"), ["abcdefgh", "xy"]);
+    }
+
+    #[test]
+    fn fences_outlast_the_backticks_inside() {
+        assert_eq!(fence("plain"), "```");
+        assert_eq!(fence("a ```` b"), "`````");
+        assert_eq!(code("x`y"), "`` x`y ``");
+    }
+
+    #[test]
+    fn a_step_says_which_turn_it_continues_only_off_the_line() {
+        let fixture = include_bytes!("../../fixtures/anthropic-messages/single_tool.txtar");
+        let turns = crate::run::turns_from_bytes("single_tool.txtar", fixture, true).turns;
+        let (first, mut second) = (&turns[0], turns[1].clone());
+        second.session = Some(crate::turn::SessionPlace {
+            id: "ses_x".into(),
+            step: 2,
+            previous: Some(first.source.clone()),
+        });
+        assert_eq!(branch(&second, Some(first)), None);
+        assert_eq!(branch(&second, None), Some(&first.source));
+        assert_eq!(branch(&second, Some(&second)), Some(&first.source));
+        assert_eq!(branch(first, None), None);
+        assert_eq!(short_label(&first.source), "single_tool.txtar [streaming]");
+    }
+
+    #[test]
+    fn results_as_text() {
+        let blocks =
+            serde_json::json!([{"type": "text", "text": "one"}, {"type": "image", "source": {}}]);
+        assert_eq!(
+            content_text(&blocks),
+            "one\n{\"type\":\"image\",\"source\":{}}"
+        );
+        assert_eq!(content_text(&serde_json::json!("plain")), "plain");
+    }
+}
