@@ -38,7 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'aibridge-trace' -ScriptBlock {
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads [default: all cores]')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: table on a terminal, jsonl otherwise]')
-            [CompletionResult]::new('--view', '--view', [CompletionResultType]::ParameterName, 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript)')
+            [CompletionResult]::new('--view', '--view', [CompletionResultType]::ParameterName, 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript) [default: on a terminal, the transcript when the inputs hold one session (one capture, or one agent run), else turns]')
             [CompletionResult]::new('--width', '--width', [CompletionResultType]::ParameterName, 'Table width in columns [default: the terminal''s, else 100]')
             [CompletionResult]::new('--max-width', '--max-width', [CompletionResultType]::ParameterName, 'Cut texts and arguments in tables to N characters')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour tables')

@@ -34,7 +34,7 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --threads 'Worker threads [default: all cores]'
             cand -f 'Output format [default: table on a terminal, jsonl otherwise]'
             cand --format 'Output format [default: table on a terminal, jsonl otherwise]'
-            cand --view 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript)'
+            cand --view 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript) [default: on a terminal, the transcript when the inputs hold one session (one capture, or one agent run), else turns]'
             cand --width 'Table width in columns [default: the terminal''s, else 100]'
             cand --max-width 'Cut texts and arguments in tables to N characters'
             cand --color 'When to colour tables'

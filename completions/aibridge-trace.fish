@@ -38,7 +38,7 @@ jsonl\t'One JSON object per turn per line (the schema: `man aibridge-trace-inspe
 json\t'One JSON array of the turns (of the sessions with --view sessions)'
 csv\t'One view\'s rows for spreadsheets: nothing cut, raw numbers'
 markdown\t'Pipe tables, for a pull-request comment'"
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript)' -r -f -a "turns\t'One row per turn, with its token counts, and totals'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript) [default: on a terminal, the transcript when the inputs hold one session (one capture, or one agent run), else turns]' -r -f -a "turns\t'One row per turn, with its token counts, and totals'
 tools\t'One row per tool call, with the thoughts its response gave before it'
 thoughts\t'One row per thought, with the tool calls that followed it'
 all\t'The three views above (not with csv)'

@@ -124,9 +124,10 @@ pub struct InspectArgs {
     pub format: Option<InspectFormatArg>,
 
     /// What to show: one row per turn, tool call, thought or session, or each session told
-    /// as a story (transcript)
-    #[arg(long, value_enum, default_value_t = ViewArg::Turns)]
-    pub view: ViewArg,
+    /// as a story (transcript) [default: on a terminal, the transcript when the inputs hold
+    /// one session (one capture, or one agent run), else turns]
+    #[arg(long, value_enum)]
+    pub view: Option<ViewArg>,
 
     /// Show whole texts and arguments instead of cutting long cells
     #[arg(long)]

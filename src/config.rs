@@ -78,6 +78,9 @@ pub struct InspectConfig {
     pub inputs: Inputs,
     pub format: InspectFormat,
     pub view: View,
+    /// No view was named and a person reads the table on a terminal: when the inputs turn
+    /// out to hold one session, show it as a transcript instead of `view`.
+    pub story_for_one_session: bool,
     pub style: TableStyle,
     /// The run's one price table: the embedded one with `--prices` merged over it.
     pub prices: PriceTable,
@@ -210,12 +213,16 @@ impl Config {
                     Some(InspectFormatArg::Csv) => InspectFormat::Csv,
                     Some(InspectFormatArg::Markdown) => InspectFormat::Markdown,
                     // A transcript is text for people, piped to a pager or a file too.
-                    None if env.stdout_is_terminal || args.view == ViewArg::Transcript => {
+                    None if env.stdout_is_terminal || args.view == Some(ViewArg::Transcript) => {
                         InspectFormat::Table
                     }
                     None => InspectFormat::Jsonl,
                 };
-                let view = match args.view {
+                // A person at a terminal who names no view came to read what happened: one
+                // session is told as a story, several are listed a turn a row.
+                let story_for_one_session =
+                    args.view.is_none() && env.stdout_is_terminal && format == InspectFormat::Table;
+                let view = match args.view.unwrap_or(ViewArg::Turns) {
                     ViewArg::Turns => View::Turns,
                     ViewArg::Tools => View::Tools,
                     ViewArg::Thoughts => View::Thoughts,
@@ -239,6 +246,7 @@ impl Config {
                     inputs: inputs(args.input, env)?,
                     format,
                     view,
+                    story_for_one_session,
                     style,
                     prices: prices(args.prices.as_deref())?,
                 })

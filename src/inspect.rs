@@ -15,21 +15,67 @@ pub fn run(
     // Every turn is read and threaded before any is printed: a turn's `session` and its
     // calls' `result`s come from turns of any input. Notes go to stderr as inputs finish.
     let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |_| {})?;
-    if matches!(config.view, View::Sessions | View::Transcript) {
+    let view = view_for(config, threaded.sessions.len());
+    if matches!(view, View::Sessions | View::Transcript) {
         render::sessions::print(
             out,
             config.format,
-            config.view,
+            view,
             config.style,
             &threaded.turns,
             &threaded.sessions,
         )?;
         return Ok(status);
     }
-    let mut printer = render::printer(config.format, config.view, config.style);
+    let mut printer = render::printer(config.format, view, config.style);
     for turn in &threaded.turns {
         printer.turn(out, turn)?;
     }
     printer.finish(out)?;
     Ok(status)
+}
+
+/// The view to print: the one asked for, except that a person who named none and whose
+/// inputs hold one session (one capture, one agent run) reads it as a transcript.
+fn view_for(config: &InspectConfig, sessions: usize) -> View {
+    match (config.story_for_one_session, sessions) {
+        (true, 1) => View::Transcript,
+        _ => config.view,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use crate::config::{Config, Env};
+    use clap::Parser;
+
+    fn config(args: &[&str], terminal: bool) -> InspectConfig {
+        let env = Env {
+            stdout_is_terminal: terminal,
+            ..Env::default()
+        };
+        let cli = Cli::parse_from([&["aibridge-trace", "inspect"], args].concat());
+        match Config::from_cli(cli, &env) {
+            Ok(Config::Inspect(config)) => config,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_session_on_a_terminal_reads_as_a_transcript() {
+        let terminal = config(&["x"], true);
+        assert_eq!(view_for(&terminal, 1), View::Transcript);
+        assert_eq!(view_for(&terminal, 2), View::Turns);
+        assert_eq!(view_for(&terminal, 0), View::Turns);
+        // A view named, a pipe, or a format other than the table keep what was asked.
+        assert_eq!(
+            view_for(&config(&["--view", "turns", "x"], true), 1),
+            View::Turns
+        );
+        assert_eq!(view_for(&config(&["x"], false), 1), View::Turns);
+        let markdown = config(&["--format", "markdown", "x"], true);
+        assert_eq!(view_for(&markdown, 1), View::Turns);
+    }
 }

@@ -151,14 +151,22 @@ fn heading(totals: &SessionTotals) -> String {
     parts.join(" · ")
 }
 
+/// `n` things, in the singular for one.
+fn count(n: impl Into<u64>, thing: &str) -> String {
+    match n.into() {
+        1 => format!("1 {thing}"),
+        n => format!("{n} {thing}s"),
+    }
+}
+
 fn ending(totals: &SessionTotals) -> String {
     let mut parts = vec![format!("ended: {}", totals.ended.as_words())];
-    parts.push(format!("{} tool calls", totals.tool_calls));
+    parts.push(count(totals.tool_calls, "tool call"));
     if totals.failed_tool_calls > 0 {
         parts.push(format!("{} failed", totals.failed_tool_calls));
     }
     if totals.errors > 0 {
-        parts.push(format!("{} errors", totals.errors));
+        parts.push(count(totals.errors, "error"));
     }
     if let Some(ms) = totals.wall_ms {
         parts.push(duration(ms));
