@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::rows::{self, label_of, thousands};
 use super::sessions::{SessionTotals, duration};
 use crate::config::TableStyle;
+use crate::cost::format_usd;
 use crate::session::Session;
 use crate::turn::{Source, ToolCall, ToolKind, Turn};
 
@@ -99,7 +100,7 @@ fn content_text(content: &Value) -> String {
     }
 }
 
-/// The footer of a step: model, stop reason (or error), tokens, time.
+/// The footer of a step: model, stop reason (or error), tokens, cost, time.
 fn footer(turn: &Turn) -> String {
     let mut parts: Vec<String> = Vec::new();
     parts.push(
@@ -131,6 +132,9 @@ fn footer(turn: &Turn) -> String {
         if let Some(reasoning) = u.reasoning.filter(|r| *r > 0) {
             parts.push(format!("reasoning {}", thousands(reasoning)));
         }
+    }
+    if let Some(cost) = &turn.cost {
+        parts.push(format_usd(cost.usd));
     }
     if let Some(ms) = turn.timing.as_ref().and_then(|t| t.duration_ms) {
         parts.push(duration(ms));
