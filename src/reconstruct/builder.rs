@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use crate::decode::str_at;
 use crate::turn::{
-    Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource, ToolCall,
-    ToolKind, Turn, Usage,
+    Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource,
+    ThoughtsBefore, ToolCall, ToolKind, Turn, Usage,
 };
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
@@ -124,7 +124,9 @@ impl Builder {
         let injected = name.starts_with(INJECTED_TOOL_PREFIX);
         // Reconstructors add thoughts and calls in response order, so the thoughts so far
         // are the ones that came before this call.
-        let thoughts_before = (0..self.thoughts.len()).collect();
+        let thoughts_before = ThoughtsBefore {
+            count: self.thoughts.len(),
+        };
         self.tool_calls.push(ToolCall {
             id,
             name,
