@@ -254,9 +254,10 @@ impl<'de> Deserialize<'de> for Index {
     }
 }
 
-/// What marks a string that was a number beyond a float's range in the capture: a NUL,
-/// which no count's text starts with.
-const OUT_OF_RANGE: char = '\0';
+/// What marks a string that was a number beyond a float's range in the capture. Readable,
+/// not a control character: where such a number is no count (a tool's input, say), the
+/// string is shown as it is, and says what happened.
+const OUT_OF_RANGE: &str = " (number out of range)";
 
 /// Whether serde_json failed on a number beyond a float's range (`1e400`), which is good
 /// JSON all the same.
@@ -295,8 +296,9 @@ pub fn out_of_range_as_strings(json: &str) -> String {
             let token = &json[start..i];
             if token.parse::<f64>().is_ok_and(f64::is_infinite) {
                 out.push_str(&json[copied..start]);
-                out.push_str("\"\\u0000");
+                out.push('"');
                 out.push_str(token);
+                out.push_str(OUT_OF_RANGE);
                 out.push('"');
                 copied = i;
             }
@@ -311,7 +313,7 @@ pub fn out_of_range_as_strings(json: &str) -> String {
 /// The text of a number beyond a float's range, from the string
 /// [`out_of_range_as_strings`] made of it.
 pub fn out_of_range_text(text: &str) -> Option<&str> {
-    text.strip_prefix(OUT_OF_RANGE)
+    text.strip_suffix(OUT_OF_RANGE)
 }
 
 #[cfg(test)]
@@ -385,7 +387,7 @@ mod tests {
         let mended = out_of_range_as_strings(json);
         assert_eq!(
             mended,
-            r#"{"a":"\u00001e400","b":"1e400","c":["\u0000-2e999", 12.5, 18446744073709551616],"d":"x\"1e400"}"#
+            r#"{"a":"1e400 (number out of range)","b":"1e400","c":["-2e999 (number out of range)", 12.5, 18446744073709551616],"d":"x\"1e400"}"#
         );
         let value: serde_json::Value = serde_json::from_str(&mended).unwrap();
         assert_eq!(
