@@ -419,6 +419,29 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn bad_counts_name_what_is_there_but_no_count() {
+        let usage = json!({"input_tokens": 3, "output_tokens": null,
+            "cache_creation": {"ephemeral_1h_input_tokens": -1},
+            "server_tool_use": 7,
+            "cache_read_input_tokens": "x".repeat(50)});
+        let bad = anthropic::bad_counts(&usage);
+        let shown: Vec<String> = bad.iter().map(ToString::to_string).collect();
+        // A good count, a null, and a path through a non-object are no bad counts; a long
+        // value is cut at 40 characters (the quote and 39 x's).
+        assert_eq!(
+            shown,
+            [
+                format!(
+                    "usage `cache_read_input_tokens` is \"{}…, not a whole non-negative count",
+                    "x".repeat(39)
+                ),
+                "usage `cache_creation.ephemeral_1h_input_tokens` is -1, not a whole non-negative count"
+                    .to_string(),
+            ]
+        );
+    }
+
+    #[test]
     fn provider_cost_adds_the_upstream_charge_of_an_own_key() {
         assert_eq!(provider_cost(&json!({"cost": 0.00027})), Some(0.00027));
         assert_eq!(provider_cost(&json!({"prompt_tokens": 3})), None);
