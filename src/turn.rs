@@ -304,13 +304,40 @@ pub struct ToolCall {
     pub arguments: Value,
     /// The gateway injected this tool (its name carries the `bmcp_` prefix).
     pub injected: bool,
-    /// Indices into the turn's `thoughts` of the thoughts the response gave before this
-    /// call. Parallel calls after the same thoughts all list them: a thought belongs to the
-    /// response, not to one call.
-    pub thoughts_before: Vec<usize>,
+    /// The thoughts the response gave before this call. Parallel calls after the same
+    /// thoughts all have them: a thought belongs to the response, not to one call.
+    pub thoughts_before: ThoughtsBefore,
     /// The result a later request carried for this call; null when none did, and for
     /// provider-run (`server`) calls. Set by threading.
     pub result: Option<CallResult>,
+}
+
+/// The thoughts before a tool call: always the first `count` of the turn's `thoughts`, since
+/// thoughts and calls are added in response order. Held as that count, not as the list of
+/// indices, so a turn of `n` thoughts and `n` calls takes memory linear in `n`, not `n²`
+/// (20,000 of each would be 400M indices). JSONL still prints the indices, `[0, .., count)`,
+/// written out one by one without building the list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ThoughtsBefore {
+    pub count: usize,
+}
+
+impl ThoughtsBefore {
+    /// Indices into the turn's `thoughts` of these thoughts.
+    pub fn indices(self) -> std::ops::Range<usize> {
+        0..self.count
+    }
+
+    /// Whether the thought at `index` came before the call.
+    pub fn contains(self, index: usize) -> bool {
+        index < self.count
+    }
+}
+
+impl Serialize for ThoughtsBefore {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.indices())
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]

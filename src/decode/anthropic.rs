@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::lenient::{Index, Lenient};
-use super::{count_at, str_at};
+use super::{BadCount, count_at, str_at};
 use crate::turn::{Service, ToolKind, Usage};
 
 /// The event that ends a whole stream.
@@ -176,6 +176,24 @@ pub fn usage(value: &Value) -> Usage {
         web_fetch_requests: server_tools("web_fetch_requests"),
         provider_usd: None,
     }
+}
+
+/// Where the usage object has counts, as [`usage`] reads them.
+const COUNTS: [&str; 9] = [
+    INPUT_TOKENS,
+    OUTPUT_TOKENS,
+    "cache_read_input_tokens",
+    "cache_creation_input_tokens",
+    "cache_creation.ephemeral_5m_input_tokens",
+    "cache_creation.ephemeral_1h_input_tokens",
+    "output_tokens_details.thinking_tokens",
+    "server_tool_use.web_search_requests",
+    "server_tool_use.web_fetch_requests",
+];
+
+/// The counts [`usage`] leaves out because they are there but no whole, non-negative count.
+pub fn bad_counts(value: &Value) -> Vec<BadCount> {
+    super::bad_counts(value, &COUNTS)
 }
 
 /// How the response was served, as its usage says (`service_tier`, `inference_geo`,

@@ -195,3 +195,8 @@ pub const USAGE_KEYS: [&str; 2] = ["prompt_tokens", "completion_tokens"];
 pub fn usage(value: &Value) -> Usage {
     super::openai_usage(value, USAGE_KEYS)
 }
+
+/// The counts [`usage`] leaves out because they are there but no whole, non-negative count.
+pub fn bad_counts(value: &Value) -> Vec<super::BadCount> {
+    super::openai_bad_counts(value, USAGE_KEYS)
+}

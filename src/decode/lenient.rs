@@ -254,6 +254,68 @@ impl<'de> Deserialize<'de> for Index {
     }
 }
 
+/// What marks a string that was a number beyond a float's range in the capture. Readable,
+/// not a control character: where such a number is no count (a tool's input, say), the
+/// string is shown as it is, and says what happened.
+const OUT_OF_RANGE: &str = " (number out of range)";
+
+/// Whether serde_json failed on a number beyond a float's range (`1e400`), which is good
+/// JSON all the same.
+pub fn is_out_of_range(err: &serde_json::Error) -> bool {
+    err.to_string().starts_with("number out of range")
+}
+
+/// `json` with every number beyond a float's range made a string of its text, marked (see
+/// [`out_of_range_text`]), so serde_json reads the rest. One pass, strings left alone.
+pub fn out_of_range_as_strings(json: &str) -> String {
+    let bytes = json.as_bytes();
+    let mut out = String::with_capacity(json.len() + 16);
+    let (mut in_string, mut escaped) = (false, false);
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            i += 1;
+        } else if byte == b'"' {
+            in_string = true;
+            i += 1;
+        } else if byte == b'-' || byte.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len()
+                && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+            {
+                i += 1;
+            }
+            let token = &json[start..i];
+            if token.parse::<f64>().is_ok_and(f64::is_infinite) {
+                out.push_str(&json[copied..start]);
+                out.push('"');
+                out.push_str(token);
+                out.push_str(OUT_OF_RANGE);
+                out.push('"');
+                copied = i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&json[copied..]);
+    out
+}
+
+/// The text of a number beyond a float's range, from the string
+/// [`out_of_range_as_strings`] made of it.
+pub fn out_of_range_text(text: &str) -> Option<&str> {
+    text.strip_suffix(OUT_OF_RANGE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +376,25 @@ mod tests {
             (probe.a, probe.i.get(), probe.i.exact()),
             (Flex::Absent, Some(2), None)
         );
+    }
+
+    #[test]
+    fn numbers_beyond_a_float_become_marked_strings_and_nothing_else_changes() {
+        let json =
+            r#"{"a":1e400,"b":"1e400","c":[-2e999, 12.5, 18446744073709551616],"d":"x\"1e400"}"#;
+        let err = serde_json::from_str::<serde_json::Value>(json).unwrap_err();
+        assert!(is_out_of_range(&err), "{err}");
+        let mended = out_of_range_as_strings(json);
+        assert_eq!(
+            mended,
+            r#"{"a":"1e400 (number out of range)","b":"1e400","c":["-2e999 (number out of range)", 12.5, 18446744073709551616],"d":"x\"1e400"}"#
+        );
+        let value: serde_json::Value = serde_json::from_str(&mended).unwrap();
+        assert_eq!(
+            out_of_range_text(value["a"].as_str().unwrap()),
+            Some("1e400")
+        );
+        assert_eq!(out_of_range_text(value["b"].as_str().unwrap()), None);
     }
 
     #[test]

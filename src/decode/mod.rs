@@ -117,12 +117,20 @@ fn decode(api: Api, event: &SseEvent) -> Event<'_> {
     let body = if chat::is_done(data) {
         Data::Done
     } else {
-        let parsed = match api {
-            Api::AnthropicMessages => serde_json::from_str(data).map(Data::Anthropic),
-            Api::OpenaiChat => serde_json::from_str(data).map(Data::Chat),
-            Api::OpenaiResponses => serde_json::from_str(data).map(Data::Responses),
-        };
-        parsed.unwrap_or_else(Data::Invalid)
+        match parse(api, data) {
+            // A number beyond what a float holds (`1e400`) fails the whole event in
+            // serde_json, though the JSON is good: read again with such numbers as strings
+            // of their text, so they cost only their own field (a usage count becomes a
+            // bad count, reported), never the event.
+            Data::Invalid(err) if lenient::is_out_of_range(&err) => {
+                match serde_json::from_str(&lenient::out_of_range_as_strings(data)) {
+                    // Read from the owned tree, the views own their strings.
+                    Ok(value) => parse_value(api, value),
+                    Err(_) => Data::Invalid(err),
+                }
+            }
+            body => body,
+        }
     };
     Event {
         line: event.line,
@@ -130,6 +138,92 @@ fn decode(api: Api, event: &SseEvent) -> Event<'_> {
         data,
         body,
     }
+}
+
+fn parse(api: Api, data: &str) -> Data<'_> {
+    let parsed = match api {
+        Api::AnthropicMessages => serde_json::from_str(data).map(Data::Anthropic),
+        Api::OpenaiChat => serde_json::from_str(data).map(Data::Chat),
+        Api::OpenaiResponses => serde_json::from_str(data).map(Data::Responses),
+    };
+    parsed.unwrap_or_else(Data::Invalid)
+}
+
+fn parse_value<'a>(api: Api, value: Value) -> Data<'a> {
+    use serde::Deserialize;
+    let parsed = match api {
+        Api::AnthropicMessages => anthropic::Event::deserialize(value).map(Data::Anthropic),
+        Api::OpenaiChat => chat::Chunk::deserialize(value).map(Data::Chat),
+        Api::OpenaiResponses => responses::Event::deserialize(value).map(Data::Responses),
+    };
+    parsed.unwrap_or_else(Data::Invalid)
+}
+
+/// A count in usage that is there but is no whole, non-negative number within u64 (`-1`,
+/// `12.5`, `"12"`, `2^64`, `1e400`): it is left out, the earlier count kept, and reported
+/// by both consumers, never silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCount {
+    /// Where it is in the usage object, e.g. `output_tokens`, `cache_creation.ephemeral_1h_input_tokens`.
+    pub field: String,
+    /// The value as the capture gave it, cut short when long.
+    pub value: String,
+}
+
+impl std::fmt::Display for BadCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "usage `{}` is {}, not a whole non-negative count",
+            self.field, self.value
+        )
+    }
+}
+
+/// The counts at `fields` (dotted paths into `usage`) that are there but bad. A null is a
+/// count not said, as an absent one.
+pub fn bad_counts<S: AsRef<str>>(usage: &Value, fields: &[S]) -> Vec<BadCount> {
+    fields
+        .iter()
+        .filter_map(|field| {
+            let field = field.as_ref();
+            let value = field
+                .split('.')
+                .try_fold(usage, |value, key| value.get(key))?;
+            if value.is_null() || value.as_u64().is_some() {
+                return None;
+            }
+            let value = match value {
+                Value::String(text) => match lenient::out_of_range_text(text) {
+                    Some(number) => number.to_string(),
+                    None => value.to_string(),
+                },
+                other => other.to_string(),
+            };
+            // A hostile count may be a long string or a big object: the start tells.
+            let value = match value.char_indices().nth(40) {
+                Some((end, _)) => format!("{}…", &value[..end]),
+                None => value,
+            };
+            Some(BadCount {
+                field: field.to_string(),
+                value,
+            })
+        })
+        .collect()
+}
+
+/// The counts of OpenAI usage, named by `[prompt, output]` as in [`openai_usage`].
+pub fn openai_bad_counts(usage: &Value, [prompt, output]: [&str; 2]) -> Vec<BadCount> {
+    let fields = [
+        prompt.to_string(),
+        output.to_string(),
+        "total_tokens".to_string(),
+        format!("{prompt}_details.cached_tokens"),
+        "prompt_cache_hit_tokens".to_string(),
+        format!("{output}_details.reasoning_tokens"),
+    ];
+    bad_counts(usage, &fields)
 }
 
 /// `value[key]` as a string.
@@ -323,6 +417,29 @@ pub fn body_api(value: &Value, hint: Option<Api>) -> Option<Api> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn bad_counts_name_what_is_there_but_no_count() {
+        let usage = json!({"input_tokens": 3, "output_tokens": null,
+            "cache_creation": {"ephemeral_1h_input_tokens": -1},
+            "server_tool_use": 7,
+            "cache_read_input_tokens": "x".repeat(50)});
+        let bad = anthropic::bad_counts(&usage);
+        let shown: Vec<String> = bad.iter().map(ToString::to_string).collect();
+        // A good count, a null, and a path through a non-object are no bad counts; a long
+        // value is cut at 40 characters (the quote and 39 x's).
+        assert_eq!(
+            shown,
+            [
+                format!(
+                    "usage `cache_read_input_tokens` is \"{}…, not a whole non-negative count",
+                    "x".repeat(39)
+                ),
+                "usage `cache_creation.ephemeral_1h_input_tokens` is -1, not a whole non-negative count"
+                    .to_string(),
+            ]
+        );
+    }
 
     #[test]
     fn provider_cost_adds_the_upstream_charge_of_an_own_key() {

@@ -311,6 +311,11 @@ pub fn usage(value: &Value) -> Usage {
     super::openai_usage(value, USAGE_KEYS)
 }
 
+/// The counts [`usage`] leaves out because they are there but no whole, non-negative count.
+pub fn bad_counts(value: &Value) -> Vec<super::BadCount> {
+    super::openai_bad_counts(value, USAGE_KEYS)
+}
+
 /// How a response object says it was served (its `service_tier`).
 pub fn service(response: &Value) -> Service {
     super::openai_service(str_at(response, "service_tier"))

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::builder::Builder;
-use crate::decode::anthropic::{BlockKind, Delta, DeltaKind, Event, EventKind, service, usage};
+use crate::decode::anthropic::{
+    BlockKind, Delta, DeltaKind, Event, EventKind, bad_counts, service, usage,
+};
 use crate::decode::{self, str_at};
 use crate::turn::{ThoughtSource, ToolKind};
 
@@ -152,6 +154,7 @@ impl Accumulator {
                     b.identify(message);
                     if let Some(u) = message.get("usage").filter(|u| u.is_object()) {
                         b.merge_usage(usage(u));
+                        b.bad_counts(Some(event.line), bad_counts(u));
                         b.merge_service(service(u));
                     }
                 }
@@ -173,6 +176,7 @@ impl Accumulator {
                 }
                 if let Some(u) = data.usage.as_ref().filter(|u| u.is_object()) {
                     b.merge_usage(usage(u));
+                    b.bad_counts(Some(event.line), bad_counts(u));
                     b.merge_service(service(u));
                 }
             }
@@ -195,6 +199,7 @@ pub fn body(message: &Value, b: &mut Builder) {
     b.stop_reason = str_at(message, "stop_reason").map(str::to_string);
     if let Some(u) = message.get("usage").filter(|u| u.is_object()) {
         b.merge_usage(usage(u));
+        b.bad_counts(None, bad_counts(u));
         b.merge_service(service(u));
     }
     let mut blocks = Blocks::default();

@@ -6,10 +6,10 @@ use std::ops::{Deref, DerefMut};
 
 use serde_json::Value;
 
-use crate::decode::str_at;
+use crate::decode::{BadCount, str_at};
 use crate::turn::{
-    Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource, ToolCall,
-    ToolKind, Turn, Usage,
+    Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource,
+    ThoughtsBefore, ToolCall, ToolKind, Turn, Usage,
 };
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
@@ -124,7 +124,9 @@ impl Builder {
         let injected = name.starts_with(INJECTED_TOOL_PREFIX);
         // Reconstructors add thoughts and calls in response order, so the thoughts so far
         // are the ones that came before this call.
-        let thoughts_before = (0..self.thoughts.len()).collect();
+        let thoughts_before = ThoughtsBefore {
+            count: self.thoughts.len(),
+        };
         self.tool_calls.push(ToolCall {
             id,
             name,
@@ -165,6 +167,17 @@ impl Builder {
             web_fetch_requests: keep(update.web_fetch_requests, usage.web_fetch_requests),
             provider_usd: update.provider_usd.or(usage.provider_usd),
         };
+    }
+
+    /// Warns of the usage counts that were there but bad (`line` is the event's; none for a
+    /// blocking body): never silently ignored.
+    pub fn bad_counts(&mut self, line: Option<usize>, bad: Vec<BadCount>) {
+        for bad in bad {
+            self.turn.warnings.push(match line {
+                Some(line) => format!("line {line}: {bad}; the earlier count is kept"),
+                None => format!("{bad}; left out"),
+            });
+        }
     }
 
     /// Records how the response was served, keeping earlier values for the fields `update`

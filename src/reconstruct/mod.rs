@@ -153,7 +153,7 @@ fn rebuild(
             return http_error(status, None, b"", hint).ok_or_else(|| skipped("an empty response"));
         }
     };
-    let (value, mended) = match serde_json::from_slice::<Value>(text) {
+    let (value, mended) = match parse_body(text) {
         Ok(value) => {
             observer.body(body_api(&value, hint), text, Ok(&value));
             (value, false)
@@ -201,6 +201,18 @@ fn rebuild(
     }
     b.complete = !mended;
     Ok(b)
+}
+
+/// A blocking body as JSON. A number beyond a float's range (`1e400`) fails the whole body
+/// in serde_json, though the JSON is good: such numbers are read as strings of their text
+/// (see [`decode::lenient::out_of_range_as_strings`]), so they cost only their own field.
+fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
+    serde_json::from_slice(text).or_else(|err| match std::str::from_utf8(text) {
+        Ok(json) if decode::lenient::is_out_of_range(&err) => {
+            serde_json::from_str(&decode::lenient::out_of_range_as_strings(json)).map_err(|_| err)
+        }
+        _ => Err(err),
+    })
 }
 
 /// A request whose upstream call failed before any response came (a gateway dump's
@@ -296,7 +308,7 @@ impl AnyAccumulator {
             (decode::Data::Anthropic(data), AnyAccumulator::Anthropic(s)) => {
                 s.event(event, data, b)
             }
-            (decode::Data::Chat(chunk), AnyAccumulator::Chat(s)) => s.event(chunk, b),
+            (decode::Data::Chat(chunk), AnyAccumulator::Chat(s)) => s.event(event.line, chunk, b),
             (decode::Data::Responses(data), AnyAccumulator::Responses(s)) => {
                 s.event(event, data, b)
             }

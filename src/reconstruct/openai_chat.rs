@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::builder::Builder;
 use crate::decode;
-use crate::decode::chat::{Call, Chunk, ChunkKind, Message, usage};
+use crate::decode::chat::{Call, Chunk, ChunkKind, Message, bad_counts, usage};
 use crate::decode::chat_calls::{ChatCalls, Delta};
 use crate::decode::lenient::Flex;
 use crate::turn::{ThoughtSource, ToolKind};
@@ -172,7 +172,9 @@ fn kind_of(value: &Value) -> &'static str {
 }
 
 /// What a chunk or body says besides its choices: id, model, usage, error.
-fn apply_envelope(chunk: &Chunk, mid_stream: bool, b: &mut Builder) {
+/// `line` is the chunk's in a stream, none for a blocking body.
+fn apply_envelope(chunk: &Chunk, line: Option<usize>, b: &mut Builder) {
+    let mid_stream = line.is_some();
     b.identify_as(chunk.id.as_str(), chunk.model.as_str());
     // Every chunk of a stream restates the tier: taken once, not copied per chunk.
     let tier = chunk.service_tier.as_str();
@@ -181,6 +183,7 @@ fn apply_envelope(chunk: &Chunk, mid_stream: bool, b: &mut Builder) {
     }
     if let Some(u) = chunk.usage() {
         b.merge_usage(usage(u));
+        b.bad_counts(line, bad_counts(u));
     }
     if let Some(error) = chunk.error() {
         b.error = Some(decode::error::nested(error, mid_stream));
@@ -202,8 +205,8 @@ impl Accumulator {
         }
     }
 
-    pub fn event(&mut self, chunk: &Chunk, b: &mut Builder) {
-        apply_envelope(chunk, true, b);
+    pub fn event(&mut self, line: usize, chunk: &Chunk, b: &mut Builder) {
+        apply_envelope(chunk, Some(line), b);
         match chunk.kind() {
             ChunkKind::Unknown(object) => {
                 b.unknown_event(object.unwrap_or(decode::chat::UNNAMED_CHUNK))
@@ -231,7 +234,7 @@ pub fn body(completion: &Value, b: &mut Builder) {
             return;
         }
     };
-    apply_envelope(&chunk, false, b);
+    apply_envelope(&chunk, None, b);
     let mut choice = Choice::default();
     choice.apply_chunk(&chunk, false, b);
     choice.finish(b);

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::builder::Builder;
 use crate::decode::responses::{
-    Event, EventKind, ItemKind, Part, Phase, output_items, part_texts, service, usage,
+    Event, EventKind, ItemKind, Part, Phase, bad_counts, output_items, part_texts, service, usage,
 };
 use crate::decode::{self, str_at};
 use crate::turn::{ThoughtSource, ToolKind};
@@ -193,11 +193,14 @@ impl Items {
 }
 
 /// Takes what a response object says of itself: id, model, status, usage, error.
-fn response_object(response: &Value, b: &mut Builder, mid_stream: bool) {
+/// `line` is the event's in a stream, none for a blocking body.
+fn response_object(response: &Value, b: &mut Builder, line: Option<usize>) {
+    let mid_stream = line.is_some();
     b.identify(response);
     b.merge_service(service(response));
     if let Some(u) = response.get("usage").filter(|u| u.is_object()) {
         b.merge_usage(usage(u));
+        b.bad_counts(line, bad_counts(u));
     }
     if let Some(error) = response.get("error").filter(|e| e.is_object()) {
         b.error = Some(decode::error::turn_error(error, None, mid_stream));
@@ -219,12 +222,14 @@ impl Accumulator {
             return b.unknown_event(kind);
         };
         match known {
-            EventKind::Created | EventKind::Progress => {
-                response_object(data.response.as_ref().unwrap_or(&Value::Null), b, true)
-            }
+            EventKind::Created | EventKind::Progress => response_object(
+                data.response.as_ref().unwrap_or(&Value::Null),
+                b,
+                Some(event.line),
+            ),
             EventKind::Terminal(status) => {
                 let response = data.response.as_ref().unwrap_or(&Value::Null);
-                response_object(response, b, true);
+                response_object(response, b, Some(event.line));
                 items.restate(response);
                 let status = str_at(response, "status").unwrap_or(status);
                 b.stop_reason = Some(status.to_string());
@@ -280,7 +285,7 @@ impl Accumulator {
 
 /// Rebuilds a blocking `{"object": "response", ...}` body.
 pub fn body(response: &Value, b: &mut Builder) {
-    response_object(response, b, false);
+    response_object(response, b, None);
     b.stop_reason = str_at(response, "status").map(str::to_string);
     let mut items = Items::default();
     items.restate(response);

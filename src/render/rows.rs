@@ -1,10 +1,12 @@
 //! The rows the people-facing formats show (table, csv, markdown): one sheet per view,
 //! built once here so the three formats cannot disagree about what a row holds.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 pub use crate::number::thousands;
-use crate::turn::{Api, ToolKind, Turn};
+use crate::turn::{Api, ThoughtsBefore, ToolKind, Turn};
 
 /// What a cell's colour would mean; never the only carrier of that meaning (the text says
 /// it too), so output without colour loses nothing.
@@ -434,31 +436,36 @@ pub const TOOL_CSV_HEADER: [&str; 7] = [
 /// Tables name the turn on its first row only; csv repeats everything on every row.
 pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
     let label = turn_label(number, turn);
-    let mut previous: Option<&Vec<usize>> = None;
+    // How many calls share each set of thoughts, counted once: comparing every call with
+    // every other is quadratic in a turn of thousands of calls.
+    let mut sharing: HashMap<ThoughtsBefore, usize> = HashMap::new();
+    for call in &turn.tool_calls {
+        *sharing.entry(call.thoughts_before).or_default() += 1;
+    }
+    let mut previous: Option<ThoughtsBefore> = None;
     turn.tool_calls
         .iter()
         .enumerate()
         .map(|(index, call)| {
-            let sharing = turn
-                .tool_calls
-                .iter()
-                .filter(|other| other.thoughts_before == call.thoughts_before)
-                .count();
-            let repeated = cuts.human && previous == Some(&call.thoughts_before);
-            previous = Some(&call.thoughts_before);
-            let mut thoughts: Vec<String> = call
-                .thoughts_before
-                .iter()
-                .filter_map(|&i| turn.thoughts.get(i))
-                .map(|t| {
-                    format!(
-                        "{}: {}",
-                        t.source.as_str(),
-                        cut(&t.text, cuts.thought_preview)
-                    )
-                })
-                .collect();
-            if repeated && !thoughts.is_empty() {
+            let sharing = sharing[&call.thoughts_before];
+            let repeated = cuts.human && previous == Some(call.thoughts_before);
+            previous = Some(call.thoughts_before);
+            let mut thoughts: Vec<String> = if repeated {
+                Vec::new()
+            } else {
+                call.thoughts_before
+                    .indices()
+                    .filter_map(|i| turn.thoughts.get(i))
+                    .map(|t| {
+                        format!(
+                            "{}: {}",
+                            t.source.as_str(),
+                            cut(&t.text, cuts.thought_preview)
+                        )
+                    })
+                    .collect()
+            };
+            if repeated && call.thoughts_before.count > 0 {
                 thoughts = vec!["same as above".to_string()];
             } else if sharing > 1 && !thoughts.is_empty() {
                 thoughts.push(format!("(shared by {sharing} parallel calls)"));
@@ -515,7 +522,7 @@ pub fn thought_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
             let followed: Vec<&str> = turn
                 .tool_calls
                 .iter()
-                .filter(|call| call.thoughts_before.contains(&index))
+                .filter(|call| call.thoughts_before.contains(index))
                 .map(|call| call.name.as_str())
                 .collect();
             let label = if cuts.human && index > 0 {

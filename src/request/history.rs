@@ -547,7 +547,7 @@ mod tests {
                     kind,
                     arguments,
                     injected: false,
-                    thoughts_before: vec![],
+                    thoughts_before: Default::default(),
                     result: None,
                 })
                 .collect(),

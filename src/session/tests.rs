@@ -574,7 +574,7 @@ fn answer(id: &str, text: Option<&str>, calls: &[(&str, &str, Value)]) -> Turn {
                 kind: ToolKind::Function,
                 arguments: arguments.clone(),
                 injected: false,
-                thoughts_before: vec![],
+                thoughts_before: Default::default(),
                 result: None,
             })
             .collect(),

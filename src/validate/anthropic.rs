@@ -197,7 +197,7 @@ impl StreamGrammar {
                 block.unstopped_reported = true;
             }
         }
-        usage::require(
+        usage::require_anthropic(
             data.usage.as_ref(),
             &[OUTPUT_TOKENS],
             Some(line),
@@ -243,7 +243,7 @@ impl Grammar for StreamGrammar {
                     );
                 }
                 self.started.get_or_insert(line);
-                usage::require(
+                usage::require_anthropic(
                     data.message.as_ref().and_then(|m| m.get("usage")),
                     &[INPUT_TOKENS],
                     Some(line),
@@ -310,7 +310,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
     }
     ids.check(f, |i| doc.line_below(at(i), &[]));
     unknown.report(f);
-    usage::require(
+    usage::require_anthropic(
         doc.value.get("usage"),
         &[INPUT_TOKENS, OUTPUT_TOKENS],
         doc.line(&[Seg::Key("usage")]),

@@ -171,7 +171,7 @@ impl Grammar for StreamGrammar {
         }
         if let Some(u) = chunk.usage() {
             self.usage.get_or_insert(line);
-            usage::openai(u, USAGE_KEYS, Some(line), cx.f);
+            usage::openai(u, USAGE_KEYS, Some(line), "the chunk", cx.f);
         }
         Role::Other
     }

@@ -4,12 +4,15 @@
 
 use serde_json::Value;
 
-use crate::decode::{count_at as u64_at, openai_cached, openai_detail};
+use crate::decode::{
+    BadCount, anthropic, count_at as u64_at, openai_bad_counts, openai_cached, openai_detail,
+};
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{USAGE_CACHED, USAGE_MISSING, USAGE_REASONING, USAGE_TOTAL};
 
-/// Requires `usage` to be an object with a whole-number count at each of `keys`; `what`
-/// names where it belongs. Returns whether it is there at all.
+/// Requires `usage` to be an object with a count at each of `keys`; `what` names where it
+/// belongs. Returns whether it is there at all. A count that is there but bad is the
+/// decoder's to tell ([`counts`]), so it is reported once, as what it is.
 pub fn require(
     usage: Option<&Value>,
     keys: &[&str],
@@ -22,7 +25,7 @@ pub fn require(
         return false;
     };
     for key in keys {
-        if u64_at(usage, key).is_none() {
+        if usage.get(key).is_none_or(Value::is_null) {
             f.add(
                 &USAGE_MISSING,
                 line,
@@ -33,10 +36,40 @@ pub fn require(
     true
 }
 
+/// Reports the counts the decoder left out as bad (`-1`, `12.5`, `"12"`, `1e400`): reading
+/// keeps the earlier count, so a capture that says so is wrong where it says it.
+pub fn counts(bad: Vec<BadCount>, line: Option<usize>, what: &str, f: &mut Findings) {
+    for bad in bad {
+        f.add(&USAGE_MISSING, line, format!("{what} {bad}"));
+    }
+}
+
+/// Requires Anthropic usage with a count at each of `keys`, and reports its bad counts.
+pub fn require_anthropic(
+    usage: Option<&Value>,
+    keys: &[&str],
+    line: Option<usize>,
+    what: &str,
+    f: &mut Findings,
+) {
+    if require(usage, keys, line, what, f) {
+        if let Some(usage) = usage {
+            counts(anthropic::bad_counts(usage), line, what, f);
+        }
+    }
+}
+
 /// Checks the arithmetic of OpenAI usage (Chat and Responses alike): `[prompt, output]`
 /// are the API's names for the two counts (`prompt_tokens`/`completion_tokens`,
 /// `input_tokens`/`output_tokens`); cached and reasoning counts sit in `<name>_details`.
-pub fn openai(usage: &Value, [prompt, output]: [&str; 2], line: Option<usize>, f: &mut Findings) {
+pub fn openai(
+    usage: &Value,
+    [prompt, output]: [&str; 2],
+    line: Option<usize>,
+    what: &str,
+    f: &mut Findings,
+) {
+    counts(openai_bad_counts(usage, [prompt, output]), line, what, f);
     let prompt_count = u64_at(usage, prompt);
     let output_count = u64_at(usage, output);
     if let (Some(total), Some(p), Some(o)) =
@@ -83,7 +116,7 @@ pub fn require_openai(
 ) {
     if require(usage, &keys, line, what, f) {
         if let Some(usage) = usage {
-            openai(usage, keys, line, f);
+            openai(usage, keys, line, what, f);
         }
     }
 }

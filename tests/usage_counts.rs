@@ -1,0 +1,227 @@
+//! Bad usage counts (issue 13, defect 10): a count that is no whole, non-negative number
+//! within u64 (`1e400`, `-1`, `2^64`, `12.5`, `"12"`) costs only itself, never its event
+//! or body; the earlier count is kept; `inspect` warns naming the field and the line, and
+//! `validate` reports it.
+
+mod common;
+use common::*;
+
+use serde_json::{Value, json};
+
+/// Writes `body` as the HTTP response `name` (an event stream when `stream`) in a scratch
+/// folder, and returns its path.
+fn capture(name: &str, stream: bool, body: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("aibridge-trace-usage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let kind = if stream {
+        "text/event-stream"
+    } else {
+        "application/json"
+    };
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!("HTTP/1.1 200 OK\nContent-Type: {kind}\n\n{body}"),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn one_turn(path: &str) -> Value {
+    let (turns, stderr, code) = inspect(&[path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), 1);
+    turns[0].clone()
+}
+
+/// The warnings of `turn` about usage.
+fn usage_warnings(turn: &Value) -> Vec<&str> {
+    turn["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|w| w.contains("usage `"))
+        .collect()
+}
+
+/// `validate`'s finding lines about usage counts (a blocking body starts on line 4, below
+/// the HTTP head).
+fn findings(path: &str) -> Vec<String> {
+    let out = run(&["validate", path]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("not a whole non-negative count"))
+        .map(|l| l.replace(path, "FILE"))
+        .collect()
+}
+
+#[test]
+fn anthropic_stream_keeps_the_stop_reason_and_earlier_counts_past_bad_counts() {
+    let path = capture(
+        "anthropic.http",
+        true,
+        "event: message_start\n\
+         data: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"claude-x\",\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n\n\
+         event: message_delta\n\
+         data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":1e400,\"input_tokens\":-1}}\n\n\
+         event: message_stop\n\
+         data: {\"type\":\"message_stop\"}\n\n",
+    );
+    let turn = one_turn(&path);
+    // The message_delta is kept: its stop reason too.
+    assert_eq!(turn["stop_reason"], "end_turn");
+    assert_eq!(turn["complete"], true);
+    assert_eq!(
+        (&turn["usage"]["input"], &turn["usage"]["output"]),
+        (&json!(10), &json!(1))
+    );
+    assert_eq!(
+        usage_warnings(&turn),
+        [
+            "line 7: usage `input_tokens` is -1, not a whole non-negative count; the earlier count is kept",
+            "line 7: usage `output_tokens` is 1e400, not a whole non-negative count; the earlier count is kept",
+        ]
+    );
+    assert_eq!(
+        findings(&path),
+        [
+            "FILE:7: error[usage-missing]: message_delta usage `input_tokens` is -1, not a whole non-negative count",
+            "FILE:7: error[usage-missing]: message_delta usage `output_tokens` is 1e400, not a whole non-negative count",
+        ]
+    );
+}
+
+#[test]
+fn anthropic_body_leaves_out_bad_counts_and_keeps_the_rest() {
+    let path = capture(
+        "anthropic.json.http",
+        false,
+        r#"{"type":"message","id":"m","model":"claude-x","role":"assistant","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":{"input_tokens":"12","output_tokens":2e999,"cache_read_input_tokens":12.5}}"#,
+    );
+    let turn = one_turn(&path);
+    assert_eq!(turn["stop_reason"], "end_turn");
+    assert_eq!(turn["text"], "hi");
+    assert_eq!(
+        (&turn["usage"]["input"], &turn["usage"]["output"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(
+        usage_warnings(&turn),
+        [
+            "usage `input_tokens` is \"12\", not a whole non-negative count; left out",
+            "usage `output_tokens` is 2e999, not a whole non-negative count; left out",
+            "usage `cache_read_input_tokens` is 12.5, not a whole non-negative count; left out",
+        ]
+    );
+    assert_eq!(findings(&path).len(), 3, "{:?}", findings(&path));
+}
+
+#[test]
+fn chat_stream_keeps_earlier_counts_past_bad_counts() {
+    let path = capture(
+        "chat.http",
+        true,
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}\n\n\
+         data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-x\",\"choices\":[],\"usage\":{\"prompt_tokens\":18446744073709551616,\"completion_tokens\":1e400,\"total_tokens\":7}}\n\n\
+         data: [DONE]\n\n",
+    );
+    let turn = one_turn(&path);
+    assert_eq!(turn["stop_reason"], "stop");
+    assert_eq!(
+        (&turn["usage"]["input"], &turn["usage"]["output"]),
+        (&json!(5), &json!(2))
+    );
+    assert_eq!(
+        usage_warnings(&turn),
+        [
+            "line 6: usage `prompt_tokens` is 1.8446744073709552e+19, not a whole non-negative count; the earlier count is kept",
+            "line 6: usage `completion_tokens` is 1e400, not a whole non-negative count; the earlier count is kept",
+        ]
+    );
+    assert_eq!(findings(&path).len(), 2, "{:?}", findings(&path));
+}
+
+#[test]
+fn chat_body_leaves_out_bad_counts_and_keeps_the_rest() {
+    let path = capture(
+        "chat.json.http",
+        false,
+        r#"{"id":"c","object":"chat.completion","model":"gpt-x","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":-1,"total_tokens":1e400,"prompt_tokens_details":{"cached_tokens":"2"}}}"#,
+    );
+    let turn = one_turn(&path);
+    assert_eq!(turn["stop_reason"], "stop");
+    assert_eq!(turn["text"], "hi");
+    // The cached count is left out: the prompt's 5 are all uncached input.
+    assert_eq!(
+        (
+            &turn["usage"]["input"],
+            &turn["usage"]["output"],
+            &turn["usage"]["cache_read"]
+        ),
+        (&json!(5), &Value::Null, &Value::Null)
+    );
+    assert_eq!(
+        usage_warnings(&turn),
+        [
+            "usage `completion_tokens` is -1, not a whole non-negative count; left out",
+            "usage `total_tokens` is 1e400, not a whole non-negative count; left out",
+            "usage `prompt_tokens_details.cached_tokens` is \"2\", not a whole non-negative count; left out",
+        ]
+    );
+    assert_eq!(findings(&path).len(), 3, "{:?}", findings(&path));
+}
+
+#[test]
+fn responses_stream_keeps_the_terminal_event_and_earlier_counts_past_bad_counts() {
+    let path = capture(
+        "responses.http",
+        true,
+        "event: response.in_progress\n\
+         data: {\"type\":\"response.in_progress\",\"response\":{\"id\":\"r\",\"model\":\"gpt-x\",\"status\":\"in_progress\",\"output\":[],\"usage\":{\"input_tokens\":5,\"output_tokens\":3}}}\n\n\
+         event: response.completed\n\
+         data: {\"type\":\"response.completed\",\"response\":{\"id\":\"r\",\"model\":\"gpt-x\",\"status\":\"completed\",\"output\":[{\"type\":\"message\",\"id\":\"m\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"hi\"}]}],\"usage\":{\"input_tokens\":5,\"output_tokens\":1e400,\"output_tokens_details\":{\"reasoning_tokens\":-1}}}}\n\n",
+    );
+    let turn = one_turn(&path);
+    assert_eq!(turn["stop_reason"], "completed");
+    assert_eq!(turn["complete"], true);
+    assert_eq!(turn["text"], "hi");
+    assert_eq!(
+        (&turn["usage"]["input"], &turn["usage"]["output"]),
+        (&json!(5), &json!(3))
+    );
+    assert_eq!(
+        usage_warnings(&turn),
+        [
+            "line 7: usage `output_tokens` is 1e400, not a whole non-negative count; the earlier count is kept",
+            "line 7: usage `output_tokens_details.reasoning_tokens` is -1, not a whole non-negative count; the earlier count is kept",
+        ]
+    );
+    assert_eq!(findings(&path).len(), 2, "{:?}", findings(&path));
+}
+
+#[test]
+fn responses_body_leaves_out_bad_counts_and_keeps_the_rest() {
+    let path = capture(
+        "responses.json.http",
+        false,
+        r#"{"id":"r","object":"response","model":"gpt-x","status":"completed","output":[{"type":"message","id":"m","role":"assistant","content":[{"type":"output_text","text":"hi"}]}],"usage":{"input_tokens":1e400,"output_tokens":4}}"#,
+    );
+    let turn = one_turn(&path);
+    assert_eq!(turn["stop_reason"], "completed");
+    assert_eq!(turn["text"], "hi");
+    assert_eq!(
+        (&turn["usage"]["input"], &turn["usage"]["output"]),
+        (&Value::Null, &json!(4))
+    );
+    assert_eq!(
+        usage_warnings(&turn),
+        ["usage `input_tokens` is 1e400, not a whole non-negative count; left out"]
+    );
+    assert_eq!(
+        findings(&path),
+        [
+            "FILE:4: error[usage-missing]: the response usage `input_tokens` is 1e400, not a whole non-negative count"
+        ]
+    );
+}
