@@ -367,6 +367,13 @@ fn one_object_per_session() {
     // The title request is one step.
     assert_eq!(sessions[1]["steps"], 1);
     assert_eq!(sessions[1]["turns"][0]["entry"], 1);
+    // The Responses chain's four gpt-5 turns, priced together ($/M: input 1.25, output 10,
+    // cache read 0.125): 906 * 1.25 + 303 * 10 + 1,792 * 0.125 = 1,132.5 + 3,030 + 224
+    // = 4,386.5 millionths of a dollar.
+    let chain = &sessions[4];
+    assert_eq!(chain["id"], "ses_e8af561fa7e7");
+    assert_eq!(chain["cost_usd"], json!(0.0043865));
+    assert_eq!(chain["unpriced_turns"], 0);
 }
 
 #[test]

@@ -549,7 +549,7 @@ pub fn thought_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
 }
 
 /// The sessions view's columns, in tables and markdown, and in csv.
-pub const SESSION_HEADER: [&str; 9] = [
+pub const SESSION_HEADER: [&str; 10] = [
     "session",
     "first prompt",
     "steps",
@@ -557,10 +557,11 @@ pub const SESSION_HEADER: [&str; 9] = [
     "failed",
     "errors",
     "tokens",
+    "cost",
     "time",
     "ended",
 ];
-pub const SESSION_CSV_HEADER: [&str; 16] = [
+pub const SESSION_CSV_HEADER: [&str; 18] = [
     "session",
     "first_source",
     "first_prompt",
@@ -574,6 +575,8 @@ pub const SESSION_CSV_HEADER: [&str; 16] = [
     "cache_read",
     "cache_write",
     "reasoning",
+    "cost_usd",
+    "unpriced_turns",
     "wall_ms",
     "ended",
     "models",

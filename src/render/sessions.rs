@@ -6,6 +6,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::cost::format_usd;
+
 use super::rows::{self, Cell, Mark, Sheet, SheetKind};
 use super::{markdown, table, transcript};
 use crate::config::{InspectFormat, TableStyle, View};
@@ -81,6 +83,10 @@ pub struct SessionTotals<'a> {
     /// Turns with an error.
     pub errors: u64,
     pub usage: UsageSum,
+    /// What the priced turns cost, added up; null when no turn is priced.
+    pub cost_usd: Option<f64>,
+    /// Turns with usage but no cost (their model is unpriced): what `cost_usd` leaves out.
+    pub unpriced_turns: u64,
     /// From the first turn's start to the last one's end (its start where the capture
     /// gives no duration); null when no turn carries a start time.
     pub wall_ms: Option<f64>,
@@ -111,6 +117,14 @@ impl<'a> SessionTotals<'a> {
             }
         }
         let calls = mine.iter().flat_map(|t| &t.tool_calls);
+        let priced: Vec<f64> = mine
+            .iter()
+            .filter_map(|t| t.cost.as_ref())
+            .map(|c| c.usd)
+            .collect();
+        let unpriced = mine
+            .iter()
+            .filter(|t| t.usage.is_some() && t.cost.is_none());
         SessionTotals {
             id: &session.id,
             prompt: mine.iter().find_map(|t| t.prompt.as_deref()),
@@ -127,6 +141,10 @@ impl<'a> SessionTotals<'a> {
                 .count() as u64,
             errors: mine.iter().filter(|t| t.error.is_some()).count() as u64,
             usage,
+            // To a tenth of a nano-dollar, as turns' costs are: sums of floats drift.
+            cost_usd: (!priced.is_empty())
+                .then(|| (priced.iter().sum::<f64>() * 1e10).round() / 1e10),
+            unpriced_turns: unpriced.count() as u64,
             // To the microsecond: HAR timings are floats that sum to long fractions.
             wall_ms: start
                 .zip(end)
@@ -174,6 +192,11 @@ impl<'a> SessionTotals<'a> {
             flagged(self.failed_tool_calls),
             flagged(self.errors),
             count(self.tokens()),
+            Cell {
+                text: self.cost_usd.map_or_else(|| "-".into(), format_usd),
+                mark: Mark::Plain,
+                numeric: true,
+            },
             time,
             ended,
         ]
@@ -196,6 +219,8 @@ impl<'a> SessionTotals<'a> {
             self.errors.to_string(),
         ];
         row.extend(numbers.iter().map(u64::to_string));
+        row.push(self.cost_usd.map(|usd| usd.to_string()).unwrap_or_default());
+        row.push(self.unpriced_turns.to_string());
         row.push(self.wall_ms.map(|ms| ms.to_string()).unwrap_or_default());
         row.push(
             serde_json::to_value(self.ended)
