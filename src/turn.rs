@@ -129,6 +129,39 @@ pub struct CallResult {
     pub source: Source,
 }
 
+impl Turn {
+    /// A turn of `api` that says nothing yet: what reconstruction starts from and fills.
+    pub fn empty(api: Api) -> Turn {
+        Turn {
+            source: Source::default(),
+            api,
+            streaming: false,
+            model: None,
+            request_model: None,
+            id: None,
+            stop_reason: None,
+            complete: false,
+            usage: None,
+            prompt: None,
+            text: None,
+            refusal: None,
+            thoughts: Vec::new(),
+            redacted_thoughts: 0,
+            tool_calls: Vec::new(),
+            error: None,
+            events: None,
+            warnings: Vec::new(),
+            timing: None,
+            service: None,
+            cost: None,
+            request: None,
+            tool_results: Vec::new(),
+            session: None,
+            threading: Threading::default(),
+        }
+    }
+}
+
 /// Where a turn came from.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Source {

@@ -39,33 +39,7 @@ impl Builder {
     /// A turn of `api` from a blocking body.
     pub fn new(api: Api) -> Self {
         Builder {
-            turn: Turn {
-                source: Source::default(),
-                api,
-                streaming: false,
-                model: None,
-                request_model: None,
-                id: None,
-                stop_reason: None,
-                complete: false,
-                usage: None,
-                prompt: None,
-                text: None,
-                refusal: None,
-                thoughts: Vec::new(),
-                redacted_thoughts: 0,
-                tool_calls: Vec::new(),
-                error: None,
-                events: None,
-                warnings: Vec::new(),
-                timing: None,
-                service: None,
-                cost: None,
-                request: None,
-                tool_results: Vec::new(),
-                session: None,
-                threading: Default::default(),
-            },
+            turn: Turn::empty(api),
             unknown: BTreeMap::new(),
         }
     }

@@ -520,25 +520,14 @@ impl Canon {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::turn::{Source, ToolCall};
+    use crate::turn::ToolCall;
     use serde_json::json;
 
     fn turn(text: Option<&str>, calls: Vec<(&str, &str, ToolKind, Value)>) -> Turn {
         Turn {
-            source: Source::default(),
-            api: Api::AnthropicMessages,
             streaming: true,
-            model: None,
-            request_model: None,
-            id: None,
-            stop_reason: None,
             complete: true,
-            usage: None,
-            prompt: None,
             text: text.map(str::to_string),
-            refusal: None,
-            thoughts: vec![],
-            redacted_thoughts: 0,
             tool_calls: calls
                 .into_iter()
                 .map(|(id, name, kind, arguments)| ToolCall {
@@ -551,16 +540,7 @@ mod tests {
                     result: None,
                 })
                 .collect(),
-            error: None,
-            events: None,
-            warnings: vec![],
-            timing: None,
-            service: None,
-            cost: None,
-            request: None,
-            tool_results: Vec::new(),
-            session: None,
-            threading: Default::default(),
+            ..Turn::empty(Api::AnthropicMessages)
         }
     }
 

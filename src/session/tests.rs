@@ -552,20 +552,10 @@ fn exchange(api: Api, entry: usize, request: Value, response: Turn) -> Turn {
 
 fn answer(id: &str, text: Option<&str>, calls: &[(&str, &str, Value)]) -> Turn {
     Turn {
-        source: Source::default(),
-        api: Api::AnthropicMessages,
         streaming: true,
-        model: None,
-        request_model: None,
         id: Some(id.to_string()),
-        stop_reason: None,
         complete: true,
-        usage: None,
-        prompt: None,
         text: text.map(str::to_string),
-        refusal: None,
-        thoughts: vec![],
-        redacted_thoughts: 0,
         tool_calls: calls
             .iter()
             .map(|(id, name, arguments)| ToolCall {
@@ -578,16 +568,7 @@ fn answer(id: &str, text: Option<&str>, calls: &[(&str, &str, Value)]) -> Turn {
                 result: None,
             })
             .collect(),
-        error: None,
-        events: None,
-        warnings: vec![],
-        timing: None,
-        service: None,
-        cost: None,
-        request: None,
-        tool_results: Vec::new(),
-        session: None,
-        threading: Default::default(),
+        ..Turn::empty(Api::AnthropicMessages)
     }
 }
 
