@@ -5,19 +5,6 @@
 mod common;
 use common::*;
 
-use std::path::PathBuf;
-
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "aibridge-trace-hostile-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn str_of(path: &std::path::Path) -> &str {
     path.to_str().unwrap()
 }

@@ -4,21 +4,9 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::run;
+use common::{run, scratch};
 
 /// A fresh folder below the system's temporary one.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "aibridge-trace-lines-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// The cells of a pipe-table row, or `None` when the line is not one: it must open and close
 /// with `|`, and a `|` inside a cell must be escaped.
 fn cells(line: &str) -> Option<Vec<String>> {

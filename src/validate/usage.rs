@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::decode::{
-    BadCount, anthropic, count_at as u64_at, openai_bad_counts, openai_cached, openai_detail,
+    BadCount, anthropic, count_at, openai_bad_counts, openai_cached, openai_detail,
 };
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{USAGE_CACHED, USAGE_MISSING, USAGE_REASONING, USAGE_TOTAL};
@@ -70,10 +70,10 @@ pub fn openai(
     f: &mut Findings,
 ) {
     counts(openai_bad_counts(usage, [prompt, output]), line, what, f);
-    let prompt_count = u64_at(usage, prompt);
-    let output_count = u64_at(usage, output);
+    let prompt_count = count_at(usage, prompt);
+    let output_count = count_at(usage, output);
     if let (Some(total), Some(p), Some(o)) =
-        (u64_at(usage, "total_tokens"), prompt_count, output_count)
+        (count_at(usage, "total_tokens"), prompt_count, output_count)
     {
         if p.checked_add(o) != Some(total) {
             f.add(
