@@ -154,10 +154,7 @@ fn rebuild(
         }
     };
     let (value, mended) = match parse_body(text) {
-        Ok(value) => {
-            observer.body(body_api(&value, hint), text, Ok(&value));
-            (value, false)
-        }
+        Ok(value) => (value, false),
         Err(err) => {
             observer.body(hint, text, Err(&err));
             let Some((value, _)) = partial_json::parse_lenient(text) else {
@@ -167,7 +164,11 @@ fn rebuild(
             (value, true)
         }
     };
-    let Some(api) = body_api(&value, hint) else {
+    let api = body_api(&value, hint);
+    if !mended {
+        observer.body(api, text, Ok(&value));
+    }
+    let Some(api) = api else {
         let why = if decode::api_from_request(&value).is_some() && value.get("model").is_some() {
             "a request body, with no response"
         } else {
