@@ -131,7 +131,7 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__inspect)
-            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --format --view --full --width --max-width --color --prices --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --format --view --full --width --max-width --color --prices --otel-content --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,11 +154,11 @@ _aibridge__trace() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table jsonl json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table jsonl json csv markdown otlp" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table jsonl json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table jsonl json csv markdown otlp" -- "${cur}"))
                     return 0
                     ;;
                 --view)

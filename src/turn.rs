@@ -163,7 +163,7 @@ impl Turn {
 }
 
 /// Where a turn came from.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, Hash)]
 pub struct Source {
     /// The path as given on the command line, joined with the walked relative path.
     pub path: String,
