@@ -33,6 +33,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "help"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s j -l threads -d 'Worker threads [default: all cores]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l shard -d 'Read only part K of N of the inputs (1 ≤ K ≤ N), for N jobs that split a corpus' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'Tables for people, fit to the terminal\'s width'
 jsonl\t'One JSON object per turn per line (the schema: `man aibridge-trace-inspect`); per session with --view sessions'
 json\t'One JSON array of the turns (of the sessions with --view sessions)'
@@ -60,6 +61,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s j -l threads -d 'Worker threads [default: all cores]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l shard -d 'Read only part K of N of the inputs (1 ≤ K ≤ N), for N jobs that split a corpus' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l by -d 'Group the aggregates by this key' -r -f -a "api\t''
 model\t''
 file\t''
@@ -80,6 +82,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s j -l threads -d 'Worker threads [default: all cores]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l shard -d 'Read only part K of N of the inputs (1 ≤ K ≤ N), for N jobs that split a corpus' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s f -l format -d 'Report format [default: github when GITHUB_ACTIONS=true, else text]' -r -f -a "text\t'One line per finding, `path:line: severity[rule]: message`, then a tally'
 json\t'One JSON object per finding per line, nothing else'
 junit\t'JUnit XML, one test case per file, for CI dashboards'

@@ -112,7 +112,26 @@ pub struct InputArgs {
     /// Worker threads [default: all cores]
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Read only part K of N of the inputs (1 ≤ K ≤ N), for N jobs that split a corpus
+    #[arg(long, value_name = "K/N", long_help = SHARD_HELP)]
+    pub shard: Option<String>,
 }
+
+/// `--shard` in the man pages: how inputs are split, and how the parts come together.
+const SHARD_HELP: &str = "\
+Read only part K of N of the inputs (1 ≤ K ≤ N), so that N jobs (a Kubernetes indexed Job \
+with --shard $((JOB_COMPLETION_INDEX+1))/N, a Spark task per part, GNU parallel over hosts) \
+each take one part of a corpus, given the same paths. An input goes to the part its path \
+hashes to: the path as written on the command line joined with the walked relative path \
+(so machines that mount the corpus in different places split it alike, given the same \
+relative paths), by a hash that is the same on every build and machine. A HAR is one input, \
+a gateway dump pair too. Every input is in exactly one part: the N parts' `inspect --format \
+jsonl` outputs together hold exactly the whole run's turns, and `cat part-*.jsonl | \
+aibridge-trace summary -` (or inspect) reads them back as one run: threading links turns \
+across parts, and the turns are put back in the whole run's order (each turn's \
+`threading.input`), so summaries match one run's byte for byte, but for the `files` counts, \
+which then count the JSONL files read.";
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cost::PriceTable;
-use crate::discover::{Filter, io_message};
+use crate::discover::{Filter, Shard, io_message};
 
 use crate::cli::{
     Cli, ColorArg, Command, GroupArg, InputArgs, InspectFormatArg, SummaryFormatArg,
@@ -167,8 +167,14 @@ fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
             "no PATH given: name files or folders to read (`-` reads stdin)".into(),
         ));
     }
-    let filter = Filter::new(&args.glob, &args.exclude, args.hidden)
+    let mut filter = Filter::new(&args.glob, &args.exclude, args.hidden)
         .map_err(|why| UsageError(format!("--glob/--exclude: {why}")))?;
+    filter.shard = args
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()
+        .map_err(|why| UsageError(format!("--shard: {why}")))?;
     Ok(Inputs {
         paths: args.paths,
         filter,

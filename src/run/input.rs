@@ -102,7 +102,8 @@ pub fn turns_of(found: &Found) -> FileReport {
     match open(input) {
         Err(err) => FileReport::failure(err.to_string()),
         Ok(Content::Har(reader)) => har_turns(&input.display, reader),
-        Ok(Content::Whole(data)) => turns_from_bytes(&input.display, &data, input.explicit),
+        Ok(Content::Whole(data)) => super::rejoin::read_back(&input.display, &data)
+            .unwrap_or_else(|| turns_from_bytes(&input.display, &data, input.explicit)),
         Ok(Content::Dump {
             request,
             answer,
