@@ -251,13 +251,18 @@ error type, else the HTTP status, else `_OTHER`) and status ERROR with the error
 Attributes of a tool call: `gen_ai.operation.name` (`execute_tool`), `gen_ai.tool.name`, \
 `gen_ai.tool.type` (`function` for client-run calls, `extension` for provider-run ones), \
 `gen_ai.tool.call.id`; a result marked is_error gives `error.type` `tool_error` and status \
-ERROR. Each is left out where the turn does not say it. This tool's own attributes: \
-`aibridge_trace.api`, `aibridge_trace.source.{path,section,entry,interception_id,provider}`, \
+ERROR. Each is left out where the turn does not say it. This tool's own attributes (each as \
+the JSONL field of that name): `aibridge_trace.api`, `aibridge_trace.source.path`, \
+`aibridge_trace.source.section`, `aibridge_trace.source.entry`, \
+`aibridge_trace.source.interception_id`, `aibridge_trace.source.provider`, \
 `aibridge_trace.session.step`, `aibridge_trace.complete` (false for a stream cut short), \
-`aibridge_trace.cost_usd`, `aibridge_trace.timing`; on tool spans `aibridge_trace.tool.kind` \
-(`function`, `custom`, `server`), `aibridge_trace.tool.injected`, and \
-`aibridge_trace.tool.result.source.*` (the turn whose request carried the result); on links \
-`aibridge_trace.link` (`previous_step`). Times: a turn spans its `timing` (`captured`); with \
+`aibridge_trace.cost_usd` (cost.usd), `aibridge_trace.timing` (how the span's times were \
+found, below); on tool spans `aibridge_trace.tool.kind` (`function`, `custom`, `server`), \
+`aibridge_trace.tool.injected` (set when true), and the turn whose request carried the \
+result: `aibridge_trace.tool.result.source.path`, `aibridge_trace.tool.result.source.section`, \
+`aibridge_trace.tool.result.source.entry`, `aibridge_trace.tool.result.source.interception_id`, \
+`aibridge_trace.tool.result.source.provider`; on span links `aibridge_trace.link` \
+(`previous_step`: the turn this one continues). Times: a turn spans its `timing` (`captured`); with \
 a start but no duration (gateway dumps) it has no length (`start_only`); with no timing \
 (txtar, SSE, JSON files) it gets a placeholder, 2000-01-01T00:00:00Z plus one second per \
 step of its session, half a second long (`placeholder`). A tool call spans from the end of \

@@ -377,6 +377,46 @@ fn texts_only_with_otel_content() {
     assert!(grep.contains_key("gen_ai.tool.call.result"));
 }
 
+/// Every bundled capture exports, decodes, and uses only attribute names of the GenAI
+/// registry or this tool's own, each of which `inspect --help` documents.
+#[test]
+fn the_bundled_captures_export_with_known_names_only() {
+    let request = export(&["--otel-content", "fixtures/", "tests/data/sessions/"]);
+    let all = spans(&request);
+    assert!(all.len() > 150, "{}", all.len());
+    let help = String::from_utf8(common::run(&["inspect", "--help"]).stdout).unwrap();
+    let mut own = std::collections::BTreeSet::new();
+    for span in &all {
+        assert_eq!(span.trace_id.len(), 16);
+        assert_eq!(span.span_id.len(), 8);
+        assert!(span.start_time_unix_nano <= span.end_time_unix_nano);
+        let keys = attributes(span).into_keys();
+        let links = span
+            .links
+            .iter()
+            .flat_map(|l| &l.attributes)
+            .map(|kv| kv.key.clone());
+        for key in keys.chain(links) {
+            if !REGISTERED.contains(&key.as_str()) {
+                assert!(key.starts_with("aibridge_trace."), "{key}");
+                own.insert(key);
+            }
+        }
+    }
+    for key in &own {
+        assert!(
+            help.contains(&format!("`{key}`")),
+            "{key} is not in inspect --help"
+        );
+    }
+    assert!(own.len() >= 15, "{own:?}");
+    // Span ids are unique across the document.
+    let mut ids: Vec<&Vec<u8>> = all.iter().map(|s| &s.span_id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len());
+}
+
 #[test]
 fn otel_content_and_views_are_for_otlp_only() {
     let out = common::run(&["inspect", "--otel-content", "--format", "jsonl", AGENTS]);
