@@ -129,6 +129,12 @@ fn parts_read_back_are_the_whole_run() {
         assert_eq!(summary(Some("tool"), "table", &split), table, "{n} parts");
     }
 
+    // The OpenTelemetry export of the parts is the captures' own, ids and times included.
+    assert_eq!(
+        run_with_stdin(&["inspect", "--format", "otlp", "-"], parts(7).as_bytes()),
+        whole(&["inspect", "--format", "otlp"])
+    );
+
     // Against the summary of the captures themselves: the same in everything but the
     // files read, which count the JSONL read (one, stdin) instead of the captures.
     let mut direct: Value = serde_json::from_str(&whole(&["summary", "--format", "json"])).unwrap();

@@ -277,8 +277,11 @@ fn turn_span(turn: &Turn, trace_id: &str, own_id: &str, time: SpanTime, content:
         "attributes": attributes,
         "status": status,
     });
-    if let Some(previous) = turn.session.as_ref().and_then(|s| s.previous.as_ref()) {
-        let session = &turn.session.as_ref().expect("checked above").id;
+    if let Some((session, previous)) = turn
+        .session
+        .as_ref()
+        .and_then(|s| Some((&s.id, s.previous.as_ref()?)))
+    {
         span["links"] = json!([{
             "traceId": trace_id,
             "spanId": span_id(session, previous),
