@@ -137,6 +137,11 @@ pub struct InspectArgs {
     #[arg(long, value_name = "N")]
     pub width: Option<u16>,
 
+    /// Tables keep every column and cut no cell to the width (lines may be longer than
+    /// the terminal)
+    #[arg(long)]
+    pub wide: bool,
+
     /// Cut texts and arguments in tables to N characters
     #[arg(long, value_name = "N", conflicts_with = "full")]
     pub max_width: Option<usize>,

@@ -52,6 +52,8 @@ pub struct TableStyle {
     pub full: bool,
     /// Cut texts and arguments to this many characters.
     pub max_cell: Option<usize>,
+    /// Every column, none cut to the width (`--wide`).
+    pub wide: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,6 +198,7 @@ fn style(width: Option<u16>, color: ColorArg, env: &Env) -> TableStyle {
         color,
         full: false,
         max_cell: None,
+        wide: false,
     }
 }
 
@@ -206,6 +209,7 @@ impl Config {
                 let mut style = style(args.width, args.color, env);
                 style.full = args.full;
                 style.max_cell = args.max_width;
+                style.wide = args.wide;
                 let format = match args.format {
                     Some(InspectFormatArg::Table) => InspectFormat::Table,
                     Some(InspectFormatArg::Jsonl) => InspectFormat::Jsonl,
