@@ -189,7 +189,7 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__summary)
-            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --by --format --width --color --prices --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --by --format --width --wide --color --prices --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

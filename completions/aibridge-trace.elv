@@ -63,6 +63,7 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --hidden 'In directories, read hidden files and folders too (version-control folders stay skipped)'
             cand -q 'Print no notes on stderr (skipped files, progress); errors are still printed'
             cand --quiet 'Print no notes on stderr (skipped files, progress); errors are still printed'
+            cand --wide 'Tables keep every column and cut no cell to the width (lines may be longer than the terminal)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

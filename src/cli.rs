@@ -175,6 +175,11 @@ pub struct SummaryArgs {
     #[arg(long, value_name = "N")]
     pub width: Option<u16>,
 
+    /// Tables keep every column and cut no cell to the width (lines may be longer than
+    /// the terminal)
+    #[arg(long)]
+    pub wide: bool,
+
     /// When to colour tables
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,

@@ -256,7 +256,10 @@ impl Config {
                 })
             }
             Command::Summary(args) => Config::Summary(SummaryConfig {
-                style: style(args.width, args.color, env),
+                style: TableStyle {
+                    wide: args.wide,
+                    ..style(args.width, args.color, env)
+                },
                 inputs: inputs(args.input, env)?,
                 by: args.by.map(|by| match by {
                     GroupArg::Api => GroupBy::Api,

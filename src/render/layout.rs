@@ -251,7 +251,7 @@ fn keep_end(text: &str, max: usize) -> String {
         }
     }
     let last = text.rfind('/').map_or(text, |at| &text[at + 1..]);
-    keep_start(last, max)
+    fit(last, max, Cut::End)
 }
 
 /// `text` padded with spaces to `width` columns, on the right or (numbers) the left.
@@ -263,19 +263,19 @@ pub fn pad(text: &str, width: usize, right: bool) -> String {
     }
 }
 
-/// `text` broken into lines of at most `max` columns at spaces: prose (a note under a
-/// table), never a cell.
-pub fn wrap_words(text: &str, max: usize) -> Vec<String> {
+/// `text` broken into lines of at most `max` columns at each `sep` (a space for prose, ` · `
+/// for a list of facts): notes and transcripts, never a cell. A piece longer than `max`
+/// stays whole on its own line: the terminal may wrap it, but it is never split here.
+pub fn wrap(text: &str, sep: &str, max: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && width(&line) + 1 + width(word) > max {
-            lines.push(std::mem::take(&mut line));
+    for piece in text.split(sep) {
+        if !line.is_empty() && width(&line) + width(sep) + width(piece) > max {
+            lines.push(std::mem::take(&mut line).trim_end().to_string());
+        } else if !line.is_empty() {
+            line.push_str(sep);
         }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
+        line.push_str(piece);
     }
     lines.push(line);
     lines
@@ -298,6 +298,7 @@ mod tests {
         assert_eq!(fit(path, 30, Cut::Path), "…/anthropic/haiku_simple.txtar");
         assert_eq!(fit(path, 29, Cut::Path), "…/haiku_simple.txtar");
         assert_eq!(fit(path, 10, Cut::Path), "haiku_sim…");
+        assert_eq!(fit(path, 18, Cut::Path), "haiku_simple.txtar");
         // The section and entry stay; a `/` in the section is no folder.
         let label = "fixtures/chat/injected_tool.txtar [streaming/tool-call] #2";
         assert_eq!(
@@ -354,7 +355,12 @@ mod tests {
 
     #[test]
     fn notes_wrap_at_spaces() {
-        assert_eq!(wrap_words("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("aa bb cc", " ", 5), ["aa bb", "cc"]);
+        assert_eq!(
+            wrap("in 6 · out 118 · $0.01", " · ", 14),
+            ["in 6 · out 118", "$0.01"]
+        );
+        assert_eq!(wrap("a verylongword b", " ", 4), ["a", "verylongword", "b"]);
         assert_eq!(pad("7", 3, true), "  7");
         assert_eq!(pad("ab", 3, false), "ab ");
     }

@@ -191,7 +191,7 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered {
             "(hidden to fit {total} columns: {}; see them with --wide, every field with --format jsonl)",
             names.join(", "),
         );
-        for text in layout::wrap_words(&note, total) {
+        for text in layout::wrap(&note, " ", total) {
             lines.push(paint(&text, Some("2"), style.color));
         }
     }

@@ -233,6 +233,18 @@ fn whole(text: &str) -> Vec<String> {
     text.lines().map(str::to_string).collect()
 }
 
+/// `text`'s lines wrapped at `sep` to fit `style.width` after an indent of `indent`
+/// columns: prose and footers read on the screen without the terminal breaking words.
+fn fill(text: &[String], style: TableStyle, indent: usize, sep: &str) -> Vec<String> {
+    let max = usize::from(style.width).saturating_sub(indent).max(20);
+    text.iter()
+        .flat_map(|line| match line.is_empty() {
+            true => vec![String::new()],
+            false => super::layout::wrap(line, sep, max),
+        })
+        .collect()
+}
+
 /// The transcript as text: plain, or coloured when `style.color`.
 pub fn text(
     out: &mut dyn Write,
@@ -251,7 +263,8 @@ pub fn text(
         let totals = SessionTotals::of(session, turns);
         let rule = "━".repeat(usize::from(style.width).min(100));
         writeln!(out, "{}", paint.dim(&rule))?;
-        lines(out, "", &[heading(&totals)], |l| paint.bold(l))?;
+        let head = fill(&[heading(&totals)], style, 0, " · ");
+        lines(out, "", &head, |l| paint.bold(l))?;
         let mut before: Option<&Turn> = None;
         for &index in &session.turns {
             writeln!(out)?;
@@ -260,7 +273,8 @@ pub fn text(
             before = Some(turn);
         }
         writeln!(out)?;
-        lines(out, "", &[ending(&totals)], |l| paint.dim(l))?;
+        let end = fill(&[ending(&totals)], style, 0, " · ");
+        lines(out, "", &end, |l| paint.dim(l))?;
     }
     Ok(())
 }
@@ -302,7 +316,7 @@ fn step_text(
         lines(out, "  ", &[note], |l| paint.dim(l))?;
     }
     if let Some(prompt) = &turn.prompt {
-        let said: Vec<String> = whole(prompt);
+        let said: Vec<String> = fill(&whole(prompt), style, 8, " ");
         let (first, rest) = said
             .split_first()
             .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
@@ -314,7 +328,7 @@ fn step_text(
         if let Some(first) = said.first_mut() {
             *first = format!("{}: {first}", thought.source.as_str());
         }
-        lines(out, "  ", &said, |l| paint.dim(l))?;
+        lines(out, "  ", &fill(&said, style, 2, " "), |l| paint.dim(l))?;
     }
     if turn.redacted_thoughts > 0 {
         let note = format!("({} redacted thoughts)", turn.redacted_thoughts);
@@ -323,7 +337,9 @@ fn step_text(
     // The text before the calls: with calls it is the model's preamble to them ("Let me
     // run the tests"), which the APIs send first; without, it is the answer.
     if let Some(text) = &turn.text {
-        lines(out, "  ", &whole(text), |l| l.to_string())?;
+        lines(out, "  ", &fill(&whole(text), style, 2, " "), |l| {
+            l.to_string()
+        })?;
     }
     for call in &turn.tool_calls {
         call_text(out, call, style, paint)?;
@@ -333,15 +349,19 @@ fn step_text(
         if let Some(first) = said.first_mut() {
             *first = format!("refusal: {first}");
         }
-        lines(out, "  ", &said, |l| paint.yellow(l))?;
+        lines(out, "  ", &fill(&said, style, 2, " "), |l| paint.yellow(l))?;
     }
-    let footer = format!("· {}", footer(turn));
+    // Each line of a long footer starts with `·`, so it reads as one footer.
+    let footer: Vec<String> = fill(&[footer(turn)], style, 4, " · ")
+        .into_iter()
+        .map(|line| format!("· {line}"))
+        .collect();
     if turn.error.is_some() {
-        lines(out, "  ", &[footer], |l| paint.red(l))
+        lines(out, "  ", &footer, |l| paint.red(l))
     } else if !turn.complete {
-        lines(out, "  ", &[footer], |l| paint.yellow(l))
+        lines(out, "  ", &footer, |l| paint.yellow(l))
     } else {
-        lines(out, "  ", &[footer], |l| paint.dim(l))
+        lines(out, "  ", &footer, |l| paint.dim(l))
     }
 }
 
