@@ -39,6 +39,9 @@ pub struct Column {
     /// Hidden when no data cell says anything (`-` or empty): a reasoning column in a
     /// run without reasoning tokens is noise, and no note is needed for it.
     pub hide_blank: bool,
+    /// Of the width left once every column has its least, the share this one takes in
+    /// each round (the main text of a view takes more than a path).
+    pub grow: usize,
 }
 
 /// A priority no narrowness drops: the column that names the row.
@@ -52,6 +55,7 @@ impl Column {
             cut: Cut::Never,
             min: 0,
             hide_blank: false,
+            grow: 1,
         }
     }
 
@@ -62,7 +66,13 @@ impl Column {
             cut,
             min,
             hide_blank: false,
+            grow: 1,
         }
+    }
+
+    /// The main text of its view: it takes `grow` shares of the width left.
+    pub const fn main(self, grow: usize) -> Column {
+        Column { grow, ..self }
     }
 
     pub const fn hide_blank(self) -> Column {
@@ -152,8 +162,9 @@ pub fn plan(
     }
     dropped.sort_unstable();
     let mut widths: Vec<usize> = least.clone();
-    // What is left goes to the cut columns a character at a time, the most useful first,
-    // so short ones are soon whole and long ones share the rest evenly.
+    // What is left goes to the cut columns in rounds, a character each (more to the main
+    // text), the most useful first, so short ones are soon whole and long ones share the
+    // rest.
     let mut left = total.saturating_sub(need(&shown));
     let mut growing: Vec<usize> = (0..count)
         .filter(|&i| shown[i] && widths[i] < natural[i])
@@ -162,11 +173,9 @@ pub fn plan(
     while left > 0 && !growing.is_empty() {
         growing.retain(|&i| widths[i] < natural[i]);
         for &i in &growing {
-            if left == 0 {
-                break;
-            }
-            widths[i] += 1;
-            left -= 1;
+            let more = columns[i].grow.min(left).min(natural[i] - widths[i]);
+            widths[i] += more;
+            left -= more;
         }
     }
     // Only the kept columns left and still too wide (a very narrow terminal): the cut

@@ -36,7 +36,7 @@ fn columns(sheet: &Sheet) -> Vec<Column> {
             Column::whole(30).hide_blank(),
             Column::whole(90),
             Column::whole(40),
-            Column::cut(180, End, 28),
+            Column::cut(180, End, 28).main(3),
         ],
         SheetKind::Tools => vec![
             Column::whole(KEEP),
@@ -44,7 +44,7 @@ fn columns(sheet: &Sheet) -> Vec<Column> {
             Column::whole(190),
             Column::whole(20),
             Column::whole(10).hide_blank(),
-            Column::cut(180, End, 16),
+            Column::cut(180, End, 16).main(2),
             Column::cut(100, End, 16).hide_blank(),
         ],
         SheetKind::Thoughts => vec![
@@ -52,7 +52,7 @@ fn columns(sheet: &Sheet) -> Vec<Column> {
             path,
             Column::whole(150),
             Column::whole(50),
-            Column::cut(190, End, 20),
+            Column::cut(190, End, 20).main(3),
             Column::cut(100, End, 12),
         ],
         SheetKind::Sessions => vec![

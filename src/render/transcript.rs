@@ -341,8 +341,17 @@ fn step_text(
             l.to_string()
         })?;
     }
+    // Calls none of whose results the capture holds (the capture ends there) say so
+    // once, not once per call: forty parallel calls would repeat it forty times.
+    let waiting = |c: &ToolCall| c.kind != ToolKind::Server && c.result.is_none();
+    let unanswered = turn.tool_calls.iter().filter(|c| waiting(c)).count();
+    let together = unanswered > 1 && turn.tool_calls.iter().all(|c| c.result.is_none());
     for call in &turn.tool_calls {
-        call_text(out, call, style, paint)?;
+        call_text(out, call, style, paint, !together)?;
+    }
+    if together {
+        let note = format!("← no results in the capture for these {unanswered} calls");
+        lines(out, "    ", &[note], |l| paint.dim(l))?;
     }
     if let Some(refusal) = &turn.refusal {
         let mut said = whole(refusal);
@@ -350,6 +359,11 @@ fn step_text(
             *first = format!("refusal: {first}");
         }
         lines(out, "  ", &fill(&said, style, 2, " "), |l| paint.yellow(l))?;
+    }
+    // The error's own words: the footer names its type only.
+    if let Some(message) = turn.error.as_ref().and_then(|e| e.message.as_deref()) {
+        let said = fill(&whole(&format!("error: {message}")), style, 2, " ");
+        lines(out, "  ", &said, |l| paint.red(l))?;
     }
     // Each line of a long footer starts with `·`, so it reads as one footer.
     let footer: Vec<String> = fill(&[footer(turn)], style, 4, " · ")
@@ -365,11 +379,14 @@ fn step_text(
     }
 }
 
+/// One tool call: its name, arguments and result; `missing` says when the capture holds
+/// no result for it.
 fn call_text(
     out: &mut dyn Write,
     call: &ToolCall,
     style: TableStyle,
     paint: Paint,
+    missing: bool,
 ) -> io::Result<()> {
     let mut title = format!("→ {}", call.name);
     if let Some(id) = &call.id {
@@ -385,10 +402,19 @@ fn call_text(
         false => paint.bold(l),
     };
     lines(out, "  ", &[title], name)?;
-    let arguments = Fit::of(style, ARGUMENT_LINES, 6).apply(&arguments_text(call));
+    // Arguments that fit one line are shown on one, as compact JSON; longer ones pretty.
+    let compact = match &call.arguments {
+        Value::String(_) => None,
+        other => Some(other.to_string()),
+    };
+    let room = usize::from(style.width).saturating_sub(6);
+    let arguments = match compact {
+        Some(line) if super::layout::width(&line) <= room && !line.contains('\n') => vec![line],
+        _ => Fit::of(style, ARGUMENT_LINES, 6).apply(&arguments_text(call)),
+    };
     lines(out, "      ", &arguments, |l| l.to_string())?;
     let Some(result) = &call.result else {
-        if call.kind != ToolKind::Server {
+        if call.kind != ToolKind::Server && missing {
             lines(out, "    ", &["← no result in the capture".into()], |l| {
                 paint.dim(l)
             })?;
