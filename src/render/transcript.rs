@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
+use super::layout::Cut;
 use super::rows::{self, label_of, thousands};
 use super::sessions::{SessionTotals, duration};
 use crate::config::TableStyle;
@@ -172,7 +173,8 @@ fn ending(totals: &SessionTotals) -> String {
     if totals.errors > 0 {
         parts.push(count(totals.errors, "error"));
     }
-    if let Some(ms) = totals.wall_ms {
+    // A run whose one turn has a start but no duration spans no time: not worth a "0ms".
+    if let Some(ms) = totals.wall_ms.filter(|ms| *ms > 0.0) {
         parts.push(duration(ms));
     }
     parts.join(" · ")
@@ -263,7 +265,11 @@ pub fn text(
         let totals = SessionTotals::of(session, turns);
         let rule = "━".repeat(usize::from(style.width).min(100));
         writeln!(out, "{}", paint.dim(&rule))?;
-        let head = fill(&[heading(&totals)], style, 0, " · ");
+        // A path longer than the line keeps its end, as in the tables.
+        let head: Vec<String> = fill(&[heading(&totals)], style, 0, " · ")
+            .into_iter()
+            .map(|line| super::layout::fit(&line, usize::from(style.width), Cut::Path))
+            .collect();
         lines(out, "", &head, |l| paint.bold(l))?;
         let mut before: Option<&Turn> = None;
         for &index in &session.turns {
