@@ -145,8 +145,9 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered {
     // Whole texts (`--full`) have room only on lines as long as they need.
     let wide = style.wide || style.full;
     let plan = layout::plan(&columns, &header_refs, &texts, closing, total, wide);
-    // A column of numbers aligns right, whether its cells say so or only look it (a
-    // count marked red when not zero).
+    // A column of numbers aligns right: one a cell of which says it holds numbers (a
+    // word among them, `unpriced`, aligns with them), or whose cells all look like
+    // numbers (a count marked red when not zero).
     let number_like = |c: &Cell| {
         c.numeric
             || c.text
@@ -156,10 +157,9 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered {
     let right: Vec<bool> = (0..columns.len())
         .map(|i| {
             let mut cells = sheet.rows.iter().filter_map(|r| r.get(i));
-            cells
-                .clone()
-                .any(|c| c.numeric || c.text.chars().any(|ch| ch.is_ascii_digit()))
-                && cells.all(|c| c.text.is_empty() || number_like(c))
+            let digits = |c: &Cell| c.text.chars().any(|ch| ch.is_ascii_digit());
+            cells.clone().any(|c| c.numeric)
+                || (cells.clone().any(digits) && cells.all(|c| c.text.is_empty() || number_like(c)))
         })
         .collect();
     let mut lines = Vec::with_capacity(sheet.rows.len() + 3);
