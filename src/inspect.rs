@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::config::{InspectConfig, View};
+use crate::config::{InspectConfig, InspectFormat, View};
 use crate::render;
 use crate::run::{self, Status};
 
@@ -21,15 +21,20 @@ pub fn run(
         return Ok(status);
     }
     let view = view_for(config, threaded.sessions.len(), one_file(&threaded));
-    if matches!(view, View::Sessions | View::Transcript) {
-        render::sessions::print(
-            out,
-            config.format,
-            view,
-            config.style,
-            &threaded.turns,
-            &threaded.sessions,
-        )?;
+    let (turns, sessions) = (&threaded.turns, &threaded.sessions);
+    let style = config.style;
+    let whole_run = match (view, config.format) {
+        (View::Transcript, InspectFormat::Markdown) => {
+            Some(render::transcript::markdown(out, turns, sessions, style))
+        }
+        (View::Transcript, _) => Some(render::transcript::text(out, turns, sessions, style)),
+        (View::Sessions, format) => {
+            Some(render::sessions::print(out, format, style, turns, sessions))
+        }
+        _ => None,
+    };
+    if let Some(printed) = whole_run {
+        printed?;
         return Ok(status);
     }
     let mut printer = render::printer(config.format, view, config.style);

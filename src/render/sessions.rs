@@ -1,6 +1,6 @@
-//! The session views: one row (or JSON object) per session, and the transcript
-//! ([`super::transcript`]). Both need every turn threaded first, so they print from the
-//! whole run rather than turn by turn.
+//! The sessions view: one row (or JSON object) per session, summed up here (and in the
+//! transcript's footers). Like the transcript, it needs every turn threaded first, so it
+//! prints from the whole run rather than turn by turn.
 
 use std::io::{self, Write};
 
@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::cost::format_usd;
 
 use super::rows::{self, Cell, Mark, Sheet, SheetKind};
-use super::{markdown, table, transcript};
-use crate::config::{InspectFormat, TableStyle, View};
+use super::{markdown, table};
+use crate::config::{InspectFormat, TableStyle};
 use crate::frame::timestamp::parse_rfc3339;
 use crate::session::Session;
 use crate::turn::{Source, ToolKind, Turn, UsageSum};
@@ -249,21 +249,14 @@ pub fn duration(ms: f64) -> String {
     }
 }
 
-/// Prints the sessions of a run (`--view sessions` or `transcript`) in `format`.
+/// Prints the sessions of a run (`--view sessions`) in `format`, one row or object each.
 pub fn print(
     out: &mut dyn Write,
     format: InspectFormat,
-    view: View,
     style: TableStyle,
     turns: &[Turn],
     sessions: &[Session],
 ) -> io::Result<()> {
-    if view == View::Transcript {
-        return match format {
-            InspectFormat::Markdown => transcript::markdown(out, turns, sessions, style),
-            _ => transcript::text(out, turns, sessions, style),
-        };
-    }
     let totals = sessions.iter().map(|s| SessionTotals::of(s, turns));
     match format {
         InspectFormat::Jsonl => {
