@@ -3,7 +3,7 @@
 
 pub mod decompress;
 
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use decompress::Codec;
@@ -45,8 +45,71 @@ pub fn peek<'a>(
 ) -> io::Result<(Vec<u8>, Box<dyn BufRead + Send + 'a>)> {
     let mut head = Vec::with_capacity(n);
     (&mut reader).take(n as u64).read_to_end(&mut head)?;
-    let rest = BufReader::with_capacity(1 << 16, Cursor::new(head.clone()).chain(reader));
+    let rest = Peeked {
+        filled: head.len(),
+        buf: head.clone(),
+        pos: 0,
+        inner: reader,
+    };
     Ok((head, Box::new(rest)))
+}
+
+/// Bytes a reader takes from its source at a time when it is read in small pieces.
+const BUFFER: usize = 1 << 16;
+
+/// A read of at least this many bytes is not small: it is not buffered.
+const DIRECT: usize = 256;
+
+/// A reader that yields the bytes sniffing looked at, then the rest of its source. Read
+/// whole (every capture but a HAR), the rest goes from the source straight into the
+/// caller's vector: no buffer in between to set up, fill and copy out of, per file. Read in
+/// small pieces (a HAR, which serde_json reads a byte at a time), it buffers as a
+/// `BufReader` does.
+struct Peeked<R> {
+    /// What is buffered: first the sniffed bytes, later what was read ahead.
+    buf: Vec<u8>,
+    /// Where reading is in `buf`.
+    pos: usize,
+    /// How much of `buf` holds bytes.
+    filled: usize,
+    inner: R,
+}
+
+impl<R: Read> Read for Peeked<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // Only small reads are buffered (serde_json reads a HAR a byte at a time); sniffing
+        // the next layer's first bytes, or reading the rest whole, goes straight through.
+        if self.pos == self.filled && out.len() >= DIRECT {
+            return self.inner.read(out);
+        }
+        let n = self.fill_buf()?.read(out)?;
+        self.consume(n);
+        Ok(n)
+    }
+
+    fn read_to_end(&mut self, out: &mut Vec<u8>) -> io::Result<usize> {
+        let buffered = self.filled - self.pos;
+        out.extend_from_slice(&self.buf[self.pos..self.filled]);
+        self.pos = self.filled;
+        Ok(buffered + self.inner.read_to_end(out)?)
+    }
+}
+
+impl<R: Read> BufRead for Peeked<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.filled {
+            if self.buf.len() < BUFFER {
+                self.buf.resize(BUFFER, 0);
+            }
+            self.filled = self.inner.read(&mut self.buf)?;
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..self.filled])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.filled);
+    }
 }
 
 /// `raw`, decompressed when its magic number says so.
@@ -86,6 +149,30 @@ mod tests {
         let mut all = String::new();
         rest.read_to_string(&mut all).unwrap();
         assert_eq!(all, "abcdef");
+    }
+
+    #[test]
+    fn peeked_reads_the_same_whole_and_in_pieces() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let (head, mut whole) = peek(&data[..], 512).unwrap();
+        assert_eq!(head, &data[..512]);
+        let mut all = Vec::new();
+        whole.read_to_end(&mut all).unwrap();
+        assert_eq!(all, data);
+        // A byte at a time, then lines of BufRead, then the rest whole.
+        let (_, mut pieces) = peek(&data[..], 512).unwrap();
+        let mut got = Vec::new();
+        let mut byte = [0u8];
+        for _ in 0..1000 {
+            pieces.read_exact(&mut byte).unwrap();
+            got.push(byte[0]);
+        }
+        pieces.read_until(250, &mut got).unwrap();
+        let mut big = vec![0u8; 100_000];
+        pieces.read_exact(&mut big).unwrap();
+        got.extend_from_slice(&big);
+        pieces.read_to_end(&mut got).unwrap();
+        assert_eq!(got, data);
     }
 
     #[test]
