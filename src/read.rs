@@ -17,22 +17,51 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == STDIN
 }
 
+/// The most read from stdin. A file's size bounds what is read of it, but a pipe may never
+/// end (`yes | aibridge-trace inspect -`), and a capture is held whole to be framed, so an
+/// endless one would fill memory. No real capture comes near this; a bigger one can be saved
+/// to a file and named.
+pub const STDIN_LIMIT: u64 = 1 << 30;
+
 /// The raw bytes of `path`, counted as the base of the input's decompression budget.
 pub fn source(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     if is_stdin(path) {
-        Ok(Box::new(Source(io::stdin())))
+        Ok(Box::new(Source::limited(io::stdin(), STDIN_LIMIT)))
     } else {
-        Ok(Box::new(Source(std::fs::File::open(path)?)))
+        Ok(Box::new(Source::limited(
+            std::fs::File::open(path)?,
+            u64::MAX,
+        )))
     }
 }
 
-/// An input's source, counting what it reads towards [`decompress::count_source`].
-struct Source<R>(R);
+/// An input's source, counting what it reads towards [`decompress::count_source`], and
+/// failing once it gave more than its limit.
+struct Source<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R> Source<R> {
+    fn limited(inner: R, limit: u64) -> Source<R> {
+        Source { inner, left: limit }
+    }
+}
 
 impl<R: Read> Read for Source<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.0.read(buf)?;
+        let n = self.inner.read(buf)?;
         decompress::count_source(n);
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "more than {} GiB from stdin, the most read from a pipe; save it to a file \
+                     and name the file",
+                    STDIN_LIMIT >> 30
+                ),
+            )
+        })?;
         Ok(n)
     }
 }
@@ -141,6 +170,22 @@ pub fn read(path: &Path) -> io::Result<Vec<u8>> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn an_endless_pipe_is_read_up_to_its_limit() {
+        let mut endless = Source::limited(io::repeat(b'a'), 100_000);
+        let err = endless.read_to_end(&mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(
+            err.to_string().starts_with("more than 1 GiB from stdin"),
+            "{err}"
+        );
+        let mut all = Vec::new();
+        Source::limited(&b"data: {}\n\n"[..], 10)
+            .read_to_end(&mut all)
+            .unwrap();
+        assert_eq!(all, b"data: {}\n\n");
+    }
 
     #[test]
     fn peek_keeps_what_it_saw() {
