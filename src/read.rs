@@ -56,7 +56,7 @@ impl<R: Read> Read for Source<R> {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
-                    "more than {} GiB from stdin, the most read from a pipe; save it to a file \
+                    "more than {} GiB through a pipe, the most read from one; save it to a file \
                      and name the file",
                     STDIN_LIMIT >> 30
                 ),
@@ -177,7 +177,8 @@ mod tests {
         let err = endless.read_to_end(&mut Vec::new()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert!(
-            err.to_string().starts_with("more than 1 GiB from stdin"),
+            err.to_string()
+                .starts_with("more than 1 GiB through a pipe"),
             "{err}"
         );
         let mut all = Vec::new();
