@@ -3,11 +3,14 @@
 //! Framing goes through eventsource-stream, but never hands it the capture as it is: as a
 //! plain stream parser it panics on a leading BOM, loses a last event that ends in `\r`,
 //! stops at invalid UTF-8, and re-parses its whole buffer per chunk (quadratic on one big
-//! chunk). So this module splits the body into lines itself and feeds it one line per
-//! chunk, which keeps its buffer at one line and the cost linear, and it mends what a
-//! capture gets wrong: the BOM is dropped, invalid UTF-8 becomes U+FFFD, a lone `\r` line
-//! end becomes `\n`, a line that continues the `data:` line before it is joined to it, and
-//! a last event with no blank line after it is kept with a warning.
+//! chunk). So this module splits the body into lines itself and feeds it whole lines, about
+//! one event per chunk (`CHUNK`), which keeps its buffer small and the cost linear, and it
+//! mends what a capture gets wrong: the BOM is dropped, invalid UTF-8 becomes U+FFFD, a lone
+//! `\r` line end becomes `\n`, a line that continues the `data:` line before it is joined to
+//! it, and a last event with no blank line after it is kept with a warning.
+//!
+//! The events it yields borrow their text from the body wherever the body holds it as it is
+//! (see [`SseEvent`]), so a framed stream costs little more than the body itself.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
