@@ -3,7 +3,7 @@
 
 pub mod decompress;
 
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use decompress::Codec;
@@ -17,22 +17,51 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == STDIN
 }
 
+/// The most read from stdin. A file's size bounds what is read of it, but a pipe may never
+/// end (`yes | aibridge-trace inspect -`), and a capture is held whole to be framed, so an
+/// endless one would fill memory. No real capture comes near this; a bigger one can be saved
+/// to a file and named.
+pub const STDIN_LIMIT: u64 = 1 << 30;
+
 /// The raw bytes of `path`, counted as the base of the input's decompression budget.
 pub fn source(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     if is_stdin(path) {
-        Ok(Box::new(Source(io::stdin())))
+        Ok(Box::new(Source::limited(io::stdin(), STDIN_LIMIT)))
     } else {
-        Ok(Box::new(Source(std::fs::File::open(path)?)))
+        Ok(Box::new(Source::limited(
+            std::fs::File::open(path)?,
+            u64::MAX,
+        )))
     }
 }
 
-/// An input's source, counting what it reads towards [`decompress::count_source`].
-struct Source<R>(R);
+/// An input's source, counting what it reads towards [`decompress::count_source`], and
+/// failing once it gave more than its limit.
+struct Source<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R> Source<R> {
+    fn limited(inner: R, limit: u64) -> Source<R> {
+        Source { inner, left: limit }
+    }
+}
 
 impl<R: Read> Read for Source<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.0.read(buf)?;
+        let n = self.inner.read(buf)?;
         decompress::count_source(n);
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "more than {} GiB through a pipe, the most read from one; save it to a file \
+                     and name the file",
+                    STDIN_LIMIT >> 30
+                ),
+            )
+        })?;
         Ok(n)
     }
 }
@@ -45,8 +74,71 @@ pub fn peek<'a>(
 ) -> io::Result<(Vec<u8>, Box<dyn BufRead + Send + 'a>)> {
     let mut head = Vec::with_capacity(n);
     (&mut reader).take(n as u64).read_to_end(&mut head)?;
-    let rest = BufReader::with_capacity(1 << 16, Cursor::new(head.clone()).chain(reader));
+    let rest = Peeked {
+        filled: head.len(),
+        buf: head.clone(),
+        pos: 0,
+        inner: reader,
+    };
     Ok((head, Box::new(rest)))
+}
+
+/// Bytes a reader takes from its source at a time when it is read in small pieces.
+const BUFFER: usize = 1 << 16;
+
+/// A read of at least this many bytes is not small: it is not buffered.
+const DIRECT: usize = 256;
+
+/// A reader that yields the bytes sniffing looked at, then the rest of its source. Read
+/// whole (every capture but a HAR), the rest goes from the source straight into the
+/// caller's vector: no buffer in between to set up, fill and copy out of, per file. Read in
+/// small pieces (a HAR, which serde_json reads a byte at a time), it buffers as a
+/// `BufReader` does.
+struct Peeked<R> {
+    /// What is buffered: first the sniffed bytes, later what was read ahead.
+    buf: Vec<u8>,
+    /// Where reading is in `buf`.
+    pos: usize,
+    /// How much of `buf` holds bytes.
+    filled: usize,
+    inner: R,
+}
+
+impl<R: Read> Read for Peeked<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // Only small reads are buffered (serde_json reads a HAR a byte at a time); sniffing
+        // the next layer's first bytes, or reading the rest whole, goes straight through.
+        if self.pos == self.filled && out.len() >= DIRECT {
+            return self.inner.read(out);
+        }
+        let n = self.fill_buf()?.read(out)?;
+        self.consume(n);
+        Ok(n)
+    }
+
+    fn read_to_end(&mut self, out: &mut Vec<u8>) -> io::Result<usize> {
+        let buffered = self.filled - self.pos;
+        out.extend_from_slice(&self.buf[self.pos..self.filled]);
+        self.pos = self.filled;
+        Ok(buffered + self.inner.read_to_end(out)?)
+    }
+}
+
+impl<R: Read> BufRead for Peeked<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.filled {
+            if self.buf.len() < BUFFER {
+                self.buf.resize(BUFFER, 0);
+            }
+            self.filled = self.inner.read(&mut self.buf)?;
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..self.filled])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.filled);
+    }
 }
 
 /// `raw`, decompressed when its magic number says so.
@@ -80,12 +172,53 @@ mod tests {
     use std::io::Write;
 
     #[test]
+    fn an_endless_pipe_is_read_up_to_its_limit() {
+        let mut endless = Source::limited(io::repeat(b'a'), 100_000);
+        let err = endless.read_to_end(&mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(
+            err.to_string()
+                .starts_with("more than 1 GiB through a pipe"),
+            "{err}"
+        );
+        let mut all = Vec::new();
+        Source::limited(&b"data: {}\n\n"[..], 10)
+            .read_to_end(&mut all)
+            .unwrap();
+        assert_eq!(all, b"data: {}\n\n");
+    }
+
+    #[test]
     fn peek_keeps_what_it_saw() {
         let (head, mut rest) = peek(&b"abcdef"[..], 3).unwrap();
         assert_eq!(head, b"abc");
         let mut all = String::new();
         rest.read_to_string(&mut all).unwrap();
         assert_eq!(all, "abcdef");
+    }
+
+    #[test]
+    fn peeked_reads_the_same_whole_and_in_pieces() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let (head, mut whole) = peek(&data[..], 512).unwrap();
+        assert_eq!(head, &data[..512]);
+        let mut all = Vec::new();
+        whole.read_to_end(&mut all).unwrap();
+        assert_eq!(all, data);
+        // A byte at a time, then lines of BufRead, then the rest whole.
+        let (_, mut pieces) = peek(&data[..], 512).unwrap();
+        let mut got = Vec::new();
+        let mut byte = [0u8];
+        for _ in 0..1000 {
+            pieces.read_exact(&mut byte).unwrap();
+            got.push(byte[0]);
+        }
+        pieces.read_until(250, &mut got).unwrap();
+        let mut big = vec![0u8; 100_000];
+        pieces.read_exact(&mut big).unwrap();
+        got.extend_from_slice(&big);
+        pieces.read_to_end(&mut got).unwrap();
+        assert_eq!(got, data);
     }
 
     #[test]

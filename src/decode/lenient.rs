@@ -259,6 +259,16 @@ impl<'de> Deserialize<'de> for Index {
 /// string is shown as it is, and says what happened.
 const OUT_OF_RANGE: &str = " (number out of range)";
 
+/// The deepest nesting of arrays and objects serde_json reads (its recursion limit, which
+/// keeps a hostile `[[[[…` from overflowing the stack).
+pub const MAX_DEPTH: usize = 128;
+
+/// Whether serde_json gave up on JSON nested deeper than [`MAX_DEPTH`], which may be good
+/// JSON all the same: it is to be called too deep, not invalid.
+pub fn is_too_deep(err: &serde_json::Error) -> bool {
+    err.to_string().starts_with("recursion limit exceeded")
+}
+
 /// Whether serde_json failed on a number beyond a float's range (`1e400`), which is good
 /// JSON all the same.
 pub fn is_out_of_range(err: &serde_json::Error) -> bool {

@@ -69,7 +69,7 @@ pub fn is_shape_error(err: &serde_json::Error) -> bool {
 /// A framed stream's events, ready to decode for one API.
 pub struct Events<'a> {
     api: Api,
-    events: &'a [SseEvent],
+    events: &'a [SseEvent<'a>],
     /// The line of a last event that was cut off inside its data: it is no whole event (its
     /// half JSON is not an unknown event either), so it is left out, and the stream is
     /// truncated there.
@@ -77,7 +77,7 @@ pub struct Events<'a> {
 }
 
 impl<'a> Events<'a> {
-    pub fn of(api: Api, stream: &'a SseStream) -> Events<'a> {
+    pub fn of(api: Api, stream: &'a SseStream<'_>) -> Events<'a> {
         let mut events = stream.events.as_slice();
         let mut cut = None;
         // A last event with no blank line after it matters only when it was cut mid-line;
@@ -112,8 +112,8 @@ impl<'a> Events<'a> {
     }
 }
 
-fn decode(api: Api, event: &SseEvent) -> Event<'_> {
-    let data = event.data.as_str();
+fn decode<'a>(api: Api, event: &'a SseEvent<'_>) -> Event<'a> {
+    let data: &str = &event.data;
     let body = if chat::is_done(data) {
         Data::Done
     } else {
@@ -344,7 +344,7 @@ fn api_of_kind(kind: &str) -> Option<Api> {
 }
 
 /// The API of a stream, from the first event that tells.
-pub fn stream_api(stream: &SseStream) -> Option<Api> {
+pub fn stream_api(stream: &SseStream<'_>) -> Option<Api> {
     for event in &stream.events {
         if let Some(api) = api_of_kind(&event.event) {
             return Some(api);

@@ -38,7 +38,7 @@ pub struct Request<'a> {
 /// What a response body turned out to be.
 #[derive(Debug, Clone)]
 pub enum Body<'a> {
-    Stream(SseStream),
+    Stream(SseStream<'a>),
     Json(&'a [u8]),
     /// Neither JSON nor a stream: a plain-text error page, say.
     Text(&'a [u8]),

@@ -3,11 +3,14 @@
 //! Framing goes through eventsource-stream, but never hands it the capture as it is: as a
 //! plain stream parser it panics on a leading BOM, loses a last event that ends in `\r`,
 //! stops at invalid UTF-8, and re-parses its whole buffer per chunk (quadratic on one big
-//! chunk). So this module splits the body into lines itself and feeds it one line per
-//! chunk, which keeps its buffer at one line and the cost linear, and it mends what a
-//! capture gets wrong: the BOM is dropped, invalid UTF-8 becomes U+FFFD, a lone `\r` line
-//! end becomes `\n`, a line that continues the `data:` line before it is joined to it, and
-//! a last event with no blank line after it is kept with a warning.
+//! chunk). So this module splits the body into lines itself and feeds it whole lines, about
+//! one event per chunk (`CHUNK`), which keeps its buffer small and the cost linear, and it
+//! mends what a capture gets wrong: the BOM is dropped, invalid UTF-8 becomes U+FFFD, a lone
+//! `\r` line end becomes `\n`, a line that continues the `data:` line before it is joined to
+//! it, and a last event with no blank line after it is kept with a warning.
+//!
+//! The events it yields borrow their text from the body wherever the body holds it as it is
+//! (see [`SseEvent`]), so a framed stream costs little more than the body itself.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -20,22 +23,34 @@ use std::task::{Context, Poll, Waker};
 use eventsource_stream::{Event, EventStream};
 use futures_core::Stream;
 
-/// One dispatched event.
+/// One dispatched event. Its fields borrow from the body wherever the body holds them as
+/// they are (nearly always): a stream is held whole until it is rebuilt, and copies of every
+/// event's data would double the memory a capture takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SseEvent {
+pub struct SseEvent<'a> {
     /// The `event:` field, or `message` when the stream had none.
-    pub event: String,
+    pub event: Cow<'a, str>,
     /// The `data:` lines joined with `\n`.
-    pub data: String,
+    pub data: Cow<'a, str>,
     /// 1-based line of the event's first line in the file (the body starts at the
     /// `first_line` the framer was given).
     pub line: usize,
 }
 
+impl SseEvent<'_> {
+    fn into_owned(self) -> SseEvent<'static> {
+        SseEvent {
+            event: Cow::Owned(self.event.into_owned()),
+            data: Cow::Owned(self.data.into_owned()),
+            line: self.line,
+        }
+    }
+}
+
 /// A framed event stream.
 #[derive(Debug, Default, Clone)]
-pub struct SseStream {
-    pub events: Vec<SseEvent>,
+pub struct SseStream<'a> {
+    pub events: Vec<SseEvent<'a>>,
     /// What framing had to mend, with line numbers.
     pub warnings: Vec<String>,
     /// The line of the last event, when the body ended inside it (no blank line after it,
@@ -48,6 +63,20 @@ pub struct SseStream {
     /// these silently or with a warning; `validate` reports each, so the defects are kept
     /// as data rather than only as warning text.
     pub defects: Vec<FramingDefect>,
+}
+
+impl SseStream<'_> {
+    /// The stream with every event owning its text (for a body that had to be mended into
+    /// text of its own, which the events cannot borrow from).
+    fn into_owned(self) -> SseStream<'static> {
+        SseStream {
+            events: self.events.into_iter().map(SseEvent::into_owned).collect(),
+            warnings: self.warnings,
+            truncated: self.truncated,
+            json_lines: self.json_lines,
+            defects: self.defects,
+        }
+    }
 }
 
 /// Something in a body that no clean `text/event-stream` holds.
@@ -70,6 +99,19 @@ pub enum DefectKind {
     /// Bytes that are not UTF-8 (the first such line; they were replaced with U+FFFD).
     InvalidUtf8,
 }
+
+/// Whole lines are handed to eventsource-stream in chunks of about one event: its cost per
+/// chunk (a copy into a fresh `String`, a poll) is then paid once per event rather than once
+/// per line. A chunk of many events would be worse, not better: the parser copies what
+/// follows each line it reads, so its time grows with the square of a chunk's lines. Lines
+/// of one event are cut into chunks of this size when they run longer.
+const CHUNK: usize = 16 << 10;
+
+/// A `data:` line longer than this is not handed to eventsource-stream whole, only its field
+/// name: the parser copies a line three times over (into a `String`, into its buffer, into
+/// the event), which for a 200 MB line is 600 MB on top of the body. Its value is taken
+/// from the body instead, as the parser would read it (after `data:` and one space).
+const HUGE_LINE: usize = 1 << 20;
 
 /// The chunks handed to eventsource-stream, shared with the driver that fills them.
 type Queue<'a> = Rc<RefCell<VecDeque<Chunk<'a>>>>;
@@ -191,17 +233,23 @@ fn utf8(body: &[u8]) -> Cow<'_, str> {
 
 /// Events from a log of one JSON event per line (NDJSON), as SDK test suites and some
 /// gateways record streams: each non-blank line is one event's data.
-pub fn from_json_lines(body: &[u8], first_line: usize) -> SseStream {
+pub fn from_json_lines(body: &[u8], first_line: usize) -> SseStream<'_> {
+    match utf8(body) {
+        Cow::Borrowed(text) => json_lines_of(text, first_line),
+        Cow::Owned(text) => json_lines_of(&text, first_line).into_owned(),
+    }
+}
+
+fn json_lines_of(text: &str, first_line: usize) -> SseStream<'_> {
     let mut out = SseStream {
         json_lines: true,
         ..SseStream::default()
     };
-    let text = utf8(body);
-    for (index, (_, line)) in lines(&text).enumerate() {
+    for (index, (_, line)) in lines(text).enumerate() {
         if !line.trim().is_empty() {
             out.events.push(SseEvent {
-                event: "message".to_string(),
-                data: line.to_string(),
+                event: Cow::Borrowed(MESSAGE),
+                data: Cow::Borrowed(line),
                 line: index + first_line,
             });
         }
@@ -217,62 +265,204 @@ pub fn from_json_lines(body: &[u8], first_line: usize) -> SseStream {
     out
 }
 
+/// The event type of an event with no `event:` field.
+const MESSAGE: &str = "message";
+
 /// Frames `body` (a whole `text/event-stream` body, HTTP head already removed).
-pub fn parse(body: &[u8], first_line: usize) -> SseStream {
-    let mut out = SseStream::default();
+pub fn parse(body: &[u8], first_line: usize) -> SseStream<'_> {
     let text = utf8(body);
+    let mut out = match &text {
+        Cow::Borrowed(text) => parse_text(text, first_line),
+        Cow::Owned(text) => parse_text(text, first_line).into_owned(),
+    };
     if let Cow::Owned(_) = text {
-        out.warnings
-            .push("the stream holds invalid UTF-8; replaced with U+FFFD".to_string());
+        out.warnings.insert(
+            0,
+            "the stream holds invalid UTF-8; replaced with U+FFFD".to_string(),
+        );
         if let Err(err) = std::str::from_utf8(body) {
-            out.defects.push(FramingDefect {
-                line: line_of(&body[..err.valid_up_to()]) + first_line - 1,
-                kind: DefectKind::InvalidUtf8,
-            });
+            out.defects.insert(
+                0,
+                FramingDefect {
+                    line: line_of(&body[..err.valid_up_to()]) + first_line - 1,
+                    kind: DefectKind::InvalidUtf8,
+                },
+            );
+            out.defects.sort_by_key(|d| d.line);
         }
     }
+    out
+}
+
+/// The value of a `data` line (field name `data`), as an SSE parser reads it: after the
+/// colon and one space, if any.
+fn data_value(line: &str) -> &str {
+    let rest = &line["data".len()..];
+    let rest = rest.strip_prefix(':').unwrap_or(rest);
+    rest.strip_prefix(' ').unwrap_or(rest)
+}
+
+/// The value of an `event` line, read as [`data_value`] reads a data line.
+fn event_value(line: &str) -> &str {
+    let rest = &line["event".len()..];
+    let rest = rest.strip_prefix(':').unwrap_or(rest);
+    rest.strip_prefix(' ').unwrap_or(rest)
+}
+
+/// Drives eventsource-stream over one body's text and keeps, for the event being built, what
+/// the body holds of it, so a dispatched event can borrow its text instead of owning it.
+struct Framer<'t> {
+    text: &'t str,
+    stream: EventStream<Feed<'t>>,
+    queue: Queue<'t>,
+    ended: Rc<RefCell<bool>>,
+    out: SseStream<'t>,
+    /// Whole, unmended lines not yet handed over: a range of `text`.
+    pending: std::ops::Range<usize>,
+    /// The first line of the event being built, if any line of it has been fed.
+    event_start: Option<usize>,
+    /// The values of the event's `data` lines as the body holds them (owned where a line
+    /// was joined).
+    values: Vec<Cow<'t, str>>,
+    /// Whether one of them was too long to hand over ([`HUGE_LINE`]).
+    bypassed: bool,
+    /// The value of the event's last `event` line.
+    name: Option<&'t str>,
+}
+
+impl<'t> Framer<'t> {
+    fn new(text: &'t str) -> Framer<'t> {
+        let queue: Queue = Rc::default();
+        let ended = Rc::new(RefCell::new(false));
+        let feed = Feed {
+            queue: Rc::clone(&queue),
+            ended: Rc::clone(&ended),
+        };
+        Framer {
+            text,
+            stream: EventStream::new(feed),
+            queue,
+            ended,
+            out: SseStream::default(),
+            pending: 0..0,
+            event_start: None,
+            values: Vec::new(),
+            bypassed: false,
+            name: None,
+        }
+    }
+
+    /// Queues the whole line that starts at `start` behind the pending ones.
+    fn push_whole(&mut self, start: usize, whole: &str) {
+        debug_assert!(self.pending.is_empty() || self.pending.end == start);
+        if self.pending.is_empty() {
+            self.pending = start..start;
+        }
+        self.pending.end = start + whole.len();
+        if self.pending.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    /// Hands the pending lines over, then `chunk`, and takes what was dispatched.
+    fn push(&mut self, chunk: Cow<'t, str>) {
+        self.flush_pending();
+        self.queue.borrow_mut().push_back(Chunk(chunk));
+        self.drain();
+    }
+
+    /// Hands the pending lines over and takes what was dispatched.
+    fn flush(&mut self) {
+        self.flush_pending();
+        self.drain();
+    }
+
+    fn flush_pending(&mut self) {
+        if !self.pending.is_empty() {
+            let lines = &self.text[std::mem::replace(&mut self.pending, 0..0)];
+            self.queue
+                .borrow_mut()
+                .push_back(Chunk(Cow::Borrowed(lines)));
+        }
+    }
+
+    fn drain(&mut self) {
+        let mut cx = Context::from_waker(Waker::noop());
+        while let Poll::Ready(Some(next)) = Pin::new(&mut self.stream).poll_next(&mut cx) {
+            match next {
+                Ok(event) => {
+                    let event = self.borrowed(event);
+                    self.out.events.push(event);
+                }
+                // Only a parser error is possible on whole lines, and every whole line parses
+                // (the SSE grammar accepts any line); keep going all the same.
+                Err(err) => self.out.warnings.push(format!("event stream: {err}")),
+            }
+        }
+        debug_assert!(self.queue.borrow().is_empty());
+    }
+
+    /// The event eventsource-stream dispatched, its text borrowed from the body where the
+    /// body holds it as it is (one data line), else as the parser built it.
+    fn borrowed(&mut self, event: Event) -> SseEvent<'t> {
+        let mut values = std::mem::take(&mut self.values);
+        let data = if self.bypassed {
+            // The parser saw no value for the long line: the data is built here, as the
+            // parser would have built it.
+            match values.len() {
+                1 => values.pop().unwrap_or_default(),
+                _ => Cow::Owned(values.join("\n")),
+            }
+        } else {
+            match values.as_mut_slice() {
+                [one] if *one == event.data => std::mem::take(one),
+                _ => Cow::Owned(event.data),
+            }
+        };
+        values.clear();
+        self.values = values;
+        self.bypassed = false;
+        let name = match self.name.take() {
+            _ if event.event == MESSAGE => Cow::Borrowed(MESSAGE),
+            Some(name) if name == event.event => Cow::Borrowed(name),
+            _ => Cow::Owned(event.event),
+        };
+        SseEvent {
+            event: name,
+            data,
+            line: self.event_start.unwrap_or(0),
+        }
+    }
+
+    /// The end of an event (a blank line was handed over): what was kept of it is dropped.
+    fn event_end(&mut self) {
+        self.event_start = None;
+        self.values.clear();
+        self.bypassed = false;
+        self.name = None;
+    }
+}
+
+fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
     // Every leading BOM, not just one: eventsource-stream slices one off a first chunk that
     // starts with a BOM, at a byte that is no character boundary when another follows.
     let text = text.trim_start_matches('\u{feff}');
+    let mut f = Framer::new(text);
 
-    let queue: Queue = Rc::default();
-    let ended = Rc::new(RefCell::new(false));
-    let feed = Feed {
-        queue: Rc::clone(&queue),
-        ended: Rc::clone(&ended),
-    };
-    let mut stream = EventStream::new(feed);
-    let mut cx = Context::from_waker(Waker::noop());
-
-    // The first line of the event being built, if any line of it has been fed.
-    let mut event_start: Option<usize> = None;
     // The line of the event's `event:` field, while the event has no `data:` line.
     let mut named_without_data: Option<usize> = None;
     let mut has_data = false;
-    let mut drain = |queue: &Queue, event_start: Option<usize>, out: &mut SseStream| {
-        while let Poll::Ready(Some(next)) = Pin::new(&mut stream).poll_next(&mut cx) {
-            match next {
-                Ok(Event { event, data, .. }) => out.events.push(SseEvent {
-                    event,
-                    data,
-                    line: event_start.unwrap_or(0),
-                }),
-                // Only a parser error is possible on whole lines, and every whole line parses
-                // (the SSE grammar accepts any line); keep going all the same.
-                Err(err) => out.warnings.push(format!("event stream: {err}")),
-            }
-        }
-        debug_assert!(queue.borrow().is_empty());
-    };
 
     let mut all = lines(text).enumerate().peekable();
     while let Some((index, (mut whole, mut line))) = all.next() {
         let number = index + first_line;
+        let start = whole.as_ptr() as usize - text.as_ptr() as usize;
         // A field indented by a space or tab (seen where a body was cut out of a log by
         // hand) would be ignored by the SSE rules, losing its event: read it as the field.
         let indented = line.trim_start_matches([' ', '\t']);
-        if indented.len() < line.len() && is_known_field(indented) {
-            out.warnings.push(format!(
+        let mended = indented.len() < line.len() && is_known_field(indented);
+        if mended {
+            f.out.warnings.push(format!(
                 "line {number}: a field indented by white space; read as `{}:`",
                 field_name(indented)
             ));
@@ -280,11 +470,14 @@ pub fn parse(body: &[u8], first_line: usize) -> SseStream {
             line = indented;
         }
         if line.is_empty() {
-            queue.borrow_mut().push_back(Chunk(Cow::Borrowed("\n")));
-            drain(&queue, event_start, &mut out);
-            event_start = None;
+            match whole.ends_with('\n') {
+                true => f.push_whole(start, whole),
+                false => f.push(Cow::Borrowed("\n")),
+            }
+            f.flush();
+            f.event_end();
             if let Some(at) = named_without_data.take().filter(|_| !has_data) {
-                out.defects.push(FramingDefect {
+                f.out.defects.push(FramingDefect {
                     line: at,
                     kind: DefectKind::NoData,
                 });
@@ -292,19 +485,21 @@ pub fn parse(body: &[u8], first_line: usize) -> SseStream {
             has_data = false;
             continue;
         }
-        event_start.get_or_insert(number);
-        match field_name(line) {
+        f.event_start.get_or_insert(number);
+        let field = field_name(line);
+        match field {
             "data" => has_data = true,
             "event" => {
                 named_without_data.get_or_insert(number);
+                f.name = Some(event_value(line));
             }
             _ if line.starts_with(':') || is_known_field(line) => {}
             _ => {
-                out.defects.push(FramingDefect {
+                f.out.defects.push(FramingDefect {
                     line: number,
                     kind: DefectKind::StrayLine,
                 });
-                out.warnings.push(format!(
+                f.out.warnings.push(format!(
                     "line {number}: neither an SSE field nor a comment; ignored"
                 ));
             }
@@ -319,7 +514,7 @@ pub fn parse(body: &[u8], first_line: usize) -> SseStream {
         // Parsing the line as JSON is the costly part: only a line followed by one that is
         // no field can need joining, so only then is it asked.
         let followed = all.peek().is_some_and(|(_, (_, next))| continues(next));
-        if followed && field_name(line) == "data" && !is_json(line) {
+        if followed && field == "data" && !is_json(line) {
             while let Some((_, (_, next))) = all.peek() {
                 if !continues(next) {
                     break;
@@ -328,51 +523,62 @@ pub fn parse(body: &[u8], first_line: usize) -> SseStream {
                 joined
                     .get_or_insert_with(|| line.to_string())
                     .push_str(next);
-                out.defects.push(FramingDefect {
+                f.out.defects.push(FramingDefect {
                     line: next_index + first_line,
                     kind: DefectKind::JoinedLine,
                 });
-                out.warnings.push(format!(
+                f.out.warnings.push(format!(
                     "line {}: joined to the data line before it (the capture split one line in two)",
                     next_index + first_line
                 ));
             }
         }
-        let mut q = queue.borrow_mut();
         match joined {
             Some(mut joined) => {
+                f.values.push(Cow::Owned(data_value(&joined).to_string()));
                 joined.push('\n');
-                q.push_back(Chunk(Cow::Owned(joined)));
+                f.push(Cow::Owned(joined));
             }
-            // LF and CRLF ends are complete for the parser; a lone CR (or none) is not, since
-            // it waits to see whether an LF follows.
-            None if whole.ends_with('\n') => q.push_back(Chunk(Cow::Borrowed(whole))),
+            None if field == "data" && line.len() > HUGE_LINE => {
+                f.values.push(Cow::Borrowed(data_value(line)));
+                f.bypassed = true;
+                f.push(Cow::Borrowed("data:\n"));
+            }
             None => {
-                q.push_back(Chunk(Cow::Borrowed(line)));
-                q.push_back(Chunk(Cow::Borrowed("\n")));
+                if field == "data" {
+                    f.values.push(Cow::Borrowed(data_value(line)));
+                }
+                // LF and CRLF ends are complete for the parser; a lone CR (or none) is not,
+                // since it waits to see whether an LF follows.
+                if whole.ends_with('\n') && !mended {
+                    f.push_whole(start, whole);
+                } else if whole.ends_with('\n') {
+                    f.push(Cow::Borrowed(whole));
+                } else {
+                    f.push(Cow::Borrowed(line));
+                    f.push(Cow::Borrowed("\n"));
+                }
             }
         }
-        drop(q);
-        drain(&queue, event_start, &mut out);
     }
+    f.flush();
     if let Some(at) = named_without_data.filter(|_| !has_data) {
-        out.defects.push(FramingDefect {
+        f.out.defects.push(FramingDefect {
             line: at,
             kind: DefectKind::NoData,
         });
     }
-    if event_start.is_some() {
-        let before = out.events.len();
-        queue.borrow_mut().push_back(Chunk(Cow::Borrowed("\n")));
-        drain(&queue, event_start, &mut out);
-        if out.events.len() > before {
-            out.truncated = event_start;
+    if f.event_start.is_some() {
+        let before = f.out.events.len();
+        f.push(Cow::Borrowed("\n"));
+        if f.out.events.len() > before {
+            f.out.truncated = f.event_start;
         }
     }
-    *ended.borrow_mut() = true;
-    drain(&queue, event_start, &mut out);
-    out.defects.sort_by_key(|d| d.line);
-    out
+    *f.ended.borrow_mut() = true;
+    f.drain();
+    f.out.defects.sort_by_key(|d| d.line);
+    f.out
 }
 
 #[cfg(test)]
@@ -383,7 +589,7 @@ mod tests {
         parse(body.as_bytes(), 1)
             .events
             .into_iter()
-            .map(|e| (e.event, e.data, e.line))
+            .map(|e| (e.event.into_owned(), e.data.into_owned(), e.line))
             .collect()
     }
 
@@ -462,7 +668,7 @@ mod tests {
     #[test]
     fn indented_fields_are_read_with_a_warning() {
         let s = parse(b" data: {\"a\":1}\n\n\tdata: {\"b\":2}\r\n\r\n", 1);
-        let data: Vec<&str> = s.events.iter().map(|e| e.data.as_str()).collect();
+        let data: Vec<&str> = s.events.iter().map(|e| e.data.as_ref()).collect();
         assert_eq!(data, ["{\"a\":1}", "{\"b\":2}"]);
         assert_eq!(s.warnings.len(), 2);
         assert!(
@@ -510,5 +716,45 @@ mod tests {
         let s = parse(body.as_bytes(), 1);
         assert_eq!(s.events.len(), 1);
         assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+    }
+
+    #[test]
+    fn events_borrow_their_text_from_the_body() {
+        let s = parse(b"event: a\ndata: {\"x\":1}\n\ndata: two\r\n\r\n", 1);
+        assert!(s.events.iter().all(|e| matches!(e.data, Cow::Borrowed(_))));
+        assert!(s.events.iter().all(|e| matches!(e.event, Cow::Borrowed(_))));
+        let lines = from_json_lines(b"{\"a\":1}\n{\"b\":2}\n", 1);
+        assert!(
+            lines
+                .events
+                .iter()
+                .all(|e| matches!(e.data, Cow::Borrowed(_)))
+        );
+        // Only text the body does not hold as it is gets copied: two data lines joined.
+        let two = parse(b"data: a\ndata: b\n\n", 1);
+        assert_eq!(two.events[0].data, Cow::<str>::Owned("a\nb".into()));
+    }
+
+    #[test]
+    fn a_data_line_too_long_for_the_parser_is_read_from_the_body() {
+        let long = "x".repeat(HUGE_LINE + 1);
+        let body = format!("event: big\ndata: {long}\n\ndata:{long}\ndata: b\n\ndata: c\n\n");
+        let s = parse(body.as_bytes(), 1);
+        let got: Vec<(&str, usize, usize)> = s
+            .events
+            .iter()
+            .map(|e| (e.event.as_ref(), e.data.len(), e.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("big", HUGE_LINE + 1, 1),
+                ("message", HUGE_LINE + 3, 4),
+                ("message", 1, 7)
+            ]
+        );
+        assert!(matches!(s.events[0].data, Cow::Borrowed(_)));
+        assert_eq!(s.events[0].data, long);
+        assert_eq!(s.events[1].data, format!("{long}\nb"));
     }
 }

@@ -108,7 +108,7 @@ impl Blocks {
     fn finish(self, b: &mut Builder) {
         for block in self.list {
             match block {
-                Block::Text(text) => b.push_text(&text),
+                Block::Text(text) => b.push_text(text),
                 // A thinking block with no text is thinking whose display was omitted
                 // (`"display": "omitted"`: only a signature comes back): it happened, but
                 // there is nothing to read, as with a redacted one.

@@ -1,6 +1,7 @@
 //! The parts of a turn every reconstructor fills the same way, so the three APIs share one
 //! notion of text, thoughts, tool calls, unknown events and warnings.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 
@@ -55,12 +56,13 @@ impl Builder {
         b
     }
 
-    pub fn push_text(&mut self, text: &str) {
-        push_opt(&mut self.text, text);
+    /// Appends to the text; a `String` is moved in, not copied, when it is the first.
+    pub fn push_text<'t>(&mut self, text: impl Into<Cow<'t, str>>) {
+        push_opt(&mut self.text, text.into());
     }
 
-    pub fn push_refusal(&mut self, text: &str) {
-        push_opt(&mut self.refusal, text);
+    pub fn push_refusal<'t>(&mut self, text: impl Into<Cow<'t, str>>) {
+        push_opt(&mut self.refusal, text.into());
     }
 
     pub fn push_thought(&mut self, source: ThoughtSource, text: String) {
@@ -213,9 +215,11 @@ impl Builder {
     }
 }
 
-fn push_opt(slot: &mut Option<String>, text: &str) {
+/// Appends `text` to `slot`: a block's whole text (which may be the size of the capture)
+/// is moved in when it comes first, so it is never held twice.
+fn push_opt(slot: &mut Option<String>, text: Cow<'_, str>) {
     match slot {
-        Some(existing) => existing.push_str(text),
-        None => *slot = Some(text.to_string()),
+        Some(existing) => existing.push_str(&text),
+        None => *slot = Some(text.into_owned()),
     }
 }

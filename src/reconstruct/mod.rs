@@ -159,7 +159,7 @@ fn rebuild(
             observer.body(hint, text, Err(&err));
             let Some((value, _)) = partial_json::parse_lenient(text) else {
                 return http_error(status, None, text, hint)
-                    .ok_or_else(|| Outcome::Failed("the response body is not valid JSON".into()));
+                    .ok_or_else(|| Outcome::Failed(not_json("the response body", &err)));
             };
             (value, true)
         }
@@ -207,6 +207,22 @@ fn rebuild(
 /// A blocking body as JSON. A number beyond a float's range (`1e400`) fails the whole body
 /// in serde_json, though the JSON is good: such numbers are read as strings of their text
 /// (see [`decode::lenient::out_of_range_as_strings`]), so they cost only their own field.
+/// Why `what` could not be read: not valid JSON, or valid JSON nested deeper than this
+/// tool reads, which is no defect of the capture and is named for what it is.
+fn not_json(what: &str, err: &serde_json::Error) -> String {
+    match decode::lenient::is_too_deep(err) {
+        true => format!("{what} {}", too_deep()),
+        false => format!("{what} is not valid JSON"),
+    }
+}
+
+fn too_deep() -> String {
+    format!(
+        "nests arrays and objects deeper than {} levels, the most this tool reads",
+        decode::lenient::MAX_DEPTH
+    )
+}
+
 fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
     serde_json::from_slice(text).or_else(|err| match std::str::from_utf8(text) {
         Ok(json) if decode::lenient::is_out_of_range(&err) => {
@@ -298,8 +314,9 @@ impl AnyAccumulator {
         match (&event.body, &mut *self) {
             (decode::Data::Invalid(err), _) => {
                 let what = match decode::is_shape_error(err) {
-                    true => "is JSON of a shape no event has",
-                    false => "is not JSON",
+                    true => "is JSON of a shape no event has".to_string(),
+                    false if decode::lenient::is_too_deep(err) => too_deep(),
+                    false => "is not JSON".to_string(),
                 };
                 b.warnings.push(format!(
                     "line {}: event data {what} ({err}); event skipped",

@@ -34,7 +34,7 @@ impl Choice {
     fn apply(&mut self, delta: &Message, b: &mut Builder) {
         match &delta.content {
             Flex::Absent => {}
-            Flex::Str(text) => b.push_text(text),
+            Flex::Str(text) => b.push_text(&**text),
             Flex::Other(Value::Array(parts)) => self.apply_parts(parts, b),
             Flex::Other(other) => b.warnings.push(format!(
                 "message content of an unexpected shape, kept out of the text: {}",

@@ -86,11 +86,11 @@ impl Item {
                         b.push_thought(ThoughtSource::Commentary, text);
                     }
                 } else if !text.is_empty() {
-                    b.push_text(&text);
+                    b.push_text(text);
                 }
                 let refusal = self.texts(Part::Refusal).concat();
                 if !refusal.is_empty() {
-                    b.push_refusal(&refusal);
+                    b.push_refusal(refusal);
                 }
             }
             ItemKind::Reasoning => {

@@ -167,8 +167,9 @@ impl StreamGrammar {
         block.stopped = true;
         // The input is complete once its block stops; an empty one is a call without input.
         if let Some(BlockKind::Tool(_)) = block.kind {
-            let (json, call) = (block.json.clone(), block.call.clone());
-            tools::arguments(&json, true, &call, || Some(line), cx.f);
+            // Taken, not copied: the block's input may be 100 MB, and a stopped block is done.
+            let json = std::mem::take(&mut block.json);
+            tools::arguments(&json, true, &block.call, || Some(line), cx.f);
         }
     }
 

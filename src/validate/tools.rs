@@ -2,8 +2,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{CONTENT_TOOL_ARGUMENTS, CONTENT_TOOL_IDS};
 
@@ -28,7 +26,7 @@ pub fn arguments(
     if raw.trim().is_empty() {
         return;
     }
-    match serde_json::from_str::<Value>(raw) {
+    match serde_json::from_str::<Shape>(raw) {
         Err(err) => f.add(
             &CONTENT_TOOL_ARGUMENTS,
             line(),
@@ -38,7 +36,7 @@ pub fn arguments(
                 clip(raw)
             ),
         ),
-        Ok(value) if object && !value.is_object() => f.add(
+        Ok(Shape { object: false }) if object => f.add(
             &CONTENT_TOOL_ARGUMENTS,
             line(),
             format!(
@@ -47,6 +45,66 @@ pub fn arguments(
             ),
         ),
         Ok(_) => {}
+    }
+}
+
+/// What a check of arguments needs of their JSON: whether it is an object. Read as a
+/// [`serde_json::Value`] is read (the same visits, so the same errors: a bad escape, a number out of
+/// range, nesting too deep), but without building the tree, which for arguments of 100 MB
+/// would be 100 MB more.
+struct Shape {
+    object: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for Shape {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Shape, D::Error> {
+        deserializer.deserialize_any(ShapeVisitor)
+    }
+}
+
+struct ShapeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
+    type Value = Shape;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+        Ok(Shape { object: false })
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+        Ok(Shape { object: false })
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+        Ok(Shape { object: false })
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+        Ok(Shape { object: false })
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Shape, E> {
+        Ok(Shape { object: false })
+    }
+
+    fn visit_unit<E>(self) -> Result<Shape, E> {
+        Ok(Shape { object: false })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+        while seq.next_element::<Shape>()?.is_some() {}
+        Ok(Shape { object: false })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+        while map.next_key::<Shape>()?.is_some() {
+            map.next_value::<Shape>()?;
+        }
+        Ok(Shape { object: true })
     }
 }
 
@@ -90,5 +148,35 @@ pub fn clip(text: &str) -> String {
     match text.char_indices().nth(MAX) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shape_reads_json_as_a_value_does() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        for text in [
+            r#"{"a": [1, 2.5, "x", null, true]}"#,
+            r#"[1]"#,
+            r#""s""#,
+            r#"{"a": 1e400}"#,
+            r#"{"a": "\ud800"}"#,
+            r#"{"\ud800": 1}"#,
+            r#"{"a": 1,}"#,
+            r#"{"a" 1}"#,
+            "{\"a\": \"x\u{1}\"}",
+            deep.as_str(),
+        ] {
+            let shape = serde_json::from_str::<Shape>(text);
+            let value = serde_json::from_str::<serde_json::Value>(text);
+            match (shape, value) {
+                (Ok(shape), Ok(value)) => assert_eq!(shape.object, value.is_object(), "{text}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+                (a, b) => panic!("{text}: {:?} / {:?}", a.map(|s| s.object), b),
+            }
+        }
     }
 }

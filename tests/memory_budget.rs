@@ -1,0 +1,166 @@
+//! Peak memory within budget (issue 13): a capture may take about three times its own size,
+//! plus a fixed base, whichever command reads it. Measured with a counting global allocator,
+//! so the figures are heap bytes, exact and the same under any load. They count a growing
+//! `String`'s whole capacity (up to twice what it holds), where resident memory counts only
+//! the pages written; so each case states the most it may allocate beyond its input, per
+//! byte of input, from what it must hold:
+//! - many small events: the events borrow their data from the body, and the turn's text is
+//!   a fraction of it (a copy of every event's data would be one more input);
+//! - one huge data line: its text once, in the turn (eventsource-stream's three copies of
+//!   the line, or the block's text copied into the turn, would be three or one more);
+//! - long tool-call arguments: the accumulator's text of them and the tree parsed from it,
+//!   and `validate`'s own text of them, each text growing by doubling.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aibridge_trace::render::TurnPrinter;
+use aibridge_trace::render::jsonl::Jsonl;
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            // A moving realloc holds both blocks for a moment; count the larger one only, as
+            // the system allocator grows big blocks in place (mremap).
+            if new_size >= layout.size() {
+                let grown = new_size - layout.size();
+                let now = CURRENT.fetch_add(grown, Ordering::Relaxed) + grown;
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// One case at a time, input built and dropped included: the counters are the whole
+/// process's.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The most heap `run` takes beyond what was allocated when it started.
+fn extra_peak(run: impl FnOnce()) -> usize {
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    run();
+    PEAK.load(Ordering::Relaxed) - base
+}
+
+/// A fixed base any input may take: tables, buffers, a turn's small fields.
+const BASE: usize = 2 << 20;
+
+/// Asserts that `inspect` (rebuilt and printed as JSONL; `summary` rebuilds the same) and
+/// `validate` each allocate at most `per_byte` times `data`'s size beyond `data` itself,
+/// plus the base.
+fn within_budget(name: &str, data: &[u8], per_byte: f64) {
+    let budget = (per_byte * data.len() as f64) as usize + BASE;
+    let inspect = extra_peak(|| {
+        let report = aibridge_trace::run::turns_from_bytes(name, data, true);
+        assert_eq!(report.turns.len(), 1, "{name}: {:?}", report.notes);
+        let mut printer = Jsonl;
+        for turn in &report.turns {
+            printer.turn(&mut std::io::sink(), turn).unwrap();
+        }
+    });
+    let validate = extra_peak(|| {
+        aibridge_trace::validate::validate_bytes(data);
+    });
+    let mb = |n: usize| n as f64 / 1e6;
+    eprintln!(
+        "{name}: input {:.1} MB, inspect +{:.1} MB, validate +{:.1} MB, budget +{:.1} MB",
+        mb(data.len()),
+        mb(inspect),
+        mb(validate),
+        mb(budget)
+    );
+    assert!(
+        inspect <= budget,
+        "{name}: inspect took {inspect} bytes over its input"
+    );
+    assert!(
+        validate <= budget,
+        "{name}: validate took {validate} bytes over its input"
+    );
+}
+
+#[test]
+fn a_chat_stream_of_many_small_chunks_stays_within_budget() {
+    let _one = serial();
+    let chunk = r#"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"tok "},"finish_reason":null}]}"#;
+    let mut body = format!("{chunk}\n\n").repeat(40_000);
+    body.push_str(
+        r#"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#,
+    );
+    body.push_str("\n\ndata: [DONE]\n\n");
+    within_budget("chat.sse", body.as_bytes(), 1.0);
+}
+
+#[test]
+fn one_huge_data_line_stays_within_budget() {
+    let _one = serial();
+    let text = "a".repeat(6 << 20);
+    let body = format!(
+        "event: message_start\ndata: {{\"type\":\"message_start\",\"message\":{{\"id\":\"m\",\"model\":\"x\",\"content\":[],\"usage\":{{\"input_tokens\":1}}}}}}\n\n\
+         event: content_block_start\ndata: {{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{{\"type\":\"text\",\"text\":\"\"}}}}\n\n\
+         event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"text_delta\",\"text\":\"{text}\"}}}}\n\n\
+         event: content_block_stop\ndata: {{\"type\":\"content_block_stop\",\"index\":0}}\n\n\
+         event: message_delta\ndata: {{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\"end_turn\"}},\"usage\":{{\"output_tokens\":5}}}}\n\n\
+         event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n"
+    );
+    within_budget("line.sse", body.as_bytes(), 1.2);
+}
+
+#[test]
+fn long_tool_call_arguments_stay_within_budget() {
+    let _one = serial();
+    let mut body = String::from(
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"content\":[],\"usage\":{\"input_tokens\":1}}}\n\n\
+         event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"f\",\"input\":{}}}\n\n",
+    );
+    let delta = |part: &str| {
+        format!(
+            "event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"input_json_delta\",\"partial_json\":{}}}}}\n\n",
+            serde_json::to_string(part).unwrap()
+        )
+    };
+    body.push_str(&delta("{\"content\": \""));
+    let piece = delta(&"x".repeat(1000));
+    for _ in 0..5000 {
+        body.push_str(&piece);
+    }
+    body.push_str(&delta("\"}"));
+    body.push_str(
+        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n\
+         event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":5}}\n\n\
+         event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+    );
+    within_budget("tools.sse", body.as_bytes(), 3.5);
+}
