@@ -1,14 +1,16 @@
 //! aibridge-trace: rebuilds the turns of captured LLM API traffic.
 //!
 //! The data flows one way, and the modules follow it:
-//! [`discover`] finds inputs → [`read`] loads them → [`frame`] splits them into exchanges
-//! (txtar / HTTP / SSE) → [`decode`] reads each event and body once, per API → its
-//! consumers: [`reconstruct`] rebuilds one [`turn::Turn`] per exchange (reading the request
-//! side with [`request`]), `validate`'s grammar checks make findings → [`session`] threads
-//! turns into agent runs, [`cost`] prices them → [`render`] prints. [`cli`] and [`config`]
-//! sit in front; [`run`] drives the pipeline in parallel; [`inspect`], [`summary`] and
-//! [`validate`] are the three commands over it.
+//! [`discover`] finds inputs → [`read`] loads them ([`run::open`]) → [`capture`] is the one
+//! way in for every format: it frames each input once ([`frame`]: txtar / HTTP / SSE /
+//! HAR / dump pairs) into located exchanges → [`decode`] reads each event and body once,
+//! per API → its consumers: [`reconstruct`] rebuilds one [`turn::Turn`] per exchange
+//! (reading the request side with [`request`]), `validate`'s grammar checks make findings →
+//! [`session`] threads turns into agent runs, [`cost`] prices them → [`render`] prints.
+//! [`cli`] and [`config`] sit in front; [`run`] drives the pipeline in parallel;
+//! [`inspect`], [`summary`] and [`validate`] are the three commands over it.
 
+pub mod capture;
 pub mod cli;
 pub mod config;
 pub mod cost;

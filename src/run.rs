@@ -13,9 +13,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 pub use guard::quiet_hook;
-pub use input::{
-    Content, OpenError, open, priced_turns_of, turns_from_bytes, turns_from_dump, turns_of,
-};
+pub use input::{OpenError, open, priced_turns_of, turns_from_bytes, turns_from_dump, turns_of};
 use progress::Progress;
 
 use crate::config::Inputs;

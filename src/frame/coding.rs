@@ -7,68 +7,11 @@
 use std::borrow::Cow;
 
 use super::http;
-use super::txtar;
 use crate::read::decompress::{self, Codec};
 
-/// A capture with its HTTP bodies decoded, and what decoding found amiss.
-#[derive(Debug)]
-pub struct Decoded<'a> {
-    pub data: Cow<'a, [u8]>,
-    pub warnings: Vec<String>,
-}
-
-/// `data` with the body of its HTTP message decoded, or of each txtar section that is an
-/// HTTP message. `Err` when a body says it is compressed but does not decompress. All its
-/// layers share one decompression budget: the input's, or one based on `data`'s size.
-pub fn decode(data: &[u8]) -> Result<Decoded<'_>, String> {
-    decompress::within(data.len(), || decode_within(data))
-}
-
-fn decode_within(data: &[u8]) -> Result<Decoded<'_>, String> {
-    let mut warnings = Vec::new();
-    if let Some((comment, sections)) = txtar::parse(data) {
-        let decoded: Vec<Cow<[u8]>> = sections
-            .iter()
-            .map(|s| {
-                // The line end before the next marker is the txtar's, not the body's: a
-                // compressed body decoded with it would look cut short.
-                let body = s.body.strip_suffix(b"\n").unwrap_or(s.body);
-                let body = body.strip_suffix(b"\r").unwrap_or(body);
-                Ok(match message(body, &mut warnings)? {
-                    Cow::Borrowed(_) => Cow::Borrowed(s.body),
-                    // A decoded body gets its line end back, so the next marker stays a line
-                    // of its own.
-                    Cow::Owned(mut decoded) => {
-                        if !decoded.ends_with(b"\n") {
-                            decoded.push(b'\n');
-                        }
-                        Cow::Owned(decoded)
-                    }
-                })
-            })
-            .collect::<Result<_, String>>()?;
-        if decoded.iter().all(|d| matches!(d, Cow::Borrowed(_))) {
-            return Ok(Decoded {
-                data: Cow::Borrowed(data),
-                warnings,
-            });
-        }
-        let mut out = comment.to_vec();
-        for (section, body) in sections.iter().zip(decoded) {
-            out.extend_from_slice(format!("-- {} --\n", section.name).as_bytes());
-            out.extend_from_slice(&body);
-        }
-        return Ok(Decoded {
-            data: Cow::Owned(out),
-            warnings,
-        });
-    }
-    let data = message(data, &mut warnings)?;
-    Ok(Decoded { data, warnings })
-}
-
-/// One HTTP message with its body decoded; anything else as it is.
-fn message<'a>(data: &'a [u8], warnings: &mut Vec<String>) -> Result<Cow<'a, [u8]>, String> {
+/// One HTTP message with its body decoded; anything else as it is. (A txtar's sections
+/// are each one: [`crate::capture::Stored`] decodes them.)
+pub fn message<'a>(data: &'a [u8], warnings: &mut Vec<String>) -> Result<Cow<'a, [u8]>, String> {
     let Some((head, body)) = http::split(data) else {
         return Ok(Cow::Borrowed(data));
     };
@@ -209,21 +152,6 @@ mod tests {
     use crate::read::decompress::gzip;
 
     #[test]
-    fn a_compressed_txtar_section_keeps_the_next_section() {
-        let packed = gzip(b"{\"a\":1}");
-        let mut data =
-            b"-- non-streaming --\nHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
-        data.extend_from_slice(&packed);
-        data.extend_from_slice(b"\n-- streaming --\ndata: {}\n\n");
-        let decoded = decode(&data).unwrap();
-        assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
-        let (_, sections) = txtar::parse(&decoded.data).unwrap();
-        let names: Vec<&str> = sections.iter().map(|s| s.name).collect();
-        assert_eq!(names, ["non-streaming", "streaming"]);
-        assert!(sections[0].body.ends_with(b"{\"a\":1}\n"));
-    }
-
-    #[test]
     fn chunked_then_gzip() {
         let packed = gzip(b"{\"type\":\"message\"}");
         let mut body = format!("{:x}\r\n", 5).into_bytes();
@@ -235,15 +163,19 @@ mod tests {
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
                 .to_vec();
         data.extend_from_slice(&body);
-        let decoded = decode(&data).unwrap();
-        assert!(decoded.data.ends_with(b"\r\n\r\n{\"type\":\"message\"}"));
-        assert!(decoded.warnings.is_empty());
+        let mut warnings = Vec::new();
+        let decoded = message(&data, &mut warnings).unwrap();
+        assert!(decoded.ends_with(b"\r\n\r\n{\"type\":\"message\"}"));
+        assert!(warnings.is_empty());
     }
 
     #[test]
     fn already_decoded_bodies_stay() {
         let data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\ndata: {}\n\n";
-        assert!(matches!(decode(data).unwrap().data, Cow::Borrowed(_)));
+        assert!(matches!(
+            message(data, &mut Vec::new()).unwrap(),
+            Cow::Borrowed(_)
+        ));
         assert_eq!(dechunk(b"data: {}\n\n"), None);
         assert_eq!(dechunk(b"{\"a\":1}"), None);
     }
@@ -265,20 +197,5 @@ mod tests {
         assert!(
             warnings[0].contains("unknown Content-Encoding") && !warnings[0].contains("snappy")
         );
-    }
-
-    #[test]
-    fn txtar_sections_are_decoded_in_place() {
-        let packed = gzip(b"{\"type\":\"message\"}");
-        let mut data = b"comment\n-- request --\n{}\n-- non-streaming --\nHTTP/1.1 200 OK\nContent-Encoding: gzip\n\n".to_vec();
-        data.extend_from_slice(&packed);
-        let decoded = decode(&data).unwrap();
-        assert!(
-            // A decoded body ends its line, so a marker after it would stay a line of its own.
-            decoded.data.ends_with(b"\n\n{\"type\":\"message\"}\n"),
-            "{:?}",
-            String::from_utf8_lossy(&decoded.data)
-        );
-        assert!(decoded.data.starts_with(b"comment\n-- request --\n{}\n"));
     }
 }

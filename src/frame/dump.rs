@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Body, Exchange, FrameError, Response, frame, request, timestamp};
+use super::{Body, Exchange, Response, request, timestamp};
 use crate::turn::Timing;
 
 /// The request half's suffix.
@@ -124,32 +124,26 @@ impl Meta {
     }
 }
 
-/// What stands in place of the request: the response's bytes, or the error text.
-#[derive(Debug, Clone, Copy)]
-pub enum Answer<'a> {
-    Response(&'a [u8]),
-    RequestError(&'a [u8]),
+/// The exchange of a failed upstream call: `text`, the error left in place of a response.
+pub fn request_error(text: &[u8]) -> Exchange<'_> {
+    Exchange {
+        request_error: Some(text),
+        ..Exchange::of(Response {
+            status: None,
+            body: Body::Empty,
+            first_line: 1,
+        })
+    }
 }
 
-/// The exchanges of a dump pair: the response framed as any capture is (so a `.resp.txt`
-/// that holds a bare stream reads too), each answering `request`.
-pub fn exchanges<'a>(
+/// Makes the framed exchanges of a pair's response half answer the request half
+/// `request_data`, and take their time and model from the pair's names.
+pub fn answering<'a>(
+    exchanges: &mut [Exchange<'a>],
     request_data: Option<&'a [u8]>,
-    answer: Answer<'a>,
     meta: Option<&Meta>,
-) -> Result<Vec<Exchange<'a>>, FrameError> {
-    let mut exchanges = match answer {
-        Answer::Response(data) => frame(data)?,
-        Answer::RequestError(text) => vec![Exchange {
-            request_error: Some(text),
-            ..Exchange::of(Response {
-                status: None,
-                body: Body::Empty,
-                first_line: 1,
-            })
-        }],
-    };
-    for exchange in &mut exchanges {
+) {
+    for exchange in exchanges {
         if exchange.request.is_none() {
             exchange.request = request_data.map(request);
         }
@@ -158,7 +152,6 @@ pub fn exchanges<'a>(
             exchange.model = meta.model.clone();
         }
     }
-    Ok(exchanges)
 }
 
 #[cfg(test)]

@@ -129,6 +129,14 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     if let Some((comment, sections)) = txtar_of(data) {
         return frame_txtar(comment, &sections);
     }
+    frame_single(data)
+}
+
+/// The exchange of a file that is no txtar: one response, with or without its HTTP head.
+pub fn frame_single(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
+    if data.trim_ascii().is_empty() {
+        return Err(FrameError::Empty);
+    }
     let response = frame_response(data, 1);
     if let Body::Text(_) = response.body {
         if response.status.is_none() {

@@ -1,42 +1,27 @@
-//! One input, start to end: read (decompressed, HTTP codings undone), framed, rebuilt.
-//! Single captures are read whole; a HAR is streamed an entry at a time; a gateway dump
-//! pair is read from its two files. Reading ([`open`]) is shared with `validate`, so both
-//! commands see the same content of every input.
+//! One input, start to end: opened here (decompressed, counted towards progress), walked
+//! by [`crate::capture::walk`] (the one way in, shared with `validate`), rebuilt into
+//! turns. Single captures are read whole; a HAR is streamed an entry at a time; a gateway
+//! dump pair is read from its two files.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 use std::path::Path;
 
 use super::progress;
 use super::{FileReport, Note};
+use crate::capture::{self, Content, Failure, Part, Place, Visitor, Walked};
 use crate::cost::{Cost, PriceTable, Service, TokenCounts};
 use crate::discover::{Found, Input, display_beside, io_message};
-use crate::frame::dump::{self, Answer, Meta};
-use crate::frame::har::{self, Entry, Skip};
-use crate::frame::{self, Exchange, FrameError, coding};
+use crate::frame::FrameError;
+use crate::frame::dump::{self, Meta};
+use crate::frame::har;
 use crate::read;
-use crate::reconstruct::{Outcome, reconstruct};
+use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
 use crate::turn::{Source, Turn, Usage};
 
 /// Bytes looked at to tell a HAR from other captures before deciding how to read a file.
 const SNIFF: usize = 512;
-
-/// What one input holds, read as every command reads it: decompressed, counted towards
-/// progress, a HAR left to be read an entry at a time. HTTP codings are not undone yet:
-/// that is the first step of framing each capture or dump half ([`coding::decode`]).
-pub enum Content {
-    /// A HAR archive, for [`har::for_each_entry`].
-    Har(Box<dyn BufRead + Send>),
-    /// Any other capture, whole.
-    Whole(Vec<u8>),
-    /// A gateway dump pair: the request half when it was found, and the response half, or
-    /// the error text a failed upstream call left in its place (`request_error`).
-    Dump {
-        request: Option<Vec<u8>>,
-        answer: Vec<u8>,
-        request_error: bool,
-    },
-}
 
 /// Why an input could not be read: the file that failed (the input, or the request half of
 /// its dump pair), as the user would name it, and what went wrong.
@@ -65,8 +50,8 @@ impl std::error::Error for OpenError {
     }
 }
 
-/// Reads one input.
-pub fn open(input: &Input) -> Result<Content, OpenError> {
+/// Reads one input: what every command then walks ([`capture::walk`]).
+pub fn open(input: &Input) -> Result<Content<'static>, OpenError> {
     if is_dump(input) {
         return open_dump(input);
     }
@@ -83,7 +68,7 @@ pub fn open(input: &Input) -> Result<Content, OpenError> {
     }
     let mut data = Vec::new();
     reader.read_to_end(&mut data).map_err(failure)?;
-    Ok(Content::Whole(data))
+    Ok(Content::Whole(Cow::Owned(data)))
 }
 
 /// Reads one found input and rebuilds its turns.
@@ -101,19 +86,11 @@ pub fn turns_of(found: &Found) -> FileReport {
     };
     match open(input) {
         Err(err) => FileReport::failure(err.to_string()),
-        Ok(Content::Har(reader)) => har_turns(&input.display, reader),
-        Ok(Content::Whole(data)) => turns_from_bytes(&input.display, &data, input.explicit),
-        Ok(Content::Dump {
-            request,
-            answer,
-            request_error,
-        }) => dump_turns(
-            &input.display,
-            &input.path,
-            request.as_deref(),
-            &answer,
-            request_error,
-        ),
+        Ok(content) => {
+            // A dump half is a capture by its name.
+            let explicit = input.explicit || matches!(content, Content::Dump { .. });
+            rebuild(&input.display, content, explicit)
+        }
     }
 }
 
@@ -121,23 +98,154 @@ pub fn turns_of(found: &Found) -> FileReport {
 /// and notes; `explicit` says whether the user named it (else it was found in a folder,
 /// and an unrecognized file is skipped rather than failed).
 pub fn turns_from_bytes(display: &str, data: &[u8], explicit: bool) -> FileReport {
-    if har::looks_like_har(data) {
-        return har_turns(display, data);
-    }
-    let source = Source {
-        path: display.to_string(),
-        ..Source::default()
+    rebuild(display, Content::Whole(Cow::Borrowed(data)), explicit)
+}
+
+/// Rebuilds the turn of a gateway dump pair from its halves' bytes. Pure: `path` (the
+/// response or `.req_error.txt` half) gives the turn's provider, model and time, and says
+/// whether `answer` is an upstream call's error text.
+pub fn turns_from_dump(path: &Path, request: Option<&[u8]>, answer: &[u8]) -> FileReport {
+    let content = Content::Dump {
+        request: request.map(Cow::Borrowed),
+        answer: Cow::Borrowed(answer),
+        request_error: dump::is_request_error(path),
+        meta: Meta::of(path),
     };
-    let decoded = match coding::decode(data) {
-        Ok(decoded) => decoded,
-        Err(why) => return FileReport::failure(format!("{display}: {why}")),
+    rebuild(&path.display().to_string(), content, true)
+}
+
+/// Walks `content` and rebuilds a turn from each exchange.
+fn rebuild(display: &str, content: Content, explicit: bool) -> FileReport {
+    let mut rebuild = Rebuild {
+        display,
+        explicit,
+        report: FileReport::default(),
+        skipped: BTreeMap::new(),
+        unreadable: None,
     };
-    let mut report = FileReport::default();
-    match frame::frame(&decoded.data) {
-        Ok(exchanges) => add_exchanges(&mut report, &exchanges, &source, &decoded.warnings),
-        Err(err) => frame_failure(&mut report, display, err, explicit),
+    let walked = capture::walk(content, &mut rebuild);
+    rebuild.finish(walked)
+}
+
+/// `inspect`'s consumer of an input's parts.
+struct Rebuild<'d> {
+    display: &'d str,
+    explicit: bool,
+    report: FileReport,
+    /// HAR entries that gave no turn, by why: one note per reason, not one per entry.
+    skipped: BTreeMap<String, usize>,
+    /// Why a HAR could not be read to its end: said after the entries' notes.
+    unreadable: Option<Failure>,
+}
+
+impl Visitor for Rebuild<'_> {
+    fn part(&mut self, part: &Part<'_>) {
+        let display = self.display;
+        let exchanges = match part.exchanges {
+            Ok(exchanges) => exchanges,
+            Err(FrameError::Unrecognized) if !self.explicit => {
+                return self
+                    .report
+                    .skip(format!("{display}: skipped: not a capture"));
+            }
+            Err(FrameError::NothingToDo(why)) => {
+                return self.report.skip(format!("{display}: skipped: {why}"));
+            }
+            Err(err) => return self.fail(format!("{display}: {err}")),
+        };
+        let entry = match part.place {
+            Place::Entry(index) => Some(index),
+            Place::File | Place::RequestHalf => None,
+        };
+        let source = Source {
+            path: display.to_string(),
+            entry,
+            interception_id: part.meta.and_then(|m| m.interception_id.clone()),
+            provider: part.meta.and_then(|m| m.provider.clone()),
+            ..Source::default()
+        };
+        // The exchanges of a part answer one request (a txtar's sections): it is read once.
+        let request = exchanges.first().and_then(|x| x.request.as_ref());
+        let parsed = request.map(|r| ParsedRequest::of(r.body));
+        for exchange in exchanges {
+            let shared = match (&exchange.request, request) {
+                (Some(mine), Some(first)) => std::ptr::eq(mine.body, first.body),
+                (mine, first) => mine.is_none() && first.is_none(),
+            };
+            let own;
+            let parsed = match shared {
+                true => parsed.as_ref(),
+                false => {
+                    own = exchange.request.as_ref().map(|r| ParsedRequest::of(r.body));
+                    own.as_ref()
+                }
+            };
+            let source = Source {
+                section: exchange.section.map(str::to_string),
+                ..source.clone()
+            };
+            let name = match (entry, exchange.section) {
+                (Some(index), _) => format!("{display} [entry {index}]"),
+                (None, Some(section)) => format!("{display} [{section}]"),
+                (None, None) => display.to_string(),
+            };
+            match reconstruct_observed(exchange, parsed, source, &mut ()) {
+                Outcome::Turn(mut turn) => {
+                    turn.warnings.extend(part.warnings.iter().cloned());
+                    self.report.turns.push(*turn);
+                }
+                // HAR entries that are no LLM traffic are counted, not named one by one.
+                Outcome::Skipped(why) if entry.is_some() => {
+                    *self.skipped.entry(why).or_default() += 1
+                }
+                Outcome::Skipped(why) => self.report.skip(format!("{name}: skipped: {why}")),
+                Outcome::Failed(why) => self.fail(format!("{name}: {why}")),
+            }
+        }
     }
-    report
+
+    fn failed(&mut self, place: Place, failure: Failure) {
+        let display = self.display;
+        match (place, failure) {
+            (Place::File, failure @ Failure::Har(_)) => self.unreadable = Some(failure),
+            (Place::File, failure) => self.fail(format!("{display}: {failure}")),
+            (Place::RequestHalf, failure) => {
+                self.fail(format!("{display}: the request: {failure}"))
+            }
+            (Place::Entry(index), failure) => {
+                self.fail(format!("{display} [entry {index}]: {failure}"))
+            }
+        }
+    }
+
+    fn passed_over(&mut self, _index: usize) {
+        *self.skipped.entry(NOT_API.to_string()).or_default() += 1;
+    }
+}
+
+impl Rebuild<'_> {
+    fn fail(&mut self, message: String) {
+        self.report.notes.push(Note::Failed(message));
+    }
+
+    fn finish(mut self, walked: Walked) -> FileReport {
+        let display = self.display;
+        for (why, count) in std::mem::take(&mut self.skipped) {
+            self.report.skipped += count;
+            let entries = if count == 1 { "entry" } else { "entries" };
+            self.report.notes.push(Note::Skipped(format!(
+                "{display}: skipped {count} {entries}: {why}"
+            )));
+        }
+        if let Some(failure) = self.unreadable.take() {
+            self.fail(format!("{display}: {failure}"));
+        }
+        if walked == (Walked::Har { entries: Some(0) }) {
+            self.report
+                .skip(format!("{display}: skipped: a HAR with no entries"));
+        }
+        self.report
+    }
 }
 
 /// The raw bytes of `path`, counted towards progress as they are read.
@@ -161,44 +269,6 @@ fn read_counted(path: &std::path::Path) -> io::Result<Vec<u8>> {
 }
 
 /// Every LLM exchange of a HAR, read an entry at a time. Entries that are no LLM traffic
-/// are counted, with one note per reason, not one per entry.
-fn har_turns(display: &str, reader: impl Read) -> FileReport {
-    let mut report = FileReport::default();
-    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
-    let result = har::for_each_entry(reader, |index, value| {
-        let name = format!("{display} [entry {index}]");
-        let source = Source {
-            path: display.to_string(),
-            entry: Some(index),
-            ..Source::default()
-        };
-        match Entry::of(&value) {
-            Err(Skip::NotApi) => *skipped.entry(NOT_API.to_string()).or_default() += 1,
-            Err(Skip::Undecodable(why)) => {
-                report.notes.push(Note::Failed(format!("{name}: {why}")))
-            }
-            Ok(entry) => match reconstruct(&entry.exchange(), source) {
-                Outcome::Turn(turn) => report.turns.push(*turn),
-                Outcome::Skipped(why) => *skipped.entry(why).or_default() += 1,
-                Outcome::Failed(why) => report.notes.push(Note::Failed(format!("{name}: {why}"))),
-            },
-        }
-    });
-    for (why, count) in skipped {
-        report.skipped += count;
-        let entries = if count == 1 { "entry" } else { "entries" };
-        report.notes.push(Note::Skipped(format!(
-            "{display}: skipped {count} {entries}: {why}"
-        )));
-    }
-    match result {
-        Ok(0) => report.skip(format!("{display}: skipped: a HAR with no entries")),
-        Ok(_) => {}
-        Err(err) => report.notes.push(Note::Failed(format!("{display}: {err}"))),
-    }
-    report
-}
-
 /// Why most HAR entries are skipped.
 const NOT_API: &str = "no LLM API traffic";
 
@@ -211,7 +281,7 @@ fn is_dump(input: &Input) -> bool {
 }
 
 /// Both halves of a dump pair (the request half when there is one).
-fn open_dump(input: &Input) -> Result<Content, OpenError> {
+fn open_dump(input: &Input) -> Result<Content<'static>, OpenError> {
     let request = match &input.request {
         Some(path) => Some(read_counted(path).map_err(|error| OpenError {
             path: display_beside(&input.display, path),
@@ -224,98 +294,11 @@ fn open_dump(input: &Input) -> Result<Content, OpenError> {
         error,
     })?;
     Ok(Content::Dump {
-        request,
-        answer,
+        request: request.map(Cow::Owned),
+        answer: Cow::Owned(answer),
         request_error: dump::is_request_error(&input.path),
+        meta: Meta::of(&input.path),
     })
-}
-
-/// Rebuilds the turn of a gateway dump pair from its halves' bytes. Pure: `path` (the
-/// response or `.req_error.txt` half) gives the turn's provider, model and time, and says
-/// whether `answer` is an upstream call's error text.
-pub fn turns_from_dump(path: &Path, request: Option<&[u8]>, answer: &[u8]) -> FileReport {
-    let display = path.display().to_string();
-    let request_error = dump::is_request_error(path);
-    dump_turns(&display, path, request, answer, request_error)
-}
-
-fn dump_turns(
-    display: &str,
-    path: &Path,
-    request: Option<&[u8]>,
-    answer: &[u8],
-    request_error: bool,
-) -> FileReport {
-    let decode = |data: &[u8]| coding::decode(data).map(|d| (d.data.into_owned(), d.warnings));
-    let (request, mut warnings) = match request.map(decode).transpose() {
-        Ok(Some((data, warnings))) => (Some(data), warnings),
-        Ok(None) => (None, Vec::new()),
-        Err(why) => return FileReport::failure(format!("{display}: the request: {why}")),
-    };
-    let decoded;
-    let answer = if request_error {
-        Answer::RequestError(answer)
-    } else {
-        decoded = match coding::decode(answer) {
-            Ok(decoded) => decoded,
-            Err(why) => return FileReport::failure(format!("{display}: {why}")),
-        };
-        warnings.extend(decoded.warnings.iter().cloned());
-        Answer::Response(&decoded.data)
-    };
-    let meta = Meta::of(path);
-    let source = Source {
-        path: display.to_string(),
-        interception_id: meta.as_ref().and_then(|m| m.interception_id.clone()),
-        provider: meta.as_ref().and_then(|m| m.provider.clone()),
-        ..Source::default()
-    };
-    let mut report = FileReport::default();
-    match dump::exchanges(request.as_deref(), answer, meta.as_ref()) {
-        Ok(exchanges) => add_exchanges(&mut report, &exchanges, &source, &warnings),
-        Err(err) => frame_failure(&mut report, display, err, true),
-    }
-    report
-}
-
-/// Why a file framed to nothing, as a note: an unrecognized file found in a folder is
-/// skipped, named on the command line it fails.
-fn frame_failure(report: &mut FileReport, display: &str, err: FrameError, explicit: bool) {
-    match err {
-        FrameError::Unrecognized if !explicit => {
-            report.skip(format!("{display}: skipped: not a capture"));
-        }
-        FrameError::NothingToDo(why) => report.skip(format!("{display}: skipped: {why}")),
-        err => report.notes.push(Note::Failed(format!("{display}: {err}"))),
-    }
-}
-
-/// Rebuilds each exchange of one file into `report`; `warnings` (from decoding the file)
-/// go onto every turn.
-fn add_exchanges(
-    report: &mut FileReport,
-    exchanges: &[Exchange],
-    source: &Source,
-    warnings: &[String],
-) {
-    for exchange in exchanges {
-        let source = Source {
-            section: exchange.section.map(str::to_string),
-            ..source.clone()
-        };
-        let name = match exchange.section {
-            Some(section) => format!("{} [{section}]", source.path),
-            None => source.path.clone(),
-        };
-        match reconstruct(exchange, source) {
-            Outcome::Turn(mut turn) => {
-                turn.warnings.extend(warnings.iter().cloned());
-                report.turns.push(*turn);
-            }
-            Outcome::Skipped(why) => report.skip(format!("{name}: skipped: {why}")),
-            Outcome::Failed(why) => report.notes.push(Note::Failed(format!("{name}: {why}"))),
-        }
-    }
 }
 
 /// Reads one found input, rebuilds its turns and prices each from `prices`, the run's one

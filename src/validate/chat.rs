@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::lines::{Doc, Seg};
+use super::locate::{Doc, Seg};
 use super::stream::{Cx, End, Grammar, Role, Same};
 use super::tools::{self, Ids, call_name};
 use super::{errors, usage};

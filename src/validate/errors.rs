@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::lines::{Doc, Seg};
+use super::locate::{Doc, Seg};
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::ERROR_SHAPE;
 

@@ -1,33 +1,32 @@
-//! One file, start to end: decode its HTTP bodies and frame it as `inspect` does, then
-//! check each response in it, and for a txtar fixture how its sections fit together.
-//! [`check_exchange`] is what every response gets, wherever it stands (a file, a txtar
-//! section, a HAR entry, a dump pair).
+//! One input, part by part: each part [`crate::capture::walk`] yields (a capture file, a
+//! dump pair, a HAR entry) is checked here, as `inspect` reads it. [`check_exchange`] is
+//! what every response gets, wherever it stands (a file, a txtar section, a HAR entry, a
+//! dump pair); a txtar fixture is also checked for how its sections fit together, a dump's
+//! request half for its head and body.
+//!
+//! Lines: findings are made on the decoded text the part's exchanges point into, then put
+//! back onto the stored file's lines. A decoded body's lines are no lines of the file: a
+//! finding inside one points at the body's first line and says which line of the decoded
+//! body it means. Lines inside a HAR entry are lines of a JSON string, not of the file,
+//! so entry findings carry none: they name the entry (`entry 3: …`, its index in
+//! `log.entries`) instead; a dump's request half is a file of its own, so its findings
+//! name it, with its line, in the message.
 
 use serde_json::Value;
 
-use super::decoded_lines::DecodedLines;
-use super::lines::{Doc, Lines, json_error};
-use super::parse::HeadShape;
+use super::Checked;
+use super::locate::{Doc, json_error, json_error_line};
+use super::parse::{self, HeadShape};
 use super::stream::StreamCheck;
-use super::{Checked, anthropic, chat, errors, parse, responses, txtar};
+use super::{anthropic, chat, errors, responses, txtar};
+use crate::capture::{Failure, Layout, Lines, Part, Place, Stored, Visitor, Walked};
 use crate::decode::{Event, Events};
-use crate::diagnostic::Findings;
-use crate::diagnostic::rules::{PARSE_BODY_JSON, PARSE_CAPTURE};
-use crate::frame::dump::{self, Answer};
+use crate::diagnostic::rules::{PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON};
+use crate::diagnostic::{Finding, Findings, RULES};
 use crate::frame::sse::SseStream;
 use crate::frame::{self, Body, Exchange, FrameError};
 use crate::reconstruct::{Observer, Outcome, ParsedRequest, reconstruct_observed};
 use crate::turn::{Api, Source, Turn};
-
-const BOM: &[u8] = b"\xef\xbb\xbf";
-
-/// A request that stands outside the file answering it: a dump pair's request half.
-pub struct Asked<'a> {
-    /// The half, its HTTP codings undone.
-    pub data: &'a [u8],
-    /// Its body, parsed.
-    pub body: Option<ParsedRequest>,
-}
 
 /// Whether a response that shows no API of its own is checked all the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,96 +38,226 @@ pub enum Claim {
     Traffic,
 }
 
-/// Checks one capture file as stored: its HTTP bodies decoded first, as `inspect` reads
-/// them, the findings' lines then put back onto the file. `asked` is the request it
-/// answers, when that lies elsewhere.
-pub fn check_stored(data: &[u8], asked: Option<&Asked>) -> Checked {
-    let decoded = match DecodedLines::of(data) {
-        Ok(decoded) => decoded,
-        Err(why) => {
-            let mut f = Findings::default();
-            f.add(&PARSE_CAPTURE, None, why);
-            return Checked {
-                findings: f.0,
-                ..Checked::default()
-            };
-        }
-    };
-    let mut checked = check_file(&decoded.data, asked);
-    decoded.restore(&mut checked.findings);
-    checked
+/// `validate`'s consumer of an input's parts.
+#[derive(Default)]
+pub struct Check {
+    /// The input's findings, on the file's lines.
+    findings: Findings,
+    skipped: Option<String>,
+    unrecognized: bool,
+    /// HAR entries that were LLM traffic, so were checked.
+    entries_checked: usize,
+    /// Rules a txtar fixture allows for itself, in its comment.
+    pub allowed: Vec<String>,
+    /// The findings of a dump's request half, on its own lines.
+    request_half: Findings,
+    /// The request half's file name, for its findings.
+    pub request_name: String,
 }
 
-/// Checks one file's bytes (HTTP bodies decoded already).
-fn check_file(data: &[u8], asked: Option<&Asked>) -> Checked {
-    let lines = Lines::new(data);
-    let mut f = Findings::default();
-    let mut checked = Checked::default();
-    let body = data.strip_prefix(BOM).unwrap_or(data);
-    if body.trim_ascii().is_empty() {
-        f.add(&PARSE_CAPTURE, None, "the file is empty");
-    } else if let Some((comment, sections)) = frame::txtar_of(body) {
-        txtar_file(comment, &sections, &lines, &mut f, &mut checked);
-    } else {
-        single_file(data, body, asked, &lines, &mut f, &mut checked);
-    }
-    // A section that ends the file empty starts on a line the file does not have: point at
-    // the file's end instead.
-    checked.findings = f.0;
-    for finding in &mut checked.findings {
-        finding.line = finding.line.map(|line| line.min(lines.last()));
-    }
-    checked
-}
-
-/// A file holding one response: an HTTP response, an event stream or a JSON body. It is
-/// framed as a dump's response half is, so the request `asked` answers it when there is one.
-fn single_file(
-    data: &[u8],
-    body: &[u8],
-    asked: Option<&Asked>,
-    lines: &Lines,
-    f: &mut Findings,
-    checked: &mut Checked,
-) {
-    let head = parse::http_head(body, lines, f);
-    let request = asked.and_then(|a| a.body.as_ref());
-    match dump::exchanges(asked.map(|a| a.data), Answer::Response(data), None) {
-        // A malformed HTTP head is the reason the file is unreadable: that is the finding.
-        Err(FrameError::Unrecognized) if head != HeadShape::None => {}
-        Err(FrameError::Unrecognized) => {
-            checked.unrecognized = true;
-            f.add(&PARSE_CAPTURE, None, FrameError::Unrecognized.to_string());
+impl Visitor for Check {
+    fn part(&mut self, part: &Part<'_>) {
+        match part.place {
+            Place::Entry(index) => self.entry(part, index),
+            Place::File | Place::RequestHalf => self.file(part),
         }
-        Err(err) => f.add(&PARSE_CAPTURE, None, err.to_string()),
-        Ok(exchanges) => {
-            for exchange in &exchanges {
-                if let Err(why) = check_exchange(exchange, request, head, Claim::Capture, lines, f)
-                {
-                    checked.skipped.get_or_insert(why);
-                }
+    }
+
+    fn failed(&mut self, place: Place, failure: Failure) {
+        match place {
+            Place::File => self.findings.add(&PARSE_CAPTURE, None, failure.to_string()),
+            Place::RequestHalf => {
+                self.request_half
+                    .add(&PARSE_REQUEST_JSON, None, failure.to_string())
+            }
+            Place::Entry(index) => {
+                self.entries_checked += 1;
+                let mut f = Findings::default();
+                f.add(&PARSE_CAPTURE, None, failure.to_string());
+                self.take_within(f, &format!("entry {index}"));
             }
         }
     }
-    if !f.is_empty() {
-        checked.skipped = None;
+}
+
+impl Check {
+    /// Checks for one input; `request_name` names a dump's request half, if it has one.
+    pub fn new(request_name: String) -> Check {
+        Check {
+            request_name,
+            ..Check::default()
+        }
+    }
+
+    /// What the walk found, once it is over.
+    pub fn finish(mut self, walked: Walked) -> Checked {
+        if let Walked::Har { entries } = walked {
+            match entries {
+                Some(0) => self.skipped = Some("a HAR with no entries".to_string()),
+                Some(entries) if self.entries_checked == 0 => {
+                    self.skipped = Some(format!("no LLM API traffic in its {entries} entries"));
+                }
+                _ => {}
+            }
+        }
+        // A dump's request half is a file of its own: its findings name it, and come first.
+        // They count only when the pair is LLM traffic (a passthrough `GET /v1/models` has
+        // no body to check).
+        if self.skipped.is_none() {
+            let name = &self.request_name;
+            let named = self.request_half.0.into_iter().map(|finding| {
+                let place = match finding.line {
+                    Some(line) => format!("{name}:{line}"),
+                    None => name.clone(),
+                };
+                finding.within(&place)
+            });
+            self.findings.0.splice(0..0, named);
+        }
+        Checked {
+            findings: self.findings.0,
+            skipped: self.skipped,
+            unrecognized: self.unrecognized,
+        }
+    }
+
+    fn take_within(&mut self, f: Findings, place: &str) {
+        let named = f.0.into_iter().map(|f| f.within(place));
+        self.findings.0.extend(named);
+    }
+
+    /// A HAR entry: checked only when it is LLM traffic.
+    fn entry(&mut self, part: &Part, index: usize) {
+        let Ok(exchanges) = part.exchanges else {
+            return;
+        };
+        let mut f = Findings::default();
+        let mut traffic = false;
+        for exchange in exchanges {
+            let request = exchange
+                .request
+                .as_ref()
+                .map(|r| parse::request(r.body, part.lines, &mut f));
+            let claim = Claim::Traffic;
+            let head = HeadShape::None;
+            traffic |=
+                check_exchange(exchange, request.as_ref(), head, claim, part.lines, &mut f).is_ok();
+        }
+        if traffic {
+            self.entries_checked += 1;
+            self.take_within(f, &format!("entry {index}"));
+        }
+    }
+
+    /// A capture file, or a dump pair (its response half answering its request half).
+    fn file(&mut self, part: &Part) {
+        let mut f = Findings::default();
+        let asked = part.request_half.as_ref().map(|half| {
+            let mut request_f = Findings::default();
+            parse::http_head(&half.stored.data, half.lines, &mut request_f);
+            let body = frame::request(&half.stored.data).body;
+            let parsed = parse::request(body, half.lines, &mut request_f);
+            back_to_file(half.stored, &mut request_f.0);
+            self.request_half.0.extend(request_f.0);
+            parsed
+        });
+        let skipped = match part.layout {
+            Layout::Txtar { comment, sections } => {
+                self.allowed = inline_allows(comment);
+                txtar_file(comment, sections, part, &mut f)
+            }
+            Layout::Single(text) => self.single_file(text, asked.as_ref(), part, &mut f),
+            Layout::RequestError(_) => request_error(asked.as_ref(), part, &mut f),
+            Layout::Entry => None,
+        };
+        let mut findings = f.0;
+        if let Some(stored) = part.stored {
+            back_to_file(stored, &mut findings);
+        }
+        self.findings.0.extend(findings);
+        self.skipped = skipped;
+    }
+
+    /// A file holding one response: an HTTP response, an event stream or a JSON body.
+    /// Framed as a dump's response half is, so `asked` answers it when there is one.
+    fn single_file(
+        &mut self,
+        text: &[u8],
+        asked: Option<&ParsedRequest>,
+        part: &Part,
+        f: &mut Findings,
+    ) -> Option<String> {
+        let lines = part.lines;
+        let head = parse::http_head(text, lines, f);
+        let mut skipped = None;
+        match part.exchanges {
+            // A malformed HTTP head is the reason the file is unreadable: that is the finding.
+            Err(FrameError::Unrecognized) if head != HeadShape::None => {}
+            Err(FrameError::Unrecognized) => {
+                self.unrecognized = true;
+                f.add(&PARSE_CAPTURE, None, FrameError::Unrecognized.to_string());
+            }
+            Err(err) => f.add(&PARSE_CAPTURE, None, err.to_string()),
+            Ok(exchanges) => {
+                for exchange in exchanges {
+                    if let Err(why) =
+                        check_exchange(exchange, asked, head, Claim::Capture, lines, f)
+                    {
+                        skipped.get_or_insert(why);
+                    }
+                }
+            }
+        }
+        skipped.filter(|_| f.is_empty())
     }
 }
 
+/// Puts the lines of findings made on `stored`'s decoded text back onto the file's.
+fn back_to_file(stored: &Stored, findings: &mut [Finding]) {
+    for finding in findings {
+        let Some(line) = finding.line else { continue };
+        let (line, in_body) = stored.file_line(line);
+        finding.line = Some(line);
+        if let Some(n) = in_body {
+            finding
+                .message
+                .push_str(&format!(" (line {n} of the decoded body)"));
+        }
+    }
+}
+
+/// The error text a failed upstream call left in place of a dump's response, answering
+/// `asked`: one exchange, whatever the text holds.
+fn request_error(asked: Option<&ParsedRequest>, part: &Part, f: &mut Findings) -> Option<String> {
+    let mut skipped = None;
+    for exchange in part.exchanges.iter().flatten() {
+        let head = HeadShape::None;
+        if let Err(why) = check_exchange(exchange, asked, head, Claim::Capture, part.lines, f) {
+            skipped = Some(why);
+        }
+    }
+    skipped
+}
+
+/// A txtar fixture: its sections, then each response section's exchange, then how the
+/// sections' turns agree.
 fn txtar_file(
     comment: &[u8],
     sections: &[frame::txtar::Section],
-    lines: &Lines,
+    part: &Part,
     f: &mut Findings,
-    checked: &mut Checked,
-) {
+) -> Option<String> {
+    let lines = part.lines;
     txtar::sections(comment, sections, lines, f);
     if let Some(request) = sections.iter().find(|s| s.name == "request") {
         parse::http_head(request.body, lines, f);
     }
-    let exchanges = match frame::frame_txtar(comment, sections) {
+    let exchanges = match part.exchanges {
         Ok(exchanges) => exchanges,
-        Err(err) => return f.add(&PARSE_CAPTURE, None, err.to_string()),
+        Err(err) => {
+            f.add(&PARSE_CAPTURE, None, err.to_string());
+            return None;
+        }
     };
     // Every exchange answers the same request: check it once.
     let request = exchanges
@@ -139,7 +268,7 @@ fn txtar_file(
     let mut skipped = None;
     // Framing makes one exchange per response section, in section order.
     let responses = sections.iter().filter(|s| s.name != "request");
-    for (section, exchange) in responses.zip(&exchanges) {
+    for (section, exchange) in responses.zip(exchanges) {
         let head = parse::http_head(section.body, lines, f);
         match check_exchange(exchange, request.as_ref(), head, Claim::Capture, lines, f) {
             Ok(Some(turn)) => answers.push(txtar::SectionTurn { section, turn }),
@@ -148,9 +277,31 @@ fn txtar_file(
         }
     }
     txtar::answers(&answers, f);
-    if answers.is_empty() && f.is_empty() {
-        checked.skipped = skipped;
-    }
+    skipped.filter(|_| answers.is_empty() && f.is_empty())
+}
+
+/// The words that open an inline allow in a txtar comment.
+const ALLOW_DIRECTIVE: &str = "aibridge-trace: allow ";
+
+/// Rules a txtar fixture allows for itself, in a comment line such as
+/// `aibridge-trace: allow stream-truncated`: a fixture that records a broken capture on
+/// purpose says so where it stands, rather than every CI job passing `--allow`.
+fn inline_allows(comment: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(comment)
+        .lines()
+        .filter_map(|line| {
+            line.split_once(ALLOW_DIRECTIVE)
+                .map(|(_, rules)| rules.to_string())
+        })
+        .flat_map(|rules| {
+            rules
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .take_while(|word| RULES.iter().any(|r| r.id == *word) || word.is_empty())
+                .filter(|word| !word.is_empty())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Checks one response, which starts with `head`; `request` is the request's body, parsed.
@@ -274,7 +425,7 @@ impl Observer for Checker<'_> {
             Err(err) => {
                 return self.f.add(
                     &PARSE_BODY_JSON,
-                    self.lines.of_json_error(text, err),
+                    json_error_line(self.lines, text, err),
                     format!("the response body is not valid JSON ({})", json_error(err)),
                 );
             }

@@ -4,10 +4,11 @@
 //! The checks are pure (bytes in, findings out): [`validate_bytes`] is the whole of them, and
 //! [`run()`] only reads files, in parallel through [`crate::run::ordered`], and prints.
 //!
-//! Inputs are read as `inspect` reads them ([`crate::run::open`]): decompressed, HTTP
-//! bodies de-chunked and decoded (`decoded_lines`, which also carries lines back to the file),
-//! HAR archives an entry at a time (`har`), gateway dumps as request and response halves
-//! (`dump`).
+//! Inputs are read as `inspect` reads them, by the one way in ([`crate::run::open`], then
+//! [`crate::capture::walk`]): decompressed, HTTP bodies de-chunked and decoded, txtar
+//! fixtures split once, HAR archives an entry at a time, gateway dumps as request and
+//! response halves. Each part the walk yields is checked in `file`, which also carries the
+//! findings' lines back to the file.
 //!
 //! What is checked, file by file (`file`): the framing (`parse`: request and body JSON,
 //! HTTP heads; SSE lines in `stream`), each response's grammar and content for its API
@@ -21,12 +22,9 @@
 
 mod anthropic;
 mod chat;
-mod decoded_lines;
-mod dump;
 mod errors;
 mod file;
-mod har;
-mod lines;
+mod locate;
 mod parse;
 mod report;
 mod responses;
@@ -35,9 +33,12 @@ mod tools;
 mod txtar;
 mod usage;
 
-use crate::diagnostic::{FileResult, Finding, RULES};
+use std::borrow::Cow;
+
+use crate::capture::{self, Content};
+use crate::diagnostic::{FileResult, Finding};
 use crate::discover::Found;
-use crate::run::{self, Content};
+use crate::run;
 
 pub use report::run;
 
@@ -61,12 +62,18 @@ pub fn validate_bytes(data: &[u8]) -> Vec<Finding> {
 /// Validates one file's bytes (a HAR, or any other capture), saying also whether it was
 /// skipped or unrecognized.
 pub fn check(data: &[u8]) -> Checked {
-    if crate::frame::har::looks_like_har(data) {
-        return har::check(data);
-    }
-    let mut checked = file::check_stored(data, None);
+    checked(Content::Whole(Cow::Borrowed(data)), String::new()).0
+}
+
+/// Walks `content` with the checks; `request_name` names a dump's request half. Also
+/// gives the rules the input allows for itself.
+fn checked(content: Content, request_name: String) -> (Checked, Vec<String>) {
+    let mut check = file::Check::new(request_name);
+    let walked = capture::walk(content, &mut check);
+    let allowed = std::mem::take(&mut check.allowed);
+    let mut checked = check.finish(walked);
     checked.findings.sort_by_key(|f| f.line);
-    checked
+    (checked, allowed)
 }
 
 /// Reads and checks one found input; `allow` lists the silenced rule ids.
@@ -106,21 +113,9 @@ fn check_found(found: &Found, allow: &[String]) -> FileResult {
     };
     // A dump half is a capture by its name, as it is to `inspect`.
     let explicit = input.explicit || matches!(content, Content::Dump { .. });
-    let (mut checked, inline) = match content {
-        Content::Har(reader) => (har::check(reader), Vec::new()),
-        Content::Whole(data) => (check(&data), inline_allows(&data)),
-        Content::Dump {
-            request,
-            answer,
-            request_error,
-        } => {
-            let name = input.request.as_ref().and_then(|p| p.file_name());
-            let name = name.map_or(String::new(), |n| n.to_string_lossy().into_owned());
-            let checked = dump::check(request.as_deref(), &answer, request_error, &name);
-            (checked, Vec::new())
-        }
-    };
-    checked.findings.sort_by_key(|f| f.line);
+    let request_name = input.request.as_ref().and_then(|p| p.file_name());
+    let request_name = request_name.map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let (checked, inline) = checked(content, request_name);
     if checked.unrecognized && !explicit {
         result.skipped = Some("not a capture".to_string());
         return result;
@@ -134,31 +129,4 @@ fn check_found(found: &Found, allow: &[String]) -> FileResult {
     result.allowed = total - result.findings.len();
     result.skipped = checked.skipped;
     result
-}
-
-/// The words that open an inline allow in a txtar comment.
-const ALLOW_DIRECTIVE: &str = "aibridge-trace: allow ";
-
-/// Rules a txtar fixture allows for itself, in a comment line such as
-/// `aibridge-trace: allow stream-truncated`: a fixture that records a broken capture on
-/// purpose says so where it stands, rather than every CI job passing `--allow`.
-fn inline_allows(data: &[u8]) -> Vec<String> {
-    let Some((comment, _)) = crate::frame::txtar::parse(data) else {
-        return Vec::new();
-    };
-    String::from_utf8_lossy(comment)
-        .lines()
-        .filter_map(|line| {
-            line.split_once(ALLOW_DIRECTIVE)
-                .map(|(_, rules)| rules.to_string())
-        })
-        .flat_map(|rules| {
-            rules
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .take_while(|word| RULES.iter().any(|r| r.id == *word) || word.is_empty())
-                .filter(|word| !word.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }

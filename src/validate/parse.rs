@@ -1,7 +1,8 @@
 //! Framing rules: the request and response bodies parse, raw HTTP heads are well-formed.
 //! (SSE framing defects are found by [`crate::frame::sse`] and reported by [`super::stream`].)
 
-use super::lines::{Lines, json_error};
+use super::locate::{json_error, json_error_line};
+use crate::capture::Lines;
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{HTTP_HEAD, PARSE_REQUEST_JSON};
 use crate::frame::http;
@@ -109,7 +110,7 @@ pub fn request(body: &[u8], lines: &Lines, f: &mut Findings) -> ParsedRequest {
     } else if let Some(err) = &parsed.error {
         f.add(
             &PARSE_REQUEST_JSON,
-            lines.of_json_error(body, err),
+            json_error_line(lines, body, err),
             format!("the request body is not valid JSON ({})", json_error(err)),
         );
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::lines::json_error;
+use super::locate::json_error;
 use super::{anthropic, chat, responses};
 use crate::decode::{self, Data, Event, Events};
 use crate::diagnostic::Findings;

@@ -34,7 +34,7 @@ pub fn arguments(
             line(),
             format!(
                 "tool call {call}: arguments are not valid JSON ({}): {}",
-                super::lines::json_error(&err),
+                super::locate::json_error(&err),
                 clip(raw)
             ),
         ),

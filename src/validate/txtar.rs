@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::lines::Lines;
 use super::tools::clip;
+use crate::capture::Lines;
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{
     TXTAR_DUPLICATE_SECTION, TXTAR_PAIR_MISMATCH, TXTAR_REQUEST_MARKER, TXTAR_TOOL_CALL_SECTION,

@@ -1,62 +1,23 @@
-//! Line numbers in the original file, for everything a finding can point at.
-//!
-//! Framing hands out slices of the file's bytes (txtar section bodies, HTTP bodies, JSON
-//! bodies with their leading blanks trimmed), so the line of any of them is found from where
-//! the slice starts inside the file: no layer has to carry offsets for `validate`'s sake.
-//! Inside a JSON document, [`locate`] finds where the value at a path starts, because
-//! `serde_json::Value` keeps no positions.
+//! Where a value stands inside a JSON document that is a slice of a capture, for findings
+//! that point at it: `serde_json::Value` keeps no positions, so [`locate`] finds where the
+//! value at a path starts, and the capture's [`Lines`] give its line.
 
 use serde_json::Value;
 
-/// The line starts of one file.
-pub struct Lines<'a> {
-    data: &'a [u8],
-    /// Byte offset of every line end, in order.
-    ends: Vec<usize>,
+use crate::capture::Lines;
+
+/// The line of a JSON syntax error `err` met while parsing `text` (a slice of the text
+/// `lines` indexes): serde_json counts lines from the start of what it was given.
+pub fn json_error_line(lines: &Lines, text: &[u8], err: &serde_json::Error) -> Option<usize> {
+    let base = lines.of_slice(text)?;
+    Some(base + err.line().max(1) - 1)
 }
 
-impl<'a> Lines<'a> {
-    /// Lines end at LF, CRLF or a lone CR, as event streams count them.
-    pub fn new(data: &'a [u8]) -> Self {
-        let ends = memchr::memchr2_iter(b'\n', b'\r', data)
-            .filter(|&at| data[at] == b'\n' || data.get(at + 1) != Some(&b'\n'))
-            .collect();
-        Lines { data, ends }
-    }
-
-    /// The file's last line (the empty line after a final line end counts).
-    pub fn last(&self) -> usize {
-        self.ends.len() + 1
-    }
-
-    /// The 1-based line holding byte `offset`.
-    pub fn of_offset(&self, offset: usize) -> usize {
-        self.ends.partition_point(|&end| end < offset) + 1
-    }
-
-    /// The line where `slice` starts, when it is a part of this file.
-    pub fn of_slice(&self, slice: &[u8]) -> Option<usize> {
-        self.offset_of(slice).map(|offset| self.of_offset(offset))
-    }
-
-    fn offset_of(&self, slice: &[u8]) -> Option<usize> {
-        let offset = (slice.as_ptr() as usize).wrapping_sub(self.data.as_ptr() as usize);
-        (offset <= self.data.len() && slice.len() <= self.data.len() - offset).then_some(offset)
-    }
-
-    /// The line of a JSON syntax error `err` met while parsing `text` (a slice of this file):
-    /// serde_json counts lines from the start of what it was given.
-    pub fn of_json_error(&self, text: &[u8], err: &serde_json::Error) -> Option<usize> {
-        let base = self.of_slice(text)?;
-        Some(base + err.line().max(1) - 1)
-    }
-
-    /// The line where the value at `path` starts inside `text` (a slice of this file), else
-    /// the line where `text` starts.
-    pub fn of_json_path(&self, text: &[u8], path: &[Seg]) -> Option<usize> {
-        let start = self.offset_of(text)?;
-        Some(self.of_offset(start + locate(text, path).unwrap_or(0)))
-    }
+/// The line where the value at `path` starts inside `text` (a slice of the text `lines`
+/// indexes), else the line where `text` starts.
+pub fn json_path_line(lines: &Lines, text: &[u8], path: &[Seg]) -> Option<usize> {
+    let start = lines.offset_of(text)?;
+    Some(lines.of_offset(start + locate(text, path).unwrap_or(0)))
 }
 
 /// A step into a JSON document: an object member or an array element.
@@ -196,7 +157,7 @@ pub struct Doc<'a> {
 impl Doc<'_> {
     /// The line of the value at `path` (the document's first line when there is none).
     pub fn line(&self, path: &[Seg]) -> Option<usize> {
-        self.lines.of_json_path(self.text, path)
+        json_path_line(self.lines, self.text, path)
     }
 
     /// Where each element of the array at `path` starts (offsets into the text), found in
@@ -217,7 +178,7 @@ impl Doc<'_> {
             return self.line(&[]);
         };
         let below = locate(&self.text[offset..], path).unwrap_or(0);
-        self.lines.of_json_path(&self.text[offset + below..], &[])
+        json_path_line(self.lines, &self.text[offset + below..], &[])
     }
 }
 
@@ -234,20 +195,6 @@ pub fn json_error(err: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lines_of_offsets_and_slices() {
-        let data = b"a\nbb\r\n\rccc";
-        let lines = Lines::new(data);
-        assert_eq!(lines.last(), 4);
-        assert_eq!(lines.of_offset(0), 1);
-        assert_eq!(lines.of_offset(1), 1);
-        assert_eq!(lines.of_offset(2), 2);
-        assert_eq!(lines.of_offset(6), 3);
-        assert_eq!(lines.of_offset(7), 4);
-        assert_eq!(lines.of_slice(&data[7..]), Some(4));
-        assert_eq!(lines.of_slice(b"elsewhere"), None);
-    }
 
     #[test]
     fn locate_follows_keys_and_indices() {
@@ -301,7 +248,7 @@ mod tests {
         let data = b"head\n{\n  \"x\": 1,\n  \"usage\": {}\n}\n";
         let lines = Lines::new(data);
         let body = &data[5..];
-        assert_eq!(lines.of_json_path(body, &[Seg::Key("usage")]), Some(4));
+        assert_eq!(json_path_line(&lines, body, &[Seg::Key("usage")]), Some(4));
         let doc = Doc {
             text: body,
             value: &Value::Null,
@@ -310,6 +257,6 @@ mod tests {
         let starts = doc.elements(&[]);
         assert!(starts.is_empty());
         let err = serde_json::from_slice::<Value>(&body[..11]).unwrap_err();
-        assert_eq!(lines.of_json_error(&body[..11], &err), Some(3));
+        assert_eq!(json_error_line(&lines, &body[..11], &err), Some(3));
     }
 }

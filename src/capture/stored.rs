@@ -1,0 +1,298 @@
+//! A stored capture file with its HTTP bodies decoded (de-chunked, decompressed), split
+//! once into its txtar sections when it is a fixture, and the way back from the decoded
+//! text's lines to the file's.
+//!
+//! Decoding rewrites bodies only; heads, txtar markers and untouched sections keep their
+//! text, so their lines just shift. A decoded body's lines are no lines of the file (a
+//! compressed body has none worth the name): a line inside one maps to the body's first
+//! line in the file, with its line in the decoded body said apart.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::lines::Lines;
+use crate::frame::txtar::Section;
+use crate::frame::{coding, http, txtar_of};
+use crate::read::decompress;
+
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// A capture file as framing reads it.
+pub struct Stored<'a> {
+    /// The text, its HTTP bodies decoded.
+    pub data: Cow<'a, [u8]>,
+    /// What decoding found amiss (an unknown `Content-Encoding`, say): said of every turn.
+    pub warnings: Vec<String>,
+    split: Option<Split>,
+    /// How decoded lines map to the file's, in line order; empty when nothing was decoded.
+    runs: Vec<Run>,
+    /// The file's last line.
+    last: usize,
+}
+
+/// Where a txtar's comment and sections stand in the decoded text.
+struct Split {
+    comment_end: usize,
+    sections: Vec<Span>,
+}
+
+struct Span {
+    name: String,
+    body: Range<usize>,
+    first_line: usize,
+}
+
+/// Lines that start together in the decoded text and in the file: a txtar section from its
+/// marker on, or the whole file.
+struct Run {
+    decoded: usize,
+    original: usize,
+    /// Where the body decoding rewrote starts: (decoded line, file line).
+    rewritten: Option<(usize, usize)>,
+}
+
+/// Why a stored file cannot be read: a body says it is compressed but does not decompress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable(pub String);
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Undecodable {}
+
+impl<'a> Stored<'a> {
+    /// `data` decoded, split when it is a txtar. All its bodies share one decompression
+    /// budget: the input's, or one based on `data`'s size.
+    pub fn of(data: &'a [u8]) -> Result<Stored<'a>, Undecodable> {
+        decompress::within(data.len(), || Stored::decode(data)).map_err(Undecodable)
+    }
+
+    fn decode(data: &'a [u8]) -> Result<Stored<'a>, String> {
+        let mut warnings = Vec::new();
+        let last = Lines::new(data).last();
+        // A byte order mark is no part of any format (and moves no line).
+        let data = data.strip_prefix(BOM).unwrap_or(data);
+        let Some((comment, sections)) = txtar_of(data) else {
+            let decoded = coding::message(data, &mut warnings)?;
+            let runs = match &decoded {
+                Cow::Borrowed(_) => Vec::new(),
+                Cow::Owned(text) => vec![run(data, text, (1, 1), 0)],
+            };
+            return Ok(Stored {
+                data: decoded,
+                warnings,
+                split: None,
+                runs,
+                last,
+            });
+        };
+        let bodies = sections
+            .iter()
+            .map(|s| section_body(s.body, &mut warnings))
+            .collect::<Result<Vec<_>, String>>()?;
+        if bodies.iter().all(|b| matches!(b, Cow::Borrowed(_))) {
+            let split = Split {
+                comment_end: comment.len(),
+                sections: sections.iter().map(|s| span_of(data, s)).collect(),
+            };
+            return Ok(Stored {
+                data: Cow::Borrowed(data),
+                warnings,
+                split: Some(split),
+                runs: Vec::new(),
+                last,
+            });
+        }
+        // Rebuild the text with the decoded bodies, noting where each section now stands.
+        let mut out = comment.to_vec();
+        let mut line = 1 + count_lines(comment);
+        let mut spans = Vec::with_capacity(sections.len());
+        let mut runs = Vec::with_capacity(sections.len());
+        for (section, body) in sections.iter().zip(bodies) {
+            out.extend_from_slice(format!("-- {} --\n", section.name).as_bytes());
+            let start = out.len();
+            out.extend_from_slice(&body);
+            runs.push(run(section.body, &body, (section.first_line - 1, line), 1));
+            spans.push(Span {
+                name: section.name.to_string(),
+                body: start..out.len(),
+                first_line: line + 1,
+            });
+            line += 1 + count_lines(&body);
+        }
+        Ok(Stored {
+            data: Cow::Owned(out),
+            warnings,
+            split: Some(Split {
+                comment_end: comment.len(),
+                sections: spans,
+            }),
+            runs,
+            last,
+        })
+    }
+
+    /// The comment and sections of a txtar fixture, as slices of [`Stored::data`].
+    pub fn txtar(&self) -> Option<(&[u8], Vec<Section<'_>>)> {
+        let split = self.split.as_ref()?;
+        let sections = split
+            .sections
+            .iter()
+            .map(|s| Section {
+                name: &s.name,
+                body: &self.data[s.body.clone()],
+                first_line: s.first_line,
+            })
+            .collect();
+        Some((&self.data[..split.comment_end], sections))
+    }
+
+    /// The file's last line.
+    pub fn last_line(&self) -> usize {
+        self.last
+    }
+
+    /// The file line of decoded line `line`, and its line in the decoded body when it is
+    /// one of a rewritten body.
+    pub fn file_line(&self, line: usize) -> (usize, Option<usize>) {
+        let Some(run) = self.runs.iter().rev().find(|r| r.decoded <= line) else {
+            // Nothing decoded, or before the first section: the txtar comment, never
+            // rewritten.
+            return (line.min(self.last), None);
+        };
+        let (line, in_body) = match run.rewritten {
+            Some((decoded, original)) if line >= decoded => (original, Some(line - decoded + 1)),
+            _ => (run.original + (line - run.decoded), None),
+        };
+        (line.min(self.last), in_body)
+    }
+}
+
+/// A section's body decoded. The line end before the next marker is the txtar's, not the
+/// body's: a compressed body decoded with it would look cut short. A decoded body gets its
+/// line end back, so the next marker stays a line of its own.
+fn section_body<'a>(body: &'a [u8], warnings: &mut Vec<String>) -> Result<Cow<'a, [u8]>, String> {
+    let message = body.strip_suffix(b"\n").unwrap_or(body);
+    let message = message.strip_suffix(b"\r").unwrap_or(message);
+    Ok(match coding::message(message, warnings)? {
+        Cow::Borrowed(_) => Cow::Borrowed(body),
+        Cow::Owned(mut decoded) => {
+            if !decoded.ends_with(b"\n") {
+                decoded.push(b'\n');
+            }
+            Cow::Owned(decoded)
+        }
+    })
+}
+
+fn span_of(data: &[u8], section: &Section) -> Span {
+    let start = section.body.as_ptr() as usize - data.as_ptr() as usize;
+    Span {
+        name: section.name.to_string(),
+        body: start..start + section.body.len(),
+        first_line: section.first_line,
+    }
+}
+
+fn count_lines(text: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', text).count()
+}
+
+/// The run of one HTTP message, `before` and `after` decoding, starting on line `original`
+/// of the file and `decoded` of the decoded text, with `above` lines (a section's marker)
+/// before the message. Decoding keeps the head as it was.
+fn run(before: &[u8], after: &[u8], (original, decoded): (usize, usize), above: usize) -> Run {
+    let rewritten = (before != after).then(|| {
+        let head = http::split(before).map_or(0, |(head, _)| head.lines);
+        (decoded + above + head, original + above + head)
+    });
+    Run {
+        decoded,
+        original,
+        rewritten,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::decompress::gzip;
+
+    #[test]
+    fn lines_after_a_rewritten_section_shift_back() {
+        // 1 comment, 2 marker, 3 `{}`, 4 marker, 5-7 head, 8 gzip bytes (decoded: 8-10),
+        // then a marker and a section of its own.
+        let mut data =
+            b"c\n-- request --\n{}\n-- non-streaming --\nHTTP/1.1 200 OK\nContent-Encoding: gzip\n\n"
+                .to_vec();
+        data.extend(gzip(b"{\n\"a\":\n1}\n"));
+        data.extend(b"\n-- streaming --\ndata: {}\n\n");
+        let stored = Stored::of(&data).unwrap();
+        assert!(matches!(stored.data, Cow::Owned(_)));
+        // The streaming section's data line, wherever the gzip bytes put it in the file.
+        let data_line = data.windows(8).position(|w| w == b"data: {}").unwrap();
+        let data_line = data[..data_line].iter().filter(|&&b| b == b'\n').count() + 1;
+        assert_eq!(stored.file_line(3), (3, None));
+        assert_eq!(stored.file_line(6), (6, None));
+        assert_eq!(stored.file_line(9), (8, Some(2)));
+        assert_eq!(stored.file_line(12), (data_line, None));
+    }
+
+    #[test]
+    fn decoded_sections_are_found_without_a_second_split() {
+        let mut data =
+            b"c\n-- request --\n{}\n-- non-streaming --\nHTTP/1.1 200 OK\nContent-Encoding: gzip\n\n"
+                .to_vec();
+        data.extend(gzip(b"{\"a\":1}"));
+        data.extend(b"\n-- streaming --\ndata: {}\n\n");
+        let stored = Stored::of(&data).unwrap();
+        let (comment, sections) = stored.txtar().unwrap();
+        let again = crate::frame::txtar::parse(&stored.data).unwrap();
+        assert_eq!(comment, again.0);
+        assert_eq!(sections, again.1);
+        assert!(sections[1].body.ends_with(b"\n\n{\"a\":1}\n"));
+    }
+
+    #[test]
+    fn a_single_message_keeps_its_head_lines() {
+        let mut data = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        data.extend(b"5\r\n{\"a\":\r\n3\r\n 1}\r\n0\r\n\r\n");
+        let stored = Stored::of(&data).unwrap();
+        assert_eq!(&stored.data[stored.data.len() - 8..], b"{\"a\": 1}");
+        assert_eq!(stored.file_line(2), (2, None));
+        assert_eq!(stored.file_line(4), (4, Some(1)));
+    }
+
+    #[test]
+    fn a_compressed_txtar_section_keeps_the_next_section() {
+        let packed = gzip(b"{\"a\":1}");
+        let mut data =
+            b"-- non-streaming --\nHTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+        data.extend_from_slice(&packed);
+        data.extend_from_slice(b"\n-- streaming --\ndata: {}\n\n");
+        let decoded = Stored::of(&data).unwrap();
+        assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
+        let (_, sections) = crate::frame::txtar::parse(&decoded.data).unwrap();
+        let names: Vec<&str> = sections.iter().map(|s| s.name).collect();
+        assert_eq!(names, ["non-streaming", "streaming"]);
+        assert!(sections[0].body.ends_with(b"{\"a\":1}\n"));
+    }
+
+    #[test]
+    fn txtar_sections_are_decoded_in_place() {
+        let packed = gzip(b"{\"type\":\"message\"}");
+        let mut data = b"comment\n-- request --\n{}\n-- non-streaming --\nHTTP/1.1 200 OK\nContent-Encoding: gzip\n\n".to_vec();
+        data.extend_from_slice(&packed);
+        let decoded = Stored::of(&data).unwrap();
+        assert!(
+            // A decoded body ends its line, so a marker after it would stay a line of its own.
+            decoded.data.ends_with(b"\n\n{\"type\":\"message\"}\n"),
+            "{:?}",
+            String::from_utf8_lossy(&decoded.data)
+        );
+        assert!(decoded.data.starts_with(b"comment\n-- request --\n{}\n"));
+    }
+}
