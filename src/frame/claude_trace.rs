@@ -41,9 +41,6 @@ pub enum Line {
     Entry(Entry),
     /// No exchange: its reason (an image, an undecodable body).
     Skipped(Skip),
-    /// A request logged with no response (claude-trace writes these when the process
-    /// ends mid-call): its reason, counted as skipped.
-    NoResponse,
     /// Not a pair: no JSON object, or none with a `request`. A failure for the line.
     Unreadable(String),
 }
@@ -86,9 +83,6 @@ pub fn read_line(line: &[u8]) -> Line {
     if !value["request"].is_object() {
         return Line::Unreadable("no `request` object: not a claude-trace pair".to_string());
     }
-    if !value["response"].is_object() {
-        return Line::NoResponse;
-    }
     match pair(&value) {
         Ok(entry) => Line::Entry(entry),
         Err(skip) => Line::Skipped(skip),
@@ -120,6 +114,13 @@ fn pair(value: &Value) -> Result<Entry, Skip> {
         ..Entry::default()
     };
     parts.timing = timing(value, &mut parts.warnings);
+    // claude-trace logs a request with no response when the process ends mid-call: the
+    // turn has no answer to rebuild, and says why.
+    if !response.is_object() {
+        parts
+            .warnings
+            .push("the log holds no response to this request".to_string());
+    }
     parts.request_body = body(&request["body"]);
     let answer = body(&response["body"]).or_else(|| body(&response["body_raw"]));
     if let Some(answer) = answer {
@@ -242,7 +243,10 @@ mod tests {
         let n = for_each_line(&data[..], |i, line| seen.push((i, format!("{line:?}")))).unwrap();
         assert_eq!(n, 4);
         assert_eq!(seen.len(), 3);
-        assert_eq!(seen[0], (0, "NoResponse".to_string()));
+        assert!(
+            seen[0].1.contains("no response to this request"),
+            "{seen:?}"
+        );
         assert!(
             seen[1].0 == 2 && seen[1].1.contains("not JSON at column 2"),
             "{seen:?}"

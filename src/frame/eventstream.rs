@@ -184,10 +184,17 @@ fn headers(mut block: &[u8]) -> Option<Vec<(String, String)>> {
 /// The events a Bedrock event stream holds, as the SSE stream of the same Anthropic events
 /// (`first_line` is the number its first frame gets). A frame that fails its CRC ends the
 /// stream with a warning and a framing defect naming its offset; the frames before it are
-/// kept.
-pub fn to_sse(data: &[u8], first_line: usize) -> SseStream {
+/// kept. `None` when its frames carry no Anthropic event and no exception: another AWS
+/// stream (Bedrock's Converse API, say), which this tool does not read.
+pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream> {
     let mut out = SseStream::default();
     let (messages, broken) = messages(data);
+    let ours = messages.iter().any(|m| {
+        m.header(":message-type") != Some("event") || m.header(":event-type") == Some("chunk")
+    });
+    if !messages.is_empty() && !ours {
+        return None;
+    }
     for (index, message) in messages.iter().enumerate() {
         let line = first_line + index;
         match event_of(message) {
@@ -210,7 +217,7 @@ pub fn to_sse(data: &[u8], first_line: usize) -> SseStream {
             });
         }
     }
-    out
+    Some(out)
 }
 
 /// The SSE event (name, data) one message stands for; `None` for a message that carries
@@ -230,8 +237,7 @@ fn event_of(message: &Message) -> Result<Option<(String, String)>, String> {
         _ => match message.header(":event-type") {
             Some("chunk") => chunk(message.payload).map(Some),
             Some("initial-response") => Ok(None),
-            // Another event (Converse's `contentBlockDelta`, say): kept as it is, so the
-            // stream is told to be of no API this tool reads rather than silently empty.
+            // Another event beside Anthropic ones: kept as it is, an unknown event.
             other => Ok(Some((
                 other.unwrap_or("message").to_string(),
                 String::from_utf8_lossy(message.payload).into_owned(),
@@ -365,7 +371,7 @@ mod tests {
     fn chunks_become_the_anthropic_events_they_hold() {
         let mut body = build::chunk(START);
         body.extend(build::chunk(TEXT));
-        let stream = to_sse(&body, 1);
+        let stream = to_sse(&body, 1).unwrap();
         let got: Vec<(&str, &str, usize)> = stream
             .events
             .iter()
@@ -384,7 +390,7 @@ mod tests {
     #[test]
     fn an_exception_is_an_error_event() {
         let body = build::exception("throttlingException", "Too many requests");
-        let stream = to_sse(&body, 1);
+        let stream = to_sse(&body, 1).unwrap();
         assert_eq!(stream.events[0].event, "error");
         assert_eq!(
             stream.events[0].data,
@@ -401,7 +407,7 @@ mod tests {
         let mut body = first.clone();
         body.extend(&second);
         body.extend(build::chunk(TEXT));
-        let stream = to_sse(&body, 1);
+        let stream = to_sse(&body, 1).unwrap();
         assert_eq!(stream.events.len(), 1);
         assert_eq!(
             stream.warnings,
@@ -420,7 +426,7 @@ mod tests {
         );
         // A frame cut short is a truncation, not a corruption.
         let cut = &body[..first.len() + 20];
-        let stream = to_sse(cut, 1);
+        let stream = to_sse(cut, 1).unwrap();
         assert_eq!(stream.events.len(), 1);
         assert!(
             stream.warnings[0].contains("cut short"),
@@ -428,6 +434,15 @@ mod tests {
             stream.warnings
         );
         assert!(stream.defects.is_empty());
+        // Frames of another API (Converse) are no stream this tool reads.
+        let converse = build::frame(
+            &[
+                (":event-type", "contentBlockDelta"),
+                (":message-type", "event"),
+            ],
+            b"{}",
+        );
+        assert!(to_sse(&converse, 1).is_none());
     }
 
     #[test]

@@ -287,9 +287,12 @@ fn is_json_lines(body: &[u8]) -> bool {
 
 fn classify<'a>(body: &'a [u8], content_type: Option<&str>, first_line: usize) -> Body<'a> {
     // A binary event stream (Bedrock) is told by its first frame's CRC, whatever the
-    // content type says.
+    // content type says; one of another AWS API is a body of no API this tool reads.
     if eventstream::looks_like_eventstream(body) {
-        return Body::Stream(eventstream::to_sse(body, first_line));
+        return match eventstream::to_sse(body, first_line) {
+            Some(stream) => Body::Stream(stream),
+            None => Body::Text(body),
+        };
     }
     let trimmed = body.trim_ascii_start();
     if trimmed.is_empty() {

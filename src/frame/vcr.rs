@@ -144,7 +144,11 @@ fn body(message: &Node, what: &str, warnings: &mut Vec<String>) -> Option<Vec<u8
     if !parsed.is_null() {
         return Some(json_bytes(parsed));
     }
-    let body = message.get("body");
+    // vcrpy's httpx recorder writes a response's text as `content`.
+    let body = match message.get("body") {
+        Node::Null => message.get("content"),
+        body => body,
+    };
     // vcrpy and Ruby's VCR hold the text under `string`; go-vcr writes it directly.
     let text = match body {
         Node::Map(_) if !body.get("string").is_null() => body.get("string"),
