@@ -131,7 +131,7 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__inspect)
-            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --format --view --full --width --max-width --color --prices --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --shard --format --view --full --width --max-width --color --prices --otel-content --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,12 +153,16 @@ _aibridge__trace() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table jsonl json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table jsonl json csv markdown otlp" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table jsonl json csv markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table jsonl json csv markdown otlp" -- "${cur}"))
                     return 0
                     ;;
                 --view)
@@ -189,7 +193,7 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__summary)
-            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --by --format --width --color --prices --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --shard --by --format --width --color --prices --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,6 +212,10 @@ _aibridge__trace() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -243,7 +251,7 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__validate)
-            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --format --deny-warnings --allow --list-rules --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --shard --format --deny-warnings --allow --list-rules --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,6 +270,10 @@ _aibridge__trace() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -33,11 +33,13 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "help"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s j -l threads -d 'Worker threads [default: all cores]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l shard -d 'Read only part K of N of the inputs (1 ≤ K ≤ N), for N jobs that split a corpus' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s f -l format -d 'Output format [default: table on a terminal, jsonl otherwise]' -r -f -a "table\t'Tables for people, fit to the terminal\'s width'
 jsonl\t'One JSON object per turn per line (the schema: `man aibridge-trace-inspect`); per session with --view sessions'
 json\t'One JSON array of the turns (of the sessions with --view sessions)'
 csv\t'One view\'s rows for spreadsheets: nothing cut, raw numbers'
-markdown\t'Pipe tables, for a pull-request comment'"
+markdown\t'Pipe tables, for a pull-request comment'
+otlp\t'One OpenTelemetry OTLP/JSON document (`ExportTraceServiceRequest`): a trace per session, a span per turn and per tool call, with the GenAI semantic conventions\' attributes (the mapping: `man aibridge-trace-inspect`, --format)'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l view -d 'What to show: one row per turn, tool call, thought or session, or each session told as a story (transcript) [default: on a terminal, the transcript when the inputs hold one session (one capture, or one agent run), else turns]' -r -f -a "turns\t'One row per turn, with its token counts, and totals'
 tools\t'One row per tool call, with the thoughts its response gave before it'
 thoughts\t'One row per thought, with the tool calls that followed it'
@@ -53,11 +55,13 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l full -d 'Show whole texts and arguments instead of cutting long cells'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l otel-content -d 'With --format otlp: put the texts in the export too (prompts, answers, thoughts, tool arguments and results), which are left out otherwise as sensitive'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s j -l threads -d 'Worker threads [default: all cores]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l shard -d 'Read only part K of N of the inputs (1 ≤ K ≤ N), for N jobs that split a corpus' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l by -d 'Group the aggregates by this key' -r -f -a "api\t''
 model\t''
 file\t''
@@ -78,6 +82,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l exclude -d 'In directories, leave out files and folders matching PATTERN (repeatable; matched as --glob is)' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s j -l threads -d 'Worker threads [default: all cores]' -r
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l shard -d 'Read only part K of N of the inputs (1 ≤ K ≤ N), for N jobs that split a corpus' -r
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s f -l format -d 'Report format [default: github when GITHUB_ACTIONS=true, else text]' -r -f -a "text\t'One line per finding, `path:line: severity[rule]: message`, then a tally'
 json\t'One JSON object per finding per line, nothing else'
 junit\t'JUnit XML, one test case per file, for CI dashboards'

@@ -21,6 +21,7 @@ mapfile -t json < <(printf '%s\n' "${all[@]}" | grep '\.json$')
 
 seed frame "${all[@]}"
 seed turns "${all[@]}" "$root"/fixtures/har/*.gz
+seed validate "${all[@]}" "$root"/fixtures/har/*.gz
 seed sse "${raw[@]}" "${txtar[@]}"
 seed coding "${raw[@]}" "${txtar[@]}"
 seed txtar "${txtar[@]}"

@@ -115,7 +115,26 @@ pub struct InputArgs {
     /// Worker threads [default: all cores]
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Read only part K of N of the inputs (1 ≤ K ≤ N), for N jobs that split a corpus
+    #[arg(long, value_name = "K/N", long_help = SHARD_HELP)]
+    pub shard: Option<String>,
 }
+
+/// `--shard` in the man pages: how inputs are split, and how the parts come together.
+const SHARD_HELP: &str = "\
+Read only part K of N of the inputs (1 ≤ K ≤ N), so that N jobs (a Kubernetes indexed Job \
+with --shard $((JOB_COMPLETION_INDEX+1))/N, a Spark task per part, GNU parallel over hosts) \
+each take one part of a corpus, given the same paths. An input goes to the part its path \
+hashes to: the path as written on the command line joined with the walked relative path \
+(so machines that mount the corpus in different places split it alike, given the same \
+relative paths), by a hash that is the same on every build and machine. A HAR is one input, \
+a gateway dump pair too. Every input is in exactly one part: the N parts' `inspect --format \
+jsonl` outputs together hold exactly the whole run's turns, and `cat part-*.jsonl | \
+aibridge-trace summary -` (or inspect) reads them back as one run: threading links turns \
+across parts, and the turns are put back in the whole run's order (each turn's \
+`threading.input`), so summaries match one run's byte for byte, but for the `files` counts, \
+which then count the JSONL files read.";
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -123,7 +142,7 @@ pub struct InspectArgs {
     pub input: InputArgs,
 
     /// Output format [default: table on a terminal, jsonl otherwise]
-    #[arg(short, long, value_enum)]
+    #[arg(short, long, value_enum, long_help = FORMAT_HELP)]
     pub format: Option<InspectFormatArg>,
 
     /// What to show: one row per turn, tool call, thought or session, or each session told
@@ -154,6 +173,11 @@ pub struct InspectArgs {
     /// format: `man aibridge-trace-inspect`, PRICES
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
+
+    /// With --format otlp: put the texts in the export too (prompts, answers, thoughts,
+    /// tool arguments and results), which are left out otherwise as sensitive
+    #[arg(long, long_help = OTEL_CONTENT_HELP)]
+    pub otel_content: bool,
 }
 
 #[derive(Debug, Args)]
@@ -207,6 +231,59 @@ pub struct ValidateArgs {
     pub list_rules: bool,
 }
 
+/// `--format` in the man page: the formats, and the OpenTelemetry mapping in full.
+const FORMAT_HELP: &str = "\
+Output format [default: table on a terminal, jsonl otherwise].
+
+otlp writes one OTLP/JSON ExportTraceServiceRequest (the protobuf JSON mapping: \
+resourceSpans, scopeSpans, spans; ids in hex, times as Unix nanoseconds in strings) for the \
+Collector's file receivers and vendors' importers. Each session is a trace; each turn a span \
+`chat MODEL` (kind CLIENT) with no parent, linked to the turn it continues; each tool call \
+a child span `execute_tool NAME` (kind INTERNAL). Attributes of a turn, from the OpenTelemetry \
+GenAI semantic conventions: `gen_ai.operation.name` (`chat`), `gen_ai.provider.name` \
+(`anthropic` for the Messages API, `openai` for Chat and Responses, whoever serves them), \
+`gen_ai.request.model`, `gen_ai.response.model` (the turn's `model`), `gen_ai.response.id`, \
+`gen_ai.conversation.id` (the session id), `gen_ai.response.finish_reasons` (the stop \
+reason), `gen_ai.usage.input_tokens` (the whole prompt: usage.input + cache_read + \
+cache_write, since the conventions count cached tokens inside the input and this tool's \
+usage.input does not), `gen_ai.usage.output_tokens`, `gen_ai.usage.cache_read.input_tokens`, \
+`gen_ai.usage.cache_creation.input_tokens`, `gen_ai.usage.reasoning.output_tokens` (part \
+of the output), `gen_ai.request.temperature`, `gen_ai.request.max_tokens`, \
+`gen_ai.request.stream`; a failed turn (an error recorded) has `error.type` (the provider's \
+error type, else the HTTP status, else `_OTHER`) and status ERROR with the error's message. \
+Attributes of a tool call: `gen_ai.operation.name` (`execute_tool`), `gen_ai.tool.name`, \
+`gen_ai.tool.type` (`function` for client-run calls, `extension` for provider-run ones), \
+`gen_ai.tool.call.id`; a result marked is_error gives `error.type` `tool_error` and status \
+ERROR. Each is left out where the turn does not say it. This tool's own attributes (each as \
+the JSONL field of that name): `aibridge_trace.api`, `aibridge_trace.source.path`, \
+`aibridge_trace.source.section`, `aibridge_trace.source.entry`, \
+`aibridge_trace.source.interception_id`, `aibridge_trace.source.provider`, \
+`aibridge_trace.session.step`, `aibridge_trace.complete` (false for a stream cut short), \
+`aibridge_trace.cost_usd` (cost.usd), `aibridge_trace.timing` (how the span's times were \
+found, below); on tool spans `aibridge_trace.tool.kind` (`function`, `custom`, `server`), \
+`aibridge_trace.tool.injected` (set when true), and the turn whose request carried the \
+result: `aibridge_trace.tool.result.source.path`, `aibridge_trace.tool.result.source.section`, \
+`aibridge_trace.tool.result.source.entry`, `aibridge_trace.tool.result.source.interception_id`, \
+`aibridge_trace.tool.result.source.provider`; on span links `aibridge_trace.link` \
+(`previous_step`: the turn this one continues). Times: a turn spans its `timing` (`captured`); with \
+a start but no duration (gateway dumps) it has no length (`start_only`); with no timing \
+(txtar, SSE, JSON files) it gets a placeholder, 2000-01-01T00:00:00Z plus one second per \
+step of its session, half a second long (`placeholder`). A tool call spans from the end of \
+its turn to the start of the turn whose request carried its result, when that is later; \
+else it has no length. Ids are deterministic: the trace id hashes the session id, a turn's \
+span id the session id and the turn's source, a call's span id its turn's and its index; \
+the same captures export the same ids. Texts are left out unless --otel-content.";
+
+/// `--otel-content` in the man page: which attributes the texts go into.
+const OTEL_CONTENT_HELP: &str = "\
+With --format otlp: put the texts in the export too, as the GenAI conventions' opt-in \
+content attributes, each a JSON text: on a turn's span `gen_ai.input.messages` (the tool \
+results the request carried, as `tool_call_response` parts, and the user's last prompt) and \
+`gen_ai.output.messages` (thoughts as `reasoning` parts, the answer as `text`, calls as \
+`tool_call` parts, and the `finish_reason`; left out for a turn that failed); on a tool \
+call's span `gen_ai.tool.call.arguments` and `gen_ai.tool.call.result`. Prompts, answers and \
+tool data are often confidential: without this flag none of them is exported.";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InspectFormatArg {
     /// Tables for people, fit to the terminal's width
@@ -220,6 +297,10 @@ pub enum InspectFormatArg {
     Csv,
     /// Pipe tables, for a pull-request comment
     Markdown,
+    /// One OpenTelemetry OTLP/JSON document (`ExportTraceServiceRequest`): a trace per
+    /// session, a span per turn and per tool call, with the GenAI semantic conventions'
+    /// attributes (the mapping: `man aibridge-trace-inspect`, --format)
+    Otlp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

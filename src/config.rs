@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cost::PriceTable;
-use crate::discover::{Filter, io_message};
+use crate::discover::{Filter, Shard, io_message};
 
 use crate::cli::{
     Cli, ColorArg, Command, GroupArg, InputArgs, InspectFormatArg, SummaryFormatArg,
@@ -84,6 +84,17 @@ pub struct InspectConfig {
     pub style: TableStyle,
     /// The run's one price table: the embedded one with `--prices` merged over it.
     pub prices: PriceTable,
+    /// `--format otlp`: the run is exported as one OpenTelemetry document instead of
+    /// printed (`format` is then `Jsonl`, the other format for programs, and unused).
+    pub otlp: Option<Otlp>,
+}
+
+/// How to export OpenTelemetry traces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Otlp {
+    /// `--otel-content`: the export carries the texts (prompts, answers, thoughts, tool
+    /// arguments and results).
+    pub content: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,8 +167,14 @@ fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
             "no PATH given: name files or folders to read (`-` reads stdin)".into(),
         ));
     }
-    let filter = Filter::new(&args.glob, &args.exclude, args.hidden)
+    let mut filter = Filter::new(&args.glob, &args.exclude, args.hidden)
         .map_err(|why| UsageError(format!("--glob/--exclude: {why}")))?;
+    filter.shard = args
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()
+        .map_err(|why| UsageError(format!("--shard: {why}")))?;
     Ok(Inputs {
         paths: args.paths,
         filter,
@@ -212,6 +229,7 @@ impl Config {
                     Some(InspectFormatArg::Json) => InspectFormat::Json,
                     Some(InspectFormatArg::Csv) => InspectFormat::Csv,
                     Some(InspectFormatArg::Markdown) => InspectFormat::Markdown,
+                    Some(InspectFormatArg::Otlp) => InspectFormat::Jsonl,
                     // A transcript is text for people, piped to a pager or a file too.
                     None if env.stdout_is_terminal || args.view == Some(ViewArg::Transcript) => {
                         InspectFormat::Table
@@ -242,7 +260,22 @@ impl Config {
                         "a transcript is text: use --format table (plain text when piped) or markdown".into(),
                     ));
                 }
+                let otlp = (args.format == Some(InspectFormatArg::Otlp)).then_some(Otlp {
+                    content: args.otel_content,
+                });
+                if otlp.is_some() && args.view.is_some() {
+                    return Err(UsageError(
+                        "otlp exports every session, turn and tool call: name no --view".into(),
+                    ));
+                }
+                if args.otel_content && otlp.is_none() {
+                    return Err(UsageError(
+                        "--otel-content is for --format otlp (other formats always hold the texts)"
+                            .into(),
+                    ));
+                }
                 Config::Inspect(InspectConfig {
+                    otlp,
                     inputs: inputs(args.input, env)?,
                     format,
                     view,

@@ -14,12 +14,14 @@
 //! pass on it.
 
 mod filter;
+mod shard;
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use filter::Filter;
+pub use shard::Shard;
 
 use crate::frame::dump as dump_names;
 use crate::read::{STDIN, is_stdin};
@@ -40,6 +42,9 @@ pub struct Input {
     pub request: Option<PathBuf>,
     /// Bytes to read (both halves of a pair), when known: for progress.
     pub size: Option<u64>,
+    /// Its place among every input the paths give, `--shard` aside: turns read back from
+    /// several parts are put back in the order of one whole run.
+    pub ordinal: usize,
 }
 
 /// An input, a path that could not be walked, or one found in a folder that is no file to
@@ -61,7 +66,8 @@ impl Found {
     }
 }
 
-/// Every input below `paths`, in the order given, each folder's files sorted by name.
+/// Every input below `paths`, in the order given, each folder's files sorted by name; with
+/// `--shard`, only those of its part ([`Shard`]).
 pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
     let mut found = Vec::new();
     let mut stdin_taken = false;
@@ -80,6 +86,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
                     explicit: true,
                     request: None,
                     size: None,
+                    ordinal: 0,
                 }));
             }
             continue;
@@ -110,6 +117,14 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
         }
     }
     drop_repeated_pairs(&mut found);
+    for (ordinal, found) in found.iter_mut().enumerate() {
+        if let Found::Input(input) = found {
+            input.ordinal = ordinal;
+        }
+    }
+    if let Some(shard) = filter.shard {
+        found.retain(|f| shard.takes(f.display()));
+    }
     found
 }
 
@@ -181,6 +196,7 @@ fn file_input(path: PathBuf, display: String, explicit: bool, size: u64) -> Inpu
         explicit,
         request,
         size: Some(size),
+        ordinal: 0,
     }
 }
 

@@ -15,6 +15,11 @@ pub fn run(
     // Every turn is read and threaded before any is printed: a turn's `session` and its
     // calls' `result`s come from turns of any input. Notes go to stderr as inputs finish.
     let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |_| {})?;
+    if let Some(otlp) = config.otlp {
+        let (turns, sessions) = (&threaded.turns, &threaded.sessions);
+        render::otlp::print(out, turns, sessions, otlp.content)?;
+        return Ok(status);
+    }
     let view = view_for(config, threaded.sessions.len());
     if matches!(view, View::Sessions | View::Transcript) {
         render::sessions::print(

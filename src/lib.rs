@@ -6,10 +6,12 @@
 //! HAR / dump pairs) into located exchanges → [`decode`] reads each event and body once,
 //! per API → its consumers: [`reconstruct`] rebuilds one [`turn::Turn`] per exchange
 //! (reading the request side with [`request`]), `validate`'s grammar checks make findings →
-//! [`session`] threads turns into agent runs, [`cost`] prices them → [`render`] prints.
+//! [`session`] threads turns into agent runs, [`cost`] prices them, [`aggregate`] sums them
+//! → [`render`] prints.
 //! [`cli`] and [`config`] sit in front; [`run`] drives the pipeline in parallel;
 //! [`inspect`], [`summary`] and [`validate`] are the three commands over it.
 
+pub mod aggregate;
 pub mod capture;
 pub mod cli;
 pub mod config;

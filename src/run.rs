@@ -7,6 +7,7 @@
 mod guard;
 mod input;
 pub mod progress;
+mod rejoin;
 
 use std::io::{self, Write};
 
@@ -165,7 +166,7 @@ pub fn threaded(
     let panicked = |found: &Found, why| FileReport::failure(format!("{}: {why}", found.display()));
     ordered(
         inputs,
-        |found| priced_turns_of(found, prices),
+        |found| rejoin::placed(found, priced_turns_of(found, prices)),
         panicked,
         |mut report| {
             failed |= report.failed();

@@ -234,7 +234,7 @@ pub fn links(turns: &[Turn]) -> Vec<Link<'_>> {
                 .collect(),
             replayed: &turn.threading.history.replayed,
             tail: turn.threading.history.tail,
-            answer: history::answer(turn),
+            answer: turn.threading.answer.or_else(|| history::answer(turn)),
             failed: turn.error.is_some() || !turn.complete,
         })
         .collect()
@@ -243,8 +243,17 @@ pub fn links(turns: &[Turn]) -> Vec<Link<'_>> {
 /// Threads `turns` (every turn of a run, in input order): sets each turn's `session` and
 /// each client-run tool call's `result`, and returns the sessions in the input order of
 /// their first turns, as output keeps input order everywhere (each session's turns stay in
-/// threading order).
+/// threading order). Turns read back from JSONL (parts of a run split with `--shard`, read
+/// in any order) are first put back in the order of the run that printed them, among the
+/// places they hold; each turn keeps its answer's digests (`threading.answer`), which
+/// JSONL prints.
 pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
+    in_run_order(turns);
+    for turn in turns.iter_mut() {
+        if turn.threading.answer.is_none() {
+            turn.threading.answer = history::answer(turn);
+        }
+    }
     let Threads {
         turns: threads,
         mut sessions,
@@ -284,6 +293,23 @@ pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
     // Session indices were used above; the order is only for showing them.
     sessions.sort_by_key(|s| s.turns.first().copied());
     sessions
+}
+
+/// Sorts the turns read back from JSONL by the place of their input in the run that
+/// printed them (`threading.input`), among the places such turns hold; the sort is stable,
+/// so the turns of one input keep their order. Other turns keep their place.
+fn in_run_order(turns: &mut [Turn]) {
+    let places: Vec<usize> = (0..turns.len())
+        .filter(|&i| turns[i].threading.read_back)
+        .collect();
+    let mut moved: Vec<Turn> = places
+        .iter()
+        .map(|&i| std::mem::replace(&mut turns[i], Turn::empty(Api::OpenaiChat)))
+        .collect();
+    moved.sort_by_key(|turn| turn.threading.input);
+    for (place, turn) in places.into_iter().zip(moved) {
+        turns[place] = turn;
+    }
 }
 
 /// Whether two turns are sections of one txtar fixture: its `streaming` and

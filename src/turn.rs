@@ -3,14 +3,14 @@
 //! The serialized field names are a public contract (JSONL schema v1, documented in the
 //! README): add fields, never rename them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::cost::Cost;
-use crate::request::{History, RequestRead, RequestSummary, ToolResult};
+use crate::request::{Answer, Digest, History, Replayed, RequestRead, RequestSummary, ToolResult};
 
 /// One model response, rebuilt from a capture, with the request it answered.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Turn {
     pub source: Source,
     pub api: Api,
@@ -53,14 +53,13 @@ pub struct Turn {
     pub tool_results: Vec<ToolResult>,
     /// The turn's place in its session; set by threading (`crate::session`), null before.
     pub session: Option<SessionPlace>,
-    /// What threading reads of the request beyond `request` and `tool_results`: kept
-    /// beside the turn, never printed.
-    #[serde(skip)]
+    /// What threading reads of the turn beyond its other fields, printed so that turns
+    /// read back from JSONL (another run's, another machine's) thread as the captures did.
     pub threading: Threading,
 }
 
 /// How the provider served a response; each field null where the response does not say.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Service {
     /// OpenAI `service_tier` (`default`, `flex`, `priority`), Anthropic
     /// `usage.service_tier` (`standard`, `priority`, `batch`).
@@ -86,12 +85,130 @@ impl Service {
     }
 }
 
-/// What threading needs of a request that a reader does not: digests of the conversation
-/// it replays, and the Responses `conversation` it names.
+/// What threading needs of a turn that a reader does not: digests of the conversation its
+/// request replays and of its answer, the Responses `conversation` it names, and where its
+/// input stood in the run. JSONL prints it as the turn's `threading` object (see the
+/// schema), digests as 16 hex digits, so that threading can also be done from JSONL, by
+/// this tool or as a join in an engine.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Threading {
     pub history: History,
     pub conversation: Option<String>,
+    /// The digests of the turn's answer ([`crate::request::history::answer`]); set by
+    /// threading, or read back.
+    pub answer: Option<Answer>,
+    /// The place of the turn's input among every input of the run (`--shard` aside):
+    /// turns read back from several shards are put back in the order of one whole run.
+    pub input: Option<usize>,
+    /// The turn was read back from this tool's JSONL, not rebuilt from a capture.
+    pub read_back: bool,
+}
+
+/// `threading` as JSONL prints it.
+#[derive(Serialize, Deserialize)]
+struct ThreadingFields {
+    input: Option<usize>,
+    conversation: Option<String>,
+    tail: Option<Hex>,
+    replayed: Vec<ReplayedFields>,
+    answer: Option<AnswerFields>,
+    /// `tail` then `answer`: what a request continuing the turn replays. Derived, for
+    /// engines that thread by joining on it; not read back.
+    answered: Option<AnswerFields>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ReplayedFields {
+    before: Hex,
+    exact: Hex,
+    loose: Hex,
+}
+
+#[derive(Serialize, Deserialize)]
+struct AnswerFields {
+    exact: Hex,
+    loose: Hex,
+}
+
+/// A digest as 16 hex digits: JSON numbers beyond 2^53 lose digits in many readers.
+#[derive(Clone, Copy)]
+struct Hex(Digest);
+
+impl Serialize for Hex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:016x}", self.0.bits()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Hex {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Hex, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        u64::from_str_radix(&text, 16)
+            .ok()
+            .filter(|_| text.len() == 16)
+            .map(|bits| Hex(Digest::from_bits(bits)))
+            .ok_or_else(|| serde::de::Error::custom("a digest is 16 hex digits"))
+    }
+}
+
+impl Serialize for Threading {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ThreadingFields {
+            input: self.input,
+            conversation: self.conversation.clone(),
+            tail: self.history.tail.map(Hex),
+            replayed: self
+                .history
+                .replayed
+                .iter()
+                .map(|r| ReplayedFields {
+                    before: Hex(r.before),
+                    exact: Hex(r.exact),
+                    loose: Hex(r.loose),
+                })
+                .collect(),
+            answer: self.answer.map(|a| AnswerFields {
+                exact: Hex(a.exact),
+                loose: Hex(a.loose),
+            }),
+            answered: self
+                .history
+                .tail
+                .zip(self.answer)
+                .map(|(tail, a)| AnswerFields {
+                    exact: Hex(tail.then(a.exact)),
+                    loose: Hex(tail.then(a.loose)),
+                }),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Threading {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Threading, D::Error> {
+        let fields = ThreadingFields::deserialize(d)?;
+        Ok(Threading {
+            history: History {
+                replayed: fields
+                    .replayed
+                    .into_iter()
+                    .map(|r| Replayed {
+                        before: r.before.0,
+                        exact: r.exact.0,
+                        loose: r.loose.0,
+                    })
+                    .collect(),
+                tail: fields.tail.map(|t| t.0),
+            },
+            conversation: fields.conversation,
+            answer: fields.answer.map(|a| Answer {
+                exact: a.exact.0,
+                loose: a.loose.0,
+            }),
+            input: fields.input,
+            read_back: true,
+        })
+    }
 }
 
 impl Turn {
@@ -102,12 +219,13 @@ impl Turn {
         self.threading = Threading {
             history: read.history,
             conversation: read.conversation,
+            ..Threading::default()
         };
     }
 }
 
 /// Where a turn stands in its session.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SessionPlace {
     /// `ses_` and 12 hex digits: the same for every turn of the session, and on every run
     /// over the same inputs.
@@ -119,7 +237,7 @@ pub struct SessionPlace {
 }
 
 /// A client-run tool call's result, from the later request that carried it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CallResult {
     /// As the request carried it: a string, or an array of content blocks.
     pub content: Value,
@@ -163,7 +281,7 @@ impl Turn {
 }
 
 /// Where a turn came from.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
 pub struct Source {
     /// The path as given on the command line, joined with the walked relative path.
     pub path: String,
@@ -179,7 +297,7 @@ pub struct Source {
 
 /// When an exchange started and how long it took. Durations are milliseconds, as HAR
 /// gives them (fractions kept); each is null where the capture does not say.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Timing {
     /// RFC 3339 in UTC, to the millisecond (`2025-05-01T21:30:00.123Z`).
     pub started_at: Option<String>,
@@ -190,7 +308,7 @@ pub struct Timing {
     pub wait_ms: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Api {
     AnthropicMessages,
@@ -224,7 +342,7 @@ impl Api {
 
 /// Token counts. `input` never includes cache reads, so `input + cache_read + cache_write`
 /// is the whole prompt for every provider.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
 pub struct Usage {
     pub input: Option<u64>,
     pub output: Option<u64>,
@@ -295,13 +413,13 @@ impl UsageSum {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Thought {
     pub source: ThoughtSource,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ThoughtSource {
     /// Anthropic thinking blocks.
@@ -327,7 +445,7 @@ impl ThoughtSource {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ToolCall {
     pub id: Option<String>,
     pub name: String,
@@ -373,7 +491,31 @@ impl Serialize for ThoughtsBefore {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
+/// Read back from the indices JSONL prints: always `0..count`, so their number.
+impl<'de> Deserialize<'de> for ThoughtsBefore {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ThoughtsBefore, D::Error> {
+        struct Count;
+        impl<'de> serde::de::Visitor<'de> for Count {
+            type Value = ThoughtsBefore;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of thought indices")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut count = 0;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+                Ok(ThoughtsBefore { count })
+            }
+        }
+        d.deserialize_seq(Count)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum ToolKind {
     Function,
@@ -382,7 +524,7 @@ pub enum ToolKind {
 }
 
 /// A provider error the capture recorded: an HTTP error response or an error inside a stream.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TurnError {
     pub status: Option<u16>,
     #[serde(rename = "type")]
@@ -391,7 +533,7 @@ pub struct TurnError {
     pub mid_stream: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct EventCounts {
     pub total: u64,
     pub unknown: u64,

@@ -194,6 +194,7 @@ fn answer(turn: &Value) -> Value {
         "request_model",
         "request",
         "prompt",
+        "threading",
         "session",
         "cost",
     ] {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use super::table::{CallPrice, ModelPrice, PriceTable, Rates, STANDARD_TIERS};
 
@@ -54,7 +54,7 @@ pub struct Service<'a> {
 ///
 /// Serialized as the turn's `cost` object: `{"usd", "input", "output", "cache_read",
 /// "cache_write", "tools", "source"}`, `source` being `"provider"` or `"table <date>"`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cost {
     pub usd: f64,
     /// The parts, each null for a provider-reported cost (providers report the total).
@@ -89,6 +89,22 @@ impl fmt::Display for CostSource {
 impl Serialize for CostSource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+/// Read back from JSONL: `provider`, or `table DATE`.
+impl<'de> Deserialize<'de> for CostSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CostSource, D::Error> {
+        let text = String::deserialize(d)?;
+        match text.strip_prefix("table ") {
+            Some(date) => Ok(CostSource::Table {
+                date: date.to_string(),
+            }),
+            None if text == "provider" => Ok(CostSource::Provider),
+            None => Err(serde::de::Error::custom(
+                "a cost source is `provider` or `table DATE`",
+            )),
+        }
     }
 }
 

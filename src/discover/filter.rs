@@ -9,6 +9,8 @@ use std::path::Path;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+use super::shard::Shard;
+
 /// Folders of version-control systems: never walked, `--hidden` or not.
 const VCS: [&str; 7] = [".git", ".hg", ".svn", ".bzr", ".jj", "_darcs", "CVS"];
 
@@ -52,12 +54,14 @@ impl Patterns {
     }
 }
 
-/// What a walk reads.
+/// What a run reads: which files walks read, and which part of the inputs (`--shard`).
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     include: Patterns,
     exclude: Patterns,
     hidden: bool,
+    /// Only the inputs of this part of the run (named files too).
+    pub shard: Option<Shard>,
 }
 
 impl Filter {
@@ -68,6 +72,7 @@ impl Filter {
             include: Patterns::new(globs)?,
             exclude: Patterns::new(excludes)?,
             hidden,
+            shard: None,
         })
     }
 

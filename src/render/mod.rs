@@ -6,6 +6,7 @@ pub mod csv;
 pub mod json;
 pub mod jsonl;
 pub mod markdown;
+pub mod otlp;
 pub mod rows;
 pub mod sessions;
 pub mod sheets;

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use super::rows::{Cell, Mark, Sheet, SheetKind};
 use super::table::render;
+use crate::aggregate::{Aggregate, Latency, Spread, Summary};
 use crate::config::TableStyle;
 use crate::cost::format_usd;
-use crate::summary::{Aggregate, Latency, Spread, Summary};
 
 /// One pretty-printed JSON object (its keys are documented in the README).
 pub fn json(out: &mut impl Write, summary: &Summary) -> io::Result<()> {

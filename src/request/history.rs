@@ -27,8 +27,8 @@
 //!
 //! The hash is `std::hash::DefaultHasher::new()`: SipHash with fixed zero keys, so the same
 //! input gives the same digest on every run of one build. The standard library may change
-//! the algorithm between Rust releases, so digests are for comparing within a run, never
-//! to be stored or shown.
+//! the algorithm between Rust releases, so digests compare only between runs of one build:
+//! JSONL prints them (a turn's `threading`) for reading back into the same version.
 
 use std::hash::{DefaultHasher, Hasher};
 
@@ -44,6 +44,17 @@ pub struct Digest(u64);
 impl Digest {
     /// The digest of a conversation with nothing said yet.
     pub const EMPTY: Digest = Digest(0);
+
+    /// The digest as a number: JSONL prints it (the turn's `threading`), for threading
+    /// turns read back by the same version of this tool.
+    pub fn bits(self) -> u64 {
+        self.0
+    }
+
+    /// A digest JSONL printed ([`Digest::bits`]).
+    pub fn from_bits(bits: u64) -> Digest {
+        Digest(bits)
+    }
 
     /// The digest of this conversation with `message` said after it.
     pub fn then(self, message: Digest) -> Digest {

@@ -7,14 +7,14 @@
 //! remaining step, and hide which ones this request added. A Responses request that
 //! continues by `previous_response_id` replays no output, so all its results are new.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{new_items, str_at};
 use crate::turn::Api;
 
 /// One tool result, as the request carried it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ToolResult {
     /// The id of the tool call it answers (Anthropic `tool_use_id`, Chat `tool_call_id`,
     /// Responses `call_id`).

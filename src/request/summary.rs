@@ -4,14 +4,14 @@
 //! left it to the provider's default" from any value. The three APIs spell the same knobs
 //! differently; this reads each spelling into one meaning.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{items, str_at};
 use crate::turn::Api;
 
 /// The request of a turn, summed up.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct RequestSummary {
     /// Messages (Anthropic, Chat: system messages included) or input items (Responses: a
     /// string `input` is one) the request carries.
@@ -32,7 +32,7 @@ pub struct RequestSummary {
 }
 
 /// Sampling and generation parameters, each as the request set it.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Params {
     pub temperature: Option<f64>,
     /// Anthropic `max_tokens`; Chat `max_completion_tokens`, else `max_tokens`; Responses
@@ -46,7 +46,7 @@ pub struct Params {
 }
 
 /// How much the model was asked to reason: a level or a budget in tokens.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum Reasoning {
     /// A level as the request spells it: Chat `reasoning_effort`, Responses

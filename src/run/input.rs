@@ -87,6 +87,12 @@ pub fn turns_of(found: &Found) -> FileReport {
     match open(input) {
         Err(err) => FileReport::failure(err.to_string()),
         Ok(content) => {
+            // This tool's own JSONL turns (a shard's output) are read back, not rebuilt.
+            if let Content::Whole(data) = &content {
+                if let Some(report) = super::rejoin::read_back(&input.display, data) {
+                    return report;
+                }
+            }
             // A dump half is a capture by its name.
             let explicit = input.explicit || matches!(content, Content::Dump { .. });
             rebuild(&input.display, content, explicit)

@@ -1,0 +1,72 @@
+//! Runs split over many jobs, joined again: this tool's own JSONL turns read back in as
+//! input, so that `cat part-*.jsonl | aibridge-trace summary -` is one run over all of them.
+//!
+//! A file of JSONL turns is told from captures by its content, like every format: its
+//! first line starts as every turn line does (`{"source":{"path":`). Each line is read back
+//! into the turn it was printed from, with the `threading` object that threading needs
+//! (digests of the conversation and of the answer, the input's place in its run), so
+//! turns of different parts still thread into one session. Read back, a turn is priced
+//! again by this run's price table, as any turn is: a cost the provider reported is kept
+//! (it comes back from `cost`), and the `unpriced model` warnings the printing run's
+//! pricing gave are dropped, since this run's pricing says it again.
+
+use super::{FileReport, Note};
+use crate::cost::CostSource;
+use crate::discover::Found;
+use crate::turn::Turn;
+
+/// How every JSONL turn starts: serde prints a turn's fields in order, `source` first.
+const TURN_START: &[u8] = br#"{"source":{"path":"#;
+
+/// The turns of `data` when it is this tool's JSONL; `None` when it is something else (a
+/// capture), for the readers of captures. A line that is no turn fails, naming its line;
+/// the other lines are read.
+pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    let start = data.iter().position(|b| !b.is_ascii_whitespace())?;
+    if !data[start..].starts_with(TURN_START) {
+        return None;
+    }
+    let mut report = FileReport::default();
+    for (number, line) in data.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Turn>(line) {
+            Ok(turn) => report.turns.push(again(turn)),
+            Err(why) => report.notes.push(Note::Failed(format!(
+                "{display}: line {}: not a turn of aibridge-trace's JSONL: {why}",
+                number + 1
+            ))),
+        }
+    }
+    Some(report)
+}
+
+/// A turn read back, made ready for this run: what was derived from it by the printing
+/// run (session, tool results, cost) is worked out again here, from the same facts.
+fn again(mut turn: Turn) -> Turn {
+    if let (Some(cost), Some(usage)) = (&turn.cost, &mut turn.usage) {
+        if cost.source == CostSource::Provider {
+            usage.provider_usd = Some(cost.usd);
+        }
+    }
+    turn.cost = None;
+    turn.warnings.retain(|w| !w.starts_with("unpriced model "));
+    turn.session = None;
+    for call in &mut turn.tool_calls {
+        call.result = None;
+    }
+    turn
+}
+
+/// Marks the turns of `report`, read from `found`, with its input's place in the run;
+/// turns read back keep the place they had in the run that printed them.
+pub fn placed(found: &Found, mut report: FileReport) -> FileReport {
+    if let Found::Input(input) = found {
+        for turn in &mut report.turns {
+            turn.threading.input.get_or_insert(input.ordinal);
+        }
+    }
+    report
+}

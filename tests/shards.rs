@@ -1,0 +1,239 @@
+//! Runs bigger than one machine: `--shard K/N` splits the inputs so that every input is in
+//! exactly one part, and this tool's JSONL read back (`cat part-*.jsonl | aibridge-trace
+//! summary -`) is the whole run again: the same turns, threaded into the same sessions
+//! across parts, the same summary.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const INPUTS: [&str; 2] = ["fixtures/", "tests/data/sessions/"];
+
+/// Runs the binary with `args`, `stdin` piped in; returns stdout, checking it succeeded.
+fn run_with_stdin(args: &[&str], stdin: &[u8]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
+        .args(args)
+        .current_dir(common::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || pipe.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = common::run(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The JSONL of part `k` of `n`.
+fn part(k: usize, n: usize) -> String {
+    let shard = format!("{k}/{n}");
+    let mut args = vec!["inspect", "--format", "jsonl", "--quiet", "--shard", &shard];
+    args.extend(INPUTS);
+    stdout_of(&args)
+}
+
+/// The parts of a run split in `n`, concatenated last part first: the order the parts come
+/// in must not matter.
+fn parts(n: usize) -> String {
+    (1..=n).rev().map(|k| part(k, n)).collect()
+}
+
+fn whole(args: &[&str]) -> String {
+    let mut all = args.to_vec();
+    all.push("--quiet");
+    all.extend(INPUTS);
+    stdout_of(&all)
+}
+
+#[test]
+fn every_turn_is_in_exactly_one_part() {
+    let key = |line: &str| {
+        let turn: Value = serde_json::from_str(line).unwrap();
+        turn["source"].to_string()
+    };
+    let all: Vec<String> = whole(&["inspect", "--format", "jsonl"])
+        .lines()
+        .map(key)
+        .collect();
+    assert!(all.len() > 100);
+    for n in [1, 2, 7] {
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for k in 1..=n {
+            for line in part(k, n).lines() {
+                *seen.entry(key(line)).or_default() += 1;
+            }
+        }
+        assert_eq!(seen.len(), all.len(), "{n} parts");
+        assert!(seen.values().all(|&count| count == 1), "{n} parts");
+    }
+    // Splitting in 7 puts something in more than one part (the inputs are spread).
+    let filled = (1..=7).filter(|&k| !part(k, 7).is_empty()).count();
+    assert!(filled >= 4, "{filled} of 7 parts hold turns");
+}
+
+#[test]
+fn parts_read_back_are_the_whole_run() {
+    let jsonl = whole(&["inspect", "--format", "jsonl"]);
+    // The whole run's JSONL, read back, prints itself: every turn, its session and its
+    // calls' results as threading found them in the captures.
+    assert_eq!(
+        run_with_stdin(&["inspect", "--format", "jsonl", "-"], jsonl.as_bytes()),
+        jsonl
+    );
+    let summary = |by: Option<&str>, format: &str, input: &str| {
+        let mut args = vec!["summary", "--format", format];
+        if let Some(by) = by {
+            args.extend(["--by", by]);
+        }
+        args.push("-");
+        run_with_stdin(&args, input.as_bytes())
+    };
+    let one_run = summary(None, "json", &jsonl);
+    let by_session = summary(Some("session"), "json", &jsonl);
+    let table = summary(Some("tool"), "table", &jsonl);
+    for n in [1, 2, 7] {
+        let split = parts(n);
+        assert_eq!(
+            run_with_stdin(&["inspect", "--format", "jsonl", "-"], split.as_bytes()),
+            jsonl,
+            "the turns of {n} parts"
+        );
+        assert_eq!(summary(None, "json", &split), one_run, "{n} parts");
+        assert_eq!(
+            summary(Some("session"), "json", &split),
+            by_session,
+            "{n} parts"
+        );
+        assert_eq!(summary(Some("tool"), "table", &split), table, "{n} parts");
+    }
+
+    // The OpenTelemetry export of the parts is the captures' own, ids and times included.
+    assert_eq!(
+        run_with_stdin(&["inspect", "--format", "otlp", "-"], parts(7).as_bytes()),
+        whole(&["inspect", "--format", "otlp"])
+    );
+
+    // Against the summary of the captures themselves: the same in everything but the
+    // files read, which count the JSONL read (one, stdin) instead of the captures.
+    let mut direct: Value = serde_json::from_str(&whole(&["summary", "--format", "json"])).unwrap();
+    let mut joined: Value = serde_json::from_str(&summary(None, "json", &parts(7))).unwrap();
+    assert_eq!(joined["files"]["read"], 1);
+    assert_ne!(direct["files"], joined["files"]);
+    direct.as_object_mut().unwrap().remove("files");
+    joined.as_object_mut().unwrap().remove("files");
+    assert_eq!(direct, joined);
+    // Sessions threaded across parts: in 7 parts, some session's turns lie in two parts
+    // (dump folders hold one file per turn), and they still make one session.
+    let sessions = |text: &str| -> BTreeMap<String, Value> {
+        serde_json::from_str::<Value>(text).unwrap()["groups"]
+            .as_object()
+            .unwrap()
+            .clone()
+            .into_iter()
+            .collect()
+    };
+    let whole_sessions = sessions(&whole(&["summary", "--format", "json", "--by", "session"]));
+    assert_eq!(
+        sessions(&summary(Some("session"), "json", &parts(7))),
+        whole_sessions
+    );
+    assert!(
+        whole_sessions
+            .values()
+            .any(|s| s["turns"].as_u64() > Some(2))
+    );
+}
+
+/// In 2 and in 7 parts, some sessions have turns in several parts (a dump folder is one
+/// file per turn): read back together, each is one session again, with the ids and steps
+/// of the whole run.
+#[test]
+fn sessions_span_parts() {
+    let sessions_of = |jsonl: &str| -> BTreeMap<String, (String, u64)> {
+        jsonl
+            .lines()
+            .map(|line| {
+                let turn: Value = serde_json::from_str(line).unwrap();
+                let session = &turn["session"];
+                (
+                    turn["source"].to_string(),
+                    (
+                        session["id"].as_str().unwrap().to_string(),
+                        session["step"].as_u64().unwrap(),
+                    ),
+                )
+            })
+            .collect()
+    };
+    let whole_run = sessions_of(&whole(&["inspect", "--format", "jsonl"]));
+    for n in [2, 7] {
+        let mut parts_of_session: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for k in 1..=n {
+            // By the session each turn has in the whole run: a part alone threads only
+            // its own turns.
+            for source in sessions_of(&part(k, n)).into_keys() {
+                let id = whole_run[&source].0.clone();
+                parts_of_session.entry(id).or_default().push(k);
+            }
+        }
+        let across = parts_of_session
+            .values()
+            .filter(|parts| parts.iter().any(|&k| k != parts[0]))
+            .count();
+        assert!(across >= 1, "{n} parts: no session spans two parts");
+        let joined = run_with_stdin(&["inspect", "--format", "jsonl", "-"], parts(n).as_bytes());
+        assert_eq!(sessions_of(&joined), whole_run, "{n} parts");
+    }
+}
+
+#[test]
+fn a_line_that_is_no_turn_fails_alone() {
+    let jsonl = whole(&["inspect", "--format", "jsonl"]);
+    let first = jsonl.lines().next().unwrap();
+    let broken = format!("{first}\n{{\"source\":{{\"path\":1}}}}\n{first}\n");
+    let out = {
+        let dir = common::scratch("shard-broken");
+        let path = dir.join("turns.jsonl");
+        std::fs::write(&path, broken).unwrap();
+        common::run(&["inspect", "--format", "jsonl", path.to_str().unwrap()])
+    };
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("turns.jsonl: line 2: not a turn of aibridge-trace's JSONL"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+}
+
+#[test]
+fn a_bad_shard_is_a_usage_error() {
+    for bad in ["0/2", "3/2", "x", "1/0"] {
+        let out = common::run(&["inspect", "--shard", bad, "fixtures/"]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--shard"), "{stderr}");
+    }
+}
