@@ -299,6 +299,7 @@ fn no_header_value_of_any_new_format_reaches_any_output() {
         &["inspect", "--format", "csv", "--view", "turns"],
         &["inspect", "--format", "markdown", "--view", "all"],
         &["inspect", "--format", "table", "--view", "all", "--full"],
+        &["inspect", "--format", "otlp"],
         &["summary", "--format", "json", "--by", "day"],
         &["validate"],
     ] {

@@ -172,6 +172,7 @@ fn no_header_value_of_a_real_cassette_reaches_any_output() {
         &["inspect", "--format", "jsonl"][..],
         &["inspect", "--format", "markdown", "--view", "all"],
         &["inspect", "--format", "table", "--view", "transcript"],
+        &["inspect", "--format", "otlp"],
         &["summary", "--format", "json"],
         &["validate"],
     ] {
