@@ -131,7 +131,7 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__inspect)
-            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --shard --format --view --full --width --max-width --color --prices --otel-content --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --shard --format --view --full --width --wide --max-width --color --prices --otel-content --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,7 +193,7 @@ _aibridge__trace() {
             return 0
             ;;
         aibridge__subcmd__trace__subcmd__summary)
-            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --shard --by --format --width --color --prices --help --version"
+            opts="-q -j -f -h -V --glob --exclude --hidden --quiet --threads --shard --by --format --width --wide --color --prices --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

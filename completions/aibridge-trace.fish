@@ -55,6 +55,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l full -d 'Show whole texts and arguments instead of cutting long cells'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l wide -d 'Tables keep every column and cut no cell to the width (lines may be longer than the terminal)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -l otel-content -d 'With --format otlp: put the texts in the export too (prompts, answers, thoughts, tool arguments and results), which are left out otherwise as sensitive'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand inspect" -s V -l version -d 'Print version'
@@ -77,6 +78,7 @@ never\t''"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l prices -d 'Add or override model prices from FILE (JSON, the format of the built-in table: `{"format": 1, "models": {"NAME": {"provider", "source", "read", "usd_per_mtok": {"input", "output", ...}}}}`); each model it names replaces that whole entry. The format: `man aibridge-trace-inspect`, PRICES' -r -F
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s q -l quiet -d 'Print no notes on stderr (skipped files, progress); errors are still printed'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l wide -d 'Tables keep every column and cut no cell to the width (lines may be longer than the terminal)'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s V -l version -d 'Print version'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l glob -d 'In directories, read only files matching PATTERN (repeatable). A pattern without `/` matches file names, one with `/` the path below the directory; `*` stays within one folder' -r

@@ -159,6 +159,11 @@ pub struct InspectArgs {
     #[arg(long, value_name = "N")]
     pub width: Option<u16>,
 
+    /// Tables keep every column and cut no cell to the width (lines may be longer than
+    /// the terminal)
+    #[arg(long)]
+    pub wide: bool,
+
     /// Cut texts and arguments in tables to N characters
     #[arg(long, value_name = "N", conflicts_with = "full")]
     pub max_width: Option<usize>,
@@ -196,6 +201,11 @@ pub struct SummaryArgs {
     /// Table width in columns [default: the terminal's, else 100]
     #[arg(long, value_name = "N")]
     pub width: Option<u16>,
+
+    /// Tables keep every column and cut no cell to the width (lines may be longer than
+    /// the terminal)
+    #[arg(long)]
+    pub wide: bool,
 
     /// When to colour tables
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]

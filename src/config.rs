@@ -52,6 +52,8 @@ pub struct TableStyle {
     pub full: bool,
     /// Cut texts and arguments to this many characters.
     pub max_cell: Option<usize>,
+    /// Every column, none cut to the width (`--wide`).
+    pub wide: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +215,7 @@ fn style(width: Option<u16>, color: ColorArg, env: &Env) -> TableStyle {
         color,
         full: false,
         max_cell: None,
+        wide: false,
     }
 }
 
@@ -223,6 +226,7 @@ impl Config {
                 let mut style = style(args.width, args.color, env);
                 style.full = args.full;
                 style.max_cell = args.max_width;
+                style.wide = args.wide;
                 let format = match args.format {
                     Some(InspectFormatArg::Table) => InspectFormat::Table,
                     Some(InspectFormatArg::Jsonl) => InspectFormat::Jsonl,
@@ -285,7 +289,10 @@ impl Config {
                 })
             }
             Command::Summary(args) => Config::Summary(SummaryConfig {
-                style: style(args.width, args.color, env),
+                style: TableStyle {
+                    wide: args.wide,
+                    ..style(args.width, args.color, env)
+                },
                 inputs: inputs(args.input, env)?,
                 by: args.by.map(|by| match by {
                     GroupArg::Api => GroupBy::Api,

@@ -20,7 +20,7 @@ pub fn run(
         render::otlp::print(out, turns, sessions, otlp.content)?;
         return Ok(status);
     }
-    let view = view_for(config, threaded.sessions.len());
+    let view = view_for(config, threaded.sessions.len(), one_file(&threaded));
     if matches!(view, View::Sessions | View::Transcript) {
         render::sessions::print(
             out,
@@ -41,11 +41,20 @@ pub fn run(
 }
 
 /// The view to print: the one asked for, except that a person who named none and whose
-/// inputs hold one session (one capture, one agent run) reads it as a transcript.
-fn view_for(config: &InspectConfig, sessions: usize) -> View {
-    match (config.story_for_one_session, sessions) {
-        (true, 1) => View::Transcript,
-        _ => config.view,
+/// inputs hold one session (one agent run) or come from one capture file (a fixture's
+/// streaming and blocking answers to one request, say) reads them as a transcript.
+fn view_for(config: &InspectConfig, sessions: usize, one_file: bool) -> View {
+    match config.story_for_one_session && (sessions == 1 || one_file) {
+        true => View::Transcript,
+        false => config.view,
+    }
+}
+
+/// Whether every turn came from one input file (and there is a turn at all).
+fn one_file(threaded: &run::Threaded) -> bool {
+    match threaded.turns.split_first() {
+        Some((first, rest)) => rest.iter().all(|t| t.source.path == first.source.path),
+        None => false,
     }
 }
 
@@ -71,16 +80,19 @@ mod tests {
     #[test]
     fn one_session_on_a_terminal_reads_as_a_transcript() {
         let terminal = config(&["x"], true);
-        assert_eq!(view_for(&terminal, 1), View::Transcript);
-        assert_eq!(view_for(&terminal, 2), View::Turns);
-        assert_eq!(view_for(&terminal, 0), View::Turns);
+        assert_eq!(view_for(&terminal, 1, false), View::Transcript);
+        assert_eq!(view_for(&terminal, 2, false), View::Turns);
+        assert_eq!(view_for(&terminal, 0, false), View::Turns);
+        // One capture file holding two sessions (a fixture's streaming and blocking
+        // answers) is still one capture's story.
+        assert_eq!(view_for(&terminal, 2, true), View::Transcript);
         // A view named, a pipe, or a format other than the table keep what was asked.
         assert_eq!(
-            view_for(&config(&["--view", "turns", "x"], true), 1),
+            view_for(&config(&["--view", "turns", "x"], true), 1, true),
             View::Turns
         );
-        assert_eq!(view_for(&config(&["x"], false), 1), View::Turns);
+        assert_eq!(view_for(&config(&["x"], false), 1, true), View::Turns);
         let markdown = config(&["--format", "markdown", "x"], true);
-        assert_eq!(view_for(&markdown, 1), View::Turns);
+        assert_eq!(view_for(&markdown, 1, true), View::Turns);
     }
 }

@@ -49,7 +49,7 @@ pub(super) fn write_sheet(out: &mut dyn Write, sheet: &Sheet) -> io::Result<()> 
 
 /// Markdown pipe tables: always the wide layout, since they have no width.
 pub fn printer(view: View, style: TableStyle) -> Buffered {
-    Buffered::new(Sheets::new(view, cuts(style), false), style, write_sheets)
+    Buffered::new(Sheets::new(view, cuts(style)), style, write_sheets)
 }
 
 /// Writes every sheet as a pipe table, titled when there are several.

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod json;
 pub mod jsonl;
+pub mod layout;
 pub mod markdown;
 pub mod otlp;
 pub mod rows;

@@ -68,6 +68,8 @@ pub struct Cuts {
     pub thought_preview: Option<usize>,
     /// Thought texts in the thoughts view.
     pub thought_text: Option<usize>,
+    /// The start of the answer (or error, or first tool call) in the turns view.
+    pub answer: Option<usize>,
     /// Numbers with thousands separators, `-` for unknown (tables); raw otherwise (csv).
     pub human: bool,
 }
@@ -78,6 +80,7 @@ impl Cuts {
         arguments: None,
         thought_preview: None,
         thought_text: None,
+        answer: None,
         human: false,
     };
 }
@@ -85,15 +88,13 @@ impl Cuts {
 /// Which table a sheet is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetKind {
-    /// One row per turn, a column per count (wide terminals, markdown).
+    /// One row per turn, a column per count.
     Turns,
-    /// One row per turn, counts stacked in one cell (narrow terminals).
-    TurnsNarrow,
     Tools,
     Thoughts,
-    /// A small table of names and figures (summary): only the name column wraps.
+    /// A small table of names and figures (summary).
     Figures,
-    /// One row per session; one line per row, cells cut rather than wrapped.
+    /// One row per session.
     Sessions,
 }
 
@@ -109,7 +110,6 @@ impl Sheet {
     pub fn new(kind: SheetKind) -> Sheet {
         let header = match kind {
             SheetKind::Turns => TURN_HEADER.to_vec(),
-            SheetKind::TurnsNarrow => TURN_NARROW_HEADER.to_vec(),
             SheetKind::Tools => TOOL_HEADER.to_vec(),
             SheetKind::Thoughts => THOUGHT_HEADER.to_vec(),
             SheetKind::Figures => Vec::new(),
@@ -124,24 +124,11 @@ impl Sheet {
 
     pub fn title(&self) -> &'static str {
         match self.kind {
-            SheetKind::Turns | SheetKind::TurnsNarrow => "turns",
+            SheetKind::Turns => "turns",
             SheetKind::Tools => "tool calls",
             SheetKind::Thoughts => "thoughts",
             SheetKind::Figures => "figures",
             SheetKind::Sessions => "sessions",
-        }
-    }
-
-    /// Columns that give up width when the table does not fit: long texts. The others
-    /// (numbers, ids, short words) keep theirs, so numbers never wrap.
-    pub fn flexible(&self, column: usize) -> bool {
-        match self.kind {
-            SheetKind::Turns => matches!(column, 1 | 3 | 4 | 10 | 11 | 12),
-            SheetKind::TurnsNarrow => matches!(column, 1 | 2 | 4 | 5),
-            SheetKind::Tools => matches!(column, 0 | 2 | 3 | 4),
-            SheetKind::Thoughts => matches!(column, 0 | 3 | 4),
-            SheetKind::Figures => column == 0,
-            SheetKind::Sessions => column == 1,
         }
     }
 }
@@ -216,8 +203,9 @@ pub fn error_label(turn: &Turn) -> Option<String> {
     Some(label)
 }
 
-/// The turns view's columns, as tables show them (short, so 13 fit at 80 columns) and as
-/// csv names them (for programs).
+/// The turns view's columns, as tables show them (one line each: a header is never
+/// broken) and as csv names them (for programs, with the error where tables show the
+/// answer: tables say the error in the stop and answer cells).
 pub const TURN_HEADER: [&str; 13] = [
     "#",
     "source",
@@ -226,12 +214,12 @@ pub const TURN_HEADER: [&str; 13] = [
     "stop",
     "in",
     "out",
-    "cache\nread",
-    "cache\nwrite",
-    "reas-\noning",
+    "cache read",
+    "cache write",
+    "reasoning",
     "tools",
-    "thou-\nghts",
-    "error",
+    "thoughts",
+    "answer",
 ];
 pub const TURN_CSV_HEADER: [&str; 13] = [
     "turn",
@@ -258,6 +246,64 @@ fn stop_cell(turn: &Turn) -> Cell {
     }
 }
 
+/// The stop cell of a table, kept short so the column stays narrow: the stop reason,
+/// `incomplete` for a cut-off turn (whatever reason it had given), or `error 529` for an
+/// error (the answer cell says which).
+fn stop_or_error_cell(turn: &Turn) -> Cell {
+    match &turn.error {
+        Some(error) => Cell::marked(
+            error
+                .status
+                .map_or_else(|| "error".to_string(), |s| format!("error {s}")),
+            Mark::Error,
+        ),
+        None if !turn.complete => Cell::marked("incomplete", Mark::Incomplete),
+        None => stop_cell(turn),
+    }
+}
+
+/// What the turn came to, in one line: the error (type and message), else the answer's
+/// start, else the refusal, else the first tool call with its arguments.
+fn answer_cell(turn: &Turn, max: Option<usize>) -> Cell {
+    if let Some(error) = &turn.error {
+        let said: Vec<&str> = [error.kind.as_deref(), error.message.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut said = match said.is_empty() {
+            true => "error".to_string(),
+            false => said.join(": "),
+        };
+        if error.mid_stream {
+            said = format!("mid-stream {said}");
+        }
+        return Cell::marked(cut(&said, max), Mark::Error);
+    }
+    if let Some(text) = turn.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        return Cell::plain(cut(text, max));
+    }
+    if let Some(refusal) = &turn.refusal {
+        return Cell::marked(cut(&format!("refusal: {refusal}"), max), Mark::Incomplete);
+    }
+    if let Some(call) = turn.tool_calls.first() {
+        let call_text = format!("{}({})", call.name, arguments_text(&call.arguments));
+        let mark = match call.injected {
+            true => Mark::Injected,
+            false => Mark::Plain,
+        };
+        return Cell::marked(cut(&call_text, max), mark);
+    }
+    Cell::marked("-", Mark::Dim)
+}
+
+/// Arguments as one compact text: JSON, or a custom tool's raw input.
+fn arguments_text(arguments: &Value) -> String {
+    match arguments {
+        Value::String(raw) => raw.clone(),
+        other => other.to_string(),
+    }
+}
+
 fn tools_cell(turn: &Turn) -> Cell {
     let injected = turn.tool_calls.iter().filter(|t| t.injected).count();
     match (turn.tool_calls.len(), injected) {
@@ -272,68 +318,35 @@ fn thoughts_cell(turn: &Turn) -> Cell {
     if turn.redacted_thoughts > 0 {
         thoughts.push_str(&format!(" (+{} redacted)", turn.redacted_thoughts));
     }
-    Cell::plain(thoughts)
-}
-
-pub const TURN_NARROW_HEADER: [&str; 6] =
-    ["#", "turn", "stop / error", "tokens", "tools", "thoughts"];
-
-/// Token counts stacked in lines, for narrow tables.
-fn tokens_text(usage: Option<crate::turn::Usage>) -> String {
-    let Some(u) = usage else {
-        return "-".to_string();
+    let mark = match turn.thoughts.is_empty() && turn.redacted_thoughts == 0 {
+        true => Mark::Dim,
+        false => Mark::Plain,
     };
-    let n = |v: Option<u64>| v.map_or_else(|| "-".to_string(), thousands);
-    let mut lines = vec![format!("in {}", n(u.input)), format!("out {}", n(u.output))];
-    if u.cache_read.unwrap_or(0) > 0 || u.cache_write.unwrap_or(0) > 0 {
-        lines.push(format!("cache r {}", n(u.cache_read)));
-        if u.cache_write.is_some() {
-            lines.push(format!("cache w {}", n(u.cache_write)));
-        }
-    }
-    if let Some(r) = u.reasoning.filter(|r| *r > 0) {
-        lines.push(format!("reasoning {}", thousands(r)));
-    }
-    lines.join("\n")
+    Cell::marked(thoughts, mark)
 }
 
-/// The turns view's row for narrow tables: the turn and its model in one cell, the stop
-/// reason with any error in another, the token counts stacked.
-pub fn turn_row_narrow(number: usize, turn: &Turn) -> Vec<Cell> {
-    let mut label = source_label(turn);
-    if let Some(model) = &turn.model {
-        label.push_str(&format!("\n{model}"));
+/// A row's number: dim, right-aligned.
+fn number_cell(number: usize) -> Cell {
+    Cell {
+        text: number.to_string(),
+        mark: Mark::Dim,
+        numeric: true,
     }
-    let stop = match error_label(turn) {
-        Some(error) => Cell::marked(format!("{}\n{error}", stop_cell(turn).text), Mark::Error),
-        None => stop_cell(turn),
-    };
-    vec![
-        Cell {
-            text: number.to_string(),
-            mark: Mark::Dim,
-            numeric: true,
-        },
-        Cell::plain(label),
-        stop,
-        Cell::plain(tokens_text(turn.usage)),
-        tools_cell(turn),
-        thoughts_cell(turn),
-    ]
 }
 
+/// The turns view's row: for people (`cuts.human`: the stop cell says any error, the last
+/// cell what the turn came to), or for csv (raw numbers, the error last).
 pub fn turn_row(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Cell> {
     let usage = turn.usage.unwrap_or_default();
-    let error = match error_label(turn) {
-        Some(label) => Cell::marked(label, Mark::Error),
-        None => Cell::marked(if cuts.human { "-" } else { "" }, Mark::Dim),
+    let (stop, last) = match cuts.human {
+        true => (stop_or_error_cell(turn), answer_cell(turn, cuts.answer)),
+        false => (
+            stop_cell(turn),
+            Cell::plain(error_label(turn).unwrap_or_default()),
+        ),
     };
     vec![
-        Cell {
-            text: number.to_string(),
-            mark: Mark::Dim,
-            numeric: true,
-        },
+        number_cell(number),
         Cell::plain(source_label(turn)),
         Cell::plain(if cuts.human {
             api_short(turn.api)
@@ -341,15 +354,21 @@ pub fn turn_row(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Cell> {
             turn.api.as_str()
         }),
         Cell::plain(turn.model.clone().unwrap_or_default()),
-        stop_cell(turn),
+        stop,
         Cell::number(usage.input, cuts.human),
         Cell::number(usage.output, cuts.human),
         Cell::number(usage.cache_read, cuts.human),
         Cell::number(usage.cache_write, cuts.human),
         Cell::number(usage.reasoning, cuts.human),
-        tools_cell(turn),
-        thoughts_cell(turn),
-        error,
+        Cell {
+            numeric: cuts.human,
+            ..tools_cell(turn)
+        },
+        Cell {
+            numeric: cuts.human,
+            ..thoughts_cell(turn)
+        },
+        last,
     ]
 }
 
@@ -374,37 +393,20 @@ impl Totals {
         self.errors += usize::from(turn.error.is_some());
     }
 
-    /// The narrow table's totals row.
-    pub fn narrow_row(&self) -> Vec<Cell> {
+    /// The totals row of a table: the errors counted in the stop column.
+    pub fn row(&self) -> Vec<Cell> {
+        let n = |v: u64| Cell::number(Some(v), true);
         let errors = match self.errors {
-            0 => Cell::marked("-", Mark::Dim),
+            0 => Cell::plain(""),
+            1 => Cell::marked("1 error", Mark::Error),
             e => Cell::marked(format!("{e} errors"), Mark::Error),
         };
-        let usage = self.usage.as_usage();
         vec![
             Cell::plain(""),
             Cell::marked(format!("total ({} turns)", self.turns), Mark::Dim),
+            Cell::plain(""),
+            Cell::plain(""),
             errors,
-            Cell::plain(tokens_text(Some(usage))),
-            Cell::plain(self.tools.to_string()),
-            Cell::plain(self.thoughts.to_string()),
-        ]
-    }
-
-    pub fn row(&self, human: bool) -> Vec<Cell> {
-        let n = |v: u64| Cell::number(Some(v), human);
-        let mut label = Cell::plain(format!("total ({} turns)", self.turns));
-        label.mark = Mark::Dim;
-        let errors = match self.errors {
-            0 => Cell::marked("-", Mark::Dim),
-            e => Cell::marked(format!("{e} errors"), Mark::Error),
-        };
-        vec![
-            Cell::plain(""),
-            label,
-            Cell::plain(""),
-            Cell::plain(""),
-            Cell::plain(""),
             n(self.usage.input),
             n(self.usage.output),
             n(self.usage.cache_read),
@@ -412,14 +414,23 @@ impl Totals {
             n(self.usage.reasoning),
             n(self.tools as u64),
             n(self.thoughts as u64),
-            errors,
+            Cell::plain(""),
         ]
     }
 }
 
-/// The tools view's columns in tables: kind and injected ride in the tool cell, so the
-/// view fits 80 columns. Csv keeps them apart, for programs.
-pub const TOOL_HEADER: [&str; 5] = ["turn", "tool", "call id", "arguments", "thoughts before"];
+/// The tools view's columns in tables: the turn's number and source apart, so the source
+/// can be cut from its start; kind and injected in one cell. Csv keeps them as programs
+/// want them.
+pub const TOOL_HEADER: [&str; 7] = [
+    "#",
+    "source",
+    "tool",
+    "kind",
+    "call id",
+    "arguments",
+    "thoughts before",
+];
 pub const TOOL_CSV_HEADER: [&str; 7] = [
     "turn",
     "tool",
@@ -470,33 +481,36 @@ pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
             } else if sharing > 1 && !thoughts.is_empty() {
                 thoughts.push(format!("(shared by {sharing} parallel calls)"));
             }
-            let arguments = match &call.arguments {
-                Value::String(raw) => raw.clone(),
-                other => other.to_string(),
-            };
+            let arguments = arguments_text(&call.arguments);
             let mark = if call.injected {
                 Mark::Injected
             } else {
                 Mark::Plain
             };
-            let label = if cuts.human && index > 0 {
-                String::new()
-            } else {
-                label.clone()
-            };
             let id = Cell::plain(call.id.clone().unwrap_or_default());
             let arguments = Cell::plain(cut(&arguments, cuts.arguments));
-            let thoughts = Cell::plain(thoughts.join("\n"));
             if cuts.human {
                 let kind = match call.injected {
                     true => format!("{}, injected", tool_kind(call.kind)),
                     false => tool_kind(call.kind).to_string(),
                 };
-                let name = Cell::marked(format!("{}\n({kind})", call.name), mark);
-                vec![Cell::plain(label), name, id, arguments, thoughts]
-            } else {
+                let (number, source) = match index {
+                    0 => (number_cell(number), Cell::plain(source_label(turn))),
+                    _ => (Cell::plain(""), Cell::plain("")),
+                };
                 vec![
-                    Cell::plain(label),
+                    number,
+                    source,
+                    Cell::marked(call.name.clone(), mark),
+                    Cell::marked(kind, mark),
+                    id,
+                    arguments,
+                    Cell::marked(thoughts.join(" · "), Mark::Dim),
+                ]
+            } else {
+                let thoughts = Cell::plain(thoughts.join("\n"));
+                vec![
+                    Cell::plain(label.clone()),
                     Cell::plain(call.name.clone()),
                     id,
                     Cell::plain(tool_kind(call.kind)),
@@ -509,7 +523,9 @@ pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-pub const THOUGHT_HEADER: [&str; 5] = ["turn", "source", "chars", "text", "followed by"];
+/// The thoughts view's columns in tables (the turn's number and source apart, as in the
+/// tools view), and in csv.
+pub const THOUGHT_HEADER: [&str; 6] = ["#", "source", "kind", "chars", "text", "followed by"];
 pub const THOUGHT_CSV_HEADER: [&str; 5] = ["turn", "source", "chars", "text", "followed_by"];
 
 /// One row per thought, with the tool calls its response made after it.
@@ -525,25 +541,29 @@ pub fn thought_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
                 .filter(|call| call.thoughts_before.contains(index))
                 .map(|call| call.name.as_str())
                 .collect();
-            let label = if cuts.human && index > 0 {
-                String::new()
-            } else {
-                label.clone()
-            };
-            vec![
-                Cell::plain(label),
+            let mut row = vec![
                 Cell::plain(thought.source.as_str()),
                 Cell::number(Some(thought.text.chars().count() as u64), cuts.human),
-                Cell::plain(match cuts.thought_text {
-                    Some(_) => cut(&thought.text, cuts.thought_text),
-                    None => thought.text.clone(),
-                }),
+                Cell::marked(
+                    match cuts.thought_text {
+                        Some(_) => cut(&thought.text, cuts.thought_text),
+                        None => thought.text.clone(),
+                    },
+                    if cuts.human { Mark::Dim } else { Mark::Plain },
+                ),
                 if followed.is_empty() {
                     Cell::marked(if cuts.human { "-" } else { "" }, Mark::Dim)
                 } else {
                     Cell::plain(followed.join(", "))
                 },
-            ]
+            ];
+            let head = match (cuts.human, index) {
+                (false, _) => vec![Cell::plain(label.clone())],
+                (true, 0) => vec![number_cell(number), Cell::plain(source_label(turn))],
+                (true, _) => vec![Cell::plain(""), Cell::plain("")],
+            };
+            row.splice(0..0, head);
+            row
         })
         .collect()
 }

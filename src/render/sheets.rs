@@ -8,8 +8,14 @@ use super::rows::{self, Sheet, SheetKind};
 use crate::config::{TableStyle, View};
 use crate::turn::Turn;
 
-/// The cuts a table makes so a row fits `style.width`: arguments take about 30% of the
-/// width, thought previews a fifth; `--max-width` sets all of them, `--full` none.
+/// The longest a free text (answer, arguments, thought) gets in a row before a table
+/// fits it to its column: enough to fill a wide column, little enough that `--wide`
+/// stays readable.
+pub const PREVIEW: usize = 100;
+
+/// The cuts of the people-facing formats: free texts to [`PREVIEW`] characters, or
+/// `--max-width`, or (`--full`) none; markdown keeps thought texts whole unless
+/// `--max-width`, since a pull-request comment can hold them.
 pub fn cuts(style: TableStyle) -> rows::Cuts {
     if style.full {
         return rows::Cuts {
@@ -17,11 +23,12 @@ pub fn cuts(style: TableStyle) -> rows::Cuts {
             ..rows::Cuts::NONE
         };
     }
-    let width = usize::from(style.width);
+    let preview = Some(style.max_cell.unwrap_or(PREVIEW));
     rows::Cuts {
-        arguments: Some(style.max_cell.unwrap_or((width * 3 / 10).max(24))),
-        thought_preview: Some(style.max_cell.unwrap_or((width / 5).max(20))),
+        arguments: preview,
+        thought_preview: preview,
         thought_text: style.max_cell,
+        answer: preview,
         human: true,
     }
 }
@@ -56,19 +63,14 @@ fn common_folder<'a>(a: &'a str, b: &str) -> &'a str {
 }
 
 impl Sheets {
-    /// `narrow`: the turns view stacks its counts, for terminals under `table::NARROW` columns.
-    pub fn new(view: View, cuts: rows::Cuts, narrow: bool) -> Sheets {
+    pub fn new(view: View, cuts: rows::Cuts) -> Sheets {
         Sheets {
             view,
             cuts,
             count: 0,
             totals: rows::Totals::default(),
             common: None,
-            turns: Sheet::new(if narrow {
-                SheetKind::TurnsNarrow
-            } else {
-                SheetKind::Turns
-            }),
+            turns: Sheet::new(SheetKind::Turns),
             tools: Sheet::new(SheetKind::Tools),
             thoughts: Sheet::new(SheetKind::Thoughts),
         }
@@ -87,10 +89,7 @@ impl Sheets {
         let (n, cuts) = (self.count, self.cuts);
         if matches!(self.view, View::Turns | View::All) {
             self.totals.add(turn);
-            self.turns.rows.push(match self.turns.kind {
-                SheetKind::TurnsNarrow => rows::turn_row_narrow(n, turn),
-                _ => rows::turn_row(n, turn, cuts),
-            });
+            self.turns.rows.push(rows::turn_row(n, turn, cuts));
         }
         if matches!(self.view, View::Tools | View::All) {
             self.tools.rows.extend(rows::tool_rows(n, turn, cuts));
@@ -109,19 +108,12 @@ impl Sheets {
     /// the folder all paths share is left out of each row (the caller says it once).
     pub fn finish(mut self, strip: bool) -> Vec<Sheet> {
         if !self.turns.rows.is_empty() {
-            self.turns.rows.push(match self.turns.kind {
-                SheetKind::TurnsNarrow => self.totals.narrow_row(),
-                _ => self.totals.row(self.cuts.human),
-            });
+            self.turns.rows.push(self.totals.row());
         }
         if let (true, Some(common)) = (strip, self.common.clone().filter(|c| !c.is_empty())) {
-            for (sheet, column) in [
-                (&mut self.turns, 1),
-                (&mut self.tools, 0),
-                (&mut self.thoughts, 0),
-            ] {
+            for sheet in [&mut self.turns, &mut self.tools, &mut self.thoughts] {
                 for row in &mut sheet.rows {
-                    if let Some(cell) = row.get_mut(column) {
+                    if let Some(cell) = row.get_mut(1) {
                         cell.text = cell.text.replacen(&common, "", 1);
                     }
                 }

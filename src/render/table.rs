@@ -1,213 +1,247 @@
-//! Tables for people (comfy-table), sized to the terminal.
+//! Tables for people, one line per row at any width (as `gh`, `kubectl get` and
+//! `docker ps` print them): cells cut with `…`, never wrapped; when the terminal is too
+//! narrow, the least useful columns go whole and a line under the table names them.
+//! The layout is [`super::layout`]'s; this module says what each view's columns are worth.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::io::{self, Write};
 
-use comfy_table::{
-    Attribute, CellAlignment, Color, ColumnConstraint, ContentArrangement, ContentLineStyle,
-    LineStyle, Table, TableStyle as Look, Width,
-};
-
+use super::layout::{self, Column, Cut, KEEP, Plan};
 use super::rows::{Cell, Mark, Sheet, SheetKind};
 use super::sheets::{Buffered, Sheets, cuts};
 use crate::config::{TableStyle, View};
 
-/// Column lines only: borders and row lines would cost width that 13 columns at 80
-/// characters cannot spare. Rows of several lines (tool calls, thoughts) get a thin line
-/// between them so they stay apart.
-const COMPACT: Look = Look::new()
-    .header_lines(ContentLineStyle::none().junction('│'))
-    .header_separator(LineStyle::none().fill('─').junction('┼'))
-    .content_lines(ContentLineStyle::none().junction('│'));
-
-/// Whether a cell says nothing (`-`, empty): a column of only such cells is hidden.
-fn is_blank(cell: &Cell) -> bool {
-    matches!(cell.text.as_str(), "" | "-")
+/// What each column of a sheet is worth when width runs short, by the sheet's kind.
+///
+/// Turns, least useful first: api (the model mostly implies it), cache write, reasoning,
+/// thoughts, cache read, tools, in, out, then the model; the number, source, stop and
+/// answer stay. Tools: call id, kind, thoughts before; thoughts: followed by, chars.
+/// Sessions: failed, time, steps, errors, tools, cost, tokens. Summary figures: the last
+/// columns first.
+fn columns(sheet: &Sheet) -> Vec<Column> {
+    use Cut::{End, Path};
+    let path = Column::cut(200, Path, 26);
+    match sheet.kind {
+        SheetKind::Turns => vec![
+            Column::whole(KEEP),
+            path,
+            Column::whole(10),
+            Column::whole(120),
+            Column::whole(190),
+            Column::whole(100).hide_blank(),
+            Column::whole(110).hide_blank(),
+            Column::whole(60).hide_blank(),
+            Column::whole(20).hide_blank(),
+            Column::whole(30).hide_blank(),
+            Column::whole(90),
+            Column::whole(40),
+            Column::cut(180, End, 28).main(3),
+        ],
+        SheetKind::Tools => vec![
+            Column::whole(KEEP),
+            path,
+            Column::whole(190),
+            Column::whole(20),
+            Column::whole(10).hide_blank(),
+            Column::cut(180, End, 16).main(2),
+            Column::cut(100, End, 16).hide_blank(),
+        ],
+        SheetKind::Thoughts => vec![
+            Column::whole(KEEP),
+            path,
+            Column::whole(150),
+            Column::whole(50),
+            Column::cut(190, End, 20).main(3),
+            Column::cut(100, End, 12),
+        ],
+        SheetKind::Sessions => vec![
+            Column::whole(KEEP),
+            Column::cut(190, End, 16),
+            Column::whole(60),
+            Column::whole(70),
+            Column::whole(30),
+            Column::whole(65),
+            Column::whole(90),
+            Column::whole(80),
+            Column::whole(40),
+            Column::whole(180),
+        ],
+        // The name (a model, a file) is cut only when very long; of the figures, the
+        // token details go first, then the last columns.
+        SheetKind::Figures => (0..sheet.header.len())
+            .map(|i| match (i, one_line_header(sheet.header[i]).as_str()) {
+                (0, _) => Column::cut(KEEP, Path, 40),
+                (_, "cache write") => Column::whole(10),
+                (_, "reasoning") => Column::whole(20),
+                (_, "thoughts") => Column::whole(30),
+                (_, "cache hits") => Column::whole(40),
+                (_, "cache read") => Column::whole(50),
+                (i, _) => Column::whole(200u8.saturating_sub(u8::try_from(i).unwrap_or(200))),
+            })
+            .collect(),
+    }
 }
 
-/// `sheet` with the control characters of its cells escaped (`\u{1b}`), line breaks aside:
-/// a file name or a capture's text must not move the cursor or recolour the terminal.
-/// Copied only when some cell holds one.
-fn visible(sheet: &Sheet) -> Cow<'_, Sheet> {
-    let hostile = |cell: &Cell| cell.text.chars().any(|c| c.is_control() && c != '\n');
-    if !sheet.rows.iter().flatten().any(hostile) {
-        return Cow::Borrowed(sheet);
-    }
-    let mut sheet = sheet.clone();
-    for cell in sheet.rows.iter_mut().flatten().filter(|c| hostile(c)) {
-        let lines: Vec<_> = cell.text.split('\n').map(super::escape_controls).collect();
-        cell.text = lines.join("\n");
-    }
-    Cow::Owned(sheet)
+/// A header on one line: the summary's headers break words for narrow columns
+/// (`cache\nread`, `reas-\noning`); a table here never needs them broken.
+fn one_line_header(header: &str) -> String {
+    header.replace("-\n", "").replace('\n', " ")
 }
 
-/// A comfy-table for `sheet`, `style.width` wide.
-pub fn render(sheet: &Sheet, style: TableStyle) -> Table {
-    let sheet = &*visible(sheet);
-    let mut table = Table::new();
-    let multi_line = sheet.rows.iter().flatten().any(|c| c.text.contains('\n'));
-    let mut look = COMPACT;
-    if multi_line {
-        look = look.row_separator(LineStyle::none().fill('╌').junction('┼'));
+/// A cell's text on one line: its control characters escaped (a file name or a capture's
+/// text must not move the cursor or recolour the terminal), its line breaks spaces.
+fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
     }
-    table
-        .load_style(look)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(style.width);
-    if style.color {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
+    let lines: Vec<_> = text.split('\n').map(super::escape_controls).collect();
+    Cow::Owned(lines.join(" "))
+}
+
+/// The terminal style of a mark: errors red, incomplete yellow, injected magenta,
+/// thoughts and empty cells dim.
+fn sgr(mark: Mark) -> Option<&'static str> {
+    match mark {
+        Mark::Plain => None,
+        Mark::Error => Some("31"),
+        Mark::Incomplete => Some("33"),
+        Mark::Injected => Some("35"),
+        Mark::Dim => Some("2"),
     }
-    table.set_header(sheet.header.iter().map(|h| {
-        let cell = comfy_table::Cell::new(h);
-        if style.color {
-            cell.add_attribute(Attribute::Bold)
-        } else {
-            cell
+}
+
+fn paint(text: &str, code: Option<&str>, color: bool) -> String {
+    match (code, color) {
+        (Some(code), true) if !text.is_empty() => format!("\u{1b}[{code}m{text}\u{1b}[0m"),
+        _ => text.to_string(),
+    }
+}
+
+/// A sheet laid out for a terminal: print it with `{}` (no newline at the end).
+pub struct Rendered {
+    lines: Vec<String>,
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.lines.join("\n"))
+    }
+}
+
+/// `sheet` laid out `style.width` columns wide (any width with `--wide` or `--full`): a header,
+/// a rule under it, a line per row, and a note when columns were dropped.
+pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered {
+    let columns = columns(sheet);
+    let headers: Vec<String> = sheet.header.iter().map(|h| one_line_header(h)).collect();
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let texts: Vec<Vec<String>> = sheet
+        .rows
+        .iter()
+        .map(|row| row.iter().map(|c| one_line(&c.text).into_owned()).collect())
+        .collect();
+    let closing = usize::from(sheet.kind == SheetKind::Turns);
+    let total = usize::from(style.width);
+    // Whole texts (`--full`) have room only on lines as long as they need.
+    let wide = style.wide || style.full;
+    let plan = layout::plan(&columns, &header_refs, &texts, closing, total, wide);
+    // A column of numbers aligns right: one a cell of which says it holds numbers (a
+    // word among them, `unpriced`, aligns with them), or whose cells all look like
+    // numbers (a count marked red when not zero).
+    let number_like = |c: &Cell| {
+        c.numeric
+            || c.text
+                .chars()
+                .all(|ch| ch.is_ascii_digit() || ",.%$-".contains(ch))
+    };
+    let right: Vec<bool> = (0..columns.len())
+        .map(|i| {
+            let mut cells = sheet.rows.iter().filter_map(|r| r.get(i));
+            let digits = |c: &Cell| c.text.chars().any(|ch| ch.is_ascii_digit());
+            cells.clone().any(|c| c.numeric)
+                || (cells.clone().any(digits) && cells.all(|c| c.text.is_empty() || number_like(c)))
+        })
+        .collect();
+    let mut lines = Vec::with_capacity(sheet.rows.len() + 3);
+    let header: Vec<(String, Option<&str>)> =
+        headers.iter().map(|h| (h.clone(), Some("1"))).collect();
+    lines.push(line(&plan, &columns, &right, &header, style.color));
+    let rule: Vec<String> = plan
+        .widths
+        .iter()
+        .flatten()
+        .map(|w| "─".repeat(*w))
+        .collect();
+    lines.push(paint(
+        &rule.join(&"─".repeat(layout::GAP)),
+        Some("2"),
+        style.color,
+    ));
+    for (row, text) in sheet.rows.iter().zip(texts) {
+        let cells: Vec<(String, Option<&str>)> = row
+            .iter()
+            .zip(text)
+            .map(|(cell, text)| (text, sgr(cell.mark)))
+            .collect();
+        lines.push(line(&plan, &columns, &right, &cells, style.color));
+    }
+    if !plan.dropped.is_empty() {
+        let names: Vec<&str> = plan.dropped.iter().map(|&i| header_refs[i]).collect();
+        let note = format!(
+            "(hidden to fit {total} columns: {}; see them with --wide, every field with --format jsonl)",
+            names.join(", "),
+        );
+        for text in layout::wrap(&note, " ", total) {
+            lines.push(paint(&text, Some("2"), style.color));
         }
-    }));
-    let widths = widths(sheet, style.width);
-    for row in &sheet.rows {
-        let cells = row.iter().zip(&widths);
-        table.add_row(cells.map(|(cell, w)| styled(&fitted(sheet, cell, *w), style.color)));
     }
-    for (column, width) in table.column_iter_mut().zip(widths) {
-        column.set_constraint(match width {
-            None => ColumnConstraint::Hidden,
-            // An absolute width counts the padding too.
-            Some(w) => ColumnConstraint::Absolute(Width::Fixed(w.saturating_add(2))),
+    Rendered { lines }
+}
+
+/// One line of the table: each shown cell cut to its width, padded, styled; no trailing
+/// spaces.
+fn line(
+    plan: &Plan,
+    columns: &[Column],
+    right: &[bool],
+    cells: &[(String, Option<&str>)],
+    color: bool,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for (i, width) in plan.widths.iter().enumerate() {
+        let Some(width) = *width else { continue };
+        let (text, code) = cells.get(i).map_or(("", None), |(t, c)| (t.as_str(), *c));
+        let fitted = layout::fit(text, width, columns[i].cut);
+        let fill = " ".repeat(width.saturating_sub(layout::width(&fitted)));
+        let painted = paint(&fitted, code, color);
+        parts.push(match right[i] {
+            true => format!("{fill}{painted}"),
+            false => format!("{painted}{fill}"),
         });
     }
-    table
+    parts.join(&" ".repeat(layout::GAP)).trim_end().to_string()
 }
 
-/// `cell` cut with `…` to `width` when its sheet keeps one line per row (a list of
-/// sessions reads down one line per session), else as it is.
-fn fitted<'a>(sheet: &Sheet, cell: &'a Cell, width: Option<u16>) -> Cow<'a, Cell> {
-    match (sheet.kind, width) {
-        (SheetKind::Sessions, Some(width)) => Cow::Owned(Cell {
-            text: super::rows::cut(&cell.text, Some(usize::from(width))),
-            ..cell.clone()
-        }),
-        _ => Cow::Borrowed(cell),
-    }
-}
-
-/// The widest line of `text`, in characters.
-fn text_width(text: &str) -> usize {
-    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
-}
-
-/// Each column's content width (`None`: hidden) so the table fits `total` columns of
-/// terminal: columns get their natural width when it fits; otherwise the flexible ones
-/// share what is left, the narrowest first getting all they need (water-filling).
-fn widths(sheet: &Sheet, total: u16) -> Vec<Option<u16>> {
-    let count = sheet.header.len();
-    let turns = matches!(sheet.kind, SheetKind::Turns | SheetKind::TurnsNarrow);
-    // The totals row does not count as saying something.
-    let data = &sheet.rows[..sheet.rows.len().saturating_sub(usize::from(turns))];
-    let shown: Vec<bool> = (0..count)
-        .map(|i| {
-            let blank = !data.is_empty() && data.iter().filter_map(|r| r.get(i)).all(is_blank);
-            // Columns with nothing to say (no reasoning tokens anywhere, say) give their
-            // width away; so does the api, which the model mostly implies, when narrow.
-            !(sheet.kind == SheetKind::Turns && ((i > 4 && blank) || i == 2 && total < 110))
-        })
-        .collect();
-    let natural: Vec<usize> = (0..count)
-        .map(|i| {
-            let cells = sheet
-                .rows
-                .iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| text_width(&c.text));
-            cells
-                .chain([text_width(sheet.header[i])])
-                .max()
-                .unwrap_or(1)
-                .max(1)
-        })
-        .collect();
-    let visible = shown.iter().filter(|s| **s).count();
-    // Each column costs two of padding and one of separator, less the last separator.
-    let available = usize::from(total)
-        .saturating_sub(3 * visible)
-        .saturating_add(1);
-    let mut width: Vec<usize> = natural.clone();
-    let flex: Vec<usize> = (0..count)
-        .filter(|&i| shown[i] && sheet.flexible(i))
-        .collect();
-    let fixed: usize = (0..count)
-        .filter(|&i| shown[i] && !sheet.flexible(i))
-        .map(|i| natural[i])
-        .sum();
-    let wanted: usize = flex.iter().map(|&i| natural[i]).sum();
-    if fixed + wanted > available && !flex.is_empty() {
-        const MIN: usize = 6;
-        let mut left = available.saturating_sub(fixed).max(MIN * flex.len());
-        let mut pending = flex.clone();
-        pending.sort_by_key(|&i| natural[i]);
-        let mut wanted = wanted;
-        for i in pending {
-            // A share in proportion to what the column would like; what a narrow column
-            // does not need goes on to the wider ones.
-            let share = left * natural[i] / wanted.max(1);
-            width[i] = natural[i].min(share).max(MIN);
-            left = left.saturating_sub(width[i]);
-            wanted = wanted.saturating_sub(natural[i]);
-        }
-    }
-    // Still too wide (many narrow-minded columns on a narrow terminal): take from the widest
-    // column, whatever it is, until the table fits; a table wider than the terminal wraps
-    // every line and is unreadable.
-    let mut used: usize = (0..count).filter(|&i| shown[i]).map(|i| width[i]).sum();
-    while used > available {
-        let Some(widest) = (0..count)
-            .filter(|&i| shown[i] && width[i] > 3)
-            .max_by_key(|&i| width[i])
-        else {
-            break;
-        };
-        width[widest] -= 1;
-        used -= 1;
-    }
-    (0..count)
-        .map(|i| shown[i].then(|| u16::try_from(width[i]).unwrap_or(u16::MAX)))
-        .collect()
-}
-
-fn styled(cell: &Cell, color: bool) -> comfy_table::Cell {
-    let mut out = comfy_table::Cell::new(&cell.text);
-    if cell.numeric {
-        out = out.set_alignment(CellAlignment::Right);
-    }
-    if color {
-        out = match cell.mark {
-            Mark::Plain => out,
-            Mark::Error => out.fg(Color::Red),
-            Mark::Injected => out.fg(Color::Magenta),
-            Mark::Incomplete => out.fg(Color::Yellow),
-            Mark::Dim => out.fg(Color::DarkGrey),
-        };
-    }
-    out
-}
-
-/// Below this width, the turns view stacks its counts (13 columns do not fit).
-pub const NARROW: u16 = 120;
-
-/// Terminal tables, narrow or wide as the width asks.
+/// Terminal tables.
 pub fn printer(view: View, style: TableStyle) -> Buffered {
-    let narrow = style.width < NARROW;
-    Buffered::new(Sheets::new(view, cuts(style), narrow), style, write_tables)
+    let mut cuts = cuts(style);
+    // A row is one line: a thought's whole text has no room in it.
+    if !style.full {
+        cuts.thought_text = cuts.thought_preview;
+    }
+    Buffered::new(Sheets::new(view, cuts), style, write_tables)
 }
 
 fn write_tables(out: &mut dyn Write, sheets: Sheets, style: TableStyle) -> io::Result<()> {
     let common = sheets.common_folder().map(str::to_string);
     let all = sheets.finish(true);
     if let Some(common) = common {
-        writeln!(out, "in {common}")?;
+        let said = format!("in {}", one_line(&common));
+        writeln!(
+            out,
+            "{}",
+            layout::fit(&said, usize::from(style.width), Cut::Path)
+        )?;
     }
     let titled = all.len() > 1;
     for (i, sheet) in all.iter().enumerate() {
@@ -230,20 +264,62 @@ fn write_tables(out: &mut dyn Write, sheets: Sheets, style: TableStyle) -> io::R
 mod tests {
     use super::*;
 
+    fn style(width: u16) -> TableStyle {
+        TableStyle {
+            width,
+            color: false,
+            full: false,
+            max_cell: None,
+            wide: false,
+        }
+    }
+
     #[test]
     fn control_characters_reach_no_terminal() {
         let mut sheet = Sheet::new(SheetKind::Figures);
         sheet.header = vec!["name"];
         sheet.rows.push(vec![Cell::plain("a\u{1b}[2J\nb\rc")]);
-        let style = TableStyle {
-            width: 40,
-            color: false,
-            full: false,
-            max_cell: None,
-        };
-        let out = render(&sheet, style).to_string();
+        let out = render(&sheet, style(40)).to_string();
         assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
-        assert!(out.contains("a\\u{1b}[2J"), "{out}");
-        assert!(out.contains("b\\rc"), "{out}");
+        assert_eq!(out, "name\n───────────────\na\\u{1b}[2J b\\rc");
+    }
+
+    #[test]
+    fn numbers_align_right_and_rows_stay_one_line() {
+        let mut sheet = Sheet::new(SheetKind::Figures);
+        sheet.header = vec!["name", "count"];
+        // 51 characters.
+        let name = "a long name that will not fit in forty-four columns";
+        sheet
+            .rows
+            .push(vec![Cell::plain(name), Cell::number(Some(24517), true)]);
+        sheet
+            .rows
+            .push(vec![Cell::plain("b"), Cell::number(Some(7), true)]);
+        // 50 columns: the count keeps its 6, the gap 2, the name the other 42.
+        let out = render(&sheet, style(50)).to_string();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], format!("name{}count", " ".repeat(50 - 9)));
+        assert_eq!(lines[1], "─".repeat(50));
+        assert_eq!(
+            lines[2],
+            "a long name that will not fit in forty-fo…  24,517"
+        );
+        assert_eq!(lines[3], format!("b{}7", " ".repeat(48)));
+        assert_eq!(lines.len(), 4);
+        // 30 columns: the name is cut no shorter than 40, so the count goes, and a note
+        // says so.
+        let out = render(&sheet, style(30)).to_string();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[2], "a long name that will not fit…");
+        assert_eq!(
+            lines[4..],
+            [
+                "(hidden to fit 30 columns:",
+                "count; see them with --wide,",
+                "every field with --format",
+                "jsonl)"
+            ]
+        );
     }
 }

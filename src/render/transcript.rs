@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
+use super::layout::Cut;
 use super::rows::{self, label_of, thousands};
 use super::sessions::{SessionTotals, duration};
 use crate::config::TableStyle;
@@ -172,7 +173,8 @@ fn ending(totals: &SessionTotals) -> String {
     if totals.errors > 0 {
         parts.push(count(totals.errors, "error"));
     }
-    if let Some(ms) = totals.wall_ms {
+    // A run whose one turn has a start but no duration spans no time: not worth a "0ms".
+    if let Some(ms) = totals.wall_ms.filter(|ms| *ms > 0.0) {
         parts.push(duration(ms));
     }
     parts.join(" · ")
@@ -233,6 +235,18 @@ fn whole(text: &str) -> Vec<String> {
     text.lines().map(str::to_string).collect()
 }
 
+/// `text`'s lines wrapped at `sep` to fit `style.width` after an indent of `indent`
+/// columns: prose and footers read on the screen without the terminal breaking words.
+fn fill(text: &[String], style: TableStyle, indent: usize, sep: &str) -> Vec<String> {
+    let max = usize::from(style.width).saturating_sub(indent).max(20);
+    text.iter()
+        .flat_map(|line| match line.is_empty() {
+            true => vec![String::new()],
+            false => super::layout::wrap(line, sep, max),
+        })
+        .collect()
+}
+
 /// The transcript as text: plain, or coloured when `style.color`.
 pub fn text(
     out: &mut dyn Write,
@@ -251,7 +265,12 @@ pub fn text(
         let totals = SessionTotals::of(session, turns);
         let rule = "━".repeat(usize::from(style.width).min(100));
         writeln!(out, "{}", paint.dim(&rule))?;
-        lines(out, "", &[heading(&totals)], |l| paint.bold(l))?;
+        // A path longer than the line keeps its end, as in the tables.
+        let head: Vec<String> = fill(&[heading(&totals)], style, 0, " · ")
+            .into_iter()
+            .map(|line| super::layout::fit(&line, usize::from(style.width), Cut::Path))
+            .collect();
+        lines(out, "", &head, |l| paint.bold(l))?;
         let mut before: Option<&Turn> = None;
         for &index in &session.turns {
             writeln!(out)?;
@@ -260,7 +279,8 @@ pub fn text(
             before = Some(turn);
         }
         writeln!(out)?;
-        lines(out, "", &[ending(&totals)], |l| paint.dim(l))?;
+        let end = fill(&[ending(&totals)], style, 0, " · ");
+        lines(out, "", &end, |l| paint.dim(l))?;
     }
     Ok(())
 }
@@ -302,7 +322,7 @@ fn step_text(
         lines(out, "  ", &[note], |l| paint.dim(l))?;
     }
     if let Some(prompt) = &turn.prompt {
-        let said: Vec<String> = whole(prompt);
+        let said: Vec<String> = fill(&whole(prompt), style, 8, " ");
         let (first, rest) = said
             .split_first()
             .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
@@ -314,7 +334,7 @@ fn step_text(
         if let Some(first) = said.first_mut() {
             *first = format!("{}: {first}", thought.source.as_str());
         }
-        lines(out, "  ", &said, |l| paint.dim(l))?;
+        lines(out, "  ", &fill(&said, style, 2, " "), |l| paint.dim(l))?;
     }
     if turn.redacted_thoughts > 0 {
         let note = format!("({} redacted thoughts)", turn.redacted_thoughts);
@@ -323,33 +343,56 @@ fn step_text(
     // The text before the calls: with calls it is the model's preamble to them ("Let me
     // run the tests"), which the APIs send first; without, it is the answer.
     if let Some(text) = &turn.text {
-        lines(out, "  ", &whole(text), |l| l.to_string())?;
+        lines(out, "  ", &fill(&whole(text), style, 2, " "), |l| {
+            l.to_string()
+        })?;
     }
+    // Calls none of whose results the capture holds (the capture ends there) say so
+    // once, not once per call: forty parallel calls would repeat it forty times.
+    let waiting = |c: &ToolCall| c.kind != ToolKind::Server && c.result.is_none();
+    let unanswered = turn.tool_calls.iter().filter(|c| waiting(c)).count();
+    let together = unanswered > 1 && turn.tool_calls.iter().all(|c| c.result.is_none());
     for call in &turn.tool_calls {
-        call_text(out, call, style, paint)?;
+        call_text(out, call, style, paint, !together)?;
+    }
+    if together {
+        let note = format!("← no results in the capture for these {unanswered} calls");
+        lines(out, "    ", &[note], |l| paint.dim(l))?;
     }
     if let Some(refusal) = &turn.refusal {
         let mut said = whole(refusal);
         if let Some(first) = said.first_mut() {
             *first = format!("refusal: {first}");
         }
-        lines(out, "  ", &said, |l| paint.yellow(l))?;
+        lines(out, "  ", &fill(&said, style, 2, " "), |l| paint.yellow(l))?;
     }
-    let footer = format!("· {}", footer(turn));
+    // The error's own words: the footer names its type only.
+    if let Some(message) = turn.error.as_ref().and_then(|e| e.message.as_deref()) {
+        let said = fill(&whole(&format!("error: {message}")), style, 2, " ");
+        lines(out, "  ", &said, |l| paint.red(l))?;
+    }
+    // Each line of a long footer starts with `·`, so it reads as one footer.
+    let footer: Vec<String> = fill(&[footer(turn)], style, 4, " · ")
+        .into_iter()
+        .map(|line| format!("· {line}"))
+        .collect();
     if turn.error.is_some() {
-        lines(out, "  ", &[footer], |l| paint.red(l))
+        lines(out, "  ", &footer, |l| paint.red(l))
     } else if !turn.complete {
-        lines(out, "  ", &[footer], |l| paint.yellow(l))
+        lines(out, "  ", &footer, |l| paint.yellow(l))
     } else {
-        lines(out, "  ", &[footer], |l| paint.dim(l))
+        lines(out, "  ", &footer, |l| paint.dim(l))
     }
 }
 
+/// One tool call: its name, arguments and result; `missing` says when the capture holds
+/// no result for it.
 fn call_text(
     out: &mut dyn Write,
     call: &ToolCall,
     style: TableStyle,
     paint: Paint,
+    missing: bool,
 ) -> io::Result<()> {
     let mut title = format!("→ {}", call.name);
     if let Some(id) = &call.id {
@@ -365,10 +408,19 @@ fn call_text(
         false => paint.bold(l),
     };
     lines(out, "  ", &[title], name)?;
-    let arguments = Fit::of(style, ARGUMENT_LINES, 6).apply(&arguments_text(call));
+    // Arguments that fit one line are shown on one, as compact JSON; longer ones pretty.
+    let compact = match &call.arguments {
+        Value::String(_) => None,
+        other => Some(other.to_string()),
+    };
+    let room = usize::from(style.width).saturating_sub(6);
+    let arguments = match compact {
+        Some(line) if super::layout::width(&line) <= room && !line.contains('\n') => vec![line],
+        _ => Fit::of(style, ARGUMENT_LINES, 6).apply(&arguments_text(call)),
+    };
     lines(out, "      ", &arguments, |l| l.to_string())?;
     let Some(result) = &call.result else {
-        if call.kind != ToolKind::Server {
+        if call.kind != ToolKind::Server && missing {
             lines(out, "    ", &["← no result in the capture".into()], |l| {
                 paint.dim(l)
             })?;
