@@ -8,6 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::RULES;
 
+mod resolve;
+
 const INSPECT_EXAMPLES: &str = "\
 Examples:
   aibridge-trace inspect capture.sse
