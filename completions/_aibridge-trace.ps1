@@ -25,7 +25,7 @@ Register-ArgumentCompleter -Native -CommandName 'aibridge-trace' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Rebuild the turns of captures: txtar fixtures, HAR archives, VCR cassettes, claude-trace logs, gateway dumps, SSE and Bedrock event streams, JSON bodies, HTTP responses')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Aggregate turns: tokens, tool calls, thoughts, errors, latency')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check that fixtures and captures are well-formed and self-consistent, for CI')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -99,7 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'aibridge-trace' -ScriptBlock {
             break
         }
         'aibridge-trace;help' {
-            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Rebuild the turns of captures: txtar fixtures, HAR archives, VCR cassettes, claude-trace logs, gateway dumps, SSE and Bedrock event streams, JSON bodies, HTTP responses')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Aggregate turns: tokens, tool calls, thoughts, errors, latency')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check that fixtures and captures are well-formed and self-consistent, for CI')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')

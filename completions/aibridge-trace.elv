@@ -22,7 +22,7 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand inspect 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
+            cand inspect 'Rebuild the turns of captures: txtar fixtures, HAR archives, VCR cassettes, claude-trace logs, gateway dumps, SSE and Bedrock event streams, JSON bodies, HTTP responses'
             cand summary 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'
             cand validate 'Check that fixtures and captures are well-formed and self-consistent, for CI'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -92,7 +92,7 @@ set edit:completion:arg-completer[aibridge-trace] = {|@words|
             cand --version 'Print version'
         }
         &'aibridge-trace;help'= {
-            cand inspect 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
+            cand inspect 'Rebuild the turns of captures: txtar fixtures, HAR archives, VCR cassettes, claude-trace logs, gateway dumps, SSE and Bedrock event streams, JSON bodies, HTTP responses'
             cand summary 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'
             cand validate 'Check that fixtures and captures are well-formed and self-consistent, for CI'
             cand help 'Print this message or the help of the given subcommand(s)'

@@ -26,7 +26,7 @@ end
 
 complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -s h -l help -d 'Print help'
 complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -s V -l version -d 'Print version'
-complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "inspect" -d 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
+complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "inspect" -d 'Rebuild the turns of captures: txtar fixtures, HAR archives, VCR cassettes, claude-trace logs, gateway dumps, SSE and Bedrock event streams, JSON bodies, HTTP responses'
 complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "summary" -d 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'
 complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "validate" -d 'Check that fixtures and captures are well-formed and self-consistent, for CI'
 complete -c aibridge-trace -n "__fish_aibridge_trace_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -123,7 +123,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" 
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l list-rules -d 'List the rules and exit'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "inspect" -d 'Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "inspect" -d 'Rebuild the turns of captures: txtar fixtures, HAR archives, VCR cassettes, claude-trace logs, gateway dumps, SSE and Bedrock event streams, JSON bodies, HTTP responses'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "summary" -d 'Aggregate turns: tokens, tool calls, thoughts, errors, latency'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "validate" -d 'Check that fixtures and captures are well-formed and self-consistent, for CI'
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand help; and not __fish_seen_subcommand_from inspect summary validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -27,10 +27,17 @@ seed coding "${raw[@]}" "${txtar[@]}"
 seed txtar "${txtar[@]}"
 seed partial_json "${json[@]}"
 seed har "$root"/fixtures/har/*.har
+seed vcr "$root"/fixtures/cassettes/*.yaml
+seed claude_trace "$root"/fixtures/claude-trace/*.jsonl "$root"/tests/data/inputs/claude-trace-*.jsonl
+seed eventstream "$root"/fixtures/bedrock/*.bin "$root"/tests/data/inputs/bedrock-*.bin
 # A HAR kept compressed, seeded as what it holds.
 mkdir -p corpus/har
 for gz in "$root"/fixtures/har/*.gz; do
   gzip -dc "$gz" > "corpus/har/$(basename "$gz" .gz)"
+done
+mkdir -p corpus/vcr
+for gz in "$root"/fixtures/cassettes/*.gz; do
+  gzip -dc "$gz" > "corpus/vcr/$(basename "$gz" .gz)"
 done
 # Dump pairs: a byte picking the file name, the request half, `=====`, the response half.
 mkdir -p corpus/dump

@@ -1,9 +1,10 @@
 //! The one way in: any input, whatever its format, read the same way by every command.
 //!
-//! [`walk`] takes what an input holds ([`Content`]: a whole capture, a HAR to stream, a
-//! gateway dump pair) and yields its *parts*, each framed once into located exchanges: a
-//! capture file (its HTTP codings undone and, for a txtar fixture, split once into its
-//! sections), a HAR entry, a dump pair. Each [`Part`] carries its exchanges, the text they
+//! [`walk`] takes what an input holds ([`Content`]: a whole capture, a HAR or a
+//! claude-trace log to stream, a gateway dump pair) and yields its *parts*, each framed
+//! once into located exchanges: a capture file (its HTTP codings undone and, for a txtar
+//! fixture, split once into its sections), an archive's entry (a HAR entry, a VCR
+//! cassette's interaction, a claude-trace log line), a dump pair. Each [`Part`] carries its exchanges, the text they
 //! point into with its line index, and the way back to the stored file's lines. Its
 //! consumers are `inspect`'s rebuild (one turn per exchange) and `validate`'s checks
 //! (findings per exchange, and per file for how a fixture's sections fit together): they
@@ -20,9 +21,12 @@ use std::io::BufRead;
 pub use lines::Lines;
 pub use stored::{Stored, Undecodable};
 
+use crate::frame::claude_trace::{self, Line};
 use crate::frame::dump::{self, Meta};
-use crate::frame::har::{self, Entry, HarError, Skip};
+use crate::frame::entry::{Entry, Skip};
+use crate::frame::har::{self, HarError};
 use crate::frame::txtar::Section;
+use crate::frame::vcr;
 use crate::frame::{self, Exchange, FrameError};
 
 /// What one input holds, as read from its source: decompressed, a HAR left to be read an
@@ -30,6 +34,8 @@ use crate::frame::{self, Exchange, FrameError};
 pub enum Content<'a> {
     /// A HAR archive, streamed.
     Har(Box<dyn BufRead + Send + 'a>),
+    /// A claude-trace log, streamed a line at a time.
+    ClaudeTrace(Box<dyn BufRead + Send + 'a>),
     /// Any other capture, whole.
     Whole(Cow<'a, [u8]>),
     /// A gateway dump pair: the request half when it was found, and the response half, or
@@ -50,7 +56,8 @@ pub enum Place {
     File,
     /// A dump pair's request half.
     RequestHalf,
-    /// Entry `n` of a HAR's `log.entries`.
+    /// Entry `n` of an archive: of a HAR's `log.entries`, of a cassette's `interactions`,
+    /// line `n + 1` of a claude-trace log.
     Entry(usize),
 }
 
@@ -65,8 +72,8 @@ pub enum Layout<'a> {
         comment: &'a [u8],
         sections: &'a [Section<'a>],
     },
-    /// A HAR entry: its parts stood apart in the archive's JSON, so it has no lines of the
-    /// file.
+    /// An archive's entry: its parts stood apart in the archive (HAR JSON, cassette YAML,
+    /// a log line), so it has no lines of the file.
     Entry,
     /// The error text a failed upstream call left in place of a dump pair's response.
     RequestError(&'a [u8]),
@@ -105,6 +112,9 @@ pub enum Failure {
     Undecodable(Undecodable),
     /// A HAR could not be read to its end (its entries before the trouble were yielded).
     Har(HarError),
+    /// Another archive, or one of its entries, could not be read: a cassette that is no
+    /// YAML, a log line that is no pair.
+    Unreadable(String),
 }
 
 impl std::fmt::Display for Failure {
@@ -112,6 +122,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Undecodable(why) => why.fmt(f),
             Failure::Har(why) => why.fmt(f),
+            Failure::Unreadable(why) => f.write_str(why),
         }
     }
 }
@@ -122,7 +133,8 @@ pub trait Visitor {
     fn part(&mut self, part: &Part<'_>);
     /// A part that could not be read. The rest of the input is still walked.
     fn failed(&mut self, place: Place, failure: Failure);
-    /// A HAR entry that is plainly no API traffic (an image, a page), passed over unread.
+    /// An archive's entry that is plainly no API traffic (an image, a page), passed over
+    /// unread.
     fn passed_over(&mut self, _index: usize) {}
 }
 
@@ -131,16 +143,48 @@ pub trait Visitor {
 pub enum Walked {
     /// A capture file or a dump pair.
     File,
-    /// A HAR with this many entries; none when it could not be read to its end (the
+    /// An archive with this many entries; none when it could not be read to its end (the
     /// visitor was told why).
-    Har { entries: Option<usize> },
+    Entries {
+        archive: Archive,
+        entries: Option<usize>,
+    },
 }
+
+/// The kinds of archive of request/response entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archive {
+    Har,
+    Cassette,
+    ClaudeTrace,
+}
+
+impl Archive {
+    /// The archive as a message names it: `a HAR with no entries`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Archive::Har => "a HAR",
+            Archive::Cassette => "a cassette",
+            Archive::ClaudeTrace => "a claude-trace log",
+        }
+    }
+}
+
+/// Bytes looked at to tell an archive from other captures.
+pub const SNIFF: usize = 512;
 
 /// Frames every part of `content` once and hands each to `visitor`, in order.
 pub fn walk(content: Content<'_>, visitor: &mut impl Visitor) -> Walked {
     match content {
         Content::Whole(data) if har::looks_like_har(&data) => har_entries(&data[..], visitor),
         Content::Har(reader) => har_entries(reader, visitor),
+        Content::Whole(data) if vcr::looks_like_cassette(&data[..data.len().min(SNIFF)]) => {
+            cassette(&data, visitor)
+        }
+        Content::Whole(data) if claude_trace::looks_like_claude_trace(&data) => {
+            log_lines(&data[..], visitor)
+        }
+        Content::ClaudeTrace(reader) => log_lines(reader, visitor),
         Content::Whole(data) => {
             match Stored::of(&data) {
                 Ok(stored) => file(&stored, None, None, &stored.warnings, visitor),
@@ -254,14 +298,75 @@ fn dump_pair(
 
 /// Every entry of a HAR, an entry in memory at a time.
 fn har_entries(reader: impl std::io::Read, visitor: &mut impl Visitor) -> Walked {
-    let result = har::for_each_entry(reader, |index, value| match Entry::of(&value) {
+    let result = har::for_each_entry(reader, |index, value| {
+        entry(index, Entry::of(&value), visitor)
+    });
+    let entries = match result {
+        Ok(entries) => Some(entries),
+        Err(err) => {
+            visitor.failed(Place::File, Failure::Har(err));
+            None
+        }
+    };
+    Walked::Entries {
+        archive: Archive::Har,
+        entries,
+    }
+}
+
+/// Every interaction of a VCR cassette (read whole: YAML has no entry boundaries to
+/// stream by).
+fn cassette(data: &[u8], visitor: &mut impl Visitor) -> Walked {
+    let entries = match vcr::interactions(data) {
+        Ok(interactions) => {
+            let count = interactions.len();
+            for (index, interaction) in interactions.into_iter().enumerate() {
+                entry(index, interaction, visitor);
+            }
+            Some(count)
+        }
+        Err(why) => {
+            visitor.failed(Place::File, Failure::Unreadable(why));
+            None
+        }
+    };
+    Walked::Entries {
+        archive: Archive::Cassette,
+        entries,
+    }
+}
+
+/// Every line of a claude-trace log, a line in memory at a time.
+fn log_lines(reader: impl BufRead, visitor: &mut impl Visitor) -> Walked {
+    let result = claude_trace::for_each_line(reader, |index, line| match line {
+        Line::Entry(parts) => entry(index, Ok(parts), visitor),
+        Line::Skipped(skip) => entry(index, Err(skip), visitor),
+        Line::Unreadable(why) => visitor.failed(Place::Entry(index), Failure::Unreadable(why)),
+    });
+    let entries = match result {
+        Ok(entries) => Some(entries),
+        Err(err) => {
+            let why = format!("the log could not be read to its end: {err}");
+            visitor.failed(Place::File, Failure::Unreadable(why));
+            None
+        }
+    };
+    Walked::Entries {
+        archive: Archive::ClaudeTrace,
+        entries,
+    }
+}
+
+/// One archive entry, as its format read it, handed over as a part.
+fn entry(index: usize, parts: Result<Entry, Skip>, visitor: &mut impl Visitor) {
+    match parts {
         Err(Skip::NotApi) => visitor.passed_over(index),
         Err(Skip::Undecodable(why)) => {
             visitor.failed(Place::Entry(index), Failure::Undecodable(Undecodable(why)))
         }
-        Ok(entry) => {
-            let lines = Lines::new(&entry.response_body);
-            let exchanges = Ok(vec![entry.exchange()]);
+        Ok(parts) => {
+            let lines = Lines::new(&parts.response_body);
+            let exchanges = Ok(vec![parts.exchange()]);
             visitor.part(&Part {
                 place: Place::Entry(index),
                 lines: &lines,
@@ -272,15 +377,6 @@ fn har_entries(reader: impl std::io::Read, visitor: &mut impl Visitor) -> Walked
                 exchanges: &exchanges,
                 warnings: &[],
             });
-        }
-    });
-    match result {
-        Ok(entries) => Walked::Har {
-            entries: Some(entries),
-        },
-        Err(err) => {
-            visitor.failed(Place::File, Failure::Har(err));
-            Walked::Har { entries: None }
         }
     }
 }

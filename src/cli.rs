@@ -16,7 +16,8 @@ Examples:
   aibridge-trace inspect fixtures/ --view tools
   aibridge-trace inspect traffic.har --view transcript | less -R
   aibridge-trace inspect --format jsonl dumps/ | jq -r '.tool_calls[].name'
-  aibridge-trace inspect traffic.har --format csv > turns.csv";
+  aibridge-trace inspect traffic.har --format csv > turns.csv
+  aibridge-trace inspect tests/cassettes/ .claude-trace/ --view sessions";
 
 const SUMMARY_EXAMPLES: &str = "\
 Examples:
@@ -29,6 +30,7 @@ Examples:
   aibridge-trace validate fixtures/
   aibridge-trace validate fixtures/ --deny-warnings --allow txtar-unknown-section
   aibridge-trace validate fixtures/ --format junit > validate.xml
+  aibridge-trace validate tests/cassettes/
   aibridge-trace validate --list-rules";
 
 /// The end of a subcommand's `--help`: where its reference is, then its examples.
@@ -51,7 +53,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Rebuild the turns of captures: txtar fixtures, SSE dumps, JSON bodies, HTTP responses
+    /// Rebuild the turns of captures: txtar fixtures, HAR archives, VCR cassettes, claude-trace
+    /// logs, gateway dumps, SSE and Bedrock event streams, JSON bodies, HTTP responses
     #[command(
         after_help = INSPECT_EXAMPLES,
         after_long_help = reference(

@@ -15,7 +15,8 @@ use base64::Engine;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::{Exchange, Request, coding, response, timestamp};
+pub use super::entry::{Entry, Skip};
+use super::{entry, timestamp};
 use crate::turn::Timing;
 
 /// The UTF-8 byte order mark some Windows tools write before a HAR's JSON.
@@ -313,32 +314,6 @@ impl<'de> Visitor<'de> for Nested<'_> {
     }
 }
 
-/// One entry's parts, bodies decoded, ready to be framed.
-#[derive(Debug, Default)]
-pub struct Entry {
-    /// The request URL's path and query.
-    pub target: Option<String>,
-    pub request_body: Option<Vec<u8>>,
-    pub status: Option<u16>,
-    pub content_type: Option<String>,
-    pub response_body: Vec<u8>,
-    pub timing: Option<Timing>,
-    pub warnings: Vec<String>,
-}
-
-/// Response types that never carry an LLM API body: such entries are skipped unread.
-const NOT_API: [&str; 9] = [
-    "image/",
-    "font/",
-    "audio/",
-    "video/",
-    "text/css",
-    "text/html",
-    "javascript",
-    "application/wasm",
-    "application/octet-stream",
-];
-
 impl Entry {
     /// The parts of a HAR entry. `Err` with the reason when it is plainly no API traffic
     /// (an image, a page), or its body cannot be decoded.
@@ -346,21 +321,20 @@ impl Entry {
         let request = &entry["request"];
         let response = &entry["response"];
         let content = &response["content"];
-        let target = request["url"].as_str().map(path_of);
+        let target = request["url"].as_str().map(entry::path_of);
         let content_type = content["mimeType"]
             .as_str()
             .or_else(|| header(&response["headers"], "content-type"))
             .map(str::to_ascii_lowercase)
             .filter(|t| !t.is_empty());
-        if let Some(kind) = content_type.as_deref() {
-            let api_path = target
-                .as_deref()
-                .is_some_and(|t| crate::turn::Api::from_path(t).is_some());
-            if !api_path && NOT_API.iter().any(|n| kind.contains(n)) {
-                return Err(Skip::NotApi);
-            }
+        if content_type
+            .as_deref()
+            .is_some_and(|kind| entry::is_not_api(kind, target.as_deref()))
+        {
+            return Err(Skip::NotApi);
         }
         let mut parts = Entry {
+            model: target.as_deref().and_then(entry::bedrock_model),
             target,
             status: response["status"]
                 .as_u64()
@@ -383,41 +357,6 @@ impl Entry {
                 .map_err(Skip::Undecodable)?;
         }
         Ok(parts)
-    }
-
-    /// The exchange this entry holds, borrowing its bodies.
-    pub fn exchange(&self) -> Exchange<'_> {
-        Exchange {
-            request: self.request_body.as_deref().map(|body| Request {
-                target: self.target.clone(),
-                body,
-            }),
-            warnings: self.warnings.clone(),
-            timing: self.timing.clone(),
-            ..Exchange::of(response(
-                self.status,
-                self.content_type.as_deref(),
-                &self.response_body,
-            ))
-        }
-    }
-}
-
-/// Why an entry gives no exchange.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Skip {
-    /// An image, a page, a script: counted, not reported one by one.
-    NotApi,
-    /// A body that says it is compressed but does not decompress: a failure.
-    Undecodable(String),
-}
-
-/// A URL's path and query (`https://api.anthropic.com/v1/messages?beta=true` →
-/// `/v1/messages?beta=true`).
-fn path_of(url: &str) -> String {
-    match url.split_once("://") {
-        Some((_, rest)) => rest.find('/').map_or("/", |at| &rest[at..]).to_string(),
-        None => url.to_string(),
     }
 }
 
@@ -452,10 +391,7 @@ fn body_bytes(text: &str, encoding: &Value, what: &str, warnings: &mut Vec<Strin
 /// A body with its `Content-Encoding` undone, when the capture kept it compressed (HAR
 /// tools mostly store bodies decoded already).
 fn decoded(body: Vec<u8>, headers: &Value, warnings: &mut Vec<String>) -> Result<Vec<u8>, String> {
-    match header(headers, "content-encoding") {
-        Some(encodings) => Ok(coding::content(&body, encodings, warnings)?.unwrap_or(body)),
-        None => Ok(body),
-    }
+    entry::decoded(body, header(headers, "content-encoding"), warnings)
 }
 
 /// A HAR duration: milliseconds, with `-1` (or any negative) for "does not apply".
@@ -606,8 +542,6 @@ mod tests {
         let image = json!({"request": {"url": "https://x.test/a.png"},
             "response": {"status": 200, "content": {"mimeType": "image/png", "text": "AAAA", "encoding": "base64"}}});
         assert_eq!(Entry::of(&image).unwrap_err(), Skip::NotApi);
-        assert_eq!(path_of("https://h.test"), "/");
-        assert_eq!(path_of("/v1/responses"), "/v1/responses");
     }
 
     #[test]

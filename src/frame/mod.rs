@@ -2,17 +2,24 @@
 //!
 //! A file is a txtar fixture (one exchange per response section), or a single response:
 //! a raw HTTP response, an event stream, or a JSON body. Formats are sniffed from the
-//! content, never trusted from the file name. HAR archives ([`har`]) and gateway dump
-//! pairs ([`dump`]) hold many exchanges or split one over two files; they build the same
-//! [`Exchange`] from their parts.
+//! content, never trusted from the file name. Archives of request/response entries (HAR
+//! [`har`], VCR cassettes [`vcr`], claude-trace logs [`claude_trace`]) hold many exchanges,
+//! each read into an [`entry::Entry`]; gateway dump pairs ([`dump`]) split one over two
+//! files; they build the same [`Exchange`] from their parts. A binary Bedrock event stream
+//! ([`eventstream`]) is one more kind of response body.
 
+pub mod claude_trace;
 pub mod coding;
 pub mod dump;
+pub mod entry;
+pub mod eventstream;
 pub mod har;
 pub mod http;
 pub mod sse;
 pub mod timestamp;
 pub mod txtar;
+pub mod vcr;
+pub mod yaml;
 
 use http::{Head, StartLine};
 use sse::SseStream;
@@ -279,6 +286,14 @@ fn is_json_lines(body: &[u8]) -> bool {
 }
 
 fn classify<'a>(body: &'a [u8], content_type: Option<&str>, first_line: usize) -> Body<'a> {
+    // A binary event stream (Bedrock) is told by its first frame's CRC, whatever the
+    // content type says; one of another AWS API is a body of no API this tool reads.
+    if eventstream::looks_like_eventstream(body) {
+        return match eventstream::to_sse(body, first_line) {
+            Some(stream) => Body::Stream(stream),
+            None => Body::Text(body),
+        };
+    }
     let trimmed = body.trim_ascii_start();
     if trimmed.is_empty() {
         return Body::Empty;

@@ -98,6 +98,9 @@ pub enum DefectKind {
     JoinedLine,
     /// Bytes that are not UTF-8 (the first such line; they were replaced with U+FFFD).
     InvalidUtf8,
+    /// A binary event-stream frame whose CRC does not match (its `line` is the frame's
+    /// number): the stream is read up to it.
+    CorruptFrame,
 }
 
 /// Whole lines are handed to eventsource-stream in chunks of about one event: its cost per

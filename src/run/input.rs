@@ -1,7 +1,7 @@
 //! One input, start to end: opened here (decompressed, counted towards progress), walked
 //! by [`crate::capture::walk`] (the one way in, shared with `validate`), rebuilt into
-//! turns. Single captures are read whole; a HAR is streamed an entry at a time; a gateway
-//! dump pair is read from its two files.
+//! turns. Single captures (and VCR cassettes) are read whole; a HAR and a claude-trace log
+//! are streamed an entry at a time; a gateway dump pair is read from its two files.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -10,18 +10,15 @@ use std::path::Path;
 
 use super::progress;
 use super::{FileReport, Note};
-use crate::capture::{self, Content, Failure, Part, Place, Visitor, Walked};
+use crate::capture::{self, Content, Failure, Part, Place, SNIFF, Visitor, Walked};
 use crate::cost::{Cost, PriceTable, Service, TokenCounts};
 use crate::discover::{Found, Input, display_beside, io_message};
 use crate::frame::FrameError;
 use crate::frame::dump::{self, Meta};
-use crate::frame::har;
+use crate::frame::{claude_trace, har};
 use crate::read;
 use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
 use crate::turn::{Source, Turn, Usage};
-
-/// Bytes looked at to tell a HAR from other captures before deciding how to read a file.
-const SNIFF: usize = 512;
 
 /// Why an input could not be read: the file that failed (the input, or the request half of
 /// its dump pair), as the user would name it, and what went wrong.
@@ -65,6 +62,9 @@ pub fn open(input: &Input) -> Result<Content<'static>, OpenError> {
     let (head, mut reader) = read::peek(reader, SNIFF).map_err(failure)?;
     if har::looks_like_har(&head) {
         return Ok(Content::Har(reader));
+    }
+    if claude_trace::looks_like_claude_trace(&head) {
+        return Ok(Content::ClaudeTrace(reader));
     }
     let mut data = Vec::new();
     reader.read_to_end(&mut data).map_err(failure)?;
@@ -138,9 +138,9 @@ struct Rebuild<'d> {
     display: &'d str,
     explicit: bool,
     report: FileReport,
-    /// HAR entries that gave no turn, by why: one note per reason, not one per entry.
+    /// Archive entries that gave no turn, by why: one note per reason, not one per entry.
     skipped: BTreeMap<String, usize>,
-    /// Why a HAR could not be read to its end: said after the entries' notes.
+    /// Why an archive could not be read to its end: said after the entries' notes.
     unreadable: Option<Failure>,
 }
 
@@ -200,7 +200,7 @@ impl Visitor for Rebuild<'_> {
                     turn.warnings.extend(part.warnings.iter().cloned());
                     self.report.turns.push(*turn);
                 }
-                // HAR entries that are no LLM traffic are counted, not named one by one.
+                // Archive entries that are no LLM traffic are counted, not named one by one.
                 Outcome::Skipped(why) if entry.is_some() => {
                     *self.skipped.entry(why).or_default() += 1
                 }
@@ -213,7 +213,10 @@ impl Visitor for Rebuild<'_> {
     fn failed(&mut self, place: Place, failure: Failure) {
         let display = self.display;
         match (place, failure) {
-            (Place::File, failure @ Failure::Har(_)) => self.unreadable = Some(failure),
+            // Said after the entries read before the trouble.
+            (Place::File, failure @ (Failure::Har(_) | Failure::Unreadable(_))) => {
+                self.unreadable = Some(failure)
+            }
             (Place::File, failure) => self.fail(format!("{display}: {failure}")),
             (Place::RequestHalf, failure) => {
                 self.fail(format!("{display}: the request: {failure}"))
@@ -246,9 +249,14 @@ impl Rebuild<'_> {
         if let Some(failure) = self.unreadable.take() {
             self.fail(format!("{display}: {failure}"));
         }
-        if walked == (Walked::Har { entries: Some(0) }) {
+        if let Walked::Entries {
+            archive,
+            entries: Some(0),
+        } = walked
+        {
+            let archive = archive.name();
             self.report
-                .skip(format!("{display}: skipped: a HAR with no entries"));
+                .skip(format!("{display}: skipped: {archive} with no entries"));
         }
         self.report
     }
@@ -274,8 +282,7 @@ fn read_counted(path: &std::path::Path) -> io::Result<Vec<u8>> {
     Ok(data)
 }
 
-/// Every LLM exchange of a HAR, read an entry at a time. Entries that are no LLM traffic
-/// Why most HAR entries are skipped.
+/// Why most archive entries are skipped.
 const NOT_API: &str = "no LLM API traffic";
 
 /// A gateway dump: a response (or request-error) half, with its request half when found.

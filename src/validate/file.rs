@@ -45,7 +45,7 @@ pub struct Check {
     findings: Findings,
     skipped: Option<String>,
     unrecognized: bool,
-    /// HAR entries that were LLM traffic, so were checked.
+    /// Archive entries (HAR, cassette, log) that were LLM traffic, so were checked.
     entries_checked: usize,
     /// Rules a txtar fixture allows for itself, in its comment.
     pub allowed: Vec<String>,
@@ -91,9 +91,9 @@ impl Check {
 
     /// What the walk found, once it is over.
     pub fn finish(mut self, walked: Walked) -> Checked {
-        if let Walked::Har { entries } = walked {
+        if let Walked::Entries { archive, entries } = walked {
             match entries {
-                Some(0) => self.skipped = Some("a HAR with no entries".to_string()),
+                Some(0) => self.skipped = Some(format!("{} with no entries", archive.name())),
                 Some(entries) if self.entries_checked == 0 => {
                     self.skipped = Some(format!("no LLM API traffic in its {entries} entries"));
                 }
@@ -126,7 +126,7 @@ impl Check {
         self.findings.0.extend(named);
     }
 
-    /// A HAR entry: checked only when it is LLM traffic.
+    /// An archive's entry (HAR, cassette, log line): checked only when it is LLM traffic.
     fn entry(&mut self, part: &Part, index: usize) {
         let Ok(exchanges) = part.exchanges else {
             return;

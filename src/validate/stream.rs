@@ -149,6 +149,9 @@ impl StreamCheck {
                     "a data line split in two: this line continues the data line before it"
                 }
                 DefectKind::InvalidUtf8 => "invalid UTF-8",
+                DefectKind::CorruptFrame => {
+                    "an event-stream frame whose CRC does not match: the stream is read up to it"
+                }
             };
             f.add(&SSE_FRAMING, Some(at(defect.line)), message);
         }

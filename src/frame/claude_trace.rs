@@ -1,0 +1,283 @@
+//! claude-trace logs (`.claude-trace/log-*.jsonl`): one request/response pair per line,
+//! `{"request": {timestamp, method, url, headers, body}, "response": {timestamp,
+//! status_code, headers, body | body_raw}, "logged_at"}`.
+//!
+//! `body` is JSON the recorder parsed (the request, a blocking answer); `body_raw` the text
+//! of any other answer, an event stream above all. Timestamps are Unix seconds: the
+//! request's when it was sent, the response's when its head came (so their difference is
+//! the wait for the first byte), and `logged_at` (RFC 3339) when the body was read to its
+//! end. A line's 0-based index is its turn's `source.entry`.
+//!
+//! The HTML report claude-trace writes beside the log is not read: it embeds the same pairs
+//! base64-encoded inside its script bundle, in a layout that changes with its versions, and
+//! by default only the pairs of longer conversations, while the `.jsonl` always holds them
+//! all.
+
+use std::io::{self, BufRead};
+
+use serde_json::Value;
+
+use super::entry::{self, Entry, Skip};
+use super::timestamp;
+use crate::turn::Timing;
+
+/// Whether a file's first bytes open a claude-trace log: a JSON object whose first key is
+/// `request`. (The first line may be far longer than the bytes sniffed, so the rest of it
+/// is not asked for.)
+pub fn looks_like_claude_trace(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let Some(rest) = head.trim_ascii_start().strip_prefix(b"{") else {
+        return false;
+    };
+    let Some(rest) = rest.trim_ascii_start().strip_prefix(b"\"request\"") else {
+        return false;
+    };
+    rest.trim_ascii_start().starts_with(b":")
+}
+
+/// What became of one line.
+#[derive(Debug)]
+pub enum Line {
+    Entry(Entry),
+    /// No exchange: its reason (an image, an undecodable body).
+    Skipped(Skip),
+    /// Not a pair: no JSON object, or none with a `request`. A failure for the line.
+    Unreadable(String),
+}
+
+/// Calls `each` with the 0-based index and reading of every non-blank line, one line in
+/// memory at a time. Returns how many lines were read, or the I/O error that stopped it.
+pub fn for_each_line(
+    mut reader: impl BufRead,
+    mut each: impl FnMut(usize, Line),
+) -> io::Result<usize> {
+    let mut buf = Vec::new();
+    let mut index = 0;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(index);
+        }
+        let line = buf.trim_ascii();
+        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        if line.is_empty() {
+            // A blank line is no pair, but it keeps its place: indices are line numbers
+            // less one, so a reader can find the line again.
+            index += 1;
+            continue;
+        }
+        each(index, read_line(line));
+        index += 1;
+    }
+}
+
+/// One line's reading.
+pub fn read_line(line: &[u8]) -> Line {
+    let value: Value = match serde_json::from_slice(line) {
+        Ok(value) => value,
+        // serde's words may quote the line: say where, never what.
+        Err(err) => {
+            return Line::Unreadable(format!("not JSON at column {}", err.column()));
+        }
+    };
+    if !value["request"].is_object() {
+        return Line::Unreadable("no `request` object: not a claude-trace pair".to_string());
+    }
+    match pair(&value) {
+        Ok(entry) => Line::Entry(entry),
+        Err(skip) => Line::Skipped(skip),
+    }
+}
+
+/// The parts of one pair.
+fn pair(value: &Value) -> Result<Entry, Skip> {
+    let request = &value["request"];
+    let response = &value["response"];
+    let target = request["url"].as_str().map(entry::path_of);
+    let content_type = header(&response["headers"], "content-type")
+        .map(str::to_ascii_lowercase)
+        .filter(|t| !t.is_empty());
+    if content_type
+        .as_deref()
+        .is_some_and(|kind| entry::is_not_api(kind, target.as_deref()))
+    {
+        return Err(Skip::NotApi);
+    }
+    let mut parts = Entry {
+        model: target.as_deref().and_then(entry::bedrock_model),
+        target,
+        status: response["status_code"]
+            .as_u64()
+            .filter(|s| (100..600).contains(s))
+            .map(|s| s as u16),
+        content_type,
+        ..Entry::default()
+    };
+    parts.timing = timing(value, &mut parts.warnings);
+    // claude-trace logs a request with no response when the process ends mid-call: the
+    // turn has no answer to rebuild, and says why.
+    if !response.is_object() {
+        parts
+            .warnings
+            .push("the log holds no response to this request".to_string());
+    }
+    parts.request_body = body(&request["body"]);
+    let answer = body(&response["body"]).or_else(|| body(&response["body_raw"]));
+    if let Some(answer) = answer {
+        let encoding = header(&response["headers"], "content-encoding");
+        parts.response_body =
+            entry::decoded(answer, encoding, &mut parts.warnings).map_err(Skip::Undecodable)?;
+    }
+    Ok(parts)
+}
+
+/// A body's bytes: a string as it is, JSON the recorder parsed as JSON text.
+fn body(value: &Value) -> Option<Vec<u8>> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.as_bytes().to_vec()),
+        json => serde_json::to_vec(json).ok(),
+    }
+}
+
+/// A header's value by name (any case) in a headers object. Used only for content type and
+/// coding: no other value is read.
+fn header<'v>(headers: &'v Value, name: &str) -> Option<&'v str> {
+    headers
+        .as_object()?
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| v.as_str())
+}
+
+/// A timestamp in milliseconds since the epoch: Unix seconds (a number), or RFC 3339 text.
+fn millis(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e11)
+            .map(|s| (s * 1000.0).round() as i64),
+        Value::String(text) => timestamp::parse_rfc3339(text),
+        _ => None,
+    }
+}
+
+/// The pair's timing: sent at the request's timestamp; the wait until the response's head;
+/// the duration until `logged_at`, when the body had been read.
+fn timing(value: &Value, warnings: &mut Vec<String>) -> Option<Timing> {
+    let sent = &value["request"]["timestamp"];
+    let start = millis(sent);
+    if start.is_none() && !sent.is_null() {
+        warnings.push("the request's timestamp is no time".to_string());
+    }
+    let since = |end: Option<i64>| {
+        let (start, end) = (start?, end?);
+        (end >= start).then(|| (end - start) as f64)
+    };
+    let wait_ms = since(millis(&value["response"]["timestamp"]));
+    let duration_ms = since(millis(&value["logged_at"]))
+        .filter(|d| wait_ms.is_none_or(|w| *d >= w))
+        .or(wait_ms);
+    let timing = Timing {
+        started_at: start.map(timestamp::format_millis),
+        duration_ms,
+        wait_ms,
+    };
+    (timing != Timing::default()).then_some(timing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entry_of(value: Value) -> Entry {
+        match read_line(value.to_string().as_bytes()) {
+            Line::Entry(entry) => entry,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_streamed_pair() {
+        let entry = entry_of(json!({
+            "request": {"timestamp": 1756897384.5, "method": "POST",
+                "url": "https://api.anthropic.com/v1/messages?beta=true",
+                "headers": {"authorization": "Bearer sk-ant-o...WXYZ"},
+                "body": {"model": "claude-sonnet-4-5", "stream": true}},
+            "response": {"timestamp": 1756897385.25, "status_code": 200,
+                "headers": {"Content-Type": "text/event-stream; charset=utf-8"},
+                "body_raw": "event: ping\ndata: {\"type\":\"ping\"}\n\n"},
+            "logged_at": "2025-09-03T11:03:07.000Z"
+        }));
+        assert_eq!(entry.target.as_deref(), Some("/v1/messages?beta=true"));
+        assert_eq!(
+            entry.request_body.as_deref(),
+            Some(&br#"{"model":"claude-sonnet-4-5","stream":true}"#[..])
+        );
+        assert_eq!(
+            entry.response_body,
+            b"event: ping\ndata: {\"type\":\"ping\"}\n\n"
+        );
+        assert_eq!(entry.status, Some(200));
+        let timing = entry.timing.clone().unwrap();
+        // 1756897384.5 s is 2025-09-03T11:03:04.500Z; the head came 750 ms later, the
+        // body was logged at 11:03:07.000, 2500 ms after sending.
+        assert_eq!(
+            timing.started_at.as_deref(),
+            Some("2025-09-03T11:03:04.500Z")
+        );
+        assert_eq!(timing.wait_ms, Some(750.0));
+        assert_eq!(timing.duration_ms, Some(2500.0));
+        assert!(!format!("{entry:?}").contains("sk-ant"));
+    }
+
+    #[test]
+    fn sniffing_and_odd_lines() {
+        assert!(looks_like_claude_trace(b"{\"request\":{\"timestamp\":1"));
+        assert!(looks_like_claude_trace(b"\xef\xbb\xbf { \"request\" : {"));
+        assert!(!looks_like_claude_trace(b"{\"log\": {}}"));
+        assert!(!looks_like_claude_trace(b"{\"type\":\"request\"}"));
+        let data = b"{\"request\":{\"url\":\"https://x.test/v1/messages\"},\"response\":null}\n\n{oops\n[1]\n";
+        let mut seen = Vec::new();
+        let n = for_each_line(&data[..], |i, line| seen.push((i, format!("{line:?}")))).unwrap();
+        assert_eq!(n, 4);
+        assert_eq!(seen.len(), 3);
+        assert!(
+            seen[0].1.contains("no response to this request"),
+            "{seen:?}"
+        );
+        assert!(
+            seen[1].0 == 2 && seen[1].1.contains("not JSON at column 2"),
+            "{seen:?}"
+        );
+        assert!(seen[2].1.contains("no `request`"));
+    }
+
+    #[test]
+    fn a_blocking_pair_with_a_parsed_body() {
+        let entry = entry_of(json!({
+            "request": {"timestamp": 10.0, "url": "https://api.anthropic.com/v1/messages", "body": "{\"model\":\"m\"}"},
+            "response": {"timestamp": 9.0, "status_code": 429, "headers": {},
+                "body": {"type": "error", "error": {"type": "rate_limit_error"}}},
+            "logged_at": "not a time"
+        }));
+        assert_eq!(
+            entry.request_body.as_deref(),
+            Some(&b"{\"model\":\"m\"}"[..])
+        );
+        assert_eq!(
+            entry.response_body,
+            br#"{"type":"error","error":{"type":"rate_limit_error"}}"#
+        );
+        assert_eq!(entry.status, Some(429));
+        // A response stamped before its request says nothing about waiting.
+        let timing = entry.timing.unwrap();
+        assert_eq!(timing.wait_ms, None);
+        assert_eq!(timing.duration_ms, None);
+        assert_eq!(
+            timing.started_at.as_deref(),
+            Some("1970-01-01T00:00:10.000Z")
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! One request/response entry of an archive of them: a HAR entry, a VCR cassette's
+//! interaction, a claude-trace log line. Each format reads its own shape into an [`Entry`]
+//! (owned parts, bodies decoded); the entry then gives an exchange like any other capture's.
+//! Header values are looked at only for content type and coding, here and in every format.
+
+use super::{Exchange, Request, coding, response};
+use crate::turn::{Api, Timing};
+
+/// One entry's parts, bodies decoded, ready to be framed.
+#[derive(Debug, Default)]
+pub struct Entry {
+    /// The request URL's path and query.
+    pub target: Option<String>,
+    pub request_body: Option<Vec<u8>>,
+    pub status: Option<u16>,
+    pub content_type: Option<String>,
+    pub response_body: Vec<u8>,
+    pub timing: Option<Timing>,
+    /// The model the URL names (Bedrock's `/model/{id}/invoke…`), for when the request
+    /// body does not (a Bedrock body never does).
+    pub model: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Why an entry gives no exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// An image, a page, a script: counted, not reported one by one.
+    NotApi,
+    /// A body that says it is compressed but does not decompress: a failure.
+    Undecodable(String),
+}
+
+impl Entry {
+    /// The exchange this entry holds, borrowing its bodies.
+    pub fn exchange(&self) -> Exchange<'_> {
+        Exchange {
+            request: self.request_body.as_deref().map(|body| Request {
+                target: self.target.clone(),
+                body,
+            }),
+            warnings: self.warnings.clone(),
+            timing: self.timing.clone(),
+            model: self.model.clone(),
+            ..Exchange::of(response(
+                self.status,
+                self.content_type.as_deref(),
+                &self.response_body,
+            ))
+        }
+    }
+}
+
+/// Response types that never carry an LLM API body.
+const NOT_API: [&str; 9] = [
+    "image/",
+    "font/",
+    "audio/",
+    "video/",
+    "text/css",
+    "text/html",
+    "javascript",
+    "application/wasm",
+    "application/octet-stream",
+];
+
+/// Whether an entry is plainly no API traffic, by its response's content type (lowercased)
+/// and the request's path: such entries are skipped unread. A path of an API (or of
+/// Bedrock's runtime) keeps the entry whatever its type says.
+pub fn is_not_api(content_type: &str, target: Option<&str>) -> bool {
+    let api_path =
+        target.is_some_and(|t| Api::from_path(t).is_some() || bedrock_model(t).is_some());
+    !api_path && NOT_API.iter().any(|n| content_type.contains(n))
+}
+
+/// A URL's path and query (`https://api.anthropic.com/v1/messages?beta=true` →
+/// `/v1/messages?beta=true`).
+pub fn path_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |at| &rest[at..]).to_string(),
+        None => url.to_string(),
+    }
+}
+
+/// The model id a Bedrock runtime path names, percent-decoded and kept as Bedrock spells
+/// it (`/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream`
+/// → `us.anthropic.claude-sonnet-4-5-20250929-v1:0`).
+pub fn bedrock_model(target: &str) -> Option<String> {
+    let path = target.split(['?', '#']).next()?;
+    let (id, action) = path.strip_prefix("/model/")?.split_once('/')?;
+    if !action.starts_with("invoke") || id.is_empty() {
+        return None;
+    }
+    Some(percent_decoded(id))
+}
+
+/// `text` with its `%XX` escapes undone (an escape that is no UTF-8 is kept as it is).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+            std::str::from_utf8(h)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        });
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// A body with its `Content-Encoding` (the header's value, when there is one) undone. A
+/// body that is text already (the recorder decoded it and left the header) is kept.
+pub fn decoded(
+    body: Vec<u8>,
+    encodings: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<u8>, String> {
+    match encodings {
+        Some(encodings) => Ok(coding::content(&body, encodings, warnings)?.unwrap_or(body)),
+        None => Ok(body),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_bedrock_models() {
+        assert_eq!(path_of("https://h.test"), "/");
+        assert_eq!(path_of("/v1/responses"), "/v1/responses");
+        assert_eq!(
+            bedrock_model(
+                "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/invoke-with-response-stream"
+            )
+            .as_deref(),
+            Some("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+        );
+        assert_eq!(
+            bedrock_model("/model/anthropic.claude-3-haiku-20240307-v1:0/invoke").as_deref(),
+            Some("anthropic.claude-3-haiku-20240307-v1:0")
+        );
+        assert_eq!(bedrock_model("/model/x/converse-stream"), None);
+        assert_eq!(bedrock_model("/v1/messages"), None);
+        assert_eq!(percent_decoded("a%3"), "a%3");
+        assert_eq!(percent_decoded("%ff%3A"), "%ff%3A");
+    }
+
+    #[test]
+    fn a_compressed_body_is_decoded_and_text_kept() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"{\"a\":1}").unwrap();
+        let body = gz.finish().unwrap();
+        let mut warnings = Vec::new();
+        assert_eq!(
+            decoded(body, Some("gzip"), &mut warnings).unwrap(),
+            b"{\"a\":1}"
+        );
+        assert_eq!(
+            decoded(b"{}".to_vec(), Some("gzip"), &mut warnings).unwrap(),
+            b"{}"
+        );
+        assert!(decoded(vec![0x1f, 0x8b, 8, 0, 1, 2], Some("gzip"), &mut warnings).is_err());
+    }
+}

@@ -1,0 +1,294 @@
+//! VCR cassettes: the recorded HTTP interactions of Python test suites (vcrpy,
+//! pytest-recording), and of their kin in Ruby (VCR's `http_interactions`) and Go (go-vcr).
+//!
+//! A cassette is YAML (or JSON, which YAML reads too): `interactions: [{request: {method,
+//! uri, body, headers}, response: {status: {code, message}, headers, body: {string}}}]`.
+//! Recorders differ in the details, all read here: a body is a string, a `!!binary`
+//! (base64) string of a compressed body whose `Content-Encoding` header says how, a mapping
+//! holding its `string`, or a mapping the recorder parsed the JSON into (`parsed_body`);
+//! headers map a name to a list of values or to one value; the status is a mapping, a
+//! number, or go-vcr's `status: "200 OK"` beside `code: 200`. Each interaction becomes an
+//! [`Entry`], whose index in `interactions` is the turn's `source.entry`.
+
+use base64::Engine;
+
+use super::entry::{self, Entry, Skip};
+use super::yaml::{self, Node};
+
+/// The UTF-8 byte order mark.
+const BOM: &str = "\u{feff}";
+
+/// The keys a cassette's interactions stand under.
+const LISTS: [&str; 2] = ["interactions", "http_interactions"];
+
+/// Whether a file's first bytes open a cassette: its first key (after comments and a
+/// document marker) is `interactions` or `http_interactions`, or `version` with one of
+/// those as a later top-level key in `head`. YAML or JSON alike.
+pub fn looks_like_cassette(head: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(head);
+    let head = head.strip_prefix(BOM).unwrap_or(&head);
+    let json = head.trim_start().strip_prefix('{');
+    let keys: Vec<&str> = match json {
+        Some(rest) => rest
+            .split(['{', ','])
+            .map(|part| part.trim_start().trim_start_matches('"'))
+            .collect(),
+        None => head
+            .lines()
+            .filter(|line| {
+                let t = line.trim();
+                !(t.is_empty() || t.starts_with('#') || t.starts_with("---") || t.starts_with('%'))
+            })
+            .collect(),
+    };
+    let is_list = |key: &str| {
+        LISTS.iter().any(|l| {
+            key.strip_prefix(l)
+                .is_some_and(|r| r.trim_start_matches('"').trim_start().starts_with(':'))
+        })
+    };
+    match keys.first() {
+        Some(first) if is_list(first) => true,
+        Some(first) if first.starts_with("version") => keys[1..]
+            .iter()
+            .any(|k| (json.is_some() || !k.starts_with([' ', '\t', '-'])) && is_list(k)),
+        _ => false,
+    }
+}
+
+/// The interactions of a cassette, each as an entry or the reason it gives none, in order.
+/// `Err` when the file is no cassette YAML can read; the message names a line, never a
+/// value.
+pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, String> {
+    let text = String::from_utf8_lossy(data);
+    let text = text.strip_prefix(BOM).unwrap_or(&text);
+    let doc = yaml::parse(text)?;
+    let list = LISTS
+        .iter()
+        .map(|key| doc.get(key))
+        .find(|node| !node.is_null());
+    match list {
+        Some(Node::Seq(items)) => Ok(items.iter().map(interaction).collect()),
+        Some(_) => Err("a cassette whose `interactions` is no list".to_string()),
+        None => Err("a YAML file with no `interactions`: not a cassette".to_string()),
+    }
+}
+
+/// One interaction's parts.
+fn interaction(node: &Node) -> Result<Entry, Skip> {
+    let request = node.get("request");
+    let response = node.get("response");
+    let target = [request.get("uri"), request.get("url")]
+        .iter()
+        .find_map(|n| n.as_str())
+        .map(entry::path_of);
+    let content_type = header(response.get("headers"), "content-type")
+        .map(str::to_ascii_lowercase)
+        .filter(|t| !t.is_empty());
+    if content_type
+        .as_deref()
+        .is_some_and(|kind| entry::is_not_api(kind, target.as_deref()))
+    {
+        return Err(Skip::NotApi);
+    }
+    let mut parts = Entry {
+        model: target.as_deref().and_then(entry::bedrock_model),
+        target,
+        status: status(response),
+        content_type,
+        ..Entry::default()
+    };
+    let warnings = &mut parts.warnings;
+    if let Some(body) = body(request, "request", warnings) {
+        let encoding = header(request.get("headers"), "content-encoding");
+        parts.request_body =
+            Some(entry::decoded(body, encoding, warnings).map_err(Skip::Undecodable)?);
+    }
+    if let Some(body) = body(response, "response", warnings) {
+        let encoding = header(response.get("headers"), "content-encoding");
+        parts.response_body =
+            entry::decoded(body, encoding, warnings).map_err(Skip::Undecodable)?;
+    }
+    Ok(parts)
+}
+
+/// The status code: `status: {code}`, `status: 200`, or go-vcr's `code: 200`.
+fn status(response: &Node) -> Option<u16> {
+    [
+        response.get("status").get("code"),
+        response.get("status"),
+        response.get("code"),
+    ]
+    .iter()
+    .find_map(|n| n.as_u64())
+    .filter(|s| (100..600).contains(s))
+    .map(|s| s as u16)
+}
+
+/// A header's first value by name (any case), whether the headers map a name to a list of
+/// values or to one. Used only for content type and coding: no other value is read.
+fn header<'n>(headers: &'n Node, name: &str) -> Option<&'n str> {
+    let Node::Map(entries) = headers else {
+        return None;
+    };
+    let (_, value) = entries.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+    match value {
+        Node::Seq(values) => values.iter().find_map(|v| v.as_str()),
+        value => value.as_str(),
+    }
+}
+
+/// A message's body bytes, however the recorder wrote it; `None` when there is none.
+fn body(message: &Node, what: &str, warnings: &mut Vec<String>) -> Option<Vec<u8>> {
+    let parsed = message.get("parsed_body");
+    if !parsed.is_null() {
+        return Some(json_bytes(parsed));
+    }
+    // vcrpy's httpx recorder writes a response's text as `content`.
+    let body = match message.get("body") {
+        Node::Null => message.get("content"),
+        body => body,
+    };
+    // vcrpy and Ruby's VCR hold the text under `string`; go-vcr writes it directly.
+    let text = match body {
+        Node::Map(_) if !body.get("string").is_null() => body.get("string"),
+        Node::Map(_) if !body.get("base64_string").is_null() => body.get("base64_string"),
+        other => other,
+    };
+    match text {
+        Node::Null => None,
+        Node::Str(s) if s.is_empty() => None,
+        Node::Str(s) if body.get("encoding").as_str() == Some("base64") => {
+            Some(base64_bytes(s, what, warnings))
+        }
+        Node::Str(s) if !body.get("base64_string").is_null() => {
+            Some(base64_bytes(s, what, warnings))
+        }
+        Node::Str(s) => Some(s.as_bytes().to_vec()),
+        Node::Binary(s) => Some(base64_bytes(s, what, warnings)),
+        // A body the recorder parsed into YAML: the JSON it was.
+        parsed => Some(json_bytes(parsed)),
+    }
+}
+
+fn json_bytes(node: &Node) -> Vec<u8> {
+    serde_json::to_vec(&node.to_json()).unwrap_or_default()
+}
+
+/// The bytes of base64 text (white space and line breaks allowed).
+fn base64_bytes(text: &str, what: &str, warnings: &mut Vec<String>) -> Vec<u8> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            warnings.push(format!(
+                "the {what} body is marked binary but is no base64; read as it is"
+            ));
+            text.as_bytes().to_vec()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip_base64(text: &str) -> String {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(text.as_bytes()).unwrap();
+        base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap())
+    }
+
+    #[test]
+    fn sniffing() {
+        assert!(looks_like_cassette(b"interactions:\n- request:\n"));
+        assert!(looks_like_cassette(b"# recorded\n---\ninteractions:\n"));
+        assert!(looks_like_cassette(
+            b"---\nhttp_interactions:\n- request:\n"
+        ));
+        assert!(looks_like_cassette(b"version: 2\ninteractions:\n"));
+        assert!(looks_like_cassette(
+            b"{\"interactions\": [{\"request\": {}}]}"
+        ));
+        assert!(looks_like_cassette(
+            b"{\"version\": 1, \"interactions\": []}"
+        ));
+        assert!(!looks_like_cassette(
+            b"version: 2\nname: x\n  interactions: 1\n"
+        ));
+        assert!(!looks_like_cassette(b"{\"log\": {\"entries\": []}}"));
+        assert!(!looks_like_cassette(b"data: {\"interactions\": 1}\n\n"));
+        assert!(!looks_like_cassette(b"-- request --\ninteractions:\n"));
+    }
+
+    #[test]
+    fn a_gzipped_binary_body_and_a_string_request() {
+        let body = gzip_base64("{\"type\":\"message\",\"content\":[]}");
+        let cassette = format!(
+            "interactions:\n- request:\n    body: '{{\"model\": \"claude-x\"}}'\n    headers:\n      \
+             x-api-key:\n      - sk-ant-SECRET\n    method: POST\n    uri: https://api.anthropic.com/v1/messages\n  \
+             response:\n    body:\n      string: !!binary |\n        {body}\n    headers:\n      \
+             Content-Encoding:\n      - gzip\n      Content-Type:\n      - application/json\n    \
+             status:\n      code: 529\n      message: Overloaded\nversion: 1\n"
+        );
+        let mut all = interactions(cassette.as_bytes()).unwrap();
+        let entry = all.remove(0).unwrap();
+        assert_eq!(entry.target.as_deref(), Some("/v1/messages"));
+        assert_eq!(
+            entry.request_body.as_deref(),
+            Some(&b"{\"model\": \"claude-x\"}"[..])
+        );
+        assert_eq!(
+            entry.response_body,
+            b"{\"type\":\"message\",\"content\":[]}"
+        );
+        assert_eq!(entry.status, Some(529));
+        assert_eq!(entry.content_type.as_deref(), Some("application/json"));
+        assert!(!format!("{entry:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn parsed_bodies_go_vcr_and_ruby_shapes() {
+        let cassette = "interactions:\n- request:\n    parsed_body:\n      model: m\n      stream: true\n    \
+             uri: https://x.test/v1/messages\n  response:\n    parsed_body:\n      input_tokens: 19\n    \
+             status: {code: 200, message: OK}\n- request:\n    body: ''\n    url: https://x.test/v1/models\n  \
+             response:\n    body: '{\"data\": []}'\n    code: 200\n    status: 200 OK\n    headers:\n      \
+             Content-Type: [image/png]\n";
+        let all = interactions(cassette.as_bytes()).unwrap();
+        let first = all[0].as_ref().unwrap();
+        assert_eq!(
+            first.request_body.as_deref(),
+            Some(&b"{\"model\":\"m\",\"stream\":true}"[..])
+        );
+        assert_eq!(first.response_body, b"{\"input_tokens\":19}");
+        assert_eq!(all[1].as_ref().unwrap_err(), &Skip::NotApi);
+        let ruby = "---\nhttp_interactions:\n- request:\n    method: post\n    uri: https://x.test/v1/chat/completions\n    \
+             body:\n      encoding: UTF-8\n      string: '{\"model\":\"gpt\"}'\n  response:\n    status:\n      code: 200\n    \
+             body:\n      encoding: ASCII-8BIT\n      base64_string: |\n        e30=\n  recorded_at: Tue, 01 Nov 2024 04:58:44 GMT\n";
+        let all = interactions(ruby.as_bytes()).unwrap();
+        let entry = all[0].as_ref().unwrap();
+        assert_eq!(
+            entry.request_body.as_deref(),
+            Some(&b"{\"model\":\"gpt\"}"[..])
+        );
+        assert_eq!(entry.response_body, b"{}");
+        assert_eq!(entry.status, Some(200));
+    }
+
+    #[test]
+    fn not_a_cassette() {
+        assert!(
+            interactions(b"a: 1\n")
+                .unwrap_err()
+                .contains("not a cassette")
+        );
+        assert!(
+            interactions(b"interactions: 3\n")
+                .unwrap_err()
+                .contains("no list")
+        );
+        let bad = interactions(b"interactions:\n- request: {body: \"sk-secret").unwrap_err();
+        assert!(bad.contains("line") && !bad.contains("sk-secret"), "{bad}");
+    }
+}
