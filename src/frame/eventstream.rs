@@ -186,7 +186,7 @@ fn headers(mut block: &[u8]) -> Option<Vec<(String, String)>> {
 /// stream with a warning and a framing defect naming its offset; the frames before it are
 /// kept. `None` when its frames carry no Anthropic event and no exception: another AWS
 /// stream (Bedrock's Converse API, say), which this tool does not read.
-pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream> {
+pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
     let mut out = SseStream::default();
     let (messages, broken) = messages(data);
     let ours = messages.iter().any(|m| {
@@ -198,7 +198,11 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream> {
     for (index, message) in messages.iter().enumerate() {
         let line = first_line + index;
         match event_of(message) {
-            Ok(Some((event, data))) => out.events.push(SseEvent { event, data, line }),
+            Ok(Some((event, data))) => out.events.push(SseEvent {
+                event: event.into(),
+                data: data.into(),
+                line,
+            }),
             Ok(None) => {}
             Err(why) => out.warnings.push(format!(
                 "event-stream frame {} at byte {}: {why}; skipped",
@@ -375,7 +379,7 @@ mod tests {
         let got: Vec<(&str, &str, usize)> = stream
             .events
             .iter()
-            .map(|e| (e.event.as_str(), e.data.as_str(), e.line))
+            .map(|e| (&*e.event, &*e.data, e.line))
             .collect();
         assert_eq!(
             got,
