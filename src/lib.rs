@@ -28,6 +28,7 @@ pub mod render;
 pub mod request;
 pub mod run;
 pub mod session;
+pub mod stable_hash;
 pub mod summary;
 pub mod turn;
 pub mod validate;

@@ -5,8 +5,8 @@
 //! An input belongs to the part its display path (as the user wrote it, joined with the
 //! walked relative path) hashes to. The display path, not the file system path: N
 //! machines that mount a corpus in different places but are given the same relative
-//! paths split it the same way. The hash is FNV-1a with MurmurHash3's finalizer, stable
-//! across builds, platforms and runs. A HAR is one input, as is a gateway dump pair (both
+//! paths split it the same way. The hash is [`crate::stable_hash::of_parts`], the same on
+//! every build, platform and run. A HAR is one input, as is a gateway dump pair (both
 //! halves go to the part of the response half); a path that cannot be read fails in one
 //! part only.
 
@@ -46,17 +46,7 @@ impl fmt::Display for Shard {
 
 /// The part (1-based) of `count` that `display` falls in.
 pub fn part_of(display: &str, count: u64) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in display.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    for (shift, multiplier) in [(33, 0xff51_afd7_ed55_8ccd), (33, 0xc4ce_b9fe_1a85_ec53)] {
-        hash ^= hash >> shift;
-        hash = hash.wrapping_mul(multiplier);
-    }
-    hash ^= hash >> 33;
-    hash % count + 1
+    crate::stable_hash::of_parts(&[display], b'P') % count + 1
 }
 
 #[cfg(test)]

@@ -358,7 +358,7 @@ fn tool_span(
     }
     json!({
         "traceId": trace_id,
-        "spanId": hex64(hash64(&[parent, &index.to_string()], b't')),
+        "spanId": hex64(crate::stable_hash::of_parts(&[parent, &index.to_string()], b't')),
         "parentSpanId": parent,
         "name": format!("execute_tool {}", call.name),
         "kind": KIND_INTERNAL,
@@ -479,8 +479,8 @@ fn json_text(value: &Value) -> String {
 pub fn trace_id(session: &str) -> String {
     format!(
         "{}{}",
-        hex64(hash64(&[session], b'T')),
-        hex64(hash64(&[session], b'U'))
+        hex64(crate::stable_hash::of_parts(&[session], b'T')),
+        hex64(crate::stable_hash::of_parts(&[session], b'U'))
     )
 }
 
@@ -493,32 +493,12 @@ fn span_id(session: &str, source: &Source) -> String {
         source.section.as_deref().unwrap_or_default(),
         entry.as_str(),
     ];
-    hex64(hash64(&parts, b'S'))
+    hex64(crate::stable_hash::of_parts(&parts, b'S'))
 }
 
 /// 16 hex digits; never all zeros, which OTLP takes for no id.
 fn hex64(hash: u64) -> String {
     format!("{:016x}", hash.max(1))
-}
-
-/// FNV-1a over `parts` (each ended by a byte no UTF-8 text holds) after a `domain` byte,
-/// then MurmurHash3's finalizer: stable across builds and platforms, unlike the standard
-/// library's hasher.
-fn hash64(parts: &[&str], domain: u8) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |byte: u8| {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    };
-    eat(domain);
-    for part in parts {
-        part.bytes().chain([0xff]).for_each(&mut eat);
-    }
-    for (shift, multiplier) in [(33, 0xff51_afd7_ed55_8ccd), (33, 0xc4ce_b9fe_1a85_ec53)] {
-        hash ^= hash >> shift;
-        hash = hash.wrapping_mul(multiplier);
-    }
-    hash ^ (hash >> 33)
 }
 
 #[cfg(test)]

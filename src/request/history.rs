@@ -25,16 +25,17 @@
 //! ([`Answer::loose`]) for clients that rewrite the answers they send back; threading
 //! tries it after the exact one.
 //!
-//! The hash is `std::hash::DefaultHasher::new()`: SipHash with fixed zero keys, so the same
-//! input gives the same digest on every run of one build. The standard library may change
-//! the algorithm between Rust releases, so digests compare only between runs of one build:
-//! JSONL prints them (a turn's `threading`) for reading back into the same version.
+//! The hash is [`crate::stable_hash`]'s XXH64, with every number written little-endian: the
+//! same input gives the same digest on every build, platform and Rust release, so the
+//! digests JSONL prints (a turn's `threading`) thread again when read back, by any build
+//! of this tool that reads conversations the same way.
 
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::Hasher;
 
 use serde_json::Value;
 
 use super::{is_model_item, items, str_at};
+use crate::stable_hash;
 use crate::turn::{Api, ToolKind, Turn};
 
 /// A 64-bit digest of (part of) a conversation.
@@ -58,9 +59,9 @@ impl Digest {
 
     /// The digest of this conversation with `message` said after it.
     pub fn then(self, message: Digest) -> Digest {
-        let mut hasher = DefaultHasher::new();
-        hasher.write_u64(self.0);
-        hasher.write_u64(message.0);
+        let mut hasher = stable_hash::hasher();
+        hasher.write(&self.0.to_le_bytes());
+        hasher.write(&message.0.to_le_bytes());
         Digest(hasher.finish())
     }
 }
@@ -433,13 +434,18 @@ fn other(item: &Value) -> Digest {
 const IGNORED_KEYS: [&str; 1] = ["cache_control"];
 
 /// Writes values into a hasher in one canonical form.
-struct Canon(DefaultHasher);
+struct Canon(stable_hash::Stable);
 
 impl Canon {
     fn new(tag: u8) -> Canon {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = stable_hash::hasher();
         hasher.write_u8(tag);
         Canon(hasher)
+    }
+
+    /// A length, the same on every platform.
+    fn len(&mut self, n: usize) {
+        self.0.write(&(n as u64).to_le_bytes());
     }
 
     fn finish(self) -> Digest {
@@ -447,7 +453,7 @@ impl Canon {
     }
 
     fn str(&mut self, text: &str) {
-        self.0.write_usize(text.len());
+        self.len(text.len());
         self.0.write(text.as_bytes());
     }
 
@@ -469,7 +475,7 @@ impl Canon {
             }
             Value::Array(values) => {
                 self.0.write_u8(4);
-                self.0.write_usize(values.len());
+                self.len(values.len());
                 values.iter().for_each(|v| self.value(v));
             }
             Value::Object(fields) => {
@@ -479,7 +485,7 @@ impl Canon {
                     .collect();
                 keys.sort_unstable();
                 self.0.write_u8(5);
-                self.0.write_usize(keys.len());
+                self.len(keys.len());
                 for key in keys {
                     self.str(key);
                     self.value(&fields[key]);
