@@ -93,26 +93,9 @@ pub fn read_line(line: &[u8]) -> Line {
 fn pair(value: &Value) -> Result<Entry, Skip> {
     let request = &value["request"];
     let response = &value["response"];
-    let target = request["url"].as_str().map(entry::path_of);
-    let content_type = header(&response["headers"], "content-type")
-        .map(str::to_ascii_lowercase)
-        .filter(|t| !t.is_empty());
-    if content_type
-        .as_deref()
-        .is_some_and(|kind| entry::is_not_api(kind, target.as_deref()))
-    {
-        return Err(Skip::NotApi);
-    }
-    let mut parts = Entry {
-        model: target.as_deref().and_then(entry::bedrock_model),
-        target,
-        status: response["status_code"]
-            .as_u64()
-            .filter(|s| (100..600).contains(s))
-            .map(|s| s as u16),
-        content_type,
-        ..Entry::default()
-    };
+    let content_type = header(&response["headers"], "content-type");
+    let status = response["status_code"].as_u64();
+    let mut parts = Entry::head(request["url"].as_str(), content_type, status)?;
     parts.timing = timing(value, &mut parts.warnings);
     // claude-trace logs a request with no response when the process ends mid-call: the
     // turn has no answer to rebuild, and says why.

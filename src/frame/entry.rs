@@ -32,6 +32,33 @@ pub enum Skip {
 }
 
 impl Entry {
+    /// An entry's head, as every format reads it: the request `url`, the response's
+    /// content type and status as the format stores them. `Err` when the content type says
+    /// plainly that it is no API traffic; else the entry to fill in with bodies and times.
+    pub fn head(
+        url: Option<&str>,
+        content_type: Option<&str>,
+        status: Option<u64>,
+    ) -> Result<Entry, Skip> {
+        let target = url.map(path_of);
+        let content_type = content_type
+            .map(str::to_ascii_lowercase)
+            .filter(|t| !t.is_empty());
+        if content_type
+            .as_deref()
+            .is_some_and(|kind| is_not_api(kind, target.as_deref()))
+        {
+            return Err(Skip::NotApi);
+        }
+        Ok(Entry {
+            model: target.as_deref().and_then(bedrock_model),
+            target,
+            status: status.filter(|s| (100..600).contains(s)).map(|s| s as u16),
+            content_type,
+            ..Entry::default()
+        })
+    }
+
     /// The exchange this entry holds, borrowing its bodies.
     pub fn exchange(&self) -> Exchange<'_> {
         Exchange {

@@ -321,28 +321,12 @@ impl Entry {
         let request = &entry["request"];
         let response = &entry["response"];
         let content = &response["content"];
-        let target = request["url"].as_str().map(entry::path_of);
         let content_type = content["mimeType"]
             .as_str()
-            .or_else(|| header(&response["headers"], "content-type"))
-            .map(str::to_ascii_lowercase)
-            .filter(|t| !t.is_empty());
-        if content_type
-            .as_deref()
-            .is_some_and(|kind| entry::is_not_api(kind, target.as_deref()))
-        {
-            return Err(Skip::NotApi);
-        }
-        let mut parts = Entry {
-            model: target.as_deref().and_then(entry::bedrock_model),
-            target,
-            status: response["status"]
-                .as_u64()
-                .filter(|s| (100..600).contains(s))
-                .map(|s| s as u16),
-            content_type,
-            ..Entry::default()
-        };
+            .filter(|t| !t.is_empty())
+            .or_else(|| header(&response["headers"], "content-type"));
+        let url = request["url"].as_str();
+        let mut parts = Entry::head(url, content_type, response["status"].as_u64())?;
         parts.timing = timing(entry, &mut parts.warnings);
         let post = &request["postData"];
         if let Some(text) = post["text"].as_str() {

@@ -78,26 +78,11 @@ pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, String> {
 fn interaction(node: &Node) -> Result<Entry, Skip> {
     let request = node.get("request");
     let response = node.get("response");
-    let target = [request.get("uri"), request.get("url")]
+    let url = [request.get("uri"), request.get("url")]
         .iter()
-        .find_map(|n| n.as_str())
-        .map(entry::path_of);
-    let content_type = header(response.get("headers"), "content-type")
-        .map(str::to_ascii_lowercase)
-        .filter(|t| !t.is_empty());
-    if content_type
-        .as_deref()
-        .is_some_and(|kind| entry::is_not_api(kind, target.as_deref()))
-    {
-        return Err(Skip::NotApi);
-    }
-    let mut parts = Entry {
-        model: target.as_deref().and_then(entry::bedrock_model),
-        target,
-        status: status(response),
-        content_type,
-        ..Entry::default()
-    };
+        .find_map(|n| n.as_str());
+    let content_type = header(response.get("headers"), "content-type");
+    let mut parts = Entry::head(url, content_type, status(response))?;
     let warnings = &mut parts.warnings;
     if let Some(body) = body(request, "request", warnings) {
         let encoding = header(request.get("headers"), "content-encoding");
@@ -113,7 +98,7 @@ fn interaction(node: &Node) -> Result<Entry, Skip> {
 }
 
 /// The status code: `status: {code}`, `status: 200`, or go-vcr's `code: 200`.
-fn status(response: &Node) -> Option<u16> {
+fn status(response: &Node) -> Option<u64> {
     [
         response.get("status").get("code"),
         response.get("status"),
@@ -121,8 +106,6 @@ fn status(response: &Node) -> Option<u16> {
     ]
     .iter()
     .find_map(|n| n.as_u64())
-    .filter(|s| (100..600).contains(s))
-    .map(|s| s as u16)
 }
 
 /// A header's first value by name (any case), whether the headers map a name to a list of
