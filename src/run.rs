@@ -44,6 +44,9 @@ pub struct FileReport {
     pub notes: Vec<Note>,
     /// Exchanges that were no LLM traffic (or files that were no capture).
     pub skipped: usize,
+    /// The turns were read back from this tool's JSONL, not rebuilt from a capture: the
+    /// captures they came from are the files a summary counts.
+    pub read_back: bool,
 }
 
 impl FileReport {

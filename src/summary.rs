@@ -1,6 +1,7 @@
 //! `summary`: every turn read and threaded, then aggregated ([`crate::aggregate`]) overall
 //! and grouped, and printed.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 use crate::aggregate::{Files, Summary};
@@ -8,8 +9,20 @@ use crate::config::{SummaryConfig, SummaryFormat};
 use crate::render::summary as printer;
 use crate::run::{self, FileReport, Status};
 
-/// Counts one input as read, skipped or failed.
-fn count_file(files: &mut Files, report: &FileReport) {
+/// Counts one input as read, skipped or failed. Turns read back from this tool's JSONL
+/// count the captures they came from (`captures`, their paths so far), not the JSONL file:
+/// the parts of a split run sum up as the whole run does (the captures that gave no turn,
+/// skipped or failed, left no trace in the JSONL, so are not counted).
+fn count_file(files: &mut Files, captures: &mut HashSet<String>, report: &FileReport) {
+    if report.read_back {
+        for turn in &report.turns {
+            if captures.insert(turn.source.path.clone()) {
+                files.read += 1;
+            }
+        }
+        files.failed += u64::from(report.failed());
+        return;
+    }
     if report.failed() {
         files.failed += 1;
     } else {
@@ -26,9 +39,10 @@ pub fn run(
     err: &mut impl Write,
 ) -> io::Result<Status> {
     let mut summary = Summary::new(config.by);
+    let mut captures = HashSet::new();
     // Threaded first: tool results and sessions need every turn.
     let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |report| {
-        count_file(&mut summary.files, report)
+        count_file(&mut summary.files, &mut captures, report)
     })?;
     for turn in &threaded.turns {
         summary.add_turn(turn, config.by);

@@ -27,7 +27,10 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
     if !data[start..].starts_with(TURN_START) {
         return None;
     }
-    let mut report = FileReport::default();
+    let mut report = FileReport {
+        read_back: true,
+        ..FileReport::default()
+    };
     for (number, line) in data.split(|&b| b == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
