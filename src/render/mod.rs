@@ -41,9 +41,11 @@ pub fn printer(format: InspectFormat, view: View, style: TableStyle) -> Box<dyn 
 
 /// `text` with its control characters written as escapes (`\n`, `\r`, `\t`, `\u{1b}`), for
 /// output where a line is a record: a newline in a file name must not start a forged line,
-/// nor an escape sequence from a capture reach the reader's terminal.
+/// nor an escape sequence from a capture reach the reader's terminal. Bidirectional
+/// overrides (U+202A–U+202E, U+2066–U+2069) are escaped too: they reorder what a reader
+/// sees of the rest of the line.
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -52,11 +54,15 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -67,6 +73,10 @@ mod tests {
         assert_eq!(
             super::escape_controls("a\nb\r\tc\u{1b}[31m\u{7f}\u{85}é"),
             "a\\nb\\r\\tc\\u{1b}[31m\\u{7f}\\u{85}é"
+        );
+        assert_eq!(
+            super::escape_controls("a\u{202e}txt.exe"),
+            "a\\u{202e}txt.exe"
         );
     }
 }

@@ -153,11 +153,20 @@ impl ReportPrinter for Json {
 /// runner turns into annotations on the pull request's diff.
 struct Github;
 
-/// Escapes a workflow command's message (the runner decodes `%25`, `%0D`, `%0A`).
+/// Escapes a workflow command's message: the runner decodes `%25`, `%0D` and `%0A`; any
+/// other control character (an escape sequence in a file name) is written as an escape,
+/// so it never reaches the CI log raw.
 fn github_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push_str(&escape_controls(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    out
 }
 
 /// Escapes a workflow command's property value, where `:` and `,` are separators too.
@@ -345,7 +354,7 @@ mod tests {
         let github = render(ValidateFormat::Github, &files);
         assert!(
             github.starts_with(
-                "::error file=x.txtar%0Aforged.txtar%3A1%3A error[parse-capture]%3A forged\u{1b}[0m,\
+                "::error file=x.txtar%0Aforged.txtar%3A1%3A error[parse-capture]%3A forged\\u{1b}[0m,\
                  line=2,title=sse-framing::bad%0Aline [sse-framing]\n"
             ),
             "{github}"
