@@ -40,3 +40,27 @@ fn an_event_nested_too_deep_names_the_limit() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn validate_names_the_limit_for_bodies_and_requests() {
+    let data = format!(
+        "-- request --\n{{\"model\":\"m\",\"messages\":{}}}\n\
+         -- non-streaming --\nHTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n\
+         {{\"type\":\"message\",\"content\":{}}}\n",
+        deep(200),
+        deep(200)
+    );
+    let findings = aibridge_trace::validate::validate_bytes(data.as_bytes());
+    let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    for what in ["the request body", "the response body"] {
+        let words = format!("{what} nests arrays and objects deeper than 128 levels");
+        assert!(
+            messages.iter().any(|m| m.starts_with(&words)),
+            "{messages:?}"
+        );
+    }
+    assert!(
+        !messages.iter().any(|m| m.contains("not valid JSON")),
+        "{messages:?}"
+    );
+}

@@ -269,6 +269,12 @@ pub fn is_too_deep(err: &serde_json::Error) -> bool {
     err.to_string().starts_with("recursion limit exceeded")
 }
 
+/// What JSON nested too deep is called: valid JSON, maybe, but deeper than this tool reads,
+/// which is no defect of the capture and is named for what it is.
+pub fn too_deep() -> String {
+    format!("nests arrays and objects deeper than {MAX_DEPTH} levels, the most this tool reads")
+}
+
 /// Whether serde_json failed on a number beyond a float's range (`1e400`), which is good
 /// JSON all the same.
 pub fn is_out_of_range(err: &serde_json::Error) -> bool {

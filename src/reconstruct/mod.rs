@@ -204,25 +204,18 @@ fn rebuild(
     Ok(b)
 }
 
-/// A blocking body as JSON. A number beyond a float's range (`1e400`) fails the whole body
-/// in serde_json, though the JSON is good: such numbers are read as strings of their text
-/// (see [`decode::lenient::out_of_range_as_strings`]), so they cost only their own field.
 /// Why `what` could not be read: not valid JSON, or valid JSON nested deeper than this
-/// tool reads, which is no defect of the capture and is named for what it is.
+/// tool reads.
 fn not_json(what: &str, err: &serde_json::Error) -> String {
     match decode::lenient::is_too_deep(err) {
-        true => format!("{what} {}", too_deep()),
+        true => format!("{what} {}", decode::lenient::too_deep()),
         false => format!("{what} is not valid JSON"),
     }
 }
 
-fn too_deep() -> String {
-    format!(
-        "nests arrays and objects deeper than {} levels, the most this tool reads",
-        decode::lenient::MAX_DEPTH
-    )
-}
-
+/// A blocking body as JSON. A number beyond a float's range (`1e400`) fails the whole body
+/// in serde_json, though the JSON is good: such numbers are read as strings of their text
+/// (see [`decode::lenient::out_of_range_as_strings`]), so they cost only their own field.
 fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
     serde_json::from_slice(text).or_else(|err| match std::str::from_utf8(text) {
         Ok(json) if decode::lenient::is_out_of_range(&err) => {
@@ -315,7 +308,7 @@ impl AnyAccumulator {
             (decode::Data::Invalid(err), _) => {
                 let what = match decode::is_shape_error(err) {
                     true => "is JSON of a shape no event has".to_string(),
-                    false if decode::lenient::is_too_deep(err) => too_deep(),
+                    false if decode::lenient::is_too_deep(err) => decode::lenient::too_deep(),
                     false => "is not JSON".to_string(),
                 };
                 b.warnings.push(format!(

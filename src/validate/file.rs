@@ -15,7 +15,7 @@
 use serde_json::Value;
 
 use super::Checked;
-use super::locate::{Doc, json_error, json_error_line};
+use super::locate::{Doc, json_error_line, unreadable_json};
 use super::parse::{self, HeadShape};
 use super::stream::StreamCheck;
 use super::{anthropic, chat, errors, responses, txtar};
@@ -426,7 +426,7 @@ impl Observer for Checker<'_> {
                 return self.f.add(
                     &PARSE_BODY_JSON,
                     json_error_line(self.lines, text, err),
-                    format!("the response body is not valid JSON ({})", json_error(err)),
+                    unreadable_json("the response body", err),
                 );
             }
         };

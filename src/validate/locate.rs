@@ -182,6 +182,16 @@ impl Doc<'_> {
     }
 }
 
+/// Why the JSON `what` names could not be read, for a finding: not valid JSON, with
+/// serde's description, or nested deeper than this tool reads (which may be good JSON, so
+/// it is named for what it is).
+pub fn unreadable_json(what: &str, err: &serde_json::Error) -> String {
+    match crate::decode::lenient::is_too_deep(err) {
+        true => format!("{what} {}", crate::decode::lenient::too_deep()),
+        false => format!("{what} is not valid JSON ({})", json_error(err)),
+    }
+}
+
 /// A JSON error's description without serde_json's "at line L column C", which counts
 /// from the start of the JSON rather than the file (findings carry the file's line). A shape
 /// error quotes the value it met (`invalid type: string "sk-…", expected a sequence`); the

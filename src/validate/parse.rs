@@ -1,7 +1,7 @@
 //! Framing rules: the request and response bodies parse, raw HTTP heads are well-formed.
 //! (SSE framing defects are found by [`crate::frame::sse`] and reported by [`super::stream`].)
 
-use super::locate::{json_error, json_error_line};
+use super::locate::{json_error_line, unreadable_json};
 use crate::capture::Lines;
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{HTTP_HEAD, PARSE_REQUEST_JSON};
@@ -111,7 +111,7 @@ pub fn request(body: &[u8], lines: &Lines, f: &mut Findings) -> ParsedRequest {
         f.add(
             &PARSE_REQUEST_JSON,
             json_error_line(lines, body, err),
-            format!("the request body is not valid JSON ({})", json_error(err)),
+            unreadable_json("the request body", err),
         );
     }
     parsed
