@@ -204,11 +204,17 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
                 line,
             }),
             Ok(None) => {}
-            Err(why) => out.warnings.push(format!(
-                "event-stream frame {} at byte {}: {why}; skipped",
-                index + 1,
-                message.offset
-            )),
+            Err(why) => {
+                out.warnings.push(format!(
+                    "event-stream frame {} at byte {}: {why}; skipped",
+                    index + 1,
+                    message.offset
+                ));
+                out.defects.push(FramingDefect {
+                    line,
+                    kind: DefectKind::UnreadableFrame,
+                });
+            }
         }
     }
     if let Some(broken) = broken {
@@ -369,6 +375,27 @@ mod tests {
         assert!(!looks_like_eventstream(b"data: {}\n\n"));
         assert!(!looks_like_eventstream(b"{\"type\":\"message\",\"x\":1}"));
         assert!(!looks_like_eventstream(&frame[..11]));
+    }
+
+    #[test]
+    fn a_chunk_that_is_no_json_is_a_defect_validate_reports() {
+        let mut body = build::chunk(START);
+        let headers = [
+            (":event-type", "chunk"),
+            (":content-type", "application/json"),
+            (":message-type", "event"),
+        ];
+        body.extend(build::frame(&headers, b"not json"));
+        let stream = to_sse(&body, 1).unwrap();
+        assert_eq!(stream.events.len(), 1);
+        assert_eq!(stream.warnings.len(), 1, "{:?}", stream.warnings);
+        assert_eq!(
+            stream.defects,
+            [FramingDefect {
+                line: 2,
+                kind: DefectKind::UnreadableFrame
+            }]
+        );
     }
 
     #[test]

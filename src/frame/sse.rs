@@ -101,6 +101,9 @@ pub enum DefectKind {
     /// A binary event-stream frame whose CRC does not match (its `line` is the frame's
     /// number): the stream is read up to it.
     CorruptFrame,
+    /// A binary event-stream frame whose CRCs hold but whose payload holds no readable
+    /// event (a chunk that is no JSON, or no base64): it is skipped.
+    UnreadableFrame,
 }
 
 /// Whole lines are handed to eventsource-stream in chunks of about one event: its cost per

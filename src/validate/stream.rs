@@ -152,6 +152,10 @@ impl StreamCheck {
                 DefectKind::CorruptFrame => {
                     "an event-stream frame whose CRC does not match: the stream is read up to it"
                 }
+                DefectKind::UnreadableFrame => {
+                    "an event-stream frame that holds no readable event (its chunk is no JSON \
+                     or no base64): it is skipped"
+                }
             };
             f.add(&SSE_FRAMING, Some(at(defect.line)), message);
         }
