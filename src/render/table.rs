@@ -92,8 +92,8 @@ fn one_line_header(header: &str) -> String {
 /// A cell's text on one line: its control characters escaped (a file name or a capture's
 /// text must not move the cursor or recolour the terminal), its line breaks spaces.
 fn one_line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return Cow::Borrowed(text);
+    if !text.contains('\n') {
+        return super::escape_controls(text);
     }
     let lines: Vec<_> = text.split('\n').map(super::escape_controls).collect();
     Cow::Owned(lines.join(" "))
@@ -282,6 +282,12 @@ mod tests {
         let out = render(&sheet, style(40)).to_string();
         assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
         assert_eq!(out, "name\n───────────────\na\\u{1b}[2J b\\rc");
+        // A bidi override holds no control character, and is escaped all the same.
+        let mut sheet = Sheet::new(SheetKind::Figures);
+        sheet.header = vec!["name"];
+        sheet.rows.push(vec![Cell::plain("a\u{202e}txt.exe")]);
+        let out = render(&sheet, style(40)).to_string();
+        assert!(!out.contains('\u{202e}'), "{out:?}");
     }
 
     #[test]
