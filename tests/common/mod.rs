@@ -12,10 +12,13 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A fresh scratch folder for one test, named after it (and the test process, so test
-/// binaries running side by side never share one).
+/// A fresh scratch folder for one test, named after its test binary and itself, under
+/// cargo's scratch space in `target/`: test binaries running side by side never share one,
+/// and a rerun replaces the last run's folder instead of leaving another behind in `/tmp`.
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aibridge-trace-{}-{name}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(env!("CARGO_CRATE_NAME"))
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
