@@ -28,6 +28,7 @@ use crate::frame::har::{self, HarError};
 use crate::frame::txtar::Section;
 use crate::frame::vcr;
 use crate::frame::{self, Exchange, FrameError};
+use crate::warning::Warning;
 
 /// What one input holds, as read from its source: decompressed, a HAR left to be read an
 /// entry at a time. HTTP codings are not undone yet: that is [`walk`]'s first step.
@@ -102,7 +103,7 @@ pub struct Part<'a> {
     pub exchanges: &'a Result<Vec<Exchange<'a>>, FrameError>,
     /// Said of the whole part when its codings were undone (an unknown
     /// `Content-Encoding`): every exchange's concern.
-    pub warnings: &'a [String],
+    pub warnings: &'a [Warning],
 }
 
 /// Why a part of an input could not be read.
@@ -215,7 +216,7 @@ fn file(
     stored: &Stored,
     half: Option<RequestHalf>,
     meta: Option<&Meta>,
-    warnings: &[String],
+    warnings: &[Warning],
     visitor: &mut impl Visitor,
 ) {
     let lines = Lines::new(&stored.data);

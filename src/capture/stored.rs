@@ -14,6 +14,7 @@ use super::lines::Lines;
 use crate::frame::txtar::Section;
 use crate::frame::{coding, http, txtar_of};
 use crate::read::decompress;
+use crate::warning::Warning;
 
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
@@ -22,7 +23,7 @@ pub struct Stored<'a> {
     /// The text, its HTTP bodies decoded.
     pub data: Cow<'a, [u8]>,
     /// What decoding found amiss (an unknown `Content-Encoding`, say): said of every turn.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     split: Option<Split>,
     /// How decoded lines map to the file's, in line order; empty when nothing was decoded.
     runs: Vec<Run>,
@@ -174,7 +175,7 @@ impl<'a> Stored<'a> {
 /// A section's body decoded. The line end before the next marker is the txtar's, not the
 /// body's: a compressed body decoded with it would look cut short. A decoded body gets its
 /// line end back, so the next marker stays a line of its own.
-fn section_body<'a>(body: &'a [u8], warnings: &mut Vec<String>) -> Result<Cow<'a, [u8]>, String> {
+fn section_body<'a>(body: &'a [u8], warnings: &mut Vec<Warning>) -> Result<Cow<'a, [u8]>, String> {
     let message = body.strip_suffix(b"\n").unwrap_or(body);
     let message = message.strip_suffix(b"\r").unwrap_or(message);
     Ok(match coding::message(message, warnings)? {

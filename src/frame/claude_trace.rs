@@ -20,6 +20,7 @@ use serde_json::Value;
 use super::entry::{self, Entry, Skip};
 use super::timestamp;
 use crate::turn::Timing;
+use crate::warning::Warning;
 
 /// Whether a file's first bytes open a claude-trace log: a JSON object whose first key is
 /// `request`. (The first line may be far longer than the bytes sniffed, so the rest of it
@@ -100,9 +101,7 @@ fn pair(value: &Value) -> Result<Entry, Skip> {
     // claude-trace logs a request with no response when the process ends mid-call: the
     // turn has no answer to rebuild, and says why.
     if !response.is_object() {
-        parts
-            .warnings
-            .push("the log holds no response to this request".to_string());
+        parts.warnings.push(Warning::NoResponseLogged);
     }
     parts.request_body = body(&request["body"]);
     let answer = body(&response["body"]).or_else(|| body(&response["body_raw"]));
@@ -147,11 +146,11 @@ fn millis(value: &Value) -> Option<i64> {
 
 /// The pair's timing: sent at the request's timestamp; the wait until the response's head;
 /// the duration until `logged_at`, when the body had been read.
-fn timing(value: &Value, warnings: &mut Vec<String>) -> Option<Timing> {
+fn timing(value: &Value, warnings: &mut Vec<Warning>) -> Option<Timing> {
     let sent = &value["request"]["timestamp"];
     let start = millis(sent);
     if start.is_none() && !sent.is_null() {
-        warnings.push("the request's timestamp is no time".to_string());
+        warnings.push(Warning::TimestampNoTime);
     }
     let since = |end: Option<i64>| {
         let (start, end) = (start?, end?);
@@ -226,10 +225,7 @@ mod tests {
         let n = for_each_line(&data[..], |i, line| seen.push((i, format!("{line:?}")))).unwrap();
         assert_eq!(n, 4);
         assert_eq!(seen.len(), 3);
-        assert!(
-            seen[0].1.contains("no response to this request"),
-            "{seen:?}"
-        );
+        assert!(seen[0].1.contains("NoResponseLogged"), "{seen:?}");
         assert!(
             seen[1].0 == 2 && seen[1].1.contains("not JSON at column 2"),
             "{seen:?}"

@@ -8,10 +8,11 @@ use std::borrow::Cow;
 
 use super::http;
 use crate::read::decompress::{self, Codec};
+use crate::warning::Warning;
 
 /// One HTTP message with its body decoded; anything else as it is. (A txtar's sections
 /// are each one: [`crate::capture::Stored`] decodes them.)
-pub fn message<'a>(data: &'a [u8], warnings: &mut Vec<String>) -> Result<Cow<'a, [u8]>, String> {
+pub fn message<'a>(data: &'a [u8], warnings: &mut Vec<Warning>) -> Result<Cow<'a, [u8]>, String> {
     let Some((head, body)) = http::split(data) else {
         return Ok(Cow::Borrowed(data));
     };
@@ -96,7 +97,7 @@ fn is_text(body: &[u8]) -> bool {
 pub fn content(
     body: &[u8],
     encodings: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Option<Vec<u8>>, String> {
     decompress::within(body.len(), || content_within(body, encodings, warnings))
 }
@@ -104,7 +105,7 @@ pub fn content(
 fn content_within(
     body: &[u8],
     encodings: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Option<Vec<u8>>, String> {
     let mut codecs = Vec::new();
     for token in encodings
@@ -116,9 +117,7 @@ fn content_within(
             Some(codec) => codecs.push(codec),
             None if token.eq_ignore_ascii_case("identity") => {}
             // Header values never reach output, an unknown coding's name included.
-            None => {
-                warnings.push("an unknown Content-Encoding; the body is read as it is".to_string())
-            }
+            None => warnings.push(Warning::UnknownContentEncoding),
         }
     }
     if codecs.is_empty() || body.is_empty() || is_text(body) {
@@ -131,7 +130,9 @@ fn content_within(
             Err((partial, err))
                 if err.kind() == std::io::ErrorKind::UnexpectedEof && !partial.is_empty() =>
             {
-                warnings.push(format!("{err}; showing what it holds"));
+                warnings.push(Warning::BodyCutShort {
+                    detail: err.to_string(),
+                });
                 data = partial;
                 break;
             }
@@ -194,8 +195,6 @@ mod tests {
         let err = content(&[0x1f, 0x8b, 0, 0xff, 0xfe], "gzip", &mut warnings).unwrap_err();
         assert!(err.contains("Content-Encoding: gzip"), "{err}");
         assert_eq!(content(b"\x01\x02", "snappy", &mut warnings).unwrap(), None);
-        assert!(
-            warnings[0].contains("unknown Content-Encoding") && !warnings[0].contains("snappy")
-        );
+        assert_eq!(warnings, [Warning::UnknownContentEncoding]);
     }
 }

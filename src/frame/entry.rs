@@ -5,6 +5,7 @@
 
 use super::{Exchange, Request, coding, response};
 use crate::turn::{Api, Timing};
+use crate::warning::Warning;
 
 /// One entry's parts, bodies decoded, ready to be framed.
 #[derive(Debug, Default)]
@@ -19,7 +20,7 @@ pub struct Entry {
     /// The model the URL names (Bedrock's `/model/{id}/invoke…`), for when the request
     /// body does not (a Bedrock body never does).
     pub model: Option<String>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Why an entry gives no exchange.
@@ -151,7 +152,7 @@ fn percent_decoded(text: &str) -> String {
 pub fn decoded(
     body: Vec<u8>,
     encodings: Option<&str>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<Vec<u8>, String> {
     match encodings {
         Some(encodings) => Ok(coding::content(&body, encodings, warnings)?.unwrap_or(body)),

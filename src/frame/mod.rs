@@ -25,6 +25,7 @@ use http::{Head, StartLine};
 use sse::SseStream;
 
 use crate::turn::Timing;
+use crate::warning::Warning;
 
 /// The section names aibridge's fixtures use; others are kept, with a warning.
 pub const KNOWN_SECTIONS: [&str; 5] = [
@@ -70,7 +71,7 @@ pub struct Exchange<'a> {
     pub follow_up: bool,
     pub request: Option<Request<'a>>,
     pub response: Response<'a>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// When it happened, where the capture says (HAR entries, dump file names).
     pub timing: Option<Timing>,
     /// The model the capture's path names (a gateway dump's folder), for when the request
@@ -167,10 +168,7 @@ pub fn frame_txtar<'a>(
         // Fixtures edited by hand sometimes lose the `-- request --` line, which leaves the
         // request body in the comment: take it, and say so.
         None if comment.trim_ascii_start().starts_with(b"{") => {
-            shared_warnings.push(
-                "the request body stands in the txtar comment: the `-- request --` line is missing"
-                    .to_string(),
-            );
+            shared_warnings.push(Warning::RequestInComment);
             Some(Request {
                 target: None,
                 body: comment,
@@ -184,7 +182,9 @@ pub fn frame_txtar<'a>(
         .map(|s| {
             let mut warnings = shared_warnings.clone();
             if !KNOWN_SECTIONS.contains(&s.name) {
-                warnings.push(format!("unknown txtar section name {:?}", s.name));
+                warnings.push(Warning::UnknownSection {
+                    name: s.name.to_string(),
+                });
             }
             Exchange {
                 section: Some(s.name),
@@ -333,7 +333,12 @@ mod tests {
         assert!(matches!(ex[0].response.body, Body::Stream(_)));
         assert!(matches!(ex[1].response.body, Body::Json(_)));
         assert!(ex[2].follow_up && !ex[1].follow_up);
-        assert!(ex[3].warnings[0].contains("unknown txtar section"));
+        assert_eq!(
+            ex[3].warnings,
+            [Warning::UnknownSection {
+                name: "extra".into()
+            }]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use base64::Engine;
 
 use super::entry::{self, Entry, Skip};
 use super::yaml::{self, Node};
+use crate::warning::Warning;
 
 /// The UTF-8 byte order mark.
 const BOM: &str = "\u{feff}";
@@ -122,7 +123,7 @@ fn header<'n>(headers: &'n Node, name: &str) -> Option<&'n str> {
 }
 
 /// A message's body bytes, however the recorder wrote it; `None` when there is none.
-fn body(message: &Node, what: &str, warnings: &mut Vec<String>) -> Option<Vec<u8>> {
+fn body(message: &Node, what: &'static str, warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
     let parsed = message.get("parsed_body");
     if !parsed.is_null() {
         return Some(json_bytes(parsed));
@@ -159,14 +160,12 @@ fn json_bytes(node: &Node) -> Vec<u8> {
 }
 
 /// The bytes of base64 text (white space and line breaks allowed).
-fn base64_bytes(text: &str, what: &str, warnings: &mut Vec<String>) -> Vec<u8> {
+fn base64_bytes(text: &str, what: &'static str, warnings: &mut Vec<Warning>) -> Vec<u8> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(bytes) => bytes,
         Err(_) => {
-            warnings.push(format!(
-                "the {what} body is marked binary but is no base64; read as it is"
-            ));
+            warnings.push(Warning::BinaryNotBase64 { side: what });
             text.as_bytes().to_vec()
         }
     }

@@ -19,6 +19,7 @@ use crate::decode::{self, Event, Events, body_api, is_error_body, str_at, stream
 use crate::frame::sse::{self, SseStream};
 use crate::frame::{Body, Exchange, Response};
 use crate::turn::{Api, Source, Turn, TurnError};
+use crate::warning::{EventFault, Warning};
 use builder::Builder;
 
 /// What became of one exchange.
@@ -84,10 +85,10 @@ impl ParsedRequest {
         }
     }
 
-    fn warning(&self) -> Option<&'static str> {
+    fn warning(&self) -> Option<Warning> {
         match (&self.value, &self.error) {
-            (Some(_), Some(_)) if self.mended => Some("the request body is cut short"),
-            (None, Some(_)) => Some("the request body is not JSON"),
+            (Some(_), Some(_)) if self.mended => Some(Warning::RequestCutShort),
+            (None, Some(_)) => Some(Warning::RequestNotJson),
             _ => None,
         }
     }
@@ -108,7 +109,7 @@ pub fn reconstruct_observed(
     observer: &mut impl Observer,
 ) -> Outcome {
     let mut warnings = exchange.warnings.clone();
-    warnings.extend(request.and_then(ParsedRequest::warning).map(str::to_string));
+    warnings.extend(request.and_then(ParsedRequest::warning));
     let request = request.and_then(|r| r.value.as_ref());
     let target = exchange.request.as_ref().and_then(|r| r.target.as_deref());
     let hint = target
@@ -196,8 +197,7 @@ fn rebuild(
                 .status = Some(status);
         }
         if mended {
-            b.warnings
-                .push("the response body is cut short; showing what it holds".into());
+            b.warnings.push(Warning::ResponseCutShort);
         }
     }
     b.complete = !mended;
@@ -281,8 +281,7 @@ fn rebuild_stream(api: Api, stream: &SseStream, observer: &mut impl Observer) ->
     accumulator.finish(&mut b);
     // An error event explains its own early end.
     if !b.complete && b.error.is_none() && events.cut.is_none() {
-        b.warnings
-            .push("the stream ended without its final event; the capture looks truncated".into());
+        b.warnings.push(Warning::NoFinalEvent);
     }
     b
 }
@@ -306,15 +305,18 @@ impl AnyAccumulator {
     fn event(&mut self, event: &Event, b: &mut Builder) {
         match (&event.body, &mut *self) {
             (decode::Data::Invalid(err), _) => {
-                let what = match decode::is_shape_error(err) {
-                    true => "is JSON of a shape no event has".to_string(),
-                    false if decode::lenient::is_too_deep(err) => decode::lenient::too_deep(),
-                    false => "is not JSON".to_string(),
+                let fault = match decode::is_shape_error(err) {
+                    true => EventFault::Shape,
+                    false if decode::lenient::is_too_deep(err) => EventFault::TooDeep {
+                        limit: decode::lenient::MAX_DEPTH,
+                    },
+                    false => EventFault::NotJson,
                 };
-                b.warnings.push(format!(
-                    "line {}: event data {what} ({err}); event skipped",
-                    event.line
-                ))
+                b.warnings.push(Warning::EventSkipped {
+                    line: event.line,
+                    fault,
+                    detail: err.to_string(),
+                })
             }
             (decode::Data::Anthropic(data), AnyAccumulator::Anthropic(s)) => {
                 s.event(event, data, b)

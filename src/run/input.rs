@@ -19,6 +19,7 @@ use crate::frame::{claude_trace, har};
 use crate::read;
 use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
 use crate::turn::{Source, Turn, Usage};
+use crate::warning::Warning;
 
 /// Why an input could not be read: the file that failed (the input, or the request half of
 /// its dump pair), as the user would name it, and what went wrong.
@@ -347,7 +348,8 @@ pub fn price(turn: &mut Turn, prices: &PriceTable) {
     );
     match priced {
         Ok(cost) => turn.cost = Some(cost),
-        Err(unpriced) => turn.warnings.push(unpriced.to_string()),
+        // Pricing's warning comes last, after all of reconstruction's: `rejoin` relies on it.
+        Err(unpriced) => turn.warnings.push(Warning::Unpriced(unpriced)),
     }
 }
 

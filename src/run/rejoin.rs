@@ -49,13 +49,18 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 /// A turn read back, made ready for this run: what was derived from it by the printing
 /// run (session, tool results, cost) is worked out again here, from the same facts.
 fn again(mut turn: Turn) -> Turn {
+    // The printing run priced every turn with usage; one left without a cost got its
+    // pricing warning then, the last of its warnings (see `input::price`). Read back, the
+    // warning is only text: its place says what it is.
+    if turn.usage.is_some() && turn.cost.is_none() {
+        turn.warnings.pop();
+    }
     if let (Some(cost), Some(usage)) = (&turn.cost, &mut turn.usage) {
         if cost.source == CostSource::Provider {
             usage.provider_usd = Some(cost.usd);
         }
     }
     turn.cost = None;
-    turn.warnings.retain(|w| !w.starts_with("unpriced model "));
     turn.session = None;
     for call in &mut turn.tool_calls {
         call.result = None;
