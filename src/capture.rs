@@ -363,7 +363,7 @@ fn entry(index: usize, parts: Result<Entry, Skip>, visitor: &mut impl Visitor) {
     match parts {
         Err(Skip::NotApi) => visitor.passed_over(index),
         Err(Skip::Undecodable(why)) => {
-            visitor.failed(Place::Entry(index), Failure::Undecodable(Undecodable(why)))
+            visitor.failed(Place::Entry(index), Failure::Undecodable(why))
         }
         Ok(parts) => {
             let lines = Lines::new(&parts.response_body);

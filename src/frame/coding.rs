@@ -10,9 +10,33 @@ use super::http;
 use crate::read::decompress::{self, Codec};
 use crate::warning::Warning;
 
+/// A body whose `Content-Encoding` says it is compressed, but that does not decompress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable {
+    /// The coding that failed (`gzip`, `brotli`, …).
+    pub coding: &'static str,
+    /// What the decompressor said.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the body says Content-Encoding: {} but does not decode: {}",
+            self.coding, self.detail
+        )
+    }
+}
+
+impl std::error::Error for Undecodable {}
+
 /// One HTTP message with its body decoded; anything else as it is. (A txtar's sections
 /// are each one: [`crate::capture::Stored`] decodes them.)
-pub fn message<'a>(data: &'a [u8], warnings: &mut Vec<Warning>) -> Result<Cow<'a, [u8]>, String> {
+pub fn message<'a>(
+    data: &'a [u8],
+    warnings: &mut Vec<Warning>,
+) -> Result<Cow<'a, [u8]>, Undecodable> {
     let Some((head, body)) = http::split(data) else {
         return Ok(Cow::Borrowed(data));
     };
@@ -98,7 +122,7 @@ pub fn content(
     body: &[u8],
     encodings: &str,
     warnings: &mut Vec<Warning>,
-) -> Result<Option<Vec<u8>>, String> {
+) -> Result<Option<Vec<u8>>, Undecodable> {
     decompress::within(body.len(), || content_within(body, encodings, warnings))
 }
 
@@ -106,7 +130,7 @@ fn content_within(
     body: &[u8],
     encodings: &str,
     warnings: &mut Vec<Warning>,
-) -> Result<Option<Vec<u8>>, String> {
+) -> Result<Option<Vec<u8>>, Undecodable> {
     let mut codecs = Vec::new();
     for token in encodings
         .split(',')
@@ -137,10 +161,10 @@ fn content_within(
                 break;
             }
             Err((_, err)) => {
-                return Err(format!(
-                    "the body says Content-Encoding: {} but does not decode: {err}",
-                    codec.name()
-                ));
+                return Err(Undecodable {
+                    coding: codec.name(),
+                    detail: err.to_string(),
+                });
             }
         }
     }
@@ -193,7 +217,8 @@ mod tests {
     fn undecodable_and_unknown_codings() {
         let mut warnings = Vec::new();
         let err = content(&[0x1f, 0x8b, 0, 0xff, 0xfe], "gzip", &mut warnings).unwrap_err();
-        assert!(err.contains("Content-Encoding: gzip"), "{err}");
+        assert_eq!(err.coding, "gzip");
+        assert!(err.to_string().contains("Content-Encoding: gzip"), "{err}");
         assert_eq!(content(b"\x01\x02", "snappy", &mut warnings).unwrap(), None);
         assert_eq!(warnings, [Warning::UnknownContentEncoding]);
     }

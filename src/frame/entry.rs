@@ -3,7 +3,8 @@
 //! (owned parts, bodies decoded); the entry then gives an exchange like any other capture's.
 //! Header values are looked at only for content type and coding, here and in every format.
 
-use super::{Exchange, Request, coding, response};
+use super::coding::{self, Undecodable};
+use super::{Exchange, Request, response};
 use crate::turn::{Api, Timing};
 use crate::warning::Warning;
 
@@ -29,7 +30,7 @@ pub enum Skip {
     /// An image, a page, a script: counted, not reported one by one.
     NotApi,
     /// A body that says it is compressed but does not decompress: a failure.
-    Undecodable(String),
+    Undecodable(Undecodable),
 }
 
 impl Entry {
@@ -153,7 +154,7 @@ pub fn decoded(
     body: Vec<u8>,
     encodings: Option<&str>,
     warnings: &mut Vec<Warning>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, Undecodable> {
     match encodings {
         Some(encodings) => Ok(coding::content(&body, encodings, warnings)?.unwrap_or(body)),
         None => Ok(body),

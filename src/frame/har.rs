@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::Value;
 
 pub use super::entry::{Entry, Skip};
-use super::{entry, timestamp};
+use super::{coding, entry, timestamp};
 use crate::turn::Timing;
 use crate::warning::Warning;
 
@@ -381,7 +381,11 @@ fn body_bytes(
 
 /// A body with its `Content-Encoding` undone, when the capture kept it compressed (HAR
 /// tools mostly store bodies decoded already).
-fn decoded(body: Vec<u8>, headers: &Value, warnings: &mut Vec<Warning>) -> Result<Vec<u8>, String> {
+fn decoded(
+    body: Vec<u8>,
+    headers: &Value,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<u8>, coding::Undecodable> {
     entry::decoded(body, header(headers, "content-encoding"), warnings)
 }
 

@@ -12,6 +12,7 @@ mod openai_chat;
 mod openai_responses;
 pub mod partial_json;
 mod prompt;
+mod reasons;
 
 use serde_json::Value;
 
@@ -21,15 +22,16 @@ use crate::frame::{Body, Exchange, Response};
 use crate::turn::{Api, Source, Turn, TurnError};
 use crate::warning::{EventFault, Warning};
 use builder::Builder;
+pub use reasons::{NoTurn, Unreadable};
 
 /// What became of one exchange.
 #[derive(Debug)]
 pub enum Outcome {
     Turn(Box<Turn>),
     /// Not LLM traffic this tool reads (a `/v1/models` listing, say): not a failure.
-    Skipped(String),
+    Skipped(NoTurn),
     /// Unreadable: a failure for the file.
-    Failed(String),
+    Failed(Unreadable),
 }
 
 /// Sees what reconstruction decodes, as it decodes it. A second consumer of the decoded
@@ -127,8 +129,8 @@ pub fn reconstruct_observed(
     assemble(b, exchange, request, source)
 }
 
-fn skipped(why: &str) -> Outcome {
-    Outcome::Skipped(why.to_string())
+fn skipped(why: NoTurn) -> Outcome {
+    Outcome::Skipped(why)
 }
 
 /// Rebuilds what the response says; `hint` is the API the request path or body suggests.
@@ -142,16 +144,17 @@ fn rebuild(
         Body::Stream(stream) => {
             let api = stream_api(stream)
                 .or(hint)
-                .ok_or_else(|| skipped("an event stream of no API this tool reads"))?;
+                .ok_or_else(|| skipped(NoTurn::StreamOfNoApi))?;
             return Ok(rebuild_stream(api, stream, observer));
         }
         Body::Json(text) => text,
         Body::Text(text) => {
             return http_error(status, None, text, hint)
-                .ok_or_else(|| skipped("a response body of no API this tool reads"));
+                .ok_or_else(|| skipped(NoTurn::BodyOfNoApi));
         }
         Body::Empty => {
-            return http_error(status, None, b"", hint).ok_or_else(|| skipped("an empty response"));
+            return http_error(status, None, b"", hint)
+                .ok_or_else(|| skipped(NoTurn::EmptyResponse));
         }
     };
     let (value, mended) = match parse_body(text) {
@@ -160,7 +163,7 @@ fn rebuild(
             observer.body(hint, text, Err(&err));
             let Some((value, _)) = partial_json::parse_lenient(text) else {
                 return http_error(status, None, text, hint)
-                    .ok_or_else(|| Outcome::Failed(not_json("the response body", &err)));
+                    .ok_or_else(|| Outcome::Failed(not_json(&err)));
             };
             (value, true)
         }
@@ -171,9 +174,9 @@ fn rebuild(
     }
     let Some(api) = api else {
         let why = if decode::api_from_request(&value).is_some() && value.get("model").is_some() {
-            "a request body, with no response"
+            NoTurn::RequestOnly
         } else {
-            "a JSON body of no API this tool reads"
+            NoTurn::JsonOfNoApi
         };
         return http_error(status, Some(&value), text, hint).ok_or_else(|| skipped(why));
     };
@@ -204,12 +207,14 @@ fn rebuild(
     Ok(b)
 }
 
-/// Why `what` could not be read: not valid JSON, or valid JSON nested deeper than this
-/// tool reads.
-fn not_json(what: &str, err: &serde_json::Error) -> String {
+/// Why the response body could not be read: not valid JSON, or valid JSON nested deeper
+/// than this tool reads.
+fn not_json(err: &serde_json::Error) -> Unreadable {
     match decode::lenient::is_too_deep(err) {
-        true => format!("{what} {}", decode::lenient::too_deep()),
-        false => format!("{what} is not valid JSON"),
+        true => Unreadable::BodyTooDeep {
+            limit: decode::lenient::MAX_DEPTH,
+        },
+        false => Unreadable::BodyNotJson,
     }
 }
 
@@ -228,7 +233,7 @@ fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
 /// A request whose upstream call failed before any response came (a gateway dump's
 /// `.req_error.txt`): the turn is that error, its text the message.
 fn request_failed(text: &[u8], hint: Option<Api>) -> Result<Builder, Outcome> {
-    let api = hint.ok_or_else(|| skipped("a failed request of no API this tool reads"))?;
+    let api = hint.ok_or_else(|| skipped(NoTurn::FailedRequestOfNoApi))?;
     let mut b = Builder::new(api);
     b.complete = true;
     b.error = Some(TurnError {

@@ -203,7 +203,7 @@ impl Visitor for Rebuild<'_> {
                 }
                 // Archive entries that are no LLM traffic are counted, not named one by one.
                 Outcome::Skipped(why) if entry.is_some() => {
-                    *self.skipped.entry(why).or_default() += 1
+                    *self.skipped.entry(why.to_string()).or_default() += 1
                 }
                 Outcome::Skipped(why) => self.report.skip(format!("{name}: skipped: {why}")),
                 Outcome::Failed(why) => self.fail(format!("{name}: {why}")),

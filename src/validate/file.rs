@@ -336,8 +336,8 @@ pub fn check_exchange(
     // The rebuilt turn says which API the response is (and is what pairs are compared on).
     let (api, turn, skipped) = match outcome {
         Outcome::Turn(turn) => (Some(turn.api), Some(*turn), String::new()),
-        Outcome::Skipped(why) => (None, None, why),
-        Outcome::Failed(why) => (None, None, why),
+        Outcome::Skipped(why) => (None, None, why.to_string()),
+        Outcome::Failed(why) => (None, None, why.to_string()),
     };
     let api_path = exchange
         .request
