@@ -45,14 +45,14 @@ pub enum Warning {
     SkippedFrame {
         frame: usize,
         offset: usize,
-        why: String,
+        why: &'static str,
     },
     /// An AWS event-stream frame that could not be framed, ending the stream; `read` frames
     /// came before it.
     BrokenFrame {
         read: usize,
         offset: usize,
-        why: String,
+        why: &'static str,
     },
     /// A txtar fixture's request body stands in its comment.
     RequestInComment,
@@ -384,7 +384,7 @@ mod tests {
         let broken = |read| Warning::BrokenFrame {
             read,
             offset: 40,
-            why: "bad CRC".into(),
+            why: "bad CRC",
         };
         assert_eq!(
             broken(1).to_string(),

@@ -43,8 +43,27 @@ pub enum Line {
     /// No exchange: its reason (an image, an undecodable body).
     Skipped(Skip),
     /// Not a pair: no JSON object, or none with a `request`. A failure for the line.
-    Unreadable(String),
+    Unreadable(LineError),
 }
+
+/// Why a log line is no claude-trace pair. It says where, never what (serde's words may
+/// quote the line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineError {
+    NotJson { column: usize },
+    NoRequest,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LineError::NotJson { column } => write!(f, "not JSON at column {column}"),
+            LineError::NoRequest => f.write_str("no `request` object: not a claude-trace pair"),
+        }
+    }
+}
+
+impl std::error::Error for LineError {}
 
 /// Calls `each` with the 0-based index and reading of every non-blank line, one line in
 /// memory at a time. Returns how many lines were read, or the I/O error that stopped it.
@@ -76,13 +95,14 @@ pub fn for_each_line(
 pub fn read_line(line: &[u8]) -> Line {
     let value: Value = match serde_json::from_slice(line) {
         Ok(value) => value,
-        // serde's words may quote the line: say where, never what.
         Err(err) => {
-            return Line::Unreadable(format!("not JSON at column {}", err.column()));
+            return Line::Unreadable(LineError::NotJson {
+                column: err.column(),
+            });
         }
     };
     if !value["request"].is_object() {
-        return Line::Unreadable("no `request` object: not a claude-trace pair".to_string());
+        return Line::Unreadable(LineError::NoRequest);
     }
     match pair(&value) {
         Ok(entry) => Line::Entry(entry),
@@ -227,10 +247,10 @@ mod tests {
         assert_eq!(seen.len(), 3);
         assert!(seen[0].1.contains("NoResponseLogged"), "{seen:?}");
         assert!(
-            seen[1].0 == 2 && seen[1].1.contains("not JSON at column 2"),
+            seen[1].0 == 2 && seen[1].1 == "Unreadable(NotJson { column: 2 })",
             "{seen:?}"
         );
-        assert!(seen[2].1.contains("no `request`"));
+        assert_eq!(seen[2].1, "Unreadable(NoRequest)");
     }
 
     #[test]

@@ -82,7 +82,7 @@ pub struct Broken {
     pub offset: usize,
     /// 0-based number of that frame: how many frames were read before it.
     pub frame: usize,
-    pub why: String,
+    pub why: &'static str,
     /// The frame is whole but wrong (a CRC, a header), not cut short.
     pub corrupt: bool,
 }
@@ -101,7 +101,7 @@ pub fn messages(data: &[u8]) -> (Vec<Message<'_>>, Option<Broken>) {
                 let broken = Broken {
                     offset,
                     frame: out.len(),
-                    why: why.to_string(),
+                    why,
                     corrupt,
                 };
                 return (out, Some(broken));
@@ -207,7 +207,7 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
         out.warnings.push(Warning::BrokenFrame {
             read: broken.frame,
             offset: broken.offset,
-            why: broken.why.clone(),
+            why: broken.why,
         });
         if broken.corrupt {
             out.defects.push(FramingDefect {
@@ -221,7 +221,7 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
 
 /// The SSE event (name, data) one message stands for; `None` for a message that carries
 /// no event (an `initial-response`).
-fn event_of(message: &Message) -> Result<Option<(String, String)>, String> {
+fn event_of(message: &Message) -> Result<Option<(String, String)>, &'static str> {
     match message.header(":message-type").unwrap_or("event") {
         "exception" => {
             let kind = message.header(":exception-type").unwrap_or("exception");
@@ -246,7 +246,7 @@ fn event_of(message: &Message) -> Result<Option<(String, String)>, String> {
 }
 
 /// The Anthropic event a `chunk` payload's base64 `bytes` holds, named by its `type`.
-fn chunk(payload: &[u8]) -> Result<(String, String), String> {
+fn chunk(payload: &[u8]) -> Result<(String, String), &'static str> {
     let value: Value =
         serde_json::from_slice(payload).map_err(|_| "a chunk payload that is not JSON")?;
     let encoded = value["bytes"]

@@ -215,9 +215,10 @@ impl Visitor for Rebuild<'_> {
         let display = self.display;
         match (place, failure) {
             // Said after the entries read before the trouble.
-            (Place::File, failure @ (Failure::Har(_) | Failure::Unreadable(_))) => {
-                self.unreadable = Some(failure)
-            }
+            (
+                Place::File,
+                failure @ (Failure::Har(_) | Failure::Cassette(_) | Failure::LogCut(_)),
+            ) => self.unreadable = Some(failure),
             (Place::File, failure) => self.fail(format!("{display}: {failure}")),
             (Place::RequestHalf, failure) => {
                 self.fail(format!("{display}: the request: {failure}"))
