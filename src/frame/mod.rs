@@ -104,8 +104,9 @@ pub enum FrameError {
     Empty,
     /// Not a format this tool reads.
     Unrecognized,
-    /// A readable file with nothing to rebuild (a txtar with only a request, say).
-    NothingToDo(String),
+    /// A txtar fixture with no response section (only a request, say): nothing to
+    /// rebuild, which is no failure.
+    NoResponseSection,
 }
 
 impl std::fmt::Display for FrameError {
@@ -116,7 +117,9 @@ impl std::fmt::Display for FrameError {
                 "not a capture this tool reads (expected a txtar fixture, an HTTP response, \
                  an event stream or a JSON body)",
             ),
-            FrameError::NothingToDo(why) => f.write_str(why),
+            FrameError::NoResponseSection => {
+                f.write_str("the txtar fixture has no response section")
+            }
         }
     }
 }
@@ -196,9 +199,7 @@ pub fn frame_txtar<'a>(
         })
         .collect();
     if exchanges.is_empty() {
-        return Err(FrameError::NothingToDo(
-            "the txtar fixture has no response section".to_string(),
-        ));
+        return Err(FrameError::NoResponseSection);
     }
     Ok(exchanges)
 }
@@ -368,9 +369,9 @@ mod tests {
             FrameError::Unrecognized
         );
         assert_eq!(frame(b"  \n").unwrap_err(), FrameError::Empty);
-        assert!(matches!(
-            frame(b"-- request --\n{}\n"),
-            Err(FrameError::NothingToDo(_))
-        ));
+        assert_eq!(
+            frame(b"-- request --\n{}\n").unwrap_err(),
+            FrameError::NoResponseSection
+        );
     }
 }

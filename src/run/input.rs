@@ -155,7 +155,7 @@ impl Visitor for Rebuild<'_> {
                     .report
                     .skip(format!("{display}: skipped: not a capture"));
             }
-            Err(FrameError::NothingToDo(why)) => {
+            Err(why @ FrameError::NoResponseSection) => {
                 return self.report.skip(format!("{display}: skipped: {why}"));
             }
             Err(err) => return self.fail(format!("{display}: {err}")),
