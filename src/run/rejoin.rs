@@ -78,3 +78,38 @@ pub fn placed(found: &Found, mut report: FileReport) -> FileReport {
     }
     report
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::Unpriced;
+    use crate::turn::{Api, Usage};
+    use crate::warning::Warning;
+
+    /// A turn as the printing run left it, printed and read back.
+    fn printed(turn: &Turn) -> Turn {
+        serde_json::from_str(&serde_json::to_string(turn).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_pricing_warning_of_the_printing_run_is_dropped_by_its_place() {
+        let mut turn = Turn::empty(Api::OpenaiChat);
+        turn.usage = Some(Usage::default());
+        turn.warnings = vec![
+            Warning::SeveralChoices,
+            // `unpriced model …` was dropped by its text before; this one was kept, and
+            // said twice once this run priced the turn again.
+            Warning::Unpriced(Unpriced::NoModel),
+        ];
+        let back = again(printed(&turn));
+        assert_eq!(
+            back.warnings,
+            [Warning::Recorded(
+                "the response has several choices; only choice 0 is shown".into()
+            )]
+        );
+        // A turn with no usage was never priced: its warnings all stay.
+        turn.usage = None;
+        assert_eq!(again(printed(&turn)).warnings.len(), 2);
+    }
+}
