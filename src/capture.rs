@@ -28,6 +28,7 @@ use crate::frame::har::{self, HarError};
 use crate::frame::txtar::Section;
 use crate::frame::vcr;
 use crate::frame::{self, Exchange, FrameError};
+use crate::warning::Warning;
 
 /// What one input holds, as read from its source: decompressed, a HAR left to be read an
 /// entry at a time. HTTP codings are not undone yet: that is [`walk`]'s first step.
@@ -102,7 +103,7 @@ pub struct Part<'a> {
     pub exchanges: &'a Result<Vec<Exchange<'a>>, FrameError>,
     /// Said of the whole part when its codings were undone (an unknown
     /// `Content-Encoding`): every exchange's concern.
-    pub warnings: &'a [String],
+    pub warnings: &'a [Warning],
 }
 
 /// Why a part of an input could not be read.
@@ -112,9 +113,12 @@ pub enum Failure {
     Undecodable(Undecodable),
     /// A HAR could not be read to its end (its entries before the trouble were yielded).
     Har(HarError),
-    /// Another archive, or one of its entries, could not be read: a cassette that is no
-    /// YAML, a log line that is no pair.
-    Unreadable(String),
+    /// A cassette that is no YAML, or holds no list of interactions.
+    Cassette(vcr::CassetteError),
+    /// A claude-trace log line that is no pair.
+    LogLine(claude_trace::LineError),
+    /// A claude-trace log that could not be read to its end (its lines before were).
+    LogCut(std::io::Error),
 }
 
 impl std::fmt::Display for Failure {
@@ -122,7 +126,9 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Undecodable(why) => why.fmt(f),
             Failure::Har(why) => why.fmt(f),
-            Failure::Unreadable(why) => f.write_str(why),
+            Failure::Cassette(why) => why.fmt(f),
+            Failure::LogLine(why) => why.fmt(f),
+            Failure::LogCut(err) => write!(f, "the log could not be read to its end: {err}"),
         }
     }
 }
@@ -215,7 +221,7 @@ fn file(
     stored: &Stored,
     half: Option<RequestHalf>,
     meta: Option<&Meta>,
-    warnings: &[String],
+    warnings: &[Warning],
     visitor: &mut impl Visitor,
 ) {
     let lines = Lines::new(&stored.data);
@@ -326,7 +332,7 @@ fn cassette(data: &[u8], visitor: &mut impl Visitor) -> Walked {
             Some(count)
         }
         Err(why) => {
-            visitor.failed(Place::File, Failure::Unreadable(why));
+            visitor.failed(Place::File, Failure::Cassette(why));
             None
         }
     };
@@ -341,13 +347,12 @@ fn log_lines(reader: impl BufRead, visitor: &mut impl Visitor) -> Walked {
     let result = claude_trace::for_each_line(reader, |index, line| match line {
         Line::Entry(parts) => entry(index, Ok(parts), visitor),
         Line::Skipped(skip) => entry(index, Err(skip), visitor),
-        Line::Unreadable(why) => visitor.failed(Place::Entry(index), Failure::Unreadable(why)),
+        Line::Unreadable(why) => visitor.failed(Place::Entry(index), Failure::LogLine(why)),
     });
     let entries = match result {
         Ok(entries) => Some(entries),
         Err(err) => {
-            let why = format!("the log could not be read to its end: {err}");
-            visitor.failed(Place::File, Failure::Unreadable(why));
+            visitor.failed(Place::File, Failure::LogCut(err));
             None
         }
     };
@@ -362,7 +367,7 @@ fn entry(index: usize, parts: Result<Entry, Skip>, visitor: &mut impl Visitor) {
     match parts {
         Err(Skip::NotApi) => visitor.passed_over(index),
         Err(Skip::Undecodable(why)) => {
-            visitor.failed(Place::Entry(index), Failure::Undecodable(Undecodable(why)))
+            visitor.failed(Place::Entry(index), Failure::Undecodable(why))
         }
         Ok(parts) => {
             let lines = Lines::new(&parts.response_body);

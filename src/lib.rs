@@ -32,3 +32,4 @@ pub mod stable_hash;
 pub mod summary;
 pub mod turn;
 pub mod validate;
+pub mod warning;

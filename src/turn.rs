@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::cost::Cost;
 use crate::request::{Answer, Digest, History, Replayed, RequestRead, RequestSummary, ToolResult};
+use crate::warning::Warning;
 
 /// One model response, rebuilt from a capture, with the request it answered.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -34,7 +35,7 @@ pub struct Turn {
     pub tool_calls: Vec<ToolCall>,
     pub error: Option<TurnError>,
     pub events: Option<EventCounts>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// When the exchange happened and how long it took, where the capture says (HAR
     /// entries, gateway dumps); null for captures that carry no time.
     pub timing: Option<Timing>,

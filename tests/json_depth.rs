@@ -33,10 +33,9 @@ fn an_event_nested_too_deep_names_the_limit() {
     let report = turns_from_bytes("deep.sse", body.as_bytes(), true);
     let warnings = &report.turns[0].warnings;
     assert!(
-        warnings
-            .iter()
-            .any(|w| w
-                .starts_with("line 4: event data nests arrays and objects deeper than 128 levels")),
+        warnings.iter().any(|w| w
+            .to_string()
+            .starts_with("line 4: event data nests arrays and objects deeper than 128 levels")),
         "{warnings:?}"
     );
 }

@@ -11,6 +11,7 @@ use std::process::Command;
 use aibridge_trace::diagnostic::Finding;
 use aibridge_trace::run::{FileReport, turns_from_bytes, turns_from_dump};
 use aibridge_trace::validate::validate_bytes;
+use aibridge_trace::warning::{EventFault, Warning};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -218,7 +219,11 @@ fn agree(name: &str, report: &FileReport, findings: &[Finding], compared: &mut C
     // A blocking body cut short is `parse-body-json` to validate, which checks no more of
     // it; inspect shows what the mended body holds.
     let whole = report.turns.iter().filter(|t| t.streaming || t.complete);
-    let inspect_unknown = unknown_types(whole.flat_map(|t| &t.warnings).map(String::as_str));
+    let rendered: Vec<String> = whole
+        .flat_map(|t| &t.warnings)
+        .map(|w| w.to_string())
+        .collect();
+    let inspect_unknown = unknown_types(rendered.iter().map(String::as_str));
     let validate_unknown = unknown_types(rule("stream-unknown-event").map(|f| f.message.as_str()));
     assert_eq!(
         inspect_unknown, validate_unknown,
@@ -230,7 +235,15 @@ fn agree(name: &str, report: &FileReport, findings: &[Finding], compared: &mut C
         .turns
         .iter()
         .flat_map(|t| &t.warnings)
-        .filter(|w| w.contains("event data is") && w.ends_with("event skipped"))
+        .filter(|w| {
+            matches!(
+                w,
+                Warning::EventSkipped {
+                    fault: EventFault::Shape | EventFault::NotJson,
+                    ..
+                }
+            )
+        })
         .count();
     assert_eq!(
         skipped_events,

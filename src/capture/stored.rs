@@ -14,6 +14,7 @@ use super::lines::Lines;
 use crate::frame::txtar::Section;
 use crate::frame::{coding, http, txtar_of};
 use crate::read::decompress;
+use crate::warning::Warning;
 
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
@@ -22,7 +23,7 @@ pub struct Stored<'a> {
     /// The text, its HTTP bodies decoded.
     pub data: Cow<'a, [u8]>,
     /// What decoding found amiss (an unknown `Content-Encoding`, say): said of every turn.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     split: Option<Split>,
     /// How decoded lines map to the file's, in line order; empty when nothing was decoded.
     runs: Vec<Run>,
@@ -52,25 +53,16 @@ struct Run {
 }
 
 /// Why a stored file cannot be read: a body says it is compressed but does not decompress.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Undecodable(pub String);
-
-impl std::fmt::Display for Undecodable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Undecodable {}
+pub use crate::frame::coding::Undecodable;
 
 impl<'a> Stored<'a> {
     /// `data` decoded, split when it is a txtar. All its bodies share one decompression
     /// budget: the input's, or one based on `data`'s size.
     pub fn of(data: &'a [u8]) -> Result<Stored<'a>, Undecodable> {
-        decompress::within(data.len(), || Stored::decode(data)).map_err(Undecodable)
+        decompress::within(data.len(), || Stored::decode(data))
     }
 
-    fn decode(data: &'a [u8]) -> Result<Stored<'a>, String> {
+    fn decode(data: &'a [u8]) -> Result<Stored<'a>, Undecodable> {
         let mut warnings = Vec::new();
         let last = Lines::new(data).last();
         // A byte order mark is no part of any format (and moves no line).
@@ -92,7 +84,7 @@ impl<'a> Stored<'a> {
         let bodies = sections
             .iter()
             .map(|s| section_body(s.body, &mut warnings))
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, Undecodable>>()?;
         if bodies.iter().all(|b| matches!(b, Cow::Borrowed(_))) {
             let split = Split {
                 comment_end: comment.len(),
@@ -174,7 +166,10 @@ impl<'a> Stored<'a> {
 /// A section's body decoded. The line end before the next marker is the txtar's, not the
 /// body's: a compressed body decoded with it would look cut short. A decoded body gets its
 /// line end back, so the next marker stays a line of its own.
-fn section_body<'a>(body: &'a [u8], warnings: &mut Vec<String>) -> Result<Cow<'a, [u8]>, String> {
+fn section_body<'a>(
+    body: &'a [u8],
+    warnings: &mut Vec<Warning>,
+) -> Result<Cow<'a, [u8]>, Undecodable> {
     let message = body.strip_suffix(b"\n").unwrap_or(body);
     let message = message.strip_suffix(b"\r").unwrap_or(message);
     Ok(match coding::message(message, warnings)? {

@@ -162,23 +162,7 @@ fn parse_value<'a>(api: Api, value: Value) -> Data<'a> {
 /// A count in usage that is there but is no whole, non-negative number within u64 (`-1`,
 /// `12.5`, `"12"`, `2^64`, `1e400`): it is left out, the earlier count kept, and reported
 /// by both consumers, never silently.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadCount {
-    /// Where it is in the usage object, e.g. `output_tokens`, `cache_creation.ephemeral_1h_input_tokens`.
-    pub field: String,
-    /// The value as the capture gave it, cut short when long.
-    pub value: String,
-}
-
-impl std::fmt::Display for BadCount {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(
-            f,
-            "usage `{}` is {}, not a whole non-negative count",
-            self.field, self.value
-        )
-    }
-}
+pub use crate::warning::BadCount;
 
 /// The counts at `fields` (dotted paths into `usage`) that are there but bad. A null is a
 /// count not said, as an absent one.

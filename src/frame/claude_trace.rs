@@ -20,6 +20,7 @@ use serde_json::Value;
 use super::entry::{self, Entry, Skip};
 use super::timestamp;
 use crate::turn::Timing;
+use crate::warning::Warning;
 
 /// Whether a file's first bytes open a claude-trace log: a JSON object whose first key is
 /// `request`. (The first line may be far longer than the bytes sniffed, so the rest of it
@@ -42,8 +43,27 @@ pub enum Line {
     /// No exchange: its reason (an image, an undecodable body).
     Skipped(Skip),
     /// Not a pair: no JSON object, or none with a `request`. A failure for the line.
-    Unreadable(String),
+    Unreadable(LineError),
 }
+
+/// Why a log line is no claude-trace pair. It says where, never what (serde's words may
+/// quote the line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineError {
+    NotJson { column: usize },
+    NoRequest,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LineError::NotJson { column } => write!(f, "not JSON at column {column}"),
+            LineError::NoRequest => f.write_str("no `request` object: not a claude-trace pair"),
+        }
+    }
+}
+
+impl std::error::Error for LineError {}
 
 /// Calls `each` with the 0-based index and reading of every non-blank line, one line in
 /// memory at a time. Returns how many lines were read, or the I/O error that stopped it.
@@ -75,13 +95,14 @@ pub fn for_each_line(
 pub fn read_line(line: &[u8]) -> Line {
     let value: Value = match serde_json::from_slice(line) {
         Ok(value) => value,
-        // serde's words may quote the line: say where, never what.
         Err(err) => {
-            return Line::Unreadable(format!("not JSON at column {}", err.column()));
+            return Line::Unreadable(LineError::NotJson {
+                column: err.column(),
+            });
         }
     };
     if !value["request"].is_object() {
-        return Line::Unreadable("no `request` object: not a claude-trace pair".to_string());
+        return Line::Unreadable(LineError::NoRequest);
     }
     match pair(&value) {
         Ok(entry) => Line::Entry(entry),
@@ -100,9 +121,7 @@ fn pair(value: &Value) -> Result<Entry, Skip> {
     // claude-trace logs a request with no response when the process ends mid-call: the
     // turn has no answer to rebuild, and says why.
     if !response.is_object() {
-        parts
-            .warnings
-            .push("the log holds no response to this request".to_string());
+        parts.warnings.push(Warning::NoResponseLogged);
     }
     parts.request_body = body(&request["body"]);
     let answer = body(&response["body"]).or_else(|| body(&response["body_raw"]));
@@ -147,11 +166,11 @@ fn millis(value: &Value) -> Option<i64> {
 
 /// The pair's timing: sent at the request's timestamp; the wait until the response's head;
 /// the duration until `logged_at`, when the body had been read.
-fn timing(value: &Value, warnings: &mut Vec<String>) -> Option<Timing> {
+fn timing(value: &Value, warnings: &mut Vec<Warning>) -> Option<Timing> {
     let sent = &value["request"]["timestamp"];
     let start = millis(sent);
     if start.is_none() && !sent.is_null() {
-        warnings.push("the request's timestamp is no time".to_string());
+        warnings.push(Warning::TimestampNoTime);
     }
     let since = |end: Option<i64>| {
         let (start, end) = (start?, end?);
@@ -226,15 +245,12 @@ mod tests {
         let n = for_each_line(&data[..], |i, line| seen.push((i, format!("{line:?}")))).unwrap();
         assert_eq!(n, 4);
         assert_eq!(seen.len(), 3);
+        assert!(seen[0].1.contains("NoResponseLogged"), "{seen:?}");
         assert!(
-            seen[0].1.contains("no response to this request"),
+            seen[1].0 == 2 && seen[1].1 == "Unreadable(NotJson { column: 2 })",
             "{seen:?}"
         );
-        assert!(
-            seen[1].0 == 2 && seen[1].1.contains("not JSON at column 2"),
-            "{seen:?}"
-        );
-        assert!(seen[2].1.contains("no `request`"));
+        assert_eq!(seen[2].1, "Unreadable(NoRequest)");
     }
 
     #[test]

@@ -8,10 +8,35 @@ use std::borrow::Cow;
 
 use super::http;
 use crate::read::decompress::{self, Codec};
+use crate::warning::Warning;
+
+/// A body whose `Content-Encoding` says it is compressed, but that does not decompress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable {
+    /// The coding that failed (`gzip`, `brotli`, …).
+    pub coding: &'static str,
+    /// What the decompressor said.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Undecodable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the body says Content-Encoding: {} but does not decode: {}",
+            self.coding, self.detail
+        )
+    }
+}
+
+impl std::error::Error for Undecodable {}
 
 /// One HTTP message with its body decoded; anything else as it is. (A txtar's sections
 /// are each one: [`crate::capture::Stored`] decodes them.)
-pub fn message<'a>(data: &'a [u8], warnings: &mut Vec<String>) -> Result<Cow<'a, [u8]>, String> {
+pub fn message<'a>(
+    data: &'a [u8],
+    warnings: &mut Vec<Warning>,
+) -> Result<Cow<'a, [u8]>, Undecodable> {
     let Some((head, body)) = http::split(data) else {
         return Ok(Cow::Borrowed(data));
     };
@@ -96,16 +121,16 @@ fn is_text(body: &[u8]) -> bool {
 pub fn content(
     body: &[u8],
     encodings: &str,
-    warnings: &mut Vec<String>,
-) -> Result<Option<Vec<u8>>, String> {
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<Vec<u8>>, Undecodable> {
     decompress::within(body.len(), || content_within(body, encodings, warnings))
 }
 
 fn content_within(
     body: &[u8],
     encodings: &str,
-    warnings: &mut Vec<String>,
-) -> Result<Option<Vec<u8>>, String> {
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<Vec<u8>>, Undecodable> {
     let mut codecs = Vec::new();
     for token in encodings
         .split(',')
@@ -116,9 +141,7 @@ fn content_within(
             Some(codec) => codecs.push(codec),
             None if token.eq_ignore_ascii_case("identity") => {}
             // Header values never reach output, an unknown coding's name included.
-            None => {
-                warnings.push("an unknown Content-Encoding; the body is read as it is".to_string())
-            }
+            None => warnings.push(Warning::UnknownContentEncoding),
         }
     }
     if codecs.is_empty() || body.is_empty() || is_text(body) {
@@ -131,15 +154,17 @@ fn content_within(
             Err((partial, err))
                 if err.kind() == std::io::ErrorKind::UnexpectedEof && !partial.is_empty() =>
             {
-                warnings.push(format!("{err}; showing what it holds"));
+                warnings.push(Warning::BodyCutShort {
+                    detail: err.to_string(),
+                });
                 data = partial;
                 break;
             }
             Err((_, err)) => {
-                return Err(format!(
-                    "the body says Content-Encoding: {} but does not decode: {err}",
-                    codec.name()
-                ));
+                return Err(Undecodable {
+                    coding: codec.name(),
+                    detail: err.to_string(),
+                });
             }
         }
     }
@@ -192,10 +217,9 @@ mod tests {
     fn undecodable_and_unknown_codings() {
         let mut warnings = Vec::new();
         let err = content(&[0x1f, 0x8b, 0, 0xff, 0xfe], "gzip", &mut warnings).unwrap_err();
-        assert!(err.contains("Content-Encoding: gzip"), "{err}");
+        assert_eq!(err.coding, "gzip");
+        assert!(err.to_string().contains("Content-Encoding: gzip"), "{err}");
         assert_eq!(content(b"\x01\x02", "snappy", &mut warnings).unwrap(), None);
-        assert!(
-            warnings[0].contains("unknown Content-Encoding") && !warnings[0].contains("snappy")
-        );
+        assert_eq!(warnings, [Warning::UnknownContentEncoding]);
     }
 }

@@ -3,8 +3,10 @@
 //! (owned parts, bodies decoded); the entry then gives an exchange like any other capture's.
 //! Header values are looked at only for content type and coding, here and in every format.
 
-use super::{Exchange, Request, coding, response};
+use super::coding::{self, Undecodable};
+use super::{Exchange, Request, response};
 use crate::turn::{Api, Timing};
+use crate::warning::Warning;
 
 /// One entry's parts, bodies decoded, ready to be framed.
 #[derive(Debug, Default)]
@@ -19,7 +21,7 @@ pub struct Entry {
     /// The model the URL names (Bedrock's `/model/{id}/invoke…`), for when the request
     /// body does not (a Bedrock body never does).
     pub model: Option<String>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 /// Why an entry gives no exchange.
@@ -28,7 +30,7 @@ pub enum Skip {
     /// An image, a page, a script: counted, not reported one by one.
     NotApi,
     /// A body that says it is compressed but does not decompress: a failure.
-    Undecodable(String),
+    Undecodable(Undecodable),
 }
 
 impl Entry {
@@ -151,8 +153,8 @@ fn percent_decoded(text: &str) -> String {
 pub fn decoded(
     body: Vec<u8>,
     encodings: Option<&str>,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<u8>, String> {
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<u8>, Undecodable> {
     match encodings {
         Some(encodings) => Ok(coding::content(&body, encodings, warnings)?.unwrap_or(body)),
         None => Ok(body),

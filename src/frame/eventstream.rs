@@ -18,6 +18,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::sse::{DefectKind, FramingDefect, SseEvent, SseStream};
+use crate::warning::Warning;
 
 /// The prelude: two lengths and their CRC.
 const PRELUDE: usize = 12;
@@ -81,25 +82,9 @@ pub struct Broken {
     pub offset: usize,
     /// 0-based number of that frame: how many frames were read before it.
     pub frame: usize,
-    pub why: String,
+    pub why: &'static str,
     /// The frame is whole but wrong (a CRC, a header), not cut short.
     pub corrupt: bool,
-}
-
-impl std::fmt::Display for Broken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let before = match self.frame {
-            1 => "the 1 frame before it was read".to_string(),
-            n => format!("the {n} frames before it were read"),
-        };
-        write!(
-            f,
-            "event-stream frame {} at byte {}: {}; {before}",
-            self.frame + 1,
-            self.offset,
-            self.why
-        )
-    }
 }
 
 /// Every message of `data`, up to the first frame that fails.
@@ -116,7 +101,7 @@ pub fn messages(data: &[u8]) -> (Vec<Message<'_>>, Option<Broken>) {
                 let broken = Broken {
                     offset,
                     frame: out.len(),
-                    why: why.to_string(),
+                    why,
                     corrupt,
                 };
                 return (out, Some(broken));
@@ -205,11 +190,11 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
             }),
             Ok(None) => {}
             Err(why) => {
-                out.warnings.push(format!(
-                    "event-stream frame {} at byte {}: {why}; skipped",
-                    index + 1,
-                    message.offset
-                ));
+                out.warnings.push(Warning::SkippedFrame {
+                    frame: index + 1,
+                    offset: message.offset,
+                    why,
+                });
                 out.defects.push(FramingDefect {
                     line,
                     kind: DefectKind::UnreadableFrame,
@@ -219,7 +204,11 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
     }
     if let Some(broken) = broken {
         let line = first_line + broken.frame;
-        out.warnings.push(broken.to_string());
+        out.warnings.push(Warning::BrokenFrame {
+            read: broken.frame,
+            offset: broken.offset,
+            why: broken.why,
+        });
         if broken.corrupt {
             out.defects.push(FramingDefect {
                 line,
@@ -232,7 +221,7 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
 
 /// The SSE event (name, data) one message stands for; `None` for a message that carries
 /// no event (an `initial-response`).
-fn event_of(message: &Message) -> Result<Option<(String, String)>, String> {
+fn event_of(message: &Message) -> Result<Option<(String, String)>, &'static str> {
     match message.header(":message-type").unwrap_or("event") {
         "exception" => {
             let kind = message.header(":exception-type").unwrap_or("exception");
@@ -257,7 +246,7 @@ fn event_of(message: &Message) -> Result<Option<(String, String)>, String> {
 }
 
 /// The Anthropic event a `chunk` payload's base64 `bytes` holds, named by its `type`.
-fn chunk(payload: &[u8]) -> Result<(String, String), String> {
+fn chunk(payload: &[u8]) -> Result<(String, String), &'static str> {
     let value: Value =
         serde_json::from_slice(payload).map_err(|_| "a chunk payload that is not JSON")?;
     let encoded = value["bytes"]
@@ -441,7 +430,11 @@ mod tests {
         let stream = to_sse(&body, 1).unwrap();
         assert_eq!(stream.events.len(), 1);
         assert_eq!(
-            stream.warnings,
+            stream
+                .warnings
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>(),
             [format!(
                 "event-stream frame 2 at byte {}: its message CRC does not match; \
                  the 1 frame before it was read",
@@ -460,7 +453,7 @@ mod tests {
         let stream = to_sse(cut, 1).unwrap();
         assert_eq!(stream.events.len(), 1);
         assert!(
-            stream.warnings[0].contains("cut short"),
+            matches!(&stream.warnings[..], [Warning::BrokenFrame { why, .. }] if why.starts_with("cut short")),
             "{:?}",
             stream.warnings
         );

@@ -16,8 +16,9 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::Value;
 
 pub use super::entry::{Entry, Skip};
-use super::{entry, timestamp};
+use super::{coding, entry, timestamp};
 use crate::turn::Timing;
+use crate::warning::Warning;
 
 /// The UTF-8 byte order mark some Windows tools write before a HAR's JSON.
 const BOM: &[u8] = b"\xef\xbb\xbf";
@@ -356,7 +357,12 @@ fn header<'v>(headers: &'v Value, name: &str) -> Option<&'v str> {
 }
 
 /// A body's bytes: the text as it is, or base64-decoded when the entry says so.
-fn body_bytes(text: &str, encoding: &Value, what: &str, warnings: &mut Vec<String>) -> Vec<u8> {
+fn body_bytes(
+    text: &str,
+    encoding: &Value,
+    what: &'static str,
+    warnings: &mut Vec<Warning>,
+) -> Vec<u8> {
     if encoding.as_str() != Some("base64") {
         return text.as_bytes().to_vec();
     }
@@ -364,9 +370,10 @@ fn body_bytes(text: &str, encoding: &Value, what: &str, warnings: &mut Vec<Strin
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(bytes) => bytes,
         Err(err) => {
-            warnings.push(format!(
-                "the {what} body says base64 but is not ({err}); read as it is"
-            ));
+            warnings.push(Warning::NotBase64 {
+                side: what,
+                detail: err.to_string(),
+            });
             text.as_bytes().to_vec()
         }
     }
@@ -374,7 +381,11 @@ fn body_bytes(text: &str, encoding: &Value, what: &str, warnings: &mut Vec<Strin
 
 /// A body with its `Content-Encoding` undone, when the capture kept it compressed (HAR
 /// tools mostly store bodies decoded already).
-fn decoded(body: Vec<u8>, headers: &Value, warnings: &mut Vec<String>) -> Result<Vec<u8>, String> {
+fn decoded(
+    body: Vec<u8>,
+    headers: &Value,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<u8>, coding::Undecodable> {
     entry::decoded(body, header(headers, "content-encoding"), warnings)
 }
 
@@ -388,11 +399,13 @@ fn millis(value: &Value) -> Option<f64> {
 
 /// The entry's timing: `startedDateTime`, `time` (else the sum of `timings`), and
 /// `timings.wait` as the time to first byte.
-fn timing(entry: &Value, warnings: &mut Vec<String>) -> Option<Timing> {
+fn timing(entry: &Value, warnings: &mut Vec<Warning>) -> Option<Timing> {
     let started_at = entry["startedDateTime"].as_str().and_then(|text| {
         let parsed = timestamp::parse_rfc3339(text).map(timestamp::format_millis);
         if parsed.is_none() {
-            warnings.push(format!("startedDateTime {text:?} is no RFC 3339 time"));
+            warnings.push(Warning::NotRfc3339 {
+                text: text.to_string(),
+            });
         }
         parsed
     });

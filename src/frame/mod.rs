@@ -25,6 +25,7 @@ use http::{Head, StartLine};
 use sse::SseStream;
 
 use crate::turn::Timing;
+use crate::warning::Warning;
 
 /// The section names aibridge's fixtures use; others are kept, with a warning.
 pub const KNOWN_SECTIONS: [&str; 5] = [
@@ -70,7 +71,7 @@ pub struct Exchange<'a> {
     pub follow_up: bool,
     pub request: Option<Request<'a>>,
     pub response: Response<'a>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// When it happened, where the capture says (HAR entries, dump file names).
     pub timing: Option<Timing>,
     /// The model the capture's path names (a gateway dump's folder), for when the request
@@ -103,8 +104,9 @@ pub enum FrameError {
     Empty,
     /// Not a format this tool reads.
     Unrecognized,
-    /// A readable file with nothing to rebuild (a txtar with only a request, say).
-    NothingToDo(String),
+    /// A txtar fixture with no response section (only a request, say): nothing to
+    /// rebuild, which is no failure.
+    NoResponseSection,
 }
 
 impl std::fmt::Display for FrameError {
@@ -115,7 +117,9 @@ impl std::fmt::Display for FrameError {
                 "not a capture this tool reads (expected a txtar fixture, an HTTP response, \
                  an event stream or a JSON body)",
             ),
-            FrameError::NothingToDo(why) => f.write_str(why),
+            FrameError::NoResponseSection => {
+                f.write_str("the txtar fixture has no response section")
+            }
         }
     }
 }
@@ -167,10 +171,7 @@ pub fn frame_txtar<'a>(
         // Fixtures edited by hand sometimes lose the `-- request --` line, which leaves the
         // request body in the comment: take it, and say so.
         None if comment.trim_ascii_start().starts_with(b"{") => {
-            shared_warnings.push(
-                "the request body stands in the txtar comment: the `-- request --` line is missing"
-                    .to_string(),
-            );
+            shared_warnings.push(Warning::RequestInComment);
             Some(Request {
                 target: None,
                 body: comment,
@@ -184,7 +185,9 @@ pub fn frame_txtar<'a>(
         .map(|s| {
             let mut warnings = shared_warnings.clone();
             if !KNOWN_SECTIONS.contains(&s.name) {
-                warnings.push(format!("unknown txtar section name {:?}", s.name));
+                warnings.push(Warning::UnknownSection {
+                    name: s.name.to_string(),
+                });
             }
             Exchange {
                 section: Some(s.name),
@@ -196,9 +199,7 @@ pub fn frame_txtar<'a>(
         })
         .collect();
     if exchanges.is_empty() {
-        return Err(FrameError::NothingToDo(
-            "the txtar fixture has no response section".to_string(),
-        ));
+        return Err(FrameError::NoResponseSection);
     }
     Ok(exchanges)
 }
@@ -333,7 +334,12 @@ mod tests {
         assert!(matches!(ex[0].response.body, Body::Stream(_)));
         assert!(matches!(ex[1].response.body, Body::Json(_)));
         assert!(ex[2].follow_up && !ex[1].follow_up);
-        assert!(ex[3].warnings[0].contains("unknown txtar section"));
+        assert_eq!(
+            ex[3].warnings,
+            [Warning::UnknownSection {
+                name: "extra".into()
+            }]
+        );
     }
 
     #[test]
@@ -363,9 +369,9 @@ mod tests {
             FrameError::Unrecognized
         );
         assert_eq!(frame(b"  \n").unwrap_err(), FrameError::Empty);
-        assert!(matches!(
-            frame(b"-- request --\n{}\n"),
-            Err(FrameError::NothingToDo(_))
-        ));
+        assert_eq!(
+            frame(b"-- request --\n{}\n").unwrap_err(),
+            FrameError::NoResponseSection
+        );
     }
 }

@@ -23,6 +23,8 @@ use std::task::{Context, Poll, Waker};
 use eventsource_stream::{Event, EventStream};
 use futures_core::Stream;
 
+use crate::warning::Warning;
+
 /// One dispatched event. Its fields borrow from the body wherever the body holds them as
 /// they are (nearly always): a stream is held whole until it is rebuilt, and copies of every
 /// event's data would double the memory a capture takes.
@@ -52,7 +54,7 @@ impl SseEvent<'_> {
 pub struct SseStream<'a> {
     pub events: Vec<SseEvent<'a>>,
     /// What framing had to mend, with line numbers.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The line of the last event, when the body ended inside it (no blank line after it,
     /// or in an event log, no line end after a last line whose JSON is unfinished).
     pub truncated: Option<usize>,
@@ -202,13 +204,11 @@ fn field_name(line: &str) -> &str {
 }
 
 /// The warning for a stream whose body ended inside its last event, if it did.
-pub fn truncation_warning(stream: &SseStream) -> Option<String> {
-    let line = stream.truncated?;
-    let what = match stream.json_lines {
-        true => "the last line is cut off",
-        false => "the last event has no blank line after it",
-    };
-    Some(format!("line {line}: {what}; the capture looks truncated"))
+pub fn truncation_warning(stream: &SseStream) -> Option<Warning> {
+    Some(Warning::StreamCut {
+        line: stream.truncated?,
+        json_lines: stream.json_lines,
+    })
 }
 
 /// Whether an event's data is whole: one JSON value, or Chat's `[DONE]` marker. A last
@@ -282,10 +282,7 @@ pub fn parse(body: &[u8], first_line: usize) -> SseStream<'_> {
         Cow::Owned(text) => parse_text(text, first_line).into_owned(),
     };
     if let Cow::Owned(_) = text {
-        out.warnings.insert(
-            0,
-            "the stream holds invalid UTF-8; replaced with U+FFFD".to_string(),
-        );
+        out.warnings.insert(0, Warning::InvalidUtf8);
         if let Err(err) = std::str::from_utf8(body) {
             out.defects.insert(
                 0,
@@ -402,7 +399,9 @@ impl<'t> Framer<'t> {
                 }
                 // Only a parser error is possible on whole lines, and every whole line parses
                 // (the SSE grammar accepts any line); keep going all the same.
-                Err(err) => self.out.warnings.push(format!("event stream: {err}")),
+                Err(err) => self.out.warnings.push(Warning::SseParser {
+                    detail: err.to_string(),
+                }),
             }
         }
         debug_assert!(self.queue.borrow().is_empty());
@@ -468,10 +467,10 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
         let indented = line.trim_start_matches([' ', '\t']);
         let mended = indented.len() < line.len() && is_known_field(indented);
         if mended {
-            f.out.warnings.push(format!(
-                "line {number}: a field indented by white space; read as `{}:`",
-                field_name(indented)
-            ));
+            f.out.warnings.push(Warning::IndentedField {
+                line: number,
+                field: field_name(indented).to_string(),
+            });
             whole = &whole[line.len() - indented.len()..];
             line = indented;
         }
@@ -505,9 +504,7 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
                     line: number,
                     kind: DefectKind::StrayLine,
                 });
-                f.out.warnings.push(format!(
-                    "line {number}: neither an SSE field nor a comment; ignored"
-                ));
+                f.out.warnings.push(Warning::StrayLine { line: number });
             }
         }
         let mut joined: Option<String> = None;
@@ -533,10 +530,9 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
                     line: next_index + first_line,
                     kind: DefectKind::JoinedLine,
                 });
-                f.out.warnings.push(format!(
-                    "line {}: joined to the data line before it (the capture split one line in two)",
-                    next_index + first_line
-                ));
+                f.out.warnings.push(Warning::SplitDataLine {
+                    line: next_index + first_line,
+                });
             }
         }
         match joined {
@@ -631,7 +627,13 @@ mod tests {
         let s = parse(b"data: a\n\ndata: b\n", 1);
         assert_eq!(s.events.len(), 2);
         assert_eq!(s.truncated, Some(3));
-        assert!(truncation_warning(&s).unwrap().contains("truncated"));
+        assert_eq!(
+            truncation_warning(&s),
+            Some(Warning::StreamCut {
+                line: 3,
+                json_lines: false
+            })
+        );
     }
 
     #[test]
@@ -652,7 +654,7 @@ mod tests {
     fn wrapped_data_line_is_joined() {
         let s = parse(b"data: {\"type\":\"x\",\"te\nxt\":\"hi\"}\n\n", 1);
         assert_eq!(s.events[0].data, "{\"type\":\"x\",\"text\":\"hi\"}");
-        assert!(s.warnings[0].starts_with("line 2:"));
+        assert_eq!(s.warnings, [Warning::SplitDataLine { line: 2 }]);
     }
 
     fn defects(body: &str) -> Vec<(usize, DefectKind)> {
@@ -677,10 +679,12 @@ mod tests {
         let data: Vec<&str> = s.events.iter().map(|e| e.data.as_ref()).collect();
         assert_eq!(data, ["{\"a\":1}", "{\"b\":2}"]);
         assert_eq!(s.warnings.len(), 2);
-        assert!(
-            s.warnings[0].starts_with("line 1: a field indented"),
-            "{:?}",
-            s.warnings
+        assert_eq!(
+            s.warnings[0],
+            Warning::IndentedField {
+                line: 1,
+                field: "data".into()
+            }
         );
     }
 

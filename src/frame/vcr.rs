@@ -13,7 +13,8 @@
 use base64::Engine;
 
 use super::entry::{self, Entry, Skip};
-use super::yaml::{self, Node};
+use super::yaml::{self, Node, YamlError};
+use crate::warning::Warning;
 
 /// The UTF-8 byte order mark.
 const BOM: &str = "\u{feff}";
@@ -56,21 +57,43 @@ pub fn looks_like_cassette(head: &[u8]) -> bool {
     }
 }
 
+/// Why a file is no cassette this tool reads. It names a line, never a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CassetteError {
+    Yaml(YamlError),
+    /// `interactions` is there, but no list.
+    NotAList,
+    NoInteractions,
+}
+
+impl std::fmt::Display for CassetteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CassetteError::Yaml(err) => err.fmt(f),
+            CassetteError::NotAList => f.write_str("a cassette whose `interactions` is no list"),
+            CassetteError::NoInteractions => {
+                f.write_str("a YAML file with no `interactions`: not a cassette")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CassetteError {}
+
 /// The interactions of a cassette, each as an entry or the reason it gives none, in order.
-/// `Err` when the file is no cassette YAML can read; the message names a line, never a
-/// value.
-pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, String> {
+/// `Err` when the file is no cassette YAML can read.
+pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, CassetteError> {
     let text = String::from_utf8_lossy(data);
     let text = text.strip_prefix(BOM).unwrap_or(&text);
-    let doc = yaml::parse(text)?;
+    let doc = yaml::parse(text).map_err(CassetteError::Yaml)?;
     let list = LISTS
         .iter()
         .map(|key| doc.get(key))
         .find(|node| !node.is_null());
     match list {
         Some(Node::Seq(items)) => Ok(items.iter().map(interaction).collect()),
-        Some(_) => Err("a cassette whose `interactions` is no list".to_string()),
-        None => Err("a YAML file with no `interactions`: not a cassette".to_string()),
+        Some(_) => Err(CassetteError::NotAList),
+        None => Err(CassetteError::NoInteractions),
     }
 }
 
@@ -122,7 +145,7 @@ fn header<'n>(headers: &'n Node, name: &str) -> Option<&'n str> {
 }
 
 /// A message's body bytes, however the recorder wrote it; `None` when there is none.
-fn body(message: &Node, what: &str, warnings: &mut Vec<String>) -> Option<Vec<u8>> {
+fn body(message: &Node, what: &'static str, warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
     let parsed = message.get("parsed_body");
     if !parsed.is_null() {
         return Some(json_bytes(parsed));
@@ -159,14 +182,12 @@ fn json_bytes(node: &Node) -> Vec<u8> {
 }
 
 /// The bytes of base64 text (white space and line breaks allowed).
-fn base64_bytes(text: &str, what: &str, warnings: &mut Vec<String>) -> Vec<u8> {
+fn base64_bytes(text: &str, what: &'static str, warnings: &mut Vec<Warning>) -> Vec<u8> {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
         Ok(bytes) => bytes,
         Err(_) => {
-            warnings.push(format!(
-                "the {what} body is marked binary but is no base64; read as it is"
-            ));
+            warnings.push(Warning::BinaryNotBase64 { side: what });
             text.as_bytes().to_vec()
         }
     }
@@ -261,17 +282,17 @@ mod tests {
 
     #[test]
     fn not_a_cassette() {
-        assert!(
-            interactions(b"a: 1\n")
-                .unwrap_err()
-                .contains("not a cassette")
+        assert_eq!(
+            interactions(b"a: 1\n").unwrap_err(),
+            CassetteError::NoInteractions
         );
-        assert!(
-            interactions(b"interactions: 3\n")
-                .unwrap_err()
-                .contains("no list")
+        assert_eq!(
+            interactions(b"interactions: 3\n").unwrap_err(),
+            CassetteError::NotAList
         );
-        let bad = interactions(b"interactions:\n- request: {body: \"sk-secret").unwrap_err();
+        let bad = interactions(b"interactions:\n- request: {body: \"sk-secret")
+            .unwrap_err()
+            .to_string();
         assert!(bad.contains("line") && !bad.contains("sk-secret"), "{bad}");
     }
 }

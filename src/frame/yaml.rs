@@ -19,6 +19,44 @@ pub const MAX_DEPTH: usize = 100;
 /// How many nodes aliases may add to a document, all told.
 const ALIAS_BUDGET: usize = 1_000_000;
 
+/// Why a YAML document could not be read. It names the line where reading stopped, never
+/// the text found there (it may be a credential).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YamlError {
+    Syntax {
+        line: usize,
+        column: usize,
+    },
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep {
+        line: usize,
+    },
+    /// Aliases that expand past [`ALIAS_BUDGET`] nodes.
+    AliasBomb {
+        line: usize,
+    },
+}
+
+impl std::fmt::Display for YamlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            YamlError::Syntax { line, column } => {
+                write!(f, "not valid YAML at line {line} column {column}")
+            }
+            YamlError::TooDeep { line } => write!(
+                f,
+                "the YAML nests deeper than {MAX_DEPTH} levels at line {line}"
+            ),
+            YamlError::AliasBomb { line } => write!(
+                f,
+                "the YAML's aliases expand past {ALIAS_BUDGET} nodes at line {line}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for YamlError {}
+
 /// One node of a document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
@@ -101,27 +139,21 @@ enum Open {
     Map(Vec<(String, Node)>, Option<String>, usize),
 }
 
-/// The first document of `text`. `Err` names the line where reading stopped, never the
-/// text found there (it may be a credential).
-pub fn parse(text: &str) -> Result<Node, String> {
+/// The first document of `text`, or where reading it stopped.
+pub fn parse(text: &str) -> Result<Node, YamlError> {
     let mut stack: Vec<Open> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut budget = ALIAS_BUDGET;
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|err| {
-            format!(
-                "not valid YAML at line {} column {}",
-                err.marker().line(),
-                err.marker().col() + 1
-            )
+        let (event, span) = event.map_err(|err| YamlError::Syntax {
+            line: err.marker().line(),
+            column: err.marker().col() + 1,
         })?;
         let line = span.start.line();
         let (node, anchor) = match event {
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(format!(
-                        "the YAML nests deeper than {MAX_DEPTH} levels at line {line}"
-                    ));
+                    return Err(YamlError::TooDeep { line });
                 }
                 stack.push(match event {
                     Event::SequenceStart(..) => Open::Seq(Vec::new(), anchor),
@@ -139,9 +171,9 @@ pub fn parse(text: &str) -> Result<Node, String> {
             }
             Event::Alias(id) => {
                 let node = anchors.get(&id).cloned().unwrap_or(Node::Null);
-                budget = budget.checked_sub(node.size()).ok_or_else(|| {
-                    format!("the YAML's aliases expand past {ALIAS_BUDGET} nodes at line {line}")
-                })?;
+                budget = budget
+                    .checked_sub(node.size())
+                    .ok_or(YamlError::AliasBomb { line })?;
                 (node, 0)
             }
             Event::DocumentEnd if stack.is_empty() => break,
@@ -251,8 +283,9 @@ mod tests {
     #[test]
     fn deep_nesting_and_alias_bombs_are_errors_not_crashes() {
         let deep = format!("{}x\n", "- ".repeat(10_000));
+        assert_eq!(parse(&deep).unwrap_err(), YamlError::TooDeep { line: 1 });
         assert_eq!(
-            parse(&deep).unwrap_err(),
+            YamlError::TooDeep { line: 1 }.to_string(),
             "the YAML nests deeper than 100 levels at line 1"
         );
         let mut bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\n".to_string();
@@ -263,8 +296,11 @@ mod tests {
             let refs = vec![format!("*{prev}"); 10].join(",");
             bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
         }
-        assert!(parse(&bomb).unwrap_err().contains("aliases expand past"));
-        let err = parse("a: [1, 2\nkey: \"sk-secret").unwrap_err();
+        assert!(matches!(
+            parse(&bomb).unwrap_err(),
+            YamlError::AliasBomb { .. }
+        ));
+        let err = parse("a: [1, 2\nkey: \"sk-secret").unwrap_err().to_string();
         assert!(
             err.starts_with("not valid YAML at line") && !err.contains("sk-secret"),
             "{err}"

@@ -15,6 +15,7 @@ use crate::decode::anthropic::{
 };
 use crate::decode::{self, str_at};
 use crate::turn::{ThoughtSource, ToolKind};
+use crate::warning::{Unknown, Warning};
 
 #[derive(Debug)]
 enum Block {
@@ -50,7 +51,7 @@ impl Block {
             },
             Some(BlockKind::Other) => Block::Ignored,
             None => {
-                b.unknown(format!("content block type {kind:?}"));
+                b.unknown(Unknown::ContentBlock(kind.to_string()));
                 Block::Ignored
             }
         }
@@ -81,9 +82,7 @@ impl Blocks {
                 Some(DeltaKind::Thinking) => Block::Thinking(String::new()),
                 _ => Block::Ignored,
             };
-            b.warnings.push(format!(
-                "line {line}: delta for content block {index}, which never started"
-            ));
+            b.warnings.push(Warning::DeltaBeforeStart { line, index });
             self.start(index, implied);
         }
         let block = &mut self.list[self.by_index[&index]];
@@ -98,10 +97,12 @@ impl Blocks {
                 json.push_str(delta.partial_json.as_str().unwrap_or_default())
             }
             (Some(DeltaKind::Signature | DeltaKind::Citations), _) => {}
-            (Some(_), _) => b.warnings.push(format!(
-                "line {line}: {name} for content block {index}, which is of another type"
-            )),
-            (None, _) => b.unknown(format!("delta type {name:?}")),
+            (Some(_), _) => b.warnings.push(Warning::DeltaMismatch {
+                line,
+                delta: name.to_string(),
+                index,
+            }),
+            (None, _) => b.unknown(Unknown::Delta(name.to_string())),
         }
     }
 

@@ -7,11 +7,12 @@ use std::ops::{Deref, DerefMut};
 
 use serde_json::Value;
 
-use crate::decode::{BadCount, str_at};
+use crate::decode::str_at;
 use crate::turn::{
     Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource,
     ThoughtsBefore, ToolCall, ToolKind, Turn, Usage,
 };
+use crate::warning::{BadCount, Unknown, Warning};
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
 /// fields directly; the helpers below keep the three APIs' shared rules in one place.
@@ -20,7 +21,7 @@ pub struct Builder {
     turn: Turn,
     /// Unknown event, block and item types, with how often each was seen: reported once
     /// each, so a stream of ten thousand unknown events gives one warning, not ten thousand.
-    unknown: BTreeMap<String, u64>,
+    unknown: BTreeMap<Unknown, u64>,
 }
 
 impl Deref for Builder {
@@ -78,10 +79,11 @@ impl Builder {
             match serde_json::from_str(raw) {
                 Ok(value) => value,
                 Err(err) => {
-                    self.warnings.push(format!(
-                        "tool call {name:?} ({}): arguments are not valid JSON ({err}); kept as a string",
-                        id.as_deref().unwrap_or("no id")
-                    ));
+                    self.warnings.push(Warning::ArgumentsNotJson {
+                        name: name.clone(),
+                        id: id.clone(),
+                        detail: err.to_string(),
+                    });
                     Value::String(raw.to_string())
                 }
             }
@@ -114,9 +116,9 @@ impl Builder {
         });
     }
 
-    /// Notes something of a type this tool does not know (`what` says which kind of thing,
-    /// e.g. `event type "foo"`). Events are counted in `events.unknown` by the caller.
-    pub fn unknown(&mut self, what: String) {
+    /// Notes something of a type this tool does not know. Events are counted in
+    /// `events.unknown` by the caller.
+    pub fn unknown(&mut self, what: Unknown) {
         *self.unknown.entry(what).or_default() += 1;
     }
 
@@ -125,7 +127,7 @@ impl Builder {
         if let Some(events) = &mut self.events {
             events.unknown += 1;
         }
-        self.unknown(format!("event type {kind:?}"));
+        self.unknown(Unknown::Event(kind.to_string()));
     }
 
     /// Records usage, keeping earlier values for the fields `update` does not say.
@@ -149,10 +151,9 @@ impl Builder {
     /// blocking body): never silently ignored.
     pub fn bad_counts(&mut self, line: Option<usize>, bad: Vec<BadCount>) {
         for bad in bad {
-            self.turn.warnings.push(match line {
-                Some(line) => format!("line {line}: {bad}; the earlier count is kept"),
-                None => format!("{bad}; left out"),
-            });
+            self.turn
+                .warnings
+                .push(Warning::BadCount { line, count: bad });
         }
     }
 
@@ -199,10 +200,7 @@ impl Builder {
     ) -> Turn {
         let Builder { mut turn, unknown } = self;
         for (what, count) in unknown {
-            turn.warnings.push(match count {
-                1 => format!("unknown {what}"),
-                n => format!("unknown {what} ({n} times)"),
-            });
+            turn.warnings.push(Warning::Unknown { what, count });
         }
         turn.source = source;
         turn.model = turn.model.or_else(|| request_model.clone());

@@ -12,6 +12,7 @@ mod openai_chat;
 mod openai_responses;
 pub mod partial_json;
 mod prompt;
+mod reasons;
 
 use serde_json::Value;
 
@@ -19,16 +20,18 @@ use crate::decode::{self, Event, Events, body_api, is_error_body, str_at, stream
 use crate::frame::sse::{self, SseStream};
 use crate::frame::{Body, Exchange, Response};
 use crate::turn::{Api, Source, Turn, TurnError};
+use crate::warning::{EventFault, Warning};
 use builder::Builder;
+pub use reasons::{NoTurn, Unreadable};
 
 /// What became of one exchange.
 #[derive(Debug)]
 pub enum Outcome {
     Turn(Box<Turn>),
     /// Not LLM traffic this tool reads (a `/v1/models` listing, say): not a failure.
-    Skipped(String),
+    Skipped(NoTurn),
     /// Unreadable: a failure for the file.
-    Failed(String),
+    Failed(Unreadable),
 }
 
 /// Sees what reconstruction decodes, as it decodes it. A second consumer of the decoded
@@ -84,10 +87,10 @@ impl ParsedRequest {
         }
     }
 
-    fn warning(&self) -> Option<&'static str> {
+    fn warning(&self) -> Option<Warning> {
         match (&self.value, &self.error) {
-            (Some(_), Some(_)) if self.mended => Some("the request body is cut short"),
-            (None, Some(_)) => Some("the request body is not JSON"),
+            (Some(_), Some(_)) if self.mended => Some(Warning::RequestCutShort),
+            (None, Some(_)) => Some(Warning::RequestNotJson),
             _ => None,
         }
     }
@@ -108,7 +111,7 @@ pub fn reconstruct_observed(
     observer: &mut impl Observer,
 ) -> Outcome {
     let mut warnings = exchange.warnings.clone();
-    warnings.extend(request.and_then(ParsedRequest::warning).map(str::to_string));
+    warnings.extend(request.and_then(ParsedRequest::warning));
     let request = request.and_then(|r| r.value.as_ref());
     let target = exchange.request.as_ref().and_then(|r| r.target.as_deref());
     let hint = target
@@ -126,8 +129,8 @@ pub fn reconstruct_observed(
     assemble(b, exchange, request, source)
 }
 
-fn skipped(why: &str) -> Outcome {
-    Outcome::Skipped(why.to_string())
+fn skipped(why: NoTurn) -> Outcome {
+    Outcome::Skipped(why)
 }
 
 /// Rebuilds what the response says; `hint` is the API the request path or body suggests.
@@ -141,16 +144,17 @@ fn rebuild(
         Body::Stream(stream) => {
             let api = stream_api(stream)
                 .or(hint)
-                .ok_or_else(|| skipped("an event stream of no API this tool reads"))?;
+                .ok_or_else(|| skipped(NoTurn::StreamOfNoApi))?;
             return Ok(rebuild_stream(api, stream, observer));
         }
         Body::Json(text) => text,
         Body::Text(text) => {
             return http_error(status, None, text, hint)
-                .ok_or_else(|| skipped("a response body of no API this tool reads"));
+                .ok_or_else(|| skipped(NoTurn::BodyOfNoApi));
         }
         Body::Empty => {
-            return http_error(status, None, b"", hint).ok_or_else(|| skipped("an empty response"));
+            return http_error(status, None, b"", hint)
+                .ok_or_else(|| skipped(NoTurn::EmptyResponse));
         }
     };
     let (value, mended) = match parse_body(text) {
@@ -159,7 +163,7 @@ fn rebuild(
             observer.body(hint, text, Err(&err));
             let Some((value, _)) = partial_json::parse_lenient(text) else {
                 return http_error(status, None, text, hint)
-                    .ok_or_else(|| Outcome::Failed(not_json("the response body", &err)));
+                    .ok_or_else(|| Outcome::Failed(not_json(&err)));
             };
             (value, true)
         }
@@ -170,9 +174,9 @@ fn rebuild(
     }
     let Some(api) = api else {
         let why = if decode::api_from_request(&value).is_some() && value.get("model").is_some() {
-            "a request body, with no response"
+            NoTurn::RequestOnly
         } else {
-            "a JSON body of no API this tool reads"
+            NoTurn::JsonOfNoApi
         };
         return http_error(status, Some(&value), text, hint).ok_or_else(|| skipped(why));
     };
@@ -196,20 +200,21 @@ fn rebuild(
                 .status = Some(status);
         }
         if mended {
-            b.warnings
-                .push("the response body is cut short; showing what it holds".into());
+            b.warnings.push(Warning::ResponseCutShort);
         }
     }
     b.complete = !mended;
     Ok(b)
 }
 
-/// Why `what` could not be read: not valid JSON, or valid JSON nested deeper than this
-/// tool reads.
-fn not_json(what: &str, err: &serde_json::Error) -> String {
+/// Why the response body could not be read: not valid JSON, or valid JSON nested deeper
+/// than this tool reads.
+fn not_json(err: &serde_json::Error) -> Unreadable {
     match decode::lenient::is_too_deep(err) {
-        true => format!("{what} {}", decode::lenient::too_deep()),
-        false => format!("{what} is not valid JSON"),
+        true => Unreadable::BodyTooDeep {
+            limit: decode::lenient::MAX_DEPTH,
+        },
+        false => Unreadable::BodyNotJson,
     }
 }
 
@@ -228,7 +233,7 @@ fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
 /// A request whose upstream call failed before any response came (a gateway dump's
 /// `.req_error.txt`): the turn is that error, its text the message.
 fn request_failed(text: &[u8], hint: Option<Api>) -> Result<Builder, Outcome> {
-    let api = hint.ok_or_else(|| skipped("a failed request of no API this tool reads"))?;
+    let api = hint.ok_or_else(|| skipped(NoTurn::FailedRequestOfNoApi))?;
     let mut b = Builder::new(api);
     b.complete = true;
     b.error = Some(TurnError {
@@ -281,8 +286,7 @@ fn rebuild_stream(api: Api, stream: &SseStream, observer: &mut impl Observer) ->
     accumulator.finish(&mut b);
     // An error event explains its own early end.
     if !b.complete && b.error.is_none() && events.cut.is_none() {
-        b.warnings
-            .push("the stream ended without its final event; the capture looks truncated".into());
+        b.warnings.push(Warning::NoFinalEvent);
     }
     b
 }
@@ -306,15 +310,18 @@ impl AnyAccumulator {
     fn event(&mut self, event: &Event, b: &mut Builder) {
         match (&event.body, &mut *self) {
             (decode::Data::Invalid(err), _) => {
-                let what = match decode::is_shape_error(err) {
-                    true => "is JSON of a shape no event has".to_string(),
-                    false if decode::lenient::is_too_deep(err) => decode::lenient::too_deep(),
-                    false => "is not JSON".to_string(),
+                let fault = match decode::is_shape_error(err) {
+                    true => EventFault::Shape,
+                    false if decode::lenient::is_too_deep(err) => EventFault::TooDeep {
+                        limit: decode::lenient::MAX_DEPTH,
+                    },
+                    false => EventFault::NotJson,
                 };
-                b.warnings.push(format!(
-                    "line {}: event data {what} ({err}); event skipped",
-                    event.line
-                ))
+                b.warnings.push(Warning::EventSkipped {
+                    line: event.line,
+                    fault,
+                    detail: err.to_string(),
+                })
             }
             (decode::Data::Anthropic(data), AnyAccumulator::Anthropic(s)) => {
                 s.event(event, data, b)

@@ -13,6 +13,7 @@ use crate::decode::chat::{Call, Chunk, ChunkKind, Message, bad_counts, usage};
 use crate::decode::chat_calls::{ChatCalls, Delta};
 use crate::decode::lenient::Flex;
 use crate::turn::{ThoughtSource, ToolKind};
+use crate::warning::Warning;
 
 /// What `inspect` keeps beside a streamed call.
 struct CallExtra {
@@ -36,10 +37,9 @@ impl Choice {
             Flex::Absent => {}
             Flex::Str(text) => b.push_text(&**text),
             Flex::Other(Value::Array(parts)) => self.apply_parts(parts, b),
-            Flex::Other(other) => b.warnings.push(format!(
-                "message content of an unexpected shape, kept out of the text: {}",
-                kind_of(other)
-            )),
+            Flex::Other(other) => b.warnings.push(Warning::ContentShape {
+                kind: kind_of(other),
+            }),
         }
         if let Some(text) = delta.refusal.as_str() {
             b.push_refusal(text);
@@ -73,10 +73,9 @@ impl Choice {
                         .push_str(&text);
                 }
                 (_, Value::String(text)) => b.push_text(text),
-                (other, _) => b.warnings.push(format!(
-                    "content part of type {:?} kept out of the text",
-                    other.unwrap_or("(none)")
-                )),
+                (other, _) => b.warnings.push(Warning::ContentPartKept {
+                    part: other.map(str::to_string),
+                }),
             }
         }
     }
@@ -102,11 +101,10 @@ impl Choice {
             Flex::Other(value @ (Value::Object(_) | Value::Array(_))) => {
                 entry.extra.value = Some(value.clone())
             }
-            Flex::Other(other) => b.warnings.push(format!(
-                "tool call {:?}: arguments of an unexpected shape ({})",
-                entry.name,
-                kind_of(other)
-            )),
+            Flex::Other(other) => b.warnings.push(Warning::ArgumentsShape {
+                name: entry.name.clone(),
+                kind: kind_of(other),
+            }),
             _ => {}
         }
     }
@@ -153,8 +151,7 @@ impl Choice {
             }
         }
         if self.other_choices {
-            b.warnings
-                .push("the response has several choices; only choice 0 is shown".to_string());
+            b.warnings.push(Warning::SeveralChoices);
         }
     }
 }
@@ -228,9 +225,9 @@ pub fn body(completion: &Value, b: &mut Builder) {
     let chunk = match Chunk::deserialize(completion) {
         Ok(chunk) => chunk,
         Err(err) => {
-            b.warnings.push(format!(
-                "the completion body has an unexpected shape ({err})"
-            ));
+            b.warnings.push(Warning::CompletionShape {
+                detail: err.to_string(),
+            });
             return;
         }
     };

@@ -16,6 +16,7 @@ use crate::decode::responses::{
 };
 use crate::decode::{self, str_at};
 use crate::turn::{ThoughtSource, ToolKind};
+use crate::warning::Unknown;
 
 /// One output item: its last full statement, plus what deltas added since.
 #[derive(Default, Debug)]
@@ -74,7 +75,7 @@ impl Item {
         let Some(item) = ItemKind::of(kind) else {
             // An item that states no type, and that no delta filled, holds nothing to show.
             if !kind.is_empty() {
-                b.unknown(format!("output item type {kind:?}"));
+                b.unknown(Unknown::OutputItem(kind.to_string()));
             }
             return false;
         };

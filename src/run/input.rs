@@ -19,6 +19,7 @@ use crate::frame::{claude_trace, har};
 use crate::read;
 use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
 use crate::turn::{Source, Turn, Usage};
+use crate::warning::Warning;
 
 /// Why an input could not be read: the file that failed (the input, or the request half of
 /// its dump pair), as the user would name it, and what went wrong.
@@ -154,7 +155,7 @@ impl Visitor for Rebuild<'_> {
                     .report
                     .skip(format!("{display}: skipped: not a capture"));
             }
-            Err(FrameError::NothingToDo(why)) => {
+            Err(why @ FrameError::NoResponseSection) => {
                 return self.report.skip(format!("{display}: skipped: {why}"));
             }
             Err(err) => return self.fail(format!("{display}: {err}")),
@@ -202,7 +203,7 @@ impl Visitor for Rebuild<'_> {
                 }
                 // Archive entries that are no LLM traffic are counted, not named one by one.
                 Outcome::Skipped(why) if entry.is_some() => {
-                    *self.skipped.entry(why).or_default() += 1
+                    *self.skipped.entry(why.to_string()).or_default() += 1
                 }
                 Outcome::Skipped(why) => self.report.skip(format!("{name}: skipped: {why}")),
                 Outcome::Failed(why) => self.fail(format!("{name}: {why}")),
@@ -214,9 +215,10 @@ impl Visitor for Rebuild<'_> {
         let display = self.display;
         match (place, failure) {
             // Said after the entries read before the trouble.
-            (Place::File, failure @ (Failure::Har(_) | Failure::Unreadable(_))) => {
-                self.unreadable = Some(failure)
-            }
+            (
+                Place::File,
+                failure @ (Failure::Har(_) | Failure::Cassette(_) | Failure::LogCut(_)),
+            ) => self.unreadable = Some(failure),
             (Place::File, failure) => self.fail(format!("{display}: {failure}")),
             (Place::RequestHalf, failure) => {
                 self.fail(format!("{display}: the request: {failure}"))
@@ -347,7 +349,8 @@ pub fn price(turn: &mut Turn, prices: &PriceTable) {
     );
     match priced {
         Ok(cost) => turn.cost = Some(cost),
-        Err(unpriced) => turn.warnings.push(unpriced.to_string()),
+        // Pricing's warning comes last, after all of reconstruction's: `rejoin` relies on it.
+        Err(unpriced) => turn.warnings.push(Warning::Unpriced(unpriced)),
     }
 }
 

@@ -49,13 +49,18 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 /// A turn read back, made ready for this run: what was derived from it by the printing
 /// run (session, tool results, cost) is worked out again here, from the same facts.
 fn again(mut turn: Turn) -> Turn {
+    // The printing run priced every turn with usage; one left without a cost got its
+    // pricing warning then, the last of its warnings (see `input::price`). Read back, the
+    // warning is only text: its place says what it is.
+    if turn.usage.is_some() && turn.cost.is_none() {
+        turn.warnings.pop();
+    }
     if let (Some(cost), Some(usage)) = (&turn.cost, &mut turn.usage) {
         if cost.source == CostSource::Provider {
             usage.provider_usd = Some(cost.usd);
         }
     }
     turn.cost = None;
-    turn.warnings.retain(|w| !w.starts_with("unpriced model "));
     turn.session = None;
     for call in &mut turn.tool_calls {
         call.result = None;
@@ -72,4 +77,39 @@ pub fn placed(found: &Found, mut report: FileReport) -> FileReport {
         }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::Unpriced;
+    use crate::turn::{Api, Usage};
+    use crate::warning::Warning;
+
+    /// A turn as the printing run left it, printed and read back.
+    fn printed(turn: &Turn) -> Turn {
+        serde_json::from_str(&serde_json::to_string(turn).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_pricing_warning_of_the_printing_run_is_dropped_by_its_place() {
+        let mut turn = Turn::empty(Api::OpenaiChat);
+        turn.usage = Some(Usage::default());
+        turn.warnings = vec![
+            Warning::SeveralChoices,
+            // `unpriced model …` was dropped by its text before; this one was kept, and
+            // said twice once this run priced the turn again.
+            Warning::Unpriced(Unpriced::NoModel),
+        ];
+        let back = again(printed(&turn));
+        assert_eq!(
+            back.warnings,
+            [Warning::Recorded(
+                "the response has several choices; only choice 0 is shown".into()
+            )]
+        );
+        // A turn with no usage was never priced: its warnings all stay.
+        turn.usage = None;
+        assert_eq!(again(printed(&turn)).warnings.len(), 2);
+    }
 }

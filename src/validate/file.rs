@@ -25,7 +25,9 @@ use crate::diagnostic::rules::{PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSO
 use crate::diagnostic::{Finding, Findings, RULES};
 use crate::frame::sse::SseStream;
 use crate::frame::{self, Body, Exchange, FrameError};
-use crate::reconstruct::{Observer, Outcome, ParsedRequest, reconstruct_observed};
+use crate::reconstruct::{
+    NoTurn, Observer, Outcome, ParsedRequest, Unreadable, reconstruct_observed,
+};
 use crate::turn::{Api, Source, Turn};
 
 /// Whether a response that shows no API of its own is checked all the same.
@@ -203,7 +205,7 @@ impl Check {
                     if let Err(why) =
                         check_exchange(exchange, asked, head, Claim::Capture, lines, f)
                     {
-                        skipped.get_or_insert(why);
+                        skipped.get_or_insert(why.to_string());
                     }
                 }
             }
@@ -233,7 +235,7 @@ fn request_error(asked: Option<&ParsedRequest>, part: &Part, f: &mut Findings) -
     for exchange in part.exchanges.iter().flatten() {
         let head = HeadShape::None;
         if let Err(why) = check_exchange(exchange, asked, head, Claim::Capture, part.lines, f) {
-            skipped = Some(why);
+            skipped = Some(why.to_string());
         }
     }
     skipped
@@ -273,7 +275,7 @@ fn txtar_file(
         match check_exchange(exchange, request.as_ref(), head, Claim::Capture, lines, f) {
             Ok(Some(turn)) => answers.push(txtar::SectionTurn { section, turn }),
             Ok(None) => {}
-            Err(why) => skipped = Some(why),
+            Err(why) => skipped = Some(why.to_string()),
         }
     }
     txtar::answers(&answers, f);
@@ -304,6 +306,26 @@ fn inline_allows(comment: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Why an exchange was not checked: there is no turn of an API this tool reads to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unchecked {
+    NoTurn(NoTurn),
+    Unreadable(Unreadable),
+    /// A turn was rebuilt, but the grammar checks could not read its response.
+    Unread,
+}
+
+impl std::fmt::Display for Unchecked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unchecked::NoTurn(why) => why.fmt(f),
+            Unchecked::Unreadable(why) => why.fmt(f),
+            // Said as it always was: a skip with no words of its own.
+            Unchecked::Unread => Ok(()),
+        }
+    }
+}
+
 /// Checks one response, which starts with `head`; `request` is the request's body, parsed.
 /// `Ok` with the rebuilt turn (when there is one); `Err` with the reason when the response
 /// is no LLM traffic this tool reads (nothing to check).
@@ -317,7 +339,7 @@ pub fn check_exchange(
     claim: Claim,
     lines: &Lines,
     f: &mut Findings,
-) -> Result<Option<Turn>, String> {
+) -> Result<Option<Turn>, Unchecked> {
     let response = &exchange.response;
     let error_status = response.status.filter(|s| *s >= 400);
     let mut checker = Checker {
@@ -335,9 +357,9 @@ pub fn check_exchange(
     let outcome = reconstruct_observed(exchange, request, Source::default(), &mut checker);
     // The rebuilt turn says which API the response is (and is what pairs are compared on).
     let (api, turn, skipped) = match outcome {
-        Outcome::Turn(turn) => (Some(turn.api), Some(*turn), String::new()),
-        Outcome::Skipped(why) => (None, None, why),
-        Outcome::Failed(why) => (None, None, why),
+        Outcome::Turn(turn) => (Some(turn.api), Some(*turn), Unchecked::Unread),
+        Outcome::Skipped(why) => (None, None, Unchecked::NoTurn(why)),
+        Outcome::Failed(why) => (None, None, Unchecked::Unreadable(why)),
     };
     let api_path = exchange
         .request

@@ -1,0 +1,58 @@
+//! Why an exchange gave no turn, as values: what [`super::Outcome`] carries, rendered to
+//! text by whoever prints it.
+
+use std::fmt;
+
+/// Why an exchange is no LLM traffic this tool reads: nothing to rebuild, no failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NoTurn {
+    /// An event stream whose events name no API this tool reads.
+    StreamOfNoApi,
+    /// A response body that is neither JSON nor an HTTP error.
+    BodyOfNoApi,
+    /// A JSON body of no API this tool reads.
+    JsonOfNoApi,
+    /// No response body, and no error status.
+    EmptyResponse,
+    /// The body is a request's, with no response.
+    RequestOnly,
+    /// A failed upstream call whose API nothing tells.
+    FailedRequestOfNoApi,
+}
+
+impl fmt::Display for NoTurn {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            NoTurn::StreamOfNoApi => "an event stream of no API this tool reads",
+            NoTurn::BodyOfNoApi => "a response body of no API this tool reads",
+            NoTurn::JsonOfNoApi => "a JSON body of no API this tool reads",
+            NoTurn::EmptyResponse => "an empty response",
+            NoTurn::RequestOnly => "a request body, with no response",
+            NoTurn::FailedRequestOfNoApi => "a failed request of no API this tool reads",
+        })
+    }
+}
+
+/// Why a response could not be read: a failure for its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unreadable {
+    /// The blocking response body is not JSON, not even cut-short JSON.
+    BodyNotJson,
+    /// The blocking response body nests deeper than `limit` levels, the most this tool
+    /// reads: maybe good JSON, but not read.
+    BodyTooDeep { limit: usize },
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Unreadable::BodyNotJson => f.write_str("the response body is not valid JSON"),
+            Unreadable::BodyTooDeep { limit } => write!(
+                f,
+                "the response body nests arrays and objects deeper than {limit} levels, the most this tool reads"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Unreadable {}

@@ -1,0 +1,398 @@
+//! Warnings: what reading a capture noticed short of failing it, as values.
+//!
+//! Framing, decompressing, rebuilding and pricing each say what they noticed as a
+//! [`Warning`] carrying its data (a line, a type, a count); it becomes text only when
+//! printed ([`std::fmt::Display`], and serde, which writes a turn's `warnings` as the
+//! array of strings the JSONL schema promises). Code that needs to tell warnings apart
+//! matches on the variant, never on the text. The type sits at the bottom of the layers,
+//! beside the turn that holds it, so every layer that notices something can name it.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::cost::Unpriced;
+
+/// One thing noticed while reading one exchange.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    // Framing: SSE, AWS event streams, txtar, HAR, VCR, claude-trace logs, bodies.
+    /// The stream's bytes are not all UTF-8; the bad ones were replaced.
+    InvalidUtf8,
+    /// The SSE parser reported a problem it recovered from.
+    SseParser {
+        detail: String,
+    },
+    /// An SSE field line indented by white space, read as the field it names.
+    IndentedField {
+        line: usize,
+        field: String,
+    },
+    /// A line that is neither an SSE field nor a comment.
+    StrayLine {
+        line: usize,
+    },
+    /// A line that continues the data line before it (a capture that wrapped a long line).
+    SplitDataLine {
+        line: usize,
+    },
+    /// The body ended inside its last event (or last NDJSON line).
+    StreamCut {
+        line: usize,
+        json_lines: bool,
+    },
+    /// An AWS event-stream frame (1-based `frame`) that carries no event this tool reads.
+    SkippedFrame {
+        frame: usize,
+        offset: usize,
+        why: &'static str,
+    },
+    /// An AWS event-stream frame that could not be framed, ending the stream; `read` frames
+    /// came before it.
+    BrokenFrame {
+        read: usize,
+        offset: usize,
+        why: &'static str,
+    },
+    /// A txtar fixture's request body stands in its comment.
+    RequestInComment,
+    /// A txtar section of a name this tool does not know.
+    UnknownSection {
+        name: String,
+    },
+    /// A HAR body that says it is base64 but is not; `side` is `request` or `response`.
+    NotBase64 {
+        side: &'static str,
+        detail: String,
+    },
+    /// A VCR body marked binary that is no base64.
+    BinaryNotBase64 {
+        side: &'static str,
+    },
+    /// A HAR entry's `startedDateTime` that is no RFC 3339 time.
+    NotRfc3339 {
+        text: String,
+    },
+    /// A claude-trace request with no response logged.
+    NoResponseLogged,
+    /// A claude-trace request timestamp that is no time.
+    TimestampNoTime,
+    /// A `Content-Encoding` this tool does not know; the body is read as it is.
+    UnknownContentEncoding,
+    /// A compressed body cut short; what it holds is shown.
+    BodyCutShort {
+        detail: String,
+    },
+
+    // Rebuilding the turn.
+    /// The request body is cut short (mended to read what it holds).
+    RequestCutShort,
+    RequestNotJson,
+    /// The blocking response body is cut short (mended to read what it holds).
+    ResponseCutShort,
+    /// A stream that ended without its final event, with no error to explain it.
+    NoFinalEvent,
+    /// An event whose data could not be read: it was skipped.
+    EventSkipped {
+        line: usize,
+        fault: EventFault,
+        detail: String,
+    },
+    /// Chat message content that is neither a string nor a list of parts.
+    ContentShape {
+        kind: &'static str,
+    },
+    /// A Chat content part of a type that holds no text (`None`: no type at all).
+    ContentPartKept {
+        part: Option<String>,
+    },
+    /// A Chat tool call whose arguments are neither a string nor JSON structure.
+    ArgumentsShape {
+        name: String,
+        kind: &'static str,
+    },
+    /// Arguments that are not valid JSON, kept as a string.
+    ArgumentsNotJson {
+        name: String,
+        id: Option<String>,
+        detail: String,
+    },
+    /// A Chat response with more than one choice.
+    SeveralChoices,
+    /// A Chat completion body that is not of a completion's shape.
+    CompletionShape {
+        detail: String,
+    },
+    /// An Anthropic delta for a content block that never started.
+    DeltaBeforeStart {
+        line: usize,
+        index: u64,
+    },
+    /// An Anthropic delta (`delta` names its type) for a block of another type.
+    DeltaMismatch {
+        line: usize,
+        delta: String,
+        index: u64,
+    },
+    /// A usage count that is there but bad; `line` is its event's (none in a body).
+    BadCount {
+        line: Option<usize>,
+        count: BadCount,
+    },
+    /// Something of a type this tool does not know, seen `count` times.
+    Unknown {
+        what: Unknown,
+        count: u64,
+    },
+
+    // Pricing.
+    /// The turn has usage but no price.
+    Unpriced(Unpriced),
+
+    /// A warning read back from this tool's JSONL: its text as printed.
+    Recorded(String),
+}
+
+/// Why an event's data could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventFault {
+    /// JSON, but of a shape no event of its API has.
+    Shape,
+    /// JSON nested deeper than `limit` levels, the most this tool reads.
+    TooDeep {
+        limit: usize,
+    },
+    NotJson,
+}
+
+/// A usage count that is there but is no whole non-negative number (`-3`, `12.5`, `"12"`,
+/// `2^64`, `1e400`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCount {
+    /// Where it is in the usage object, e.g. `output_tokens`, `cache_creation.ephemeral_1h_input_tokens`.
+    pub field: String,
+    /// The value as the capture gave it, cut short when long.
+    pub value: String,
+}
+
+impl fmt::Display for BadCount {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "usage `{}` is {}, not a whole non-negative count",
+            self.field, self.value
+        )
+    }
+}
+
+/// A type this tool does not know, with the kind of thing it is the type of. Ordered as
+/// the warnings list them: by kind, then name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Unknown {
+    ContentBlock(String),
+    Delta(String),
+    Event(String),
+    OutputItem(String),
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let (kind, name) = match self {
+            Unknown::ContentBlock(name) => ("content block type", name),
+            Unknown::Delta(name) => ("delta type", name),
+            Unknown::Event(name) => ("event type", name),
+            Unknown::OutputItem(name) => ("output item type", name),
+        };
+        write!(f, "{kind} {name:?}")
+    }
+}
+
+impl fmt::Display for EventFault {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            EventFault::Shape => f.write_str("is JSON of a shape no event has"),
+            EventFault::TooDeep { limit } => write!(
+                f,
+                "nests arrays and objects deeper than {limit} levels, the most this tool reads"
+            ),
+            EventFault::NotJson => f.write_str("is not JSON"),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Warning::InvalidUtf8 => {
+                f.write_str("the stream holds invalid UTF-8; replaced with U+FFFD")
+            }
+            Warning::SseParser { detail } => write!(f, "event stream: {detail}"),
+            Warning::IndentedField { line, field } => write!(
+                f,
+                "line {line}: a field indented by white space; read as `{field}:`"
+            ),
+            Warning::StrayLine { line } => {
+                write!(
+                    f,
+                    "line {line}: neither an SSE field nor a comment; ignored"
+                )
+            }
+            Warning::SplitDataLine { line } => write!(
+                f,
+                "line {line}: joined to the data line before it (the capture split one line in two)"
+            ),
+            Warning::StreamCut { line, json_lines } => {
+                let what = match json_lines {
+                    true => "the last line is cut off",
+                    false => "the last event has no blank line after it",
+                };
+                write!(f, "line {line}: {what}; the capture looks truncated")
+            }
+            Warning::SkippedFrame { frame, offset, why } => write!(
+                f,
+                "event-stream frame {frame} at byte {offset}: {why}; skipped"
+            ),
+            Warning::BrokenFrame { read, offset, why } => {
+                let before = match read {
+                    1 => "the 1 frame before it was read".to_string(),
+                    n => format!("the {n} frames before it were read"),
+                };
+                write!(
+                    f,
+                    "event-stream frame {} at byte {offset}: {why}; {before}",
+                    read + 1
+                )
+            }
+            Warning::RequestInComment => f.write_str(
+                "the request body stands in the txtar comment: the `-- request --` line is missing",
+            ),
+            Warning::UnknownSection { name } => write!(f, "unknown txtar section name {name:?}"),
+            Warning::NotBase64 { side, detail } => write!(
+                f,
+                "the {side} body says base64 but is not ({detail}); read as it is"
+            ),
+            Warning::BinaryNotBase64 { side } => write!(
+                f,
+                "the {side} body is marked binary but is no base64; read as it is"
+            ),
+            Warning::NotRfc3339 { text } => {
+                write!(f, "startedDateTime {text:?} is no RFC 3339 time")
+            }
+            Warning::NoResponseLogged => f.write_str("the log holds no response to this request"),
+            Warning::TimestampNoTime => f.write_str("the request's timestamp is no time"),
+            Warning::UnknownContentEncoding => {
+                f.write_str("an unknown Content-Encoding; the body is read as it is")
+            }
+            Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
+            Warning::RequestCutShort => f.write_str("the request body is cut short"),
+            Warning::RequestNotJson => f.write_str("the request body is not JSON"),
+            Warning::ResponseCutShort => {
+                f.write_str("the response body is cut short; showing what it holds")
+            }
+            Warning::NoFinalEvent => {
+                f.write_str("the stream ended without its final event; the capture looks truncated")
+            }
+            Warning::EventSkipped {
+                line,
+                fault,
+                detail,
+            } => write!(
+                f,
+                "line {line}: event data {fault} ({detail}); event skipped"
+            ),
+            Warning::ContentShape { kind } => write!(
+                f,
+                "message content of an unexpected shape, kept out of the text: {kind}"
+            ),
+            Warning::ContentPartKept { part } => write!(
+                f,
+                "content part of type {:?} kept out of the text",
+                part.as_deref().unwrap_or("(none)")
+            ),
+            Warning::ArgumentsShape { name, kind } => write!(
+                f,
+                "tool call {name:?}: arguments of an unexpected shape ({kind})"
+            ),
+            Warning::ArgumentsNotJson { name, id, detail } => write!(
+                f,
+                "tool call {name:?} ({}): arguments are not valid JSON ({detail}); kept as a string",
+                id.as_deref().unwrap_or("no id")
+            ),
+            Warning::SeveralChoices => {
+                f.write_str("the response has several choices; only choice 0 is shown")
+            }
+            Warning::CompletionShape { detail } => {
+                write!(f, "the completion body has an unexpected shape ({detail})")
+            }
+            Warning::DeltaBeforeStart { line, index } => write!(
+                f,
+                "line {line}: delta for content block {index}, which never started"
+            ),
+            Warning::DeltaMismatch { line, delta, index } => write!(
+                f,
+                "line {line}: {delta} for content block {index}, which is of another type"
+            ),
+            Warning::BadCount {
+                line: Some(line),
+                count,
+            } => write!(f, "line {line}: {count}; the earlier count is kept"),
+            Warning::BadCount { line: None, count } => write!(f, "{count}; left out"),
+            Warning::Unknown { what, count: 1 } => write!(f, "unknown {what}"),
+            Warning::Unknown { what, count } => write!(f, "unknown {what} ({count} times)"),
+            Warning::Unpriced(unpriced) => unpriced.fmt(f),
+            Warning::Recorded(text) => f.write_str(text),
+        }
+    }
+}
+
+/// Printed as its text: the JSONL schema's `warnings` is an array of strings.
+impl Serialize for Warning {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Read back as the text it was printed as.
+impl<'de> Deserialize<'de> for Warning {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Warning::Recorded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_warning_prints_as_its_text_and_reads_back_as_it() {
+        let warning = Warning::Unknown {
+            what: Unknown::Event("response.output_audio.delta".into()),
+            count: 3,
+        };
+        let json = serde_json::to_string(&warning).unwrap();
+        assert_eq!(
+            json,
+            r#""unknown event type \"response.output_audio.delta\" (3 times)""#
+        );
+        let back: Warning = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.to_string(), warning.to_string());
+        assert!(matches!(back, Warning::Recorded(_)));
+    }
+
+    #[test]
+    fn a_broken_frame_counts_the_frames_read_before_it() {
+        let broken = |read| Warning::BrokenFrame {
+            read,
+            offset: 40,
+            why: "bad CRC",
+        };
+        assert_eq!(
+            broken(1).to_string(),
+            "event-stream frame 2 at byte 40: bad CRC; the 1 frame before it was read"
+        );
+        assert_eq!(
+            broken(0).to_string(),
+            "event-stream frame 1 at byte 40: bad CRC; the 0 frames before it were read"
+        );
+    }
+}
