@@ -42,7 +42,9 @@ pub struct Chunk<'a> {
     pub service_tier: Lenient<'a>,
     #[serde(borrow)]
     pub choices: Option<Vec<Choice<'a>>>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub usage: Option<Value>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub error: Option<Value>,
 }
 

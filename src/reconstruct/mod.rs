@@ -15,6 +15,7 @@ mod prompt;
 
 use serde_json::Value;
 
+use crate::bounded_json;
 use crate::decode::{self, Event, Events, body_api, is_error_body, str_at, stream_api};
 use crate::frame::sse::{self, SseStream};
 use crate::frame::{Body, Exchange, Response};
@@ -67,10 +68,16 @@ pub struct ParsedRequest {
 
 impl ParsedRequest {
     pub fn of(body: &[u8]) -> ParsedRequest {
-        match serde_json::from_slice(body) {
+        match bounded_json::from_slice(body) {
             Ok(value) => ParsedRequest {
                 value: Some(value),
                 error: None,
+                mended: false,
+            },
+            // JSON too big to hold is whole all the same: there is nothing to mend.
+            Err(err) if bounded_json::is_over_budget(&err) => ParsedRequest {
+                value: None,
+                error: Some(err),
                 mended: false,
             },
             Err(err) => {
@@ -87,11 +94,17 @@ impl ParsedRequest {
     fn warning(&self) -> Option<&'static str> {
         match (&self.value, &self.error) {
             (Some(_), Some(_)) if self.mended => Some("the request body is cut short"),
+            (None, Some(err)) if bounded_json::is_over_budget(err) => Some(REQUEST_OVER_BUDGET),
             (None, Some(_)) => Some("the request body is not JSON"),
             _ => None,
         }
     }
 }
+
+/// The warning of a request body whose JSON holds more values than this tool builds for
+/// its size ([`bounded_json`]): the turn is rebuilt without what the request says.
+const REQUEST_OVER_BUDGET: &str =
+    "the request body holds too many JSON values to read for its size; its contents are left out";
 
 /// Rebuilds the turn of `exchange`; `source` says where it came from.
 pub fn reconstruct(exchange: &Exchange, source: Source) -> Outcome {
@@ -153,11 +166,25 @@ fn rebuild(
             return http_error(status, None, b"", hint).ok_or_else(|| skipped("an empty response"));
         }
     };
+    // A body of no API this tool reads (an embeddings list, a page's data) is told by its
+    // top level alone, and passed over without building a tree nobody reads.
+    if status.is_none_or(|s| s < 400) {
+        if let Ok(top) = bounded_json::shallow(text) {
+            if body_api(&top, hint).is_none() && !is_error_body(&top) {
+                observer.body(None, text, Ok(&top));
+                return Err(skipped(unread_body(&top)));
+            }
+        }
+    }
     let (value, mended) = match parse_body(text) {
         Ok(value) => (value, false),
         Err(err) => {
             observer.body(hint, text, Err(&err));
-            let Some((value, _)) = partial_json::parse_lenient(text) else {
+            let mended = match bounded_json::is_over_budget(&err) {
+                true => None,
+                false => partial_json::parse_lenient(text),
+            };
+            let Some((value, _)) = mended else {
                 return http_error(status, None, text, hint)
                     .ok_or_else(|| Outcome::Failed(not_json("the response body", &err)));
             };
@@ -169,11 +196,7 @@ fn rebuild(
         observer.body(api, text, Ok(&value));
     }
     let Some(api) = api else {
-        let why = if decode::api_from_request(&value).is_some() && value.get("model").is_some() {
-            "a request body, with no response"
-        } else {
-            "a JSON body of no API this tool reads"
-        };
+        let why = unread_body(&value);
         return http_error(status, Some(&value), text, hint).ok_or_else(|| skipped(why));
     };
     let mut b = Builder::new(api);
@@ -204,22 +227,35 @@ fn rebuild(
     Ok(b)
 }
 
-/// Why `what` could not be read: not valid JSON, or valid JSON nested deeper than this
-/// tool reads.
+/// Why a JSON body of no API is passed over, from its top level.
+fn unread_body(value: &Value) -> &'static str {
+    if decode::api_from_request(value).is_some() && value.get("model").is_some() {
+        "a request body, with no response"
+    } else {
+        "a JSON body of no API this tool reads"
+    }
+}
+
+/// Why `what` could not be read: not valid JSON, or valid JSON nested deeper, or holding
+/// more values, than this tool reads.
 fn not_json(what: &str, err: &serde_json::Error) -> String {
+    if let Some(why) = bounded_json::describe(err) {
+        return format!("{what} {why}");
+    }
     match decode::lenient::is_too_deep(err) {
         true => format!("{what} {}", decode::lenient::too_deep()),
         false => format!("{what} is not valid JSON"),
     }
 }
 
-/// A blocking body as JSON. A number beyond a float's range (`1e400`) fails the whole body
+/// A blocking body as JSON, within the memory budget of its size ([`bounded_json`]). A
+/// number beyond a float's range (`1e400`) fails the whole body
 /// in serde_json, though the JSON is good: such numbers are read as strings of their text
 /// (see [`decode::lenient::out_of_range_as_strings`]), so they cost only their own field.
 fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
-    serde_json::from_slice(text).or_else(|err| match std::str::from_utf8(text) {
+    bounded_json::from_slice(text).or_else(|err| match std::str::from_utf8(text) {
         Ok(json) if decode::lenient::is_out_of_range(&err) => {
-            serde_json::from_str(&decode::lenient::out_of_range_as_strings(json)).map_err(|_| err)
+            bounded_json::from_str(&decode::lenient::out_of_range_as_strings(json)).map_err(|_| err)
         }
         _ => Err(err),
     })
