@@ -117,6 +117,44 @@ pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Err
     Ok(Some(value).filter(|v| !v.is_null()))
 }
 
+/// For `#[serde(deserialize_with)]`: an optional list of typed items inside a typed view
+/// (a chunk's `choices`, a message's `tool_calls`), with at most as many items as take the
+/// memory of the base budget's tree: a typed item of a few hundred bytes may stand for
+/// `{}`, three bytes of text. Null is none.
+pub fn optional_list<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: de::Deserialize<'de>,
+{
+    struct List<T>(std::marker::PhantomData<T>);
+    impl<'de, T: de::Deserialize<'de>> Visitor<'de> for List<T> {
+        type Value = Option<Vec<T>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a sequence")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let item = std::mem::size_of::<T>().max(1);
+            let budget = Budget::of_nodes(BASE_NODES * std::mem::size_of::<Value>() / item);
+            let mut items = Vec::new();
+            while let Some(value) = seq.next_element()? {
+                budget.spend()?;
+                items.push(value);
+            }
+            Ok(Some(items))
+        }
+    }
+    d.deserialize_option(List(std::marker::PhantomData))
+}
+
 /// Whether the parse failed on the budget: the JSON may be good, but holds more values
 /// than this tool builds for its size.
 pub fn is_over_budget(err: &serde_json::Error) -> bool {
@@ -374,6 +412,32 @@ mod tests {
         );
         assert_eq!(shallow(b"[[1],2]").unwrap(), json!([]));
         assert!(shallow(b"{\"a\":[1,}").is_err());
+    }
+
+    #[test]
+    fn optional_lists_hold_as_many_items_as_the_base_tree_costs() {
+        #[derive(serde::Deserialize)]
+        struct Probe {
+            #[serde(default, deserialize_with = "optional_list")]
+            a: Option<Vec<Value>>,
+        }
+        let probe: Probe = serde_json::from_str(r#"{"a":[1,{}]}"#).unwrap();
+        assert_eq!(probe.a, Some(vec![json!(1), json!({})]));
+        let probe: Probe = serde_json::from_str(r#"{"a":null}"#).unwrap();
+        assert_eq!(probe.a, None);
+        let probe: Probe = serde_json::from_str("{}").unwrap();
+        assert_eq!(probe.a, None);
+        let err = serde_json::from_str::<Probe>(r#"{"a":"x"}"#).err().unwrap();
+        assert!(
+            err.to_string()
+                .starts_with("invalid type: string \"x\", expected a sequence")
+        );
+        // Items the size of a value: as many as the base budget.
+        let within = format!(r#"{{"a":[{}0]}}"#, "0,".repeat(BASE_NODES - 1));
+        assert!(serde_json::from_str::<Probe>(&within).is_ok());
+        let beyond = format!(r#"{{"a":[{}0]}}"#, "0,".repeat(BASE_NODES));
+        let err = serde_json::from_str::<Probe>(&beyond).err().unwrap();
+        assert!(is_over_budget(&err), "{err}");
     }
 
     #[test]

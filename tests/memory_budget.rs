@@ -308,3 +308,19 @@ fn a_har_holding_one_long_string_stays_within_budget() {
     assert!(inspect <= budget, "inspect took {inspect}");
     assert!(validate <= budget, "validate took {validate}");
 }
+
+#[test]
+fn a_chat_chunk_of_a_million_choices_stays_within_budget() {
+    let _one = serial();
+    let choices = format!("[{}{{}}]", "{},".repeat(999_999));
+    let data = format!(
+        "data: {{\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":{choices}}}\n\n\
+         data: {{\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"hi\"}},\"finish_reason\":\"stop\"}}]}}\n\n\
+         data: [DONE]\n\n"
+    );
+    let (turns, inspect, validate, _) = peaks("choices.sse", data.as_bytes());
+    assert_eq!(turns, 1);
+    let budget = 3 * data.len() + tree_base();
+    assert!(inspect <= budget, "inspect took {inspect}");
+    assert!(validate <= budget, "validate took {validate}");
+}

@@ -343,6 +343,7 @@ impl AnyAccumulator {
         match (&event.body, &mut *self) {
             (decode::Data::Invalid(err), _) => {
                 let what = match decode::is_shape_error(err) {
+                    _ if bounded_json::is_over_budget(err) => "is too big to read".to_string(),
                     true => "is JSON of a shape no event has".to_string(),
                     false if decode::lenient::is_too_deep(err) => decode::lenient::too_deep(),
                     false => "is not JSON".to_string(),
