@@ -30,24 +30,37 @@ const OVER_BUDGET: &str = "holds too many JSON values to read";
 pub struct Budget {
     left: Cell<usize>,
     limit: usize,
+    rule: Rule,
+}
+
+/// How a budget's limit was set, for the message that names it.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// [`BASE_NODES`] plus the text's share.
+    Text,
+    /// [`BASE_NODES`] alone.
+    Base,
+    /// Typed items as big as the base's values.
+    Items,
 }
 
 impl Budget {
     /// The budget of JSON text `len` bytes long.
     pub fn for_len(len: usize) -> Budget {
-        Budget::of_nodes(BASE_NODES + len / BYTES_PER_NODE)
+        Budget::of_nodes(BASE_NODES + len / BYTES_PER_NODE, Rule::Text)
     }
 
     /// The budget of JSON whose text length is not known (a field inside a larger
     /// document, an entry of a streamed HAR): the base alone.
     pub fn base() -> Budget {
-        Budget::of_nodes(BASE_NODES)
+        Budget::of_nodes(BASE_NODES, Rule::Base)
     }
 
-    fn of_nodes(limit: usize) -> Budget {
+    fn of_nodes(limit: usize, rule: Rule) -> Budget {
         Budget {
             left: Cell::new(limit),
             limit,
+            rule,
         }
     }
 
@@ -71,11 +84,23 @@ impl Budget {
     pub fn spend<E: de::Error>(&self) -> Result<(), E> {
         match self.try_spend() {
             true => Ok(()),
-            false => Err(E::custom(format_args!(
-                "{OVER_BUDGET}: more than {} (the most this tool builds is {BASE_NODES} plus \
-                 one per {BYTES_PER_NODE} bytes of text)",
-                self.limit
-            ))),
+            false => {
+                let limit = self.limit;
+                Err(E::custom(match self.rule {
+                    Rule::Text => format!(
+                        "{OVER_BUDGET}: more than {limit} (the most this tool builds is \
+                         {BASE_NODES} plus one per {BYTES_PER_NODE} bytes of text)"
+                    ),
+                    Rule::Base => format!(
+                        "{OVER_BUDGET}: more than {limit} (the most this tool builds for one \
+                         object inside a document)"
+                    ),
+                    Rule::Items => format!(
+                        "{OVER_BUDGET}: more than {limit} items in a list (the memory of \
+                         {BASE_NODES} values)"
+                    ),
+                }))
+            }
         }
     }
 
@@ -143,7 +168,8 @@ where
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
             let item = std::mem::size_of::<T>().max(1);
-            let budget = Budget::of_nodes(BASE_NODES * std::mem::size_of::<Value>() / item);
+            let limit = BASE_NODES * std::mem::size_of::<Value>() / item;
+            let budget = Budget::of_nodes(limit, Rule::Items);
             let mut items = Vec::new();
             while let Some(value) = seq.next_element()? {
                 budget.spend()?;
