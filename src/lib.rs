@@ -12,6 +12,7 @@
 //! [`inspect`], [`summary`] and [`validate`] are the three commands over it.
 
 pub mod aggregate;
+pub mod bounded_json;
 pub mod capture;
 pub mod cli;
 pub mod config;

@@ -88,6 +88,9 @@ pub enum Warning {
     /// The request body is cut short (mended to read what it holds).
     RequestCutShort,
     RequestNotJson,
+    /// The request body's JSON holds more values than this tool builds for its size
+    /// (`bounded_json`): the turn is rebuilt without what the request says.
+    RequestOverBudget,
     /// The blocking response body is cut short (mended to read what it holds).
     ResponseCutShort,
     /// A stream that ended without its final event, with no error to explain it.
@@ -162,6 +165,8 @@ pub enum EventFault {
     TooDeep {
         limit: usize,
     },
+    /// JSON holding more values than this tool builds for its size.
+    TooBig,
     NotJson,
 }
 
@@ -215,6 +220,7 @@ impl fmt::Display for EventFault {
                 f,
                 "nests arrays and objects deeper than {limit} levels, the most this tool reads"
             ),
+            EventFault::TooBig => f.write_str("is too big to read"),
             EventFault::NotJson => f.write_str("is not JSON"),
         }
     }
@@ -286,6 +292,9 @@ impl fmt::Display for Warning {
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),
             Warning::RequestNotJson => f.write_str("the request body is not JSON"),
+            Warning::RequestOverBudget => f.write_str(
+                "the request body holds too many JSON values to read for its size; its contents are left out",
+            ),
             Warning::ResponseCutShort => {
                 f.write_str("the response body is cut short; showing what it holds")
             }

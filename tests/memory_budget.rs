@@ -164,3 +164,163 @@ fn long_tool_call_arguments_stay_within_budget() {
     );
     within_budget("tools.sse", body.as_bytes(), 3.5);
 }
+
+/// What a tree of JSON may cost before it is refused: [`bounded_json::BASE_NODES`] values
+/// (and the text's share, within `per_byte`), at a `Value` each, doubled for the capacity a
+/// growing array holds.
+fn tree_base() -> usize {
+    2 * aibridge_trace::bounded_json::BASE_NODES * std::mem::size_of::<serde_json::Value>()
+}
+
+/// `inspect`'s and `validate`'s peaks beyond `data`, and the notes of the rebuild.
+fn peaks(name: &str, data: &[u8]) -> (usize, usize, usize, Vec<String>) {
+    let mut turns = 0;
+    let mut notes = Vec::new();
+    let inspect = extra_peak(|| {
+        let report = aibridge_trace::run::turns_from_bytes(name, data, true);
+        let mut printer = Jsonl;
+        for turn in &report.turns {
+            printer.turn(&mut std::io::sink(), turn).unwrap();
+        }
+        turns = report.turns.len();
+        notes = report.notes.iter().map(|n| format!("{n:?}")).collect();
+    });
+    let validate = extra_peak(|| {
+        aibridge_trace::validate::validate_bytes(data);
+    });
+    let mb = |n: usize| n as f64 / 1e6;
+    eprintln!(
+        "{name}: input {:.1} MB, inspect +{:.1} MB, validate +{:.1} MB",
+        mb(data.len()),
+        mb(inspect),
+        mb(validate),
+    );
+    (turns, inspect, validate, notes)
+}
+
+/// Four million zeros: 8 MB of text, some 300 MB as a tree.
+fn zeros() -> String {
+    format!("[{}0]", "0,".repeat(3_999_999))
+}
+
+/// A blocking Anthropic body holding `junk`.
+fn body_with(junk: &str) -> String {
+    format!(
+        r#"{{"id":"m","type":"message","role":"assistant","model":"x","junk":{junk},"content":[{{"type":"text","text":"hi"}}],"stop_reason":"end_turn","usage":{{"input_tokens":1,"output_tokens":1}}}}"#
+    )
+}
+
+#[test]
+fn a_body_of_millions_of_small_values_is_refused_within_budget() {
+    let _one = serial();
+    let data = body_with(&zeros());
+    let (turns, inspect, validate, notes) = peaks("zeros.json", data.as_bytes());
+    assert_eq!(turns, 0);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("holds too many JSON values")),
+        "{notes:?}"
+    );
+    let budget = data.len() + tree_base();
+    assert!(inspect <= budget, "inspect took {inspect}");
+    assert!(validate <= budget, "validate took {validate}");
+}
+
+#[test]
+fn a_json_body_of_no_api_is_passed_over_without_its_tree() {
+    let _one = serial();
+    let data = format!(r#"{{"object":"list","data":{},"model":"e"}}"#, zeros());
+    let (turns, inspect, validate, notes) = peaks("embeddings.json", data.as_bytes());
+    assert_eq!(turns, 0, "{notes:?}");
+    assert!(inspect <= BASE, "inspect took {inspect}");
+    assert!(validate <= BASE, "validate took {validate}");
+}
+
+#[test]
+fn a_stream_event_holding_millions_of_small_values_stays_within_budget() {
+    let _one = serial();
+    let data = format!(
+        "event: message_start\ndata: {{\"type\":\"message_start\",\"message\":{{\"id\":\"m\",\"model\":\"x\",\"junk\":{},\"usage\":{{\"input_tokens\":1}}}}}}\n\n\
+         event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n",
+        zeros()
+    );
+    let (turns, inspect, validate, _) = peaks("zeros.sse", data.as_bytes());
+    assert_eq!(turns, 1);
+    let budget = data.len() + tree_base();
+    assert!(inspect <= budget, "inspect took {inspect}");
+    assert!(validate <= budget, "validate took {validate}");
+}
+
+#[test]
+fn a_claude_trace_request_of_millions_of_small_values_stays_within_budget() {
+    let _one = serial();
+    let data = format!(
+        r#"{{"request":{{"timestamp":1,"url":"https://api.anthropic.com/v1/messages","headers":{{}},"body":{{"model":"x","messages":[],"junk":{}}}}},"response":{{"timestamp":2,"status_code":200,"headers":{{"content-type":"application/json"}},"body":{}}}}}"#,
+        zeros(),
+        body_with("[]")
+    );
+    let (turns, inspect, validate, _) = peaks("log-1.jsonl", data.as_bytes());
+    assert_eq!(turns, 1);
+    // The line read, and the request body's copy of it, within three times the line.
+    let budget = 3 * data.len() + tree_base();
+    assert!(inspect <= budget, "inspect took {inspect}");
+    assert!(validate <= budget, "validate took {validate}");
+}
+
+/// A HAR entry: the request and response bodies as strings, in JSON.
+fn har_entry(response: &str) -> String {
+    format!(
+        r#"{{"request":{{"method":"POST","url":"https://api.anthropic.com/v1/messages","headers":[],"postData":{{"mimeType":"application/json","text":"{{}}"}}}},"response":{{"status":200,"headers":[],"content":{{"mimeType":"application/json","text":{}}}}}}}"#,
+        serde_json::to_string(response).unwrap()
+    )
+}
+
+#[test]
+fn a_har_entry_of_millions_of_small_values_costs_that_entry_alone() {
+    let _one = serial();
+    let data = format!(
+        r#"{{"log":{{"entries":[{{"junk":{}}},{}]}}}}"#,
+        zeros(),
+        har_entry(&body_with("[]"))
+    );
+    let (turns, inspect, validate, _) = peaks("zeros.har", data.as_bytes());
+    assert_eq!(turns, 1);
+    let budget = data.len() + tree_base();
+    assert!(inspect <= budget, "inspect took {inspect}");
+    assert!(validate <= budget, "validate took {validate}");
+}
+
+#[test]
+fn a_har_holding_one_long_string_stays_within_budget() {
+    let _one = serial();
+    let text = "a".repeat(6 << 20);
+    let data = format!(
+        r#"{{"log":{{"entries":[{}]}}}}"#,
+        har_entry(&body_with(&format!("\"{text}\"")))
+    );
+    let (turns, inspect, validate, _) = peaks("long.har", data.as_bytes());
+    assert_eq!(turns, 1);
+    // serde_json's buffer for the escaped string, the string (moved into the body, once
+    // copied), and the response tree's copy of it: 3.3 times the input, where copying the
+    // body out of the entry made it 4.3.
+    let budget = 7 * data.len() / 2 + BASE;
+    assert!(inspect <= budget, "inspect took {inspect}");
+    assert!(validate <= budget, "validate took {validate}");
+}
+
+#[test]
+fn a_chat_chunk_of_a_million_choices_stays_within_budget() {
+    let _one = serial();
+    let choices = format!("[{}{{}}]", "{},".repeat(999_999));
+    let data = format!(
+        "data: {{\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":{choices}}}\n\n\
+         data: {{\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"hi\"}},\"finish_reason\":\"stop\"}}]}}\n\n\
+         data: [DONE]\n\n"
+    );
+    let (turns, inspect, validate, _) = peaks("choices.sse", data.as_bytes());
+    assert_eq!(turns, 1);
+    let budget = 3 * data.len() + tree_base();
+    assert!(inspect <= budget, "inspect took {inspect}");
+    assert!(validate <= budget, "validate took {validate}");
+}

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let _ = har::looks_like_har(data);
     let _ = har::for_each_entry(data, |_, value| {
-        if let Ok(entry) = Entry::of(&value) {
+        if let Ok(entry) = Entry::of(value) {
             let _ = entry.exchange();
         }
     });

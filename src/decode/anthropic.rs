@@ -24,9 +24,14 @@ pub struct Event<'a> {
     pub index: Index,
     #[serde(borrow)]
     pub delta: Option<Delta<'a>>,
+    // The objects are trees, built within the base budget: a `message` may carry anything.
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub message: Option<Value>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub content_block: Option<Value>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub usage: Option<Value>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub error: Option<Value>,
 }
 

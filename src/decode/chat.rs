@@ -40,9 +40,15 @@ pub struct Chunk<'a> {
     /// The tier that served the response (`default`, `flex`, `priority`).
     #[serde(borrow, default)]
     pub service_tier: Lenient<'a>,
-    #[serde(borrow)]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "crate::bounded_json::optional_list"
+    )]
     pub choices: Option<Vec<Choice<'a>>>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub usage: Option<Value>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub error: Option<Value>,
 }
 
@@ -70,7 +76,11 @@ pub struct Message<'a> {
     pub reasoning_content: Lenient<'a>,
     #[serde(borrow, default)]
     pub reasoning: Lenient<'a>,
-    #[serde(borrow)]
+    #[serde(
+        borrow,
+        default,
+        deserialize_with = "crate::bounded_json::optional_list"
+    )]
     pub tool_calls: Option<Vec<Call<'a>>>,
 }
 

@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::bounded_json::Budget;
+
 /// A string, or nothing (absent, null, or of another type).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Lenient<'a>(pub Option<Cow<'a, str>>);
@@ -146,14 +148,13 @@ impl<'de> Visitor<'de> for FlexVisitor {
         d.deserialize_any(FlexVisitor)
     }
 
+    // Kept whole as a tree, within the base budget ([`crate::bounded_json`]).
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        let value = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-        Ok(Flex::Other(value))
+        Ok(Flex::Other(Budget::base().seed().visit_seq(seq)?))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let value = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        Ok(Flex::Other(value))
+        Ok(Flex::Other(Budget::base().seed().visit_map(map)?))
     }
 }
 

@@ -16,10 +16,14 @@ pub mod error;
 pub mod lenient;
 pub mod responses;
 
+use serde::Deserialize;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use crate::bounded_json;
 use crate::frame::sse::{self, SseEvent, SseStream};
 use crate::turn::{Api, Service, Usage};
+use lenient::Lenient;
 
 /// One stream event, read once for every consumer.
 pub struct Event<'a> {
@@ -123,7 +127,7 @@ fn decode<'a>(api: Api, event: &'a SseEvent<'_>) -> Event<'a> {
             // of their text, so they cost only their own field (a usage count becomes a
             // bad count, reported), never the event.
             Data::Invalid(err) if lenient::is_out_of_range(&err) => {
-                match serde_json::from_str(&lenient::out_of_range_as_strings(data)) {
+                match bounded_json::from_str(&lenient::out_of_range_as_strings(data)) {
                     // Read from the owned tree, the views own their strings.
                     Ok(value) => parse_value(api, value),
                     Err(_) => Data::Invalid(err),
@@ -333,30 +337,98 @@ pub fn stream_api(stream: &SseStream<'_>) -> Option<Api> {
         if let Some(api) = api_of_kind(&event.event) {
             return Some(api);
         }
-        let Ok(data) = serde_json::from_str::<Value>(&event.data) else {
+        let Some(data) = Telltale::of(&event.data) else {
             continue;
         };
-        if let Some(api) = str_at(&data, "type").and_then(api_of_kind) {
+        if let Some(api) = data.kind.as_str().and_then(api_of_kind) {
             return Some(api);
         }
-        if data.get("choices").is_some() || str_at(&data, "object") == Some(chat::CHUNK_OBJECT) {
+        if data.choices != Kind::Absent || data.object.as_str() == Some(chat::CHUNK_OBJECT) {
             return Some(Api::OpenaiChat);
         }
     }
     // Only errors and pings: the error's shape tells Anthropic (`{"type":"error","error":{}}`)
     // from a Chat error chunk (`{"error":{}}`) and a Responses error event (`{"type":"error","code"}`).
-    let data: Value = stream
-        .events
-        .iter()
-        .find_map(|e| serde_json::from_str(&e.data).ok())?;
-    match (
-        str_at(&data, "type"),
-        data.get("error").is_some_and(Value::is_object),
-    ) {
+    let data = stream.events.iter().find_map(|e| Telltale::of(&e.data))?;
+    match (data.kind.as_str(), data.error == Kind::Object) {
         (Some("error"), true) => Some(Api::AnthropicMessages),
         (None, true) => Some(Api::OpenaiChat),
         (Some("error"), false) => Some(Api::OpenaiResponses),
         _ => None,
+    }
+}
+
+/// What tells a stream's API in one event's data, read without building its tree (an
+/// event may carry megabytes of anything).
+#[derive(Default, Deserialize)]
+struct Telltale<'a> {
+    #[serde(rename = "type", borrow, default)]
+    kind: Lenient<'a>,
+    #[serde(borrow, default)]
+    object: Lenient<'a>,
+    #[serde(default)]
+    choices: Kind,
+    #[serde(default)]
+    error: Kind,
+}
+
+impl<'a> Telltale<'a> {
+    /// The telltale of `data` if it is JSON; an empty one for JSON that is no object.
+    fn of(data: &'a str) -> Option<Telltale<'a>> {
+        match data.trim_start().starts_with('{') {
+            true => serde_json::from_str(data).ok(),
+            false => serde_json::from_str::<IgnoredAny>(data)
+                .ok()
+                .map(|_| Telltale::default()),
+        }
+    }
+}
+
+/// What kind of JSON value a field holds, its contents skipped.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    #[default]
+    Absent,
+    Object,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Kind, D::Error> {
+        struct KindVisitor;
+        impl<'de> Visitor<'de> for KindVisitor {
+            type Value = Kind;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Kind, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Kind::Object)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Kind, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Kind::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Kind, E> {
+                Ok(Kind::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Kind, E> {
+                Ok(Kind::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Kind, E> {
+                Ok(Kind::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Kind, E> {
+                Ok(Kind::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Kind, E> {
+                Ok(Kind::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Kind, E> {
+                Ok(Kind::Other)
+            }
+        }
+        d.deserialize_any(KindVisitor)
     }
 }
 

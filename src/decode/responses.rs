@@ -38,12 +38,16 @@ pub struct Event<'a> {
     pub arguments: Lenient<'a>,
     #[serde(borrow, default)]
     pub input: Lenient<'a>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub item: Option<Value>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub response: Option<Value>,
     /// An `error` event's fields: flat (`code`, `message`) or nested (`error`).
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub code: Option<Value>,
     #[serde(borrow, default)]
     pub message: Lenient<'a>,
+    #[serde(default, deserialize_with = "crate::bounded_json::optional")]
     pub error: Option<Value>,
 }
 

@@ -15,10 +15,13 @@
 
 use std::io::{self, BufRead};
 
+use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::entry::{self, Entry, Skip};
 use super::timestamp;
+use crate::bounded_json;
 use crate::turn::Timing;
 use crate::warning::Warning;
 
@@ -91,54 +94,115 @@ pub fn for_each_line(
     }
 }
 
+/// A line as read: each part kept as its JSON text, so a body (which may be megabytes of
+/// JSON the recorder parsed) is handed on as it is, never built into a tree and written
+/// out again.
+#[derive(Deserialize)]
+struct RawPair<'a> {
+    #[serde(borrow, default)]
+    request: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    response: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    logged_at: Option<&'a RawValue>,
+}
+
+/// A request or response object: its bodies as JSON text, the rest small values.
+#[derive(Deserialize)]
+struct RawPart<'a> {
+    #[serde(borrow, default)]
+    url: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    timestamp: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    status_code: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    headers: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    body: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    body_raw: Option<&'a RawValue>,
+}
+
 /// One line's reading.
 pub fn read_line(line: &[u8]) -> Line {
-    let value: Value = match serde_json::from_slice(line) {
-        Ok(value) => value,
+    let pair: RawPair = match serde_json::from_slice(line) {
+        // A struct reads from an array too, by position: only an object is a pair.
+        Ok(pair) if line.starts_with(b"{") => pair,
+        Ok(_) => RawPair {
+            request: None,
+            response: None,
+            logged_at: None,
+        },
         Err(err) => {
             return Line::Unreadable(LineError::NotJson {
                 column: err.column(),
             });
         }
     };
-    if !value["request"].is_object() {
+    let Some(request) = pair.request.and_then(object) else {
         return Line::Unreadable(LineError::NoRequest);
-    }
-    match pair(&value) {
+    };
+    let response = pair.response.and_then(object);
+    let logged_at = small(pair.logged_at);
+    match parts(&request, response.as_ref(), &logged_at) {
         Ok(entry) => Line::Entry(entry),
         Err(skip) => Line::Skipped(skip),
     }
 }
 
+/// The part `raw` holds, if it is an object.
+fn object<'a>(raw: &'a RawValue) -> Option<RawPart<'a>> {
+    let text = raw.get();
+    match text.starts_with('{') {
+        true => serde_json::from_str(text).ok(),
+        false => None,
+    }
+}
+
+/// A small field (a timestamp, a status, the headers) as a value: built within the budget
+/// of its text, null when absent or beyond it.
+fn small(raw: Option<&RawValue>) -> Value {
+    raw.and_then(|raw| bounded_json::from_str(raw.get()).ok())
+        .unwrap_or(Value::Null)
+}
+
 /// The parts of one pair.
-fn pair(value: &Value) -> Result<Entry, Skip> {
-    let request = &value["request"];
-    let response = &value["response"];
-    let content_type = header(&response["headers"], "content-type");
-    let status = response["status_code"].as_u64();
-    let mut parts = Entry::head(request["url"].as_str(), content_type, status)?;
-    parts.timing = timing(value, &mut parts.warnings);
+fn parts(request: &RawPart, response: Option<&RawPart>, logged_at: &Value) -> Result<Entry, Skip> {
+    let headers = small(response.and_then(|r| r.headers));
+    let content_type = header(&headers, "content-type");
+    let status = small(response.and_then(|r| r.status_code)).as_u64();
+    let url = small(request.url);
+    let mut parts = Entry::head(url.as_str(), content_type, status)?;
+    let stamps = [
+        small(request.timestamp),
+        small(response.and_then(|r| r.timestamp)),
+    ];
+    parts.timing = timing(&stamps[0], &stamps[1], logged_at, &mut parts.warnings);
     // claude-trace logs a request with no response when the process ends mid-call: the
     // turn has no answer to rebuild, and says why.
-    if !response.is_object() {
+    if response.is_none() {
         parts.warnings.push(Warning::NoResponseLogged);
     }
-    parts.request_body = body(&request["body"]);
-    let answer = body(&response["body"]).or_else(|| body(&response["body_raw"]));
+    parts.request_body = body(request.body);
+    let answer = response.and_then(|r| body(r.body).or_else(|| body(r.body_raw)));
     if let Some(answer) = answer {
-        let encoding = header(&response["headers"], "content-encoding");
+        let encoding = header(&headers, "content-encoding");
         parts.response_body =
             entry::decoded(answer, encoding, &mut parts.warnings).map_err(Skip::Undecodable)?;
     }
     Ok(parts)
 }
 
-/// A body's bytes: a string as it is, JSON the recorder parsed as JSON text.
-fn body(value: &Value) -> Option<Vec<u8>> {
-    match value {
-        Value::Null => None,
-        Value::String(text) => Some(text.as_bytes().to_vec()),
-        json => serde_json::to_vec(json).ok(),
+/// A body's bytes: a string as it is, JSON the recorder parsed as its JSON text.
+fn body(raw: Option<&RawValue>) -> Option<Vec<u8>> {
+    let text = raw?.get();
+    match text.as_bytes()[0] {
+        b'n' => None,
+        b'"' => serde_json::from_str::<String>(text)
+            .ok()
+            .map(String::into_bytes),
+        _ => Some(text.as_bytes().to_vec()),
     }
 }
 
@@ -166,8 +230,12 @@ fn millis(value: &Value) -> Option<i64> {
 
 /// The pair's timing: sent at the request's timestamp; the wait until the response's head;
 /// the duration until `logged_at`, when the body had been read.
-fn timing(value: &Value, warnings: &mut Vec<Warning>) -> Option<Timing> {
-    let sent = &value["request"]["timestamp"];
+fn timing(
+    sent: &Value,
+    answered: &Value,
+    logged_at: &Value,
+    warnings: &mut Vec<Warning>,
+) -> Option<Timing> {
     let start = millis(sent);
     if start.is_none() && !sent.is_null() {
         warnings.push(Warning::TimestampNoTime);
@@ -176,8 +244,8 @@ fn timing(value: &Value, warnings: &mut Vec<Warning>) -> Option<Timing> {
         let (start, end) = (start?, end?);
         (end >= start).then(|| (end - start) as f64)
     };
-    let wait_ms = since(millis(&value["response"]["timestamp"]));
-    let duration_ms = since(millis(&value["logged_at"]))
+    let wait_ms = since(millis(answered));
+    let duration_ms = since(millis(logged_at))
         .filter(|d| wait_ms.is_none_or(|w| *d >= w))
         .or(wait_ms);
     let timing = Timing {

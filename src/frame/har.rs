@@ -17,6 +17,7 @@ use serde_json::Value;
 
 pub use super::entry::{Entry, Skip};
 use super::{coding, entry, timestamp};
+use crate::bounded_json::Budget;
 use crate::turn::Timing;
 use crate::warning::Warning;
 
@@ -218,39 +219,80 @@ impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Entries<'_, F> {
         f.write_str("a list of HAR entries")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let too_deep = Cell::new(false);
-        let seed = || Nested {
-            level: 1,
-            too_deep: &too_deep,
-        };
-        while let Some(entry) = seq.next_element_seed(seed())? {
-            if too_deep.replace(false) {
+        loop {
+            let marks = Marks {
+                too_deep: Cell::new(false),
+                too_big: Cell::new(false),
+                budget: Budget::base(),
+            };
+            let seed = Nested {
+                level: 1,
+                marks: &marks,
+            };
+            let Some(entry) = seq.next_element_seed(seed)? else {
+                return Ok(());
+            };
+            if marks.too_deep.get() {
                 let why = format!("its JSON nests deeper than {MAX_DEPTH} levels");
+                self.0.unread.push((self.0.entries, why));
+            } else if marks.too_big.get() {
+                let why = format!(
+                    "its JSON holds more than {} values, the most this tool builds for an entry",
+                    marks.budget.limit()
+                );
+                self.0.unread.push((self.0.entries, why));
+            } else if !entry.is_object() {
+                let why = "it is not a JSON object".to_string();
                 self.0.unread.push((self.0.entries, why));
             } else {
                 (self.0.each)(self.0.entries, entry);
             }
             self.0.entries += 1;
         }
-        Ok(())
     }
 }
 
+/// What became of one entry's parse, and the nodes it may still build.
+struct Marks {
+    too_deep: Cell<bool>,
+    /// The entry holds more values than [`Budget::base`] allows (an array of millions of
+    /// zeros costs some 70 bytes a zero as a tree).
+    too_big: Cell<bool>,
+    budget: Budget,
+}
+
 /// A JSON value built as serde_json builds a [`Value`], except that an array or object
-/// deeper than [`MAX_DEPTH`] is skipped (serde_json skips without recursion, at any depth)
-/// and the entry marked too deep: so a deep entry costs that entry, not the rest of the
-/// archive, as serde_json's recursion limit would.
+/// deeper than [`MAX_DEPTH`], or past the entry's budget of nodes, is skipped (serde_json
+/// skips without recursion, at any depth) and the entry marked: so a deep or huge entry
+/// costs that entry, not the rest of the archive, as serde_json's recursion limit would.
 struct Nested<'f> {
     /// The level of the value (the entry object is 1).
     level: usize,
-    too_deep: &'f Cell<bool>,
+    marks: &'f Marks,
 }
 
 impl Nested<'_> {
     fn inner(&self) -> Nested<'_> {
         Nested {
             level: self.level + 1,
-            too_deep: self.too_deep,
+            marks: self.marks,
+        }
+    }
+
+    /// Spends a node of the budget; false (the entry marked) when none is left.
+    fn spend(&self) -> bool {
+        let spent = self.marks.budget.try_spend();
+        if !spent {
+            self.marks.too_big.set(true);
+        }
+        spent
+    }
+
+    /// `value`, or null once the budget is spent.
+    fn keep(&self, value: Value) -> Value {
+        match self.spend() {
+            true => value,
+            false => Value::Null,
         }
     }
 }
@@ -268,48 +310,64 @@ impl<'de> Visitor<'de> for Nested<'_> {
         f.write_str("a JSON value")
     }
     fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+        Ok(self.keep(Value::Bool(v)))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(v.into())
+        Ok(self.keep(v.into()))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(v.into())
+        Ok(self.keep(v.into()))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+        Ok(self.keep(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_string()))
+        match self.spend() {
+            true => Ok(Value::String(v.to_string())),
+            false => Ok(Value::Null),
+        }
     }
     fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+        Ok(self.keep(Value::String(v)))
     }
     fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+        Ok(self.keep(Value::Null))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if !self.spend() {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
         if self.level > MAX_DEPTH {
-            self.too_deep.set(true);
+            self.marks.too_deep.set(true);
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             return Ok(Value::Null);
         }
         let mut items = Vec::new();
         while let Some(item) = seq.next_element_seed(self.inner())? {
-            items.push(item);
+            // Past the budget the entry is lost: what is left is read, not kept.
+            if !self.marks.too_big.get() {
+                items.push(item);
+            }
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if !self.spend() {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
         if self.level > MAX_DEPTH {
-            self.too_deep.set(true);
+            self.marks.too_deep.set(true);
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(Value::Null);
         }
         let mut members = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(self.inner())?;
-            members.insert(key, value);
+            if !self.marks.too_big.get() {
+                members.insert(key, value);
+            }
         }
         Ok(Value::Object(members))
     }
@@ -317,31 +375,46 @@ impl<'de> Visitor<'de> for Nested<'_> {
 
 impl Entry {
     /// The parts of a HAR entry. `Err` with the reason when it is plainly no API traffic
-    /// (an image, a page), or its body cannot be decoded.
-    pub fn of(entry: &Value) -> Result<Entry, Skip> {
-        let request = &entry["request"];
-        let response = &entry["response"];
-        let content = &response["content"];
-        let content_type = content["mimeType"]
-            .as_str()
-            .filter(|t| !t.is_empty())
-            .or_else(|| header(&response["headers"], "content-type"));
-        let url = request["url"].as_str();
-        let mut parts = Entry::head(url, content_type, response["status"].as_u64())?;
-        parts.timing = timing(entry, &mut parts.warnings);
-        let post = &request["postData"];
-        if let Some(text) = post["text"].as_str() {
-            let body = body_bytes(text, &post["encoding"], "request", &mut parts.warnings);
-            let body = decoded(body, &request["headers"], &mut parts.warnings)
+    /// (an image, a page), or its body cannot be decoded. The bodies' texts are moved out
+    /// of `entry`, not copied: one may be tens of megabytes.
+    pub fn of(mut entry: Value) -> Result<Entry, Skip> {
+        let mut parts = {
+            let response = &entry["response"];
+            let content_type = response["content"]["mimeType"]
+                .as_str()
+                .filter(|t| !t.is_empty())
+                .or_else(|| header(&response["headers"], "content-type"));
+            let url = entry["request"]["url"].as_str();
+            Entry::head(url, content_type, response["status"].as_u64())?
+        };
+        parts.timing = timing(&entry, &mut parts.warnings);
+        if let Some(text) = take_string(&mut entry, "/request/postData/text") {
+            let encoding = &entry["request"]["postData"]["encoding"];
+            let body = body_bytes(text, encoding, "request", &mut parts.warnings);
+            let body = decoded(body, &entry["request"]["headers"], &mut parts.warnings)
                 .map_err(Skip::Undecodable)?;
             parts.request_body = Some(body);
         }
-        if let Some(text) = content["text"].as_str() {
-            let body = body_bytes(text, &content["encoding"], "response", &mut parts.warnings);
-            parts.response_body = decoded(body, &response["headers"], &mut parts.warnings)
+        if let Some(text) = take_string(&mut entry, "/response/content/text") {
+            let encoding = &entry["response"]["content"]["encoding"];
+            let body = body_bytes(text, encoding, "response", &mut parts.warnings);
+            parts.response_body = decoded(body, &entry["response"]["headers"], &mut parts.warnings)
                 .map_err(Skip::Undecodable)?;
         }
         Ok(parts)
+    }
+}
+
+/// The string at `pointer` in `entry`, moved out (null left in its place); `None` when
+/// there is none, or the value there is no string.
+fn take_string(entry: &mut Value, pointer: &str) -> Option<String> {
+    let slot = entry.pointer_mut(pointer)?;
+    match slot.take() {
+        Value::String(text) => Some(text),
+        other => {
+            *slot = other;
+            None
+        }
     }
 }
 
@@ -358,13 +431,13 @@ fn header<'v>(headers: &'v Value, name: &str) -> Option<&'v str> {
 
 /// A body's bytes: the text as it is, or base64-decoded when the entry says so.
 fn body_bytes(
-    text: &str,
+    text: String,
     encoding: &Value,
     what: &'static str,
     warnings: &mut Vec<Warning>,
 ) -> Vec<u8> {
     if encoding.as_str() != Some("base64") {
-        return text.as_bytes().to_vec();
+        return text.into_bytes();
     }
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
@@ -374,7 +447,7 @@ fn body_bytes(
                 side: what,
                 detail: err.to_string(),
             });
-            text.as_bytes().to_vec()
+            text.into_bytes()
         }
     }
 }
@@ -486,6 +559,31 @@ mod tests {
     }
 
     #[test]
+    fn entries_that_are_no_object_or_too_big_are_named_and_the_others_kept() {
+        let zeros = format!("[{}0]", "0,".repeat(crate::bounded_json::BASE_NODES));
+        let data = format!(
+            r#"{{"log": {{"entries": [1, {{"a": 1}}, null, "x", [], {{"junk": {zeros}}}, {{"a": 6}}]}}}}"#
+        );
+        let mut seen = Vec::new();
+        let result = for_each_entry(data.as_bytes(), |i, v| seen.push((i, v)));
+        assert_eq!(seen, vec![(1, json!({"a": 1})), (6, json!({"a": 6}))]);
+        assert_eq!(
+            result.unwrap_err().to_string(),
+            "entry 0 was not read (and 4 more entries): it is not a JSON object; \
+             the other 2 entries were read"
+        );
+        let (seen, result) = entries(&format!(
+            r#"{{"log": {{"entries": [{{"junk": {zeros}}}]}}}}"#
+        ));
+        assert!(seen.is_empty());
+        assert_eq!(
+            result.unwrap_err().to_string(),
+            "entry 0 was not read: its JSON holds more than 250000 values, the most this tool \
+             builds for an entry; the other 0 entries were read"
+        );
+    }
+
+    #[test]
     fn cut_short_and_not_json() {
         let (seen, result) = entries(r#"{"log": {"entries": [{"a": 1}, {"a": "#);
         assert_eq!(seen.len(), 1);
@@ -516,7 +614,7 @@ mod tests {
                 "content": {"mimeType": "application/json", "encoding": "base64",
                     "text": "eyJ0eXBlIjoibWVzc2FnZSJ9"}}
         });
-        let parts = Entry::of(&entry).unwrap();
+        let parts = Entry::of(entry.clone()).unwrap();
         assert_eq!(parts.target.as_deref(), Some("/v1/messages?beta=true"));
         assert_eq!(parts.response_body, b"{\"type\":\"message\"}");
         assert_eq!(
@@ -531,14 +629,14 @@ mod tests {
         );
         assert_eq!(timing.duration_ms, Some(812.5));
         assert_eq!(timing.wait_ms, Some(640.25));
-        assert!(!format!("{:?}", Entry::of(&entry).unwrap()).contains("sk-ant-secret"));
+        assert!(!format!("{:?}", Entry::of(entry).unwrap()).contains("sk-ant-secret"));
     }
 
     #[test]
     fn pages_and_images_are_not_api() {
         let image = json!({"request": {"url": "https://x.test/a.png"},
             "response": {"status": 200, "content": {"mimeType": "image/png", "text": "AAAA", "encoding": "base64"}}});
-        assert_eq!(Entry::of(&image).unwrap_err(), Skip::NotApi);
+        assert_eq!(Entry::of(image).unwrap_err(), Skip::NotApi);
     }
 
     #[test]

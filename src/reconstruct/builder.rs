@@ -76,7 +76,7 @@ impl Builder {
         let arguments = if raw.trim().is_empty() {
             Value::Object(Default::default())
         } else {
-            match serde_json::from_str(raw) {
+            match crate::bounded_json::from_str(raw) {
                 Ok(value) => value,
                 Err(err) => {
                     self.warnings.push(Warning::ArgumentsNotJson {

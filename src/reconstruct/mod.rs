@@ -16,6 +16,7 @@ mod reasons;
 
 use serde_json::Value;
 
+use crate::bounded_json;
 use crate::decode::{self, Event, Events, body_api, is_error_body, str_at, stream_api};
 use crate::frame::sse::{self, SseStream};
 use crate::frame::{Body, Exchange, Response};
@@ -70,10 +71,16 @@ pub struct ParsedRequest {
 
 impl ParsedRequest {
     pub fn of(body: &[u8]) -> ParsedRequest {
-        match serde_json::from_slice(body) {
+        match bounded_json::from_slice(body) {
             Ok(value) => ParsedRequest {
                 value: Some(value),
                 error: None,
+                mended: false,
+            },
+            // JSON too big to hold is whole all the same: there is nothing to mend.
+            Err(err) if bounded_json::is_over_budget(&err) => ParsedRequest {
+                value: None,
+                error: Some(err),
                 mended: false,
             },
             Err(err) => {
@@ -90,6 +97,9 @@ impl ParsedRequest {
     fn warning(&self) -> Option<Warning> {
         match (&self.value, &self.error) {
             (Some(_), Some(_)) if self.mended => Some(Warning::RequestCutShort),
+            (None, Some(err)) if bounded_json::is_over_budget(err) => {
+                Some(Warning::RequestOverBudget)
+            }
             (None, Some(_)) => Some(Warning::RequestNotJson),
             _ => None,
         }
@@ -157,11 +167,25 @@ fn rebuild(
                 .ok_or_else(|| skipped(NoTurn::EmptyResponse));
         }
     };
+    // A body of no API this tool reads (an embeddings list, a page's data) is told by its
+    // top level alone, and passed over without building a tree nobody reads.
+    if status.is_none_or(|s| s < 400) {
+        if let Ok(top) = bounded_json::shallow(text) {
+            if body_api(&top, hint).is_none() && !is_error_body(&top) {
+                observer.body(None, text, Ok(&top));
+                return Err(skipped(unread_body(&top)));
+            }
+        }
+    }
     let (value, mended) = match parse_body(text) {
         Ok(value) => (value, false),
         Err(err) => {
             observer.body(hint, text, Err(&err));
-            let Some((value, _)) = partial_json::parse_lenient(text) else {
+            let mended = match bounded_json::is_over_budget(&err) {
+                true => None,
+                false => partial_json::parse_lenient(text),
+            };
+            let Some((value, _)) = mended else {
                 return http_error(status, None, text, hint)
                     .ok_or_else(|| Outcome::Failed(not_json(&err)));
             };
@@ -173,11 +197,7 @@ fn rebuild(
         observer.body(api, text, Ok(&value));
     }
     let Some(api) = api else {
-        let why = if decode::api_from_request(&value).is_some() && value.get("model").is_some() {
-            NoTurn::RequestOnly
-        } else {
-            NoTurn::JsonOfNoApi
-        };
+        let why = unread_body(&value);
         return http_error(status, Some(&value), text, hint).ok_or_else(|| skipped(why));
     };
     let mut b = Builder::new(api);
@@ -207,9 +227,21 @@ fn rebuild(
     Ok(b)
 }
 
-/// Why the response body could not be read: not valid JSON, or valid JSON nested deeper
-/// than this tool reads.
+/// Why a JSON body of no API is passed over, from its top level.
+fn unread_body(value: &Value) -> NoTurn {
+    if decode::api_from_request(value).is_some() && value.get("model").is_some() {
+        NoTurn::RequestOnly
+    } else {
+        NoTurn::JsonOfNoApi
+    }
+}
+
+/// Why the response body could not be read: not valid JSON, or valid JSON nested deeper,
+/// or holding more values, than this tool reads.
 fn not_json(err: &serde_json::Error) -> Unreadable {
+    if let Some(why) = bounded_json::describe(err) {
+        return Unreadable::BodyOverBudget { why };
+    }
     match decode::lenient::is_too_deep(err) {
         true => Unreadable::BodyTooDeep {
             limit: decode::lenient::MAX_DEPTH,
@@ -218,13 +250,14 @@ fn not_json(err: &serde_json::Error) -> Unreadable {
     }
 }
 
-/// A blocking body as JSON. A number beyond a float's range (`1e400`) fails the whole body
+/// A blocking body as JSON, within the memory budget of its size ([`bounded_json`]). A
+/// number beyond a float's range (`1e400`) fails the whole body
 /// in serde_json, though the JSON is good: such numbers are read as strings of their text
 /// (see [`decode::lenient::out_of_range_as_strings`]), so they cost only their own field.
 fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
-    serde_json::from_slice(text).or_else(|err| match std::str::from_utf8(text) {
+    bounded_json::from_slice(text).or_else(|err| match std::str::from_utf8(text) {
         Ok(json) if decode::lenient::is_out_of_range(&err) => {
-            serde_json::from_str(&decode::lenient::out_of_range_as_strings(json)).map_err(|_| err)
+            bounded_json::from_str(&decode::lenient::out_of_range_as_strings(json)).map_err(|_| err)
         }
         _ => Err(err),
     })
@@ -311,6 +344,7 @@ impl AnyAccumulator {
         match (&event.body, &mut *self) {
             (decode::Data::Invalid(err), _) => {
                 let fault = match decode::is_shape_error(err) {
+                    _ if bounded_json::is_over_budget(err) => EventFault::TooBig,
                     true => EventFault::Shape,
                     false if decode::lenient::is_too_deep(err) => EventFault::TooDeep {
                         limit: decode::lenient::MAX_DEPTH,

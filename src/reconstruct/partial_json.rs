@@ -6,14 +6,16 @@
 
 use serde_json::Value;
 
+use crate::bounded_json;
+
 /// Parses `text` as JSON, mending a truncated document. Returns the value and whether it
 /// had to be mended; `None` when even the mended text does not parse.
 pub fn parse_lenient(text: &[u8]) -> Option<(Value, bool)> {
-    if let Ok(value) = serde_json::from_slice(text) {
+    if let Ok(value) = bounded_json::from_slice(text) {
         return Some((value, false));
     }
     let mended = mend(text)?;
-    serde_json::from_slice(&mended)
+    bounded_json::from_slice(&mended)
         .ok()
         .map(|value| (value, true))
 }

@@ -34,13 +34,16 @@ impl fmt::Display for NoTurn {
 }
 
 /// Why a response could not be read: a failure for its file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unreadable {
     /// The blocking response body is not JSON, not even cut-short JSON.
     BodyNotJson,
     /// The blocking response body nests deeper than `limit` levels, the most this tool
     /// reads: maybe good JSON, but not read.
     BodyTooDeep { limit: usize },
+    /// The blocking response body holds more JSON values than this tool builds for its
+    /// size; `why` names the limit met.
+    BodyOverBudget { why: String },
 }
 
 impl fmt::Display for Unreadable {
@@ -51,6 +54,7 @@ impl fmt::Display for Unreadable {
                 f,
                 "the response body nests arrays and objects deeper than {limit} levels, the most this tool reads"
             ),
+            Unreadable::BodyOverBudget { why } => write!(f, "the response body {why}"),
         }
     }
 }

@@ -307,7 +307,7 @@ fn inline_allows(comment: &[u8]) -> Vec<String> {
 }
 
 /// Why an exchange was not checked: there is no turn of an API this tool reads to check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unchecked {
     NoTurn(NoTurn),
     Unreadable(Unreadable),

@@ -186,6 +186,9 @@ impl Doc<'_> {
 /// serde's description, or nested deeper than this tool reads (which may be good JSON, so
 /// it is named for what it is).
 pub fn unreadable_json(what: &str, err: &serde_json::Error) -> String {
+    if let Some(why) = crate::bounded_json::describe(err) {
+        return format!("{what} {why}");
+    }
     match crate::decode::lenient::is_too_deep(err) {
         true => format!("{what} {}", crate::decode::lenient::too_deep()),
         false => format!("{what} is not valid JSON ({})", json_error(err)),
