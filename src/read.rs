@@ -50,7 +50,12 @@ impl<R> Source<R> {
 
 impl<R: Read> Read for Source<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        // Never asked for more than one byte past the limit: a device hands over as much as
+        // it is asked for, and one big read past the limit would fill memory the limit is
+        // there to keep free (the byte past it says the limit was passed).
+        let room = usize::try_from(self.left.saturating_add(1)).unwrap_or(usize::MAX);
+        let len = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..len])?;
         decompress::count_source(n);
         self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
             io::Error::new(
@@ -186,6 +191,28 @@ mod tests {
             .read_to_end(&mut all)
             .unwrap();
         assert_eq!(all, b"data: {}\n\n");
+    }
+
+    #[test]
+    fn a_device_on_stdin_is_never_asked_past_its_limit() {
+        // A device fills any buffer whole, as /dev/zero does; this one notes the most it
+        // was asked for at once.
+        struct Device(usize);
+        impl Read for Device {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.0 = self.0.max(buf.len());
+                buf.fill(0);
+                Ok(buf.len())
+            }
+        }
+        let mut device = Device(0);
+        let mut all = Vec::with_capacity(1 << 20);
+        let err = Source::limited(&mut device, 100_000)
+            .read_to_end(&mut all)
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(device.0 <= 100_001, "asked for {} bytes at once", device.0);
+        assert!(all.len() <= 100_000);
     }
 
     #[test]
