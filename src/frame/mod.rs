@@ -105,6 +105,9 @@ pub enum FrameError {
     Unrecognized,
     /// A readable file with nothing to rebuild (a txtar with only a request, say).
     NothingToDo(String),
+    /// Recognisably of a format, but not readable as one (an event stream whose first
+    /// frame is corrupt): a failure, not a skip.
+    Unreadable(String),
 }
 
 impl std::fmt::Display for FrameError {
@@ -115,7 +118,7 @@ impl std::fmt::Display for FrameError {
                 "not a capture this tool reads (expected a txtar fixture, an HTTP response, \
                  an event stream or a JSON body)",
             ),
-            FrameError::NothingToDo(why) => f.write_str(why),
+            FrameError::NothingToDo(why) | FrameError::Unreadable(why) => f.write_str(why),
         }
     }
 }
@@ -136,6 +139,9 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
 pub fn frame_single(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     if data.trim_ascii().is_empty() {
         return Err(FrameError::Empty);
+    }
+    if let Some(why) = unreadable_eventstream(data) {
+        return Err(FrameError::Unreadable(why));
     }
     let response = frame_response(data, 1);
     if let Body::Text(_) = response.body {
@@ -221,6 +227,21 @@ pub fn request(data: &[u8]) -> Request<'_> {
             body: data,
         },
     }
+}
+
+/// Why `data` (a file, its HTTP head and all), recognisably a binary event stream, is
+/// unreadable from its first frame, naming the byte of the file where that frame starts.
+fn unreadable_eventstream(data: &[u8]) -> Option<String> {
+    let (content_type, body) = match http::split(data) {
+        Some((head, body)) => (head.content_type, body),
+        None => (None, data),
+    };
+    let broken = eventstream::first_frame_unreadable(body, content_type.as_deref())?;
+    Some(format!(
+        "an AWS event stream whose first frame, at byte {}, is unreadable: {}",
+        data.len() - body.len() + broken.offset,
+        broken.why
+    ))
 }
 
 /// A response: an optional HTTP head, then a body sniffed from its content.
@@ -354,6 +375,33 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(ex[0].response.body, Body::Json(_)));
+    }
+
+    #[test]
+    fn an_event_stream_with_a_corrupt_first_frame_is_unreadable_at_its_byte() {
+        let mut bytes = eventstream::build::chunk("{\"type\":\"ping\"}");
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert_eq!(
+            frame(&bytes).unwrap_err(),
+            FrameError::Unreadable(
+                "an AWS event stream whose first frame, at byte 0, is unreadable: its message \
+                 CRC does not match"
+                    .to_string()
+            )
+        );
+        let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.amazon.eventstream\r\n\r\n";
+        let mut wrapped = head.to_vec();
+        bytes[0] ^= 0x40;
+        wrapped.extend(&bytes);
+        let err = frame_single(&wrapped).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!(
+                "at byte {}, is unreadable: its prelude",
+                head.len()
+            )),
+            "{err}"
+        );
     }
 
     #[test]
