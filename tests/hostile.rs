@@ -226,3 +226,25 @@ fn a_folder_with_nothing_to_read_fails_with_a_note() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout.lines().count(), 1);
 }
+
+#[test]
+fn a_closed_stdout_is_an_error_and_dev_null_is_not() {
+    let bin = env!("CARGO_BIN_EXE_aibridge-trace");
+    let run = |redirect: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "exec \"$0\" inspect -f jsonl fixtures/anthropic-messages {redirect}"
+            ))
+            .arg(bin)
+            .current_dir(root())
+            .output()
+            .unwrap()
+    };
+    let closed = run(">&-");
+    let stderr = String::from_utf8_lossy(&closed.stderr);
+    assert_eq!(closed.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("standard output is closed"), "{stderr}");
+    let discarded = run(">/dev/null");
+    assert_eq!(discarded.status.code(), Some(0));
+}
