@@ -5,7 +5,9 @@
 //! for three reasons a capture reader has: `!!binary` scalars must stay known as binary
 //! (the loader turns them into plain strings), nesting is bounded so a hostile file cannot
 //! run the stack out (the parser itself is iterative), and aliases are expanded against a
-//! budget (a "billion laughs" file costs an error, not the machine).
+//! budget (a "billion laughs" file costs an error, not the machine). A fourth: a reader
+//! says by a [`Plan`] which parts it needs, and only those are built, within a budget
+//! tied to the file's size; the rest is parsed and passed over.
 
 use std::collections::HashMap;
 
