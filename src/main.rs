@@ -27,6 +27,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if stdout_was_closed::at_start() {
+        let _ = writeln!(
+            io::stderr(),
+            "aibridge-trace: standard output is closed (`>&-`?): nothing it writes could be read"
+        );
+        return ExitCode::from(1);
+    }
     match execute(&config) {
         Ok(Status::Ok) => ExitCode::SUCCESS,
         Ok(Status::SomeFailed) => ExitCode::from(1),
@@ -91,4 +98,35 @@ fn run(config: &Config) -> io::Result<Status> {
         }
         flushed => flushed.map(|()| status),
     }
+}
+
+/// Whether the process started with its standard output closed (`>&-`). Rust's runtime
+/// puts /dev/null in place of a closed standard stream before `main` runs, so every write
+/// would vanish without an error and the run would end in silent success. The look is
+/// taken before that, from the ELF init array (which runs before the runtime starts), by
+/// whether /proc lists the descriptor. A closed pipe (`| head`) is another matter: its
+/// writes fail with EPIPE, and that stays a success.
+mod stdout_was_closed {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    pub fn at_start() -> bool {
+        CLOSED.load(Ordering::Relaxed)
+    }
+
+    #[cfg(target_os = "linux")]
+    extern "C" fn look() {
+        let listed = |path: &str| std::fs::symlink_metadata(path).is_ok();
+        if listed("/proc/self/fd") && !listed("/proc/self/fd/1") {
+            CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+
+    // SAFETY: an init-array entry is a plain `extern "C" fn()` the loader calls once
+    // before `main`; `look` touches only the file system and an atomic.
+    #[cfg(target_os = "linux")]
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static LOOK: extern "C" fn() = look;
 }

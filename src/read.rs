@@ -50,7 +50,12 @@ impl<R> Source<R> {
 
 impl<R: Read> Read for Source<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        // Never asked for more than one byte past the limit: a device hands over as much as
+        // it is asked for, and one big read past the limit would fill memory the limit is
+        // there to keep free (the byte past it says the limit was passed).
+        let room = usize::try_from(self.left.saturating_add(1)).unwrap_or(usize::MAX);
+        let len = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..len])?;
         decompress::count_source(n);
         self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
             io::Error::new(
@@ -120,7 +125,7 @@ impl<R: Read> Read for Peeked<R> {
         let buffered = self.filled - self.pos;
         out.extend_from_slice(&self.buf[self.pos..self.filled]);
         self.pos = self.filled;
-        Ok(buffered + self.inner.read_to_end(out)?)
+        Ok(buffered + read_rest(&mut self.inner, out)?)
     }
 }
 
@@ -159,11 +164,102 @@ pub fn decompressed<'a>(raw: impl Read + Send + 'a) -> io::Result<Box<dyn BufRea
     }
 }
 
-/// The whole content of `path`, decompressed.
-pub fn read(path: &Path) -> io::Result<Vec<u8>> {
+/// The most zeroed ahead of a read of unknown length.
+const PIECE: usize = 1 << 20;
+
+/// Reads `reader` to its end onto `out`; how many bytes it read. A reader without its own
+/// `read_to_end` gets std's, which zeroes as much room as the vector has before each read:
+/// past a 1 GiB pipe that is a second GiB touched. Here at most [`PIECE`] is zeroed ahead.
+fn read_rest(reader: &mut (impl Read + ?Sized), out: &mut Vec<u8>) -> io::Result<usize> {
+    let start = out.len();
+    let mut filled = start;
+    let result = loop {
+        if filled == out.len() {
+            let ahead = (filled - start).clamp(1 << 13, PIECE);
+            out.resize(filled + ahead, 0);
+        }
+        match reader.read(&mut out[filled..]) {
+            Ok(0) => break Ok(filled - start),
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => break Err(err),
+        }
+    };
+    out.truncate(filled);
+    result
+}
+
+/// An input's content: whole, or, for a format read an entry at a time, its first bytes
+/// and a reader of all of it (those bytes again first).
+pub enum Opened {
+    Whole(Vec<u8>),
+    Streamed(Vec<u8>, Box<dyn BufRead + Send>),
+}
+
+/// Opens `path` (stdin for `-`) and reads it whole, decompressed, unless `streamed` says
+/// from its first `sniff` bytes (decompressed) that it is read an entry at a time. Every
+/// byte read from the source is counted to `tick` (progress).
+///
+/// A plain regular file, the usual input, is read with one read of its exact size into a
+/// vector of that size, after the read of its first bytes: no buffer to fill and copy out
+/// of, no vector to grow.
+pub fn open(
+    path: &Path,
+    sniff: usize,
+    streamed: impl Fn(&[u8]) -> bool,
+    tick: fn(u64),
+) -> io::Result<Opened> {
+    if is_stdin(path) {
+        return open_stream(Ticking(source(path)?, tick), sniff, streamed);
+    }
+    let mut file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        let raw = Source::limited(file, u64::MAX);
+        return open_stream(Ticking(raw, tick), sniff, streamed);
+    }
+    let mut head = Vec::with_capacity(sniff);
+    (&mut file).take(sniff as u64).read_to_end(&mut head)?;
+    let coded = Codec::sniff(&head).is_some() || decompress::unsupported(&head).is_some();
+    if coded || streamed(&head) {
+        let rest = io::Cursor::new(head).chain(file);
+        return open_stream(
+            Ticking(Source::limited(rest, u64::MAX), tick),
+            sniff,
+            streamed,
+        );
+    }
+    // `File::read_to_end` makes room for the size the file's metadata gives, at once.
+    let mut data = head;
+    file.read_to_end(&mut data)?;
+    decompress::count_source(data.len());
+    tick(data.len() as u64);
+    Ok(Opened::Whole(data))
+}
+
+/// [`open`] of a reader: sniffed after decompression, then read whole or streamed.
+fn open_stream(
+    raw: impl Read + Send + 'static,
+    sniff: usize,
+    streamed: impl Fn(&[u8]) -> bool,
+) -> io::Result<Opened> {
+    let (head, mut reader) = peek(decompressed(raw)?, sniff)?;
+    if streamed(&head) {
+        return Ok(Opened::Streamed(head, reader));
+    }
     let mut data = Vec::new();
-    decompressed(source(path)?)?.read_to_end(&mut data)?;
-    Ok(data)
+    reader.read_to_end(&mut data)?;
+    Ok(Opened::Whole(data))
+}
+
+/// A source whose reads are counted to a function (progress).
+struct Ticking<R>(R, fn(u64));
+
+impl<R: Read> Read for Ticking<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        (self.1)(n as u64);
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -186,6 +282,70 @@ mod tests {
             .read_to_end(&mut all)
             .unwrap();
         assert_eq!(all, b"data: {}\n\n");
+    }
+
+    #[test]
+    fn a_device_on_stdin_is_never_asked_past_its_limit() {
+        // A device fills any buffer whole, as /dev/zero does; this one notes the most it
+        // was asked for at once.
+        struct Device(usize);
+        impl Read for Device {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                self.0 = self.0.max(buf.len());
+                buf.fill(0);
+                Ok(buf.len())
+            }
+        }
+        let mut device = Device(0);
+        let mut all = Vec::with_capacity(1 << 20);
+        let err = Source::limited(&mut device, 100_000)
+            .read_to_end(&mut all)
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(device.0 <= 100_001, "asked for {} bytes at once", device.0);
+        assert!(all.len() <= 100_000);
+    }
+
+    #[test]
+    fn a_plain_file_is_read_whole_at_once_and_others_as_streams() {
+        let dir = std::env::temp_dir().join(format!("aibridge-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text: Vec<u8> = (0..300_000u32)
+            .flat_map(|i| format!("data: {i}\n\n").into_bytes())
+            .collect();
+        let gz = {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(&text).unwrap();
+            gz.finish().unwrap()
+        };
+        static TICKED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let tick = |n: u64| {
+            TICKED.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        };
+        for (name, bytes) in [("plain.sse", &text), ("coded.sse.gz", &gz)] {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            TICKED.store(0, std::sync::atomic::Ordering::Relaxed);
+            let Opened::Whole(data) = open(&path, 512, |_| false, tick).unwrap() else {
+                panic!("{name} streamed")
+            };
+            assert!(data == text, "{name}");
+            assert_eq!(
+                TICKED.load(std::sync::atomic::Ordering::Relaxed),
+                bytes.len() as u64
+            );
+            // Streamed when the first bytes say so, from its first byte.
+            let Opened::Streamed(head, mut reader) =
+                open(&path, 512, |h| h.starts_with(b"data: 0"), tick).unwrap()
+            else {
+                panic!("{name} read whole")
+            };
+            assert_eq!(head, &text[..512]);
+            let mut all = Vec::new();
+            reader.read_to_end(&mut all).unwrap();
+            assert!(all == text, "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -226,3 +226,68 @@ fn a_folder_with_nothing_to_read_fails_with_a_note() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout.lines().count(), 1);
 }
+
+#[test]
+fn a_closed_stdout_is_an_error_and_dev_null_is_not() {
+    let bin = env!("CARGO_BIN_EXE_aibridge-trace");
+    let run = |redirect: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "exec \"$0\" inspect -f jsonl fixtures/anthropic-messages {redirect}"
+            ))
+            .arg(bin)
+            .current_dir(root())
+            .output()
+            .unwrap()
+    };
+    let closed = run(">&-");
+    let stderr = String::from_utf8_lossy(&closed.stderr);
+    assert_eq!(closed.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("standard output is closed"), "{stderr}");
+    let discarded = run(">/dev/null");
+    assert_eq!(discarded.status.code(), Some(0));
+}
+
+#[test]
+fn a_bedrock_stream_with_a_flipped_first_frame_fails_validate() {
+    let dir = scratch("bedrock-flip");
+    let good = std::fs::read(root().join("fixtures/bedrock/throttled-mid-stream.bin")).unwrap();
+    // One bit in the first frame's payload: its message CRC no longer matches.
+    let mut flipped = good.clone();
+    flipped[40] ^= 0x04;
+    let file = dir.join("flipped.bin");
+    std::fs::write(&file, flipped).unwrap();
+    let out = run(&["validate", str_of(&file)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("an AWS event stream whose first frame, at byte 0, is unreadable"),
+        "{stdout}"
+    );
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((turns.len(), code), (0, 1), "{stderr}");
+    assert!(
+        stderr.contains("flipped.bin: an AWS event stream"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_cassette_with_anchors_before_its_interactions_is_read() {
+    let dir = scratch("cassette-anchors");
+    let file = dir.join("anchored.yaml");
+    let original =
+        std::fs::read_to_string(root().join("fixtures/cassettes/anthropic-tool-loop.yaml"))
+            .unwrap();
+    std::fs::write(
+        &file,
+        format!("\u{feff}\u{feff}defaults: &d {{method: POST}}\n{original}"),
+    )
+    .unwrap();
+    let (plain, _, _) = inspect(&["fixtures/cassettes/anthropic-tool-loop.yaml"]);
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), plain.len());
+    assert_eq!(turns[0]["id"], plain[0]["id"]);
+}

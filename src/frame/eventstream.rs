@@ -51,6 +51,28 @@ fn prelude(data: &[u8]) -> Result<(usize, usize), &'static str> {
     Ok((total, headers))
 }
 
+/// Why `body`, recognisably an event stream, gives not even its first frame; `None` when
+/// it is no event stream or its first frame reads. Recognisable: its first prelude is
+/// whole and right, or it opens with binary bytes and either its content type says so or
+/// an event stream's header names stand in its first bytes. A bit flip anywhere in the
+/// first frame leaves one of these, so the file is not taken for some other text.
+pub fn first_frame_unreadable(body: &[u8], content_type: Option<&str>) -> Option<Broken> {
+    let start = &body[..body.len().min(256)];
+    let binary = start
+        .iter()
+        .take(PRELUDE)
+        .any(|&b| b < b'\t' || (0x0e..0x20).contains(&b));
+    let claimed = content_type.is_some_and(|t| t.contains("vnd.amazon.eventstream"));
+    let named = [&b":message-type"[..], b":event-type", b":exception-type"]
+        .iter()
+        .any(|name| memchr::memmem::find(start, name).is_some());
+    if !(looks_like_eventstream(body) || binary && (claimed || named)) {
+        return None;
+    }
+    let (messages, broken) = messages(body);
+    broken.filter(|_| messages.is_empty())
+}
+
 fn be32(bytes: &[u8]) -> u32 {
     u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
 }
@@ -467,6 +489,34 @@ mod tests {
             b"{}",
         );
         assert!(to_sse(&converse, 1).is_none());
+    }
+
+    #[test]
+    fn a_bad_first_frame_is_an_unreadable_stream_not_another_api() {
+        let good = build::chunk(START);
+        assert_eq!(first_frame_unreadable(&good, None), None);
+        assert_eq!(first_frame_unreadable(b"data: {}\n\n", None), None);
+        assert_eq!(
+            first_frame_unreadable(
+                b"{\"message\":\"x\"}",
+                Some("application/vnd.amazon.eventstream")
+            ),
+            None
+        );
+        // Every single-bit flip of the first frame: its prelude CRC, its message CRC or its
+        // headers fail, and the stream is named unreadable at byte 0.
+        for bit in 0..good.len() * 8 {
+            let mut flipped = good.clone();
+            flipped[bit / 8] ^= 1 << (bit % 8);
+            let broken = first_frame_unreadable(&flipped, None)
+                .unwrap_or_else(|| panic!("bit {bit} passed as readable or as no stream"));
+            assert_eq!((broken.offset, broken.frame), (0, 0), "bit {bit}");
+        }
+        // Cut inside its first frame, under the content type that says what it is.
+        let cut = &good[..good.len() / 2];
+        let broken =
+            first_frame_unreadable(cut, Some("application/vnd.amazon.eventstream")).unwrap();
+        assert!(broken.why.contains("cut short"), "{broken:?}");
     }
 
     #[test]

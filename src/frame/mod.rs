@@ -107,6 +107,12 @@ pub enum FrameError {
     /// A txtar fixture with no response section (only a request, say): nothing to
     /// rebuild, which is no failure.
     NoResponseSection,
+    /// Recognisably an AWS event stream, but its first frame, starting at byte `offset` of
+    /// the file, is unreadable for `why`: a failure, not a skip.
+    UnreadableEventStream {
+        offset: usize,
+        why: &'static str,
+    },
 }
 
 impl std::fmt::Display for FrameError {
@@ -120,6 +126,10 @@ impl std::fmt::Display for FrameError {
             FrameError::NoResponseSection => {
                 f.write_str("the txtar fixture has no response section")
             }
+            FrameError::UnreadableEventStream { offset, why } => write!(
+                f,
+                "an AWS event stream whose first frame, at byte {offset}, is unreadable: {why}"
+            ),
         }
     }
 }
@@ -140,6 +150,9 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
 pub fn frame_single(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     if data.trim_ascii().is_empty() {
         return Err(FrameError::Empty);
+    }
+    if let Some(err) = unreadable_eventstream(data) {
+        return Err(err);
     }
     let response = frame_response(data, 1);
     if let Body::Text(_) = response.body {
@@ -222,6 +235,20 @@ pub fn request(data: &[u8]) -> Request<'_> {
             body: data,
         },
     }
+}
+
+/// Why `data` (a file, its HTTP head and all), recognisably a binary event stream, is
+/// unreadable from its first frame, naming the byte of the file where that frame starts.
+fn unreadable_eventstream(data: &[u8]) -> Option<FrameError> {
+    let (content_type, body) = match http::split(data) {
+        Some((head, body)) => (head.content_type, body),
+        None => (None, data),
+    };
+    let broken = eventstream::first_frame_unreadable(body, content_type.as_deref())?;
+    Some(FrameError::UnreadableEventStream {
+        offset: data.len() - body.len() + broken.offset,
+        why: broken.why,
+    })
 }
 
 /// A response: an optional HTTP head, then a body sniffed from its content.
@@ -360,6 +387,37 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(ex[0].response.body, Body::Json(_)));
+    }
+
+    #[test]
+    fn an_event_stream_with_a_corrupt_first_frame_is_unreadable_at_its_byte() {
+        let mut bytes = eventstream::build::chunk("{\"type\":\"ping\"}");
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert_eq!(
+            frame(&bytes).unwrap_err(),
+            FrameError::UnreadableEventStream {
+                offset: 0,
+                why: "its message CRC does not match"
+            }
+        );
+        assert_eq!(
+            frame(&bytes).unwrap_err().to_string(),
+            "an AWS event stream whose first frame, at byte 0, is unreadable: its message CRC \
+             does not match"
+        );
+        let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.amazon.eventstream\r\n\r\n";
+        let mut wrapped = head.to_vec();
+        bytes[0] ^= 0x40;
+        wrapped.extend(&bytes);
+        let err = frame_single(&wrapped).unwrap_err().to_string();
+        assert!(
+            err.contains(&format!(
+                "at byte {}, is unreadable: its prelude",
+                head.len()
+            )),
+            "{err}"
+        );
     }
 
     #[test]

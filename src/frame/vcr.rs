@@ -13,7 +13,7 @@
 use base64::Engine;
 
 use super::entry::{self, Entry, Skip};
-use super::yaml::{self, Node, YamlError};
+use super::yaml::{self, Keep, Node, Step, YamlError};
 use crate::warning::Warning;
 
 /// The UTF-8 byte order mark.
@@ -22,39 +22,44 @@ const BOM: &str = "\u{feff}";
 /// The keys a cassette's interactions stand under.
 const LISTS: [&str; 2] = ["interactions", "http_interactions"];
 
-/// Whether a file's first bytes open a cassette: its first key (after comments and a
-/// document marker) is `interactions` or `http_interactions`, or `version` with one of
-/// those as a later top-level key in `head`. YAML or JSON alike.
+/// Whether a file's first bytes open a cassette. YAML: a top-level key (one at the start
+/// of a line) is `interactions` or `http_interactions`, and the file opens as a mapping
+/// (after comments, directives, a document marker): anchors or a `version` may come
+/// first. JSON: the first key is one of those, or `version` with one of them later.
 pub fn looks_like_cassette(head: &[u8]) -> bool {
     let head = String::from_utf8_lossy(head);
-    let head = head.strip_prefix(BOM).unwrap_or(&head);
-    let json = head.trim_start().strip_prefix('{');
-    let keys: Vec<&str> = match json {
-        Some(rest) => rest
-            .split(['{', ','])
-            .map(|part| part.trim_start().trim_start_matches('"'))
-            .collect(),
-        None => head
-            .lines()
-            .filter(|line| {
-                let t = line.trim();
-                !(t.is_empty() || t.starts_with('#') || t.starts_with("---") || t.starts_with('%'))
-            })
-            .collect(),
-    };
+    let head = head.trim_start_matches(BOM);
     let is_list = |key: &str| {
         LISTS.iter().any(|l| {
             key.strip_prefix(l)
                 .is_some_and(|r| r.trim_start_matches('"').trim_start().starts_with(':'))
         })
     };
-    match keys.first() {
-        Some(first) if is_list(first) => true,
-        Some(first) if first.starts_with("version") => keys[1..]
-            .iter()
-            .any(|k| (json.is_some() || !k.starts_with([' ', '\t', '-'])) && is_list(k)),
-        _ => false,
+    if let Some(rest) = head.trim_start().strip_prefix('{') {
+        let keys: Vec<&str> = rest
+            .split(['{', ','])
+            .map(|part| part.trim_start().trim_start_matches('"'))
+            .collect();
+        return match keys.first() {
+            Some(first) if is_list(first) => true,
+            Some(first) if first.starts_with("version") => keys[1..].iter().any(|k| is_list(k)),
+            _ => false,
+        };
     }
+    let mut lines = head.lines().filter(|line| {
+        let t = line.trim();
+        !(t.is_empty() || t.starts_with('#') || t.starts_with("---") || t.starts_with('%'))
+    });
+    // A mapping's first key: a word, then a colon (`key:`, `key: &anchor`, `key: value`).
+    let opens_a_mapping = lines.next().is_some_and(|first| {
+        first.split_once(':').is_some_and(|(key, _)| {
+            !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+        })
+    });
+    opens_a_mapping && head.lines().any(is_list)
 }
 
 /// Why a file is no cassette this tool reads. It names a line, never a value.
@@ -81,19 +86,81 @@ impl std::fmt::Display for CassetteError {
 impl std::error::Error for CassetteError {}
 
 /// The interactions of a cassette, each as an entry or the reason it gives none, in order.
-/// `Err` when the file is no cassette YAML can read.
+/// `Err` when the file is no cassette YAML can read; the message names a line, never a
+/// value.
 pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, CassetteError> {
     let text = String::from_utf8_lossy(data);
-    let text = text.strip_prefix(BOM).unwrap_or(&text);
-    let doc = yaml::parse(text).map_err(CassetteError::Yaml)?;
+    let text = text.trim_start_matches(BOM);
+    let mut plan = Interactions::default();
+    let doc = yaml::read(text, &mut plan).map_err(CassetteError::Yaml)?;
     let list = LISTS
         .iter()
-        .map(|key| doc.get(key))
-        .find(|node| !node.is_null());
+        .zip(plan.read)
+        .map(|(key, read)| (doc.get(key), read))
+        .find(|(node, _)| !node.is_null());
     match list {
-        Some(Node::Seq(items)) => Ok(items.iter().map(interaction).collect()),
+        // Items come handed one by one, or, in a list read whole for its anchor, in it.
+        Some((Node::Seq(items), read)) => Ok(read
+            .into_iter()
+            .chain(items.iter().map(interaction))
+            .collect()),
         Some(_) => Err(CassetteError::NotAList),
         None => Err(CassetteError::NoInteractions),
+    }
+}
+
+/// The parts of an interaction that are read: every other key (`recorded_at`, a request's
+/// `method`, headers but these two, another top-level key) is parsed and passed over.
+const FIELDS: [&str; 8] = [
+    "uri",
+    "url",
+    "headers",
+    "body",
+    "content",
+    "parsed_body",
+    "status",
+    "code",
+];
+const HEADERS: [&str; 2] = ["content-type", "content-encoding"];
+
+/// What of a cassette is built: each interaction's parts that [`interaction`] reads, one
+/// interaction at a time, read into its entry as soon as it is whole.
+#[derive(Default)]
+struct Interactions {
+    /// The entries of each of [`LISTS`].
+    read: [Vec<Result<Entry, Skip>>; 2],
+}
+
+impl yaml::Plan for Interactions {
+    fn keep(&self, path: &[Step<'_>]) -> Keep {
+        let Some(Step::Key(list)) = path.first() else {
+            return Keep::Skip;
+        };
+        if !LISTS.contains(list) {
+            return Keep::Skip;
+        }
+        let wanted = match &path[1..] {
+            [] => true,
+            [Step::Item] => return Keep::Hand,
+            [Step::Item, Step::Key(part)] => ["request", "response"].contains(part),
+            [Step::Item, _, Step::Key(field)] => FIELDS.contains(field),
+            [Step::Item, _, Step::Key("headers"), Step::Key(name)] => {
+                HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+            }
+            _ => true,
+        };
+        match wanted {
+            true => Keep::Build,
+            false => Keep::Skip,
+        }
+    }
+
+    fn take(&mut self, path: &[Step<'_>], node: Node) {
+        if let Some(Step::Key(list)) = path.first() {
+            if let Some(at) = LISTS.iter().position(|l| l == list) {
+                self.read[at].push(interaction(&node));
+            }
+        }
     }
 }
 
@@ -224,6 +291,52 @@ mod tests {
         assert!(!looks_like_cassette(b"{\"log\": {\"entries\": []}}"));
         assert!(!looks_like_cassette(b"data: {\"interactions\": 1}\n\n"));
         assert!(!looks_like_cassette(b"-- request --\ninteractions:\n"));
+    }
+
+    #[test]
+    fn a_cassette_with_anchors_first_or_two_boms_is_one() {
+        let anchors_first = "defaults: &d\n  method: POST\n  uri: https://x.test/v1/messages\n\
+                             interactions:\n- request:\n    <<: *d\n    body: '{}'\n  response:\n    \
+                             status: {code: 200}\n    body: {string: '{}'}\n";
+        assert!(looks_like_cassette(anchors_first.as_bytes()));
+        let all = interactions(anchors_first.as_bytes()).unwrap();
+        let entry = all[0].as_ref().unwrap();
+        assert_eq!(entry.target.as_deref(), Some("/v1/messages"));
+        assert_eq!(entry.request_body.as_deref(), Some(&b"{}"[..]));
+        let two_boms = "\u{feff}\u{feff}interactions:\n- request: {uri: https://x.test/v1/messages}\n  \
+                        response: {status: {code: 200}, body: {string: '{}'}}\n";
+        assert!(looks_like_cassette(two_boms.as_bytes()));
+        assert!(interactions(two_boms.as_bytes()).unwrap()[0].is_ok());
+        let elsewhere = "name: suite\nversion: 1\ninteractions: []\n";
+        assert!(looks_like_cassette(elsewhere.as_bytes()));
+        // A top-level key of that name in what opens as no mapping is no cassette.
+        assert!(!looks_like_cassette(b"GET / HTTP/1.1\ninteractions: 1\n"));
+        assert!(!looks_like_cassette(b"data: {}\n\n  interactions: 1\n"));
+    }
+
+    #[test]
+    fn a_cassette_builds_only_its_interactions() {
+        // 700,000 items under another key would build about 45 MB, past the 34 MiB this
+        // 1.4 MB file may build: passed over, they cost nothing.
+        let cassette = format!(
+            "interactions:\n- request: {{uri: https://x.test/v1/messages, method: POST}}\n  \
+             recorded_at: x\n  response: {{status: {{code: 200}}, body: {{string: '{{}}'}}}}\n\
+             extra: [{}a]\n",
+            "a,".repeat(700_000)
+        );
+        let all = interactions(cassette.as_bytes()).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].as_ref().unwrap().response_body, b"{}");
+        // What an interaction holds besides its parts is passed over too.
+        let headers = format!(
+            "interactions:\n- request:\n    headers: {{{}}}\n    uri: https://x.test/v1/messages\n  \
+             response: {{status: {{code: 200}}, body: {{string: '{{}}'}}}}\n",
+            (0..300_000)
+                .map(|i| format!("h{i}: v"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert!(interactions(headers.as_bytes()).unwrap()[0].is_ok());
     }
 
     #[test]

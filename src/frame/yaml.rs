@@ -5,7 +5,9 @@
 //! for three reasons a capture reader has: `!!binary` scalars must stay known as binary
 //! (the loader turns them into plain strings), nesting is bounded so a hostile file cannot
 //! run the stack out (the parser itself is iterative), and aliases are expanded against a
-//! budget (a "billion laughs" file costs an error, not the machine).
+//! budget (a "billion laughs" file costs an error, not the machine). A fourth: a reader
+//! says by a [`Plan`] which parts it needs, and only those are built, within a budget
+//! tied to the file's size; the rest is parsed and passed over.
 
 use std::collections::HashMap;
 
@@ -35,6 +37,12 @@ pub enum YamlError {
     AliasBomb {
         line: usize,
     },
+    /// What was built outgrew [`TREE_BASE`] plus [`TREE_PER_BYTE`] times the file's size,
+    /// `limit_mib` in all.
+    TooBig {
+        limit_mib: usize,
+        line: usize,
+    },
 }
 
 impl std::fmt::Display for YamlError {
@@ -50,6 +58,11 @@ impl std::fmt::Display for YamlError {
             YamlError::AliasBomb { line } => write!(
                 f,
                 "the YAML's aliases expand past {ALIAS_BUDGET} nodes at line {line}"
+            ),
+            YamlError::TooBig { limit_mib, line } => write!(
+                f,
+                "the YAML builds more than {limit_mib} MiB of values by line {line} (32 MiB \
+                 plus twice the file's size, the most read of it)"
             ),
         }
     }
@@ -131,67 +144,348 @@ impl Node {
             _ => 1,
         }
     }
+
+    /// About what the tree costs in memory, in bytes: [`NODE_COST`] a node, plus its text.
+    fn weight(&self) -> usize {
+        NODE_COST
+            + match self {
+                Node::Str(s) | Node::Binary(s) => s.len(),
+                Node::Seq(items) => items.iter().map(Node::weight).sum(),
+                Node::Map(entries) => entries.iter().map(|(k, v)| k.len() + v.weight()).sum(),
+                _ => 0,
+            }
+    }
 }
 
-/// A collection being built.
-enum Open {
-    Seq(Vec<Node>, usize),
-    Map(Vec<(String, Node)>, Option<String>, usize),
+/// One step from a document's root towards a node: a mapping's key, or a sequence's item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'k> {
+    Key(&'k str),
+    Item,
 }
 
-/// The first document of `text`, or where reading it stopped.
+/// What reading does with a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Parsed (so a syntax error is still found) but not built: it costs no memory.
+    Skip,
+    /// Built into the tree.
+    Build,
+    /// Built, and handed to [`Plan::take`] as soon as it is whole instead of joining the
+    /// tree: a long list is then held one item at a time.
+    Hand,
+}
+
+/// Which parts of a document a reader needs. A capture reader needs a few keys of a
+/// cassette, and building the rest would cost many times the file: a node costs tens of
+/// bytes, and `[a,a,a]` spends two a node.
+pub trait Plan {
+    /// What to do with the node at `path` from the root (the root itself is built). Nodes
+    /// under one built whole for its anchor are not asked about.
+    fn keep(&self, path: &[Step<'_>]) -> Keep;
+    /// A node built where [`Plan::keep`] said [`Keep::Hand`].
+    fn take(&mut self, path: &[Step<'_>], node: Node);
+}
+
+/// Builds every node: the whole document.
+struct Everything;
+
+impl Plan for Everything {
+    fn keep(&self, _: &[Step<'_>]) -> Keep {
+        Keep::Build
+    }
+    fn take(&mut self, _: &[Step<'_>], _: Node) {}
+}
+
+/// How a collection being read treats what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Nothing is built, but for anchored nodes (an alias elsewhere may need them).
+    Skip,
+    /// Each child is built as the plan says.
+    Plan,
+    /// Every child is built: the collection is anchored, and an alias may be anywhere.
+    All,
+}
+
+/// Where a node goes once it is whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Place,
+    Hand,
+    /// Built for its anchor only, or not built.
+    Drop,
+}
+
+/// A collection being read.
+struct Open {
+    items: Items,
+    anchor: usize,
+    mode: Mode,
+    fate: Fate,
+}
+
+enum Items {
+    Seq(Vec<Node>),
+    /// The entries so far, and the key read when its value is awaited.
+    Map(Vec<(String, Node)>, Option<String>),
+}
+
+/// About what a node costs besides its text: the node (32 bytes), its place in a vector or
+/// mapping entry, and an allocation's overhead.
+const NODE_COST: usize = 64;
+/// What any document may build, whatever its size.
+const TREE_BASE: usize = 32 << 20;
+/// What a document may build per byte of its text, on top of [`TREE_BASE`].
+const TREE_PER_BYTE: usize = 2;
+
+/// The first document of `text`, whole. `Err` names the line where reading stopped, never
+/// the text found there (it may be a credential).
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    let mut stack: Vec<Open> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
-    let mut budget = ALIAS_BUDGET;
+    read(text, &mut Everything)
+}
+
+/// The first document of `text`, built as far as `plan` needs it. Besides nesting and
+/// aliases, what is built at a time is bounded by the file's size ([`TREE_BASE`] plus
+/// [`TREE_PER_BYTE`] times its length); what is handed to the plan is given back.
+pub fn read(text: &str, plan: &mut impl Plan) -> Result<Node, YamlError> {
+    let mut reader = Reader {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        aliased: ALIAS_BUDGET,
+        built: 0,
+        limit: TREE_BASE.saturating_add(text.len().saturating_mul(TREE_PER_BYTE)),
+        line: 0,
+    };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|err| YamlError::Syntax {
             line: err.marker().line(),
             column: err.marker().col() + 1,
         })?;
-        let line = span.start.line();
-        let (node, anchor) = match event {
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(YamlError::TooDeep { line });
-                }
-                stack.push(match event {
-                    Event::SequenceStart(..) => Open::Seq(Vec::new(), anchor),
-                    _ => Open::Map(Vec::new(), None, anchor),
-                });
-                continue;
+        reader.line = span.start.line();
+        let root = match event {
+            Event::SequenceStart(anchor, _) => reader.open(Items::Seq(Vec::new()), anchor, plan)?,
+            Event::MappingStart(anchor, _) => {
+                reader.open(Items::Map(Vec::new(), None), anchor, plan)?
             }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Open::Seq(items, anchor)) => (Node::Seq(items), anchor),
-                Some(Open::Map(entries, _, anchor)) => (Node::Map(entries), anchor),
-                None => continue,
-            },
+            Event::SequenceEnd | Event::MappingEnd => reader.close(plan)?,
             Event::Scalar(text, style, anchor, tag) => {
-                (scalar(&text, style, tag.as_deref()), anchor)
+                let (mode, fate) = reader.fate(anchor, plan, true);
+                let node = match mode {
+                    Mode::Skip => None,
+                    _ => Some(scalar(&text, style, tag.as_deref())),
+                };
+                reader.finish(node, anchor, fate, plan)?
             }
             Event::Alias(id) => {
-                let node = anchors.get(&id).cloned().unwrap_or(Node::Null);
-                budget = budget
-                    .checked_sub(node.size())
-                    .ok_or(YamlError::AliasBomb { line })?;
-                (node, 0)
+                let (mode, fate) = reader.fate(0, plan, true);
+                let node = match mode {
+                    Mode::Skip => None,
+                    _ => Some(reader.alias(id)?),
+                };
+                reader.finish(node, 0, fate, plan)?
             }
-            Event::DocumentEnd if stack.is_empty() => break,
-            _ => continue,
+            Event::DocumentEnd if reader.stack.is_empty() => break,
+            _ => None,
         };
-        if anchor != 0 {
-            anchors.insert(anchor, node.clone());
-        }
-        match stack.last_mut() {
-            None => return Ok(node),
-            Some(Open::Seq(items, _)) => items.push(node),
-            Some(Open::Map(entries, key, _)) => match key.take() {
-                None => *key = Some(key_text(node)),
-                Some(k) => entries.push((k, node)),
-            },
+        if let Some(root) = root {
+            return Ok(root);
         }
     }
     Ok(Node::Null)
+}
+
+/// The state of one document's reading.
+struct Reader {
+    stack: Vec<Open>,
+    anchors: HashMap<usize, Node>,
+    /// Nodes aliases may still add.
+    aliased: usize,
+    /// Bytes built so far ([`Node::weight`]), less what was handed on.
+    built: usize,
+    limit: usize,
+    line: usize,
+}
+
+impl Reader {
+    /// The path to the node that comes next in the innermost open collection; `None` when
+    /// that node is a mapping's key.
+    fn next_path(&self) -> Option<Vec<Step<'_>>> {
+        let mut path = Vec::with_capacity(self.stack.len());
+        for open in &self.stack {
+            match &open.items {
+                Items::Seq(_) => path.push(Step::Item),
+                Items::Map(_, Some(key)) => path.push(Step::Key(key)),
+                // A collection awaiting a key holds nothing open but that key.
+                Items::Map(_, None) => return None,
+            }
+        }
+        Some(path)
+    }
+
+    /// How the next node is read (`scalar`: whether it is one, or an alias) and where it
+    /// goes once whole.
+    fn fate(&self, anchor: usize, plan: &impl Plan, scalar: bool) -> (Mode, Fate) {
+        let anchored = |fate| match anchor {
+            0 => (Mode::Skip, Fate::Drop),
+            _ => (Mode::All, fate),
+        };
+        let Some(parent) = self.stack.last() else {
+            return (Mode::Plan, Fate::Place);
+        };
+        match parent.mode {
+            Mode::All => (Mode::All, Fate::Place),
+            Mode::Skip => anchored(Fate::Drop),
+            Mode::Plan => match self.next_path() {
+                // A key: a scalar one names the value; a collection is no key a lookup finds.
+                None if scalar => (Mode::Plan, Fate::Place),
+                None => anchored(Fate::Drop),
+                // A merge key's value is part of its mapping, whatever the plan asks of
+                // its own name: built whole.
+                Some(path) if path.last() == Some(&Step::Key(MERGE)) => (Mode::All, Fate::Place),
+                Some(path) => match (plan.keep(&path), anchor) {
+                    (Keep::Skip, _) => anchored(Fate::Drop),
+                    (Keep::Build, 0) => (Mode::Plan, Fate::Place),
+                    (Keep::Hand, 0) => (Mode::Plan, Fate::Hand),
+                    (Keep::Build, _) => (Mode::All, Fate::Place),
+                    (Keep::Hand, _) => (Mode::All, Fate::Hand),
+                },
+            },
+        }
+    }
+
+    fn open(
+        &mut self,
+        items: Items,
+        anchor: usize,
+        plan: &impl Plan,
+    ) -> Result<Option<Node>, YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(YamlError::TooDeep { line: self.line });
+        }
+        let (mode, fate) = self.fate(anchor, plan, false);
+        if mode != Mode::Skip {
+            self.charge(NODE_COST)?;
+        }
+        self.stack.push(Open {
+            items,
+            anchor,
+            mode,
+            fate,
+        });
+        Ok(None)
+    }
+
+    fn close(&mut self, plan: &mut impl Plan) -> Result<Option<Node>, YamlError> {
+        let Some(open) = self.stack.pop() else {
+            return Ok(None);
+        };
+        let node = match (open.mode, open.items) {
+            (Mode::Skip, _) => None,
+            (_, Items::Seq(items)) => Some(Node::Seq(items)),
+            (_, Items::Map(entries, _)) => Some(Node::Map(merged(entries))),
+        };
+        // It and its children were charged as they were read: not again.
+        self.built = self
+            .built
+            .saturating_sub(node.as_ref().map_or(0, Node::weight));
+        self.finish(node, open.anchor, open.fate, plan)
+    }
+
+    /// Puts a whole node where it goes, counting what it costs; the root when it is the
+    /// document's.
+    fn finish(
+        &mut self,
+        node: Option<Node>,
+        anchor: usize,
+        fate: Fate,
+        plan: &mut impl Plan,
+    ) -> Result<Option<Node>, YamlError> {
+        if let Some(node) = &node {
+            if fate != Fate::Hand {
+                self.charge(node.weight())?;
+            }
+            if anchor != 0 {
+                // The copy kept for aliases costs as much again.
+                self.charge(node.weight())?;
+                self.anchors.insert(anchor, node.clone());
+            }
+        }
+        let node = match (fate, node) {
+            (Fate::Place, node) => node,
+            (Fate::Hand, Some(node)) => {
+                if let Some(path) = self.next_path() {
+                    plan.take(&path, node);
+                }
+                None
+            }
+            _ => None,
+        };
+        let Some(parent) = self.stack.last_mut() else {
+            return Ok(Some(node.unwrap_or(Node::Null)));
+        };
+        if parent.mode == Mode::Skip {
+            return Ok(None);
+        }
+        match &mut parent.items {
+            Items::Seq(items) => items.extend(node),
+            Items::Map(entries, key) => match key.take() {
+                None => *key = Some(node.map(key_text).unwrap_or_default()),
+                Some(k) => entries.extend(node.map(|node| (k, node))),
+            },
+        }
+        Ok(None)
+    }
+
+    /// A copy of the node anchored as `id` (null when none is), within the alias budget.
+    fn alias(&mut self, id: usize) -> Result<Node, YamlError> {
+        let node = self.anchors.get(&id).cloned().unwrap_or(Node::Null);
+        self.aliased = self
+            .aliased
+            .checked_sub(node.size())
+            .ok_or(YamlError::AliasBomb { line: self.line })?;
+        Ok(node)
+    }
+
+    /// Counts `bytes` more built; `Err` past the document's limit.
+    fn charge(&mut self, bytes: usize) -> Result<(), YamlError> {
+        self.built = self.built.saturating_add(bytes);
+        if self.built <= self.limit {
+            return Ok(());
+        }
+        Err(YamlError::TooBig {
+            limit_mib: self.limit >> 20,
+            line: self.line,
+        })
+    }
+}
+
+/// The key whose value (a mapping, or a list of them) is merged into its mapping.
+const MERGE: &str = "<<";
+
+/// A mapping's entries with YAML merge keys (`<<: *defaults`, `<<: [*a, *b]`) resolved as
+/// PyYAML resolves them: a key the mapping has, or an earlier merged mapping gave, is not
+/// taken again.
+fn merged(entries: Vec<(String, Node)>) -> Vec<(String, Node)> {
+    if !entries.iter().any(|(k, _)| k == MERGE) {
+        return entries;
+    }
+    let (merges, mut own): (Vec<_>, Vec<_>) = entries.into_iter().partition(|(k, _)| k == MERGE);
+    for (_, merge) in merges {
+        let maps = match merge {
+            Node::Seq(items) => items,
+            other => vec![other],
+        };
+        for map in maps {
+            let Node::Map(from) = map else { continue };
+            for (k, v) in from {
+                if !own.iter().any(|(o, _)| *o == k) {
+                    own.push((k, v));
+                }
+            }
+        }
+    }
+    own
 }
 
 /// A mapping key as text; a key that is a collection becomes an empty key no lookup finds.
@@ -296,14 +590,110 @@ mod tests {
             let refs = vec![format!("*{prev}"); 10].join(",");
             bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
         }
-        assert!(matches!(
-            parse(&bomb).unwrap_err(),
-            YamlError::AliasBomb { .. }
-        ));
+        // Ten million nodes: past the alias budget and past what 300 bytes may build.
+        let err = parse(&bomb).unwrap_err();
+        assert!(
+            matches!(err, YamlError::AliasBomb { .. } | YamlError::TooBig { .. }),
+            "{err}"
+        );
         let err = parse("a: [1, 2\nkey: \"sk-secret").unwrap_err().to_string();
         assert!(
             err.starts_with("not valid YAML at line") && !err.contains("sk-secret"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_flow_list_builds_no_more_than_32_mib_plus_twice_the_file() {
+        // 700,000 one-letter items in 1.4 MB: about 45 MB of nodes, past the 34 MiB that
+        // 32 MiB plus twice 1.4 MB allows.
+        let list = format!("[{}a]\n", "a,".repeat(700_000));
+        let err = parse(&list).unwrap_err();
+        assert_eq!(
+            err,
+            YamlError::TooBig {
+                limit_mib: 34,
+                line: 1
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "the YAML builds more than 34 MiB of values by line 1 (32 MiB plus twice the \
+             file's size, the most read of it)"
+        );
+    }
+
+    /// Keeps `keep:` and its `one` keys, hands the items of `list:` on.
+    struct Partial;
+    impl Plan for (Partial, Vec<(String, Node)>) {
+        fn keep(&self, path: &[Step<'_>]) -> Keep {
+            match path {
+                [Step::Key("keep")] | [Step::Key("keep"), Step::Key("one"), ..] => Keep::Build,
+                [Step::Key("list")] => Keep::Build,
+                [Step::Key("list"), Step::Item] => Keep::Hand,
+                [Step::Key("list"), Step::Item, ..] => Keep::Build,
+                _ => Keep::Skip,
+            }
+        }
+        fn take(&mut self, path: &[Step<'_>], node: Node) {
+            self.1.push((format!("{path:?}"), node));
+        }
+    }
+
+    #[test]
+    fn a_plan_builds_only_what_it_keeps_and_hands_items_on() {
+        let text = "skip: [a, {b: c}]\nkeep: {one: [1, 2], two: x}\nlist:\n- {n: 1}\n- 2\n";
+        let mut plan = (Partial, Vec::new());
+        let doc = read(text, &mut plan).unwrap();
+        assert_eq!(
+            doc,
+            Node::Map(vec![
+                (
+                    "keep".into(),
+                    Node::Map(vec![(
+                        "one".into(),
+                        Node::Seq(vec![Node::Int(1), Node::Int(2)])
+                    )])
+                ),
+                ("list".into(), Node::Seq(vec![])),
+            ])
+        );
+        assert_eq!(
+            plan.1,
+            [
+                (
+                    "[Key(\"list\"), Item]".to_string(),
+                    Node::Map(vec![("n".into(), Node::Int(1))])
+                ),
+                ("[Key(\"list\"), Item]".to_string(), Node::Int(2)),
+            ]
+        );
+        // What is skipped still has to be valid YAML.
+        let err = read("skip: [a\nkeep: 1\n", &mut (Partial, Vec::new())).unwrap_err();
+        assert!(matches!(err, YamlError::Syntax { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_anchor_in_a_skipped_part_is_kept_for_its_aliases() {
+        let text = "skip: &d {one: [1], two: 2}\nkeep: {one: *d}\n";
+        let mut plan = (Partial, Vec::new());
+        let doc = read(text, &mut plan).unwrap();
+        let one = doc.get("keep").get("one");
+        assert_eq!(one.get("two"), &Node::Int(2));
+        assert!(doc.get("skip").is_null());
+    }
+
+    #[test]
+    fn merge_keys_fill_in_what_a_mapping_does_not_say() {
+        let doc =
+            parse("d: &d {a: 1, b: 2}\ne: &e {c: 3, b: 4}\nm: {<<: [*d, *e], a: 9}\n").unwrap();
+        assert_eq!(
+            doc.get("m"),
+            &Node::Map(vec![
+                ("a".into(), Node::Int(9)),
+                ("b".into(), Node::Int(2)),
+                ("c".into(), Node::Int(3)),
+            ])
         );
     }
 }

@@ -92,10 +92,24 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// The most output allowed so far.
+    fn allowed(&self) -> u64 {
+        FLOOR.max(RATIO.saturating_mul(self.read_in.load(Ordering::Relaxed)))
+    }
+
+    /// How many bytes a decoder may be asked for now: one past what is left, so that
+    /// going over is seen without decoding (and holding) more than that.
+    fn room(&self) -> usize {
+        let left = self
+            .allowed()
+            .saturating_sub(self.out.load(Ordering::Relaxed));
+        usize::try_from(left.saturating_add(1)).unwrap_or(usize::MAX)
+    }
+
     /// Counts `n` decompressed bytes; `Err` once the total is over the bound.
     fn spend(&self, n: usize, codec: Codec, shared: bool) -> io::Result<()> {
         let out = self.out.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-        let allowed = FLOOR.max(RATIO.saturating_mul(self.read_in.load(Ordering::Relaxed)));
+        let allowed = self.allowed();
         if out <= allowed {
             return Ok(());
         }
@@ -111,7 +125,7 @@ impl Budget {
             format!(
                 "{what} inflates more than {RATIO} times (over {} MiB so far): \
                  a decompression bomb, not read",
-                out >> 20
+                allowed >> 20
             ),
         ))
     }
@@ -184,11 +198,17 @@ struct Bounded<R> {
     shared: bool,
 }
 
+/// The most asked of a decoder at once. A zstd decoder decodes all it is asked for into
+/// its own buffer before handing it over, so a whole-file read (which asks for as much as
+/// the file's vector has room for) would hold the output twice.
+const CHUNK: usize = 1 << 18;
+
 impl<R: Read> Read for Bounded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let len = buf.len().min(CHUNK).min(self.budget.room());
         let n = self
             .inner
-            .read(buf)
+            .read(&mut buf[..len])
             .map_err(|err| decode_error(self.codec, &err))?;
         self.budget.spend(n, self.codec, self.shared)?;
         Ok(n)
@@ -197,8 +217,11 @@ impl<R: Read> Read for Bounded<R> {
 
 fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
     let codec = codec.name();
-    if let Some(trailing) = err.get_ref().and_then(|e| e.downcast_ref::<Trailing>()) {
-        io::Error::new(io::ErrorKind::InvalidData, trailing.to_string())
+    let ours = err
+        .get_ref()
+        .filter(|e| e.is::<Trailing>() || e.is::<WindowTooBig>());
+    if let Some(ours) = ours {
+        io::Error::new(io::ErrorKind::InvalidData, ours.to_string())
     } else if err.kind() == io::ErrorKind::UnexpectedEof {
         io::Error::new(
             io::ErrorKind::UnexpectedEof,
@@ -284,12 +307,69 @@ struct ZstdFrames<R: BufRead> {
     current: Option<ZstdFrame<R>>,
 }
 
-/// One zstd frame's decoder, over the frame's magic number (read to tell a skippable
-/// frame) and the rest of the input.
+/// One zstd frame's decoder, over the frame's magic number and header (read to tell a
+/// skippable frame, and to check the window) and the rest of the input.
 type ZstdFrame<R> = ruzstd::decoding::StreamingDecoder<
-    io::Chain<io::Cursor<[u8; 4]>, R>,
+    io::Chain<io::Cursor<Vec<u8>>, R>,
     ruzstd::decoding::FrameDecoder,
 >;
+
+/// The largest zstd window decoded. A decoder holds the last window of output to copy
+/// from, so a 10 KB file asking for a 100 MiB window would cost that much memory on top of
+/// the output. 8 MiB is what the format asks every decoder to support and the most any
+/// level up to 19 uses; only `zstd --long` and `--ultra` ask for more.
+pub const ZSTD_WINDOW_MAX: u64 = 8 << 20;
+
+/// A zstd frame whose window is over [`ZSTD_WINDOW_MAX`]: named as such, not as corrupt.
+#[derive(Debug)]
+struct WindowTooBig(u64);
+
+impl std::fmt::Display for WindowTooBig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the zstd data asks for a {} MiB window, more than the {} MiB this tool decodes \
+             with (made with `zstd --long` or `--ultra`?): decompress it first",
+            self.0.div_ceil(1 << 20),
+            ZSTD_WINDOW_MAX >> 20
+        )
+    }
+}
+
+impl std::error::Error for WindowTooBig {}
+
+/// A zstd data frame's header after its magic number, and the window it asks for (the
+/// content size, for a single-segment frame).
+fn zstd_header(inner: &mut impl Read) -> io::Result<(Vec<u8>, u64)> {
+    let mut header = vec![0u8];
+    inner.read_exact(&mut header)?;
+    let descriptor = header[0];
+    let single_segment = descriptor & 0x20 != 0;
+    let dictionary = [0, 1, 2, 4][usize::from(descriptor & 3)];
+    let content_size = match descriptor >> 6 {
+        0 => usize::from(single_segment),
+        1 => 2,
+        2 => 4,
+        _ => 8,
+    };
+    header.resize(
+        1 + usize::from(!single_segment) + dictionary + content_size,
+        0,
+    );
+    inner.read_exact(&mut header[1..])?;
+    let window = if single_segment {
+        let mut size = [0u8; 8];
+        size[..content_size].copy_from_slice(&header[1 + dictionary..]);
+        let size = u64::from_le_bytes(size);
+        // A two-byte size counts from 256.
+        if content_size == 2 { size + 256 } else { size }
+    } else {
+        let descriptor = header[1];
+        let base = 1u64 << (10 + (descriptor >> 3));
+        base + base / 8 * u64::from(descriptor & 7)
+    };
+    Ok((header, window))
+}
 
 /// The magic number of a zstd data frame.
 const ZSTD_MAGIC: u32 = 0xFD2F_B528;
@@ -329,7 +409,18 @@ fn next_frame<R: BufRead>(mut inner: R, first: bool) -> io::Result<Option<ZstdFr
         if number != ZSTD_MAGIC && !first {
             return Err(trailing(Codec::Zstd));
         }
-        let source = io::Cursor::new(magic).chain(inner);
+        let mut start = magic.to_vec();
+        if number == ZSTD_MAGIC {
+            let (header, window) = zstd_header(&mut inner)?;
+            if window > ZSTD_WINDOW_MAX {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    WindowTooBig(window),
+                ));
+            }
+            start.extend(header);
+        }
+        let source = io::Cursor::new(start).chain(inner);
         return ruzstd::decoding::StreamingDecoder::new(source)
             .map(Some)
             .map_err(io::Error::other);
@@ -521,6 +612,52 @@ mod tests {
         let cut = &data[..data.len() - 1];
         let (_, err) = decode_all(Codec::Zstd, cut).unwrap_err();
         assert!(err.to_string().contains("cut short"), "{err}");
+    }
+
+    #[test]
+    fn a_zstd_window_past_8_mib_is_refused_before_decoding() {
+        // Worked by hand: magic, a descriptor of no flags, a window descriptor (exponent
+        // in the top five bits: 10 + 13 = 2^23 = 8 MiB; 10 + 16 = 64 MiB), then one last
+        // raw block of 3 bytes (header 1 | 0 << 1 | 3 << 3 = 0x19).
+        let frame =
+            |window: u8| [&[0x28, 0xb5, 0x2f, 0xfd, 0, window, 0x19, 0, 0][..], b"abc"].concat();
+        assert_eq!(decode_all(Codec::Zstd, &frame(13 << 3)).unwrap(), b"abc");
+        let (_, err) = decode_all(Codec::Zstd, &frame(16 << 3)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the zstd data asks for a 64 MiB window, more than the 8 MiB this tool decodes \
+             with (made with `zstd --long` or `--ultra`?): decompress it first"
+        );
+        // A single-segment frame's window is its content size: 8-byte size 2^30.
+        let single = [
+            &[0x28, 0xb5, 0x2f, 0xfd, 0xe0][..],
+            &(1u64 << 30).to_le_bytes(),
+            &[0x19, 0, 0],
+            b"abc",
+        ]
+        .concat();
+        let (_, err) = decode_all(Codec::Zstd, &single).unwrap_err();
+        assert!(err.to_string().contains("a 1024 MiB window"), "{err}");
+    }
+
+    #[test]
+    fn a_bomb_stops_at_the_floor_it_names() {
+        // 200 MiB of zeros in 6.4 KB: a 128 KiB window (exponent 7), then 1600 RLE blocks
+        // of 128 KiB (header 1 << 1 | 2^17 << 3, the last one also 1), each of one byte.
+        // Stopped one byte past 64 MiB, and the message says the 64 MiB the README gives,
+        // not how far a big read overshot.
+        let mut packed = vec![0x28, 0xb5, 0x2f, 0xfd, 0, 7 << 3];
+        for last in (0..1600).map(|i| u32::from(i == 1599)) {
+            packed.extend(&(last | 1 << 1 | 1 << 20).to_le_bytes()[..3]);
+            packed.push(0);
+        }
+        let (out, err) = decode_all(Codec::Zstd, &packed).unwrap_err();
+        assert!(out.len() as u64 <= FLOOR, "{}", out.len());
+        assert!(
+            err.to_string()
+                .starts_with("the zstd data inflates more than 100 times (over 64 MiB so far)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 
 use super::progress;
@@ -16,7 +16,7 @@ use crate::discover::{Found, Input, display_beside, io_message};
 use crate::frame::FrameError;
 use crate::frame::dump::{self, Meta};
 use crate::frame::{claude_trace, har};
-use crate::read;
+use crate::read::{self, Opened};
 use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
 use crate::turn::{Source, Turn, Usage};
 use crate::warning::Warning;
@@ -57,19 +57,13 @@ pub fn open(input: &Input) -> Result<Content<'static>, OpenError> {
         path: input.display.clone(),
         error,
     };
-    let reader = counted_source(&input.path)
-        .and_then(read::decompressed)
-        .map_err(failure)?;
-    let (head, mut reader) = read::peek(reader, SNIFF).map_err(failure)?;
-    if har::looks_like_har(&head) {
-        return Ok(Content::Har(reader));
+    let streamed =
+        |head: &[u8]| har::looks_like_har(head) || claude_trace::looks_like_claude_trace(head);
+    match read::open(&input.path, SNIFF, streamed, progress::tick).map_err(failure)? {
+        Opened::Whole(data) => Ok(Content::Whole(Cow::Owned(data))),
+        Opened::Streamed(head, reader) if har::looks_like_har(&head) => Ok(Content::Har(reader)),
+        Opened::Streamed(_, reader) => Ok(Content::ClaudeTrace(reader)),
     }
-    if claude_trace::looks_like_claude_trace(&head) {
-        return Ok(Content::ClaudeTrace(reader));
-    }
-    let mut data = Vec::new();
-    reader.read_to_end(&mut data).map_err(failure)?;
-    Ok(Content::Whole(Cow::Owned(data)))
 }
 
 /// Reads one found input and rebuilds its turns.
@@ -264,24 +258,17 @@ impl Rebuild<'_> {
     }
 }
 
-/// The raw bytes of `path`, counted towards progress as they are read.
-fn counted_source(path: &std::path::Path) -> io::Result<impl Read + Send + use<>> {
-    struct Counted<R>(R);
-    impl<R: Read> Read for Counted<R> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.0.read(buf)?;
-            progress::tick(n as u64);
-            Ok(n)
+/// The whole content of `path`, decompressed, counted towards progress.
+fn read_counted(path: &Path) -> io::Result<Vec<u8>> {
+    match read::open(path, SNIFF, |_| false, progress::tick)? {
+        Opened::Whole(data) => Ok(data),
+        // Not asked for; read whole all the same.
+        Opened::Streamed(_, mut reader) => {
+            let mut data = Vec::new();
+            io::Read::read_to_end(&mut reader, &mut data)?;
+            Ok(data)
         }
     }
-    Ok(Counted(read::source(path)?))
-}
-
-/// The whole content of `path`, decompressed, counted towards progress.
-fn read_counted(path: &std::path::Path) -> io::Result<Vec<u8>> {
-    let mut data = Vec::new();
-    read::decompressed(counted_source(path)?)?.read_to_end(&mut data)?;
-    Ok(data)
 }
 
 /// Why most archive entries are skipped.

@@ -15,16 +15,31 @@ use crate::cost::CostSource;
 use crate::discover::Found;
 use crate::turn::Turn;
 
-/// How every JSONL turn starts: serde prints a turn's fields in order, `source` first.
-const TURN_START: &[u8] = br#"{"source":{"path":"#;
+/// How every JSONL turn starts, token by token: serde prints a turn's fields in order,
+/// `source` first. Between tokens any JSON white space may stand (a line re-serialised by
+/// Python's `json.dumps` has `", "` and `": "`).
+const TURN_START: [&[u8]; 6] = [b"{", br#""source""#, b":", b"{", br#""path""#, b":"];
+
+/// Whether `data` opens as a JSONL turn does.
+fn starts_like_a_turn(mut data: &[u8]) -> bool {
+    TURN_START.iter().all(|token| {
+        let rest = data.trim_ascii_start();
+        match rest.strip_prefix(*token) {
+            Some(after) => {
+                data = after;
+                true
+            }
+            None => false,
+        }
+    })
+}
 
 /// The turns of `data` when it is this tool's JSONL; `None` when it is something else (a
 /// capture), for the readers of captures. A line that is no turn fails, naming its line;
 /// the other lines are read.
 pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
     let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
-    let start = data.iter().position(|b| !b.is_ascii_whitespace())?;
-    if !data[start..].starts_with(TURN_START) {
+    if !starts_like_a_turn(data) {
         return None;
     }
     let mut report = FileReport {
@@ -111,5 +126,16 @@ mod tests {
         // A turn with no usage was never priced: its warnings all stay.
         turn.usage = None;
         assert_eq!(again(printed(&turn)).warnings.len(), 2);
+    }
+
+    #[test]
+    fn turns_re_serialised_with_spaces_are_still_read_back() {
+        assert!(starts_like_a_turn(br#"{"source":{"path":"a.sse"}}"#));
+        assert!(starts_like_a_turn(
+            b"\n {\"source\": {\"path\": \"a.sse\"}}"
+        ));
+        assert!(starts_like_a_turn(b"{ \"source\" :\t{\r\n\"path\" : null}"));
+        assert!(!starts_like_a_turn(br#"{"source": {"file": "a"}}"#));
+        assert!(!starts_like_a_turn(br#"{"type":"message"}"#));
     }
 }
