@@ -1,5 +1,6 @@
-//! Printing takes little memory beyond the turns the run holds (issue 13; hostile run M5):
-//! a table of whole texts (`--full`) writes each text without copying it. Measured with a counting global
+//! Printing takes little memory beyond the turns the run holds (issue 13; hostile run M2 and
+//! M5): the OTLP export writes each span as it is made, and a table of whole texts
+//! (`--full`) writes each text without copying it. Measured with a counting global
 //! allocator (as in `memory_budget.rs`), so the figures are heap bytes, exact under any load.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -8,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aibridge_trace::config::{InspectFormat, TableStyle, View};
 use aibridge_trace::render;
-use aibridge_trace::turn::{Api, Thought, ThoughtSource, Turn};
+use aibridge_trace::turn::{Api, Thought, ThoughtSource, ToolCall, ToolKind, Turn};
 
 struct Counting;
 
@@ -61,6 +62,52 @@ fn extra_peak(run: impl FnOnce()) -> usize {
     PEAK.store(base, Ordering::Relaxed);
     run();
     PEAK.load(Ordering::Relaxed) - base
+}
+
+/// A small turn of a session: a model, an answer, a thought and two tool calls.
+fn turn(i: usize) -> Turn {
+    let mut turn = Turn::empty(Api::AnthropicMessages);
+    turn.source.path = format!("captures/run-{i}.sse");
+    turn.model = Some("claude-x".into());
+    turn.id = Some(format!("msg_{i}"));
+    turn.text = Some("done".into());
+    turn.thoughts.push(Thought {
+        source: ThoughtSource::Thinking,
+        text: "thinking it over".into(),
+    });
+    for call in 0..2 {
+        turn.tool_calls.push(ToolCall {
+            id: Some(format!("toolu_{i}_{call}")),
+            name: "read_file".into(),
+            kind: ToolKind::Function,
+            arguments: serde_json::json!({"path": "src/main.rs"}),
+            injected: false,
+            thoughts_before: Default::default(),
+            result: None,
+        });
+    }
+    turn
+}
+
+/// What `inspect -f otlp --otel-content` allocates to print `n` turns, the turns and their
+/// sessions made beforehand.
+fn otlp_peak(n: usize) -> usize {
+    let mut turns: Vec<Turn> = (0..n).map(turn).collect();
+    let sessions = aibridge_trace::session::thread_turns(&mut turns);
+    extra_peak(|| {
+        render::otlp::print(&mut std::io::sink(), &turns, &sessions, true).unwrap();
+    })
+}
+
+#[test]
+fn otlp_export_memory_does_not_grow_with_the_turns() {
+    let _one = serial();
+    let (few, many) = (otlp_peak(500), otlp_peak(4_000));
+    eprintln!("otlp: 500 turns +{few} bytes, 4,000 turns +{many} bytes");
+    // Each turn's start time and its place in a map by source stay (tens of bytes a
+    // turn); its spans (several KB of JSON tree each) go as soon as they are written.
+    let per_turn = many.saturating_sub(few) / 3_500;
+    assert!(per_turn < 200, "{per_turn} bytes a turn held");
 }
 
 #[test]
