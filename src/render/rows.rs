@@ -446,8 +446,8 @@ pub const TOOL_CSV_HEADER: [&str; 7] = [
 /// thought on every call made output quadratic in a turn of thousands of each. Parallel
 /// calls after the same thoughts share them, since a thought is the response's, not one
 /// call's: the first of those calls says how many share them, and the others say `same as
-/// above` in tables and nothing in csv. Tables name the turn on its first row only; csv repeats it on
-/// every row.
+/// above` in tables and nothing in csv. Tables name the turn on its first row only; csv
+/// repeats it on every row.
 pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
     let label = turn_label(number, turn);
     // How many calls share each set of thoughts, counted once: comparing every call with
