@@ -72,7 +72,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
     let mut found = Vec::new();
     let mut stdin_taken = false;
     for path in paths {
-        let display = path.display().to_string();
+        let display = path_text(path);
         if is_stdin(path) {
             if std::mem::replace(&mut stdin_taken, true) {
                 found.push(Found::Error {
@@ -176,10 +176,29 @@ fn named_file(path: &Path, display: String, size: u64, found: &mut Vec<Found>) {
 /// `display` with its file name replaced by `sibling`'s: how a dump's other half is named.
 pub fn display_beside(display: &str, sibling: &Path) -> String {
     let name = sibling.file_name().unwrap_or_default();
-    Path::new(display)
-        .with_file_name(name)
-        .display()
-        .to_string()
+    path_text(&Path::new(display).with_file_name(name))
+}
+
+/// A path as text for every output and message: bytes that are no UTF-8 written as `\xFF`
+/// escapes, not as `�`, so two names that differ only in such bytes are told apart.
+pub fn path_text(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut text = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            text.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(text, "\\x{byte:02X}");
+            }
+        }
+        text
+    }
+    #[cfg(not(unix))]
+    {
+        path.display().to_string()
+    }
 }
 
 /// A file to read, with the request half of its dump pair when there is one.
@@ -203,8 +222,8 @@ fn file_input(path: PathBuf, display: String, explicit: bool, size: u64) -> Inpu
 fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
     let shown = |path: &Path| match path.strip_prefix(root) {
         Ok(rel) if rel.as_os_str().is_empty() => display.to_string(),
-        Ok(rel) => Path::new(display).join(rel).display().to_string(),
-        Err(_) => path.display().to_string(),
+        Ok(rel) => path_text(&Path::new(display).join(rel)),
+        Err(_) => path_text(path),
     };
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)

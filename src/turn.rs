@@ -465,41 +465,33 @@ pub struct ToolCall {
 }
 
 /// The thoughts before a tool call: always the first `count` of the turn's `thoughts`, since
-/// thoughts and calls are added in response order. Held as that count, not as the list of
-/// indices, so a turn of `n` thoughts and `n` calls takes memory linear in `n`, not `n²`
-/// (20,000 of each would be 400M indices). JSONL still prints the indices, `[0, .., count)`,
-/// written out one by one without building the list.
+/// thoughts and calls are added in response order. Held and printed as that count, not as
+/// the list of indices, so a turn of `n` thoughts and `n` calls takes memory and output
+/// linear in `n`, not `n²` (20,000 of each would be 400M indices).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct ThoughtsBefore {
     pub count: usize,
 }
 
-impl ThoughtsBefore {
-    /// Indices into the turn's `thoughts` of these thoughts.
-    pub fn indices(self) -> std::ops::Range<usize> {
-        0..self.count
-    }
-
-    /// Whether the thought at `index` came before the call.
-    pub fn contains(self, index: usize) -> bool {
-        index < self.count
-    }
-}
-
 impl Serialize for ThoughtsBefore {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.indices())
+        s.serialize_u64(self.count as u64)
     }
 }
 
-/// Read back from the indices JSONL prints: always `0..count`, so their number.
+/// Read back from the count JSONL prints, or from the list of indices (`[0, 1, 2]`) that
+/// JSONL printed before the count, always `0..count`: its length.
 impl<'de> Deserialize<'de> for ThoughtsBefore {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ThoughtsBefore, D::Error> {
         struct Count;
         impl<'de> serde::de::Visitor<'de> for Count {
             type Value = ThoughtsBefore;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a list of thought indices")
+                f.write_str("a count of thoughts (or a list of thought indices)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, count: u64) -> Result<Self::Value, E> {
+                let count = usize::try_from(count).map_err(E::custom)?;
+                Ok(ThoughtsBefore { count })
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
@@ -512,7 +504,7 @@ impl<'de> Deserialize<'de> for ThoughtsBefore {
                 Ok(ThoughtsBefore { count })
             }
         }
-        d.deserialize_seq(Count)
+        d.deserialize_any(Count)
     }
 }
 

@@ -76,7 +76,7 @@ fn anthropic_stream_with_an_injected_tool() {
             "prompt": "Which of my workspaces are running?",
             "text": "I'll look up your workspaces.", "thoughts": [],
             "tool_calls": [{"id": "toolu_01DumpListWs4Hq", "name": "bmcp_coder_list_workspaces",
-                "kind": "function", "arguments": {"owner": "me"}, "injected": true, "thoughts_before": []}],
+                "kind": "function", "arguments": {"owner": "me"}, "injected": true, "thoughts_before": 0}],
             "error": null,
             // message_start, text (3), ping, tool (start, 2 deltas, stop), message_delta, message_stop
             "events": events(11), "redacted_thoughts": 0,

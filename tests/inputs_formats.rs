@@ -40,7 +40,7 @@ fn a_vcrpy_cassette_tool_loop_telemetry_gzip_error_and_bedrock() {
             "usage": usage(310, 38, 0, 0, Value::Null),
             "prompt": "Is it raining in Oslo?", "text": null, "thoughts": [],
             "tool_calls": [{"id": "toolu_01VcrOsloWx", "name": "get_weather", "kind": "function",
-                "arguments": {"city": "Oslo"}, "injected": false, "thoughts_before": []}],
+                "arguments": {"city": "Oslo"}, "injected": false, "thoughts_before": 0}],
             "error": null,
             // message_start, block start, ping, one delta, block stop, message_delta, stop
             "events": events(7), "redacted_thoughts": 0, "timing": null
@@ -107,7 +107,7 @@ fn a_go_vcr_cassette_gzipped_on_disk() {
             "usage": usage(52, 15, Value::Null, Value::Null, Value::Null),
             "prompt": "Convert 12 km to miles.", "text": null, "thoughts": [],
             "tool_calls": [{"id": "call_GoVcrKm", "name": "convert", "kind": "function",
-                "arguments": {"km": 12}, "injected": false, "thoughts_before": []}],
+                "arguments": {"km": 12}, "injected": false, "thoughts_before": 0}],
             "error": null, "events": null, "redacted_thoughts": 0
         }),
     );
@@ -145,7 +145,7 @@ fn a_claude_trace_log_line_by_line_with_timing_and_threading() {
             "thoughts": [{"source": "thinking", "text": "Run the test a few times first."}],
             "tool_calls": [{"id": "toolu_01TraceBash", "name": "Bash", "kind": "function",
                 "arguments": {"command": "cargo test io -- --test-threads=1"},
-                "injected": false, "thoughts_before": [0]}],
+                "injected": false, "thoughts_before": 1}],
             "error": null, "events": events(10), "redacted_thoughts": 0,
             "timing": {"started_at": "2025-10-01T06:26:41.000Z", "duration_ms": 3250.0, "wait_ms": 500.0},
             "session": {"step": 1, "previous": null}
@@ -222,7 +222,7 @@ fn a_bedrock_stream_rebuilds_the_turn_of_its_sse_form() {
             "prompt": "When is high tide in Bergen over the next two days?",
             "text": "Checking the tide tables for Bergen.", "thoughts": [],
             "tool_calls": [{"id": "toolu_bdrk_01Tide", "name": "get_tides", "kind": "function",
-                "arguments": {"port": "Bergen", "days": 2}, "injected": false, "thoughts_before": []}],
+                "arguments": {"port": "Bergen", "days": 2}, "injected": false, "thoughts_before": 0}],
             "error": null, "events": events(11), "redacted_thoughts": 0,
             "timing": {"started_at": "2025-10-01T08:15:30.250Z", "duration_ms": 1530.5, "wait_ms": 420.0}
         }),

@@ -54,7 +54,7 @@ fn browser_har_every_llm_entry_and_nothing_else() {
             "thoughts": [{"source": "thinking",
                 "text": "The user asks about rain in Lisbon for the weekend; I should fetch a 3-day forecast."}],
             "tool_calls": [{"id": "toolu_01LisbonForecast9Kd", "name": "get_forecast", "kind": "function",
-                "arguments": {"city": "Lisbon", "days": 3}, "injected": false, "thoughts_before": [0]}],
+                "arguments": {"city": "Lisbon", "days": 3}, "injected": false, "thoughts_before": 1}],
             "error": null,
             // message_start, thinking (start, 2 deltas, signature, stop), ping, text (3),
             // tool (start, 3 deltas, stop), message_delta, message_stop
@@ -106,7 +106,7 @@ fn browser_har_every_llm_entry_and_nothing_else() {
             "prompt": "What is in the src folder?", "text": null,
             "thoughts": [{"source": "reasoning_summary", "text": "**Listing the folder**\n\nI will list src first."}],
             "tool_calls": [{"id": "call_HarListSrc7", "name": "list_files", "kind": "function",
-                "arguments": {"dir": "src"}, "injected": false, "thoughts_before": [0]}],
+                "arguments": {"dir": "src"}, "injected": false, "thoughts_before": 1}],
             "error": null,
             // created, in_progress, reasoning (5), function call (5), completed
             "events": events(13), "redacted_thoughts": 0,

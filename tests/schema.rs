@@ -107,3 +107,27 @@ fn the_example_turn_is_current() {
     let turns = common::turns_of("fixtures/openai-responses/commentary.txtar");
     assert_eq!(example, turns[0]);
 }
+
+#[test]
+fn thoughts_before_is_a_count_of_the_first_thoughts() {
+    let (turns, stderr, _) = common::inspect(&["fixtures/", "tests/data/sessions/"]);
+    let mut calls_after_thoughts = 0;
+    for turn in &turns {
+        let thoughts = turn["thoughts"].as_array().unwrap().len() as u64;
+        let mut last = 0;
+        for call in turn["tool_calls"].as_array().unwrap() {
+            let count = call["thoughts_before"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("not a count: {call} {stderr}"));
+            // The first `count` thoughts: never more than the turn has, never fewer than a
+            // call before it had.
+            assert!(count <= thoughts && count >= last, "{turn}");
+            last = count;
+            calls_after_thoughts += usize::from(count > 0);
+        }
+    }
+    assert!(
+        calls_after_thoughts > 0,
+        "no call after a thought in the captures"
+    );
+}

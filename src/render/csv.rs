@@ -29,17 +29,45 @@ impl Csv {
     }
 }
 
+/// A cell as a CSV field: its control characters escaped as tables and markdown escape them
+/// (`\u{1b}`, `\r`, `\u{0}`: a model name's ESC must not reach a terminal that shows the
+/// file, nor a NUL or lone CR a program that reads it), except line breaks and tabs, which
+/// a quoted field holds as they are (a thought's lines); then quoted when it must be.
 fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
+    let text = match text
+        .split(['\n', '\t'])
+        .any(|part| part != super::escape_controls(part))
+    {
+        true => escape_but_lines(text),
+        false => text.to_string(),
+    };
+    if text.contains([',', '"', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }
 
+/// `text` with its control characters escaped, but for line breaks and tabs.
+fn escape_but_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = rest.find(['\n', '\t']) {
+        out.push_str(&super::escape_controls(&rest[..at]));
+        out.push_str(&rest[at..=at]);
+        rest = &rest[at + 1..];
+    }
+    out.push_str(&super::escape_controls(rest));
+    out
+}
+
 pub(super) fn line(out: &mut dyn Write, cells: impl Iterator<Item = String>) -> io::Result<()> {
-    let fields: Vec<String> = cells.map(|c| field(&c)).collect();
-    out.write_all(fields.join(",").as_bytes())?;
+    for (i, cell) in cells.enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(field(&cell).as_bytes())?;
+    }
     out.write_all(b"\r\n")
 }
 
@@ -78,5 +106,12 @@ mod tests {
         assert_eq!(field("plain"), "plain");
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\"\n"), "\"say \"\"hi\"\"\n\"");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_but_line_breaks_kept() {
+        assert_eq!(field("a\tb"), "a\tb");
+        assert_eq!(field("gpt\u{1b}[31m\u{0}x\ry"), "gpt\\u{1b}[31m\\u{0}x\\ry");
+        assert_eq!(field("a\r\nb\u{202e}"), "\"a\\r\nb\\u{202e}\"");
     }
 }

@@ -9,6 +9,8 @@
 //! rather than by position, and the note must know which went: a few dozen lines of our
 //! own do all three.
 
+use std::borrow::Cow;
+
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Spaces between two columns.
@@ -105,10 +107,10 @@ pub fn is_blank(text: &str) -> bool {
 /// already on one line each; the last `closing` rows (a totals row) do not count when
 /// deciding whether a column is blank. With `wide`, every column keeps its natural width
 /// and nothing is dropped or cut.
-pub fn plan(
+pub fn plan<S: AsRef<str>>(
     columns: &[Column],
     headers: &[&str],
-    rows: &[Vec<String>],
+    rows: &[Vec<S>],
     closing: usize,
     total: usize,
     wide: bool,
@@ -120,7 +122,7 @@ pub fn plan(
             let blank = !data.is_empty()
                 && data
                     .iter()
-                    .all(|r| r.get(i).is_none_or(|cell| is_blank(cell)));
+                    .all(|r| r.get(i).is_none_or(|cell| is_blank(cell.as_ref())));
             !(columns[i].hide_blank && blank)
         })
         .collect();
@@ -129,7 +131,7 @@ pub fn plan(
         .map(|i| {
             rows.iter()
                 .filter_map(|r| r.get(i))
-                .map(|c| width(c))
+                .map(|c| width(c.as_ref()))
                 .chain([header_width(i), 1])
                 .max()
                 .unwrap_or(1)
@@ -194,10 +196,16 @@ pub fn plan(
 
 /// `text` cut to `max` columns of terminal, as `cut` says; unchanged when it fits.
 pub fn fit(text: &str, max: usize, cut: Cut) -> String {
+    fitted(text, max, cut).into_owned()
+}
+
+/// [`fit`], borrowing `text` when it fits: a whole text of many megabytes (`--full`) is
+/// not copied to be written.
+pub fn fitted(text: &str, max: usize, cut: Cut) -> Cow<'_, str> {
     if width(text) <= max {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    match cut {
+    Cow::Owned(match cut {
         Cut::Never | Cut::End => keep_start(text, max),
         Cut::Path => {
             let (path, tail) = split_label(text);
@@ -205,11 +213,11 @@ pub fn fit(text: &str, max: usize, cut: Cut) -> String {
             // Too little room to name the file beside its section: the file alone.
             if room < 8 {
                 let file = path.rfind('/').map_or(0, |slash| slash + 1);
-                return fit(&text[file..], max, Cut::End);
+                return fitted(&text[file..], max, Cut::End);
             }
             format!("{}{tail}", keep_end(path, room))
         }
-    }
+    })
 }
 
 /// A source label split into its path and what follows it (` [section]`, ` #entry`).

@@ -39,51 +39,69 @@ const STATUS_ERROR: u8 = 2;
 /// Writes every session of `turns` as one OTLP/JSON document, then a newline. `content`
 /// adds the texts (prompt, answer, thoughts, tool arguments and results), which are
 /// sensitive and left out otherwise.
+///
+/// Each span is written as soon as it is made, not gathered into one document first: a
+/// span's JSON tree is some 30 KB, so a run of 100,000 turns held them as gigabytes.
 pub fn print(
     out: &mut dyn Write,
     turns: &[Turn],
     sessions: &[Session],
     content: bool,
 ) -> io::Result<()> {
-    let document = document(turns, sessions, content);
-    serde_json::to_writer(&mut *out, &document).map_err(io::Error::from)?;
-    out.write_all(b"\n")
-}
-
-/// The `ExportTraceServiceRequest` for the run.
-pub fn document(turns: &[Turn], sessions: &[Session], content: bool) -> Value {
+    let (head, tail) = frame();
+    out.write_all(head.as_bytes())?;
     let starts = Starts::of(turns, sessions);
-    let mut spans = Vec::new();
+    let mut first = true;
+    let mut write = |span: Value| -> io::Result<()> {
+        if !std::mem::take(&mut first) {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &span).map_err(io::Error::from)
+    };
     for session in sessions {
         let trace_id = trace_id(&session.id);
         for &index in &session.turns {
             let turn = &turns[index];
             let time = starts.times[index];
             let span_id = span_id(&session.id, &turn.source);
-            spans.push(turn_span(turn, &trace_id, &span_id, time, content));
+            write(turn_span(turn, &trace_id, &span_id, time, content))?;
             for (call_index, call) in turn.tool_calls.iter().enumerate() {
                 let end = call
                     .result
                     .as_ref()
                     .and_then(|r| starts.carried(&r.source))
                     .filter(|&end| end >= time.end);
-                spans.push(tool_span(
+                write(tool_span(
                     call, &trace_id, &span_id, call_index, time.end, end, content,
-                ));
+                ))?;
             }
         }
     }
-    json!({
+    out.write_all(tail.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// The `ExportTraceServiceRequest` for the run around its spans: its JSON before the spans
+/// (ending in `"spans":[`) and after them (starting with `]`).
+fn frame() -> (String, String) {
+    let empty = json!({
         "resourceSpans": [{
             "resource": {"attributes": [
                 string("service.name", "aibridge-trace"),
             ]},
             "scopeSpans": [{
                 "scope": {"name": "aibridge-trace", "version": env!("CARGO_PKG_VERSION")},
-                "spans": spans,
+                "spans": [],
             }],
         }],
     })
+    .to_string();
+    let at = empty
+        .find(r#""spans":[]"#)
+        .expect("the document holds its empty list of spans")
+        + r#""spans":["#.len();
+    let (head, tail) = empty.split_at(at);
+    (head.to_string(), tail.to_string())
 }
 
 /// A turn's span times, in Unix nanoseconds, and how they were found.
@@ -97,14 +115,14 @@ struct SpanTime {
 
 /// Every turn's span time, and the start of each turn by its `source`, for tool spans
 /// that end when the request carrying their result went out.
-struct Starts {
+struct Starts<'a> {
     /// Indexed like the turns.
     times: Vec<SpanTime>,
-    by_source: HashMap<Source, u64>,
+    by_source: HashMap<&'a Source, u64>,
 }
 
-impl Starts {
-    fn of(turns: &[Turn], sessions: &[Session]) -> Starts {
+impl<'a> Starts<'a> {
+    fn of(turns: &'a [Turn], sessions: &[Session]) -> Starts<'a> {
         let mut times = vec![
             SpanTime {
                 start: 0,
@@ -121,7 +139,7 @@ impl Starts {
         let by_source = turns
             .iter()
             .zip(&times)
-            .map(|(turn, time)| (turn.source.clone(), time.start))
+            .map(|(turn, time)| (&turn.source, time.start))
             .collect();
         Starts { times, by_source }
     }

@@ -441,10 +441,13 @@ pub const TOOL_CSV_HEADER: [&str; 7] = [
     "thoughts_before",
 ];
 
-/// One row per tool call. A call shows the thoughts its response gave before it; parallel
+/// One row per tool call. A call shows the thoughts its response gave since the call before
+/// it, so each thought is shown once, on the first call after it: showing every earlier
+/// thought on every call made output quadratic in a turn of thousands of each. Parallel
 /// calls after the same thoughts share them, since a thought is the response's, not one
-/// call's: tables show them once, on the first of those calls, and say how many share them.
-/// Tables name the turn on its first row only; csv repeats everything on every row.
+/// call's: the first of those calls says how many share them, and the others say `same as
+/// above` in tables and nothing in csv. Tables name the turn on its first row only; csv
+/// repeats it on every row.
 pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
     let label = turn_label(number, turn);
     // How many calls share each set of thoughts, counted once: comparing every call with
@@ -453,30 +456,31 @@ pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
     for call in &turn.tool_calls {
         *sharing.entry(call.thoughts_before).or_default() += 1;
     }
+    // The thoughts shown so far: `0..shown`. Counts only grow in a turn this tool rebuilt;
+    // one read back from edited JSONL may not, and still shows each thought once.
+    let mut shown = 0;
     let mut previous: Option<ThoughtsBefore> = None;
     turn.tool_calls
         .iter()
         .enumerate()
         .map(|(index, call)| {
             let sharing = sharing[&call.thoughts_before];
-            let repeated = cuts.human && previous == Some(call.thoughts_before);
+            let repeated = previous == Some(call.thoughts_before);
             previous = Some(call.thoughts_before);
-            let mut thoughts: Vec<String> = if repeated {
-                Vec::new()
-            } else {
-                call.thoughts_before
-                    .indices()
-                    .filter_map(|i| turn.thoughts.get(i))
-                    .map(|t| {
-                        format!(
-                            "{}: {}",
-                            t.source.as_str(),
-                            cut(&t.text, cuts.thought_preview)
-                        )
-                    })
-                    .collect()
-            };
-            if repeated && call.thoughts_before.count > 0 {
+            let upto = call.thoughts_before.count.min(turn.thoughts.len());
+            let since = &turn.thoughts[shown.min(upto)..upto];
+            shown = shown.max(upto);
+            let mut thoughts: Vec<String> = since
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{}: {}",
+                        t.source.as_str(),
+                        cut(&t.text, cuts.thought_preview)
+                    )
+                })
+                .collect();
+            if cuts.human && repeated && call.thoughts_before.count > 0 {
                 thoughts = vec!["same as above".to_string()];
             } else if sharing > 1 && !thoughts.is_empty() {
                 thoughts.push(format!("(shared by {sharing} parallel calls)"));
@@ -528,19 +532,24 @@ pub fn tool_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
 pub const THOUGHT_HEADER: [&str; 6] = ["#", "source", "kind", "chars", "text", "followed by"];
 pub const THOUGHT_CSV_HEADER: [&str; 5] = ["turn", "source", "chars", "text", "followed_by"];
 
-/// One row per thought, with the tool calls its response made after it.
+/// One row per thought, with the tool calls its response made right after it (before the
+/// next thought): each call is named once, by the last thought before it, since naming
+/// every later call on every thought made output quadratic in a turn of thousands of each.
 pub fn thought_rows(number: usize, turn: &Turn, cuts: Cuts) -> Vec<Vec<Cell>> {
     let label = turn_label(number, turn);
+    // The calls right after each thought, by the thought's index: those after the first
+    // `i + 1` thoughts follow thought `i`.
+    let mut after: HashMap<usize, Vec<&str>> = HashMap::new();
+    for call in &turn.tool_calls {
+        if let Some(last) = call.thoughts_before.count.checked_sub(1) {
+            after.entry(last).or_default().push(call.name.as_str());
+        }
+    }
     turn.thoughts
         .iter()
         .enumerate()
         .map(|(index, thought)| {
-            let followed: Vec<&str> = turn
-                .tool_calls
-                .iter()
-                .filter(|call| call.thoughts_before.contains(index))
-                .map(|call| call.name.as_str())
-                .collect();
+            let followed = after.remove(&index).unwrap_or_default();
             let mut row = vec![
                 Cell::plain(thought.source.as_str()),
                 Cell::number(Some(thought.text.chars().count() as u64), cuts.human),

@@ -111,34 +111,181 @@ fn sgr(mark: Mark) -> Option<&'static str> {
     }
 }
 
-fn paint(text: &str, code: Option<&str>, color: bool) -> String {
-    match (code, color) {
-        (Some(code), true) if !text.is_empty() => format!("\u{1b}[{code}m{text}\u{1b}[0m"),
-        _ => text.to_string(),
+/// A piece of a table's line, written as it is: a table of whole texts (`--full`) has
+/// lines as long as its longest text (a rule of 60 MB under a 20 MB thought), so a line
+/// is never built whole, and a text is never copied to be written.
+enum Piece<'a> {
+    Text(Cow<'a, str>),
+    /// `unit` written `count` times: padding and rules.
+    Repeat(&'static str, usize),
+}
+
+impl Piece<'_> {
+    /// The piece without its trailing whitespace; `None` when nothing is left.
+    fn trim_end(self) -> Option<Self> {
+        match self {
+            Piece::Repeat(" ", _) | Piece::Repeat(_, 0) => None,
+            Piece::Text(Cow::Borrowed(text)) => {
+                Some(Piece::Text(Cow::Borrowed(text.trim_end()))).filter(|p| !p.is_empty())
+            }
+            Piece::Text(Cow::Owned(mut text)) => {
+                text.truncate(text.trim_end().len());
+                Some(Piece::Text(Cow::Owned(text))).filter(|p| !p.is_empty())
+            }
+            repeat => Some(repeat),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Piece::Text(text) => text.is_empty(),
+            Piece::Repeat(_, count) => *count == 0,
+        }
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Piece::Text(text) => f.write_str(text),
+            Piece::Repeat(unit, count) => {
+                // In chunks: one small string written many times, not one of `count` units.
+                const CHUNK: usize = 256;
+                let chunk = unit.repeat(CHUNK.min(*count));
+                for _ in 0..count / CHUNK {
+                    f.write_str(&chunk)?;
+                }
+                f.write_str(&chunk[..unit.len() * (count % CHUNK)])
+            }
+        }
     }
 }
 
-/// A sheet laid out for a terminal: print it with `{}` (no newline at the end).
-pub struct Rendered {
-    lines: Vec<String>,
+/// One line of a table, as its pieces.
+struct Line<'a>(Vec<Piece<'a>>);
+
+impl<'a> Line<'a> {
+    /// `pieces` styled with `code` when `color` (and there is something to style).
+    fn paint(&mut self, pieces: Vec<Piece<'a>>, code: Option<&str>, color: bool) {
+        let styled = color && code.is_some() && pieces.iter().any(|p| !p.is_empty());
+        if let (true, Some(code)) = (styled, code) {
+            self.0
+                .push(Piece::Text(Cow::Owned(format!("\u{1b}[{code}m"))));
+            self.0.extend(pieces);
+            self.0.push(Piece::Text(Cow::Borrowed("\u{1b}[0m")));
+        } else {
+            self.0.extend(pieces);
+        }
+    }
+
+    /// The line without trailing whitespace.
+    fn trim_end(mut self) -> Self {
+        while let Some(last) = self.0.pop() {
+            if let Some(kept) = last.trim_end() {
+                self.0.push(kept);
+                break;
+            }
+        }
+        self
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|piece| piece.write(f))
+    }
 }
 
-impl fmt::Display for Rendered {
+/// A sheet laid out for a terminal: print it with `{}` (no newline at the end). Each line
+/// is made as it is written.
+pub struct Rendered<'a> {
+    sheet: &'a Sheet,
+    columns: Vec<Column>,
+    headers: Vec<String>,
+    /// Each row's cells on one line.
+    texts: Vec<Vec<Cow<'a, str>>>,
+    plan: Plan,
+    /// Which columns align right.
+    right: Vec<bool>,
+    color: bool,
+    /// The note under the table naming the columns dropped, in lines.
+    note: Vec<String>,
+}
+
+impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.lines.join("\n"))
+        let header: Vec<(&str, Option<&str>)> = self
+            .headers
+            .iter()
+            .map(|h| (h.as_str(), Some("1")))
+            .collect();
+        self.line(&header).write(f)?;
+        f.write_str("\n")?;
+        let mut rule = Vec::new();
+        for (i, width) in self.plan.widths.iter().flatten().enumerate() {
+            if i > 0 {
+                rule.push(Piece::Repeat("─", layout::GAP));
+            }
+            rule.push(Piece::Repeat("─", *width));
+        }
+        let mut line = Line(Vec::new());
+        line.paint(rule, Some("2"), self.color);
+        line.write(f)?;
+        for (row, texts) in self.sheet.rows.iter().zip(&self.texts) {
+            let cells: Vec<(&str, Option<&str>)> = row
+                .iter()
+                .zip(texts)
+                .map(|(cell, text)| (text.as_ref(), sgr(cell.mark)))
+                .collect();
+            f.write_str("\n")?;
+            self.line(&cells).write(f)?;
+        }
+        for text in &self.note {
+            f.write_str("\n")?;
+            let mut line = Line(Vec::new());
+            line.paint(
+                vec![Piece::Text(Cow::Borrowed(text))],
+                Some("2"),
+                self.color,
+            );
+            line.write(f)?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Rendered<'a> {
+    /// One line of the table: each shown cell cut to its width, padded, styled; no trailing
+    /// spaces.
+    fn line<'b>(&self, cells: &[(&'b str, Option<&str>)]) -> Line<'b> {
+        let mut line = Line(Vec::new());
+        let shown = self.plan.widths.iter().enumerate();
+        for (n, (i, width)) in shown.filter_map(|(i, w)| Some((i, (*w)?))).enumerate() {
+            if n > 0 {
+                line.0.push(Piece::Repeat(" ", layout::GAP));
+            }
+            let (text, code) = cells.get(i).copied().unwrap_or(("", None));
+            let fitted = layout::fitted(text, width, self.columns[i].cut);
+            let fill = Piece::Repeat(" ", width.saturating_sub(layout::width(&fitted)));
+            let text = vec![Piece::Text(fitted)];
+            if self.right[i] {
+                line.0.push(fill);
+                line.paint(text, code, self.color);
+            } else {
+                line.paint(text, code, self.color);
+                line.0.push(fill);
+            }
+        }
+        line.trim_end()
     }
 }
 
 /// `sheet` laid out `style.width` columns wide (any width with `--wide` or `--full`): a header,
 /// a rule under it, a line per row, and a note when columns were dropped.
-pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered {
+pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered<'_> {
     let columns = columns(sheet);
     let headers: Vec<String> = sheet.header.iter().map(|h| one_line_header(h)).collect();
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let texts: Vec<Vec<String>> = sheet
+    let texts: Vec<Vec<Cow<str>>> = sheet
         .rows
         .iter()
-        .map(|row| row.iter().map(|c| one_line(&c.text).into_owned()).collect())
+        .map(|row| row.iter().map(|c| one_line(&c.text)).collect())
         .collect();
     let closing = usize::from(sheet.kind == SheetKind::Turns);
     let total = usize::from(style.width);
@@ -162,64 +309,25 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered {
                 || (cells.clone().any(digits) && cells.all(|c| c.text.is_empty() || number_like(c)))
         })
         .collect();
-    let mut lines = Vec::with_capacity(sheet.rows.len() + 3);
-    let header: Vec<(String, Option<&str>)> =
-        headers.iter().map(|h| (h.clone(), Some("1"))).collect();
-    lines.push(line(&plan, &columns, &right, &header, style.color));
-    let rule: Vec<String> = plan
-        .widths
-        .iter()
-        .flatten()
-        .map(|w| "─".repeat(*w))
-        .collect();
-    lines.push(paint(
-        &rule.join(&"─".repeat(layout::GAP)),
-        Some("2"),
-        style.color,
-    ));
-    for (row, text) in sheet.rows.iter().zip(texts) {
-        let cells: Vec<(String, Option<&str>)> = row
-            .iter()
-            .zip(text)
-            .map(|(cell, text)| (text, sgr(cell.mark)))
-            .collect();
-        lines.push(line(&plan, &columns, &right, &cells, style.color));
-    }
+    let mut note = Vec::new();
     if !plan.dropped.is_empty() {
         let names: Vec<&str> = plan.dropped.iter().map(|&i| header_refs[i]).collect();
-        let note = format!(
+        let said = format!(
             "(hidden to fit {total} columns: {}; see them with --wide, every field with --format jsonl)",
             names.join(", "),
         );
-        for text in layout::wrap(&note, " ", total) {
-            lines.push(paint(&text, Some("2"), style.color));
-        }
+        note = layout::wrap(&said, " ", total);
     }
-    Rendered { lines }
-}
-
-/// One line of the table: each shown cell cut to its width, padded, styled; no trailing
-/// spaces.
-fn line(
-    plan: &Plan,
-    columns: &[Column],
-    right: &[bool],
-    cells: &[(String, Option<&str>)],
-    color: bool,
-) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for (i, width) in plan.widths.iter().enumerate() {
-        let Some(width) = *width else { continue };
-        let (text, code) = cells.get(i).map_or(("", None), |(t, c)| (t.as_str(), *c));
-        let fitted = layout::fit(text, width, columns[i].cut);
-        let fill = " ".repeat(width.saturating_sub(layout::width(&fitted)));
-        let painted = paint(&fitted, code, color);
-        parts.push(match right[i] {
-            true => format!("{fill}{painted}"),
-            false => format!("{painted}{fill}"),
-        });
+    Rendered {
+        sheet,
+        columns,
+        headers,
+        texts,
+        plan,
+        right,
+        color: style.color,
+        note,
     }
-    parts.join(&" ".repeat(layout::GAP)).trim_end().to_string()
 }
 
 /// Terminal tables.

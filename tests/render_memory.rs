@@ -1,0 +1,144 @@
+//! Printing takes little memory beyond the turns the run holds (issue 13; hostile run M2 and
+//! M5): the OTLP export writes each span as it is made, and a table of whole texts
+//! (`--full`) writes each text without copying it. Measured with a counting global
+//! allocator (as in `memory_budget.rs`), so the figures are heap bytes, exact under any load.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aibridge_trace::config::{InspectFormat, TableStyle, View};
+use aibridge_trace::render;
+use aibridge_trace::turn::{Api, Thought, ThoughtSource, ToolCall, ToolKind, Turn};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            if new_size >= layout.size() {
+                let grown = new_size - layout.size();
+                let now = CURRENT.fetch_add(grown, Ordering::Relaxed) + grown;
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// One case at a time: the counters are the whole process's.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The most heap `run` takes beyond what was allocated when it started.
+fn extra_peak(run: impl FnOnce()) -> usize {
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    run();
+    PEAK.load(Ordering::Relaxed) - base
+}
+
+/// A small turn of a session: a model, an answer, a thought and two tool calls.
+fn turn(i: usize) -> Turn {
+    let mut turn = Turn::empty(Api::AnthropicMessages);
+    turn.source.path = format!("captures/run-{i}.sse");
+    turn.model = Some("claude-x".into());
+    turn.id = Some(format!("msg_{i}"));
+    turn.text = Some("done".into());
+    turn.thoughts.push(Thought {
+        source: ThoughtSource::Thinking,
+        text: "thinking it over".into(),
+    });
+    for call in 0..2 {
+        turn.tool_calls.push(ToolCall {
+            id: Some(format!("toolu_{i}_{call}")),
+            name: "read_file".into(),
+            kind: ToolKind::Function,
+            arguments: serde_json::json!({"path": "src/main.rs"}),
+            injected: false,
+            thoughts_before: Default::default(),
+            result: None,
+        });
+    }
+    turn
+}
+
+/// What `inspect -f otlp --otel-content` allocates to print `n` turns, the turns and their
+/// sessions made beforehand.
+fn otlp_peak(n: usize) -> usize {
+    let mut turns: Vec<Turn> = (0..n).map(turn).collect();
+    let sessions = aibridge_trace::session::thread_turns(&mut turns);
+    extra_peak(|| {
+        render::otlp::print(&mut std::io::sink(), &turns, &sessions, true).unwrap();
+    })
+}
+
+#[test]
+fn otlp_export_memory_does_not_grow_with_the_turns() {
+    let _one = serial();
+    let (few, many) = (otlp_peak(500), otlp_peak(4_000));
+    eprintln!("otlp: 500 turns +{few} bytes, 4,000 turns +{many} bytes");
+    // Each turn's start time and its place in a map by source stay (tens of bytes a
+    // turn); its spans (several KB of JSON tree each) go as soon as they are written.
+    let per_turn = many.saturating_sub(few) / 3_500;
+    assert!(per_turn < 200, "{per_turn} bytes a turn held");
+}
+
+#[test]
+fn a_whole_thought_in_a_full_table_is_not_copied_to_be_printed() {
+    let _one = serial();
+    let text = "zzzzzzzzz ".repeat(800_000);
+    let mut turn = Turn::empty(Api::AnthropicMessages);
+    turn.source.path = "big.sse".into();
+    turn.thoughts.push(Thought {
+        source: ThoughtSource::Thinking,
+        text,
+    });
+    let style = TableStyle {
+        width: 100,
+        color: true,
+        full: true,
+        max_cell: None,
+        wide: false,
+    };
+    for view in [View::Thoughts, View::All] {
+        let taken = extra_peak(|| {
+            let mut printer = render::printer(InspectFormat::Table, view, style);
+            printer.turn(&mut std::io::sink(), &turn).unwrap();
+            printer.finish(&mut std::io::sink()).unwrap();
+        });
+        eprintln!("table {view:?} --full: 8 MB thought, +{taken} bytes");
+        // The row holds one copy of the text; its line (and the rule under the header, three
+        // bytes a column) are written piece by piece, never built whole.
+        assert!(
+            taken < 8_000_000 + (1 << 20),
+            "{view:?}: {taken} bytes for an 8 MB thought"
+        );
+    }
+}
