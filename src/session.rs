@@ -186,11 +186,12 @@ pub fn thread(links: &[Link]) -> Threads {
     for (position, i) in order(links).into_iter().enumerate() {
         index.rank[i] = position;
         let link = &links[i];
-        let found = index.attach_results(i, link, &mut turns);
-        let parent = index.explicit(link).or_else(|| {
+        let scope = index.scope(link);
+        let found = index.attach_results(i, link, scope, &mut turns);
+        let parent = index.explicit(link, scope).or_else(|| {
             found
                 .into_iter()
-                .chain(index.inferred(link))
+                .chain(index.inferred(link, scope))
                 .filter(|&(turn, _)| !same_exchange(&links[turn], link))
                 .max_by_key(|&(turn, via)| (index.rank[turn], via.rank()))
         });
@@ -210,7 +211,7 @@ pub fn thread(links: &[Link]) -> Threads {
                 });
             }
         }
-        index.add(i, link);
+        index.add(i, link, scope);
     }
     Threads { turns, sessions }
 }
@@ -346,22 +347,17 @@ fn order(links: &[Link]) -> Vec<usize> {
     order
 }
 
-/// The turns a turn may continue (see the module doc).
+/// The turns a turn may continue (see the module doc): those of one file that records
+/// many exchanges, or [`Scope::EXCHANGES`], those of every file holding one exchange. A
+/// number rather than the path, as every key of the index holds one: 4 bytes, not 16.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Scope<'a> {
-    /// The turns of this file, which records many exchanges.
-    Recording(&'a str),
-    /// The turns of every file that holds one exchange.
-    Exchanges,
-}
+struct Scope(u32);
 
-impl<'a> Scope<'a> {
-    fn of(link: &Link<'a>) -> Scope<'a> {
-        if link.entry.is_some() {
-            Scope::Recording(link.path)
-        } else {
-            Scope::Exchanges
-        }
+impl Scope {
+    const EXCHANGES: Scope = Scope(0);
+
+    fn is_recording(self) -> bool {
+        self != Scope::EXCHANGES
     }
 }
 
@@ -383,27 +379,29 @@ impl Turned for &(usize, usize) {
 }
 
 /// A key of an [`Index`] map: what a turn is found by, in its API and scope.
-type Key<'a, T> = (Api, Scope<'a>, T);
+type Key<T> = (Api, Scope, T);
 
 /// The turns threaded so far, by what later turns refer to them with.
 #[derive(Default)]
 struct Index<'a> {
-    responses: HashMap<Key<'a, &'a str>, usize>,
+    responses: HashMap<Key<&'a str>, usize>,
     /// A call id → the turn that made it, and the call's index in that turn.
-    calls: HashMap<Key<'a, &'a str>, (usize, usize)>,
+    calls: HashMap<Key<&'a str>, (usize, usize)>,
     /// `History::answered` with `Answer::exact`: what a request continuing the turn
     /// replays.
-    answered: ByContent<'a>,
+    answered: ByContent,
     /// The same with `Answer::loose`.
-    rewritten: ByContent<'a>,
+    rewritten: ByContent,
     /// The whole conversation of a failed turn's request.
-    failed: ByContent<'a>,
+    failed: ByContent,
     /// The latest turn of each Responses conversation.
-    conversations: HashMap<Key<'a, &'a str>, usize>,
+    conversations: HashMap<Key<&'a str>, usize>,
     /// (path, txtar section) → turn.
     sections: HashMap<(&'a str, &'a str), usize>,
     /// Each turn's place in threading order, for the turns threaded so far.
     rank: Vec<usize>,
+    /// The scope of each file that records many exchanges.
+    recordings: HashMap<&'a str, Scope>,
 }
 
 impl<'a> Index<'a> {
@@ -413,10 +411,10 @@ impl<'a> Index<'a> {
         &self,
         turn: usize,
         link: &Link<'a>,
+        scope: Scope,
         threads: &mut [Thread],
     ) -> Vec<(usize, Via)> {
         let mut makers = Vec::new();
-        let scope = Scope::of(link);
         for (index, id) in link.result_ids.iter().enumerate() {
             let found = self.find(scope, link.api, |api| self.calls.get(&(api, scope, *id)));
             if let Some(&(maker, call)) = found {
@@ -428,8 +426,7 @@ impl<'a> Index<'a> {
     }
 
     /// The turn `link` names as the one it continues.
-    fn explicit(&self, link: &Link<'a>) -> Option<(usize, Via)> {
-        let scope = Scope::of(link);
+    fn explicit(&self, link: &Link<'a>, scope: Scope) -> Option<(usize, Via)> {
         let named = link
             .previous_response_id
             .and_then(|id| self.responses.get(&(link.api, scope, id)))
@@ -439,6 +436,15 @@ impl<'a> Index<'a> {
             let turn = *self.sections.get(&(link.path, plain))?;
             Some((turn, Via::ToolCallSection))
         })
+    }
+
+    /// The scope of `link` (see the module doc).
+    fn scope(&mut self, link: &Link<'a>) -> Scope {
+        if link.entry.is_none() {
+            return Scope::EXCHANGES;
+        }
+        let next = Scope(self.recordings.len() as u32 + 1);
+        *self.recordings.entry(link.path).or_insert(next)
     }
 
     /// What `get` finds for a turn of `api` in `scope`: a turn of `api`, else, within a
@@ -452,20 +458,20 @@ impl<'a> Index<'a> {
             ];
             others
                 .into_iter()
-                .filter(|&other| other != api && matches!(scope, Scope::Recording(_)))
+                .filter(|&other| other != api && scope.is_recording())
                 .filter_map(get)
                 .max_by_key(|found| self.rank[found.turn()])
         })
     }
 
     /// The turns `link` continues by what its request replays (tool results aside).
-    fn inferred(&self, link: &Link<'a>) -> Vec<(usize, Via)> {
-        let (api, scope) = (link.api, Scope::of(link));
+    fn inferred(&self, link: &Link<'a>, scope: Scope) -> Vec<(usize, Via)> {
+        let api = link.api;
         let mut found = Vec::new();
         // The longest replayed prefix is the closest ancestor; at each, an answer replayed
         // as given is the surest sign, one rewritten the next, a failed turn's
         // conversation (which has no answer to compare) the last.
-        let said = |by: &ByContent<'a>, digest| {
+        let said = |by: &ByContent, digest| {
             let found = self.find(scope, api, |api| by.get(&(api, scope, digest)));
             found.copied()
         };
@@ -490,8 +496,8 @@ impl<'a> Index<'a> {
 
     /// Makes `link` findable by the turns after it. Later turns take a key over from
     /// earlier ones: the latest is the closest.
-    fn add(&mut self, turn: usize, link: &Link<'a>) {
-        let (api, scope) = (link.api, Scope::of(link));
+    fn add(&mut self, turn: usize, link: &Link<'a>, scope: Scope) {
+        let api = link.api;
         if let Some(id) = link.response_id {
             self.responses.insert((api, scope, id), turn);
         }
@@ -519,7 +525,7 @@ impl<'a> Index<'a> {
 }
 
 /// Turns by a digest of what was said: the latest in its scope that said it.
-type ByContent<'a> = HashMap<Key<'a, Digest>, usize>;
+type ByContent = HashMap<Key<Digest>, usize>;
 
 /// The id of a session that starts with `link`: FNV-1a (stable across builds, unlike the
 /// standard library's hasher) over the turn's path, section and entry, then mixed.
