@@ -5,7 +5,8 @@
 //! steps interleaved round-robin (step 1 of every run, then step 2 of every run, …), each
 //! request replaying its run's history and carrying the previous call's result. The turns
 //! are built and their requests read beforehand; only threading is timed. `cargo bench
-//! --bench threading` prints turns/s.
+//! --bench threading` prints turns/s, and first the heap threading takes on top of the
+//! turns: at its peak, and kept once it is done (sessions, places, call results).
 
 use aibridge_trace::request;
 use aibridge_trace::run::turns_from_bytes;
@@ -14,13 +15,66 @@ use aibridge_trace::turn::{Source, Turn};
 use divan::Bencher;
 use divan::counter::ItemsCount;
 use serde_json::{Value, json};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const RUNS: usize = 25_000;
 const STEPS: usize = 4;
 
 fn main() {
+    let made = turns();
+    let start = IN_USE.load(Ordering::Relaxed);
+    let mut turns = made.to_vec();
+    let (before, peak, kept) = heap(|| {
+        let sessions = thread_turns(&mut turns);
+        (sessions, &turns)
+    });
+    let mb = |bytes: usize| bytes as f64 / 1e6;
+    println!(
+        "threading {} turns: {:.1} MB of turns, {:.1} MB more at the peak, {:.1} MB kept",
+        turns.len(),
+        mb(before - start),
+        mb(peak - before),
+        mb(kept - before)
+    );
     divan::main();
+}
+
+/// Counts the heap in use, and its peak, for [`heap`].
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `threading` on turns it is given by value: the heap in use before, at the peak,
+/// and after it (what it returns and what it wrote into the turns still held).
+fn heap<T>(threading: impl FnOnce() -> T) -> (usize, usize, usize) {
+    let before = IN_USE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let kept = threading();
+    let after = IN_USE.load(Ordering::Relaxed);
+    drop(kept);
+    (before, PEAK.load(Ordering::Relaxed), after)
 }
 
 fn call_id(run: usize, step: usize) -> String {

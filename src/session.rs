@@ -13,7 +13,8 @@
 //!    - its request replays that turn's conversation followed by an assistant message
 //!      equal to that turn's answer (digests from [`crate::request::history`]): exactly,
 //!      else loosely, as clients rewrite the answers they send back (reasoning folded
-//!      into the text in `<think>` tags, ids given to calls that came without one). The
+//!      into the text in `<think>` tags, ids given to calls that came without one, a
+//!      ReAct answer sent back with its tool's observation appended, whitespace). The
 //!      longest replayed prefix wins: the closest ancestor;
 //!    - its Responses request names the same `conversation` (the latest turn in it);
 //!    - that turn failed (an error, or cut short), and the request carries its
@@ -24,11 +25,19 @@
 //! The `streaming` and `non-streaming` sections of one txtar fixture are two captures of
 //! the same exchange: no rule but rule 2 links sections of one file.
 //!
-//! Where several turns said the same (the same question and answer in two captures, or an
-//! evaluation run twice), replay and retry prefer a turn of the same file, then the latest.
+//! Which turns a turn may continue (its scope): a file that records many exchanges (a HAR,
+//! a VCR cassette, a log) is one recording, and its turns continue only turns of the same
+//! file; turns of files that hold one exchange each (gateway dump pairs, txtar fixtures,
+//! SSE files, bodies) continue one another across files. Test suites record each test in
+//! a cassette of its own, asking the same questions with the same (scrubbed) ids in many
+//! of them: links across recordings would be wrong far more often than right. Where
+//! several turns of a scope said the same, the latest wins.
 //!
-//! Ids and digests only link turns of the same API: a gateway captured on both sides
-//! (the client's Chat calls, the upstream Anthropic calls) keeps two sessions.
+//! Ids and digests link turns of the same API first. Within one recording, a turn of
+//! another API is the fallback (a framework switching models mid-run, or falling back to
+//! another provider, which then carries the first one's tool results); across one-exchange
+//! files it is not: a gateway captured on both sides (the client's Chat calls, the
+//! upstream Anthropic calls) keeps two sessions.
 //!
 //! A turn that continues nothing starts a session; the others join the session of the turn
 //! they continue, one step after it. Two turns may continue the same turn: a side branch,
@@ -173,17 +182,18 @@ pub fn thread(links: &[Link]) -> Threads {
         .collect();
     let mut sessions: Vec<Session> = Vec::new();
     let mut session_ids: HashMap<String, usize> = HashMap::new();
-    let mut rank = vec![0; links.len()];
+    index.rank = vec![0; links.len()];
     for (position, i) in order(links).into_iter().enumerate() {
-        rank[i] = position;
+        index.rank[i] = position;
         let link = &links[i];
-        let found = index.attach_results(i, link, &mut turns);
-        let parent = index.explicit(link).or_else(|| {
+        let scope = index.scope(link);
+        let found = index.attach_results(i, link, scope, &mut turns);
+        let parent = index.explicit(link, scope).or_else(|| {
             found
                 .into_iter()
-                .chain(index.inferred(link))
+                .chain(index.inferred(link, scope))
                 .filter(|&(turn, _)| !same_exchange(&links[turn], link))
-                .max_by_key(|&(turn, via)| (rank[turn], via.rank()))
+                .max_by_key(|&(turn, via)| (index.rank[turn], via.rank()))
         });
         match parent {
             Some((previous, via)) => {
@@ -201,7 +211,7 @@ pub fn thread(links: &[Link]) -> Threads {
                 });
             }
         }
-        index.add(i, link);
+        index.add(i, link, scope);
     }
     Threads { turns, sessions }
 }
@@ -337,23 +347,61 @@ fn order(links: &[Link]) -> Vec<usize> {
     order
 }
 
+/// The turns a turn may continue (see the module doc): those of one file that records
+/// many exchanges, or [`Scope::EXCHANGES`], those of every file holding one exchange. A
+/// number rather than the path, as every key of the index holds one: 4 bytes, not 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Scope(u32);
+
+impl Scope {
+    const EXCHANGES: Scope = Scope(0);
+
+    fn is_recording(self) -> bool {
+        self != Scope::EXCHANGES
+    }
+}
+
+/// What an [`Index`] map gives: a turn, or a turn and more.
+trait Turned {
+    fn turn(&self) -> usize;
+}
+
+impl Turned for &usize {
+    fn turn(&self) -> usize {
+        **self
+    }
+}
+
+impl Turned for &(usize, usize) {
+    fn turn(&self) -> usize {
+        self.0
+    }
+}
+
+/// A key of an [`Index`] map: what a turn is found by, in its API and scope.
+type Key<T> = (Api, Scope, T);
+
 /// The turns threaded so far, by what later turns refer to them with.
 #[derive(Default)]
 struct Index<'a> {
-    responses: HashMap<(Api, &'a str), usize>,
+    responses: HashMap<Key<&'a str>, usize>,
     /// A call id → the turn that made it, and the call's index in that turn.
-    calls: HashMap<(Api, &'a str), (usize, usize)>,
+    calls: HashMap<Key<&'a str>, (usize, usize)>,
     /// `History::answered` with `Answer::exact`: what a request continuing the turn
     /// replays.
-    answered: ByContent<'a>,
+    answered: ByContent,
     /// The same with `Answer::loose`.
-    rewritten: ByContent<'a>,
+    rewritten: ByContent,
     /// The whole conversation of a failed turn's request.
-    failed: ByContent<'a>,
+    failed: ByContent,
     /// The latest turn of each Responses conversation.
-    conversations: HashMap<(Api, &'a str), usize>,
+    conversations: HashMap<Key<&'a str>, usize>,
     /// (path, txtar section) → turn.
     sections: HashMap<(&'a str, &'a str), usize>,
+    /// Each turn's place in threading order, for the turns threaded so far.
+    rank: Vec<usize>,
+    /// The scope of each file that records many exchanges.
+    recordings: HashMap<&'a str, Scope>,
 }
 
 impl<'a> Index<'a> {
@@ -363,11 +411,13 @@ impl<'a> Index<'a> {
         &self,
         turn: usize,
         link: &Link<'a>,
+        scope: Scope,
         threads: &mut [Thread],
     ) -> Vec<(usize, Via)> {
         let mut makers = Vec::new();
         for (index, id) in link.result_ids.iter().enumerate() {
-            if let Some(&(maker, call)) = self.calls.get(&(link.api, *id)) {
+            let found = self.find(scope, link.api, |api| self.calls.get(&(api, scope, *id)));
+            if let Some(&(maker, call)) = found {
                 threads[maker].results[call].get_or_insert(Carried { turn, index });
                 makers.push((maker, Via::ToolResult));
             }
@@ -376,10 +426,10 @@ impl<'a> Index<'a> {
     }
 
     /// The turn `link` names as the one it continues.
-    fn explicit(&self, link: &Link<'a>) -> Option<(usize, Via)> {
+    fn explicit(&self, link: &Link<'a>, scope: Scope) -> Option<(usize, Via)> {
         let named = link
             .previous_response_id
-            .and_then(|id| self.responses.get(&(link.api, id)))
+            .and_then(|id| self.responses.get(&(link.api, scope, id)))
             .map(|&turn| (turn, Via::PreviousResponseId));
         named.or_else(|| {
             let plain = link.section?.strip_suffix("/tool-call")?;
@@ -388,39 +438,57 @@ impl<'a> Index<'a> {
         })
     }
 
+    /// The scope of `link` (see the module doc).
+    fn scope(&mut self, link: &Link<'a>) -> Scope {
+        if link.entry.is_none() {
+            return Scope::EXCHANGES;
+        }
+        let next = Scope(self.recordings.len() as u32 + 1);
+        *self.recordings.entry(link.path).or_insert(next)
+    }
+
+    /// What `get` finds for a turn of `api` in `scope`: a turn of `api`, else, within a
+    /// recording, the latest turn of another API. `T` is a turn, or starts with one.
+    fn find<T: Turned>(&self, scope: Scope, api: Api, get: impl Fn(Api) -> Option<T>) -> Option<T> {
+        get(api).or_else(|| {
+            let others = [
+                Api::AnthropicMessages,
+                Api::OpenaiChat,
+                Api::OpenaiResponses,
+            ];
+            others
+                .into_iter()
+                .filter(|&other| other != api && scope.is_recording())
+                .filter_map(get)
+                .max_by_key(|found| self.rank[found.turn()])
+        })
+    }
+
     /// The turns `link` continues by what its request replays (tool results aside).
-    fn inferred(&self, link: &Link<'a>) -> Vec<(usize, Via)> {
+    fn inferred(&self, link: &Link<'a>, scope: Scope) -> Vec<(usize, Via)> {
         let api = link.api;
         let mut found = Vec::new();
         // The longest replayed prefix is the closest ancestor; at each, an answer replayed
         // as given is the surest sign, one rewritten the next, a failed turn's
         // conversation (which has no answer to compare) the last.
-        // Each looked for in the same file first, then anywhere.
-        let replays = |r: &Replayed, path| {
-            let replayed = self.answered.get(api, r.exact, path);
-            let rewritten = || self.rewritten.get(api, r.loose, path);
-            let mended = || self.failed.get(api, r.before, path);
-            replayed
-                .or_else(rewritten)
-                .map(|turn| (turn, Via::Replay))
-                .or_else(|| Some((mended()?, Via::Retry)))
+        let said = |by: &ByContent, digest| {
+            let found = self.find(scope, api, |api| by.get(&(api, scope, digest)));
+            found.copied()
         };
-        let replay = link
-            .replayed
-            .iter()
-            .rev()
-            .find_map(|r| replays(r, Some(link.path)).or_else(|| replays(r, None)));
-        found.extend(replay);
+        let replays = |r: &Replayed| {
+            said(&self.answered, r.exact)
+                .or_else(|| said(&self.rewritten, r.loose))
+                .map(|turn| (turn, Via::Replay))
+                .or_else(|| Some((said(&self.failed, r.before)?, Via::Retry)))
+        };
+        found.extend(link.replayed.iter().rev().find_map(replays));
         if let Some(&turn) = link
             .conversation
-            .and_then(|id| self.conversations.get(&(api, id)))
+            .and_then(|id| self.conversations.get(&(api, scope, id)))
         {
             found.push((turn, Via::Conversation));
         }
-        if let Some(turn) = link.tail.and_then(|tail| {
-            let failed = |path| self.failed.get(api, tail, path);
-            failed(Some(link.path)).or_else(|| failed(None))
-        }) {
+        if let Some(turn) = link.tail.and_then(|tail| said(&self.failed, tail)) {
             found.push((turn, Via::Retry));
         }
         found
@@ -428,27 +496,27 @@ impl<'a> Index<'a> {
 
     /// Makes `link` findable by the turns after it. Later turns take a key over from
     /// earlier ones: the latest is the closest.
-    fn add(&mut self, turn: usize, link: &Link<'a>) {
+    fn add(&mut self, turn: usize, link: &Link<'a>, scope: Scope) {
         let api = link.api;
         if let Some(id) = link.response_id {
-            self.responses.insert((api, id), turn);
+            self.responses.insert((api, scope, id), turn);
         }
         for (call, id) in link.call_ids.iter().enumerate() {
             if let Some(id) = id.filter(|id| !id.is_empty()) {
-                self.calls.insert((api, id), (turn, call));
+                self.calls.insert((api, scope, id), (turn, call));
             }
         }
         if let (Some(answer), Some(tail)) = (link.answer, link.tail) {
             self.answered
-                .insert(api, tail.then(answer.exact), link.path, turn);
+                .insert((api, scope, tail.then(answer.exact)), turn);
             self.rewritten
-                .insert(api, tail.then(answer.loose), link.path, turn);
+                .insert((api, scope, tail.then(answer.loose)), turn);
         }
         if let (true, Some(tail)) = (link.failed, link.tail) {
-            self.failed.insert(api, tail, link.path, turn);
+            self.failed.insert((api, scope, tail), turn);
         }
         if let Some(id) = link.conversation {
-            self.conversations.insert((api, id), turn);
+            self.conversations.insert((api, scope, id), turn);
         }
         if let Some(section) = link.section {
             self.sections.insert((link.path, section), turn);
@@ -456,31 +524,8 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Turns by a digest of what was said. Two sessions can say the same (an evaluation run
-/// twice, the same question asked in two captures); a turn of the same file is the closer
-/// match, so lookups try it first, then the latest turn anywhere (dump pairs are one file
-/// each).
-#[derive(Default)]
-struct ByContent<'a> {
-    anywhere: HashMap<(Api, Digest), usize>,
-    in_file: HashMap<(Api, Digest, &'a str), usize>,
-}
-
-impl<'a> ByContent<'a> {
-    fn insert(&mut self, api: Api, digest: Digest, path: &'a str, turn: usize) {
-        self.anywhere.insert((api, digest), turn);
-        self.in_file.insert((api, digest, path), turn);
-    }
-
-    /// The latest turn of file `path` that said `digest`, or of any file for `None`.
-    fn get(&self, api: Api, digest: Digest, path: Option<&'a str>) -> Option<usize> {
-        match path {
-            Some(path) => self.in_file.get(&(api, digest, path)),
-            None => self.anywhere.get(&(api, digest)),
-        }
-        .copied()
-    }
-}
+/// Turns by a digest of what was said: the latest in its scope that said it.
+type ByContent = HashMap<Key<Digest>, usize>;
 
 /// The id of a session that starts with `link`: FNV-1a (stable across builds, unlike the
 /// standard library's hasher) over the turn's path, section and entry, then mixed.

@@ -47,7 +47,7 @@ fn crewai_a_chat_stream_then_a_gzipped_binary_body() {
 }
 
 #[test]
-fn crewai_httpx_content_and_a_react_loop_that_does_not_thread() {
+fn crewai_httpx_content_and_a_react_loop_in_user_messages() {
     let turns = turns("tests/data/real/crewai-agent-task-with-tool.yaml");
     let got: Vec<(Value, Value, Value)> = turns
         .iter()
@@ -78,9 +78,85 @@ fn crewai_httpx_content_and_a_react_loop_that_does_not_thread() {
         turns[1]["text"],
         "Final Answer: Dummy result for: test query"
     );
-    // The second request carries the first answer back as a *user* message (the ReAct
-    // loop's "Observation"), so nothing in it is an assistant turn to thread onto.
-    assert_eq!(turns[1]["session"]["step"], 1);
+    // A ReAct loop without tool calls: the second request carries the first answer back
+    // in a *user* message, the answer as given (it ends in `Observation:`, where the
+    // model stopped) followed by crewAI's `\nObservation: Dummy result for: test query`.
+    // That message hands the answer back: the second turn continues the first.
+    assert_eq!(
+        turns[1]["session"],
+        json!({"id": turns[0]["session"]["id"], "step": 2, "previous": source(
+            "tests/data/real/crewai-agent-task-with-tool.yaml", 0)})
+    );
+    // ReAct actions are no tool calls: no call to carry a result, no result with an id.
+    assert_eq!(turns[0]["tool_calls"], json!([]));
+    assert_eq!(turns[1]["tool_results"], json!([]));
+}
+
+fn source(path: &str, entry: u64) -> Value {
+    json!({"path": path, "section": null, "entry": entry, "interception_id": null,
+        "provider": null})
+}
+
+/// A five-step crewAI ReAct loop (gpt-4.1-mini, told to keep calling `get_final_answer`).
+/// Each answer imagines its observations and writes on; crewAI keeps each answer up to its
+/// first `Observation:` line, appends the real one, and sends it back as an assistant
+/// message after the earlier ones. Worked out from the cassette's five request bodies:
+/// request N+1 is request N's messages plus answer N so rewritten (request 4 adds, after
+/// answer 3, the same message again with crewAI's "Now it's time you MUST give your
+/// absolute best final answer" appended).
+#[test]
+fn crewai_a_react_loop_threads_by_its_rewritten_answers() {
+    let path = "tests/data/real/crewai-react-max-rpm.yaml";
+    let turns = turns(path);
+    let ids: Vec<&str> = turns.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "chatcmpl-CjDrrrgAaAx6ENTW3h36anbv4QldA",
+            "chatcmpl-CjDrsEPJ3KNdyXFid7twr8fy3G06V",
+            "chatcmpl-CjDrt9g2kG7uMAay3Wu7htfXxLIV4",
+            "chatcmpl-CjDruAcQemSGwCHelNgfLpproHYbu",
+            "chatcmpl-CjDruKtrseo97et9qYW43wKr6BHAn",
+        ]
+    );
+    // The first answer goes on past its action with two observations it made up; the
+    // second request replays it cut before the first of them, then "Observation: 42".
+    let first = turns[0]["text"].as_str().unwrap();
+    assert!(first.starts_with(
+        "```\nThought: I need to use the tool get_final_answer repeatedly to gather the \
+         information as instructed.\nAction: get_final_answer\nAction Input: {}\n\
+         Observation: The final answer content is ready but not to be given yet.\n```"
+    ));
+    let id = &turns[0]["session"]["id"];
+    assert_eq!(
+        turns[0]["session"],
+        json!({"id": id, "step": 1, "previous": null})
+    );
+    for (n, turn) in turns.iter().enumerate().skip(1) {
+        let want = json!({"id": id, "step": n + 1, "previous": source(path, n as u64 - 1)});
+        assert_eq!(turn["session"], want, "turn {n}");
+        assert_eq!(turn["tool_results"], json!([]));
+    }
+    assert_eq!(
+        turns[4]["text"],
+        "```\nThought: I now know the final answer\nFinal Answer: 42\n```"
+    );
+    let (sessions, stderr, code) = inspect_sessions(path);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["id"], *id);
+    assert_eq!(sessions[0]["steps"], 5);
+}
+
+fn inspect_sessions(path: &str) -> (Vec<Value>, String, i32) {
+    let out = run(&["inspect", "--format", "jsonl", "--view", "sessions", path]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (rows, stderr, out.status.code().unwrap_or(-1))
 }
 
 #[test]

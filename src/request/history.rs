@@ -25,6 +25,12 @@
 //! ([`Answer::loose`]) for clients that rewrite the answers they send back; threading
 //! tries it after the exact one.
 //!
+//! ReAct agents (crewAI) call tools without tool calls: the model answers `Thought: …
+//! Action: … Action Input: {…}`, the client runs the action and replays the answer cut
+//! before any `Observation:` line the model imagined, followed by `Observation:` and the
+//! real output, in an assistant message (or, in older clients, a user message). The loose
+//! digest compares the answer up to that line, word by word, so such a replay links too.
+//!
 //! The hash is [`crate::stable_hash`]'s XXH64, with every number written little-endian: the
 //! same input gives the same digest on every build, platform and Rust release, so the
 //! digests JSONL prints (a turn's `threading`) thread again when read back, by any build
@@ -75,7 +81,8 @@ pub const KEPT_REPLAYS: usize = 8;
 /// The conversation a request carries, as digests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
-    /// The last [`KEPT_REPLAYS`] assistant messages the request replays, in order.
+    /// The last [`KEPT_REPLAYS`] answers the request replays, in order: its assistant
+    /// messages, and the user messages that hand a ReAct answer back with its observation.
     pub replayed: Vec<Replayed>,
     /// The digest of the whole conversation the request carries; `None` when it carries
     /// no message.
@@ -104,8 +111,9 @@ pub struct Answer {
     pub exact: Digest,
     /// What survives the rewrites clients make when they send an answer back: the text
     /// without leading `<think>`/`<thinking>` blocks (reasoning some clients fold into
-    /// the text) and surrounding whitespace, and each call's name and arguments without
-    /// its id (clients give ids to calls that came without one).
+    /// the text), cut before a ReAct `Observation:` line (which a ReAct client replaces by
+    /// the tool's real output), compared word by word (whitespace aside), and each call's
+    /// name and arguments without its id (clients give ids to calls that came without one).
     pub loose: Digest,
 }
 
@@ -148,7 +156,13 @@ pub fn of(api: Api, body: &Value) -> History {
                     Some("system" | "developer") => {}
                     Some("assistant") => history.answer(replayed_message(api, message)),
                     Some("tool") => history.say(tool_output(message, "tool_call_id", "content")),
-                    role => history.say(said(role, &message["content"])),
+                    role => {
+                        let said = said(role, &message["content"]);
+                        match react_replay(role, &message["content"]) {
+                            Some(loose) => history.hand_back(said, loose),
+                            None => history.say(said),
+                        }
+                    }
                 }
             }
         }
@@ -211,6 +225,32 @@ impl Chain {
             loose: before.then(answer.loose),
         });
     }
+
+    /// A user message `said` that hands an answer back, loosely `loose` (a ReAct
+    /// observation): no answer is ever said exactly so, so `exact` is the conversation
+    /// with it, which no turn answered.
+    fn hand_back(&mut self, said: Digest, loose: Digest) {
+        let before = self.0.tail.unwrap_or(Digest::EMPTY);
+        self.say(said);
+        self.0.replayed.push(Replayed {
+            before,
+            exact: before.then(said),
+            loose: before.then(loose),
+        });
+    }
+}
+
+/// The loose digest of the answer a user message hands back, when it has the shape of a
+/// ReAct observation: some ReAct clients (older crewAI) send the model's answer back in a
+/// user message, `Thought: … Action Input: {…}` followed by an `Observation:` line with
+/// the tool's output. Other user messages hand nothing back.
+fn react_replay(role: Option<&str>, content: &Value) -> Option<Digest> {
+    if !matches!(role, None | Some("user")) {
+        return None;
+    }
+    let text = texts(content);
+    let thought = react_thought(&text);
+    (thought.len() < text.len() && !thought.trim().is_empty()).then(|| assistant(&text, &[]).loose)
 }
 
 /// A client-run tool call as a digest sees it.
@@ -232,7 +272,10 @@ fn assistant(text: &str, calls: &[Call]) -> Answer {
     let mut exact = Canon::new(b'A');
     let mut loose = Canon::new(b'L');
     exact.str(text);
-    loose.str(without_reasoning(text));
+    let words: Vec<&str> = react_thought(without_reasoning(text))
+        .split_whitespace()
+        .collect();
+    loose.str(&words.join(" "));
     for call in calls {
         exact.str(call.id);
         for canon in [&mut exact, &mut loose] {
@@ -254,6 +297,21 @@ fn assistant(text: &str, calls: &[Call]) -> Answer {
         loose: loose.finish(),
     }
 }
+
+/// What a ReAct client sends back of a ReAct answer (`Thought: …`, `Action: …`, `Action
+/// Input: …`): the text before its first line that starts with `Observation:`. Such a
+/// client runs the action itself and replays the answer cut there, followed by the real
+/// observation (a model that wrote on, imagining the observation, loses what it imagined).
+/// Text without such a line is whole.
+fn react_thought(text: &str) -> &str {
+    if text.starts_with(OBSERVATION) {
+        return "";
+    }
+    text.find(NEW_OBSERVATION).map_or(text, |at| &text[..at])
+}
+
+const OBSERVATION: &str = "Observation:";
+const NEW_OBSERVATION: &str = "\nObservation:";
 
 /// `text` without the reasoning blocks some clients put before it (`<think>…</think>`,
 /// `<thinking>…</thinking>`) and without surrounding whitespace.
@@ -772,6 +830,62 @@ mod tests {
         assert_eq!(
             without_reasoning("<think>never closed"),
             "<think>never closed"
+        );
+    }
+
+    #[test]
+    fn react_answers_come_back_cut_at_their_observation() {
+        let first = json!({"messages": [
+            {"role": "system", "content": "Use the format: Thought, Action, Action Input."},
+            {"role": "user", "content": "Task: get the answer\n\nThought:"}
+        ]});
+        // The model imagined an observation and wrote on.
+        let given = answer(&turn(
+            Some("Thought: ask the tool\nAction: get\nAction Input: {}\nObservation: 41\n\nThought: done"),
+            vec![],
+        ))
+        .unwrap();
+        let in_assistant = json!({"messages": [
+            {"role": "user", "content": "Task: get the answer\n\nThought:"},
+            {"role": "assistant", "content": "Thought: ask the tool\nAction: get\nAction Input: {}\nObservation: 42"}
+        ]});
+        assert!(!continues(Api::OpenaiChat, &first, given, &in_assistant));
+        assert!(continues_loosely(
+            Api::OpenaiChat,
+            &first,
+            given,
+            &in_assistant
+        ));
+        // Stopped at `\nObservation:`, handed back in a user message, spaced otherwise.
+        let stopped = answer(&turn(
+            Some("Thought: ask the tool\nAction: get\nAction Input: {}"),
+            vec![],
+        ))
+        .unwrap();
+        let in_user = json!({"messages": [
+            {"role": "user", "content": "Task: get the answer\n\nThought:"},
+            {"role": "user", "content": "Thought: ask the tool\n\nAction: get\nAction Input: {}\nObservation: 42"}
+        ]});
+        assert!(continues_loosely(
+            Api::OpenaiChat,
+            &first,
+            stopped,
+            &in_user
+        ));
+        assert_eq!(of(Api::OpenaiChat, &in_user).replayed.len(), 1);
+        // Another thought is another answer; a user message with no observation hands
+        // nothing back.
+        let other = answer(&turn(Some("Thought: ask another tool"), vec![])).unwrap();
+        assert!(!continues_loosely(Api::OpenaiChat, &first, other, &in_user));
+        let plain = json!({"messages": [
+            {"role": "user", "content": "Task: get the answer\n\nThought:"},
+            {"role": "user", "content": "Thought: ask the tool\nAction: get\nAction Input: {}"}
+        ]});
+        assert!(of(Api::OpenaiChat, &plain).replayed.is_empty());
+        assert_eq!(react_thought("Observation: 1"), "");
+        assert_eq!(
+            react_thought("a\nNo Observation: 1"),
+            "a\nNo Observation: 1"
         );
     }
 

@@ -483,6 +483,107 @@ fn apis_kept_apart() {
     assert_eq!(threads.turns[0].results, [None]);
 }
 
+/// A recording (a HAR, a cassette) is continued only from inside it: two cassettes of a
+/// test suite asking the same question with the same scrubbed ids stay apart, the second
+/// no retry of the first's failure. Files of one exchange each link across files.
+#[test]
+fn recordings_keep_to_themselves() {
+    let replayed = [replay(digest(1), said(10))];
+    let links = vec![
+        Link {
+            tail: Some(digest(1)),
+            failed: true,
+            response_id: Some("resp_01"),
+            call_ids: calls(&["call_1"]),
+            ..entry(0, "2025-05-01T10:00:00.000Z")
+        },
+        Link {
+            tail: Some(digest(1)),
+            previous_response_id: Some("resp_01"),
+            result_ids: vec!["call_1"],
+            entry: Some(0),
+            ..link("other.har")
+        },
+        Link {
+            tail: Some(digest(1)),
+            answer: Some(said(10)),
+            ..link("one.sse")
+        },
+        Link {
+            replayed: &replayed,
+            ..link("two.sse")
+        },
+        Link {
+            replayed: &replayed,
+            entry: Some(1),
+            ..link("other.har")
+        },
+    ];
+    let threads = thread(&links);
+    assert_eq!(
+        places(&threads),
+        [
+            (0, 1, None, None),
+            (1, 1, None, None),
+            (2, 1, None, None),
+            (2, 2, Some(2), Some(Via::Replay)),
+            (3, 1, None, None),
+        ]
+    );
+    assert_eq!(threads.turns[0].results, [None]);
+}
+
+/// Within a recording, a turn of another API is continued when no turn of the same API
+/// is (a framework switching models, or falling back to another provider); a turn of the
+/// same API is preferred.
+#[test]
+fn another_api_within_a_recording() {
+    let replayed = [replay(digest(1), said(10))];
+    let at = |n: usize, api| Link {
+        api,
+        entry: Some(n),
+        ..link("fallback.yaml")
+    };
+    let links = vec![
+        Link {
+            call_ids: calls(&["call_1"]),
+            ..at(0, Api::OpenaiResponses)
+        },
+        Link {
+            result_ids: vec!["call_1"],
+            tail: Some(digest(1)),
+            answer: Some(said(10)),
+            ..at(1, Api::AnthropicMessages)
+        },
+        Link {
+            tail: Some(digest(1)),
+            answer: Some(said(10)),
+            ..at(2, Api::OpenaiChat)
+        },
+        Link {
+            replayed: &replayed,
+            ..at(3, Api::AnthropicMessages)
+        },
+        Link {
+            replayed: &replayed,
+            ..at(4, Api::OpenaiResponses)
+        },
+    ];
+    let threads = thread(&links);
+    let (tool, replay) = (Some(Via::ToolResult), Some(Via::Replay));
+    assert_eq!(
+        places(&threads),
+        [
+            (0, 1, None, None),
+            (0, 2, Some(0), tool),
+            (1, 1, None, None),
+            (0, 3, Some(1), replay),
+            (1, 2, Some(2), replay),
+        ]
+    );
+    assert_eq!(threads.turns[0].results, [carried(1, 0)]);
+}
+
 #[test]
 fn responses_conversation() {
     let turn = |entry| Link {
