@@ -323,7 +323,7 @@ fn mangled_inputs_never_panic_the_printers() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut all = Vec::new();
     files(&root.join("fixtures"), &mut all);
-    let dir = std::env::temp_dir().join(format!("aibridge-trace-no-panic-{}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("no_panic-printers");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut rng = Rng(21);

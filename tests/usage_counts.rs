@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 /// Writes `body` as the HTTP response `name` (an event stream when `stream`) in a scratch
 /// folder, and returns its path.
 fn capture(name: &str, stream: bool, body: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("aibridge-trace-usage-{}", std::process::id()));
+    // Shared by this binary's tests, each writing its own names: not wiped per test.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("usage_counts");
     std::fs::create_dir_all(&dir).unwrap();
     let kind = if stream {
         "text/event-stream"

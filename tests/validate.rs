@@ -484,8 +484,7 @@ fn a_file_that_is_no_capture_fails_when_named_and_is_skipped_when_walked() {
     let named = run(&["validate", "tests/data/garbage.bin"]);
     assert_eq!(named.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&named.stdout).contains("error[parse-capture]"));
-    let dir = std::env::temp_dir().join(format!("aibridge-validate-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("no-capture-walked");
     std::fs::write(dir.join("README"), "notes, not a capture\n").unwrap();
     std::fs::copy(
         root().join(GOOD).join("chat-stream.http"),
@@ -496,7 +495,6 @@ fn a_file_that_is_no_capture_fails_when_named_and_is_skipped_when_walked() {
     assert_eq!(walked.status.code(), Some(0), "{walked:?}");
     assert!(String::from_utf8_lossy(&walked.stderr).contains("README: skipped"));
     assert!(String::from_utf8_lossy(&walked.stdout).contains("1 skipped"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// `validate --format json` over `paths`: the findings, and the exit code.
