@@ -7,7 +7,7 @@
 //! built here, counting nodes against a budget tied to the size of the text: real JSON
 //! spends far more than [`BYTES_PER_NODE`] bytes of text on a node (its strings), while a
 //! hostile one runs into the limit, which fails the parse with an error that names it
-//! ([`is_over_budget`], [`describe`]) before the tree outgrows the text.
+//! ([`describe`], read by `decode::lenient::JsonFault`) before the tree outgrows the text.
 
 use std::cell::Cell;
 use std::fmt;
@@ -179,12 +179,6 @@ where
         }
     }
     d.deserialize_option(List(std::marker::PhantomData))
-}
-
-/// Whether the parse failed on the budget: the JSON may be good, but holds more values
-/// than this tool builds for its size.
-pub fn is_over_budget(err: &serde_json::Error) -> bool {
-    err.to_string().starts_with(OVER_BUDGET)
 }
 
 /// What an over-budget error says, without serde_json's position (which counts from the
@@ -406,7 +400,7 @@ mod tests {
         assert_eq!(ours.to_string(), r#"{"b":"last wins","a":{"b":{}}}"#);
         assert!(from_str("[1,").is_err());
         assert!(from_str("1 2").is_err());
-        assert!(!is_over_budget(&from_str("[1,").unwrap_err()));
+        assert!(describe(&from_str("[1,").unwrap_err()).is_none());
     }
 
     #[test]
@@ -414,7 +408,7 @@ mod tests {
         // 300,000 zeros (600,001 bytes): the budget is 250,000 + 600,001 / 128 = 254,687.
         let text = format!("[{}0]", "0,".repeat(299_999));
         let err = from_str(&text).unwrap_err();
-        assert!(is_over_budget(&err), "{err}");
+        assert!(describe(&err).is_some(), "{err}");
         assert_eq!(
             describe(&err).unwrap(),
             "holds too many JSON values to read: more than 254687 (the most this tool builds \
@@ -463,7 +457,7 @@ mod tests {
         assert!(serde_json::from_str::<Probe>(&within).is_ok());
         let beyond = format!(r#"{{"a":[{}0]}}"#, "0,".repeat(BASE_NODES));
         let err = serde_json::from_str::<Probe>(&beyond).err().unwrap();
-        assert!(is_over_budget(&err), "{err}");
+        assert!(describe(&err).is_some(), "{err}");
     }
 
     #[test]
@@ -481,6 +475,6 @@ mod tests {
         assert_eq!(probe.a, None);
         let big = format!(r#"{{"a":[{}0]}}"#, "0,".repeat(BASE_NODES));
         let err = serde_json::from_str::<Probe>(&big).err().unwrap();
-        assert!(is_over_budget(&err), "{err}");
+        assert!(describe(&err).is_some(), "{err}");
     }
 }

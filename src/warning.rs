@@ -156,15 +156,31 @@ pub enum Warning {
     Recorded(String),
 }
 
+/// JSON nested deeper than `limit` levels, the most this tool reads: maybe good JSON, so
+/// it is named for what it is, not called invalid. One sentence for an event, a body and a
+/// finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooDeep {
+    pub limit: usize,
+}
+
+impl fmt::Display for TooDeep {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(
+            f,
+            "nests arrays and objects deeper than {} levels, the most this tool reads",
+            self.limit
+        )
+    }
+}
+
 /// Why an event's data could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventFault {
     /// JSON, but of a shape no event of its API has.
     Shape,
-    /// JSON nested deeper than `limit` levels, the most this tool reads.
-    TooDeep {
-        limit: usize,
-    },
+    /// JSON nested deeper than this tool reads.
+    TooDeep(TooDeep),
     /// JSON holding more values than this tool builds for its size.
     TooBig,
     NotJson,
@@ -216,10 +232,7 @@ impl fmt::Display for EventFault {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
             EventFault::Shape => f.write_str("is JSON of a shape no event has"),
-            EventFault::TooDeep { limit } => write!(
-                f,
-                "nests arrays and objects deeper than {limit} levels, the most this tool reads"
-            ),
+            EventFault::TooDeep(deep) => deep.fmt(f),
             EventFault::TooBig => f.write_str("is too big to read"),
             EventFault::NotJson => f.write_str("is not JSON"),
         }

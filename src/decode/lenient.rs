@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::bounded_json::Budget;
+use crate::bounded_json::{self, Budget};
 
 /// A string, or nothing (absent, null, or of another type).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -264,22 +264,42 @@ const OUT_OF_RANGE: &str = " (number out of range)";
 /// keeps a hostile `[[[[…` from overflowing the stack).
 pub const MAX_DEPTH: usize = 128;
 
-/// Whether serde_json gave up on JSON nested deeper than [`MAX_DEPTH`], which may be good
-/// JSON all the same: it is to be called too deep, not invalid.
-pub fn is_too_deep(err: &serde_json::Error) -> bool {
-    err.to_string().starts_with("recursion limit exceeded")
+/// What went wrong reading JSON, told from a serde_json error once, for control flow and
+/// messages to match on. serde_json's error has only a coarse `Category`: its recursion
+/// limit, a number beyond a float's range and this tool's own budget are told apart by the
+/// words serde_json gives them, here and nowhere else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonFault {
+    /// More values than this tool builds for the text's size ([`bounded_json`]); the words
+    /// name the limit met.
+    OverBudget(String),
+    /// Nested deeper than [`MAX_DEPTH`]: maybe good JSON all the same, so it is called too
+    /// deep, not invalid.
+    TooDeep,
+    /// A number beyond a float's range (`1e400`): good JSON all the same.
+    OutOfRange,
+    /// Good JSON of a shape the typed view does not take.
+    Shape,
+    /// Not valid JSON, or cut short.
+    Syntax,
 }
 
-/// What JSON nested too deep is called: valid JSON, maybe, but deeper than this tool reads,
-/// which is no defect of the capture and is named for what it is.
-pub fn too_deep() -> String {
-    format!("nests arrays and objects deeper than {MAX_DEPTH} levels, the most this tool reads")
-}
-
-/// Whether serde_json failed on a number beyond a float's range (`1e400`), which is good
-/// JSON all the same.
-pub fn is_out_of_range(err: &serde_json::Error) -> bool {
-    err.to_string().starts_with("number out of range")
+impl JsonFault {
+    pub fn of(err: &serde_json::Error) -> JsonFault {
+        if let Some(why) = bounded_json::describe(err) {
+            return JsonFault::OverBudget(why);
+        }
+        let text = err.to_string();
+        if text.starts_with("recursion limit exceeded") {
+            JsonFault::TooDeep
+        } else if text.starts_with("number out of range") {
+            JsonFault::OutOfRange
+        } else if err.classify() == serde_json::error::Category::Data {
+            JsonFault::Shape
+        } else {
+            JsonFault::Syntax
+        }
+    }
 }
 
 /// `json` with every number beyond a float's range made a string of its text, marked (see
@@ -400,7 +420,7 @@ mod tests {
         let json =
             r#"{"a":1e400,"b":"1e400","c":[-2e999, 12.5, 18446744073709551616],"d":"x\"1e400"}"#;
         let err = serde_json::from_str::<serde_json::Value>(json).unwrap_err();
-        assert!(is_out_of_range(&err), "{err}");
+        assert_eq!(JsonFault::of(&err), JsonFault::OutOfRange, "{err}");
         let mended = out_of_range_as_strings(json);
         assert_eq!(
             mended,

@@ -64,12 +64,6 @@ impl Event<'_> {
     }
 }
 
-/// Whether an event's data is JSON, only of a shape no event of its API has (an array, a
-/// `choices` that is a string), rather than no JSON at all.
-pub fn is_shape_error(err: &serde_json::Error) -> bool {
-    err.classify() == serde_json::error::Category::Data
-}
-
 /// A framed stream's events, ready to decode for one API.
 pub struct Events<'a> {
     api: Api,
@@ -126,7 +120,9 @@ fn decode<'a>(api: Api, event: &'a SseEvent<'_>) -> Event<'a> {
             // serde_json, though the JSON is good: read again with such numbers as strings
             // of their text, so they cost only their own field (a usage count becomes a
             // bad count, reported), never the event.
-            Data::Invalid(err) if lenient::is_out_of_range(&err) => {
+            Data::Invalid(err)
+                if lenient::JsonFault::of(&err) == lenient::JsonFault::OutOfRange =>
+            {
                 match bounded_json::from_str(&lenient::out_of_range_as_strings(data)) {
                     // Read from the owned tree, the views own their strings.
                     Ok(value) => parse_value(api, value),

@@ -17,11 +17,12 @@ mod reasons;
 use serde_json::Value;
 
 use crate::bounded_json;
+use crate::decode::lenient::JsonFault;
 use crate::decode::{self, Event, Events, body_api, is_error_body, str_at, stream_api};
 use crate::frame::sse::{self, SseStream};
 use crate::frame::{Body, Exchange, Response};
 use crate::turn::{Api, Source, Turn, TurnError};
-use crate::warning::{EventFault, Warning};
+use crate::warning::{EventFault, TooDeep, Warning};
 use builder::Builder;
 pub use reasons::{NoTurn, Unreadable};
 
@@ -78,7 +79,7 @@ impl ParsedRequest {
                 mended: false,
             },
             // JSON too big to hold is whole all the same: there is nothing to mend.
-            Err(err) if bounded_json::is_over_budget(&err) => ParsedRequest {
+            Err(err) if matches!(JsonFault::of(&err), JsonFault::OverBudget(_)) => ParsedRequest {
                 value: None,
                 error: Some(err),
                 mended: false,
@@ -97,7 +98,7 @@ impl ParsedRequest {
     fn warning(&self) -> Option<Warning> {
         match (&self.value, &self.error) {
             (Some(_), Some(_)) if self.mended => Some(Warning::RequestCutShort),
-            (None, Some(err)) if bounded_json::is_over_budget(err) => {
+            (None, Some(err)) if matches!(JsonFault::of(err), JsonFault::OverBudget(_)) => {
                 Some(Warning::RequestOverBudget)
             }
             (None, Some(_)) => Some(Warning::RequestNotJson),
@@ -181,9 +182,9 @@ fn rebuild(
         Ok(value) => (value, false),
         Err(err) => {
             observer.body(hint, text, Err(&err));
-            let mended = match bounded_json::is_over_budget(&err) {
-                true => None,
-                false => partial_json::parse_lenient(text),
+            let mended = match JsonFault::of(&err) {
+                JsonFault::OverBudget(_) => None,
+                _ => partial_json::parse_lenient(text),
             };
             let Some((value, _)) = mended else {
                 return http_error(status, None, text, hint)
@@ -239,14 +240,12 @@ fn unread_body(value: &Value) -> NoTurn {
 /// Why the response body could not be read: not valid JSON, or valid JSON nested deeper,
 /// or holding more values, than this tool reads.
 fn not_json(err: &serde_json::Error) -> Unreadable {
-    if let Some(why) = bounded_json::describe(err) {
-        return Unreadable::BodyOverBudget { why };
-    }
-    match decode::lenient::is_too_deep(err) {
-        true => Unreadable::BodyTooDeep {
+    match JsonFault::of(err) {
+        JsonFault::OverBudget(why) => Unreadable::BodyOverBudget { why },
+        JsonFault::TooDeep => Unreadable::BodyTooDeep(TooDeep {
             limit: decode::lenient::MAX_DEPTH,
-        },
-        false => Unreadable::BodyNotJson,
+        }),
+        _ => Unreadable::BodyNotJson,
     }
 }
 
@@ -256,7 +255,7 @@ fn not_json(err: &serde_json::Error) -> Unreadable {
 /// (see [`decode::lenient::out_of_range_as_strings`]), so they cost only their own field.
 fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
     bounded_json::from_slice(text).or_else(|err| match std::str::from_utf8(text) {
-        Ok(json) if decode::lenient::is_out_of_range(&err) => {
+        Ok(json) if JsonFault::of(&err) == JsonFault::OutOfRange => {
             bounded_json::from_str(&decode::lenient::out_of_range_as_strings(json)).map_err(|_| err)
         }
         _ => Err(err),
@@ -343,13 +342,13 @@ impl AnyAccumulator {
     fn event(&mut self, event: &Event, b: &mut Builder) {
         match (&event.body, &mut *self) {
             (decode::Data::Invalid(err), _) => {
-                let fault = match decode::is_shape_error(err) {
-                    _ if bounded_json::is_over_budget(err) => EventFault::TooBig,
-                    true => EventFault::Shape,
-                    false if decode::lenient::is_too_deep(err) => EventFault::TooDeep {
+                let fault = match JsonFault::of(err) {
+                    JsonFault::OverBudget(_) => EventFault::TooBig,
+                    JsonFault::Shape => EventFault::Shape,
+                    JsonFault::TooDeep => EventFault::TooDeep(TooDeep {
                         limit: decode::lenient::MAX_DEPTH,
-                    },
-                    false => EventFault::NotJson,
+                    }),
+                    JsonFault::OutOfRange | JsonFault::Syntax => EventFault::NotJson,
                 };
                 b.warnings.push(Warning::EventSkipped {
                     line: event.line,

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::warning::TooDeep;
+
 /// Why an exchange is no LLM traffic this tool reads: nothing to rebuild, no failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NoTurn {
@@ -38,9 +40,9 @@ impl fmt::Display for NoTurn {
 pub enum Unreadable {
     /// The blocking response body is not JSON, not even cut-short JSON.
     BodyNotJson,
-    /// The blocking response body nests deeper than `limit` levels, the most this tool
-    /// reads: maybe good JSON, but not read.
-    BodyTooDeep { limit: usize },
+    /// The blocking response body nests deeper than this tool reads: maybe good JSON, but
+    /// not read.
+    BodyTooDeep(TooDeep),
     /// The blocking response body holds more JSON values than this tool builds for its
     /// size; `why` names the limit met.
     BodyOverBudget { why: String },
@@ -50,10 +52,7 @@ impl fmt::Display for Unreadable {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
             Unreadable::BodyNotJson => f.write_str("the response body is not valid JSON"),
-            Unreadable::BodyTooDeep { limit } => write!(
-                f,
-                "the response body nests arrays and objects deeper than {limit} levels, the most this tool reads"
-            ),
+            Unreadable::BodyTooDeep(deep) => write!(f, "the response body {deep}"),
             Unreadable::BodyOverBudget { why } => write!(f, "the response body {why}"),
         }
     }

@@ -5,6 +5,8 @@
 use serde_json::Value;
 
 use crate::capture::Lines;
+use crate::decode::lenient::{JsonFault, MAX_DEPTH};
+use crate::warning::TooDeep;
 
 /// The line of a JSON syntax error `err` met while parsing `text` (a slice of the text
 /// `lines` indexes): serde_json counts lines from the start of what it was given.
@@ -186,12 +188,10 @@ impl Doc<'_> {
 /// serde's description, or nested deeper than this tool reads (which may be good JSON, so
 /// it is named for what it is).
 pub fn unreadable_json(what: &str, err: &serde_json::Error) -> String {
-    if let Some(why) = crate::bounded_json::describe(err) {
-        return format!("{what} {why}");
-    }
-    match crate::decode::lenient::is_too_deep(err) {
-        true => format!("{what} {}", crate::decode::lenient::too_deep()),
-        false => format!("{what} is not valid JSON ({})", json_error(err)),
+    match JsonFault::of(err) {
+        JsonFault::OverBudget(why) => format!("{what} {why}"),
+        JsonFault::TooDeep => format!("{what} {}", TooDeep { limit: MAX_DEPTH }),
+        _ => format!("{what} is not valid JSON ({})", json_error(err)),
     }
 }
 

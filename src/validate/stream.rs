@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use super::locate::json_error;
 use super::{anthropic, chat, responses};
-use crate::decode::{self, Data, Event, Events};
+use crate::decode::lenient::{JsonFault, MAX_DEPTH};
+use crate::decode::{Data, Event, Events};
 use crate::diagnostic::Findings;
 use crate::diagnostic::Rule;
 use crate::diagnostic::rules::{
@@ -19,6 +20,7 @@ use crate::diagnostic::rules::{
 };
 use crate::frame::sse::{DefectKind, SseStream};
 use crate::turn::Api;
+use crate::warning::TooDeep;
 
 /// What an event is to the stream's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,14 +192,20 @@ impl StreamCheck {
     pub fn event(&mut self, ev: &Event, f: &mut Findings) {
         let line = ev.line.max(self.first_line);
         if let Data::Invalid(err) = &ev.body {
-            let why = match decode::is_shape_error(err) {
-                true => "is JSON of a shape no event has",
-                false => "is not valid JSON",
+            // Named as `inspect`'s warning names it (`EventFault`), with serde's words
+            // where they say more.
+            let why = match JsonFault::of(err) {
+                JsonFault::OverBudget(why) => why,
+                JsonFault::TooDeep => TooDeep { limit: MAX_DEPTH }.to_string(),
+                JsonFault::Shape => {
+                    format!("is JSON of a shape no event has ({})", json_error(err))
+                }
+                _ => format!("is not valid JSON ({})", json_error(err)),
             };
             return f.add(
                 &PARSE_EVENT_JSON,
                 Some(line),
-                format!("the event's data {why} ({})", json_error(err)),
+                format!("the event's data {why}"),
             );
         }
         let mut cx = Cx {
