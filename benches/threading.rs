@@ -15,16 +15,17 @@ use aibridge_trace::turn::{Source, Turn};
 use divan::Bencher;
 use divan::counter::ItemsCount;
 use serde_json::{Value, json};
-use std::alloc::{GlobalAlloc, Layout, System};
+#[path = "../tests/counting/mod.rs"]
+mod counting;
+use counting::{Counting, heap};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const RUNS: usize = 25_000;
 const STEPS: usize = 4;
 
 fn main() {
     let made = turns();
-    let start = IN_USE.load(Ordering::Relaxed);
+    let start = counting::in_use();
     let mut turns = made.to_vec();
     let (before, peak, kept) = heap(|| {
         let sessions = thread_turns(&mut turns);
@@ -41,41 +42,8 @@ fn main() {
     divan::main();
 }
 
-/// Counts the heap in use, and its peak, for [`heap`].
-struct Counting;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// Runs `threading` on turns it is given by value: the heap in use before, at the peak,
-/// and after it (what it returns and what it wrote into the turns still held).
-fn heap<T>(threading: impl FnOnce() -> T) -> (usize, usize, usize) {
-    let before = IN_USE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let kept = threading();
-    let after = IN_USE.load(Ordering::Relaxed);
-    drop(kept);
-    (before, PEAK.load(Ordering::Relaxed), after)
-}
 
 fn call_id(run: usize, step: usize) -> String {
     format!("toolu_{run:05}_{step}")
