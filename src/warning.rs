@@ -120,6 +120,13 @@ pub enum Warning {
         id: Option<String>,
         detail: String,
     },
+    /// A tool call's arguments are JSON, maybe good, that this tool does not build: nested
+    /// too deep, or holding more values than its budget (`why` says which limit).
+    ArgumentsNotBuilt {
+        name: String,
+        id: Option<String>,
+        why: String,
+    },
     /// A Chat response with more than one choice.
     SeveralChoices,
     /// A Chat completion body that is not of a completion's shape.
@@ -338,6 +345,11 @@ impl fmt::Display for Warning {
             Warning::ArgumentsNotJson { name, id, detail } => write!(
                 f,
                 "tool call {name:?} ({}): arguments are not valid JSON ({detail}); kept as a string",
+                id.as_deref().unwrap_or("no id")
+            ),
+            Warning::ArgumentsNotBuilt { name, id, why } => write!(
+                f,
+                "tool call {name:?} ({}): arguments {why}; kept as a string",
                 id.as_deref().unwrap_or("no id")
             ),
             Warning::SeveralChoices => {

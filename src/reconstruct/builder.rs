@@ -7,12 +7,13 @@ use std::ops::{Deref, DerefMut};
 
 use serde_json::Value;
 
+use crate::decode::lenient::{JsonFault, MAX_DEPTH};
 use crate::decode::str_at;
 use crate::turn::{
     Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource,
     ThoughtsBefore, ToolCall, ToolKind, Turn, Usage,
 };
-use crate::warning::{BadCount, Unknown, Warning};
+use crate::warning::{BadCount, TooDeep, Unknown, Warning};
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
 /// fields directly; the helpers below keep the three APIs' shared rules in one place.
@@ -79,10 +80,19 @@ impl Builder {
             match crate::bounded_json::from_str(raw) {
                 Ok(value) => value,
                 Err(err) => {
-                    self.warnings.push(Warning::ArgumentsNotJson {
-                        name: name.clone(),
-                        id: id.clone(),
-                        detail: err.to_string(),
+                    let (name, id) = (name.clone(), id.clone());
+                    self.warnings.push(match JsonFault::of(&err) {
+                        JsonFault::OverBudget(why) => Warning::ArgumentsNotBuilt { name, id, why },
+                        JsonFault::TooDeep => Warning::ArgumentsNotBuilt {
+                            name,
+                            id,
+                            why: TooDeep { limit: MAX_DEPTH }.to_string(),
+                        },
+                        _ => Warning::ArgumentsNotJson {
+                            name,
+                            id,
+                            detail: err.to_string(),
+                        },
                     });
                     Value::String(raw.to_string())
                 }
@@ -219,5 +229,42 @@ fn push_opt(slot: &mut Option<String>, text: Cow<'_, str>) {
     match slot {
         Some(existing) => existing.push_str(&text),
         None => *slot = Some(text.into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Arguments this tool does not build are named for the limit they meet, not called
+    /// invalid JSON, and are kept as their text.
+    #[test]
+    fn arguments_past_a_limit_say_which() {
+        let mut b = Builder::new(Api::OpenaiChat);
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        b.push_tool_json(Some("c1".into()), "f".into(), ToolKind::Function, &deep);
+        // 500,000 values in about 1 MB: past 250,000 plus one per 128 bytes.
+        let many = format!("[{}0]", "0,".repeat(2 * crate::bounded_json::BASE_NODES));
+        b.push_tool_json(Some("c2".into()), "g".into(), ToolKind::Function, &many);
+        b.push_tool_json(Some("c3".into()), "h".into(), ToolKind::Function, "{\"a\":");
+        let said: Vec<String> = b.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            said[0],
+            "tool call \"f\" (c1): arguments nests arrays and objects deeper than 128 levels, \
+             the most this tool reads; kept as a string"
+        );
+        assert!(
+            said[1].starts_with(
+                "tool call \"g\" (c2): arguments holds too many JSON values to read: more than"
+            ),
+            "{}",
+            said[1]
+        );
+        assert!(
+            said[2].starts_with("tool call \"h\" (c3): arguments are not valid JSON"),
+            "{}",
+            said[2]
+        );
+        assert_eq!(b.tool_calls[0].arguments, Value::String(deep));
     }
 }

@@ -36,6 +36,7 @@
 //! digests JSONL prints (a turn's `threading`) thread again when read back, by any build
 //! of this tool that reads conversations the same way.
 
+use std::borrow::Cow;
 use std::hash::Hasher;
 
 use serde_json::Value;
@@ -278,18 +279,21 @@ fn assistant(text: &str, calls: &[Call]) -> Answer {
     loose.str(&words.join(" "));
     for call in calls {
         exact.str(call.id);
+        // Text is read as the turn's builder reads it (`push_tool_json`): JSON within its
+        // budget, else kept as the string; so both sides digest the same value.
+        let arguments: Cow<Value> = match call.arguments {
+            Arguments::Value(value) => Cow::Borrowed(value),
+            Arguments::Text(text) if text.trim().is_empty() => {
+                Cow::Owned(Value::Object(Default::default()))
+            }
+            Arguments::Text(text) => Cow::Owned(
+                crate::bounded_json::from_str(text)
+                    .unwrap_or_else(|_| Value::String(text.to_string())),
+            ),
+        };
         for canon in [&mut exact, &mut loose] {
             canon.str(call.name);
-            match call.arguments {
-                Arguments::Value(value) => canon.value(value),
-                Arguments::Text(text) if text.trim().is_empty() => {
-                    canon.value(&Value::Object(Default::default()))
-                }
-                Arguments::Text(text) => match serde_json::from_str::<Value>(text) {
-                    Ok(value) => canon.value(&value),
-                    Err(_) => canon.value(&Value::String(text.to_string())),
-                },
-            }
+            canon.value(&arguments);
         }
     }
     Answer {
