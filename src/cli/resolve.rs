@@ -46,7 +46,12 @@ fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
 fn prices(file: Option<&Path>) -> Result<PriceTable, UsageError> {
     let mut table = PriceTable::embedded();
     if let Some(path) = file {
-        let failed = |why: String| UsageError(format!("--prices {}: {why}", path.display()));
+        let failed = |why: String| {
+            UsageError(format!(
+                "--prices {}: {why}",
+                crate::discover::path_text(path)
+            ))
+        };
         let text = std::fs::read_to_string(path).map_err(|err| failed(io_message(&err)))?;
         let overrides = PriceTable::parse(&text).map_err(|err| failed(err.to_string()))?;
         table.merge(overrides);

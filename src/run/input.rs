@@ -112,7 +112,7 @@ pub fn turns_from_dump(path: &Path, request: Option<&[u8]>, answer: &[u8]) -> Fi
         request_error: dump::is_request_error(path),
         meta: Meta::of(path),
     };
-    rebuild(&path.display().to_string(), content, true)
+    rebuild(&crate::discover::path_text(path), content, true)
 }
 
 /// Walks `content` and rebuilds a turn from each exchange.
