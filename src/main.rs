@@ -12,7 +12,7 @@ use anyhow::Context;
 
 use aibridge_trace::cli::Cli;
 use aibridge_trace::config::{Config, Env};
-use aibridge_trace::run::Status;
+use aibridge_trace::run::{Status, note_line};
 use aibridge_trace::{inspect, render, summary, validate};
 use clap::Parser;
 
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     let config = match Config::from_cli(cli, &environment()) {
         Ok(config) => config,
         Err(err) => {
-            let _ = writeln!(io::stderr(), "aibridge-trace: {err}");
+            let _ = note_line(&mut io::stderr(), &err.to_string());
             return ExitCode::from(2);
         }
     };
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         Err(err) if is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // `{:#}` gives the context and its cause on one line.
-            let _ = writeln!(io::stderr(), "aibridge-trace: {err:#}");
+            let _ = note_line(&mut io::stderr(), &format!("{err:#}"));
             ExitCode::from(1)
         }
     }

@@ -21,6 +21,7 @@ use crate::config::Inputs;
 use crate::cost::PriceTable;
 use crate::discover::{Found, discover};
 use crate::read::decompress;
+use crate::render::escape_controls;
 use crate::session::{self, Session};
 use crate::turn::Turn;
 
@@ -133,16 +134,24 @@ fn pool_error(threads: usize, err: &rayon::ThreadPoolBuildError) -> io::Error {
     ))
 }
 
-/// Prints the notes of a report to `err`: failures always, skips unless `quiet`.
+/// Prints the notes of a report to `err`: failures always, skips unless `quiet`. A note
+/// names files and sections as the capture spells them: its control characters are
+/// escaped, so a name holding a line break cannot forge a line of its own (a CI log reads
+/// `::error …` lines on stderr too) and an escape sequence never reaches the terminal.
 pub fn print_notes(report: &FileReport, quiet: bool, err: &mut impl Write) -> io::Result<()> {
     for note in &report.notes {
         match note {
-            Note::Failed(message) => writeln!(err, "aibridge-trace: {message}")?,
-            Note::Skipped(message) if !quiet => writeln!(err, "aibridge-trace: {message}")?,
+            Note::Failed(message) => note_line(err, message)?,
+            Note::Skipped(message) if !quiet => note_line(err, message)?,
             Note::Skipped(_) => {}
         }
     }
     Ok(())
+}
+
+/// One line on stderr, `aibridge-trace: ` and `message`, its control characters escaped.
+pub fn note_line(err: &mut impl Write, message: &str) -> io::Result<()> {
+    writeln!(err, "aibridge-trace: {}", escape_controls(message))
 }
 
 /// Every turn of a run, threaded into sessions.

@@ -291,3 +291,28 @@ fn a_cassette_with_anchors_before_its_interactions_is_read() {
     assert_eq!(turns.len(), plain.len());
     assert_eq!(turns[0]["id"], plain[0]["id"]);
 }
+
+#[test]
+fn names_on_stderr_cannot_forge_a_line_or_reach_the_terminal_raw() {
+    let dir = scratch("forged-names");
+    // A file name holding a line break and a GitHub workflow command, and a txtar whose
+    // section name holds an escape sequence.
+    let forged = dir.join("x\n::error file=README.md,line=1::forged\n.sse");
+    std::fs::write(&forged, "not a capture\n").unwrap();
+    std::fs::write(dir.join("y.txtar"), "x\n-- req\x1b[31muest --\n{}\n").unwrap();
+    for command in ["inspect", "validate"] {
+        let out = run(&[command, str_of(&dir)]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr
+                .lines()
+                .all(|line| line.starts_with("aibridge-trace: ")),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains("x\\n::error file=README.md"),
+            "{command}: {stderr}"
+        );
+        assert!(!stderr.contains('\x1b'), "{command}: {stderr}");
+    }
+}

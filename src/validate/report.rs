@@ -38,10 +38,10 @@ pub fn run(
                 closed = reader_gone(printer.file(out, &file).and_then(|()| out.flush()))?;
             }
             if let Some(why) = &file.failure {
-                writeln!(err, "aibridge-trace: {}: {why}", file.path)?;
+                run::note_line(err, &format!("{}: {why}", file.path))?;
             }
             if let Some(why) = file.skipped.as_ref().filter(|_| !config.inputs.quiet) {
-                writeln!(err, "aibridge-trace: {}: skipped: {why}", file.path)?;
+                run::note_line(err, &format!("{}: skipped: {why}", file.path))?;
             }
             match closed && tally.invalid > 0 {
                 // The verdict is settled and nobody reads the report: stop.
