@@ -133,7 +133,7 @@ const NOTHING_IN_FOLDER: &str = "no file to read in this folder: it is empty, or
      it is hidden (read with --hidden) or left out by --glob or --exclude";
 
 /// What a path that is neither a folder nor a regular file is, for messages.
-fn not_regular(kind: &fs::FileType) -> &'static str {
+pub fn not_regular(kind: &fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

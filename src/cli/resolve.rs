@@ -1,6 +1,7 @@
 //! The command line resolved into a [`Config`]: clap's arguments checked and combined with
 //! the environment (terminal or pipe, width, `NO_COLOR`, CI), so nothing below knows clap.
 
+use std::io::Read;
 use std::path::Path;
 
 use crate::cli::{
@@ -12,7 +13,7 @@ use crate::config::{
     SummaryConfig, SummaryFormat, TableStyle, UsageError, ValidateConfig, ValidateFormat, View,
 };
 use crate::cost::PriceTable;
-use crate::discover::{Filter, Shard, io_message};
+use crate::discover::{Filter, Shard, io_message, not_regular};
 
 fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
     if args.threads == Some(0) {
@@ -40,9 +41,15 @@ fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
     })
 }
 
+/// The most a `--prices` file may hold, in MiB. The table built in is a fraction of one:
+/// a file past this is a mistake (a capture named in its place, a log), not read.
+const MAX_PRICES_MIB: u64 = 64;
+
 /// The price table a run prices turns with: the one compiled in, with the entries of
 /// `--prices FILE` replacing or adding whole models. Read once per run, here, never per
-/// turn. A file that cannot be read, or is no price table, is a usage error naming it.
+/// turn. A file that cannot be read, or is no price table, is a usage error naming it; so
+/// is a device or a pipe (endless, or waiting forever for a writer), told before it is
+/// opened, and a file past [`MAX_PRICES_MIB`], told by its size and by what was read.
 fn prices(file: Option<&Path>) -> Result<PriceTable, UsageError> {
     let mut table = PriceTable::embedded();
     if let Some(path) = file {
@@ -52,11 +59,41 @@ fn prices(file: Option<&Path>) -> Result<PriceTable, UsageError> {
                 crate::discover::path_text(path)
             ))
         };
-        let text = std::fs::read_to_string(path).map_err(|err| failed(io_message(&err)))?;
+        let text = price_file(path).map_err(failed)?;
         let overrides = PriceTable::parse(&text).map_err(|err| failed(err.to_string()))?;
         table.merge(overrides);
     }
     Ok(table)
+}
+
+/// The text of a `--prices` file, or why it is not read.
+fn price_file(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|err| io_message(&err))?;
+    if meta.is_dir() {
+        return Err("a folder, not a price table file".into());
+    }
+    if !meta.is_file() {
+        return Err(format!(
+            "{}, not a regular file: not read",
+            not_regular(&meta.file_type())
+        ));
+    }
+    let too_big = || format!("more than {MAX_PRICES_MIB} MiB, too big for a price table: not read");
+    let limit = MAX_PRICES_MIB << 20;
+    if meta.len() > limit {
+        return Err(too_big());
+    }
+    // The size told may be wrong (a file still growing, or one of /proc's): read no more
+    // than the limit whatever it said.
+    let file = std::fs::File::open(path).map_err(|err| io_message(&err))?;
+    let mut text = String::new();
+    file.take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(|err| io_message(&err))?;
+    if text.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(text)
 }
 
 fn style(width: Option<u16>, color: ColorArg, env: &Env) -> TableStyle {

@@ -10,10 +10,13 @@ use super::http;
 use crate::read::decompress::{self, Codec};
 use crate::warning::Warning;
 
-/// A body whose `Content-Encoding` says it is compressed, but that does not decompress.
+/// A body whose `Content-Encoding` says it is compressed, but that does not decompress,
+/// or that says a coding this tool does not undo while the body is no text as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Undecodable {
-    /// The coding that failed (`gzip`, `brotli`, …).
+    /// The coding that failed (`gzip`, `brotli`, …); one registered for HTTP that this
+    /// tool does not undo (`compress`); [`UNNAMED`] for any other name, as a header's value
+    /// never reaches output; [`NO_CODING`] for a header that names none.
     pub coding: &'static str,
     /// What the decompressor said.
     pub detail: String,
@@ -30,6 +33,23 @@ impl std::fmt::Display for Undecodable {
 }
 
 impl std::error::Error for Undecodable {}
+
+/// Stands for a coding's name that is not shown (see [`Undecodable::coding`]).
+pub const UNNAMED: &str = "…";
+/// Stands for the codings of a `Content-Encoding` that names none (` , `).
+pub const NO_CODING: &str = "(none)";
+
+/// Content codings registered for HTTP (IANA's registry) that this tool does not undo:
+/// named when a body says one, as no credential can hide in them.
+const NOT_UNDONE: [&str; 7] = [
+    "compress",
+    "x-compress",
+    "aes128gcm",
+    "exi",
+    "pack200-gzip",
+    "dcb",
+    "dcz",
+];
 
 /// One HTTP message with its body decoded; anything else as it is. (A txtar's sections
 /// are each one: [`crate::capture::Stored`] decodes them.)
@@ -132,19 +152,44 @@ fn content_within(
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<Vec<u8>>, Undecodable> {
     let mut codecs = Vec::new();
-    for token in encodings
+    // The first coding this tool does not undo, as it may be named.
+    let mut not_undone = None;
+    let mut named = false;
+    // A coding takes no parameters, but `gzip;q=1` (an `Accept-Encoding` echoed) still
+    // says gzip.
+    for name in encodings
         .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+        .map(|token| token.split(';').next().unwrap_or_default().trim())
+        .filter(|name| !name.is_empty())
     {
-        match Codec::from_token(token) {
+        named = true;
+        match Codec::from_token(name) {
             Some(codec) => codecs.push(codec),
-            None if token.eq_ignore_ascii_case("identity") => {}
+            None if name.eq_ignore_ascii_case("identity") => {}
             // Header values never reach output, an unknown coding's name included.
-            None => warnings.push(Warning::UnknownContentEncoding),
+            None => {
+                warnings.push(Warning::UnknownContentEncoding);
+                not_undone.get_or_insert_with(|| {
+                    NOT_UNDONE
+                        .into_iter()
+                        .find(|known| known.eq_ignore_ascii_case(name))
+                        .unwrap_or(UNNAMED)
+                });
+            }
         }
     }
-    if codecs.is_empty() || body.is_empty() || is_text(body) {
+    if body.is_empty() || is_text(body) {
+        return Ok(None);
+    }
+    // A coding not undone leaves a body no reader can read: a failure that says why, not
+    // an event stream of no API passed over (a mislabelled body that is text is read above).
+    if let Some(coding) = not_undone.or((!named).then_some(NO_CODING)) {
+        return Err(Undecodable {
+            coding,
+            detail: "this tool does not undo that coding, and the body is not text as it is".into(),
+        });
+    }
+    if codecs.is_empty() {
         return Ok(None);
     }
     let mut data = body.to_vec();
@@ -219,7 +264,49 @@ mod tests {
         let err = content(&[0x1f, 0x8b, 0, 0xff, 0xfe], "gzip", &mut warnings).unwrap_err();
         assert_eq!(err.coding, "gzip");
         assert!(err.to_string().contains("Content-Encoding: gzip"), "{err}");
-        assert_eq!(content(b"\x01\x02", "snappy", &mut warnings).unwrap(), None);
+        // A mislabelled body that is text already is read as it is.
+        assert_eq!(
+            content(b"data: {}\n\n", "snappy", &mut warnings).unwrap(),
+            None
+        );
         assert_eq!(warnings, [Warning::UnknownContentEncoding]);
+    }
+
+    #[test]
+    fn a_coding_not_undone_on_a_body_that_is_no_text_fails_naming_only_registered_codings() {
+        let packed = gzip(b"data: {}\n\n");
+        let failed = |encodings: &str| content(&packed, encodings, &mut Vec::new()).unwrap_err();
+        let err = failed("Compress");
+        assert_eq!(err.coding, "compress");
+        assert_eq!(
+            err.to_string(),
+            "the body says Content-Encoding: compress but does not decode: this tool does not \
+             undo that coding, and the body is not text as it is"
+        );
+        assert_eq!(failed("aes128gcm").coding, "aes128gcm");
+        // Undoing gzip would still leave compress's data.
+        assert_eq!(failed("compress, gzip").coding, "compress");
+        // Any other name is a header's value: not shown.
+        let err = failed("sk-ant-SECRET");
+        assert_eq!(err.coding, UNNAMED);
+        assert!(!err.to_string().contains("SECRET"), "{err}");
+        // A header that names no coding.
+        assert_eq!(failed(" , ").coding, NO_CODING);
+        assert_eq!(failed("").coding, NO_CODING);
+        // `identity` is no coding to undo: the body is as it is, whatever it holds.
+        assert_eq!(content(&packed, "identity", &mut Vec::new()).unwrap(), None);
+    }
+
+    #[test]
+    fn a_coding_with_parameters_is_the_coding() {
+        let packed = gzip(b"data: {}\n\n");
+        let mut warnings = Vec::new();
+        assert_eq!(
+            content(&packed, "gzip;q=1", &mut warnings)
+                .unwrap()
+                .unwrap(),
+            b"data: {}\n\n"
+        );
+        assert!(warnings.is_empty());
     }
 }

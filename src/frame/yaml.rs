@@ -5,7 +5,8 @@
 //! for three reasons a capture reader has: `!!binary` scalars must stay known as binary
 //! (the loader turns them into plain strings), nesting is bounded so a hostile file cannot
 //! run the stack out (the parser itself is iterative), and aliases are expanded against a
-//! budget (a "billion laughs" file costs an error, not the machine). A fourth: a reader
+//! budget of bytes for the whole document (a "billion laughs" file, or a thousand aliases
+//! of one long body, costs an error, not the machine). A fourth: a reader
 //! says by a [`Plan`] which parts it needs, and only those are built, within a budget
 //! tied to the file's size; the rest is parsed and passed over.
 
@@ -17,9 +18,6 @@ use serde_json::Value;
 /// How many levels a document may nest. Cassettes nest about ten (a parsed JSON body adds
 /// its own); the bound keeps dropping and converting the tree off the end of the stack.
 pub const MAX_DEPTH: usize = 100;
-
-/// How many nodes aliases may add to a document, all told.
-const ALIAS_BUDGET: usize = 1_000_000;
 
 /// Why a YAML document could not be read. It names the line where reading stopped, never
 /// the text found there (it may be a credential).
@@ -33,8 +31,11 @@ pub enum YamlError {
     TooDeep {
         line: usize,
     },
-    /// Aliases that expand past [`ALIAS_BUDGET`] nodes.
+    /// Aliases whose copies, all told, outgrew [`TREE_BASE`] plus [`TREE_PER_BYTE`] times
+    /// the file's size, `limit_mib` in all. The copies are counted as they are made and
+    /// never given back: a copy handed to the reader becomes part of what it holds.
     AliasBomb {
+        limit_mib: usize,
         line: usize,
     },
     /// What was built outgrew [`TREE_BASE`] plus [`TREE_PER_BYTE`] times the file's size,
@@ -55,9 +56,10 @@ impl std::fmt::Display for YamlError {
                 f,
                 "the YAML nests deeper than {MAX_DEPTH} levels at line {line}"
             ),
-            YamlError::AliasBomb { line } => write!(
+            YamlError::AliasBomb { limit_mib, line } => write!(
                 f,
-                "the YAML's aliases expand past {ALIAS_BUDGET} nodes at line {line}"
+                "the YAML's aliases copy more than {limit_mib} MiB by line {line} (32 MiB \
+                 plus twice the file's size, for all its aliases)"
             ),
             YamlError::TooBig { limit_mib, line } => write!(
                 f,
@@ -133,15 +135,6 @@ impl Node {
                     .map(|(k, v)| (k.clone(), v.to_json()))
                     .collect(),
             ),
-        }
-    }
-
-    /// How many nodes the tree holds.
-    fn size(&self) -> usize {
-        match self {
-            Node::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
-            Node::Map(entries) => 1 + entries.iter().map(|(_, v)| v.size()).sum::<usize>(),
-            _ => 1,
         }
     }
 
@@ -249,12 +242,13 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
 /// aliases, what is built at a time is bounded by the file's size ([`TREE_BASE`] plus
 /// [`TREE_PER_BYTE`] times its length); what is handed to the plan is given back.
 pub fn read(text: &str, plan: &mut impl Plan) -> Result<Node, YamlError> {
+    let limit = TREE_BASE.saturating_add(text.len().saturating_mul(TREE_PER_BYTE));
     let mut reader = Reader {
         stack: Vec::new(),
         anchors: HashMap::new(),
-        aliased: ALIAS_BUDGET,
+        aliased: limit,
         built: 0,
-        limit: TREE_BASE.saturating_add(text.len().saturating_mul(TREE_PER_BYTE)),
+        limit,
         line: 0,
     };
     for event in Parser::new_from_str(text) {
@@ -298,8 +292,11 @@ pub fn read(text: &str, plan: &mut impl Plan) -> Result<Node, YamlError> {
 /// The state of one document's reading.
 struct Reader {
     stack: Vec<Open>,
-    anchors: HashMap<usize, Node>,
-    /// Nodes aliases may still add.
+    /// Each anchored node, with its [`Node::weight`].
+    anchors: HashMap<usize, (Node, usize)>,
+    /// Bytes ([`Node::weight`]) alias copies may still add to the document. Never given
+    /// back: a copy handed to the plan is no longer counted in `built`, but the reader
+    /// holds what it made of it.
     aliased: usize,
     /// Bytes built so far ([`Node::weight`]), less what was handed on.
     built: usize,
@@ -401,14 +398,15 @@ impl Reader {
         fate: Fate,
         plan: &mut impl Plan,
     ) -> Result<Option<Node>, YamlError> {
-        if let Some(node) = &node {
+        if let Some(node) = node.as_ref().filter(|_| fate != Fate::Hand || anchor != 0) {
+            let weight = node.weight();
             if fate != Fate::Hand {
-                self.charge(node.weight())?;
+                self.charge(weight)?;
             }
             if anchor != 0 {
                 // The copy kept for aliases costs as much again.
-                self.charge(node.weight())?;
-                self.anchors.insert(anchor, node.clone());
+                self.charge(weight)?;
+                self.anchors.insert(anchor, (node.clone(), weight));
             }
         }
         let node = match (fate, node) {
@@ -437,14 +435,20 @@ impl Reader {
         Ok(None)
     }
 
-    /// A copy of the node anchored as `id` (null when none is), within the alias budget.
+    /// A copy of the node anchored as `id` (null when none is), within the alias budget:
+    /// checked before the copy is made.
     fn alias(&mut self, id: usize) -> Result<Node, YamlError> {
-        let node = self.anchors.get(&id).cloned().unwrap_or(Node::Null);
+        let Some((node, weight)) = self.anchors.get(&id) else {
+            return Ok(Node::Null);
+        };
         self.aliased = self
             .aliased
-            .checked_sub(node.size())
-            .ok_or(YamlError::AliasBomb { line: self.line })?;
-        Ok(node)
+            .checked_sub(*weight)
+            .ok_or(YamlError::AliasBomb {
+                limit_mib: self.limit >> 20,
+                line: self.line,
+            })?;
+        Ok(node.clone())
     }
 
     /// Counts `bytes` more built; `Err` past the document's limit.
@@ -638,6 +642,37 @@ mod tests {
         fn take(&mut self, path: &[Step<'_>], node: Node) {
             self.1.push((format!("{path:?}"), node));
         }
+    }
+
+    #[test]
+    fn aliases_handed_on_copy_no_more_than_32_mib_plus_twice_the_file_all_told() {
+        // One anchored item of a 1 MB scalar, then 100 aliases of it: each copy weighs
+        // 1,000,000 bytes of text plus 64 for the mapping, 64 for its value and 1 for its
+        // key. Handed on one by one they are never held by the tree at once, but the reader
+        // keeps what it makes of them, so they count all told: the file is 1,000,519 bytes,
+        // the limit 32 MiB plus twice that (35,555,470 bytes, 33 MiB in whole MiB), so 35
+        // aliases fit (35,004,515 bytes) and the 36th, on line 38, does not.
+        let text = format!(
+            "list:\n- &i {{n: '{}'}}\n{}",
+            "x".repeat(1_000_000),
+            "- *i\n".repeat(100)
+        );
+        assert_eq!(text.len(), 1_000_519);
+        let mut plan = (Partial, Vec::new());
+        let err = read(&text, &mut plan).unwrap_err();
+        assert_eq!(
+            err,
+            YamlError::AliasBomb {
+                limit_mib: 33,
+                line: 38
+            }
+        );
+        assert_eq!(plan.1.len(), 1 + 35);
+        assert_eq!(
+            err.to_string(),
+            "the YAML's aliases copy more than 33 MiB by line 38 (32 MiB plus twice the \
+             file's size, for all its aliases)"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod openai_responses;
 pub mod partial_json;
 mod prompt;
 mod reasons;
+mod redact;
 
 use serde_json::Value;
 
@@ -263,7 +264,8 @@ fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
 }
 
 /// A request whose upstream call failed before any response came (a gateway dump's
-/// `.req_error.txt`): the turn is that error, its text the message.
+/// `.req_error.txt`): the turn is that error, its text the message, less what may be a
+/// credential (the client quotes the request's URL, query string and all).
 fn request_failed(text: &[u8], hint: Option<Api>) -> Result<Builder, Outcome> {
     let api = hint.ok_or_else(|| skipped(NoTurn::FailedRequestOfNoApi))?;
     let mut b = Builder::new(api);
@@ -271,7 +273,8 @@ fn request_failed(text: &[u8], hint: Option<Api>) -> Result<Builder, Outcome> {
     b.error = Some(TurnError {
         status: None,
         kind: None,
-        message: Some(String::from_utf8_lossy(text).trim().to_string()).filter(|m| !m.is_empty()),
+        message: Some(redact::redacted(String::from_utf8_lossy(text).trim()))
+            .filter(|m| !m.is_empty()),
         mid_stream: false,
     });
     Ok(b)

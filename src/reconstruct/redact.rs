@@ -1,0 +1,205 @@
+//! Secrets out of error text a capture quotes. A gateway dump's `.req_error.txt` is what the
+//! HTTP client said when the upstream call failed, and clients quote the request: Go's
+//! `Post "https://gw.example/v1/messages?key=…": dial tcp: i/o timeout`, Python's
+//! `Max retries exceeded with url: /v1/messages?key=…`, a header echoed back. The text
+//! becomes the turn's error message and so every output, so what may be a credential is
+//! cut out first, and the cut is shown as `…` so no one takes the rest for the whole.
+
+/// What stands where something was cut out.
+const CUT: &str = "…";
+
+/// Header names (lowercase, colon included) whose value is a credential; matched anywhere,
+/// so `x-api-key:`, `proxy-authorization:` and `set-cookie:` are caught too.
+const HEADERS: [&str; 3] = ["authorization:", "api-key:", "cookie:"];
+
+/// How a parameter's name ends (lowercase) when its value is a credential: `key=`,
+/// `api_key=`, `access_token=`, `client_secret=`, `sig=`…
+const PARAMS: [&str; 8] = [
+    "key",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "signature",
+    "sig",
+    "auth",
+];
+
+/// `text` with what may be a credential cut out: a URL's query string (after its `?`) and
+/// user info (before its `@`); the value after `Bearer `, and after a credential header's
+/// name (to the end of its line, or a closing quote); a `key=`, `token=`, `secret=`-style
+/// parameter's value. Everything else is kept as it is.
+pub fn redacted(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let at = |i: usize, word: &str| {
+        bytes
+            .get(i..i + word.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()))
+    };
+    let run = |from: usize, keep: fn(u8) -> bool| run_end(bytes, from, keep);
+    let mut out = String::with_capacity(text.len());
+    // Whether the current word (a URL, a path) has a `/` so far, and where the current
+    // name began: kept as it goes, so the text is read once.
+    let mut slashed = false;
+    let mut name = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(header) = HEADERS.iter().find(|h| at(i, h)) {
+            let value = run(i + header.len(), |b| b == b' ' || b == b'\t');
+            let end = run(value, |b| !matches!(b, b'\n' | b'\r' | b'"'));
+            out.push_str(&text[i..value]);
+            i = cut(&mut out, value, end);
+        } else if at(i, "bearer ") {
+            let value = run(i + "bearer ".len(), |b| b == b' ');
+            out.push_str(&text[i..value]);
+            i = cut(&mut out, value, run(value, in_word));
+        } else if at(i, "://") {
+            let host = i + "://".len();
+            let end = run(host, |b| in_word(b) && b != b'/');
+            out.push_str("://");
+            slashed = true;
+            i = match text[host..end].rfind('@') {
+                Some(user) => cut(&mut out, host, host + user),
+                None => host,
+            };
+        } else if bytes[i] == b'?' && slashed {
+            out.push('?');
+            i = cut(&mut out, i + 1, run(i + 1, in_word));
+        } else if bytes[i] == b'=' && is_secret_name(&bytes[name..i]) {
+            out.push('=');
+            i = cut(&mut out, i + 1, run(i + 1, in_value));
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            out.push(c);
+            i += c.len_utf8();
+            slashed = in_word(bytes[i - 1]) && (slashed || bytes[i - 1] == b'/');
+            if !in_name(bytes[i - 1]) {
+                name = i;
+            }
+        }
+    }
+    out
+}
+
+/// The end of the run of bytes from `from` that `keep` accepts. Every byte a cut stops at
+/// is ASCII, so the cuts fall on character boundaries.
+fn run_end(bytes: &[u8], from: usize, keep: fn(u8) -> bool) -> usize {
+    from + bytes[from..].iter().take_while(|&&b| keep(b)).count()
+}
+
+/// Skips `start..end`, saying so when there was anything there; where to go on.
+fn cut(out: &mut String, start: usize, end: usize) -> usize {
+    if end > start {
+        out.push_str(CUT);
+    }
+    end
+}
+
+/// A byte of a URL or path as error text quotes one: up to white space or a quote.
+fn in_word(b: u8) -> bool {
+    !(b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b'`' | b'<' | b'>'))
+}
+
+/// A byte of a parameter's value: up to the next parameter, white space or a quote.
+fn in_value(b: u8) -> bool {
+    in_word(b) && !matches!(b, b'&' | b';' | b',')
+}
+
+/// A byte of a parameter's name.
+fn in_name(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+fn is_secret_name(name: &[u8]) -> bool {
+    PARAMS.iter().any(|p| {
+        name.len() >= p.len() && name[name.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn a_query_string_goes_and_the_question_mark_says_so() {
+        assert_eq!(
+            redacted(
+                r#"Post "https://gw.example/v1/messages?key=ZQX&beta=1": dial tcp: i/o timeout"#
+            ),
+            r#"Post "https://gw.example/v1/messages?…": dial tcp: i/o timeout"#
+        );
+        assert_eq!(
+            redacted(
+                "Max retries exceeded with url: /v1/chat/completions?api-version=1&sig=ZQX (Caused by x)"
+            ),
+            "Max retries exceeded with url: /v1/chat/completions?… (Caused by x)"
+        );
+        // A question in prose is no query.
+        assert_eq!(redacted("timeout? retry later"), "timeout? retry later");
+        // Nothing after the `?`: nothing cut, nothing said.
+        assert_eq!(redacted("GET /v1/models? failed"), "GET /v1/models? failed");
+    }
+
+    #[test]
+    fn a_urls_user_info_goes() {
+        assert_eq!(
+            redacted("dial https://bob:hunter2@gw.example/v1: refused"),
+            "dial https://…@gw.example/v1: refused"
+        );
+        assert_eq!(
+            redacted("dial https://gw.example/a@b: refused"),
+            "dial https://gw.example/a@b: refused"
+        );
+    }
+
+    #[test]
+    fn credential_headers_and_bearer_tokens_lose_their_values() {
+        assert_eq!(
+            redacted("sent Authorization: Bearer sk-ZQX extra\nthen closed"),
+            "sent Authorization: …\nthen closed"
+        );
+        assert_eq!(
+            redacted(r#"header "X-Api-Key: sk-ant-ZQX" refused"#),
+            r#"header "X-Api-Key: …" refused"#
+        );
+        assert_eq!(redacted("api-key:ZQX"), "api-key:…");
+        assert_eq!(
+            redacted("SET-COOKIE: a=ZQX; b=ZQX\r\n"),
+            "SET-COOKIE: …\r\n"
+        );
+        assert_eq!(
+            redacted("401: invalid bearer  ZQX.ZQX, try again"),
+            "401: invalid bearer  … try again"
+        );
+        // A header with no value leaves nothing to cut.
+        assert_eq!(redacted("missing cookie:\nno"), "missing cookie:\nno");
+    }
+
+    #[test]
+    fn secret_parameters_lose_their_values_wherever_they_stand() {
+        assert_eq!(
+            redacted("form key=ZQX&model=x; access_token=ZQX, Client_Secret=ZQX end"),
+            "form key=…&model=x; access_token=…, Client_Secret=… end"
+        );
+        assert_eq!(
+            redacted("password=ZQX sig=ZQX auth=ZQX max_tokens=5"),
+            "password=… sig=… auth=… max_tokens=5"
+        );
+        assert_eq!(redacted("model=claude retries=3"), "model=claude retries=3");
+    }
+
+    #[test]
+    fn a_long_text_is_read_once() {
+        // A megabyte of a word and then a megabyte of question marks: linear, not one scan
+        // of the word for each mark.
+        let text = format!("{}{}", "a".repeat(1 << 20), "?".repeat(1 << 20));
+        assert_eq!(redacted(&text), text);
+    }
+
+    #[test]
+    fn text_without_secrets_is_kept_whole() {
+        let text = "dial tcp 10.0.0.1:443: connect: connection refused — réessayez";
+        assert_eq!(redacted(text), text);
+        assert_eq!(redacted(""), "");
+    }
+}
