@@ -16,6 +16,11 @@
 //!      into the text in `<think>` tags, ids given to calls that came without one, a
 //!      ReAct answer sent back with its tool's observation appended, whitespace). The
 //!      longest replayed prefix wins: the closest ancestor;
+//!    - its request carries that turn's whole conversation followed by a user message in
+//!      place of that turn's answer (a reply, [`crate::request::History::replies`]): a
+//!      framework correcting an answer it could not parse (crewAI's "I did it wrong.
+//!      Invalid Format: …"), or a tool's output sent in a message of its own, the answer
+//!      left out. The latest reply wins; a failed turn gave no answer to reply to;
 //!    - its Responses request names the same `conversation` (the latest turn in it);
 //!    - that turn failed (an error, or cut short), and the request carries its
 //!      conversation: as it was (a retry), or followed by an answer the client made up
@@ -88,6 +93,8 @@ pub struct Link<'a> {
     pub result_ids: Vec<&'a str>,
     /// The request's [`crate::request::History::replayed`] messages.
     pub replayed: &'a [Replayed],
+    /// The request's [`crate::request::History::replies`].
+    pub replies: &'a [Digest],
     /// The request's [`crate::request::History::tail`].
     pub tail: Option<Digest>,
     /// The answer's digests ([`crate::request::history::answer`]).
@@ -105,6 +112,7 @@ pub enum Via {
     ToolCallSection,
     ToolResult,
     Replay,
+    Reply,
     Conversation,
     Retry,
 }
@@ -113,9 +121,10 @@ impl Via {
     /// Among rules that find the same turn, the one to name: the most direct evidence.
     fn rank(self) -> u8 {
         match self {
-            Via::PreviousResponseId | Via::ToolCallSection => 5,
-            Via::ToolResult => 4,
-            Via::Replay => 3,
+            Via::PreviousResponseId | Via::ToolCallSection => 6,
+            Via::ToolResult => 5,
+            Via::Replay => 4,
+            Via::Reply => 3,
             Via::Conversation => 2,
             Via::Retry => 1,
         }
@@ -243,6 +252,7 @@ pub fn links(turns: &[Turn]) -> Vec<Link<'_>> {
                 .map(|r| r.call_id.as_str())
                 .collect(),
             replayed: &turn.threading.history.replayed,
+            replies: &turn.threading.history.replies,
             tail: turn.threading.history.tail,
             answer: turn.threading.answer.or_else(|| history::answer(turn)),
             failed: turn.error.is_some() || !turn.complete,
@@ -392,6 +402,9 @@ struct Index<'a> {
     answered: ByContent,
     /// The same with `Answer::loose`.
     rewritten: ByContent,
+    /// The whole conversation of a turn that answered: what a request replying to that
+    /// answer without sending it back carries.
+    asked: ByContent,
     /// The whole conversation of a failed turn's request.
     failed: ByContent,
     /// The latest turn of each Responses conversation.
@@ -482,6 +495,13 @@ impl<'a> Index<'a> {
                 .or_else(|| Some((said(&self.failed, r.before)?, Via::Retry)))
         };
         found.extend(link.replayed.iter().rev().find_map(replays));
+        // The latest reply that follows a whole conversation that was answered.
+        let replied = link
+            .replies
+            .iter()
+            .rev()
+            .find_map(|&r| said(&self.asked, r));
+        found.extend(replied.map(|turn| (turn, Via::Reply)));
         if let Some(&turn) = link
             .conversation
             .and_then(|id| self.conversations.get(&(api, scope, id)))
@@ -514,6 +534,9 @@ impl<'a> Index<'a> {
         }
         if let (true, Some(tail)) = (link.failed, link.tail) {
             self.failed.insert((api, scope, tail), turn);
+        }
+        if let (false, Some(_), Some(tail)) = (link.failed, link.answer, link.tail) {
+            self.asked.insert((api, scope, tail), turn);
         }
         if let Some(id) = link.conversation {
             self.conversations.insert((api, scope, id), turn);

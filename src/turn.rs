@@ -112,6 +112,9 @@ struct ThreadingFields {
     conversation: Option<String>,
     tail: Option<Hex>,
     replayed: Vec<ReplayedFields>,
+    /// JSONL of builds that did not digest replies has none: read as no replies.
+    #[serde(default)]
+    replies: Vec<Hex>,
     answer: Option<AnswerFields>,
     /// `tail` then `answer`: what a request continuing the turn replays. Derived, for
     /// engines that thread by joining on it; not read back.
@@ -168,6 +171,7 @@ impl Serialize for Threading {
                     loose: Hex(r.loose),
                 })
                 .collect(),
+            replies: self.history.replies.iter().copied().map(Hex).collect(),
             answer: self.answer.map(|a| AnswerFields {
                 exact: Hex(a.exact),
                 loose: Hex(a.loose),
@@ -199,6 +203,7 @@ impl<'de> Deserialize<'de> for Threading {
                         loose: r.loose.0,
                     })
                     .collect(),
+                replies: fields.replies.into_iter().map(|r| r.0).collect(),
                 tail: fields.tail.map(|t| t.0),
             },
             conversation: fields.conversation,

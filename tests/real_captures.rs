@@ -148,6 +148,64 @@ fn crewai_a_react_loop_threads_by_its_rewritten_answers() {
     assert_eq!(sessions[0]["steps"], 5);
 }
 
+/// A three-step crewAI ReAct agent (gpt-4o) that neither request sends its answer back
+/// to: worked out from the cassette's request bodies. Request 2 (entry 2; entry 1 is
+/// crewAI's telemetry) is request 0's two messages, byte for byte, and then the output of
+/// the "Add image to content" action answer 0 asked for: a user message holding the
+/// action's text and the image. Answer 2 describes the image but is not in the ReAct
+/// format, so request 3 is request 2's three messages and then crewAI's correction, "I
+/// did it wrong. Invalid Format: I missed the 'Action:' after 'Thought:'…". Answer 3 is
+/// the final answer.
+#[test]
+fn crewai_replies_to_answers_it_does_not_send_back() {
+    let path = "tests/data/real/crewai-image-tool-and-format-nudge.yaml";
+    let turns = turns(path);
+    let ids: Vec<&str> = turns.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "chatcmpl-AiuIfzzcje5KdvKIG5CkFeORroiKk",
+            "chatcmpl-AiuIiqT33ROFMdw1gNmqH9jiw6PfF",
+            "chatcmpl-AiuInuYNldaQVo6B1EsEquT1VFMN7",
+        ]
+    );
+    assert!(turns[0]["text"].as_str().unwrap().starts_with(
+        "Action: Add image to content\nAction Input: {\"image_url\": \
+         \"https://media.istockphoto.com/id/946087016/"
+    ));
+    assert_eq!(
+        turns[1]["prompt"],
+        "Analyze the provided image and describe what you see in detail."
+    );
+    assert!(
+        turns[2]["prompt"].as_str().unwrap().starts_with(
+            "I did it wrong. Invalid Format: I missed the 'Action:' after 'Thought:'."
+        )
+    );
+    let id = &turns[0]["session"]["id"];
+    assert_eq!(
+        turns[0]["session"],
+        json!({"id": id, "step": 1, "previous": null})
+    );
+    assert_eq!(
+        turns[1]["session"],
+        json!({"id": id, "step": 2, "previous": source(path, 0)})
+    );
+    assert_eq!(
+        turns[2]["session"],
+        json!({"id": id, "step": 3, "previous": source(path, 2)})
+    );
+    assert!(turns[2]["text"].as_str().unwrap().starts_with(
+        "Thought: I now can give a great answer\nFinal Answer: The image is an aerial view \
+         of Lower Manhattan"
+    ));
+    let (sessions, _, code) = inspect_sessions(path);
+    assert_eq!(code, 0);
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["steps"], 3);
+    assert_eq!(sessions[0]["ended"], "answer");
+}
+
 fn inspect_sessions(path: &str) -> (Vec<Value>, String, i32) {
     let out = run(&["inspect", "--format", "jsonl", "--view", "sessions", path]);
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -31,6 +31,13 @@
 //! real output, in an assistant message (or, in older clients, a user message). The loose
 //! digest compares the answer up to that line, word by word, so such a replay links too.
 //!
+//! Some clients answer an answer without sending it back: crewAI drops an answer it cannot
+//! parse and sends the conversation again followed by its correction ("I did it wrong.
+//! Invalid Format: …"), and an older crewAI sends an image tool's output in a user message
+//! right after the conversation that asked for it. A user message that follows no answer
+//! is such a reply; [`History::replies`] keeps the conversation before it, which is the
+//! whole conversation of the request whose answer it replies to.
+//!
 //! The hash is [`crate::stable_hash`]'s XXH64, with every number written little-endian: the
 //! same input gives the same digest on every build, platform and Rust release, so the
 //! digests JSONL prints (a turn's `threading`) thread again when read back, by any build
@@ -85,6 +92,13 @@ pub struct History {
     /// The last [`KEPT_REPLAYS`] answers the request replays, in order: its assistant
     /// messages, and the user messages that hand a ReAct answer back with its observation.
     pub replayed: Vec<Replayed>,
+    /// The conversation before each of the request's last [`KEPT_REPLAYS`] replies, in
+    /// order: a reply is a user message that follows no answer (it comes after a user
+    /// message or a tool's output), so where an earlier request's whole conversation
+    /// ([`History::tail`]) stops, the client answered that request's answer without
+    /// sending it back: a framework's correction of an answer it could not parse (crewAI's
+    /// "I did it wrong. Invalid Format: …"), or a tool's output in a message of its own.
+    pub replies: Vec<Digest>,
     /// The digest of the whole conversation the request carries; `None` when it carries
     /// no message.
     pub tail: Option<Digest>,
@@ -161,6 +175,8 @@ pub fn of(api: Api, body: &Value) -> History {
                         let said = said(role, &message["content"]);
                         match react_replay(role, &message["content"]) {
                             Some(loose) => history.hand_back(said, loose),
+                            None if matches!(role, None | Some("user")) => history.ask(said),
+                            // Another role (a legacy `function` message): no reply.
                             None => history.say(said),
                         }
                     }
@@ -192,6 +208,9 @@ pub fn of(api: Api, body: &Value) -> History {
                         };
                         history.say(tool_output(item, key, "output"))
                     }
+                    ("message", role @ (None | Some("user"))) => {
+                        history.ask(said(role, &item["content"]))
+                    }
                     ("message", role) => history.say(said(role, &item["content"])),
                     _ => history.say(other(item)),
                 }
@@ -201,43 +220,62 @@ pub fn of(api: Api, body: &Value) -> History {
             }
         }
     }
-    let mut history = history.0;
+    let mut history = history.history;
     let older = history.replayed.len().saturating_sub(KEPT_REPLAYS);
     history.replayed.drain(..older);
+    let older = history.replies.len().saturating_sub(KEPT_REPLAYS);
+    history.replies.drain(..older);
     history
 }
 
 /// A history being read, message by message.
 #[derive(Default)]
-struct Chain(History);
+struct Chain {
+    history: History,
+    /// The last message read was an answer (an assistant message, or a ReAct answer
+    /// handed back): a user message after it follows up on it, replying to nothing else.
+    answered: bool,
+}
 
 impl Chain {
     fn say(&mut self, message: Digest) {
-        let chain = self.0.tail.unwrap_or(Digest::EMPTY).then(message);
-        self.0.tail = Some(chain);
+        let chain = self.history.tail.unwrap_or(Digest::EMPTY).then(message);
+        self.history.tail = Some(chain);
+        self.answered = false;
+    }
+
+    /// A user message: a reply (see [`History::replies`]) when a message came before it
+    /// and that message was no answer.
+    fn ask(&mut self, message: Digest) {
+        if let (Some(before), false) = (self.history.tail, self.answered) {
+            self.history.replies.push(before);
+        }
+        self.say(message);
     }
 
     fn answer(&mut self, answer: Answer) {
-        let before = self.0.tail.unwrap_or(Digest::EMPTY);
+        let before = self.history.tail.unwrap_or(Digest::EMPTY);
         self.say(answer.exact);
-        self.0.replayed.push(Replayed {
+        self.history.replayed.push(Replayed {
             before,
             exact: before.then(answer.exact),
             loose: before.then(answer.loose),
         });
+        self.answered = true;
     }
 
     /// A user message `said` that hands an answer back, loosely `loose` (a ReAct
     /// observation): no answer is ever said exactly so, so `exact` is the conversation
     /// with it, which no turn answered.
     fn hand_back(&mut self, said: Digest, loose: Digest) {
-        let before = self.0.tail.unwrap_or(Digest::EMPTY);
+        let before = self.history.tail.unwrap_or(Digest::EMPTY);
         self.say(said);
-        self.0.replayed.push(Replayed {
+        self.history.replayed.push(Replayed {
             before,
             exact: before.then(said),
             loose: before.then(loose),
         });
+        self.answered = true;
     }
 }
 
@@ -927,6 +965,56 @@ mod tests {
             all.replayed.first().map(|r| r.exact),
             of(Api::OpenaiChat, &twelfth).answered(twelfth_answer.exact)
         );
+    }
+
+    #[test]
+    fn replies_follow_an_answer_not_sent_back() {
+        // crewAI could not parse the answer to `first`: it drops it and says so.
+        let first = json!({"messages": [
+            {"role": "system", "content": "Use the format: Thought, Action, Action Input."},
+            {"role": "user", "content": "Task: describe the image\n\nThought:"}
+        ]});
+        let nudged = json!({"messages": [
+            {"role": "system", "content": "Use the format: Thought, Action, Action Input."},
+            {"role": "user", "content": [{"type": "text", "text": "Task: describe the image\n\nThought:"}]},
+            {"role": "user", "content": "I did it wrong. Invalid Format: I missed the 'Action:' after 'Thought:'."}
+        ]});
+        let asked = of(Api::OpenaiChat, &first).tail.unwrap();
+        let history = of(Api::OpenaiChat, &nudged);
+        assert_eq!(history.replies, [asked]);
+        assert!(history.replayed.is_empty());
+        // The first message replies to nothing; a user message after an answer (an
+        // assistant message, a ReAct answer handed back) follows up on that answer, one
+        // after a user message replies; a tool's output and a legacy `function` message
+        // are no replies, but a user message after a tool's output is.
+        let followed = json!({"messages": [
+            {"role": "user", "content": "a"},
+            {"role": "assistant", "content": "b"},
+            {"role": "user", "content": "c"},
+            {"role": "user", "content": "d"},
+            {"role": "user", "content": "Thought: t\nAction: x\nAction Input: {}\nObservation: 1"},
+            {"role": "user", "content": "e"},
+            {"role": "function", "name": "f", "content": "f"},
+            {"role": "tool", "tool_call_id": "call_1", "content": "g"},
+            {"role": "user", "content": "h"}
+        ]});
+        let prefix = |n: usize| {
+            let messages = &followed["messages"].as_array().unwrap()[..n];
+            of(Api::OpenaiChat, &json!({"messages": messages}))
+                .tail
+                .unwrap()
+        };
+        let history = of(Api::OpenaiChat, &followed);
+        assert_eq!(history.replies, [prefix(3), prefix(8)]);
+        // Responses user messages reply the same way.
+        let input = json!({"input": [
+            {"role": "user", "content": "a"},
+            {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "b"}]}
+        ]});
+        let before = of(Api::OpenaiResponses, &json!({"input": "a"}))
+            .tail
+            .unwrap();
+        assert_eq!(of(Api::OpenaiResponses, &input).replies, [before]);
     }
 
     #[test]

@@ -19,6 +19,7 @@ fn link(path: &'static str) -> Link<'static> {
         call_ids: vec![],
         result_ids: vec![],
         replayed: &[],
+        replies: &[],
         tail: None,
         answer: None,
         failed: false,
@@ -459,6 +460,66 @@ fn same_content_prefers_the_same_file() {
             (0, 2, Some(0), replay),
             (1, 1, None, None),
             (1, 2, Some(2), replay),
+        ]
+    );
+}
+
+/// A crewAI ReAct agent (worked out from tests/data/real/crewai-image-tool-and-format-nudge.yaml's
+/// shape): the first answer asks for an image, which comes back in a user message of its
+/// own after the first conversation, the answer left out; the second answer ignores the
+/// format, and crewAI sends its conversation again with a correction, that answer left out
+/// too; the third answer is replayed. A failed turn gave no answer to reply to.
+#[test]
+fn replies_to_answers_not_sent_back() {
+    let (replies_1, replies_2, replies_5) = ([digest(1)], [digest(1), digest(2)], [digest(5)]);
+    let replayed = [replay(digest(3), said(12))];
+    let links = vec![
+        Link {
+            tail: Some(digest(1)),
+            answer: Some(said(10)),
+            ..entry(0, "2025-05-01T10:00:00.000Z")
+        },
+        Link {
+            tail: Some(digest(2)),
+            replies: &replies_1,
+            answer: Some(said(11)),
+            ..entry(1, "2025-05-01T10:00:01.000Z")
+        },
+        Link {
+            tail: Some(digest(3)),
+            replies: &replies_2,
+            answer: Some(said(12)),
+            ..entry(2, "2025-05-01T10:00:02.000Z")
+        },
+        Link {
+            tail: Some(digest(4)),
+            replayed: &replayed,
+            replies: &replies_2,
+            answer: Some(said(13)),
+            ..entry(3, "2025-05-01T10:00:03.000Z")
+        },
+        Link {
+            tail: Some(digest(5)),
+            failed: true,
+            ..entry(4, "2025-05-01T10:00:04.000Z")
+        },
+        Link {
+            tail: Some(digest(6)),
+            replies: &replies_5,
+            answer: Some(said(14)),
+            ..entry(5, "2025-05-01T10:00:05.000Z")
+        },
+    ];
+    let reply = Some(Via::Reply);
+    assert_eq!(
+        places(&thread(&links)),
+        [
+            (0, 1, None, None),
+            (0, 2, Some(0), reply),
+            (0, 3, Some(1), reply),
+            (0, 4, Some(2), Some(Via::Replay)),
+            (1, 1, None, None),
+            (2, 1, None, None),
         ]
     );
 }
