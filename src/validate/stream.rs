@@ -5,6 +5,7 @@
 //! The driver reads no event itself: it is handed each event as reconstruction decodes it
 //! ([`crate::decode::Event`]), so inspecting and validating a stream read it once.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -19,6 +20,7 @@ use crate::diagnostic::rules::{
     PARSE_EVENT_JSON, SSE_FINAL_BLANK_LINE, SSE_FRAMING, STREAM_TRUNCATED, STREAM_UNKNOWN_EVENT,
 };
 use crate::frame::sse::{DefectKind, SseStream};
+use crate::number::thousands;
 use crate::turn::Api;
 use crate::warning::TooDeep;
 
@@ -140,25 +142,7 @@ impl StreamCheck {
     ) -> StreamCheck {
         let at = |line: usize| line.max(first_line);
         for defect in &stream.defects {
-            let message = match defect.kind {
-                DefectKind::StrayLine => {
-                    "a line that is no SSE field or comment: SSE parsers ignore it"
-                }
-                DefectKind::NoData => {
-                    "an event with no `data:` line: SSE parsers never dispatch it"
-                }
-                DefectKind::JoinedLine => {
-                    "a data line split in two: this line continues the data line before it"
-                }
-                DefectKind::InvalidUtf8 => "invalid UTF-8",
-                DefectKind::CorruptFrame => {
-                    "an event-stream frame whose CRC does not match: the stream is read up to it"
-                }
-                DefectKind::UnreadableFrame => {
-                    "an event-stream frame that holds no readable event (its chunk is no JSON \
-                     or no base64): it is skipped"
-                }
-            };
+            let message = defect_message(defect.kind);
             f.add(&SSE_FRAMING, Some(at(defect.line)), message);
         }
         // A last event with no blank line after it was cut off when its data is no whole
@@ -287,6 +271,43 @@ impl End {
             }
             Role::Other => {}
         }
+    }
+}
+
+/// What a framing defect's finding says. A count stands for the defects of its kind past
+/// the ones framing reports one by one, from the finding's line on.
+fn defect_message(kind: DefectKind) -> Cow<'static, str> {
+    let more = |count: usize, what: &str| format!("and {} more {what}", thousands(count as u64));
+    match kind {
+        DefectKind::StrayLine => {
+            "a line that is no SSE field or comment: SSE parsers ignore it".into()
+        }
+        DefectKind::NoData => "an event with no `data:` line: SSE parsers never dispatch it".into(),
+        DefectKind::JoinedLine => {
+            "a data line split in two: this line continues the data line before it".into()
+        }
+        DefectKind::InvalidUtf8 => "invalid UTF-8".into(),
+        DefectKind::CorruptFrame => {
+            "an event-stream frame whose CRC does not match: the stream is read up to it".into()
+        }
+        DefectKind::UnreadableFrame => "an event-stream frame that holds no readable event (its \
+             chunk is no JSON or no base64): it is skipped"
+            .into(),
+        DefectKind::MoreStrayLines { count } => more(
+            count,
+            "lines that are no SSE field or comment, from this one on: SSE parsers ignore them",
+        )
+        .into(),
+        DefectKind::MoreJoinedLines { count } => more(
+            count,
+            "lines, from this one on, that continue the data line before them",
+        )
+        .into(),
+        DefectKind::MoreNoData { count } => more(
+            count,
+            "events with no `data:` line, from this one on: SSE parsers never dispatch them",
+        )
+        .into(),
     }
 }
 
