@@ -186,3 +186,26 @@ fn a_bom_opening_a_txtar_stream_section_keeps_its_turn() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn events_of_unreadable_data_make_one_counted_finding_past_the_first() {
+    let _one = serial();
+    let data = after_message_start("data: x\n\n", 100_000);
+    let findings = aibridge_trace::validate::validate_bytes(&data);
+    let unreadable: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.rule == "parse-event-json")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(unreadable.len(), REPORTED + 1, "{unreadable:?}");
+    // Events start at line 7, two lines apart: the 21st is at line 47.
+    let last = findings
+        .iter()
+        .find(|f| f.message.starts_with("and "))
+        .unwrap();
+    assert_eq!(last.line, Some(47));
+    assert_eq!(
+        last.message,
+        "and 99,980 more events whose data could not be read, from this one on"
+    );
+}

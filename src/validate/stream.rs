@@ -19,7 +19,7 @@ use crate::diagnostic::Rule;
 use crate::diagnostic::rules::{
     PARSE_EVENT_JSON, SSE_FINAL_BLANK_LINE, SSE_FRAMING, STREAM_TRUNCATED, STREAM_UNKNOWN_EVENT,
 };
-use crate::frame::sse::{DefectKind, SseStream};
+use crate::frame::sse::{DefectKind, REPORTED, SseStream};
 use crate::number::thousands;
 use crate::turn::Api;
 use crate::warning::TooDeep;
@@ -127,6 +127,11 @@ pub struct StreamCheck {
     end: End,
     after_end_reported: bool,
     unknown: Unknown,
+    /// Events whose data could not be read: the first [`REPORTED`] are reported one by
+    /// one, the rest counted (with the line of the first counted) and reported once, so a
+    /// body of millions of bad events makes no million findings.
+    unreadable: usize,
+    more_unreadable: Option<(usize, usize)>,
 }
 
 impl StreamCheck {
@@ -169,6 +174,8 @@ impl StreamCheck {
             end: End::default(),
             after_end_reported: false,
             unknown: Unknown::default(),
+            unreadable: 0,
+            more_unreadable: None,
         }
     }
 
@@ -176,6 +183,11 @@ impl StreamCheck {
     pub fn event(&mut self, ev: &Event, f: &mut Findings) {
         let line = ev.line.max(self.first_line);
         if let Data::Invalid(err) = &ev.body {
+            if self.unreadable >= REPORTED {
+                self.more_unreadable.get_or_insert((line, 0)).1 += 1;
+                return;
+            }
+            self.unreadable += 1;
             // Named as `inspect`'s warning names it (`EventFault`), with serde's words
             // where they say more.
             let why = match JsonFault::of(err) {
@@ -214,8 +226,19 @@ impl StreamCheck {
             empty,
             end,
             unknown,
+            more_unreadable,
             ..
         } = self;
+        if let Some((first, count)) = more_unreadable {
+            f.add(
+                &PARSE_EVENT_JSON,
+                Some(first),
+                format!(
+                    "and {} more events whose data could not be read, from this one on",
+                    thousands(count as u64)
+                ),
+            );
+        }
         let mut cx = Cx { f, unknown };
         match grammar {
             Grammars::Anthropic(g) => close(g, end, cut, last, empty, &mut cx),
