@@ -12,6 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::cost::Unpriced;
+use crate::number::thousands;
 
 /// One thing noticed while reading one exchange.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +36,23 @@ pub enum Warning {
     /// A line that continues the data line before it (a capture that wrapped a long line).
     SplitDataLine {
         line: usize,
+    },
+    /// `count` more stray lines than framing lists one by one (it lists the first few of
+    /// each kind, so a body of millions of them makes one warning); `first` is the first
+    /// line counted.
+    MoreStrayLines {
+        first: usize,
+        count: usize,
+    },
+    /// `count` more split data lines than framing lists one by one.
+    MoreSplitDataLines {
+        first: usize,
+        count: usize,
+    },
+    /// `count` more indented fields than framing lists one by one.
+    MoreIndentedFields {
+        first: usize,
+        count: usize,
     },
     /// The body ended inside its last event (or last NDJSON line).
     StreamCut {
@@ -266,6 +284,24 @@ impl fmt::Display for Warning {
             Warning::SplitDataLine { line } => write!(
                 f,
                 "line {line}: joined to the data line before it (the capture split one line in two)"
+            ),
+            Warning::MoreStrayLines { first, count } => write!(
+                f,
+                "and {} more lines that are neither an SSE field nor a comment (the first at \
+                 line {first}); ignored",
+                thousands(*count as u64)
+            ),
+            Warning::MoreSplitDataLines { first, count } => write!(
+                f,
+                "and {} more lines joined to the data line before them (the first at line \
+                 {first})",
+                thousands(*count as u64)
+            ),
+            Warning::MoreIndentedFields { first, count } => write!(
+                f,
+                "and {} more fields indented by white space (the first at line {first}); read \
+                 as the fields they name",
+                thousands(*count as u64)
             ),
             Warning::StreamCut { line, json_lines } => {
                 let what = match json_lines {

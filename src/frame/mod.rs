@@ -219,6 +219,7 @@ pub fn frame_txtar<'a>(
 
 /// A request: a JSON body, or a raw HTTP request whose line names the path.
 pub fn request(data: &[u8]) -> Request<'_> {
+    let data = without_boms(data);
     match http::split(data) {
         Some((
             Head {
@@ -313,7 +314,18 @@ fn is_json_lines(body: &[u8]) -> bool {
         && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
 }
 
+/// `data` without the UTF-8 BOMs it starts with. A file's BOM is dropped before it is
+/// framed, but a body cut out of one (a txtar section, say) can start with one too, which
+/// hides its first line from sniffing; a BOM holds no line end, so lines count the same.
+fn without_boms(mut data: &[u8]) -> &[u8] {
+    while let Some(rest) = data.strip_prefix(b"\xef\xbb\xbf") {
+        data = rest;
+    }
+    data
+}
+
 fn classify<'a>(body: &'a [u8], content_type: Option<&str>, first_line: usize) -> Body<'a> {
+    let body = without_boms(body);
     // A binary event stream (Bedrock) is told by its first frame's CRC, whatever the
     // content type says; one of another AWS API is a body of no API this tool reads.
     if eventstream::looks_like_eventstream(body) {
@@ -418,6 +430,19 @@ mod tests {
             )),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_section_body_opening_with_boms_is_sniffed_as_without_them() {
+        let data = b"x\n-- request --\n\xef\xbb\xbf{\"model\":\"m\"}\n-- streaming --\n\xef\xbb\xbf\xef\xbb\xbfdata: {}\n\n-- non-streaming --\n\xef\xbb\xbf{}\n";
+        let ex = frame(data).unwrap();
+        assert_eq!(ex[0].request.as_ref().unwrap().body, b"{\"model\":\"m\"}\n");
+        let Body::Stream(stream) = &ex[0].response.body else {
+            panic!("{:?}", ex[0].response.body);
+        };
+        assert_eq!(stream.events[0].data, "{}");
+        assert_eq!(stream.events[0].line, 5);
+        assert!(matches!(ex[1].response.body, Body::Json(b"{}\n")));
     }
 
     #[test]

@@ -63,7 +63,8 @@ pub struct SseStream<'a> {
     pub json_lines: bool,
     /// What framing tolerated, one entry per offending line, in line order. Framing mends
     /// these silently or with a warning; `validate` reports each, so the defects are kept
-    /// as data rather than only as warning text.
+    /// as data rather than only as warning text. Past [`REPORTED`] of a kind, the rest are
+    /// one entry with their count.
     pub defects: Vec<FramingDefect>,
 }
 
@@ -106,6 +107,48 @@ pub enum DefectKind {
     /// A binary event-stream frame whose CRCs hold but whose payload holds no readable
     /// event (a chunk that is no JSON, or no base64): it is skipped.
     UnreadableFrame,
+    /// `count` more stray lines past the [`REPORTED`] reported one by one; the defect's
+    /// line is the first of them.
+    MoreStrayLines { count: usize },
+    /// `count` more joined lines past the [`REPORTED`] reported one by one.
+    MoreJoinedLines { count: usize },
+    /// `count` more events with no data past the [`REPORTED`] reported one by one.
+    MoreNoData { count: usize },
+}
+
+/// How many framing reports of one kind (stray lines, joined lines, ...) a stream keeps one
+/// by one. A hostile body repeats a bad line millions of times, and a warning and a defect
+/// per line take many times the body's size (and a `validate` report as much again); past
+/// this many, the rest are counted and reported once, with the line of the first.
+pub const REPORTED: usize = 20;
+
+/// The reports of one kind made so far: the first [`REPORTED`] one by one, then a count.
+#[derive(Debug, Default)]
+struct Tally {
+    reported: usize,
+    /// How many were counted past the first ones, and the line of the first of those.
+    more: usize,
+    first_more: usize,
+}
+
+impl Tally {
+    /// Whether the one at `line` is reported on its own; if not, it is counted.
+    fn report(&mut self, line: usize) -> bool {
+        if self.reported < REPORTED {
+            self.reported += 1;
+            return true;
+        }
+        if self.more == 0 {
+            self.first_more = line;
+        }
+        self.more += 1;
+        false
+    }
+
+    /// The line of the first counted, and how many were, when any were.
+    fn counted(&self) -> Option<(usize, usize)> {
+        (self.more > 0).then_some((self.first_more, self.more))
+    }
 }
 
 /// Whole lines are handed to eventsource-stream in chunks of about one event: its cost per
@@ -114,6 +157,11 @@ pub enum DefectKind {
 /// follows each line it reads, so its time grows with the square of a chunk's lines. Lines
 /// of one event are cut into chunks of this size when they run longer.
 const CHUNK: usize = 16 << 10;
+
+/// The most lines handed over in one chunk: the parser's work on a chunk grows with its
+/// lines times its length, so a chunk of thousands of short lines (`event: x` over and
+/// over) would cost a thousand times its size.
+const CHUNK_LINES: usize = 32;
 
 /// A `data:` line longer than this is not handed to eventsource-stream whole, only its field
 /// name: the parser copies a line three times over (into a `String`, into its buffer, into
@@ -322,6 +370,16 @@ struct Framer<'t> {
     out: SseStream<'t>,
     /// Whole, unmended lines not yet handed over: a range of `text`.
     pending: std::ops::Range<usize>,
+    /// How many lines `pending` holds.
+    pending_lines: usize,
+    /// Whether any line of the event being built was handed over: if none was, its blank
+    /// line has nothing to dispatch, and is not handed over either.
+    fed: bool,
+    /// Reports of lines that repeat without limit in a hostile body, each bounded.
+    stray: Tally,
+    joined: Tally,
+    indented: Tally,
+    no_data: Tally,
     /// The first line of the event being built, if any line of it has been fed.
     event_start: Option<usize>,
     /// The values of the event's `data` lines as the body holds them (owned where a line
@@ -348,6 +406,12 @@ impl<'t> Framer<'t> {
             ended,
             out: SseStream::default(),
             pending: 0..0,
+            pending_lines: 0,
+            fed: false,
+            stray: Tally::default(),
+            joined: Tally::default(),
+            indented: Tally::default(),
+            no_data: Tally::default(),
             event_start: None,
             values: Vec::new(),
             bypassed: false,
@@ -362,13 +426,16 @@ impl<'t> Framer<'t> {
             self.pending = start..start;
         }
         self.pending.end = start + whole.len();
-        if self.pending.len() >= CHUNK {
+        self.pending_lines += 1;
+        self.fed = true;
+        if self.pending.len() >= CHUNK || self.pending_lines >= CHUNK_LINES {
             self.flush();
         }
     }
 
     /// Hands the pending lines over, then `chunk`, and takes what was dispatched.
     fn push(&mut self, chunk: Cow<'t, str>) {
+        self.fed = true;
         self.flush_pending();
         self.queue.borrow_mut().push_back(Chunk(chunk));
         self.drain();
@@ -381,6 +448,7 @@ impl<'t> Framer<'t> {
     }
 
     fn flush_pending(&mut self) {
+        self.pending_lines = 0;
         if !self.pending.is_empty() {
             let lines = &self.text[std::mem::replace(&mut self.pending, 0..0)];
             self.queue
@@ -442,9 +510,58 @@ impl<'t> Framer<'t> {
     /// The end of an event (a blank line was handed over): what was kept of it is dropped.
     fn event_end(&mut self) {
         self.event_start = None;
+        self.fed = false;
         self.values.clear();
         self.bypassed = false;
         self.name = None;
+    }
+
+    /// A framing defect at `line`, reported on its own while `kind`'s tally allows.
+    fn defect(&mut self, line: usize, kind: DefectKind) -> bool {
+        let tally = match kind {
+            DefectKind::StrayLine => &mut self.stray,
+            DefectKind::JoinedLine => &mut self.joined,
+            DefectKind::NoData => &mut self.no_data,
+            _ => return true,
+        };
+        let reported = tally.report(line);
+        if reported {
+            self.out.defects.push(FramingDefect { line, kind });
+        }
+        reported
+    }
+
+    /// Reports what each tally counted past the ones reported on their own.
+    fn report_counted(&mut self) {
+        if let Some((first, count)) = self.stray.counted() {
+            self.out
+                .warnings
+                .push(Warning::MoreStrayLines { first, count });
+            self.out.defects.push(FramingDefect {
+                line: first,
+                kind: DefectKind::MoreStrayLines { count },
+            });
+        }
+        if let Some((first, count)) = self.joined.counted() {
+            self.out
+                .warnings
+                .push(Warning::MoreSplitDataLines { first, count });
+            self.out.defects.push(FramingDefect {
+                line: first,
+                kind: DefectKind::MoreJoinedLines { count },
+            });
+        }
+        if let Some((first, count)) = self.indented.counted() {
+            self.out
+                .warnings
+                .push(Warning::MoreIndentedFields { first, count });
+        }
+        if let Some((first, count)) = self.no_data.counted() {
+            self.out.defects.push(FramingDefect {
+                line: first,
+                kind: DefectKind::MoreNoData { count },
+            });
+        }
     }
 }
 
@@ -466,26 +583,29 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
         // hand) would be ignored by the SSE rules, losing its event: read it as the field.
         let indented = line.trim_start_matches([' ', '\t']);
         let mended = indented.len() < line.len() && is_known_field(indented);
-        if mended {
+        if mended && f.indented.report(number) {
             f.out.warnings.push(Warning::IndentedField {
                 line: number,
                 field: field_name(indented).to_string(),
             });
+        }
+        if mended {
             whole = &whole[line.len() - indented.len()..];
             line = indented;
         }
         if line.is_empty() {
-            match whole.ends_with('\n') {
-                true => f.push_whole(start, whole),
-                false => f.push(Cow::Borrowed("\n")),
+            // A blank line ends an event; with no line of one handed over, the parser has
+            // nothing to dispatch, so a body of blank lines costs no chunk per line.
+            if f.fed {
+                match whole.ends_with('\n') {
+                    true => f.push_whole(start, whole),
+                    false => f.push(Cow::Borrowed("\n")),
+                }
+                f.flush();
             }
-            f.flush();
             f.event_end();
             if let Some(at) = named_without_data.take().filter(|_| !has_data) {
-                f.out.defects.push(FramingDefect {
-                    line: at,
-                    kind: DefectKind::NoData,
-                });
+                f.defect(at, DefectKind::NoData);
             }
             has_data = false;
             continue;
@@ -500,11 +620,9 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
             }
             _ if line.starts_with(':') || is_known_field(line) => {}
             _ => {
-                f.out.defects.push(FramingDefect {
-                    line: number,
-                    kind: DefectKind::StrayLine,
-                });
-                f.out.warnings.push(Warning::StrayLine { line: number });
+                if f.defect(number, DefectKind::StrayLine) {
+                    f.out.warnings.push(Warning::StrayLine { line: number });
+                }
             }
         }
         let mut joined: Option<String> = None;
@@ -526,13 +644,10 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
                 joined
                     .get_or_insert_with(|| line.to_string())
                     .push_str(next);
-                f.out.defects.push(FramingDefect {
-                    line: next_index + first_line,
-                    kind: DefectKind::JoinedLine,
-                });
-                f.out.warnings.push(Warning::SplitDataLine {
-                    line: next_index + first_line,
-                });
+                let at = next_index + first_line;
+                if f.defect(at, DefectKind::JoinedLine) {
+                    f.out.warnings.push(Warning::SplitDataLine { line: at });
+                }
             }
         }
         match joined {
@@ -546,6 +661,10 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
                 f.bypassed = true;
                 f.push(Cow::Borrowed("data:\n"));
             }
+            // Comments, `id` and `retry` fields and lines the SSE rules ignore add nothing to
+            // what is read of an event (its name and data): they are not handed over, so a
+            // body of them costs no parsing.
+            None if !matches!(field, "data" | "event") => f.flush_pending(),
             None => {
                 if field == "data" {
                     f.values.push(Cow::Borrowed(data_value(line)));
@@ -565,12 +684,10 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
     }
     f.flush();
     if let Some(at) = named_without_data.filter(|_| !has_data) {
-        f.out.defects.push(FramingDefect {
-            line: at,
-            kind: DefectKind::NoData,
-        });
+        f.defect(at, DefectKind::NoData);
     }
-    if f.event_start.is_some() {
+    f.report_counted();
+    if f.fed {
         let before = f.out.events.len();
         f.push(Cow::Borrowed("\n"));
         if f.out.events.len() > before {
@@ -770,5 +887,133 @@ mod tests {
         assert!(matches!(s.events[0].data, Cow::Borrowed(_)));
         assert_eq!(s.events[0].data, long);
         assert_eq!(s.events[1].data, format!("{long}\nb"));
+    }
+
+    #[test]
+    fn stray_lines_past_the_first_twenty_are_counted_in_one_report() {
+        let body = format!("{}data: a\n\n", "x\n".repeat(25));
+        let s = parse(body.as_bytes(), 1);
+        assert_eq!(s.events.len(), 1);
+        assert_eq!(s.warnings.len(), REPORTED + 1);
+        assert_eq!(s.warnings[19], Warning::StrayLine { line: 20 });
+        assert_eq!(
+            s.warnings[20],
+            Warning::MoreStrayLines {
+                first: 21,
+                count: 5
+            }
+        );
+        assert_eq!(s.defects.len(), REPORTED + 1);
+        assert_eq!(
+            s.defects[20],
+            FramingDefect {
+                line: 21,
+                kind: DefectKind::MoreStrayLines { count: 5 }
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_stray_lines_counted_the_same_way() {
+        let body = format!("data: a\n\n{}", "foo: bar\n".repeat(30));
+        let s = parse(body.as_bytes(), 1);
+        assert_eq!(s.events.len(), 1);
+        assert_eq!(s.truncated, None);
+        assert_eq!(
+            s.warnings.last(),
+            Some(&Warning::MoreStrayLines {
+                first: 23,
+                count: 10
+            })
+        );
+    }
+
+    #[test]
+    fn joined_lines_past_the_first_twenty_are_counted_in_one_report() {
+        let body = format!("data: {{\"a\":\"\n{}\"}}\n\n", "x\n".repeat(25));
+        let s = parse(body.as_bytes(), 1);
+        assert_eq!(
+            s.events[0].data,
+            format!("{{\"a\":\"{}\"}}", "x".repeat(25))
+        );
+        // Lines 2 to 27 are joined: 20 reported, 6 counted from line 22.
+        assert_eq!(s.warnings.len(), REPORTED + 1);
+        assert_eq!(
+            s.warnings[20],
+            Warning::MoreSplitDataLines {
+                first: 22,
+                count: 6
+            }
+        );
+        assert_eq!(
+            s.defects[20],
+            FramingDefect {
+                line: 22,
+                kind: DefectKind::MoreJoinedLines { count: 6 }
+            }
+        );
+    }
+
+    #[test]
+    fn events_without_data_past_the_first_twenty_are_counted_in_one_report() {
+        let body = "event: a\n\n".repeat(25);
+        let s = parse(body.as_bytes(), 1);
+        assert!(s.events.is_empty());
+        assert_eq!(s.defects.len(), REPORTED + 1);
+        assert_eq!(
+            s.defects[19],
+            FramingDefect {
+                line: 39,
+                kind: DefectKind::NoData
+            }
+        );
+        assert_eq!(
+            s.defects[20],
+            FramingDefect {
+                line: 41,
+                kind: DefectKind::MoreNoData { count: 5 }
+            }
+        );
+    }
+
+    #[test]
+    fn indented_fields_past_the_first_twenty_are_counted_in_one_warning() {
+        let body = format!("{}data: a\n\n", " id: 1\n".repeat(25));
+        let s = parse(body.as_bytes(), 1);
+        assert_eq!(s.events.len(), 1);
+        assert_eq!(s.warnings.len(), REPORTED + 1);
+        assert_eq!(
+            s.warnings[20],
+            Warning::MoreIndentedFields {
+                first: 21,
+                count: 5
+            }
+        );
+    }
+
+    #[test]
+    fn blank_lines_and_ignored_lines_around_events_change_nothing_read() {
+        let body = format!(
+            "{}event: a\n: c\nid: 1\nretry: 5\ndata: x\n: c\ndata: y\n{}\r\rdata: z\r",
+            "\n".repeat(1000),
+            "\n".repeat(1000)
+        );
+        assert_eq!(
+            events(&body),
+            [
+                ("a".into(), "x\ny".into(), 1001),
+                ("message".into(), "z".into(), 2010)
+            ]
+        );
+        assert_eq!(parse(body.as_bytes(), 1).truncated, Some(2010));
+        assert_eq!(parse(b"x\n\n\n: c\n", 1).truncated, None);
+    }
+
+    #[test]
+    fn many_blank_and_ignored_lines_are_linear() {
+        let blank = "\n".repeat(4 << 20);
+        within_a_minute(|| assert!(parse(blank.as_bytes(), 1).events.is_empty()));
+        let ids = "event: x\nid: 1\n: c\n".repeat(200_000);
+        within_a_minute(|| assert!(parse(ids.as_bytes(), 1).events.is_empty()));
     }
 }

@@ -5,6 +5,7 @@
 //! The driver reads no event itself: it is handed each event as reconstruction decodes it
 //! ([`crate::decode::Event`]), so inspecting and validating a stream read it once.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -18,7 +19,8 @@ use crate::diagnostic::Rule;
 use crate::diagnostic::rules::{
     PARSE_EVENT_JSON, SSE_FINAL_BLANK_LINE, SSE_FRAMING, STREAM_TRUNCATED, STREAM_UNKNOWN_EVENT,
 };
-use crate::frame::sse::{DefectKind, SseStream};
+use crate::frame::sse::{DefectKind, REPORTED, SseStream};
+use crate::number::thousands;
 use crate::turn::Api;
 use crate::warning::TooDeep;
 
@@ -125,6 +127,11 @@ pub struct StreamCheck {
     end: End,
     after_end_reported: bool,
     unknown: Unknown,
+    /// Events whose data could not be read: the first [`REPORTED`] are reported one by
+    /// one, the rest counted (with the line of the first counted) and reported once, so a
+    /// body of millions of bad events makes no million findings.
+    unreadable: usize,
+    more_unreadable: Option<(usize, usize)>,
 }
 
 impl StreamCheck {
@@ -140,25 +147,7 @@ impl StreamCheck {
     ) -> StreamCheck {
         let at = |line: usize| line.max(first_line);
         for defect in &stream.defects {
-            let message = match defect.kind {
-                DefectKind::StrayLine => {
-                    "a line that is no SSE field or comment: SSE parsers ignore it"
-                }
-                DefectKind::NoData => {
-                    "an event with no `data:` line: SSE parsers never dispatch it"
-                }
-                DefectKind::JoinedLine => {
-                    "a data line split in two: this line continues the data line before it"
-                }
-                DefectKind::InvalidUtf8 => "invalid UTF-8",
-                DefectKind::CorruptFrame => {
-                    "an event-stream frame whose CRC does not match: the stream is read up to it"
-                }
-                DefectKind::UnreadableFrame => {
-                    "an event-stream frame that holds no readable event (its chunk is no JSON \
-                     or no base64): it is skipped"
-                }
-            };
+            let message = defect_message(defect.kind);
             f.add(&SSE_FRAMING, Some(at(defect.line)), message);
         }
         // A last event with no blank line after it was cut off when its data is no whole
@@ -185,6 +174,8 @@ impl StreamCheck {
             end: End::default(),
             after_end_reported: false,
             unknown: Unknown::default(),
+            unreadable: 0,
+            more_unreadable: None,
         }
     }
 
@@ -192,6 +183,11 @@ impl StreamCheck {
     pub fn event(&mut self, ev: &Event, f: &mut Findings) {
         let line = ev.line.max(self.first_line);
         if let Data::Invalid(err) = &ev.body {
+            if self.unreadable >= REPORTED {
+                self.more_unreadable.get_or_insert((line, 0)).1 += 1;
+                return;
+            }
+            self.unreadable += 1;
             // Named as `inspect`'s warning names it (`EventFault`), with serde's words
             // where they say more.
             let why = match JsonFault::of(err) {
@@ -230,8 +226,19 @@ impl StreamCheck {
             empty,
             end,
             unknown,
+            more_unreadable,
             ..
         } = self;
+        if let Some((first, count)) = more_unreadable {
+            f.add(
+                &PARSE_EVENT_JSON,
+                Some(first),
+                format!(
+                    "and {} more events whose data could not be read, from this one on",
+                    thousands(count as u64)
+                ),
+            );
+        }
         let mut cx = Cx { f, unknown };
         match grammar {
             Grammars::Anthropic(g) => close(g, end, cut, last, empty, &mut cx),
@@ -287,6 +294,43 @@ impl End {
             }
             Role::Other => {}
         }
+    }
+}
+
+/// What a framing defect's finding says. A count stands for the defects of its kind past
+/// the ones framing reports one by one, from the finding's line on.
+fn defect_message(kind: DefectKind) -> Cow<'static, str> {
+    let more = |count: usize, what: &str| format!("and {} more {what}", thousands(count as u64));
+    match kind {
+        DefectKind::StrayLine => {
+            "a line that is no SSE field or comment: SSE parsers ignore it".into()
+        }
+        DefectKind::NoData => "an event with no `data:` line: SSE parsers never dispatch it".into(),
+        DefectKind::JoinedLine => {
+            "a data line split in two: this line continues the data line before it".into()
+        }
+        DefectKind::InvalidUtf8 => "invalid UTF-8".into(),
+        DefectKind::CorruptFrame => {
+            "an event-stream frame whose CRC does not match: the stream is read up to it".into()
+        }
+        DefectKind::UnreadableFrame => "an event-stream frame that holds no readable event (its \
+             chunk is no JSON or no base64): it is skipped"
+            .into(),
+        DefectKind::MoreStrayLines { count } => more(
+            count,
+            "lines that are no SSE field or comment, from this one on: SSE parsers ignore them",
+        )
+        .into(),
+        DefectKind::MoreJoinedLines { count } => more(
+            count,
+            "lines, from this one on, that continue the data line before them",
+        )
+        .into(),
+        DefectKind::MoreNoData { count } => more(
+            count,
+            "events with no `data:` line, from this one on: SSE parsers never dispatch them",
+        )
+        .into(),
     }
 }
 
