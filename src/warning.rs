@@ -44,6 +44,12 @@ pub enum Warning {
         first: usize,
         count: usize,
     },
+    /// `count` more events whose data could not be read than are warned about one by one,
+    /// from line `first` on.
+    MoreEventsSkipped {
+        first: usize,
+        count: usize,
+    },
     /// `count` more split data lines than framing lists one by one.
     MoreSplitDataLines {
         first: usize,
@@ -181,6 +187,41 @@ pub enum Warning {
     Recorded(String),
 }
 
+/// How many reports of one kind (a framing defect, an unreadable event, ...) a stream keeps
+/// one by one. A hostile body repeats a bad line millions of times, and a warning and a defect
+/// per line take many times the body's size (and a `validate` report as much again); past
+/// this many, the rest are counted and reported once, with the line of the first.
+pub const REPORTED: usize = 20;
+
+/// The reports of one kind made so far: the first [`REPORTED`] one by one, then a count.
+#[derive(Debug, Default)]
+pub struct Repeats {
+    reported: usize,
+    /// How many were counted past the first ones, and the line of the first of those.
+    more: usize,
+    first_more: usize,
+}
+
+impl Repeats {
+    /// Whether the one at `line` is reported on its own; if not, it is counted.
+    pub fn report(&mut self, line: usize) -> bool {
+        if self.reported < REPORTED {
+            self.reported += 1;
+            return true;
+        }
+        if self.more == 0 {
+            self.first_more = line;
+        }
+        self.more += 1;
+        false
+    }
+
+    /// The line of the first counted, and how many were, when any were.
+    pub fn counted(&self) -> Option<(usize, usize)> {
+        (self.more > 0).then_some((self.first_more, self.more))
+    }
+}
+
 /// JSON nested deeper than `limit` levels, the most this tool reads: maybe good JSON, so
 /// it is named for what it is, not called invalid. One sentence for an event, a body and a
 /// finding.
@@ -284,6 +325,12 @@ impl fmt::Display for Warning {
             Warning::SplitDataLine { line } => write!(
                 f,
                 "line {line}: joined to the data line before it (the capture split one line in two)"
+            ),
+            Warning::MoreEventsSkipped { first, count } => write!(
+                f,
+                "and {} more events whose data could not be read (the first at line {first}); \
+                 skipped",
+                thousands(*count as u64)
             ),
             Warning::MoreStrayLines { first, count } => write!(
                 f,

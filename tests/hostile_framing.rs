@@ -8,9 +8,9 @@
 mod counting;
 use counting::{Counting, extra_peak, serial};
 
-use aibridge_trace::frame::sse::REPORTED;
 use aibridge_trace::render::TurnPrinter;
 use aibridge_trace::render::jsonl::Jsonl;
+use aibridge_trace::warning::REPORTED;
 use aibridge_trace::warning::Warning;
 
 #[global_allocator]
@@ -208,4 +208,33 @@ fn events_of_unreadable_data_make_one_counted_finding_past_the_first() {
         last.message,
         "and 99,980 more events whose data could not be read, from this one on"
     );
+}
+
+#[test]
+fn events_of_unreadable_data_make_one_counted_warning_within_budget() {
+    let _one = serial();
+    let data = after_message_start("data: x\n\n", 100_000);
+    let seen = seen(&data);
+    let skipped: Vec<String> = seen.warnings[0]
+        .iter()
+        .filter(|w| {
+            matches!(
+                w,
+                Warning::EventSkipped { .. } | Warning::MoreEventsSkipped { .. }
+            )
+        })
+        .map(|w| w.to_string())
+        .collect();
+    assert_eq!(skipped.len(), REPORTED + 1, "{skipped:?}");
+    assert_eq!(
+        skipped[REPORTED],
+        "and 99,980 more events whose data could not be read (the first at line 47); skipped"
+    );
+    // The events borrow the body: what is left is the list of them, 56 bytes each.
+    assert!(
+        seen.inspect < BASE + 56 * 100_000 + data.len(),
+        "{}",
+        seen.inspect
+    );
+    assert!(seen.jsonl < 10_000, "{}", seen.jsonl);
 }

@@ -23,7 +23,7 @@ use std::task::{Context, Poll, Waker};
 use eventsource_stream::{Event, EventStream};
 use futures_core::Stream;
 
-use crate::warning::Warning;
+use crate::warning::{Repeats, Warning};
 
 /// One dispatched event. Its fields borrow from the body wherever the body holds them as
 /// they are (nearly always): a stream is held whole until it is rebuilt, and copies of every
@@ -114,41 +114,6 @@ pub enum DefectKind {
     MoreJoinedLines { count: usize },
     /// `count` more events with no data past the [`REPORTED`] reported one by one.
     MoreNoData { count: usize },
-}
-
-/// How many framing reports of one kind (stray lines, joined lines, ...) a stream keeps one
-/// by one. A hostile body repeats a bad line millions of times, and a warning and a defect
-/// per line take many times the body's size (and a `validate` report as much again); past
-/// this many, the rest are counted and reported once, with the line of the first.
-pub const REPORTED: usize = 20;
-
-/// The reports of one kind made so far: the first [`REPORTED`] one by one, then a count.
-#[derive(Debug, Default)]
-struct Tally {
-    reported: usize,
-    /// How many were counted past the first ones, and the line of the first of those.
-    more: usize,
-    first_more: usize,
-}
-
-impl Tally {
-    /// Whether the one at `line` is reported on its own; if not, it is counted.
-    fn report(&mut self, line: usize) -> bool {
-        if self.reported < REPORTED {
-            self.reported += 1;
-            return true;
-        }
-        if self.more == 0 {
-            self.first_more = line;
-        }
-        self.more += 1;
-        false
-    }
-
-    /// The line of the first counted, and how many were, when any were.
-    fn counted(&self) -> Option<(usize, usize)> {
-        (self.more > 0).then_some((self.first_more, self.more))
-    }
 }
 
 /// Whole lines are handed to eventsource-stream in chunks of about one event: its cost per
@@ -376,10 +341,10 @@ struct Framer<'t> {
     /// line has nothing to dispatch, and is not handed over either.
     fed: bool,
     /// Reports of lines that repeat without limit in a hostile body, each bounded.
-    stray: Tally,
-    joined: Tally,
-    indented: Tally,
-    no_data: Tally,
+    stray: Repeats,
+    joined: Repeats,
+    indented: Repeats,
+    no_data: Repeats,
     /// The first line of the event being built, if any line of it has been fed.
     event_start: Option<usize>,
     /// The values of the event's `data` lines as the body holds them (owned where a line
@@ -408,10 +373,10 @@ impl<'t> Framer<'t> {
             pending: 0..0,
             pending_lines: 0,
             fed: false,
-            stray: Tally::default(),
-            joined: Tally::default(),
-            indented: Tally::default(),
-            no_data: Tally::default(),
+            stray: Repeats::default(),
+            joined: Repeats::default(),
+            indented: Repeats::default(),
+            no_data: Repeats::default(),
             event_start: None,
             values: Vec::new(),
             bypassed: false,
@@ -703,6 +668,7 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::warning::REPORTED;
 
     fn events(body: &str) -> Vec<(String, String, usize)> {
         parse(body.as_bytes(), 1)

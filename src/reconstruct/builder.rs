@@ -13,7 +13,7 @@ use crate::turn::{
     Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource,
     ThoughtsBefore, ToolCall, ToolKind, Turn, Usage,
 };
-use crate::warning::{BadCount, TooDeep, Unknown, Warning};
+use crate::warning::{BadCount, EventFault, Repeats, TooDeep, Unknown, Warning};
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
 /// fields directly; the helpers below keep the three APIs' shared rules in one place.
@@ -23,6 +23,9 @@ pub struct Builder {
     /// Unknown event, block and item types, with how often each was seen: reported once
     /// each, so a stream of ten thousand unknown events gives one warning, not ten thousand.
     unknown: BTreeMap<Unknown, u64>,
+    /// Events whose data could not be read: the first few warned about one by one, the
+    /// rest counted, so a body of millions of them gives no million warnings.
+    skipped: Repeats,
 }
 
 impl Deref for Builder {
@@ -44,6 +47,7 @@ impl Builder {
         Builder {
             turn: Turn::empty(api),
             unknown: BTreeMap::new(),
+            skipped: Repeats::default(),
         }
     }
 
@@ -69,6 +73,18 @@ impl Builder {
 
     pub fn push_thought(&mut self, source: ThoughtSource, text: String) {
         self.thoughts.push(Thought { source, text });
+    }
+
+    /// Warns of an event whose data could not be read, or counts it past the first few.
+    pub fn skip_event(&mut self, line: usize, fault: EventFault, detail: impl FnOnce() -> String) {
+        if self.skipped.report(line) {
+            let detail = detail();
+            self.turn.warnings.push(Warning::EventSkipped {
+                line,
+                fault,
+                detail,
+            });
+        }
     }
 
     /// Adds a tool call whose arguments are JSON text (streamed deltas joined, or a
@@ -208,7 +224,15 @@ impl Builder {
         request_model: Option<String>,
         prompt: Option<String>,
     ) -> Turn {
-        let Builder { mut turn, unknown } = self;
+        let Builder {
+            mut turn,
+            unknown,
+            skipped,
+        } = self;
+        if let Some((first, count)) = skipped.counted() {
+            turn.warnings
+                .push(Warning::MoreEventsSkipped { first, count });
+        }
         for (what, count) in unknown {
             turn.warnings.push(Warning::Unknown { what, count });
         }

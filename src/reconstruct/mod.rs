@@ -353,11 +353,7 @@ impl AnyAccumulator {
                     }),
                     JsonFault::OutOfRange | JsonFault::Syntax => EventFault::NotJson,
                 };
-                b.warnings.push(Warning::EventSkipped {
-                    line: event.line,
-                    fault,
-                    detail: err.to_string(),
-                })
+                b.skip_event(event.line, fault, || err.to_string())
             }
             (decode::Data::Anthropic(data), AnyAccumulator::Anthropic(s)) => {
                 s.event(event, data, b)

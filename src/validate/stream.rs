@@ -19,10 +19,10 @@ use crate::diagnostic::Rule;
 use crate::diagnostic::rules::{
     PARSE_EVENT_JSON, SSE_FINAL_BLANK_LINE, SSE_FRAMING, STREAM_TRUNCATED, STREAM_UNKNOWN_EVENT,
 };
-use crate::frame::sse::{DefectKind, REPORTED, SseStream};
+use crate::frame::sse::{DefectKind, SseStream};
 use crate::number::thousands;
 use crate::turn::Api;
-use crate::warning::TooDeep;
+use crate::warning::{Repeats, TooDeep};
 
 /// What an event is to the stream's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,11 +127,10 @@ pub struct StreamCheck {
     end: End,
     after_end_reported: bool,
     unknown: Unknown,
-    /// Events whose data could not be read: the first [`REPORTED`] are reported one by
-    /// one, the rest counted (with the line of the first counted) and reported once, so a
-    /// body of millions of bad events makes no million findings.
-    unreadable: usize,
-    more_unreadable: Option<(usize, usize)>,
+    /// Events whose data could not be read: the first few are reported one by one, the
+    /// rest counted (with the line of the first counted) and reported once, so a body of
+    /// millions of bad events makes no million findings.
+    unreadable: Repeats,
 }
 
 impl StreamCheck {
@@ -174,8 +173,7 @@ impl StreamCheck {
             end: End::default(),
             after_end_reported: false,
             unknown: Unknown::default(),
-            unreadable: 0,
-            more_unreadable: None,
+            unreadable: Repeats::default(),
         }
     }
 
@@ -183,11 +181,9 @@ impl StreamCheck {
     pub fn event(&mut self, ev: &Event, f: &mut Findings) {
         let line = ev.line.max(self.first_line);
         if let Data::Invalid(err) = &ev.body {
-            if self.unreadable >= REPORTED {
-                self.more_unreadable.get_or_insert((line, 0)).1 += 1;
+            if !self.unreadable.report(line) {
                 return;
             }
-            self.unreadable += 1;
             // Named as `inspect`'s warning names it (`EventFault`), with serde's words
             // where they say more.
             let why = match JsonFault::of(err) {
@@ -226,10 +222,10 @@ impl StreamCheck {
             empty,
             end,
             unknown,
-            more_unreadable,
+            unreadable,
             ..
         } = self;
-        if let Some((first, count)) = more_unreadable {
+        if let Some((first, count)) = unreadable.counted() {
             f.add(
                 &PARSE_EVENT_JSON,
                 Some(first),
