@@ -44,6 +44,12 @@ pub enum Warning {
         first: usize,
         count: usize,
     },
+    /// `count` more event-stream frames holding no readable event than are warned about one
+    /// by one, from frame `frame` (1-based) on.
+    MoreSkippedFrames {
+        frame: usize,
+        count: usize,
+    },
     /// `count` more events whose data could not be read than are warned about one by one,
     /// from line `first` on.
     MoreEventsSkipped {
@@ -325,6 +331,12 @@ impl fmt::Display for Warning {
             Warning::SplitDataLine { line } => write!(
                 f,
                 "line {line}: joined to the data line before it (the capture split one line in two)"
+            ),
+            Warning::MoreSkippedFrames { frame, count } => write!(
+                f,
+                "and {} more event-stream frames that hold no readable event (the first is \
+                 frame {frame}); skipped",
+                thousands(*count as u64)
             ),
             Warning::MoreEventsSkipped { first, count } => write!(
                 f,

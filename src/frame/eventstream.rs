@@ -18,7 +18,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::sse::{DefectKind, FramingDefect, SseEvent, SseStream};
-use crate::warning::Warning;
+use crate::warning::{Repeats, Warning};
 
 /// The prelude: two lengths and their CRC.
 const PRELUDE: usize = 12;
@@ -202,6 +202,8 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
     if !messages.is_empty() && !ours {
         return None;
     }
+    // A hostile stream may hold millions of unreadable frames: the first few are reported.
+    let mut unreadable = Repeats::default();
     for (index, message) in messages.iter().enumerate() {
         let line = first_line + index;
         match event_of(message) {
@@ -211,6 +213,7 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
                 line,
             }),
             Ok(None) => {}
+            Err(_) if !unreadable.report(line) => {}
             Err(why) => {
                 out.warnings.push(Warning::SkippedFrame {
                     frame: index + 1,
@@ -223,6 +226,16 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
                 });
             }
         }
+    }
+    if let Some((first, count)) = unreadable.counted() {
+        out.warnings.push(Warning::MoreSkippedFrames {
+            frame: first - first_line + 1,
+            count,
+        });
+        out.defects.push(FramingDefect {
+            line: first,
+            kind: DefectKind::MoreUnreadableFrames { count },
+        });
     }
     if let Some(broken) = broken {
         let line = first_line + broken.frame;
@@ -406,6 +419,35 @@ mod tests {
                 line: 2,
                 kind: DefectKind::UnreadableFrame
             }]
+        );
+    }
+
+    #[test]
+    fn unreadable_frames_past_the_first_twenty_are_counted_once() {
+        let headers = [
+            (":event-type", "chunk"),
+            (":content-type", "application/json"),
+            (":message-type", "event"),
+        ];
+        let mut body = build::chunk(START);
+        for _ in 0..30 {
+            body.extend(build::frame(&headers, b"not json"));
+        }
+        let stream = to_sse(&body, 1).unwrap();
+        // Frame 1 is the start; frames 2 to 21 are reported, 22 to 31 counted.
+        assert_eq!(stream.warnings.len(), 21);
+        assert_eq!(
+            stream.warnings[20].to_string(),
+            "and 10 more event-stream frames that hold no readable event (the first is frame \
+             22); skipped"
+        );
+        assert_eq!(stream.defects.len(), 21);
+        assert_eq!(
+            stream.defects[20],
+            FramingDefect {
+                line: 22,
+                kind: DefectKind::MoreUnreadableFrames { count: 10 }
+            }
         );
     }
 

@@ -63,7 +63,7 @@ pub struct SseStream<'a> {
     pub json_lines: bool,
     /// What framing tolerated, one entry per offending line, in line order. Framing mends
     /// these silently or with a warning; `validate` reports each, so the defects are kept
-    /// as data rather than only as warning text. Past [`REPORTED`] of a kind, the rest are
+    /// as data rather than only as warning text. Past [`REPORTED`](crate::warning::REPORTED) of a kind, the rest are
     /// one entry with their count.
     pub defects: Vec<FramingDefect>,
 }
@@ -107,13 +107,15 @@ pub enum DefectKind {
     /// A binary event-stream frame whose CRCs hold but whose payload holds no readable
     /// event (a chunk that is no JSON, or no base64): it is skipped.
     UnreadableFrame,
-    /// `count` more stray lines past the [`REPORTED`] reported one by one; the defect's
+    /// `count` more stray lines past the [`REPORTED`](crate::warning::REPORTED) reported one by one; the defect's
     /// line is the first of them.
     MoreStrayLines { count: usize },
-    /// `count` more joined lines past the [`REPORTED`] reported one by one.
+    /// `count` more joined lines past the [`REPORTED`](crate::warning::REPORTED) reported one by one.
     MoreJoinedLines { count: usize },
-    /// `count` more events with no data past the [`REPORTED`] reported one by one.
+    /// `count` more events with no data past the [`REPORTED`](crate::warning::REPORTED) reported one by one.
     MoreNoData { count: usize },
+    /// `count` more unreadable event-stream frames past the ones reported one by one.
+    MoreUnreadableFrames { count: usize },
 }
 
 /// Whole lines are handed to eventsource-stream in chunks of about one event: its cost per

@@ -322,6 +322,11 @@ fn defect_message(kind: DefectKind) -> Cow<'static, str> {
             "lines, from this one on, that continue the data line before them",
         )
         .into(),
+        DefectKind::MoreUnreadableFrames { count } => more(
+            count,
+            "event-stream frames, from this one on, that hold no readable event: they are skipped",
+        )
+        .into(),
         DefectKind::MoreNoData { count } => more(
             count,
             "events with no `data:` line, from this one on: SSE parsers never dispatch them",
