@@ -107,32 +107,6 @@ fn nested_compression_shares_one_bound_per_input() {
     );
 }
 
-/// Runs the binary, failing the test (instead of hanging it) when it takes over 20 s.
-fn run_within(args: &[&str]) -> (String, String, i32) {
-    use std::time::{Duration, Instant};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
-        .args(args)
-        .current_dir(root())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(20) {
-            child.kill().unwrap();
-            panic!("{args:?} still runs after 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
 #[cfg(unix)]
 fn mkfifo(path: &std::path::Path) {
     let made = std::process::Command::new("mkfifo")

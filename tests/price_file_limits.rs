@@ -8,32 +8,13 @@ use common::*;
 /// Runs `command --prices path` on a fixture, failing the test (instead of hanging it)
 /// when it takes over 20 s: stderr and the exit code.
 fn with_prices(command: &str, path: &str) -> (String, i32) {
-    use std::time::{Duration, Instant};
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
-        .args([
-            command,
-            "--prices",
-            path,
-            "fixtures/raw/anthropic-message.json",
-        ])
-        .current_dir(root())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(20) {
-            child.kill().unwrap();
-            panic!("{command} --prices {path} still runs after 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
+    let (_, stderr, code) = run_within(&[
+        command,
+        "--prices",
+        path,
+        "fixtures/raw/anthropic-message.json",
+    ]);
+    (stderr, code)
 }
 
 #[cfg(unix)]
