@@ -279,17 +279,17 @@ pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
         mut sessions,
     } = thread(&links(turns));
     // Results are copied from the turns that carried them, so read them all first.
-    let carried: Vec<Vec<Option<CallResult>>> = threads
+    let carried: Vec<Vec<Option<Box<CallResult>>>> = threads
         .iter()
         .map(|thread| {
             let result = |carried: &Carried| {
                 let by = &turns[carried.turn];
                 let result = by.tool_results.get(carried.index)?;
-                Some(CallResult {
+                Some(Box::new(CallResult {
                     content: result.content.clone(),
                     is_error: result.is_error,
                     source: by.source.clone(),
-                })
+                }))
             };
             let results = thread.results.iter();
             results.map(|c| c.as_ref().and_then(result)).collect()

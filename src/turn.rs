@@ -465,8 +465,9 @@ pub struct ToolCall {
     /// thoughts all have them: a thought belongs to the response, not to one call.
     pub thoughts_before: ThoughtsBefore,
     /// The result a later request carried for this call; null when none did, and for
-    /// provider-run (`server`) calls. Set by threading.
-    pub result: Option<CallResult>,
+    /// provider-run (`server`) calls. Set by threading. Boxed: a turn may hold hundreds of
+    /// thousands of calls, most of them without a result while reconstruction builds them.
+    pub result: Option<Box<CallResult>>,
 }
 
 /// The thoughts before a tool call: always the first `count` of the turn's `thoughts`, since

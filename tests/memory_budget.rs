@@ -111,6 +111,20 @@ fn long_tool_call_arguments_stay_within_budget() {
     within_budget("tools.sse", body.as_bytes(), 3.5);
 }
 
+/// A Responses stream that announces many small output items: each item is kept as the
+/// few fields a turn reads, not as its JSON tree (about 800 bytes an item, 10x the input).
+#[test]
+fn a_responses_stream_of_many_output_items_stays_within_budget() {
+    let _one = serial();
+    let mut body = String::new();
+    for i in 0..20_000 {
+        body.push_str(&format!(
+            "event: response.output_item.added\ndata: {{\"type\":\"response.output_item.added\",\"output_index\":{i},\"item\":{{\"type\":\"function_call\",\"id\":\"fc_{i}\",\"call_id\":\"c{i}\",\"name\":\"f\",\"arguments\":\"\"}}}}\n\n"
+        ));
+    }
+    within_budget("items.sse", body.as_bytes(), 3.0);
+}
+
 /// What a tree of JSON may cost before it is refused: [`bounded_json::BASE_NODES`] values
 /// (and the text's share, within `per_byte`), at a `Value` each, doubled for the capacity a
 /// growing array holds.

@@ -10,6 +10,7 @@
 //! cannot drift apart.
 
 pub mod anthropic;
+pub mod by_index;
 pub mod chat;
 pub mod chat_calls;
 pub mod error;

@@ -6,6 +6,8 @@
 //! types exist ([`ItemKind`]), where an item states its texts ([`part_texts`]) and which
 //! events end a stream is written down here and nowhere else.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -219,45 +221,67 @@ impl<'k> EventKind<'k> {
     }
 }
 
-/// The output item types the API documents.
+/// What an output item is to a turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemKind<'k> {
+pub enum ItemKind {
     Message,
     Reasoning,
     FunctionCall,
     CustomToolCall,
     McpCall,
     /// A tool the provider runs (`web_search_call`, …), named by its type without `_call`.
-    Server(&'k str),
+    Server(&'static str),
     /// A built-in tool the client runs (`computer_call`, …), whose arguments are an
     /// `action` (or `operation`) object; named by its type without `_call`.
-    Client(&'k str),
+    Client(&'static str),
     /// Items that carry nothing a turn reports.
     Quiet,
 }
 
-impl<'k> ItemKind<'k> {
-    pub fn of(kind: &'k str) -> Option<ItemKind<'k>> {
-        let name = || kind.trim_end_matches("_call");
-        Some(match kind {
-            "message" => ItemKind::Message,
-            "reasoning" => ItemKind::Reasoning,
-            "function_call" => ItemKind::FunctionCall,
-            "custom_tool_call" => ItemKind::CustomToolCall,
-            "mcp_call" => ItemKind::McpCall,
-            "web_search_call"
-            | "file_search_call"
-            | "code_interpreter_call"
-            | "image_generation_call"
-            | "tool_search_call" => ItemKind::Server(name()),
-            "computer_call" | "local_shell_call" | "shell_call" | "apply_patch_call" => {
-                ItemKind::Client(name())
-            }
-            "mcp_list_tools" | "mcp_approval_request" | "compaction" | "item_reference" => {
-                ItemKind::Quiet
-            }
-            _ => return None,
-        })
+/// The output item types the API documents, with what each is. One table, so that what an
+/// item is ([`ItemKind::of`]) and how its type is kept ([`item_type`]) cannot disagree.
+const ITEM_TYPES: [(&str, ItemKind); 18] = [
+    ("message", ItemKind::Message),
+    ("reasoning", ItemKind::Reasoning),
+    ("function_call", ItemKind::FunctionCall),
+    ("custom_tool_call", ItemKind::CustomToolCall),
+    ("mcp_call", ItemKind::McpCall),
+    ("web_search_call", ItemKind::Server("web_search")),
+    ("file_search_call", ItemKind::Server("file_search")),
+    (
+        "code_interpreter_call",
+        ItemKind::Server("code_interpreter"),
+    ),
+    (
+        "image_generation_call",
+        ItemKind::Server("image_generation"),
+    ),
+    ("tool_search_call", ItemKind::Server("tool_search")),
+    ("computer_call", ItemKind::Client("computer")),
+    ("local_shell_call", ItemKind::Client("local_shell")),
+    ("shell_call", ItemKind::Client("shell")),
+    ("apply_patch_call", ItemKind::Client("apply_patch")),
+    ("mcp_list_tools", ItemKind::Quiet),
+    ("mcp_approval_request", ItemKind::Quiet),
+    ("compaction", ItemKind::Quiet),
+    ("item_reference", ItemKind::Quiet),
+];
+
+/// An item's `type`, kept without an allocation when the API documents it: a stream may
+/// announce hundreds of thousands of items.
+pub fn item_type(kind: &str) -> Cow<'static, str> {
+    match ITEM_TYPES.iter().find(|(name, _)| *name == kind) {
+        Some((name, _)) => Cow::Borrowed(name),
+        None => Cow::Owned(kind.to_string()),
+    }
+}
+
+impl ItemKind {
+    pub fn of(kind: &str) -> Option<ItemKind> {
+        ITEM_TYPES
+            .iter()
+            .find(|(name, _)| *name == kind)
+            .map(|(_, item)| *item)
     }
 
     /// Whether the item is a web search the provider ran, charged per call.
@@ -301,6 +325,121 @@ pub fn part_texts(item: &Value, part: Part) -> Vec<&str> {
         .collect()
 }
 
+/// An item's `id`, `call_id` and `name`, kept in one allocation rather than three: they are
+/// what most items hold, and a stream may hold hundreds of thousands of items.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Names {
+    /// The three joined, each present one after the other.
+    text: Box<str>,
+    /// Where each ends in `text`.
+    ends: [usize; 3],
+    /// Which of the three the item states, a bit each.
+    stated: u8,
+}
+
+impl Names {
+    pub fn new(id: Option<&str>, call_id: Option<&str>, name: Option<&str>) -> Names {
+        let mut text = String::new();
+        let mut stated = 0;
+        let ends = [id, call_id, name].map(|part| {
+            stated <<= 1;
+            if let Some(part) = part {
+                text.push_str(part);
+                stated |= 1;
+            }
+            text.len()
+        });
+        Names {
+            text: text.into_boxed_str(),
+            ends,
+            stated,
+        }
+    }
+
+    fn get(&self, which: usize) -> Option<&str> {
+        if self.stated & (0b100 >> which) == 0 {
+            return None;
+        }
+        let start = which.checked_sub(1).map_or(0, |before| self.ends[before]);
+        Some(&self.text[start..self.ends[which]])
+    }
+
+    pub fn id(&self) -> Option<&str> {
+        self.get(0)
+    }
+
+    /// The id the client answers a call by.
+    pub fn call_id(&self) -> Option<&str> {
+        self.get(1)
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.get(2)
+    }
+}
+
+/// What one statement of an output item says (`output_item.added` or `.done`, an entry of a
+/// terminal event's `output`), in the fields its consumers read. A stream may hold
+/// hundreds of thousands of items, and kept as JSON trees they cost about 800 bytes each.
+#[derive(Debug, Default)]
+pub struct Statement {
+    /// Its `type`, when it states one.
+    pub kind: Option<Cow<'static, str>>,
+    pub names: Names,
+    /// A message in the `commentary` phase: what the model says between tool calls.
+    pub commentary: bool,
+    /// The texts it states ([`part_texts`]), part by part, in order.
+    texts: Box<[(Part, Box<str>)]>,
+    /// A built-in tool's request (`action`, else `queries` or `operation`), for the items
+    /// whose arguments are an object rather than a text.
+    pub action: Option<Box<Value>>,
+}
+
+impl Statement {
+    pub fn of(item: &Value) -> Statement {
+        let kind = str_at(item, "type");
+        let texts = Part::ALL
+            .into_iter()
+            .flat_map(|part| {
+                part_texts(item, part)
+                    .into_iter()
+                    .map(move |text| (part, Box::from(text)))
+            })
+            .collect::<Vec<_>>()
+            .into_boxed_slice();
+        let present = |key| item.get(key).filter(|v| !v.is_null());
+        let action = match kind.and_then(ItemKind::of) {
+            Some(ItemKind::Server(_)) => present("action").or_else(|| present("queries")),
+            Some(ItemKind::Client(_)) => present("action").or_else(|| present("operation")),
+            _ => None,
+        };
+        Statement {
+            kind: kind.map(item_type),
+            names: Names::new(
+                str_at(item, "id"),
+                str_at(item, "call_id"),
+                str_at(item, "name"),
+            ),
+            commentary: str_at(item, "phase") == Some("commentary"),
+            texts,
+            action: action.map(|a| Box::new(a.clone())),
+        }
+    }
+
+    /// The texts it states for `part`; none when it states none of that kind.
+    pub fn texts(&self, part: Part) -> impl Iterator<Item = &str> {
+        self.texts
+            .iter()
+            .filter(move |(p, _)| *p == part)
+            .map(|(_, text)| &**text)
+    }
+
+    /// Its `type`, or `""` when it states none.
+    pub fn kind(&self) -> &str {
+        self.kind.as_deref().unwrap_or_default()
+    }
+}
+
 /// The output items a response object states (none when it states no `output` array).
 pub fn output_items(response: &Value) -> &[Value] {
     response["output"].as_array().map_or(&[], Vec::as_slice)
@@ -323,4 +462,25 @@ pub fn bad_counts(value: &Value) -> Vec<super::BadCount> {
 /// How a response object says it was served (its `service_tier`).
 pub fn service(response: &Value) -> Service {
     super::openai_service(str_at(response, "service_tier"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_keep_each_part_and_its_absence() {
+        let all = Names::new(Some("fc_1"), Some("call_1"), Some("get"));
+        assert_eq!(
+            (all.id(), all.call_id(), all.name()),
+            (Some("fc_1"), Some("call_1"), Some("get"))
+        );
+        let some = Names::new(None, Some(""), Some("é"));
+        assert_eq!(
+            (some.id(), some.call_id(), some.name()),
+            (None, Some(""), Some("é"))
+        );
+        let none = Names::new(None, None, None);
+        assert_eq!((none.id(), none.call_id(), none.name()), (None, None, None));
+    }
 }

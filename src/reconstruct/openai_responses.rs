@@ -6,13 +6,14 @@
 //! A `response.failed` whose `output` is empty keeps what already streamed. What the events
 //! and items are is [`crate::decode::responses`]'s to say.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use super::builder::Builder;
+use crate::decode::by_index::{ByIndex, IdIndex};
 use crate::decode::responses::{
-    Event, EventKind, ItemKind, Part, Phase, bad_counts, output_items, part_texts, service, usage,
+    Event, EventKind, ItemKind, Part, Phase, Statement, bad_counts, output_items, service, usage,
 };
 use crate::decode::{self, str_at};
 use crate::turn::{ThoughtSource, ToolKind};
@@ -21,56 +22,75 @@ use crate::warning::Unknown;
 /// One output item: its last full statement, plus what deltas added since.
 #[derive(Default, Debug)]
 struct Item {
-    value: Value,
-    /// Whether `value` is final (`output_item.done` or the terminal `output`).
+    stated: Statement,
+    /// Whether `stated` is final (`output_item.done` or the terminal `output`).
     done: bool,
-    /// Streamed texts, by part and part index.
+    /// What deltas built, when any came: most items are stated whole.
+    streamed: Option<Box<Streamed>>,
+}
+
+/// What deltas built for an item.
+#[derive(Default, Debug)]
+struct Streamed {
+    /// Texts, by part and part index.
     parts: BTreeMap<Part, BTreeMap<u64, String>>,
-    /// Streamed arguments (or a custom tool call's input).
+    /// Arguments (or a custom tool call's input).
     arguments: String,
 }
 
 impl Item {
-    /// Streamed parts when the item never finished, else the final value's.
+    fn streamed(&mut self) -> &mut Streamed {
+        self.streamed.get_or_insert_default()
+    }
+
+    /// Streamed parts when the item never finished, else the final statement's.
     fn texts(&self, part: Part) -> Vec<String> {
-        let stated = part_texts(&self.value, part);
-        match self.parts.get(&part) {
-            Some(streamed) if !self.done || stated.is_empty() => {
+        let mut stated = self.stated.texts(part).peekable();
+        match self.streamed.as_ref().and_then(|s| s.parts.get(&part)) {
+            Some(streamed) if !self.done || stated.peek().is_none() => {
                 streamed.values().cloned().collect()
             }
-            _ => stated.into_iter().map(str::to_string).collect(),
+            _ => stated.map(str::to_string).collect(),
         }
     }
 
     /// Adds what the item holds to the turn; true when it was a provider-run web search.
     fn finish(self, b: &mut Builder) -> bool {
-        let value = &self.value;
-        let streamed = |part: Part| self.parts.contains_key(&part);
+        let stated = &self.stated;
+        let streamed = self.streamed.as_deref();
+        let has_part = |part: Part| streamed.is_some_and(|s| s.parts.contains_key(&part));
+        let arguments = streamed.map_or("", |s| s.arguments.as_str());
         // Deltas for an item whose `output_item.added` the capture lacks: the deltas say
         // what it was.
         let kind =
-            str_at(value, "type").unwrap_or(if streamed(Part::Text) || streamed(Part::Refusal) {
-                "message"
-            } else if streamed(Part::Summary) || streamed(Part::Reasoning) {
-                "reasoning"
-            } else if !self.arguments.is_empty() {
-                "function_call"
+            stated
+                .kind
+                .as_deref()
+                .unwrap_or(if has_part(Part::Text) || has_part(Part::Refusal) {
+                    "message"
+                } else if has_part(Part::Summary) || has_part(Part::Reasoning) {
+                    "reasoning"
+                } else if !arguments.is_empty() {
+                    "function_call"
+                } else {
+                    ""
+                });
+        let names = &stated.names;
+        let name = || names.name().unwrap_or_default().to_string();
+        let call_id = || names.call_id().or(names.id()).map(str::to_string);
+        let streamed_or_stated = || {
+            if self.done || arguments.is_empty() {
+                stated.texts(Part::Arguments).next().unwrap_or_default()
             } else {
-                ""
-            });
-        let name = || str_at(value, "name").unwrap_or_default().to_string();
-        let call_id = || {
-            str_at(value, "call_id")
-                .or_else(|| str_at(value, "id"))
-                .map(str::to_string)
-        };
-        let streamed_or = |key: &str| {
-            let stated = str_at(value, key).unwrap_or_default();
-            if self.done || self.arguments.is_empty() {
-                stated.to_string()
-            } else {
-                self.arguments.clone()
+                arguments
             }
+        };
+        let action = || {
+            stated
+                .action
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Default::default()))
         };
         let Some(item) = ItemKind::of(kind) else {
             // An item that states no type, and that no delta filled, holds nothing to show.
@@ -82,7 +102,7 @@ impl Item {
         match item {
             ItemKind::Message => {
                 let text = self.texts(Part::Text).concat();
-                if str_at(value, "phase") == Some("commentary") {
+                if stated.commentary {
                     if !text.is_empty() {
                         b.push_thought(ThoughtSource::Commentary, text);
                     }
@@ -102,49 +122,32 @@ impl Item {
                     b.push_thought(ThoughtSource::ReasoningContent, text);
                 }
             }
-            ItemKind::FunctionCall => b.push_tool_json(
-                call_id(),
-                name(),
-                ToolKind::Function,
-                &streamed_or("arguments"),
-            ),
+            ItemKind::FunctionCall => {
+                b.push_tool_json(call_id(), name(), ToolKind::Function, streamed_or_stated())
+            }
             ItemKind::CustomToolCall => {
-                let input = Value::String(streamed_or("input"));
+                let input = Value::String(streamed_or_stated().to_string());
                 b.push_tool(call_id(), name(), ToolKind::Custom, input);
             }
-            ItemKind::McpCall => b.push_tool_json(
-                call_id(),
-                name(),
-                ToolKind::Server,
-                &streamed_or("arguments"),
-            ),
+            ItemKind::McpCall => {
+                b.push_tool_json(call_id(), name(), ToolKind::Server, streamed_or_stated())
+            }
             ItemKind::Server(server) => {
-                let mut arguments = value
-                    .get("action")
-                    .filter(|a| !a.is_null())
-                    .or_else(|| value.get("queries").filter(|q| !q.is_null()))
-                    .cloned()
-                    .unwrap_or_else(|| Value::Object(Default::default()));
+                let mut arguments = action();
                 // A web search's `action` also lists the pages it found: results, not what
                 // the model asked for.
                 if let Value::Object(fields) = &mut arguments {
                     fields.remove("sources");
                 }
                 b.push_tool(
-                    str_at(value, "id").map(str::to_string),
+                    names.id().map(str::to_string),
                     server.to_string(),
                     ToolKind::Server,
                     arguments,
                 );
             }
             ItemKind::Client(client) => {
-                let arguments = value
-                    .get("action")
-                    .or_else(|| value.get("operation"))
-                    .filter(|a| !a.is_null())
-                    .cloned()
-                    .unwrap_or_else(|| Value::Object(Default::default()));
-                b.push_tool(call_id(), client.to_string(), ToolKind::Function, arguments);
+                b.push_tool(call_id(), client.to_string(), ToolKind::Function, action());
             }
             ItemKind::Quiet => {}
         }
@@ -155,26 +158,32 @@ impl Item {
 /// Output items by `output_index`, also found by `item_id`.
 #[derive(Default)]
 struct Items {
-    by_index: BTreeMap<u64, Item>,
-    index_of: HashMap<String, u64>,
+    by_index: ByIndex<Item>,
+    index_of: IdIndex,
 }
 
 impl Items {
     fn set(&mut self, index: u64, value: &Value, done: bool) {
-        if let Some(id) = str_at(value, "id") {
-            self.index_of.insert(id.to_string(), index);
+        let stated = Statement::of(value);
+        if let Some(id) = stated.names.id() {
+            self.index_of.note(id, index);
         }
-        let item = self.by_index.entry(index).or_default();
-        item.value = value.clone();
+        let item = self.by_index.entry(index);
+        item.stated = stated;
         item.done = done;
     }
 
     /// The item an event is about, by `output_index`, else by `item_id`.
     fn of(&mut self, (output_index, item_id): (Option<u64>, Option<&str>)) -> &mut Item {
+        let by_index = &self.by_index;
+        let ids = || {
+            let ids = by_index.iter();
+            ids.filter_map(|(index, item)| Some((item.stated.names.id()?, index)))
+        };
         let index = output_index
-            .or_else(|| item_id.and_then(|id| self.index_of.get(id).copied()))
+            .or_else(|| item_id.and_then(|id| self.index_of.get(id, ids)))
             .unwrap_or(0);
-        self.by_index.entry(index).or_default()
+        self.by_index.entry(index)
     }
 
     /// Applies the response object's own statement of its output, where it gives one.
@@ -246,7 +255,7 @@ impl Accumulator {
                 phase,
                 ..
             } => {
-                let arguments = &mut items.of(item).arguments;
+                let arguments = &mut items.of(item).streamed().arguments;
                 match phase {
                     Phase::Delta => arguments.push_str(data.delta.as_str().unwrap_or_default()),
                     // The `done` states the whole text: it wins over the deltas joined.
@@ -260,7 +269,7 @@ impl Accumulator {
                 ..
             } => {
                 let index = data.part_index(part).get().unwrap_or(0);
-                let texts = items.of(item).parts.entry(part).or_default();
+                let texts = items.of(item).streamed().parts.entry(part).or_default();
                 match phase {
                     Phase::Delta => texts
                         .entry(index)

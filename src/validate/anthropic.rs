@@ -40,7 +40,7 @@ pub struct StreamGrammar {
     blocks: BTreeMap<u64, Block>,
     /// Line of `message_delta`.
     delta: Option<usize>,
-    ids: Ids,
+    ids: Ids<'static>,
 }
 
 impl StreamGrammar {
@@ -105,7 +105,7 @@ impl StreamGrammar {
         }
         let id = str_at(block, "id");
         if let Some(BlockKind::Tool(_)) = kind {
-            self.ids.add(id, line);
+            self.ids.add_copy(id, line);
         }
         self.blocks.insert(
             index,

@@ -3,7 +3,8 @@
 //! `output_item.done`, `*.done` events restating what their deltas built, one terminal event
 //! whose `output` agrees with the items) and the blocking body.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
@@ -11,8 +12,10 @@ use super::locate::{Doc, Seg};
 use super::stream::{Cx, End, Grammar, Role, Unknown};
 use super::tools::{self, Ids, call_name, clip};
 use super::{errors, usage};
+use crate::decode::by_index::{ByIndex, IdIndex};
 use crate::decode::responses::{
-    self as api, Event, EventKind, ItemKind, Part, Phase, USAGE_KEYS, output_items, part_texts,
+    self as api, Event, EventKind, ItemKind, Names, Part, Phase, Statement, USAGE_KEYS, item_type,
+    output_items,
 };
 use crate::decode::{self, Data, str_at};
 use crate::diagnostic::Findings;
@@ -24,12 +27,9 @@ use crate::diagnostic::rules::{
 /// One output item, as its events build it.
 #[derive(Debug)]
 struct Item {
-    id: Option<String>,
-    /// The id the client answers a call by (`call_id`), for calls.
-    call_id: Option<String>,
+    names: Names,
     /// Its `type` as given.
-    kind: String,
-    name: String,
+    kind: Cow<'static, str>,
     added: usize,
     done: Option<usize>,
     /// Deltas joined, by the text they build and part index (`content_index` /
@@ -42,9 +42,10 @@ struct Item {
 impl Item {
     /// How findings name the item: a call by its name and call id, anything else by its id.
     fn call(&self) -> String {
-        match (self.name.as_str(), self.id.as_deref()) {
+        let names = &self.names;
+        match (names.name().unwrap_or_default(), names.id()) {
             ("", Some(id)) => id.to_string(),
-            (name, id) => call_name(name, self.call_id.as_deref().or(id)),
+            (name, id) => call_name(name, names.call_id().or(id)),
         }
     }
 
@@ -72,19 +73,19 @@ impl Item {
 /// Compares what an item's final statement says with what its deltas built.
 fn compare_texts(
     item: &Item,
-    stated: &Value,
+    stated: &Statement,
     rule: &crate::diagnostic::Rule,
     what: &str,
     line: usize,
     f: &mut Findings,
 ) {
-    let kind = str_at(stated, "type").unwrap_or_default();
+    let kind = stated.kind();
     for part in Part::ALL {
-        let texts = part_texts(stated, part);
-        if texts.is_empty() {
+        let mut texts = stated.texts(part).peekable();
+        if texts.peek().is_none() {
             continue;
         }
-        let text = texts.concat();
+        let text: String = texts.collect();
         if let Some(built) = item.streamed(part) {
             if built != text {
                 f.add(
@@ -110,15 +111,16 @@ pub struct StreamGrammar {
     created: Option<usize>,
     /// The last `sequence_number` and its line.
     sequence: Option<(u64, usize)>,
-    items: BTreeMap<u64, Item>,
-    index_of: HashMap<String, u64>,
+    items: ByIndex<Item>,
+    index_of: IdIndex,
     /// Output indices already reported as never added, so one missing item is one finding.
     orphans: HashSet<u64>,
-    /// The `response.completed` response and its line.
-    completed: Option<(Value, usize)>,
-    /// The type each output index was last stated to have (by `output_item.added`, `.done`
-    /// or the terminal `output`), where: an item is of the type its last statement gives.
-    stated: BTreeMap<u64, (String, usize)>,
+    /// The output items `response.completed` states, and its line.
+    completed: Option<(Vec<Statement>, usize)>,
+    /// The output indices whose last statement (by `output_item.added`, `.done` or the
+    /// terminal `output`) gave a type the API does not document, with that type and where:
+    /// an item is of the type its last statement gives.
+    unknown_types: BTreeMap<u64, (Box<str>, usize)>,
 }
 
 impl StreamGrammar {
@@ -154,8 +156,16 @@ impl StreamGrammar {
 
     /// Notes the type an item statement gives the item at `index`.
     fn state(&mut self, index: u64, item: &Value, line: usize) {
-        let kind = str_at(item, "type").unwrap_or_default().to_string();
-        self.stated.insert(index, (kind, line));
+        match str_at(item, "type").filter(|kind| ItemKind::of(kind).is_none()) {
+            // An item stating no type at all says nothing of one: what its deltas build
+            // shows what it is.
+            Some(kind) if !kind.is_empty() => {
+                self.unknown_types.insert(index, (kind.into(), line));
+            }
+            _ => {
+                self.unknown_types.remove(&index);
+            }
+        }
     }
 
     fn added(&mut self, data: &Event, line: usize, cx: &mut Cx) {
@@ -166,7 +176,7 @@ impl StreamGrammar {
                 "output_item.added has no output_index",
             );
         };
-        if let Some(first) = self.items.get(&index) {
+        if let Some(first) = self.items.get(index) {
             let first = first.added;
             return cx.f.add(
                 &RESPONSES_ITEMS,
@@ -176,33 +186,33 @@ impl StreamGrammar {
         }
         let item = data.item.as_ref().unwrap_or(&Value::Null);
         let kind = str_at(item, "type").unwrap_or_default();
-        let id = str_at(item, "id").map(str::to_string);
-        if let Some(id) = &id {
-            self.index_of.insert(id.clone(), index);
+        let id = str_at(item, "id");
+        if let Some(id) = id {
+            self.index_of.note(id, index);
         }
-        self.items.insert(
-            index,
-            Item {
-                id,
-                call_id: str_at(item, "call_id").map(str::to_string),
-                kind: kind.to_string(),
-                name: str_at(item, "name").unwrap_or_default().to_string(),
-                added: line,
-                done: None,
-                streamed: BTreeMap::new(),
-                arguments_checked: false,
-            },
-        );
+        self.items.get_or_insert_with(index, || Item {
+            names: Names::new(id, str_at(item, "call_id"), str_at(item, "name")),
+            kind: item_type(kind),
+            added: line,
+            done: None,
+            streamed: BTreeMap::new(),
+            arguments_checked: false,
+        });
     }
 
     /// The item an item event names, by `output_index` and `item_id`, reporting whatever
     /// disagrees with `output_item.added`.
     fn item(&mut self, data: &Event, kind: &str, line: usize, cx: &mut Cx) -> Option<&mut Item> {
         let item_id = data.item_id.as_str();
+        let items = &self.items;
+        let ids = || {
+            let ids = items.iter();
+            ids.filter_map(|(index, item)| Some((item.names.id()?, index)))
+        };
         let index = data
             .output_index
             .exact()
-            .or_else(|| item_id.and_then(|id| self.index_of.get(id).copied()));
+            .or_else(|| item_id.and_then(|id| self.index_of.get(id, ids)));
         let Some(index) = index else {
             let message = match item_id {
                 Some(id) => format!("{kind} names item {id}, which no output_item.added announced"),
@@ -211,7 +221,7 @@ impl StreamGrammar {
             cx.f.add(&RESPONSES_ITEMS, Some(line), message);
             return None;
         };
-        let Some(item) = self.items.get_mut(&index) else {
+        let Some(item) = self.items.get_mut(index) else {
             if self.orphans.insert(index) {
                 cx.f.add(
                     &RESPONSES_ITEMS,
@@ -223,7 +233,7 @@ impl StreamGrammar {
             }
             return None;
         };
-        if let (Some(id), Some(known)) = (item_id, item.id.as_deref()) {
+        if let (Some(id), Some(known)) = (item_id, item.names.id()) {
             if id != known {
                 cx.f.add(
                     &RESPONSES_ITEMS,
@@ -239,7 +249,7 @@ impl StreamGrammar {
         let Some(item) = self.item(data, "response.output_item.done", line, cx) else {
             return;
         };
-        let stated = data.item.as_ref().unwrap_or(&Value::Null);
+        let stated = Statement::of(data.item.as_ref().unwrap_or(&Value::Null));
         if let Some(done) = item.done {
             return cx.f.add(
                 &RESPONSES_ITEMS,
@@ -251,11 +261,8 @@ impl StreamGrammar {
             );
         }
         item.done = Some(line);
-        let (id, kind) = (
-            str_at(stated, "id"),
-            str_at(stated, "type").unwrap_or_default(),
-        );
-        if id.is_some() && id != item.id.as_deref() || kind != item.kind {
+        let (id, kind) = (stated.names.id(), stated.kind());
+        if id.is_some() && id != item.names.id() || kind != item.kind {
             cx.f.add(
                 &RESPONSES_ITEMS,
                 Some(line),
@@ -264,25 +271,27 @@ impl StreamGrammar {
                     id.unwrap_or("without id"),
                     item.added,
                     item.kind,
-                    item.id.as_deref().unwrap_or("without id"),
+                    item.names.id().unwrap_or("without id"),
                 ),
             );
         }
-        if item.name.is_empty() {
-            item.name = str_at(stated, "name").unwrap_or_default().to_string();
-        }
-        if item.call_id.is_none() {
-            item.call_id = str_at(stated, "call_id").map(str::to_string);
-        }
+        // What `output_item.added` left out, the `.done` may say.
+        let names = &item.names;
+        let name = names.name().filter(|n| !n.is_empty());
+        item.names = Names::new(
+            names.id(),
+            names.call_id().or(stated.names.call_id()),
+            name.or(stated.names.name()),
+        );
         compare_texts(
             item,
-            stated,
+            &stated,
             &RESPONSES_DONE_TEXT,
             "output_item.done",
             line,
             cx.f,
         );
-        if let Some(arguments) = str_at(stated, "arguments") {
+        if let Some(arguments) = data.item.as_ref().and_then(|i| str_at(i, "arguments")) {
             item.check_arguments(arguments, line, cx.f);
         }
     }
@@ -360,7 +369,8 @@ impl StreamGrammar {
             _ => {
                 usage::require_openai(response.get("usage"), USAGE_KEYS, Some(line), kind, cx.f);
                 if status == "completed" {
-                    self.completed = Some((response.clone(), line));
+                    let output = output_items(response).iter().map(Statement::of);
+                    self.completed = Some((output.collect(), line));
                 }
             }
         }
@@ -368,8 +378,7 @@ impl StreamGrammar {
 
     /// Checks the terminal `output` against the items the stream built. An empty `output`
     /// restates nothing (some servers leave it out), so only a stated item is compared.
-    fn compare_output(&self, response: &Value, line: usize, f: &mut Findings) {
-        let output = output_items(response);
+    fn compare_output(&self, output: &[Statement], line: usize, f: &mut Findings) {
         if output.is_empty() {
             return;
         }
@@ -384,15 +393,12 @@ impl StreamGrammar {
                 ),
             );
         }
-        for (index, item) in &self.items {
-            let Some(stated) = usize::try_from(*index).ok().and_then(|i| output.get(i)) else {
+        for (index, item) in self.items.iter() {
+            let Some(stated) = usize::try_from(index).ok().and_then(|i| output.get(i)) else {
                 continue;
             };
-            let (id, kind) = (
-                str_at(stated, "id"),
-                str_at(stated, "type").unwrap_or_default(),
-            );
-            if id.is_some() && id != item.id.as_deref() || kind != item.kind {
+            let (id, kind) = (stated.names.id(), stated.kind());
+            if id.is_some() && id != item.names.id() || kind != item.kind {
                 f.add(
                     &CONTENT_COMPLETED_OUTPUT,
                     Some(line),
@@ -400,7 +406,7 @@ impl StreamGrammar {
                         "response.completed output[{index}] is {kind} {}, but the stream added {} {} there (line {})",
                         id.unwrap_or("without id"),
                         item.kind,
-                        item.id.as_deref().unwrap_or("without id"),
+                        item.names.id().unwrap_or("without id"),
                         item.added
                     ),
                 );
@@ -480,25 +486,21 @@ impl Grammar for StreamGrammar {
     }
 
     fn finish(self, end: &End, cx: &mut Cx) {
-        // An item stating no type at all says nothing of one: what its deltas build shows
-        // what it is.
-        for (kind, line) in self.stated.values() {
-            if !kind.is_empty() && ItemKind::of(kind).is_none() {
-                cx.unknown(format!("output item type {kind:?}"), *line);
-            }
+        for (kind, line) in self.unknown_types.values() {
+            cx.unknown(format!("output item type {kind:?}"), *line);
         }
         let mut ids = Ids::default();
         for item in self.items.values() {
             if ItemKind::of(&item.kind).is_some_and(ItemKind::answered_by_client) {
-                ids.add(item.call_id.as_deref(), item.added);
+                ids.add(item.names.call_id(), item.added);
             }
         }
         ids.check(cx.f, Some);
         if end.clean().is_none() {
             return;
         }
-        if let Some((response, line)) = &self.completed {
-            for (index, item) in &self.items {
+        if let Some((output, line)) = &self.completed {
+            for (index, item) in self.items.iter() {
                 if item.done.is_none() {
                     cx.f.add(
                         &RESPONSES_ITEMS,
@@ -507,7 +509,7 @@ impl Grammar for StreamGrammar {
                     );
                 }
             }
-            self.compare_output(response, *line, cx.f);
+            self.compare_output(output, *line, cx.f);
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Tool calls, whatever the API: arguments that parse once complete, ids that are unique.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{CONTENT_TOOL_ARGUMENTS, CONTENT_TOOL_IDS};
@@ -108,36 +110,48 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
     }
 }
 
-/// The tool call ids of one response, each with where it appeared: a line in a stream, an
-/// index into the body's array for a blocking body (its line is found only for a finding).
+/// The tool call ids of one response, each with where it first appeared: a line in a
+/// stream, an index into the body's array for a blocking body (its line is found only for
+/// a finding). Each id is kept once, borrowed where the caller can lend it: a response may
+/// hold hundreds of thousands of calls.
 #[derive(Debug, Default)]
-pub struct Ids(Vec<(String, usize)>);
+pub struct Ids<'a> {
+    first: HashMap<Cow<'a, str>, usize>,
+    /// Ids used again: the id, where, and where it was first.
+    again: Vec<(Cow<'a, str>, usize, usize)>,
+}
 
-impl Ids {
-    pub fn add(&mut self, id: Option<&str>, at: usize) {
-        if let Some(id) = id.filter(|id| !id.is_empty()) {
-            self.0.push((id.to_string(), at));
+impl<'a> Ids<'a> {
+    pub fn add(&mut self, id: Option<&'a str>, at: usize) {
+        self.insert(id.map(Cow::Borrowed), at);
+    }
+
+    /// As [`Ids::add`], for an id that lives shorter than the ids (a stream event's).
+    pub fn add_copy(&mut self, id: Option<&str>, at: usize) {
+        self.insert(id.map(|id| Cow::Owned(id.to_string())), at);
+    }
+
+    fn insert(&mut self, id: Option<Cow<'a, str>>, at: usize) {
+        let Some(id) = id.filter(|id| !id.is_empty()) else {
+            return;
+        };
+        match self.first.entry(id) {
+            Entry::Occupied(first) => self.again.push((first.key().clone(), at, *first.get())),
+            Entry::Vacant(slot) => {
+                slot.insert(at);
+            }
         }
     }
 
     /// Reports every id used again, at each later use; `line` turns a place into its line.
     pub fn check(&self, f: &mut Findings, line: impl Fn(usize) -> Option<usize>) {
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        for (id, at) in &self.0 {
-            match first.get(id.as_str()) {
-                Some(&first) => {
-                    let first =
-                        line(first).map_or(String::new(), |l| format!(" (first at line {l})"));
-                    f.add(
-                        &CONTENT_TOOL_IDS,
-                        line(*at),
-                        format!("tool call id {id} is used twice{first}"),
-                    );
-                }
-                None => {
-                    first.insert(id, *at);
-                }
-            }
+        for (id, at, first) in &self.again {
+            let first = line(*first).map_or(String::new(), |l| format!(" (first at line {l})"));
+            f.add(
+                &CONTENT_TOOL_IDS,
+                line(*at),
+                format!("tool call id {id} is used twice{first}"),
+            );
         }
     }
 }
