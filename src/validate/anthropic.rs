@@ -2,8 +2,6 @@
 //! with deltas of their own type and stopped, `message_delta`, `message_stop`) and the
 //! blocking body.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use super::locate::{Doc, Seg};
@@ -13,6 +11,7 @@ use super::{errors, usage};
 use crate::decode::anthropic::{
     self as api, BlockKind, DeltaKind, Event, EventKind, INPUT_TOKENS, OUTPUT_TOKENS,
 };
+use crate::decode::by_index::ByIndex;
 use crate::decode::{self, Data, str_at};
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::ANTHROPIC_GRAMMAR;
@@ -37,7 +36,7 @@ pub struct StreamGrammar {
     started: Option<usize>,
     /// Whether the first event that is no ping has been seen.
     opened: bool,
-    blocks: BTreeMap<u64, Block>,
+    blocks: ByIndex<Block>,
     /// Line of `message_delta`.
     delta: Option<usize>,
     ids: Ids<'static>,
@@ -55,7 +54,7 @@ impl StreamGrammar {
             self.grammar(cx, line, format!("{kind} has no index"));
             return None;
         };
-        if !self.blocks.contains_key(&index) {
+        if self.blocks.get(index).is_none() {
             let what = if kind == "content_block_stop" {
                 "stop"
             } else {
@@ -67,7 +66,7 @@ impl StreamGrammar {
                 format!("{what} for content block {index} before its content_block_start"),
             );
         }
-        self.blocks.get_mut(&index).map(|b| (index, b))
+        self.blocks.get_mut(index).map(|b| (index, b))
     }
 
     fn start(&mut self, data: &Event, line: usize, cx: &mut Cx) {
@@ -80,7 +79,7 @@ impl StreamGrammar {
         let Some(index) = data.index.exact() else {
             return self.grammar(cx, line, "content_block_start has no index".into());
         };
-        if let Some(first) = self.blocks.get(&index) {
+        if let Some(first) = self.blocks.get(index) {
             let first = first.line;
             return self.grammar(
                 cx,
@@ -107,18 +106,15 @@ impl StreamGrammar {
         if let Some(BlockKind::Tool(_)) = kind {
             self.ids.add_copy(id, line);
         }
-        self.blocks.insert(
-            index,
-            Block {
-                name: name.to_string(),
-                kind,
-                line,
-                stopped: false,
-                unstopped_reported: false,
-                json: String::new(),
-                call: call_name(str_at(block, "name").unwrap_or_default(), id),
-            },
-        );
+        self.blocks.get_or_insert_with(index, || Block {
+            name: name.to_string(),
+            kind,
+            line,
+            stopped: false,
+            unstopped_reported: false,
+            json: String::new(),
+            call: call_name(str_at(block, "name").unwrap_or_default(), id),
+        });
     }
 
     fn delta(&mut self, data: &Event, line: usize, cx: &mut Cx) {
@@ -186,7 +182,7 @@ impl StreamGrammar {
             .blocks
             .iter()
             .filter(|(_, b)| !b.stopped)
-            .map(|(i, b)| (*i, b.line))
+            .map(|(i, b)| (i, b.line))
             .collect();
         for (index, start) in open {
             self.grammar(
@@ -194,7 +190,7 @@ impl StreamGrammar {
                 line,
                 format!("content block {index} (started at line {start}) is never stopped"),
             );
-            if let Some(block) = self.blocks.get_mut(&index) {
+            if let Some(block) = self.blocks.get_mut(index) {
                 block.unstopped_reported = true;
             }
         }
