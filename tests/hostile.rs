@@ -44,6 +44,43 @@ fn a_har_starting_with_a_bom_reads_as_without() {
 }
 
 #[test]
+fn repeated_boms_before_a_whole_file_read_as_one() {
+    let dir = scratch("repeated-boms");
+    for fixture in [
+        "fixtures/raw/anthropic-stream.http",
+        "fixtures/raw/anthropic-message.json",
+        "fixtures/raw/openai-chat-stream.sse",
+        "fixtures/har/browser.har",
+        "fixtures/claude-trace/log-2025-10-01-06-26-40.jsonl",
+        "fixtures/anthropic-messages/simple.txtar",
+        "fixtures/cassettes/anthropic-tool-loop.yaml",
+    ] {
+        let name = std::path::Path::new(fixture).file_name().unwrap();
+        let file = dir.join(name);
+        let mut data = b"\xef\xbb\xbf\xef\xbb\xbf\xef\xbb\xbf".to_vec();
+        data.extend(std::fs::read(root().join(fixture)).unwrap());
+        std::fs::write(&file, data).unwrap();
+        let (plain, _, _) = inspect(&[fixture]);
+        let (turns, stderr, code) = inspect(&[str_of(&file)]);
+        assert_eq!(code, 0, "{fixture}: {stderr}");
+        assert!(!plain.is_empty(), "{fixture}");
+        assert_eq!(turns.len(), plain.len(), "{fixture}: {stderr}");
+        for (turn, want) in turns.iter().zip(&plain) {
+            assert_eq!(turn["id"], want["id"], "{fixture}");
+            assert_eq!(turn["warnings"], want["warnings"], "{fixture}");
+        }
+        let (stdout, _, code) = run_within(&["validate", str_of(&file)]);
+        let (want, _, _) = run_within(&["validate", fixture]);
+        assert_eq!(code, 0, "{fixture}: {stdout}");
+        assert_eq!(
+            stdout.lines().last(),
+            want.lines().last(),
+            "{fixture}: {stdout}"
+        );
+    }
+}
+
+#[test]
 fn a_har_entry_nested_too_deep_costs_only_that_entry() {
     let dir = scratch("har-deep");
     let file = dir.join("deep.har");

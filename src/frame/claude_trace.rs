@@ -20,7 +20,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::entry::{self, Entry, Skip};
-use super::timestamp;
+use super::{bom, timestamp};
 use crate::bounded_json;
 use crate::turn::Timing;
 use crate::warning::Warning;
@@ -29,8 +29,7 @@ use crate::warning::Warning;
 /// `request`. (The first line may be far longer than the bytes sniffed, so the rest of it
 /// is not asked for.)
 pub fn looks_like_claude_trace(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let Some(rest) = head.trim_ascii_start().strip_prefix(b"{") else {
+    let Some(rest) = bom::strip(head).trim_ascii_start().strip_prefix(b"{") else {
         return false;
     };
     let Some(rest) = rest.trim_ascii_start().strip_prefix(b"\"request\"") else {
@@ -82,7 +81,7 @@ pub fn for_each_line(
             return Ok(index);
         }
         let line = buf.trim_ascii();
-        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        let line = bom::strip(line);
         if line.is_empty() {
             // A blank line is no pair, but it keeps its place: indices are line numbers
             // less one, so a reader can find the line again.
