@@ -107,6 +107,12 @@ pub enum Warning {
     NoResponseLogged,
     /// A claude-trace request timestamp that is no time.
     TimestampNoTime,
+    /// A claude-trace log line holding `count` lone UTF-16 surrogate escapes, the first
+    /// `first` (`\ud83d`), which JSON readers refuse: read as U+FFFD.
+    LoneSurrogates {
+        count: usize,
+        first: String,
+    },
     /// A `Content-Encoding` this tool does not know; the body is read as it is.
     UnknownContentEncoding,
     /// A compressed body cut short; what it holds is shown.
@@ -401,6 +407,17 @@ impl fmt::Display for Warning {
             }
             Warning::NoResponseLogged => f.write_str("the log holds no response to this request"),
             Warning::TimestampNoTime => f.write_str("the request's timestamp is no time"),
+            Warning::LoneSurrogates { count, first } => {
+                let what = match count {
+                    1 => format!("a lone UTF-16 surrogate escape ({first})"),
+                    n => format!("{n} lone UTF-16 surrogate escapes (the first {first})"),
+                };
+                write!(
+                    f,
+                    "the log line holds {what}: half a character, which JSON readers refuse; \
+                     read as U+FFFD"
+                )
+            }
             Warning::UnknownContentEncoding => {
                 f.write_str("an unknown Content-Encoding; the body is read as it is")
             }

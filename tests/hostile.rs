@@ -81,6 +81,43 @@ fn repeated_boms_before_a_whole_file_read_as_one() {
 }
 
 #[test]
+fn a_claude_trace_line_with_a_lone_surrogate_keeps_its_entry() {
+    // JSON.stringify escapes half of a surrogate pair on its own: here one in a parsed
+    // body, and one in the raw text of a stream (an emoji cut in two).
+    let fixture = "fixtures/claude-trace/log-2025-10-01-06-26-40.jsonl";
+    let log = std::fs::read_to_string(root().join(fixture)).unwrap();
+    let log = log
+        .replacen("Fix Flaky Test", r"Fix Flaky Test \udc00", 1)
+        .replacen("temp dir.", r"temp dir. \ud83d", 1);
+    let dir = scratch("lone-surrogate");
+    let file = dir.join("log.jsonl");
+    std::fs::write(&file, log).unwrap();
+    let (plain, _, _) = inspect(&[fixture]);
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), plain.len());
+    assert_eq!(turns[0]["text"], "Fix Flaky Test \u{fffd}");
+    assert_eq!(
+        turns[2]["text"],
+        "The test passes on its own; it races on a shared temp dir. \u{fffd}"
+    );
+    for (turn, first) in [(&turns[0], r"\udc00"), (&turns[2], r"\ud83d")] {
+        assert_eq!(
+            turn["warnings"],
+            serde_json::json!([format!(
+                "the log line holds a lone UTF-16 surrogate escape ({first}): half a \
+                 character, which JSON readers refuse; read as U+FFFD"
+            )])
+        );
+    }
+    for key in ["id", "thoughts", "usage", "warnings"] {
+        assert_eq!(turns[1][key], plain[1][key], "{key}");
+    }
+    let (stdout, _, code) = run_within(&["validate", str_of(&file)]);
+    assert_eq!(code, 0, "{stdout}");
+}
+
+#[test]
 fn a_har_entry_nested_too_deep_costs_only_that_entry() {
     let dir = scratch("har-deep");
     let file = dir.join("deep.har");
