@@ -118,6 +118,56 @@ fn a_claude_trace_line_with_a_lone_surrogate_keeps_its_entry() {
 }
 
 #[test]
+fn a_terminal_event_too_big_to_read_is_not_called_missing() {
+    let dir = scratch("big-terminal");
+    let created = r#"{"type":"response.created","sequence_number":0,"response":{"id":"r","model":"gpt-x","status":"in_progress","output":[]}}"#;
+    // 300,000 values: past the 250,000 an object inside an event may build.
+    let completed = format!(
+        r#"{{"type":"response.completed","sequence_number":1,"response":{{"id":"r","model":"gpt-x","status":"completed","output":[],"metadata":{{"x":[{}0]}}}}}}"#,
+        "0,".repeat(299_999)
+    );
+    for (name, named) in [("named.http", true), ("unnamed.http", false)] {
+        let event = |kind: &str, data: &str| match named {
+            true => format!("event: {kind}\ndata: {data}\n\n"),
+            false => format!("data: {data}\n\n"),
+        };
+        let file = dir.join(name);
+        std::fs::write(
+            &file,
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n{}{}",
+                event("response.created", created),
+                event("response.completed", &completed)
+            ),
+        )
+        .unwrap();
+        let (stdout, _, code) = run_within(&["validate", str_of(&file)]);
+        assert_eq!(code, 1, "{stdout}");
+        let line = if named { 7 } else { 6 };
+        assert!(
+            stdout.contains(&format!(
+                "{name}:{line}: error[parse-event-json]: the stream's terminal event, \
+                 response.completed, is here, but its data holds too many JSON values to read: \
+                 more than 250000"
+            )),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("ends without"), "{stdout}");
+        assert!(!stdout.contains("stream-truncated"), "{stdout}");
+        let (turns, stderr, code) = inspect(&[str_of(&file)]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(turns[0]["complete"], true);
+        assert_eq!(turns[0]["stop_reason"], "completed");
+        let warnings = turns[0]["warnings"].to_string();
+        assert!(
+            warnings.contains("event data is too big to read"),
+            "{warnings}"
+        );
+        assert!(!warnings.contains("without its final event"), "{warnings}");
+    }
+}
+
+#[test]
 fn a_har_entry_nested_too_deep_costs_only_that_entry() {
     let dir = scratch("har-deep");
     let file = dir.join("deep.har");

@@ -353,7 +353,17 @@ impl AnyAccumulator {
                     }),
                     JsonFault::OutOfRange | JsonFault::Syntax => EventFault::NotJson,
                 };
-                b.skip_event(event.line, fault, || err.to_string())
+                b.skip_event(event.line, fault, || err.to_string());
+                // The stream did end: only what its terminal event restates is lost, which
+                // the warning says. A Responses status is the terminal event's name's.
+                if let Some(kind) = &event.unread_terminal {
+                    b.complete = true;
+                    if let Some(decode::responses::EventKind::Terminal(status)) =
+                        decode::responses::EventKind::of(kind)
+                    {
+                        b.stop_reason = Some(status.to_string());
+                    }
+                }
             }
             (decode::Data::Anthropic(data), AnyAccumulator::Anthropic(s)) => {
                 s.event(event, data, b)

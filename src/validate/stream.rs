@@ -181,6 +181,10 @@ impl StreamCheck {
     pub fn event(&mut self, ev: &Event, f: &mut Findings) {
         let line = ev.line.max(self.first_line);
         if let Data::Invalid(err) = &ev.body {
+            // A terminal event too big to read still ends the stream.
+            if ev.unread_terminal.is_some() {
+                self.end.terminal.get_or_insert(line);
+            }
             if !self.unreadable.report(line) {
                 return;
             }
@@ -194,11 +198,14 @@ impl StreamCheck {
                 }
                 _ => format!("is not valid JSON ({})", json_error(err)),
             };
-            return f.add(
-                &PARSE_EVENT_JSON,
-                Some(line),
-                format!("the event's data {why}"),
-            );
+            let message = match &ev.unread_terminal {
+                Some(kind) => format!(
+                    "the stream's terminal event, {kind}, is here, but its data {why}; what it \
+                     restates (output, usage) is not checked"
+                ),
+                None => format!("the event's data {why}"),
+            };
+            return f.add(&PARSE_EVENT_JSON, Some(line), message);
         }
         let mut cx = Cx {
             f,
