@@ -27,7 +27,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if stdout_was_closed::at_start() {
+    if closed_at_start::stdout() {
         let _ = writeln!(
             io::stderr(),
             "aibridge-trace: standard output is closed (`>&-`?): nothing it writes could be read"
@@ -55,6 +55,7 @@ fn environment() -> Env {
         terminal_width: comfy_table::Table::new().width().filter(|w| *w > 0),
         no_color: set("NO_COLOR"),
         github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+        stdin_closed: closed_at_start::stdin(),
     }
 }
 
@@ -100,31 +101,38 @@ fn run(config: &Config) -> io::Result<Status> {
     }
 }
 
-/// Whether the process started with its standard output closed (`>&-`). Rust's runtime
-/// puts /dev/null in place of a closed standard stream before `main` runs, so every write
-/// would vanish without an error and the run would end in silent success. The look is
-/// taken before that, from the ELF init array (which runs before the runtime starts), by
-/// whether /proc lists the descriptor. A closed pipe (`| head`) is another matter: its
-/// writes fail with EPIPE, and that stays a success.
-mod stdout_was_closed {
+/// Whether the process started with its standard output, or input, closed (`>&-`, `<&-`).
+/// Rust's runtime puts /dev/null in place of a closed standard stream before `main` runs,
+/// so every write would vanish without an error and the run would end in silent success,
+/// and a read would find an empty file. The look is taken before that, from the ELF init
+/// array (which runs before the runtime starts), by whether /proc lists the descriptor. A
+/// closed pipe (`| head`) is another matter: its writes fail with EPIPE, and that stays a
+/// success.
+mod closed_at_start {
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    static CLOSED: AtomicBool = AtomicBool::new(false);
+    static STDIN: AtomicBool = AtomicBool::new(false);
+    static STDOUT: AtomicBool = AtomicBool::new(false);
 
-    pub fn at_start() -> bool {
-        CLOSED.load(Ordering::Relaxed)
+    pub fn stdin() -> bool {
+        STDIN.load(Ordering::Relaxed)
+    }
+
+    pub fn stdout() -> bool {
+        STDOUT.load(Ordering::Relaxed)
     }
 
     #[cfg(target_os = "linux")]
     extern "C" fn look() {
         let listed = |path: &str| std::fs::symlink_metadata(path).is_ok();
-        if listed("/proc/self/fd") && !listed("/proc/self/fd/1") {
-            CLOSED.store(true, Ordering::Relaxed);
+        if listed("/proc/self/fd") {
+            STDIN.store(!listed("/proc/self/fd/0"), Ordering::Relaxed);
+            STDOUT.store(!listed("/proc/self/fd/1"), Ordering::Relaxed);
         }
     }
 
     // SAFETY: an init-array entry is a plain `extern "C" fn()` the loader calls once
-    // before `main`; `look` touches only the file system and an atomic.
+    // before `main`; `look` touches only the file system and atomics.
     #[cfg(target_os = "linux")]
     #[used]
     #[unsafe(link_section = ".init_array")]

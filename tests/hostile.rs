@@ -347,6 +347,47 @@ fn a_closed_stdout_is_an_error_and_dev_null_is_not() {
     assert_eq!(discarded.status.code(), Some(0));
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_stdin_is_said_to_be_closed_not_empty() {
+    let bin = env!("CARGO_BIN_EXE_aibridge-trace");
+    let run = |command: &str, redirect: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "exec \"$0\" {command} - fixtures/raw/anthropic-message.json {redirect}"
+            ))
+            .arg(bin)
+            .current_dir(root())
+            .output()
+            .unwrap()
+    };
+    for command in ["inspect -f jsonl", "summary", "validate"] {
+        let closed = run(command, "<&-");
+        let stderr = String::from_utf8_lossy(&closed.stderr);
+        assert_eq!(closed.status.code(), Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains("<stdin>: standard input is closed (`<&-`?): there is nothing to read"),
+            "{command}: {stderr}"
+        );
+        assert!(!stderr.contains("empty"), "{command}: {stderr}");
+        if command.starts_with("inspect") {
+            let stdout = String::from_utf8_lossy(&closed.stdout);
+            assert_eq!(
+                stdout.lines().count(),
+                1,
+                "the other file is read: {stdout}"
+            );
+        }
+        // An empty stdin is another matter: it is read, and is empty.
+        let empty = run(command, "</dev/null");
+        let said = [empty.stdout, empty.stderr].concat();
+        let said = String::from_utf8_lossy(&said);
+        assert!(said.contains("<stdin>: "), "{command}: {said}");
+        assert!(said.contains("the file is empty"), "{command}: {said}");
+    }
+}
+
 #[test]
 fn a_bedrock_stream_with_a_flipped_first_frame_fails_validate() {
     let dir = scratch("bedrock-flip");

@@ -678,6 +678,7 @@ fn validate_into(paths: &[&str], out: &mut Pipe) -> (Status, Vec<u8>) {
             quiet: false,
             threads: 1,
             progress: false,
+            stdin_closed: false,
         },
         format: ValidateFormat::Text,
         deny_warnings: false,
