@@ -19,7 +19,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     // A panic on one input becomes that input's one-line failure, not a backtrace hint.
     aibridge_trace::run::quiet_hook();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_exit(&err),
+    };
     let config = match Config::from_cli(cli, &environment()) {
         Ok(config) => config,
         Err(err) => {
@@ -28,11 +31,7 @@ fn main() -> ExitCode {
         }
     };
     if closed_at_start::stdout() {
-        let _ = writeln!(
-            io::stderr(),
-            "aibridge-trace: standard output is closed (`>&-`?): nothing it writes could be read"
-        );
-        return ExitCode::from(1);
+        return stdout_closed();
     }
     match execute(&config) {
         Ok(Status::Ok) => ExitCode::SUCCESS,
@@ -45,6 +44,40 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Prints what clap made of the command line instead of a run (the help, the version, or a
+/// usage error) and gives the exit code. clap's own `exit` drops a failed write, so
+/// `--help > /dev/full` would succeed having printed nothing: here the help and version
+/// fail as any output does (exit 1, a line on stderr; so does a closed standard output),
+/// and a closed pipe stays a success.
+fn clap_exit(err: &clap::Error) -> ExitCode {
+    if !err.use_stderr() && closed_at_start::stdout() {
+        return stdout_closed();
+    }
+    let printed = err.print().and_then(|()| io::stdout().flush());
+    match printed {
+        Err(why) if err.use_stderr() || why.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(why) => {
+            let what = match err.kind() {
+                clap::error::ErrorKind::DisplayVersion => "the version",
+                _ => "the help",
+            };
+            let _ = note_line(&mut io::stderr(), &format!("could not write {what}: {why}"));
+            return ExitCode::from(1);
+        }
+        Ok(()) => {}
+    }
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
+}
+
+/// A closed standard output, said on stderr: exit 1.
+fn stdout_closed() -> ExitCode {
+    let _ = writeln!(
+        io::stderr(),
+        "aibridge-trace: standard output is closed (`>&-`?): nothing it writes could be read"
+    );
+    ExitCode::from(1)
 }
 
 fn environment() -> Env {
