@@ -168,6 +168,64 @@ fn a_terminal_event_too_big_to_read_is_not_called_missing() {
 }
 
 #[test]
+fn long_names_from_captures_are_clipped_in_messages() {
+    let dir = scratch("long-names");
+    let long = "x".repeat(100_000);
+    let clipped = format!("{}…", "x".repeat(80));
+    // An unknown section name, and an unknown event type and content block type.
+    let stream =
+        std::fs::read_to_string(root().join("tests/data/validate/good/anthropic-stream.sse"))
+            .unwrap();
+    std::fs::write(
+        dir.join("names.txtar"),
+        format!(
+            "comment\n-- {long} --\n{{}}\n-- streaming --\nevent: {long}\ndata: {{\"type\":\"{long}\"}}\n\n{stream}"
+        ),
+    )
+    .unwrap();
+    let file = dir.join("names.txtar");
+    for command in [
+        &["inspect", "-f", "jsonl"][..],
+        &["inspect", "-f", "table"],
+        &["validate"],
+        &["validate", "-f", "json"],
+        &["summary"],
+    ] {
+        let mut args = command.to_vec();
+        args.push(str_of(&file));
+        let (stdout, stderr, _) = run_within(&args);
+        // Messages: stderr, and validate's report (a turn's JSON is as long as it is).
+        let report = match command[0] {
+            "validate" => &stdout[..],
+            _ => "",
+        };
+        for line in report.lines().chain(stderr.lines()) {
+            assert!(line.len() < 1000, "{command:?}: {}…", &line[..200]);
+        }
+        let all = format!("{stdout}{stderr}");
+        assert!(all.contains(&clipped), "{command:?}: {all}");
+    }
+    let (stdout, _, _) = run_within(&["validate", str_of(&file)]);
+    for want in [
+        format!("warning[txtar-unknown-section]: unknown section name \"{clipped}\""),
+        format!("warning[stream-unknown-event]: unknown event type \"{clipped}\""),
+    ] {
+        assert!(stdout.contains(&want), "{want}: {stdout}");
+    }
+    let (turns, stderr, _) = inspect(&[str_of(&file)]);
+    assert!(
+        stderr.contains(&format!("names.txtar [{clipped}]: skipped")),
+        "{stderr}"
+    );
+    // The turn still names its section whole: that is data, not a message.
+    assert_eq!(turns.len(), 1, "{stderr}");
+    assert_eq!(
+        turns[0]["warnings"][0],
+        format!("unknown event type \"{clipped}\"")
+    );
+}
+
+#[test]
 fn a_har_entry_nested_too_deep_costs_only_that_entry() {
     let dir = scratch("har-deep");
     let file = dir.join("deep.har");

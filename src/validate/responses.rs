@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::locate::{Doc, Seg};
 use super::stream::{Cx, End, Grammar, Role, Unknown};
-use super::tools::{self, Ids, call_name, clip};
+use super::tools::{self, Ids, call_name};
 use super::{errors, usage};
 use crate::decode::responses::{
     self as api, Event, EventKind, ItemKind, Part, Phase, USAGE_KEYS, output_items, part_texts,
@@ -20,6 +20,7 @@ use crate::diagnostic::rules::{
     CONTENT_COMPLETED_OUTPUT, RESPONSES_DONE_TEXT, RESPONSES_GRAMMAR, RESPONSES_ITEMS,
     RESPONSES_SEQUENCE,
 };
+use crate::quote::{Quoted, clip};
 
 /// One output item, as its events build it.
 #[derive(Debug)]
@@ -43,7 +44,7 @@ impl Item {
     /// How findings name the item: a call by its name and call id, anything else by its id.
     fn call(&self) -> String {
         match (self.name.as_str(), self.id.as_deref()) {
-            ("", Some(id)) => id.to_string(),
+            ("", Some(id)) => clip(id).into_owned(),
             (name, id) => call_name(name, self.call_id.as_deref().or(id)),
         }
     }
@@ -91,11 +92,11 @@ fn compare_texts(
                     rule,
                     Some(line),
                     format!(
-                        "{what} states {} {:?} for output item {}, but its deltas built {:?}",
+                        "{what} states {} {} for output item {}, but its deltas built {}",
                         part.family(kind),
-                        clip(&text),
+                        Quoted(&text),
                         item.call(),
-                        clip(&built)
+                        Quoted(&built)
                     ),
                 );
             }
@@ -205,7 +206,10 @@ impl StreamGrammar {
             .or_else(|| item_id.and_then(|id| self.index_of.get(id).copied()));
         let Some(index) = index else {
             let message = match item_id {
-                Some(id) => format!("{kind} names item {id}, which no output_item.added announced"),
+                Some(id) => format!(
+                    "{kind} names item {}, which no output_item.added announced",
+                    clip(id)
+                ),
                 None => format!("{kind} has neither output_index nor item_id"),
             };
             cx.f.add(&RESPONSES_ITEMS, Some(line), message);
@@ -228,7 +232,12 @@ impl StreamGrammar {
                 cx.f.add(
                     &RESPONSES_ITEMS,
                     Some(line),
-                    format!("item_id {id} is not the id of output_index {index} ({known}, added at line {})", item.added),
+                    format!(
+                        "item_id {} is not the id of output_index {index} ({}, added at line {})",
+                        clip(id),
+                        clip(known),
+                        item.added
+                    ),
                 );
             }
         }
@@ -260,11 +269,12 @@ impl StreamGrammar {
                 &RESPONSES_ITEMS,
                 Some(line),
                 format!(
-                    "output_item.done states {kind} {} where output_item.added (line {}) had {} {}",
-                    id.unwrap_or("without id"),
+                    "output_item.done states {} {} where output_item.added (line {}) had {} {}",
+                    clip(kind),
+                    clip(id.unwrap_or("without id")),
                     item.added,
-                    item.kind,
-                    item.id.as_deref().unwrap_or("without id"),
+                    clip(&item.kind),
+                    clip(item.id.as_deref().unwrap_or("without id")),
                 ),
             );
         }
@@ -327,9 +337,9 @@ impl StreamGrammar {
                             &RESPONSES_DONE_TEXT,
                             Some(line),
                             format!(
-                                "{kind} states {:?}, but its deltas built {:?}",
-                                clip(stated),
-                                clip(built)
+                                "{kind} states {}, but its deltas built {}",
+                                Quoted(stated),
+                                Quoted(built)
                             ),
                         );
                     }
@@ -352,7 +362,10 @@ impl StreamGrammar {
             cx.f.add(
                 &RESPONSES_GRAMMAR,
                 Some(line),
-                format!("{kind} carries status {:?}", stated.unwrap_or_default()),
+                format!(
+                    "{kind} carries status {}",
+                    Quoted(stated.unwrap_or_default())
+                ),
             );
         }
         match status {
@@ -397,10 +410,11 @@ impl StreamGrammar {
                     &CONTENT_COMPLETED_OUTPUT,
                     Some(line),
                     format!(
-                        "response.completed output[{index}] is {kind} {}, but the stream added {} {} there (line {})",
-                        id.unwrap_or("without id"),
-                        item.kind,
-                        item.id.as_deref().unwrap_or("without id"),
+                        "response.completed output[{index}] is {} {}, but the stream added {} {} there (line {})",
+                        clip(kind),
+                        clip(id.unwrap_or("without id")),
+                        clip(&item.kind),
+                        clip(item.id.as_deref().unwrap_or("without id")),
                         item.added
                     ),
                 );
@@ -425,7 +439,7 @@ impl Grammar for StreamGrammar {
     fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {
         let Data::Responses(data) = &ev.body else {
             // `[DONE]` is no Responses event.
-            cx.unknown(format!("event type {:?}", ev.data.trim()), line);
+            cx.unknown(format!("event type {}", Quoted(ev.data.trim())), line);
             return Role::Other;
         };
         let kind = ev.kind();
@@ -436,12 +450,12 @@ impl Grammar for StreamGrammar {
                 cx.f.add(
                     &RESPONSES_GRAMMAR,
                     Some(line),
-                    format!("the stream opens with {kind}, not response.created"),
+                    format!("the stream opens with {}, not response.created", clip(kind)),
                 );
             }
         }
         let Some(known) = EventKind::of(kind) else {
-            cx.unknown(format!("event type {kind:?}"), line);
+            cx.unknown(format!("event type {}", Quoted(kind)), line);
             return Role::Other;
         };
         match known {
@@ -484,7 +498,7 @@ impl Grammar for StreamGrammar {
         // what it is.
         for (kind, line) in self.stated.values() {
             if !kind.is_empty() && ItemKind::of(kind).is_none() {
-                cx.unknown(format!("output item type {kind:?}"), *line);
+                cx.unknown(format!("output item type {}", Quoted(kind)), *line);
             }
         }
         let mut ids = Ids::default();
@@ -524,7 +538,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
         let kind = ItemKind::of(name);
         if kind.is_none() && !name.is_empty() {
             unknown.add(
-                format!("output item type {name:?}"),
+                format!("output item type {}", Quoted(name)),
                 doc.line_below(at(i), &[]),
             );
         }

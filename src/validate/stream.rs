@@ -21,6 +21,7 @@ use crate::diagnostic::rules::{
 };
 use crate::frame::sse::{DefectKind, SseStream};
 use crate::number::thousands;
+use crate::quote::{Quoted, clip};
 use crate::turn::Api;
 use crate::warning::{Repeats, TooDeep};
 
@@ -271,7 +272,11 @@ impl End {
             cx.f.add(
                 &G::RULE,
                 Some(line),
-                format!("`event: {}` carries data of type {kind:?}", ev.name),
+                format!(
+                    "`event: {}` carries data of type {}",
+                    clip(ev.name),
+                    Quoted(kind)
+                ),
             );
         }
         let role = grammar.event(ev, line, cx);
@@ -399,7 +404,11 @@ impl Same {
                 f.add(
                     rule,
                     Some(line),
-                    format!("{what} {value:?} differs from {first:?} at line {first_line}"),
+                    format!(
+                        "{what} {} differs from {} at line {first_line}",
+                        Quoted(value),
+                        Quoted(first)
+                    ),
                 );
             }
             Some(_) => {}
