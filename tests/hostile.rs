@@ -289,6 +289,44 @@ fn nested_compression_shares_one_bound_per_input() {
     );
 }
 
+#[test]
+fn many_real_coding_layers_are_too_many_not_a_bomb() {
+    let dir = scratch("coding-layers");
+    let stream = std::fs::read(root().join("fixtures/raw/openai-chat-stream.sse")).unwrap();
+    let layered = |n: usize| {
+        let mut body = stream.clone();
+        for _ in 0..n {
+            body = gzip(&body);
+        }
+        let mut file = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: {}\r\n\r\n",
+            vec!["gzip"; n].join(", ")
+        )
+        .into_bytes();
+        file.extend(body);
+        file
+    };
+    // Sixteen layers, the most undone, read as one.
+    let file = dir.join("sixteen.http");
+    std::fs::write(&file, layered(16)).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+    let file = dir.join("many.http");
+    std::fs::write(&file, layered(500)).unwrap();
+    let said = "the body's Content-Encoding lists 500 codings, more than the 16 this tool \
+                undoes one after another: not read";
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((turns.len(), code), (0, 1), "{stderr}");
+    assert!(stderr.contains(&format!("many.http: {said}")), "{stderr}");
+    assert!(!stderr.contains("bomb"), "{stderr}");
+    let (stdout, _, code) = run_within(&["validate", str_of(&file)]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains(&format!("many.http: error[parse-capture]: {said}")),
+        "{stdout}"
+    );
+}
+
 #[cfg(unix)]
 fn mkfifo(path: &std::path::Path) {
     let made = std::process::Command::new("mkfifo")
