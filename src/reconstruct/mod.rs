@@ -293,10 +293,12 @@ fn http_error(
     b.complete = true;
     b.error = Some(match body {
         Some(value) => decode::error::turn_error(value, Some(status), false),
+        // A body of no JSON is a proxy's or server's own text (a plain-text or HTML 401),
+        // which may echo the request's credentials as error text does.
         None => TurnError {
             status: Some(status),
             kind: None,
-            message: Some(String::from_utf8_lossy(text).trim().to_string())
+            message: Some(redact::redacted(String::from_utf8_lossy(text).trim()))
                 .filter(|m| !m.is_empty()),
             mid_stream: false,
         },
