@@ -108,6 +108,7 @@ content-tool-arguments\t'(error) tool call arguments are valid JSON (a JSON obje
 content-tool-ids\t'(error) tool call ids are unique within a response'
 content-completed-output\t'(error) Responses: `response.completed` output agrees with the items the stream built (ids, types, texts, arguments)'
 usage-missing\t'(error) token usage is present where the API promises it (Anthropic always; Chat blocking, or streaming with `include_usage`; Responses when completed or incomplete)'
+usage-invalid\t'(error) every token count given is a whole non-negative number (not `-1`, `12.5`, `"12"` or `1e400`)'
 usage-total\t'(error) where a total is given, total = input + output'
 usage-reasoning\t'(error) reasoning tokens do not exceed output tokens'
 usage-cached\t'(error) cached tokens do not exceed prompt (input) tokens'

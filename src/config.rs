@@ -19,6 +19,8 @@ pub struct Env {
     pub no_color: bool,
     /// `GITHUB_ACTIONS=true`.
     pub github_actions: bool,
+    /// Standard input was closed when the process started (`<&-`): `-` has nothing to read.
+    pub stdin_closed: bool,
 }
 
 /// The width tables get when the terminal does not say.
@@ -36,6 +38,8 @@ pub struct Inputs {
     pub threads: usize,
     /// Show a progress bar (stderr is a terminal and not `--quiet`).
     pub progress: bool,
+    /// Standard input was closed at start: `-` fails, rather than read as an empty file.
+    pub stdin_closed: bool,
 }
 
 /// How tables look.

@@ -67,8 +67,10 @@ impl Found {
 }
 
 /// Every input below `paths`, in the order given, each folder's files sorted by name; with
-/// `--shard`, only those of its part ([`Shard`]).
-pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
+/// `--shard`, only those of its part ([`Shard`]). `stdin_closed` says the process started
+/// with no standard input (`<&-`), which would read as an empty file: `-` then fails,
+/// saying so.
+pub fn discover(paths: &[PathBuf], filter: &Filter, stdin_closed: bool) -> Vec<Found> {
     let mut found = Vec::new();
     let mut stdin_taken = false;
     for path in paths {
@@ -78,6 +80,12 @@ pub fn discover(paths: &[PathBuf], filter: &Filter) -> Vec<Found> {
                 found.push(Found::Error {
                     display: STDIN_DISPLAY.to_string(),
                     message: "stdin is named more than once; it is read once".to_string(),
+                });
+            } else if stdin_closed {
+                found.push(Found::Error {
+                    display: STDIN_DISPLAY.to_string(),
+                    message: "standard input is closed (`<&-`?): there is nothing to read"
+                        .to_string(),
                 });
             } else {
                 found.push(Found::Input(Input {

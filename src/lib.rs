@@ -23,6 +23,7 @@ pub mod discover;
 pub mod frame;
 pub mod inspect;
 pub mod number;
+pub mod quote;
 pub mod read;
 pub mod reconstruct;
 pub mod render;

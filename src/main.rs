@@ -19,7 +19,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     // A panic on one input becomes that input's one-line failure, not a backtrace hint.
     aibridge_trace::run::quiet_hook();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_exit(&err),
+    };
     let config = match Config::from_cli(cli, &environment()) {
         Ok(config) => config,
         Err(err) => {
@@ -27,12 +30,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if stdout_was_closed::at_start() {
-        let _ = writeln!(
-            io::stderr(),
-            "aibridge-trace: standard output is closed (`>&-`?): nothing it writes could be read"
-        );
-        return ExitCode::from(1);
+    if closed_at_start::stdout() {
+        return stdout_closed();
     }
     match execute(&config) {
         Ok(Status::Ok) => ExitCode::SUCCESS,
@@ -47,6 +46,40 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints what clap made of the command line instead of a run (the help, the version, or a
+/// usage error) and gives the exit code. clap's own `exit` drops a failed write, so
+/// `--help > /dev/full` would succeed having printed nothing: here the help and version
+/// fail as any output does (exit 1, a line on stderr; so does a closed standard output),
+/// and a closed pipe stays a success.
+fn clap_exit(err: &clap::Error) -> ExitCode {
+    if !err.use_stderr() && closed_at_start::stdout() {
+        return stdout_closed();
+    }
+    let printed = err.print().and_then(|()| io::stdout().flush());
+    match printed {
+        Err(why) if err.use_stderr() || why.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(why) => {
+            let what = match err.kind() {
+                clap::error::ErrorKind::DisplayVersion => "the version",
+                _ => "the help",
+            };
+            let _ = note_line(&mut io::stderr(), &format!("could not write {what}: {why}"));
+            return ExitCode::from(1);
+        }
+        Ok(()) => {}
+    }
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
+}
+
+/// A closed standard output, said on stderr: exit 1.
+fn stdout_closed() -> ExitCode {
+    let _ = writeln!(
+        io::stderr(),
+        "aibridge-trace: standard output is closed (`>&-`?): nothing it writes could be read"
+    );
+    ExitCode::from(1)
+}
+
 fn environment() -> Env {
     let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
     Env {
@@ -55,6 +88,7 @@ fn environment() -> Env {
         terminal_width: comfy_table::Table::new().width().filter(|w| *w > 0),
         no_color: set("NO_COLOR"),
         github_actions: std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"),
+        stdin_closed: closed_at_start::stdin(),
     }
 }
 
@@ -100,31 +134,38 @@ fn run(config: &Config) -> io::Result<Status> {
     }
 }
 
-/// Whether the process started with its standard output closed (`>&-`). Rust's runtime
-/// puts /dev/null in place of a closed standard stream before `main` runs, so every write
-/// would vanish without an error and the run would end in silent success. The look is
-/// taken before that, from the ELF init array (which runs before the runtime starts), by
-/// whether /proc lists the descriptor. A closed pipe (`| head`) is another matter: its
-/// writes fail with EPIPE, and that stays a success.
-mod stdout_was_closed {
+/// Whether the process started with its standard output, or input, closed (`>&-`, `<&-`).
+/// Rust's runtime puts /dev/null in place of a closed standard stream before `main` runs,
+/// so every write would vanish without an error and the run would end in silent success,
+/// and a read would find an empty file. The look is taken before that, from the ELF init
+/// array (which runs before the runtime starts), by whether /proc lists the descriptor. A
+/// closed pipe (`| head`) is another matter: its writes fail with EPIPE, and that stays a
+/// success.
+mod closed_at_start {
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    static CLOSED: AtomicBool = AtomicBool::new(false);
+    static STDIN: AtomicBool = AtomicBool::new(false);
+    static STDOUT: AtomicBool = AtomicBool::new(false);
 
-    pub fn at_start() -> bool {
-        CLOSED.load(Ordering::Relaxed)
+    pub fn stdin() -> bool {
+        STDIN.load(Ordering::Relaxed)
+    }
+
+    pub fn stdout() -> bool {
+        STDOUT.load(Ordering::Relaxed)
     }
 
     #[cfg(target_os = "linux")]
     extern "C" fn look() {
         let listed = |path: &str| std::fs::symlink_metadata(path).is_ok();
-        if listed("/proc/self/fd") && !listed("/proc/self/fd/1") {
-            CLOSED.store(true, Ordering::Relaxed);
+        if listed("/proc/self/fd") {
+            STDIN.store(!listed("/proc/self/fd/0"), Ordering::Relaxed);
+            STDOUT.store(!listed("/proc/self/fd/1"), Ordering::Relaxed);
         }
     }
 
     // SAFETY: an init-array entry is a plain `extern "C" fn()` the loader calls once
-    // before `main`; `look` touches only the file system and an atomic.
+    // before `main`; `look` touches only the file system and atomics.
     #[cfg(target_os = "linux")]
     #[used]
     #[unsafe(link_section = ".init_array")]

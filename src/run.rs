@@ -87,7 +87,7 @@ pub fn ordered<T: Send>(
     panicked: impl Fn(&Found, String) -> T + Sync,
     mut sink: impl FnMut(T) -> io::Result<()>,
 ) -> io::Result<()> {
-    let found = discover(&inputs.paths, &inputs.filter);
+    let found = discover(&inputs.paths, &inputs.filter, inputs.stdin_closed);
     // A batch never has work for more threads than it has inputs: `--threads 100000` starts
     // no more than that, instead of exhausting the system's threads.
     let threads = match inputs.threads {
@@ -214,6 +214,7 @@ mod tests {
             quiet: false,
             threads: 2,
             progress: false,
+            stdin_closed: false,
         };
         let mut seen = Vec::new();
         ordered(

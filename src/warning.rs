@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::cost::Unpriced;
 use crate::number::thousands;
+use crate::quote::{Quoted, clip};
 
 /// One thing noticed while reading one exchange.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +108,12 @@ pub enum Warning {
     NoResponseLogged,
     /// A claude-trace request timestamp that is no time.
     TimestampNoTime,
+    /// A claude-trace log line holding `count` lone UTF-16 surrogate escapes, the first
+    /// `first` (`\ud83d`), which JSON readers refuse: read as U+FFFD.
+    LoneSurrogates {
+        count: usize,
+        first: String,
+    },
     /// A `Content-Encoding` this tool does not know; the body is read as it is.
     UnknownContentEncoding,
     /// A compressed body cut short; what it holds is shown.
@@ -296,7 +303,7 @@ impl fmt::Display for Unknown {
             Unknown::Event(name) => ("event type", name),
             Unknown::OutputItem(name) => ("output item type", name),
         };
-        write!(f, "{kind} {name:?}")
+        write!(f, "{kind} {}", Quoted(name))
     }
 }
 
@@ -320,7 +327,8 @@ impl fmt::Display for Warning {
             Warning::SseParser { detail } => write!(f, "event stream: {detail}"),
             Warning::IndentedField { line, field } => write!(
                 f,
-                "line {line}: a field indented by white space; read as `{field}:`"
+                "line {line}: a field indented by white space; read as `{}:`",
+                clip(field)
             ),
             Warning::StrayLine { line } => {
                 write!(
@@ -387,7 +395,9 @@ impl fmt::Display for Warning {
             Warning::RequestInComment => f.write_str(
                 "the request body stands in the txtar comment: the `-- request --` line is missing",
             ),
-            Warning::UnknownSection { name } => write!(f, "unknown txtar section name {name:?}"),
+            Warning::UnknownSection { name } => {
+                write!(f, "unknown txtar section name {}", Quoted(name))
+            }
             Warning::NotBase64 { side, detail } => write!(
                 f,
                 "the {side} body says base64 but is not ({detail}); read as it is"
@@ -397,10 +407,21 @@ impl fmt::Display for Warning {
                 "the {side} body is marked binary but is no base64; read as it is"
             ),
             Warning::NotRfc3339 { text } => {
-                write!(f, "startedDateTime {text:?} is no RFC 3339 time")
+                write!(f, "startedDateTime {} is no RFC 3339 time", Quoted(text))
             }
             Warning::NoResponseLogged => f.write_str("the log holds no response to this request"),
             Warning::TimestampNoTime => f.write_str("the request's timestamp is no time"),
+            Warning::LoneSurrogates { count, first } => {
+                let what = match count {
+                    1 => format!("a lone UTF-16 surrogate escape ({first})"),
+                    n => format!("{n} lone UTF-16 surrogate escapes (the first {first})"),
+                };
+                write!(
+                    f,
+                    "the log line holds {what}: half a character, which JSON readers refuse; \
+                     read as U+FFFD"
+                )
+            }
             Warning::UnknownContentEncoding => {
                 f.write_str("an unknown Content-Encoding; the body is read as it is")
             }
@@ -430,22 +451,25 @@ impl fmt::Display for Warning {
             ),
             Warning::ContentPartKept { part } => write!(
                 f,
-                "content part of type {:?} kept out of the text",
-                part.as_deref().unwrap_or("(none)")
+                "content part of type {} kept out of the text",
+                Quoted(part.as_deref().unwrap_or("(none)"))
             ),
             Warning::ArgumentsShape { name, kind } => write!(
                 f,
-                "tool call {name:?}: arguments of an unexpected shape ({kind})"
+                "tool call {}: arguments of an unexpected shape ({kind})",
+                Quoted(name)
             ),
             Warning::ArgumentsNotJson { name, id, detail } => write!(
                 f,
-                "tool call {name:?} ({}): arguments are not valid JSON ({detail}); kept as a string",
-                id.as_deref().unwrap_or("no id")
+                "tool call {} ({}): arguments are not valid JSON ({detail}); kept as a string",
+                Quoted(name),
+                clip(id.as_deref().unwrap_or("no id"))
             ),
             Warning::ArgumentsNotBuilt { name, id, why } => write!(
                 f,
-                "tool call {name:?} ({}): arguments {why}; kept as a string",
-                id.as_deref().unwrap_or("no id")
+                "tool call {} ({}): arguments {why}; kept as a string",
+                Quoted(name),
+                clip(id.as_deref().unwrap_or("no id"))
             ),
             Warning::SeveralChoices => {
                 f.write_str("the response has several choices; only choice 0 is shown")
@@ -459,7 +483,8 @@ impl fmt::Display for Warning {
             ),
             Warning::DeltaMismatch { line, delta, index } => write!(
                 f,
-                "line {line}: {delta} for content block {index}, which is of another type"
+                "line {line}: {} for content block {index}, which is of another type",
+                clip(delta)
             ),
             Warning::BadCount {
                 line: Some(line),

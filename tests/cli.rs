@@ -148,3 +148,41 @@ fn a_closed_pipe_ends_the_run_quietly() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn help_and_version_that_cannot_be_written_fail() {
+    let bin = env!("CARGO_BIN_EXE_aibridge-trace");
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["--version"],
+        &["inspect", "--help"],
+        &["help", "validate"],
+    ] {
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let out = Command::new(bin).args(args).stdout(full).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        let what = match args[0] {
+            "--version" => "the version",
+            _ => "the help",
+        };
+        assert_eq!(
+            stderr,
+            format!(
+                "aibridge-trace: could not write {what}: No space left on device (os error 28)\n"
+            ),
+            "{args:?}"
+        );
+        // A reader gone before the help is written is a closed pipe: a quiet success.
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg("{ sleep 0.3; \"$0\" \"$@\"; echo \"exit $?\" >&2; } | true")
+            .arg(bin)
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "exit 0\n", "{args:?}");
+    }
+}

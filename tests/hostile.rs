@@ -44,6 +44,188 @@ fn a_har_starting_with_a_bom_reads_as_without() {
 }
 
 #[test]
+fn repeated_boms_before_a_whole_file_read_as_one() {
+    let dir = scratch("repeated-boms");
+    for fixture in [
+        "fixtures/raw/anthropic-stream.http",
+        "fixtures/raw/anthropic-message.json",
+        "fixtures/raw/openai-chat-stream.sse",
+        "fixtures/har/browser.har",
+        "fixtures/claude-trace/log-2025-10-01-06-26-40.jsonl",
+        "fixtures/anthropic-messages/simple.txtar",
+        "fixtures/cassettes/anthropic-tool-loop.yaml",
+    ] {
+        let name = std::path::Path::new(fixture).file_name().unwrap();
+        let file = dir.join(name);
+        let mut data = b"\xef\xbb\xbf\xef\xbb\xbf\xef\xbb\xbf".to_vec();
+        data.extend(std::fs::read(root().join(fixture)).unwrap());
+        std::fs::write(&file, data).unwrap();
+        let (plain, _, _) = inspect(&[fixture]);
+        let (turns, stderr, code) = inspect(&[str_of(&file)]);
+        assert_eq!(code, 0, "{fixture}: {stderr}");
+        assert!(!plain.is_empty(), "{fixture}");
+        assert_eq!(turns.len(), plain.len(), "{fixture}: {stderr}");
+        for (turn, want) in turns.iter().zip(&plain) {
+            assert_eq!(turn["id"], want["id"], "{fixture}");
+            assert_eq!(turn["warnings"], want["warnings"], "{fixture}");
+        }
+        let (stdout, _, code) = run_within(&["validate", str_of(&file)]);
+        let (want, _, _) = run_within(&["validate", fixture]);
+        assert_eq!(code, 0, "{fixture}: {stdout}");
+        assert_eq!(
+            stdout.lines().last(),
+            want.lines().last(),
+            "{fixture}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_claude_trace_line_with_a_lone_surrogate_keeps_its_entry() {
+    // JSON.stringify escapes half of a surrogate pair on its own: here one in a parsed
+    // body, and one in the raw text of a stream (an emoji cut in two).
+    let fixture = "fixtures/claude-trace/log-2025-10-01-06-26-40.jsonl";
+    let log = std::fs::read_to_string(root().join(fixture)).unwrap();
+    let log = log
+        .replacen("Fix Flaky Test", r"Fix Flaky Test \udc00", 1)
+        .replacen("temp dir.", r"temp dir. \ud83d", 1);
+    let dir = scratch("lone-surrogate");
+    let file = dir.join("log.jsonl");
+    std::fs::write(&file, log).unwrap();
+    let (plain, _, _) = inspect(&[fixture]);
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), plain.len());
+    assert_eq!(turns[0]["text"], "Fix Flaky Test \u{fffd}");
+    assert_eq!(
+        turns[2]["text"],
+        "The test passes on its own; it races on a shared temp dir. \u{fffd}"
+    );
+    for (turn, first) in [(&turns[0], r"\udc00"), (&turns[2], r"\ud83d")] {
+        assert_eq!(
+            turn["warnings"],
+            serde_json::json!([format!(
+                "the log line holds a lone UTF-16 surrogate escape ({first}): half a \
+                 character, which JSON readers refuse; read as U+FFFD"
+            )])
+        );
+    }
+    for key in ["id", "thoughts", "usage", "warnings"] {
+        assert_eq!(turns[1][key], plain[1][key], "{key}");
+    }
+    let (stdout, _, code) = run_within(&["validate", str_of(&file)]);
+    assert_eq!(code, 0, "{stdout}");
+}
+
+#[test]
+fn a_terminal_event_too_big_to_read_is_not_called_missing() {
+    let dir = scratch("big-terminal");
+    let created = r#"{"type":"response.created","sequence_number":0,"response":{"id":"r","model":"gpt-x","status":"in_progress","output":[]}}"#;
+    // 300,000 values: past the 250,000 an object inside an event may build.
+    let completed = format!(
+        r#"{{"type":"response.completed","sequence_number":1,"response":{{"id":"r","model":"gpt-x","status":"completed","output":[],"metadata":{{"x":[{}0]}}}}}}"#,
+        "0,".repeat(299_999)
+    );
+    for (name, named) in [("named.http", true), ("unnamed.http", false)] {
+        let event = |kind: &str, data: &str| match named {
+            true => format!("event: {kind}\ndata: {data}\n\n"),
+            false => format!("data: {data}\n\n"),
+        };
+        let file = dir.join(name);
+        std::fs::write(
+            &file,
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n{}{}",
+                event("response.created", created),
+                event("response.completed", &completed)
+            ),
+        )
+        .unwrap();
+        let (stdout, _, code) = run_within(&["validate", str_of(&file)]);
+        assert_eq!(code, 1, "{stdout}");
+        let line = if named { 7 } else { 6 };
+        assert!(
+            stdout.contains(&format!(
+                "{name}:{line}: error[parse-event-json]: the stream's terminal event, \
+                 response.completed, is here, but its data holds too many JSON values to read: \
+                 more than 250000"
+            )),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("ends without"), "{stdout}");
+        assert!(!stdout.contains("stream-truncated"), "{stdout}");
+        let (turns, stderr, code) = inspect(&[str_of(&file)]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(turns[0]["complete"], true);
+        assert_eq!(turns[0]["stop_reason"], "completed");
+        let warnings = turns[0]["warnings"].to_string();
+        assert!(
+            warnings.contains("event data is too big to read"),
+            "{warnings}"
+        );
+        assert!(!warnings.contains("without its final event"), "{warnings}");
+    }
+}
+
+#[test]
+fn long_names_from_captures_are_clipped_in_messages() {
+    let dir = scratch("long-names");
+    let long = "x".repeat(100_000);
+    let clipped = format!("{}…", "x".repeat(80));
+    // An unknown section name, and an unknown event type and content block type.
+    let stream =
+        std::fs::read_to_string(root().join("tests/data/validate/good/anthropic-stream.sse"))
+            .unwrap();
+    std::fs::write(
+        dir.join("names.txtar"),
+        format!(
+            "comment\n-- {long} --\n{{}}\n-- streaming --\nevent: {long}\ndata: {{\"type\":\"{long}\"}}\n\n{stream}"
+        ),
+    )
+    .unwrap();
+    let file = dir.join("names.txtar");
+    for command in [
+        &["inspect", "-f", "jsonl"][..],
+        &["inspect", "-f", "table"],
+        &["validate"],
+        &["validate", "-f", "json"],
+        &["summary"],
+    ] {
+        let mut args = command.to_vec();
+        args.push(str_of(&file));
+        let (stdout, stderr, _) = run_within(&args);
+        // Messages: stderr, and validate's report (a turn's JSON is as long as it is).
+        let report = match command[0] {
+            "validate" => &stdout[..],
+            _ => "",
+        };
+        for line in report.lines().chain(stderr.lines()) {
+            assert!(line.len() < 1000, "{command:?}: {}…", &line[..200]);
+        }
+        let all = format!("{stdout}{stderr}");
+        assert!(all.contains(&clipped), "{command:?}: {all}");
+    }
+    let (stdout, _, _) = run_within(&["validate", str_of(&file)]);
+    for want in [
+        format!("warning[txtar-unknown-section]: unknown section name \"{clipped}\""),
+        format!("warning[stream-unknown-event]: unknown event type \"{clipped}\""),
+    ] {
+        assert!(stdout.contains(&want), "{want}: {stdout}");
+    }
+    let (turns, stderr, _) = inspect(&[str_of(&file)]);
+    assert!(
+        stderr.contains(&format!("names.txtar [{clipped}]: skipped")),
+        "{stderr}"
+    );
+    // The turn still names its section whole: that is data, not a message.
+    assert_eq!(turns.len(), 1, "{stderr}");
+    assert_eq!(
+        turns[0]["warnings"][0],
+        format!("unknown event type \"{clipped}\"")
+    );
+}
+
+#[test]
 fn a_har_entry_nested_too_deep_costs_only_that_entry() {
     let dir = scratch("har-deep");
     let file = dir.join("deep.har");
@@ -104,6 +286,44 @@ fn nested_compression_shares_one_bound_per_input() {
             && stderr.contains("inflates more than 100 times")
             && stderr.contains("a decompression bomb, not read"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn many_real_coding_layers_are_too_many_not_a_bomb() {
+    let dir = scratch("coding-layers");
+    let stream = std::fs::read(root().join("fixtures/raw/openai-chat-stream.sse")).unwrap();
+    let layered = |n: usize| {
+        let mut body = stream.clone();
+        for _ in 0..n {
+            body = gzip(&body);
+        }
+        let mut file = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: {}\r\n\r\n",
+            vec!["gzip"; n].join(", ")
+        )
+        .into_bytes();
+        file.extend(body);
+        file
+    };
+    // Sixteen layers, the most undone, read as one.
+    let file = dir.join("sixteen.http");
+    std::fs::write(&file, layered(16)).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+    let file = dir.join("many.http");
+    std::fs::write(&file, layered(500)).unwrap();
+    let said = "the body's Content-Encoding lists 500 codings, more than the 16 this tool \
+                undoes one after another: not read";
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((turns.len(), code), (0, 1), "{stderr}");
+    assert!(stderr.contains(&format!("many.http: {said}")), "{stderr}");
+    assert!(!stderr.contains("bomb"), "{stderr}");
+    let (stdout, _, code) = run_within(&["validate", str_of(&file)]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains(&format!("many.http: error[parse-capture]: {said}")),
+        "{stdout}"
     );
 }
 
@@ -221,6 +441,47 @@ fn a_closed_stdout_is_an_error_and_dev_null_is_not() {
     assert!(stderr.contains("standard output is closed"), "{stderr}");
     let discarded = run(">/dev/null");
     assert_eq!(discarded.status.code(), Some(0));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_stdin_is_said_to_be_closed_not_empty() {
+    let bin = env!("CARGO_BIN_EXE_aibridge-trace");
+    let run = |command: &str, redirect: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "exec \"$0\" {command} - fixtures/raw/anthropic-message.json {redirect}"
+            ))
+            .arg(bin)
+            .current_dir(root())
+            .output()
+            .unwrap()
+    };
+    for command in ["inspect -f jsonl", "summary", "validate"] {
+        let closed = run(command, "<&-");
+        let stderr = String::from_utf8_lossy(&closed.stderr);
+        assert_eq!(closed.status.code(), Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains("<stdin>: standard input is closed (`<&-`?): there is nothing to read"),
+            "{command}: {stderr}"
+        );
+        assert!(!stderr.contains("empty"), "{command}: {stderr}");
+        if command.starts_with("inspect") {
+            let stdout = String::from_utf8_lossy(&closed.stdout);
+            assert_eq!(
+                stdout.lines().count(),
+                1,
+                "the other file is read: {stdout}"
+            );
+        }
+        // An empty stdin is another matter: it is read, and is empty.
+        let empty = run(command, "</dev/null");
+        let said = [empty.stdout, empty.stderr].concat();
+        let said = String::from_utf8_lossy(&said);
+        assert!(said.contains("<stdin>: "), "{command}: {said}");
+        assert!(said.contains("the file is empty"), "{command}: {said}");
+    }
 }
 
 #[test]

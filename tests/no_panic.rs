@@ -174,6 +174,11 @@ fn mangled_inputs_never_panic_agree_and_lines_stay_in_the_file() {
         compared.truncated
     );
     assert!(compared.bad_json > 500, "bad JSON: {}", compared.bad_json);
+    assert!(
+        compared.bad_counts > 100,
+        "bad counts: {}",
+        compared.bad_counts
+    );
 }
 
 /// The types of the stream events, deltas, content blocks and output items a text calls
@@ -207,13 +212,15 @@ struct Compared {
     unknown: usize,
     truncated: usize,
     bad_json: usize,
+    bad_counts: usize,
 }
 
 /// `inspect` and `validate` read every capture through one decoder, so they agree on what
 /// it holds: the types `inspect` warns are unknown are the types `validate` reports
 /// (`stream-unknown-event`), an event `inspect` skips as no JSON is a `parse-event-json`
-/// finding, and a stream `inspect` calls incomplete (with no error to explain it) is one
-/// `validate` calls truncated.
+/// finding, a usage count `inspect` leaves out as bad is a `usage-invalid` one, and a
+/// stream `inspect` calls incomplete (with no error to explain it) is one `validate` calls
+/// truncated.
 fn agree(name: &str, report: &FileReport, findings: &[Finding], compared: &mut Compared) {
     let rule = |id: &'static str| findings.iter().filter(move |f| f.rule == id);
     // A blocking body cut short is `parse-body-json` to validate, which checks no more of
@@ -251,6 +258,20 @@ fn agree(name: &str, report: &FileReport, findings: &[Finding], compared: &mut C
         "{name}: events that are no JSON, inspect vs validate"
     );
     compared.bad_json += skipped_events;
+
+    let bad_counts = report
+        .turns
+        .iter()
+        .filter(|t| t.streaming || t.complete)
+        .flat_map(|t| &t.warnings)
+        .filter(|w| matches!(w, Warning::BadCount { .. }))
+        .count();
+    assert_eq!(
+        bad_counts,
+        rule("usage-invalid").count(),
+        "{name}: bad usage counts, inspect vs validate"
+    );
+    compared.bad_counts += bad_counts;
 
     let cut = report
         .turns

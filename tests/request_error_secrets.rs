@@ -1,12 +1,15 @@
 //! A gateway dump's `.req_error.txt` is what the HTTP client said when the upstream call
 //! failed, and clients quote the request's URL, query string and all (issue 13, hostile
-//! finding F8). The text is the turn's error message: no output may carry the secret in it.
+//! finding F8); an HTTP error whose body is no JSON (a proxy's plain-text or HTML 401) may
+//! echo the same, or the key itself. The text is the turn's error message: no output may
+//! carry the secret in it.
 
 mod common;
 use common::*;
 
-/// A dump folder of one request whose upstream call failed with `error` as its text.
-fn dump_with_error(name: &str, error: &str) -> std::path::PathBuf {
+/// A dump folder of one request whose upstream call gave `answer`, in the half named by
+/// `extension` (`req_error.txt`: the client's error text; `resp.txt`: a response).
+fn dump_with(name: &str, extension: &str, answer: &str) -> std::path::PathBuf {
     let dir = scratch(name);
     let model = dir.join("anthropic").join("claude-x");
     std::fs::create_dir_all(&model).unwrap();
@@ -17,26 +20,17 @@ fn dump_with_error(name: &str, error: &str) -> std::path::PathBuf {
          \"content\":\"hi\"}]}",
     )
     .unwrap();
-    std::fs::write(stem.with_extension("req_error.txt"), error).unwrap();
+    std::fs::write(stem.with_extension(extension), answer).unwrap();
     dir
 }
 
-#[test]
-fn a_request_errors_query_string_and_credentials_reach_no_output() {
-    let dir = dump_with_error(
-        "query-string",
-        "Post \"https://gw.example/v1/messages?key=ZQXSECRET\": dial tcp: i/o timeout \
-         (Authorization: Bearer ZQXSECRET)",
-    );
-    let path = dir.to_str().unwrap();
-    let (turns, stderr, code) = inspect(&[path]);
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(turns.len(), 1);
-    // The message keeps what went wrong and where, and says what was cut.
-    assert_eq!(
-        turns[0]["error"]["message"],
-        "Post \"https://gw.example/v1/messages?…\": dial tcp: i/o timeout (Authorization: …"
-    );
+/// A dump folder of one request whose upstream call failed with `error` as its text.
+fn dump_with_error(name: &str, error: &str) -> std::path::PathBuf {
+    dump_with(name, "req_error.txt", error)
+}
+
+/// Runs every output format over `path`, and checks none carries `ZQXSECRET`.
+fn no_output_carries_the_secret(path: &str) {
     let runs: [&[&str]; 14] = [
         &["inspect", "-f", "jsonl"],
         &["inspect", "-f", "json"],
@@ -69,4 +63,52 @@ fn a_request_errors_query_string_and_credentials_reach_no_output() {
         );
         assert!(!all.contains("ZQXSECRET"), "{args:?}: {all}");
     }
+}
+
+#[test]
+fn a_request_errors_query_string_and_credentials_reach_no_output() {
+    let dir = dump_with_error(
+        "query-string",
+        "Post \"https://gw.example/v1/messages?key=ZQXSECRET\": dial tcp: i/o timeout \
+         for sk-ant-api03-ZQXSECRETabcdefghijklmnop (Authorization: Bearer ZQXSECRET)",
+    );
+    let path = dir.to_str().unwrap();
+    let (turns, stderr, code) = inspect(&[path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), 1);
+    // The message keeps what went wrong and where, and says what was cut.
+    assert_eq!(
+        turns[0]["error"]["message"],
+        "Post \"https://gw.example/v1/messages?…\": dial tcp: i/o timeout for sk-… \
+         (Authorization: …"
+    );
+    no_output_carries_the_secret(path);
+}
+
+#[test]
+fn a_plain_text_http_errors_credentials_reach_no_output() {
+    // A proxy's HTML 401 echoing the header, the URL and the keys, labelled or bare.
+    let dir = dump_with(
+        "plain-401",
+        "resp.txt",
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/html\r\n\r\n<html><body>\n\
+         <p>Invalid credentials for https://gw.example/v1/messages?key=ZQXSECRET</p>\n\
+         <p>Authorization: Bearer ZQXSECRET</p>\n\
+         <p>The key sk-ant-api03-ZQXSECRET-abcdefghijklmnopqrstuvwxyz0123 is revoked;\n\
+         so is (sk-proj-ZQXSECRETabcdefghijkl), and AKIAZQXSECRET1234567 has no access.</p>\n\
+         </body></html>",
+    );
+    let path = dir.to_str().unwrap();
+    let (turns, stderr, code) = inspect(&[path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), 1);
+    assert_eq!(turns[0]["error"]["status"], 401);
+    // What went wrong stays, and what was cut is shown.
+    assert_eq!(
+        turns[0]["error"]["message"],
+        "<html><body>\n<p>Invalid credentials for https://gw.example/v1/messages?…</p>\n\
+         <p>Authorization: …\n<p>The key sk-… is revoked;\n\
+         so is (sk-…), and AKIA… has no access.</p>\n</body></html>"
+    );
+    no_output_carries_the_secret(path);
 }

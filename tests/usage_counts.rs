@@ -1,7 +1,7 @@
 //! Bad usage counts (issue 13, defect 10): a count that is no whole, non-negative number
 //! within u64 (`1e400`, `-1`, `2^64`, `12.5`, `"12"`) costs only itself, never its event
 //! or body; the earlier count is kept; `inspect` warns naming the field and the line, and
-//! `validate` reports it.
+//! `validate` reports it under `usage-invalid` (it is there, so not `usage-missing`).
 
 mod common;
 use common::*;
@@ -87,8 +87,8 @@ fn anthropic_stream_keeps_the_stop_reason_and_earlier_counts_past_bad_counts() {
     assert_eq!(
         findings(&path),
         [
-            "FILE:7: error[usage-missing]: message_delta usage `input_tokens` is -1, not a whole non-negative count",
-            "FILE:7: error[usage-missing]: message_delta usage `output_tokens` is 1e400, not a whole non-negative count",
+            "FILE:7: error[usage-invalid]: message_delta usage `input_tokens` is -1, not a whole non-negative count",
+            "FILE:7: error[usage-invalid]: message_delta usage `output_tokens` is 1e400, not a whole non-negative count",
         ]
     );
 }
@@ -222,7 +222,7 @@ fn responses_body_leaves_out_bad_counts_and_keeps_the_rest() {
     assert_eq!(
         findings(&path),
         [
-            "FILE:4: error[usage-missing]: the response usage `input_tokens` is 1e400, not a whole non-negative count"
+            "FILE:4: error[usage-invalid]: the response usage `input_tokens` is 1e400, not a whole non-negative count"
         ]
     );
 }

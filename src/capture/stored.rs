@@ -12,11 +12,9 @@ use std::ops::Range;
 
 use super::lines::Lines;
 use crate::frame::txtar::Section;
-use crate::frame::{coding, http, txtar_of};
+use crate::frame::{bom, coding, http, txtar_of};
 use crate::read::decompress;
 use crate::warning::Warning;
-
-const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// A capture file as framing reads it.
 pub struct Stored<'a> {
@@ -66,7 +64,7 @@ impl<'a> Stored<'a> {
         let mut warnings = Vec::new();
         let last = Lines::new(data).last();
         // A byte order mark is no part of any format (and moves no line).
-        let data = data.strip_prefix(BOM).unwrap_or(data);
+        let data = bom::strip(data);
         let Some((comment, sections)) = txtar_of(data) else {
             let decoded = coding::message(data, &mut warnings)?;
             let runs = match &decoded {

@@ -38,6 +38,7 @@ fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
         quiet: args.quiet,
         threads: args.threads.unwrap_or(0),
         progress: env.stderr_is_terminal && !args.quiet,
+        stdin_closed: env.stdin_closed,
     })
 }
 

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::table::{CallPrice, ModelPrice, PriceTable, Rates, STANDARD_TIERS};
+use crate::quote::clip;
 
 /// What one response used, in the units prices are quoted in.
 ///
@@ -144,11 +145,12 @@ impl fmt::Display for Unpriced {
         match self {
             Unpriced::NoModel => f.write_str("unpriced: no model named"),
             Unpriced::UnknownModel { model } => {
-                write!(f, "unpriced model {model}: not in the price table")
+                write!(f, "unpriced model {}: not in the price table", clip(model))
             }
             Unpriced::MissingRate { model, entry, rate } => write!(
                 f,
-                "unpriced model {model}: the price table ({entry}) has no {rate} price"
+                "unpriced model {}: the price table ({entry}) has no {rate} price",
+                clip(model)
             ),
         }
     }

@@ -35,6 +35,11 @@ pub struct Event<'a> {
     /// The raw data.
     pub data: &'a str,
     pub body: Data<'a>,
+    /// The API's terminal event type (`response.completed`) this event names itself, by its
+    /// `event:` field or its data's top-level `type`, when its data is too big or too deep
+    /// to read ([`unread_terminal`]). The stream did end there; only what the event restates
+    /// (usage, output) is lost, and neither consumer may say the stream ends without it.
+    pub unread_terminal: Option<String>,
 }
 
 /// An event's data, decoded for the stream's API.
@@ -133,12 +138,49 @@ fn decode<'a>(api: Api, event: &'a SseEvent<'_>) -> Event<'a> {
             body => body,
         }
     };
+    let unread_terminal = match &body {
+        Data::Invalid(err) => unread_terminal(api, &event.event, data, err),
+        _ => None,
+    };
     Event {
         line: event.line,
         name: &event.event,
         data,
         body,
+        unread_terminal,
     }
+}
+
+/// The terminal event type of `api` that an event named `name` holding `data` is, when
+/// `err` says its data is too big or too deep to read: JSON that may be good, unlike data
+/// that is no JSON or cut off, which says nothing of what the event was. The type is the
+/// `event:` field's, else the data's top level's, read with everything below it skipped.
+fn unread_terminal(api: Api, name: &str, data: &str, err: &serde_json::Error) -> Option<String> {
+    use lenient::JsonFault;
+    if !matches!(
+        JsonFault::of(err),
+        JsonFault::OverBudget(_) | JsonFault::TooDeep
+    ) {
+        return None;
+    }
+    let top;
+    let kind = match name {
+        "message" => {
+            top = bounded_json::shallow(data.as_bytes()).ok()?;
+            str_at(&top, "type")?
+        }
+        named => named,
+    };
+    let terminal = match api {
+        Api::AnthropicMessages => kind == anthropic::TERMINAL,
+        Api::OpenaiResponses => matches!(
+            responses::EventKind::of(kind),
+            Some(responses::EventKind::Terminal(_))
+        ),
+        // Chat's end is `[DONE]`, which is no JSON to be too big.
+        Api::OpenaiChat => false,
+    };
+    terminal.then(|| kind.to_string())
 }
 
 fn parse(api: Api, data: &str) -> Data<'_> {

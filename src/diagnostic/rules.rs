@@ -98,6 +98,10 @@ pub const USAGE_MISSING: Rule = error(
     "usage-missing",
     "token usage is present where the API promises it (Anthropic always; Chat blocking, or streaming with `include_usage`; Responses when completed or incomplete)",
 );
+pub const USAGE_INVALID: Rule = error(
+    "usage-invalid",
+    "every token count given is a whole non-negative number (not `-1`, `12.5`, `\"12\"` or `1e400`)",
+);
 pub const USAGE_TOTAL: Rule = error(
     "usage-total",
     "where a total is given, total = input + output",
@@ -154,6 +158,7 @@ pub static RULES: &[Rule] = &[
     CONTENT_TOOL_IDS,
     CONTENT_COMPLETED_OUTPUT,
     USAGE_MISSING,
+    USAGE_INVALID,
     USAGE_TOTAL,
     USAGE_REASONING,
     USAGE_CACHED,

@@ -20,7 +20,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::entry::{self, Entry, Skip};
-use super::timestamp;
+use super::{bom, timestamp};
 use crate::bounded_json;
 use crate::turn::Timing;
 use crate::warning::Warning;
@@ -29,8 +29,7 @@ use crate::warning::Warning;
 /// `request`. (The first line may be far longer than the bytes sniffed, so the rest of it
 /// is not asked for.)
 pub fn looks_like_claude_trace(head: &[u8]) -> bool {
-    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let Some(rest) = head.trim_ascii_start().strip_prefix(b"{") else {
+    let Some(rest) = bom::strip(head).trim_ascii_start().strip_prefix(b"{") else {
         return false;
     };
     let Some(rest) = rest.trim_ascii_start().strip_prefix(b"\"request\"") else {
@@ -82,7 +81,7 @@ pub fn for_each_line(
             return Ok(index);
         }
         let line = buf.trim_ascii();
-        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+        let line = bom::strip(line);
         if line.is_empty() {
             // A blank line is no pair, but it keeps its place: indices are line numbers
             // less one, so a reader can find the line again.
@@ -126,6 +125,8 @@ struct RawPart<'a> {
 
 /// One line's reading.
 pub fn read_line(line: &[u8]) -> Line {
+    let mended = mend_surrogates(line);
+    let line = mended.as_ref().map_or(line, |m| &m.line[..]);
     let pair: RawPair = match serde_json::from_slice(line) {
         // A struct reads from an array too, by position: only an object is a pair.
         Ok(pair) if line.starts_with(b"{") => pair,
@@ -146,9 +147,83 @@ pub fn read_line(line: &[u8]) -> Line {
     let response = pair.response.and_then(object);
     let logged_at = small(pair.logged_at);
     match parts(&request, response.as_ref(), &logged_at) {
-        Ok(entry) => Line::Entry(entry),
+        Ok(mut entry) => {
+            if let Some(Mended { count, first, .. }) = mended {
+                entry
+                    .warnings
+                    .push(Warning::LoneSurrogates { count, first });
+            }
+            Line::Entry(entry)
+        }
         Err(skip) => Line::Skipped(skip),
     }
+}
+
+/// A line whose lone surrogate escapes were made `\ufffd`.
+struct Mended {
+    line: Vec<u8>,
+    count: usize,
+    /// The first escape replaced, as the line had it (`\ud83d`).
+    first: String,
+}
+
+/// `line` with every lone UTF-16 surrogate escape made `\ufffd`, or `None` when it holds
+/// none.
+///
+/// claude-trace writes its log with JavaScript's `JSON.stringify`, which escapes half of a
+/// surrogate pair on its own (`"\ud83d"`: an emoji cut in two, a stream chunk split inside
+/// one) rather than fail. serde_json refuses such a string, and the body holding it was
+/// lost with it, the whole answer when it was `body_raw`; with the half made U+FFFD, the
+/// rest of the line is read. The escapes are the same length, so columns do not move.
+/// Only escapes of the line's own strings count: a `\\ud83d` is a backslash and text.
+fn mend_surrogates(line: &[u8]) -> Option<Mended> {
+    // The usual line holds no `\ud…` at all: two quick scans, and nothing more.
+    if memchr::memmem::find(line, b"\\ud").is_none()
+        && memchr::memmem::find(line, b"\\uD").is_none()
+    {
+        return None;
+    }
+    let unit = |at: usize| {
+        let hex = std::str::from_utf8(line.get(at + 2..at + 6)?).ok()?;
+        u16::from_str_radix(hex, 16).ok()
+    };
+    let mut lone = Vec::new();
+    // A high half just read, waiting for its low half to follow at once.
+    let mut high: Option<usize> = None;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'\\', &line[at..]) {
+        let i = at + found;
+        let escaped = match line.get(i + 1) {
+            Some(b'u') => unit(i),
+            _ => None,
+        };
+        let Some(unit) = escaped else {
+            lone.extend(high.take());
+            at = i + 2;
+            continue;
+        };
+        match (high.take(), unit) {
+            (Some(h), 0xDC00..=0xDFFF) if h + 6 == i => {}
+            (h, 0xD800..=0xDBFF) => {
+                lone.extend(h);
+                high = Some(i);
+            }
+            (h, 0xDC00..=0xDFFF) => lone.extend(h.into_iter().chain([i])),
+            (h, _) => lone.extend(h),
+        }
+        at = i + 6;
+    }
+    lone.extend(high);
+    let first = *lone.first()?;
+    let mut mended = line.to_vec();
+    for &i in &lone {
+        mended[i..i + 6].copy_from_slice(b"\\ufffd");
+    }
+    Some(Mended {
+        count: lone.len(),
+        first: String::from_utf8_lossy(&line[first..first + 6]).into_owned(),
+        line: mended,
+    })
 }
 
 /// The part `raw` holds, if it is an object.
@@ -319,6 +394,52 @@ mod tests {
             "{seen:?}"
         );
         assert_eq!(seen[2].1, "Unreadable(NoRequest)");
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_become_replacement_characters() {
+        let mend = |line: &str| {
+            mend_surrogates(line.as_bytes())
+                .map(|m| (String::from_utf8(m.line).unwrap(), m.count, m.first))
+        };
+        assert!(mend(r#"{"a":"\ud83d\ude00 \\ud83d \u00e9"}"#).is_none());
+        assert_eq!(
+            mend(r#"{"a":"\ud83d","b":"\uDC00x\ud83d\n\ud83d\ud83d\ude00"}"#),
+            Some((
+                r#"{"a":"\ufffd","b":"\ufffdx\ufffd\n\ufffd\ud83d\ude00"}"#.to_string(),
+                4,
+                r"\ud83d".to_string()
+            ))
+        );
+        assert_eq!(
+            mend(r#"["\ud83d"#).map(|m| m.0),
+            Some(r#"["\ufffd"#.to_string())
+        );
+        // A cut escape at the very end is left to the parser to name.
+        assert!(mend(r#"["\ud8"#).is_none());
+    }
+
+    #[test]
+    fn a_line_holding_a_lone_surrogate_keeps_its_entry() {
+        let line = r#"{"request":{"url":"https://api.anthropic.com/v1/messages","body":{"model":"m\udc00"}},"response":{"status_code":200,"headers":{},"body_raw":"data: {\"a\":\"\\ud83d\"}\u00e9\ud83d"}}"#;
+        let Line::Entry(entry) = read_line(line.as_bytes()) else {
+            panic!("{:?}", read_line(line.as_bytes()));
+        };
+        assert_eq!(
+            entry.request_body.as_deref(),
+            Some(&br#"{"model":"m\ufffd"}"#[..])
+        );
+        assert_eq!(
+            String::from_utf8(entry.response_body).unwrap(),
+            "data: {\"a\":\"\\ud83d\"}\u{e9}\u{fffd}"
+        );
+        assert_eq!(
+            entry.warnings,
+            [Warning::LoneSurrogates {
+                count: 2,
+                first: r"\udc00".to_string()
+            }]
+        );
     }
 
     #[test]

@@ -11,24 +11,35 @@ use crate::read::decompress::{self, Codec};
 use crate::warning::Warning;
 
 /// A body whose `Content-Encoding` says it is compressed, but that does not decompress,
-/// or that says a coding this tool does not undo while the body is no text as it is.
+/// or that says a coding this tool does not undo while the body is no text as it is, or
+/// that lists more codings than it undoes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Undecodable {
-    /// The coding that failed (`gzip`, `brotli`, …); one registered for HTTP that this
-    /// tool does not undo (`compress`); [`UNNAMED`] for any other name, as a header's value
-    /// never reaches output; [`NO_CODING`] for a header that names none.
-    pub coding: &'static str,
-    /// What the decompressor said.
-    pub detail: String,
+pub enum Undecodable {
+    Coding {
+        /// The coding that failed (`gzip`, `brotli`, …); one registered for HTTP that this
+        /// tool does not undo (`compress`); [`UNNAMED`] for any other name, as a header's
+        /// value never reaches output; [`NO_CODING`] for a header that names none.
+        coding: &'static str,
+        /// What the decompressor said.
+        detail: String,
+    },
+    /// `count` codings to undo, more than [`MAX_CODINGS`]: not undone at all.
+    TooManyCodings { count: usize },
 }
 
 impl std::fmt::Display for Undecodable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the body says Content-Encoding: {} but does not decode: {}",
-            self.coding, self.detail
-        )
+        match self {
+            Undecodable::Coding { coding, detail } => write!(
+                f,
+                "the body says Content-Encoding: {coding} but does not decode: {detail}"
+            ),
+            Undecodable::TooManyCodings { count } => write!(
+                f,
+                "the body's Content-Encoding lists {count} codings, more than the {MAX_CODINGS} \
+                 this tool undoes one after another: not read"
+            ),
+        }
     }
 }
 
@@ -38,6 +49,14 @@ impl std::error::Error for Undecodable {}
 pub const UNNAMED: &str = "…";
 /// Stands for the codings of a `Content-Encoding` that names none (` , `).
 pub const NO_CODING: &str = "(none)";
+
+/// The most codings one body's `Content-Encoding` may list for this tool to undo. A real
+/// response carries one, two when a proxy compressed it again. Each layer undone costs
+/// about the body's size, so a long chain of real layers would reach the decompression
+/// bound ([`decompress::RATIO`] times the input) and be called a bomb, which it is not:
+/// below that ratio, layers alone never reach the bound, and a chain past this fails as
+/// what it is.
+pub const MAX_CODINGS: usize = 16;
 
 /// Content codings registered for HTTP (IANA's registry) that this tool does not undo:
 /// named when a body says one, as no credential can hide in them.
@@ -184,13 +203,18 @@ fn content_within(
     // A coding not undone leaves a body no reader can read: a failure that says why, not
     // an event stream of no API passed over (a mislabelled body that is text is read above).
     if let Some(coding) = not_undone.or((!named).then_some(NO_CODING)) {
-        return Err(Undecodable {
+        return Err(Undecodable::Coding {
             coding,
             detail: "this tool does not undo that coding, and the body is not text as it is".into(),
         });
     }
     if codecs.is_empty() {
         return Ok(None);
+    }
+    if codecs.len() > MAX_CODINGS {
+        return Err(Undecodable::TooManyCodings {
+            count: codecs.len(),
+        });
     }
     let mut data = body.to_vec();
     for codec in codecs.into_iter().rev() {
@@ -206,7 +230,7 @@ fn content_within(
                 break;
             }
             Err((_, err)) => {
-                return Err(Undecodable {
+                return Err(Undecodable::Coding {
                     coding: codec.name(),
                     detail: err.to_string(),
                 });
@@ -220,6 +244,14 @@ fn content_within(
 mod tests {
     use super::*;
     use crate::read::decompress::gzip;
+
+    /// The coding an error names.
+    fn coding(err: &Undecodable) -> &'static str {
+        match err {
+            Undecodable::Coding { coding, .. } => coding,
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn chunked_then_gzip() {
@@ -262,7 +294,7 @@ mod tests {
     fn undecodable_and_unknown_codings() {
         let mut warnings = Vec::new();
         let err = content(&[0x1f, 0x8b, 0, 0xff, 0xfe], "gzip", &mut warnings).unwrap_err();
-        assert_eq!(err.coding, "gzip");
+        assert_eq!(coding(&err), "gzip");
         assert!(err.to_string().contains("Content-Encoding: gzip"), "{err}");
         // A mislabelled body that is text already is read as it is.
         assert_eq!(
@@ -277,22 +309,22 @@ mod tests {
         let packed = gzip(b"data: {}\n\n");
         let failed = |encodings: &str| content(&packed, encodings, &mut Vec::new()).unwrap_err();
         let err = failed("Compress");
-        assert_eq!(err.coding, "compress");
+        assert_eq!(coding(&err), "compress");
         assert_eq!(
             err.to_string(),
             "the body says Content-Encoding: compress but does not decode: this tool does not \
              undo that coding, and the body is not text as it is"
         );
-        assert_eq!(failed("aes128gcm").coding, "aes128gcm");
+        assert_eq!(coding(&failed("aes128gcm")), "aes128gcm");
         // Undoing gzip would still leave compress's data.
-        assert_eq!(failed("compress, gzip").coding, "compress");
+        assert_eq!(coding(&failed("compress, gzip")), "compress");
         // Any other name is a header's value: not shown.
         let err = failed("sk-ant-SECRET");
-        assert_eq!(err.coding, UNNAMED);
+        assert_eq!(coding(&err), UNNAMED);
         assert!(!err.to_string().contains("SECRET"), "{err}");
         // A header that names no coding.
-        assert_eq!(failed(" , ").coding, NO_CODING);
-        assert_eq!(failed("").coding, NO_CODING);
+        assert_eq!(coding(&failed(" , ")), NO_CODING);
+        assert_eq!(coding(&failed("")), NO_CODING);
         // `identity` is no coding to undo: the body is as it is, whatever it holds.
         assert_eq!(content(&packed, "identity", &mut Vec::new()).unwrap(), None);
     }

@@ -9,25 +9,21 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::io::{self, Read};
+use std::io::Read;
 
 use base64::Engine;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 pub use super::entry::{Entry, Skip};
-use super::{coding, entry, timestamp};
+use super::{bom, coding, entry, timestamp};
 use crate::bounded_json::Budget;
 use crate::turn::Timing;
 use crate::warning::Warning;
 
-/// The UTF-8 byte order mark some Windows tools write before a HAR's JSON.
-const BOM: &[u8] = b"\xef\xbb\xbf";
-
 /// Whether a file's first bytes open a HAR: a JSON object whose first key is `log`.
 pub fn looks_like_har(head: &[u8]) -> bool {
-    let head = head.strip_prefix(BOM).unwrap_or(head);
-    let Some(rest) = head.trim_ascii_start().strip_prefix(b"{") else {
+    let Some(rest) = bom::strip(head).trim_ascii_start().strip_prefix(b"{") else {
         return false;
     };
     rest.trim_ascii_start().starts_with(b"\"log\"")
@@ -66,7 +62,8 @@ pub fn for_each_entry(
         found: false,
         unread: Vec::new(),
     };
-    let reader = without_bom(reader).map_err(|err| HarError {
+    // JSON has no byte order mark: serde_json would stop at one.
+    let reader = bom::strip_reader(reader).map_err(|err| HarError {
         message: err.to_string(),
     })?;
     let mut de = serde_json::Deserializer::from_reader(reader);
@@ -102,18 +99,6 @@ fn unread_message(unread: &[(usize, String)], entries: usize) -> String {
         n => format!("the other {n} entries were read"),
     };
     format!("; entry {first} was not read{others}: {why}; {read}")
-}
-
-/// `reader` without the BOM it may start with: JSON has none, so serde_json stops at it.
-fn without_bom(mut reader: impl Read) -> io::Result<impl Read> {
-    let mut head = Vec::with_capacity(BOM.len());
-    (&mut reader)
-        .take(BOM.len() as u64)
-        .read_to_end(&mut head)?;
-    if head == BOM {
-        head.clear();
-    }
-    Ok(io::Cursor::new(head).chain(reader))
 }
 
 fn json_message(err: &serde_json::Error, entries: usize) -> String {

@@ -8,6 +8,7 @@
 //! files; they build the same [`Exchange`] from their parts. A binary Bedrock event stream
 //! ([`eventstream`]) is one more kind of response body.
 
+pub mod bom;
 pub mod claude_trace;
 pub mod coding;
 pub mod dump;
@@ -219,7 +220,7 @@ pub fn frame_txtar<'a>(
 
 /// A request: a JSON body, or a raw HTTP request whose line names the path.
 pub fn request(data: &[u8]) -> Request<'_> {
-    let data = without_boms(data);
+    let data = bom::strip(data);
     match http::split(data) {
         Some((
             Head {
@@ -314,18 +315,10 @@ fn is_json_lines(body: &[u8]) -> bool {
         && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
 }
 
-/// `data` without the UTF-8 BOMs it starts with. A file's BOM is dropped before it is
-/// framed, but a body cut out of one (a txtar section, say) can start with one too, which
-/// hides its first line from sniffing; a BOM holds no line end, so lines count the same.
-fn without_boms(mut data: &[u8]) -> &[u8] {
-    while let Some(rest) = data.strip_prefix(b"\xef\xbb\xbf") {
-        data = rest;
-    }
-    data
-}
-
 fn classify<'a>(body: &'a [u8], content_type: Option<&str>, first_line: usize) -> Body<'a> {
-    let body = without_boms(body);
+    // A file's BOMs are dropped before it is framed, but a body cut out of one (a txtar
+    // section, say) can start with them too, which would hide its first line from sniffing.
+    let body = bom::strip(body);
     // A binary event stream (Bedrock) is told by its first frame's CRC, whatever the
     // content type says; one of another AWS API is a body of no API this tool reads.
     if eventstream::looks_like_eventstream(body) {

@@ -535,7 +535,7 @@ impl<'t> Framer<'t> {
 fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
     // Every leading BOM, not just one: eventsource-stream slices one off a first chunk that
     // starts with a BOM, at a byte that is no character boundary when another follows.
-    let text = text.trim_start_matches('\u{feff}');
+    let text = text.trim_start_matches(super::bom::CHAR);
     let mut f = Framer::new(text);
 
     // The line of the event's `event:` field, while the event has no `data:` line.

@@ -12,12 +12,10 @@
 
 use base64::Engine;
 
+use super::bom;
 use super::entry::{self, Entry, Skip};
 use super::yaml::{self, Keep, Node, Step, YamlError};
 use crate::warning::Warning;
-
-/// The UTF-8 byte order mark.
-const BOM: &str = "\u{feff}";
 
 /// The keys a cassette's interactions stand under.
 const LISTS: [&str; 2] = ["interactions", "http_interactions"];
@@ -27,8 +25,7 @@ const LISTS: [&str; 2] = ["interactions", "http_interactions"];
 /// (after comments, directives, a document marker): anchors or a `version` may come
 /// first. JSON: the first key is one of those, or `version` with one of them later.
 pub fn looks_like_cassette(head: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(head);
-    let head = head.trim_start_matches(BOM);
+    let head = String::from_utf8_lossy(bom::strip(head));
     let is_list = |key: &str| {
         LISTS.iter().any(|l| {
             key.strip_prefix(l)
@@ -89,10 +86,9 @@ impl std::error::Error for CassetteError {}
 /// `Err` when the file is no cassette YAML can read; the message names a line, never a
 /// value.
 pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, CassetteError> {
-    let text = String::from_utf8_lossy(data);
-    let text = text.trim_start_matches(BOM);
+    let text = String::from_utf8_lossy(bom::strip(data));
     let mut plan = Interactions::default();
-    let doc = yaml::read(text, &mut plan).map_err(CassetteError::Yaml)?;
+    let doc = yaml::read(&text, &mut plan).map_err(CassetteError::Yaml)?;
     let list = LISTS
         .iter()
         .zip(plan.read)

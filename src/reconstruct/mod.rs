@@ -293,10 +293,12 @@ fn http_error(
     b.complete = true;
     b.error = Some(match body {
         Some(value) => decode::error::turn_error(value, Some(status), false),
+        // A body of no JSON is a proxy's or server's own text (a plain-text or HTML 401),
+        // which may echo the request's credentials as error text does.
         None => TurnError {
             status: Some(status),
             kind: None,
-            message: Some(String::from_utf8_lossy(text).trim().to_string())
+            message: Some(redact::redacted(String::from_utf8_lossy(text).trim()))
                 .filter(|m| !m.is_empty()),
             mid_stream: false,
         },
@@ -353,7 +355,17 @@ impl AnyAccumulator {
                     }),
                     JsonFault::OutOfRange | JsonFault::Syntax => EventFault::NotJson,
                 };
-                b.skip_event(event.line, fault, || err.to_string())
+                b.skip_event(event.line, fault, || err.to_string());
+                // The stream did end: only what its terminal event restates is lost, which
+                // the warning says. A Responses status is the terminal event's name's.
+                if let Some(kind) = &event.unread_terminal {
+                    b.complete = true;
+                    if let Some(decode::responses::EventKind::Terminal(status)) =
+                        decode::responses::EventKind::of(kind)
+                    {
+                        b.stop_reason = Some(status.to_string());
+                    }
+                }
             }
             (decode::Data::Anthropic(data), AnyAccumulator::Anthropic(s)) => {
                 s.event(event, data, b)

@@ -1,9 +1,11 @@
 //! Secrets out of error text a capture quotes. A gateway dump's `.req_error.txt` is what the
 //! HTTP client said when the upstream call failed, and clients quote the request: Go's
 //! `Post "https://gw.example/v1/messages?key=…": dial tcp: i/o timeout`, Python's
-//! `Max retries exceeded with url: /v1/messages?key=…`, a header echoed back. The text
-//! becomes the turn's error message and so every output, so what may be a credential is
-//! cut out first, and the cut is shown as `…` so no one takes the rest for the whole.
+//! `Max retries exceeded with url: /v1/messages?key=…`, a header echoed back. An HTTP error
+//! whose body is no JSON (a proxy's plain-text or HTML 401) may echo the same, or the key
+//! itself. The text becomes the turn's error message and so every output, so what may be a
+//! credential is cut out first, and the cut is shown as `…` so no one takes the rest for
+//! the whole.
 
 /// What stands where something was cut out.
 const CUT: &str = "…";
@@ -25,10 +27,71 @@ const PARAMS: [&str; 8] = [
     "auth",
 ];
 
+/// API keys told by their shape alone, with no name before them: a word (of ASCII
+/// letters, digits, `_` and `-`) that starts with the prefix and whose rest is of `body`
+/// and at least `min` long (exactly `min` when `exact`). Only prefixes providers put on
+/// secrets, with lengths real keys have, so that no ordinary word is taken for one: `sk-`
+/// (OpenAI's `sk-`, `sk-proj-`, Anthropic's `sk-ant-`, OpenRouter's `sk-or-`; 20 or more
+/// characters after it), AWS access key ids (`AKIA`/`ASIA` and exactly 16 capitals or
+/// digits), Google API keys (`AIza` and 35 more). The prefix is kept, to say what kind of
+/// key was there: `sk-…`.
+const KEYS: [Key; 4] = [
+    Key {
+        prefix: "sk-",
+        body: in_token,
+        min: 20,
+        exact: false,
+    },
+    Key {
+        prefix: "AKIA",
+        body: is_upper_or_digit,
+        min: 16,
+        exact: true,
+    },
+    Key {
+        prefix: "ASIA",
+        body: is_upper_or_digit,
+        min: 16,
+        exact: true,
+    },
+    Key {
+        prefix: "AIza",
+        body: in_token,
+        min: 35,
+        exact: true,
+    },
+];
+
+/// A shape of API key (see [`KEYS`]).
+struct Key {
+    prefix: &'static str,
+    body: fn(u8) -> bool,
+    min: usize,
+    exact: bool,
+}
+
+impl Key {
+    /// Where the key that starts at `at` ends, if one of this shape does; `at` starts a word.
+    fn end(&self, bytes: &[u8], at: usize) -> Option<usize> {
+        let from = at + self.prefix.len();
+        if !bytes[at..].starts_with(self.prefix.as_bytes()) {
+            return None;
+        }
+        let end = run_end(bytes, from, in_token);
+        let body = run_end(bytes, from, self.body);
+        let long = match self.exact {
+            true => body == end && end - from == self.min,
+            false => body == end && end - from >= self.min,
+        };
+        long.then_some(end)
+    }
+}
+
 /// `text` with what may be a credential cut out: a URL's query string (after its `?`) and
 /// user info (before its `@`); the value after `Bearer `, and after a credential header's
 /// name (to the end of its line, or a closing quote); a `key=`, `token=`, `secret=`-style
-/// parameter's value. Everything else is kept as it is.
+/// parameter's value; an API key told by its shape ([`KEYS`]). Everything else is kept as
+/// it is.
 pub fn redacted(text: &str) -> String {
     let bytes = text.as_bytes();
     let at = |i: usize, word: &str| {
@@ -68,6 +131,13 @@ pub fn redacted(text: &str) -> String {
         } else if bytes[i] == b'=' && is_secret_name(&bytes[name..i]) {
             out.push('=');
             i = cut(&mut out, i + 1, run(i + 1, in_value));
+        } else if let Some((key, end)) = (i == 0 || !in_token(bytes[i - 1]))
+            .then(|| KEYS.iter().find_map(|k| Some((k, k.end(bytes, i)?))))
+            .flatten()
+        {
+            let kept = i + key.prefix.len();
+            out.push_str(&text[i..kept]);
+            i = cut(&mut out, kept, end);
         } else {
             let c = text[i..].chars().next().unwrap_or_default();
             out.push(c);
@@ -103,6 +173,15 @@ fn in_word(b: u8) -> bool {
 /// A byte of a parameter's value: up to the next parameter, white space or a quote.
 fn in_value(b: u8) -> bool {
     in_word(b) && !matches!(b, b'&' | b';' | b',')
+}
+
+/// A byte of an API key: a word of ASCII letters, digits, `_` and `-`.
+fn in_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
+}
+
+fn is_upper_or_digit(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit()
 }
 
 /// A byte of a parameter's name.
@@ -189,11 +268,33 @@ mod tests {
     }
 
     #[test]
+    fn api_keys_are_told_by_their_shape() {
+        assert_eq!(
+            redacted(
+                "bad key sk-ant-api03-ZQXabcdefghijklmnopqrstu; also (sk-proj-ZQX_abcdefghijklmnop12) \
+                 and AKIAZQX4ABCDEFGHIJK1, AIzaZQXabcdefghijklmnopqrstuvwxyz012345."
+            ),
+            "bad key sk-…; also (sk-…) and AKIA…, AIza…."
+        );
+        // Too short, not a word's start, or not of the shape: ordinary words.
+        for text in [
+            "risk-averse sk-short task-sk-abcdefghijklmnopqrstuvwxyz",
+            "AKIAshort AKIAABCDEFGHIJKLMNOPQ AKIA_ABCDEFGHIJKLMN",
+            "xAIzaabcdefghijklmnopqrstuvwxyz012345678",
+        ] {
+            assert_eq!(redacted(text), text);
+        }
+    }
+
+    #[test]
     fn a_long_text_is_read_once() {
         // A megabyte of a word and then a megabyte of question marks: linear, not one scan
         // of the word for each mark.
         let text = format!("{}{}", "a".repeat(1 << 20), "?".repeat(1 << 20));
         assert_eq!(redacted(&text), text);
+        // Nor one scan of a word for each prefix inside it.
+        let text = format!(" {}", "sk-".repeat(1 << 20));
+        assert_eq!(redacted(&text), " sk-…");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::discover::{Found, Input, display_beside, io_message};
 use crate::frame::FrameError;
 use crate::frame::dump::{self, Meta};
 use crate::frame::{claude_trace, har};
+use crate::quote::clip;
 use crate::read::{self, Opened};
 use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
 use crate::turn::{Source, Turn, Usage};
@@ -187,7 +188,7 @@ impl Visitor for Rebuild<'_> {
             };
             let name = match (entry, exchange.section) {
                 (Some(index), _) => format!("{display} [entry {index}]"),
-                (None, Some(section)) => format!("{display} [{section}]"),
+                (None, Some(section)) => format!("{display} [{}]", clip(section)),
                 (None, None) => display.to_string(),
             };
             match reconstruct_observed(exchange, parsed, source, &mut ()) {

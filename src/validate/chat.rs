@@ -15,6 +15,7 @@ use crate::decode::chat_calls::{ChatCalls, Delta};
 use crate::decode::{self, Data, str_at};
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{CHAT_GRAMMAR, USAGE_MISSING};
+use crate::quote::Quoted;
 
 /// What `validate` keeps beside a call `inspect`'s rule builds.
 #[derive(Debug)]
@@ -113,7 +114,7 @@ impl Grammar for StreamGrammar {
             }
             ChunkKind::Unknown(object) => {
                 let what = object.unwrap_or(api::UNNAMED_CHUNK);
-                cx.unknown(format!("event type {what:?}"), line);
+                cx.unknown(format!("event type {}", Quoted(what)), line);
                 return Role::Other;
             }
             ChunkKind::Chunk => {}
@@ -127,7 +128,8 @@ impl Grammar for StreamGrammar {
                 &CHAT_GRAMMAR,
                 Some(line),
                 format!(
-                    "a chunk of object {object:?}, not \"{}\"",
+                    "a chunk of object {}, not \"{}\"",
+                    Quoted(object),
                     api::CHUNK_OBJECT
                 ),
             );

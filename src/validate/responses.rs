@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::locate::{Doc, Seg};
 use super::stream::{Cx, End, Grammar, Role, Unknown};
-use super::tools::{self, Ids, call_name, clip};
+use super::tools::{self, Ids, call_name};
 use super::{errors, usage};
 use crate::decode::by_index::{ByIndex, IdIndex};
 use crate::decode::responses::{
@@ -23,6 +23,7 @@ use crate::diagnostic::rules::{
     CONTENT_COMPLETED_OUTPUT, RESPONSES_DONE_TEXT, RESPONSES_GRAMMAR, RESPONSES_ITEMS,
     RESPONSES_SEQUENCE,
 };
+use crate::quote::{Quoted, clip};
 
 /// One output item, as its events build it.
 #[derive(Debug)]
@@ -44,7 +45,7 @@ impl Item {
     fn call(&self) -> String {
         let names = &self.names;
         match (names.name().unwrap_or_default(), names.id()) {
-            ("", Some(id)) => id.to_string(),
+            ("", Some(id)) => clip(id).into_owned(),
             (name, id) => call_name(name, names.call_id().or(id)),
         }
     }
@@ -92,11 +93,11 @@ fn compare_texts(
                     rule,
                     Some(line),
                     format!(
-                        "{what} states {} {:?} for output item {}, but its deltas built {:?}",
+                        "{what} states {} {} for output item {}, but its deltas built {}",
                         part.family(kind),
-                        clip(&text),
+                        Quoted(&text),
                         item.call(),
-                        clip(&built)
+                        Quoted(&built)
                     ),
                 );
             }
@@ -215,7 +216,10 @@ impl StreamGrammar {
             .or_else(|| item_id.and_then(|id| self.index_of.get(id, ids)));
         let Some(index) = index else {
             let message = match item_id {
-                Some(id) => format!("{kind} names item {id}, which no output_item.added announced"),
+                Some(id) => format!(
+                    "{kind} names item {}, which no output_item.added announced",
+                    clip(id)
+                ),
                 None => format!("{kind} has neither output_index nor item_id"),
             };
             cx.f.add(&RESPONSES_ITEMS, Some(line), message);
@@ -238,7 +242,12 @@ impl StreamGrammar {
                 cx.f.add(
                     &RESPONSES_ITEMS,
                     Some(line),
-                    format!("item_id {id} is not the id of output_index {index} ({known}, added at line {})", item.added),
+                    format!(
+                        "item_id {} is not the id of output_index {index} ({}, added at line {})",
+                        clip(id),
+                        clip(known),
+                        item.added
+                    ),
                 );
             }
         }
@@ -267,11 +276,12 @@ impl StreamGrammar {
                 &RESPONSES_ITEMS,
                 Some(line),
                 format!(
-                    "output_item.done states {kind} {} where output_item.added (line {}) had {} {}",
-                    id.unwrap_or("without id"),
+                    "output_item.done states {} {} where output_item.added (line {}) had {} {}",
+                    clip(kind),
+                    clip(id.unwrap_or("without id")),
                     item.added,
-                    item.kind,
-                    item.names.id().unwrap_or("without id"),
+                    clip(&item.kind),
+                    clip(item.names.id().unwrap_or("without id")),
                 ),
             );
         }
@@ -336,9 +346,9 @@ impl StreamGrammar {
                             &RESPONSES_DONE_TEXT,
                             Some(line),
                             format!(
-                                "{kind} states {:?}, but its deltas built {:?}",
-                                clip(stated),
-                                clip(built)
+                                "{kind} states {}, but its deltas built {}",
+                                Quoted(stated),
+                                Quoted(built)
                             ),
                         );
                     }
@@ -361,7 +371,10 @@ impl StreamGrammar {
             cx.f.add(
                 &RESPONSES_GRAMMAR,
                 Some(line),
-                format!("{kind} carries status {:?}", stated.unwrap_or_default()),
+                format!(
+                    "{kind} carries status {}",
+                    Quoted(stated.unwrap_or_default())
+                ),
             );
         }
         match status {
@@ -403,10 +416,11 @@ impl StreamGrammar {
                     &CONTENT_COMPLETED_OUTPUT,
                     Some(line),
                     format!(
-                        "response.completed output[{index}] is {kind} {}, but the stream added {} {} there (line {})",
-                        id.unwrap_or("without id"),
-                        item.kind,
-                        item.names.id().unwrap_or("without id"),
+                        "response.completed output[{index}] is {} {}, but the stream added {} {} there (line {})",
+                        clip(kind),
+                        clip(id.unwrap_or("without id")),
+                        clip(&item.kind),
+                        clip(item.names.id().unwrap_or("without id")),
                         item.added
                     ),
                 );
@@ -431,7 +445,7 @@ impl Grammar for StreamGrammar {
     fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {
         let Data::Responses(data) = &ev.body else {
             // `[DONE]` is no Responses event.
-            cx.unknown(format!("event type {:?}", ev.data.trim()), line);
+            cx.unknown(format!("event type {}", Quoted(ev.data.trim())), line);
             return Role::Other;
         };
         let kind = ev.kind();
@@ -442,12 +456,12 @@ impl Grammar for StreamGrammar {
                 cx.f.add(
                     &RESPONSES_GRAMMAR,
                     Some(line),
-                    format!("the stream opens with {kind}, not response.created"),
+                    format!("the stream opens with {}, not response.created", clip(kind)),
                 );
             }
         }
         let Some(known) = EventKind::of(kind) else {
-            cx.unknown(format!("event type {kind:?}"), line);
+            cx.unknown(format!("event type {}", Quoted(kind)), line);
             return Role::Other;
         };
         match known {
@@ -487,7 +501,7 @@ impl Grammar for StreamGrammar {
 
     fn finish(self, end: &End, cx: &mut Cx) {
         for (kind, line) in self.unknown_types.values() {
-            cx.unknown(format!("output item type {kind:?}"), *line);
+            cx.unknown(format!("output item type {}", Quoted(kind)), *line);
         }
         let mut ids = Ids::default();
         for item in self.items.values() {
@@ -526,7 +540,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
         let kind = ItemKind::of(name);
         if kind.is_none() && !name.is_empty() {
             unknown.add(
-                format!("output item type {name:?}"),
+                format!("output item type {}", Quoted(name)),
                 doc.line_below(at(i), &[]),
             );
         }

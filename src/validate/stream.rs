@@ -21,6 +21,7 @@ use crate::diagnostic::rules::{
 };
 use crate::frame::sse::{DefectKind, SseStream};
 use crate::number::thousands;
+use crate::quote::{Quoted, clip};
 use crate::turn::Api;
 use crate::warning::{Repeats, TooDeep};
 
@@ -181,6 +182,10 @@ impl StreamCheck {
     pub fn event(&mut self, ev: &Event, f: &mut Findings) {
         let line = ev.line.max(self.first_line);
         if let Data::Invalid(err) = &ev.body {
+            // A terminal event too big to read still ends the stream.
+            if ev.unread_terminal.is_some() {
+                self.end.terminal.get_or_insert(line);
+            }
             if !self.unreadable.report(line) {
                 return;
             }
@@ -194,11 +199,14 @@ impl StreamCheck {
                 }
                 _ => format!("is not valid JSON ({})", json_error(err)),
             };
-            return f.add(
-                &PARSE_EVENT_JSON,
-                Some(line),
-                format!("the event's data {why}"),
-            );
+            let message = match &ev.unread_terminal {
+                Some(kind) => format!(
+                    "the stream's terminal event, {kind}, is here, but its data {why}; what it \
+                     restates (output, usage) is not checked"
+                ),
+                None => format!("the event's data {why}"),
+            };
+            return f.add(&PARSE_EVENT_JSON, Some(line), message);
         }
         let mut cx = Cx {
             f,
@@ -264,7 +272,11 @@ impl End {
             cx.f.add(
                 &G::RULE,
                 Some(line),
-                format!("`event: {}` carries data of type {kind:?}", ev.name),
+                format!(
+                    "`event: {}` carries data of type {}",
+                    clip(ev.name),
+                    Quoted(kind)
+                ),
             );
         }
         let role = grammar.event(ev, line, cx);
@@ -392,7 +404,11 @@ impl Same {
                 f.add(
                     rule,
                     Some(line),
-                    format!("{what} {value:?} differs from {first:?} at line {first_line}"),
+                    format!(
+                        "{what} {} differs from {} at line {first_line}",
+                        Quoted(value),
+                        Quoted(first)
+                    ),
                 );
             }
             Some(_) => {}

@@ -6,12 +6,13 @@ use std::collections::hash_map::Entry;
 
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{CONTENT_TOOL_ARGUMENTS, CONTENT_TOOL_IDS};
+use crate::quote::{Quoted, clip};
 
-/// Names a call in findings: `get_weather (call_123)`.
+/// Names a call in findings: `"get_weather" (call_123)`.
 pub fn call_name(name: &str, id: Option<&str>) -> String {
     match id {
-        Some(id) => format!("{name:?} ({id})"),
-        None => format!("{name:?}"),
+        Some(id) => format!("{} ({})", Quoted(name), clip(id)),
+        None => Quoted(name).to_string(),
     }
 }
 
@@ -150,18 +151,9 @@ impl<'a> Ids<'a> {
             f.add(
                 &CONTENT_TOOL_IDS,
                 line(*at),
-                format!("tool call id {id} is used twice{first}"),
+                format!("tool call id {} is used twice{first}", clip(id)),
             );
         }
-    }
-}
-
-/// A value short enough for a one-line message.
-pub fn clip(text: &str) -> String {
-    const MAX: usize = 80;
-    match text.char_indices().nth(MAX) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
     }
 }
 

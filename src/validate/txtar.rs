@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use super::tools::clip;
 use crate::capture::Lines;
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{
@@ -18,6 +17,7 @@ use crate::diagnostic::rules::{
 };
 use crate::frame::KNOWN_SECTIONS;
 use crate::frame::txtar::Section;
+use crate::quote::{Quoted, clip};
 use crate::turn::Turn;
 
 /// The line of a section's `-- NAME --` marker.
@@ -34,8 +34,8 @@ pub fn sections(comment: &[u8], sections: &[Section], lines: &Lines, f: &mut Fin
                 &TXTAR_DUPLICATE_SECTION,
                 Some(marker_line(section)),
                 format!(
-                    "section {:?} appears again (first at line {first})",
-                    section.name
+                    "section {} appears again (first at line {first})",
+                    Quoted(section.name)
                 ),
             );
             continue;
@@ -45,7 +45,7 @@ pub fn sections(comment: &[u8], sections: &[Section], lines: &Lines, f: &mut Fin
             f.add(
                 &TXTAR_UNKNOWN_SECTION,
                 Some(marker_line(section)),
-                format!("unknown section name {:?}", section.name),
+                format!("unknown section name {}", Quoted(section.name)),
             );
         }
     }
@@ -106,8 +106,8 @@ pub fn answers(answers: &[SectionTurn], f: &mut Findings) {
                 &TXTAR_TOOL_CALL_SECTION,
                 find(first).map(|a| marker_line(a.section)),
                 format!(
-                    "`{first}` calls the injected tool {:?}, but there is no `{follow_up}` section with the answer after it ran",
-                    call.name
+                    "`{first}` calls the injected tool {}, but there is no `{follow_up}` section with the answer after it ran",
+                    Quoted(&call.name)
                 ),
             ),
             (None, Some(extra)) => f.add(
@@ -138,9 +138,9 @@ fn compare(a: &SectionTurn, b: &SectionTurn, f: &mut Findings) {
             Some(marker_line(b.section)),
             format!(
                 "`{}` (line {}) and `{}` disagree on {what}: {} vs {}",
-                a.section.name,
+                clip(a.section.name),
                 marker_line(a.section),
-                b.section.name,
+                clip(b.section.name),
                 clip(&left),
                 clip(&right)
             ),
@@ -157,7 +157,7 @@ fn compare(a: &SectionTurn, b: &SectionTurn, f: &mut Findings) {
         for (x, y) in a.turn.tool_calls.iter().zip(&b.turn.tool_calls) {
             if x.arguments != y.arguments {
                 differ(
-                    &format!("the arguments of {:?}", x.name),
+                    &format!("the arguments of {}", Quoted(&x.name)),
                     x.arguments.to_string(),
                     y.arguments.to_string(),
                 );

@@ -8,7 +8,9 @@ use crate::decode::{
     BadCount, anthropic, count_at, openai_bad_counts, openai_cached, openai_detail,
 };
 use crate::diagnostic::Findings;
-use crate::diagnostic::rules::{USAGE_CACHED, USAGE_MISSING, USAGE_REASONING, USAGE_TOTAL};
+use crate::diagnostic::rules::{
+    USAGE_CACHED, USAGE_INVALID, USAGE_MISSING, USAGE_REASONING, USAGE_TOTAL,
+};
 
 /// Requires `usage` to be an object with a count at each of `keys`; `what` names where it
 /// belongs. Returns whether it is there at all. A count that is there but bad is the
@@ -40,7 +42,7 @@ pub fn require(
 /// keeps the earlier count, so a capture that says so is wrong where it says it.
 pub fn counts(bad: Vec<BadCount>, line: Option<usize>, what: &str, f: &mut Findings) {
     for bad in bad {
-        f.add(&USAGE_MISSING, line, format!("{what} {bad}"));
+        f.add(&USAGE_INVALID, line, format!("{what} {bad}"));
     }
 }
 
