@@ -7,6 +7,7 @@
 //! matches on the variant, never on the text. The type sits at the bottom of the layers,
 //! beside the turn that holds it, so every layer that notices something can name it.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -191,6 +192,10 @@ pub enum Warning {
         what: Unknown,
         count: u64,
     },
+    /// Things of unknown types past the first [`REPORTED`] types, counted together.
+    OtherUnknown {
+        count: u64,
+    },
 
     // Pricing.
     /// The turn has usage but no price.
@@ -232,6 +237,46 @@ impl Repeats {
     /// The line of the first counted, and how many were, when any were.
     pub fn counted(&self) -> Option<(usize, usize)> {
         (self.more > 0).then_some((self.first_more, self.more))
+    }
+}
+
+/// Things of types this tool does not know, counted by type for the first [`REPORTED`]
+/// types met; things of any later type are counted together. Never dropped, and bounded: a
+/// stream that makes up a new type for each of a million events costs twenty entries.
+#[derive(Debug)]
+pub struct TypeTally<K> {
+    by_type: BTreeMap<K, Tallied>,
+    /// Things of the types past the first ones, all together.
+    others: Option<Tallied>,
+}
+
+/// Where the first of some things was (where known), and how many there were.
+pub type Tallied = (Option<usize>, u64);
+
+impl<K> Default for TypeTally<K> {
+    fn default() -> Self {
+        TypeTally {
+            by_type: BTreeMap::new(),
+            others: None,
+        }
+    }
+}
+
+impl<K: Ord> TypeTally<K> {
+    pub fn add(&mut self, kind: K, line: Option<usize>) {
+        if let Some((_, count)) = self.by_type.get_mut(&kind) {
+            *count += 1;
+        } else if self.by_type.len() < REPORTED {
+            self.by_type.insert(kind, (line, 1));
+        } else {
+            self.others.get_or_insert((line, 0)).1 += 1;
+        }
+    }
+
+    /// The types counted one by one, in order, each with its first line and count; then
+    /// what the rest came to.
+    pub fn into_parts(self) -> (BTreeMap<K, Tallied>, Option<Tallied>) {
+        (self.by_type, self.others)
     }
 }
 
@@ -493,6 +538,12 @@ impl fmt::Display for Warning {
             Warning::BadCount { line: None, count } => write!(f, "{count}; left out"),
             Warning::Unknown { what, count: 1 } => write!(f, "unknown {what}"),
             Warning::Unknown { what, count } => write!(f, "unknown {what} ({count} times)"),
+            Warning::OtherUnknown { count } => write!(
+                f,
+                "and {} more events, blocks, deltas or items of unknown types, past the first \
+                 {REPORTED} types named",
+                thousands(*count)
+            ),
             Warning::Unpriced(unpriced) => unpriced.fmt(f),
             Warning::Recorded(text) => f.write_str(text),
         }

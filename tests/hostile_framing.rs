@@ -238,3 +238,42 @@ fn events_of_unreadable_data_make_one_counted_warning_within_budget() {
     );
     assert!(seen.jsonl < 10_000, "{}", seen.jsonl);
 }
+
+/// A stream that makes up a new event type for every event: the first [`REPORTED`] types
+/// are named with their counts, the rest counted together, never dropped; memory stays that
+/// of the events, not of a map of every type.
+#[test]
+fn unknown_types_past_the_first_ones_are_counted_together() {
+    let _one = serial();
+    let n = 100_000;
+    let mut body = format!("{HEAD}{MESSAGE_START}");
+    for i in 0..n {
+        body.push_str(&format!("event: x_{i}\ndata: {{\"type\":\"x_{i}\"}}\n\n"));
+    }
+    body.push_str("event: x_0\ndata: {\"type\":\"x_0\"}\n\n");
+    let s = seen(body.as_bytes());
+    let unknown: Vec<String> = s.warnings[0]
+        .iter()
+        .map(Warning::to_string)
+        .filter(|w| w.contains("unknown"))
+        .collect();
+    assert_eq!(unknown.len(), REPORTED + 1, "{unknown:?}");
+    assert!(unknown.contains(&"unknown event type \"x_0\" (2 times)".to_string()));
+    assert_eq!(
+        unknown[REPORTED],
+        "and 99,980 more events, blocks, deltas or items of unknown types, past the first 20 \
+         types named"
+    );
+    let findings: Vec<&String> = s
+        .findings
+        .iter()
+        .filter(|m| m.contains("unknown"))
+        .collect();
+    assert_eq!(findings.len(), REPORTED + 1, "{findings:?}");
+    assert!(findings[REPORTED].starts_with("and 99,980 more events"));
+    // The framed events' list (56 bytes an event, doubled by its growth) is most of it:
+    // these events are 41 bytes each.
+    let budget = 2 * body.len() + BASE;
+    assert!(s.inspect <= budget, "inspect took {}", s.inspect);
+    assert!(s.validate <= budget, "validate took {}", s.validate);
+}

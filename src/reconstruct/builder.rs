@@ -2,7 +2,6 @@
 //! notion of text, thoughts, tool calls, unknown events and warnings.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 
 use serde_json::Value;
@@ -13,7 +12,7 @@ use crate::turn::{
     Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource,
     ThoughtsBefore, ToolCall, ToolKind, Turn, Usage,
 };
-use crate::warning::{BadCount, EventFault, Repeats, TooDeep, Unknown, Warning};
+use crate::warning::{BadCount, EventFault, Repeats, TooDeep, TypeTally, Unknown, Warning};
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
 /// fields directly; the helpers below keep the three APIs' shared rules in one place.
@@ -22,7 +21,7 @@ pub struct Builder {
     turn: Turn,
     /// Unknown event, block and item types, with how often each was seen: reported once
     /// each, so a stream of ten thousand unknown events gives one warning, not ten thousand.
-    unknown: BTreeMap<Unknown, u64>,
+    unknown: TypeTally<Unknown>,
     /// Events whose data could not be read: the first few warned about one by one, the
     /// rest counted, so a body of millions of them gives no million warnings.
     skipped: Repeats,
@@ -46,7 +45,7 @@ impl Builder {
     pub fn new(api: Api) -> Self {
         Builder {
             turn: Turn::empty(api),
-            unknown: BTreeMap::new(),
+            unknown: TypeTally::default(),
             skipped: Repeats::default(),
         }
     }
@@ -145,7 +144,7 @@ impl Builder {
     /// Notes something of a type this tool does not know. Events are counted in
     /// `events.unknown` by the caller.
     pub fn unknown(&mut self, what: Unknown) {
-        *self.unknown.entry(what).or_default() += 1;
+        self.unknown.add(what, None);
     }
 
     /// Counts an unknown event and notes its type.
@@ -233,8 +232,12 @@ impl Builder {
             turn.warnings
                 .push(Warning::MoreEventsSkipped { first, count });
         }
-        for (what, count) in unknown {
+        let (by_type, others) = unknown.into_parts();
+        for (what, (_, count)) in by_type {
             turn.warnings.push(Warning::Unknown { what, count });
+        }
+        if let Some((_, count)) = others {
+            turn.warnings.push(Warning::OtherUnknown { count });
         }
         turn.source = source;
         turn.model = turn.model.or_else(|| request_model.clone());

@@ -6,7 +6,6 @@
 //! ([`crate::decode::Event`]), so inspecting and validating a stream read it once.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -23,7 +22,7 @@ use crate::frame::sse::{DefectKind, SseStream};
 use crate::number::thousands;
 use crate::quote::{Quoted, clip};
 use crate::turn::Api;
-use crate::warning::{Repeats, TooDeep};
+use crate::warning::{REPORTED, Repeats, TooDeep, TypeTally};
 
 /// What an event is to the stream's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,18 +63,20 @@ impl Cx<'_> {
 }
 
 /// Things of types the API does not document, by type: each is reported once, with how
-/// often it came, so ten thousand unknown events make one finding, not ten thousand.
+/// often it came, so ten thousand unknown events make one finding, not ten thousand; past
+/// the first types, the rest make one finding together.
 #[derive(Debug, Default)]
-pub struct Unknown(BTreeMap<String, (Option<usize>, usize)>);
+pub struct Unknown(TypeTally<String>);
 
 impl Unknown {
     /// Notes one, met at `line` (`what` says which kind of thing it is, and its type).
     pub fn add(&mut self, what: String, line: Option<usize>) {
-        self.0.entry(what).or_insert((line, 0)).1 += 1;
+        self.0.add(what, line);
     }
 
     pub fn report(self, f: &mut Findings) {
-        for (what, (line, count)) in self.0 {
+        let (by_type, others) = self.0.into_parts();
+        for (what, (line, count)) in by_type {
             let times = match count {
                 1 => String::new(),
                 n => format!(" ({n} times, first here)"),
@@ -84,6 +85,17 @@ impl Unknown {
                 &STREAM_UNKNOWN_EVENT,
                 line,
                 format!("unknown {what}{times}"),
+            );
+        }
+        if let Some((line, count)) = others {
+            f.add(
+                &STREAM_UNKNOWN_EVENT,
+                line,
+                format!(
+                    "and {} more events, blocks, deltas or items of unknown types, past the \
+                     first {REPORTED} types named (the first here)",
+                    thousands(count)
+                ),
             );
         }
     }
