@@ -1,8 +1,8 @@
 //! A gateway dump's `.req_error.txt` is what the HTTP client said when the upstream call
 //! failed, and clients quote the request's URL, query string and all (issue 13, hostile
 //! finding F8); an HTTP error whose body is no JSON (a proxy's plain-text or HTML 401) may
-//! echo the same, or the key itself. The text is the turn's error message: no output may
-//! carry the secret in it.
+//! echo the same, or the key itself, and so may a JSON error. The text is the turn's error
+//! message: no output may carry the secret in it.
 
 mod common;
 use common::*;
@@ -110,5 +110,24 @@ fn a_plain_text_http_errors_credentials_reach_no_output() {
          <p>Authorization: …\n<p>The key sk-… is revoked;\n\
          so is (sk-…), and AKIA… has no access.</p>\n</body></html>"
     );
+    no_output_carries_the_secret(path);
+}
+
+#[test]
+fn a_json_errors_quoted_credentials_reach_no_output() {
+    // A provider's or gateway's JSON error echoing the key it was given.
+    let dir = dump_with(
+        "json-401",
+        "resp.txt",
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n\
+         {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\
+         \"message\":\"invalid x-api-key: sk-ant-api03-ZQXSECRET-abcdefghijklmnopqrstuvwxyz0123\"}}",
+    );
+    let path = dir.to_str().unwrap();
+    let (turns, stderr, code) = inspect(&[path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), 1);
+    assert_eq!(turns[0]["error"]["type"], "authentication_error");
+    assert_eq!(turns[0]["error"]["message"], "invalid x-api-key: …");
     no_output_carries_the_secret(path);
 }

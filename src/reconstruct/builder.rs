@@ -6,6 +6,7 @@ use std::ops::{Deref, DerefMut};
 
 use serde_json::Value;
 
+use super::redact;
 use crate::decode::lenient::{JsonFault, MAX_DEPTH};
 use crate::decode::str_at;
 use crate::turn::{
@@ -238,6 +239,11 @@ impl Builder {
         }
         if let Some((_, count)) = others {
             turn.warnings.push(Warning::OtherUnknown { count });
+        }
+        // Whatever said the error (a provider's JSON, a proxy's page, an HTTP client), its
+        // text may quote a credential.
+        if let Some(message) = turn.error.as_mut().and_then(|e| e.message.as_mut()) {
+            *message = redact::redacted(message);
         }
         turn.source = source;
         turn.model = turn.model.or_else(|| request_model.clone());

@@ -264,8 +264,9 @@ fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
 }
 
 /// A request whose upstream call failed before any response came (a gateway dump's
-/// `.req_error.txt`): the turn is that error, its text the message, less what may be a
-/// credential (the client quotes the request's URL, query string and all).
+/// `.req_error.txt`): the turn is that error, its text the message (less what may be a
+/// credential, as every error message: the client quotes the request's URL, query string
+/// and all).
 fn request_failed(text: &[u8], hint: Option<Api>) -> Result<Builder, Outcome> {
     let api = hint.ok_or_else(|| skipped(NoTurn::FailedRequestOfNoApi))?;
     let mut b = Builder::new(api);
@@ -273,8 +274,7 @@ fn request_failed(text: &[u8], hint: Option<Api>) -> Result<Builder, Outcome> {
     b.error = Some(TurnError {
         status: None,
         kind: None,
-        message: Some(redact::redacted(String::from_utf8_lossy(text).trim()))
-            .filter(|m| !m.is_empty()),
+        message: Some(String::from_utf8_lossy(text).trim().to_string()).filter(|m| !m.is_empty()),
         mid_stream: false,
     });
     Ok(b)
@@ -293,12 +293,11 @@ fn http_error(
     b.complete = true;
     b.error = Some(match body {
         Some(value) => decode::error::turn_error(value, Some(status), false),
-        // A body of no JSON is a proxy's or server's own text (a plain-text or HTML 401),
-        // which may echo the request's credentials as error text does.
+        // A body of no JSON is a proxy's or server's own text (a plain-text or HTML 401).
         None => TurnError {
             status: Some(status),
             kind: None,
-            message: Some(redact::redacted(String::from_utf8_lossy(text).trim()))
+            message: Some(String::from_utf8_lossy(text).trim().to_string())
                 .filter(|m| !m.is_empty()),
             mid_stream: false,
         },

@@ -3,9 +3,9 @@
 //! `Post "https://gw.example/v1/messages?key=…": dial tcp: i/o timeout`, Python's
 //! `Max retries exceeded with url: /v1/messages?key=…`, a header echoed back. An HTTP error
 //! whose body is no JSON (a proxy's plain-text or HTML 401) may echo the same, or the key
-//! itself. The text becomes the turn's error message and so every output, so what may be a
-//! credential is cut out first, and the cut is shown as `…` so no one takes the rest for
-//! the whole.
+//! itself, and so may a provider's JSON error. The text becomes the turn's error message and
+//! so every output, so what may be a credential is cut out of every error message when the
+//! turn is finished, and the cut is shown as `…` so no one takes the rest for the whole.
 
 /// What stands where something was cut out.
 const CUT: &str = "…";
