@@ -14,6 +14,8 @@
 //! An event's `line` is its frame's number (the body's first line counting as frame 1):
 //! a binary body has no lines, and the frame is what a reader can find again.
 
+use std::borrow::Cow;
+
 use base64::Engine;
 use serde_json::{Value, json};
 
@@ -83,8 +85,9 @@ pub struct Message<'a> {
     /// Byte offset of the frame in the body.
     pub offset: usize,
     /// The string-valued headers (`:message-type`, `:event-type`, `:exception-type`, ...);
-    /// headers of other types are checked for length and passed over.
-    pub headers: Vec<(String, String)>,
+    /// headers of other types are checked for length and passed over. Borrowed from the
+    /// frame: a stream may hold millions of frames, each with three headers.
+    pub headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     pub payload: &'a [u8],
 }
 
@@ -93,7 +96,7 @@ impl Message<'_> {
         self.headers
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| &**v)
     }
 }
 
@@ -156,7 +159,7 @@ fn message(data: &[u8]) -> Result<(Message<'_>, usize), (&'static str, bool)> {
 
 /// The string headers of a frame's header block; `None` when a header runs past its end or
 /// has a type the framing does not define.
-fn headers(mut block: &[u8]) -> Option<Vec<(String, String)>> {
+fn headers(mut block: &[u8]) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
     let mut out = Vec::new();
     while let Some((&name_len, rest)) = block.split_first() {
         let name = rest.get(..name_len as usize)?;
@@ -179,8 +182,8 @@ fn headers(mut block: &[u8]) -> Option<Vec<(String, String)>> {
         rest.get(..len)?;
         if let Some(value) = value {
             out.push((
-                String::from_utf8_lossy(name).into_owned(),
-                String::from_utf8_lossy(value).into_owned(),
+                String::from_utf8_lossy(name),
+                String::from_utf8_lossy(value),
             ));
         }
         block = &rest[len..];
@@ -581,7 +584,7 @@ mod tests {
         block.extend([2, b'o', b'k', 7, 0, 3, b'y', b'e', b's']);
         assert_eq!(
             headers(&block),
-            Some(vec![("ok".to_string(), "yes".to_string())])
+            Some(vec![("ok".into(), "yes".into())])
         );
         assert_eq!(headers(&[1, b'x', 10]), None);
         assert_eq!(headers(&[1, b'x', 7, 0, 9, b'a']), None);
