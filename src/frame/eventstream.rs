@@ -582,10 +582,7 @@ mod tests {
             block.extend(value);
         }
         block.extend([2, b'o', b'k', 7, 0, 3, b'y', b'e', b's']);
-        assert_eq!(
-            headers(&block),
-            Some(vec![("ok".into(), "yes".into())])
-        );
+        assert_eq!(headers(&block), Some(vec![("ok".into(), "yes".into())]));
         assert_eq!(headers(&[1, b'x', 10]), None);
         assert_eq!(headers(&[1, b'x', 7, 0, 9, b'a']), None);
     }

@@ -14,9 +14,10 @@ const CUT: &str = "…";
 /// so `x-api-key:`, `proxy-authorization:` and `set-cookie:` are caught too.
 const HEADERS: [&str; 3] = ["authorization:", "api-key:", "cookie:"];
 
-/// How a parameter's name ends (lowercase) when its value is a credential: `key=`,
-/// `api_key=`, `access_token=`, `client_secret=`, `sig=`…
-const PARAMS: [&str; 8] = [
+/// How a parameter's or field's name ends (lowercase) when its value is a credential:
+/// `key=`, `api_key=`, `access_token=`, `client_secret=`, `sig=`, `"api_key": "…"`,
+/// `Ocp-Apim-Subscription-Key:`, `x-amz-security-token:`, `session_id=`…
+const PARAMS: [&str; 13] = [
     "key",
     "token",
     "secret",
@@ -25,6 +26,11 @@ const PARAMS: [&str; 8] = [
     "signature",
     "sig",
     "auth",
+    "authorization",
+    "cookie",
+    "session",
+    "sessionid",
+    "session_id",
 ];
 
 /// API keys told by their shape alone, with no name before them: a word (of ASCII
@@ -109,13 +115,33 @@ pub fn redacted(text: &str) -> String {
     while i < bytes.len() {
         if let Some(header) = HEADERS.iter().find(|h| at(i, h)) {
             let value = run(i + header.len(), |b| b == b' ' || b == b'\t');
-            let end = run(value, |b| !matches!(b, b'\n' | b'\r' | b'"'));
+            let quoted = name > 0 && matches!(bytes[name - 1], b'"' | b'\'');
             out.push_str(&text[i..value]);
-            i = cut(&mut out, value, end);
-        } else if at(i, "bearer ") {
-            let value = run(i + "bearer ".len(), |b| b == b' ');
+            i = cut(&mut out, value, header_value_end(bytes, value, quoted));
+        } else if let Some(value) = at(i, "bearer").then(|| separated(bytes, i + 6)).flatten() {
             out.push_str(&text[i..value]);
             i = cut(&mut out, value, run(value, in_word));
+        } else if let Some(quoted) = (bytes[i] == b':')
+            .then(|| secret_before_colon(bytes, i))
+            .flatten()
+        {
+            // A field of a secret name: `apikey: …`, `"api_key": "…"`.
+            let value = run(i + 1, |b| b == b' ' || b == b'\t');
+            out.push_str(&text[i..value]);
+            i = match bytes.get(value) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    out.push(q as char);
+                    let inside = &bytes[value + 1..];
+                    let end =
+                        value + 1 + inside.iter().take_while(|&&b| b != q && b != b'\n').count();
+                    cut(&mut out, value + 1, end)
+                }
+                _ => cut(&mut out, value, header_value_end(bytes, value, quoted)),
+            };
+        } else if at(i, "%3d") && is_secret_name(&bytes[name..i]) {
+            // `key%3D…`: a parameter inside an encoded URL.
+            out.push_str(&text[i..i + 3]);
+            i = cut(&mut out, i + 3, run(i + 3, |b| in_value(b) && b != b'%'));
         } else if at(i, "://") {
             let host = i + "://".len();
             let end = run(host, |b| in_word(b) && b != b'/');
@@ -149,6 +175,58 @@ pub fn redacted(text: &str) -> String {
         }
     }
     out
+}
+
+/// Where a credential header's value ends: at the end of its line, or at a quote when the
+/// header itself is quoted (`"X-Api-Key: …"`). A value may hold quotes of its own (Digest's
+/// `response="…"`), so an unquoted header runs to the end of its line.
+fn header_value_end(bytes: &[u8], from: usize, quoted: bool) -> usize {
+    match quoted {
+        true => run_end(bytes, from, |b| !matches!(b, b'\n' | b'\r' | b'"' | b'\'')),
+        false => run_end(bytes, from, |b| !matches!(b, b'\n' | b'\r')),
+    }
+}
+
+/// After `Bearer`: where its token starts, past the separators error text puts there (a
+/// space, a tab, a colon, `%20`, `&nbsp;`); `None` when there is none (`Bearers`).
+fn separated(bytes: &[u8], mut at: usize) -> Option<usize> {
+    let start = at;
+    loop {
+        let rest = &bytes[at.min(bytes.len())..];
+        at += match rest {
+            [b' ' | b'\t' | b':', ..] => 1,
+            [b'%', b'2', b'0', ..] => 3,
+            _ if rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"&nbsp;") => 6,
+            _ => break,
+        };
+    }
+    (at > start).then_some(at)
+}
+
+/// Whether the `:` at `colon` follows a field of a secret name (white space and a closing
+/// quote may stand between), and if so whether that name was quoted.
+fn secret_before_colon(bytes: &[u8], colon: usize) -> Option<bool> {
+    let mut end = colon;
+    while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    let quote = end.checked_sub(1).map(|last| bytes[last]);
+    let quote = quote.filter(|b| matches!(b, b'"' | b'\''));
+    end -= usize::from(quote.is_some());
+    let name = bytes[..end]
+        .iter()
+        .rev()
+        .take_while(|&&b| in_name(b))
+        .count();
+    let start = end - name;
+    // The name stands alone (`"api_key":`, a header at a line's start), not at the end
+    // of some value (`?key=…SECRET":`).
+    let before = start.checked_sub(1).map(|at| bytes[at]);
+    let alone = match quote {
+        Some(_) => before == quote,
+        None => before.is_none_or(|b| b.is_ascii_whitespace() || b"{,;(|".contains(&b)),
+    };
+    (alone && name > 0 && is_secret_name(&bytes[start..end])).then_some(quote.is_some())
 }
 
 /// The end of the run of bytes from `from` that `keep` accepts. Every byte a cut stops at
@@ -252,6 +330,40 @@ mod tests {
         );
         // A header with no value leaves nothing to cut.
         assert_eq!(redacted("missing cookie:\nno"), "missing cookie:\nno");
+    }
+
+    #[test]
+    fn the_third_hostile_runs_shapes_lose_their_values() {
+        for (text, kept) in [
+            (
+                "Proxy-Authorization: Digest username=\"u\", response=\"ZQX\"\nok",
+                "Proxy-Authorization: …\nok",
+            ),
+            ("apikey: ZQX", "apikey: …"),
+            (
+                "Ocp-Apim-Subscription-Key: ZQX",
+                "Ocp-Apim-Subscription-Key: …",
+            ),
+            ("x-amz-security-token: ZQX", "x-amz-security-token: …"),
+            ("X-Api-Key\t:\tZQX", "X-Api-Key\t:\t…"),
+            ("Bearer\tZQX", "Bearer\t…"),
+            ("Bearer: ZQX", "Bearer: …"),
+            ("Bearer%20ZQX", "Bearer%20…"),
+            ("Bearer&nbsp;ZQX", "Bearer&nbsp;…"),
+            (
+                r#"{"api_key":"ZQX","model":"m"}"#,
+                r#"{"api_key":"…","model":"m"}"#,
+            ),
+            ("k key%3DZQX&y=2", "k key%3D…&y=2"),
+            ("cookie=ZQX; session_id=ZQX", "cookie=…; session_id=…"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text:?}");
+        }
+        // Fields of other names keep their values.
+        assert_eq!(
+            redacted(r#"{"code":"invalid_api_key","type":"x"} Bearers: 2"#),
+            r#"{"code":"invalid_api_key","type":"x"} Bearers: 2"#
+        );
     }
 
     #[test]
