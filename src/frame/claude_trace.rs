@@ -191,7 +191,8 @@ fn mend_surrogates(line: &[u8]) -> Option<Mended> {
     // A high half just read, waiting for its low half to follow at once.
     let mut high: Option<usize> = None;
     let mut at = 0;
-    while let Some(found) = memchr::memchr(b'\\', &line[at..]) {
+    // `at` may pass the end: a line that ends in a backslash.
+    while let Some(found) = line.get(at..).and_then(|rest| memchr::memchr(b'\\', rest)) {
         let i = at + found;
         let escaped = match line.get(i + 1) {
             Some(b'u') => unit(i),
@@ -417,6 +418,9 @@ mod tests {
         );
         // A cut escape at the very end is left to the parser to name.
         assert!(mend(r#"["\ud8"#).is_none());
+        // A backslash ending the line (found by fuzzing: it read past the end).
+        assert!(mend(r#"["\ud83d\"#).is_some());
+        assert!(mend(r#"["\ud8\"#).is_none());
     }
 
     #[test]
