@@ -72,14 +72,6 @@ impl<T> ByIndex<T> {
         &mut self.values[place]
     }
 
-    /// The places of the values in index order.
-    fn order(&self) -> Vec<usize> {
-        match &self.places {
-            Some(places) => places.values().copied().collect(),
-            None => (0..self.values.len()).collect(),
-        }
-    }
-
     /// The indices and values, in index order.
     pub fn iter(&self) -> impl Iterator<Item = (u64, &T)> {
         let indexed: Box<dyn Iterator<Item = (u64, usize)> + '_> = match &self.places {
@@ -98,10 +90,10 @@ impl<T> ByIndex<T> {
     where
         T: 'a,
     {
-        if self.places.is_none() {
+        let Some(places) = self.places else {
             return Box::new(self.values.into_iter());
-        }
-        let order = self.order();
+        };
+        let order = places.into_values();
         let mut values: Vec<Option<T>> = self.values.into_iter().map(Some).collect();
         Box::new(
             order
