@@ -6,6 +6,11 @@
 
 pub mod rules;
 
+use std::collections::BTreeMap;
+
+use crate::number::thousands;
+use crate::warning::REPORTED;
+
 pub use rules::RULES;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,6 +44,9 @@ pub struct Finding {
     pub severity: Severity,
     pub rule: &'static str,
     pub message: String,
+    /// How many findings this one stands for: 1, or more when it counts the findings of its
+    /// rule past the first [`REPORTED`] in one file (see [`Findings`]).
+    pub count: usize,
 }
 
 impl Finding {
@@ -54,23 +62,105 @@ impl Finding {
     }
 }
 
-/// The findings of one file, as the checks add them.
+/// The findings of one file, as the checks add them: the first [`REPORTED`] of each rule
+/// one by one, and the rest of that rule counted in one more finding, at the line of the
+/// first counted. A hostile capture repeats one defect a million times; a report of a million
+/// lines helps nobody and costs many times the capture in memory. A check that counts its
+/// own repeats says so in a finding of its own ([`Findings::add_counted`]); those are listed
+/// apart, [`REPORTED`] of a rule too.
 #[derive(Debug, Default)]
-pub struct Findings(pub Vec<Finding>);
+pub struct Findings {
+    listed: Vec<Finding>,
+    /// Per rule: how many are listed, one by one and as counts, and what is counted past them.
+    by_rule: BTreeMap<&'static str, Listed>,
+}
+
+#[derive(Debug, Default)]
+struct Listed {
+    single: usize,
+    counts: usize,
+    past: Option<Counted>,
+}
+
+/// The findings of one rule past the listed ones.
+#[derive(Debug)]
+struct Counted {
+    severity: Severity,
+    first_line: Option<usize>,
+    count: usize,
+}
 
 impl Findings {
     /// Adds a finding of `rule`, with the rule's severity.
     pub fn add(&mut self, rule: &Rule, line: Option<usize>, message: impl Into<String>) {
-        self.0.push(Finding {
+        self.add_counted(rule, line, message, 1);
+    }
+
+    /// Adds a finding that stands for `count` of `rule` (a check's own count of its repeats).
+    pub fn add_counted(
+        &mut self,
+        rule: &Rule,
+        line: Option<usize>,
+        message: impl Into<String>,
+        count: usize,
+    ) {
+        self.push(Finding {
             line,
             severity: rule.severity,
             rule: rule.id,
             message: message.into(),
+            count,
         });
     }
 
+    /// Adds a finding made elsewhere (another part of the input, or a count of them).
+    pub fn push(&mut self, finding: Finding) {
+        let listed = self.by_rule.entry(finding.rule).or_default();
+        let slot = match finding.count {
+            1 => &mut listed.single,
+            _ => &mut listed.counts,
+        };
+        if *slot < REPORTED {
+            *slot += 1;
+            self.listed.push(finding);
+            return;
+        }
+        let past = listed.past.get_or_insert(Counted {
+            severity: finding.severity,
+            first_line: finding.line,
+            count: 0,
+        });
+        past.count += finding.count;
+    }
+
+    pub fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        for finding in findings {
+            self.push(finding);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.listed.is_empty()
+    }
+
+    /// The listed findings, then one for each rule's counted ones, in rule order.
+    pub fn into_vec(self) -> Vec<Finding> {
+        let mut findings = self.listed;
+        for (rule, listed) in self.by_rule {
+            let Some(past) = listed.past else { continue };
+            findings.push(Finding {
+                line: past.first_line,
+                severity: past.severity,
+                rule,
+                message: format!(
+                    "and {} more like this, counted, not listed (each rule is listed {REPORTED} \
+                     times a file)",
+                    thousands(past.count as u64)
+                ),
+                count: past.count,
+            });
+        }
+        findings
     }
 }
 
@@ -102,7 +192,8 @@ impl FileResult {
         self.findings
             .iter()
             .filter(|f| f.severity == severity)
-            .count()
+            .map(|f| f.count)
+            .sum()
     }
 
     /// Whether the file fails the run: an error, an unreadable file, or (with

@@ -277,3 +277,39 @@ fn unknown_types_past_the_first_ones_are_counted_together() {
     assert!(s.inspect <= budget, "inspect took {}", s.inspect);
     assert!(s.validate <= budget, "validate took {}", s.validate);
 }
+
+#[test]
+fn a_finding_repeated_for_every_block_is_listed_twenty_times_then_counted() {
+    let _one = serial();
+    // 100,000 tool_use blocks started and never stopped, nor the message: one finding each,
+    // which used to be kept one by one (a million of them took hundreds of MB).
+    let n = 100_000;
+    let block = |i: usize| {
+        format!(
+            "data: {{\"type\":\"content_block_start\",\"index\":{i},\"content_block\":{{\"type\":\"tool_use\",\"id\":\"t{i}\",\"name\":\"f\",\"input\":{{}}}}}}\n\n"
+        )
+    };
+    let body: String = (0..n).map(block).collect();
+    let end = "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":5}}\n\ndata: {\"type\":\"message_stop\"}\n\n";
+    let data = format!("{HEAD}{MESSAGE_START}{body}{end}").into_bytes();
+    let mut findings = Vec::new();
+    let validate = extra_peak(|| findings = aibridge_trace::validate::validate_bytes(&data));
+    let mut by_rule = std::collections::BTreeMap::<&str, (usize, usize)>::new();
+    for f in &findings {
+        let (listed, count) = by_rule.entry(f.rule).or_default();
+        *listed += 1;
+        *count += f.count;
+    }
+    let (rule, (listed, count)) = by_rule.iter().max_by_key(|(_, (_, c))| *c).unwrap();
+    assert_eq!(*listed, REPORTED + 1, "{rule}: {by_rule:?}");
+    assert_eq!(*count, n, "{rule}: every block is counted");
+    let last = findings.iter().rfind(|f| f.rule == *rule).unwrap();
+    assert!(
+        last.message.starts_with("and 99,980 more like this"),
+        "{}",
+        last.message
+    );
+    // What stays is each open block's state (its id, name and line: 3.4 times these tiny
+    // blocks' bytes), not a finding for each.
+    assert!(validate <= 4 * data.len(), "validate took {validate}");
+}

@@ -118,6 +118,19 @@ pub enum DefectKind {
     MoreUnreadableFrames { count: usize },
 }
 
+impl DefectKind {
+    /// How many defects this one counts, when it is a count of them.
+    pub fn count(self) -> Option<usize> {
+        match self {
+            DefectKind::MoreStrayLines { count }
+            | DefectKind::MoreJoinedLines { count }
+            | DefectKind::MoreNoData { count }
+            | DefectKind::MoreUnreadableFrames { count } => Some(count),
+            _ => None,
+        }
+    }
+}
+
 /// Whole lines are handed to eventsource-stream in chunks of about one event: its cost per
 /// chunk (a copy into a fresh `String`, a poll) is then paid once per event rather than once
 /// per line. A chunk of many events would be worse, not better: the parser copies what

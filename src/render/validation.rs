@@ -303,6 +303,7 @@ mod tests {
             severity,
             rule: "sse-framing",
             message: message.to_string(),
+            count: 1,
         }
     }
 

@@ -107,25 +107,28 @@ impl Check {
         // no body to check).
         if self.skipped.is_none() {
             let name = &self.request_name;
-            let named = self.request_half.0.into_iter().map(|finding| {
+            let named = self.request_half.into_vec().into_iter().map(|finding| {
                 let place = match finding.line {
                     Some(line) => format!("{name}:{line}"),
                     None => name.clone(),
                 };
                 finding.within(&place)
             });
-            self.findings.0.splice(0..0, named);
+            let named: Vec<Finding> = named.collect();
+            let rest = std::mem::take(&mut self.findings);
+            self.findings.extend(named);
+            self.findings.extend(rest.into_vec());
         }
         Checked {
-            findings: self.findings.0,
+            findings: self.findings.into_vec(),
             skipped: self.skipped,
             unrecognized: self.unrecognized,
         }
     }
 
     fn take_within(&mut self, f: Findings, place: &str) {
-        let named = f.0.into_iter().map(|f| f.within(place));
-        self.findings.0.extend(named);
+        let named = f.into_vec().into_iter().map(|f| f.within(place));
+        self.findings.extend(named);
     }
 
     /// An archive's entry (HAR, cassette, log line): checked only when it is LLM traffic.
@@ -159,8 +162,9 @@ impl Check {
             parse::http_head(&half.stored.data, half.lines, &mut request_f);
             let body = frame::request(&half.stored.data).body;
             let parsed = parse::request(body, half.lines, &mut request_f);
-            back_to_file(half.stored, &mut request_f.0);
-            self.request_half.0.extend(request_f.0);
+            let mut request_findings = request_f.into_vec();
+            back_to_file(half.stored, &mut request_findings);
+            self.request_half.extend(request_findings);
             parsed
         });
         let skipped = match part.layout {
@@ -172,11 +176,11 @@ impl Check {
             Layout::RequestError(_) => request_error(asked.as_ref(), part, &mut f),
             Layout::Entry => None,
         };
-        let mut findings = f.0;
+        let mut findings = f.into_vec();
         if let Some(stored) = part.stored {
             back_to_file(stored, &mut findings);
         }
-        self.findings.0.extend(findings);
+        self.findings.extend(findings);
         self.skipped = skipped;
     }
 
@@ -385,7 +389,7 @@ pub fn check_exchange(
     if unread {
         return Err(skipped);
     }
-    f.0.extend(found.0);
+    f.extend(found.into_vec());
     match &response.body {
         // An HTTP error may answer with a plain-text page, or nothing: it records the error.
         Body::Text(text) if error_status.is_none() => f.add(

@@ -88,7 +88,7 @@ impl Unknown {
             );
         }
         if let Some((line, count)) = others {
-            f.add(
+            f.add_counted(
                 &STREAM_UNKNOWN_EVENT,
                 line,
                 format!(
@@ -96,6 +96,7 @@ impl Unknown {
                      first {REPORTED} types named (the first here)",
                     thousands(count)
                 ),
+                usize::try_from(count).unwrap_or(usize::MAX),
             );
         }
     }
@@ -160,7 +161,8 @@ impl StreamCheck {
         let at = |line: usize| line.max(first_line);
         for defect in &stream.defects {
             let message = defect_message(defect.kind);
-            f.add(&SSE_FRAMING, Some(at(defect.line)), message);
+            let count = defect.kind.count().unwrap_or(1);
+            f.add_counted(&SSE_FRAMING, Some(at(defect.line)), message, count);
         }
         // A last event with no blank line after it was cut off when its data is no whole
         // JSON: that is the stream's truncation, reported once as such. When it is whole,
@@ -246,13 +248,14 @@ impl StreamCheck {
             ..
         } = self;
         if let Some((first, count)) = unreadable.counted() {
-            f.add(
+            f.add_counted(
                 &PARSE_EVENT_JSON,
                 Some(first),
                 format!(
                     "and {} more events whose data could not be read, from this one on",
                     thousands(count as u64)
                 ),
+                count,
             );
         }
         let mut cx = Cx { f, unknown };
