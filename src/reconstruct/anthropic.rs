@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::builder::Builder;
 use crate::decode::anthropic::{
@@ -26,8 +26,10 @@ enum Block {
         id: Option<String>,
         name: String,
         kind: ToolKind,
-        /// The input a block started with (whole in a blocking body, `{}` in a stream).
-        input: Value,
+        /// The input a block started with (whole in a blocking body), or `None` for `{}`,
+        /// which every streamed block starts with: a stream of a million tool calls keeps
+        /// no tree for each.
+        input: Option<Box<Value>>,
         /// Streamed `input_json_delta` fragments, joined.
         json: String,
     },
@@ -46,7 +48,10 @@ impl Block {
                 id: str_at(block, "id").map(str::to_string),
                 name: text("name"),
                 kind,
-                input: block.get("input").cloned().unwrap_or(Value::Null),
+                input: match block.get("input") {
+                    Some(Value::Object(empty)) if empty.is_empty() => None,
+                    input => Some(Box::new(input.cloned().unwrap_or(Value::Null))),
+                },
                 json: String::new(),
             },
             Some(BlockKind::Other) => Block::Ignored,
@@ -123,6 +128,7 @@ impl Blocks {
                     input,
                     json,
                 } => {
+                    let input = input.map_or_else(|| Value::Object(Map::new()), |input| *input);
                     if json.trim().is_empty() && !input.is_null() {
                         b.push_tool(id, name, kind, input);
                     } else {
