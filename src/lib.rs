@@ -26,6 +26,7 @@ pub mod number;
 pub mod quote;
 pub mod read;
 pub mod reconstruct;
+pub mod redact;
 pub mod render;
 pub mod request;
 pub mod run;

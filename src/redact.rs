@@ -6,6 +6,8 @@
 //! itself, and so may a provider's JSON error. The text becomes the turn's error message and
 //! so every output, so what may be a credential is cut out of every error message when the
 //! turn is finished, and the cut is shown as `…` so no one takes the rest for the whole.
+//! A name a message quotes from a capture (a txtar section's, say) is cut the same way
+//! ([`crate::quote`]).
 
 /// What stands where something was cut out.
 const CUT: &str = "…";
@@ -32,6 +34,13 @@ const PARAMS: [&str; 13] = [
     "sessionid",
     "session_id",
 ];
+
+/// The words before a key in OpenAI's error for a wrong one (`Incorrect API key provided:
+/// …`), which quotes the key whatever its shape.
+const PROVIDED: &str = "key provided:";
+
+/// Authorization schemes, lowercase: after one comes the credential.
+const SCHEMES: [&str; 5] = ["basic", "bearer", "digest", "token", "negotiate"];
 
 /// API keys told by their shape alone, with no name before them: a word (of ASCII
 /// letters, digits, `_` and `-`) that starts with the prefix and whose rest is of `body`
@@ -156,7 +165,26 @@ pub fn redacted(text: &str) -> String {
             i = cut(&mut out, i + 1, run(i + 1, in_word));
         } else if bytes[i] == b'=' && is_secret_name(&bytes[name..i]) {
             out.push('=');
-            i = cut(&mut out, i + 1, run(i + 1, in_value));
+            let mut end = run(i + 1, in_value);
+            // `Authorization=Basic …`: a scheme, then the credential.
+            if is_scheme(&bytes[i + 1..end]) {
+                if let Some(token) = separated(bytes, end) {
+                    end = run(token, in_value);
+                }
+            }
+            i = cut(&mut out, i + 1, end);
+        } else if let Some(end) = (bytes[i] == b':')
+            .then(|| user_info_end(bytes, i))
+            .flatten()
+        {
+            // `user:password@proxy.example:8080`, with no scheme before it.
+            out.push(':');
+            i = cut(&mut out, i + 1, end);
+        } else if at(i, PROVIDED) {
+            // OpenAI's `Incorrect API key provided: sk-abc…`, whatever the key's shape.
+            let key = run(i + PROVIDED.len(), |b| b == b' ' || b == b'\t');
+            out.push_str(&text[i..key]);
+            i = cut(&mut out, key, run(key, |b| in_token(b) || b == b'*'));
         } else if let Some((key, end)) = (i == 0 || !in_token(bytes[i - 1]))
             .then(|| KEYS.iter().find_map(|k| Some((k, k.end(bytes, i)?))))
             .flatten()
@@ -265,6 +293,24 @@ fn is_upper_or_digit(b: u8) -> bool {
 /// A byte of a parameter's name.
 fn in_name(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Whether `word` is an authorization scheme ([`SCHEMES`]).
+fn is_scheme(word: &[u8]) -> bool {
+    SCHEMES
+        .iter()
+        .any(|s| word.eq_ignore_ascii_case(s.as_bytes()))
+}
+
+/// Where the password of `user:password@host` ends (at its `@`), when the `:` at `colon`
+/// starts one: no white space, quote, `/` or `:` before the `@` (so each `:` of a long word is
+/// looked past once), and a host after it.
+fn user_info_end(bytes: &[u8], colon: usize) -> Option<usize> {
+    let at = run_end(bytes, colon + 1, |b| {
+        in_word(b) && !matches!(b, b'/' | b'@' | b':')
+    });
+    let host = bytes.get(at + 1).is_some_and(|b| b.is_ascii_alphanumeric());
+    (at > colon + 1 && bytes.get(at) == Some(&b'@') && host).then_some(at)
 }
 
 fn is_secret_name(name: &[u8]) -> bool {
@@ -407,6 +453,39 @@ mod tests {
         // Nor one scan of a word for each prefix inside it.
         let text = format!(" {}", "sk-".repeat(1 << 20));
         assert_eq!(redacted(&text), " sk-…");
+    }
+
+    #[test]
+    fn a_scheme_after_an_equals_sign_takes_its_credential_along() {
+        assert_eq!(
+            redacted("Authorization=Basic ZQXB35 then"),
+            "Authorization=… then"
+        );
+        assert_eq!(redacted("token=ZQX basic"), "token=… basic");
+    }
+
+    #[test]
+    fn user_info_without_a_scheme_is_cut() {
+        assert_eq!(
+            redacted("via user:ZQXB48@proxy.example:8080 failed"),
+            "via user:…@proxy.example:8080 failed"
+        );
+        // No `@` and a host after it: a time, a port, a list.
+        for text in ["at 10:30 @ noon", "10.0.0.1:443: refused", "a:b:c@"] {
+            assert_eq!(redacted(text), text);
+        }
+        let long = format!("{}@", "a:".repeat(1 << 20));
+        assert_eq!(redacted(&long), long);
+    }
+
+    #[test]
+    fn a_wrong_key_openai_quotes_is_cut_whatever_its_shape() {
+        assert_eq!(
+            redacted(
+                "Incorrect API key provided: ZQXJ01abc***def. You can find your API key at x."
+            ),
+            "Incorrect API key provided: …. You can find your API key at x."
+        );
     }
 
     #[test]

@@ -551,3 +551,84 @@ fn names_on_stderr_cannot_forge_a_line_or_reach_the_terminal_raw() {
         assert!(!stderr.contains('\x1b'), "{command}: {stderr}");
     }
 }
+
+#[test]
+fn a_txtar_of_too_many_sections_fails_alone_at_once() {
+    let dir = scratch("many-sections");
+    let file = dir.join("many.txtar");
+    // The 10,001st section starts at line 10,002 (one comment line, one marker a section).
+    let sections: String = (0..200_000).map(|i| format!("-- s{i} --\n")).collect();
+    std::fs::write(&file, format!("c\n{sections}")).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file), "fixtures/raw/anthropic-message.json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(turns.len(), 1);
+    assert!(
+        stderr.contains(
+            "many.txtar: a txtar file of more than 10,000 sections (section 10,001 starts at \
+             line 10002); this tool reads at most 10,000, a fixture has a handful"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let out = run(&["validate", str_of(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("more than 10,000 sections"), "{report}");
+}
+
+#[test]
+fn sections_that_give_no_turn_are_named_twenty_times_then_counted() {
+    let dir = scratch("skipped-sections");
+    let file = dir.join("errors.txtar");
+    let sections = "-- non-streaming --\nHTTP/1.1 500 Internal Server Error\r\n\r\n".repeat(100);
+    std::fs::write(&file, format!("c\n{sections}")).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((turns.len(), code), (0, 0), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 21, "{stderr}");
+    // The status is said, not lost as "an empty response".
+    assert!(
+        lines[0].ends_with(
+            "errors.txtar [non-streaming]: skipped: an HTTP 500 error, with no request or API \
+             path to tell whose"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        lines[20].ends_with(
+            "errors.txtar: skipped 80 more sections: an HTTP 500 error, with no request or \
+             API path to tell whose"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn credentials_in_section_names_and_error_types_reach_no_output() {
+    let dir = scratch("secret-names");
+    let file = dir.join("names.txtar");
+    let body = "{\"type\":\"message\",\"id\":\"m\",\"model\":\"x\",\"content\":[]}";
+    let error = "{\"type\":\"error\",\"error\":{\"type\":\"ZQXT1 Bearer\",\"message\":\"Incorrect API key provided: ZQXK1abc. Authorization=Basic ZQXB1 via user:ZQXU1@proxy.example:8080\"}}";
+    std::fs::write(
+        &file,
+        format!(
+            "c\n-- streaming?key=ZQXS1 --\n{body}\n-- Authorization: Bearer ZQXS2 --\nHTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{error}\n"
+        ),
+    )
+    .unwrap();
+    for args in [
+        &["inspect", "-f", "jsonl"][..],
+        &["inspect", "--view", "transcript"],
+        &["summary"],
+        &["validate", "-f", "json"],
+        &["validate"],
+    ] {
+        let out = run(&[args, &[str_of(&file)]].concat());
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("ZQX"), "{args:?}: {all}");
+    }
+}

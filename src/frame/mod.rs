@@ -25,6 +25,7 @@ pub mod yaml;
 use http::{Head, StartLine};
 use sse::SseStream;
 
+use crate::number::thousands;
 use crate::turn::Timing;
 use crate::warning::Warning;
 
@@ -108,6 +109,11 @@ pub enum FrameError {
     /// A txtar fixture with no response section (only a request, say): nothing to
     /// rebuild, which is no failure.
     NoResponseSection,
+    /// A txtar file of more than [`txtar::MAX_SECTIONS`] sections: no fixture; the line of
+    /// the first section past them.
+    TooManySections {
+        line: usize,
+    },
     /// Recognisably an AWS event stream, but its first frame, starting at byte `offset` of
     /// the file, is unreadable for `why`: a failure, not a skip.
     UnreadableEventStream {
@@ -127,6 +133,13 @@ impl std::fmt::Display for FrameError {
             FrameError::NoResponseSection => {
                 f.write_str("the txtar fixture has no response section")
             }
+            FrameError::TooManySections { line } => write!(
+                f,
+                "a txtar file of more than {max} sections (section {} starts at line {line}); \
+                 this tool reads at most {max}, a fixture has a handful",
+                thousands(txtar::MAX_SECTIONS as u64 + 1),
+                max = thousands(txtar::MAX_SECTIONS as u64)
+            ),
             FrameError::UnreadableEventStream { offset, why } => write!(
                 f,
                 "an AWS event stream whose first frame, at byte {offset}, is unreadable: {why}"
@@ -179,6 +192,10 @@ pub fn frame_txtar<'a>(
     comment: &'a [u8],
     sections: &[txtar::Section<'a>],
 ) -> Result<Vec<Exchange<'a>>, FrameError> {
+    if let Some(past) = sections.get(txtar::MAX_SECTIONS) {
+        let line = past.first_line.saturating_sub(1);
+        return Err(FrameError::TooManySections { line });
+    }
     let mut shared_warnings = Vec::new();
     let request = match sections.iter().find(|s| s.name == "request") {
         Some(section) => Some(request(section.body)),

@@ -21,7 +21,14 @@ fn marker(line: &[u8]) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
+/// The most sections a fixture is read with. An aibridge fixture has a handful (a request,
+/// streaming and blocking answers, their follow-ups); each costs an exchange and a turn, so a
+/// file of millions of `-- sN --` lines would cost gigabytes. Past this many the rest of the
+/// file is not split, and framing refuses it ([`super::FrameError::TooManySections`]).
+pub const MAX_SECTIONS: usize = 10_000;
+
 /// The comment and sections of `data`, or `None` when it has no marker line (so it is no txtar).
+/// At most [`MAX_SECTIONS`] + 1 sections: the last of so many runs to the end of the file.
 pub fn parse(data: &[u8]) -> Option<(&[u8], Vec<Section<'_>>)> {
     let mut comment_end = None;
     let mut sections: Vec<Section> = Vec::new();
@@ -35,7 +42,7 @@ pub fn parse(data: &[u8]) -> Option<(&[u8], Vec<Section<'_>>)> {
             .strip_suffix(b"\n")
             .unwrap_or(&data[pos..end]);
         // Markers only start lines, so only lines starting with "-- " are worth a look.
-        if line.starts_with(b"-- ") {
+        if line.starts_with(b"-- ") && sections.len() <= MAX_SECTIONS {
             if let Some(name) = marker(line) {
                 if let Some((name, start, first_line)) = open.take() {
                     sections.push(Section {

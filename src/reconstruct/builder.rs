@@ -6,9 +6,9 @@ use std::ops::{Deref, DerefMut};
 
 use serde_json::Value;
 
-use super::redact;
 use crate::decode::lenient::{JsonFault, MAX_DEPTH};
 use crate::decode::str_at;
+use crate::redact;
 use crate::turn::{
     Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource,
     ThoughtsBefore, ToolCall, ToolKind, Turn, Usage,
@@ -242,8 +242,13 @@ impl Builder {
         }
         // Whatever said the error (a provider's JSON, a proxy's page, an HTTP client), its
         // text may quote a credential.
-        if let Some(message) = turn.error.as_mut().and_then(|e| e.message.as_mut()) {
-            *message = redact::redacted(message);
+        if let Some(error) = turn.error.as_mut() {
+            if let Some(message) = error.message.as_mut() {
+                *message = redact::redacted(message);
+            }
+            // An error's type is an identifier (`rate_limit_error`, `throttlingException`);
+            // anything else is no type, and may be anything (a Bedrock frame's header).
+            error.kind = error.kind.take().filter(|kind| is_identifier(kind));
         }
         turn.source = source;
         turn.model = turn.model.or_else(|| request_model.clone());
@@ -254,6 +259,16 @@ impl Builder {
         turn.refusal = turn.refusal.filter(|t| !t.is_empty());
         turn
     }
+}
+
+/// Whether `text` could be an error type's name: a short word of ASCII letters, digits and
+/// the punctuation type names use (`invalid_request_error`, `aws.ThrottlingException`,
+/// `com.amazon#ValidationException`).
+fn is_identifier(text: &str) -> bool {
+    (1..=100).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-.:#/".contains(&b))
 }
 
 /// Appends `text` to `slot`: a block's whole text (which may be the size of the capture)

@@ -13,7 +13,6 @@ mod openai_responses;
 pub mod partial_json;
 mod prompt;
 mod reasons;
-mod redact;
 
 use serde_json::Value;
 
@@ -145,6 +144,15 @@ fn skipped(why: NoTurn) -> Outcome {
     Outcome::Skipped(why)
 }
 
+/// A body that tells no API: an error status is named, else `otherwise` says why.
+fn unexplained(status: Option<u16>, otherwise: NoTurn) -> Outcome {
+    skipped(
+        status
+            .filter(|s| *s >= 400)
+            .map_or(otherwise, NoTurn::ErrorOfNoApi),
+    )
+}
+
 /// Rebuilds what the response says; `hint` is the API the request path or body suggests.
 fn rebuild(
     response: &Response,
@@ -162,11 +170,11 @@ fn rebuild(
         Body::Json(text) => text,
         Body::Text(text) => {
             return http_error(status, None, text, hint)
-                .ok_or_else(|| skipped(NoTurn::BodyOfNoApi));
+                .ok_or_else(|| unexplained(status, NoTurn::BodyOfNoApi));
         }
         Body::Empty => {
             return http_error(status, None, b"", hint)
-                .ok_or_else(|| skipped(NoTurn::EmptyResponse));
+                .ok_or_else(|| unexplained(status, NoTurn::EmptyResponse));
         }
     };
     // A body of no API this tool reads (an embeddings list, a page's data) is told by its

@@ -16,6 +16,9 @@ pub enum NoTurn {
     JsonOfNoApi,
     /// No response body, and no error status.
     EmptyResponse,
+    /// An HTTP error status with an empty or plain-text body, and no request or path to
+    /// tell which API answered: the status is said, not lost.
+    ErrorOfNoApi(u16),
     /// The body is a request's, with no response.
     RequestOnly,
     /// A failed upstream call whose API nothing tells.
@@ -24,14 +27,21 @@ pub enum NoTurn {
 
 impl fmt::Display for NoTurn {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(match self {
+        let text = match self {
             NoTurn::StreamOfNoApi => "an event stream of no API this tool reads",
             NoTurn::BodyOfNoApi => "a response body of no API this tool reads",
             NoTurn::JsonOfNoApi => "a JSON body of no API this tool reads",
             NoTurn::EmptyResponse => "an empty response",
+            NoTurn::ErrorOfNoApi(status) => {
+                return write!(
+                    f,
+                    "an HTTP {status} error, with no request or API path to tell whose"
+                );
+            }
             NoTurn::RequestOnly => "a request body, with no response",
             NoTurn::FailedRequestOfNoApi => "a failed request of no API this tool reads",
-        })
+        };
+        f.write_str(text)
     }
 }
 

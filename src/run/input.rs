@@ -16,11 +16,13 @@ use crate::discover::{Found, Input, display_beside, io_message};
 use crate::frame::FrameError;
 use crate::frame::dump::{self, Meta};
 use crate::frame::{claude_trace, har};
+use crate::number::thousands;
 use crate::quote::clip;
 use crate::read::{self, Opened};
 use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
+use crate::redact::redacted;
 use crate::turn::{Source, Turn, Usage};
-use crate::warning::Warning;
+use crate::warning::{REPORTED, Warning};
 
 /// Why an input could not be read: the file that failed (the input, or the request half of
 /// its dump pair), as the user would name it, and what went wrong.
@@ -123,6 +125,8 @@ fn rebuild(display: &str, content: Content, explicit: bool) -> FileReport {
         explicit,
         report: FileReport::default(),
         skipped: BTreeMap::new(),
+        sections_skipped: 0,
+        more_sections: BTreeMap::new(),
         unreadable: None,
     };
     let walked = capture::walk(content, &mut rebuild);
@@ -136,6 +140,9 @@ struct Rebuild<'d> {
     report: FileReport,
     /// Archive entries that gave no turn, by why: one note per reason, not one per entry.
     skipped: BTreeMap<String, usize>,
+    /// Sections that gave no turn: the first [`REPORTED`] are named, the rest counted by why.
+    sections_skipped: usize,
+    more_sections: BTreeMap<String, usize>,
     /// Why an archive could not be read to its end: said after the entries' notes.
     unreadable: Option<Failure>,
 }
@@ -183,7 +190,8 @@ impl Visitor for Rebuild<'_> {
                 }
             };
             let source = Source {
-                section: exchange.section.map(str::to_string),
+                // A section's name is the capture's words, shown in every output.
+                section: exchange.section.map(redacted),
                 ..source.clone()
             };
             let name = match (entry, exchange.section) {
@@ -200,7 +208,13 @@ impl Visitor for Rebuild<'_> {
                 Outcome::Skipped(why) if entry.is_some() => {
                     *self.skipped.entry(why.to_string()).or_default() += 1
                 }
-                Outcome::Skipped(why) => self.report.skip(format!("{name}: skipped: {why}")),
+                Outcome::Skipped(why) if self.sections_skipped >= REPORTED => {
+                    *self.more_sections.entry(why.to_string()).or_default() += 1
+                }
+                Outcome::Skipped(why) => {
+                    self.sections_skipped += 1;
+                    self.report.skip(format!("{name}: skipped: {why}"))
+                }
                 Outcome::Failed(why) => self.fail(format!("{name}: {why}")),
             }
         }
@@ -241,6 +255,13 @@ impl Rebuild<'_> {
             let entries = if count == 1 { "entry" } else { "entries" };
             self.report.notes.push(Note::Skipped(format!(
                 "{display}: skipped {count} {entries}: {why}"
+            )));
+        }
+        for (why, count) in std::mem::take(&mut self.more_sections) {
+            self.report.skipped += count;
+            self.report.notes.push(Note::Skipped(format!(
+                "{display}: skipped {} more sections: {why}",
+                thousands(count as u64)
             )));
         }
         if let Some(failure) = self.unreadable.take() {
