@@ -115,6 +115,12 @@ pub enum Warning {
         count: usize,
         first: String,
     },
+    /// A model name or response id longer than [`MAX_NAME`] characters (`chars` of them):
+    /// cut, so no table, aggregate or session carries a name of megabytes.
+    LongName {
+        what: &'static str,
+        chars: usize,
+    },
     /// A `Content-Encoding` this tool does not know; the body is read as it is.
     UnknownContentEncoding,
     /// A compressed body cut short; what it holds is shown.
@@ -204,6 +210,10 @@ pub enum Warning {
     /// A warning read back from this tool's JSONL: its text as printed.
     Recorded(String),
 }
+
+/// The most characters of a model name or response id a turn keeps ([`Warning::LongName`]).
+/// Real ones are under a hundred.
+pub const MAX_NAME: usize = 256;
 
 /// How many reports of one kind (a framing defect, an unreadable event, ...) a stream keeps
 /// one by one. A hostile body repeats a bad line millions of times, and a warning and a defect
@@ -467,6 +477,11 @@ impl fmt::Display for Warning {
                      read as U+FFFD"
                 )
             }
+            Warning::LongName { what, chars } => write!(
+                f,
+                "the {what} is {} characters long, no real one is: cut to its first {MAX_NAME}",
+                thousands(*chars as u64)
+            ),
             Warning::UnknownContentEncoding => {
                 f.write_str("an unknown Content-Encoding; the body is read as it is")
             }

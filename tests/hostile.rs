@@ -632,3 +632,41 @@ fn credentials_in_section_names_and_error_types_reach_no_output() {
         assert!(!all.contains("ZQX"), "{args:?}: {all}");
     }
 }
+
+#[test]
+fn a_model_name_of_megabytes_is_cut_with_a_warning() {
+    let dir = scratch("long-model");
+    let file = dir.join("model.json");
+    let model = "m".repeat(1 << 20);
+    std::fs::write(
+        &file,
+        format!("{{\"type\":\"message\",\"id\":\"x\",\"model\":\"{model}\",\"content\":[]}}"),
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    let kept = turns[0]["model"].as_str().unwrap();
+    assert_eq!(kept, format!("{}…", &model[..256]));
+    let warnings = turns[0]["warnings"].to_string();
+    assert!(
+        warnings.contains(
+            "the model name is 1,048,576 characters long, no real one is: cut to its first 256"
+        ),
+        "{warnings}"
+    );
+    // Every view stays narrow: a table, a transcript, a summary.
+    for args in [
+        &["inspect", "-f", "table", "--wide", "--view", "turns"][..],
+        &["inspect", "-f", "markdown", "--view", "turns"],
+        &["inspect", "--view", "transcript"],
+        &["summary", "--by", "model"],
+    ] {
+        let out = run(&[args, &[str_of(&file)]].concat());
+        let widest = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        assert!(widest < 2_000, "{args:?}: a line of {widest} bytes");
+    }
+}

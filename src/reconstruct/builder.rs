@@ -13,7 +13,9 @@ use crate::turn::{
     Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource,
     ThoughtsBefore, ToolCall, ToolKind, Turn, Usage,
 };
-use crate::warning::{BadCount, EventFault, Repeats, TooDeep, TypeTally, Unknown, Warning};
+use crate::warning::{
+    BadCount, EventFault, MAX_NAME, Repeats, TooDeep, TypeTally, Unknown, Warning,
+};
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
 /// fields directly; the helpers below keep the three APIs' shared rules in one place.
@@ -253,12 +255,30 @@ impl Builder {
         turn.source = source;
         turn.model = turn.model.or_else(|| request_model.clone());
         turn.request_model = request_model;
+        for (what, name) in [
+            ("model name", &mut turn.model),
+            ("requested model name", &mut turn.request_model),
+            ("response id", &mut turn.id),
+        ] {
+            if let Some(chars) = name.as_mut().and_then(cut_long) {
+                turn.warnings.push(Warning::LongName { what, chars });
+            }
+        }
         turn.prompt = prompt;
         // An empty string is "no text": chat streams open with `"content": ""`.
         turn.text = turn.text.filter(|t| !t.is_empty());
         turn.refusal = turn.refusal.filter(|t| !t.is_empty());
         turn
     }
+}
+
+/// Cuts `name` to [`MAX_NAME`] characters, ending in `…`, when it is longer: how many it had.
+fn cut_long(name: &mut String) -> Option<usize> {
+    let (end, _) = name.char_indices().nth(MAX_NAME)?;
+    let chars = MAX_NAME + name[end..].chars().count();
+    name.truncate(end);
+    name.push('…');
+    Some(chars)
 }
 
 /// Whether `text` could be an error type's name: a short word of ASCII letters, digits and
