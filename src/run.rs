@@ -16,6 +16,7 @@ use rayon::prelude::*;
 pub use guard::quiet_hook;
 pub use input::{OpenError, open, priced_turns_of, turns_from_bytes, turns_from_dump, turns_of};
 use progress::Progress;
+pub use rejoin::starts_like_a_turn;
 
 use crate::config::Inputs;
 use crate::cost::PriceTable;

@@ -670,3 +670,23 @@ fn a_model_name_of_megabytes_is_cut_with_a_warning() {
         assert!(widest < 2_000, "{args:?}: a line of {widest} bytes");
     }
 }
+
+#[test]
+fn validate_skips_this_tools_own_jsonl_saying_what_it_is() {
+    let dir = scratch("own-jsonl");
+    let file = dir.join("turns.jsonl");
+    let out = run(&[
+        "inspect",
+        "-f",
+        "jsonl",
+        "fixtures/raw/anthropic-message.json",
+    ]);
+    std::fs::write(&file, &out.stdout).unwrap();
+    let out = run(&["validate", str_of(&file)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("turns.jsonl: skipped: turns of aibridge-trace's own JSONL, not a capture"),
+        "{stderr}"
+    );
+}

@@ -21,7 +21,7 @@ use crate::turn::Turn;
 const TURN_START: [&[u8]; 6] = [b"{", br#""source""#, b":", b"{", br#""path""#, b":"];
 
 /// Whether `data` opens as a JSONL turn does.
-fn starts_like_a_turn(mut data: &[u8]) -> bool {
+pub fn starts_like_a_turn(mut data: &[u8]) -> bool {
     TURN_START.iter().all(|token| {
         let rest = data.trim_ascii_start();
         match rest.strip_prefix(*token) {

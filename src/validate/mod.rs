@@ -111,6 +111,14 @@ fn check_found(found: &Found, allow: &[String]) -> FileResult {
             return result;
         }
     };
+    // This tool's own JSONL (a shard's output) is read back by `inspect`, not checked.
+    if let Content::Whole(data) = &content {
+        let data = crate::frame::bom::strip(data);
+        if run::starts_like_a_turn(data) {
+            result.skipped = Some("turns of aibridge-trace's own JSONL, not a capture".into());
+            return result;
+        }
+    }
     // A dump half is a capture by its name, as it is to `inspect`.
     let explicit = input.explicit || matches!(content, Content::Dump { .. });
     let request_name = input.request.as_ref().and_then(|p| p.file_name());
