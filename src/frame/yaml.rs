@@ -144,7 +144,11 @@ impl Node {
             + match self {
                 Node::Str(s) | Node::Binary(s) => s.len(),
                 Node::Seq(items) => items.iter().map(Node::weight).sum(),
-                Node::Map(entries) => entries.iter().map(|(k, v)| k.len() + v.weight()).sum(),
+                // A key was charged as the scalar it was read as.
+                Node::Map(entries) => entries
+                    .iter()
+                    .map(|(k, v)| NODE_COST + k.len() + v.weight())
+                    .sum(),
                 _ => 0,
             }
     }
@@ -243,6 +247,11 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
 /// [`TREE_PER_BYTE`] times its length); what is handed to the plan is given back.
 pub fn read(text: &str, plan: &mut impl Plan) -> Result<Node, YamlError> {
     let limit = TREE_BASE.saturating_add(text.len().saturating_mul(TREE_PER_BYTE));
+    read_within(text, plan, limit)
+}
+
+/// [`read`], building at most `limit` bytes at a time.
+fn read_within(text: &str, plan: &mut impl Plan, limit: usize) -> Result<Node, YamlError> {
     let mut reader = Reader {
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -576,6 +585,34 @@ mod tests {
             response.get("status").to_json(),
             serde_json::json!({"code": 200, "message": "OK"})
         );
+    }
+
+    /// Hands every item of the top-level list on, keeping nothing.
+    struct HandItems(usize);
+
+    impl Plan for HandItems {
+        fn keep(&self, path: &[Step<'_>]) -> Keep {
+            match path {
+                [Step::Key("items"), Step::Item] => Keep::Hand,
+                _ => Keep::Build,
+            }
+        }
+
+        fn take(&mut self, _: &[Step<'_>], _: Node) {
+            self.0 += 1;
+        }
+    }
+
+    #[test]
+    fn what_is_handed_on_is_given_back_keys_included() {
+        // 2,000 items of 8 keys each: 16,000 keys, 1 MB as charged nodes, read within 64
+        // KB. Each key's charge stayed behind once, so a long cassette of small
+        // interactions failed as too big.
+        let item = "- {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8}\n";
+        let text = format!("items:\n{}", item.repeat(2_000));
+        let mut plan = HandItems(0);
+        read_within(&text, &mut plan, 64 << 10).unwrap();
+        assert_eq!(plan.0, 2_000);
     }
 
     #[test]
