@@ -184,7 +184,12 @@ pub fn threaded(
         |mut report| {
             failed |= report.failed();
             each(&report);
-            turns.append(&mut report.turns);
+            // The first input's turns are taken as they are, not copied: with one big
+            // input, two lists of every turn would be held at once.
+            match turns.is_empty() {
+                true => turns = std::mem::take(&mut report.turns),
+                false => turns.append(&mut report.turns),
+            }
             print_notes(&report, inputs.quiet, err)
         },
     )?;

@@ -301,11 +301,11 @@ pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
         .collect();
     let places = threads.iter().zip(previous).zip(carried);
     for (turn, ((thread, previous), results)) in turns.iter_mut().zip(places) {
-        turn.session = Some(SessionPlace {
+        turn.session = Some(Box::new(SessionPlace {
             id: sessions[thread.session].id.clone(),
             step: thread.step,
             previous,
-        });
+        }));
         for (call, result) in turn.tool_calls.iter_mut().zip(results) {
             call.result = result;
         }

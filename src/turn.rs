@@ -41,19 +41,19 @@ pub struct Turn {
     pub timing: Option<Timing>,
     /// How the provider served the response (service tier, inference region, speed), where
     /// it says: these change the price. Null when it says none of them.
-    pub service: Option<Service>,
+    pub service: Option<Box<Service>>,
     /// What the turn cost in US dollars. Null when the turn has no usage to price, or when
     /// its model is unpriced (a warning then names it). Filled after reconstruction, which
     /// knows no prices.
-    pub cost: Option<Cost>,
+    pub cost: Option<Box<Cost>>,
     // The request side and the session (issue 9).
     /// How the request was set up; null when there is no request, and for a txtar
     /// `*/tool-call` section (whose request is its plain section's).
-    pub request: Option<RequestSummary>,
+    pub request: Option<Box<RequestSummary>>,
     /// The tool results the request carries (the new ones), in order.
     pub tool_results: Vec<ToolResult>,
     /// The turn's place in its session; set by threading (`crate::session`), null before.
-    pub session: Option<SessionPlace>,
+    pub session: Option<Box<SessionPlace>>,
     /// What threading reads of the turn beyond its other fields, printed so that turns
     /// read back from JSONL (another run's, another machine's) thread as the captures did.
     pub threading: Threading,
@@ -73,16 +73,16 @@ pub struct Service {
 
 impl Service {
     /// Later statements replace earlier ones, field by field, as usage counts do.
-    pub fn merge(slot: &mut Option<Service>, update: Service) {
+    pub fn merge(slot: &mut Option<Box<Service>>, update: Service) {
         if update == Service::default() {
             return;
         }
         let old = slot.take().unwrap_or_default();
-        *slot = Some(Service {
+        *slot = Some(Box::new(Service {
             tier: update.tier.or(old.tier),
             inference_geo: update.inference_geo.or(old.inference_geo),
             speed: update.speed.or(old.speed),
-        });
+        }));
     }
 }
 
@@ -220,7 +220,7 @@ impl<'de> Deserialize<'de> for Threading {
 impl Turn {
     /// Takes in what the request of this turn says.
     pub fn set_request(&mut self, read: RequestRead) {
-        self.request = Some(read.summary);
+        self.request = Some(Box::new(read.summary));
         self.tool_results = read.tool_results;
         self.threading = Threading {
             history: read.history,

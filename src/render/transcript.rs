@@ -625,11 +625,11 @@ mod tests {
         let fixture = include_bytes!("../../fixtures/anthropic-messages/single_tool.txtar");
         let turns = crate::run::turns_from_bytes("single_tool.txtar", fixture, true).turns;
         let (first, mut second) = (&turns[0], turns[1].clone());
-        second.session = Some(crate::turn::SessionPlace {
+        second.session = Some(Box::new(crate::turn::SessionPlace {
             id: "ses_x".into(),
             step: 2,
             previous: Some(first.source.clone()),
-        });
+        }));
         assert_eq!(branch(&second, Some(first)), None);
         assert_eq!(branch(&second, None), Some(&first.source));
         assert_eq!(branch(&second, Some(&second)), Some(&first.source));

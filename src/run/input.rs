@@ -341,10 +341,10 @@ pub fn price(turn: &mut Turn, prices: &PriceTable) {
         return;
     };
     if let Some(usd) = usage.provider_usd {
-        turn.cost = Some(Cost::provider(usd));
+        turn.cost = Some(Box::new(Cost::provider(usd)));
         return;
     }
-    let served = turn.service.clone().unwrap_or_default();
+    let served = turn.service.as_deref().cloned().unwrap_or_default();
     let service = Service {
         tier: served.tier.as_deref(),
         inference_geo: served.inference_geo.as_deref(),
@@ -357,7 +357,7 @@ pub fn price(turn: &mut Turn, prices: &PriceTable) {
         &token_counts(&usage),
     );
     match priced {
-        Ok(cost) => turn.cost = Some(cost),
+        Ok(cost) => turn.cost = Some(Box::new(cost)),
         // Pricing's warning comes last, after all of reconstruction's: `rejoin` relies on it.
         Err(unpriced) => turn.warnings.push(Warning::Unpriced(unpriced)),
     }
