@@ -112,6 +112,11 @@ impl Blocks {
     }
 
     fn finish(self, b: &mut Builder) {
+        let tools = self
+            .list
+            .iter()
+            .filter(|block| matches!(block, Block::Tool { .. }));
+        b.reserve_tools(tools.count());
         for block in self.list {
             match block {
                 Block::Text(text) => b.push_text(text),

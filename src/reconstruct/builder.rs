@@ -120,6 +120,12 @@ impl Builder {
     }
 
     /// Adds a tool call whose arguments are already a value.
+    /// Makes room for `more` calls at once: a list grown call by call holds up to twice
+    /// what it needs, and a stream of tiny calls is mostly its calls.
+    pub fn reserve_tools(&mut self, more: usize) {
+        self.tool_calls.reserve_exact(more);
+    }
+
     pub fn push_tool(
         &mut self,
         id: Option<String>,

@@ -18,8 +18,9 @@ use crate::warning::Warning;
 /// What `inspect` keeps beside a streamed call.
 struct CallExtra {
     kind: ToolKind,
-    /// Arguments a body gave as a JSON value rather than as text.
-    value: Option<Value>,
+    /// Arguments a body gave as a JSON value rather than as text. Boxed: a stream never
+    /// gives one, and a stream of a million calls keeps no room for it in each.
+    value: Option<Box<Value>>,
 }
 
 /// What one choice says across chunks.
@@ -99,7 +100,7 @@ impl Choice {
         let entry = &mut self.calls.calls[at];
         match &fields.arguments {
             Flex::Other(value @ (Value::Object(_) | Value::Array(_))) => {
-                entry.extra.value = Some(value.clone())
+                entry.extra.value = Some(Box::new(value.clone()))
             }
             Flex::Other(other) => b.warnings.push(Warning::ArgumentsShape {
                 name: entry.name.clone(),
@@ -138,6 +139,7 @@ impl Choice {
         if let Some(text) = self.reasoning {
             b.push_thought(ThoughtSource::ReasoningContent, text);
         }
+        b.reserve_tools(self.calls.calls.len());
         for call in self.calls.calls {
             let CallExtra { kind, value } = call.extra;
             match (kind, value) {
@@ -145,7 +147,7 @@ impl Choice {
                     b.push_tool(call.id, call.name, kind, Value::String(call.arguments))
                 }
                 (_, Some(value)) if call.arguments.is_empty() => {
-                    b.push_tool(call.id, call.name, kind, value)
+                    b.push_tool(call.id, call.name, kind, *value)
                 }
                 _ => b.push_tool_json(call.id, call.name, kind, &call.arguments),
             }
