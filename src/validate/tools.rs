@@ -6,7 +6,9 @@ use std::collections::hash_map::Entry;
 
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{CONTENT_TOOL_ARGUMENTS, CONTENT_TOOL_IDS};
+use crate::number::thousands;
 use crate::quote::{Quoted, clip};
+use crate::warning::REPORTED;
 
 /// Names a call in findings: `"get_weather" (call_123)`.
 pub fn call_name(name: &str, id: Option<&str>) -> String {
@@ -118,8 +120,11 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor {
 #[derive(Debug, Default)]
 pub struct Ids<'a> {
     first: HashMap<Cow<'a, str>, usize>,
-    /// Ids used again: the id, where, and where it was first.
+    /// Ids used again: the id, where, and where it was first; the first [`REPORTED`] of
+    /// them, since findings list no more (a stream may reuse one id a million times).
     again: Vec<(Cow<'a, str>, usize, usize)>,
+    /// Ids used again past those: where the first was, and how many.
+    more: Option<(usize, usize)>,
 }
 
 impl<'a> Ids<'a> {
@@ -137,6 +142,9 @@ impl<'a> Ids<'a> {
             return;
         };
         match self.first.entry(id) {
+            Entry::Occupied(_) if self.again.len() >= REPORTED => {
+                self.more.get_or_insert((at, 0)).1 += 1;
+            }
             Entry::Occupied(first) => self.again.push((first.key().clone(), at, *first.get())),
             Entry::Vacant(slot) => {
                 slot.insert(at);
@@ -152,6 +160,17 @@ impl<'a> Ids<'a> {
                 &CONTENT_TOOL_IDS,
                 line(*at),
                 format!("tool call id {} is used twice{first}", clip(id)),
+            );
+        }
+        if let Some((at, count)) = self.more {
+            f.add_counted(
+                &CONTENT_TOOL_IDS,
+                line(at),
+                format!(
+                    "and {} more tool call ids used again, from this one on",
+                    thousands(count as u64)
+                ),
+                count,
             );
         }
     }
