@@ -1,7 +1,7 @@
 //! How Chat tool-call deltas add up to calls. `inspect` builds calls this way and
 //! `validate` checks them this way: one rule, so the two cannot drift apart.
 
-use std::collections::HashMap;
+use super::by_index::ByIndex;
 
 /// One call as its deltas build it, with what the caller keeps beside it.
 #[derive(Debug)]
@@ -16,14 +16,16 @@ pub struct ChatCall<T> {
 #[derive(Debug)]
 pub struct ChatCalls<T> {
     pub calls: Vec<ChatCall<T>>,
-    by_index: HashMap<u64, usize>,
+    /// By tool-call `index`, in a vector while they come 0, 1, 2, … (a stream of a million
+    /// calls keeps no hash table of them).
+    by_index: ByIndex<usize>,
 }
 
 impl<T> Default for ChatCalls<T> {
     fn default() -> Self {
         ChatCalls {
             calls: Vec::new(),
-            by_index: HashMap::new(),
+            by_index: ByIndex::default(),
         }
     }
 }
@@ -44,7 +46,7 @@ impl<T> ChatCalls<T> {
         let id = delta.id.filter(|id| !id.is_empty());
         // Some providers send every parallel call at the same index: a new id there is a
         // new call.
-        let existing = self.by_index.get(&delta.index).copied().filter(|&at| {
+        let existing = self.by_index.get(delta.index).copied().filter(|&at| {
             let known = self.calls[at].id.as_deref();
             id.is_none() || known.is_none() || known == id
         });
@@ -57,7 +59,8 @@ impl<T> ChatCalls<T> {
                     arguments: String::new(),
                     extra: open(),
                 });
-                self.by_index.insert(delta.index, self.calls.len() - 1);
+                let at = self.calls.len() - 1;
+                *self.by_index.get_or_insert_with(delta.index, || at) = at;
                 (self.calls.len() - 1, true)
             }
         };
