@@ -181,6 +181,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ids_used_again_are_kept_twenty_times_then_counted() {
+        let mut ids = Ids::default();
+        for at in 0..100 {
+            ids.add_copy(Some("c"), at);
+        }
+        assert_eq!(ids.again.len(), REPORTED);
+        let mut f = Findings::default();
+        ids.check(&mut f, Some);
+        let findings = f.into_vec();
+        assert_eq!(findings.len(), REPORTED + 1);
+        assert_eq!(findings.iter().map(|f| f.count).sum::<usize>(), 99);
+        assert_eq!(
+            findings[REPORTED].message,
+            "and 79 more tool call ids used again, from this one on"
+        );
+        assert_eq!(findings[REPORTED].line, Some(21));
+    }
+
+    #[test]
     fn shape_reads_json_as_a_value_does() {
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
         for text in [
