@@ -41,6 +41,24 @@ impl fmt::Display for HarError {
     }
 }
 
+/// Where a JSON archive keeps its list of entries, and what messages call the archive.
+pub struct Layout {
+    /// The archive's name in messages: "the HAR is cut short".
+    pub name: &'static str,
+    /// The keys that lead from the top-level object to the list, one set a level: the
+    /// first key of each level's set met is followed, the rest passed over.
+    pub path: &'static [&'static [&'static str]],
+    /// What to say when the path leads nowhere.
+    pub missing: &'static str,
+}
+
+/// A HAR's entries: `log.entries`.
+pub const HAR: Layout = Layout {
+    name: "HAR",
+    path: &[&["log"], &["entries"]],
+    missing: "a JSON file with a `log` but no `log.entries`: not a HAR",
+};
+
 /// How many levels an entry's JSON may nest (the entry object is level 1). Real entries
 /// nest half a dozen (their bodies are strings); the bound keeps parsing off the end of
 /// the stack, and below serde_json's own limit of 128 for the whole file, whose crossing
@@ -56,25 +74,40 @@ pub fn for_each_entry(
     reader: impl Read,
     each: impl FnMut(usize, Value),
 ) -> Result<usize, HarError> {
+    for_each_item(reader, &HAR, each)
+}
+
+/// As [`for_each_entry`], for the list `layout` says where to find: a JSON cassette's
+/// `interactions` are streamed the same way.
+pub fn for_each_item(
+    reader: impl Read,
+    layout: &Layout,
+    each: impl FnMut(usize, Value),
+) -> Result<usize, HarError> {
     let mut state = State {
         each,
         entries: 0,
         found: false,
         unread: Vec::new(),
+        name: layout.name,
     };
     // JSON has no byte order mark: serde_json would stop at one.
     let reader = bom::strip_reader(reader).map_err(|err| HarError {
         message: err.to_string(),
     })?;
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let result = Top(&mut state).deserialize(&mut de).and_then(|()| de.end());
+    let top = Within {
+        state: &mut state,
+        path: layout.path,
+    };
+    let result = top.deserialize(&mut de).and_then(|()| de.end());
     let unread = unread_message(&state.unread, state.entries);
     match result {
         Err(err) => Err(HarError {
-            message: json_message(&err, state.entries) + &unread,
+            message: json_message(&err, state.entries, layout.name) + &unread,
         }),
         Ok(()) if !state.found => Err(HarError {
-            message: "a JSON file with a `log` but no `log.entries`: not a HAR".to_string(),
+            message: layout.missing.to_string(),
         }),
         Ok(()) if !state.unread.is_empty() => Err(HarError {
             message: unread.trim_start_matches("; ").to_string(),
@@ -101,23 +134,23 @@ fn unread_message(unread: &[(usize, String)], entries: usize) -> String {
     format!("; entry {first} was not read{others}: {why}; {read}")
 }
 
-fn json_message(err: &serde_json::Error, entries: usize) -> String {
+fn json_message(err: &serde_json::Error, entries: usize, name: &str) -> String {
     use serde_json::error::Category;
     let read = match entries {
         1 => "1 entry read".to_string(),
         n => format!("{n} entries read"),
     };
     match err.classify() {
-        Category::Eof => format!("the HAR is cut short at line {} ({read})", err.line()),
+        Category::Eof => format!("the {name} is cut short at line {} ({read})", err.line()),
         // serde's own words quote the offending value, which may be a credential: say
         // where, never what.
         Category::Syntax => format!(
-            "the HAR is not valid JSON at line {} column {} ({read})",
+            "the {name} is not valid JSON at line {} column {} ({read})",
             err.line(),
             err.column()
         ),
         Category::Data => format!(
-            "not a HAR: a value of an unexpected type at line {} column {}",
+            "not a {name}: a value of an unexpected type at line {} column {}",
             err.line(),
             err.column()
         ),
@@ -133,58 +166,51 @@ struct State<F> {
     found: bool,
     /// Entries passed over, with why.
     unread: Vec<(usize, String)>,
+    /// The archive's name, for what the parser expected.
+    name: &'static str,
 }
 
-/// The top-level object: only `log` is read.
-struct Top<'s, F>(&'s mut State<F>);
-/// `log`: only `entries` is read.
-struct Log<'s, F>(&'s mut State<F>);
-/// `log.entries`: each element is handed over as it is parsed.
+/// An object on the way to the list: only the keys of the path's first level are read.
+struct Within<'s, F> {
+    state: &'s mut State<F>,
+    path: &'static [&'static [&'static str]],
+}
+/// The list: each element is handed over as it is parsed.
 struct Entries<'s, F>(&'s mut State<F>);
 
-impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Top<'_, F> {
+impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Within<'_, F> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Top<'_, F> {
+impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Within<'_, F> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a HAR object with a `log`")
+        write!(f, "a {} object", self.state.name)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some((keys, rest)) = self.path.split_first() else {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(());
+        };
+        let mut followed = false;
         while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
-            if key == "log" {
-                map.next_value_seed(Log(&mut *self.0))?;
-            } else {
+            if followed || !keys.contains(&key.as_ref()) {
                 map.next_value::<IgnoredAny>()?;
+                continue;
             }
-        }
-        Ok(())
-    }
-}
-
-impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Log<'_, F> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Log<'_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a HAR `log` object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<std::borrow::Cow<str>>()? {
-            if key == "entries" {
-                self.0.found = true;
-                map.next_value_seed(Entries(&mut *self.0))?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
+            followed = true;
+            match rest.is_empty() {
+                true => {
+                    self.state.found = true;
+                    map.next_value_seed(Entries(&mut *self.state))?;
+                }
+                false => map.next_value_seed(Within {
+                    state: &mut *self.state,
+                    path: rest,
+                })?,
             }
         }
         Ok(())
@@ -201,7 +227,7 @@ impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Entries<'_, F> {
 impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Entries<'_, F> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of HAR entries")
+        write!(f, "a list of {} entries", self.0.name)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         loop {

@@ -12,9 +12,9 @@
 
 use base64::Engine;
 
-use super::bom;
 use super::entry::{self, Entry, Skip};
 use super::yaml::{self, Keep, Node, Step, YamlError};
+use super::{bom, har};
 use crate::warning::Warning;
 
 /// The keys a cassette's interactions stand under.
@@ -86,6 +86,9 @@ impl std::error::Error for CassetteError {}
 /// `Err` when the file is no cassette YAML can read; the message names a line, never a
 /// value.
 pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, CassetteError> {
+    if let Some(read) = json_interactions(bom::strip(data)) {
+        return Ok(read);
+    }
     let text = String::from_utf8_lossy(bom::strip(data));
     let mut plan = Interactions::default();
     let doc = yaml::read(&text, &mut plan).map_err(CassetteError::Yaml)?;
@@ -103,6 +106,28 @@ pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, CassetteErr
         Some(_) => Err(CassetteError::NotAList),
         None => Err(CassetteError::NoInteractions),
     }
+}
+
+/// Where a cassette written as JSON keeps its interactions.
+const JSON_CASSETTE: har::Layout = har::Layout {
+    name: "cassette",
+    path: &[&LISTS],
+    missing: "a JSON file with no `interactions`: not a cassette",
+};
+
+/// The interactions of a cassette written as JSON (vcrpy's `json` serializer), streamed an
+/// interaction at a time as a HAR's entries are: the YAML parser holds a JSON document's
+/// tokens until its end, about 12 times the file. `None` when `data` is no JSON cassette
+/// read to its end, whatever the reason: the YAML reader then reads it, and says what is
+/// wrong in its own words.
+fn json_interactions(data: &[u8]) -> Option<Vec<Result<Entry, Skip>>> {
+    if !data.trim_ascii_start().starts_with(b"{") {
+        return None;
+    }
+    let mut read = Vec::new();
+    let each = |_, value| read.push(interaction(&Node::from_json(value)));
+    har::for_each_item(data, &JSON_CASSETTE, each).ok()?;
+    Some(read)
 }
 
 /// The parts of an interaction that are read: every other key (`recorded_at`, a request's
@@ -287,6 +312,35 @@ mod tests {
         assert!(!looks_like_cassette(b"{\"log\": {\"entries\": []}}"));
         assert!(!looks_like_cassette(b"data: {\"interactions\": 1}\n\n"));
         assert!(!looks_like_cassette(b"-- request --\ninteractions:\n"));
+    }
+
+    #[test]
+    fn a_json_cassette_reads_as_its_yaml_does_streamed() {
+        let body = r#"{\"type\":\"message\",\"id\":\"m\",\"content\":[]}"#;
+        let json = format!(
+            r#"{{"version": 1, "interactions": [
+                {{"request": {{"uri": "https://x.test/v1/messages", "body": "{{}}",
+                  "headers": {{"Content-Type": ["application/json"]}}}},
+                 "response": {{"status": {{"code": 200, "message": "OK"}},
+                  "headers": {{"content-type": ["application/json"]}},
+                  "body": {{"string": "{body}"}}}}}},
+                {{"request": {{"uri": "https://x.test/logo.png"}},
+                 "response": {{"status": {{"code": 200}},
+                  "headers": {{"Content-Type": ["image/png"]}}, "body": {{"string": ""}}}}}}
+            ]}}"#
+        );
+        let streamed = format!("{:?}", interactions(json.as_bytes()).unwrap());
+        assert!(json_interactions(json.as_bytes()).is_some());
+        // The same text through the YAML reader, which reads every cassette but this.
+        let mut plan = Interactions::default();
+        let text = json.as_str();
+        yaml::read(text, &mut plan).unwrap();
+        assert_eq!(streamed, format!("{:?}", plan.read[0]));
+        assert!(streamed.contains("/v1/messages") && streamed.contains("NotApi"));
+        // Cut short: the YAML reader says where, in its words.
+        let cut = &json[..json.len() / 2];
+        assert!(json_interactions(cut.as_bytes()).is_none());
+        assert!(interactions(cut.as_bytes()).is_err());
     }
 
     #[test]

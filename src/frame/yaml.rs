@@ -121,6 +121,26 @@ impl Node {
     }
 
     /// The node as JSON (`!!binary` as its base64 text).
+    /// The node `value` is, as a YAML reader reads the same text (JSON is YAML).
+    pub fn from_json(value: Value) -> Node {
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(b) => Node::Bool(b),
+            Value::Number(n) => match n.as_i64() {
+                Some(int) => Node::Int(int),
+                None => Node::Float(n.as_f64().unwrap_or_default()),
+            },
+            Value::String(s) => Node::Str(s),
+            Value::Array(items) => Node::Seq(items.into_iter().map(Node::from_json).collect()),
+            Value::Object(entries) => Node::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, Node::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+
     pub fn to_json(&self) -> Value {
         match self {
             Node::Null => Value::Null,
