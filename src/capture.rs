@@ -323,14 +323,11 @@ fn har_entries(reader: impl std::io::Read, visitor: &mut impl Visitor) -> Walked
 /// Every interaction of a VCR cassette (read whole: YAML has no entry boundaries to
 /// stream by).
 fn cassette(data: &[u8], visitor: &mut impl Visitor) -> Walked {
-    let entries = match vcr::interactions(data) {
-        Ok(interactions) => {
-            let count = interactions.len();
-            for (index, interaction) in interactions.into_iter().enumerate() {
-                entry(index, interaction, visitor);
-            }
-            Some(count)
-        }
+    let read = vcr::interactions(data, |index, interaction| {
+        entry(index, interaction, visitor)
+    });
+    let entries = match read {
+        Ok(count) => Some(count),
         Err(why) => {
             visitor.failed(Place::File, Failure::Cassette(why));
             None

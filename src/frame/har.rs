@@ -33,6 +33,8 @@ pub fn looks_like_har(head: &[u8]) -> bool {
 #[derive(Debug)]
 pub struct HarError {
     pub message: String,
+    /// The file is no valid JSON (as opposed to cut short, or holding entries too big).
+    pub syntax: bool,
 }
 
 impl fmt::Display for HarError {
@@ -94,6 +96,7 @@ pub fn for_each_item(
     // JSON has no byte order mark: serde_json would stop at one.
     let reader = bom::strip_reader(reader).map_err(|err| HarError {
         message: err.to_string(),
+        syntax: false,
     })?;
     let mut de = serde_json::Deserializer::from_reader(reader);
     let top = Within {
@@ -105,12 +108,15 @@ pub fn for_each_item(
     match result {
         Err(err) => Err(HarError {
             message: json_message(&err, state.entries, layout.name) + &unread,
+            syntax: err.classify() == serde_json::error::Category::Syntax,
         }),
         Ok(()) if !state.found => Err(HarError {
             message: layout.missing.to_string(),
+            syntax: false,
         }),
         Ok(()) if !state.unread.is_empty() => Err(HarError {
             message: unread.trim_start_matches("; ").to_string(),
+            syntax: false,
         }),
         Ok(()) => Ok(state.entries),
     }

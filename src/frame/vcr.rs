@@ -63,6 +63,8 @@ pub fn looks_like_cassette(head: &[u8]) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CassetteError {
     Yaml(YamlError),
+    /// A cassette written as JSON that could not be read to its end: why, and where.
+    Json(String),
     /// `interactions` is there, but no list.
     NotAList,
     NoInteractions,
@@ -72,6 +74,7 @@ impl std::fmt::Display for CassetteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CassetteError::Yaml(err) => err.fmt(f),
+            CassetteError::Json(message) => f.write_str(message),
             CassetteError::NotAList => f.write_str("a cassette whose `interactions` is no list"),
             CassetteError::NoInteractions => {
                 f.write_str("a YAML file with no `interactions`: not a cassette")
@@ -82,14 +85,31 @@ impl std::fmt::Display for CassetteError {
 
 impl std::error::Error for CassetteError {}
 
-/// The interactions of a cassette, each as an entry or the reason it gives none, in order.
-/// `Err` when the file is no cassette YAML can read; the message names a line, never a
-/// value.
-pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, CassetteError> {
-    if let Some(read) = json_interactions(bom::strip(data)) {
-        return Ok(read);
+/// Hands `each` the interactions of a cassette, each as an entry or the reason it gives
+/// none, in order; how many there were. `Err` when the file is no cassette this tool can
+/// read to its end (a JSON cassette's interactions before the trouble are handed over
+/// first); the message names a line, never a value.
+pub fn interactions(
+    data: &[u8],
+    mut each: impl FnMut(usize, Result<Entry, Skip>),
+) -> Result<usize, CassetteError> {
+    let data = bom::strip(data);
+    if data.trim_ascii_start().starts_with(b"{") {
+        let mut handed = 0;
+        let streamed = har::for_each_item(data, &JSON_CASSETTE, |index, value| {
+            handed += 1;
+            each(index, interaction(&Node::from_json(value)));
+        });
+        match streamed {
+            Ok(count) => return Ok(count),
+            // YAML's flow style (`{interactions: [...]}`) is no JSON: YAML reads it.
+            Err(err) if handed > 0 || !err.syntax => {
+                return Err(CassetteError::Json(err.message));
+            }
+            Err(_) => {}
+        }
     }
-    let text = String::from_utf8_lossy(bom::strip(data));
+    let text = String::from_utf8_lossy(data);
     let mut plan = Interactions::default();
     let doc = yaml::read(&text, &mut plan).map_err(CassetteError::Yaml)?;
     let list = LISTS
@@ -99,36 +119,28 @@ pub fn interactions(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, CassetteErr
         .find(|(node, _)| !node.is_null());
     match list {
         // Items come handed one by one, or, in a list read whole for its anchor, in it.
-        Some((Node::Seq(items), read)) => Ok(read
-            .into_iter()
-            .chain(items.iter().map(interaction))
-            .collect()),
+        Some((Node::Seq(items), read)) => {
+            let all = read.into_iter().chain(items.iter().map(interaction));
+            let mut count = 0;
+            for (index, interaction) in all.enumerate() {
+                each(index, interaction);
+                count += 1;
+            }
+            Ok(count)
+        }
         Some(_) => Err(CassetteError::NotAList),
         None => Err(CassetteError::NoInteractions),
     }
 }
 
-/// Where a cassette written as JSON keeps its interactions.
+/// Where a cassette written as JSON (vcrpy's `json` serializer) keeps its interactions. It
+/// is streamed an interaction at a time, as a HAR's entries are: the YAML parser holds a
+/// JSON document's tokens until its end, about 12 times the file.
 const JSON_CASSETTE: har::Layout = har::Layout {
     name: "cassette",
     path: &[&LISTS],
     missing: "a JSON file with no `interactions`: not a cassette",
 };
-
-/// The interactions of a cassette written as JSON (vcrpy's `json` serializer), streamed an
-/// interaction at a time as a HAR's entries are: the YAML parser holds a JSON document's
-/// tokens until its end, about 12 times the file. `None` when `data` is no JSON cassette
-/// read to its end, whatever the reason: the YAML reader then reads it, and says what is
-/// wrong in its own words.
-fn json_interactions(data: &[u8]) -> Option<Vec<Result<Entry, Skip>>> {
-    if !data.trim_ascii_start().starts_with(b"{") {
-        return None;
-    }
-    let mut read = Vec::new();
-    let each = |_, value| read.push(interaction(&Node::from_json(value)));
-    har::for_each_item(data, &JSON_CASSETTE, each).ok()?;
-    Some(read)
-}
 
 /// The parts of an interaction that are read: every other key (`recorded_at`, a request's
 /// `method`, headers but these two, another top-level key) is parsed and passed over.
@@ -284,6 +296,13 @@ fn base64_bytes(text: &str, what: &'static str, warnings: &mut Vec<Warning>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every interaction of `data`, collected.
+    fn read_all(data: &[u8]) -> Result<Vec<Result<Entry, Skip>>, CassetteError> {
+        let mut read = Vec::new();
+        interactions(data, |_, interaction| read.push(interaction))?;
+        Ok(read)
+    }
     use std::io::Write;
 
     fn gzip_base64(text: &str) -> String {
@@ -329,18 +348,25 @@ mod tests {
                   "headers": {{"Content-Type": ["image/png"]}}, "body": {{"string": ""}}}}}}
             ]}}"#
         );
-        let streamed = format!("{:?}", interactions(json.as_bytes()).unwrap());
-        assert!(json_interactions(json.as_bytes()).is_some());
+        let streamed = format!("{:?}", read_all(json.as_bytes()).unwrap());
         // The same text through the YAML reader, which reads every cassette but this.
         let mut plan = Interactions::default();
         let text = json.as_str();
         yaml::read(text, &mut plan).unwrap();
         assert_eq!(streamed, format!("{:?}", plan.read[0]));
         assert!(streamed.contains("/v1/messages") && streamed.contains("NotApi"));
-        // Cut short: the YAML reader says where, in its words.
-        let cut = &json[..json.len() / 2];
-        assert!(json_interactions(cut.as_bytes()).is_none());
-        assert!(interactions(cut.as_bytes()).is_err());
+        // Cut short: what came before is handed over, and the file fails, saying where.
+        let cut = &json[..json.len() * 3 / 4];
+        let mut handed = 0;
+        let err = interactions(cut.as_bytes(), |_, _| handed += 1).unwrap_err();
+        assert_eq!(handed, 1);
+        assert_eq!(
+            err.to_string(),
+            "the cassette is cut short at line 7 (1 entry read)"
+        );
+        // YAML's flow style is no JSON, and is read as YAML.
+        let flow = "{interactions: [{request: {uri: https://x.test/v1/messages}, response: {status: {code: 200}, body: {string: '{}'}}}]}";
+        assert!(read_all(flow.as_bytes()).unwrap()[0].is_ok());
     }
 
     #[test]
@@ -349,14 +375,14 @@ mod tests {
                              interactions:\n- request:\n    <<: *d\n    body: '{}'\n  response:\n    \
                              status: {code: 200}\n    body: {string: '{}'}\n";
         assert!(looks_like_cassette(anchors_first.as_bytes()));
-        let all = interactions(anchors_first.as_bytes()).unwrap();
+        let all = read_all(anchors_first.as_bytes()).unwrap();
         let entry = all[0].as_ref().unwrap();
         assert_eq!(entry.target.as_deref(), Some("/v1/messages"));
         assert_eq!(entry.request_body.as_deref(), Some(&b"{}"[..]));
         let two_boms = "\u{feff}\u{feff}interactions:\n- request: {uri: https://x.test/v1/messages}\n  \
                         response: {status: {code: 200}, body: {string: '{}'}}\n";
         assert!(looks_like_cassette(two_boms.as_bytes()));
-        assert!(interactions(two_boms.as_bytes()).unwrap()[0].is_ok());
+        assert!(read_all(two_boms.as_bytes()).unwrap()[0].is_ok());
         let elsewhere = "name: suite\nversion: 1\ninteractions: []\n";
         assert!(looks_like_cassette(elsewhere.as_bytes()));
         // A top-level key of that name in what opens as no mapping is no cassette.
@@ -374,7 +400,7 @@ mod tests {
              extra: [{}a]\n",
             "a,".repeat(700_000)
         );
-        let all = interactions(cassette.as_bytes()).unwrap();
+        let all = read_all(cassette.as_bytes()).unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].as_ref().unwrap().response_body, b"{}");
         // What an interaction holds besides its parts is passed over too.
@@ -386,7 +412,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        assert!(interactions(headers.as_bytes()).unwrap()[0].is_ok());
+        assert!(read_all(headers.as_bytes()).unwrap()[0].is_ok());
     }
 
     #[test]
@@ -399,7 +425,7 @@ mod tests {
              Content-Encoding:\n      - gzip\n      Content-Type:\n      - application/json\n    \
              status:\n      code: 529\n      message: Overloaded\nversion: 1\n"
         );
-        let mut all = interactions(cassette.as_bytes()).unwrap();
+        let mut all = read_all(cassette.as_bytes()).unwrap();
         let entry = all.remove(0).unwrap();
         assert_eq!(entry.target.as_deref(), Some("/v1/messages"));
         assert_eq!(
@@ -422,7 +448,7 @@ mod tests {
              status: {code: 200, message: OK}\n- request:\n    body: ''\n    url: https://x.test/v1/models\n  \
              response:\n    body: '{\"data\": []}'\n    code: 200\n    status: 200 OK\n    headers:\n      \
              Content-Type: [image/png]\n";
-        let all = interactions(cassette.as_bytes()).unwrap();
+        let all = read_all(cassette.as_bytes()).unwrap();
         let first = all[0].as_ref().unwrap();
         assert_eq!(
             first.request_body.as_deref(),
@@ -433,7 +459,7 @@ mod tests {
         let ruby = "---\nhttp_interactions:\n- request:\n    method: post\n    uri: https://x.test/v1/chat/completions\n    \
              body:\n      encoding: UTF-8\n      string: '{\"model\":\"gpt\"}'\n  response:\n    status:\n      code: 200\n    \
              body:\n      encoding: ASCII-8BIT\n      base64_string: |\n        e30=\n  recorded_at: Tue, 01 Nov 2024 04:58:44 GMT\n";
-        let all = interactions(ruby.as_bytes()).unwrap();
+        let all = read_all(ruby.as_bytes()).unwrap();
         let entry = all[0].as_ref().unwrap();
         assert_eq!(
             entry.request_body.as_deref(),
@@ -446,14 +472,14 @@ mod tests {
     #[test]
     fn not_a_cassette() {
         assert_eq!(
-            interactions(b"a: 1\n").unwrap_err(),
+            read_all(b"a: 1\n").unwrap_err(),
             CassetteError::NoInteractions
         );
         assert_eq!(
-            interactions(b"interactions: 3\n").unwrap_err(),
+            read_all(b"interactions: 3\n").unwrap_err(),
             CassetteError::NotAList
         );
-        let bad = interactions(b"interactions:\n- request: {body: \"sk-secret")
+        let bad = read_all(b"interactions:\n- request: {body: \"sk-secret")
             .unwrap_err()
             .to_string();
         assert!(bad.contains("line") && !bad.contains("sk-secret"), "{bad}");
