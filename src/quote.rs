@@ -15,18 +15,28 @@ pub const MAX_CHARS: usize = 80;
 
 /// `text` redacted, and cut to [`MAX_CHARS`] characters, ending in `…` when it was cut.
 pub fn clip(text: &str) -> Cow<'_, str> {
-    // Only the part shown is redacted: a credential cut in two by the clip is in its head.
-    let shown = match text.char_indices().nth(MAX_CHARS) {
+    // Redacted before it is cut, so a credential that runs past the cut is known as one;
+    // a window past the shown part is enough for that, and a name of megabytes costs no
+    // more than its head.
+    let window = match text.char_indices().nth(REDACTED_WINDOW) {
         Some((at, _)) => &text[..at],
         None => text,
     };
-    let redacted = redacted(shown);
-    match (shown.len() < text.len(), redacted == shown) {
-        (false, true) => Cow::Borrowed(text),
-        (false, false) => Cow::Owned(redacted),
-        (true, _) => Cow::Owned(format!("{redacted}…")),
+    let redacted = redacted(window);
+    match (
+        redacted.char_indices().nth(MAX_CHARS),
+        window.len() < text.len(),
+    ) {
+        (Some((at, _)), _) => Cow::Owned(format!("{}…", &redacted[..at])),
+        (None, true) => Cow::Owned(format!("{redacted}…")),
+        (None, false) if redacted == text => Cow::Borrowed(text),
+        (None, false) => Cow::Owned(redacted),
     }
 }
+
+/// How many characters of a name are redacted before it is cut to [`MAX_CHARS`]: a
+/// credential that starts in the shown part ends well within this.
+const REDACTED_WINDOW: usize = 4 * 1024;
 
 /// `text` in double quotes with Rust's escapes (as `{:?}` writes a string, so no control
 /// character reaches a terminal), cut as [`clip`] cuts it.
@@ -52,6 +62,17 @@ mod tests {
         assert!(cut.ends_with("é…"));
         assert_eq!(Quoted(&long).to_string(), format!("\"{cut}\""));
         assert_eq!(clip(&long[..MAX_CHARS * 2]), &long[..MAX_CHARS * 2]);
+    }
+
+    #[test]
+    fn a_credential_across_the_cut_is_redacted_first() {
+        let name = format!("{} AKIAZQXN04ABCDEFGH12 tail", "u".repeat(70));
+        assert_eq!(clip(&name), format!("{} AKIA… tai…", "u".repeat(70)));
+        let name = format!(
+            "{} https://user:ZQXN06abcdefghij@host.example/x",
+            "u".repeat(60)
+        );
+        assert!(!clip(&name).contains("ZQX"), "{}", clip(&name));
     }
 
     #[test]
