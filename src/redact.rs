@@ -138,6 +138,18 @@ pub fn redacted(text: &str) -> String {
             let value = run(i + 1, |b| b == b' ' || b == b'\t');
             out.push_str(&text[i..value]);
             i = match bytes.get(value) {
+                // A list of values (`'x-api-key': ['…']`): to its end, or the line's.
+                Some(b'[') => {
+                    out.push('[');
+                    let inside = &bytes[value + 1..];
+                    let end = value
+                        + 1
+                        + inside
+                            .iter()
+                            .take_while(|&&b| b != b']' && b != b'\n')
+                            .count();
+                    cut(&mut out, value + 1, end)
+                }
                 Some(&q @ (b'"' | b'\'')) => {
                     out.push(q as char);
                     let inside = &bytes[value + 1..];
@@ -163,16 +175,28 @@ pub fn redacted(text: &str) -> String {
         } else if bytes[i] == b'?' && slashed {
             out.push('?');
             i = cut(&mut out, i + 1, run(i + 1, in_word));
-        } else if bytes[i] == b'=' && is_secret_name(&bytes[name..i]) {
-            out.push('=');
-            let mut end = run(i + 1, in_value);
+        } else if bytes[i] == b'='
+            && (is_secret_name(&bytes[name..i]) || secret_before_colon(bytes, i).is_some())
+        {
+            // `api_key=…`, `api_key = …`, `token="…"`, `OpenAI(api_key='…')`.
+            let value = run(i + 1, |b| b == b' ' || b == b'\t');
+            out.push_str(&text[i..value]);
+            if let Some(&q @ (b'"' | b'\'')) = bytes.get(value) {
+                out.push(q as char);
+                let inside = &bytes[value + 1..];
+                let end = value + 1 + inside.iter().take_while(|&&b| b != q && b != b'\n').count();
+                i = cut(&mut out, value + 1, end);
+                continue;
+            }
+            let i_eq = value - 1;
+            let mut end = run(i_eq + 1, in_value);
             // `Authorization=Basic …`: a scheme, then the credential.
-            if is_scheme(&bytes[i + 1..end]) {
+            if is_scheme(&bytes[i_eq + 1..end]) {
                 if let Some(token) = separated(bytes, end) {
                     end = run(token, in_value);
                 }
             }
-            i = cut(&mut out, i + 1, end);
+            i = cut(&mut out, i_eq + 1, end);
         } else if let Some(end) = (bytes[i] == b':')
             .then(|| user_info_end(bytes, i))
             .flatten()
@@ -216,13 +240,15 @@ fn header_value_end(bytes: &[u8], from: usize, quoted: bool) -> usize {
 }
 
 /// After `Bearer`: where its token starts, past the separators error text puts there (a
-/// space, a tab, a colon, `%20`, `&nbsp;`); `None` when there is none (`Bearers`).
+/// space, a tab, a colon, a quote, a line break, `%20`, `&nbsp;` or the no-break space
+/// itself); `None` when there is none (`Bearers`).
 fn separated(bytes: &[u8], mut at: usize) -> Option<usize> {
     let start = at;
     loop {
         let rest = &bytes[at.min(bytes.len())..];
         at += match rest {
-            [b' ' | b'\t' | b':', ..] => 1,
+            [b' ' | b'\t' | b':' | b'"' | b'\'' | b'\r' | b'\n', ..] => 1,
+            [0xC2, 0xA0, ..] => 2,
             [b'%', b'2', b'0', ..] => 3,
             _ if rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"&nbsp;") => 6,
             _ => break,
@@ -453,6 +479,31 @@ mod tests {
         // Nor one scan of a word for each prefix inside it.
         let text = format!(" {}", "sk-".repeat(1 << 20));
         assert_eq!(redacted(&text), " sk-…");
+    }
+
+    #[test]
+    fn the_fourth_hostile_runs_shapes_lose_their_values() {
+        for (text, kept) in [
+            (
+                "OpenAI(api_key='ZQXS01abc', x=1)",
+                "OpenAI(api_key='…', x=1)",
+            ),
+            ("token=\"ZQXS02abc\" next", "token=\"…\" next"),
+            ("api_key = ZQXS05abc next", "api_key = … next"),
+            ("api_key=\tZQXS30abc", "api_key=\t…"),
+            ("Authorization = Basic ZQXS21abc", "Authorization = …"),
+            ("{'x-api-key': ['ZQXS03abc']}", "{'x-api-key': […]}"),
+            ("{\"cookie\": [\"a=ZQXS04abc\"]}", "{\"cookie\": […]}"),
+            ("Bearer \"ZQXS08abc\"", "Bearer \"…\""),
+            ("Bearer\u{a0}ZQXS06abc", "Bearer\u{a0}…"),
+            ("Bearer\r\nZQXS07abc", "Bearer\r\n…"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // An equals sign in prose, or after a name of no secret, keeps what follows.
+        for text in ["x = 1", "a == b", "count = 3"] {
+            assert_eq!(redacted(text), text);
+        }
     }
 
     #[test]
