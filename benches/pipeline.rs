@@ -1,9 +1,11 @@
 //! Throughput of each stage of the pipeline, per API, on in-memory corpora made by the same
 //! generator as `examples/gen-corpus.rs` (`benches/corpus/mod.rs`):
 //!
-//! - `framing`: `frame::sse::parse` on each body (text/event-stream → events);
-//! - `reconstruction`: `reconstruct::reconstruct` on bodies framed once beforehand
-//!   (events → turn);
+//! - `framing`: `frame::sse::parse` on each body, its events read one by one
+//!   (text/event-stream → events);
+//! - `reconstruction`: `reconstruct::reconstruct` on exchanges split out of the bodies
+//!   beforehand. A stream is framed as its events are read, so this is framing and
+//!   reconstruction together (events → turn): less `framing`, it is reconstruction alone;
 //! - `whole`: `run::turns_from_bytes` (sniffing, framing and reconstruction of one file's
 //!   bytes: what each worker thread does per file, minus reading and printing);
 //! - `validate`: `validate::check` on the same bytes (the same framing and decoding, with
@@ -23,6 +25,7 @@ use aibridge_trace::validate;
 use corpus::Api;
 use divan::Bencher;
 use divan::counter::BytesCount;
+use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
 const SEED: u64 = 7;
@@ -65,7 +68,11 @@ fn framing(bencher: Bencher, api: Api) {
     let bodies = corpus(api);
     bencher.counter(bytes_of(bodies)).bench(|| {
         for body in bodies {
-            divan::black_box(sse::parse(divan::black_box(body), 1));
+            let stream = sse::parse(divan::black_box(body), 1);
+            divan::black_box(stream.each(|event| {
+                divan::black_box(event);
+                ControlFlow::Continue(())
+            }));
         }
     });
 }

@@ -43,17 +43,17 @@ fn events_are_what_the_parser_yields_line_by_line() {
         assert!(bodies.len() > 3, "{}", api.dir());
         for body in &bodies {
             let text = std::str::from_utf8(body).expect("the generator writes UTF-8");
-            let framed = sse::parse(body, 1);
-            let got: Vec<(String, String)> = framed
-                .events
+            let stream = sse::parse(body, 1);
+            let (events, framing) = stream.collect();
+            let got: Vec<(String, String)> = events
                 .iter()
                 .map(|e| (e.event.to_string(), e.data.to_string()))
                 .collect();
             assert_eq!(got, plain(text), "{}", api.dir());
-            assert!(framed.warnings.is_empty() && framed.defects.is_empty());
+            assert!(framing.warnings.is_empty() && framing.defects.is_empty());
             // Each event's line is where its first line is: the line after a blank one.
             let lines: Vec<&str> = text.lines().collect();
-            for event in &framed.events {
+            for event in &events {
                 assert!(event.line == 1 || lines[event.line - 2].is_empty());
                 assert!(!lines[event.line - 1].is_empty());
             }

@@ -28,7 +28,9 @@ fn with_crcs(data: &[u8]) -> Vec<u8> {
 fuzz_target!(|data: &[u8]| {
     for bytes in [data.to_vec(), with_crcs(data)] {
         let _ = eventstream::looks_like_eventstream(&bytes);
-        let _ = eventstream::messages(&bytes);
-        let _ = eventstream::to_sse(&bytes, 1);
+        let _ = eventstream::messages(&bytes).count();
+        if let Some(stream) = eventstream::to_sse(&bytes, 1) {
+            stream.collect();
+        }
     }
 });

@@ -17,12 +17,14 @@ pub mod error;
 pub mod lenient;
 pub mod responses;
 
+use std::ops::ControlFlow;
+
 use serde::Deserialize;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::bounded_json;
-use crate::frame::sse::{self, SseEvent, SseStream};
+use crate::frame::sse::{self, Framing, SseEvent, SseStream};
 use crate::turn::{Api, Service, Usage};
 use lenient::Lenient;
 
@@ -70,49 +72,58 @@ impl Event<'_> {
     }
 }
 
-/// A framed stream's events, ready to decode for one API.
-pub struct Events<'a> {
+/// A framed stream's events, to decode for one API.
+pub struct Events<'s> {
     api: Api,
-    events: &'a [SseEvent<'a>],
+    stream: &'s SseStream<'s>,
+}
+
+/// How a stream's events ended, once each was decoded.
+#[derive(Debug, Default)]
+pub struct StreamEnd {
+    /// What framing found besides the events.
+    pub framing: Framing,
     /// The line of a last event that was cut off inside its data: it is no whole event (its
     /// half JSON is not an unknown event either), so it is left out, and the stream is
     /// truncated there.
     pub cut: Option<usize>,
+    /// How many whole events there were.
+    pub count: usize,
+    /// The line of the last whole event.
+    pub last_line: Option<usize>,
 }
 
-impl<'a> Events<'a> {
-    pub fn of(api: Api, stream: &'a SseStream<'_>) -> Events<'a> {
-        let mut events = stream.events.as_slice();
-        let mut cut = None;
-        // A last event with no blank line after it matters only when it was cut mid-line;
-        // when it parses, the missing blank line lost nothing.
-        if let (Some(_), Some((last, rest))) = (stream.truncated, events.split_last()) {
-            if !sse::is_whole_event(&last.data) {
-                events = rest;
-                cut = Some(last.line);
+impl<'s> Events<'s> {
+    pub fn of(api: Api, stream: &'s SseStream<'s>) -> Events<'s> {
+        Events { api, stream }
+    }
+
+    /// Frames the stream and hands each whole event, decoded, to `each`, in order. One
+    /// event is held back until the next comes: a last event with no blank line after it
+    /// matters only when it was cut mid-line, which only the end of the body tells.
+    pub fn each(&self, mut each: impl FnMut(&Event)) -> StreamEnd {
+        let api = self.api;
+        let mut end = StreamEnd::default();
+        let mut held: Option<SseEvent> = None;
+        let mut hand = |event: SseEvent, end: &mut StreamEnd| {
+            end.count += 1;
+            end.last_line = Some(event.line);
+            each(&decode(api, &event));
+        };
+        end.framing = self.stream.each(|event| {
+            if let Some(before) = held.replace(event) {
+                hand(before, &mut end);
+            }
+            ControlFlow::Continue(())
+        });
+        if let Some(last) = held {
+            // When it parses, the missing blank line lost nothing.
+            match end.framing.truncated.is_some() && !sse::is_whole_event(&last.data) {
+                true => end.cut = Some(last.line),
+                false => hand(last, &mut end),
             }
         }
-        Events { api, events, cut }
-    }
-
-    /// How many whole events there are.
-    pub fn len(&self) -> usize {
-        self.events.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
-    }
-
-    /// The line of the last whole event.
-    pub fn last_line(&self) -> Option<usize> {
-        self.events.last().map(|e| e.line)
-    }
-
-    /// Each whole event, decoded.
-    pub fn iter(&self) -> impl Iterator<Item = Event<'a>> + use<'a> {
-        let api = self.api;
-        self.events.iter().map(move |event| decode(api, event))
+        end
     }
 }
 
@@ -370,29 +381,42 @@ fn api_of_kind(kind: &str) -> Option<Api> {
     }
 }
 
-/// The API of a stream, from the first event that tells.
+/// The API of a stream, from the first event that tells. Framing stops there (nearly
+/// always at the first event).
 pub fn stream_api(stream: &SseStream<'_>) -> Option<Api> {
-    for event in &stream.events {
-        if let Some(api) = api_of_kind(&event.event) {
-            return Some(api);
+    let mut api = None;
+    // Only errors and pings: the first error's shape tells Anthropic
+    // (`{"type":"error","error":{}}`) from a Chat error chunk (`{"error":{}}`) and a
+    // Responses error event (`{"type":"error","code"}`), if no later event tells.
+    let mut first: Option<(Option<bool>, bool)> = None;
+    stream.each(|event| {
+        api = api_of_kind(&event.event);
+        if api.is_some() {
+            return ControlFlow::Break(());
         }
         let Some(data) = Telltale::of(&event.data) else {
-            continue;
+            return ControlFlow::Continue(());
         };
-        if let Some(api) = data.kind.as_str().and_then(api_of_kind) {
-            return Some(api);
+        api = data.kind.as_str().and_then(api_of_kind);
+        if api.is_none()
+            && (data.choices != Kind::Absent || data.object.as_str() == Some(chat::CHUNK_OBJECT))
+        {
+            api = Some(Api::OpenaiChat);
         }
-        if data.choices != Kind::Absent || data.object.as_str() == Some(chat::CHUNK_OBJECT) {
-            return Some(Api::OpenaiChat);
+        let is_error = data.kind.as_str().map(|kind| kind == "error");
+        first.get_or_insert((is_error, data.error == Kind::Object));
+        match api {
+            Some(_) => ControlFlow::Break(()),
+            None => ControlFlow::Continue(()),
         }
+    });
+    if api.is_some() {
+        return api;
     }
-    // Only errors and pings: the error's shape tells Anthropic (`{"type":"error","error":{}}`)
-    // from a Chat error chunk (`{"error":{}}`) and a Responses error event (`{"type":"error","code"}`).
-    let data = stream.events.iter().find_map(|e| Telltale::of(&e.data))?;
-    match (data.kind.as_str(), data.error == Kind::Object) {
-        (Some("error"), true) => Some(Api::AnthropicMessages),
+    match first? {
+        (Some(true), true) => Some(Api::AnthropicMessages),
         (None, true) => Some(Api::OpenaiChat),
-        (Some("error"), false) => Some(Api::OpenaiResponses),
+        (Some(true), false) => Some(Api::OpenaiResponses),
         _ => None,
     }
 }

@@ -15,11 +15,12 @@
 //! a binary body has no lines, and the frame is what a reader can find again.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use base64::Engine;
 use serde_json::{Value, json};
 
-use super::sse::{DefectKind, FramingDefect, SseEvent, SseStream};
+use super::sse::{DefectKind, Framing, FramingDefect, SseEvent, SseStream};
 use crate::warning::{Repeats, Warning};
 
 /// The prelude: two lengths and their CRC.
@@ -71,8 +72,11 @@ pub fn first_frame_unreadable(body: &[u8], content_type: Option<&str>) -> Option
     if !(looks_like_eventstream(body) || binary && (claimed || named)) {
         return None;
     }
-    let (messages, broken) = messages(body);
-    broken.filter(|_| messages.is_empty())
+    let mut messages = messages(body);
+    match messages.next() {
+        Some(_) => None,
+        None => messages.broken,
+    }
 }
 
 fn be32(bytes: &[u8]) -> u32 {
@@ -112,28 +116,59 @@ pub struct Broken {
     pub corrupt: bool,
 }
 
-/// Every message of `data`, up to the first frame that fails.
-pub fn messages(data: &[u8]) -> (Vec<Message<'_>>, Option<Broken>) {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    while offset < data.len() {
-        match message(&data[offset..]) {
+/// Every message of `data`, up to the first frame that fails, read one at a time: a
+/// stream may hold millions of frames. After the last, [`Messages::broken`] says why the
+/// stream could not be read to its end, if it could not.
+pub fn messages(data: &[u8]) -> Messages<'_> {
+    Messages {
+        data,
+        offset: 0,
+        read: 0,
+        broken: None,
+    }
+}
+
+pub struct Messages<'a> {
+    data: &'a [u8],
+    offset: usize,
+    /// How many messages were read.
+    read: usize,
+    broken: Option<Broken>,
+}
+
+impl Messages<'_> {
+    /// Why the stream ended before its body did, once the messages are read.
+    pub fn broken(&self) -> Option<&Broken> {
+        self.broken.as_ref()
+    }
+}
+
+impl<'a> Iterator for Messages<'a> {
+    type Item = Message<'a>;
+
+    fn next(&mut self) -> Option<Message<'a>> {
+        if self.offset >= self.data.len() {
+            return None;
+        }
+        match message(&self.data[self.offset..]) {
             Ok((message, len)) => {
-                out.push(Message { offset, ..message });
-                offset += len;
+                let offset = self.offset;
+                self.offset += len;
+                self.read += 1;
+                Some(Message { offset, ..message })
             }
             Err((why, corrupt)) => {
-                let broken = Broken {
-                    offset,
-                    frame: out.len(),
+                self.broken = Some(Broken {
+                    offset: self.offset,
+                    frame: self.read,
                     why,
                     corrupt,
-                };
-                return (out, Some(broken));
+                });
+                self.offset = self.data.len();
+                None
             }
         }
     }
-    (out, None)
 }
 
 /// The message at the start of `data` and its frame's length, or why there is none (and
@@ -191,30 +226,44 @@ fn headers(mut block: &[u8]) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
     Some(out)
 }
 
-/// The events a Bedrock event stream holds, as the SSE stream of the same Anthropic events
-/// (`first_line` is the number its first frame gets). A frame that fails its CRC ends the
-/// stream with a warning and a framing defect naming its offset; the frames before it are
-/// kept. `None` when its frames carry no Anthropic event and no exception: another AWS
-/// stream (Bedrock's Converse API, say), which this tool does not read.
-pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
-    let mut out = SseStream::default();
-    let (messages, broken) = messages(data);
-    let ours = messages.iter().any(|m| {
+/// A Bedrock event stream, to read as the SSE stream of the same Anthropic events
+/// (`first_line` is the number its first frame gets). `None` when its frames carry no
+/// Anthropic event and no exception: another AWS stream (Bedrock's Converse API, say),
+/// which this tool does not read.
+pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'_>> {
+    let mut messages = messages(data).peekable();
+    let none = messages.peek().is_none();
+    let ours = messages.any(|m| {
         m.header(":message-type") != Some("event") || m.header(":event-type") == Some("chunk")
     });
-    if !messages.is_empty() && !ours {
-        return None;
-    }
+    (none || ours).then(|| SseStream::bedrock(data, first_line))
+}
+
+/// Hands each event of a Bedrock stream to `each` (see [`to_sse`]), and says what framing
+/// found. A frame that fails its CRC ends the stream with a warning and a framing defect
+/// naming its offset; the frames before it are read.
+pub(super) fn each_event<'a>(
+    data: &'a [u8],
+    first_line: usize,
+    each: &mut impl FnMut(SseEvent<'a>) -> ControlFlow<()>,
+) -> Framing {
+    let mut out = Framing::default();
     // A hostile stream may hold millions of unreadable frames: the first few are reported.
     let mut unreadable = Repeats::default();
-    for (index, message) in messages.iter().enumerate() {
+    let mut messages = messages(data);
+    for (index, message) in messages.by_ref().enumerate() {
         let line = first_line + index;
-        match event_of(message) {
-            Ok(Some((event, data))) => out.events.push(SseEvent {
-                event: event.into(),
-                data: data.into(),
-                line,
-            }),
+        match event_of(&message) {
+            Ok(Some((event, data))) => {
+                let event = SseEvent {
+                    event: event.into(),
+                    data: data.into(),
+                    line,
+                };
+                if each(event).is_break() {
+                    return out;
+                }
+            }
             Ok(None) => {}
             Err(_) if !unreadable.report(line) => {}
             Err(why) => {
@@ -240,7 +289,7 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
             kind: DefectKind::MoreUnreadableFrames { count },
         });
     }
-    if let Some(broken) = broken {
+    if let Some(broken) = messages.broken {
         let line = first_line + broken.frame;
         out.warnings.push(Warning::BrokenFrame {
             read: broken.frame,
@@ -254,7 +303,7 @@ pub fn to_sse(data: &[u8], first_line: usize) -> Option<SseStream<'static>> {
             });
         }
     }
-    Some(out)
+    out
 }
 
 /// The SSE event (name, data) one message stands for; `None` for a message that carries
@@ -396,9 +445,9 @@ mod tests {
             crc32fast::hash(&[0, 0, 0, 0x12, 0, 0, 0, 0])
         );
         assert!(looks_like_eventstream(&frame));
-        let (messages, broken) = messages(&frame);
-        assert_eq!(broken, None);
-        assert_eq!(messages[0].payload, b"{}");
+        let mut read = messages(&frame);
+        assert_eq!(read.next().map(|m| m.payload), Some(&b"{}"[..]));
+        assert_eq!((read.next(), read.broken()), (None, None));
         assert!(!looks_like_eventstream(b"data: {}\n\n"));
         assert!(!looks_like_eventstream(b"{\"type\":\"message\",\"x\":1}"));
         assert!(!looks_like_eventstream(&frame[..11]));
@@ -413,7 +462,7 @@ mod tests {
             (":message-type", "event"),
         ];
         body.extend(build::frame(&headers, b"not json"));
-        let stream = to_sse(&body, 1).unwrap();
+        let stream = to_sse(&body, 1).unwrap().framed();
         assert_eq!(stream.events.len(), 1);
         assert_eq!(stream.warnings.len(), 1, "{:?}", stream.warnings);
         assert_eq!(
@@ -436,7 +485,7 @@ mod tests {
         for _ in 0..30 {
             body.extend(build::frame(&headers, b"not json"));
         }
-        let stream = to_sse(&body, 1).unwrap();
+        let stream = to_sse(&body, 1).unwrap().framed();
         // Frame 1 is the start; frames 2 to 21 are reported, 22 to 31 counted.
         assert_eq!(stream.warnings.len(), 21);
         assert_eq!(
@@ -458,7 +507,7 @@ mod tests {
     fn chunks_become_the_anthropic_events_they_hold() {
         let mut body = build::chunk(START);
         body.extend(build::chunk(TEXT));
-        let stream = to_sse(&body, 1).unwrap();
+        let stream = to_sse(&body, 1).unwrap().framed();
         let got: Vec<(&str, &str, usize)> = stream
             .events
             .iter()
@@ -477,7 +526,7 @@ mod tests {
     #[test]
     fn an_exception_is_an_error_event() {
         let body = build::exception("throttlingException", "Too many requests");
-        let stream = to_sse(&body, 1).unwrap();
+        let stream = to_sse(&body, 1).unwrap().framed();
         assert_eq!(stream.events[0].event, "error");
         assert_eq!(
             stream.events[0].data,
@@ -494,7 +543,7 @@ mod tests {
         let mut body = first.clone();
         body.extend(&second);
         body.extend(build::chunk(TEXT));
-        let stream = to_sse(&body, 1).unwrap();
+        let stream = to_sse(&body, 1).unwrap().framed();
         assert_eq!(stream.events.len(), 1);
         assert_eq!(
             stream
@@ -517,7 +566,7 @@ mod tests {
         );
         // A frame cut short is a truncation, not a corruption.
         let cut = &body[..first.len() + 20];
-        let stream = to_sse(cut, 1).unwrap();
+        let stream = to_sse(cut, 1).unwrap().framed();
         assert_eq!(stream.events.len(), 1);
         assert!(
             matches!(&stream.warnings[..], [Warning::BrokenFrame { why, .. }] if why.starts_with("cut short")),

@@ -450,8 +450,9 @@ mod tests {
         let Body::Stream(stream) = &ex[0].response.body else {
             panic!("{:?}", ex[0].response.body);
         };
-        assert_eq!(stream.events[0].data, "{}");
-        assert_eq!(stream.events[0].line, 5);
+        let (events, _) = stream.collect();
+        assert_eq!(events[0].data, "{}");
+        assert_eq!(events[0].line, 5);
         assert!(matches!(ex[1].response.body, Body::Json(b"{}\n")));
     }
 

@@ -9,13 +9,17 @@
 //! `\r` line end becomes `\n`, a line that continues the `data:` line before it is joined to
 //! it, and a last event with no blank line after it is kept with a warning.
 //!
-//! The events it yields borrow their text from the body wherever the body holds it as it is
-//! (see [`SseEvent`]), so a framed stream costs little more than the body itself.
+//! A framed stream is its body and a way to read it: its events are handed over one at a
+//! time ([`SseStream::each`]), borrowing their text from the body wherever the body holds it
+//! as it is (see [`SseEvent`]), and are never held all at once. A stream costs its body and
+//! one event, whatever its number of events: a list of them cost 56 bytes an event before
+//! any was read, seven times a body of 8-byte events.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
@@ -23,11 +27,12 @@ use std::task::{Context, Poll, Waker};
 use eventsource_stream::{Event, EventStream};
 use futures_core::Stream;
 
+use super::eventstream;
 use crate::warning::{Repeats, Warning};
 
 /// One dispatched event. Its fields borrow from the body wherever the body holds them as
-/// they are (nearly always): a stream is held whole until it is rebuilt, and copies of every
-/// event's data would double the memory a capture takes.
+/// they are (nearly always): copies of every event's data would double what reading a
+/// capture costs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent<'a> {
     /// The `event:` field, or `message` when the stream had none.
@@ -39,20 +44,32 @@ pub struct SseEvent<'a> {
     pub line: usize,
 }
 
-impl SseEvent<'_> {
-    fn into_owned(self) -> SseEvent<'static> {
-        SseEvent {
-            event: Cow::Owned(self.event.into_owned()),
-            data: Cow::Owned(self.data.into_owned()),
-            line: self.line,
-        }
-    }
+/// A body to frame into events: `text/event-stream`, a log of JSON lines, or a Bedrock
+/// event stream. Made without reading it through; [`SseStream::each`] reads it.
+#[derive(Debug, Clone)]
+pub struct SseStream<'a> {
+    source: Source<'a>,
+    /// The line the body starts on in the file.
+    first_line: usize,
 }
 
-/// A framed event stream.
-#[derive(Debug, Default, Clone)]
-pub struct SseStream<'a> {
-    pub events: Vec<SseEvent<'a>>,
+#[derive(Debug, Clone)]
+enum Source<'a> {
+    /// `text/event-stream`, as text (owned when invalid UTF-8 had to be replaced, with the
+    /// line of the first bad byte).
+    Sse {
+        text: Cow<'a, str>,
+        invalid_utf8: Option<usize>,
+    },
+    /// One JSON event per line.
+    JsonLines(Cow<'a, str>),
+    /// Binary AWS event-stream frames.
+    Bedrock(&'a [u8]),
+}
+
+/// What framing found besides the events: known once every event was handed over.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Framing {
     /// What framing had to mend, with line numbers.
     pub warnings: Vec<Warning>,
     /// The line of the last event, when the body ended inside it (no blank line after it,
@@ -63,22 +80,68 @@ pub struct SseStream<'a> {
     pub json_lines: bool,
     /// What framing tolerated, one entry per offending line, in line order. Framing mends
     /// these silently or with a warning; `validate` reports each, so the defects are kept
-    /// as data rather than only as warning text. Past [`REPORTED`](crate::warning::REPORTED) of a kind, the rest are
-    /// one entry with their count.
+    /// as data rather than only as warning text. Past [`REPORTED`](crate::warning::REPORTED)
+    /// of a kind, the rest are one entry with their count.
     pub defects: Vec<FramingDefect>,
 }
 
-impl SseStream<'_> {
-    /// The stream with every event owning its text (for a body that had to be mended into
-    /// text of its own, which the events cannot borrow from).
-    fn into_owned(self) -> SseStream<'static> {
-        SseStream {
-            events: self.events.into_iter().map(SseEvent::into_owned).collect(),
-            warnings: self.warnings,
-            truncated: self.truncated,
+impl Framing {
+    /// The warning for a stream whose body ended inside its last event, if it did.
+    pub fn truncation_warning(&self) -> Option<Warning> {
+        Some(Warning::StreamCut {
+            line: self.truncated?,
             json_lines: self.json_lines,
-            defects: self.defects,
+        })
+    }
+}
+
+impl<'a> SseStream<'a> {
+    /// A Bedrock event stream's frames, read by [`eventstream`].
+    pub(super) fn bedrock(data: &'a [u8], first_line: usize) -> SseStream<'a> {
+        SseStream {
+            source: Source::Bedrock(data),
+            first_line,
         }
+    }
+
+    /// Whether the body is a log of JSON lines (see [`Framing::json_lines`]).
+    pub fn json_lines(&self) -> bool {
+        matches!(self.source, Source::JsonLines(_))
+    }
+
+    /// Frames the body, handing each event to `each` in order until it breaks, and says
+    /// what framing found. A stream is framed again each time this is called.
+    pub fn each<'s>(&'s self, mut each: impl FnMut(SseEvent<'s>) -> ControlFlow<()>) -> Framing {
+        match &self.source {
+            Source::Sse { text, invalid_utf8 } => {
+                let mut framing = frame_text(text, self.first_line, &mut each);
+                if let Some(line) = *invalid_utf8 {
+                    framing.warnings.insert(0, Warning::InvalidUtf8);
+                    framing.defects.insert(
+                        0,
+                        FramingDefect {
+                            line,
+                            kind: DefectKind::InvalidUtf8,
+                        },
+                    );
+                    framing.defects.sort_by_key(|d| d.line);
+                }
+                framing
+            }
+            Source::JsonLines(text) => json_lines_of(text, self.first_line, &mut each),
+            Source::Bedrock(data) => eventstream::each_event(data, self.first_line, &mut each),
+        }
+    }
+
+    /// Every event at once, and what framing found: for tests and tools that want a
+    /// stream's events side by side. Reading holds one event at a time ([`Self::each`]).
+    pub fn collect(&self) -> (Vec<SseEvent<'_>>, Framing) {
+        let mut events = Vec::new();
+        let framing = self.each(|event| {
+            events.push(event);
+            ControlFlow::Continue(())
+        });
+        (events, framing)
     }
 }
 
@@ -231,14 +294,6 @@ fn field_name(line: &str) -> &str {
     line.split_once(':').map_or(line, |(name, _)| name)
 }
 
-/// The warning for a stream whose body ended inside its last event, if it did.
-pub fn truncation_warning(stream: &SseStream) -> Option<Warning> {
-    Some(Warning::StreamCut {
-        line: stream.truncated?,
-        json_lines: stream.json_lines,
-    })
-}
-
 /// Whether an event's data is whole: one JSON value, or Chat's `[DONE]` marker. A last
 /// event whose data is not was cut off.
 pub fn is_whole_event(data: &str) -> bool {
@@ -256,44 +311,57 @@ fn is_known_field(line: &str) -> bool {
     matches!(field_name(line), "data" | "event" | "id" | "retry")
 }
 
-/// `body` as text, invalid UTF-8 replaced with U+FFFD. Valid input (nearly all of it) is
-/// borrowed; `from_utf8` checks it several times faster than the lossy decoder walks it.
-fn utf8(body: &[u8]) -> Cow<'_, str> {
+/// `body` as text, invalid UTF-8 replaced with U+FFFD, and the line of the first bad byte.
+/// Valid input (nearly all of it) is borrowed; `from_utf8` checks it several times faster
+/// than the lossy decoder walks it.
+fn utf8(body: &[u8], first_line: usize) -> (Cow<'_, str>, Option<usize>) {
     match std::str::from_utf8(body) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(body),
+        Ok(text) => (Cow::Borrowed(text), None),
+        Err(err) => (
+            String::from_utf8_lossy(body),
+            Some(line_of(&body[..err.valid_up_to()]) + first_line - 1),
+        ),
     }
 }
 
-/// Events from a log of one JSON event per line (NDJSON), as SDK test suites and some
-/// gateways record streams: each non-blank line is one event's data.
+/// A log of one JSON event per line (NDJSON), as SDK test suites and some gateways record
+/// streams: each non-blank line is one event's data.
 pub fn from_json_lines(body: &[u8], first_line: usize) -> SseStream<'_> {
-    match utf8(body) {
-        Cow::Borrowed(text) => json_lines_of(text, first_line),
-        Cow::Owned(text) => json_lines_of(&text, first_line).into_owned(),
+    SseStream {
+        source: Source::JsonLines(utf8(body, first_line).0),
+        first_line,
     }
 }
 
-fn json_lines_of(text: &str, first_line: usize) -> SseStream<'_> {
-    let mut out = SseStream {
+fn json_lines_of<'t>(
+    text: &'t str,
+    first_line: usize,
+    each: &mut impl FnMut(SseEvent<'t>) -> ControlFlow<()>,
+) -> Framing {
+    let mut out = Framing {
         json_lines: true,
-        ..SseStream::default()
+        ..Framing::default()
     };
+    let mut last = None;
     for (index, (_, line)) in lines(text).enumerate() {
-        if !line.trim().is_empty() {
-            out.events.push(SseEvent {
-                event: Cow::Borrowed(MESSAGE),
-                data: Cow::Borrowed(line),
-                line: index + first_line,
-            });
+        if line.trim().is_empty() {
+            continue;
+        }
+        last = Some((line, index + first_line));
+        let event = SseEvent {
+            event: Cow::Borrowed(MESSAGE),
+            data: Cow::Borrowed(line),
+            line: index + first_line,
+        };
+        if each(event).is_break() {
+            return out;
         }
     }
     // A last line with no line end whose JSON is unfinished was cut off: it is no whole
     // event, and the reconstructor leaves it out on this word.
-    if let Some(last) = out.events.last() {
-        let cut = !text.ends_with(['\n', '\r']) && !is_whole_event(&last.data);
-        if cut {
-            out.truncated = Some(last.line);
+    if let Some((data, line)) = last {
+        if !text.ends_with(['\n', '\r']) && !is_whole_event(data) {
+            out.truncated = Some(line);
         }
     }
     out
@@ -302,27 +370,13 @@ fn json_lines_of(text: &str, first_line: usize) -> SseStream<'_> {
 /// The event type of an event with no `event:` field.
 const MESSAGE: &str = "message";
 
-/// Frames `body` (a whole `text/event-stream` body, HTTP head already removed).
+/// A `text/event-stream` body (HTTP head already removed), to frame.
 pub fn parse(body: &[u8], first_line: usize) -> SseStream<'_> {
-    let text = utf8(body);
-    let mut out = match &text {
-        Cow::Borrowed(text) => parse_text(text, first_line),
-        Cow::Owned(text) => parse_text(text, first_line).into_owned(),
-    };
-    if let Cow::Owned(_) = text {
-        out.warnings.insert(0, Warning::InvalidUtf8);
-        if let Err(err) = std::str::from_utf8(body) {
-            out.defects.insert(
-                0,
-                FramingDefect {
-                    line: line_of(&body[..err.valid_up_to()]) + first_line - 1,
-                    kind: DefectKind::InvalidUtf8,
-                },
-            );
-            out.defects.sort_by_key(|d| d.line);
-        }
+    let (text, invalid_utf8) = utf8(body, first_line);
+    SseStream {
+        source: Source::Sse { text, invalid_utf8 },
+        first_line,
     }
-    out
 }
 
 /// The value of a `data` line (field name `data`), as an SSE parser reads it: after the
@@ -340,14 +394,52 @@ fn event_value(line: &str) -> &str {
     rest.strip_prefix(' ').unwrap_or(rest)
 }
 
+/// The values of one event's `data` lines, as far as framing needs them: one alone can be
+/// borrowed from the body; several are kept joined, as the event's data, only for an event
+/// with a line too long to hand over ([`HUGE_LINE`]) and the parser's data is used
+/// otherwise. Kept joined, not as a list: an event of millions of bare `data` lines would
+/// cost a list entry (24 bytes) for each line of 5.
+#[derive(Default)]
+enum Values<'t> {
+    #[default]
+    None,
+    One(Cow<'t, str>),
+    Many(String),
+}
+
+impl<'t> Values<'t> {
+    fn push(&mut self, value: Cow<'t, str>) {
+        *self = match std::mem::take(self) {
+            Values::None => Values::One(value),
+            Values::One(first) => {
+                let mut all = first.into_owned();
+                all.push('\n');
+                all.push_str(&value);
+                Values::Many(all)
+            }
+            Values::Many(mut all) => {
+                all.push('\n');
+                all.push_str(&value);
+                Values::Many(all)
+            }
+        };
+    }
+}
+
 /// Drives eventsource-stream over one body's text and keeps, for the event being built, what
 /// the body holds of it, so a dispatched event can borrow its text instead of owning it.
-struct Framer<'t> {
+struct Framer<'t, 'e> {
     text: &'t str,
     stream: EventStream<Feed<'t>>,
     queue: Queue<'t>,
     ended: Rc<RefCell<bool>>,
-    out: SseStream<'t>,
+    out: Framing,
+    /// Takes each event as it is dispatched.
+    each: &'e mut dyn FnMut(SseEvent<'t>) -> ControlFlow<()>,
+    /// `each` asked for no more events.
+    stopped: bool,
+    /// How many events were dispatched.
+    dispatched: usize,
     /// Whole, unmended lines not yet handed over: a range of `text`.
     pending: std::ops::Range<usize>,
     /// How many lines `pending` holds.
@@ -364,15 +456,18 @@ struct Framer<'t> {
     event_start: Option<usize>,
     /// The values of the event's `data` lines as the body holds them (owned where a line
     /// was joined).
-    values: Vec<Cow<'t, str>>,
+    values: Values<'t>,
     /// Whether one of them was too long to hand over ([`HUGE_LINE`]).
     bypassed: bool,
     /// The value of the event's last `event` line.
     name: Option<&'t str>,
 }
 
-impl<'t> Framer<'t> {
-    fn new(text: &'t str) -> Framer<'t> {
+impl<'t, 'e> Framer<'t, 'e> {
+    fn new(
+        text: &'t str,
+        each: &'e mut dyn FnMut(SseEvent<'t>) -> ControlFlow<()>,
+    ) -> Framer<'t, 'e> {
         let queue: Queue = Rc::default();
         let ended = Rc::new(RefCell::new(false));
         let feed = Feed {
@@ -384,7 +479,10 @@ impl<'t> Framer<'t> {
             stream: EventStream::new(feed),
             queue,
             ended,
-            out: SseStream::default(),
+            out: Framing::default(),
+            each,
+            stopped: false,
+            dispatched: 0,
             pending: 0..0,
             pending_lines: 0,
             fed: false,
@@ -393,7 +491,7 @@ impl<'t> Framer<'t> {
             indented: Repeats::default(),
             no_data: Repeats::default(),
             event_start: None,
-            values: Vec::new(),
+            values: Values::None,
             bypassed: false,
             name: None,
         }
@@ -443,7 +541,10 @@ impl<'t> Framer<'t> {
             match next {
                 Ok(event) => {
                     let event = self.borrowed(event);
-                    self.out.events.push(event);
+                    self.dispatched += 1;
+                    if !self.stopped {
+                        self.stopped = (self.each)(event).is_break();
+                    }
                 }
                 // Only a parser error is possible on whole lines, and every whole line parses
                 // (the SSE grammar accepts any line); keep going all the same.
@@ -458,22 +559,14 @@ impl<'t> Framer<'t> {
     /// The event eventsource-stream dispatched, its text borrowed from the body where the
     /// body holds it as it is (one data line), else as the parser built it.
     fn borrowed(&mut self, event: Event) -> SseEvent<'t> {
-        let mut values = std::mem::take(&mut self.values);
-        let data = if self.bypassed {
+        let data = match (std::mem::take(&mut self.values), self.bypassed) {
             // The parser saw no value for the long line: the data is built here, as the
             // parser would have built it.
-            match values.len() {
-                1 => values.pop().unwrap_or_default(),
-                _ => Cow::Owned(values.join("\n")),
-            }
-        } else {
-            match values.as_mut_slice() {
-                [one] if *one == event.data => std::mem::take(one),
-                _ => Cow::Owned(event.data),
-            }
+            (Values::One(one), true) => one,
+            (Values::Many(all), true) => Cow::Owned(all),
+            (Values::One(one), false) if one == event.data => one,
+            _ => Cow::Owned(event.data),
         };
-        values.clear();
-        self.values = values;
         self.bypassed = false;
         let name = match self.name.take() {
             _ if event.event == MESSAGE => Cow::Borrowed(MESSAGE),
@@ -491,7 +584,7 @@ impl<'t> Framer<'t> {
     fn event_end(&mut self) {
         self.event_start = None;
         self.fed = false;
-        self.values.clear();
+        self.values = Values::None;
         self.bypassed = false;
         self.name = None;
     }
@@ -545,11 +638,15 @@ impl<'t> Framer<'t> {
     }
 }
 
-fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
+fn frame_text<'t>(
+    text: &'t str,
+    first_line: usize,
+    each: &mut impl FnMut(SseEvent<'t>) -> ControlFlow<()>,
+) -> Framing {
     // Every leading BOM, not just one: eventsource-stream slices one off a first chunk that
     // starts with a BOM, at a byte that is no character boundary when another follows.
     let text = text.trim_start_matches(super::bom::CHAR);
-    let mut f = Framer::new(text);
+    let mut f = Framer::new(text, each);
 
     // The line of the event's `event:` field, while the event has no `data:` line.
     let mut named_without_data: Option<usize> = None;
@@ -557,6 +654,9 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
 
     let mut all = lines(text).enumerate().peekable();
     while let Some((index, (mut whole, mut line))) = all.next() {
+        if f.stopped {
+            return f.out;
+        }
         let number = index + first_line;
         let start = whole.as_ptr() as usize - text.as_ptr() as usize;
         // A field indented by a space or tab (seen where a body was cut out of a log by
@@ -668,9 +768,9 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
     }
     f.report_counted();
     if f.fed {
-        let before = f.out.events.len();
+        let before = f.dispatched;
         f.push(Cow::Borrowed("\n"));
-        if f.out.events.len() > before {
+        if f.dispatched > before {
             f.out.truncated = f.event_start;
         }
     }
@@ -680,6 +780,36 @@ fn parse_text(text: &str, first_line: usize) -> SseStream<'_> {
     f.out
 }
 
+/// A stream's events and what framing found, owned, side by side: what tests compare.
+#[cfg(test)]
+#[derive(Debug)]
+pub(crate) struct Framed {
+    pub events: Vec<SseEvent<'static>>,
+    pub warnings: Vec<Warning>,
+    pub truncated: Option<usize>,
+    pub defects: Vec<FramingDefect>,
+}
+
+#[cfg(test)]
+impl SseStream<'_> {
+    pub(crate) fn framed(&self) -> Framed {
+        let (events, framing) = self.collect();
+        Framed {
+            events: events
+                .into_iter()
+                .map(|e| SseEvent {
+                    event: Cow::Owned(e.event.into_owned()),
+                    data: Cow::Owned(e.data.into_owned()),
+                    line: e.line,
+                })
+                .collect(),
+            warnings: framing.warnings,
+            truncated: framing.truncated,
+            defects: framing.defects,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -687,6 +817,7 @@ mod tests {
 
     fn events(body: &str) -> Vec<(String, String, usize)> {
         parse(body.as_bytes(), 1)
+            .framed()
             .events
             .into_iter()
             .map(|e| (e.event.into_owned(), e.data.into_owned(), e.line))
@@ -722,11 +853,12 @@ mod tests {
 
     #[test]
     fn last_event_without_blank_line_is_kept_and_flagged() {
-        let s = parse(b"data: a\n\ndata: b\n", 1);
+        let s = parse(b"data: a\n\ndata: b\n", 1).framed();
         assert_eq!(s.events.len(), 2);
         assert_eq!(s.truncated, Some(3));
+        let (_, framing) = parse(b"data: a\n\ndata: b\n", 1).collect();
         assert_eq!(
-            truncation_warning(&s),
+            framing.truncation_warning(),
             Some(Warning::StreamCut {
                 line: 3,
                 json_lines: false
@@ -736,7 +868,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_replaced() {
-        let s = parse(b"data: a\xff\n\ndata: b\n\n", 1);
+        let s = parse(b"data: a\xff\n\ndata: b\n\n", 1).framed();
         assert_eq!(s.events[0].data, "a\u{fffd}");
         assert_eq!(s.events[1].data, "b");
         assert_eq!(s.truncated, None);
@@ -750,13 +882,14 @@ mod tests {
 
     #[test]
     fn wrapped_data_line_is_joined() {
-        let s = parse(b"data: {\"type\":\"x\",\"te\nxt\":\"hi\"}\n\n", 1);
+        let s = parse(b"data: {\"type\":\"x\",\"te\nxt\":\"hi\"}\n\n", 1).framed();
         assert_eq!(s.events[0].data, "{\"type\":\"x\",\"text\":\"hi\"}");
         assert_eq!(s.warnings, [Warning::SplitDataLine { line: 2 }]);
     }
 
     fn defects(body: &str) -> Vec<(usize, DefectKind)> {
         parse(body.as_bytes(), 1)
+            .framed()
             .defects
             .into_iter()
             .map(|d| (d.line, d.kind))
@@ -773,7 +906,7 @@ mod tests {
 
     #[test]
     fn indented_fields_are_read_with_a_warning() {
-        let s = parse(b" data: {\"a\":1}\n\n\tdata: {\"b\":2}\r\n\r\n", 1);
+        let s = parse(b" data: {\"a\":1}\n\n\tdata: {\"b\":2}\r\n\r\n", 1).framed();
         let data: Vec<&str> = s.events.iter().map(|e| e.data.as_ref()).collect();
         assert_eq!(data, ["{\"a\":1}", "{\"b\":2}"]);
         assert_eq!(s.warnings.len(), 2);
@@ -797,7 +930,7 @@ mod tests {
                 (9, DefectKind::NoData),
             ]
         );
-        let invalid = parse(b"data: a\r\n\r\ndata: b\xff\n\n", 1).defects;
+        let invalid = parse(b"data: a\r\n\r\ndata: b\xff\n\n", 1).framed().defects;
         assert_eq!(
             invalid,
             [FramingDefect {
@@ -821,39 +954,37 @@ mod tests {
     fn many_events_in_one_body_is_linear() {
         let one = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"hello\"}}\n\n";
         let body = one.repeat(50_000);
-        within_a_minute(|| assert_eq!(parse(body.as_bytes(), 1).events.len(), 50_000));
+        within_a_minute(|| assert_eq!(parse(body.as_bytes(), 1).framed().events.len(), 50_000));
     }
 
     #[test]
     fn huge_single_line() {
         let body = format!("data: {{\"x\":\"{}\"}}\n\n", "a".repeat(10 << 20));
-        within_a_minute(|| assert_eq!(parse(body.as_bytes(), 1).events.len(), 1));
+        within_a_minute(|| assert_eq!(parse(body.as_bytes(), 1).framed().events.len(), 1));
     }
 
     #[test]
     fn events_borrow_their_text_from_the_body() {
-        let s = parse(b"event: a\ndata: {\"x\":1}\n\ndata: two\r\n\r\n", 1);
-        assert!(s.events.iter().all(|e| matches!(e.data, Cow::Borrowed(_))));
-        assert!(s.events.iter().all(|e| matches!(e.event, Cow::Borrowed(_))));
-        let lines = from_json_lines(b"{\"a\":1}\n{\"b\":2}\n", 1);
-        assert!(
-            lines
-                .events
-                .iter()
-                .all(|e| matches!(e.data, Cow::Borrowed(_)))
-        );
+        let stream = parse(b"event: a\ndata: {\"x\":1}\n\ndata: two\r\n\r\n", 1);
+        let (events, _) = stream.collect();
+        assert!(events.iter().all(|e| matches!(e.data, Cow::Borrowed(_))));
+        assert!(events.iter().all(|e| matches!(e.event, Cow::Borrowed(_))));
+        let stream = from_json_lines(b"{\"a\":1}\n{\"b\":2}\n", 1);
+        let (lines, _) = stream.collect();
+        assert!(lines.iter().all(|e| matches!(e.data, Cow::Borrowed(_))));
         // Only text the body does not hold as it is gets copied: two data lines joined.
-        let two = parse(b"data: a\ndata: b\n\n", 1);
-        assert_eq!(two.events[0].data, Cow::<str>::Owned("a\nb".into()));
+        let stream = parse(b"data: a\ndata: b\n\n", 1);
+        let (two, _) = stream.collect();
+        assert_eq!(two[0].data, Cow::<str>::Owned("a\nb".into()));
     }
 
     #[test]
     fn a_data_line_too_long_for_the_parser_is_read_from_the_body() {
         let long = "x".repeat(HUGE_LINE + 1);
         let body = format!("event: big\ndata: {long}\n\ndata:{long}\ndata: b\n\ndata: c\n\n");
-        let s = parse(body.as_bytes(), 1);
-        let got: Vec<(&str, usize, usize)> = s
-            .events
+        let stream = parse(body.as_bytes(), 1);
+        let (events, _) = stream.collect();
+        let got: Vec<(&str, usize, usize)> = events
             .iter()
             .map(|e| (e.event.as_ref(), e.data.len(), e.line))
             .collect();
@@ -865,15 +996,15 @@ mod tests {
                 ("message", 1, 7)
             ]
         );
-        assert!(matches!(s.events[0].data, Cow::Borrowed(_)));
-        assert_eq!(s.events[0].data, long);
-        assert_eq!(s.events[1].data, format!("{long}\nb"));
+        assert!(matches!(events[0].data, Cow::Borrowed(_)));
+        assert_eq!(events[0].data, long);
+        assert_eq!(events[1].data, format!("{long}\nb"));
     }
 
     #[test]
     fn stray_lines_past_the_first_twenty_are_counted_in_one_report() {
         let body = format!("{}data: a\n\n", "x\n".repeat(25));
-        let s = parse(body.as_bytes(), 1);
+        let s = parse(body.as_bytes(), 1).framed();
         assert_eq!(s.events.len(), 1);
         assert_eq!(s.warnings.len(), REPORTED + 1);
         assert_eq!(s.warnings[19], Warning::StrayLine { line: 20 });
@@ -897,7 +1028,7 @@ mod tests {
     #[test]
     fn unknown_fields_are_stray_lines_counted_the_same_way() {
         let body = format!("data: a\n\n{}", "foo: bar\n".repeat(30));
-        let s = parse(body.as_bytes(), 1);
+        let s = parse(body.as_bytes(), 1).framed();
         assert_eq!(s.events.len(), 1);
         assert_eq!(s.truncated, None);
         assert_eq!(
@@ -912,7 +1043,7 @@ mod tests {
     #[test]
     fn joined_lines_past_the_first_twenty_are_counted_in_one_report() {
         let body = format!("data: {{\"a\":\"\n{}\"}}\n\n", "x\n".repeat(25));
-        let s = parse(body.as_bytes(), 1);
+        let s = parse(body.as_bytes(), 1).framed();
         assert_eq!(
             s.events[0].data,
             format!("{{\"a\":\"{}\"}}", "x".repeat(25))
@@ -938,7 +1069,7 @@ mod tests {
     #[test]
     fn events_without_data_past_the_first_twenty_are_counted_in_one_report() {
         let body = "event: a\n\n".repeat(25);
-        let s = parse(body.as_bytes(), 1);
+        let s = parse(body.as_bytes(), 1).framed();
         assert!(s.events.is_empty());
         assert_eq!(s.defects.len(), REPORTED + 1);
         assert_eq!(
@@ -960,7 +1091,7 @@ mod tests {
     #[test]
     fn indented_fields_past_the_first_twenty_are_counted_in_one_warning() {
         let body = format!("{}data: a\n\n", " id: 1\n".repeat(25));
-        let s = parse(body.as_bytes(), 1);
+        let s = parse(body.as_bytes(), 1).framed();
         assert_eq!(s.events.len(), 1);
         assert_eq!(s.warnings.len(), REPORTED + 1);
         assert_eq!(
@@ -986,15 +1117,15 @@ mod tests {
                 ("message".into(), "z".into(), 2010)
             ]
         );
-        assert_eq!(parse(body.as_bytes(), 1).truncated, Some(2010));
-        assert_eq!(parse(b"x\n\n\n: c\n", 1).truncated, None);
+        assert_eq!(parse(body.as_bytes(), 1).framed().truncated, Some(2010));
+        assert_eq!(parse(b"x\n\n\n: c\n", 1).framed().truncated, None);
     }
 
     #[test]
     fn many_blank_and_ignored_lines_are_linear() {
         let blank = "\n".repeat(4 << 20);
-        within_a_minute(|| assert!(parse(blank.as_bytes(), 1).events.is_empty()));
+        within_a_minute(|| assert!(parse(blank.as_bytes(), 1).framed().events.is_empty()));
         let ids = "event: x\nid: 1\n: c\n".repeat(200_000);
-        within_a_minute(|| assert!(parse(ids.as_bytes(), 1).events.is_empty()));
+        within_a_minute(|| assert!(parse(ids.as_bytes(), 1).framed().events.is_empty()));
     }
 }

@@ -53,15 +53,19 @@ impl Builder {
         }
     }
 
-    /// A turn of `api` from a stream of `events` events.
-    pub fn for_stream(api: Api, events: usize) -> Self {
+    /// A turn of `api` from a stream.
+    pub fn for_stream(api: Api) -> Self {
         let mut b = Builder::new(api);
         b.streaming = true;
-        b.events = Some(EventCounts {
-            total: events as u64,
-            unknown: 0,
-        });
+        b.events = Some(EventCounts::default());
         b
+    }
+
+    /// Records how many events the stream held, once they are read.
+    pub fn count_events(&mut self, total: usize) {
+        if let Some(events) = &mut self.events {
+            events.total = total as u64;
+        }
     }
 
     /// Appends to the text; a `String` is moved in, not copied, when it is the first.

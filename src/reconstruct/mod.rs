@@ -18,8 +18,8 @@ use serde_json::Value;
 
 use crate::bounded_json;
 use crate::decode::lenient::JsonFault;
-use crate::decode::{self, Event, Events, body_api, is_error_body, str_at, stream_api};
-use crate::frame::sse::{self, SseStream};
+use crate::decode::{self, Event, Events, StreamEnd, body_api, is_error_body, str_at, stream_api};
+use crate::frame::sse::SseStream;
 use crate::frame::{Body, Exchange, Response};
 use crate::turn::{Api, Source, Turn, TurnError};
 use crate::warning::{EventFault, TooDeep, Warning};
@@ -40,12 +40,12 @@ pub enum Outcome {
 /// exchange (`validate`'s grammar checker) implements it, so each event and body is read
 /// once for both. Every method has a default that ignores what it is given.
 pub trait Observer {
-    /// A stream of `api` is about to be decoded; `events` says how it ends.
-    fn stream(&mut self, _api: Api, _stream: &SseStream, _events: &Events) {}
+    /// A stream of `api` is about to be decoded (from a log of JSON lines, or not).
+    fn stream(&mut self, _api: Api, _json_lines: bool) {}
     /// One decoded event of that stream, in order.
     fn event(&mut self, _event: &Event) {}
-    /// The stream's events are all decoded.
-    fn stream_end(&mut self) {}
+    /// The stream's events are all decoded; `end` says how it ended.
+    fn stream_end(&mut self, _end: &StreamEnd) {}
     /// A blocking JSON body, parsed strictly: the value, or why it is no JSON. `api` is
     /// the API it was told to be, if any.
     fn body(
@@ -314,22 +314,22 @@ fn http_error(
 }
 
 fn rebuild_stream(api: Api, stream: &SseStream, observer: &mut impl Observer) -> Builder {
-    let events = Events::of(api, stream);
-    observer.stream(api, stream, &events);
-    let mut b = Builder::for_stream(api, events.len());
-    b.warnings.extend(stream.warnings.iter().cloned());
-    if events.cut.is_some() {
-        b.warnings.extend(sse::truncation_warning(stream));
-    }
-    let mut accumulator = AnyAccumulator::new(api, stream.json_lines);
-    for event in events.iter() {
-        observer.event(&event);
-        accumulator.event(&event, &mut b);
-    }
-    observer.stream_end();
+    observer.stream(api, stream.json_lines());
+    let mut b = Builder::for_stream(api);
+    let mut accumulator = AnyAccumulator::new(api, stream.json_lines());
+    let end = Events::of(api, stream).each(|event| {
+        observer.event(event);
+        accumulator.event(event, &mut b);
+    });
+    observer.stream_end(&end);
     accumulator.finish(&mut b);
+    b.count_events(end.count);
+    // What framing mended comes first: it was found before any event was read.
+    let framing = end.framing.warnings.iter().cloned();
+    let cut = end.cut.and_then(|_| end.framing.truncation_warning());
+    b.warnings.splice(0..0, framing.chain(cut));
     // An error event explains its own early end.
-    if !b.complete && b.error.is_none() && events.cut.is_none() {
+    if !b.complete && b.error.is_none() && end.cut.is_none() {
         b.warnings.push(Warning::NoFinalEvent);
     }
     b

@@ -20,10 +20,9 @@ use super::parse::{self, HeadShape};
 use super::stream::StreamCheck;
 use super::{anthropic, chat, errors, responses, txtar};
 use crate::capture::{Failure, Layout, Lines, Part, Place, Stored, Visitor, Walked};
-use crate::decode::{Event, Events};
+use crate::decode::{Event, StreamEnd};
 use crate::diagnostic::rules::{PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON};
 use crate::diagnostic::{Finding, Findings, RULES};
-use crate::frame::sse::SseStream;
 use crate::frame::{self, Body, Exchange, FrameError};
 use crate::reconstruct::{
     NoTurn, Observer, Outcome, ParsedRequest, Unreadable, reconstruct_observed,
@@ -421,15 +420,8 @@ struct Checker<'a> {
 }
 
 impl Observer for Checker<'_> {
-    fn stream(&mut self, api: Api, stream: &SseStream, events: &Events) {
-        let check = StreamCheck::start(
-            api,
-            stream,
-            events,
-            self.first_line,
-            self.request,
-            &mut self.f,
-        );
+    fn stream(&mut self, api: Api, json_lines: bool) {
+        let check = StreamCheck::start(api, json_lines, self.first_line, self.request);
         self.stream = Some(check);
     }
 
@@ -439,9 +431,9 @@ impl Observer for Checker<'_> {
         }
     }
 
-    fn stream_end(&mut self) {
+    fn stream_end(&mut self, end: &StreamEnd) {
         if let Some(check) = self.stream.take() {
-            check.finish(&mut self.f);
+            check.finish(end, &mut self.f);
         }
     }
 

@@ -12,13 +12,13 @@ use serde_json::Value;
 use super::locate::json_error;
 use super::{anthropic, chat, responses};
 use crate::decode::lenient::{JsonFault, MAX_DEPTH};
-use crate::decode::{Data, Event, Events};
+use crate::decode::{Data, Event, StreamEnd};
 use crate::diagnostic::Findings;
 use crate::diagnostic::Rule;
 use crate::diagnostic::rules::{
     PARSE_EVENT_JSON, SSE_FINAL_BLANK_LINE, SSE_FRAMING, STREAM_TRUNCATED, STREAM_UNKNOWN_EVENT,
 };
-use crate::frame::sse::{DefectKind, SseStream};
+use crate::frame::sse::DefectKind;
 use crate::number::thousands;
 use crate::quote::{Quoted, clip};
 use crate::turn::Api;
@@ -133,11 +133,6 @@ pub struct StreamCheck {
     grammar: Grammars,
     /// The line the body starts on: no finding points above it.
     first_line: usize,
-    /// The line of a last event cut off inside its data.
-    cut: Option<usize>,
-    /// The line of the last whole event, else the body's first.
-    last: usize,
-    empty: bool,
     end: End,
     after_end_reported: bool,
     unknown: Unknown,
@@ -149,42 +144,21 @@ pub struct StreamCheck {
 
 impl StreamCheck {
     /// Starts checking a stream of `api` whose body starts at `first_line` of the file;
-    /// `request` is the request's body, when it is JSON. Framing defects are reported here.
+    /// `request` is the request's body, when it is JSON.
     pub fn start(
         api: Api,
-        stream: &SseStream,
-        events: &Events,
+        json_lines: bool,
         first_line: usize,
         request: Option<&Value>,
-        f: &mut Findings,
     ) -> StreamCheck {
-        let at = |line: usize| line.max(first_line);
-        for defect in &stream.defects {
-            let message = defect_message(defect.kind);
-            let count = defect.kind.count().unwrap_or(1);
-            f.add_counted(&SSE_FRAMING, Some(at(defect.line)), message, count);
-        }
-        // A last event with no blank line after it was cut off when its data is no whole
-        // JSON: that is the stream's truncation, reported once as such. When it is whole,
-        // only the blank line is missing.
-        if let (Some(_), None, Some(last)) = (stream.truncated, events.cut, events.last_line()) {
-            f.add(
-                &SSE_FINAL_BLANK_LINE,
-                Some(at(last)),
-                "the last event has no blank line after it",
-            );
-        }
         let grammar = match api {
             Api::AnthropicMessages => Grammars::Anthropic(anthropic::StreamGrammar::default()),
-            Api::OpenaiChat => Grammars::Chat(chat::StreamGrammar::new(request, stream.json_lines)),
+            Api::OpenaiChat => Grammars::Chat(chat::StreamGrammar::new(request, json_lines)),
             Api::OpenaiResponses => Grammars::Responses(responses::StreamGrammar::default()),
         };
         StreamCheck {
             grammar,
             first_line,
-            cut: events.cut.map(at),
-            last: at(events.last_line().unwrap_or(first_line)),
-            empty: events.is_empty(),
             end: End::default(),
             after_end_reported: false,
             unknown: Unknown::default(),
@@ -236,17 +210,39 @@ impl StreamCheck {
     }
 
     /// Checks how the stream ended, and what only the whole stream shows.
-    pub fn finish(self, f: &mut Findings) {
+    /// Closes the check once the stream ended as `stream_end` says: framing defects and the
+    /// stream's end are reported here.
+    pub fn finish(self, stream_end: &StreamEnd, f: &mut Findings) {
         let StreamCheck {
             grammar,
-            cut,
-            last,
-            empty,
+            first_line,
             end,
             unknown,
             unreadable,
             ..
         } = self;
+        let at = |line: usize| line.max(first_line);
+        let framing = &stream_end.framing;
+        for defect in &framing.defects {
+            let message = defect_message(defect.kind);
+            let count = defect.kind.count().unwrap_or(1);
+            f.add_counted(&SSE_FRAMING, Some(at(defect.line)), message, count);
+        }
+        // A last event with no blank line after it was cut off when its data is no whole
+        // JSON: that is the stream's truncation, reported once as such. When it is whole,
+        // only the blank line is missing.
+        if let (Some(_), None, Some(last)) =
+            (framing.truncated, stream_end.cut, stream_end.last_line)
+        {
+            f.add(
+                &SSE_FINAL_BLANK_LINE,
+                Some(at(last)),
+                "the last event has no blank line after it",
+            );
+        }
+        let cut = stream_end.cut.map(at);
+        let last = at(stream_end.last_line.unwrap_or(first_line));
+        let empty = stream_end.count == 0;
         if let Some((first, count)) = unreadable.counted() {
             f.add_counted(
                 &PARSE_EVENT_JSON,
