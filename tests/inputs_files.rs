@@ -313,3 +313,61 @@ fn no_progress_bar_on_a_pipe() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_request_then_its_response_in_one_file_is_one_exchange() {
+    let dir = scratch("exchange");
+    let request = b"POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\nx-api-key: sk-ant-secret\r\nContent-Type: application/json\r\n\r\n{\"model\":\"claude-sonnet-4-20250514\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hi\"}]}\r\n\r\n";
+    let response = fixture("fixtures/raw/anthropic-stream.http");
+    let plain = std::fs::read_to_string(root().join("fixtures/raw/anthropic-stream.http")).unwrap();
+    let (head, body) = plain.split_once("\r\n\r\n").unwrap();
+    let together = dir.join("exchange.http");
+    std::fs::write(&together, [&request[..], &response].concat()).unwrap();
+    // The response's body compressed: its coding is undone, the request's lines kept.
+    let packed = dir.join("exchange-gzip.http");
+    let coded = format!("{head}\r\nContent-Encoding: gzip\r\n\r\n");
+    std::fs::write(
+        &packed,
+        [&request[..], coded.as_bytes(), &gzip(body.as_bytes())].concat(),
+    )
+    .unwrap();
+    let alone = turns_of("fixtures/raw/anthropic-stream.http");
+    for path in [&together, &packed] {
+        let (turns, stderr, code) = inspect(&[str_of(path)]);
+        assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+        let turn = &turns[0];
+        // What the request says is read with the response...
+        assert_eq!(turn["prompt"], "Say hi");
+        assert_eq!(turn["request"]["params"]["max_tokens"], 64);
+        // ...and the response is rebuilt as it is alone.
+        for key in [
+            "model",
+            "id",
+            "text",
+            "usage",
+            "stop_reason",
+            "tool_calls",
+            "complete",
+        ] {
+            assert_eq!(turn[key], alone[0][key], "{key} of {}", path.display());
+        }
+        let out = run(&["inspect", "--format", "jsonl", str_of(path)]);
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("sk-ant-secret"));
+    }
+    // Findings point at the file's lines: a response with no blank line after its last
+    // event is found where that event stands, below the request.
+    let cut = dir.join("exchange-cut.http");
+    let text = [&request[..], plain.trim_end().as_bytes()].concat();
+    std::fs::write(&cut, &text).unwrap();
+    let out = run(&["validate", "--format", "json", str_of(&cut)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<String> = String::from_utf8_lossy(&text)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let last_event = lines.iter().rposition(|l| l.starts_with("event:")).unwrap() + 1;
+    assert!(
+        stdout.contains(&format!("\"line\":{last_event}")),
+        "line {last_event}: {stdout}"
+    );
+}

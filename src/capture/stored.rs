@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use super::lines::Lines;
 use crate::frame::txtar::Section;
-use crate::frame::{bom, coding, http, txtar_of};
+use crate::frame::{bom, coding, http, request_then_response, txtar_of};
 use crate::read::decompress;
 use crate::warning::Warning;
 
@@ -66,10 +66,19 @@ impl<'a> Stored<'a> {
         // A byte order mark is no part of any format (and moves no line).
         let data = bom::strip(data);
         let Some((comment, sections)) = txtar_of(data) else {
-            let decoded = coding::message(data, &mut warnings)?;
+            // Of a request and its response, the response's body is decoded; the request's
+            // lines stay as they are above it.
+            let (asked, answer) = request_then_response(data).unwrap_or((&data[..0], data));
+            let decoded = match coding::message(answer, &mut warnings)? {
+                Cow::Borrowed(_) => Cow::Borrowed(data),
+                Cow::Owned(text) => Cow::Owned([asked, &text].concat()),
+            };
             let runs = match &decoded {
                 Cow::Borrowed(_) => Vec::new(),
-                Cow::Owned(text) => vec![run(data, text, (1, 1), 0)],
+                Cow::Owned(text) => {
+                    let line = 1 + count_lines(asked);
+                    vec![run(answer, &text[asked.len()..], (line, line), 0)]
+                }
             };
             return Ok(Stored {
                 data: decoded,

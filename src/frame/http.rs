@@ -31,6 +31,15 @@ pub fn looks_like_http(data: &[u8]) -> bool {
     parse_start_line(first).is_some()
 }
 
+/// Whether `data` starts with a response's status line (`HTTP/1.1 200 OK`).
+pub fn starts_with_status_line(data: &[u8]) -> bool {
+    data.starts_with(b"HTTP/")
+        && matches!(
+            parse_start_line(first_line(data)),
+            Some(StartLine::Response { .. })
+        )
+}
+
 fn first_line(data: &[u8]) -> &[u8] {
     let end = memchr::memchr(b'\n', data).unwrap_or(data.len());
     let line = &data[..end];

@@ -160,21 +160,45 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     frame_single(data)
 }
 
-/// The exchange of a file that is no txtar: one response, with or without its HTTP head.
+/// The exchange of a file that is no txtar: one response, with or without its HTTP head,
+/// or a request and then its response ([`request_then_response`]).
 pub fn frame_single(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     if data.trim_ascii().is_empty() {
         return Err(FrameError::Empty);
     }
-    if let Some(err) = unreadable_eventstream(data) {
+    let (request, answer) = match request_then_response(data) {
+        Some((asked, answer)) => (Some(request(asked)), answer),
+        None => (None, data),
+    };
+    let before = data.len() - answer.len();
+    if let Some(err) = unreadable_eventstream(answer, before) {
         return Err(err);
     }
-    let response = frame_response(data, 1);
+    let response = frame_response(answer, 1 + skipped_lines(data, answer));
     if let Body::Text(_) = response.body {
         if response.status.is_none() {
             return Err(FrameError::Unrecognized);
         }
     }
-    Ok(vec![Exchange::of(response)])
+    Ok(vec![Exchange {
+        request,
+        ..Exchange::of(response)
+    }])
+}
+
+/// A file holding an HTTP request and then its response, as a proxy or a terminal session
+/// saves one exchange: the two messages, split where the response's status line starts.
+/// `None` for any other file. A JSON request body cannot hide a status line: its strings
+/// hold no line break.
+pub fn request_then_response(data: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (head, body) = http::split(data)?;
+    if !matches!(head.start, StartLine::Request { .. }) {
+        return None;
+    }
+    let at = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', body).map(|end| end + 1))
+        .find(|&start| http::starts_with_status_line(&body[start..]))?;
+    Some(data.split_at(data.len() - body.len() + at))
 }
 
 /// `data` split as a txtar fixture, when it is one. A body that opens with an SSE field is a
@@ -256,16 +280,17 @@ pub fn request(data: &[u8]) -> Request<'_> {
     }
 }
 
-/// Why `data` (a file, its HTTP head and all), recognisably a binary event stream, is
-/// unreadable from its first frame, naming the byte of the file where that frame starts.
-fn unreadable_eventstream(data: &[u8]) -> Option<FrameError> {
+/// Why `data` (a response, its HTTP head and all, `before` bytes into its file),
+/// recognisably a binary event stream, is unreadable from its first frame, naming the byte
+/// of the file where that frame starts.
+fn unreadable_eventstream(data: &[u8], before: usize) -> Option<FrameError> {
     let (content_type, body) = match http::split(data) {
         Some((head, body)) => (head.content_type, body),
         None => (None, data),
     };
     let broken = eventstream::first_frame_unreadable(body, content_type.as_deref())?;
     Some(FrameError::UnreadableEventStream {
-        offset: data.len() - body.len() + broken.offset,
+        offset: before + data.len() - body.len() + broken.offset,
         why: broken.why,
     })
 }

@@ -183,8 +183,9 @@ impl Check {
         self.skipped = skipped;
     }
 
-    /// A file holding one response: an HTTP response, an event stream or a JSON body.
-    /// Framed as a dump's response half is, so `asked` answers it when there is one.
+    /// A file holding one response: an HTTP response, an event stream or a JSON body, or
+    /// a request and then its response. Framed as a dump's response half is, so `asked`
+    /// answers it when there is one.
     fn single_file(
         &mut self,
         text: &[u8],
@@ -193,6 +194,15 @@ impl Check {
         f: &mut Findings,
     ) -> Option<String> {
         let lines = part.lines;
+        let (own, text) = match frame::request_then_response(text) {
+            Some((request, response)) => {
+                parse::http_head(request, lines, f);
+                let body = frame::request(request).body;
+                (Some(parse::request(body, lines, f)), response)
+            }
+            None => (None, text),
+        };
+        let asked = asked.or(own.as_ref());
         let head = parse::http_head(text, lines, f);
         let mut skipped = None;
         match part.exchanges {
