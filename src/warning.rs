@@ -132,6 +132,9 @@ pub enum Warning {
     /// The request body is cut short (mended to read what it holds).
     RequestCutShort,
     RequestNotJson,
+    /// The capture kept the request's URL but not its body (a HAR entry without
+    /// `postData`): the turn says nothing of what was asked.
+    RequestNotKept,
     /// The request body's JSON holds more values than this tool builds for its size
     /// (`bounded_json`): the turn is rebuilt without what the request says.
     RequestOverBudget,
@@ -488,6 +491,9 @@ impl fmt::Display for Warning {
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),
             Warning::RequestNotJson => f.write_str("the request body is not JSON"),
+            Warning::RequestNotKept => {
+                f.write_str("the capture kept no request body; what was asked is not known")
+            }
             Warning::RequestOverBudget => f.write_str(
                 "the request body holds too many JSON values to read for its size; its contents are left out",
             ),

@@ -215,3 +215,29 @@ fn summary_latency_and_days_from_har_timing() {
     );
     assert_eq!(s["groups"]["2025-05-01"]["latency"]["turns"], 4);
 }
+
+#[test]
+fn an_api_entry_without_its_request_body_still_gives_its_error() {
+    // A recorder that dropped `postData` (browsers do for large bodies) still kept the
+    // URL: the path tells the API, so a gateway's HTML 502 is that call's error.
+    let dir = scratch("har-no-post-data");
+    let har = dir.join("no-post-data.har");
+    let entry = json!({
+        "startedDateTime": "2025-01-01T00:00:00Z",
+        "time": 1,
+        "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages", "headers": []},
+        "response": {
+            "status": 502,
+            "headers": [{"name": "content-type", "value": "text/html"}],
+            "content": {"mimeType": "text/html", "text": "<html><h1>502 Bad Gateway</h1></html>"}
+        }
+    });
+    let doc = json!({"log": {"version": "1.2", "entries": [entry]}});
+    std::fs::write(&har, doc.to_string()).unwrap();
+    let (turns, stderr, code) = inspect(&[har.to_str().unwrap()]);
+    assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+    assert_eq!(turns[0]["api"], "anthropic-messages");
+    assert_eq!(turns[0]["error"]["status"], 502);
+    assert_eq!(turns[0]["request"], Value::Null);
+    assert_warning_contains(&turns[0], "kept no request body");
+}

@@ -61,13 +61,18 @@ impl Entry {
         })
     }
 
-    /// The exchange this entry holds, borrowing its bodies.
+    /// The exchange this entry holds, borrowing its bodies. A request whose body the
+    /// capture did not keep still has its URL, which tells the API.
     pub fn exchange(&self) -> Exchange<'_> {
-        Exchange {
-            request: self.request_body.as_deref().map(|body| Request {
-                target: self.target.clone(),
+        let request = match (&self.target, self.request_body.as_deref()) {
+            (None, None) => None,
+            (target, body) => Some(Request {
+                target: target.clone(),
                 body,
             }),
+        };
+        Exchange {
+            request,
             warnings: self.warnings.clone(),
             timing: self.timing.clone(),
             model: self.model.clone(),

@@ -38,11 +38,14 @@ pub const KNOWN_SECTIONS: [&str; 5] = [
     "non-streaming/tool-call",
 ];
 
-/// A request as captured: its body, and the target path when an HTTP request line said it.
+/// A request as captured: its body, and the target path when an HTTP request line or an
+/// archive's URL said it.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     pub target: Option<String>,
-    pub body: &'a [u8],
+    /// `None` when the capture kept the request's URL but no body (a HAR entry without
+    /// `postData`): the path still tells the API.
+    pub body: Option<&'a [u8]>,
 }
 
 /// What a response body turned out to be.
@@ -97,6 +100,11 @@ impl<'a> Exchange<'a> {
             model: None,
             request_error: None,
         }
+    }
+
+    /// The request's body, when the capture kept one.
+    pub fn request_body(&self) -> Option<&'a [u8]> {
+        self.request.as_ref()?.body
     }
 }
 
@@ -229,7 +237,7 @@ pub fn frame_txtar<'a>(
             shared_warnings.push(Warning::RequestInComment);
             Some(Request {
                 target: None,
-                body: comment,
+                body: Some(comment),
             })
         }
         None => None,
@@ -271,11 +279,11 @@ pub fn request(data: &[u8]) -> Request<'_> {
             body,
         )) => Request {
             target: Some(target),
-            body,
+            body: Some(body),
         },
         _ => Request {
             target: None,
-            body: data,
+            body: Some(data),
         },
     }
 }
@@ -403,7 +411,7 @@ mod tests {
         assert_eq!(ex.len(), 4);
         assert!(
             ex.iter()
-                .all(|e| e.request.as_ref().unwrap().body == b"{\"model\":\"m\"}\n")
+                .all(|e| e.request.as_ref().unwrap().body == Some(b"{\"model\":\"m\"}\n"))
         );
         assert!(matches!(ex[0].response.body, Body::Stream(_)));
         assert!(matches!(ex[1].response.body, Body::Json(_)));
@@ -471,7 +479,10 @@ mod tests {
     fn a_section_body_opening_with_boms_is_sniffed_as_without_them() {
         let data = b"x\n-- request --\n\xef\xbb\xbf{\"model\":\"m\"}\n-- streaming --\n\xef\xbb\xbf\xef\xbb\xbfdata: {}\n\n-- non-streaming --\n\xef\xbb\xbf{}\n";
         let ex = frame(data).unwrap();
-        assert_eq!(ex[0].request.as_ref().unwrap().body, b"{\"model\":\"m\"}\n");
+        assert_eq!(
+            ex[0].request.as_ref().unwrap().body,
+            Some(&b"{\"model\":\"m\"}\n"[..])
+        );
         let Body::Stream(stream) = &ex[0].response.body else {
             panic!("{:?}", ex[0].response.body);
         };

@@ -109,7 +109,7 @@ impl ParsedRequest {
 
 /// Rebuilds the turn of `exchange`; `source` says where it came from.
 pub fn reconstruct(exchange: &Exchange, source: Source) -> Outcome {
-    let request = exchange.request.as_ref().map(|r| ParsedRequest::of(r.body));
+    let request = exchange.request_body().map(ParsedRequest::of);
     reconstruct_observed(exchange, request.as_ref(), source, &mut ())
 }
 
@@ -123,6 +123,9 @@ pub fn reconstruct_observed(
 ) -> Outcome {
     let mut warnings = exchange.warnings.clone();
     warnings.extend(request.and_then(ParsedRequest::warning));
+    if exchange.request.as_ref().is_some_and(|r| r.body.is_none()) {
+        warnings.push(Warning::RequestNotKept);
+    }
     let request = request.and_then(|r| r.value.as_ref());
     let target = exchange.request.as_ref().and_then(|r| r.target.as_deref());
     let hint = target

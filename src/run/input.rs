@@ -13,8 +13,8 @@ use super::{FileReport, Note};
 use crate::capture::{self, Content, Failure, Part, Place, SNIFF, Visitor, Walked};
 use crate::cost::{Cost, PriceTable, Service, TokenCounts};
 use crate::discover::{Found, Input, display_beside, io_message};
-use crate::frame::FrameError;
 use crate::frame::dump::{self, Meta};
+use crate::frame::{Exchange, FrameError};
 use crate::frame::{claude_trace, har};
 use crate::number::thousands;
 use crate::quote::clip;
@@ -174,18 +174,18 @@ impl Visitor for Rebuild<'_> {
             ..Source::default()
         };
         // The exchanges of a part answer one request (a txtar's sections): it is read once.
-        let request = exchanges.first().and_then(|x| x.request.as_ref());
-        let parsed = request.map(|r| ParsedRequest::of(r.body));
+        let request = exchanges.first().and_then(Exchange::request_body);
+        let parsed = request.map(ParsedRequest::of);
         for exchange in exchanges {
-            let shared = match (&exchange.request, request) {
-                (Some(mine), Some(first)) => std::ptr::eq(mine.body, first.body),
+            let shared = match (exchange.request_body(), request) {
+                (Some(mine), Some(first)) => std::ptr::eq(mine, first),
                 (mine, first) => mine.is_none() && first.is_none(),
             };
             let own;
             let parsed = match shared {
                 true => parsed.as_ref(),
                 false => {
-                    own = exchange.request.as_ref().map(|r| ParsedRequest::of(r.body));
+                    own = exchange.request_body().map(ParsedRequest::of);
                     own.as_ref()
                 }
             };

@@ -139,9 +139,8 @@ impl Check {
         let mut traffic = false;
         for exchange in exchanges {
             let request = exchange
-                .request
-                .as_ref()
-                .map(|r| parse::request(r.body, part.lines, &mut f));
+                .request_body()
+                .map(|body| parse::request(body, part.lines, &mut f));
             let claim = Claim::Traffic;
             let head = HeadShape::None;
             traffic |=
@@ -159,7 +158,7 @@ impl Check {
         let asked = part.request_half.as_ref().map(|half| {
             let mut request_f = Findings::default();
             parse::http_head(&half.stored.data, half.lines, &mut request_f);
-            let body = frame::request(&half.stored.data).body;
+            let body = frame::request(&half.stored.data).body.unwrap_or_default();
             let parsed = parse::request(body, half.lines, &mut request_f);
             let mut request_findings = request_f.into_vec();
             back_to_file(half.stored, &mut request_findings);
@@ -197,7 +196,7 @@ impl Check {
         let (own, text) = match frame::request_then_response(text) {
             Some((request, response)) => {
                 parse::http_head(request, lines, f);
-                let body = frame::request(request).body;
+                let body = frame::request(request).body.unwrap_or_default();
                 (Some(parse::request(body, lines, f)), response)
             }
             None => (None, text),
@@ -277,8 +276,8 @@ fn txtar_file(
     // Every exchange answers the same request: check it once.
     let request = exchanges
         .first()
-        .and_then(|x| x.request.as_ref())
-        .map(|r| parse::request(r.body, lines, f));
+        .and_then(Exchange::request_body)
+        .map(|body| parse::request(body, lines, f));
     let mut answers = Vec::new();
     let mut skipped = None;
     // Framing makes one exchange per response section, in section order.
