@@ -50,7 +50,7 @@ const SCHEMES: [&str; 5] = ["basic", "bearer", "digest", "token", "negotiate"];
 /// characters after it), AWS access key ids (`AKIA`/`ASIA` and exactly 16 capitals or
 /// digits), Google API keys (`AIza` and 35 more). The prefix is kept, to say what kind of
 /// key was there: `sk-…`.
-const KEYS: [Key; 4] = [
+const KEYS: [Key; 9] = [
     Key {
         prefix: "sk-",
         body: in_token,
@@ -75,7 +75,46 @@ const KEYS: [Key; 4] = [
         min: 35,
         exact: true,
     },
+    github(GITHUB[0]),
+    github(GITHUB[1]),
+    github(GITHUB[2]),
+    github(GITHUB[3]),
+    github(GITHUB[4]),
 ];
+
+const fn github(prefix: &'static str) -> Key {
+    Key {
+        prefix,
+        body: |b| b.is_ascii_alphanumeric(),
+        min: 36,
+        exact: true,
+    }
+}
+
+/// Where a JSON Web Token that starts at `at` ends, if one does: `eyJ` (a JSON header's
+/// `{"` in base64url), then three dot-separated base64url parts of at least 8 characters.
+/// A bearer token outside a header (a gateway echoing its session, a JWT in a URL's path).
+fn jwt_end(bytes: &[u8], at: usize) -> Option<usize> {
+    if !bytes[at..].starts_with(b"eyJ") {
+        return None;
+    }
+    let mut end = at;
+    for part in 0..3 {
+        if part > 0 {
+            end = (bytes.get(end) == Some(&b'.')).then_some(end + 1)?;
+        }
+        let next = run_end(bytes, end, in_token);
+        if next - end < 8 {
+            return None;
+        }
+        end = next;
+    }
+    Some(end)
+}
+
+/// GitHub's tokens: a prefix saying the kind (`ghp_` personal, `gho_` OAuth, `ghu_`/`ghs_`
+/// app, `ghr_` refresh) and 36 letters and digits.
+const GITHUB: [&str; 5] = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"];
 
 /// A shape of API key (see [`KEYS`]).
 struct Key {
@@ -157,6 +196,17 @@ pub fn redacted(text: &str) -> String {
                         value + 1 + inside.iter().take_while(|&&b| b != q && b != b'\n').count();
                     cut(&mut out, value + 1, end)
                 }
+                // An escaped quote (`\"…\"`): to the escaped quote that closes it.
+                Some(b'\\') if matches!(bytes.get(value + 1), Some(b'"' | b'\'')) => {
+                    out.push_str(&text[value..value + 2]);
+                    let start = value + 2;
+                    let closing = [b'\\', bytes[value + 1]];
+                    let end = bytes[start..]
+                        .windows(2)
+                        .position(|w| w == closing || w[0] == b'\n')
+                        .map_or(bytes.len(), |at| start + at);
+                    cut(&mut out, start, end)
+                }
                 _ => cut(&mut out, value, header_value_end(bytes, value, quoted)),
             };
         } else if at(i, "%3d") && is_secret_name(&bytes[name..i]) {
@@ -209,6 +259,12 @@ pub fn redacted(text: &str) -> String {
             let key = run(i + PROVIDED.len(), |b| b == b' ' || b == b'\t');
             out.push_str(&text[i..key]);
             i = cut(&mut out, key, run(key, |b| in_token(b) || b == b'*'));
+        } else if let Some(end) = (i == 0 || !in_token(bytes[i - 1]))
+            .then(|| jwt_end(bytes, i))
+            .flatten()
+        {
+            out.push_str("eyJ");
+            i = cut(&mut out, i + 3, end);
         } else if let Some((key, end)) = (i == 0 || !in_token(bytes[i - 1]))
             .then(|| KEYS.iter().find_map(|k| Some((k, k.end(bytes, i)?))))
             .flatten()
@@ -267,6 +323,8 @@ fn secret_before_colon(bytes: &[u8], colon: usize) -> Option<bool> {
     let quote = end.checked_sub(1).map(|last| bytes[last]);
     let quote = quote.filter(|b| matches!(b, b'"' | b'\''));
     end -= usize::from(quote.is_some());
+    // An escaped quote (`\"api_key\":`), as JSON quoted inside a JSON string has it.
+    end -= usize::from(quote.is_some() && end > 0 && bytes[end - 1] == b'\\');
     let name = bytes[..end]
         .iter()
         .rev()
@@ -502,6 +560,35 @@ mod tests {
         }
         // An equals sign in prose, or after a name of no secret, keeps what follows.
         for text in ["x = 1", "a == b", "count = 3"] {
+            assert_eq!(redacted(text), text);
+        }
+    }
+
+    #[test]
+    fn the_fifth_runs_shapes_lose_their_values() {
+        for (text, kept) in [
+            // JSON quoted inside a JSON string, as a proxy echoes a request's headers.
+            (
+                "headers: {\\\"x-api-key\\\":\\\"ZQXN501abc\\\",\\\"a\\\":1}",
+                "headers: {\\\"x-api-key\\\":\\\"…\\\",\\\"a\\\":1}",
+            ),
+            (
+                "{\\\"api_key\\\": \\\"ZQXN502abc\\\"}",
+                "{\\\"api_key\\\": \\\"…\\\"}",
+            ),
+            (
+                "token ghp_ZQXN503abcdefghijklmnopqrstuvwxyz012 used",
+                "token ghp_… used",
+            ),
+            (
+                "session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJaUVhONTA0In0.c2lnbmF0dXJlZm9v!",
+                "session eyJ…!",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // Not of the shape: kept.
+        for text in ["eyJust.a.word", "ghp_short", "a \\\"b\\\": 1"] {
             assert_eq!(redacted(text), text);
         }
     }
