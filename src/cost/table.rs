@@ -242,7 +242,10 @@ impl ModelPrice {
             .chain(self.multipliers.speed.values())
         {
             check_usd(*factor).map_err(|_| {
-                format!("multiplier {factor} is not a factor (finite, zero or more)")
+                format!(
+                    "multiplier {} is not a factor (a number from 0 to 1,000,000)",
+                    shown(*factor)
+                )
             })?;
         }
         for call in [&self.usd_per_call.web_search, &self.usd_per_call.web_fetch]
@@ -278,13 +281,27 @@ impl Rates {
     }
 }
 
+/// The most a price (or a multiplier) may be. The dearest model lists well under $1,000 a
+/// million tokens; a bound keeps a cost finite, whatever the counts (2^64 tokens at this
+/// rate, times the largest multiplier, is about 1.8e25 dollars), where `1e308` made `$inf`.
+const MAX_USD: f64 = 1_000_000.0;
+
 fn check_usd(usd: f64) -> Result<(), String> {
-    if usd.is_finite() && usd >= 0.0 {
+    if usd.is_finite() && (0.0..=MAX_USD).contains(&usd) {
         Ok(())
     } else {
         Err(format!(
-            "{usd} is not a price (a finite number, zero or more)"
+            "{} is not a price (a number from 0 to 1,000,000)",
+            shown(usd)
         ))
+    }
+}
+
+/// A number as a message shows it: `1e308`, not its 309 digits.
+fn shown(x: f64) -> String {
+    match x.abs() < 1e15 {
+        true => x.to_string(),
+        false => format!("{x:e}"),
     }
 }
 
@@ -573,7 +590,14 @@ mod tests {
             invalid(&model(&format!(
                 r#"{{{base}, "usd_per_mtok": {{"input": -1, "output": 2}}}}"#
             ))),
-            "price of m: -1 is not a price (a finite number, zero or more)"
+            "price of m: -1 is not a price (a number from 0 to 1,000,000)"
+        );
+        // A price so big that a cost would overflow to infinity is no price either.
+        assert_eq!(
+            invalid(&model(&format!(
+                r#"{{{base}, "usd_per_mtok": {{"input": 1e308, "output": 2}}}}"#
+            ))),
+            "price of m: 1e308 is not a price (a number from 0 to 1,000,000)"
         );
         assert_eq!(
             invalid(&model(
