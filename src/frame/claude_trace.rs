@@ -52,7 +52,14 @@ pub enum Line {
 /// quote the line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineError {
-    NotJson { column: usize },
+    NotJson {
+        column: usize,
+    },
+    /// JSON, but of no pair's shape where the reader stopped (a key given twice, a field
+    /// of the wrong type).
+    NotAPair {
+        column: usize,
+    },
     NoRequest,
 }
 
@@ -60,6 +67,12 @@ impl std::fmt::Display for LineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LineError::NotJson { column } => write!(f, "not JSON at column {column}"),
+            // serde's own words would quote the capture's values: say what is wrong instead.
+            LineError::NotAPair { column } => write!(
+                f,
+                "JSON, but not a claude-trace pair at column {column} (a key given twice, or \
+                 a field of the wrong type)"
+            ),
             LineError::NoRequest => f.write_str("no `request` object: not a claude-trace pair"),
         }
     }
@@ -136,8 +149,10 @@ pub fn read_line(line: &[u8]) -> Line {
             logged_at: None,
         },
         Err(err) => {
-            return Line::Unreadable(LineError::NotJson {
-                column: err.column(),
+            let column = err.column();
+            return Line::Unreadable(match err.classify() {
+                serde_json::error::Category::Data => LineError::NotAPair { column },
+                _ => LineError::NotJson { column },
             });
         }
     };
@@ -395,6 +410,10 @@ mod tests {
             "{seen:?}"
         );
         assert_eq!(seen[2].1, "Unreadable(NoRequest)");
+        assert!(matches!(
+            read_line(br#"{"request":{},"request":{}}"#),
+            Line::Unreadable(LineError::NotAPair { .. })
+        ));
     }
 
     #[test]
