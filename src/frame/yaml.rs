@@ -281,9 +281,17 @@ fn read_within(text: &str, plan: &mut impl Plan, limit: usize) -> Result<Node, Y
         line: 0,
     };
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|err| YamlError::Syntax {
-            line: err.marker().line(),
-            column: err.marker().col() + 1,
+        let (event, span) = event.map_err(|err| {
+            let line = err.marker().line();
+            // The scanner reads flow collections (`[[[…`) ahead of the events, and stops at
+            // 256 levels with its own error: deeper than this reader goes, not invalid.
+            match err.info() == "recursion limit exceeded" {
+                true => YamlError::TooDeep { line },
+                false => YamlError::Syntax {
+                    line,
+                    column: err.marker().col() + 1,
+                },
+            }
         })?;
         reader.line = span.start.line();
         let root = match event {
@@ -639,6 +647,9 @@ mod tests {
     fn deep_nesting_and_alias_bombs_are_errors_not_crashes() {
         let deep = format!("{}x\n", "- ".repeat(10_000));
         assert_eq!(parse(&deep).unwrap_err(), YamlError::TooDeep { line: 1 });
+        // Flow collections, which the scanner reads ahead and stops at 256 levels itself.
+        let flow = format!("a: {}{}\n", "[".repeat(300), "]".repeat(300));
+        assert_eq!(parse(&flow).unwrap_err(), YamlError::TooDeep { line: 1 });
         assert_eq!(
             YamlError::TooDeep { line: 1 }.to_string(),
             "the YAML nests deeper than 100 levels at line 1"
