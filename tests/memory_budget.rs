@@ -284,3 +284,41 @@ fn a_chat_chunk_of_a_million_choices_stays_within_budget() {
     assert!(inspect <= budget, "inspect took {inspect}");
     assert!(validate <= budget, "validate took {validate}");
 }
+
+/// One Bedrock event-stream frame: string `headers`, `payload`, both CRCs right.
+fn frame(headers: &[(&str, &str)], payload: &[u8]) -> Vec<u8> {
+    let mut block = Vec::new();
+    for (name, value) in headers {
+        block.push(name.len() as u8);
+        block.extend(name.as_bytes());
+        block.push(7);
+        block.extend((value.len() as u16).to_be_bytes());
+        block.extend(value.as_bytes());
+    }
+    let total = (16 + block.len() + payload.len()) as u32;
+    let mut out = total.to_be_bytes().to_vec();
+    out.extend((block.len() as u32).to_be_bytes());
+    out.extend(crc32fast::hash(&out).to_be_bytes());
+    out.extend(block);
+    out.extend(payload);
+    out.extend(crc32fast::hash(&out).to_be_bytes());
+    out
+}
+
+#[test]
+fn streams_of_tiny_events_cost_no_list_of_events() {
+    let _one = serial();
+    // A stream is framed as its events are read: a list of them cost 56 bytes an event,
+    // seven times a body of 8-byte events, before any was read.
+    let start = "data: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\"}}\n\n";
+    let tiny = format!("{start}{}", "data:x\n\n".repeat(500_000));
+    within_budget("tiny.sse", tiny.as_bytes(), 0.5);
+    // Nor a Bedrock stream a list of its frames and their events.
+    let chunk = br#"{"bytes":"eyJ0eXBlIjoibWVzc2FnZV9zdGFydCIsIm1lc3NhZ2UiOnsiaWQiOiJtIiwibW9kZWwiOiJ4In19"}"#;
+    let mut frames = frame(&[(":event-type", "chunk")], chunk);
+    frames.extend(frame(&[], br#"{"bytes":"e30="}"#).repeat(125_000));
+    within_budget("tiny.bin", &frames, 0.5);
+    // Nor one event of a million bare `data` lines a list entry for each.
+    let lines = format!("event: message_start\n{}\n", "data\n".repeat(1_000_000));
+    within_budget("lines.sse", lines.as_bytes(), 1.5);
+}
