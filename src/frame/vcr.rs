@@ -392,25 +392,24 @@ mod tests {
 
     #[test]
     fn a_cassette_builds_only_its_interactions() {
-        // 700,000 items under another key would build about 45 MB, past the 34 MiB this
-        // 1.4 MB file may build: passed over, they cost nothing.
+        // 700,000 items under another key would build about 45 MB, past the 37 MiB this
+        // 2.8 MB file may build: passed over, they cost nothing.
         let cassette = format!(
             "interactions:\n- request: {{uri: https://x.test/v1/messages, method: POST}}\n  \
              recorded_at: x\n  response: {{status: {{code: 200}}, body: {{string: '{{}}'}}}}\n\
-             extra: [{}a]\n",
-            "a,".repeat(700_000)
+             extra:\n{}",
+            "- a\n".repeat(700_000)
         );
         let all = read_all(cassette.as_bytes()).unwrap();
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].as_ref().unwrap().response_body, b"{}");
         // What an interaction holds besides its parts is passed over too.
         let headers = format!(
-            "interactions:\n- request:\n    headers: {{{}}}\n    uri: https://x.test/v1/messages\n  \
+            "interactions:\n- request:\n    headers:\n{}    uri: https://x.test/v1/messages\n  \
              response: {{status: {{code: 200}}, body: {{string: '{{}}'}}}}\n",
             (0..300_000)
-                .map(|i| format!("h{i}: v"))
-                .collect::<Vec<_>>()
-                .join(", ")
+                .map(|i| format!("      h{i}: v\n"))
+                .collect::<String>()
         );
         assert!(read_all(headers.as_bytes()).unwrap()[0].is_ok());
     }

@@ -10,10 +10,14 @@
 //! says by a [`Plan`] which parts it needs, and only those are built, within a budget
 //! tied to the file's size; the rest is parsed and passed over.
 
+mod flow;
+
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use serde_json::Value;
+
+use crate::number::thousands;
 
 /// How many levels a document may nest. Cassettes nest about ten (a parsed JSON body adds
 /// its own); the bound keeps dropping and converting the tree off the end of the stack.
@@ -29,6 +33,11 @@ pub enum YamlError {
     },
     /// Nested deeper than [`MAX_DEPTH`].
     TooDeep {
+        line: usize,
+    },
+    /// A flow collection (`[…]`, `{…}`) of more than [`flow::MAX_ITEMS`] items, past
+    /// them at `line`: refused before it is parsed (see [`flow`]).
+    TooManyFlowItems {
         line: usize,
     },
     /// Aliases whose copies, all told, outgrew [`TREE_BASE`] plus [`TREE_PER_BYTE`] times
@@ -55,6 +64,12 @@ impl std::fmt::Display for YamlError {
             YamlError::TooDeep { line } => write!(
                 f,
                 "the YAML nests deeper than {MAX_DEPTH} levels at line {line}"
+            ),
+            YamlError::TooManyFlowItems { line } => write!(
+                f,
+                "a YAML flow collection ([…] or {{…}}) of more than {} items, at line {line}; \
+                 this tool reads cassettes written in block style, or as JSON",
+                thousands(flow::MAX_ITEMS as u64)
             ),
             YamlError::AliasBomb { limit_mib, line } => write!(
                 f,
@@ -266,6 +281,9 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
 /// aliases, what is built at a time is bounded by the file's size ([`TREE_BASE`] plus
 /// [`TREE_PER_BYTE`] times its length); what is handed to the plan is given back.
 pub fn read(text: &str, plan: &mut impl Plan) -> Result<Node, YamlError> {
+    if let Some(line) = flow::too_many_items(text, flow::MAX_ITEMS) {
+        return Err(YamlError::TooManyFlowItems { line });
+    }
     let limit = TREE_BASE.saturating_add(text.len().saturating_mul(TREE_PER_BYTE));
     read_within(text, plan, limit)
 }
@@ -676,22 +694,35 @@ mod tests {
     }
 
     #[test]
-    fn a_flow_list_builds_no_more_than_32_mib_plus_twice_the_file() {
-        // 700,000 one-letter items in 1.4 MB: about 45 MB of nodes, past the 34 MiB that
-        // 32 MiB plus twice 1.4 MB allows.
-        let list = format!("[{}a]\n", "a,".repeat(700_000));
+    fn a_list_builds_no_more_than_32_mib_plus_twice_the_file() {
+        // 700,000 one-letter items in 2.8 MB: about 45 MB of nodes, past the 37 MiB that
+        // 32 MiB plus twice 2.8 MB allows.
+        let list = "- a\n".repeat(700_000);
         let err = parse(&list).unwrap_err();
         assert_eq!(
             err,
             YamlError::TooBig {
-                limit_mib: 34,
-                line: 1
+                limit_mib: 37,
+                line: 602_375
             }
         );
         assert_eq!(
             err.to_string(),
-            "the YAML builds more than 34 MiB of values by line 1 (32 MiB plus twice the \
+            "the YAML builds more than 37 MiB of values by line 602375 (32 MiB plus twice the \
              file's size, the most read of it)"
+        );
+    }
+
+    #[test]
+    fn a_flow_list_of_too_many_items_is_refused_before_it_is_parsed() {
+        // saphyr would queue its 700,000 items' tokens, about 380 MB, to see what follows.
+        let list = format!("[{}a]\n", "a,".repeat(700_000));
+        let err = parse(&list).unwrap_err();
+        assert_eq!(err, YamlError::TooManyFlowItems { line: 1 });
+        assert_eq!(
+            err.to_string(),
+            "a YAML flow collection ([…] or {…}) of more than 100,000 items, at line 1; this \
+             tool reads cassettes written in block style, or as JSON"
         );
     }
 
