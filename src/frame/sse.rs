@@ -428,14 +428,14 @@ impl<'t> Values<'t> {
 
 /// Drives eventsource-stream over one body's text and keeps, for the event being built, what
 /// the body holds of it, so a dispatched event can borrow its text instead of owning it.
-struct Framer<'t, 'e> {
+struct Framer<'t, 'e, E> {
     text: &'t str,
     stream: EventStream<Feed<'t>>,
     queue: Queue<'t>,
     ended: Rc<RefCell<bool>>,
     out: Framing,
     /// Takes each event as it is dispatched.
-    each: &'e mut dyn FnMut(SseEvent<'t>) -> ControlFlow<()>,
+    each: &'e mut E,
     /// `each` asked for no more events.
     stopped: bool,
     /// How many events were dispatched.
@@ -463,11 +463,8 @@ struct Framer<'t, 'e> {
     name: Option<&'t str>,
 }
 
-impl<'t, 'e> Framer<'t, 'e> {
-    fn new(
-        text: &'t str,
-        each: &'e mut dyn FnMut(SseEvent<'t>) -> ControlFlow<()>,
-    ) -> Framer<'t, 'e> {
+impl<'t, 'e, E: FnMut(SseEvent<'t>) -> ControlFlow<()>> Framer<'t, 'e, E> {
+    fn new(text: &'t str, each: &'e mut E) -> Framer<'t, 'e, E> {
         let queue: Queue = Rc::default();
         let ended = Rc::new(RefCell::new(false));
         let feed = Feed {
