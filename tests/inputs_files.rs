@@ -371,3 +371,68 @@ fn a_request_then_its_response_in_one_file_is_one_exchange() {
         "line {last_event}: {stdout}"
     );
 }
+
+#[test]
+fn a_status_line_inside_a_request_body_is_not_where_the_response_starts() {
+    let dir = scratch("exchange-split");
+    let response = std::fs::read_to_string(root().join("fixtures/raw/anthropic-stream.http"))
+        .unwrap()
+        .replace(
+            "HTTP/2.0 200 OK",
+            "HTTP/2.0 200 OK\r\nx-request-id: ZQXN5-secret",
+        );
+    // A text body that holds a status line and a blank line: splitting there would make the
+    // real response, its headers and all, the text of a made-up error.
+    let fake = "note\r\nHTTP/1.1 500 Oops\r\n\r\n";
+    let with_length = format!(
+        "POST /v1/messages HTTP/1.1\r\nContent-Length: {}\r\n\r\n{fake}{response}",
+        fake.len()
+    );
+    let without_length = format!("POST /v1/messages HTTP/1.1\r\n\r\n{fake}{response}");
+    // A compressed JSON body, a line end after it: decoded, and the split found.
+    let body =
+        br#"{"model":"claude-x","max_tokens":8,"messages":[{"role":"user","content":"Say hi"}]}"#;
+    let packed = [
+        &b"POST /v1/messages HTTP/1.1\r\nContent-Encoding: gzip\r\n\r\n"[..],
+        &gzip(body),
+        b"\r\n",
+        response.as_bytes(),
+    ]
+    .concat();
+    for (name, data) in [
+        ("with-length.http", with_length.into_bytes()),
+        ("without-length.http", without_length.into_bytes()),
+        ("gzip-request.http", packed),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, &data).unwrap();
+        for args in [
+            &["inspect", "--format", "jsonl"][..],
+            &["inspect", "--format", "table"],
+            &["validate"],
+        ] {
+            let out = run(&[args, &[str_of(&path)]].concat());
+            let all = [out.stdout, out.stderr].concat();
+            assert!(
+                !String::from_utf8_lossy(&all).contains("ZQXN5"),
+                "{name} {args:?}: {}",
+                String::from_utf8_lossy(&all)
+            );
+        }
+        let (turns, stderr, _) = inspect(&[str_of(&path)]);
+        // With no length, a request whose body is no JSON has no place to end: the file is
+        // not split at all.
+        if name == "without-length.http" {
+            assert!(
+                turns.is_empty() && stderr.contains("not a capture"),
+                "{stderr}"
+            );
+            continue;
+        }
+        assert_eq!(turns.len(), 1, "{name}: {stderr}");
+        assert_eq!(turns[0]["error"], Value::Null, "{name}");
+        if name == "gzip-request.http" {
+            assert_eq!(turns[0]["prompt"], "Say hi");
+        }
+    }
+}

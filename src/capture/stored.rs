@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use super::lines::Lines;
 use crate::frame::txtar::Section;
-use crate::frame::{bom, coding, http, request_then_response, txtar_of};
+use crate::frame::{bom, coding, http, line_ends_after, request_then_response, txtar_of};
 use crate::read::decompress;
 use crate::warning::Warning;
 
@@ -66,18 +66,26 @@ impl<'a> Stored<'a> {
         // A byte order mark is no part of any format (and moves no line).
         let data = bom::strip(data);
         let Some((comment, sections)) = txtar_of(data) else {
-            // Of a request and its response, the response's body is decoded; the request's
-            // lines stay as they are above it.
+            // A request and its response: each message's body is decoded in place.
             let (asked, answer) = request_then_response(data).unwrap_or((&data[..0], data));
-            let decoded = match coding::message(answer, &mut warnings)? {
-                Cow::Borrowed(_) => Cow::Borrowed(data),
-                Cow::Owned(text) => Cow::Owned([asked, &text].concat()),
+            let (message, ends) = line_ends_after(asked);
+            let asked_decoded = match coding::message(message, &mut warnings)? {
+                Cow::Owned(text) => Cow::Owned([&text, ends].concat()),
+                Cow::Borrowed(_) => Cow::Borrowed(asked),
             };
-            let runs = match &decoded {
-                Cow::Borrowed(_) => Vec::new(),
-                Cow::Owned(text) => {
-                    let line = 1 + count_lines(asked);
-                    vec![run(answer, &text[asked.len()..], (line, line), 0)]
+            let answer_decoded = coding::message(answer, &mut warnings)?;
+            let (decoded, runs) = match (&asked_decoded, &answer_decoded) {
+                (Cow::Borrowed(_), Cow::Borrowed(_)) => (Cow::Borrowed(data), Vec::new()),
+                _ => {
+                    let lines = (1 + count_lines(asked), 1 + count_lines(&asked_decoded));
+                    let runs = vec![
+                        run(asked, &asked_decoded, (1, 1), 0),
+                        run(answer, &answer_decoded, lines, 0),
+                    ];
+                    (
+                        Cow::Owned([&asked_decoded[..], &answer_decoded].concat()),
+                        runs,
+                    )
                 }
             };
             return Ok(Stored {

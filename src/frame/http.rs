@@ -21,6 +21,9 @@ pub struct Head {
     pub transfer_encoding: Option<String>,
     /// The `Content-Encoding` value, lower-cased: compressed bodies are decompressed.
     pub content_encoding: Option<String>,
+    /// The `Content-Length` value, when it is a number: where a request's body ends in a
+    /// file that holds its response after it.
+    pub content_length: Option<usize>,
     /// Lines the head took, blank line included, so body lines can be numbered in the file.
     pub lines: usize,
 }
@@ -99,6 +102,7 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
         content_type: None,
         transfer_encoding: None,
         content_encoding: None,
+        content_length: None,
         lines: 1,
     };
     let mut pos = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
@@ -127,6 +131,8 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
         };
         if let Some(slot) = slot {
             *slot = Some(value.trim().to_ascii_lowercase());
+        } else if name.eq_ignore_ascii_case("content-length") {
+            head.content_length = value.trim().parse().ok();
         }
     }
     Some((head, &data[data.len()..]))

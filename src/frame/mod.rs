@@ -26,6 +26,7 @@ use http::{Head, StartLine};
 use sse::SseStream;
 
 use crate::number::thousands;
+use crate::read::decompress;
 use crate::turn::Timing;
 use crate::warning::Warning;
 
@@ -196,17 +197,61 @@ pub fn frame_single(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
 
 /// A file holding an HTTP request and then its response, as a proxy or a terminal session
 /// saves one exchange: the two messages, split where the response's status line starts.
-/// `None` for any other file. A JSON request body cannot hide a status line: its strings
-/// hold no line break.
+/// `None` for any other file.
+///
+/// Where the response starts is where the request's `Content-Length` ends it; without one,
+/// the first status line after a whole request: one whose body (its codings undone) is
+/// JSON, as every API this tool reads takes, or nothing. A JSON body cannot hide a status
+/// line (its strings hold no line break), but a text body can: splitting there would make
+/// the real response, its headers and all, the text of a made-up one.
 pub fn request_then_response(data: &[u8]) -> Option<(&[u8], &[u8])> {
     let (head, body) = http::split(data)?;
     if !matches!(head.start, StartLine::Request { .. }) {
         return None;
     }
-    let at = std::iter::once(0)
+    let start = data.len() - body.len();
+    if let Some(length) = head.content_length.filter(|&n| n <= body.len()) {
+        let after = &body[length..];
+        let gap = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if http::starts_with_status_line(&after[gap..]) {
+            return Some(data.split_at(start + length + gap));
+        }
+    }
+    std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', body).map(|end| end + 1))
-        .find(|&start| http::starts_with_status_line(&body[start..]))?;
-    Some(data.split_at(data.len() - body.len() + at))
+        .filter(|&at| http::starts_with_status_line(&body[at..]))
+        .take(MAX_SPLITS)
+        .find(|&at| is_whole_request(&data[..start + at]))
+        .map(|at| data.split_at(start + at))
+}
+
+/// `message` without the line ends after it, and those line ends: what stands between a
+/// request and its response is no part of the request's body (a compressed body would not
+/// decompress with them).
+pub fn line_ends_after(message: &[u8]) -> (&[u8], &[u8]) {
+    let ends = message
+        .iter()
+        .rev()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .count();
+    message.split_at(message.len() - ends)
+}
+
+/// The most status lines tried as the start of a request's response: a text body of
+/// millions of them costs no more than this many checks of the request.
+const MAX_SPLITS: usize = 16;
+
+/// Whether `request` (a head and a body) is a whole request: its body, codings undone, is
+/// empty or one JSON value.
+fn is_whole_request(request: &[u8]) -> bool {
+    let (request, _) = line_ends_after(request);
+    decompress::within(request.len(), || {
+        let Ok(decoded) = coding::message(request, &mut Vec::new()) else {
+            return false;
+        };
+        let body = http::split(&decoded).map_or(&[][..], |(_, body)| body.trim_ascii());
+        body.is_empty() || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+    })
 }
 
 /// `data` split as a txtar fixture, when it is one. A body that opens with an SSE field is a

@@ -196,8 +196,11 @@ impl Check {
         let (own, text) = match frame::request_then_response(text) {
             Some((request, response)) => {
                 parse::http_head(request, lines, f);
-                let body = frame::request(request).body.unwrap_or_default();
-                (Some(parse::request(body, lines, f)), response)
+                // A request with no body (a GET) asked nothing to check.
+                let body = frame::request(request)
+                    .body
+                    .filter(|b| !b.trim_ascii().is_empty());
+                (body.map(|body| parse::request(body, lines, f)), response)
             }
             None => (None, text),
         };
