@@ -132,6 +132,13 @@ pub enum Warning {
     /// The request body is cut short (mended to read what it holds).
     RequestCutShort,
     RequestNotJson,
+    /// `count` events, the first at `line`, opened more choices, tool calls, output items
+    /// or content blocks than the `max` a stream may open: they were left out.
+    TooManyNumbered {
+        line: usize,
+        count: u64,
+        max: usize,
+    },
     /// The capture kept the request's URL but not its body (a HAR entry without
     /// `postData`): the turn says nothing of what was asked.
     RequestNotKept,
@@ -491,6 +498,13 @@ impl fmt::Display for Warning {
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),
             Warning::RequestNotJson => f.write_str("the request body is not JSON"),
+            Warning::TooManyNumbered { line, count, max } => write!(
+                f,
+                "line {line}: the stream opens more than {} choices, tool calls, output items \
+                 or content blocks; {} events opening more, from this line on, are left out",
+                thousands(*max as u64),
+                thousands(*count)
+            ),
             Warning::RequestNotKept => {
                 f.write_str("the capture kept no request body; what was asked is not known")
             }

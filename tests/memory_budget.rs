@@ -322,3 +322,39 @@ fn streams_of_tiny_events_cost_no_list_of_events() {
     let lines = format!("event: message_start\n{}\n", "data\n".repeat(1_000_000));
     within_budget("lines.sse", lines.as_bytes(), 1.5);
 }
+
+#[test]
+fn streams_opening_millions_of_numbered_things_stay_within_budget() {
+    let _one = serial();
+    // Each 75-byte delta names a new output item: the accumulator's and the checker's state
+    // for each cost ten times the event (1.3 GB for 104 MB). Past 10,000 such things a
+    // stream opens, the events opening more are left out, counted.
+    let deltas: String = (0..300_000)
+        .map(|i| {
+            format!(
+                "data:{{\"type\":\"response.output_text.delta\",\"output_index\":{i},\"delta\":\"s\"}}\n\n"
+            )
+        })
+        .collect();
+    within_budget("items.sse", deltas.as_bytes(), 0.5);
+    let calls: String = (0..300_000)
+        .map(|i| {
+            format!(
+                "data:{{\"choices\":[{{\"delta\":{{\"tool_calls\":[{{\"index\":{i},\"id\":\"c{i}\",\"function\":{{\"name\":\"f\"}}}}]}}}}]}}\n\n"
+            )
+        })
+        .collect();
+    within_budget("calls.sse", calls.as_bytes(), 1.0);
+    let report = aibridge_trace::run::turns_from_bytes("calls.sse", calls.as_bytes(), true);
+    let turn = &report.turns[0];
+    // The choice is one of the 10,000 things; each call another.
+    assert_eq!(turn.tool_calls.len(), 9_999);
+    let warnings: Vec<String> = turn.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings.iter().any(
+            |w| w.starts_with("line 19999: the stream opens more than 10,000")
+                && w.contains("290,001 events opening more")
+        ),
+        "{warnings:?}"
+    );
+}

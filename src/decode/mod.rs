@@ -15,6 +15,7 @@ pub mod chat;
 pub mod chat_calls;
 pub mod error;
 pub mod lenient;
+pub mod numbered;
 pub mod responses;
 
 use std::ops::ControlFlow;
@@ -91,6 +92,9 @@ pub struct StreamEnd {
     pub count: usize,
     /// The line of the last whole event.
     pub last_line: Option<usize>,
+    /// Events not handed on for opening more numbered things than a stream may
+    /// ([`numbered`]).
+    pub left_out: Option<numbered::LeftOut>,
 }
 
 impl<'s> Events<'s> {
@@ -105,10 +109,15 @@ impl<'s> Events<'s> {
         let api = self.api;
         let mut end = StreamEnd::default();
         let mut held: Option<SseEvent> = None;
+        let mut opened = numbered::Numbered::default();
         let mut hand = |event: SseEvent, end: &mut StreamEnd| {
             end.count += 1;
             end.last_line = Some(event.line);
-            each(&decode(api, &event));
+            let event = decode(api, &event);
+            if opened.admit(&event) {
+                each(&event);
+            }
+            end.left_out = opened.left_out();
         };
         end.framing = self.stream.each(|event| {
             if let Some(before) = held.replace(event) {

@@ -331,6 +331,13 @@ fn rebuild_stream(api: Api, stream: &SseStream, observer: &mut impl Observer) ->
     let framing = end.framing.warnings.iter().cloned();
     let cut = end.cut.and_then(|_| end.framing.truncation_warning());
     b.warnings.splice(0..0, framing.chain(cut));
+    if let Some(left_out) = end.left_out {
+        b.warnings.push(Warning::TooManyNumbered {
+            line: left_out.line,
+            count: left_out.count,
+            max: decode::numbered::MAX_NUMBERED,
+        });
+    }
     // An error event explains its own early end.
     if !b.complete && b.error.is_none() && end.cut.is_none() {
         b.warnings.push(Warning::NoFinalEvent);

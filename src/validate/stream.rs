@@ -12,11 +12,13 @@ use serde_json::Value;
 use super::locate::json_error;
 use super::{anthropic, chat, responses};
 use crate::decode::lenient::{JsonFault, MAX_DEPTH};
+use crate::decode::numbered::MAX_NUMBERED;
 use crate::decode::{Data, Event, StreamEnd};
 use crate::diagnostic::Findings;
 use crate::diagnostic::Rule;
 use crate::diagnostic::rules::{
-    PARSE_EVENT_JSON, SSE_FINAL_BLANK_LINE, SSE_FRAMING, STREAM_TRUNCATED, STREAM_UNKNOWN_EVENT,
+    ANTHROPIC_GRAMMAR, CHAT_GRAMMAR, PARSE_EVENT_JSON, RESPONSES_GRAMMAR, SSE_FINAL_BLANK_LINE,
+    SSE_FRAMING, STREAM_TRUNCATED, STREAM_UNKNOWN_EVENT,
 };
 use crate::frame::sse::DefectKind;
 use crate::number::thousands;
@@ -238,6 +240,23 @@ impl StreamCheck {
                 &SSE_FINAL_BLANK_LINE,
                 Some(at(last)),
                 "the last event has no blank line after it",
+            );
+        }
+        if let Some(left_out) = stream_end.left_out {
+            let rule = match &grammar {
+                Grammars::Anthropic(_) => &ANTHROPIC_GRAMMAR,
+                Grammars::Chat(_) => &CHAT_GRAMMAR,
+                Grammars::Responses(_) => &RESPONSES_GRAMMAR,
+            };
+            f.add(
+                rule,
+                Some(at(left_out.line)),
+                format!(
+                    "the stream opens more than {} choices, tool calls, output items or content \
+                     blocks; {} events opening more, from this one on, are not checked",
+                    thousands(MAX_NUMBERED as u64),
+                    thousands(left_out.count)
+                ),
             );
         }
         let cut = stream_end.cut.map(at);
