@@ -18,9 +18,11 @@ const HEADERS: [&str; 3] = ["authorization:", "api-key:", "cookie:"];
 
 /// How a parameter's or field's name ends (lowercase) when its value is a credential:
 /// `key=`, `api_key=`, `access_token=`, `client_secret=`, `sig=`, `"api_key": "…"`,
+/// AWS's `Credential=` (its access key id),
 /// `Ocp-Apim-Subscription-Key:`, `x-amz-security-token:`, `session_id=`…
-const PARAMS: [&str; 13] = [
+const PARAMS: [&str; 14] = [
     "key",
+    "credential",
     "token",
     "secret",
     "password",
@@ -259,13 +261,10 @@ pub fn redacted(text: &str) -> String {
             let key = run(i + PROVIDED.len(), |b| b == b' ' || b == b'\t');
             out.push_str(&text[i..key]);
             i = cut(&mut out, key, run(key, |b| in_token(b) || b == b'*'));
-        } else if let Some(end) = (i == 0 || !in_token(bytes[i - 1]))
-            .then(|| jwt_end(bytes, i))
-            .flatten()
-        {
+        } else if let Some(end) = starts_word(bytes, i).then(|| jwt_end(bytes, i)).flatten() {
             out.push_str("eyJ");
             i = cut(&mut out, i + 3, end);
-        } else if let Some((key, end)) = (i == 0 || !in_token(bytes[i - 1]))
+        } else if let Some((key, end)) = starts_word(bytes, i)
             .then(|| KEYS.iter().find_map(|k| Some((k, k.end(bytes, i)?))))
             .flatten()
         {
@@ -339,6 +338,21 @@ fn secret_before_colon(bytes: &[u8], colon: usize) -> Option<bool> {
         None => before.is_none_or(|b| b.is_ascii_whitespace() || b"{,;(|".contains(&b)),
     };
     (alone && name > 0 && is_secret_name(&bytes[start..end])).then_some(quote.is_some())
+}
+
+/// Whether a word starts at `at`: at the text's start, after a byte that is no part of a
+/// word, or after an escape that stands for one (`%3D`, `\u0022`, `\n`), as text quoted
+/// from a URL or from JSON inside JSON has them.
+fn starts_word(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[..at];
+    let hex = |b: &[u8]| b.iter().all(u8::is_ascii_hexdigit);
+    match before {
+        [] => true,
+        [.., b'\\', b'u', a, b, c, d] if hex(&[*a, *b, *c, *d]) => true,
+        [.., b'%', a, b] if hex(&[*a, *b]) => true,
+        [.., b'\\', b'n' | b'r' | b't'] => true,
+        [.., last] => !in_token(*last),
+    }
 }
 
 /// The end of the run of bytes from `from` that `keep` accepts. Every byte a cut stops at
@@ -584,6 +598,24 @@ mod tests {
                 "session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJaUVhONTA0In0.c2lnbmF0dXJlZm9v!",
                 "session eyJ…!",
             ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // Keys glued to an escape that stands for a separator, and AWS's credential.
+        for (text, kept) in [
+            (
+                "Credential%3DAKIAZQXN5GLUE0000001%2F20250101",
+                "Credential%3D…%2F20250101",
+            ),
+            (
+                "sig uses AKIAZQXN5GLUE0000001; also %2FAKIAZQXN5GLUE0000002",
+                "sig uses AKIA…; also %2FAKIA…",
+            ),
+            (
+                "key \\u0022sk-proj-ZQXN5glue4456789abcdefghij\\u0022",
+                "key \\u0022sk-…\\u0022",
+            ),
+            ("x\\nsk-proj-ZQXN5glue4456789abcdefghij", "x\\nsk-…"),
         ] {
             assert_eq!(redacted(text), kept, "{text}");
         }
