@@ -479,13 +479,18 @@ fn decoded(
     entry::decoded(body, header(headers, "content-encoding"), warnings)
 }
 
-/// A HAR duration: milliseconds, with `-1` (or any negative) for "does not apply".
+/// A HAR duration: milliseconds, with `-1` (or any negative) for "does not apply". One
+/// over a year is no duration a recorder measured (`1e308` would round to infinity, which
+/// JSON cannot say and every percentile would take): it is left out.
 fn millis(value: &Value) -> Option<f64> {
     value
         .as_f64()
-        .filter(|v| *v >= 0.0 && v.is_finite())
+        .filter(|v| (0.0..=MAX_MILLIS).contains(v))
         .map(|v| (v * 1000.0).round() / 1000.0)
 }
+
+/// A year, in milliseconds.
+const MAX_MILLIS: f64 = 365.0 * 24.0 * 3600.0 * 1000.0;
 
 /// The entry's timing: `startedDateTime`, `time` (else the sum of `timings`), and
 /// `timings.wait` as the time to first byte.
@@ -662,5 +667,9 @@ mod tests {
         let timing = timing(&entry, &mut Vec::new()).unwrap();
         assert_eq!(timing.duration_ms, Some(14.75));
         assert_eq!(timing.started_at, None);
+        // A duration no recorder measured (1e308 ms would round to infinity) is none.
+        let entry = json!({"time": 1e308, "timings": {"wait": 5}});
+        let huge = super::timing(&entry, &mut Vec::new()).unwrap();
+        assert_eq!((huge.duration_ms, huge.wait_ms), (Some(5.0), Some(5.0)));
     }
 }
