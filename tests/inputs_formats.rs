@@ -255,7 +255,8 @@ fn a_bedrock_exception_is_the_turn_error_and_a_bad_crc_keeps_the_frames_before_i
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains(
-            "bedrock-corrupt-frame.bin:3: error[sse-framing]: an event-stream frame whose CRC"
+            "bedrock-corrupt-frame.bin:3: error[sse-framing]: an event-stream frame that is \
+             corrupt (its message CRC does not match)"
         ),
         "{stdout}"
     );

@@ -299,7 +299,7 @@ pub(super) fn each_event<'a>(
         if broken.corrupt {
             out.defects.push(FramingDefect {
                 line,
-                kind: DefectKind::CorruptFrame,
+                kind: DefectKind::CorruptFrame { why: broken.why },
             });
         }
     }
@@ -561,7 +561,9 @@ mod tests {
             stream.defects,
             [FramingDefect {
                 line: 2,
-                kind: DefectKind::CorruptFrame
+                kind: DefectKind::CorruptFrame {
+                    why: "its message CRC does not match"
+                }
             }]
         );
         // A frame cut short is a truncation, not a corruption.

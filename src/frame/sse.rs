@@ -164,9 +164,12 @@ pub enum DefectKind {
     JoinedLine,
     /// Bytes that are not UTF-8 (the first such line; they were replaced with U+FFFD).
     InvalidUtf8,
-    /// A binary event-stream frame whose CRC does not match (its `line` is the frame's
-    /// number): the stream is read up to it.
-    CorruptFrame,
+    /// A binary event-stream frame that is whole but wrong, a CRC or its headers (its
+    /// `line` is the frame's number): the stream is read up to it.
+    CorruptFrame {
+        /// What is wrong with it: a CRC, or headers that do not fit.
+        why: &'static str,
+    },
     /// A binary event-stream frame whose CRCs hold but whose payload holds no readable
     /// event (a chunk that is no JSON, or no base64): it is skipped.
     UnreadableFrame,

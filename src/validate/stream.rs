@@ -348,8 +348,9 @@ fn defect_message(kind: DefectKind) -> Cow<'static, str> {
             "a data line split in two: this line continues the data line before it".into()
         }
         DefectKind::InvalidUtf8 => "invalid UTF-8".into(),
-        DefectKind::CorruptFrame => {
-            "an event-stream frame whose CRC does not match: the stream is read up to it".into()
+        DefectKind::CorruptFrame { why } => {
+            format!("an event-stream frame that is corrupt ({why}): the stream is read up to it")
+                .into()
         }
         DefectKind::UnreadableFrame => "an event-stream frame that holds no readable event (its \
              chunk is no JSON or no base64): it is skipped"
