@@ -243,6 +243,15 @@ fn open_stream(
     streamed: impl Fn(&[u8]) -> bool,
 ) -> io::Result<Opened> {
     let (head, mut reader) = peek(decompressed(raw)?, sniff)?;
+    // One layer is undone: a compressed file inside another (`gzip` run twice) would be
+    // read as bytes of no format, and called no capture.
+    if Codec::sniff(&head).is_some() || decompress::unsupported(&head).is_some() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "a compressed file holding another compressed file: one layer is undone; \
+             decompress it once first",
+        ));
+    }
     if streamed(&head) {
         return Ok(Opened::Streamed(head, reader));
     }
@@ -395,6 +404,15 @@ mod tests {
             decompressed(input).unwrap().read_to_end(&mut out).unwrap();
             assert_eq!(out, b"data: {}\n\n");
         }
+    }
+
+    #[test]
+    fn a_compressed_file_inside_another_is_named_as_such() {
+        let twice = decompress::gzip(&decompress::gzip(b"data: {}\n\n"));
+        let Err(err) = open_stream(io::Cursor::new(twice), 512, |_| false) else {
+            panic!("a gzip inside a gzip was read");
+        };
+        assert!(err.to_string().contains("another compressed file"), "{err}");
     }
 
     #[test]
