@@ -29,6 +29,11 @@ pub struct LeftOut {
 #[derive(Debug, Default)]
 pub struct Numbered {
     open: HashSet<Key>,
+    /// The last few keys seen, all open: nearly every event names what the one before it
+    /// did (the next delta of the same block, choice or item), and is let through without
+    /// a lookup.
+    recent: [Option<Key>; 4],
+    next: usize,
     left_out: Option<LeftOut>,
 }
 
@@ -39,18 +44,33 @@ type Key = (u8, u64, u64);
 impl Numbered {
     /// Whether `event` may be handed on: it opens nothing new, or what it opens fits.
     pub fn admit(&mut self, event: &Event) -> bool {
-        let keys = keys_of(event);
-        let new = keys.iter().filter(|k| !self.open.contains(k)).count();
-        if self.open.len() + new <= MAX_NUMBERED {
-            self.open.extend(keys);
-            return true;
-        }
-        let left_out = self.left_out.get_or_insert(LeftOut {
-            line: event.line,
-            count: 0,
+        let mut fits = true;
+        for_each_key(event, |key| {
+            if self.recent.contains(&Some(key)) {
+                return;
+            }
+            let open = match self.open.len() < MAX_NUMBERED {
+                true => {
+                    self.open.insert(key);
+                    true
+                }
+                false => self.open.contains(&key),
+            };
+            if open {
+                self.recent[self.next % self.recent.len()] = Some(key);
+                self.next += 1;
+            } else {
+                fits = false;
+            }
         });
-        left_out.count += 1;
-        false
+        if !fits {
+            let left_out = self.left_out.get_or_insert(LeftOut {
+                line: event.line,
+                count: 0,
+            });
+            left_out.count += 1;
+        }
+        fits
     }
 
     /// The events left out, if any were.
@@ -65,15 +85,18 @@ fn hash(id: &str) -> u64 {
     hasher.finish()
 }
 
-/// What `event` names by number or id.
-fn keys_of(event: &Event) -> Vec<Key> {
+/// Calls `each` with what `event` names by number (or, where it gives no number, by id).
+fn for_each_key(event: &Event, mut each: impl FnMut(Key)) {
     match &event.body {
-        Data::Anthropic(e) => e.index.get().map(|i| (0, i, 0)).into_iter().collect(),
+        Data::Anthropic(e) => {
+            if let Some(index) = e.index.get() {
+                each((0, index, 0));
+            }
+        }
         Data::Chat(chunk) => {
-            let mut keys = Vec::new();
             for choice in chunk.choices.iter().flatten() {
                 let index = choice.index.get().unwrap_or(0);
-                keys.push((1, index, 0));
+                each((1, index, 0));
                 let message = choice.delta.as_ref().or(choice.message.as_ref());
                 for call in message
                     .and_then(|m| m.tool_calls.as_ref())
@@ -81,24 +104,18 @@ fn keys_of(event: &Event) -> Vec<Key> {
                     .flatten()
                 {
                     match (call.index.get(), call.id.as_str()) {
-                        (Some(at), _) => keys.push((2, index, at)),
-                        (None, Some(id)) => keys.push((3, index, hash(id))),
+                        (Some(at), _) => each((2, index, at)),
+                        (None, Some(id)) => each((3, index, hash(id))),
                         (None, None) => {}
                     }
                 }
             }
-            keys
         }
-        Data::Responses(e) => {
-            let mut keys = Vec::new();
-            if let Some(index) = e.output_index.get() {
-                keys.push((4, index, 0));
-            }
-            if let Some(id) = e.item_id.as_str() {
-                keys.push((5, hash(id), 0));
-            }
-            keys
-        }
-        Data::Done | Data::Invalid(_) => Vec::new(),
+        Data::Responses(e) => match (e.output_index.get(), e.item_id.as_str()) {
+            (Some(index), _) => each((4, index, 0)),
+            (None, Some(id)) => each((5, hash(id), 0)),
+            (None, None) => {}
+        },
+        Data::Done | Data::Invalid(_) => {}
     }
 }
