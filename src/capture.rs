@@ -233,7 +233,7 @@ fn file(
         ),
         None => (
             Layout::Single(&stored.data),
-            frame::frame_single(&stored.data),
+            frame::frame_split(&stored.data, stored.request_then_response()),
         ),
     };
     if half.is_some() || meta.is_some() {

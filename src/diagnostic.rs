@@ -47,6 +47,9 @@ pub struct Finding {
     /// How many findings this one stands for: 1, or more when it counts the findings of its
     /// rule past the first [`REPORTED`] in one file (see [`Findings`]).
     pub count: usize,
+    /// It sums up others (a count of them, or what a check left out): listed apart from
+    /// its rule's findings one by one, wherever it is added again.
+    pub sums: bool,
 }
 
 impl Finding {
@@ -110,15 +113,33 @@ impl Findings {
             rule: rule.id,
             message: message.into(),
             count,
+            sums: count > 1,
         });
     }
 
-    /// Adds a finding made elsewhere (another part of the input, or a count of them).
+    /// Adds one finding of `rule` that sums up others (what a check left out, and why):
+    /// listed apart from the rule's findings one by one, as a count is, so twenty of them
+    /// before it cannot hide it.
+    pub fn add_summing(&mut self, rule: &Rule, line: Option<usize>, message: impl Into<String>) {
+        let finding = Finding {
+            line,
+            severity: rule.severity,
+            rule: rule.id,
+            message: message.into(),
+            count: 1,
+            sums: true,
+        };
+        self.push(finding);
+    }
+
+    /// Adds a finding made elsewhere (another part of the input, or a count of them). It is
+    /// listed while its rule has room among its findings one by one, or among those that sum
+    /// up others; counted past that.
     pub fn push(&mut self, finding: Finding) {
         let listed = self.by_rule.entry(finding.rule).or_default();
-        let slot = match finding.count {
-            1 => &mut listed.single,
-            _ => &mut listed.counts,
+        let slot = match finding.sums {
+            false => &mut listed.single,
+            true => &mut listed.counts,
         };
         if *slot < REPORTED {
             *slot += 1;
@@ -158,6 +179,7 @@ impl Findings {
                     thousands(past.count as u64)
                 ),
                 count: past.count,
+                sums: true,
             });
         }
         findings

@@ -198,15 +198,15 @@ pub fn redacted(text: &str) -> String {
                         value + 1 + inside.iter().take_while(|&&b| b != q && b != b'\n').count();
                     cut(&mut out, value + 1, end)
                 }
-                // An escaped quote (`\"…\"`): to the escaped quote that closes it.
-                Some(b'\\') if matches!(bytes.get(value + 1), Some(b'"' | b'\'')) => {
-                    out.push_str(&text[value..value + 2]);
-                    let start = value + 2;
-                    let closing = [b'\\', bytes[value + 1]];
-                    let end = bytes[start..]
-                        .windows(2)
-                        .position(|w| w == closing || w[0] == b'\n')
-                        .map_or(bytes.len(), |at| start + at);
+                // An escaped quote (`\"…\"`, `\\\"…\\\"`): to the same escaped quote, which
+                // closes it.
+                Some(b'\\') if escaped_quote(bytes, value).is_some() => {
+                    let start = escaped_quote(bytes, value).unwrap_or(value);
+                    out.push_str(&text[value..start]);
+                    let closing = &bytes[value..start];
+                    let end = (start..bytes.len())
+                        .find(|&at| bytes[at..].starts_with(closing) || bytes[at] == b'\n')
+                        .unwrap_or(bytes.len());
                     cut(&mut out, start, end)
                 }
                 _ => cut(&mut out, value, header_value_end(bytes, value, quoted)),
@@ -284,6 +284,13 @@ pub fn redacted(text: &str) -> String {
     out
 }
 
+/// Where the value starts after an escaped quote at `at` (backslashes, then a quote), if
+/// one stands there.
+fn escaped_quote(bytes: &[u8], at: usize) -> Option<usize> {
+    let quote = run_end(bytes, at, |b| b == b'\\');
+    matches!(bytes.get(quote), Some(b'"' | b'\'')).then_some(quote + 1)
+}
+
 /// Where a credential header's value ends: at the end of its line, or at a quote when the
 /// header itself is quoted (`"X-Api-Key: …"`). A value may hold quotes of its own (Digest's
 /// `response="…"`), so an unquoted header runs to the end of its line.
@@ -322,8 +329,13 @@ fn secret_before_colon(bytes: &[u8], colon: usize) -> Option<bool> {
     let quote = end.checked_sub(1).map(|last| bytes[last]);
     let quote = quote.filter(|b| matches!(b, b'"' | b'\''));
     end -= usize::from(quote.is_some());
-    // An escaped quote (`\"api_key\":`), as JSON quoted inside a JSON string has it.
-    end -= usize::from(quote.is_some() && end > 0 && bytes[end - 1] == b'\\');
+    // An escaped quote (`\"api_key\":`), as JSON quoted inside a JSON string has it, and
+    // escaped again (`\\\"`) for each level of quoting.
+    if quote.is_some() {
+        while end > 0 && bytes[end - 1] == b'\\' {
+            end -= 1;
+        }
+    }
     let name = bytes[..end]
         .iter()
         .rev()
@@ -589,6 +601,11 @@ mod tests {
             (
                 "{\\\"api_key\\\": \\\"ZQXN502abc\\\"}",
                 "{\\\"api_key\\\": \\\"…\\\"}",
+            ),
+            // Escaped twice: JSON in a JSON string in a JSON string.
+            (
+                r#"{"log":"{\\\"api_key\\\": \\\"ZQXN505abc\\\"}"}"#,
+                r#"{"log":"{\\\"api_key\\\": \\\"…\\\"}"}"#,
             ),
             (
                 "token ghp_ZQXN503abcdefghijklmnopqrstuvwxyz012 used",

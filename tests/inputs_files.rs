@@ -436,3 +436,32 @@ fn a_status_line_inside_a_request_body_is_not_where_the_response_starts() {
         }
     }
 }
+
+#[test]
+fn a_compressed_request_keeps_its_split_and_its_own_findings() {
+    // A gzip request body whose JSON is broken, its length given: once decoded, the length
+    // no longer fits it, so the split is the one the file as stored gave.
+    let dir = scratch("exchange-coded");
+    let body = gzip(b"{\"model\":\"claude\",\n\"messages\":[]}}");
+    let response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"type\":\"message\",\"id\":\"m\",\"model\":\"claude\",\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}";
+    let head = format!(
+        "POST /v1/messages HTTP/1.1\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let path = dir.join("coded.http");
+    std::fs::write(
+        &path,
+        [head.as_bytes(), &body, b"\r\n", response.as_bytes()].concat(),
+    )
+    .unwrap();
+    let out = run(&["validate", str_of(&path)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("coded.http:5: error[parse-request-json]"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("parse-body-json"), "{stdout}");
+    let (turns, stderr, _) = inspect(&[str_of(&path)]);
+    assert_eq!(turns.len(), 1, "{stderr}");
+    assert_eq!(turns[0]["text"], "hi");
+}

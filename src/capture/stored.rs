@@ -23,6 +23,10 @@ pub struct Stored<'a> {
     /// What decoding found amiss (an unknown `Content-Encoding`, say): said of every turn.
     pub warnings: Vec<Warning>,
     split: Option<Split>,
+    /// Where the response starts in [`Stored::data`], for a request and then its response:
+    /// found once in the file as stored, since a decoded body no longer fits the
+    /// `Content-Length` its head still gives.
+    answer_at: Option<usize>,
     /// How decoded lines map to the file's, in line order; empty when nothing was decoded.
     runs: Vec<Run>,
     /// The file's last line.
@@ -67,7 +71,8 @@ impl<'a> Stored<'a> {
         let data = bom::strip(data);
         let Some((comment, sections)) = txtar_of(data) else {
             // A request and its response: each message's body is decoded in place.
-            let (asked, answer) = request_then_response(data).unwrap_or((&data[..0], data));
+            let pair = request_then_response(data);
+            let (asked, answer) = pair.unwrap_or((&data[..0], data));
             let (message, ends) = line_ends_after(asked);
             let asked_decoded = match coding::message(message, &mut warnings)? {
                 Cow::Owned(text) => Cow::Owned([&text, ends].concat()),
@@ -89,6 +94,7 @@ impl<'a> Stored<'a> {
                 }
             };
             return Ok(Stored {
+                answer_at: pair.map(|_| decoded.len() - answer_decoded.len()),
                 data: decoded,
                 warnings,
                 split: None,
@@ -108,6 +114,7 @@ impl<'a> Stored<'a> {
             return Ok(Stored {
                 data: Cow::Borrowed(data),
                 warnings,
+                answer_at: None,
                 split: Some(split),
                 runs: Vec::new(),
                 last,
@@ -133,6 +140,7 @@ impl<'a> Stored<'a> {
         Ok(Stored {
             data: Cow::Owned(out),
             warnings,
+            answer_at: None,
             split: Some(Split {
                 comment_end: comment.len(),
                 sections: spans,
@@ -155,6 +163,11 @@ impl<'a> Stored<'a> {
             })
             .collect();
         Some((&self.data[..split.comment_end], sections))
+    }
+
+    /// The request and the response, for a file holding a request and then its response.
+    pub fn request_then_response(&self) -> Option<(&[u8], &[u8])> {
+        Some(self.data.split_at(self.answer_at?))
     }
 
     /// The file's last line.

@@ -172,11 +172,21 @@ pub fn frame(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
 /// The exchange of a file that is no txtar: one response, with or without its HTTP head,
 /// or a request and then its response ([`request_then_response`]).
 pub fn frame_single(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
+    frame_split(data, request_then_response(data))
+}
+
+/// [`frame_single`] of a file already split into a request and its response, if it holds
+/// both (a stored file's bodies are decoded, and split where the file said: see
+/// [`crate::capture::Stored::request_then_response`]).
+pub fn frame_split<'a>(
+    data: &'a [u8],
+    split: Option<(&'a [u8], &'a [u8])>,
+) -> Result<Vec<Exchange<'a>>, FrameError> {
     if data.trim_ascii().is_empty() {
         return Err(FrameError::Empty);
     }
-    let (request, answer) = match request_then_response(data) {
-        Some((asked, answer)) => (Some(request(asked)), answer),
+    let (request, answer) = match split {
+        Some((asked, answer)) => (Some(request(line_ends_after(asked).0)), answer),
         None => (None, data),
     };
     let before = data.len() - answer.len();

@@ -304,6 +304,7 @@ mod tests {
             rule: "sse-framing",
             message: message.to_string(),
             count: 1,
+            sums: false,
         }
     }
 

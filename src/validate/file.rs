@@ -193,8 +193,9 @@ impl Check {
         f: &mut Findings,
     ) -> Option<String> {
         let lines = part.lines;
-        let (own, text) = match frame::request_then_response(text) {
+        let (own, text) = match part.stored.and_then(Stored::request_then_response) {
             Some((request, response)) => {
+                let request = frame::line_ends_after(request).0;
                 parse::http_head(request, lines, f);
                 // A request with no body (a GET) asked nothing to check.
                 let body = frame::request(request)

@@ -248,7 +248,7 @@ impl StreamCheck {
                 Grammars::Chat(_) => &CHAT_GRAMMAR,
                 Grammars::Responses(_) => &RESPONSES_GRAMMAR,
             };
-            f.add(
+            f.add_summing(
                 rule,
                 Some(at(left_out.line)),
                 format!(
