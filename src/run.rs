@@ -170,7 +170,11 @@ pub fn threaded(
     let panicked = |found: &Found, why| FileReport::failure(format!("{}: {why}", found.display()));
     ordered(
         inputs,
-        |found| rejoin::placed(found, priced_turns_of(found, prices)),
+        |found| {
+            let mut report = rejoin::placed(found, priced_turns_of(found, prices));
+            report.turns.iter_mut().for_each(session::digest_answer);
+            report
+        },
         panicked,
         |mut report| {
             failed |= report.failed();

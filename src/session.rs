@@ -260,6 +260,16 @@ pub fn links(turns: &[Turn]) -> Vec<Link<'_>> {
         .collect()
 }
 
+/// Sets the digests of `turn`'s answer (`threading.answer`) that threading links by, unless
+/// the turn has them (read back from JSONL). Threading does it for any turn that has none;
+/// a run does it beforehand, where each input's turns are rebuilt in parallel, to keep the
+/// work off the one thread that threads them all.
+pub fn digest_answer(turn: &mut Turn) {
+    if turn.threading.answer.is_none() {
+        turn.threading.answer = history::answer(turn);
+    }
+}
+
 /// Threads `turns` (every turn of a run, in input order): sets each turn's `session` and
 /// each client-run tool call's `result`, and returns the sessions in the input order of
 /// their first turns, as output keeps input order everywhere (each session's turns stay in
@@ -269,11 +279,7 @@ pub fn links(turns: &[Turn]) -> Vec<Link<'_>> {
 /// JSONL prints.
 pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
     in_run_order(turns);
-    for turn in turns.iter_mut() {
-        if turn.threading.answer.is_none() {
-            turn.threading.answer = history::answer(turn);
-        }
-    }
+    turns.iter_mut().for_each(digest_answer);
     let Threads {
         turns: threads,
         mut sessions,
