@@ -278,8 +278,21 @@ impl Builder {
         // An empty string is "no text": chat streams open with `"content": ""`.
         turn.text = turn.text.filter(|t| !t.is_empty());
         turn.refusal = turn.refusal.filter(|t| !t.is_empty());
+        fit(&mut turn);
         turn
     }
+}
+
+/// Gives back the room `turn`'s text grew into: a run holds every turn until it is
+/// threaded, and text appended delta by delta holds up to twice its length (a third more
+/// memory for a run of many turns, where the turns are all it keeps).
+fn fit(turn: &mut Turn) {
+    let texts = [&mut turn.text, &mut turn.refusal].into_iter().flatten();
+    let thoughts = turn.thoughts.iter_mut().map(|t| &mut t.text);
+    texts.chain(thoughts).for_each(String::shrink_to_fit);
+    turn.thoughts.shrink_to_fit();
+    turn.tool_calls.shrink_to_fit();
+    turn.warnings.shrink_to_fit();
 }
 
 /// Cuts `name` to [`MAX_NAME`] characters, ending in `…`, when it is longer: how many it had.
