@@ -19,14 +19,22 @@ const HEADERS: [&str; 3] = ["authorization:", "api-key:", "cookie:"];
 /// How a parameter's or field's name ends (lowercase) when its value is a credential:
 /// `key=`, `api_key=`, `access_token=`, `client_secret=`, `sig=`, `"api_key": "…"`,
 /// AWS's `Credential=` (its access key id),
-/// `Ocp-Apim-Subscription-Key:`, `x-amz-security-token:`, `session_id=`…
-const PARAMS: [&str; 14] = [
+/// `Ocp-Apim-Subscription-Key:`, `x-amz-security-token:`, `session_id=`, `X-Pwd:`…
+/// A name is compared with `-` taken for `_`, and without a number at its end
+/// (`Cookie2`, `X-Hub-Signature-256`).
+const PARAMS: [&str; 20] = [
     "key",
+    "keys",
     "credential",
+    "credentials",
     "token",
     "secret",
     "password",
     "passwd",
+    "passphrase",
+    "pass",
+    "pwd",
+    "authentication",
     "signature",
     "sig",
     "auth",
@@ -52,7 +60,7 @@ const SCHEMES: [&str; 5] = ["basic", "bearer", "digest", "token", "negotiate"];
 /// characters after it), AWS access key ids (`AKIA`/`ASIA` and exactly 16 capitals or
 /// digits), Google API keys (`AIza` and 35 more). The prefix is kept, to say what kind of
 /// key was there: `sk-…`.
-const KEYS: [Key; 9] = [
+const KEYS: [Key; 20] = [
     Key {
         prefix: "sk-",
         body: in_token,
@@ -82,7 +90,29 @@ const KEYS: [Key; 9] = [
     github(GITHUB[2]),
     github(GITHUB[3]),
     github(GITHUB[4]),
+    // GitHub's fine-grained tokens, GitLab's, Stripe's secret and restricted keys, Slack's
+    // bot, user and app tokens, Hugging Face's.
+    token("github_pat_", 22),
+    token("glpat-", 20),
+    token("sk_live_", 16),
+    token("sk_test_", 16),
+    token("rk_live_", 16),
+    token("xoxb-", 10),
+    token("xoxp-", 10),
+    token("xoxa-", 10),
+    token("xapp-", 10),
+    token("hf_", 30),
+    token("npm_", 36),
 ];
+
+const fn token(prefix: &'static str, min: usize) -> Key {
+    Key {
+        prefix,
+        body: in_token,
+        min,
+        exact: false,
+    }
+}
 
 const fn github(prefix: &'static str) -> Key {
     Key {
@@ -161,8 +191,21 @@ pub fn redacted(text: &str) -> String {
     // name began: kept as it goes, so the text is read once.
     let mut slashed = false;
     let mut name = 0;
+    // Whether the lines read are the head of an HTTP message the text quotes.
+    let mut head = false;
     let mut i = 0;
     while i < bytes.len() {
+        if i == 0 || bytes[i - 1] == b'\n' {
+            head = starts_http_message(&bytes[i..]) || (head && !starts_blank_line(&bytes[i..]));
+            if let Some(colon) = head.then(|| header_colon(&bytes[i..])).flatten() {
+                // A header of a quoted message: its name stays, its value may say anything
+                // about the exchange (an organization, a request's id) and goes.
+                let value = run(i + colon + 1, |b| b == b' ' || b == b'\t');
+                out.push_str(&text[i..value]);
+                i = cut(&mut out, value, header_value_end(bytes, value, false));
+                continue;
+            }
+        }
         if let Some(header) = HEADERS.iter().find(|h| at(i, h)) {
             let value = run(i + header.len(), |b| b == b' ' || b == b'\t');
             let quoted = name > 0 && matches!(bytes[name - 1], b'"' | b'\'');
@@ -211,6 +254,28 @@ pub fn redacted(text: &str) -> String {
                 }
                 _ => cut(&mut out, value, header_value_end(bytes, value, quoted)),
             };
+        } else if let Some(value) = (bytes[i] == b',' || at(i, "=>"))
+            .then(|| secret_before_colon(bytes, i).filter(|&quoted| quoted))
+            .flatten()
+            .and_then(|_| paired_value(bytes, i, pairing(bytes, i)?))
+        {
+            // A quoted name paired with its value: `('x-api-key', '…')`, `["api-key","…"]`,
+            // `{"api-key" => "…"}`, `{"name":"X-Api-Key","value":"…"}`.
+            let q = bytes[value - 1];
+            out.push_str(&text[i..value]);
+            let end = value
+                + bytes[value..]
+                    .iter()
+                    .take_while(|&&b| b != q && b != b'\n')
+                    .count();
+            i = cut(&mut out, value, end);
+        } else if let Some(value) = (bytes[i] == b'<' && is_secret_name(&bytes[name..i]))
+            .then(|| next_cell(bytes, i))
+            .flatten()
+        {
+            // An HTML table's row: `<td>X-Api-Key</td><td>…</td>`.
+            out.push_str(&text[i..value]);
+            i = cut(&mut out, value, run(value, |b| b != b'<' && b != b'\n'));
         } else if at(i, "%3d") && is_secret_name(&bytes[name..i]) {
             // `key%3D…`: a parameter inside an encoded URL.
             out.push_str(&text[i..i + 3]);
@@ -284,6 +349,106 @@ pub fn redacted(text: &str) -> String {
     out
 }
 
+/// Whether `line` starts an HTTP message: a status line (`HTTP/1.1 401 …`) or a request
+/// line (`POST /v1/messages HTTP/1.1`).
+fn starts_http_message(line: &[u8]) -> bool {
+    let line = &line[..line.iter().position(|&b| b == b'\n').unwrap_or(line.len())];
+    let version = |v: &[u8]| {
+        v.strip_prefix(b"HTTP/")
+            .is_some_and(|n| !n.is_empty() && n.iter().all(|b| b.is_ascii_digit() || *b == b'.'))
+    };
+    let mut words = line.trim_ascii().split(|&b| b == b' ');
+    match (words.next(), words.next(), words.next()) {
+        (Some(v), Some(status), _) if version(v) => {
+            status.len() == 3 && status.iter().all(u8::is_ascii_digit)
+        }
+        (Some(method), Some(_), Some(v)) => {
+            !method.is_empty() && method.iter().all(u8::is_ascii_uppercase) && version(v)
+        }
+        _ => false,
+    }
+}
+
+fn starts_blank_line(line: &[u8]) -> bool {
+    matches!(line, [] | [b'\n', ..] | [b'\r', b'\n', ..] | [b'\r'])
+}
+
+/// Where the colon of a header line (`Name: value`) stands in `line`, if it is one.
+fn header_colon(line: &[u8]) -> Option<usize> {
+    let name = line
+        .iter()
+        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
+        .count();
+    (name > 0 && line.get(name) == Some(&b':')).then_some(name)
+}
+
+/// How a quoted name before the `,` or `=>` at `glue` is paired with its value: `=>` is a
+/// map's (`{"api-key" => "…"}`); a `,` pairs only in a list of two (`("x-api-key", "…")`,
+/// `["api-key","…"]`) or after `"name":` (`{"name":"X-Api-Key","value":"…"}`), as
+/// `{"code":"invalid_api_key","type":"x"}` pairs no name with a value.
+#[derive(Clone, Copy, PartialEq)]
+enum Pairing {
+    Map,
+    List,
+    NameValue,
+}
+
+fn pairing(bytes: &[u8], glue: usize) -> Option<Pairing> {
+    if bytes[glue] == b'=' {
+        return Some(Pairing::Map);
+    }
+    let before = bytes[..glue].trim_ascii_end();
+    let (&quote, before) = before.split_last()?;
+    let name = before.iter().rev().take_while(|&&b| in_name(b)).count();
+    let before = before[..before.len() - name]
+        .strip_suffix(&[quote])?
+        .trim_ascii_end();
+    match before.last()? {
+        b'[' | b'(' => Some(Pairing::List),
+        b':' => {
+            let key = before[..before.len() - 1].trim_ascii_end();
+            (key.ends_with(b"\"name\"") || key.ends_with(b"'name'")).then_some(Pairing::NameValue)
+        }
+        _ => None,
+    }
+}
+
+/// After a quoted secret name and the `,` or `=>` at `glue`: where its quoted value starts
+/// (past the quote), when one follows; a name's `"value":` key is passed over.
+fn paired_value(bytes: &[u8], glue: usize, pairing: Pairing) -> Option<usize> {
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    let mut at = run_end(bytes, glue + if bytes[glue] == b',' { 1 } else { 2 }, blank);
+    if pairing == Pairing::NameValue {
+        let key = [&b"\"value\""[..], b"'value'"]
+            .into_iter()
+            .find(|key| bytes[at..].starts_with(key))?;
+        let colon = run_end(bytes, at + key.len(), blank);
+        (bytes.get(colon) == Some(&b':')).then_some(())?;
+        at = run_end(bytes, colon + 1, blank);
+    }
+    matches!(bytes.get(at), Some(b'"' | b'\'')).then_some(at + 1)
+}
+
+/// After a cell's text, at the `<` that closes it: where the next cell's text starts
+/// (`</td><td>`, `</th> <td class="v">`).
+fn next_cell(bytes: &[u8], at: usize) -> Option<usize> {
+    let rest = &bytes[at..bytes.len().min(at + 64)];
+    let close = [&b"</td>"[..], b"</th>"]
+        .into_iter()
+        .find(|c| rest.len() >= c.len() && rest[..c.len()].eq_ignore_ascii_case(c))?;
+    let open = close.len()
+        + rest[close.len()..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    let cell = &rest[open..];
+    if !(cell.len() >= 3 && cell[..3].eq_ignore_ascii_case(b"<td")) {
+        return None;
+    }
+    let end = cell.iter().position(|&b| b == b'>')?;
+    Some(at + open + end + 1)
+}
+
 /// Where the value starts after an escaped quote at `at` (backslashes, then a quote), if
 /// one stands there.
 fn escaped_quote(bytes: &[u8], at: usize) -> Option<usize> {
@@ -309,8 +474,13 @@ fn separated(bytes: &[u8], mut at: usize) -> Option<usize> {
     loop {
         let rest = &bytes[at.min(bytes.len())..];
         at += match rest {
-            [b' ' | b'\t' | b':' | b'"' | b'\'' | b'\r' | b'\n', ..] => 1,
+            [
+                b' ' | b'\t' | b':' | b'"' | b'\'' | b'\r' | b'\n' | b'=' | b',' | b';' | b'(',
+                ..,
+            ] => 1,
             [0xC2, 0xA0, ..] => 2,
+            // The other spaces of Unicode: U+2000 to U+200A, U+202F, U+3000.
+            [0xE2, 0x80, 0x80..=0x8A | 0xAF, ..] | [0xE3, 0x80, 0x80, ..] => 3,
             [b'%', b'2', b'0', ..] => 3,
             _ if rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"&nbsp;") => 6,
             _ => break,
@@ -323,8 +493,12 @@ fn separated(bytes: &[u8], mut at: usize) -> Option<usize> {
 /// quote may stand between), and if so whether that name was quoted.
 fn secret_before_colon(bytes: &[u8], colon: usize) -> Option<bool> {
     let mut end = colon;
-    while end > 0 && matches!(bytes[end - 1], b' ' | b'\t') {
-        end -= 1;
+    loop {
+        match &bytes[..end] {
+            [.., b' ' | b'\t'] => end -= 1,
+            [.., 0xC2, 0xA0] => end -= 2,
+            _ => break,
+        }
     }
     let quote = end.checked_sub(1).map(|last| bytes[last]);
     let quote = quote.filter(|b| matches!(b, b'"' | b'\''));
@@ -345,11 +519,14 @@ fn secret_before_colon(bytes: &[u8], colon: usize) -> Option<bool> {
     // The name stands alone (`"api_key":`, a header at a line's start), not at the end
     // of some value (`?key=…SECRET":`).
     let before = start.checked_sub(1).map(|at| bytes[at]);
+    // Or opens a quoted header (`-H 'X-Auth-Token: …'`), a list or a map's entry (Go's
+    // `map[X-Auth-Token:[…]]`, Spring's `[X-Client-Secret:"…"`), an HTML cell.
     let alone = match quote {
         Some(_) => before == quote,
-        None => before.is_none_or(|b| b.is_ascii_whitespace() || b"{,;(|".contains(&b)),
+        None => before.is_none_or(|b| b.is_ascii_whitespace() || b"{,;(|'\"[>".contains(&b)),
     };
-    (alone && name > 0 && is_secret_name(&bytes[start..end])).then_some(quote.is_some())
+    let opened = matches!(before, Some(b'"' | b'\''));
+    (alone && name > 0 && is_secret_name(&bytes[start..end])).then_some(quote.is_some() || opened)
 }
 
 /// Whether a word starts at `at`: at the text's start, after a byte that is no part of a
@@ -362,6 +539,7 @@ fn starts_word(bytes: &[u8], at: usize) -> bool {
         [] => true,
         [.., b'\\', b'u', a, b, c, d] if hex(&[*a, *b, *c, *d]) => true,
         [.., b'%', a, b] if hex(&[*a, *b]) => true,
+        [.., b'\\', b'x', a, b] if hex(&[*a, *b]) => true,
         [.., b'\\', b'n' | b'r' | b't'] => true,
         [.., last] => !in_token(*last),
     }
@@ -424,8 +602,20 @@ fn user_info_end(bytes: &[u8], colon: usize) -> Option<usize> {
 }
 
 fn is_secret_name(name: &[u8]) -> bool {
+    let numbered = name.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let name = &name[..name.len() - numbered];
+    let name = match name {
+        [rest @ .., b'-' | b'_'] if numbered > 0 => rest,
+        _ => name,
+    };
+    let same = |a: &u8, b: &u8| a.eq_ignore_ascii_case(b) || (a == &b'-' && b == &b'_');
     PARAMS.iter().any(|p| {
-        name.len() >= p.len() && name[name.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes())
+        let p = p.as_bytes();
+        name.len() >= p.len()
+            && name[name.len() - p.len()..]
+                .iter()
+                .zip(p)
+                .all(|(a, b)| same(a, b))
     })
 }
 
@@ -640,6 +830,91 @@ mod tests {
         for text in ["eyJust.a.word", "ghp_short", "a \\\"b\\\": 1"] {
             assert_eq!(redacted(text), text);
         }
+    }
+
+    #[test]
+    fn the_sixth_runs_shapes_lose_their_values() {
+        for (text, kept) in [
+            // Headers as clients and frameworks quote them.
+            (
+                "curl -H 'X-Auth-Token: ZQX6a' x",
+                "curl -H 'X-Auth-Token: …' x",
+            ),
+            (
+                "--header \"Private-Token:ZQX6b\" x",
+                "--header \"Private-Token:…\" x",
+            ),
+            (
+                "map[X-Auth-Token:[ZQX6c] Accept:[*/*]]",
+                "map[X-Auth-Token:[…] Accept:[*/*]]",
+            ),
+            (
+                "[X-Client-Secret:\"ZQX6d\", Accept:\"*/*\"]",
+                "[X-Client-Secret:\"…\", Accept:\"*/*\"]",
+            ),
+            ("[('x-api-key', 'ZQX6e')]", "[('x-api-key', '…')]"),
+            ("{\"api-key\" => \"ZQX6f\"}", "{\"api-key\" => \"…\"}"),
+            (
+                "[[\"x-goog-api-key\",\"ZQX6g\"]]",
+                "[[\"x-goog-api-key\",\"…\"]]",
+            ),
+            (
+                "{\"name\":\"Proxy-Authorization\",\"value\":\"ZQX6h\"}",
+                "{\"name\":\"Proxy-Authorization\",\"value\":\"…\"}",
+            ),
+            (
+                "<td>X-Api-Key</td><td>ZQX6i</td>",
+                "<td>X-Api-Key</td><td>…</td>",
+            ),
+            ("x-api-key\u{a0}: ZQX6j", "x-api-key\u{a0}: …"),
+            // Names of credentials not matched before.
+            ("Authentication: ZQX6k", "Authentication: …"),
+            ("X-Credentials: user:ZQX6l", "X-Credentials: …"),
+            ("X-Api-Keys: ZQX6m", "X-Api-Keys: …"),
+            ("X-Passphrase: ZQX6n", "X-Passphrase: …"),
+            ("X-Pwd: ZQX6o", "X-Pwd: …"),
+            ("Cookie2: ZQX6p", "Cookie2: …"),
+            ("X-Session-Id: ZQX6q", "X-Session-Id: …"),
+            ("X-Hub-Signature-256: ZQX6r", "X-Hub-Signature-256: …"),
+            // Other vendors' keys, and glue.
+            (
+                "use github_pat_ZQX6sabcdefghijklmnopqrstuvwxyz0123 now",
+                "use github_pat_… now",
+            ),
+            ("use glpat-ZQX6tabcdefghijklmno now", "use glpat-… now"),
+            ("use sk_live_ZQX6uabcdefghijklmnop now", "use sk_live_… now"),
+            ("use xoxb-ZQX6v-1234567890-abc now", "use xoxb-… now"),
+            (
+                "use hf_ZQX6wabcdefghijklmnopqrstuvwxyzAB now",
+                "use hf_… now",
+            ),
+            ("bearer=ZQX6x end", "bearer=… end"),
+            ("Bearer,ZQX6y end", "Bearer,… end"),
+            ("Bearer\u{2003}ZQX6z end", "Bearer\u{2003}… end"),
+            ("\\x22sk-proj-ZQX6abcdefghijklmnopqrst", "\\x22sk-…"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    /// A whole HTTP message quoted in error text (a proxy that stores the raw response as
+    /// the body, an exchange cut in the wrong place): its header values go, whatever the
+    /// header, as they may say anything about the exchange.
+    #[test]
+    fn a_quoted_http_messages_header_values_go() {
+        let text = "upstream died\n\r\nHTTP/2.0 200 OK\r\nRequest-Id: ZQX6h1\r\n\
+                    Anthropic-Organization-Id: ZQX6h2\r\n\r\nevent: ping\ndata: {}\n";
+        assert_eq!(
+            redacted(text),
+            "upstream died\n\r\nHTTP/2.0 200 OK\r\nRequest-Id: …\r\n\
+             Anthropic-Organization-Id: …\r\n\r\nevent: ping\ndata: {}\n"
+        );
+        assert_eq!(
+            redacted("POST /v1/messages HTTP/1.1\nHost: gw.example\n\nbody: kept"),
+            "POST /v1/messages HTTP/1.1\nHost: …\n\nbody: kept"
+        );
+        // No start line, no head: a line with a colon is kept.
+        assert_eq!(redacted("error: bad\nHost: x"), "error: bad\nHost: x");
     }
 
     #[test]
