@@ -130,6 +130,24 @@ pub fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Whether a chunked `body` (its line ends after it taken off) ends in the last chunk, a
+/// chunk of size 0, and its trailer fields, if any.
+pub fn ends_in_last_chunk(body: &[u8]) -> bool {
+    let mut lines = body.split(|&b| b == b'\n').map(<[u8]>::trim_ascii);
+    // Trailer fields come after the last chunk: `Name: value` lines.
+    let mut lines = lines.by_ref().rev().skip_while(|line| http_field(line));
+    lines.next().is_some_and(|line| chunk_size(line) == Some(0))
+}
+
+/// Whether `line` is a header field (`Name: value`).
+fn http_field(line: &[u8]) -> bool {
+    let name = line
+        .iter()
+        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
+        .count();
+    name > 0 && line.get(name) == Some(&b':')
+}
+
 /// A chunk-size line's size: hex digits, then an optional `;extension`.
 fn chunk_size(line: &[u8]) -> Option<usize> {
     let line = std::str::from_utf8(line).ok()?;

@@ -251,16 +251,35 @@ pub fn line_ends_after(message: &[u8]) -> (&[u8], &[u8]) {
 /// millions of them costs no more than this many checks of the request.
 const MAX_SPLITS: usize = 16;
 
-/// Whether `request` (a head and a body) is a whole request: its body, codings undone, is
-/// empty or one JSON value.
+/// Whether `request` (a head and a body) is a whole request: a chunked body ends in its
+/// last chunk (`0`), and a compressed body decompresses to its end, neither cut short nor
+/// followed by other bytes: either says where the body ends whatever it holds (a chunk or
+/// compressed data cut short keeps what it holds, which may be JSON with the rest of the
+/// request still to come). Any other body is empty or one JSON value.
 fn is_whole_request(request: &[u8]) -> bool {
     let (request, _) = line_ends_after(request);
+    if let Some((head, body)) = http::split(request) {
+        let chunked = head.transfer_encoding.as_deref();
+        if chunked.is_some_and(|te| te.contains("chunked")) {
+            return coding::ends_in_last_chunk(body);
+        }
+    }
     decompress::within(request.len(), || {
-        let Ok(decoded) = coding::message(request, &mut Vec::new()) else {
+        let mut warnings = Vec::new();
+        let Ok(decoded) = coding::message(request, &mut warnings) else {
             return false;
         };
+        // Compressed data cut short, as a request is when a line of its response's is
+        // taken for its end, holds only the start of the request.
+        if warnings
+            .iter()
+            .any(|w| matches!(w, Warning::BodyCutShort { .. }))
+        {
+            return false;
+        }
+        let undone = decoded.len() != request.len() || decoded.as_ref() != request;
         let body = http::split(&decoded).map_or(&[][..], |(_, body)| body.trim_ascii());
-        body.is_empty() || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+        undone || body.is_empty() || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
     })
 }
 
@@ -477,6 +496,42 @@ mod tests {
                 name: "extra".into()
             }]
         );
+    }
+
+    /// A request body that holds a status line of its own is not cut there when its coding
+    /// says it goes on: a chunked body ends at its last chunk, compressed data at its end.
+    #[test]
+    fn a_coded_request_ends_where_its_coding_says() {
+        let response = b"HTTP/1.1 200 OK\r\nX-Request-Id: r\r\n\r\n{}";
+        let head = b"POST /v1/messages HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+        let inner = b"{\"model\":\"m\"}\nHTTP/1.1 500 Oops\n\nupstream died\n";
+        let chunked = [
+            &head[..],
+            format!("{:x}\r\n", inner.len()).as_bytes(),
+            inner,
+            b"\r\n0\r\n\r\n",
+            response,
+        ]
+        .concat();
+        let (_, answer) = request_then_response(&chunked).unwrap();
+        assert_eq!(answer, response);
+        let head = b"POST /v1/messages HTTP/1.1\r\nContent-Encoding: gzip\r\n\r\n";
+        // Two gzip members, the second stored, so the status line stands in its bytes.
+        let stored = |data: &[u8]| {
+            let mut out = Vec::new();
+            let mut encoder = flate2::write::GzEncoder::new(&mut out, flate2::Compression::none());
+            std::io::Write::write_all(&mut encoder, data).unwrap();
+            encoder.finish().unwrap();
+            out
+        };
+        let body = [
+            stored(b"{\"model\":\"m\"}\n"),
+            stored(b"HTTP/1.1 500 Oops\n\nno\n"),
+        ]
+        .concat();
+        let gzipped = [&head[..], &body, b"\r\n", response].concat();
+        let (_, answer) = request_then_response(&gzipped).unwrap();
+        assert_eq!(answer, response);
     }
 
     #[test]
