@@ -358,3 +358,82 @@ fn streams_opening_millions_of_numbered_things_stay_within_budget() {
         "{warnings:?}"
     );
 }
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, data).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A body of `mib` MiB that decodes to an Anthropic error, gzipped.
+fn packed_error(mib: usize) -> Vec<u8> {
+    let mut body = vec![b' '; mib << 20];
+    body.extend(br#"{"type":"error","error":{"type":"overloaded_error","message":"m"}}"#);
+    gzip(&body)
+}
+
+#[test]
+fn compressed_bodies_are_decoded_one_at_a_time_or_refused() {
+    use base64::Engine;
+    let _one = serial();
+    let mib = |n: usize| n as f64 / (1 << 20) as f64;
+    // A YAML cassette of 12 compressed bodies of 4 MiB each: decoded as each interaction
+    // is handed on, not all while the cassette is parsed (48 MiB held at once).
+    let body = base64::engine::general_purpose::STANDARD.encode(packed_error(4));
+    let interaction = format!(
+        "- request:\n    uri: https://api.anthropic.com/v1/messages\n    body:\n      string: '{{}}'\n  \
+         response:\n    status:\n      code: 529\n    headers:\n      Content-Type:\n      - application/json\n      \
+         Content-Encoding:\n      - gzip\n    body:\n      string: !!binary |\n        {body}\n"
+    );
+    let cassette = format!("interactions:\n{}version: 1\n", interaction.repeat(12));
+    let (turns, inspect, validate, notes) = peaks("bodies.yaml", cassette.as_bytes());
+    assert_eq!(turns, 12, "{notes:?}");
+    assert!(
+        inspect < 16 << 20 && validate < 16 << 20,
+        "{} / {} MiB",
+        mib(inspect),
+        mib(validate)
+    );
+    // A txtar whose sections decode to more than it may hold at once (24 MiB and its own
+    // size) is refused, having held no more than that (as a vector's capacity, up to
+    // twice) and one body.
+    let mut txtar = b"-- request --\n{}\n".to_vec();
+    for i in 0..12 {
+        txtar.extend(
+            format!("-- s{i} --\nHTTP/1.1 529 Overloaded\r\nContent-Encoding: gzip\r\n\r\n")
+                .bytes(),
+        );
+        txtar.extend(packed_error(4));
+        txtar.push(b'\n');
+    }
+    let (_, inspect, validate, notes) = peaks("bodies.txtar", &txtar);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("decode to over 24 MiB together")),
+        "{notes:?}"
+    );
+    assert!(
+        inspect < 56 << 20 && validate < 56 << 20,
+        "{} / {} MiB",
+        mib(inspect),
+        mib(validate)
+    );
+    // A request then its response, the request's body compressed: the decoded body is
+    // moved into the file's decoded text, not copied (the decoder's vector, up to twice the
+    // body, and the request read: a copy would be 24 MiB more).
+    let request = [
+        &b"POST /v1/messages HTTP/1.1\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n\r\n"[..],
+        &gzip(&[&b"{\"model\":\"m\",\"x\":\""[..], &vec![b'a'; 24 << 20], b"\"}"].concat()),
+        b"\r\n",
+    ]
+    .concat();
+    let exchange = [
+        &request[..],
+        b"HTTP/1.1 529 Overloaded\r\nContent-Type: application/json\r\n\r\n{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"m\"}}",
+    ]
+    .concat();
+    let (turns, inspect, _, notes) = peaks("exchange.http", &exchange);
+    assert_eq!(turns, 1, "{notes:?}");
+    assert!(inspect < 64 << 20, "{} MiB", mib(inspect));
+}

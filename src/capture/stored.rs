@@ -74,27 +74,41 @@ impl<'a> Stored<'a> {
             let pair = request_then_response(data);
             let (asked, answer) = pair.unwrap_or((&data[..0], data));
             let (message, ends) = line_ends_after(asked);
+            // Each decoded body is extended in place, not copied: a body may be as large as
+            // the decompression bound allows.
             let asked_decoded = match coding::message(message, &mut warnings)? {
-                Cow::Owned(text) => Cow::Owned([&text, ends].concat()),
+                Cow::Owned(mut text) => {
+                    text.extend_from_slice(ends);
+                    Cow::Owned(text)
+                }
                 Cow::Borrowed(_) => Cow::Borrowed(asked),
             };
             let answer_decoded = coding::message(answer, &mut warnings)?;
-            let (decoded, runs) = match (&asked_decoded, &answer_decoded) {
+            let answer_len = answer_decoded.len();
+            let (decoded, runs) = match (asked_decoded, answer_decoded) {
                 (Cow::Borrowed(_), Cow::Borrowed(_)) => (Cow::Borrowed(data), Vec::new()),
-                _ => {
+                (asked_decoded, answer_decoded) => {
                     let lines = (1 + count_lines(asked), 1 + count_lines(&asked_decoded));
                     let runs = vec![
                         run(asked, &asked_decoded, (1, 1), 0),
                         run(answer, &answer_decoded, lines, 0),
                     ];
-                    (
-                        Cow::Owned([&asked_decoded[..], &answer_decoded].concat()),
-                        runs,
-                    )
+                    let whole = match asked_decoded {
+                        Cow::Owned(mut asked) => {
+                            asked.extend_from_slice(&answer_decoded);
+                            asked
+                        }
+                        Cow::Borrowed(asked) => {
+                            let mut whole = answer_decoded.into_owned();
+                            whole.splice(0..0, asked.iter().copied());
+                            whole
+                        }
+                    };
+                    (Cow::Owned(whole), runs)
                 }
             };
             return Ok(Stored {
-                answer_at: pair.map(|_| decoded.len() - answer_decoded.len()),
+                answer_at: pair.map(|_| decoded.len() - answer_len),
                 data: decoded,
                 warnings,
                 split: None,
@@ -102,11 +116,25 @@ impl<'a> Stored<'a> {
                 last,
             });
         };
-        let bodies = sections
-            .iter()
-            .map(|s| section_body(s.body, &mut warnings))
-            .collect::<Result<Vec<_>, Undecodable>>()?;
-        if bodies.iter().all(|b| matches!(b, Cow::Borrowed(_))) {
+        // Sections are decoded one at a time, each into the text rebuilt around the
+        // decoded bodies (only once one was decoded): never two copies of every body.
+        let mut rebuilt: Option<Rebuilt> = None;
+        let limit = HELD_FLOOR.saturating_add(data.len());
+        for (at, section) in sections.iter().enumerate() {
+            let body = section_body(section.body, &mut warnings)?;
+            if rebuilt.is_none() && matches!(body, Cow::Borrowed(_)) {
+                continue;
+            }
+            let text = rebuilt.get_or_insert_with(|| Rebuilt::new(comment, &sections[..at]));
+            text.push(section, &body);
+            if text.out.len() > limit {
+                return Err(Undecodable::TooMuchDecoded { limit });
+            }
+        }
+        let Some(Rebuilt {
+            out, spans, runs, ..
+        }) = rebuilt
+        else {
             let split = Split {
                 comment_end: comment.len(),
                 sections: sections.iter().map(|s| span_of(data, s)).collect(),
@@ -119,24 +147,7 @@ impl<'a> Stored<'a> {
                 runs: Vec::new(),
                 last,
             });
-        }
-        // Rebuild the text with the decoded bodies, noting where each section now stands.
-        let mut out = comment.to_vec();
-        let mut line = 1 + count_lines(comment);
-        let mut spans = Vec::with_capacity(sections.len());
-        let mut runs = Vec::with_capacity(sections.len());
-        for (section, body) in sections.iter().zip(bodies) {
-            out.extend_from_slice(format!("-- {} --\n", section.name).as_bytes());
-            let start = out.len();
-            out.extend_from_slice(&body);
-            runs.push(run(section.body, &body, (section.first_line - 1, line), 1));
-            spans.push(Span {
-                name: section.name.to_string(),
-                body: start..out.len(),
-                first_line: line + 1,
-            });
-            line += 1 + count_lines(&body);
-        }
+        };
         Ok(Stored {
             data: Cow::Owned(out),
             warnings,
@@ -188,6 +199,51 @@ impl<'a> Stored<'a> {
             _ => (run.original + (line - run.decoded), None),
         };
         (line.min(self.last), in_body)
+    }
+}
+
+/// What a txtar's decoded bodies may come to together, above the file's size: they are all
+/// held at once, in the text rebuilt around them, beside the file and the body being
+/// decoded (up to the decompression bound's floor, 64 MiB). A real fixture's are far below.
+const HELD_FLOOR: usize = 24 << 20;
+
+/// A txtar's text rebuilt with its decoded bodies, and where each section now stands.
+struct Rebuilt {
+    out: Vec<u8>,
+    /// The line the next section's marker takes.
+    line: usize,
+    spans: Vec<Span>,
+    runs: Vec<Run>,
+}
+
+impl Rebuilt {
+    /// The comment and the `earlier` sections, none of them decoded.
+    fn new(comment: &[u8], earlier: &[Section]) -> Rebuilt {
+        let mut text = Rebuilt {
+            out: comment.to_vec(),
+            line: 1 + count_lines(comment),
+            spans: Vec::new(),
+            runs: Vec::new(),
+        };
+        for section in earlier {
+            text.push(section, section.body);
+        }
+        text
+    }
+
+    fn push(&mut self, section: &Section, body: &[u8]) {
+        self.out
+            .extend_from_slice(format!("-- {} --\n", section.name).as_bytes());
+        let start = self.out.len();
+        self.out.extend_from_slice(body);
+        let lines = (section.first_line - 1, self.line);
+        self.runs.push(run(section.body, body, lines, 1));
+        self.spans.push(Span {
+            name: section.name.to_string(),
+            body: start..self.out.len(),
+            first_line: self.line + 1,
+        });
+        self.line += 1 + count_lines(body);
     }
 }
 

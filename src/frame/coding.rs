@@ -25,6 +25,9 @@ pub enum Undecodable {
     },
     /// `count` codings to undo, more than [`MAX_CODINGS`]: not undone at all.
     TooManyCodings { count: usize },
+    /// The bodies of one file (a txtar's sections) decode to more than `limit` bytes
+    /// together, which would all be held at once.
+    TooMuchDecoded { limit: usize },
 }
 
 impl std::fmt::Display for Undecodable {
@@ -38,6 +41,12 @@ impl std::fmt::Display for Undecodable {
                 f,
                 "the body's Content-Encoding lists {count} codings, more than the {MAX_CODINGS} \
                  this tool undoes one after another: not read"
+            ),
+            Undecodable::TooMuchDecoded { limit } => write!(
+                f,
+                "the file's compressed bodies decode to over {} MiB together, more than \
+                 this tool holds of one file at once (24 MiB and the file's size): not read",
+                limit >> 20
             ),
         }
     }
@@ -94,8 +103,11 @@ pub fn message<'a>(
     if decoded.is_none() && matches!(dechunked, Cow::Borrowed(_)) {
         return Ok(Cow::Borrowed(data));
     }
-    let mut out = data[..data.len() - body.len()].to_vec();
-    out.extend_from_slice(decoded.as_deref().unwrap_or(&dechunked));
+    // The head goes in front of the decoded body, which is moved, not copied: it may be as
+    // large as the decompression bound allows.
+    let mut out = decoded.unwrap_or_else(|| dechunked.into_owned());
+    let head = &data[..data.len() - body.len()];
+    out.splice(0..0, head.iter().copied());
     Ok(Cow::Owned(out))
 }
 

@@ -120,7 +120,8 @@ pub fn interactions(
     match list {
         // Items come handed one by one, or, in a list read whole for its anchor, in it.
         Some((Node::Seq(items), read)) => {
-            let all = read.into_iter().chain(items.iter().map(interaction));
+            let read = read.into_iter().map(|r| r.and_then(Recorded::decode));
+            let all = read.chain(items.iter().map(interaction));
             let mut count = 0;
             for (index, interaction) in all.enumerate() {
                 each(index, interaction);
@@ -157,11 +158,13 @@ const FIELDS: [&str; 8] = [
 const HEADERS: [&str; 2] = ["content-type", "content-encoding"];
 
 /// What of a cassette is built: each interaction's parts that [`interaction`] reads, one
-/// interaction at a time, read into its entry as soon as it is whole.
+/// interaction at a time, read into its entry as soon as it is whole. Bodies are decoded
+/// (decompressed) only as each entry is handed on: a cassette of compressed bodies would
+/// otherwise hold every body decoded at once, up to the whole decompression bound.
 #[derive(Default)]
 struct Interactions {
     /// The entries of each of [`LISTS`].
-    read: [Vec<Result<Entry, Skip>>; 2],
+    read: [Vec<Result<Recorded, Skip>>; 2],
 }
 
 impl yaml::Plan for Interactions {
@@ -191,7 +194,7 @@ impl yaml::Plan for Interactions {
     fn take(&mut self, path: &[Step<'_>], node: Node) {
         if let Some(Step::Key(list)) = path.first() {
             if let Some(at) = LISTS.iter().position(|l| l == list) {
-                self.read[at].push(interaction(&node));
+                self.read[at].push(recorded(&node));
             }
         }
     }
@@ -199,6 +202,18 @@ impl yaml::Plan for Interactions {
 
 /// One interaction's parts.
 fn interaction(node: &Node) -> Result<Entry, Skip> {
+    recorded(node)?.decode()
+}
+
+/// An interaction as recorded: its entry with the bodies as stored, and the codings to
+/// undo on each.
+struct Recorded {
+    parts: Entry,
+    request_coding: Option<String>,
+    response_coding: Option<String>,
+}
+
+fn recorded(node: &Node) -> Result<Recorded, Skip> {
     let request = node.get("request");
     let response = node.get("response");
     let url = [request.get("uri"), request.get("url")]
@@ -207,17 +222,40 @@ fn interaction(node: &Node) -> Result<Entry, Skip> {
     let content_type = header(response.get("headers"), "content-type");
     let mut parts = Entry::head(url, content_type, status(response))?;
     let warnings = &mut parts.warnings;
-    if let Some(body) = body(request, "request", warnings) {
-        let encoding = header(request.get("headers"), "content-encoding");
-        parts.request_body =
-            Some(entry::decoded(body, encoding, warnings).map_err(Skip::Undecodable)?);
-    }
+    parts.request_body = body(request, "request", warnings);
     if let Some(body) = body(response, "response", warnings) {
-        let encoding = header(response.get("headers"), "content-encoding");
-        parts.response_body =
-            entry::decoded(body, encoding, warnings).map_err(Skip::Undecodable)?;
+        parts.response_body = body;
     }
-    Ok(parts)
+    let coding =
+        |message: &Node| header(message.get("headers"), "content-encoding").map(str::to_string);
+    Ok(Recorded {
+        parts,
+        request_coding: coding(request),
+        response_coding: coding(response),
+    })
+}
+
+impl Recorded {
+    /// The entry, its bodies' codings undone.
+    fn decode(self) -> Result<Entry, Skip> {
+        let Recorded {
+            mut parts,
+            request_coding,
+            response_coding,
+        } = self;
+        let warnings = &mut parts.warnings;
+        if let Some(body) = parts.request_body.take() {
+            let decoded = entry::decoded(body, request_coding.as_deref(), warnings);
+            parts.request_body = Some(decoded.map_err(Skip::Undecodable)?);
+        }
+        // A response with no body has nothing to decode (nor a coding to warn of).
+        if !parts.response_body.is_empty() {
+            let body = std::mem::take(&mut parts.response_body);
+            parts.response_body = entry::decoded(body, response_coding.as_deref(), warnings)
+                .map_err(Skip::Undecodable)?;
+        }
+        Ok(parts)
+    }
 }
 
 /// The status code: `status: {code}`, `status: 200`, or go-vcr's `code: 200`.
@@ -353,7 +391,11 @@ mod tests {
         let mut plan = Interactions::default();
         let text = json.as_str();
         yaml::read(text, &mut plan).unwrap();
-        assert_eq!(streamed, format!("{:?}", plan.read[0]));
+        let read: Vec<_> = std::mem::take(&mut plan.read[0])
+            .into_iter()
+            .map(|r| r.and_then(Recorded::decode))
+            .collect();
+        assert_eq!(streamed, format!("{read:?}"));
         assert!(streamed.contains("/v1/messages") && streamed.contains("NotApi"));
         // Cut short: what came before is handed over, and the file fails, saying where.
         let cut = &json[..json.len() * 3 / 4];
