@@ -349,6 +349,25 @@ fn streams_opening_millions_of_numbered_things_stay_within_budget() {
     let turn = &report.turns[0];
     // The choice is one of the 10,000 things; each call another.
     assert_eq!(turn.tool_calls.len(), 9_999);
+    // Nor by opening them again and again at one index: a new call id at index 0 each
+    // event, a `content_block_start` of index 0 each event.
+    let again: String = (0..300_000)
+        .map(|i| {
+            format!(
+                "data:{{\"choices\":[{{\"delta\":{{\"tool_calls\":[{{\"index\":0,\"id\":\"c{i}\"}}]}}}}]}}\n\n"
+            )
+        })
+        .collect();
+    within_budget("again.sse", again.as_bytes(), 1.0);
+    let start = "data:{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\"}}\n\n";
+    let blocks: String = (0..300_000)
+        .map(|i| {
+            format!(
+                "data:{{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{{\"type\":\"tool_use\",\"id\":\"t{i}\",\"name\":\"f\",\"input\":{{}}}}}}\n\n"
+            )
+        })
+        .collect();
+    within_budget("restarts.sse", format!("{start}{blocks}").as_bytes(), 1.0);
     let warnings: Vec<String> = turn.warnings.iter().map(|w| w.to_string()).collect();
     assert!(
         warnings.iter().any(

@@ -41,20 +41,35 @@ pub struct Numbered {
 /// its choice).
 type Key = (u8, u64, u64);
 
+/// Kinds from here on name a thing opened again where one was (a block started again at its
+/// index, a call given a new id at its index): each follows the key of its index, and
+/// counts only when that index was open before.
+const REOPENED: u8 = 6;
+
 impl Numbered {
     /// Whether `event` may be handed on: it opens nothing new, or what it opens fits.
     pub fn admit(&mut self, event: &Event) -> bool {
         let mut fits = true;
+        // Whether the key before was opened by this event: a key that says what is opened
+        // again (see [`REOPENED`]) then opens nothing more.
+        let mut fresh = false;
         for_each_key(event, |key| {
+            if key.0 >= REOPENED && fresh {
+                return;
+            }
             if self.recent.contains(&Some(key)) {
+                fresh = false;
                 return;
             }
             let open = match self.open.len() < MAX_NUMBERED {
                 true => {
-                    self.open.insert(key);
+                    fresh = self.open.insert(key);
                     true
                 }
-                false => self.open.contains(&key),
+                false => {
+                    fresh = false;
+                    self.open.contains(&key)
+                }
             };
             if open {
                 self.recent[self.next % self.recent.len()] = Some(key);
@@ -92,6 +107,11 @@ fn for_each_key(event: &Event, mut each: impl FnMut(Key)) {
             if let Some(index) = e.index.get() {
                 each((0, index, 0));
             }
+            // Each `content_block_start` opens a block, even at an index one had: a
+            // stream restarting index 0 a million times opens a million blocks.
+            if e.content_block.is_some() {
+                each((6, event.line as u64, 0));
+            }
         }
         Data::Chat(chunk) => {
             for choice in chunk.choices.iter().flatten() {
@@ -104,7 +124,12 @@ fn for_each_key(event: &Event, mut each: impl FnMut(Key)) {
                     .flatten()
                 {
                     match (call.index.get(), call.id.as_str()) {
-                        (Some(at), _) => each((2, index, at)),
+                        // A new id at an index opens another call there.
+                        (Some(at), Some(id)) => {
+                            each((2, index, at));
+                            each((7, index << 32 ^ at, hash(id)));
+                        }
+                        (Some(at), None) => each((2, index, at)),
                         (None, Some(id)) => each((3, index, hash(id))),
                         (None, None) => {}
                     }
