@@ -176,6 +176,8 @@ impl PriceTable {
 
     /// Reads a table in this module's format and checks every entry.
     pub fn parse(text: &str) -> Result<PriceTable, PriceError> {
+        // Editors on Windows save JSON with a byte order mark, which is no part of it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let table: PriceTable = serde_json::from_str(text).map_err(PriceError::Json)?;
         if table.format != FORMAT {
             return Err(PriceError::Format(table.format));
@@ -287,7 +289,8 @@ impl Rates {
 const MAX_USD: f64 = 1_000_000.0;
 
 fn check_usd(usd: f64) -> Result<(), String> {
-    if usd.is_finite() && (0.0..=MAX_USD).contains(&usd) {
+    // `-0.0` is in the range, but a cost would print as `-0`.
+    if usd.is_finite() && (0.0..=MAX_USD).contains(&usd) && usd.is_sign_positive() {
         Ok(())
     } else {
         Err(format!(
@@ -573,6 +576,14 @@ mod tests {
         let model = |fields: &str| format!(r#"{{"format": 1, "models": {{"m": {fields}}}}}"#);
         let base = r#""provider": "p", "source": "s", "read": "2026-01-02""#;
         assert!(invalid("[]").starts_with("not a price table"));
+        // A byte order mark before the JSON is no part of it.
+        let marked = format!(
+            "\u{feff}{}",
+            model(&format!(
+                r#"{{{base}, "usd_per_mtok": {{"input": 1, "output": 2}}}}"#
+            ))
+        );
+        assert!(PriceTable::parse(&marked).is_ok());
         assert!(invalid(r#"{"format": 2, "models": {}}"#).contains("format 2 is not known"));
         assert!(
             invalid(&model(&format!(
@@ -591,6 +602,13 @@ mod tests {
                 r#"{{{base}, "usd_per_mtok": {{"input": -1, "output": 2}}}}"#
             ))),
             "price of m: -1 is not a price (a number from 0 to 1,000,000)"
+        );
+        // Nor is minus zero, which a cost would print as `-0`.
+        assert_eq!(
+            invalid(&model(&format!(
+                r#"{{{base}, "usd_per_mtok": {{"input": -0.0, "output": 2}}}}"#
+            ))),
+            "price of m: -0 is not a price (a number from 0 to 1,000,000)"
         );
         // A price so big that a cost would overflow to infinity is no price either.
         assert_eq!(
