@@ -326,12 +326,18 @@ pub fn frame_txtar<'a>(
                     name: s.name.to_string(),
                 });
             }
+            // A section may hold its own request and then the response, as a file may.
+            let (request, answer) = match request_then_response(s.body) {
+                Some((asked, answer)) => (Some(self::request(line_ends_after(asked).0)), answer),
+                None => (request.clone(), s.body),
+            };
+            let first_line = s.first_line + skipped_lines(s.body, answer);
             Exchange {
                 section: Some(s.name),
                 follow_up: s.name.ends_with("/tool-call"),
-                request: request.clone(),
+                request,
                 warnings,
-                ..Exchange::of(frame_response(s.body, s.first_line))
+                ..Exchange::of(frame_response(answer, first_line))
             }
         })
         .collect();
@@ -532,6 +538,19 @@ mod tests {
         let gzipped = [&head[..], &body, b"\r\n", response].concat();
         let (_, answer) = request_then_response(&gzipped).unwrap();
         assert_eq!(answer, response);
+    }
+
+    #[test]
+    fn a_txtar_section_may_hold_a_request_and_then_its_response() {
+        let data = b"c\n-- request --\n{\"model\":\"shared\"}\n-- streaming --\nPOST /v1/messages HTTP/1.1\r\nContent-Type: application/json\r\n\r\n{\"model\":\"own\"}\r\nHTTP/1.1 401 Unauthorized\r\n\r\nno\n";
+        let ex = frame(data).unwrap();
+        assert_eq!(ex.len(), 1);
+        let request = ex[0].request.as_ref().unwrap();
+        assert_eq!(request.target.as_deref(), Some("/v1/messages"));
+        assert_eq!(request.body, Some(&b"{\"model\":\"own\"}"[..]));
+        assert_eq!(ex[0].response.status, Some(401));
+        // The response body's line in the file.
+        assert_eq!(ex[0].response.first_line, 11);
     }
 
     #[test]
