@@ -8,6 +8,7 @@
 //! line in the file, with its line in the decoded body said apart.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use super::lines::Lines;
@@ -29,8 +30,10 @@ pub struct Stored<'a> {
     answer_at: Option<usize>,
     /// How decoded lines map to the file's, in line order; empty when nothing was decoded.
     runs: Vec<Run>,
-    /// The file's last line.
-    last: usize,
+    /// The file as stored, whose last line clamps the lines findings point at: counted
+    /// only when a finding asks (a whole pass over the file), once.
+    file: &'a [u8],
+    last: OnceCell<usize>,
 }
 
 /// Where a txtar's comment and sections stand in the decoded text.
@@ -66,7 +69,7 @@ impl<'a> Stored<'a> {
 
     fn decode(data: &'a [u8]) -> Result<Stored<'a>, Undecodable> {
         let mut warnings = Vec::new();
-        let last = Lines::new(data).last();
+        let file = data;
         // A byte order mark is no part of any format (and moves no line).
         let data = bom::strip(data);
         let Some((comment, sections)) = txtar_of(data) else {
@@ -113,7 +116,8 @@ impl<'a> Stored<'a> {
                 warnings,
                 split: None,
                 runs,
-                last,
+                file,
+                last: OnceCell::new(),
             });
         };
         // Sections are decoded one at a time, each into the text rebuilt around the
@@ -145,7 +149,8 @@ impl<'a> Stored<'a> {
                 answer_at: None,
                 split: Some(split),
                 runs: Vec::new(),
-                last,
+                file,
+                last: OnceCell::new(),
             });
         };
         Ok(Stored {
@@ -157,7 +162,8 @@ impl<'a> Stored<'a> {
                 sections: spans,
             }),
             runs,
-            last,
+            file,
+            last: OnceCell::new(),
         })
     }
 
@@ -182,8 +188,8 @@ impl<'a> Stored<'a> {
     }
 
     /// The file's last line.
-    pub fn last_line(&self) -> usize {
-        self.last
+    fn last_line(&self) -> usize {
+        *self.last.get_or_init(|| Lines::new(self.file).last())
     }
 
     /// The file line of decoded line `line`, and its line in the decoded body when it is
@@ -192,13 +198,13 @@ impl<'a> Stored<'a> {
         let Some(run) = self.runs.iter().rev().find(|r| r.decoded <= line) else {
             // Nothing decoded, or before the first section: the txtar comment, never
             // rewritten.
-            return (line.min(self.last), None);
+            return (line.min(self.last_line()), None);
         };
         let (line, in_body) = match run.rewritten {
             Some((decoded, original)) if line >= decoded => (original, Some(line - decoded + 1)),
             _ => (run.original + (line - run.decoded), None),
         };
-        (line.min(self.last), in_body)
+        (line.min(self.last_line()), in_body)
     }
 }
 
