@@ -23,15 +23,22 @@ pub fn is_stdin(path: &Path) -> bool {
 /// to a file and named.
 pub const STDIN_LIMIT: u64 = 1 << 30;
 
+/// How much more than its size a regular file may give: one being written to while it is
+/// read grows a little, but a file that says it is empty and never ends (`/proc/self/pagemap`)
+/// would fill memory.
+pub const GROWTH: u64 = 64 << 20;
+
 /// The raw bytes of `path`, counted as the base of the input's decompression budget.
 pub fn source(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     if is_stdin(path) {
-        Ok(Box::new(Source::limited(io::stdin(), STDIN_LIMIT)))
+        Ok(Box::new(Source::limited(io::stdin(), Over::Pipe)))
     } else {
-        Ok(Box::new(Source::limited(
-            std::fs::File::open(path)?,
-            u64::MAX,
-        )))
+        let file = std::fs::File::open(path)?;
+        let over = match file.metadata()? {
+            meta if meta.is_file() => Over::File { size: meta.len() },
+            _ => Over::Nothing,
+        };
+        Ok(Box::new(Source::limited(file, over)))
     }
 }
 
@@ -40,11 +47,57 @@ pub fn source(path: &Path) -> io::Result<Box<dyn Read + Send>> {
 struct Source<R> {
     inner: R,
     left: u64,
+    over: Over,
+}
+
+/// What an input's source may give.
+#[derive(Clone, Copy)]
+enum Over {
+    /// A pipe: [`STDIN_LIMIT`].
+    Pipe,
+    /// A regular file of `size` bytes: that and [`GROWTH`].
+    File { size: u64 },
+    /// No limit.
+    Nothing,
+}
+
+impl Over {
+    /// The most bytes the source may give.
+    fn limit(self) -> u64 {
+        match self {
+            Over::Pipe => STDIN_LIMIT,
+            Over::File { size } => size.saturating_add(GROWTH),
+            Over::Nothing => u64::MAX,
+        }
+    }
+
+    /// The error of a source that gave more.
+    fn error(self) -> io::Error {
+        let why = match self {
+            Over::File { size } => format!(
+                "gives more than its size ({size} bytes) and {} MiB more: not a file to read \
+                 whole (a special file, as in /proc, or one still growing)",
+                GROWTH >> 20
+            ),
+            _ => format!(
+                "more than {} GiB through a pipe, the most read from one; save it to a file \
+                 and name the file",
+                STDIN_LIMIT >> 30
+            ),
+        };
+        io::Error::new(io::ErrorKind::InvalidData, why)
+    }
 }
 
 impl<R> Source<R> {
-    fn limited(inner: R, limit: u64) -> Source<R> {
-        Source { inner, left: limit }
+    fn limited(inner: R, over: Over) -> Source<R> {
+        Source::after(inner, over, 0)
+    }
+
+    /// A source of which `read` bytes were read already.
+    fn after(inner: R, over: Over, read: u64) -> Source<R> {
+        let left = over.limit().saturating_sub(read);
+        Source { inner, left, over }
     }
 }
 
@@ -57,16 +110,9 @@ impl<R: Read> Read for Source<R> {
         let len = buf.len().min(room);
         let n = self.inner.read(&mut buf[..len])?;
         decompress::count_source(n);
-        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "more than {} GiB through a pipe, the most read from one; save it to a file \
-                     and name the file",
-                    STDIN_LIMIT >> 30
-                ),
-            )
-        })?;
+        self.left = (self.left)
+            .checked_sub(n as u64)
+            .ok_or_else(|| self.over.error())?;
         Ok(n)
     }
 }
@@ -212,26 +258,35 @@ pub fn open(
     if is_stdin(path) {
         return open_stream(Ticking(source(path)?, tick), sniff, streamed);
     }
-    let mut file = std::fs::File::open(path)?;
-    if !file.metadata()?.is_file() {
-        let raw = Source::limited(file, u64::MAX);
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let raw = Source::limited(file, Over::Nothing);
         return open_stream(Ticking(raw, tick), sniff, streamed);
     }
+    let over = Over::File { size: meta.len() };
+    let mut file = file;
     let mut head = Vec::with_capacity(sniff);
     (&mut file).take(sniff as u64).read_to_end(&mut head)?;
     let coded = Codec::sniff(&head).is_some() || decompress::unsupported(&head).is_some();
     if coded || streamed(&head) {
-        let rest = io::Cursor::new(head).chain(file);
-        return open_stream(
-            Ticking(Source::limited(rest, u64::MAX), tick),
-            sniff,
-            streamed,
-        );
+        let rest = Source::after(file, over, head.len() as u64);
+        let raw = io::Cursor::new(head).chain(rest);
+        return open_stream(Ticking(raw, tick), sniff, streamed);
     }
-    // `File::read_to_end` makes room for the size the file's metadata gives, at once.
+    // `File::read_to_end` makes room for the size the file's metadata gives, at once, and
+    // reads it in one go; a file that gives more than a little past that size fails.
     let mut data = head;
-    file.read_to_end(&mut data)?;
+    let size = usize::try_from(meta.len()).unwrap_or(0);
+    data.reserve_exact(size.saturating_sub(data.len()));
+    let limit = over.limit();
+    (&mut file)
+        .take(limit.saturating_add(1).saturating_sub(data.len() as u64))
+        .read_to_end(&mut data)?;
     decompress::count_source(data.len());
+    if data.len() as u64 > limit {
+        return Err(over.error());
+    }
     tick(data.len() as u64);
     Ok(Opened::Whole(data))
 }
@@ -278,7 +333,8 @@ mod tests {
 
     #[test]
     fn an_endless_pipe_is_read_up_to_its_limit() {
-        let mut endless = Source::limited(io::repeat(b'a'), 100_000);
+        let mut endless = Source::limited(io::repeat(b'a'), Over::Pipe);
+        endless.left = 100_000;
         let err = endless.read_to_end(&mut Vec::new()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert!(
@@ -287,10 +343,29 @@ mod tests {
             "{err}"
         );
         let mut all = Vec::new();
-        Source::limited(&b"data: {}\n\n"[..], 10)
+        Source::limited(&b"data: {}\n\n"[..], Over::Pipe)
             .read_to_end(&mut all)
             .unwrap();
         assert_eq!(all, b"data: {}\n\n");
+    }
+
+    /// A file that says it holds nothing but gives bytes without end (`/proc/self/pagemap`
+    /// is one) is read no further than its size and a little more.
+    #[test]
+    fn a_file_giving_more_than_its_size_is_read_up_to_a_little_past_it() {
+        let mut endless = Source::limited(io::repeat(b'a'), Over::File { size: 0 });
+        let mut all = Vec::new();
+        let err = endless.read_to_end(&mut all).unwrap_err();
+        assert!(all.len() as u64 <= GROWTH);
+        assert_eq!(
+            err.to_string(),
+            "gives more than its size (0 bytes) and 64 MiB more: not a file to read whole \
+             (a special file, as in /proc, or one still growing)"
+        );
+        let pagemap = Path::new("/proc/self/pagemap");
+        if pagemap.exists() {
+            assert!(open(pagemap, 4096, |_| false, |_| {}).is_err());
+        }
     }
 
     #[test]
@@ -307,9 +382,9 @@ mod tests {
         }
         let mut device = Device(0);
         let mut all = Vec::with_capacity(1 << 20);
-        let err = Source::limited(&mut device, 100_000)
-            .read_to_end(&mut all)
-            .unwrap_err();
+        let mut source = Source::limited(&mut device, Over::Pipe);
+        source.left = 100_000;
+        let err = source.read_to_end(&mut all).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         assert!(device.0 <= 100_001, "asked for {} bytes at once", device.0);
         assert!(all.len() <= 100_000);
