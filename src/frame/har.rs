@@ -476,7 +476,23 @@ fn decoded(
     headers: &Value,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<u8>, coding::Undecodable> {
-    entry::decoded(body, header(headers, "content-encoding"), warnings)
+    entry::decoded(body, codings(headers).as_deref(), warnings)
+}
+
+/// Every `Content-Encoding` of a HAR `headers` list, in order, as one list: a message may
+/// give its codings in several fields (`gzip` then `br`), each applied after the last.
+fn codings(headers: &Value) -> Option<String> {
+    let all: Vec<&str> = headers
+        .as_array()?
+        .iter()
+        .filter(|h| {
+            h["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case("content-encoding"))
+        })
+        .filter_map(|h| h["value"].as_str())
+        .collect();
+    (!all.is_empty()).then(|| all.join(", "))
 }
 
 /// A HAR duration: milliseconds, with `-1` (or any negative) for "does not apply". One
@@ -530,6 +546,17 @@ mod tests {
             seen.push(v);
         });
         (seen, result)
+    }
+
+    #[test]
+    fn codings_in_several_header_entries_are_one_list() {
+        let headers = serde_json::json!([
+            {"name": "Content-Encoding", "value": "gzip"},
+            {"name": "x-api-key", "value": "secret"},
+            {"name": "content-encoding", "value": "br"}
+        ]);
+        assert_eq!(codings(&headers).as_deref(), Some("gzip, br"));
+        assert_eq!(codings(&serde_json::json!([])), None);
     }
 
     #[test]

@@ -129,13 +129,28 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
         } else {
             None
         };
-        if let Some(slot) = slot {
-            *slot = Some(value.trim().to_ascii_lowercase());
-        } else if name.eq_ignore_ascii_case("content-length") {
-            head.content_length = value.trim().parse().ok();
+        let value = value.trim().to_ascii_lowercase();
+        match slot {
+            // A content type is one value: the last field says it. Codings given in several
+            // fields are one list, in order (`gzip`, then `br`).
+            Some(slot) if name.eq_ignore_ascii_case("content-type") => *slot = Some(value),
+            Some(Some(list)) => *list = format!("{list}, {value}"),
+            Some(slot) => *slot = Some(value),
+            None if name.eq_ignore_ascii_case("content-length") => {
+                head.content_length = content_length(&value);
+            }
+            None => {}
         }
     }
     Some((head, &data[data.len()..]))
+}
+
+/// A `Content-Length`: one number, or a list of the same number (`42, 42`), as a proxy
+/// joining repeated fields writes it; anything else says nothing.
+fn content_length(value: &str) -> Option<usize> {
+    let mut numbers = value.split(',').map(|n| n.trim().parse::<usize>().ok());
+    let first = numbers.next()??;
+    numbers.all(|n| n == Some(first)).then_some(first)
 }
 
 #[cfg(test)]
@@ -151,6 +166,22 @@ mod tests {
         assert_eq!(head.lines, 4);
         assert_eq!(body, b"{}");
         assert!(!format!("{head:?}").contains("sk-secret"));
+    }
+
+    #[test]
+    fn codings_in_several_fields_are_one_list_and_a_length_may_repeat() {
+        let (head, _) = split(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: a\r\n\
+              Content-Encoding: BR\r\nContent-Type: b\r\nContent-Length: 7, 7\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(head.content_encoding.as_deref(), Some("gzip, br"));
+        assert_eq!(head.content_type.as_deref(), Some("b"));
+        assert_eq!(head.content_length, Some(7));
+        for length in ["7, 8", "7,", "x"] {
+            let text = format!("HTTP/1.1 200 OK\r\nContent-Length: {length}\r\n\r\n");
+            assert_eq!(split(text.as_bytes()).unwrap().0.content_length, None);
+        }
     }
 
     #[test]

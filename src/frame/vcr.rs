@@ -226,8 +226,7 @@ fn recorded(node: &Node) -> Result<Recorded, Skip> {
     if let Some(body) = body(response, "response", warnings) {
         parts.response_body = body;
     }
-    let coding =
-        |message: &Node| header(message.get("headers"), "content-encoding").map(str::to_string);
+    let coding = |message: &Node| codings(message.get("headers"));
     Ok(Recorded {
         parts,
         request_coding: coding(request),
@@ -280,6 +279,25 @@ fn header<'n>(headers: &'n Node, name: &str) -> Option<&'n str> {
         Node::Seq(values) => values.iter().find_map(|v| v.as_str()),
         value => value.as_str(),
     }
+}
+
+/// Every `Content-Encoding` of a message, in order, as one list: a recorder keeps each
+/// field's value (`[gzip, br]`), each coding applied after the one before.
+fn codings(headers: &Node) -> Option<String> {
+    let Node::Map(entries) = headers else {
+        return None;
+    };
+    let mut all = Vec::new();
+    for (_, value) in entries
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("content-encoding"))
+    {
+        match value {
+            Node::Seq(values) => all.extend(values.iter().filter_map(|v| v.as_str())),
+            value => all.extend(value.as_str()),
+        }
+    }
+    (!all.is_empty()).then(|| all.join(", "))
 }
 
 /// A message's body bytes, however the recorder wrote it; `None` when there is none.
@@ -480,6 +498,18 @@ mod tests {
         assert_eq!(entry.status, Some(529));
         assert_eq!(entry.content_type.as_deref(), Some("application/json"));
         assert!(!format!("{entry:?}").contains("SECRET"));
+    }
+
+    /// Codings a recorder kept as a list, or under two spellings of the name, are undone
+    /// one after another.
+    #[test]
+    fn codings_listed_are_all_undone() {
+        let yaml = "headers:\n  Content-Encoding: [gzip, br]\n  content-encoding: zstd\n";
+        let doc = yaml::parse(yaml).unwrap();
+        assert_eq!(
+            codings(doc.get("headers")).as_deref(),
+            Some("gzip, br, zstd")
+        );
     }
 
     #[test]
