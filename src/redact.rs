@@ -22,7 +22,7 @@ const HEADERS: [&str; 3] = ["authorization:", "api-key:", "cookie:"];
 /// `Ocp-Apim-Subscription-Key:`, `x-amz-security-token:`, `session_id=`, `X-Pwd:`…
 /// A name is compared with `-` taken for `_`, and without a number at its end
 /// (`Cookie2`, `X-Hub-Signature-256`).
-const PARAMS: [&str; 20] = [
+const PARAMS: [&str; 21] = [
     "key",
     "keys",
     "credential",
@@ -43,6 +43,7 @@ const PARAMS: [&str; 20] = [
     "session",
     "sessionid",
     "session_id",
+    "cookies",
 ];
 
 /// The words before a key in OpenAI's error for a wrong one (`Incorrect API key provided:
@@ -60,7 +61,7 @@ const SCHEMES: [&str; 5] = ["basic", "bearer", "digest", "token", "negotiate"];
 /// characters after it), AWS access key ids (`AKIA`/`ASIA` and exactly 16 capitals or
 /// digits), Google API keys (`AIza` and 35 more). The prefix is kept, to say what kind of
 /// key was there: `sk-…`.
-const KEYS: [Key; 20] = [
+const KEYS: [Key; 26] = [
     Key {
         prefix: "sk-",
         body: in_token,
@@ -103,6 +104,12 @@ const KEYS: [Key; 20] = [
     token("xapp-", 10),
     token("hf_", 30),
     token("npm_", 36),
+    token("rk_test_", 16),
+    token("whsec_", 24),
+    token("xoxs-", 10),
+    token("xoxr-", 10),
+    token("gldt-", 16),
+    token("glrt-", 16),
 ];
 
 const fn token(prefix: &'static str, min: usize) -> Key {
@@ -195,15 +202,39 @@ pub fn redacted(text: &str) -> String {
     let mut head = false;
     let mut i = 0;
     while i < bytes.len() {
-        if i == 0 || bytes[i - 1] == b'\n' {
-            head = starts_http_message(&bytes[i..]) || (head && !starts_blank_line(&bytes[i..]));
-            if let Some(colon) = head.then(|| header_colon(&bytes[i..])).flatten() {
-                // A header of a quoted message: its name stays, its value may say anything
-                // about the exchange (an organization, a request's id) and goes.
-                let value = run(i + colon + 1, |b| b == b' ' || b == b'\t');
-                out.push_str(&text[i..value]);
-                i = cut(&mut out, value, header_value_end(bytes, value, false));
-                continue;
+        if starts_line(bytes, i) {
+            // A line of a quoted HTTP message's head, as error text and logs quote one:
+            // indented, after curl's `< ` and `> `, in an HTML page, its line ends escaped.
+            let line = run(i, |b| matches!(b, b' ' | b'\t' | b'<' | b'>' | b'*'));
+            let line = match bytes[line..].starts_with(b"br>") {
+                true => i,
+                false => line,
+            };
+            let end = line_end(bytes, line);
+            let was = head;
+            head = holds_start_line(&bytes[line..end]) || (head && line < end);
+            if head && !holds_start_line(&bytes[line..end]) {
+                let value = match header_colon(&bytes[line..end]) {
+                    // A header: its name stays, its value may say anything about the
+                    // exchange (an organization, a request's id) and goes.
+                    Some(colon) => Some(run(line + colon + 1, |b| matches!(b, b' ' | b'\t'))),
+                    // A header's value folded onto a line of its own.
+                    None if was
+                        && line > i
+                        && bytes[i..line].iter().all(|&b| b == b' ' || b == b'\t') =>
+                    {
+                        Some(line)
+                    }
+                    None => None,
+                };
+                match value {
+                    Some(value) => {
+                        out.push_str(&text[i..value]);
+                        i = cut(&mut out, value, end);
+                        continue;
+                    }
+                    None => head = false,
+                }
             }
         }
         if let Some(header) = HEADERS.iter().find(|h| at(i, h)) {
@@ -292,6 +323,11 @@ pub fn redacted(text: &str) -> String {
         } else if bytes[i] == b'?' && slashed {
             out.push('?');
             i = cut(&mut out, i + 1, run(i + 1, in_word));
+        } else if slashed && (at(i, "%3f") || at(i, "\u{ff1f}")) {
+            // A query string in a URL quoted encoded (`%3F`), or after a fullwidth `？`.
+            // Both are three bytes long.
+            out.push_str(&text[i..i + 3]);
+            i = cut(&mut out, i + 3, run(i + 3, in_word));
         } else if bytes[i] == b'='
             && (is_secret_name(&bytes[name..i]) || secret_before_colon(bytes, i).is_some())
         {
@@ -323,9 +359,29 @@ pub fn redacted(text: &str) -> String {
             i = cut(&mut out, i + 1, end);
         } else if at(i, PROVIDED) {
             // OpenAI's `Incorrect API key provided: sk-abc…`, whatever the key's shape.
-            let key = run(i + PROVIDED.len(), |b| b == b' ' || b == b'\t');
+            let key = run(i + PROVIDED.len(), |b| {
+                matches!(b, b' ' | b'\t' | b'\'' | b'"')
+            });
             out.push_str(&text[i..key]);
             i = cut(&mut out, key, run(key, |b| in_token(b) || b == b'*'));
+        } else if let Some(value) = curl_credential(bytes, i) {
+            // curl's `-u user:password`, `--user …`, `-b 'cookie'`, `--cookie …`.
+            out.push_str(&text[i..value]);
+            let quote = value
+                .checked_sub(1)
+                .map(|q| bytes[q])
+                .filter(|q| matches!(q, b'"' | b'\''));
+            let end = match quote {
+                Some(q) => {
+                    value
+                        + bytes[value..]
+                            .iter()
+                            .take_while(|&&b| b != q && b != b'\n')
+                            .count()
+                }
+                None => run(value, in_word),
+            };
+            i = cut(&mut out, value, end);
         } else if let Some(end) = starts_word(bytes, i).then(|| jwt_end(bytes, i)).flatten() {
             out.push_str("eyJ");
             i = cut(&mut out, i + 3, end);
@@ -349,37 +405,95 @@ pub fn redacted(text: &str) -> String {
     out
 }
 
-/// Whether `line` starts an HTTP message: a status line (`HTTP/1.1 401 …`) or a request
-/// line (`POST /v1/messages HTTP/1.1`).
-fn starts_http_message(line: &[u8]) -> bool {
-    let line = &line[..line.iter().position(|&b| b == b'\n').unwrap_or(line.len())];
-    let version = |v: &[u8]| {
-        v.strip_prefix(b"HTTP/")
-            .is_some_and(|n| !n.is_empty() && n.iter().all(|b| b.is_ascii_digit() || *b == b'.'))
+/// Where the value of a curl credential flag at `at` starts (`-u`, `--user`, `-b`,
+/// `--cookie`, then white space and perhaps a quote), when one stands there.
+fn curl_credential(bytes: &[u8], at: usize) -> Option<usize> {
+    if at > 0 && !bytes[at - 1].is_ascii_whitespace() {
+        return None;
+    }
+    let flag = [&b"--user"[..], b"--cookie", b"-u", b"-b"]
+        .into_iter()
+        .find(|f| bytes[at..].starts_with(f))?;
+    let gap = run_end(bytes, at + flag.len(), |b| b == b' ' || b == b'\t');
+    if gap == at + flag.len() || gap == bytes.len() {
+        return None;
+    }
+    Some(gap + usize::from(matches!(bytes[gap], b'"' | b'\'')))
+}
+
+/// Whether a line starts at `at`: after a line end, written (LF, a lone CR) or escaped
+/// (`\n`, `\r`, as a message quoted in a JSON string has them), or an HTML `<br>`.
+fn starts_line(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[..at];
+    let after = &bytes[at..];
+    let ends = |tag: &[u8]| {
+        before.len() >= tag.len() && before[at - tag.len()..].eq_ignore_ascii_case(tag)
     };
-    let mut words = line.trim_ascii().split(|&b| b == b' ');
-    match (words.next(), words.next(), words.next()) {
-        (Some(v), Some(status), _) if version(v) => {
-            status.len() == 3 && status.iter().all(u8::is_ascii_digit)
-        }
-        (Some(method), Some(_), Some(v)) => {
-            !method.is_empty() && method.iter().all(u8::is_ascii_uppercase) && version(v)
-        }
-        _ => false,
+    match before {
+        [] | [.., b'\n'] => true,
+        [.., b'\r'] => after.first() != Some(&b'\n'),
+        [.., b'\\', b'n'] => true,
+        [.., b'\\', b'r'] => !after.starts_with(b"\\n"),
+        _ => ends(b"<br>") || ends(b"<br/>") || ends(b"<br />"),
     }
 }
 
-fn starts_blank_line(line: &[u8]) -> bool {
-    matches!(line, [] | [b'\n', ..] | [b'\r', b'\n', ..] | [b'\r'])
+/// Where the line that starts at `from` ends: at the next line end, written or escaped,
+/// or `<br`.
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while at < bytes.len() {
+        match &bytes[at..] {
+            [b'\n' | b'\r', ..] | [b'\\', b'n' | b'r', ..] => break,
+            [b'<', b'b' | b'B', b'r' | b'R', ..] => break,
+            _ => at += 1,
+        }
+    }
+    at
 }
 
-/// Where the colon of a header line (`Name: value`) stands in `line`, if it is one.
+/// Whether `line` holds the start of an HTTP message: a status line (`HTTP/1.1 401 …`, after
+/// any text: `upstream said: HTTP/1.1 401`, `<pre>HTTP/1.1 401`) or a request line
+/// (`POST /v1/messages HTTP/1.1`), in any case.
+fn holds_start_line(line: &[u8]) -> bool {
+    let version = |v: &[u8]| {
+        v.len() > 5
+            && v[..5].eq_ignore_ascii_case(b"http/")
+            && v[5..].iter().all(|b| b.is_ascii_digit() || *b == b'.')
+    };
+    let words: Vec<&[u8]> = line
+        .split(|b| b.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .take(64)
+        .collect();
+    let status = |w: &[u8]| w.len() == 3 && w.iter().all(u8::is_ascii_digit);
+    // `HTTP/2`, `HTTP/1.1` at a word's end (`<pre>HTTP/1.1`).
+    let ends_in_version = |w: &[u8]| (6..=w.len().min(8)).any(|n| version(&w[w.len() - n..]));
+    words
+        .windows(2)
+        .any(|p| ends_in_version(p[0]) && status(p[1]))
+        || matches!(&words[..], [method, _, v, ..]
+            if method.iter().all(u8::is_ascii_alphabetic) && version(v))
+}
+
+/// Where the colon of a header line (`Name: value`, `Name : value`, HTTP/2's `:authority:`)
+/// stands in `line`, if it is one.
 fn header_colon(line: &[u8]) -> Option<usize> {
-    let name = line
-        .iter()
-        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
-        .count();
-    (name > 0 && line.get(name) == Some(&b':')).then_some(name)
+    let pseudo = usize::from(line.first() == Some(&b':'));
+    let name = pseudo
+        + line[pseudo..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_graphic() && b != b':')
+            .count();
+    let mut colon = name;
+    loop {
+        match &line[colon..] {
+            [b' ' | b'\t', ..] => colon += 1,
+            [0xC2, 0xA0, ..] => colon += 2,
+            _ => break,
+        }
+    }
+    (name > pseudo && line.get(colon) == Some(&b':')).then_some(colon)
 }
 
 /// How a quoted name before the `,` or `=>` at `glue` is paired with its value: `=>` is a
@@ -404,10 +518,15 @@ fn pairing(bytes: &[u8], glue: usize) -> Option<Pairing> {
         .strip_suffix(&[quote])?
         .trim_ascii_end();
     match before.last()? {
-        b'[' | b'(' => Some(Pairing::List),
+        b'[' | b'(' | b'{' => Some(Pairing::List),
         b':' => {
             let key = before[..before.len() - 1].trim_ascii_end();
-            (key.ends_with(b"\"name\"") || key.ends_with(b"'name'")).then_some(Pairing::NameValue)
+            let named = [&b"name"[..], b"key", b"header"].iter().any(|k| {
+                [b'"', b'\'']
+                    .iter()
+                    .any(|q| key.ends_with(&[&[*q][..], k, &[*q]].concat()))
+            });
+            named.then_some(Pairing::NameValue)
         }
         _ => None,
     }
@@ -433,7 +552,7 @@ fn paired_value(bytes: &[u8], glue: usize, pairing: Pairing) -> Option<usize> {
 /// (`</td><td>`, `</th> <td class="v">`).
 fn next_cell(bytes: &[u8], at: usize) -> Option<usize> {
     let rest = &bytes[at..bytes.len().min(at + 64)];
-    let close = [&b"</td>"[..], b"</th>"]
+    let close = [&b"</td>"[..], b"</th>", b"</dt>"]
         .into_iter()
         .find(|c| rest.len() >= c.len() && rest[..c.len()].eq_ignore_ascii_case(c))?;
     let open = close.len()
@@ -442,7 +561,8 @@ fn next_cell(bytes: &[u8], at: usize) -> Option<usize> {
             .take_while(|b| b.is_ascii_whitespace())
             .count();
     let cell = &rest[open..];
-    if !(cell.len() >= 3 && cell[..3].eq_ignore_ascii_case(b"<td")) {
+    let opens = |tag: &[u8]| cell.len() >= 3 && cell[..3].eq_ignore_ascii_case(tag);
+    if !(opens(b"<td") || opens(b"<dd")) {
         return None;
     }
     let end = cell.iter().position(|&b| b == b'>')?;
@@ -480,7 +600,10 @@ fn separated(bytes: &[u8], mut at: usize) -> Option<usize> {
             ] => 1,
             [0xC2, 0xA0, ..] => 2,
             // The other spaces of Unicode: U+2000 to U+200A, U+202F, U+3000.
-            [0xE2, 0x80, 0x80..=0x8A | 0xAF, ..] | [0xE3, 0x80, 0x80, ..] => 3,
+            [0xE2, 0x80, 0x80..=0x8B | 0xAF, ..] | [0xE3, 0x80, 0x80, ..] => 3,
+            // A fullwidth colon; a space escaped as JSON writes it (`\u0020`).
+            [0xEF, 0xBC, 0x9A, ..] => 3,
+            [b'\\', b'u', b'0', b'0', b'2', b'0', ..] => 6,
             [b'%', b'2', b'0', ..] => 3,
             _ if rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"&nbsp;") => 6,
             _ => break,
@@ -897,6 +1020,55 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_seventh_runs_shapes_lose_their_values() {
+        for (text, kept) in [
+            (
+                // (`key` names a secret itself: its value goes too.)
+                r#"{"key":"x-api-key","value":"Z7a"}"#,
+                r#"{"key":"…","value":"…"}"#,
+            ),
+            (
+                r#"{"header":"X-Api-Key","value":"Z7b"}"#,
+                r#"{"header":"X-Api-Key","value":"…"}"#,
+            ),
+            (r#"[{"x-api-key", "Z7c"}]"#, r#"[{"x-api-key", "…"}]"#),
+            (
+                "<dt>X-Api-Key</dt><dd>Z7d</dd>",
+                "<dt>X-Api-Key</dt><dd>…</dd>",
+            ),
+            ("Cookies: sid=Z7e", "Cookies: …"),
+            ("curl -b 'sid=Z7f' https://x", "curl -b '…' https://x"),
+            (
+                "curl --cookie \"s=Z7g\" https://x",
+                "curl --cookie \"…\" https://x",
+            ),
+            ("curl -u admin:Z7h https://x", "curl -u … https://x"),
+            ("curl --user admin:Z7i https://x", "curl --user … https://x"),
+            ("Bearer\\u0020Z7j end", "Bearer\\u0020… end"),
+            ("Bearer\u{200b}Z7k end", "Bearer\u{200b}… end"),
+            ("Bearer\u{ff1a}Z7l end", "Bearer\u{ff1a}… end"),
+            (
+                "Incorrect API key provided: 'Z7m'.",
+                "Incorrect API key provided: '…'.",
+            ),
+            ("k rk_test_Z7nabcdefghijklmnopq e", "k rk_test_… e"),
+            ("k whsec_Z7oabcdefghijklmnopqrstuvwxyz e", "k whsec_… e"),
+            (
+                "https://gw.example/v1\u{ff1f}q=Z7p",
+                "https://gw.example/v1\u{ff1f}…",
+            ),
+            (
+                "https://gw.example/cb%3Fq%3DZ7q",
+                "https://gw.example/cb%3F…",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // Flags that only look like curl's keep what follows.
+        assert_eq!(redacted("x-b y"), "x-b y");
+    }
+
     /// A whole HTTP message quoted in error text (a proxy that stores the raw response as
     /// the body, an exchange cut in the wrong place): its header values go, whatever the
     /// header, as they may say anything about the exchange.
@@ -915,6 +1087,51 @@ mod tests {
         );
         // No start line, no head: a line with a colon is kept.
         assert_eq!(redacted("error: bad\nHost: x"), "error: bad\nHost: x");
+        // However it is quoted (the seventh hostile run's shapes).
+        for (text, kept) in [
+            (
+                "said: HTTP/1.1 401 No\nX-Id: Z7a\n\nno",
+                "said: HTTP/1.1 401 No\nX-Id: …\n\nno",
+            ),
+            (
+                "> GET / HTTP/2\n> Host: Z7b\n>\n< HTTP/2 401\n< x-id: Z7c\n<\n",
+                "> GET / HTTP/2\n> Host: …\n>\n< HTTP/2 401\n< x-id: …\n<\n",
+            ),
+            (
+                "r: \"HTTP/1.1 401 No\\r\\nX-Id: Z7d\\r\\n\\r\\nno\"",
+                "r: \"HTTP/1.1 401 No\\r\\nX-Id: …\\r\\n\\r\\nno\"",
+            ),
+            (
+                "  HTTP/1.1 401 No\n  X-Id: Z7e\n",
+                "  HTTP/1.1 401 No\n  X-Id: …\n",
+            ),
+            (
+                "<pre>HTTP/1.1 502 Bad<br>X-Id: Z7f<br></pre>",
+                "<pre>HTTP/1.1 502 Bad<br>X-Id: …<br></pre>",
+            ),
+            (
+                "HTTP/1.1 401 No\nX-Id: a\n  Z7g\n\nno",
+                "HTTP/1.1 401 No\nX-Id: …\n  …\n\nno",
+            ),
+            (
+                "HTTP/1.1 401 No\nX-Id\u{a0}: Z7h\n",
+                "HTTP/1.1 401 No\nX-Id\u{a0}: …\n",
+            ),
+            (
+                "HTTP/2 401\n:authority: Z7i\n",
+                "HTTP/2 401\n:authority: …\n",
+            ),
+            (
+                "post /v1 http/1.1\nX-Id: Z7j\n",
+                "post /v1 http/1.1\nX-Id: …\n",
+            ),
+            (
+                "HTTP/1.1 401 No\rX-Id: Z7k\r\rno",
+                "HTTP/1.1 401 No\rX-Id: …\r\rno",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text:?}");
+        }
     }
 
     #[test]
