@@ -245,6 +245,12 @@ pub fn redacted(text: &str) -> String {
         } else if let Some(value) = at(i, "bearer").then(|| separated(bytes, i + 6)).flatten() {
             out.push_str(&text[i..value]);
             i = cut(&mut out, value, run(value, in_word));
+        } else if let Some((value, end)) = credential_pair(bytes, i) {
+            // A credential header's name and its value however a language or a table
+            // writes the pair: `"X-Api-Key": []string{"…"}`, `<<"x-api-key">>, <<"…">>`,
+            // `(b'x-api-key', b'…')`, `| X-Api-Key | … |`, `X-Api-Key,…`.
+            out.push_str(&text[i..value]);
+            i = cut(&mut out, value, end);
         } else if let Some(quoted) = (bytes[i] == b':')
             .then(|| secret_before_colon(bytes, i))
             .flatten()
@@ -403,6 +409,63 @@ pub fn redacted(text: &str) -> String {
         }
     }
     out
+}
+
+/// Names that say a credential wherever they stand ([`HEADERS`] without their colon).
+const CREDENTIAL_NAMES: [&str; 4] = ["authorization", "api-key", "api_key", "cookie"];
+
+/// After a credential's name at `at`, closing quotes and brackets, a separator (`:`, `,`,
+/// `|`, a tab, `=`, `=>`) and opening quotes and brackets: where its value starts and ends,
+/// when one follows.
+fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+    let name = CREDENTIAL_NAMES.iter().find(|n| {
+        bytes.len() >= at + n.len() && bytes[at..at + n.len()].eq_ignore_ascii_case(n.as_bytes())
+    })?;
+    // The name ends a header's name (`X-Goog-Api-Key`), not some other word
+    // (`invalid_api_key`, a provider's error code).
+    let prefix = bytes[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| in_name(b))
+        .count();
+    let prefix = &bytes[at - prefix..at];
+    if !(prefix.is_empty() || prefix.ends_with(b"-") && !prefix.contains(&b'_')) {
+        return None;
+    }
+    let closing = |b: u8| matches!(b, b'"' | b'\'' | b'>' | b' ' | b'`');
+    let after = run_end(bytes, at + name.len(), closing);
+    let separators = run_end(bytes, after, |b| {
+        matches!(b, b':' | b',' | b'|' | b'\t' | b'=' | b'>' | b' ')
+    });
+    // A lone `=` is a parameter's, which the `=` rule reads (with its scheme).
+    let glue = &bytes[after..separators];
+    let paired = glue.iter().any(|b| matches!(b, b':' | b',' | b'|' | b'\t'));
+    if !paired && !glue.windows(2).any(|w| w == b"=>") {
+        return None;
+    }
+    let mut value = separators;
+    loop {
+        let rest = &bytes[value..];
+        value += match rest {
+            [
+                b'"' | b'\'' | b'[' | b']' | b'{' | b'<' | b'(' | b' ' | b'`' | b':',
+                ..,
+            ] => 1,
+            [b'b', b'"' | b'\'', ..] => 1,
+            _ if rest.starts_with(b"string{") => 7,
+            // `{"name":"X-Api-Key","value":"…"}`: the value's key, then its value.
+            [b'v', b'a', b'l', b'u', b'e', b'"' | b'\'', ..] => 6,
+            _ => break,
+        };
+    }
+    let end = run_end(bytes, value, |b| {
+        !(b.is_ascii_whitespace()
+            || matches!(
+                b,
+                b'"' | b'\'' | b'|' | b',' | b'}' | b']' | b'>' | b'<' | b')'
+            ))
+    });
+    (end > value).then_some((value, end))
 }
 
 /// Where the value of a curl credential flag at `at` starts (`-u`, `--user`, `-b`,
@@ -889,8 +952,8 @@ mod tests {
             ("api_key = ZQXS05abc next", "api_key = … next"),
             ("api_key=\tZQXS30abc", "api_key=\t…"),
             ("Authorization = Basic ZQXS21abc", "Authorization = …"),
-            ("{'x-api-key': ['ZQXS03abc']}", "{'x-api-key': […]}"),
-            ("{\"cookie\": [\"a=ZQXS04abc\"]}", "{\"cookie\": […]}"),
+            ("{'x-api-key': ['ZQXS03abc']}", "{'x-api-key': ['…']}"),
+            ("{\"cookie\": [\"a=ZQXS04abc\"]}", "{\"cookie\": [\"…\"]}"),
             ("Bearer \"ZQXS08abc\"", "Bearer \"…\""),
             ("Bearer\u{a0}ZQXS06abc", "Bearer\u{a0}…"),
             ("Bearer\r\nZQXS07abc", "Bearer\r\n…"),
@@ -1065,6 +1128,26 @@ mod tests {
         ] {
             assert_eq!(redacted(text), kept, "{text}");
         }
+        // A credential header's name paired with its value in other languages and tables.
+        for (text, kept) in [
+            (
+                r#"http.Header{"X-Api-Key": []string{"Z7r"}}"#,
+                r#"http.Header{"X-Api-Key": []string{"…"}}"#,
+            ),
+            (
+                r#"{<<"x-api-key">>, <<"Z7s">>}"#,
+                r#"{<<"x-api-key">>, <<"…">>}"#,
+            ),
+            ("[(b'x-api-key', b'Z7t')]", "[(b'x-api-key', b'…')]"),
+            ("| X-Api-Key | Z7u |", "| X-Api-Key | … |"),
+            ("X-Api-Key,Z7v", "X-Api-Key,…"),
+            ("X-Api-Key\tZ7w", "X-Api-Key\t…"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // A provider's error code holding the words is no header.
+        let code = r#"{"code":"invalid_api_key","type":"x"}"#;
+        assert_eq!(redacted(code), code);
         // Flags that only look like curl's keep what follows.
         assert_eq!(redacted("x-b y"), "x-b y");
     }
