@@ -1,16 +1,17 @@
-//! Driving a run: inputs are read and processed in parallel, and handed on in input order
-//! through a sliding window ([`window`]), so output is deterministic and memory stays
-//! bounded however many files there are (captures are dropped as each input finishes;
-//! [`threaded`] keeps the turns, which threading needs all of). What one input gives is
-//! worked out in [`input`]; the progress bar that runs alongside lives in [`progress`].
+//! Driving a run: inputs are read and processed in parallel, and handed on in input order,
+//! a batch at a time, so output is deterministic and memory stays bounded however many
+//! files there are (captures are dropped as each input finishes; [`threaded`] keeps the
+//! turns, which threading needs all of). What one input gives is worked out in [`input`];
+//! the progress bar that runs alongside lives in [`progress`].
 
 mod guard;
 mod input;
 pub mod progress;
 mod rejoin;
-mod window;
 
 use std::io::{self, Write};
+
+use rayon::prelude::*;
 
 pub use guard::quiet_hook;
 pub use input::{OpenError, open, priced_turns_of, turns_from_bytes, turns_from_dump, turns_of};
@@ -24,6 +25,10 @@ use crate::read::decompress;
 use crate::render::escape_controls;
 use crate::session::{self, Session};
 use crate::turn::Turn;
+
+/// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
+/// batch's results are small next to memory.
+const BATCH: usize = 256;
 
 /// Something to tell the user about one input, on stderr.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,11 +89,11 @@ pub fn ordered<T: Send>(
     mut sink: impl FnMut(T) -> io::Result<()>,
 ) -> io::Result<()> {
     let found = discover(&inputs.paths, &inputs.filter, inputs.stdin_closed);
-    // No more threads than the window has inputs: `--threads 100000` starts no more than
-    // that, instead of exhausting the system's threads.
+    // A batch never has work for more threads than it has inputs: `--threads 100000` starts
+    // no more than that, instead of exhausting the system's threads.
     let threads = match inputs.threads {
         0 => 0,
-        asked => asked.min(window::WINDOW).min(found.len().max(1)),
+        asked => asked.min(BATCH).min(found.len().max(1)),
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -96,17 +101,21 @@ pub fn ordered<T: Send>(
         .map_err(|err| pool_error(threads, &err))?;
     let progress = Progress::new(inputs.progress, &found);
     let mut done = 0;
-    let each = |i: usize| {
-        let f = &found[i];
-        progress
-            .input(f, || guard::catching(|| decompress::per_input(|| work(f))))
-            .unwrap_or_else(|why| panicked(f, why))
-    };
-    window::in_order(&pool, found.len(), each, |result| {
-        done += 1;
+    for batch in found.chunks(BATCH) {
+        let results: Vec<T> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|f| {
+                    progress
+                        .input(f, || guard::catching(|| decompress::per_input(|| work(f))))
+                        .unwrap_or_else(|why| panicked(f, why))
+                })
+                .collect()
+        });
+        done += batch.len();
         progress.files_done(done);
-        progress.suspend(|| sink(result))
-    })?;
+        progress.suspend(|| results.into_iter().try_for_each(&mut sink))?;
+    }
     progress.finish();
     Ok(())
 }
