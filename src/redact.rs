@@ -402,7 +402,9 @@ pub fn redacted(text: &str) -> String {
             let c = text[i..].chars().next().unwrap_or_default();
             out.push(c);
             i += c.len_utf8();
-            slashed = in_word(bytes[i - 1]) && (slashed || bytes[i - 1] == b'/');
+            // A `/`, or one percent-encoded (`https%3A%2F%2Fgw.example%2Fcb%3Fq%3D…`).
+            let encoded = i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"%2f");
+            slashed = in_word(bytes[i - 1]) && (slashed || bytes[i - 1] == b'/' || encoded);
             if !in_name(bytes[i - 1]) {
                 name = i;
             }
@@ -434,12 +436,22 @@ fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
     }
     let closing = |b: u8| matches!(b, b'"' | b'\'' | b'>' | b' ' | b'`');
     let after = run_end(bytes, at + name.len(), closing);
-    let separators = run_end(bytes, after, |b| {
+    let mut separators = run_end(bytes, after, |b| {
         matches!(b, b':' | b',' | b'|' | b'\t' | b'=' | b'>' | b' ')
     });
+    // Percent-encoded (`x-api-key%3A%20…`): a colon, a space, a comma.
+    let mut encoded_colon = false;
+    while let Some(code) = bytes.get(separators..separators + 3) {
+        match code {
+            [b'%', b'3', b'a' | b'A'] => encoded_colon = true,
+            [b'%', b'2', b'0'] | [b'%', b'2', b'c' | b'C'] => {}
+            _ => break,
+        }
+        separators += 3;
+    }
     // A lone `=` is a parameter's, which the `=` rule reads (with its scheme).
     let glue = &bytes[after..separators];
-    let paired = glue.iter().any(|b| matches!(b, b':' | b',' | b'|' | b'\t'));
+    let paired = encoded_colon || glue.iter().any(|b| matches!(b, b':' | b',' | b'|' | b'\t'));
     if !paired && !glue.windows(2).any(|w| w == b"=>") {
         return None;
     }
@@ -462,7 +474,7 @@ fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
         !(b.is_ascii_whitespace()
             || matches!(
                 b,
-                b'"' | b'\'' | b'|' | b',' | b'}' | b']' | b'>' | b'<' | b')'
+                b'"' | b'\'' | b'|' | b',' | b'}' | b']' | b'>' | b'<' | b')' | b'&' | b';'
             ))
     });
     (end > value).then_some((value, end))
@@ -1142,6 +1154,11 @@ mod tests {
             ("| X-Api-Key | Z7u |", "| X-Api-Key | … |"),
             ("X-Api-Key,Z7v", "X-Api-Key,…"),
             ("X-Api-Key\tZ7w", "X-Api-Key\t…"),
+            ("h=x-api-key%3A%20Z7x&y", "h=x-api-key%3A%20…&y"),
+            (
+                "redirect=https%3A%2F%2Fgw.example%2Fcb%3Fq%3DZ7z",
+                "redirect=https%3A%2F%2Fgw.example%2Fcb%3F…",
+            ),
         ] {
             assert_eq!(redacted(text), kept, "{text}");
         }
