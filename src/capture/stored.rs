@@ -187,8 +187,8 @@ impl<'a> Stored<'a> {
         Some(self.data.split_at(self.answer_at?))
     }
 
-    /// The file's last line.
-    fn last_line(&self) -> usize {
+    /// The file's last line (counted on the first call).
+    pub fn last_line(&self) -> usize {
         *self.last.get_or_init(|| Lines::new(self.file).last())
     }
 
