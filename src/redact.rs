@@ -212,8 +212,9 @@ pub fn redacted(text: &str) -> String {
             };
             let end = line_end(bytes, line);
             let was = head;
-            head = holds_start_line(&bytes[line..end]) || (head && line < end);
-            if head && !holds_start_line(&bytes[line..end]) {
+            let starts = holds_start_line(&bytes[line..end]);
+            head = starts || (head && line < end);
+            if head && !starts {
                 let value = match header_colon(&bytes[line..end]) {
                     // A header: its name stays, its value may say anything about the
                     // exchange (an organization, a request's id) and goes.
@@ -262,21 +263,11 @@ pub fn redacted(text: &str) -> String {
                 // A list of values (`'x-api-key': ['…']`): to its end, or the line's.
                 Some(b'[') => {
                     out.push('[');
-                    let inside = &bytes[value + 1..];
-                    let end = value
-                        + 1
-                        + inside
-                            .iter()
-                            .take_while(|&&b| b != b']' && b != b'\n')
-                            .count();
-                    cut(&mut out, value + 1, end)
+                    cut(&mut out, value + 1, until(bytes, value + 1, b']'))
                 }
                 Some(&q @ (b'"' | b'\'')) => {
                     out.push(q as char);
-                    let inside = &bytes[value + 1..];
-                    let end =
-                        value + 1 + inside.iter().take_while(|&&b| b != q && b != b'\n').count();
-                    cut(&mut out, value + 1, end)
+                    cut(&mut out, value + 1, until(bytes, value + 1, q))
                 }
                 // An escaped quote (`\"…\"`, `\\\"…\\\"`): to the same escaped quote, which
                 // closes it.
@@ -298,14 +289,8 @@ pub fn redacted(text: &str) -> String {
         {
             // A quoted name paired with its value: `('x-api-key', '…')`, `["api-key","…"]`,
             // `{"api-key" => "…"}`, `{"name":"X-Api-Key","value":"…"}`.
-            let q = bytes[value - 1];
             out.push_str(&text[i..value]);
-            let end = value
-                + bytes[value..]
-                    .iter()
-                    .take_while(|&&b| b != q && b != b'\n')
-                    .count();
-            i = cut(&mut out, value, end);
+            i = cut(&mut out, value, until(bytes, value, bytes[value - 1]));
         } else if let Some(value) = (bytes[i] == b'<' && is_secret_name(&bytes[name..i]))
             .then(|| next_cell(bytes, i))
             .flatten()
@@ -342,9 +327,7 @@ pub fn redacted(text: &str) -> String {
             out.push_str(&text[i..value]);
             if let Some(&q @ (b'"' | b'\'')) = bytes.get(value) {
                 out.push(q as char);
-                let inside = &bytes[value + 1..];
-                let end = value + 1 + inside.iter().take_while(|&&b| b != q && b != b'\n').count();
-                i = cut(&mut out, value + 1, end);
+                i = cut(&mut out, value + 1, until(bytes, value + 1, q));
                 continue;
             }
             let i_eq = value - 1;
@@ -378,13 +361,7 @@ pub fn redacted(text: &str) -> String {
                 .map(|q| bytes[q])
                 .filter(|q| matches!(q, b'"' | b'\''));
             let end = match quote {
-                Some(q) => {
-                    value
-                        + bytes[value..]
-                            .iter()
-                            .take_while(|&&b| b != q && b != b'\n')
-                            .count()
-                }
+                Some(q) => until(bytes, value, q),
                 None => run(value, in_word),
             };
             i = cut(&mut out, value, end);
@@ -747,6 +724,15 @@ fn starts_word(bytes: &[u8], at: usize) -> bool {
 /// is ASCII, so the cuts fall on character boundaries.
 fn run_end(bytes: &[u8], from: usize, keep: fn(u8) -> bool) -> usize {
     from + bytes[from..].iter().take_while(|&&b| keep(b)).count()
+}
+
+/// Where a value from `from` ends: at `closing` (its quote, its list's `]`), or at the end
+/// of its line when it is not closed there.
+fn until(bytes: &[u8], from: usize, closing: u8) -> usize {
+    from + bytes[from..]
+        .iter()
+        .take_while(|&&b| b != closing && b != b'\n')
+        .count()
 }
 
 /// Skips `start..end`, saying so when there was anything there; where to go on.
