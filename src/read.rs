@@ -34,10 +34,7 @@ pub fn source(path: &Path) -> io::Result<Box<dyn Read + Send>> {
         Ok(Box::new(Source::limited(io::stdin(), Over::Pipe)))
     } else {
         let file = std::fs::File::open(path)?;
-        let over = match file.metadata()? {
-            meta if meta.is_file() => Over::File { size: meta.len() },
-            _ => Over::Nothing,
-        };
+        let over = Over::of(&file.metadata()?);
         Ok(Box::new(Source::limited(file, over)))
     }
 }
@@ -62,6 +59,15 @@ enum Over {
 }
 
 impl Over {
+    /// What a file of `meta` may give: a regular file its size and a little more; anything
+    /// else no limit here (discovery turns devices and named pipes away).
+    fn of(meta: &std::fs::Metadata) -> Over {
+        match meta.is_file() {
+            true => Over::File { size: meta.len() },
+            false => Over::Nothing,
+        }
+    }
+
     /// The most bytes the source may give.
     fn limit(self) -> u64 {
         match self {
@@ -258,14 +264,13 @@ pub fn open(
     if is_stdin(path) {
         return open_stream(Ticking(source(path)?, tick), sniff, streamed);
     }
-    let file = std::fs::File::open(path)?;
+    let mut file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
+    let over = Over::of(&meta);
     if !meta.is_file() {
-        let raw = Source::limited(file, Over::Nothing);
+        let raw = Source::limited(file, over);
         return open_stream(Ticking(raw, tick), sniff, streamed);
     }
-    let over = Over::File { size: meta.len() };
-    let mut file = file;
     let mut head = Vec::with_capacity(sniff);
     (&mut file).take(sniff as u64).read_to_end(&mut head)?;
     let coded = Codec::sniff(&head).is_some() || decompress::unsupported(&head).is_some();
