@@ -9,6 +9,8 @@
 //! A name a message quotes from a capture (a txtar section's, say) is cut the same way
 //! ([`crate::quote`]).
 
+mod suspect;
+
 /// What stands where something was cut out.
 const CUT: &str = "…";
 
@@ -183,8 +185,9 @@ impl Key {
 /// `text` with what may be a credential cut out: a URL's query string (after its `?`) and
 /// user info (before its `@`); the value after `Bearer `, and after a credential header's
 /// name (to the end of its line, or a closing quote); a `key=`, `token=`, `secret=`-style
-/// parameter's value; an API key told by its shape ([`KEYS`]). Everything else is kept as
-/// it is.
+/// parameter's value; an API key told by its shape ([`KEYS`]). Then, on a line that still
+/// names a credential, whatever may be a value ([`suspect`]). Everything else is kept as it
+/// is.
 pub fn redacted(text: &str) -> String {
     let bytes = text.as_bytes();
     let at = |i: usize, word: &str| {
@@ -387,7 +390,7 @@ pub fn redacted(text: &str) -> String {
             }
         }
     }
-    out
+    suspect::cleared(out)
 }
 
 /// Names that say a credential wherever they stand ([`HEADERS`] without their colon).
@@ -858,8 +861,8 @@ mod tests {
             redacted("401: invalid bearer  ZQX.ZQX, try again"),
             "401: invalid bearer  … try again"
         );
-        // A header with no value leaves nothing to cut.
-        assert_eq!(redacted("missing cookie:\nno"), "missing cookie:\nno");
+        // A header with no value on its line: the next line's first word may be its value.
+        assert_eq!(redacted("missing cookie:\nno"), "missing cookie:\n…");
     }
 
     #[test]
@@ -882,17 +885,22 @@ mod tests {
             ("Bearer&nbsp;ZQX", "Bearer&nbsp;…"),
             (
                 r#"{"api_key":"ZQX","model":"m"}"#,
-                r#"{"api_key":"…","model":"m"}"#,
+                r#"{"api_key":"…","model":"…"}"#,
             ),
             ("k key%3DZQX&y=2", "k key%3D…&y=2"),
             ("cookie=ZQX; session_id=ZQX", "cookie=…; session_id=…"),
         ] {
             assert_eq!(redacted(text), kept, "{text:?}");
         }
-        // Fields of other names keep their values.
+        // Fields of other names keep their values; on a line that names a credential (an
+        // error code does), a quoted word that may be a value goes all the same.
         assert_eq!(
-            redacted(r#"{"code":"invalid_api_key","type":"x"} Bearers: 2"#),
-            r#"{"code":"invalid_api_key","type":"x"} Bearers: 2"#
+            redacted(r#"{"code":"invalid_request","type":"x"} Bearers: 2"#),
+            r#"{"code":"invalid_request","type":"x"} Bearers: 2"#
+        );
+        assert_eq!(
+            redacted(r#"{"code":"invalid_api_key","type":"x"}"#),
+            r#"{"code":"invalid_api_key","type":"…"}"#
         );
     }
 
@@ -1034,7 +1042,7 @@ mod tests {
             ),
             (
                 "[X-Client-Secret:\"ZQX6d\", Accept:\"*/*\"]",
-                "[X-Client-Secret:\"…\", Accept:\"*/*\"]",
+                "[X-Client-Secret:\"…\", Accept:\"…\"]",
             ),
             ("[('x-api-key', 'ZQX6e')]", "[('x-api-key', '…')]"),
             ("{\"api-key\" => \"ZQX6f\"}", "{\"api-key\" => \"…\"}"),
@@ -1148,9 +1156,9 @@ mod tests {
         ] {
             assert_eq!(redacted(text), kept, "{text}");
         }
-        // A provider's error code holding the words is no header.
+        // A provider's error code holding the words is no header (its line is suspect).
         let code = r#"{"code":"invalid_api_key","type":"x"}"#;
-        assert_eq!(redacted(code), code);
+        assert_eq!(redacted(code), r#"{"code":"invalid_api_key","type":"…"}"#);
         // Flags that only look like curl's keep what follows.
         assert_eq!(redacted("x-b y"), "x-b y");
     }
@@ -1257,7 +1265,7 @@ mod tests {
     /// cut may fall inside a character, and the text is read once.
     #[test]
     fn random_glue_of_rule_pieces_never_panics() {
-        const PIECES: [&str; 40] = [
+        const PIECES: [&str; 46] = [
             "HTTP/1.1 401 No",
             "POST /v1 HTTP/1.1",
             "\n",
@@ -1298,6 +1306,12 @@ mod tests {
             "sk-",
             "ghp_",
             "key=",
+            "\\u002d",
+            "%2D",
+            "\"tokens\"",
+            "\\",
+            "`",
+            "<b",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..20_000 {
