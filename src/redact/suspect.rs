@@ -3,8 +3,8 @@
 //! a value written before its name (`{"value":"…","name":"X-Api-Key"}`), a name spelled with
 //! escapes (`X\u002dApi\u002dKey`), a value nested under its name
 //! (`{"credentials":{"value":"…"}}`), a value on the line after its name. So a line that
-//! still names a credential, in whatever syntax, is suspect, and on it every word that may
-//! be a value goes:
+//! still names a credential, in whatever syntax, is suspect, and so are the lines next to
+//! it; on them every word that may be a value goes:
 //! - a quoted word (no white space inside) that is not a field's name (`"value":` stays);
 //! - a word of 8 characters or more with a digit in it (keys, ids, dates, addresses), but
 //!   for a URL's host and path;
@@ -61,30 +61,37 @@ const NAMES: [(&str, Said); 25] = [
 const LONGEST: usize = 64;
 
 /// `text` with the suspect lines' possible values cut; `text` itself when no line is
-/// suspect.
+/// suspect. A line is suspect when it names a credential, or its neighbour does: a JSON
+/// object written one field a line may give the value a line before its name
+/// (`"value": "…",` then `"name": "X-Api-Key"`), or after.
 pub(super) fn cleared(text: String) -> String {
     let bytes = text.as_bytes();
-    let mut out = String::new();
-    let mut changed = false;
-    let mut copied = 0;
-    let mut armed = false;
+    let mut lines = Vec::new();
+    let mut any = false;
     let mut start = 0;
     loop {
         let (end, gap) = line_end(bytes, start);
-        let line = &bytes[start..end];
-        if armed || names_credential(line) {
-            out.push_str(&text[copied..start]);
-            armed = rewrite(&text[start..end], armed, &mut out);
-            copied = end;
-            changed = true;
-        }
+        let names = names_credential(&bytes[start..end]);
+        any |= names;
+        lines.push((start..end, names));
         if end == bytes.len() {
             break;
         }
         start = end + gap;
     }
-    if !changed {
+    if !any {
         return text;
+    }
+    let names = |k: usize| lines.get(k).is_some_and(|(_, names)| *names);
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut armed = false;
+    for (k, (line, _)) in lines.iter().enumerate() {
+        if armed || names(k) || names(k + 1) || (k > 0 && names(k - 1)) {
+            out.push_str(&text[copied..line.start]);
+            armed = rewrite(&text[line.clone()], armed, &mut out);
+            copied = line.end;
+        }
     }
     out.push_str(&text[copied..]);
     out
@@ -434,8 +441,12 @@ mod tests {
                 r#"{"credentials":…"value":"…"}}"#,
             ),
             (r#"{"tokens":["ZQXN7d"]}"#, r#"{"tokens":["…"]}"#),
-            // On the line after its name.
+            // On the line after its name, or before it.
             ("X-Api-Key:\n  supersecret", "X-Api-Key:\n  …"),
+            (
+                "{\n  \"value\": \"supersecret\",\n  \"name\": \"X-Api-Key\"\n}",
+                "{\n  \"value\": \"…\",\n  \"name\": \"X-Api-Key\"\n}",
+            ),
             // Escaped, the header's rule takes the rest of the text.
             ("X-Api-Key:\\n  supersecret", "X-Api-Key:…"),
         ] {
