@@ -178,12 +178,21 @@ fn next_word(line: &[u8], from: usize, spaced: bool) -> Option<Word> {
         let b = line[i];
         if matches!(b, b'"' | b'\'' | b'`') {
             let start = i + 1;
-            let end = match spaced {
-                true => start + line[start..].iter().take_while(|&&c| c != b).count(),
-                false => word_end(line, start),
+            let (end, close) = match spaced {
+                true => {
+                    let close = start + line[start..].iter().take_while(|&&c| c != b).count();
+                    let escapes = line[start..close].iter().rev().take_while(|&&c| c == b'\\');
+                    (close - escapes.count(), close)
+                }
+                false => {
+                    let end = word_end(line, start);
+                    (
+                        end,
+                        end + line[end..].iter().take_while(|&&c| c == b'\\').count(),
+                    )
+                }
             };
-            // `\"…\"`: the backslashes before the closing quote are no part of it.
-            let close = end + line[end..].iter().take_while(|&&c| c == b'\\').count();
+            // `\"…\"`: the backslashes before the closing quote are no part of the text.
             if end > start && (line.get(close) == Some(&b) || spaced) {
                 return Some(Word {
                     start: i,
@@ -446,6 +455,11 @@ mod tests {
             (
                 "{\n  \"value\": \"supersecret\",\n  \"name\": \"X-Api-Key\"\n}",
                 "{\n  \"value\": \"…\",\n  \"name\": \"X-Api-Key\"\n}",
+            ),
+            // Quoted text of several words after the name, escaped quotes kept.
+            (
+                "{\\\"password\\\":\n\\\"two words\\\"}",
+                "{\\\"password\\\":\n\\\"…\\\"}",
             ),
             // Escaped, the header's rule takes the rest of the text.
             ("X-Api-Key:\\n  supersecret", "X-Api-Key:…"),
