@@ -2,14 +2,15 @@
 //! credential is written in. Those rules chase syntaxes, and hostile runs kept finding more:
 //! a value written before its name (`{"value":"…","name":"X-Api-Key"}`), a name spelled with
 //! escapes (`X\u002dApi\u002dKey`), a value nested under its name
-//! (`{"credentials":{"value":"…"}}`), a value on the line after its name. So a line that
-//! still names a credential, in whatever syntax, is suspect, and so are the lines next to
-//! it; on them every word that may be a value goes:
+//! (`{"credentials":{"value":"…"}}`), a value on the line after its name, camelCase names
+//! (`accessToken`), XML elements (`<SignatureProvided>`). So a line that still names a
+//! credential, in whatever syntax, is suspect, and so are the lines [`NEAR`] it; on them
+//! every word that may be a value goes:
 //! - a quoted word (no white space inside) that is not a field's name (`"value":` stays);
-//! - a word of 8 characters or more with a digit in it (keys, ids, dates, addresses), but
-//!   for a URL's host and path;
-//! - the word after a credential's name and a separator (`:`, `=`, a tab, `|`; `,` after a
-//!   quoted name), here or on the next line, quoted text and all.
+//! - a word of 5 characters or more with a digit in it (keys, passwords, ids, dates,
+//!   addresses), but for a URL's host and path;
+//! - the word after a credential's name and a separator (`:`, `=`, a tab, `|`, an XML
+//!   element's `>`; `,` after a quoted name), here or on the next line, quoted text and all.
 //!
 //! Names and prose stay: `invalid x-api-key` and `Incorrect API key provided: …` read as
 //! they did. What a suspect line loses besides is the price of not leaking: a model's name
@@ -17,26 +18,32 @@
 
 use super::CUT;
 
-/// How a credential's name is told in text (lowercase, `_` for `-`).
+/// How a credential's name is told in text (lowercase, `_` for `-` and between the words
+/// of a camelCase name).
 #[derive(Clone, Copy, PartialEq)]
 enum Said {
-    /// Anywhere, alone or as a compound's last part (`x-api-key`, `client_secret`).
+    /// Anywhere: alone, as one of a compound's words (`x-api-key`, `client_secret`,
+    /// `api_key_value`), or, five letters or more, at the end of a word run together
+    /// (`clientsecret`, `X-CSRFToken`, `JSESSIONID`).
     Anywhere,
-    /// As a compound's last part (`access_token`, `x-auth-key`) anywhere; alone, only as a
-    /// field's name (`"token":`): in prose (`a key`, `the token`) it says nothing.
+    /// As one of a compound's words (`x-auth-key`, `SignatureProvided`) anywhere; alone,
+    /// only as a field's name (`"key":`, `<Key>`): in prose (`a key`) it says nothing.
     Compound,
     /// Only alone as a field's name: `"tokens": […]`, but `max_tokens` is a count.
     Field,
 }
 
-const NAMES: [(&str, Said); 25] = [
+const NAMES: [(&str, Said); 33] = [
     ("authorization", Said::Anywhere),
     ("authentication", Said::Anywhere),
     ("api_key", Said::Anywhere),
+    ("api_keys", Said::Anywhere),
     ("apikey", Said::Anywhere),
+    ("apikeys", Said::Anywhere),
     ("cookie", Said::Anywhere),
     ("cookies", Said::Anywhere),
     ("password", Said::Anywhere),
+    ("passwords", Said::Anywhere),
     ("passwd", Said::Anywhere),
     ("passphrase", Said::Anywhere),
     ("secret", Said::Anywhere),
@@ -45,7 +52,12 @@ const NAMES: [(&str, Said); 25] = [
     ("credentials", Said::Anywhere),
     ("sessionid", Said::Anywhere),
     ("session_id", Said::Anywhere),
-    ("token", Said::Compound),
+    ("sessid", Said::Anywhere),
+    ("token", Said::Anywhere),
+    ("access_tokens", Said::Anywhere),
+    ("refresh_tokens", Said::Anywhere),
+    ("csrf", Said::Anywhere),
+    ("xsrf", Said::Anywhere),
     ("key", Said::Compound),
     ("keys", Said::Compound),
     ("signature", Said::Compound),
@@ -57,12 +69,21 @@ const NAMES: [(&str, Said); 25] = [
     ("tokens", Said::Field),
 ];
 
+/// The shortest word holding a digit that a suspect line loses (`hunter2`, `Zq8x7`): a
+/// status (`401`) and a version (`v1`) stay.
+const SECRET_MIN: usize = 5;
+
+/// How many lines either side of a line naming a credential are suspect with it: a JSON
+/// object or an XML element written a field a line, a YAML value under a comment, an HTML
+/// table's cells, put a value a few lines from its name.
+const NEAR: usize = 3;
+
 /// The longest identifier that is looked up as a name; a longer one is no name.
 const LONGEST: usize = 64;
 
 /// `text` with the suspect lines' possible values cut; `text` itself when no line is
-/// suspect. A line is suspect when it names a credential, or its neighbour does: a JSON
-/// object written one field a line may give the value a line before its name
+/// suspect. A line is suspect when it names a credential, or one [`NEAR`] it does: a JSON
+/// object written one field a line may give the value lines before its name
 /// (`"value": "…",` then `"name": "X-Api-Key"`), or after.
 pub(super) fn cleared(text: String) -> String {
     let bytes = text.as_bytes();
@@ -82,12 +103,17 @@ pub(super) fn cleared(text: String) -> String {
     if !any {
         return text;
     }
-    let names = |k: usize| lines.get(k).is_some_and(|(_, names)| *names);
+    let near = |k: usize| {
+        let from = k.saturating_sub(NEAR);
+        lines[from..(k + NEAR + 1).min(lines.len())]
+            .iter()
+            .any(|(_, names)| *names)
+    };
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut armed = false;
     for (k, (line, _)) in lines.iter().enumerate() {
-        if armed || names(k) || names(k + 1) || (k > 0 && names(k - 1)) {
+        if armed || near(k) {
             out.push_str(&text[copied..line.start]);
             armed = rewrite(&text[line.clone()], armed, &mut out);
             copied = line.end;
@@ -101,7 +127,7 @@ pub(super) fn cleared(text: String) -> String {
 fn names_credential(line: &[u8]) -> bool {
     let mut i = 0;
     while let Some(word) = next_word(line, i, false) {
-        let field = word.quoted || matches!(separator_after(line, word.end), Some(b':' | b'='));
+        let field = word.quoted || matches!(separator(line, &word), Some(b':' | b'='));
         let mut said = false;
         identifiers(&line[word.text.clone()], |ident, whole| {
             said |= match name(ident) {
@@ -126,12 +152,15 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     while let Some(word) = next_word(bytes, i, armed) {
         out.push_str(&line[i..word.start]);
         let text = &bytes[word.text.clone()];
-        let separator = separator_after(bytes, word.end);
+        let separator = separator(bytes, &word);
         // A URL's host and path say where a call went; its query and user info went
         // already.
         let url = text.starts_with(b"//") && line[..word.start].ends_with(':');
-        let secret_like = !url && text.len() >= 8 && text.iter().any(u8::is_ascii_digit);
-        if whole_name(text).is_some() {
+        let secret_like = !url && text.len() >= SECRET_MIN && text.iter().any(u8::is_ascii_digit);
+        let field = matches!(separator, Some(b':' | b'='));
+        if whole_name(text, field && !armed).is_some() {
+            // A name; where a value is due, only one that is no other word run together
+            // with a name (`X-Api-Key: supersecret`).
             armed = separator.is_some_and(|s| s != b',' || word.quoted);
             out.push_str(&line[word.start..word.end]);
         } else if text.windows(CUT.len()).any(|w| w == CUT.as_bytes()) {
@@ -139,7 +168,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             armed = false;
             out.push_str(&line[word.start..word.end]);
         } else if !secret_like
-            && (matches!(separator, Some(b':' | b'='))
+            && (field
                 || matches!(bytes.get(word.end), Some(b'{' | b'[' | b'('))
                 || matches!(text, b"b" | b"r" | b"u" | b"f" | b"br" | b"rb")
                     && matches!(bytes.get(word.end), Some(b'"' | b'\'')))
@@ -298,6 +327,16 @@ fn in_word(unit: Option<u8>) -> bool {
     })
 }
 
+/// What separates `word` from what follows it ([`separator_after`]); an XML element's
+/// name (`<Token>…`) is separated from its text as a field's name is, by a colon.
+fn separator(line: &[u8], word: &Word) -> Option<u8> {
+    let tag = line[..word.start].ends_with(b"<") && line.get(word.end) == Some(&b'>');
+    match tag {
+        true => Some(b':'),
+        false => separator_after(line, word.end),
+    }
+}
+
 /// What separates the word ending at `end` from what follows it, past white space and
 /// closing quotes: `:` (a colon however written), `=`, `,`, `|`, or a tab.
 fn separator_after(line: &[u8], end: usize) -> Option<u8> {
@@ -326,12 +365,13 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
 }
 
 /// Calls `each` with every identifier in `text` (ASCII letters, digits, `_` and `-`,
-/// escapes decoded; lowercase, `-` as `_`) and whether it is the whole text (a trailing
+/// escapes decoded; lowercase, `-` as `_`, `_` between a camelCase name's words) and whether it is the whole text (a trailing
 /// `.` aside).
 fn identifiers(text: &[u8], mut each: impl FnMut(&[u8], bool)) {
     let mut ident = [0u8; LONGEST];
     let mut len = 0;
     let mut first = 0;
+    let mut prev = 0u8;
     let mut at = 0;
     loop {
         let (step, unit) = unit_at(text, at);
@@ -340,13 +380,21 @@ fn identifiers(text: &[u8], mut each: impl FnMut(&[u8], bool)) {
                 if len == 0 {
                     first = at;
                 }
-                if len < LONGEST {
-                    ident[len] = match b {
-                        b'-' => b'_',
-                        _ => b.to_ascii_lowercase(),
-                    };
+                // `accessToken`, `xApiKey`: a capital after a small letter or a digit
+                // starts a word.
+                let camel = b.is_ascii_uppercase()
+                    && len > 0
+                    && (prev.is_ascii_lowercase() || prev.is_ascii_digit());
+                for b in [camel.then_some(b'_'), Some(b)].into_iter().flatten() {
+                    if len < LONGEST {
+                        ident[len] = match b {
+                            b'-' => b'_',
+                            _ => b.to_ascii_lowercase(),
+                        };
+                    }
+                    len += 1;
                 }
-                len += 1;
+                prev = b;
             }
             _ => {
                 if (1..=LONGEST).contains(&len) {
@@ -364,20 +412,27 @@ fn identifiers(text: &[u8], mut each: impl FnMut(&[u8], bool)) {
 }
 
 /// How the name `text` is told, when the whole of it (a trailing `.` aside) is one
-/// credential's name.
-fn whole_name(text: &[u8]) -> Option<Said> {
+/// credential's name ([`told`]).
+fn whole_name(text: &[u8], run_together: bool) -> Option<Said> {
     let mut said = None;
     identifiers(text, |ident, whole| {
         if whole {
-            said = name(ident);
+            said = told(ident, run_together);
         }
     });
     said
 }
 
 /// How `ident` is told as a credential's name, if it is one: a number at its end aside
-/// (`Cookie2`, `X-Hub-Signature-256`).
+/// (`Cookie2`, `X-Hub-Signature-256`), and none inside.
 fn name(ident: &[u8]) -> Option<Said> {
+    told(ident, true)
+}
+
+/// How `ident` is told as a credential's name: as [`name`] says, but with `run_together`
+/// false, a name run together with more letters before it (`clientsecret`) is none: a
+/// value may end so too (`supersecret`).
+fn told(ident: &[u8], run_together: bool) -> Option<Said> {
     let digits = ident
         .iter()
         .rev()
@@ -385,17 +440,35 @@ fn name(ident: &[u8]) -> Option<Said> {
         .count();
     let ident = &ident[..ident.len() - digits];
     let ident = ident.strip_suffix(b"_").unwrap_or(ident);
+    // A digit inside is a value's (`ZQX8-csrftoken`), not a name's.
+    if ident.iter().any(u8::is_ascii_digit) {
+        return None;
+    }
     NAMES.iter().find_map(|&(name, said)| {
         let name = name.as_bytes();
-        let compound = ident.len() > name.len()
-            && ident.ends_with(name)
-            && ident[ident.len() - name.len() - 1] == b'_';
+        let run_together = run_together && name.len() >= 5 && ident.ends_with(name);
         match said {
             _ if ident == name => Some(said),
-            Said::Anywhere | Said::Compound if compound => Some(Said::Anywhere),
+            Said::Field => None,
+            _ if run_together || has_word(ident, name) => Some(Said::Anywhere),
             _ => None,
         }
     })
+}
+
+/// Whether `name` stands in `ident` as whole words of it (between `_`s or its ends).
+fn has_word(ident: &[u8], name: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&ident[from..], name).map(|at| from + at) {
+        let end = at + name.len();
+        let starts = at == 0 || ident[at - 1] == b'_';
+        let ends = end == ident.len() || ident[end] == b'_';
+        if starts && ends {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
 }
 
 /// Where the line from `start` ends, and how long the line break there is: a written one
@@ -469,6 +542,58 @@ mod tests {
     }
 
     #[test]
+    fn the_eighth_runs_shapes_lose_their_values() {
+        for (text, kept) in [
+            // camelCase and run-together names, the value on the next line.
+            ("accessToken:\n  Zq8-next", "accessToken:\n  …"),
+            ("clientSecret =\n  supersecret", "clientSecret =\n  …"),
+            ("xApiKey:\n plainvalue", "xApiKey:\n …"),
+            (
+                "\"refreshTokens\": [\n  \"Zq8-list\"\n]",
+                "\"refreshTokens\": [\n  \"…\"\n]",
+            ),
+            ("X-CSRFToken:\n plainvalue", "X-CSRFToken:\n …"),
+            ("PHPSESSID=plainvalue", "PHPSESSID=…"),
+            ("secretAccessKey Zq8-space", "secretAccessKey …"),
+            // XML elements, AWS's error among them.
+            ("<Token>plainvalue</Token>", "<Token>…</Token>"),
+            (
+                "<Code>SignatureDoesNotMatch</Code><SignatureProvided>Zq8x</SignatureProvided>",
+                "<Code>SignatureDoesNotMatch</Code><SignatureProvided>…</SignatureProvided>",
+            ),
+            (
+                "<header>\n  <name>X-Api-Key</name>\n  <type>string</type>\n  <value>Zq8-x</value>\n</header>",
+                "<header>\n  <name>X-Api-Key</name>\n  <type>string</type>\n  <value>…</value>\n</header>",
+            ),
+            // A value lines away from its name.
+            (
+                "{\n  \"name\": \"x-api-key\",\n  \"type\": \"text\",\n  \"value\": \"Zq8-sorted\"\n}",
+                "{\n  \"name\": \"x-api-key\",\n  \"type\": \"…\",\n  \"value\": \"…\"\n}",
+            ),
+            (
+                "x-api-key:\n  # rotated yesterday\n  Zq8-yaml",
+                "x-api-key:\n  … rotated yesterday\n  …",
+            ),
+            (
+                "these credentials\n(see below)\n\nZq8-down",
+                "these credentials\n(see below)\n\n…",
+            ),
+            (
+                "auth_config {\n  api_key_value: \"Zq8-proto\"\n}",
+                "auth_config {\n  api_key_value: \"…\"\n}",
+            ),
+            // Short values holding a digit, and a token in prose.
+            (
+                "password rejected for admin:Zq8x7",
+                "password rejected for admin:…",
+            ),
+            ("Your token was Zq8-prose", "Your token was …"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
     fn a_suspect_line_keeps_its_names_and_prose() {
         for text in [
             "invalid x-api-key",
@@ -491,7 +616,7 @@ mod tests {
             "max_tokens: 64001 > 64000, the maximum for claude-sonnet-4-5-20250929",
             "prompt is too long: 210000 tokens > 200000 maximum",
             r#"{"type":"overloaded_error","message":"Overloaded"} req_011CV4xyz"#,
-            "the key to this is a token of thanks: 12345678",
+            "the key to this is a word of thanks: 12345678",
         ] {
             assert_eq!(redacted(text), text);
         }
@@ -499,8 +624,20 @@ mod tests {
 
     #[test]
     fn a_suspect_line_is_read_in_linear_time() {
-        for filler in ["\\", "'", "\"", "\\\"", "a", "%2", "\\u00"] {
-            let text = format!("api_key {}", filler.repeat(1 << 19));
+        for filler in [
+            "\\",
+            "'",
+            "\"",
+            "\\\"",
+            "a",
+            "%2",
+            "\\u00",
+            "aB3/",
+            "-----BEGIN ",
+            "ssh-rsa ",
+        ] {
+            // Quadratic, 128 Ki of them would take minutes.
+            let text = format!("api_key {}", filler.repeat(1 << 17));
             let started = std::time::Instant::now();
             let _ = redacted(&text);
             assert!(started.elapsed().as_secs() < 5, "{filler:?}");
