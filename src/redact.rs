@@ -201,6 +201,9 @@ pub fn redacted(text: &str) -> String {
     // name began: kept as it goes, so the text is read once.
     let mut slashed = false;
     let mut name = 0;
+    // Where the last word found not to look random ends: no word starting inside it is
+    // looked at again, so a long path is read once.
+    let mut plain_until = 0;
     // Whether the lines read are the head of an HTTP message the text quotes.
     let mut head = false;
     let mut i = 0;
@@ -378,6 +381,28 @@ pub fn redacted(text: &str) -> String {
             let kept = i + key.prefix.len();
             out.push_str(&text[i..kept]);
             i = cut(&mut out, kept, end);
+        } else if let Some(end) = (i >= plain_until && starts_word(bytes, i) && !escaped(bytes, i))
+            .then(|| random_end(bytes, i).map_err(|end| plain_until = end).ok())
+            .flatten()
+        {
+            // A long word that looks random: a secret whatever its name (an AWS secret
+            // access key, a key of a provider [`KEYS`] does not know, a hex secret).
+            i = cut(&mut out, i, end);
+        } else if at(i, PEM_BEGIN) {
+            // A PEM block (`-----BEGIN RSA PRIVATE KEY-----`): its lines up to its end.
+            let body = line_end(bytes, i);
+            out.push_str(&text[i..body]);
+            let end = memchr::memmem::find(&bytes[body..], PEM_END.as_bytes())
+                .map_or(bytes.len(), |at| body + at);
+            i = cut(&mut out, body, end);
+        } else if let Some(key) = starts_word(bytes, i).then(|| ssh_key(bytes, i)).flatten() {
+            // An SSH key (`ssh-ed25519 AAAA…`): the algorithm stays.
+            out.push_str(&text[i..key]);
+            i = cut(
+                &mut out,
+                key,
+                run(key, |b| in_token(b) || b"+/=".contains(&b)),
+            );
         } else {
             let c = text[i..].chars().next().unwrap_or_default();
             out.push(c);
@@ -391,6 +416,56 @@ pub fn redacted(text: &str) -> String {
         }
     }
     suspect::cleared(out)
+}
+
+/// How a PEM block opens and closes.
+const PEM_BEGIN: &str = "-----BEGIN ";
+const PEM_END: &str = "-----END";
+
+/// The shortest word [`random_end`] takes for a secret: request ids (`req_011CV…`,
+/// `msg_01…`, 27 to 30 characters) stay.
+const RANDOM_MIN: usize = 32;
+
+/// Where the word from `at` ends, `Ok` when it looks random: [`RANDOM_MIN`] characters or
+/// more of base64 (or base64url) holding capitals, small letters and digits, and few `/`s
+/// (a path has many), or of hex holding both letters and digits. `Err` with its end when it
+/// does not.
+fn random_end(bytes: &[u8], at: usize) -> Result<usize, usize> {
+    let end = run_end(bytes, at, |b| {
+        in_token(b) || matches!(b, b'+' | b'/' | b'=')
+    });
+    let word = &bytes[at..end];
+    let has = |f: fn(&u8) -> bool| word.iter().any(f);
+    let slashes = word.iter().filter(|&&b| b == b'/').count();
+    let mixed = has(u8::is_ascii_uppercase)
+        && has(u8::is_ascii_lowercase)
+        && has(u8::is_ascii_digit)
+        && slashes * 8 <= word.len();
+    let hex = word.iter().all(u8::is_ascii_hexdigit)
+        && has(u8::is_ascii_digit)
+        && has(u8::is_ascii_alphabetic);
+    match word.len() >= RANDOM_MIN && (mixed || hex) {
+        true => Ok(end),
+        false => Err(end),
+    }
+}
+
+/// Whether `at` follows a `\\` or a `%`: the letter or digits of an escape (`\\u0022`,
+/// `%22`), after which the word itself starts.
+fn escaped(bytes: &[u8], at: usize) -> bool {
+    at > 0 && matches!(bytes[at - 1], b'\\' | b'%')
+}
+
+/// Where the key of an SSH key's text at `at` starts (`ssh-rsa AAAA…`, `ssh-ed25519 …`,
+/// `ecdsa-sha2-nistp256 …`), past the algorithm and a space.
+fn ssh_key(bytes: &[u8], at: usize) -> Option<usize> {
+    let rest = &bytes[at..];
+    if !(rest.starts_with(b"ssh-") || rest.starts_with(b"ecdsa-sha2-")) {
+        return None;
+    }
+    let algorithm = run_end(bytes, at, in_token);
+    let key = run_end(bytes, algorithm, |b| b == b' ');
+    (key > algorithm && bytes.get(key).is_some_and(u8::is_ascii_alphanumeric)).then_some(key)
 }
 
 /// Names that say a credential wherever they stand ([`HEADERS`] without their colon).
@@ -930,7 +1005,41 @@ mod tests {
         for text in [
             "risk-averse sk-short task-sk-abcdefghijklmnopqrstuvwxyz",
             "AKIAshort AKIAABCDEFGHIJKLMNOPQ AKIA_ABCDEFGHIJKLMN",
-            "xAIzaabcdefghijklmnopqrstuvwxyz012345678",
+            "xAIzaabcdefghijklmnopqrstuvwxyz-abcdefgh",
+        ] {
+            assert_eq!(redacted(text), text);
+        }
+    }
+
+    #[test]
+    fn random_looking_words_pem_blocks_and_ssh_keys_are_cut() {
+        for (text, kept) in [
+            // An AWS secret access key, alone; a hex secret.
+            (
+                "output=json\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1 end",
+                "output=json\n… end",
+            ),
+            (
+                "hmac 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822c",
+                "hmac …",
+            ),
+            (
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nxyz\n-----END RSA PRIVATE KEY-----",
+                "-----BEGIN RSA PRIVATE KEY-----…-----END RSA PRIVATE KEY-----",
+            ),
+            (
+                "key ssh-ed25519 AAAAC3NzaC1lZDI1 user@host",
+                "key ssh-ed25519 … user@host",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // Request ids, UUIDs, paths and long words of one case stay.
+        for text in [
+            "request req_011CV4xyzABCdefGHIjkl1234 failed",
+            "trace 123e4567-e89b-12d3-a456-426614174000",
+            "at /v1/projects/my-project-123/locations/us-central1/publishers/anthropic/models",
+            "see internationalization_and_localization_settings",
         ] {
             assert_eq!(redacted(text), text);
         }
