@@ -471,6 +471,10 @@ fn ssh_key(bytes: &[u8], at: usize) -> Option<usize> {
 /// Names that say a credential wherever they stand ([`HEADERS`] without their colon).
 const CREDENTIAL_NAMES: [&str; 4] = ["authorization", "api-key", "api_key", "cookie"];
 
+/// The longest text before a credential's name that is still part of a header's name
+/// (`X-Goog-`, `Proxy-`).
+const NAME_MAX: usize = 64;
+
 /// After a credential's name at `at`, closing quotes and brackets, a separator (`:`, `,`,
 /// `|`, a tab, `=`, `=>`) and opening quotes and brackets: where its value starts and ends,
 /// when one follows.
@@ -480,11 +484,17 @@ fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
     })?;
     // The name ends a header's name (`X-Goog-Api-Key`), not some other word
     // (`invalid_api_key`, a provider's error code).
+    // A header's name is short: looking back no further than that keeps a long run of
+    // names (`cookiecookie…`) linear.
     let prefix = bytes[..at]
         .iter()
         .rev()
+        .take(NAME_MAX + 1)
         .take_while(|&&b| in_name(b))
         .count();
+    if prefix > NAME_MAX {
+        return None;
+    }
     let prefix = &bytes[at - prefix..at];
     if !(prefix.is_empty() || prefix.ends_with(b"-") && !prefix.contains(&b'_')) {
         return None;
@@ -1054,6 +1064,13 @@ mod tests {
         // Nor one scan of a word for each prefix inside it.
         let text = format!(" {}", "sk-".repeat(1 << 20));
         assert_eq!(redacted(&text), " sk-…");
+        // Nor one scan back over a run of names for each name in it.
+        for name in ["cookie", "api-key", "Authorization"] {
+            let text = name.repeat(1 << 16);
+            let started = std::time::Instant::now();
+            let _ = redacted(&text);
+            assert!(started.elapsed().as_secs() < 5, "{name}");
+        }
     }
 
     #[test]
