@@ -13,7 +13,9 @@
 use super::{FileReport, Note};
 use crate::cost::CostSource;
 use crate::discover::Found;
+use crate::redact::redacted;
 use crate::turn::Turn;
+use crate::warning::Warning;
 
 /// How every JSONL turn starts, token by token: serde prints a turn's fields in order,
 /// `source` first. Between tokens any JSON white space may stand (a line re-serialised by
@@ -62,8 +64,22 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 }
 
 /// A turn read back, made ready for this run: what was derived from it by the printing
-/// run (session, tool results, cost) is worked out again here, from the same facts.
+/// run (session, tool results, cost) is worked out again here, from the same facts. Its
+/// texts that quote a capture (the error message, warnings, a txtar section's name) are
+/// redacted again, as a capture's are: a file of turns may have been written by hand or by
+/// another tool, and what it holds reaches this run's output.
 fn again(mut turn: Turn) -> Turn {
+    if let Some(message) = turn.error.as_mut().and_then(|e| e.message.as_mut()) {
+        *message = redacted(message);
+    }
+    if let Some(section) = turn.source.section.as_mut() {
+        *section = redacted(section);
+    }
+    for warning in &mut turn.warnings {
+        if let Warning::Recorded(text) = warning {
+            *text = redacted(text);
+        }
+    }
     // The printing run priced every turn with usage; one left without a cost got its
     // pricing warning then, the last of its warnings (see `input::price`). Read back, the
     // warning is only text: its place says what it is.
@@ -98,8 +114,7 @@ pub fn placed(found: &Found, mut report: FileReport) -> FileReport {
 mod tests {
     use super::*;
     use crate::cost::Unpriced;
-    use crate::turn::{Api, Usage};
-    use crate::warning::Warning;
+    use crate::turn::{Api, TurnError, Usage};
 
     /// A turn as the printing run left it, printed and read back.
     fn printed(turn: &Turn) -> Turn {
@@ -137,5 +152,23 @@ mod tests {
         assert!(starts_like_a_turn(b"{ \"source\" :\t{\r\n\"path\" : null}"));
         assert!(!starts_like_a_turn(br#"{"source": {"file": "a"}}"#));
         assert!(!starts_like_a_turn(br#"{"type":"message"}"#));
+    }
+
+    #[test]
+    fn what_a_turn_read_back_quotes_is_redacted_again() {
+        let mut turn = Turn::empty(Api::AnthropicMessages);
+        turn.source.section = Some("api_key=Zq8secret".into());
+        turn.error = Some(TurnError {
+            status: Some(401),
+            kind: None,
+            message: Some("upstream said X-Api-Key: Zq8secret".into()),
+            mid_stream: false,
+        });
+        turn.warnings = vec![Warning::Recorded("note: Authorization: Bearer Zq8".into())];
+        let back = again(printed(&turn));
+        let line = serde_json::to_string(&back).unwrap();
+        assert!(!line.contains("Zq8"), "{line}");
+        // What the printing run redacted reads the same again.
+        assert_eq!(again(printed(&back)).error, back.error);
     }
 }
