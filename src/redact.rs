@@ -546,7 +546,8 @@ fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
 }
 
 /// Where the value of a curl credential flag at `at` starts (`-u`, `--user`, `-b`,
-/// `--cookie`, then white space and perhaps a quote), when one stands there.
+/// `--cookie`, then white space or a line continuation, and perhaps a quote), when one
+/// stands there.
 fn curl_credential(bytes: &[u8], at: usize) -> Option<usize> {
     if at > 0 && !bytes[at - 1].is_ascii_whitespace() {
         return None;
@@ -554,7 +555,16 @@ fn curl_credential(bytes: &[u8], at: usize) -> Option<usize> {
     let flag = [&b"--user"[..], b"--cookie", b"-u", b"-b"]
         .into_iter()
         .find(|f| bytes[at..].starts_with(f))?;
-    let gap = run_end(bytes, at + flag.len(), |b| b == b' ' || b == b'\t');
+    // Spaces, and a shell's line continuation (`-u \` then the value on the next line).
+    let mut gap = at + flag.len();
+    loop {
+        gap = run_end(bytes, gap, |b| b == b' ' || b == b'\t');
+        match &bytes[gap..] {
+            [b'\\', b'\n', ..] => gap += 2,
+            [b'\\', b'\r', b'\n', ..] => gap += 3,
+            _ => break,
+        }
+    }
     if gap == at + flag.len() || gap == bytes.len() {
         return None;
     }
@@ -1019,6 +1029,18 @@ mod tests {
         ] {
             assert_eq!(redacted(text), text);
         }
+    }
+
+    #[test]
+    fn a_curl_flags_value_after_a_line_continuation_is_cut() {
+        assert_eq!(
+            redacted("curl -u \\\n  admin:Zq8 https://x"),
+            "curl -u \\\n  … https://x"
+        );
+        assert_eq!(
+            redacted("curl -b \\\r\n 'sid=Zq8' https://x"),
+            "curl -b \\\r\n '…' https://x"
+        );
     }
 
     #[test]

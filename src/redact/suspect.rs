@@ -16,6 +16,9 @@
 //! they did. What a suspect line loses besides is the price of not leaking: a model's name
 //! or a request's id on the same line.
 
+use std::collections::VecDeque;
+use std::ops::Range;
+
 use super::CUT;
 
 /// How a credential's name is told in text (lowercase, `_` for `-` and between the words
@@ -29,11 +32,12 @@ enum Said {
     /// As one of a compound's words (`x-auth-key`, `SignatureProvided`) anywhere; alone,
     /// only as a field's name (`"key":`, `<Key>`): in prose (`a key`) it says nothing.
     Compound,
-    /// Only alone as a field's name: `"tokens": […]`, but `max_tokens` is a count.
+    /// Only alone as a field's name: `"tokens": […]`, but `max_tokens` is a count (so
+    /// the compounds that name credentials are named: `api_tokens`, `auth_tokens`…).
     Field,
 }
 
-const NAMES: [(&str, Said); 33] = [
+const NAMES: [(&str, Said); 39] = [
     ("authorization", Said::Anywhere),
     ("authentication", Said::Anywhere),
     ("api_key", Said::Anywhere),
@@ -56,6 +60,12 @@ const NAMES: [(&str, Said); 33] = [
     ("token", Said::Anywhere),
     ("access_tokens", Said::Anywhere),
     ("refresh_tokens", Said::Anywhere),
+    ("api_tokens", Said::Anywhere),
+    ("auth_tokens", Said::Anywhere),
+    ("id_tokens", Said::Anywhere),
+    ("session_tokens", Said::Anywhere),
+    ("oauth_tokens", Said::Anywhere),
+    ("bearer", Said::Anywhere),
     ("csrf", Said::Anywhere),
     ("xsrf", Said::Anywhere),
     ("key", Said::Compound),
@@ -86,48 +96,87 @@ const LONGEST: usize = 64;
 /// object written one field a line may give the value lines before its name
 /// (`"value": "…",` then `"name": "X-Api-Key"`), or after.
 pub(super) fn cleared(text: String) -> String {
+    let mut writer = Writer {
+        text: &text,
+        out: None,
+        copied: 0,
+        armed: false,
+    };
+    // The lines read but not yet written, and whether each is suspect so far: a line's
+    // verdict is known once NEAR more lines are read, so a text of millions of lines holds
+    // no more than a few.
+    let mut pending: VecDeque<(Range<usize>, bool)> = VecDeque::with_capacity(NEAR + 1);
+    // How many lines from here on are suspect, after the last line naming a credential.
+    let mut after = 0;
     let bytes = text.as_bytes();
-    let mut lines = Vec::new();
-    let mut any = false;
     let mut start = 0;
     loop {
         let (end, gap) = line_end(bytes, start);
-        let names = names_credential(&bytes[start..end]);
-        any |= names;
-        lines.push((start..end, names));
+        if names_credential(&bytes[start..end]) {
+            pending.iter_mut().for_each(|(_, suspect)| *suspect = true);
+            after = NEAR + 1;
+        }
+        pending.push_back((start..end, after > 0));
+        after = after.saturating_sub(1);
+        if pending.len() > NEAR {
+            if let Some((line, suspect)) = pending.pop_front() {
+                writer.line(line, suspect);
+            }
+        }
         if end == bytes.len() {
             break;
         }
         start = end + gap;
     }
-    if !any {
-        return text;
+    for (line, suspect) in pending {
+        writer.line(line, suspect);
     }
-    let near = |k: usize| {
-        let from = k.saturating_sub(NEAR);
-        lines[from..(k + NEAR + 1).min(lines.len())]
-            .iter()
-            .any(|(_, names)| *names)
-    };
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut armed = false;
-    for (k, (line, _)) in lines.iter().enumerate() {
-        if armed || near(k) {
-            out.push_str(&text[copied..line.start]);
-            armed = rewrite(&text[line.clone()], armed, &mut out);
-            copied = line.end;
+    match writer.out {
+        Some(mut out) => {
+            out.push_str(&text[writer.copied..]);
+            out
         }
+        None => text,
     }
-    out.push_str(&text[copied..]);
-    out
+}
+
+/// Writes the text's lines out in order, suspect ones rewritten; nothing at all until the
+/// first suspect line.
+struct Writer<'a> {
+    text: &'a str,
+    out: Option<String>,
+    /// How much of the text is in `out`.
+    copied: usize,
+    /// Whether the last line written ended with a credential's name and a separator.
+    armed: bool,
+}
+
+impl Writer<'_> {
+    fn line(&mut self, line: Range<usize>, suspect: bool) {
+        if !(suspect || self.armed) {
+            return;
+        }
+        let text = self.text;
+        let out = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(&text[self.copied..line.start]);
+        self.armed = rewrite(&text[line.clone()], self.armed, out);
+        self.copied = line.end;
+    }
 }
 
 /// Whether `line` names a credential as [`NAMES`] says.
 fn names_credential(line: &[u8]) -> bool {
     let mut i = 0;
     while let Some(word) = next_word(line, i, false) {
-        let field = word.quoted || matches!(separator(line, &word), Some(b':' | b'='));
+        // A field's name: quoted, before a colon or an equals sign, or a row's cell (a
+        // tab, a `|`, a comma after it).
+        let field = word.quoted
+            || matches!(
+                separator(line, &word),
+                Some(b':' | b'=' | b'\t' | b'|' | b',')
+            );
         let mut said = false;
         identifiers(&line[word.text.clone()], |ident, whole| {
             said |= match name(ident) {
@@ -160,8 +209,16 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
         let field = matches!(separator, Some(b':' | b'='));
         if whole_name(text, field && !armed).is_some() {
             // A name; where a value is due, only one that is no other word run together
-            // with a name (`X-Api-Key: supersecret`).
-            armed = separator.is_some_and(|s| s != b',' || word.quoted);
+            // with a name (`X-Api-Key: supersecret`). After an authorization scheme comes
+            // the credential, whatever stands between (`Bearer <code>…`, a line break).
+            // A comma pairs a quoted name or a CSV cell (`session,…`) with its value, not
+            // one in prose (`the session, then`).
+            let scheme = text.eq_ignore_ascii_case(b"bearer");
+            let cell = bytes.get(word.end) == Some(&b',')
+                && bytes
+                    .get(word.end + 1)
+                    .is_some_and(|b| !b.is_ascii_whitespace());
+            armed = scheme || separator.is_some_and(|s| s != b',' || word.quoted || cell);
             out.push_str(&line[word.start..word.end]);
         } else if text.windows(CUT.len()).any(|w| w == CUT.as_bytes()) {
             // A value the syntax rules cut: nothing after it is the name's.
@@ -171,10 +228,13 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             && (field
                 || matches!(bytes.get(word.end), Some(b'{' | b'[' | b'('))
                 || matches!(text, b"b" | b"r" | b"u" | b"f" | b"br" | b"rb")
-                    && matches!(bytes.get(word.end), Some(b'"' | b'\'')))
+                    && matches!(bytes.get(word.end), Some(b'"' | b'\''))
+                || in_tag(bytes, &word)
+                || text.iter().all(|&b| b == b'-' || b == b'*'))
         {
-            // A field's name, a type's (`[]string{…}`), a string's prefix (`b'…'`): the
-            // value is what follows it.
+            // A field's name, a type's (`[]string{…}`), a string's prefix (`b'…'`), a
+            // markup tag's (`<code>`, `</b>`), a list's bullet (`- …`): the value is what
+            // follows it.
             out.push_str(&line[word.start..word.end]);
         } else if armed || word.quoted || secret_like {
             out.push_str(&line[word.start..word.text.start]);
@@ -190,11 +250,18 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     armed
 }
 
+/// Whether `word` is a markup tag's name (`<b>`, `</code>`, `<br/>`).
+fn in_tag(line: &[u8], word: &Word) -> bool {
+    let before = &line[..word.start];
+    let opens = before.ends_with(b"<") || before.ends_with(b"</");
+    opens && matches!(line.get(word.end), Some(b'>' | b'/'))
+}
+
 /// A word of a line: `start..end` holds its quotes, if quoted; `text`, what is inside them.
 struct Word {
     start: usize,
     end: usize,
-    text: std::ops::Range<usize>,
+    text: Range<usize>,
     quoted: bool,
 }
 
@@ -267,7 +334,7 @@ fn unit_at(line: &[u8], at: usize) -> (usize, Option<u8>) {
 }
 
 /// The byte `line[at]` stands for, and how many bytes say it: an escape (`\u002d`, `\x2d`,
-/// `%2D`) stands for the ASCII byte it encodes, `None` for a character past ASCII; a
+/// `%2D`, an HTML entity) stands for the ASCII byte it encodes, `None` for a character past ASCII; a
 /// backslash before a quote (an escaped quote's) for itself, which is no word's.
 fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
     let rest = &line[at..];
@@ -295,8 +362,31 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
             }
         }
         None if rest[0] >= 0x80 => (1, None),
+        None if rest[0] == b'&' => match entity(rest) {
+            Some((len, b)) => (len, Some(b)),
+            None => (1, Some(b'&')),
+        },
         None => (1, Some(rest[0])),
     }
+}
+
+/// The HTML entity `rest` starts with (`&nbsp;`, `&quot;`, `&#39;`): its length and the
+/// byte it stands for here (a space for any but a quote's).
+fn entity(rest: &[u8]) -> Option<(usize, u8)> {
+    let name = rest[1..]
+        .iter()
+        .take(8)
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'#')
+        .count();
+    if rest.get(1 + name) != Some(&b';') || name == 0 {
+        return None;
+    }
+    let stands = match &rest[1..1 + name] {
+        b"quot" | b"#34" | b"#x22" => b'"',
+        b"apos" | b"#39" | b"#x27" => b'\'',
+        _ => b' ',
+    };
+    Some((name + 2, stands))
 }
 
 /// Whether a unit is a word's: anything but white space, quotes and the punctuation that
@@ -582,6 +672,17 @@ mod tests {
                 "auth_config {\n  api_key_value: \"Zq8-proto\"\n}",
                 "auth_config {\n  api_key_value: \"…\"\n}",
             ),
+            // Plural names, a name in a table's row.
+            ("api_tokens:\n  - plainvalue", "api_tokens:\n  - …"),
+            ("passwords: plainvalue", "passwords: …"),
+            ("key\tplainvalue", "key\t…"),
+            ("session,plainvalue", "session,…"),
+            // Markup or a line break between a scheme and its credential.
+            ("<b>Bearer</b> plainvalue", "<b>Bearer</b> …"),
+            ("Bearer <code>plainvalue</code>", "Bearer <code>…</code>"),
+            ("Bearer<br>plainvalue", "Bearer<br>…"),
+            ("`Bearer` `plainvalue`", "`Bearer` `…`"),
+            ("Bearer&nbsp;plainvalue", "Bearer&nbsp;…"),
             // Short values holding a digit, and a token in prose.
             (
                 "password rejected for admin:Zq8x7",
