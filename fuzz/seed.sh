@@ -26,6 +26,7 @@ seed sse "${raw[@]}" "${txtar[@]}"
 seed coding "${raw[@]}" "${txtar[@]}"
 seed txtar "${txtar[@]}"
 seed partial_json "${json[@]}"
+seed redact "${all[@]}"
 seed har "$root"/fixtures/har/*.har
 seed vcr "$root"/fixtures/cassettes/*.yaml
 seed claude_trace "$root"/fixtures/claude-trace/*.jsonl "$root"/tests/data/inputs/claude-trace-*.jsonl
