@@ -10,7 +10,9 @@
 //! - a word of 5 characters or more with a digit in it (keys, passwords, ids, dates,
 //!   addresses), but for a URL's host and path;
 //! - the word after a credential's name and a separator (`:`, `=`, a tab, `|`, an XML
-//!   element's `>`; `,` after a quoted name), here or on the next line, quoted text and all.
+//!   element's `>`; `,` after a quoted name or in a CSV row), or after `Bearer` whatever
+//!   stands between, here or on the next line, quoted text and all (markup tags and list
+//!   bullets on the way are passed over).
 //!
 //! Names and prose stay: `invalid x-api-key` and `Incorrect API key provided: …` read as
 //! they did. What a suspect line loses besides is the price of not leaking: a model's name
