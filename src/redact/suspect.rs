@@ -91,7 +91,7 @@ const SECRET_MIN: usize = 5;
 const NEAR: usize = 3;
 
 /// The longest identifier that is looked up as a name; a longer one is no name.
-const LONGEST: usize = 64;
+const LONGEST: usize = 256;
 
 /// `text` with the suspect lines' possible values cut; `text` itself when no line is
 /// suspect. A line is suspect when it names a credential, or one [`NEAR`] it does: a JSON
@@ -532,13 +532,12 @@ fn told(ident: &[u8], run_together: bool) -> Option<Said> {
         .count();
     let ident = &ident[..ident.len() - digits];
     let ident = ident.strip_suffix(b"_").unwrap_or(ident);
-    // A digit inside is a value's (`ZQX8-csrftoken`), not a name's.
-    if ident.iter().any(u8::is_ascii_digit) {
-        return None;
-    }
+    // A digit inside is a value's (`ZQX8-csrftoken`) when the name is run together with
+    // it; among a compound's words it is a name's (`S3_SECRET_KEY`, `OAUTH2_TOKEN`).
+    let digits = ident.iter().any(u8::is_ascii_digit);
     NAMES.iter().find_map(|&(name, said)| {
         let name = name.as_bytes();
-        let run_together = run_together && name.len() >= 5 && ident.ends_with(name);
+        let run_together = run_together && !digits && name.len() >= 5 && ident.ends_with(name);
         match said {
             _ if ident == name => Some(said),
             Said::Field => None,
@@ -570,12 +569,21 @@ fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
     let mut at = start;
     while at < bytes.len() {
         let rest = &bytes[at..];
+        // `\r\n`, escaped or written, and `<br>` before a written line end, are one line
+        // break, so the lines NEAR a name count the same in any of them.
         let gap = match rest {
+            [b'\r', b'\n', ..] => 2,
             [b'\n' | b'\r', ..] => 1,
+            [b'\\', b'r', b'\\', b'n', ..] => 4,
             [b'\\', b'n' | b'r', ..] => 2,
             [b'<', b'b' | b'B', b'r' | b'R', ..] => {
                 let close = rest.iter().take(6).position(|&b| b == b'>');
-                close.map_or(3, |close| close + 1)
+                let tag = close.map_or(3, |close| close + 1);
+                match &rest[tag..] {
+                    [b'\r', b'\n', ..] => tag + 2,
+                    [b'\n' | b'\r', ..] => tag + 1,
+                    _ => tag,
+                }
             }
             _ => 0,
         };
@@ -685,6 +693,13 @@ mod tests {
             ("Bearer<br>plainvalue", "Bearer<br>…"),
             ("`Bearer` `plainvalue`", "`Bearer` `…`"),
             ("Bearer&nbsp;plainvalue", "Bearer&nbsp;…"),
+            // Names with digits among their words; a value two lines away in CRLF text.
+            ("S3_SECRET_KEY\tplainvalue", "S3_SECRET_KEY\t…"),
+            ("OAUTH2_TOKEN | plainvalue", "OAUTH2_TOKEN | …"),
+            (
+                "these credentials\r\n(see below)\r\n\r\nZq8-down",
+                "these credentials\r\n(see below)\r\n\r\n…",
+            ),
             // Short values holding a digit, and a token in prose.
             (
                 "password rejected for admin:Zq8x7",

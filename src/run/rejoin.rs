@@ -65,15 +65,26 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 
 /// A turn read back, made ready for this run: what was derived from it by the printing
 /// run (session, tool results, cost) is worked out again here, from the same facts. Its
-/// texts that quote a capture (the error message, warnings, a txtar section's name) are
+/// texts that quote a capture (the error message and type, warnings, a txtar section's
+/// name, an interception id, a provider's name) are
 /// redacted again, as a capture's are: a file of turns may have been written by hand or by
 /// another tool, and what it holds reaches this run's output.
 fn again(mut turn: Turn) -> Turn {
     if let Some(message) = turn.error.as_mut().and_then(|e| e.message.as_mut()) {
         *message = redacted(message);
     }
-    if let Some(section) = turn.source.section.as_mut() {
-        *section = redacted(section);
+    let error_type = turn.error.as_mut().and_then(|e| e.kind.as_mut());
+    let source = &mut turn.source;
+    for text in [
+        source.section.as_mut(),
+        source.interception_id.as_mut(),
+        source.provider.as_mut(),
+        error_type,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        *text = redacted(text);
     }
     for warning in &mut turn.warnings {
         if let Warning::Recorded(text) = warning {
