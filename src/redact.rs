@@ -216,7 +216,7 @@ pub fn redacted(text: &str) -> String {
                 true => i,
                 false => line,
             };
-            let end = line_end(bytes, line);
+            let (end, _) = line_end(bytes, line);
             let was = head;
             let starts = holds_start_line(&bytes[line..end]);
             head = starts || (head && line < end);
@@ -390,7 +390,7 @@ pub fn redacted(text: &str) -> String {
             i = cut(&mut out, i, end);
         } else if at(i, PEM_BEGIN) {
             // A PEM block (`-----BEGIN RSA PRIVATE KEY-----`): its lines up to its end.
-            let body = line_end(bytes, i);
+            let (body, _) = line_end(bytes, i);
             out.push_str(&text[i..body]);
             let end = memchr::memmem::find(&bytes[body..], PEM_END.as_bytes())
                 .map_or(bytes.len(), |at| body + at);
@@ -588,18 +588,38 @@ fn starts_line(bytes: &[u8], at: usize) -> bool {
     }
 }
 
-/// Where the line that starts at `from` ends: at the next line end, written or escaped,
-/// or `<br`.
-fn line_end(bytes: &[u8], from: usize) -> usize {
-    let mut at = from;
+/// Where the line that starts at `start` ends, and how long the line break there is: a
+/// written one (LF, CR), an escaped one (`\n`, `\r`, as a message quoted in a JSON string
+/// has them), or an HTML `<br>`. Both passes split lines here, so they agree on them.
+fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
+    let mut at = start;
     while at < bytes.len() {
-        match &bytes[at..] {
-            [b'\n' | b'\r', ..] | [b'\\', b'n' | b'r', ..] => break,
-            [b'<', b'b' | b'B', b'r' | b'R', ..] => break,
-            _ => at += 1,
+        let rest = &bytes[at..];
+        // `\r\n`, escaped or written, and `<br>` before a written line end, are one line
+        // break, so lines are counted the same in any of them (the suspect pass counts
+        // lines from a credential's name).
+        let gap = match rest {
+            [b'\r', b'\n', ..] => 2,
+            [b'\n' | b'\r', ..] => 1,
+            [b'\\', b'r', b'\\', b'n', ..] => 4,
+            [b'\\', b'n' | b'r', ..] => 2,
+            [b'<', b'b' | b'B', b'r' | b'R', ..] => {
+                let close = rest.iter().take(6).position(|&b| b == b'>');
+                let tag = close.map_or(3, |close| close + 1);
+                match &rest[tag..] {
+                    [b'\r', b'\n', ..] => tag + 2,
+                    [b'\n' | b'\r', ..] => tag + 1,
+                    _ => tag,
+                }
+            }
+            _ => 0,
+        };
+        if gap > 0 {
+            return (at, gap);
         }
+        at += 1;
     }
-    at
+    (bytes.len(), 0)
 }
 
 /// Whether `line` holds the start of an HTTP message: a status line (`HTTP/1.1 401 …`, after

@@ -21,7 +21,7 @@
 use std::collections::VecDeque;
 use std::ops::Range;
 
-use super::CUT;
+use super::{CUT, line_end};
 
 /// How a credential's name is told in text (lowercase, `_` for `-` and between the words
 /// of a camelCase name).
@@ -321,7 +321,7 @@ fn word_end(line: &[u8], from: usize) -> usize {
     let mut end = from;
     loop {
         let (len, unit) = unit_at(line, end);
-        if len == 0 || !in_word(unit) {
+        if len == 0 || !is_word_unit(unit) {
             return end;
         }
         end += len;
@@ -393,7 +393,7 @@ fn entity(rest: &[u8]) -> Option<(usize, u8)> {
 
 /// Whether a unit is a word's: anything but white space, quotes and the punctuation that
 /// separates names from values and values from each other.
-fn in_word(unit: Option<u8>) -> bool {
+fn is_word_unit(unit: Option<u8>) -> bool {
     unit.is_none_or(|b| {
         !(b.is_ascii_whitespace()
             || matches!(
@@ -560,39 +560,6 @@ fn has_word(ident: &[u8], name: &[u8]) -> bool {
         from = at + 1;
     }
     false
-}
-
-/// Where the line from `start` ends, and how long the line break there is: a written one
-/// (LF, CR), an escaped one (`\n`, `\r`, as a message quoted in a JSON string has them), or
-/// an HTML `<br>`.
-fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
-    let mut at = start;
-    while at < bytes.len() {
-        let rest = &bytes[at..];
-        // `\r\n`, escaped or written, and `<br>` before a written line end, are one line
-        // break, so the lines NEAR a name count the same in any of them.
-        let gap = match rest {
-            [b'\r', b'\n', ..] => 2,
-            [b'\n' | b'\r', ..] => 1,
-            [b'\\', b'r', b'\\', b'n', ..] => 4,
-            [b'\\', b'n' | b'r', ..] => 2,
-            [b'<', b'b' | b'B', b'r' | b'R', ..] => {
-                let close = rest.iter().take(6).position(|&b| b == b'>');
-                let tag = close.map_or(3, |close| close + 1);
-                match &rest[tag..] {
-                    [b'\r', b'\n', ..] => tag + 2,
-                    [b'\n' | b'\r', ..] => tag + 1,
-                    _ => tag,
-                }
-            }
-            _ => 0,
-        };
-        if gap > 0 {
-            return (at, gap);
-        }
-        at += 1;
-    }
-    (bytes.len(), 0)
 }
 
 #[cfg(test)]
