@@ -181,7 +181,7 @@ fn names_credential(line: &[u8]) -> bool {
             );
         let mut said = false;
         identifiers(&line[word.text.clone()], |ident, whole| {
-            said |= match name(ident) {
+            said |= match told(ident, true) {
                 Some(Said::Anywhere) => true,
                 Some(_) => whole && field,
                 None => false,
@@ -209,7 +209,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
         let url = text.starts_with(b"//") && line[..word.start].ends_with(':');
         let secret_like = !url && text.len() >= SECRET_MIN && text.iter().any(u8::is_ascii_digit);
         let field = matches!(separator, Some(b':' | b'='));
-        if whole_name(text, field && !armed).is_some() {
+        if is_whole_name(text, field && !armed) {
             // A name; where a value is due, only one that is no other word run together
             // with a name (`X-Api-Key: supersecret`). After an authorization scheme comes
             // the credential, whatever stands between (`Bearer <code>…`, a line break).
@@ -503,27 +503,21 @@ fn identifiers(text: &[u8], mut each: impl FnMut(&[u8], bool)) {
     }
 }
 
-/// How the name `text` is told, when the whole of it (a trailing `.` aside) is one
-/// credential's name ([`told`]).
-fn whole_name(text: &[u8], run_together: bool) -> Option<Said> {
+/// Whether the whole of `text` (a trailing `.` aside) is one credential's name, as
+/// [`told`] tells it.
+fn is_whole_name(text: &[u8], run_together: bool) -> bool {
     let mut said = None;
     identifiers(text, |ident, whole| {
         if whole {
             said = told(ident, run_together);
         }
     });
-    said
+    said.is_some()
 }
 
-/// How `ident` is told as a credential's name, if it is one: a number at its end aside
-/// (`Cookie2`, `X-Hub-Signature-256`), and none inside.
-fn name(ident: &[u8]) -> Option<Said> {
-    told(ident, true)
-}
-
-/// How `ident` is told as a credential's name: as [`name`] says, but with `run_together`
-/// false, a name run together with more letters before it (`clientsecret`) is none: a
-/// value may end so too (`supersecret`).
+/// How `ident` is told as a credential's name, if it is one, a number at its end aside
+/// (`Cookie2`, `X-Hub-Signature-256`). With `run_together` false, a name run together with
+/// more letters before it (`clientsecret`) is none: a value may end so too (`supersecret`).
 fn told(ident: &[u8], run_together: bool) -> Option<Said> {
     let digits = ident
         .iter()
