@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::redact::redacted;
+use crate::redact::{CUT, names_credential, redacted};
 
 /// The most characters of a capture's name or text a message quotes.
 pub const MAX_CHARS: usize = 80;
@@ -17,11 +17,15 @@ pub const MAX_CHARS: usize = 80;
 pub fn clip(text: &str) -> Cow<'_, str> {
     // Redacted before it is cut, so a credential that runs past the cut is known as one;
     // a window past the shown part is enough for that, and a name of megabytes costs no
-    // more than its head.
+    // more than its head in memory. A credential's name past the window would have made
+    // the shown part suspect ([`crate::redact`]): then nothing of it is shown.
     let window = match text.char_indices().nth(REDACTED_WINDOW) {
         Some((at, _)) => &text[..at],
         None => text,
     };
+    if window.len() < text.len() && names_credential(text) {
+        return Cow::Borrowed(CUT);
+    }
     let redacted = redacted(window);
     match (
         redacted.char_indices().nth(MAX_CHARS),
@@ -73,6 +77,14 @@ mod tests {
             "u".repeat(60)
         );
         assert!(!clip(&name).contains("ZQX"), "{}", clip(&name));
+    }
+
+    #[test]
+    fn a_credential_named_past_the_redacted_window_hides_the_whole_name() {
+        let name = format!("ZQXN9-secfar {} password", "x".repeat(2 * REDACTED_WINDOW));
+        assert_eq!(clip(&name), "…");
+        let name = format!("ZQXN9-secfar {} tail", "x".repeat(2 * REDACTED_WINDOW));
+        assert!(clip(&name).starts_with("ZQXN9-secfar xxx"));
     }
 
     #[test]
