@@ -12,7 +12,7 @@
 mod suspect;
 
 /// What stands where something was cut out.
-const CUT: &str = "…";
+pub const CUT: &str = "…";
 
 /// Header names (lowercase, colon included) whose value is a credential; matched anywhere,
 /// so `x-api-key:`, `proxy-authorization:` and `set-cookie:` are caught too.
@@ -182,6 +182,13 @@ impl Key {
     }
 }
 
+/// Whether any line of `text` names a credential, as a line that [`redacted`] cuts more
+/// on does: a text that is only partly redacted (the head of a name of megabytes) is cut
+/// whole when its unread rest does ([`crate::quote::clip`]).
+pub fn names_credential(text: &str) -> bool {
+    suspect::any_line_names_credential(text.as_bytes())
+}
+
 /// `text` with what may be a credential cut out: a URL's query string (after its `?`) and
 /// user info (before its `@`); the value after `Bearer `, and after a credential header's
 /// name (to the end of its line, or a closing quote); a `key=`, `token=`, `secret=`-style
@@ -237,7 +244,7 @@ pub fn redacted(text: &str) -> String {
                 match value {
                     Some(value) => {
                         out.push_str(&text[i..value]);
-                        i = cut(&mut out, value, end);
+                        i = cut(&mut out, text, value, end);
                         continue;
                     }
                     None => head = false,
@@ -248,16 +255,21 @@ pub fn redacted(text: &str) -> String {
             let value = run(i + header.len(), |b| b == b' ' || b == b'\t');
             let quoted = name > 0 && matches!(bytes[name - 1], b'"' | b'\'');
             out.push_str(&text[i..value]);
-            i = cut(&mut out, value, header_value_end(bytes, value, quoted));
+            i = cut(
+                &mut out,
+                text,
+                value,
+                header_value_end(bytes, value, quoted),
+            );
         } else if let Some(value) = at(i, "bearer").then(|| separated(bytes, i + 6)).flatten() {
             out.push_str(&text[i..value]);
-            i = cut(&mut out, value, run(value, in_word));
+            i = cut(&mut out, text, value, run(value, in_word));
         } else if let Some((value, end)) = credential_pair(bytes, i) {
             // A credential header's name and its value however a language or a table
             // writes the pair: `"X-Api-Key": []string{"…"}`, `<<"x-api-key">>, <<"…">>`,
             // `(b'x-api-key', b'…')`, `| X-Api-Key | … |`, `X-Api-Key,…`.
             out.push_str(&text[i..value]);
-            i = cut(&mut out, value, end);
+            i = cut(&mut out, text, value, end);
         } else if let Some(quoted) = (bytes[i] == b':')
             .then(|| secret_before_colon(bytes, i))
             .flatten()
@@ -269,11 +281,11 @@ pub fn redacted(text: &str) -> String {
                 // A list of values (`'x-api-key': ['…']`): to its end, or the line's.
                 Some(b'[') => {
                     out.push('[');
-                    cut(&mut out, value + 1, until(bytes, value + 1, b']'))
+                    cut(&mut out, text, value + 1, until(bytes, value + 1, b']'))
                 }
                 Some(&q @ (b'"' | b'\'')) => {
                     out.push(q as char);
-                    cut(&mut out, value + 1, until(bytes, value + 1, q))
+                    cut(&mut out, text, value + 1, until(bytes, value + 1, q))
                 }
                 // An escaped quote (`\"…\"`, `\\\"…\\\"`): to the same escaped quote, which
                 // closes it.
@@ -284,9 +296,14 @@ pub fn redacted(text: &str) -> String {
                     let end = (start..bytes.len())
                         .find(|&at| bytes[at..].starts_with(closing) || bytes[at] == b'\n')
                         .unwrap_or(bytes.len());
-                    cut(&mut out, start, end)
+                    cut(&mut out, text, start, end)
                 }
-                _ => cut(&mut out, value, header_value_end(bytes, value, quoted)),
+                _ => cut(
+                    &mut out,
+                    text,
+                    value,
+                    header_value_end(bytes, value, quoted),
+                ),
             };
         } else if let Some(value) = (bytes[i] == b',' || at(i, "=>"))
             .then(|| secret_before_colon(bytes, i).filter(|&quoted| quoted))
@@ -296,35 +313,40 @@ pub fn redacted(text: &str) -> String {
             // A quoted name paired with its value: `('x-api-key', '…')`, `["api-key","…"]`,
             // `{"api-key" => "…"}`, `{"name":"X-Api-Key","value":"…"}`.
             out.push_str(&text[i..value]);
-            i = cut(&mut out, value, until(bytes, value, bytes[value - 1]));
+            i = cut(&mut out, text, value, until(bytes, value, bytes[value - 1]));
         } else if let Some(value) = (bytes[i] == b'<' && is_secret_name(&bytes[name..i]))
             .then(|| next_cell(bytes, i))
             .flatten()
         {
             // An HTML table's row: `<td>X-Api-Key</td><td>…</td>`.
             out.push_str(&text[i..value]);
-            i = cut(&mut out, value, run(value, |b| b != b'<' && b != b'\n'));
+            i = cut(
+                &mut out,
+                text,
+                value,
+                run(value, |b| b != b'<' && b != b'\n'),
+            );
         } else if at(i, "%3d") && is_secret_name(&bytes[name..i]) {
             // `key%3D…`: a parameter inside an encoded URL.
             out.push_str(&text[i..i + 3]);
-            i = cut(&mut out, i + 3, run(i + 3, |b| in_value(b) && b != b'%'));
+            i = cut(&mut out, text, i + 3, encoded_value_end(bytes, i + 3));
         } else if at(i, "://") {
             let host = i + "://".len();
             let end = run(host, |b| in_word(b) && b != b'/');
             out.push_str("://");
             slashed = true;
             i = match text[host..end].rfind('@') {
-                Some(user) => cut(&mut out, host, host + user),
+                Some(user) => cut(&mut out, text, host, host + user),
                 None => host,
             };
         } else if bytes[i] == b'?' && slashed {
             out.push('?');
-            i = cut(&mut out, i + 1, run(i + 1, in_word));
+            i = cut(&mut out, text, i + 1, run(i + 1, in_word));
         } else if slashed && (at(i, "%3f") || at(i, "\u{ff1f}")) {
             // A query string in a URL quoted encoded (`%3F`), or after a fullwidth `？`.
             // Both are three bytes long.
             out.push_str(&text[i..i + 3]);
-            i = cut(&mut out, i + 3, run(i + 3, in_word));
+            i = cut(&mut out, text, i + 3, run(i + 3, in_word));
         } else if bytes[i] == b'='
             && (is_secret_name(&bytes[name..i]) || secret_before_colon(bytes, i).is_some())
         {
@@ -333,7 +355,7 @@ pub fn redacted(text: &str) -> String {
             out.push_str(&text[i..value]);
             if let Some(&q @ (b'"' | b'\'')) = bytes.get(value) {
                 out.push(q as char);
-                i = cut(&mut out, value + 1, until(bytes, value + 1, q));
+                i = cut(&mut out, text, value + 1, until(bytes, value + 1, q));
                 continue;
             }
             let i_eq = value - 1;
@@ -344,21 +366,22 @@ pub fn redacted(text: &str) -> String {
                     end = run(token, in_value);
                 }
             }
-            i = cut(&mut out, i_eq + 1, end);
+            i = cut(&mut out, text, i_eq + 1, end);
         } else if let Some(end) = (bytes[i] == b':')
             .then(|| user_info_end(bytes, i))
             .flatten()
         {
             // `user:password@proxy.example:8080`, with no scheme before it.
             out.push(':');
-            i = cut(&mut out, i + 1, end);
+            i = cut(&mut out, text, i + 1, end);
         } else if at(i, PROVIDED) {
             // OpenAI's `Incorrect API key provided: sk-abc…`, whatever the key's shape.
             let key = run(i + PROVIDED.len(), |b| {
                 matches!(b, b' ' | b'\t' | b'\'' | b'"')
             });
             out.push_str(&text[i..key]);
-            i = cut(&mut out, key, run(key, |b| in_token(b) || b == b'*'));
+            let end = run(key, |b| in_token(b) || b == b'*');
+            i = cut(&mut out, text, key, glued_end(bytes, end));
         } else if let Some(value) = curl_credential(bytes, i) {
             // curl's `-u user:password`, `--user …`, `-b 'cookie'`, `--cookie …`.
             out.push_str(&text[i..value]);
@@ -370,36 +393,37 @@ pub fn redacted(text: &str) -> String {
                 Some(q) => until(bytes, value, q),
                 None => run(value, in_word),
             };
-            i = cut(&mut out, value, end);
+            i = cut(&mut out, text, value, end);
         } else if let Some(end) = starts_word(bytes, i).then(|| jwt_end(bytes, i)).flatten() {
             out.push_str("eyJ");
-            i = cut(&mut out, i + 3, end);
+            i = cut(&mut out, text, i + 3, glued_end(bytes, end));
         } else if let Some((key, end)) = starts_word(bytes, i)
             .then(|| KEYS.iter().find_map(|k| Some((k, k.end(bytes, i)?))))
             .flatten()
         {
             let kept = i + key.prefix.len();
             out.push_str(&text[i..kept]);
-            i = cut(&mut out, kept, end);
+            i = cut(&mut out, text, kept, glued_end(bytes, end));
         } else if let Some(end) = (i >= plain_until && starts_word(bytes, i) && !escaped(bytes, i))
             .then(|| random_end(bytes, i).map_err(|end| plain_until = end).ok())
             .flatten()
         {
             // A long word that looks random: a secret whatever its name (an AWS secret
             // access key, a key of a provider [`KEYS`] does not know, a hex secret).
-            i = cut(&mut out, i, end);
+            i = cut(&mut out, text, i, glued_end(bytes, end));
         } else if at(i, PEM_BEGIN) {
             // A PEM block (`-----BEGIN RSA PRIVATE KEY-----`): its lines up to its end.
             let (body, _) = line_end(bytes, i);
             out.push_str(&text[i..body]);
             let end = memchr::memmem::find(&bytes[body..], PEM_END.as_bytes())
                 .map_or(bytes.len(), |at| body + at);
-            i = cut(&mut out, body, end);
+            i = cut(&mut out, text, body, end);
         } else if let Some(key) = starts_word(bytes, i).then(|| ssh_key(bytes, i)).flatten() {
             // An SSH key (`ssh-ed25519 AAAA…`): the algorithm stays.
             out.push_str(&text[i..key]);
             i = cut(
                 &mut out,
+                text,
                 key,
                 run(key, |b| in_token(b) || b"+/=".contains(&b)),
             );
@@ -853,10 +877,42 @@ fn until(bytes: &[u8], from: usize, closing: u8) -> usize {
         .count()
 }
 
-/// Skips `start..end`, saying so when there was anything there; where to go on.
-fn cut(out: &mut String, start: usize, end: usize) -> usize {
-    if end > start {
-        out.push_str(CUT);
+/// Skips `text[start..end]`, saying so when there was anything there; where to go on. A
+/// value shorter than [`CUT`] (a byte or two) is kept: it hides nothing, and cut, the text
+/// would grow (a megabyte of one-byte values would take more memory redacted than read).
+fn cut(out: &mut String, text: &str, start: usize, end: usize) -> usize {
+    match text.get(start..end) {
+        Some(short) if short.len() < CUT.len() => out.push_str(short),
+        _ if end > start => out.push_str(CUT),
+        _ => {}
+    }
+    end
+}
+
+/// Where a secret told by its shape ends, `end` being where the shape does: a word glued
+/// on by `.`, `~`, `+`, `/` or `!` is the secret's too (a JWE's parts after a JWT's
+/// three, a Mapbox token's secret after its payload, `sk-…~<rest>`). A sentence's full
+/// stop is followed by a space, and stays.
+fn glued_end(bytes: &[u8], mut end: usize) -> usize {
+    while matches!(bytes.get(end), Some(b'.' | b'~' | b'+' | b'/' | b'!'))
+        && bytes.get(end + 1).is_some_and(|&b| in_token(b))
+    {
+        end = run_end(bytes, end + 1, in_token);
+    }
+    end
+}
+
+/// The end of a parameter's value in an encoded URL (`key%3D…%26next%3D…`): the next
+/// encoded `&` or `;`, or where [`in_value`] ends it. Other escapes are the value's own
+/// (`secret%3DAbc%2B…`).
+fn encoded_value_end(bytes: &[u8], from: usize) -> usize {
+    let mut end = from;
+    while end < bytes.len() && in_value(bytes[end]) {
+        let next = bytes.get(end..end + 3);
+        if next.is_some_and(|e| e.eq_ignore_ascii_case(b"%26") || e.eq_ignore_ascii_case(b"%3b")) {
+            break;
+        }
+        end += 1;
     }
     end
 }
@@ -977,7 +1033,7 @@ mod tests {
             "401: invalid bearer  … try again"
         );
         // A header with no value on its line: the next line's first word may be its value.
-        assert_eq!(redacted("missing cookie:\nno"), "missing cookie:\n…");
+        assert_eq!(redacted("missing cookie:\nnope"), "missing cookie:\n…");
     }
 
     #[test]
@@ -999,7 +1055,7 @@ mod tests {
             ("Bearer%20ZQX", "Bearer%20…"),
             ("Bearer&nbsp;ZQX", "Bearer&nbsp;…"),
             (
-                r#"{"api_key":"ZQX","model":"m"}"#,
+                r#"{"api_key":"ZQX","model":"m-1"}"#,
                 r#"{"api_key":"…","model":"…"}"#,
             ),
             ("k key%3DZQX&y=2", "k key%3D…&y=2"),
@@ -1014,7 +1070,7 @@ mod tests {
             r#"{"code":"invalid_request","type":"x"} Bearers: 2"#
         );
         assert_eq!(
-            redacted(r#"{"code":"invalid_api_key","type":"x"}"#),
+            redacted(r#"{"code":"invalid_api_key","type":"xyz"}"#),
             r#"{"code":"invalid_api_key","type":"…"}"#
         );
     }
@@ -1172,7 +1228,7 @@ mod tests {
         for (text, kept) in [
             (
                 "Credential%3DAKIAZQXN5GLUE0000001%2F20250101",
-                "Credential%3D…%2F20250101",
+                "Credential%3D…",
             ),
             (
                 "sig uses AKIAZQXN5GLUE0000001; also %2FAKIAZQXN5GLUE0000002",
@@ -1325,7 +1381,7 @@ mod tests {
             assert_eq!(redacted(text), kept, "{text}");
         }
         // A provider's error code holding the words is no header (its line is suspect).
-        let code = r#"{"code":"invalid_api_key","type":"x"}"#;
+        let code = r#"{"code":"invalid_api_key","type":"xyz"}"#;
         assert_eq!(redacted(code), r#"{"code":"invalid_api_key","type":"…"}"#);
         // Flags that only look like curl's keep what follows.
         assert_eq!(redacted("x-b y"), "x-b y");
@@ -1372,7 +1428,7 @@ mod tests {
                 "<pre>HTTP/1.1 502 Bad<br>X-Id: …<br></pre>",
             ),
             (
-                "HTTP/1.1 401 No\nX-Id: a\n  Z7g\n\nno",
+                "HTTP/1.1 401 No\nX-Id: abc\n  Z7g\n\nno",
                 "HTTP/1.1 401 No\nX-Id: …\n  …\n\nno",
             ),
             (

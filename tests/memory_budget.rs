@@ -469,3 +469,16 @@ fn an_error_message_of_millions_of_lines_is_redacted_within_budget() {
     );
     within_budget("error.json", body.as_bytes(), 3.0);
 }
+
+#[test]
+fn an_error_message_of_one_letter_values_is_redacted_within_budget() {
+    let _one = serial();
+    // On a suspect line each quoted word is cut: `'a'` as `'…'` grew the text by 5/3, and
+    // the growing copy was reallocated beside the text and the first pass's copy (a 71 MB
+    // message peaked at 364 MB). A value shorter than the cut now stays.
+    let message = format!("password {}", "'a'".repeat(2 << 20));
+    let body = format!(
+        r#"{{"type":"error","error":{{"type":"invalid_request_error","message":"{message}"}}}}"#
+    );
+    within_budget("quoted.json", body.as_bytes(), 3.0);
+}

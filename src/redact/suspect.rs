@@ -12,7 +12,11 @@
 //! - the word after a credential's name and a separator (`:`, `=`, a tab, `|`, an XML
 //!   element's `>`; `,` after a quoted name or in a CSV row), or after `Bearer` whatever
 //!   stands between, here or on the next line, quoted text and all (markup tags and list
-//!   bullets on the way are passed over).
+//!   bullets on the way are passed over);
+//! - in a word the syntax rules cut in part, what stands beside the cut, judged as a word.
+//!
+//! A word shorter than the cut (a byte or two) stays: it hides nothing, and cut, the text
+//! would grow, and with it the memory a megabyte of one-letter words takes.
 //!
 //! Names and prose stay: `invalid x-api-key` and `Incorrect API key provided: …` read as
 //! they did. What a suspect line loses besides is the price of not leaking: a model's name
@@ -20,6 +24,8 @@
 
 use std::collections::VecDeque;
 use std::ops::Range;
+
+use memchr::memmem;
 
 use super::{CUT, line_end};
 
@@ -39,8 +45,9 @@ enum Said {
     Field,
 }
 
-const NAMES: [(&str, Said); 39] = [
+const NAMES: [(&str, Said); 47] = [
     ("authorization", Said::Anywhere),
+    ("authorisation", Said::Anywhere),
     ("authentication", Said::Anywhere),
     ("api_key", Said::Anywhere),
     ("api_keys", Said::Anywhere),
@@ -56,6 +63,9 @@ const NAMES: [(&str, Said); 39] = [
     ("secrets", Said::Anywhere),
     ("credential", Said::Anywhere),
     ("credentials", Said::Anywhere),
+    ("creds", Said::Anywhere),
+    ("client_assertion", Said::Anywhere),
+    ("passcode", Said::Anywhere),
     ("sessionid", Said::Anywhere),
     ("session_id", Said::Anywhere),
     ("sessid", Said::Anywhere),
@@ -77,6 +87,10 @@ const NAMES: [(&str, Said); 39] = [
     ("auth", Said::Compound),
     ("pass", Said::Compound),
     ("pwd", Said::Compound),
+    ("pw", Said::Compound),
+    ("pin", Said::Compound),
+    ("otp", Said::Compound),
+    ("sid", Said::Compound),
     ("session", Said::Compound),
     ("tokens", Said::Field),
 ];
@@ -92,6 +106,19 @@ const NEAR: usize = 3;
 
 /// The longest identifier that is looked up as a name; a longer one is no name.
 const LONGEST: usize = 256;
+
+/// The length of the shortest of [`NAMES`]: a shorter identifier is none.
+const SHORTEST_NAME: usize = {
+    let mut shortest = usize::MAX;
+    let mut i = 0;
+    while i < NAMES.len() {
+        if NAMES[i].0.len() < shortest {
+            shortest = NAMES[i].0.len();
+        }
+        i += 1;
+    }
+    shortest
+};
 
 /// `text` with the suspect lines' possible values cut; `text` itself when no line is
 /// suspect. A line is suspect when it names a credential, or one [`NEAR`] it does: a JSON
@@ -168,6 +195,21 @@ impl Writer<'_> {
     }
 }
 
+/// Whether a line of `text` names a credential ([`names_credential`]).
+pub(super) fn any_line_names_credential(text: &[u8]) -> bool {
+    let mut start = 0;
+    loop {
+        let (end, gap) = line_end(text, start);
+        if names_credential(&text[start..end]) {
+            return true;
+        }
+        if end == text.len() {
+            return false;
+        }
+        start = end + gap;
+    }
+}
+
 /// Whether `line` names a credential as [`NAMES`] says.
 fn names_credential(line: &[u8]) -> bool {
     let mut i = 0;
@@ -207,7 +249,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
         // A URL's host and path say where a call went; its query and user info went
         // already.
         let url = text.starts_with(b"//") && line[..word.start].ends_with(':');
-        let secret_like = !url && text.len() >= SECRET_MIN && text.iter().any(u8::is_ascii_digit);
+        let secret_like = !url && is_secret_like(text);
         let field = matches!(separator, Some(b':' | b'='));
         if is_whole_name(text, field && !armed) {
             // A name; where a value is due, only one that is no other word run together
@@ -222,10 +264,20 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     .is_some_and(|b| !b.is_ascii_whitespace());
             armed = scheme || separator.is_some_and(|s| s != b',' || word.quoted || cell);
             out.push_str(&line[word.start..word.end]);
-        } else if text.windows(CUT.len()).any(|w| w == CUT.as_bytes()) {
-            // A value the syntax rules cut: nothing after it is the name's.
-            armed = false;
+        } else if text.len() < CUT.len() {
+            // Shorter than a cut: it hides nothing, and the text would grow.
             out.push_str(&line[word.start..word.end]);
+        } else if !(armed || word.quoted) && memmem::find(text, CUT.as_bytes()).is_some() {
+            // A word the syntax rules cut in part (`sk.….<secret>`, `%3D…%2B<rest>`, a
+            // JWE's fourth part): what stands beside a cut is judged as a word would be.
+            for (n, part) in line[word.text.clone()].split(CUT).enumerate() {
+                if n > 0 {
+                    out.push_str(CUT);
+                }
+                if url || !is_secret_like(part.as_bytes()) {
+                    out.push_str(part);
+                }
+            }
         } else if !secret_like
             && (field
                 || matches!(bytes.get(word.end), Some(b'{' | b'[' | b'('))
@@ -250,6 +302,12 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     }
     out.push_str(&line[i..]);
     armed
+}
+
+/// Whether `text` may be a secret wherever it stands on a suspect line: [`SECRET_MIN`]
+/// characters or more, a digit among them.
+fn is_secret_like(text: &[u8]) -> bool {
+    text.len() >= SECRET_MIN && text.iter().any(u8::is_ascii_digit)
 }
 
 /// Whether `word` is a markup tag's name (`<b>`, `</code>`, `<br/>`).
@@ -430,7 +488,7 @@ fn separator(line: &[u8], word: &Word) -> Option<u8> {
 }
 
 /// What separates the word ending at `end` from what follows it, past white space and
-/// closing quotes: `:` (a colon however written), `=`, `,`, `|`, or a tab.
+/// closing quotes: `:` (a colon however written, or an arrow), `=`, `,`, `|`, or a tab.
 fn separator_after(line: &[u8], end: usize) -> Option<u8> {
     let mut at = end;
     let mut tab = false;
@@ -448,6 +506,8 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
     let separator = match rest {
         [b':' | b'=' | b',' | b'|', ..] => Some(rest[0]),
         [0xEF, 0xBC, 0x9A, ..] => Some(b':'),
+        // An arrow (`->`, `→`) pairs a name with its value as a colon does.
+        [b'-', b'>', ..] | [0xE2, 0x86, 0x92, ..] => Some(b':'),
         _ => match unit_at(line, at) {
             (3.., Some(b @ (b':' | b'=' | b','))) => Some(b),
             _ => None,
@@ -518,6 +578,8 @@ fn is_whole_name(text: &[u8], run_together: bool) -> bool {
 /// How `ident` is told as a credential's name, if it is one, a number at its end aside
 /// (`Cookie2`, `X-Hub-Signature-256`). With `run_together` false, a name run together with
 /// more letters before it (`clientsecret`) is none: a value may end so too (`supersecret`).
+/// Every word of every suspect line is looked up here, so the lookup compares a name only
+/// where one may start: at the identifier's start or after a `_`, and on its first byte.
 fn told(ident: &[u8], run_together: bool) -> Option<Said> {
     let digits = ident
         .iter()
@@ -526,34 +588,33 @@ fn told(ident: &[u8], run_together: bool) -> Option<Said> {
         .count();
     let ident = &ident[..ident.len() - digits];
     let ident = ident.strip_suffix(b"_").unwrap_or(ident);
+    if ident.len() < SHORTEST_NAME {
+        return None;
+    }
+    if let Some(&(_, said)) = NAMES.iter().find(|(name, _)| name.as_bytes() == ident) {
+        return Some(said);
+    }
+    let compounds = || NAMES.iter().filter(|(_, said)| *said != Said::Field);
+    let mut start = 0;
+    loop {
+        let rest = &ident[start..];
+        let named = compounds().any(|(name, _)| {
+            rest.strip_prefix(name.as_bytes())
+                .is_some_and(|after| after.first().is_none_or(|&b| b == b'_'))
+        });
+        if named {
+            return Some(Said::Anywhere);
+        }
+        match memchr::memchr(b'_', rest) {
+            Some(at) => start += at + 1,
+            None => break,
+        }
+    }
     // A digit inside is a value's (`ZQX8-csrftoken`) when the name is run together with
     // it; among a compound's words it is a name's (`S3_SECRET_KEY`, `OAUTH2_TOKEN`).
-    let digits = ident.iter().any(u8::is_ascii_digit);
-    NAMES.iter().find_map(|&(name, said)| {
-        let name = name.as_bytes();
-        let run_together = run_together && !digits && name.len() >= 5 && ident.ends_with(name);
-        match said {
-            _ if ident == name => Some(said),
-            Said::Field => None,
-            _ if run_together || has_word(ident, name) => Some(Said::Anywhere),
-            _ => None,
-        }
-    })
-}
-
-/// Whether `name` stands in `ident` as whole words of it (between `_`s or its ends).
-fn has_word(ident: &[u8], name: &[u8]) -> bool {
-    let mut from = 0;
-    while let Some(at) = memchr::memmem::find(&ident[from..], name).map(|at| from + at) {
-        let end = at + name.len();
-        let starts = at == 0 || ident[at - 1] == b'_';
-        let ends = end == ident.len() || ident[end] == b'_';
-        if starts && ends {
-            return true;
-        }
-        from = at + 1;
-    }
-    false
+    let run_together = run_together && !ident.iter().any(u8::is_ascii_digit);
+    let ends = compounds().any(|(name, _)| name.len() >= 5 && ident.ends_with(name.as_bytes()));
+    (run_together && ends).then_some(Said::Anywhere)
 }
 
 #[cfg(test)]
@@ -581,7 +642,7 @@ mod tests {
             // Nested under its name, and in a list under a name said only as a field's.
             (
                 r#"{"credentials":{"value":"ZQXN7c"}}"#,
-                r#"{"credentials":…"value":"…"}}"#,
+                r#"{"credentials":{"value":"…"}}"#,
             ),
             (r#"{"tokens":["ZQXN7d"]}"#, r#"{"tokens":["…"]}"#),
             // On the line after its name, or before it.
@@ -633,7 +694,7 @@ mod tests {
             ),
             (
                 "x-api-key:\n  # rotated yesterday\n  Zq8-yaml",
-                "x-api-key:\n  … rotated yesterday\n  …",
+                "x-api-key:\n  # … yesterday\n  …",
             ),
             (
                 "these credentials\n(see below)\n\nZq8-down",
@@ -670,6 +731,56 @@ mod tests {
         ] {
             assert_eq!(redacted(text), kept, "{text}");
         }
+    }
+
+    #[test]
+    fn the_ninth_runs_leftover_shapes_lose_their_values() {
+        let random = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
+        for (text, kept) in [
+            // What stands beside a cut: the rest of a word the syntax rules cut in part.
+            (
+                "body=client_secret%3DAbc%2BZQXN9pct%3D".to_string(),
+                "body=client_secret%3D…",
+            ),
+            (
+                format!("invalid access token sk.{random}.ZQXN9mapbox12"),
+                "invalid access token sk.…",
+            ),
+            (
+                format!("api key sk-proj-{random}~ZQXNtilde"),
+                "api key sk-…",
+            ),
+            (
+                format!("token eyJhbGciOiJSU0EifQ.{random}.iv123456.ZQXN9cipher.tag12345"),
+                "token eyJ…",
+            ),
+            (
+                "your token ZQXN9abc…def was revoked".to_string(),
+                "your token …def was revoked",
+            ),
+            // Names in no list before.
+            ("creds = admin:ZQXN9creds".to_string(), "creds = admin:…"),
+            ("pw=ZQXNpw".to_string(), "pw=…"),
+            ("Authorisation: ZQXNbrit".to_string(), "Authorisation: …"),
+            (
+                "client_assertion\tZQXNca".to_string(),
+                "client_assertion\t…",
+            ),
+            ("passcode -> ZQXNpass".to_string(), "passcode -> …"),
+            ("pin: ZQXNpin".to_string(), "pin: …"),
+            ("otp_code | ZQXNotp".to_string(), "otp_code | …"),
+            ("sid=ZQXNsid".to_string(), "sid=…"),
+        ] {
+            assert_eq!(redacted(&text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_value_shorter_than_a_cut_is_kept_so_no_text_grows() {
+        assert_eq!(redacted("password 'a' 'b'"), "password 'a' 'b'");
+        assert_eq!(redacted("pin: 42"), "pin: 42");
+        let text = format!("password {}", "'a' ".repeat(1000));
+        assert!(redacted(&text).len() <= text.len());
     }
 
     #[test]
