@@ -464,10 +464,7 @@ fn an_error_message_of_millions_of_lines_is_redacted_within_budget() {
     // verdict per line held for the whole text took 24 bytes a line (a 57 MB message of
     // `\r`s peaked at 844 MB).
     let message = format!("api_key: x{}", "\\r".repeat(4 << 20));
-    let body = format!(
-        r#"{{"type":"error","error":{{"type":"invalid_request_error","message":"{message}"}}}}"#
-    );
-    within_budget("error.json", body.as_bytes(), 3.0);
+    within_budget("error.json", error_body(&message).as_bytes(), 3.0);
 }
 
 #[test]
@@ -477,8 +474,12 @@ fn an_error_message_of_one_letter_values_is_redacted_within_budget() {
     // the growing copy was reallocated beside the text and the first pass's copy (a 71 MB
     // message peaked at 364 MB). A value shorter than the cut now stays.
     let message = format!("password {}", "'a'".repeat(2 << 20));
-    let body = format!(
+    within_budget("quoted.json", error_body(&message).as_bytes(), 3.0);
+}
+
+/// An Anthropic error body whose message is `message` (JSON-escaped already).
+fn error_body(message: &str) -> String {
+    format!(
         r#"{{"type":"error","error":{{"type":"invalid_request_error","message":"{message}"}}}}"#
-    );
-    within_budget("quoted.json", body.as_bytes(), 3.0);
+    )
 }
