@@ -93,9 +93,41 @@ struct Counted {
     count: usize,
 }
 
+/// A finding's message, made only when the finding is listed: past the first [`REPORTED`]
+/// of a rule a finding is only counted, and a message quoting a long text (an id, a
+/// rebuilt answer) costs that text's length each time a stream repeats it. A closure
+/// (`|| format!(…)`) says it lazily; a string, already made.
+pub trait Message {
+    fn made(self) -> String;
+}
+
+impl Message for String {
+    fn made(self) -> String {
+        self
+    }
+}
+
+impl Message for &str {
+    fn made(self) -> String {
+        self.to_string()
+    }
+}
+
+impl Message for std::borrow::Cow<'_, str> {
+    fn made(self) -> String {
+        self.into_owned()
+    }
+}
+
+impl<F: FnOnce() -> String> Message for F {
+    fn made(self) -> String {
+        self()
+    }
+}
+
 impl Findings {
     /// Adds a finding of `rule`, with the rule's severity.
-    pub fn add(&mut self, rule: &Rule, line: Option<usize>, message: impl Into<String>) {
+    pub fn add(&mut self, rule: &Rule, line: Option<usize>, message: impl Message) {
         self.add_counted(rule, line, message, 1);
     }
 
@@ -104,32 +136,47 @@ impl Findings {
         &mut self,
         rule: &Rule,
         line: Option<usize>,
-        message: impl Into<String>,
+        message: impl Message,
         count: usize,
     ) {
-        self.push(Finding {
-            line,
-            severity: rule.severity,
-            rule: rule.id,
-            message: message.into(),
-            count,
-            sums: count > 1,
-        });
+        self.add_made(rule, line, message, count, count > 1);
     }
 
     /// Adds one finding of `rule` that sums up others (what a check left out, and why):
     /// listed apart from the rule's findings one by one, as a count is, so twenty of them
     /// before it cannot hide it.
-    pub fn add_summing(&mut self, rule: &Rule, line: Option<usize>, message: impl Into<String>) {
-        let finding = Finding {
+    pub fn add_summing(&mut self, rule: &Rule, line: Option<usize>, message: impl Message) {
+        self.add_made(rule, line, message, 1, true);
+    }
+
+    fn add_made(
+        &mut self,
+        rule: &Rule,
+        line: Option<usize>,
+        message: impl Message,
+        count: usize,
+        sums: bool,
+    ) {
+        let finding = |message| Finding {
             line,
             severity: rule.severity,
             rule: rule.id,
-            message: message.into(),
-            count: 1,
-            sums: true,
+            message,
+            count,
+            sums,
         };
-        self.push(finding);
+        match self.has_room(rule.id, sums) {
+            true => self.push(finding(message.made())),
+            false => self.push(finding(String::new())),
+        }
+    }
+
+    /// Whether a finding of `rule` would be listed, not only counted.
+    fn has_room(&self, rule: &'static str, sums: bool) -> bool {
+        self.by_rule.get(rule).is_none_or(|listed| match sums {
+            false => listed.single < REPORTED,
+            true => listed.counts < REPORTED,
+        })
     }
 
     /// Adds a finding made elsewhere (another part of the input, or a count of them). It is
@@ -222,5 +269,27 @@ impl FileResult {
     /// `--deny-warnings`) a warning.
     pub fn invalid(&self, deny_warnings: bool) -> bool {
         self.failure.is_some() || self.errors() > 0 || (deny_warnings && self.warnings() > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_past_the_listed_findings_is_never_made() {
+        let rule = &rules::RULES[0];
+        let mut findings = Findings::default();
+        let mut made = 0;
+        for _ in 0..1000 {
+            findings.add(rule, None, || {
+                made += 1;
+                "a message quoting a long text".to_string()
+            });
+        }
+        assert_eq!(made, REPORTED);
+        let all = findings.into_vec();
+        assert_eq!(all.len(), REPORTED + 1);
+        assert_eq!(all[REPORTED].count, 1000 - REPORTED);
     }
 }

@@ -182,13 +182,6 @@ impl Key {
     }
 }
 
-/// Whether any line of `text` names a credential, as a line that [`redacted`] cuts more
-/// on does: a text that is only partly redacted (the head of a name of megabytes) is cut
-/// whole when its unread rest does ([`crate::quote::clip`]).
-pub fn names_credential(text: &str) -> bool {
-    suspect::any_line_names_credential(text.as_bytes())
-}
-
 /// `text` with what may be a credential cut out: a URL's query string (after its `?`) and
 /// user info (before its `@`); the value after `Bearer `, and after a credential header's
 /// name (to the end of its line, or a closing quote); a `key=`, `token=`, `secret=`-style

@@ -195,21 +195,6 @@ impl Writer<'_> {
     }
 }
 
-/// Whether a line of `text` names a credential ([`names_credential`]).
-pub(super) fn any_line_names_credential(text: &[u8]) -> bool {
-    let mut start = 0;
-    loop {
-        let (end, gap) = line_end(text, start);
-        if names_credential(&text[start..end]) {
-            return true;
-        }
-        if end == text.len() {
-            return false;
-        }
-        start = end + gap;
-    }
-}
-
 /// Whether `line` names a credential as [`NAMES`] says.
 fn names_credential(line: &[u8]) -> bool {
     let mut i = 0;

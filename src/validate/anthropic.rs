@@ -15,7 +15,7 @@ use crate::decode::by_index::ByIndex;
 use crate::decode::{self, Data, str_at};
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::ANTHROPIC_GRAMMAR;
-use crate::quote::{Quoted, clip};
+use crate::quote::clip;
 
 #[derive(Debug)]
 struct Block {
@@ -75,7 +75,7 @@ impl StreamGrammar {
         let name = str_at(block, "type").unwrap_or_default();
         let kind = BlockKind::of(name);
         if kind.is_none() {
-            cx.unknown(format!("content block type {}", Quoted(name)), line);
+            cx.unknown("content block type", name, line);
         }
         let Some(index) = data.index.exact() else {
             return self.grammar(cx, line, "content_block_start has no index".into());
@@ -122,7 +122,7 @@ impl StreamGrammar {
         let delta = data.delta.as_ref();
         let name = delta.and_then(|d| d.kind.as_str()).unwrap_or_default();
         let Some(kind) = DeltaKind::of(name) else {
-            return cx.unknown(format!("delta type {}", Quoted(name)), line);
+            return cx.unknown("delta type", name, line);
         };
         let Some((index, block)) = self.block(data, line, cx) else {
             return;
@@ -212,7 +212,7 @@ impl Grammar for StreamGrammar {
     fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {
         let Data::Anthropic(data) = &ev.body else {
             // `[DONE]` is no Anthropic event.
-            cx.unknown(format!("event type {}", Quoted(ev.data.trim())), line);
+            cx.unknown("event type", ev.data.trim(), line);
             return Role::Other;
         };
         let name = ev.kind();
@@ -228,7 +228,7 @@ impl Grammar for StreamGrammar {
             }
         }
         let Some(kind) = kind else {
-            cx.unknown(format!("event type {}", Quoted(name)), line);
+            cx.unknown("event type", name, line);
             return Role::Other;
         };
         match kind {
@@ -292,7 +292,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
             Some(_) => continue,
             None => {
                 let line = doc.line_below(at(i), &[]);
-                unknown.add(format!("content block type {}", Quoted(kind)), line);
+                unknown.add("content block type", kind, line);
                 continue;
             }
         }

@@ -59,7 +59,7 @@ impl Choice {
             f.add(
                 &CHAT_GRAMMAR,
                 Some(line),
-                format!(
+                || format!(
                     "a tool call delta at index {index} continues a call no delta opened (it has neither id nor name)"
                 ),
             );
@@ -114,7 +114,7 @@ impl Grammar for StreamGrammar {
             }
             ChunkKind::Unknown(object) => {
                 let what = object.unwrap_or(api::UNNAMED_CHUNK);
-                cx.unknown(format!("event type {}", Quoted(what)), line);
+                cx.unknown("event type", what, line);
                 return Role::Other;
             }
             ChunkKind::Chunk => {}
@@ -124,15 +124,13 @@ impl Grammar for StreamGrammar {
             .as_str()
             .filter(|o| !o.is_empty() && *o != api::CHUNK_OBJECT)
         {
-            cx.f.add(
-                &CHAT_GRAMMAR,
-                Some(line),
+            cx.f.add(&CHAT_GRAMMAR, Some(line), || {
                 format!(
                     "a chunk of object {}, not \"{}\"",
                     Quoted(object),
                     api::CHUNK_OBJECT
-                ),
-            );
+                )
+            });
         }
         self.id
             .check(chunk.id.as_str(), line, "the chunk id", &CHAT_GRAMMAR, cx.f);
@@ -150,13 +148,11 @@ impl Grammar for StreamGrammar {
             if let (Some(finish), false) = (choice.finish, choice.late_reported) {
                 if delta.is_some_and(|d| d.adds_content()) {
                     choice.late_reported = true;
-                    cx.f.add(
-                        &CHAT_GRAMMAR,
-                        Some(line),
+                    cx.f.add(&CHAT_GRAMMAR, Some(line), || {
                         format!(
                             "a delta for choice {index} after its finish_reason at line {finish}"
-                        ),
-                    );
+                        )
+                    });
                 }
             }
             for (position, call) in delta

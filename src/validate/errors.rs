@@ -14,11 +14,9 @@ pub use crate::decode::is_error_body;
 /// Checks an error recorded inside a stream (`what` names it in the finding).
 pub fn check(value: &Value, line: usize, what: &str, f: &mut Findings) {
     if message(value).is_none() {
-        f.add(
-            &ERROR_SHAPE,
-            Some(line),
-            format!("{what} has no error message"),
-        );
+        f.add(&ERROR_SHAPE, Some(line), || {
+            format!("{what} has no error message")
+        });
     }
 }
 
@@ -35,20 +33,16 @@ pub fn check_body(doc: &Doc, status: Option<u16>, f: &mut Findings) {
         Some(_) => doc.line(&[Seg::Key("error")]),
         None => doc.line(&[]),
     };
-    f.add(
-        &ERROR_SHAPE,
-        line,
-        format!("{what} holds no error object with a message"),
-    );
+    f.add(&ERROR_SHAPE, line, || {
+        format!("{what} holds no error object with a message")
+    });
 }
 
 /// Checks an error recorded as plain text (a dump's `.req_error.txt`): it must say something.
 pub fn check_text(text: &[u8], what: &str, f: &mut Findings) {
     if text.trim_ascii().is_empty() {
-        f.add(
-            &ERROR_SHAPE,
-            None,
-            format!("{what} is empty: it records no message"),
-        );
+        f.add(&ERROR_SHAPE, None, || {
+            format!("{what} is empty: it records no message")
+        });
     }
 }

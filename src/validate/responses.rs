@@ -89,17 +89,15 @@ fn compare_texts(
         let text: String = texts.collect();
         if let Some(built) = item.streamed(part) {
             if built != text {
-                f.add(
-                    rule,
-                    Some(line),
+                f.add(rule, Some(line), || {
                     format!(
                         "{what} states {} {} for output item {}, but its deltas built {}",
                         part.family(kind),
                         Quoted(&text),
                         item.call(),
                         Quoted(&built)
-                    ),
-                );
+                    )
+                });
             }
         }
     }
@@ -137,17 +135,13 @@ impl StreamGrammar {
                 } else {
                     format!("{n} does not increase on {prev} (line {prev_line})")
                 };
-                cx.f.add(
-                    &RESPONSES_SEQUENCE,
-                    Some(line),
-                    format!("sequence_number {what}"),
-                );
+                cx.f.add(&RESPONSES_SEQUENCE, Some(line), || {
+                    format!("sequence_number {what}")
+                });
             }
-            (None, Some((_, prev_line))) => cx.f.add(
-                &RESPONSES_SEQUENCE,
-                Some(line),
-                format!("an event without sequence_number, after one with it at line {prev_line}"),
-            ),
+            (None, Some((_, prev_line))) => cx.f.add(&RESPONSES_SEQUENCE, Some(line), || {
+                format!("an event without sequence_number, after one with it at line {prev_line}")
+            }),
             _ => {}
         }
         if let Some(n) = number {
@@ -179,11 +173,9 @@ impl StreamGrammar {
         };
         if let Some(first) = self.items.get(index) {
             let first = first.added;
-            return cx.f.add(
-                &RESPONSES_ITEMS,
-                Some(line),
-                format!("output_index {index} is added again (first at line {first})"),
-            );
+            return cx.f.add(&RESPONSES_ITEMS, Some(line), || {
+                format!("output_index {index} is added again (first at line {first})")
+            });
         }
         let item = data.item.as_ref().unwrap_or(&Value::Null);
         let kind = str_at(item, "type").unwrap_or_default();
@@ -227,28 +219,22 @@ impl StreamGrammar {
         };
         let Some(item) = self.items.get_mut(index) else {
             if self.orphans.insert(index) {
-                cx.f.add(
-                    &RESPONSES_ITEMS,
-                    Some(line),
-                    format!(
-                        "{kind} for output_index {index}, which no output_item.added announced"
-                    ),
-                );
+                cx.f.add(&RESPONSES_ITEMS, Some(line), || {
+                    format!("{kind} for output_index {index}, which no output_item.added announced")
+                });
             }
             return None;
         };
         if let (Some(id), Some(known)) = (item_id, item.names.id()) {
             if id != known {
-                cx.f.add(
-                    &RESPONSES_ITEMS,
-                    Some(line),
+                cx.f.add(&RESPONSES_ITEMS, Some(line), || {
                     format!(
                         "item_id {} is not the id of output_index {index} ({}, added at line {})",
                         clip(id),
                         clip(known),
                         item.added
-                    ),
-                );
+                    )
+                });
             }
         }
         Some(item)
@@ -260,21 +246,17 @@ impl StreamGrammar {
         };
         let stated = Statement::of(data.item.as_ref().unwrap_or(&Value::Null));
         if let Some(done) = item.done {
-            return cx.f.add(
-                &RESPONSES_ITEMS,
-                Some(line),
+            return cx.f.add(&RESPONSES_ITEMS, Some(line), || {
                 format!(
                     "output item {} is done twice (first at line {done})",
                     item.call()
-                ),
-            );
+                )
+            });
         }
         item.done = Some(line);
         let (id, kind) = (stated.names.id(), stated.kind());
         if id.is_some() && id != item.names.id() || kind != item.kind {
-            cx.f.add(
-                &RESPONSES_ITEMS,
-                Some(line),
+            cx.f.add(&RESPONSES_ITEMS, Some(line), || {
                 format!(
                     "output_item.done states {} {} where output_item.added (line {}) had {} {}",
                     clip(kind),
@@ -282,8 +264,8 @@ impl StreamGrammar {
                     item.added,
                     clip(&item.kind),
                     clip(item.names.id().unwrap_or("without id")),
-                ),
-            );
+                )
+            });
         }
         // What `output_item.added` left out, the `.done` may say.
         let names = &item.names;
@@ -321,11 +303,9 @@ impl StreamGrammar {
         match phase {
             Phase::Delta => {
                 if let Some(done) = item.done {
-                    cx.f.add(
-                        &RESPONSES_ITEMS,
-                        Some(line),
-                        format!("{kind} after the item's output_item.done at line {done}"),
-                    );
+                    cx.f.add(&RESPONSES_ITEMS, Some(line), || {
+                        format!("{kind} after the item's output_item.done at line {done}")
+                    });
                 }
                 if let (Some(part), Some(delta)) = (part, data.delta.as_str()) {
                     let index = data.part_index(part).exact().unwrap_or(0);
@@ -342,15 +322,13 @@ impl StreamGrammar {
                 let index = data.part_index(part).exact().unwrap_or(0);
                 if let Some(built) = item.streamed.get(&(part, index)) {
                     if built != stated {
-                        cx.f.add(
-                            &RESPONSES_DONE_TEXT,
-                            Some(line),
+                        cx.f.add(&RESPONSES_DONE_TEXT, Some(line), || {
                             format!(
                                 "{kind} states {}, but its deltas built {}",
                                 Quoted(stated),
                                 Quoted(built)
-                            ),
-                        );
+                            )
+                        });
                     }
                 }
                 if part == Part::Arguments {
@@ -368,14 +346,12 @@ impl StreamGrammar {
         }
         let stated = str_at(response, "status");
         if stated.is_some_and(|s| s != status) {
-            cx.f.add(
-                &RESPONSES_GRAMMAR,
-                Some(line),
+            cx.f.add(&RESPONSES_GRAMMAR, Some(line), || {
                 format!(
                     "{kind} carries status {}",
                     Quoted(stated.unwrap_or_default())
-                ),
-            );
+                )
+            });
         }
         match status {
             "failed" => errors::check(response, line, "response.failed", cx.f),
@@ -396,15 +372,13 @@ impl StreamGrammar {
             return;
         }
         if output.len() != self.items.len() {
-            f.add(
-                &CONTENT_COMPLETED_OUTPUT,
-                Some(line),
+            f.add(&CONTENT_COMPLETED_OUTPUT, Some(line), || {
                 format!(
                     "response.completed lists {} output items, but the stream added {}",
                     output.len(),
                     self.items.len()
-                ),
-            );
+                )
+            });
         }
         for (index, item) in self.items.iter() {
             let Some(stated) = usize::try_from(index).ok().and_then(|i| output.get(i)) else {
@@ -415,7 +389,7 @@ impl StreamGrammar {
                 f.add(
                     &CONTENT_COMPLETED_OUTPUT,
                     Some(line),
-                    format!(
+                    || format!(
                         "response.completed output[{index}] is {} {}, but the stream added {} {} there (line {})",
                         clip(kind),
                         clip(id.unwrap_or("without id")),
@@ -445,7 +419,7 @@ impl Grammar for StreamGrammar {
     fn event(&mut self, ev: &decode::Event, line: usize, cx: &mut Cx) -> Role {
         let Data::Responses(data) = &ev.body else {
             // `[DONE]` is no Responses event.
-            cx.unknown(format!("event type {}", Quoted(ev.data.trim())), line);
+            cx.unknown("event type", ev.data.trim(), line);
             return Role::Other;
         };
         let kind = ev.kind();
@@ -453,25 +427,21 @@ impl Grammar for StreamGrammar {
         if !self.opened {
             self.opened = true;
             if !matches!(kind, "response.created" | "error") {
-                cx.f.add(
-                    &RESPONSES_GRAMMAR,
-                    Some(line),
-                    format!("the stream opens with {}, not response.created", clip(kind)),
-                );
+                cx.f.add(&RESPONSES_GRAMMAR, Some(line), || {
+                    format!("the stream opens with {}, not response.created", clip(kind))
+                });
             }
         }
         let Some(known) = EventKind::of(kind) else {
-            cx.unknown(format!("event type {}", Quoted(kind)), line);
+            cx.unknown("event type", kind, line);
             return Role::Other;
         };
         match known {
             EventKind::Created => {
                 if let Some(first) = self.created {
-                    cx.f.add(
-                        &RESPONSES_GRAMMAR,
-                        Some(line),
-                        format!("a second response.created (first at line {first})"),
-                    );
+                    cx.f.add(&RESPONSES_GRAMMAR, Some(line), || {
+                        format!("a second response.created (first at line {first})")
+                    });
                 }
                 self.created.get_or_insert(line);
             }
@@ -501,7 +471,7 @@ impl Grammar for StreamGrammar {
 
     fn finish(self, end: &End, cx: &mut Cx) {
         for (kind, line) in self.unknown_types.values() {
-            cx.unknown(format!("output item type {}", Quoted(kind)), *line);
+            cx.unknown("output item type", kind, *line);
         }
         let mut ids = Ids::default();
         for item in self.items.values() {
@@ -519,7 +489,7 @@ impl Grammar for StreamGrammar {
                     cx.f.add(
                         &RESPONSES_ITEMS,
                         Some(item.added),
-                        format!("output_index {index} is added but never done before response.completed at line {line}"),
+                        || format!("output_index {index} is added but never done before response.completed at line {line}"),
                     );
                 }
             }
@@ -539,10 +509,7 @@ pub fn body(doc: &Doc, f: &mut Findings) {
         let name = str_at(item, "type").unwrap_or_default();
         let kind = ItemKind::of(name);
         if kind.is_none() && !name.is_empty() {
-            unknown.add(
-                format!("output item type {}", Quoted(name)),
-                doc.line_below(at(i), &[]),
-            );
+            unknown.add("output item type", name, doc.line_below(at(i), &[]));
         }
         if kind.is_some_and(ItemKind::answered_by_client) {
             ids.add(str_at(item, "call_id"), i);

@@ -58,9 +58,10 @@ pub struct Cx<'f> {
 }
 
 impl Cx<'_> {
-    /// Notes something of a type the grammar does not know (`what` says which kind of thing).
-    pub fn unknown(&mut self, what: String, line: usize) {
-        self.unknown.add(what, Some(line));
+    /// Notes something of a type the grammar does not know: `what` says which kind of
+    /// thing (`"event type"`), `kind` its type as the stream gives it.
+    pub fn unknown(&mut self, what: &'static str, kind: &str, line: usize) {
+        self.unknown.add(what, kind, Some(line));
     }
 }
 
@@ -68,36 +69,38 @@ impl Cx<'_> {
 /// often it came, so ten thousand unknown events make one finding, not ten thousand; past
 /// the first types, the rest make one finding together.
 #[derive(Debug, Default)]
-pub struct Unknown(TypeTally<String>);
+/// The type is quoted only in the report: quoting costs up to a window of the type's
+/// text, and a stream may repeat one type a million times.
+pub struct Unknown(TypeTally<(&'static str, String)>);
 
 impl Unknown {
-    /// Notes one, met at `line` (`what` says which kind of thing it is, and its type).
-    pub fn add(&mut self, what: String, line: Option<usize>) {
-        self.0.add(what, line);
+    /// Notes one, met at `line`: `what` says which kind of thing it is, `kind` its type.
+    pub fn add(&mut self, what: &'static str, kind: &str, line: Option<usize>) {
+        self.0.add((what, kind.to_string()), line);
     }
 
     pub fn report(self, f: &mut Findings) {
         let (by_type, others) = self.0.into_parts();
-        for (what, (line, count)) in by_type {
+        for ((what, kind), (line, count)) in by_type {
             let times = match count {
                 1 => String::new(),
                 n => format!(" ({n} times, first here)"),
             };
-            f.add(
-                &STREAM_UNKNOWN_EVENT,
-                line,
-                format!("unknown {what}{times}"),
-            );
+            f.add(&STREAM_UNKNOWN_EVENT, line, || {
+                format!("unknown {what} {}{times}", Quoted(&kind))
+            });
         }
         if let Some((line, count)) = others {
             f.add_counted(
                 &STREAM_UNKNOWN_EVENT,
                 line,
-                format!(
-                    "and {} more events, blocks, deltas or items of unknown types, past the \
+                || {
+                    format!(
+                        "and {} more events, blocks, deltas or items of unknown types, past the \
                      first {REPORTED} types named (the first here)",
-                    thousands(count)
-                ),
+                        thousands(count)
+                    )
+                },
                 usize::try_from(count).unwrap_or(usize::MAX),
             );
         }
@@ -248,16 +251,14 @@ impl StreamCheck {
                 Grammars::Chat(_) => &CHAT_GRAMMAR,
                 Grammars::Responses(_) => &RESPONSES_GRAMMAR,
             };
-            f.add_summing(
-                rule,
-                Some(at(left_out.line)),
+            f.add_summing(rule, Some(at(left_out.line)), || {
                 format!(
                     "the stream opens more than {} choices, tool calls, output items or content \
                      blocks; {} events opening more, from this one on, are not checked",
                     thousands(MAX_NUMBERED as u64),
                     thousands(left_out.count)
-                ),
-            );
+                )
+            });
         }
         let cut = stream_end.cut.map(at);
         let last = at(stream_end.last_line.unwrap_or(first_line));
@@ -266,10 +267,12 @@ impl StreamCheck {
             f.add_counted(
                 &PARSE_EVENT_JSON,
                 Some(first),
-                format!(
-                    "and {} more events whose data could not be read, from this one on",
-                    thousands(count as u64)
-                ),
+                || {
+                    format!(
+                        "and {} more events whose data could not be read, from this one on",
+                        thousands(count as u64)
+                    )
+                },
                 count,
             );
         }
@@ -299,15 +302,13 @@ impl End {
             .data_kind()
             .filter(|k| ev.name != "message" && *k != ev.name)
         {
-            cx.f.add(
-                &G::RULE,
-                Some(line),
+            cx.f.add(&G::RULE, Some(line), || {
                 format!(
                     "`event: {}` carries data of type {}",
                     clip(ev.name),
                     Quoted(kind)
-                ),
-            );
+                )
+            });
         }
         let role = grammar.event(ev, line, cx);
         let ended = match (self.terminal, self.error) {
@@ -317,11 +318,9 @@ impl End {
         };
         if let (Some((at, what)), false) = (ended, *after_end_reported) {
             *after_end_reported = true;
-            cx.f.add(
-                &G::RULE,
-                Some(line),
-                format!("an event after {what} at line {at}"),
-            );
+            cx.f.add(&G::RULE, Some(line), || {
+                format!("an event after {what} at line {at}")
+            });
         }
         match role {
             Role::Terminal => {
@@ -432,15 +431,13 @@ impl Same {
             None => self.first = Some((value.to_string(), line)),
             Some((first, first_line)) if first != value && !self.reported => {
                 self.reported = true;
-                f.add(
-                    rule,
-                    Some(line),
+                f.add(rule, Some(line), || {
                     format!(
                         "{what} {} differs from {} at line {first_line}",
                         Quoted(value),
                         Quoted(first)
-                    ),
-                );
+                    )
+                });
             }
             Some(_) => {}
         }

@@ -32,23 +32,19 @@ pub fn arguments(
         return;
     }
     match serde_json::from_str::<Shape>(raw) {
-        Err(err) => f.add(
-            &CONTENT_TOOL_ARGUMENTS,
-            line(),
+        Err(err) => f.add(&CONTENT_TOOL_ARGUMENTS, line(), || {
             format!(
                 "tool call {call}: arguments are not valid JSON ({}): {}",
                 super::locate::json_error(&err),
                 clip(raw)
-            ),
-        ),
-        Ok(Shape { object: false }) if object => f.add(
-            &CONTENT_TOOL_ARGUMENTS,
-            line(),
+            )
+        }),
+        Ok(Shape { object: false }) if object => f.add(&CONTENT_TOOL_ARGUMENTS, line(), || {
             format!(
                 "tool call {call}: input is not a JSON object: {}",
                 clip(raw)
-            ),
-        ),
+            )
+        }),
         Ok(_) => {}
     }
 }
@@ -156,20 +152,20 @@ impl<'a> Ids<'a> {
     pub fn check(&self, f: &mut Findings, line: impl Fn(usize) -> Option<usize>) {
         for (id, at, first) in &self.again {
             let first = line(*first).map_or(String::new(), |l| format!(" (first at line {l})"));
-            f.add(
-                &CONTENT_TOOL_IDS,
-                line(*at),
-                format!("tool call id {} is used twice{first}", clip(id)),
-            );
+            f.add(&CONTENT_TOOL_IDS, line(*at), || {
+                format!("tool call id {} is used twice{first}", clip(id))
+            });
         }
         if let Some((at, count)) = self.more {
             f.add_counted(
                 &CONTENT_TOOL_IDS,
                 line(at),
-                format!(
-                    "and {} more tool call ids used again, from this one on",
-                    thousands(count as u64)
-                ),
+                || {
+                    format!(
+                        "and {} more tool call ids used again, from this one on",
+                        thousands(count as u64)
+                    )
+                },
                 count,
             );
         }

@@ -30,23 +30,19 @@ pub fn sections(comment: &[u8], sections: &[Section], lines: &Lines, f: &mut Fin
     let mut first: HashMap<&str, usize> = HashMap::new();
     for section in sections {
         if let Some(first) = first.get(section.name) {
-            f.add(
-                &TXTAR_DUPLICATE_SECTION,
-                Some(marker_line(section)),
+            f.add(&TXTAR_DUPLICATE_SECTION, Some(marker_line(section)), || {
                 format!(
                     "section {} appears again (first at line {first})",
                     Quoted(section.name)
-                ),
-            );
+                )
+            });
             continue;
         }
         first.insert(section.name, marker_line(section));
         if !KNOWN_SECTIONS.contains(&section.name) {
-            f.add(
-                &TXTAR_UNKNOWN_SECTION,
-                Some(marker_line(section)),
-                format!("unknown section name {}", Quoted(section.name)),
-            );
+            f.add(&TXTAR_UNKNOWN_SECTION, Some(marker_line(section)), || {
+                format!("unknown section name {}", Quoted(section.name))
+            });
         }
     }
     if sections.iter().any(|s| s.name == "request") {
@@ -105,7 +101,7 @@ pub fn answers(answers: &[SectionTurn], f: &mut Findings) {
             (Some(call), None) => f.add(
                 &TXTAR_TOOL_CALL_SECTION,
                 find(first).map(|a| marker_line(a.section)),
-                format!(
+                || format!(
                     "`{first}` calls the injected tool {}, but there is no `{follow_up}` section with the answer after it ran",
                     Quoted(&call.name)
                 ),
@@ -133,9 +129,7 @@ fn compare(a: &SectionTurn, b: &SectionTurn, f: &mut Findings) {
         return;
     }
     let mut differ = |what: &str, left: String, right: String| {
-        f.add(
-            &TXTAR_PAIR_MISMATCH,
-            Some(marker_line(b.section)),
+        f.add(&TXTAR_PAIR_MISMATCH, Some(marker_line(b.section)), || {
             format!(
                 "`{}` (line {}) and `{}` disagree on {what}: {} vs {}",
                 clip(a.section.name),
@@ -143,8 +137,8 @@ fn compare(a: &SectionTurn, b: &SectionTurn, f: &mut Findings) {
                 clip(b.section.name),
                 clip(&left),
                 clip(&right)
-            ),
-        )
+            )
+        })
     };
     let names = |t: &Turn| -> Vec<String> { t.tool_calls.iter().map(|c| c.name.clone()).collect() };
     if names(&a.turn) != names(&b.turn) {

@@ -23,16 +23,14 @@ pub fn require(
     f: &mut Findings,
 ) -> bool {
     let Some(usage) = usage.filter(|u| u.is_object()) else {
-        f.add(&USAGE_MISSING, line, format!("{what} has no usage"));
+        f.add(&USAGE_MISSING, line, || format!("{what} has no usage"));
         return false;
     };
     for key in keys {
         if usage.get(key).is_none_or(Value::is_null) {
-            f.add(
-                &USAGE_MISSING,
-                line,
-                format!("{what} usage has no `{key}` count"),
-            );
+            f.add(&USAGE_MISSING, line, || {
+                format!("{what} usage has no `{key}` count")
+            });
         }
     }
     true
@@ -42,7 +40,7 @@ pub fn require(
 /// keeps the earlier count, so a capture that says so is wrong where it says it.
 pub fn counts(bad: Vec<BadCount>, line: Option<usize>, what: &str, f: &mut Findings) {
     for bad in bad {
-        f.add(&USAGE_INVALID, line, format!("{what} {bad}"));
+        f.add(&USAGE_INVALID, line, || format!("{what} {bad}"));
     }
 }
 
@@ -78,11 +76,9 @@ pub fn openai(
         (count_at(usage, "total_tokens"), prompt_count, output_count)
     {
         if p.checked_add(o) != Some(total) {
-            f.add(
-                &USAGE_TOTAL,
-                line,
-                format!("total_tokens is {total}, but {prompt} + {output} = {p} + {o}"),
-            );
+            f.add(&USAGE_TOTAL, line, || {
+                format!("total_tokens is {total}, but {prompt} + {output} = {p} + {o}")
+            });
         }
     }
     if let (Some(reasoning), Some(o)) = (
@@ -90,20 +86,16 @@ pub fn openai(
         output_count,
     ) {
         if reasoning > o {
-            f.add(
-                &USAGE_REASONING,
-                line,
-                format!("reasoning_tokens ({reasoning}) exceed {output} ({o})"),
-            );
+            f.add(&USAGE_REASONING, line, || {
+                format!("reasoning_tokens ({reasoning}) exceed {output} ({o})")
+            });
         }
     }
     if let (Some((name, cached)), Some(p)) = (openai_cached(usage, prompt), prompt_count) {
         if cached > p {
-            f.add(
-                &USAGE_CACHED,
-                line,
-                format!("{name} ({cached}) exceed {prompt} ({p})"),
-            );
+            f.add(&USAGE_CACHED, line, || {
+                format!("{name} ({cached}) exceed {prompt} ({p})")
+            });
         }
     }
 }
