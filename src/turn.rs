@@ -3,6 +3,8 @@
 //! The serialized field names are a public contract (JSONL schema v1, documented in the
 //! README): add fields, never rename them.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -25,7 +27,7 @@ pub struct Turn {
     /// False when a stream ended without its terminal event, or a body was cut short.
     pub complete: bool,
     pub usage: Option<Usage>,
-    pub prompt: Option<String>,
+    pub prompt: Option<Arc<str>>,
     pub text: Option<String>,
     /// A refusal the model gave instead of an answer (Chat `refusal`, Responses refusal parts).
     pub refusal: Option<String>,
@@ -49,9 +51,9 @@ pub struct Turn {
     // The request side and the session (issue 9).
     /// How the request was set up; null when there is no request, and for a txtar
     /// `*/tool-call` section (whose request is its plain section's).
-    pub request: Option<Box<RequestSummary>>,
+    pub request: Option<Arc<RequestSummary>>,
     /// The tool results the request carries (the new ones), in order.
-    pub tool_results: Vec<ToolResult>,
+    pub tool_results: Arc<[ToolResult]>,
     /// The turn's place in its session; set by threading (`crate::session`), null before.
     pub session: Option<Box<SessionPlace>>,
     /// What threading reads of the turn beyond its other fields, printed so that turns
@@ -93,7 +95,7 @@ impl Service {
 /// this tool or as a join in an engine.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Threading {
-    pub history: History,
+    pub history: Arc<History>,
     pub conversation: Option<String>,
     /// The digests of the turn's answer ([`crate::request::history::answer`]); set by
     /// threading, or read back.
@@ -193,7 +195,7 @@ impl<'de> Deserialize<'de> for Threading {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Threading, D::Error> {
         let fields = ThreadingFields::deserialize(d)?;
         Ok(Threading {
-            history: History {
+            history: Arc::new(History {
                 replayed: fields
                     .replayed
                     .into_iter()
@@ -205,7 +207,7 @@ impl<'de> Deserialize<'de> for Threading {
                     .collect(),
                 replies: fields.replies.into_iter().map(|r| r.0).collect(),
                 tail: fields.tail.map(|t| t.0),
-            },
+            }),
             conversation: fields.conversation,
             answer: fields.answer.map(|a| Answer {
                 exact: a.exact.0,
@@ -220,7 +222,7 @@ impl<'de> Deserialize<'de> for Threading {
 impl Turn {
     /// Takes in what the request of this turn says.
     pub fn set_request(&mut self, read: RequestRead) {
-        self.request = Some(Box::new(read.summary));
+        self.request = Some(read.summary);
         self.tool_results = read.tool_results;
         self.threading = Threading {
             history: read.history,
@@ -279,7 +281,7 @@ impl Turn {
             service: None,
             cost: None,
             request: None,
-            tool_results: Vec::new(),
+            tool_results: Arc::from([]),
             session: None,
             threading: Threading::default(),
         }

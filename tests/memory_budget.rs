@@ -483,3 +483,26 @@ fn error_body(message: &str) -> String {
         r#"{{"type":"error","error":{{"type":"invalid_request_error","message":"{message}"}}}}"#
     )
 }
+
+#[test]
+fn a_txtar_of_many_sections_holds_its_shared_request_once() {
+    let _one = serial();
+    // Each section's turn held its own copy of the request's prompt, tools and model (a
+    // 1.2 MB txtar of a thousand sections peaked at 1.9 GB); they are shared now, and a
+    // model name cut to its first 256 characters gives back the rest.
+    let prompt = "p".repeat(256 << 10);
+    let model = "m".repeat(256 << 10);
+    let request = format!(
+        r#"{{"model":"{model}","max_tokens":1,"messages":[{{"role":"user","content":"{prompt}"}}],"tools":[{{"name":"{prompt}","input_schema":{{}}}}]}}"#
+    );
+    let answer = r#"{"id":"m","type":"message","role":"assistant","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}"#;
+    let mut data = format!("-- request --\n{request}\n");
+    for _ in 0..200 {
+        data.push_str(&format!("-- non-streaming --\n{answer}\n"));
+    }
+    let (turns, inspect, validate, notes) = peaks("shared.txtar", data.as_bytes());
+    assert_eq!(turns, 200, "{notes:?}");
+    let budget = 3 * data.len() + tree_base();
+    assert!(inspect <= budget, "inspect took {inspect}");
+    assert!(validate <= budget, "validate took {validate}");
+}

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -234,7 +235,7 @@ impl Builder {
         self,
         source: Source,
         request_model: Option<String>,
-        prompt: Option<String>,
+        prompt: Option<Arc<str>>,
     ) -> Turn {
         let Builder {
             mut turn,
@@ -301,6 +302,8 @@ fn cut_long(name: &mut String) -> Option<usize> {
     let chars = MAX_NAME + name[end..].chars().count();
     name.truncate(end);
     name.push('…');
+    // Held until the run is threaded: the megabytes cut off go back now.
+    name.shrink_to_fit();
     Some(chars)
 }
 

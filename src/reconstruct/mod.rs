@@ -14,6 +14,9 @@ pub mod partial_json;
 mod prompt;
 mod reasons;
 
+use std::cell::OnceCell;
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::bounded_json;
@@ -21,6 +24,7 @@ use crate::decode::lenient::JsonFault;
 use crate::decode::{self, Event, Events, StreamEnd, body_api, is_error_body, str_at, stream_api};
 use crate::frame::sse::SseStream;
 use crate::frame::{Body, Exchange, Response};
+use crate::request::RequestRead;
 use crate::turn::{Api, Source, Turn, TurnError};
 use crate::warning::{EventFault, TooDeep, Warning};
 use builder::Builder;
@@ -60,7 +64,9 @@ pub trait Observer {
 /// The observer that observes nothing: plain reconstruction.
 impl Observer for () {}
 
-/// A request body, parsed once for every exchange that shares it (the sections of a txtar).
+/// A request body, parsed once for every exchange that shares it (the sections of a txtar),
+/// and read once: its turns share what it says, so a request of megabytes answered by a
+/// thousand sections is held once, not a thousand times.
 #[derive(Debug)]
 pub struct ParsedRequest {
     /// The body as JSON, mended when it was cut short.
@@ -68,6 +74,15 @@ pub struct ParsedRequest {
     /// Why the body is not JSON as it stands (before mending), if it is not.
     pub error: Option<serde_json::Error>,
     mended: bool,
+    /// What the body says, read for the API of the first exchange that asked.
+    read: OnceCell<(Api, Said)>,
+}
+
+/// What a request says, as a turn holds it.
+#[derive(Debug, Clone)]
+struct Said {
+    prompt: Option<Arc<str>>,
+    read: RequestRead,
 }
 
 impl ParsedRequest {
@@ -77,12 +92,14 @@ impl ParsedRequest {
                 value: Some(value),
                 error: None,
                 mended: false,
+                read: OnceCell::new(),
             },
             // JSON too big to hold is whole all the same: there is nothing to mend.
             Err(err) if matches!(JsonFault::of(&err), JsonFault::OverBudget(_)) => ParsedRequest {
                 value: None,
                 error: Some(err),
                 mended: false,
+                read: OnceCell::new(),
             },
             Err(err) => {
                 let mended = partial_json::parse_lenient(body);
@@ -90,9 +107,25 @@ impl ParsedRequest {
                     mended: mended.is_some(),
                     value: mended.map(|(value, _)| value),
                     error: Some(err),
+                    read: OnceCell::new(),
                 }
             }
         }
+    }
+
+    /// What the body says to an exchange of `api`: read once, shared by the exchanges of
+    /// that API (all of a txtar's, in practice).
+    fn said(&self, api: Api) -> Option<Said> {
+        let value = self.value.as_ref()?;
+        let read = || Said {
+            prompt: prompt::of(api, value).map(Arc::from),
+            read: crate::request::read(api, value),
+        };
+        let (first, said) = self.read.get_or_init(|| (api, read()));
+        Some(match *first == api {
+            true => said.clone(),
+            false => read(),
+        })
     }
 
     fn warning(&self) -> Option<Warning> {
@@ -126,6 +159,7 @@ pub fn reconstruct_observed(
     if exchange.request.as_ref().is_some_and(|r| r.body.is_none()) {
         warnings.push(Warning::RequestNotKept);
     }
+    let parsed = request;
     let request = request.and_then(|r| r.value.as_ref());
     let target = exchange.request.as_ref().and_then(|r| r.target.as_deref());
     let hint = target
@@ -140,7 +174,7 @@ pub fn reconstruct_observed(
         Err(outcome) => return outcome,
     };
     b.warnings.splice(0..0, warnings);
-    assemble(b, exchange, request, source)
+    assemble(b, exchange, parsed, source)
 }
 
 fn skipped(why: NoTurn) -> Outcome {
@@ -409,21 +443,30 @@ impl AnyAccumulator {
 }
 
 /// Joins what the request says to what the response said.
-fn assemble(b: Builder, exchange: &Exchange, request: Option<&Value>, source: Source) -> Outcome {
+fn assemble(
+    b: Builder,
+    exchange: &Exchange,
+    request: Option<&ParsedRequest>,
+    source: Source,
+) -> Outcome {
     // A dump's folder names the model the request asked for, should its body not say.
     let request_model = request
-        .and_then(|r| str_at(r, "model"))
+        .and_then(|r| str_at(r.value.as_ref()?, "model"))
         .map(str::to_string)
         .or_else(|| exchange.model.clone());
-    let prompt = match (exchange.follow_up, request) {
-        (false, Some(request)) => prompt::of(b.api, request),
-        _ => None,
+    // A `*/tool-call` section's request is its plain section's: that turn holds it.
+    let said = match exchange.follow_up {
+        false => request.and_then(|r| r.said(b.api)),
+        true => None,
+    };
+    let (prompt, read) = match said {
+        Some(Said { prompt, read }) => (prompt, Some(read)),
+        None => (None, None),
     };
     let mut turn = b.finish(source, request_model, prompt);
     turn.timing = exchange.timing.clone();
-    // A `*/tool-call` section's request is its plain section's: that turn holds it.
-    if let (false, Some(request)) = (exchange.follow_up, request) {
-        turn.set_request(crate::request::read(turn.api, request));
+    if let Some(read) = read {
+        turn.set_request(read);
     }
     Outcome::Turn(Box::new(turn))
 }

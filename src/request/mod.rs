@@ -11,6 +11,8 @@ pub mod history;
 pub mod results;
 pub mod summary;
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::turn::Api;
@@ -18,24 +20,26 @@ pub use history::{Answer, Digest, History, Replayed};
 pub use results::ToolResult;
 pub use summary::{Params, Reasoning, RequestSummary};
 
-/// Everything a request says that a turn and threading use.
+/// Everything a request says that a turn and threading use. Shared, not copied, by the
+/// turns of exchanges that share one request (a txtar's sections): a request of megabytes
+/// answered a thousand times is held once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestRead {
-    pub summary: RequestSummary,
+    pub summary: Arc<RequestSummary>,
     /// The new tool results: those after the request's last assistant message.
-    pub tool_results: Vec<ToolResult>,
+    pub tool_results: Arc<[ToolResult]>,
     /// Responses: the `conversation` the request belongs to, when it names one.
     pub conversation: Option<String>,
-    pub history: History,
+    pub history: Arc<History>,
 }
 
 /// Reads the request body `body` of an `api` exchange.
 pub fn read(api: Api, body: &Value) -> RequestRead {
     RequestRead {
-        summary: summary::of(api, body),
-        tool_results: results::of(api, body),
+        summary: Arc::new(summary::of(api, body)),
+        tool_results: results::of(api, body).into(),
         conversation: conversation(api, body),
-        history: history::of(api, body),
+        history: Arc::new(history::of(api, body)),
     }
 }
 
