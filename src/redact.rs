@@ -446,24 +446,54 @@ const RANDOM_MIN: usize = 32;
 /// Where the word from `at` ends, `Ok` when it looks random: [`RANDOM_MIN`] characters or
 /// more of base64 (or base64url) holding capitals, small letters and digits, and few `/`s
 /// (a path has many), or of hex holding both letters and digits. `Err` with its end when it
-/// does not.
+/// does not. A `/`, `+` or `=` may be escaped as JSON encoders (`\/`) and form bodies
+/// (`%2F`) write them: an AWS secret key so written is one word all the same.
 fn random_end(bytes: &[u8], at: usize) -> Result<usize, usize> {
-    let end = run_end(bytes, at, |b| {
-        in_token(b) || matches!(b, b'+' | b'/' | b'=')
-    });
-    let word = &bytes[at..end];
-    let has = |f: fn(&u8) -> bool| word.iter().any(f);
-    let slashes = word.iter().filter(|&&b| b == b'/').count();
-    let mixed = has(u8::is_ascii_uppercase)
-        && has(u8::is_ascii_lowercase)
-        && has(u8::is_ascii_digit)
-        && slashes * 8 <= word.len();
-    let hex = word.iter().all(u8::is_ascii_hexdigit)
-        && has(u8::is_ascii_digit)
-        && has(u8::is_ascii_alphabetic);
-    match word.len() >= RANDOM_MIN && (mixed || hex) {
+    let (mut end, mut len, mut slashes) = (at, 0, 0);
+    let (mut upper, mut lower, mut digit, mut hex) = (false, false, false, true);
+    let mut padded = false;
+    while let Some((step, b)) = base64_at(bytes, end) {
+        // Padding ends a word: `key=value` (`key%3Dvalue`) is two.
+        if padded && b != b'=' {
+            break;
+        }
+        padded = b == b'=';
+        end += step;
+        len += 1;
+        upper |= b.is_ascii_uppercase();
+        lower |= b.is_ascii_lowercase();
+        digit |= b.is_ascii_digit();
+        hex &= b.is_ascii_hexdigit();
+        slashes += usize::from(b == b'/');
+    }
+    let mixed = upper && lower && digit && slashes * 8 <= len;
+    let hex = hex && digit && (upper || lower);
+    match len >= RANDOM_MIN && (mixed || hex) {
         true => Ok(end),
         false => Err(end),
+    }
+}
+
+/// The base64 character at `at` (letters, digits, `-`, `_`, `+`, `/`, `=`), and how many
+/// bytes write it: one, or an escape's ([`encoded_glue`]).
+fn base64_at(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
+    let b = *bytes.get(at)?;
+    match in_token(b) || matches!(b, b'+' | b'/' | b'=') {
+        true => Some((1, b)),
+        false => encoded_glue(bytes, at),
+    }
+}
+
+/// A `/`, `+` or `=` escaped at `at` (`\/`, `%2F`, `%2B`, `%3D`): how many bytes, and which.
+fn encoded_glue(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
+    let rest = bytes.get(at..)?;
+    let percent = |code: &[u8]| rest.get(1..3).is_some_and(|e| e.eq_ignore_ascii_case(code));
+    match rest.first()? {
+        b'\\' if rest.get(1) == Some(&b'/') => Some((2, b'/')),
+        b'%' if percent(b"2f") => Some((3, b'/')),
+        b'%' if percent(b"2b") => Some((3, b'+')),
+        b'%' if percent(b"3d") => Some((3, b'=')),
+        _ => None,
     }
 }
 
@@ -518,22 +548,26 @@ fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
     }
     let closing = |b: u8| matches!(b, b'"' | b'\'' | b'>' | b' ' | b'`');
     let after = run_end(bytes, at + name.len(), closing);
-    let mut separators = run_end(bytes, after, |b| {
-        matches!(b, b':' | b',' | b'|' | b'\t' | b'=' | b'>' | b' ')
-    });
-    // Percent-encoded (`x-api-key%3A%20…`): a colon, a space, a comma.
-    let mut encoded_colon = false;
-    while let Some(code) = bytes.get(separators..separators + 3) {
-        match code {
-            [b'%', b'3', b'a' | b'A'] => encoded_colon = true,
-            [b'%', b'2', b'0'] | [b'%', b'2', b'c' | b'C'] => {}
+    let mut separators = after;
+    // Percent-encoded (`x-api-key%3A%20…`): a colon, a space, a comma; an arrow (`->`,
+    // `→`) as a colon.
+    let mut colon = false;
+    loop {
+        separators = run_end(bytes, separators, |b| {
+            matches!(b, b':' | b',' | b'|' | b'\t' | b'=' | b'>' | b' ')
+        });
+        let (len, said_colon) = match &bytes[separators..] {
+            [b'%', b'3', b'a' | b'A', ..] | [0xE2, 0x86, 0x92, ..] => (3, true),
+            [b'%', b'2', b'0' | b'c' | b'C', ..] => (3, false),
+            [b'-', b'>', ..] => (2, true),
             _ => break,
-        }
-        separators += 3;
+        };
+        colon |= said_colon;
+        separators += len;
     }
     // A lone `=` is a parameter's, which the `=` rule reads (with its scheme).
     let glue = &bytes[after..separators];
-    let paired = encoded_colon || glue.iter().any(|b| matches!(b, b':' | b',' | b'|' | b'\t'));
+    let paired = colon || glue.iter().any(|b| matches!(b, b':' | b',' | b'|' | b'\t'));
     if !paired && !glue.windows(2).any(|w| w == b"=>") {
         return None;
     }
@@ -547,6 +581,16 @@ fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
             ] => 1,
             [b'b', b'"' | b'\'', ..] => 1,
             _ if rest.starts_with(b"string{") => 7,
+            // A line break in HTML: the value is on the next line.
+            _ if rest
+                .get(..4)
+                .is_some_and(|b| b.eq_ignore_ascii_case(b"<br>")) =>
+            {
+                4 + rest[4..]
+                    .iter()
+                    .take_while(|&&b| b == b'\r' || b == b'\n')
+                    .count()
+            }
             // `{"name":"X-Api-Key","value":"…"}`: the value's key, then its value.
             [b'v', b'a', b'l', b'u', b'e', b'"' | b'\'', ..] => 6,
             _ => break,
@@ -883,16 +927,23 @@ fn cut(out: &mut String, text: &str, start: usize, end: usize) -> usize {
 }
 
 /// Where a secret told by its shape ends, `end` being where the shape does: a word glued
-/// on by `.`, `~`, `+`, `/` or `!` is the secret's too (a JWE's parts after a JWT's
-/// three, a Mapbox token's secret after its payload, `sk-…~<rest>`). A sentence's full
-/// stop is followed by a space, and stays.
+/// on by `.`, `~`, `+`, `/` or `!` (those escaped too: `\/`, `%2F`) is the secret's too (a
+/// JWE's parts after a JWT's three, a Mapbox token's secret after its payload,
+/// `sk-…~<rest>`). A sentence's full stop is followed by a space, and stays.
 fn glued_end(bytes: &[u8], mut end: usize) -> usize {
-    while matches!(bytes.get(end), Some(b'.' | b'~' | b'+' | b'/' | b'!'))
-        && bytes.get(end + 1).is_some_and(|&b| in_token(b))
-    {
-        end = run_end(bytes, end + 1, in_token);
+    loop {
+        let glue = match bytes.get(end) {
+            Some(b'.' | b'~' | b'+' | b'/' | b'!') => 1,
+            _ => match encoded_glue(bytes, end) {
+                Some((len, _)) => len,
+                None => return end,
+            },
+        };
+        match bytes.get(end + glue) {
+            Some(&b) if in_token(b) => end = run_end(bytes, end + glue, in_token),
+            _ => return end,
+        }
     }
-    end
 }
 
 /// The end of a parameter's value in an encoded URL (`key%3D…%26next%3D…`): the next

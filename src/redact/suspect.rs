@@ -236,7 +236,18 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
         let url = text.starts_with(b"//") && line[..word.start].ends_with(':');
         let secret_like = !url && is_secret_like(text);
         let field = matches!(separator, Some(b':' | b'='));
-        if is_whole_name(text, field && !armed) {
+        // Where a value is due, a word spelling a name and a number is one; so is a name
+        // with two digits or more run onto it anywhere (`Password123`, `Secret2024`). A
+        // name's own number stands apart (`Signature-256`) or is one digit (`Cookie2`).
+        let digits = text.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        let spelled = digits >= 2
+            && text
+                .len()
+                .checked_sub(digits + 1)
+                .is_some_and(|at| text[at].is_ascii_alphabetic());
+        let paired = matches!(separator, Some(b':' | b'=' | b'\t' | b'|'));
+        let a_value = spelled || armed && secret_like;
+        if !a_value && is_whole_name(text, paired && !armed) {
             // A name; where a value is due, only one that is no other word run together
             // with a name (`X-Api-Key: supersecret`). After an authorization scheme comes
             // the credential, whatever stands between (`Bearer <code>…`, a line break).
@@ -269,11 +280,12 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                 || matches!(text, b"b" | b"r" | b"u" | b"f" | b"br" | b"rb")
                     && matches!(bytes.get(word.end), Some(b'"' | b'\''))
                 || in_tag(bytes, &word)
+                || text.starts_with(b"!!")
                 || text.iter().all(|&b| b == b'-' || b == b'*'))
         {
             // A field's name, a type's (`[]string{…}`), a string's prefix (`b'…'`), a
-            // markup tag's (`<code>`, `</b>`), a list's bullet (`- …`): the value is what
-            // follows it.
+            // markup tag's (`<code>`, `</b>`), a YAML tag (`!!str`), a list's bullet
+            // (`- …`): the value is what follows it.
             out.push_str(&line[word.start..word.end]);
         } else if armed || word.quoted || secret_like {
             out.push_str(&line[word.start..word.text.start]);
@@ -364,7 +376,9 @@ fn word_end(line: &[u8], from: usize) -> usize {
     let mut end = from;
     loop {
         let (len, unit) = unit_at(line, end);
-        if len == 0 || !is_word_unit(unit) {
+        // An arrow glued to a name (`password->…`) is no part of it.
+        let arrow = unit == Some(b'-') && line.get(end + 1) == Some(&b'>');
+        if len == 0 || !is_word_unit(unit) || arrow {
             return end;
         }
         end += len;
@@ -406,7 +420,17 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
                 _ => (run.max(2) - 1, Some(b'\\')),
             }
         }
-        None if rest[0] >= 0x80 => (1, None),
+        None if rest[0] >= 0x80 => match rest {
+            // A fullwidth colon and arrows (`：`, `→`, `⇒`, `⟶`, `➜`) separate as a colon
+            // does; dashes and bullets (`—`, `–`, `•`) as a space.
+            [0xEF, 0xBC, 0x9A, ..]
+            | [0xE2, 0x86, 0x92, ..]
+            | [0xE2, 0x87, 0x92, ..]
+            | [0xE2, 0x9F, 0xB6, ..]
+            | [0xE2, 0x9E, 0x9C, ..] => (3, Some(b':')),
+            [0xE2, 0x80, 0x93 | 0x94 | 0xA2, ..] => (3, Some(b' ')),
+            _ => (1, None),
+        },
         None if rest[0] == b'&' => match entity(rest) {
             Some((len, b)) => (len, Some(b)),
             None => (1, Some(b'&')),
@@ -479,7 +503,9 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
     let mut tab = false;
     while at < line.len() {
         match line[at] {
-            b' ' | b'"' | b'\'' | b'`' | b'\\' => at += 1,
+            b' ' | b'"' | b'\'' | b'`' => at += 1,
+            // An escaped quote's backslash; another starts an escape (`\u003a`).
+            b'\\' if matches!(line.get(at + 1), Some(b'"' | b'\'' | b'`' | b'\\')) => at += 1,
             b'\t' => {
                 tab = true;
                 at += 1;
@@ -488,11 +514,11 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
         }
     }
     let rest = &line[at.min(line.len())..];
+    let arrow = rest.iter().take_while(|&&b| b == b'-' || b == b'=').count();
     let separator = match rest {
+        // An arrow (`->`, `-->`, `=>`, `→`) pairs a name with its value as a colon does.
+        _ if arrow > 0 && rest.get(arrow) == Some(&b'>') => Some(b':'),
         [b':' | b'=' | b',' | b'|', ..] => Some(rest[0]),
-        [0xEF, 0xBC, 0x9A, ..] => Some(b':'),
-        // An arrow (`->`, `→`) pairs a name with its value as a colon does.
-        [b'-', b'>', ..] | [0xE2, 0x86, 0x92, ..] => Some(b':'),
         _ => match unit_at(line, at) {
             (3.., Some(b @ (b':' | b'=' | b','))) => Some(b),
             _ => None,
@@ -562,7 +588,8 @@ fn is_whole_name(text: &[u8], run_together: bool) -> bool {
 
 /// How `ident` is told as a credential's name, if it is one, a number at its end aside
 /// (`Cookie2`, `X-Hub-Signature-256`). With `run_together` false, a name run together with
-/// more letters before it (`clientsecret`) is none: a value may end so too (`supersecret`).
+/// more letters before it (`clientsecret`) is none: a value may end so too (`supersecret`);
+/// with it true, one of fewer than five letters so run together is a field's name only.
 /// Every word of every suspect line is looked up here, so the lookup compares a name only
 /// where one may start: at the identifier's start or after a `_`, and on its first byte.
 fn told(ident: &[u8], run_together: bool) -> Option<Said> {
@@ -597,9 +624,18 @@ fn told(ident: &[u8], run_together: bool) -> Option<Said> {
     }
     // A digit inside is a value's (`ZQX8-csrftoken`) when the name is run together with
     // it; among a compound's words it is a name's (`S3_SECRET_KEY`, `OAUTH2_TOKEN`).
+    // A short name run together (`secretkey`, `DBPASS`, `adminpw`) is told as a field's
+    // name only: `monkey` in prose is none.
     let run_together = run_together && !ident.iter().any(u8::is_ascii_digit);
-    let ends = compounds().any(|(name, _)| name.len() >= 5 && ident.ends_with(name.as_bytes()));
-    (run_together && ends).then_some(Said::Anywhere)
+    let ends = compounds()
+        .filter(|(name, _)| ident.ends_with(name.as_bytes()))
+        .map(|(name, _)| name.len())
+        .max();
+    match ends {
+        Some(5..) if run_together => Some(Said::Anywhere),
+        Some(_) if run_together => Some(Said::Compound),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -757,6 +793,47 @@ mod tests {
             ("sid=ZQXNsid".to_string(), "sid=…"),
         ] {
             assert_eq!(redacted(&text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_tenth_runs_shapes_lose_their_values() {
+        for (text, kept) in [
+            // A value spelling a name and a number.
+            ("password\tPassword123", "password\t…"),
+            ("api_key\n  Secret2024", "api_key\n  …"),
+            ("| password | Password123 |", "| password | … |"),
+            // Arrows, spaced or glued, an escaped colon, a dash or a YAML tag on the way.
+            ("password → plainvalue", "password → …"),
+            ("password->plainvalue", "password->…"),
+            ("pin→plainvalue", "pin→…"),
+            ("client_secret --> plainvalue", "client_secret --> …"),
+            ("key\\u003a plainvalue", "key\\u003a …"),
+            ("password： plainvalue", "password： …"),
+            ("x-api-key\t→\tplainvalue", "x-api-key\t→\t…"),
+            ("creds: — plainvalue", "creds: — …"),
+            // Short names run together, as a field's name.
+            ("secretkey\tplainvalue", "secretkey\t…"),
+            ("DBPASS -> plainvalue", "DBPASS -> …"),
+            ("adminpw: plainvalue", "adminpw: …"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // Escaped or encoded glue: an AWS secret key, the rest of a key.
+        let key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        for glue in ["\\/", "%2F"] {
+            let text = format!("stored {} ok", key.replace('/', glue));
+            assert_eq!(redacted(&text), "stored … ok", "{text}");
+            let text = format!("for sk-proj-{}{glue}ZQXNrest here", "a1B2".repeat(8));
+            assert_eq!(redacted(&text), "for sk-… here", "{text}");
+        }
+        // In prose, a name so run together is none; a name's own number stays a name.
+        for text in [
+            "the monkey ate 12345678",
+            "X-Hub-Signature-256 header",
+            "a Cookie2",
+        ] {
+            assert_eq!(redacted(text), text);
         }
     }
 
