@@ -32,6 +32,14 @@ pub fn clip(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// As much of `text` as [`clip`] reads: its quote is the same as the whole text's.
+pub fn quotable(text: &str) -> &str {
+    match text.char_indices().nth(REDACTED_WINDOW + 1) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
 /// The most characters of a name that is quoted at all: one name a provider or a client
 /// gave ends well within this.
 const REDACTED_WINDOW: usize = 4 * 1024;

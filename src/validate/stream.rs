@@ -22,7 +22,7 @@ use crate::diagnostic::rules::{
 };
 use crate::frame::sse::DefectKind;
 use crate::number::thousands;
-use crate::quote::{Quoted, clip};
+use crate::quote::{Quoted, clip, quotable};
 use crate::turn::Api;
 use crate::warning::{REPORTED, Repeats, TooDeep, TypeTally};
 
@@ -67,16 +67,17 @@ impl Cx<'_> {
 
 /// Things of types the API does not document, by type: each is reported once, with how
 /// often it came, so ten thousand unknown events make one finding, not ten thousand; past
-/// the first types, the rest make one finding together.
+/// the first types, the rest make one finding together. The type is quoted only in the
+/// report: quoting costs up to a window of the type's text, and a stream may repeat one
+/// type a million times.
 #[derive(Debug, Default)]
-/// The type is quoted only in the report: quoting costs up to a window of the type's
-/// text, and a stream may repeat one type a million times.
 pub struct Unknown(TypeTally<(&'static str, String)>);
 
 impl Unknown {
-    /// Notes one, met at `line`: `what` says which kind of thing it is, `kind` its type.
+    /// Notes one, met at `line`: `what` says which kind of thing it is, `kind` its type,
+    /// kept only as far as a quote reads it (types longer than that are all quoted `…`).
     pub fn add(&mut self, what: &'static str, kind: &str, line: Option<usize>) {
-        self.0.add((what, kind.to_string()), line);
+        self.0.add((what, quotable(kind).to_string()), line);
     }
 
     pub fn report(self, f: &mut Findings) {
