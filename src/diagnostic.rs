@@ -85,6 +85,24 @@ struct Listed {
     past: Option<Counted>,
 }
 
+impl Listed {
+    /// How many are listed one by one, or (`sums`) as findings summing up others.
+    fn slot(&mut self, sums: bool) -> &mut usize {
+        match sums {
+            false => &mut self.single,
+            true => &mut self.counts,
+        }
+    }
+
+    /// Whether one more of that kind would be listed, not only counted.
+    fn has_room(&self, sums: bool) -> bool {
+        match sums {
+            false => self.single < REPORTED,
+            true => self.counts < REPORTED,
+        }
+    }
+}
+
 /// The findings of one rule past the listed ones.
 #[derive(Debug)]
 struct Counted {
@@ -165,18 +183,11 @@ impl Findings {
             count,
             sums,
         };
-        match self.has_room(rule.id, sums) {
+        let listed = self.by_rule.get(rule.id);
+        match listed.is_none_or(|listed| listed.has_room(sums)) {
             true => self.push(finding(message.made())),
             false => self.push(finding(String::new())),
         }
-    }
-
-    /// Whether a finding of `rule` would be listed, not only counted.
-    fn has_room(&self, rule: &'static str, sums: bool) -> bool {
-        self.by_rule.get(rule).is_none_or(|listed| match sums {
-            false => listed.single < REPORTED,
-            true => listed.counts < REPORTED,
-        })
     }
 
     /// Adds a finding made elsewhere (another part of the input, or a count of them). It is
@@ -184,12 +195,8 @@ impl Findings {
     /// up others; counted past that.
     pub fn push(&mut self, finding: Finding) {
         let listed = self.by_rule.entry(finding.rule).or_default();
-        let slot = match finding.sums {
-            false => &mut listed.single,
-            true => &mut listed.counts,
-        };
-        if *slot < REPORTED {
-            *slot += 1;
+        if listed.has_room(finding.sums) {
+            *listed.slot(finding.sums) += 1;
             self.listed.push(finding);
             return;
         }

@@ -75,12 +75,12 @@ pub struct ParsedRequest {
     pub error: Option<serde_json::Error>,
     mended: bool,
     /// What the body says, read for the API of the first exchange that asked.
-    read: OnceCell<(Api, Said)>,
+    shared: OnceCell<(Api, Shared)>,
 }
 
 /// What a request says, as a turn holds it.
 #[derive(Debug, Clone)]
-struct Said {
+struct Shared {
     prompt: Option<Arc<str>>,
     read: RequestRead,
 }
@@ -92,14 +92,14 @@ impl ParsedRequest {
                 value: Some(value),
                 error: None,
                 mended: false,
-                read: OnceCell::new(),
+                shared: OnceCell::new(),
             },
             // JSON too big to hold is whole all the same: there is nothing to mend.
             Err(err) if matches!(JsonFault::of(&err), JsonFault::OverBudget(_)) => ParsedRequest {
                 value: None,
                 error: Some(err),
                 mended: false,
-                read: OnceCell::new(),
+                shared: OnceCell::new(),
             },
             Err(err) => {
                 let mended = partial_json::parse_lenient(body);
@@ -107,7 +107,7 @@ impl ParsedRequest {
                     mended: mended.is_some(),
                     value: mended.map(|(value, _)| value),
                     error: Some(err),
-                    read: OnceCell::new(),
+                    shared: OnceCell::new(),
                 }
             }
         }
@@ -115,15 +115,15 @@ impl ParsedRequest {
 
     /// What the body says to an exchange of `api`: read once, shared by the exchanges of
     /// that API (all of a txtar's, in practice).
-    fn said(&self, api: Api) -> Option<Said> {
+    fn shared(&self, api: Api) -> Option<Shared> {
         let value = self.value.as_ref()?;
-        let read = || Said {
+        let read = || Shared {
             prompt: prompt::of(api, value).map(Arc::from),
             read: crate::request::read(api, value),
         };
-        let (first, said) = self.read.get_or_init(|| (api, read()));
+        let (first, shared) = self.shared.get_or_init(|| (api, read()));
         Some(match *first == api {
-            true => said.clone(),
+            true => shared.clone(),
             false => read(),
         })
     }
@@ -150,17 +150,16 @@ pub fn reconstruct(exchange: &Exchange, source: Source) -> Outcome {
 /// decodes to `observer`.
 pub fn reconstruct_observed(
     exchange: &Exchange,
-    request: Option<&ParsedRequest>,
+    parsed: Option<&ParsedRequest>,
     source: Source,
     observer: &mut impl Observer,
 ) -> Outcome {
     let mut warnings = exchange.warnings.clone();
-    warnings.extend(request.and_then(ParsedRequest::warning));
+    warnings.extend(parsed.and_then(ParsedRequest::warning));
     if exchange.request.as_ref().is_some_and(|r| r.body.is_none()) {
         warnings.push(Warning::RequestNotKept);
     }
-    let parsed = request;
-    let request = request.and_then(|r| r.value.as_ref());
+    let request = parsed.and_then(|r| r.value.as_ref());
     let target = exchange.request.as_ref().and_then(|r| r.target.as_deref());
     let hint = target
         .and_then(Api::from_path)
@@ -455,12 +454,12 @@ fn assemble(
         .map(str::to_string)
         .or_else(|| exchange.model.clone());
     // A `*/tool-call` section's request is its plain section's: that turn holds it.
-    let said = match exchange.follow_up {
-        false => request.and_then(|r| r.said(b.api)),
+    let shared = match exchange.follow_up {
+        false => request.and_then(|r| r.shared(b.api)),
         true => None,
     };
-    let (prompt, read) = match said {
-        Some(Said { prompt, read }) => (prompt, Some(read)),
+    let (prompt, read) = match shared {
+        Some(Shared { prompt, read }) => (prompt, Some(read)),
         None => (None, None),
     };
     let mut turn = b.finish(source, request_model, prompt);
