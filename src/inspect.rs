@@ -16,30 +16,27 @@ pub fn run(
     // calls' `result`s come from turns of any input. Notes go to stderr as inputs finish.
     let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |_| {})?;
     if let Some(otlp) = config.otlp {
-        let (turns, sessions) = (&threaded.turns, &threaded.sessions);
-        render::otlp::print(out, turns, sessions, otlp.content)?;
+        let (turns, sessions) = threaded.into_whole()?;
+        render::otlp::print(out, &turns, &sessions, otlp.content)?;
         return Ok(status);
     }
     let view = view_for(config, threaded.sessions.len(), one_file(&threaded));
-    let (turns, sessions) = (&threaded.turns, &threaded.sessions);
     let style = config.style;
-    let whole_run = match (view, config.format) {
-        (View::Transcript, InspectFormat::Markdown) => {
-            Some(render::transcript::markdown(out, turns, sessions, style))
+    if matches!(view, View::Transcript | View::Sessions) {
+        let (turns, sessions) = threaded.into_whole()?;
+        let (turns, sessions) = (&turns, &sessions);
+        match (view, config.format) {
+            (View::Transcript, InspectFormat::Markdown) => {
+                render::transcript::markdown(out, turns, sessions, style)?
+            }
+            (View::Transcript, _) => render::transcript::text(out, turns, sessions, style)?,
+            (_, format) => render::sessions::print(out, format, style, turns, sessions)?,
         }
-        (View::Transcript, _) => Some(render::transcript::text(out, turns, sessions, style)),
-        (View::Sessions, format) => {
-            Some(render::sessions::print(out, format, style, turns, sessions))
-        }
-        _ => None,
-    };
-    if let Some(printed) = whole_run {
-        printed?;
         return Ok(status);
     }
     let mut printer = render::printer(config.format, view, config.style);
-    for turn in &threaded.turns {
-        printer.turn(out, turn)?;
+    for turn in threaded.into_turns() {
+        printer.turn(out, &turn?)?;
     }
     printer.finish(out)?;
     Ok(status)
@@ -57,8 +54,9 @@ fn view_for(config: &InspectConfig, sessions: usize, one_file: bool) -> View {
 
 /// Whether every turn came from one input file (and there is a turn at all).
 fn one_file(threaded: &run::Threaded) -> bool {
-    match threaded.turns.split_first() {
-        Some((first, rest)) => rest.iter().all(|t| t.source.path == first.source.path),
+    let mut sources = threaded.sources();
+    match sources.next() {
+        Some(first) => sources.all(|s| s.path == first.path),
         None => false,
     }
 }

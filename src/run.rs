@@ -1,10 +1,12 @@
 //! Driving a run: inputs are read and processed in parallel, and handed on in input order,
 //! a batch at a time, so output is deterministic and memory stays bounded however many
 //! files there are (captures are dropped as each input finishes; [`threaded`] keeps the
-//! turns, which threading needs all of). What one input gives is worked out in [`input`];
-//! the progress bar that runs alongside lives in [`progress`].
+//! turns, which threading needs all of, and [`held`] keeps their texts out of memory once
+//! they add up). What one input gives is worked out in [`input`]; the progress bar that runs
+//! alongside lives in [`progress`].
 
 mod guard;
+mod held;
 mod input;
 pub mod progress;
 mod rejoin;
@@ -24,7 +26,8 @@ use crate::discover::{Found, discover};
 use crate::read::decompress;
 use crate::render::escape_controls;
 use crate::session::{self, Session};
-use crate::turn::Turn;
+use crate::turn::{Source, Turn};
+use held::{Away, Store};
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
 /// batch's results are small next to memory.
@@ -156,12 +159,37 @@ pub fn note_line(err: &mut impl Write, message: &str) -> io::Result<()> {
 }
 
 /// Every turn of a run, threaded into sessions.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Threaded {
-    /// In input order, each with its `session` and its calls' `result`s set.
-    pub turns: Vec<Turn>,
+    /// In input order, each with its `session` and its calls' `result`s set; some with
+    /// their texts in `store`, at the place `away` gives.
+    turns: Vec<Turn>,
+    away: Vec<Option<Away>>,
+    store: Store,
     /// In the input order of their first turns.
     pub sessions: Vec<Session>,
+}
+
+impl Threaded {
+    /// Each turn's `source`, in input order.
+    pub fn sources(&self) -> impl Iterator<Item = &Source> {
+        self.turns.iter().map(|turn| &turn.source)
+    }
+
+    /// The turns, whole, in input order: each one's texts are read back as it comes, so
+    /// a printer that takes one turn at a time holds one turn's texts at a time.
+    pub fn into_turns(self) -> impl Iterator<Item = io::Result<Turn>> {
+        let store = self.store;
+        let away = self.away.into_iter();
+        (self.turns.into_iter().zip(away)).map(move |(turn, away)| store.restore(turn, away))
+    }
+
+    /// Every turn whole at once, for views of the whole run (sessions, transcripts,
+    /// traces), and the sessions.
+    pub fn into_whole(mut self) -> io::Result<(Vec<Turn>, Vec<Session>)> {
+        let sessions = std::mem::take(&mut self.sessions);
+        Ok((self.into_turns().collect::<io::Result<_>>()?, sessions))
+    }
 }
 
 /// Reads every turn of `inputs` and threads them into sessions: threading links turns of
@@ -176,6 +204,8 @@ pub fn threaded(
 ) -> io::Result<(Threaded, Status)> {
     let mut failed = false;
     let mut turns = Vec::new();
+    let mut away = Vec::new();
+    let mut store = Store::default();
     let panicked = |found: &Found, why| FileReport::failure(format!("{}: {why}", found.display()));
     ordered(
         inputs,
@@ -188,6 +218,14 @@ pub fn threaded(
         |mut report| {
             failed |= report.failed();
             each(&report);
+            // Threading moves turns read back from JSONL into the order of the run that
+            // printed them: their texts stay with them, in memory.
+            for turn in &mut report.turns {
+                away.push(match turn.threading.read_back {
+                    true => None,
+                    false => store.hold(turn),
+                });
+            }
             // The first input's turns are taken as they are, not copied: with one big
             // input, two lists of every turn would be held at once.
             match turns.is_empty() {
@@ -203,7 +241,13 @@ pub fn threaded(
     } else {
         Status::Ok
     };
-    Ok((Threaded { turns, sessions }, status))
+    let threaded = Threaded {
+        turns,
+        away,
+        store,
+        sessions,
+    };
+    Ok((threaded, status))
 }
 
 #[cfg(test)]

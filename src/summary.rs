@@ -44,8 +44,8 @@ pub fn run(
     let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |report| {
         count_file(&mut summary.files, &mut captures, report)
     })?;
-    for turn in &threaded.turns {
-        summary.add_turn(turn, config.by);
+    for turn in threaded.into_turns() {
+        summary.add_turn(&turn?, config.by);
     }
     summary.settle();
     match config.format {

@@ -506,3 +506,49 @@ fn a_txtar_of_many_sections_holds_its_shared_request_once() {
     assert!(inspect <= budget, "inspect took {inspect}");
     assert!(validate <= budget, "validate took {validate}");
 }
+
+#[test]
+fn a_run_holds_its_turns_texts_out_of_memory_once_they_add_up() {
+    let _one = serial();
+    // Threading needs every turn before any is printed; it reads none of their texts, so
+    // past 4 MiB of them the rest wait in a temporary file (a 1 GiB folder of generated
+    // streams peaked at 165 MB, 66 MB of it the turns' texts). 1,000 turns of 20 KB of text
+    // and 4 KB of tool-call arguments: 24 MB, in 1,000 files, read 256 at a time.
+    let dir = std::env::temp_dir().join(format!("aibridge-held-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = "word ".repeat(4_000);
+    let content = r"x = 1;\n".repeat(500);
+    for n in 0..1_000 {
+        let body = format!(
+            r#"{{"id":"m{n}","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{{"type":"text","text":"{text}{n}"}},{{"type":"tool_use","id":"c{n}","name":"write","input":{{"path":"a.rs","content":"{content}"}}}}],"stop_reason":"tool_use","usage":{{"input_tokens":1,"output_tokens":1}}}}"#
+        );
+        std::fs::write(dir.join(format!("{n:04}.json")), body).unwrap();
+    }
+    let inputs = aibridge_trace::config::Inputs {
+        paths: vec![dir.clone()],
+        filter: Default::default(),
+        quiet: true,
+        threads: 1,
+        progress: false,
+        stdin_closed: false,
+    };
+    let prices = aibridge_trace::cost::PriceTable::embedded();
+    let mut printed = 0;
+    let peak = extra_peak(|| {
+        let (threaded, _) =
+            aibridge_trace::run::threaded(&inputs, &prices, &mut std::io::sink(), |_| {}).unwrap();
+        let mut printer = Jsonl;
+        for turn in threaded.into_turns() {
+            let turn = turn.unwrap();
+            assert!(turn.text.as_ref().unwrap().starts_with("word word"));
+            printer.turn(&mut std::io::sink(), &turn).unwrap();
+            printed += 1;
+        }
+    });
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(printed, 1_000);
+    eprintln!("1,000 turns of 24 KB: +{:.1} MB", peak as f64 / 1e6);
+    // Held whole, they took 26 MB; now 4 MiB of texts, the 256 inputs of a batch on their
+    // way (6 MB) and the rest of each turn: 13 MB.
+    assert!(peak < 16 << 20, "a run of 24 MB of texts took {peak} bytes");
+}

@@ -1,0 +1,471 @@
+//! Turns held until threading, their long texts written out of memory once they add up.
+//!
+//! Threading needs every turn of a run before any is printed (a turn's `session` and its
+//! calls' `result`s come from turns of any input), but it reads none of a turn's texts: not
+//! the answer, the thoughts, the tool calls' arguments or the prompt. Those are most of a
+//! turn's memory (about 70 of the 160 MB a 1 GiB folder of generated streams held, the
+//! arguments as `Value` trees another 20), so once the texts held pass [`KEPT`], each
+//! further turn's texts are written to a temporary file and read back one turn at a time
+//! when it is printed. The file is made only when a run needs it, readable only by the user
+//! who runs this tool, and removed as soon as it is made (it lives on, nameless, while the
+//! run has it open), so nothing is left behind. Where no such file can be made (a read-only
+//! temporary folder), the texts stay in memory, as they did before.
+//!
+//! The texts are written in a form of this module's own: lengths and bytes, and each
+//! argument value node by node, so that a value reads back exactly as it was (JSON text
+//! would read some floating-point numbers back one unit in the last place off).
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::{Map, Number, Value};
+
+use crate::turn::{Thought, ThoughtSource, Turn};
+
+/// Bytes of turn text held in memory before the rest is written out: small runs never make
+/// a file, a folder of captures holds this much and its turns' other fields.
+const KEPT: usize = 4 << 20;
+
+/// Where a turn's texts were written: `len` bytes from `offset`.
+#[derive(Debug, Clone, Copy)]
+pub struct Away {
+    offset: u64,
+    len: usize,
+}
+
+/// The temporary file turns' texts go to, made when the first text goes.
+#[derive(Debug, Default)]
+pub struct Store {
+    file: Option<File>,
+    /// Bytes written to `file`.
+    end: u64,
+    /// Bytes of text kept in memory so far.
+    kept: usize,
+    /// No file could be made or written: every text stays in memory.
+    failed: bool,
+}
+
+impl Store {
+    /// Holds `turn`'s texts until the run is threaded: leaves them in the turn, or writes
+    /// them out and says where, once the texts kept have passed [`KEPT`]. A turn whose
+    /// answer has no digests keeps its texts, since threading would make the digests from
+    /// them.
+    pub fn hold(&mut self, turn: &mut Turn) -> Option<Away> {
+        let size = text_size(turn);
+        if self.failed || self.kept < KEPT || size == 0 || turn.threading.answer.is_none() {
+            self.kept += size;
+            return None;
+        }
+        let mut bytes = Vec::with_capacity(size + 64);
+        encode_texts(turn, &mut bytes);
+        match self.write(&bytes) {
+            Ok(offset) => {
+                take_texts(turn);
+                Some(Away {
+                    offset,
+                    len: bytes.len(),
+                })
+            }
+            Err(_) => {
+                self.failed = true;
+                self.kept += size;
+                None
+            }
+        }
+    }
+
+    /// The turn whole again, its texts read back from where `away` says.
+    pub fn restore(&self, mut turn: Turn, away: Option<Away>) -> io::Result<Turn> {
+        let Some(away) = away else {
+            return Ok(turn);
+        };
+        let mut file = self.file.as_ref().ok_or_else(lost)?;
+        let mut bytes = vec![0; away.len];
+        file.seek(SeekFrom::Start(away.offset))?;
+        file.read_exact(&mut bytes)?;
+        decode_texts(&bytes, &mut turn).ok_or_else(lost)?;
+        Ok(turn)
+    }
+
+    /// Appends `bytes` to the file, made first if need be; returns where they start.
+    fn write(&mut self, bytes: &[u8]) -> io::Result<u64> {
+        let file = match &mut self.file {
+            Some(file) => file,
+            none => none.insert(make_file()?),
+        };
+        file.seek(SeekFrom::Start(self.end))?;
+        file.write_all(bytes)?;
+        let offset = self.end;
+        self.end += bytes.len() as u64;
+        Ok(offset)
+    }
+}
+
+fn lost() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        "the temporary file holding the turns' texts did not read back as written",
+    )
+}
+
+/// A new file in the temporary folder, readable by this user only, its name removed at once.
+fn make_file() -> io::Result<File> {
+    let mut options = File::options();
+    options.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut attempt = 0;
+    loop {
+        let path = temporary_path(attempt);
+        match options.open(&path) {
+            Ok(file) => {
+                // Removing an open file's name works on Unix; elsewhere it fails, and the
+                // file is left for the system's temporary folder cleaning.
+                let _ = std::fs::remove_file(&path);
+                return Ok(file);
+            }
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => {
+                attempt += 1;
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+fn temporary_path(attempt: u32) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    std::env::temp_dir().join(format!(
+        "aibridge-trace-{}-{nanos:08x}-{attempt}.turns",
+        std::process::id()
+    ))
+}
+
+/// Bytes of text a turn holds, as this module counts them: the answer, refusal, thoughts
+/// and an unshared prompt (tool-call arguments are written out with them, uncounted).
+fn text_size(turn: &Turn) -> usize {
+    let prompt = turn.prompt.as_ref().filter(|p| Arc::strong_count(p) == 1);
+    [&turn.text, &turn.refusal]
+        .into_iter()
+        .flatten()
+        .map(String::len)
+        .chain(prompt.map(|p| p.len()))
+        .chain(turn.thoughts.iter().map(|t| t.text.len()))
+        .sum()
+}
+
+/// Writes the texts [`take_texts`] takes: the answer, the refusal, the thoughts, the tool
+/// calls' arguments, and the prompt when no other turn shares it.
+fn encode_texts(turn: &Turn, out: &mut Vec<u8>) {
+    put_option(out, turn.text.as_deref());
+    put_option(out, turn.refusal.as_deref());
+    put_len(out, turn.thoughts.len());
+    for thought in &turn.thoughts {
+        out.push(source_tag(thought.source));
+        put_str(out, &thought.text);
+    }
+    put_len(out, turn.tool_calls.len());
+    for call in &turn.tool_calls {
+        put_value(out, &call.arguments);
+    }
+    let prompt = turn.prompt.as_ref().filter(|p| Arc::strong_count(p) == 1);
+    put_option(out, prompt.map(|p| &**p));
+}
+
+/// Leaves the turn what threading reads: its texts go (see [`encode_texts`]).
+fn take_texts(turn: &mut Turn) {
+    turn.text = None;
+    turn.refusal = None;
+    turn.thoughts = Vec::new();
+    for call in &mut turn.tool_calls {
+        call.arguments = Value::Null;
+    }
+    if turn
+        .prompt
+        .as_ref()
+        .is_some_and(|p| Arc::strong_count(p) == 1)
+    {
+        turn.prompt = None;
+    }
+}
+
+/// Puts back what [`encode_texts`] wrote; `None` when the bytes are not that.
+fn decode_texts(bytes: &[u8], turn: &mut Turn) -> Option<()> {
+    let mut read = Reader(bytes);
+    turn.text = read.option()?;
+    turn.refusal = read.option()?;
+    let thoughts = read.len()?;
+    turn.thoughts = (0..thoughts)
+        .map(|_| {
+            let source = source_of(read.byte()?)?;
+            let text = read.string()?;
+            Some(Thought { source, text })
+        })
+        .collect::<Option<_>>()?;
+    if read.len()? != turn.tool_calls.len() {
+        return None;
+    }
+    for call in &mut turn.tool_calls {
+        call.arguments = read.value()?;
+    }
+    if let Some(prompt) = read.option()? {
+        turn.prompt = Some(Arc::from(prompt));
+    }
+    read.0.is_empty().then_some(())
+}
+
+const SOURCES: [ThoughtSource; 4] = [
+    ThoughtSource::Thinking,
+    ThoughtSource::ReasoningSummary,
+    ThoughtSource::Commentary,
+    ThoughtSource::ReasoningContent,
+];
+
+fn source_tag(source: ThoughtSource) -> u8 {
+    SOURCES.iter().position(|s| *s == source).unwrap_or(0) as u8
+}
+
+fn source_of(tag: u8) -> Option<ThoughtSource> {
+    SOURCES.get(usize::from(tag)).copied()
+}
+
+fn put_len(out: &mut Vec<u8>, len: usize) {
+    out.extend_from_slice(&(len as u64).to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, text: &str) {
+    put_len(out, text.len());
+    out.extend_from_slice(text.as_bytes());
+}
+
+fn put_option(out: &mut Vec<u8>, text: Option<&str>) {
+    match text {
+        Some(text) => {
+            out.push(1);
+            put_str(out, text);
+        }
+        None => out.push(0),
+    }
+}
+
+/// Value tags.
+const NULL: u8 = 0;
+const FALSE: u8 = 1;
+const TRUE: u8 = 2;
+const UNSIGNED: u8 = 3;
+const SIGNED: u8 = 4;
+const FLOAT: u8 = 5;
+const STRING: u8 = 6;
+const ARRAY: u8 = 7;
+const OBJECT: u8 = 8;
+
+/// A value node by node, its object keys in their order. Recursive: the values are
+/// arguments, which were read within a nesting limit.
+fn put_value(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Null => out.push(NULL),
+        Value::Bool(false) => out.push(FALSE),
+        Value::Bool(true) => out.push(TRUE),
+        Value::Number(n) => {
+            let (tag, bits) = match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => (UNSIGNED, u),
+                (None, Some(i), _) => (SIGNED, i as u64),
+                (None, None, f) => (FLOAT, f.unwrap_or(0.0).to_bits()),
+            };
+            out.push(tag);
+            out.extend_from_slice(&bits.to_le_bytes());
+        }
+        Value::String(s) => {
+            out.push(STRING);
+            put_str(out, s);
+        }
+        Value::Array(items) => {
+            out.push(ARRAY);
+            put_len(out, items.len());
+            items.iter().for_each(|item| put_value(out, item));
+        }
+        Value::Object(map) => {
+            out.push(OBJECT);
+            put_len(out, map.len());
+            for (key, item) in map {
+                put_str(out, key);
+                put_value(out, item);
+            }
+        }
+    }
+}
+
+/// Reads what the `put_` functions wrote, from the front.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let (taken, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(taken)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        let len = usize::try_from(self.u64()?).ok()?;
+        // A length past what is left is no length this module wrote: it reserves nothing.
+        (len <= self.0.len()).then_some(len)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let len = self.len()?;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
+
+    fn option(&mut self) -> Option<Option<String>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.string()?)),
+            _ => None,
+        }
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        Some(match self.byte()? {
+            NULL => Value::Null,
+            FALSE => Value::Bool(false),
+            TRUE => Value::Bool(true),
+            UNSIGNED => Value::from(self.u64()?),
+            SIGNED => Value::from(self.u64()? as i64),
+            FLOAT => Value::Number(Number::from_f64(f64::from_bits(self.u64()?))?),
+            STRING => Value::String(self.string()?),
+            ARRAY => {
+                let len = self.len()?;
+                Value::Array((0..len).map(|_| self.value()).collect::<Option<_>>()?)
+            }
+            OBJECT => {
+                let len = self.len()?;
+                let mut map = Map::with_capacity(len);
+                for _ in 0..len {
+                    let key = self.string()?;
+                    map.insert(key, self.value()?);
+                }
+                Value::Object(map)
+            }
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Answer;
+    use crate::request::Digest;
+    use crate::turn::{Api, ToolCall, ToolKind};
+    use serde_json::json;
+
+    fn turn(text: &str) -> Turn {
+        let mut turn = Turn::empty(Api::AnthropicMessages);
+        turn.text = Some(text.to_string());
+        turn.refusal = Some("no".into());
+        turn.prompt = Some(Arc::from("what is in the file?"));
+        turn.thoughts = vec![
+            Thought {
+                source: ThoughtSource::Thinking,
+                text: "first ⟶ think".into(),
+            },
+            Thought {
+                source: ThoughtSource::ReasoningContent,
+                text: String::new(),
+            },
+        ];
+        let call = |arguments| ToolCall {
+            id: Some("c1".into()),
+            name: "edit".into(),
+            kind: ToolKind::Function,
+            arguments,
+            injected: false,
+            thoughts_before: Default::default(),
+            result: None,
+        };
+        turn.tool_calls = vec![
+            call(
+                json!({"z": 1, "a": [true, null, -3, 0.1, 1e300, 18446744073709551615u64,
+                "x\u{0}"], "m": {"k": {}}}),
+            ),
+            call(Value::String("raw {".into())),
+            call(json!(0.30000000000000004)),
+        ];
+        turn.threading.answer = Some(Answer {
+            exact: Digest::from_bits(1),
+            loose: Digest::from_bits(2),
+        });
+        turn
+    }
+
+    #[test]
+    fn texts_read_back_as_they_were() {
+        let whole = turn("the answer");
+        let mut rest = turn("the answer");
+        let mut bytes = Vec::new();
+        encode_texts(&rest, &mut bytes);
+        take_texts(&mut rest);
+        assert!(rest.text.is_none() && rest.thoughts.is_empty() && rest.prompt.is_none());
+        assert!(rest.tool_calls.iter().all(|c| c.arguments.is_null()));
+        decode_texts(&bytes, &mut rest).unwrap();
+        assert_eq!(rest, whole);
+        // Object keys keep their order.
+        let keys: Vec<_> = rest.tool_calls[0]
+            .arguments
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(keys, ["z", "a", "m"]);
+    }
+
+    #[test]
+    fn bytes_that_were_not_written_here_read_as_none() {
+        let whole = turn("x");
+        let mut bytes = Vec::new();
+        encode_texts(&whole, &mut bytes);
+        for cut in 0..bytes.len() {
+            let mut rest = whole.clone();
+            assert!(decode_texts(&bytes[..cut], &mut rest).is_none(), "{cut}");
+        }
+        let mut huge = vec![1];
+        huge.extend_from_slice(&u64::MAX.to_le_bytes());
+        assert!(decode_texts(&huge, &mut Turn::empty(Api::OpenaiChat)).is_none());
+    }
+
+    #[test]
+    fn a_shared_prompt_stays_with_the_turn() {
+        let whole = turn("x");
+        let shared = whole.prompt.clone();
+        let mut rest = whole.clone();
+        take_texts(&mut rest);
+        assert_eq!(rest.prompt, shared);
+    }
+
+    #[test]
+    fn texts_past_the_kept_bytes_go_to_the_file_and_come_back() {
+        let mut store = Store::default();
+        let big = "a".repeat(KEPT);
+        let mut first = turn(&big);
+        assert!(store.hold(&mut first).is_none(), "the first 4 MiB stay");
+        let mut second = turn("after");
+        let away = store.hold(&mut second);
+        assert!(away.is_some() && second.text.is_none());
+        let mut unanswered = turn("no digests");
+        unanswered.threading.answer = None;
+        assert!(store.hold(&mut unanswered).is_none());
+        assert_eq!(store.restore(second, away).unwrap(), turn("after"));
+        assert_eq!(store.restore(first, None).unwrap(), turn(&big));
+    }
+}
