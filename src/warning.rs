@@ -58,6 +58,12 @@ pub enum Warning {
         first: usize,
         count: usize,
     },
+    /// `count` more events with bad usage counts than are warned about one by one, from
+    /// line `first` on.
+    MoreBadCounts {
+        first: usize,
+        count: usize,
+    },
     /// `count` more split data lines than framing lists one by one.
     MoreSplitDataLines {
         first: usize,
@@ -345,7 +351,8 @@ impl fmt::Display for BadCount {
         write!(
             f,
             "usage `{}` is {}, not a whole non-negative count",
-            self.field, self.value
+            clip(&self.field),
+            clip(&self.value)
         )
     }
 }
@@ -415,6 +422,12 @@ impl fmt::Display for Warning {
                 f,
                 "and {} more events whose data could not be read (the first at line {first}); \
                  skipped",
+                thousands(*count as u64)
+            ),
+            Warning::MoreBadCounts { first, count } => write!(
+                f,
+                "and {} more events whose usage holds counts that are no whole non-negative \
+                 counts (the first at line {first}); the earlier counts are kept",
                 thousands(*count as u64)
             ),
             Warning::MoreStrayLines { first, count } => write!(

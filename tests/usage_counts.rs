@@ -226,3 +226,54 @@ fn responses_body_leaves_out_bad_counts_and_keeps_the_rest() {
         ]
     );
 }
+
+#[test]
+fn bad_counts_in_many_events_are_listed_for_the_first_then_counted() {
+    // Each event's bad counts were a warning apiece, held to the end of the run: an 80 MB
+    // stream of them peaked at 403 MB (hostile run 11). Listed for the first 20 events now.
+    let delta = "event: message_delta\n\
+         data: {\"type\":\"message_delta\",\"delta\":{},\"usage\":{\"output_tokens\":-1,\"input_tokens\":\"x\"}}\n\n";
+    let path = capture(
+        "many_bad.http",
+        true,
+        &format!(
+            "event: message_start\n\
+             data: {{\"type\":\"message_start\",\"message\":{{\"id\":\"m\",\"model\":\"claude-x\",\"usage\":{{\"input_tokens\":10,\"output_tokens\":1}}}}}}\n\n\
+             {}event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n",
+            delta.repeat(1_000)
+        ),
+    );
+    let turn = one_turn(&path);
+    let warnings = usage_warnings(&turn);
+    assert_eq!(warnings.len(), 40, "{warnings:?}");
+    let more: Vec<&str> = turn["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|w| w.starts_with("and "))
+        .collect();
+    assert_eq!(
+        more,
+        [
+            "and 980 more events whose usage holds counts that are no whole non-negative counts \
+          (the first at line 67); the earlier counts are kept"
+        ]
+    );
+}
+
+#[test]
+fn a_bad_count_is_quoted_redacted() {
+    // A count that is a string was quoted as the capture gave it (hostile run 11).
+    let path = capture(
+        "secret_count.json.http",
+        false,
+        r#"{"id":"m","type":"message","role":"assistant","model":"claude-x","content":[],"stop_reason":"end_turn","usage":{"input_tokens":"sk-ant-api03-ZQXN11abcdefghijklmnopqrstuv","output_tokens":{"api_key":"hunter2hunter2"}}}"#,
+    );
+    let turn = one_turn(&path);
+    let text = format!("{:?} {:?}", usage_warnings(&turn), findings(&path));
+    assert!(
+        !text.contains("ZQXN11") && !text.contains("hunter2") && text.contains("sk-"),
+        "{text}"
+    );
+}

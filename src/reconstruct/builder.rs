@@ -29,6 +29,8 @@ pub struct Builder {
     /// Events whose data could not be read: the first few warned about one by one, the
     /// rest counted, so a body of millions of them gives no million warnings.
     skipped: Repeats,
+    /// Events whose usage holds bad counts.
+    bad_counts: Repeats,
 }
 
 impl Deref for Builder {
@@ -51,6 +53,7 @@ impl Builder {
             turn: Turn::empty(api),
             unknown: TypeTally::default(),
             skipped: Repeats::default(),
+            bad_counts: Repeats::default(),
         }
     }
 
@@ -114,7 +117,7 @@ impl Builder {
                         _ => Warning::ArgumentsNotJson {
                             name,
                             id,
-                            detail: err.to_string(),
+                            detail: crate::quote::json_error(&err),
                         },
                     });
                     Value::String(raw.to_string())
@@ -187,12 +190,20 @@ impl Builder {
     }
 
     /// Warns of the usage counts that were there but bad (`line` is the event's; none for a
-    /// blocking body): never silently ignored.
+    /// blocking body): never silently ignored, and in a stream listed for the first few
+    /// events, then counted (a stream of a million events each with bad counts would
+    /// otherwise hold a million warnings).
     pub fn bad_counts(&mut self, line: Option<usize>, bad: Vec<BadCount>) {
-        for bad in bad {
-            self.turn
-                .warnings
-                .push(Warning::BadCount { line, count: bad });
+        if bad.is_empty() {
+            return;
+        }
+        if let Some(line) = line {
+            if !self.bad_counts.report(line) {
+                return;
+            }
+        }
+        for count in bad {
+            self.turn.warnings.push(Warning::BadCount { line, count });
         }
     }
 
@@ -241,10 +252,14 @@ impl Builder {
             mut turn,
             unknown,
             skipped,
+            bad_counts,
         } = self;
         if let Some((first, count)) = skipped.counted() {
             turn.warnings
                 .push(Warning::MoreEventsSkipped { first, count });
+        }
+        if let Some((first, count)) = bad_counts.counted() {
+            turn.warnings.push(Warning::MoreBadCounts { first, count });
         }
         let (by_type, others) = unknown.into_parts();
         for (what, (_, count)) in by_type {

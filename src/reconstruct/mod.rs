@@ -405,7 +405,7 @@ impl AnyAccumulator {
                     }),
                     JsonFault::OutOfRange | JsonFault::Syntax => EventFault::NotJson,
                 };
-                b.skip_event(event.line, fault, || err.to_string());
+                b.skip_event(event.line, fault, || crate::quote::json_error(err));
                 // The stream did end: only what its terminal event restates is lost, which
                 // the warning says. A Responses status is the terminal event's name's.
                 if let Some(kind) = &event.unread_terminal {

@@ -228,7 +228,7 @@ pub fn body(completion: &Value, b: &mut Builder) {
         Ok(chunk) => chunk,
         Err(err) => {
             b.warnings.push(Warning::CompletionShape {
-                detail: err.to_string(),
+                detail: crate::quote::json_error(&err),
             });
             return;
         }

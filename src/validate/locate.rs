@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::capture::Lines;
 use crate::decode::lenient::{JsonFault, MAX_DEPTH};
+use crate::quote::json_error;
 use crate::warning::TooDeep;
 
 /// The line of a JSON syntax error `err` met while parsing `text` (a slice of the text
@@ -195,78 +196,9 @@ pub fn unreadable_json(what: &str, err: &serde_json::Error) -> String {
     }
 }
 
-/// A JSON error's description without serde_json's "at line L column C", which counts
-/// from the start of the JSON rather than the file (findings carry the file's line). A shape
-/// error quotes the value it met (`invalid type: string "sk-…", expected a sequence`); the
-/// quote is left out, as reports go to CI logs and must not carry capture text.
-pub fn json_error(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(at) => &text[..at],
-        None => &text,
-    };
-    without_quotes(text)
-}
-
-/// `text` with each Rust-quoted string (`"…"`, escapes included) and each backquoted name
-/// serde quotes from the input (`unknown variant `x``) cut to an ellipsis.
-fn without_quotes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                out.push_str("\"…\"");
-                let mut escaped = false;
-                for c in chars.by_ref() {
-                    match (escaped, c) {
-                        (false, '\\') => escaped = true,
-                        (false, '"') => break,
-                        _ => escaped = false,
-                    }
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    for quoted in ["unknown variant `", "unknown field `"] {
-        if let Some(at) = out.find(quoted) {
-            let start = at + quoted.len();
-            if let Some(len) = out[start..].find('`') {
-                out.replace_range(start..start + len, "…");
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_errors_quote_no_capture_text() {
-        #[derive(Debug, serde::Deserialize)]
-        #[allow(dead_code)]
-        struct Shape {
-            choices: Vec<u8>,
-            kind: Option<Kind>,
-        }
-        #[derive(Debug, serde::Deserialize)]
-        enum Kind {
-            A,
-        }
-        let error = |json: &str| json_error(&serde_json::from_str::<Shape>(json).unwrap_err());
-        assert_eq!(
-            error(r#"{"choices": "Bearer sk-\"secret"}"#),
-            r#"invalid type: string "…", expected a sequence"#
-        );
-        assert_eq!(
-            error(r#"{"choices": [], "kind": "sk-secret"}"#),
-            "unknown variant `…`, expected `A`"
-        );
-        assert_eq!(error(r#"{"choices": [1,"#), "EOF while parsing a value");
-    }
 
     #[test]
     fn locate_follows_keys_and_indices() {

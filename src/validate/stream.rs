@@ -9,7 +9,6 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::locate::json_error;
 use super::{anthropic, chat, responses};
 use crate::decode::lenient::{JsonFault, MAX_DEPTH};
 use crate::decode::numbered::MAX_NUMBERED;
@@ -22,6 +21,7 @@ use crate::diagnostic::rules::{
 };
 use crate::frame::sse::DefectKind;
 use crate::number::thousands;
+use crate::quote::json_error;
 use crate::quote::{Quoted, clip, quotable};
 use crate::turn::Api;
 use crate::warning::{REPORTED, Repeats, TooDeep, TypeTally};

@@ -35,7 +35,7 @@ pub fn arguments(
         Err(err) => f.add(&CONTENT_TOOL_ARGUMENTS, line(), || {
             format!(
                 "tool call {call}: arguments are not valid JSON ({}): {}",
-                super::locate::json_error(&err),
+                crate::quote::json_error(&err),
                 clip(raw)
             )
         }),
