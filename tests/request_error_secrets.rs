@@ -131,3 +131,22 @@ fn a_json_errors_quoted_credentials_reach_no_output() {
     assert_eq!(turns[0]["error"]["message"], "invalid x-api-key: …");
     no_output_carries_the_secret(path);
 }
+
+#[test]
+fn an_error_type_shaped_like_a_key_reaches_no_output() {
+    // An error's `type` (a Chat error's `code`) is kept when it is an identifier, and an
+    // identifier may be a key: `ghp_…` printed in every table and summary (hostile run 11).
+    let dir = dump_with(
+        "type-401",
+        "resp.txt",
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n\
+         {\"type\":\"error\",\"error\":{\"type\":\"ghp_ZQXSECRETabcdefghijklmnopqrstuvwxyz01\",\
+         \"message\":\"bad\"}}",
+    );
+    let path = dir.to_str().unwrap();
+    let (turns, stderr, code) = inspect(&[path]);
+    assert_eq!(code, 0, "{stderr}");
+    let kind = turns[0]["error"]["type"].as_str().unwrap();
+    assert!(kind.ends_with('…') && !kind.contains("ZQX"), "{kind}");
+    no_output_carries_the_secret(path);
+}

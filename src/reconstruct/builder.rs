@@ -275,8 +275,12 @@ impl Builder {
                 *message = redact::redacted(message);
             }
             // An error's type is an identifier (`rate_limit_error`, `throttlingException`);
-            // anything else is no type, and may be anything (a Bedrock frame's header).
-            error.kind = error.kind.take().filter(|kind| is_identifier(kind));
+            // anything else is no type, and may be anything (a Bedrock frame's header). An
+            // identifier may still be shaped like a key (`ghp_…`, `AKIA…`): it is redacted
+            // as the message is, and as a turn read back has its type redacted.
+            error.kind = (error.kind.take())
+                .filter(|kind| is_identifier(kind))
+                .map(|kind| redact::redacted(&kind));
         }
         turn.source = source;
         turn.model = turn.model.or_else(|| request_model.clone());
