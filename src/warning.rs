@@ -127,6 +127,13 @@ pub enum Warning {
         what: &'static str,
         chars: usize,
     },
+    /// The prompt of a request that more than `whole` turns answer (a txtar's sections),
+    /// `chars` characters long, cut to its first [`MAX_NAME`] in the turns past the first
+    /// `whole`.
+    SharedPromptCut {
+        whole: usize,
+        chars: usize,
+    },
     /// A `Content-Encoding` this tool does not know; the body is read as it is.
     UnknownContentEncoding,
     /// A compressed body cut short; what it holds is shown.
@@ -503,6 +510,12 @@ impl fmt::Display for Warning {
             Warning::LongName { what, chars } => write!(
                 f,
                 "the {what} is {} characters long, no real one is: cut to its first {MAX_NAME}",
+                thousands(*chars as u64)
+            ),
+            Warning::SharedPromptCut { whole, chars } => write!(
+                f,
+                "the prompt ({} characters) is the request's that the {whole} sections before \
+                 print whole: cut to its first {MAX_NAME}",
                 thousands(*chars as u64)
             ),
             Warning::UnknownContentEncoding => {

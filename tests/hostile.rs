@@ -691,3 +691,32 @@ fn validate_skips_this_tools_own_jsonl_saying_what_it_is() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_txtar_of_many_sections_prints_its_shared_prompt_whole_only_in_the_first_few() {
+    // Every section's turn printed the request's prompt whole: 2,500 sections of a 1 MB
+    // prompt printed 2.4 GB of JSONL, and the transcript took 85 s (hostile run 11).
+    let prompt = "p".repeat(10_000);
+    let answer = r#"{"id":"m","type":"message","role":"assistant","model":"claude-x","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}"#;
+    let mut txtar = format!(
+        "-- request --\n{{\"model\":\"claude-x\",\"max_tokens\":1,\"messages\":[{{\"role\":\"user\",\"content\":\"{prompt}\"}}]}}\n"
+    );
+    for _ in 0..20 {
+        txtar.push_str(&format!("-- non-streaming --\n{answer}\n"));
+    }
+    let dir = scratch("shared-prompt");
+    let file = dir.join("many.txtar");
+    std::fs::write(&file, txtar).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((code, turns.len()), (0, 20), "{stderr}");
+    for (i, turn) in turns.iter().enumerate() {
+        let printed = turn["prompt"].as_str().unwrap();
+        let warned = turn["warnings"]
+            .to_string()
+            .contains("the prompt (10,000 characters)");
+        match i < 8 {
+            true => assert!(printed == prompt && !warned, "turn {i}"),
+            false => assert!(printed.chars().count() == 257 && warned, "turn {i}"),
+        }
+    }
+}
