@@ -8,6 +8,7 @@ use counting::{Counting, extra_peak, serial};
 
 use aibridge_trace::config::{InspectFormat, TableStyle, View};
 use aibridge_trace::render;
+use aibridge_trace::request::ToolResult;
 use aibridge_trace::turn::{Api, Thought, ThoughtSource, ToolCall, ToolKind, Turn};
 
 #[global_allocator]
@@ -57,6 +58,44 @@ fn otlp_export_memory_does_not_grow_with_the_turns() {
     // turn); its spans (several KB of JSON tree each) go as soon as they are written.
     let per_turn = many.saturating_sub(few) / 3_500;
     assert!(per_turn < 200, "{per_turn} bytes a turn held");
+}
+
+#[test]
+fn otlp_content_writes_a_requests_tool_results_without_copying_them_to_a_tree() {
+    let _one = serial();
+    // `gen_ai.input.messages` was built as a JSON tree holding a copy of every result, then
+    // written out: a request of 55,000 results peaked at 147 MB where JSONL takes 87
+    // (hostile run 11). Now written from the turn's own values.
+    let mut turn = turn(0);
+    let results: Vec<ToolResult> = (0..20_000)
+        .map(|i| ToolResult {
+            call_id: format!("toolu_{i}"),
+            content: serde_json::json!([{"type": "text", "text": format!("line {i}")}]),
+            is_error: Some(true),
+        })
+        .collect();
+    turn.tool_results = results.into();
+    let mut turns = vec![turn];
+    let sessions = aibridge_trace::session::thread_turns(&mut turns);
+    let text = serde_json::to_string(
+        &*turns[0]
+            .tool_results
+            .iter()
+            .map(|r| &r.content)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let peak = extra_peak(|| {
+        render::otlp::print(&mut std::io::sink(), &turns, &sessions, true).unwrap();
+    });
+    eprintln!(
+        "otlp of 20,000 results ({} bytes of JSON): +{peak} bytes",
+        text.len()
+    );
+    // The message text (about twice the results' JSON with ids and types, held up to twice
+    // over while it grows) and the span's small fields: 4 MB. With a tree of the results
+    // copied first: 39 MB.
+    assert!(peak < 8 * text.len(), "{peak}");
 }
 
 #[test]
