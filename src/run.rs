@@ -11,7 +11,10 @@ mod input;
 pub mod progress;
 mod rejoin;
 
+use std::collections::VecDeque;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
 use rayon::prelude::*;
 
@@ -32,6 +35,10 @@ use held::{Away, Store};
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
 /// batch's results are small next to memory.
 const BATCH: usize = 256;
+
+/// Batches started beyond the one `sink` is being handed: enough that a core free of one
+/// batch finds the next one waiting, few enough that little is held.
+const AHEAD: usize = 2;
 
 /// Something to tell the user about one input, on stderr.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,24 +110,58 @@ pub fn ordered<T: Send>(
         .build()
         .map_err(|err| pool_error(threads, &err))?;
     let progress = Progress::new(inputs.progress, &found);
-    let mut done = 0;
-    for batch in found.chunks(BATCH) {
-        let results: Vec<T> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|f| {
-                    progress
-                        .input(f, || guard::catching(|| decompress::per_input(|| work(f))))
-                        .unwrap_or_else(|why| panicked(f, why))
-                })
-                .collect()
-        });
-        done += batch.len();
-        progress.files_done(done);
-        progress.suspend(|| results.into_iter().try_for_each(&mut sink))?;
-    }
+    // Set when `sink` fails (a closed pipe): batches not yet started then do nothing.
+    let stopped = AtomicBool::new(false);
+    let batch_of = |batch: &[Found]| -> Vec<T> {
+        if stopped.load(Ordering::Relaxed) {
+            return Vec::new();
+        }
+        batch
+            .par_iter()
+            .map(|f| {
+                progress
+                    .input(f, || guard::catching(|| decompress::per_input(|| work(f))))
+                    .unwrap_or_else(|why| panicked(f, why))
+            })
+            .collect()
+    };
+    // The calling thread is no worker of the pool: it waits for each batch in turn and runs
+    // `sink`, while the workers go on with the batches after it. A worker done with its
+    // share of one batch starts the next, so no core waits at a batch's end or for `sink`.
+    let sunk = pool.in_place_scope(|scope| {
+        let mut batches = found.chunks(BATCH);
+        let mut pending = VecDeque::new();
+        let mut start_next = |pending: &mut VecDeque<_>| {
+            if let Some(batch) = batches.next() {
+                let (send, receive) = mpsc::sync_channel(1);
+                let batch_of = &batch_of;
+                scope.spawn(move |_| {
+                    // The receiver is gone only when `sink` failed and the run is ending.
+                    let _ = send.send(batch_of(batch));
+                });
+                pending.push_back((batch.len(), receive));
+            }
+        };
+        for _ in 0..=AHEAD {
+            start_next(&mut pending);
+        }
+        let mut done = 0;
+        while let Some((len, receive)) = pending.pop_front() {
+            // A batch's job ends without sending only if it panicked, outside the guard
+            // around each input (a bug): the scope passes that panic on as it ends.
+            let Ok(results) = receive.recv() else { break };
+            start_next(&mut pending);
+            done += len;
+            progress.files_done(done);
+            if let Err(err) = progress.suspend(|| results.into_iter().try_for_each(&mut sink)) {
+                stopped.store(true, Ordering::Relaxed);
+                return Err(err);
+            }
+        }
+        Ok(())
+    });
     progress.finish();
-    Ok(())
+    sunk
 }
 
 /// Why the worker threads could not be started, worded for people: the system's own words
