@@ -5,17 +5,31 @@
 //! from where the slice starts inside the text: no layer has to carry offsets for the
 //! sake of the consumers that point at lines.
 
+use std::cell::RefCell;
+
 /// The line starts of one text. Not every line end is kept, only one every [`STRIDE`] ends
 /// or [`SPAN`] bytes: a text of millions of short (or blank) lines would otherwise take
 /// eight bytes per line, many times its own size; a line is found from the mark before it
-/// by counting the few ends between.
+/// by counting the few ends between. The text is scanned only as far as a question needs:
+/// most files are asked about their first lines alone (an event stream counts its own lines
+/// as it is framed), so their bodies are never scanned here.
 pub struct Lines<'a> {
     data: &'a [u8],
+    scan: RefCell<Scan>,
+}
+
+/// How far [`Lines`] has scanned its text, and the marks it made on the way.
+#[derive(Default)]
+struct Scan {
     /// Marks in order: a line end's byte offset, and how many line ends there are up to
     /// and including it.
     marks: Vec<(usize, usize)>,
-    /// How many line ends the text has.
+    /// Bytes before this offset are scanned.
+    to: usize,
+    /// How many line ends the scanned bytes hold.
     count: usize,
+    /// The last mark (offset and count), or the start.
+    last: (usize, usize),
 }
 
 /// The most line ends between two marks.
@@ -23,6 +37,9 @@ const STRIDE: usize = 256;
 /// After this many bytes since the last mark, the next line end is marked, so that finding
 /// a line counts over few bytes.
 const SPAN: usize = 4096;
+/// The least a scan reads ahead at once, so that many questions about nearby lines cost
+/// one pass of `memchr`, not many short ones.
+const SCAN_AHEAD: usize = 64 * 1024;
 
 /// The line ends of `text` (a part of `data` starting at `from`), as byte offsets in `data`:
 /// LF, CRLF (at its LF) or a lone CR, as event streams count them.
@@ -35,31 +52,44 @@ fn ends(data: &[u8], from: usize, to: usize) -> impl Iterator<Item = usize> + '_
 impl<'a> Lines<'a> {
     /// Lines end at LF, CRLF or a lone CR, as event streams count them.
     pub fn new(data: &'a [u8]) -> Self {
-        let mut marks: Vec<(usize, usize)> = Vec::new();
-        let mut count = 0;
-        let (mut last_at, mut last_count) = (0, 0);
-        for at in ends(data, 0, data.len()) {
-            count += 1;
-            if count - last_count >= STRIDE || at - last_at >= SPAN {
-                marks.push((at, count));
-                (last_at, last_count) = (at, count);
-            }
+        Lines {
+            data,
+            scan: RefCell::default(),
         }
-        Lines { data, marks, count }
+    }
+
+    /// Scans at least up to `offset` (or the end), marking line ends on the way.
+    fn scan_to(&self, offset: usize) -> std::cell::RefMut<'_, Scan> {
+        let mut scan = self.scan.borrow_mut();
+        if scan.to < offset {
+            let to = offset.max(scan.to + SCAN_AHEAD).min(self.data.len());
+            for at in ends(self.data, scan.to, to) {
+                scan.count += 1;
+                let (last_at, last_count) = scan.last;
+                if scan.count - last_count >= STRIDE || at - last_at >= SPAN {
+                    let mark = (at, scan.count);
+                    scan.marks.push(mark);
+                    scan.last = mark;
+                }
+            }
+            scan.to = to;
+        }
+        scan
     }
 
     /// The text's last line (the empty line after a final line end counts).
     pub fn last(&self) -> usize {
-        self.count + 1
+        self.scan_to(self.data.len()).count + 1
     }
 
     /// The 1-based line holding byte `offset`.
     pub fn of_offset(&self, offset: usize) -> usize {
         let offset = offset.min(self.data.len());
-        let before = self.marks.partition_point(|&(at, _)| at < offset);
+        let scan = self.scan_to(offset);
+        let before = scan.marks.partition_point(|&(at, _)| at < offset);
         let (from, count) = match before {
             0 => (0, 0),
-            n => (self.marks[n - 1].0 + 1, self.marks[n - 1].1),
+            n => (scan.marks[n - 1].0 + 1, scan.marks[n - 1].1),
         };
         count + ends(self.data, from, offset).count() + 1
     }
@@ -116,6 +146,34 @@ mod tests {
                 || data[offset] == b'\r' && data.get(offset + 1) != Some(&b'\n');
             line += usize::from(end);
         }
-        assert!(lines.marks.len() < 3000 / STRIDE + 10);
+        assert!(lines.scan.borrow().marks.len() < 3000 / STRIDE + 10);
+    }
+
+    #[test]
+    fn lines_asked_in_any_order_before_the_text_is_scanned_are_right() {
+        let mut data = Vec::new();
+        for i in 0..40_000 {
+            data.extend_from_slice(match i % 3 {
+                0 => &b"data: x\n"[..],
+                1 => b"\r\n",
+                _ => b"\r",
+            });
+        }
+        let whole = Lines::new(&data);
+        let expected: Vec<usize> = (0..data.len()).map(|at| whole.of_offset(at)).collect();
+        let backwards = Lines::new(&data);
+        for at in (0..data.len()).rev().step_by(997) {
+            assert_eq!(backwards.of_offset(at), expected[at], "at {at}");
+        }
+        let forwards = Lines::new(&data);
+        assert_eq!(forwards.of_offset(5), 1);
+        assert!(
+            forwards.scan.borrow().to < data.len(),
+            "asked for line 1, scanned it all"
+        );
+        for at in (0..data.len()).step_by(991) {
+            assert_eq!(forwards.of_offset(at), expected[at], "at {at}");
+        }
+        assert_eq!(forwards.last(), whole.last());
     }
 }
