@@ -279,7 +279,8 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             }
         } else if !secret_like
             && (field
-                || matches!(bytes.get(word.end), Some(b'{' | b'[' | b'('))
+                || matches!(bytes.get(word.end), Some(b'{' | b'('))
+                || bytes.get(word.end) == Some(&b'[') && bytes.get(word.end + 1) != Some(&b'/')
                 || matches!(text, b"b" | b"r" | b"u" | b"f" | b"br" | b"rb")
                     && matches!(bytes.get(word.end), Some(b'"' | b'\''))
                 || in_tag(bytes, &word)
@@ -310,11 +311,23 @@ fn is_secret_like(text: &[u8]) -> bool {
     text.len() >= SECRET_MIN && text.iter().any(u8::is_ascii_digit)
 }
 
-/// Whether `word` is a markup tag's name (`<b>`, `</code>`, `<br/>`).
+/// Whether `word` is a markup tag's name (`<b>`, `</code>`, `<br/>`, `[b]`, `&lt;b&gt;`).
 fn in_tag(line: &[u8], word: &Word) -> bool {
     let before = &line[..word.start];
-    let opens = before.ends_with(b"<") || before.ends_with(b"</");
-    opens && matches!(line.get(word.end), Some(b'>' | b'/'))
+    let before = before.strip_suffix(b"/").unwrap_or(before);
+    let after = &line[word.end..];
+    let after = after.strip_prefix(b"/").unwrap_or(after);
+    tag_open(before).is_some_and(|close| after.starts_with(close))
+}
+
+/// What closes a tag `before` opens (`<`, `[`, `&lt;`), if it opens one.
+fn tag_open(before: &[u8]) -> Option<&'static [u8]> {
+    match before {
+        [.., b'<'] => Some(b">"),
+        [.., b'['] => Some(b"]"),
+        _ if before.ends_with(b"&lt;") => Some(b"&gt;"),
+        _ => None,
+    }
 }
 
 /// A word of a line: `start..end` holds its quotes, if quoted; `text`, what is inside them.
@@ -379,8 +392,12 @@ fn word_end(line: &[u8], from: usize) -> usize {
     let mut end = from;
     loop {
         let (len, unit) = unit_at(line, end);
-        // An arrow glued to a name (`password->…`) is no part of it.
-        let arrow = unit == Some(b'-') && line.get(end + 1) == Some(&b'>');
+        // An arrow or an assignment glued to a name (`password->…`, `password+=…`) is no
+        // part of it.
+        let arrow = matches!(
+            (unit, line.get(end + 1)),
+            (Some(b'-'), Some(b'>')) | (Some(b'+'), Some(b'='))
+        );
         if len == 0 || !is_word_unit(unit) || arrow {
             return end;
         }
@@ -442,8 +459,9 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
     }
 }
 
-/// The HTML entity `rest` starts with (`&nbsp;`, `&quot;`, `&#39;`): its length and the
-/// byte it stands for here (a space for any but a quote's).
+/// The HTML entity `rest` starts with (`&nbsp;`, `&quot;`, `&#39;`, `&#58;`): its length
+/// and the byte it stands for here (a space for any but a quote's, a colon's or an equals
+/// sign's).
 fn entity(rest: &[u8]) -> Option<(usize, u8)> {
     let name = rest[1..]
         .iter()
@@ -453,9 +471,15 @@ fn entity(rest: &[u8]) -> Option<(usize, u8)> {
     if rest.get(1 + name) != Some(&b';') || name == 0 {
         return None;
     }
-    let stands = match &rest[1..1 + name] {
+    let mut lower = [0u8; 8];
+    lower[..name].copy_from_slice(&rest[1..1 + name]);
+    lower[..name].make_ascii_lowercase();
+    // A colon or an equals sign written as an entity separates as one does.
+    let stands = match &lower[..name] {
         b"quot" | b"#34" | b"#x22" => b'"',
         b"apos" | b"#39" | b"#x27" => b'\'',
+        b"colon" | b"#58" | b"#x3a" => b':',
+        b"equals" | b"#61" | b"#x3d" => b'=',
         _ => b' ',
     };
     Some((name + 2, stands))
@@ -489,10 +513,13 @@ fn is_word_unit(unit: Option<u8>) -> bool {
     })
 }
 
-/// What separates `word` from what follows it ([`separator_after`]); an XML element's
-/// name (`<Token>…`) is separated from its text as a field's name is, by a colon.
+/// What separates `word` from what follows it ([`separator_after`]); an element's name
+/// (`<Token>…`, `[token]…`, `&lt;token&gt;…`) is separated from its text as a field's name
+/// is, by a colon. A bracket before a link's address (`[token](…)`) is no element's.
 fn separator(line: &[u8], word: &Word) -> Option<u8> {
-    let tag = line[..word.start].ends_with(b"<") && line.get(word.end) == Some(&b'>');
+    let after = &line[word.end..];
+    let tag = tag_open(&line[..word.start])
+        .is_some_and(|close| after.starts_with(close) && !after[close.len()..].starts_with(b"("));
     match tag {
         true => Some(b':'),
         false => separator_after(line, word.end),
@@ -500,7 +527,8 @@ fn separator(line: &[u8], word: &Word) -> Option<u8> {
 }
 
 /// What separates the word ending at `end` from what follows it, past white space and
-/// closing quotes: `:` (a colon however written, or an arrow), `=`, `,`, `|`, or a tab.
+/// closing quotes: `:` (a colon however written, or an arrow), `=` (`+=`, `?=` too), `,`,
+/// `|`, `-` (an em or en dash), or a tab.
 fn separator_after(line: &[u8], end: usize) -> Option<u8> {
     let mut at = end;
     let mut tab = false;
@@ -521,16 +549,21 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
         }
     }
     let rest = &line[at.min(line.len())..];
-    // `->`, `-->`, `=>`, `==>`: a longer run of `-` or `=` is a rule, each of whose
-    // one-character words would read it again.
+    // `->`, `-->`, `=>`, `==>`, `====>`: a shaft is read no further than the reach, as a
+    // rule's one-character words would each read it again.
     let arrow = rest
         .iter()
-        .take(3)
+        .take(SEPARATOR_REACH)
         .take_while(|&&b| b == b'-' || b == b'=')
         .count();
     let separator = match rest {
         // An arrow (`->`, `-->`, `=>`, `→`) pairs a name with its value as a colon does.
         _ if arrow > 0 && rest.get(arrow) == Some(&b'>') => Some(b':'),
+        // A dash (`password — …`, `token – …`) after a name, but in prose (`the key —
+        // so to speak —`) it is no field's: it is told apart, as `-`.
+        [0xE2, 0x80, 0x93 | 0x94, ..] => Some(b'-'),
+        // An assignment: `:=` and `::` are read as their colon, `+=` and `?=` as `=`.
+        [b'+' | b'?', b'=', ..] => Some(b'='),
         [b':' | b'=' | b',' | b'|', ..] => Some(rest[0]),
         _ => match unit_at(line, at) {
             (3.., Some(b @ (b':' | b'=' | b','))) => Some(b),
@@ -851,6 +884,58 @@ mod tests {
     }
 
     #[test]
+    fn a_value_after_an_arrow_an_assignment_an_entity_a_dash_or_a_tag_goes() {
+        // Hostile run 11, D8: separators not read as separators before.
+        for (text, kept) in [
+            // Arrows.
+            ("password => ZQXSECRETv9", "password => …"),
+            ("token ⇒ ZQXSECRETplain", "token ⇒ …"),
+            ("token⟶ZQXSECRETplain", "token⟶…"),
+            ("api_key ==> ZQXSECRETplain", "api_key ==> …"),
+            ("api_key =====> ZQXSECRETplain", "api_key =====> …"),
+            ("password |-> ZQXSECRETplain", "password |-> …"),
+            // Assignments.
+            ("password += ZQXSECRETplain", "password += …"),
+            ("password+=ZQXSECRETplain", "password+=…"),
+            ("PASSWORD ?= ZQXSECRETplain", "PASSWORD ?= …"),
+            ("secret ::ZQXSECRETplain", "secret :…"),
+            // A colon or an equals sign written as an HTML entity.
+            ("password&#58;ZQXSECRETplain", "password&#58;…"),
+            ("password&#x3A; ZQXSECRETplain", "password&#x3A; …"),
+            ("pin&colon;ZQXSECRETplain", "pin&colon;…"),
+            ("password&#61;ZQXSECRETplain", "password&#61;…"),
+            ("token &equals; ZQXSECRETplain", "token &equals; …"),
+            // A dash between the name and its value.
+            ("password — ZQXSECRETplain", "password — …"),
+            ("password—ZQXSECRETplain", "password—…"),
+            ("token – ZQXSECRETplain", "token – …"),
+            // Markup around the value.
+            (
+                "<password>ZQXSECRETplain</password>",
+                "<password>…</password>",
+            ),
+            ("<api_key>ZQXSECRETplain</api_key>", "<api_key>…</api_key>"),
+            ("[token]ZQXSECRETplain[/token]", "[token]…[/token]"),
+            ("[pin] ZQXSECRETplain [/pin]", "[pin] … [/pin]"),
+            (
+                "&lt;password&gt;ZQXSECRETplain&lt;/password&gt;",
+                "&lt;password&gt;…&lt;/password&gt;",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // A link's text is no element, and a dash in prose after a name that is a field's
+        // only is none.
+        for text in [
+            "see [token](https://docs.example/auth) for more",
+            "the key — so to speak — was lost",
+            "c++ = fine",
+        ] {
+            assert_eq!(redacted(text), text);
+        }
+    }
+
+    #[test]
     fn a_value_shorter_than_a_cut_is_kept_so_no_text_grows() {
         assert_eq!(redacted("password 'a' 'b'"), "password 'a' 'b'");
         assert_eq!(redacted("pin: 42"), "pin: 42");
@@ -902,6 +987,11 @@ mod tests {
             "ssh-rsa ",
             "=-",
             "\" \" ",
+            "&#58;",
+            "[a]",
+            "— ",
+            "+=",
+            "-=->",
         ] {
             // Quadratic, 128 Ki of them would take minutes (a debug build on a busy
             // machine takes seconds for some). After a separator, the words are read
