@@ -9,10 +9,14 @@
 //! - a quoted word (no white space inside) that is not a field's name (`"value":` stays);
 //! - a word of 5 characters or more with a digit in it (keys, passwords, ids, dates,
 //!   addresses), but for a URL's host and path;
-//! - the word after a credential's name and a separator (`:`, `=`, a tab, `|`, an XML
-//!   element's `>`; `,` after a quoted name or in a CSV row), or after `Bearer` whatever
+//! - the word after a credential's name and a separator (`:`, `=`, a tab, `|`, an arrow,
+//!   an assignment such as `+=`, a dash, an element's `>` or `]`, any of them written as
+//!   an entity; `,` after a quoted name or in a CSV row), or after `Bearer` whatever
 //!   stands between, here or on the next line, quoted text and all (markup tags and list
 //!   bullets on the way are passed over);
+//! - a word of 3 characters or more with a digit right after a credential's name and a
+//!   space, or a linking word (`the pin is 8491`), unless it is one of the text's own
+//!   numbers ([`OWN_NUMBERS`]: `401`, `3 retries`);
 //! - in a word the syntax rules cut in part, what stands beside the cut, judged as a word.
 //!
 //! A word shorter than the cut (a byte or two) stays: it hides nothing, and cut, the text
@@ -98,6 +102,48 @@ const NAMES: [(&str, Said); 47] = [
 /// The shortest word holding a digit that a suspect line loses (`hunter2`, `Zq8x7`): a
 /// status (`401`) and a version (`v1`) stay.
 const SECRET_MIN: usize = 5;
+
+/// Words that, right after a number, say it is the text's own, not a value: a count, a
+/// time, a size (`3 retries`, `30 seconds`), an HTTP status's reason (`401 Unauthorized`).
+/// A number of three digits from 100 to 599 is taken for a status whatever follows it.
+const OWN_NUMBERS: [&str; 32] = [
+    "retries",
+    "retry",
+    "tries",
+    "attempts",
+    "attempt",
+    "times",
+    "seconds",
+    "second",
+    "secs",
+    "sec",
+    "s",
+    "ms",
+    "minutes",
+    "minute",
+    "mins",
+    "min",
+    "hours",
+    "hour",
+    "h",
+    "days",
+    "day",
+    "characters",
+    "chars",
+    "bytes",
+    "digits",
+    "requests",
+    "errors",
+    "items",
+    "more",
+    "left",
+    "unauthorized",
+    "forbidden",
+];
+
+/// Words that may stand between a credential's name and its value in prose: `the password
+/// is 8491`, `pin was 1234`.
+const LINKS: [&str; 7] = ["is", "was", "are", "were", "be", "now", "equals"];
 
 /// How many lines either side of a line naming a credential are suspect with it: a JSON
 /// object or an XML element written a field a line, a YAML value under a comment, an HTML
@@ -213,7 +259,9 @@ fn names_credential(line: &[u8]) -> bool {
         identifiers(&line[word.text.clone()], |ident, whole| {
             said |= match told(ident, true) {
                 Some(Said::Anywhere) => true,
-                Some(_) => whole && field,
+                // `the pin is 84912035`: a number after it makes a name of it in prose too.
+                Some(Said::Compound) => whole && (field || number_after(line, word.end)),
+                Some(Said::Field) => whole && field,
                 None => false,
             }
         });
@@ -230,7 +278,13 @@ fn names_credential(line: &[u8]) -> bool {
 fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     let bytes = line.as_bytes();
     let mut i = 0;
+    // After a credential's name and a space (and perhaps a word such as `is`): 2 right
+    // after the name, 1 after the linking word. A word holding a digit there is a value
+    // (`the password is 8491`, `pin ab12`), but for a number that is the text's own.
+    let mut near = 0u8;
     while let Some(word) = next_word(bytes, i, armed) {
+        let spaced = line[i..word.start].bytes().all(|b| b == b' ');
+        let near_here = std::mem::take(&mut near) * u8::from(spaced);
         out.push_str(&line[i..word.start]);
         let text = &bytes[word.text.clone()];
         let separator = separator(bytes, &word);
@@ -249,8 +303,23 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                 .checked_sub(digits + 1)
                 .is_some_and(|at| text[at].is_ascii_alphabetic());
         let paired = matches!(separator, Some(b':' | b'=' | b'\t' | b'|'));
-        let a_value = spelled || armed && secret_like;
-        if !a_value && is_whole_name(text, paired && !armed) {
+        // Before a separator, with no value due, it is a name of its own
+        // (`password12\t…`).
+        let spelled = spelled && (armed || !paired);
+        let due = near_here > 0
+            && !armed
+            && text.iter().any(u8::is_ascii_digit)
+            && !own_number(bytes, &word);
+        let a_value = spelled || armed && secret_like || due;
+        if near_here == 2
+            && !armed
+            && LINKS
+                .iter()
+                .any(|l| text.eq_ignore_ascii_case(l.as_bytes()))
+        {
+            near = 1;
+            out.push_str(&line[word.start..word.end]);
+        } else if !a_value && is_whole_name(text, paired && !armed) {
             // A name; where a value is due, only one that is no other word run together
             // with a name (`X-Api-Key: supersecret`). After an authorization scheme comes
             // the credential, whatever stands between (`Bearer <code>…`, a line break).
@@ -262,6 +331,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     .get(word.end + 1)
                     .is_some_and(|b| !b.is_ascii_whitespace());
             armed = scheme || separator.is_some_and(|s| s != b',' || word.quoted || cell);
+            near = if armed || separator.is_some() { 0 } else { 2 };
             out.push_str(&line[word.start..word.end]);
         } else if text.len() < CUT.len() {
             // Shorter than a cut: it hides nothing, and the text would grow.
@@ -277,7 +347,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     out.push_str(part);
                 }
             }
-        } else if !secret_like
+        } else if !(secret_like || due)
             && (field
                 || matches!(bytes.get(word.end), Some(b'{' | b'('))
                 || bytes.get(word.end) == Some(&b'[') && bytes.get(word.end + 1) != Some(&b'/')
@@ -291,7 +361,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             // markup tag's (`<code>`, `</b>`), a YAML tag (`!!str`), a list's bullet
             // (`- …`): the value is what follows it.
             out.push_str(&line[word.start..word.end]);
-        } else if armed || word.quoted || secret_like {
+        } else if armed || word.quoted || secret_like || due {
             out.push_str(&line[word.start..word.text.start]);
             out.push_str(CUT);
             out.push_str(&line[word.text.end..word.end]);
@@ -309,6 +379,78 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
 /// characters or more, a digit among them.
 fn is_secret_like(text: &[u8]) -> bool {
     text.len() >= SECRET_MIN && text.iter().any(u8::is_ascii_digit)
+}
+
+/// Whether a word after the one ending at `end` (past a space, and perhaps a word of
+/// [`LINKS`]) is a number or a name-like word and a number (`84912035`, `Summer2024!`), and
+/// not one of the text's own ([`own_number`]). Two words are read at most, so every word
+/// of a line is read a few times at most.
+fn number_after(line: &[u8], end: usize) -> bool {
+    let mut at = end;
+    for _ in 0..2 {
+        let start = at
+            + line[at..]
+                .iter()
+                .take(SEPARATOR_REACH)
+                .take_while(|&&b| b == b' ')
+                .count();
+        let stop = word_end(line, start);
+        if start == at || stop == start {
+            return false;
+        }
+        let text = &line[start..stop];
+        if LINKS
+            .iter()
+            .any(|l| text.eq_ignore_ascii_case(l.as_bytes()))
+        {
+            at = stop;
+            continue;
+        }
+        let word = Word {
+            start,
+            end: stop,
+            text: start..stop,
+            quoted: false,
+        };
+        let text = text
+            .strip_suffix(b".")
+            .or(text.strip_suffix(b"!"))
+            .unwrap_or(text);
+        let digits = text.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        let numbered = digits == text.len() && digits >= 4
+            || digits >= 2
+                && text[..text.len() - digits]
+                    .iter()
+                    .all(u8::is_ascii_alphabetic);
+        return numbered && !own_number(line, &word);
+    }
+    false
+}
+
+/// Whether `word`, holding a digit, is a number of the text's own ([`OWN_NUMBERS`]): an
+/// HTTP status (`401`), or one a count's or a time's word follows (`3 retries`).
+fn own_number(line: &[u8], word: &Word) -> bool {
+    let text = &line[word.text.clone()];
+    let number = text.strip_suffix(b".").unwrap_or(text);
+    let status = number.len() == 3
+        && number.iter().all(u8::is_ascii_digit)
+        && (b'1'..=b'5').contains(&number[0]);
+    let start = word.end
+        + line[word.end..]
+            .iter()
+            .take(SEPARATOR_REACH)
+            .take_while(|&&b| b == b' ')
+            .count();
+    let next = &line[start..word_end(line, start)];
+    let next = next
+        .strip_suffix(b".")
+        .or(next.strip_suffix(b","))
+        .unwrap_or(next);
+    status
+        || (start > word.end
+            && OWN_NUMBERS
+                .iter()
+                .any(|o| next.eq_ignore_ascii_case(o.as_bytes())))
 }
 
 /// Whether `word` is a markup tag's name (`<b>`, `</code>`, `<br/>`, `[b]`, `&lt;b&gt;`).
@@ -632,13 +774,20 @@ fn is_whole_name(text: &[u8], run_together: bool) -> bool {
     said.is_some()
 }
 
-/// How `ident` is told as a credential's name, if it is one, a number at its end aside
-/// (`Cookie2`, `X-Hub-Signature-256`). With `run_together` false, a name run together with
+/// How `ident` is told as a credential's name, if it is one, a number at its end or start
+/// aside (`Cookie2`, `X-Hub-Signature-256`, `1password`). With `run_together` false, a name run together with
 /// more letters before it (`clientsecret`) is none: a value may end so too (`supersecret`);
 /// with it true, one of fewer than five letters so run together is a field's name only.
 /// Every word of every line is looked up here, so the lookup compares a name only where
 /// one may start: at the identifier's start or after a `_`.
 fn told(ident: &[u8], run_together: bool) -> Option<Said> {
+    // A number before or after a name is no part of it (`password1`, `1password`).
+    let lead = ident.iter().take_while(|b| b.is_ascii_digit()).count();
+    let ident = &ident[lead..];
+    let ident = ident
+        .strip_prefix(b"_")
+        .filter(|_| lead > 0)
+        .unwrap_or(ident);
     let digits = ident
         .iter()
         .rev()
@@ -672,7 +821,7 @@ fn told(ident: &[u8], run_together: bool) -> Option<Said> {
     // it; among a compound's words it is a name's (`S3_SECRET_KEY`, `OAUTH2_TOKEN`).
     // A short name run together (`secretkey`, `DBPASS`, `adminpw`) is told as a field's
     // name only: `monkey` in prose is none.
-    let run_together = run_together && !ident.iter().any(u8::is_ascii_digit);
+    let run_together = run_together && lead == 0 && !ident.iter().any(u8::is_ascii_digit);
     let ends = compounds()
         .filter(|(name, _)| ident.ends_with(name.as_bytes()))
         .map(|(name, _)| name.len())
@@ -884,6 +1033,50 @@ mod tests {
     }
 
     #[test]
+    fn names_and_values_with_digits_lose_their_values_and_own_numbers_stay() {
+        // Hostile run 11, D5: a name with a number before or after it.
+        for (text, kept) in [
+            ("password1: ZQXSECRET7a", "password1: …"),
+            ("password12\tZQXSECRETplain", "password12\t…"),
+            ("api_key99 | ZQXSECRETplain", "api_key99 | …"),
+            ("token12 -> ZQXSECRETplain", "token12 -> …"),
+            ("is_password1 ZQXSECRET2plain", "is_password1 …"),
+            ("db_password2=ZQXSECRETplain", "db_password2=…"),
+            ("db_password12=ZQXSECRET42", "db_password12=…"),
+            ("token2 ZQXSECRET4x", "token2 …"),
+            ("1password\tZQXSECRETplain", "1password\t…"),
+            // A value spelling a word and a number, or a number alone.
+            ("password: Summer2024", "password: …"),
+            ("the password is Winter2025!", "the password is …"),
+            ("pin: 84912035", "pin: …"),
+            ("password=12345678", "password=…"),
+            ("the pin is 84912035", "the pin is …"),
+            ("pin 84912035", "pin …"),
+            ("the password is 8491", "the password is …"),
+            ("the passcode was 8491.", "the passcode was …"),
+            ("the password is ab12", "the password is …"),
+            ("the session 84912035 expired", "the session … expired"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // The text's own numbers stay where no name is near, and after one when a count or a
+        // time follows, or when it is an HTTP status.
+        for text in [
+            "HTTP 401: invalid password after 3 retries on port 8443",
+            "429 Too Many Requests: token quota, retry in 30 seconds",
+            "invalid api key, status 401",
+            "password 401 Unauthorized",
+            "the token is 401",
+            "password was 3600 seconds ago",
+            "max tokens 4096",
+            "pass 100% of the tests",
+            "the monkey ate 12345678",
+        ] {
+            assert_eq!(redacted(text), text);
+        }
+    }
+
+    #[test]
     fn a_value_after_an_arrow_an_assignment_an_entity_a_dash_or_a_tag_goes() {
         // Hostile run 11, D8: separators not read as separators before.
         for (text, kept) in [
@@ -992,6 +1185,7 @@ mod tests {
             "— ",
             "+=",
             "-=->",
+            "pin is 8491 ",
         ] {
             // Quadratic, 128 Ki of them would take minutes (a debug build on a busy
             // machine takes seconds for some). After a separator, the words are read
