@@ -475,26 +475,76 @@ fn random_end(bytes: &[u8], at: usize) -> Result<usize, usize> {
 }
 
 /// The base64 character at `at` (letters, digits, `-`, `_`, `+`, `/`, `=`), and how many
-/// bytes write it: one, or an escape's ([`encoded_glue`]).
+/// bytes write it: one, or an escape's ([`encoded_at`]).
 fn base64_at(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
     let b = *bytes.get(at)?;
     match in_token(b) || matches!(b, b'+' | b'/' | b'=') {
         true => Some((1, b)),
-        false => encoded_glue(bytes, at),
+        false => encoded_at(bytes, at).filter(|(_, b)| matches!(b, b'+' | b'/' | b'=')),
     }
 }
 
-/// A `/`, `+` or `=` escaped at `at` (`\/`, `%2F`, `%2B`, `%3D`): how many bytes, and which.
-fn encoded_glue(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
+/// Named HTML entities for the punctuation that glues a secret to more text or pads it.
+const ENTITIES: [(&str, u8); 8] = [
+    ("period", b'.'),
+    ("sol", b'/'),
+    ("plus", b'+'),
+    ("excl", b'!'),
+    ("equals", b'='),
+    ("colon", b':'),
+    ("lowbar", b'_'),
+    ("hyphen", b'-'),
+];
+
+/// An ASCII character written escaped at `at`, as JSON (`\/`, `\u002f`), a URL (`%2F`, and
+/// encoded twice, `%252F`) or HTML (`&#47;`, `&#x2F;`, `&sol;`) write one: how many bytes,
+/// and which. Every form is a few bytes long, so a look here costs a few bytes at most.
+fn encoded_at(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
     let rest = bytes.get(at..)?;
-    let percent = |code: &[u8]| rest.get(1..3).is_some_and(|e| e.eq_ignore_ascii_case(code));
-    match rest.first()? {
-        b'\\' if rest.get(1) == Some(&b'/') => Some((2, b'/')),
-        b'%' if percent(b"2f") => Some((3, b'/')),
-        b'%' if percent(b"2b") => Some((3, b'+')),
-        b'%' if percent(b"3d") => Some((3, b'=')),
-        _ => None,
-    }
+    let hex = |digits: &[u8]| -> Option<u32> {
+        digits
+            .iter()
+            .try_fold(0u32, |n, &d| Some(n * 16 + (d as char).to_digit(16)?))
+    };
+    let (len, code) = match rest {
+        [b'\\', b'/', ..] => (2, u32::from(b'/')),
+        [b'\\', b'u', d @ ..] if d.len() >= 4 => (6, hex(&d[..4])?),
+        [b'\\', b'x', d @ ..] if d.len() >= 2 => (4, hex(&d[..2])?),
+        [b'%', b'2', b'5', d @ ..] if d.len() >= 2 && hex(&d[..2]).is_some() => (5, hex(&d[..2])?),
+        [b'%', d @ ..] if d.len() >= 2 => (3, hex(&d[..2])?),
+        [b'&', b'#', b'x' | b'X', ..] => {
+            let digits = rest[3..]
+                .iter()
+                .take(4)
+                .take_while(|b| b.is_ascii_hexdigit());
+            let n = digits.count();
+            (rest.get(3 + n) == Some(&b';') && n > 0).then_some(())?;
+            (n + 4, hex(&rest[3..3 + n])?)
+        }
+        [b'&', b'#', ..] => {
+            let n = rest[2..]
+                .iter()
+                .take(4)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            (rest.get(2 + n) == Some(&b';') && n > 0).then_some(())?;
+            let code = rest[2..2 + n]
+                .iter()
+                .fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+            (n + 3, code)
+        }
+        [b'&', ..] => {
+            let (name, b) = ENTITIES.iter().find(|(name, _)| {
+                rest[1..].starts_with(name.as_bytes()) && rest.get(1 + name.len()) == Some(&b';')
+            })?;
+            (name.len() + 2, u32::from(*b))
+        }
+        _ => return None,
+    };
+    u8::try_from(code)
+        .ok()
+        .filter(u8::is_ascii)
+        .map(|b| (len, b))
 }
 
 /// Whether `at` follows a `\\` or a `%`: the letter or digits of an escape (`\\u0022`,
@@ -927,16 +977,17 @@ fn cut(out: &mut String, text: &str, start: usize, end: usize) -> usize {
 }
 
 /// Where a secret told by its shape ends, `end` being where the shape does: a word glued
-/// on by `.`, `~`, `+`, `/` or `!` (those escaped too: `\/`, `%2F`) is the secret's too (a
-/// JWE's parts after a JWT's three, a Mapbox token's secret after its payload,
-/// `sk-…~<rest>`). A sentence's full stop is followed by a space, and stays.
+/// on by `.`, `~`, `+`, `/` or `!` is the secret's too (a JWE's parts after a JWT's three,
+/// a Mapbox token's secret after its payload, `sk-…~<rest>`), and so is one glued on by any
+/// of those written escaped (`\/`, `%2E`, `%252F`, `\u007e`, `&#x2F;`, `&period;`: see
+/// [`encoded_at`]). A sentence's full stop is followed by a space, and stays.
 fn glued_end(bytes: &[u8], mut end: usize) -> usize {
     loop {
         let glue = match bytes.get(end) {
             Some(b'.' | b'~' | b'+' | b'/' | b'!') => 1,
-            _ => match encoded_glue(bytes, end) {
-                Some((len, _)) => len,
-                None => return end,
+            _ => match encoded_at(bytes, end) {
+                Some((len, b'.' | b'~' | b'+' | b'/' | b'!')) => len,
+                _ => return end,
             },
         };
         match bytes.get(end + glue) {
@@ -1594,6 +1645,35 @@ mod tests {
                 }
             }
             let _ = redacted(&text);
+        }
+    }
+
+    #[test]
+    fn a_keys_rest_glued_on_by_an_encoded_character_goes_with_it() {
+        // Hostile run 11, D7: `.`, `~`, `+`, `/` and `!` written as a URL, JSON or HTML
+        // writes them, and encoded twice.
+        let key = format!("sk-ant-api03-{}", "A1b2C3d4".repeat(5));
+        for glue in [
+            "%2E", "%7E", "%2B", "%2F", "%21", "\\u002e", "\\u002f", "\\u007e", "&#46;", "&#x2F;",
+            "&period;", "&sol;", "%252F", "%252e",
+        ] {
+            // The whole rest, however many parts it has.
+            let text = format!("for {key}{glue}ZQXSECRET42rest{glue}ZQXSECRET42more here");
+            assert_eq!(redacted(&text), "for sk-… here", "{text}");
+            let text = format!(
+                "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Sfl8KxwRJSM{glue}ZQXSECRET42 ok"
+            );
+            assert_eq!(redacted(&text), "token eyJ… ok", "{text}");
+        }
+        // An AWS secret key whose `/` is written so is one word all the same.
+        let aws = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        for glue in ["\\u002f", "&#x2F;", "&sol;", "%252F"] {
+            let text = format!("stored {} ok", aws.replace('/', glue));
+            assert_eq!(redacted(&text), "stored … ok", "{text}");
+        }
+        // An escape that glues nothing on stays, and so does prose's punctuation.
+        for text in ["the sk-… key%2E", "100%2E5 and &period; and \\u002e alone"] {
+            assert_eq!(redacted(text), text);
         }
     }
 

@@ -9,10 +9,14 @@
 //! - a quoted word (no white space inside) that is not a field's name (`"value":` stays);
 //! - a word of 5 characters or more with a digit in it (keys, passwords, ids, dates,
 //!   addresses), but for a URL's host and path;
-//! - the word after a credential's name and a separator (`:`, `=`, a tab, `|`, an XML
-//!   element's `>`; `,` after a quoted name or in a CSV row), or after `Bearer` whatever
+//! - the word after a credential's name and a separator (`:`, `=`, a tab, `|`, an arrow,
+//!   an assignment such as `+=`, a dash, an element's `>` or `]`, any of them written as
+//!   an entity; `,` after a quoted name or in a CSV row), or after `Bearer` whatever
 //!   stands between, here or on the next line, quoted text and all (markup tags and list
 //!   bullets on the way are passed over);
+//! - a word of 3 characters or more with a digit right after a credential's name and a
+//!   space, or a linking word (`the pin is 8491`), unless it is one of the text's own
+//!   numbers ([`OWN_NUMBERS`]: `401`, `3 retries`);
 //! - in a word the syntax rules cut in part, what stands beside the cut, judged as a word.
 //!
 //! A word shorter than the cut (a byte or two) stays: it hides nothing, and cut, the text
@@ -98,6 +102,48 @@ const NAMES: [(&str, Said); 47] = [
 /// The shortest word holding a digit that a suspect line loses (`hunter2`, `Zq8x7`): a
 /// status (`401`) and a version (`v1`) stay.
 const SECRET_MIN: usize = 5;
+
+/// Words that, right after a number, say it is the text's own, not a value: a count, a
+/// time, a size (`3 retries`, `30 seconds`), an HTTP status's reason (`401 Unauthorized`).
+/// A number of three digits from 100 to 599 is taken for a status whatever follows it.
+const OWN_NUMBERS: [&str; 32] = [
+    "retries",
+    "retry",
+    "tries",
+    "attempts",
+    "attempt",
+    "times",
+    "seconds",
+    "second",
+    "secs",
+    "sec",
+    "s",
+    "ms",
+    "minutes",
+    "minute",
+    "mins",
+    "min",
+    "hours",
+    "hour",
+    "h",
+    "days",
+    "day",
+    "characters",
+    "chars",
+    "bytes",
+    "digits",
+    "requests",
+    "errors",
+    "items",
+    "more",
+    "left",
+    "unauthorized",
+    "forbidden",
+];
+
+/// Words that may stand between a credential's name and its value in prose: `the password
+/// is 8491`, `pin was 1234`.
+const LINKS: [&str; 7] = ["is", "was", "are", "were", "be", "now", "equals"];
 
 /// How many lines either side of a line naming a credential are suspect with it: a JSON
 /// object or an XML element written a field a line, a YAML value under a comment, an HTML
@@ -213,7 +259,9 @@ fn names_credential(line: &[u8]) -> bool {
         identifiers(&line[word.text.clone()], |ident, whole| {
             said |= match told(ident, true) {
                 Some(Said::Anywhere) => true,
-                Some(_) => whole && field,
+                // `the pin is 84912035`: a number after it makes a name of it in prose too.
+                Some(Said::Compound) => whole && (field || number_after(line, word.end)),
+                Some(Said::Field) => whole && field,
                 None => false,
             }
         });
@@ -230,7 +278,13 @@ fn names_credential(line: &[u8]) -> bool {
 fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     let bytes = line.as_bytes();
     let mut i = 0;
+    // After a credential's name and a space (and perhaps a word such as `is`): 2 right
+    // after the name, 1 after the linking word. A word holding a digit there is a value
+    // (`the password is 8491`, `pin ab12`), but for a number that is the text's own.
+    let mut near = 0u8;
     while let Some(word) = next_word(bytes, i, armed) {
+        let spaced = line[i..word.start].bytes().all(|b| b == b' ');
+        let near_here = std::mem::take(&mut near) * u8::from(spaced);
         out.push_str(&line[i..word.start]);
         let text = &bytes[word.text.clone()];
         let separator = separator(bytes, &word);
@@ -249,8 +303,23 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                 .checked_sub(digits + 1)
                 .is_some_and(|at| text[at].is_ascii_alphabetic());
         let paired = matches!(separator, Some(b':' | b'=' | b'\t' | b'|'));
-        let a_value = spelled || armed && secret_like;
-        if !a_value && is_whole_name(text, paired && !armed) {
+        // Before a separator, with no value due, it is a name of its own
+        // (`password12\t…`).
+        let spelled = spelled && (armed || !paired);
+        let due = near_here > 0
+            && !armed
+            && text.iter().any(u8::is_ascii_digit)
+            && !own_number(bytes, &word);
+        let a_value = spelled || armed && secret_like || due;
+        if near_here == 2
+            && !armed
+            && LINKS
+                .iter()
+                .any(|l| text.eq_ignore_ascii_case(l.as_bytes()))
+        {
+            near = 1;
+            out.push_str(&line[word.start..word.end]);
+        } else if !a_value && is_whole_name(text, paired && !armed) {
             // A name; where a value is due, only one that is no other word run together
             // with a name (`X-Api-Key: supersecret`). After an authorization scheme comes
             // the credential, whatever stands between (`Bearer <code>…`, a line break).
@@ -262,6 +331,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     .get(word.end + 1)
                     .is_some_and(|b| !b.is_ascii_whitespace());
             armed = scheme || separator.is_some_and(|s| s != b',' || word.quoted || cell);
+            near = if armed || separator.is_some() { 0 } else { 2 };
             out.push_str(&line[word.start..word.end]);
         } else if text.len() < CUT.len() {
             // Shorter than a cut: it hides nothing, and the text would grow.
@@ -277,9 +347,10 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     out.push_str(part);
                 }
             }
-        } else if !secret_like
+        } else if !(secret_like || due)
             && (field
-                || matches!(bytes.get(word.end), Some(b'{' | b'[' | b'('))
+                || matches!(bytes.get(word.end), Some(b'{' | b'('))
+                || bytes.get(word.end) == Some(&b'[') && bytes.get(word.end + 1) != Some(&b'/')
                 || matches!(text, b"b" | b"r" | b"u" | b"f" | b"br" | b"rb")
                     && matches!(bytes.get(word.end), Some(b'"' | b'\''))
                 || in_tag(bytes, &word)
@@ -290,7 +361,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             // markup tag's (`<code>`, `</b>`), a YAML tag (`!!str`), a list's bullet
             // (`- …`): the value is what follows it.
             out.push_str(&line[word.start..word.end]);
-        } else if armed || word.quoted || secret_like {
+        } else if armed || word.quoted || secret_like || due {
             out.push_str(&line[word.start..word.text.start]);
             out.push_str(CUT);
             out.push_str(&line[word.text.end..word.end]);
@@ -310,11 +381,95 @@ fn is_secret_like(text: &[u8]) -> bool {
     text.len() >= SECRET_MIN && text.iter().any(u8::is_ascii_digit)
 }
 
-/// Whether `word` is a markup tag's name (`<b>`, `</code>`, `<br/>`).
+/// Whether a word after the one ending at `end` (past a space, and perhaps a word of
+/// [`LINKS`]) is a number or a name-like word and a number (`84912035`, `Summer2024!`), and
+/// not one of the text's own ([`own_number`]). Two words are read at most, so every word
+/// of a line is read a few times at most.
+fn number_after(line: &[u8], end: usize) -> bool {
+    let mut at = end;
+    for _ in 0..2 {
+        let start = at
+            + line[at..]
+                .iter()
+                .take(SEPARATOR_REACH)
+                .take_while(|&&b| b == b' ')
+                .count();
+        let stop = word_end(line, start);
+        if start == at || stop == start {
+            return false;
+        }
+        let text = &line[start..stop];
+        if LINKS
+            .iter()
+            .any(|l| text.eq_ignore_ascii_case(l.as_bytes()))
+        {
+            at = stop;
+            continue;
+        }
+        let word = Word {
+            start,
+            end: stop,
+            text: start..stop,
+            quoted: false,
+        };
+        let text = text
+            .strip_suffix(b".")
+            .or(text.strip_suffix(b"!"))
+            .unwrap_or(text);
+        let digits = text.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        let numbered = digits == text.len() && digits >= 4
+            || digits >= 2
+                && text[..text.len() - digits]
+                    .iter()
+                    .all(u8::is_ascii_alphabetic);
+        return numbered && !own_number(line, &word);
+    }
+    false
+}
+
+/// Whether `word`, holding a digit, is a number of the text's own ([`OWN_NUMBERS`]): an
+/// HTTP status (`401`), or one a count's or a time's word follows (`3 retries`).
+fn own_number(line: &[u8], word: &Word) -> bool {
+    let text = &line[word.text.clone()];
+    let number = text.strip_suffix(b".").unwrap_or(text);
+    let status = number.len() == 3
+        && number.iter().all(u8::is_ascii_digit)
+        && (b'1'..=b'5').contains(&number[0]);
+    let start = word.end
+        + line[word.end..]
+            .iter()
+            .take(SEPARATOR_REACH)
+            .take_while(|&&b| b == b' ')
+            .count();
+    let next = &line[start..word_end(line, start)];
+    let next = next
+        .strip_suffix(b".")
+        .or(next.strip_suffix(b","))
+        .unwrap_or(next);
+    status
+        || (start > word.end
+            && OWN_NUMBERS
+                .iter()
+                .any(|o| next.eq_ignore_ascii_case(o.as_bytes())))
+}
+
+/// Whether `word` is a markup tag's name (`<b>`, `</code>`, `<br/>`, `[b]`, `&lt;b&gt;`).
 fn in_tag(line: &[u8], word: &Word) -> bool {
     let before = &line[..word.start];
-    let opens = before.ends_with(b"<") || before.ends_with(b"</");
-    opens && matches!(line.get(word.end), Some(b'>' | b'/'))
+    let before = before.strip_suffix(b"/").unwrap_or(before);
+    let after = &line[word.end..];
+    let after = after.strip_prefix(b"/").unwrap_or(after);
+    tag_open(before).is_some_and(|close| after.starts_with(close))
+}
+
+/// What closes a tag `before` opens (`<`, `[`, `&lt;`), if it opens one.
+fn tag_open(before: &[u8]) -> Option<&'static [u8]> {
+    match before {
+        [.., b'<'] => Some(b">"),
+        [.., b'['] => Some(b"]"),
+        _ if before.ends_with(b"&lt;") => Some(b"&gt;"),
+        _ => None,
+    }
 }
 
 /// A word of a line: `start..end` holds its quotes, if quoted; `text`, what is inside them.
@@ -379,8 +534,12 @@ fn word_end(line: &[u8], from: usize) -> usize {
     let mut end = from;
     loop {
         let (len, unit) = unit_at(line, end);
-        // An arrow glued to a name (`password->…`) is no part of it.
-        let arrow = unit == Some(b'-') && line.get(end + 1) == Some(&b'>');
+        // An arrow or an assignment glued to a name (`password->…`, `password+=…`) is no
+        // part of it.
+        let arrow = matches!(
+            (unit, line.get(end + 1)),
+            (Some(b'-'), Some(b'>')) | (Some(b'+'), Some(b'='))
+        );
         if len == 0 || !is_word_unit(unit) || arrow {
             return end;
         }
@@ -442,8 +601,9 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
     }
 }
 
-/// The HTML entity `rest` starts with (`&nbsp;`, `&quot;`, `&#39;`): its length and the
-/// byte it stands for here (a space for any but a quote's).
+/// The HTML entity `rest` starts with (`&nbsp;`, `&quot;`, `&#39;`, `&#58;`): its length
+/// and the byte it stands for here (a space for any but a quote's, a colon's or an equals
+/// sign's).
 fn entity(rest: &[u8]) -> Option<(usize, u8)> {
     let name = rest[1..]
         .iter()
@@ -453,9 +613,15 @@ fn entity(rest: &[u8]) -> Option<(usize, u8)> {
     if rest.get(1 + name) != Some(&b';') || name == 0 {
         return None;
     }
-    let stands = match &rest[1..1 + name] {
+    let mut lower = [0u8; 8];
+    lower[..name].copy_from_slice(&rest[1..1 + name]);
+    lower[..name].make_ascii_lowercase();
+    // A colon or an equals sign written as an entity separates as one does.
+    let stands = match &lower[..name] {
         b"quot" | b"#34" | b"#x22" => b'"',
         b"apos" | b"#39" | b"#x27" => b'\'',
+        b"colon" | b"#58" | b"#x3a" => b':',
+        b"equals" | b"#61" | b"#x3d" => b'=',
         _ => b' ',
     };
     Some((name + 2, stands))
@@ -489,10 +655,13 @@ fn is_word_unit(unit: Option<u8>) -> bool {
     })
 }
 
-/// What separates `word` from what follows it ([`separator_after`]); an XML element's
-/// name (`<Token>…`) is separated from its text as a field's name is, by a colon.
+/// What separates `word` from what follows it ([`separator_after`]); an element's name
+/// (`<Token>…`, `[token]…`, `&lt;token&gt;…`) is separated from its text as a field's name
+/// is, by a colon. A bracket before a link's address (`[token](…)`) is no element's.
 fn separator(line: &[u8], word: &Word) -> Option<u8> {
-    let tag = line[..word.start].ends_with(b"<") && line.get(word.end) == Some(&b'>');
+    let after = &line[word.end..];
+    let tag = tag_open(&line[..word.start])
+        .is_some_and(|close| after.starts_with(close) && !after[close.len()..].starts_with(b"("));
     match tag {
         true => Some(b':'),
         false => separator_after(line, word.end),
@@ -500,7 +669,8 @@ fn separator(line: &[u8], word: &Word) -> Option<u8> {
 }
 
 /// What separates the word ending at `end` from what follows it, past white space and
-/// closing quotes: `:` (a colon however written, or an arrow), `=`, `,`, `|`, or a tab.
+/// closing quotes: `:` (a colon however written, or an arrow), `=` (`+=`, `?=` too), `,`,
+/// `|`, `-` (an em or en dash), or a tab.
 fn separator_after(line: &[u8], end: usize) -> Option<u8> {
     let mut at = end;
     let mut tab = false;
@@ -521,16 +691,21 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
         }
     }
     let rest = &line[at.min(line.len())..];
-    // `->`, `-->`, `=>`, `==>`: a longer run of `-` or `=` is a rule, each of whose
-    // one-character words would read it again.
+    // `->`, `-->`, `=>`, `==>`, `====>`: a shaft is read no further than the reach, as a
+    // rule's one-character words would each read it again.
     let arrow = rest
         .iter()
-        .take(3)
+        .take(SEPARATOR_REACH)
         .take_while(|&&b| b == b'-' || b == b'=')
         .count();
     let separator = match rest {
         // An arrow (`->`, `-->`, `=>`, `→`) pairs a name with its value as a colon does.
         _ if arrow > 0 && rest.get(arrow) == Some(&b'>') => Some(b':'),
+        // A dash (`password — …`, `token – …`) after a name, but in prose (`the key —
+        // so to speak —`) it is no field's: it is told apart, as `-`.
+        [0xE2, 0x80, 0x93 | 0x94, ..] => Some(b'-'),
+        // An assignment: `:=` and `::` are read as their colon, `+=` and `?=` as `=`.
+        [b'+' | b'?', b'=', ..] => Some(b'='),
         [b':' | b'=' | b',' | b'|', ..] => Some(rest[0]),
         _ => match unit_at(line, at) {
             (3.., Some(b @ (b':' | b'=' | b','))) => Some(b),
@@ -599,13 +774,20 @@ fn is_whole_name(text: &[u8], run_together: bool) -> bool {
     said.is_some()
 }
 
-/// How `ident` is told as a credential's name, if it is one, a number at its end aside
-/// (`Cookie2`, `X-Hub-Signature-256`). With `run_together` false, a name run together with
+/// How `ident` is told as a credential's name, if it is one, a number at its end or start
+/// aside (`Cookie2`, `X-Hub-Signature-256`, `1password`). With `run_together` false, a name run together with
 /// more letters before it (`clientsecret`) is none: a value may end so too (`supersecret`);
 /// with it true, one of fewer than five letters so run together is a field's name only.
 /// Every word of every line is looked up here, so the lookup compares a name only where
 /// one may start: at the identifier's start or after a `_`.
 fn told(ident: &[u8], run_together: bool) -> Option<Said> {
+    // A number before or after a name is no part of it (`password1`, `1password`).
+    let lead = ident.iter().take_while(|b| b.is_ascii_digit()).count();
+    let ident = &ident[lead..];
+    let ident = ident
+        .strip_prefix(b"_")
+        .filter(|_| lead > 0)
+        .unwrap_or(ident);
     let digits = ident
         .iter()
         .rev()
@@ -639,7 +821,7 @@ fn told(ident: &[u8], run_together: bool) -> Option<Said> {
     // it; among a compound's words it is a name's (`S3_SECRET_KEY`, `OAUTH2_TOKEN`).
     // A short name run together (`secretkey`, `DBPASS`, `adminpw`) is told as a field's
     // name only: `monkey` in prose is none.
-    let run_together = run_together && !ident.iter().any(u8::is_ascii_digit);
+    let run_together = run_together && lead == 0 && !ident.iter().any(u8::is_ascii_digit);
     let ends = compounds()
         .filter(|(name, _)| ident.ends_with(name.as_bytes()))
         .map(|(name, _)| name.len())
@@ -851,6 +1033,102 @@ mod tests {
     }
 
     #[test]
+    fn names_and_values_with_digits_lose_their_values_and_own_numbers_stay() {
+        // Hostile run 11, D5: a name with a number before or after it.
+        for (text, kept) in [
+            ("password1: ZQXSECRET7a", "password1: …"),
+            ("password12\tZQXSECRETplain", "password12\t…"),
+            ("api_key99 | ZQXSECRETplain", "api_key99 | …"),
+            ("token12 -> ZQXSECRETplain", "token12 -> …"),
+            ("is_password1 ZQXSECRET2plain", "is_password1 …"),
+            ("db_password2=ZQXSECRETplain", "db_password2=…"),
+            ("db_password12=ZQXSECRET42", "db_password12=…"),
+            ("token2 ZQXSECRET4x", "token2 …"),
+            ("1password\tZQXSECRETplain", "1password\t…"),
+            // A value spelling a word and a number, or a number alone.
+            ("password: Summer2024", "password: …"),
+            ("the password is Winter2025!", "the password is …"),
+            ("pin: 84912035", "pin: …"),
+            ("password=12345678", "password=…"),
+            ("the pin is 84912035", "the pin is …"),
+            ("pin 84912035", "pin …"),
+            ("the password is 8491", "the password is …"),
+            ("the passcode was 8491.", "the passcode was …"),
+            ("the password is ab12", "the password is …"),
+            ("the session 84912035 expired", "the session … expired"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // The text's own numbers stay where no name is near, and after one when a count or a
+        // time follows, or when it is an HTTP status.
+        for text in [
+            "HTTP 401: invalid password after 3 retries on port 8443",
+            "429 Too Many Requests: token quota, retry in 30 seconds",
+            "invalid api key, status 401",
+            "password 401 Unauthorized",
+            "the token is 401",
+            "password was 3600 seconds ago",
+            "max tokens 4096",
+            "pass 100% of the tests",
+            "the monkey ate 12345678",
+        ] {
+            assert_eq!(redacted(text), text);
+        }
+    }
+
+    #[test]
+    fn a_value_after_an_arrow_an_assignment_an_entity_a_dash_or_a_tag_goes() {
+        // Hostile run 11, D8: separators not read as separators before.
+        for (text, kept) in [
+            // Arrows.
+            ("password => ZQXSECRETv9", "password => …"),
+            ("token ⇒ ZQXSECRETplain", "token ⇒ …"),
+            ("token⟶ZQXSECRETplain", "token⟶…"),
+            ("api_key ==> ZQXSECRETplain", "api_key ==> …"),
+            ("api_key =====> ZQXSECRETplain", "api_key =====> …"),
+            ("password |-> ZQXSECRETplain", "password |-> …"),
+            // Assignments.
+            ("password += ZQXSECRETplain", "password += …"),
+            ("password+=ZQXSECRETplain", "password+=…"),
+            ("PASSWORD ?= ZQXSECRETplain", "PASSWORD ?= …"),
+            ("secret ::ZQXSECRETplain", "secret :…"),
+            // A colon or an equals sign written as an HTML entity.
+            ("password&#58;ZQXSECRETplain", "password&#58;…"),
+            ("password&#x3A; ZQXSECRETplain", "password&#x3A; …"),
+            ("pin&colon;ZQXSECRETplain", "pin&colon;…"),
+            ("password&#61;ZQXSECRETplain", "password&#61;…"),
+            ("token &equals; ZQXSECRETplain", "token &equals; …"),
+            // A dash between the name and its value.
+            ("password — ZQXSECRETplain", "password — …"),
+            ("password—ZQXSECRETplain", "password—…"),
+            ("token – ZQXSECRETplain", "token – …"),
+            // Markup around the value.
+            (
+                "<password>ZQXSECRETplain</password>",
+                "<password>…</password>",
+            ),
+            ("<api_key>ZQXSECRETplain</api_key>", "<api_key>…</api_key>"),
+            ("[token]ZQXSECRETplain[/token]", "[token]…[/token]"),
+            ("[pin] ZQXSECRETplain [/pin]", "[pin] … [/pin]"),
+            (
+                "&lt;password&gt;ZQXSECRETplain&lt;/password&gt;",
+                "&lt;password&gt;…&lt;/password&gt;",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // A link's text is no element, and a dash in prose after a name that is a field's
+        // only is none.
+        for text in [
+            "see [token](https://docs.example/auth) for more",
+            "the key — so to speak — was lost",
+            "c++ = fine",
+        ] {
+            assert_eq!(redacted(text), text);
+        }
+    }
+
+    #[test]
     fn a_value_shorter_than_a_cut_is_kept_so_no_text_grows() {
         assert_eq!(redacted("password 'a' 'b'"), "password 'a' 'b'");
         assert_eq!(redacted("pin: 42"), "pin: 42");
@@ -902,6 +1180,12 @@ mod tests {
             "ssh-rsa ",
             "=-",
             "\" \" ",
+            "&#58;",
+            "[a]",
+            "— ",
+            "+=",
+            "-=->",
+            "pin is 8491 ",
         ] {
             // Quadratic, 128 Ki of them would take minutes (a debug build on a busy
             // machine takes seconds for some). After a separator, the words are read
