@@ -235,10 +235,30 @@ fn a_line_that_is_no_turn_fails_alone() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("turns.jsonl: line 2: not a turn of aibridge-trace's JSONL"),
+        stderr.contains("turns.jsonl: line 2, column 19: not a turn of aibridge-trace's JSONL"),
         "{stderr}"
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+}
+
+#[test]
+fn a_line_that_is_no_turn_is_named_without_the_value_it_holds() {
+    // Hostile run 12, D1: serde quotes the value of a field of the wrong type, and a file
+    // of turns may hold anything there.
+    let jsonl = whole(&["inspect", "--format", "jsonl"]);
+    let first = jsonl.lines().next().unwrap();
+    let mut turn: serde_json::Value = serde_json::from_str(first).unwrap();
+    turn["streaming"] = "Authorization: Bearer ZQXSECRET1234abcd".into();
+    turn["error"] = "Incorrect API key provided: sk-proj-ZQXSECRETabcdefghijklmnop".into();
+    let dir = common::scratch("shard-secret");
+    let path = dir.join("turns.jsonl");
+    std::fs::write(&path, format!("{turn}\n")).unwrap();
+    let out = common::run(&["inspect", "--format", "jsonl", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 1, column"), "{stderr}");
+    assert!(stderr.contains("invalid type: string"), "{stderr}");
+    assert!(!stderr.contains("ZQXSECRET"), "{stderr}");
 }
 
 #[test]

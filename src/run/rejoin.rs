@@ -13,6 +13,7 @@
 use super::{FileReport, Note};
 use crate::cost::CostSource;
 use crate::discover::Found;
+use crate::quote;
 use crate::redact::redacted;
 use crate::turn::Turn;
 use crate::warning::Warning;
@@ -54,9 +55,13 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
         }
         match serde_json::from_slice::<Turn>(line) {
             Ok(turn) => report.turns.push(again(turn)),
+            // serde quotes the value it rejected, which may be anything the file holds:
+            // the message names the line, the column and what was wrong, not the value.
             Err(why) => report.notes.push(Note::Failed(format!(
-                "{display}: line {}: not a turn of aibridge-trace's JSONL: {why}",
-                number + 1
+                "{display}: line {}, column {}: not a turn of aibridge-trace's JSONL: {}",
+                number + 1,
+                why.column(),
+                quote::json_error(&why)
             ))),
         }
     }
