@@ -220,7 +220,7 @@ impl Threaded {
     /// The turns, whole, in input order: each one's texts are read back as it comes, so
     /// a printer that takes one turn at a time holds one turn's texts at a time.
     pub fn into_turns(self) -> impl Iterator<Item = io::Result<Turn>> {
-        let store = self.store;
+        let mut store = self.store;
         let away = self.away.into_iter();
         (self.turns.into_iter().zip(away)).map(move |(turn, away)| store.restore(turn, away))
     }

@@ -16,7 +16,7 @@
 //! would read some floating-point numbers back one unit in the last place off).
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -27,6 +27,9 @@ use crate::turn::{Thought, ThoughtSource, Turn};
 /// Bytes of turn text held in memory before the rest is written out: small runs never make
 /// a file, a folder of captures holds this much and its turns' other fields.
 const KEPT: usize = 4 << 20;
+
+/// How much of the file is read at a time when turns are read back.
+const READ_AHEAD: usize = 256 << 10;
 
 /// Where a turn's texts were written: `len` bytes from `offset`.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +42,11 @@ pub struct Away {
 #[derive(Debug, Default)]
 pub struct Store {
     file: Option<File>,
+    /// `file` once the run reads it back: turns come back in the order they went, so one
+    /// buffered pass reads the file through, a few hundred turns a read.
+    reader: Option<BufReader<File>>,
+    /// Where `reader` stands in the file.
+    read_at: u64,
     /// Bytes written to `file`.
     end: u64,
     /// Bytes of text kept in memory so far.
@@ -77,14 +85,24 @@ impl Store {
     }
 
     /// The turn whole again, its texts read back from where `away` says.
-    pub fn restore(&self, mut turn: Turn, away: Option<Away>) -> io::Result<Turn> {
+    pub fn restore(&mut self, mut turn: Turn, away: Option<Away>) -> io::Result<Turn> {
         let Some(away) = away else {
             return Ok(turn);
         };
-        let mut file = self.file.as_ref().ok_or_else(lost)?;
+        let reader = match (&mut self.reader, self.file.take()) {
+            (Some(reader), _) => reader,
+            (none, Some(file)) => {
+                self.read_at = u64::MAX;
+                none.insert(BufReader::with_capacity(READ_AHEAD, file))
+            }
+            (None, None) => return Err(lost()),
+        };
+        if self.read_at != away.offset {
+            reader.seek(SeekFrom::Start(away.offset))?;
+        }
         let mut bytes = vec![0; away.len];
-        file.seek(SeekFrom::Start(away.offset))?;
-        file.read_exact(&mut bytes)?;
+        reader.read_exact(&mut bytes)?;
+        self.read_at = away.offset + away.len as u64;
         decode_texts(&bytes, &mut turn).ok_or_else(lost)?;
         Ok(turn)
     }
@@ -95,7 +113,7 @@ impl Store {
             Some(file) => file,
             none => none.insert(make_file()?),
         };
-        file.seek(SeekFrom::Start(self.end))?;
+        // Only appends come before the file is read back: it stands at its end.
         file.write_all(bytes)?;
         let offset = self.end;
         self.end += bytes.len() as u64;
