@@ -66,7 +66,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -l by -d 'Group the aggregates by this key' -r -f -a "api\t''
 model\t''
 file\t''
-tool\t'A turn counts under each tool it called, or under `(no tools)`'
+tool\t'A turn counts under each tool it called, or under `(no tools)`; a tool\'s group lists that tool alone under `tools`'
 day\t'The UTC day of `timing.started_at`, or `(no timing)`'
 session\t'The session (agent run) the turn belongs to, by its id'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand summary" -s f -l format -d 'Output format' -r -f -a "table\t''

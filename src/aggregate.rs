@@ -4,12 +4,15 @@
 //! Token sums keep the turn's semantics: `input` excludes cache reads, so adding the five
 //! counts never counts a token twice.
 
+mod tally;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::config::GroupBy;
-use crate::turn::{Turn, UsageSum};
+use crate::turn::{ToolCall, Turn, UsageSum};
+pub use tally::Tally;
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct ToolStats {
@@ -117,26 +120,29 @@ pub struct Aggregate {
     pub errors: u64,
     pub incomplete: u64,
     pub modes: Modes,
-    pub apis: BTreeMap<String, u64>,
-    pub models: BTreeMap<String, u64>,
-    pub tools: BTreeMap<String, ToolStats>,
-    pub thought_sources: BTreeMap<String, ThoughtStats>,
-    pub stop_reasons: BTreeMap<String, u64>,
+    pub apis: Tally<u64>,
+    pub models: Tally<u64>,
+    pub tools: Tally<ToolStats>,
+    pub thought_sources: Tally<ThoughtStats>,
+    pub stop_reasons: Tally<u64>,
     /// Errors by `type (status)`.
-    pub error_kinds: BTreeMap<String, u64>,
+    pub error_kinds: Tally<u64>,
     /// Null when no turn carried timing.
     pub latency: Option<Latency>,
     pub cost: Spend,
     /// Dollars by model, over its priced turns.
-    pub cost_by_model: BTreeMap<String, f64>,
+    pub cost_by_model: Tally<f64>,
     /// Models whose turns had usage but no cost, with their turns and token sums.
-    pub unpriced: BTreeMap<String, Unpriced>,
+    pub unpriced: Tally<Unpriced>,
     #[serde(skip)]
     timings: Timings,
 }
 
 impl Aggregate {
-    pub fn add(&mut self, turn: &Turn) {
+    /// Adds `turn`, and the stats of `calls` under their tools' names: every tool call of
+    /// the turn, or, in a tool's group, the turn's calls of that tool. `calls` are sorted
+    /// by name, so each tool is counted once for the turn in one pass.
+    fn add(&mut self, turn: &Turn, calls: &[&ToolCall]) {
         self.turns += 1;
         if let Some(usage) = &turn.usage {
             self.usage.add(usage);
@@ -151,37 +157,35 @@ impl Aggregate {
         } else {
             self.modes.blocking += 1;
         }
-        *self.apis.entry(turn.api.as_str().to_string()).or_default() += 1;
-        let model = turn.model.clone().unwrap_or_else(|| "(unknown)".into());
-        *self.models.entry(model).or_default() += 1;
-        let mut seen: Vec<&str> = Vec::new();
-        for call in &turn.tool_calls {
-            let stats = self.tools.entry(call.name.clone()).or_default();
-            stats.calls += 1;
-            stats.injected += u64::from(call.injected);
-            if let Some(result) = &call.result {
-                stats.results += 1;
-                stats.errors += u64::from(result.is_error == Some(true));
-            }
-            if !seen.contains(&call.name.as_str()) {
-                stats.turns += 1;
-                seen.push(&call.name);
+        *self.apis.entry(turn.api.as_str()) += 1;
+        *self.models.entry(model_of(turn)) += 1;
+        for same in calls.chunk_by(|a, b| a.name == b.name) {
+            let stats = self.tools.entry(&same[0].name);
+            stats.turns += 1;
+            for call in same {
+                stats.calls += 1;
+                stats.injected += u64::from(call.injected);
+                if let Some(result) = &call.result {
+                    stats.results += 1;
+                    stats.errors += u64::from(result.is_error == Some(true));
+                }
             }
         }
         for thought in &turn.thoughts {
-            let source = thought.source.as_str().to_string();
-            let stats = self.thought_sources.entry(source).or_default();
+            let stats = self.thought_sources.entry(thought.source.as_str());
             stats.count += 1;
             stats.chars += thought.text.chars().count() as u64;
         }
-        let stop = turn.stop_reason.clone().unwrap_or_else(|| "(none)".into());
-        *self.stop_reasons.entry(stop).or_default() += 1;
+        *self
+            .stop_reasons
+            .entry(turn.stop_reason.as_deref().unwrap_or("(none)")) += 1;
         if let Some(error) = &turn.error {
-            let mut kind = error.kind.clone().unwrap_or_else(|| "(untyped)".into());
-            if let Some(status) = error.status {
-                kind.push_str(&format!(" ({status})"));
-            }
-            *self.error_kinds.entry(kind).or_default() += 1;
+            let kind = error.kind.as_deref().unwrap_or("(untyped)");
+            let kind = match error.status {
+                Some(status) => format!("{kind} ({status})"),
+                None => kind.to_string(),
+            };
+            *self.error_kinds.entry(&kind) += 1;
         }
         if let Some(timing) = &turn.timing {
             self.timings.timed += 1;
@@ -194,16 +198,15 @@ impl Aggregate {
     /// Adds a turn's cost, or, for a turn with usage its model could not be priced for,
     /// its tokens to that model's unpriced sums.
     fn add_cost(&mut self, turn: &Turn) {
-        let model = || turn.model.clone().unwrap_or_else(|| "(unknown)".into());
         match (&turn.cost, &turn.usage) {
             (Some(cost), _) => {
                 self.cost.usd += cost.usd;
                 self.cost.priced_turns += 1;
-                *self.cost_by_model.entry(model()).or_default() += cost.usd;
+                *self.cost_by_model.entry(model_of(turn)) += cost.usd;
             }
             (None, Some(usage)) => {
                 self.cost.unpriced_turns += 1;
-                let unpriced = self.unpriced.entry(model()).or_default();
+                let unpriced = self.unpriced.entry(model_of(turn));
                 unpriced.turns += 1;
                 unpriced.usage.add(usage);
             }
@@ -236,6 +239,11 @@ impl Aggregate {
     }
 }
 
+/// The model a turn counts under.
+fn model_of(turn: &Turn) -> &str {
+    turn.model.as_deref().unwrap_or("(unknown)")
+}
+
 /// Dollars summed over turns, to a ten-billionth as each turn's are: float noise
 /// (0.30000000000000004) stays out of the JSON people read.
 fn round_usd(usd: f64) -> f64 {
@@ -260,39 +268,31 @@ pub struct Summary {
     /// What `--by` grouped by, or null.
     pub group_by: Option<&'static str>,
     /// The aggregates per group, when `--by` asked for them.
-    pub groups: BTreeMap<String, Aggregate>,
+    /// Boxed: a B-tree's node holds eleven of its values in place, mostly empty slots when
+    /// there are many groups.
+    pub groups: BTreeMap<String, Box<Aggregate>>,
 }
 
-/// The keys a turn falls under for `by`: a turn that called several tools counts under
-/// each (and under `(no tools)` when it called none).
-fn group_keys(turn: &Turn, by: GroupBy) -> Vec<String> {
+/// The group a turn falls under for `by`; for tools, only a turn that called none (the
+/// others count under each tool they called).
+fn group_key(turn: &Turn, by: GroupBy) -> String {
     match by {
-        GroupBy::Api => vec![turn.api.as_str().to_string()],
-        GroupBy::Model => vec![turn.model.clone().unwrap_or_else(|| "(unknown)".into())],
-        GroupBy::File => vec![turn.source.path.clone()],
-        GroupBy::Tool => {
-            let mut names: Vec<String> = turn.tool_calls.iter().map(|c| c.name.clone()).collect();
-            names.sort();
-            names.dedup();
-            if names.is_empty() {
-                names.push("(no tools)".into());
-            }
-            names
-        }
+        GroupBy::Api => turn.api.as_str().to_string(),
+        GroupBy::Model => model_of(turn).to_string(),
+        GroupBy::File => turn.source.path.clone(),
+        GroupBy::Tool => "(no tools)".into(),
         // The UTC day the exchange started; captures that carry no time have none.
-        GroupBy::Day => vec![
-            turn.timing
-                .as_ref()
-                .and_then(|t| t.started_at.as_deref())
-                .and_then(|at| at.get(..10))
-                .unwrap_or("(no timing)")
-                .to_string(),
-        ],
-        GroupBy::Session => vec![
-            turn.session
-                .as_ref()
-                .map_or_else(|| "(no session)".into(), |s| s.id.clone()),
-        ],
+        GroupBy::Day => turn
+            .timing
+            .as_ref()
+            .and_then(|t| t.started_at.as_deref())
+            .and_then(|at| at.get(..10))
+            .unwrap_or("(no timing)")
+            .to_string(),
+        GroupBy::Session => turn
+            .session
+            .as_ref()
+            .map_or_else(|| "(no session)".into(), |s| s.id.clone()),
     }
 }
 
@@ -316,17 +316,31 @@ impl Summary {
     }
 
     pub fn add_turn(&mut self, turn: &Turn, by: Option<GroupBy>) {
-        self.all.add(turn);
-        if let Some(by) = by {
-            for key in group_keys(turn, by) {
-                self.groups.entry(key).or_default().add(turn);
+        let mut calls: Vec<&ToolCall> = turn.tool_calls.iter().collect();
+        calls.sort_by(|a, b| a.name.cmp(&b.name));
+        self.all.add(turn, &calls);
+        match by {
+            // A tool's group lists that tool alone under `tools`: listing every tool its
+            // turns called would hold each tool once per other tool of the turn (a turn of
+            // 2,000 tools: 4 million entries).
+            Some(GroupBy::Tool) if !calls.is_empty() => {
+                for same in calls.chunk_by(|a, b| a.name == b.name) {
+                    self.group(&same[0].name).add(turn, same);
+                }
             }
+            Some(by) => self.group(&group_key(turn, by)).add(turn, &calls),
+            None => {}
         }
+    }
+
+    /// The aggregate of the group named `key`, made when new.
+    fn group(&mut self, key: &str) -> &mut Aggregate {
+        self.groups.entry(key.to_string()).or_default()
     }
 
     pub fn settle(&mut self) {
         self.all.settle();
-        self.groups.values_mut().for_each(Aggregate::settle);
+        self.groups.values_mut().for_each(|group| group.settle());
     }
 }
 

@@ -351,7 +351,8 @@ pub enum GroupArg {
     Api,
     Model,
     File,
-    /// A turn counts under each tool it called, or under `(no tools)`
+    /// A turn counts under each tool it called, or under `(no tools)`; a tool's group
+    /// lists that tool alone under `tools`
     Tool,
     /// The UTC day of `timing.started_at`, or `(no timing)`
     Day,

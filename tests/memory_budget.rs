@@ -552,3 +552,32 @@ fn a_run_holds_its_turns_texts_out_of_memory_once_they_add_up() {
     // way (6 MB) and the rest of each turn: 13 MB.
     assert!(peak < 16 << 20, "a run of 24 MB of texts took {peak} bytes");
 }
+
+#[test]
+fn a_turn_of_thousands_of_tools_is_summed_by_tool_in_linear_memory() {
+    let _one = serial();
+    // Hostile run 12, D7: every tool's group listed every tool of the turns it counted, so
+    // a turn of 2,000 tools made 4 million entries (745 MB, 10 s for a 120 KB body).
+    let calls: Vec<String> = (0..2_000)
+        .map(|i| format!(r#"{{"type":"tool_use","id":"t{i}","name":"n{i}","input":{{}}}}"#))
+        .collect();
+    let body = format!(
+        r#"{{"id":"m","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{}],"stop_reason":"tool_use","usage":{{"input_tokens":1,"output_tokens":1}}}}"#,
+        calls.join(",")
+    );
+    let report = aibridge_trace::run::turns_from_bytes("tools.json", body.as_bytes(), true);
+    let turn = &report.turns[0];
+    assert_eq!(turn.tool_calls.len(), 2_000);
+    let by = Some(aibridge_trace::config::GroupBy::Tool);
+    let mut summary = aibridge_trace::aggregate::Summary::new(by);
+    let peak = extra_peak(|| summary.add_turn(turn, by));
+    eprintln!("2,000 tool groups: +{:.1} MB", peak as f64 / 1e6);
+    assert!(peak < 4 << 20, "2,000 tool groups took {peak} bytes");
+    assert_eq!(summary.groups.len(), 2_000);
+    assert_eq!(summary.all.tools.iter().count(), 2_000);
+    for (name, group) in &summary.groups {
+        let tools: Vec<&String> = group.tools.iter().map(|(tool, _)| tool).collect();
+        assert_eq!(tools, [name], "a tool's group lists that tool alone");
+        assert_eq!(group.tool_calls, 2_000, "its turns' calls are all counted");
+    }
+}
