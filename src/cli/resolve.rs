@@ -151,7 +151,8 @@ impl Config {
                 };
                 if format == InspectFormat::Csv && view == View::All {
                     return Err(UsageError(
-                        "csv holds one table: choose --view turns, tools or thoughts".into(),
+                        "csv holds one table: choose --view turns, tools, thoughts or sessions"
+                            .into(),
                     ));
                 }
                 if view == View::Transcript
