@@ -646,14 +646,37 @@ fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
             _ => break,
         };
     }
-    let end = run_end(bytes, value, |b| {
-        !(b.is_ascii_whitespace()
-            || matches!(
-                b,
-                b'"' | b'\'' | b'|' | b',' | b'}' | b']' | b'>' | b'<' | b')' | b'&' | b';'
-            ))
-    });
+    let end = past_scheme(
+        bytes,
+        value,
+        run_end(bytes, value, in_pair_value),
+        in_pair_value,
+    );
     (end > value).then_some((value, end))
+}
+
+/// A byte of a value [`credential_pair`] pairs with its name: up to white space, a quote or
+/// the punctuation that closes the pair.
+fn in_pair_value(b: u8) -> bool {
+    !(b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'"' | b'\'' | b'|' | b',' | b'}' | b']' | b'>' | b'<' | b')' | b'&' | b';'
+        ))
+}
+
+/// Where a credential's value from `value` to `end` ends, when it is an authorization
+/// scheme (`Bearer`, `Basic`): with the credential after it (read as `keep` says), which
+/// goes with it, whatever punctuation opened the value (Spring's
+/// `Authorization=[Bearer …]`, PHP's `"Authorization" => ["Bearer …"]`).
+fn past_scheme(bytes: &[u8], value: usize, end: usize, keep: fn(u8) -> bool) -> usize {
+    if !is_scheme(&bytes[value..end]) {
+        return end;
+    }
+    match separated(bytes, end) {
+        Some(token) if run_end(bytes, token, keep) > token => run_end(bytes, token, keep),
+        _ => end,
+    }
 }
 
 /// Where the value of a curl credential flag at `at` starts (`-u`, `--user`, `-b`,
@@ -1682,5 +1705,35 @@ mod tests {
         let text = "dial tcp 10.0.0.1:443: connect: connection refused — réessayez";
         assert_eq!(redacted(text), text);
         assert_eq!(redacted(""), "");
+    }
+
+    #[test]
+    fn a_bearer_token_paired_with_its_header_name_goes_with_the_scheme() {
+        // Hostile run 12, D6: PHP's and Guzzle's `=>`, and other pairs whose value is a
+        // scheme and its credential.
+        for (text, kept) in [
+            (
+                r#""Authorization" => ["Bearer zqxsecrethorsebatterystaple"]"#,
+                r#""Authorization" => ["…"]"#,
+            ),
+            (
+                "'Authorization' => 'Bearer zqxsecrethorse'",
+                "'Authorization' => '…'",
+            ),
+            (
+                r#"{"Authorization": ["Bearer zqxsecrethorse"]}"#,
+                r#"{"Authorization": ["…"]}"#,
+            ),
+            (
+                "| Authorization | Bearer zqxsecrethorse |",
+                "| Authorization | … |",
+            ),
+            (
+                "Authorization => Bearer zqxsecrethorse",
+                "Authorization => …",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
     }
 }
