@@ -351,15 +351,22 @@ pub fn redacted(text: &str) -> String {
                 i = cut(&mut out, text, value + 1, until(bytes, value + 1, q));
                 continue;
             }
-            let i_eq = value - 1;
-            let mut end = run(i_eq + 1, in_value);
-            // `Authorization=Basic …`: a scheme, then the credential.
-            if is_scheme(&bytes[i_eq + 1..end]) {
-                if let Some(token) = separated(bytes, end) {
-                    end = run(token, in_value);
-                }
+            // `Authorization=Basic …`: a scheme, then the credential; in brackets too
+            // (Spring's `Authorization=[Bearer …]`), which stay.
+            let open = run(value, |b| matches!(b, b'[' | b'(' | b'{'));
+            let scheme = run(open, in_token);
+            if open > value && scheme > open && is_scheme(&bytes[open..scheme]) {
+                out.push_str(&text[value..open]);
+                i = cut(
+                    &mut out,
+                    text,
+                    open,
+                    past_scheme(bytes, open, scheme, in_bracketed),
+                );
+                continue;
             }
-            i = cut(&mut out, text, i_eq + 1, end);
+            let end = past_scheme(bytes, value, run(value, in_value), in_value);
+            i = cut(&mut out, text, value, end);
         } else if let Some(end) = (bytes[i] == b':')
             .then(|| user_info_end(bytes, i))
             .flatten()
@@ -1045,6 +1052,11 @@ fn in_value(b: u8) -> bool {
     in_word(b) && !matches!(b, b'&' | b';' | b',')
 }
 
+/// A byte of a parameter's value in brackets: up to a closing one too.
+fn in_bracketed(b: u8) -> bool {
+    in_value(b) && !matches!(b, b']' | b')' | b'}')
+}
+
 /// A byte of an API key: a word of ASCII letters, digits, `_` and `-`.
 fn in_token(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')
@@ -1705,6 +1717,25 @@ mod tests {
         let text = "dial tcp 10.0.0.1:443: connect: connection refused — réessayez";
         assert_eq!(redacted(text), text);
         assert_eq!(redacted(""), "");
+    }
+
+    #[test]
+    fn a_bearer_token_in_brackets_after_an_equals_sign_goes() {
+        // Hostile run 12, D3: Spring's `HttpHeaders` print `Authorization=[Bearer …]`.
+        for (text, kept) in [
+            (
+                "Authorization=[Bearer zqxsecrethorsebatterystaple]",
+                "Authorization=[…]",
+            ),
+            (
+                "headers {Accept=[*/*], Authorization=[Bearer zqxsecrethorse], Host=[gw]}",
+                "headers {Accept=[*/*], Authorization=[…], Host=[gw]}",
+            ),
+            ("Authorization=(Basic zqxsecrethorse)", "Authorization=(…)"),
+            ("Authorization=Bearer zqxsecrethorse", "Authorization=…"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
     }
 
     #[test]
