@@ -765,7 +765,8 @@ fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
 
 /// Whether `line` holds the start of an HTTP message: a status line (`HTTP/1.1 401 …`, after
 /// any text: `upstream said: HTTP/1.1 401`, `<pre>HTTP/1.1 401`) or a request line
-/// (`POST /v1/messages HTTP/1.1`), in any case.
+/// (`POST /v1/messages HTTP/1.1`, in any case at the line's start, after markup too:
+/// `<pre>POST …`; after other text with its method in capitals).
 fn holds_start_line(line: &[u8]) -> bool {
     let version = |v: &[u8]| {
         v.len() > 5
@@ -784,7 +785,27 @@ fn holds_start_line(line: &[u8]) -> bool {
         .windows(2)
         .any(|p| ends_in_version(p[0]) && status(p[1]))
         || matches!(&words[..], [method, _, v, ..]
-            if method.iter().all(u8::is_ascii_alphabetic) && version(v))
+            if is_method(method, false) && version(v))
+        // After other text (`upstream: POST /v1/messages HTTP/1.1`), a method in capitals
+        // and a target that is a path or a URL.
+        || words.windows(3).any(|w| {
+            let target = w[1].starts_with(b"/") || memchr::memmem::find(w[1], b"://").is_some();
+            is_method(w[0], true) && target && version(w[2])
+        })
+}
+
+/// Whether `word` ends in a request line's method (`POST`): alone, in any case unless
+/// `capitals`, or after markup (`<pre>POST`, `&lt;pre&gt;POST`, as an HTML error page quotes
+/// a request), in capitals.
+fn is_method(word: &[u8], capitals: bool) -> bool {
+    let method = word
+        .rsplit(|&b| b == b'>' || b == b';')
+        .next()
+        .unwrap_or(word);
+    let capitals = capitals || method.len() < word.len();
+    !method.is_empty()
+        && method.iter().all(u8::is_ascii_alphabetic)
+        && (!capitals || method.iter().all(u8::is_ascii_uppercase))
 }
 
 /// Where the colon of a header line (`Name: value`, `Name : value`, HTTP/2's `:authority:`)
@@ -1765,6 +1786,36 @@ mod tests {
             ),
         ] {
             assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_request_in_wire_form_after_markup_or_text_loses_its_header_values() {
+        // Hostile run 12, D5: an HTML error page quoting the request in a `<pre>`.
+        for (text, kept) in [
+            (
+                "<html><body><pre>POST /v1/messages HTTP/1.1\nHost: gw.internal.example\n\
+                 X-Custom-Thing: zqxsecrethorse\n\n{}</pre></body></html>",
+                "<html><body><pre>POST /v1/messages HTTP/1.1\nHost: …\nX-Custom-Thing: …\n\n{}\
+                 </pre></body></html>",
+            ),
+            (
+                "&lt;pre&gt;POST /v1/messages HTTP/1.1\nX-Custom-Thing: zqxsecrethorse",
+                "&lt;pre&gt;POST /v1/messages HTTP/1.1\nX-Custom-Thing: …",
+            ),
+            (
+                "upstream: POST https://gw.example/v1 HTTP/1.1\nX-Custom-Thing: zqxsecrethorse",
+                "upstream: POST https://gw.example/v1 HTTP/1.1\nX-Custom-Thing: …",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // A method in prose, or in small letters after other text, starts no request.
+        for text in [
+            "we post to /v1/messages over HTTP/1.1\nNote: zqxsecrethorse",
+            "then: post /v1 HTTP/1.1\nNote: zqxsecrethorse",
+        ] {
+            assert_eq!(redacted(text), text);
         }
     }
 }
