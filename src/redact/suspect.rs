@@ -609,6 +609,8 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
             let run = rest.iter().take_while(|&&b| b == b'\\').count();
             match rest.get(run) {
                 Some(b'"' | b'\'' | b'`') => (run, Some(b'"')),
+                // A tab escaped as JSON and Rust's `{:?}` write it (`x-api-key\t…`) is one.
+                Some(b't') if run == 1 => (2, Some(b'\t')),
                 _ => (run.max(2) - 1, Some(b'\\')),
             }
         }
@@ -711,6 +713,11 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
     while at < reach {
         match line[at] {
             b' ' | b'"' | b'\'' | b'`' => at += 1,
+            // A tab escaped (`\t`), as a tab.
+            b'\\' if line.get(at + 1) == Some(&b't') => {
+                tab = true;
+                at += 2;
+            }
             // An escaped quote's backslash; another starts an escape (`\u003a`).
             b'\\' if matches!(line.get(at + 1), Some(b'"' | b'\'' | b'`' | b'\\')) => at += 1,
             b'\t' => {
@@ -1216,6 +1223,7 @@ mod tests {
             "+=",
             "-=->",
             "pin is 8491 ",
+            "\\t",
             "API key ",
         ] {
             // Quadratic, 128 Ki of them would take minutes (a debug build on a busy
@@ -1255,6 +1263,24 @@ mod tests {
             "the key to this is a word of thanks: 12345678",
         ] {
             assert_eq!(redacted(text), text);
+        }
+    }
+
+    #[test]
+    fn a_tab_written_escaped_separates_a_name_from_its_value() {
+        // Hostile run 12, D4: a name quoted JSON-escaped or as `{:?}` writes it.
+        for (text, kept) in [
+            (
+                r#"["x-api-key\tzqxsecrethorsebatterystaple"]"#,
+                r#"["x-api-key\t…"]"#,
+            ),
+            (
+                r#"{"error":"password\tzqxsecrethorsebatterystaple"}"#,
+                r#"{"error":"password\t…"}"#,
+            ),
+            (r#"token\t\tzqxsecret"#, r#"token\t\t…"#),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
         }
     }
 }
