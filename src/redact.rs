@@ -351,15 +351,22 @@ pub fn redacted(text: &str) -> String {
                 i = cut(&mut out, text, value + 1, until(bytes, value + 1, q));
                 continue;
             }
-            let i_eq = value - 1;
-            let mut end = run(i_eq + 1, in_value);
-            // `Authorization=Basic …`: a scheme, then the credential.
-            if is_scheme(&bytes[i_eq + 1..end]) {
-                if let Some(token) = separated(bytes, end) {
-                    end = run(token, in_value);
-                }
+            // `Authorization=Basic …`: a scheme, then the credential; in brackets too
+            // (Spring's `Authorization=[Bearer …]`), which stay.
+            let open = run(value, |b| matches!(b, b'[' | b'(' | b'{'));
+            let scheme = run(open, in_token);
+            if open > value && scheme > open && is_scheme(&bytes[open..scheme]) {
+                out.push_str(&text[value..open]);
+                i = cut(
+                    &mut out,
+                    text,
+                    open,
+                    past_scheme(bytes, open, scheme, in_bracketed),
+                );
+                continue;
             }
-            i = cut(&mut out, text, i_eq + 1, end);
+            let end = past_scheme(bytes, value, run(value, in_value), in_value);
+            i = cut(&mut out, text, value, end);
         } else if let Some(end) = (bytes[i] == b':')
             .then(|| user_info_end(bytes, i))
             .flatten()
@@ -646,14 +653,37 @@ fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
             _ => break,
         };
     }
-    let end = run_end(bytes, value, |b| {
-        !(b.is_ascii_whitespace()
-            || matches!(
-                b,
-                b'"' | b'\'' | b'|' | b',' | b'}' | b']' | b'>' | b'<' | b')' | b'&' | b';'
-            ))
-    });
+    let end = past_scheme(
+        bytes,
+        value,
+        run_end(bytes, value, in_pair_value),
+        in_pair_value,
+    );
     (end > value).then_some((value, end))
+}
+
+/// A byte of a value [`credential_pair`] pairs with its name: up to white space, a quote or
+/// the punctuation that closes the pair.
+fn in_pair_value(b: u8) -> bool {
+    !(b.is_ascii_whitespace()
+        || matches!(
+            b,
+            b'"' | b'\'' | b'|' | b',' | b'}' | b']' | b'>' | b'<' | b')' | b'&' | b';'
+        ))
+}
+
+/// Where a credential's value from `value` to `end` ends, when it is an authorization
+/// scheme (`Bearer`, `Basic`): with the credential after it (read as `keep` says), which
+/// goes with it, whatever punctuation opened the value (Spring's
+/// `Authorization=[Bearer …]`, PHP's `"Authorization" => ["Bearer …"]`).
+fn past_scheme(bytes: &[u8], value: usize, end: usize, keep: fn(u8) -> bool) -> usize {
+    if !is_scheme(&bytes[value..end]) {
+        return end;
+    }
+    match separated(bytes, end) {
+        Some(token) if run_end(bytes, token, keep) > token => run_end(bytes, token, keep),
+        _ => end,
+    }
 }
 
 /// Where the value of a curl credential flag at `at` starts (`-u`, `--user`, `-b`,
@@ -735,7 +765,8 @@ fn line_end(bytes: &[u8], start: usize) -> (usize, usize) {
 
 /// Whether `line` holds the start of an HTTP message: a status line (`HTTP/1.1 401 …`, after
 /// any text: `upstream said: HTTP/1.1 401`, `<pre>HTTP/1.1 401`) or a request line
-/// (`POST /v1/messages HTTP/1.1`), in any case.
+/// (`POST /v1/messages HTTP/1.1`, in any case at the line's start, after markup too:
+/// `<pre>POST …`; after other text with its method in capitals).
 fn holds_start_line(line: &[u8]) -> bool {
     let version = |v: &[u8]| {
         v.len() > 5
@@ -754,7 +785,27 @@ fn holds_start_line(line: &[u8]) -> bool {
         .windows(2)
         .any(|p| ends_in_version(p[0]) && status(p[1]))
         || matches!(&words[..], [method, _, v, ..]
-            if method.iter().all(u8::is_ascii_alphabetic) && version(v))
+            if is_method(method, false) && version(v))
+        // After other text (`upstream: POST /v1/messages HTTP/1.1`), a method in capitals
+        // and a target that is a path or a URL.
+        || words.windows(3).any(|w| {
+            let target = w[1].starts_with(b"/") || memchr::memmem::find(w[1], b"://").is_some();
+            is_method(w[0], true) && target && version(w[2])
+        })
+}
+
+/// Whether `word` ends in a request line's method (`POST`): alone, in any case unless
+/// `capitals`, or after markup (`<pre>POST`, `&lt;pre&gt;POST`, as an HTML error page quotes
+/// a request), in capitals.
+fn is_method(word: &[u8], capitals: bool) -> bool {
+    let method = word
+        .rsplit(|&b| b == b'>' || b == b';')
+        .next()
+        .unwrap_or(word);
+    let capitals = capitals || method.len() < word.len();
+    !method.is_empty()
+        && method.iter().all(u8::is_ascii_alphabetic)
+        && (!capitals || method.iter().all(u8::is_ascii_uppercase))
 }
 
 /// Where the colon of a header line (`Name: value`, `Name : value`, HTTP/2's `:authority:`)
@@ -1020,6 +1071,11 @@ fn in_word(b: u8) -> bool {
 /// A byte of a parameter's value: up to the next parameter, white space or a quote.
 fn in_value(b: u8) -> bool {
     in_word(b) && !matches!(b, b'&' | b';' | b',')
+}
+
+/// A byte of a parameter's value in brackets: up to a closing one too.
+fn in_bracketed(b: u8) -> bool {
+    in_value(b) && !matches!(b, b']' | b')' | b'}')
 }
 
 /// A byte of an API key: a word of ASCII letters, digits, `_` and `-`.
@@ -1682,5 +1738,84 @@ mod tests {
         let text = "dial tcp 10.0.0.1:443: connect: connection refused — réessayez";
         assert_eq!(redacted(text), text);
         assert_eq!(redacted(""), "");
+    }
+
+    #[test]
+    fn a_bearer_token_in_brackets_after_an_equals_sign_goes() {
+        // Hostile run 12, D3: Spring's `HttpHeaders` print `Authorization=[Bearer …]`.
+        for (text, kept) in [
+            (
+                "Authorization=[Bearer zqxsecrethorsebatterystaple]",
+                "Authorization=[…]",
+            ),
+            (
+                "headers {Accept=[*/*], Authorization=[Bearer zqxsecrethorse], Host=[gw]}",
+                "headers {Accept=[*/*], Authorization=[…], Host=[gw]}",
+            ),
+            ("Authorization=(Basic zqxsecrethorse)", "Authorization=(…)"),
+            ("Authorization=Bearer zqxsecrethorse", "Authorization=…"),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bearer_token_paired_with_its_header_name_goes_with_the_scheme() {
+        // Hostile run 12, D6: PHP's and Guzzle's `=>`, and other pairs whose value is a
+        // scheme and its credential.
+        for (text, kept) in [
+            (
+                r#""Authorization" => ["Bearer zqxsecrethorsebatterystaple"]"#,
+                r#""Authorization" => ["…"]"#,
+            ),
+            (
+                "'Authorization' => 'Bearer zqxsecrethorse'",
+                "'Authorization' => '…'",
+            ),
+            (
+                r#"{"Authorization": ["Bearer zqxsecrethorse"]}"#,
+                r#"{"Authorization": ["…"]}"#,
+            ),
+            (
+                "| Authorization | Bearer zqxsecrethorse |",
+                "| Authorization | … |",
+            ),
+            (
+                "Authorization => Bearer zqxsecrethorse",
+                "Authorization => …",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_request_in_wire_form_after_markup_or_text_loses_its_header_values() {
+        // Hostile run 12, D5: an HTML error page quoting the request in a `<pre>`.
+        for (text, kept) in [
+            (
+                "<html><body><pre>POST /v1/messages HTTP/1.1\nHost: gw.internal.example\n\
+                 X-Custom-Thing: zqxsecrethorse\n\n{}</pre></body></html>",
+                "<html><body><pre>POST /v1/messages HTTP/1.1\nHost: …\nX-Custom-Thing: …\n\n{}\
+                 </pre></body></html>",
+            ),
+            (
+                "&lt;pre&gt;POST /v1/messages HTTP/1.1\nX-Custom-Thing: zqxsecrethorse",
+                "&lt;pre&gt;POST /v1/messages HTTP/1.1\nX-Custom-Thing: …",
+            ),
+            (
+                "upstream: POST https://gw.example/v1 HTTP/1.1\nX-Custom-Thing: zqxsecrethorse",
+                "upstream: POST https://gw.example/v1 HTTP/1.1\nX-Custom-Thing: …",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // A method in prose, or in small letters after other text, starts no request.
+        for text in [
+            "we post to /v1/messages over HTTP/1.1\nNote: zqxsecrethorse",
+            "then: post /v1 HTTP/1.1\nNote: zqxsecrethorse",
+        ] {
+            assert_eq!(redacted(text), text);
+        }
     }
 }

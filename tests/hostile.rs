@@ -635,6 +635,40 @@ fn credentials_in_section_names_and_error_types_reach_no_output() {
 }
 
 #[test]
+fn tool_names_a_pair_mismatch_quotes_lose_values_a_tab_separates() {
+    // Hostile run 12, D4: the names are quoted escaped (`{:?}`), and escaped, a tab between a
+    // credential's name and its value would read `\t`: each is cut before it is escaped.
+    let dir = scratch("pair-mismatch-secret");
+    let file = dir.join("pair.txtar");
+    let request = r#"{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#;
+    let start = r#"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"usage":{"input_tokens":1,"output_tokens":1}}}"#;
+    let block = r#"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_1","name":"x-api-key\tZQXsecrethorsebatterystaple","input":{}}}"#;
+    let stop = r#"{"type":"content_block_stop","index":0}"#;
+    let delta = r#"{"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":1}}"#;
+    let blocking = r#"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"tool_use","id":"toolu_1","name":"other_tool","input":{}}],"stop_reason":"tool_use","usage":{"input_tokens":1,"output_tokens":1}}"#;
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\n{request}\n-- streaming --\nevent: message_start\ndata: {start}\n\n\
+             event: content_block_start\ndata: {block}\n\nevent: content_block_stop\ndata: {stop}\n\n\
+             event: message_delta\ndata: {delta}\n\nevent: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n\
+             -- non-streaming --\n{blocking}\n"
+        ),
+    )
+    .unwrap();
+    for format in ["text", "json", "junit", "github"] {
+        let out = run(&["validate", "-f", format, str_of(&file)]);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.contains("tool names"), "{format}: {all}");
+        assert!(!all.contains("ZQX"), "{format}: {all}");
+    }
+}
+
+#[test]
 fn a_model_name_of_megabytes_is_cut_with_a_warning() {
     let dir = scratch("long-model");
     let file = dir.join("model.json");

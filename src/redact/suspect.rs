@@ -244,10 +244,40 @@ impl Writer<'_> {
     }
 }
 
-/// Whether `line` names a credential as [`NAMES`] says.
+/// Two words that name a credential in prose as their joined form does (`Your API key …
+/// has been revoked`, `invalid access key`), where the second alone says nothing (`a key`).
+/// The pairs whose second word names a credential alone (`access token`, `client secret`,
+/// `auth token`) need no entry.
+const TWO_WORDS: [(&str, &str); 8] = [
+    ("api", "key"),
+    ("api", "keys"),
+    ("access", "key"),
+    ("private", "key"),
+    ("subscription", "key"),
+    ("signing", "key"),
+    ("account", "key"),
+    ("session", "id"),
+];
+
+/// Whether `line` names a credential as [`NAMES`] and [`TWO_WORDS`] say.
 fn names_credential(line: &[u8]) -> bool {
     let mut i = 0;
+    // The word before, when only spaces stand between it and the next: the first of a
+    // pair of [`TWO_WORDS`], perhaps.
+    let mut before: &[u8] = b"";
     while let Some(word) = next_word(line, i, false) {
+        let text = &line[word.text.clone()];
+        let spaced = word.start > i && line[i..word.start].iter().all(|&b| b == b' ');
+        let second = text.strip_suffix(b".").unwrap_or(text);
+        if spaced
+            && TWO_WORDS.iter().any(|(first, then)| {
+                before.eq_ignore_ascii_case(first.as_bytes())
+                    && second.eq_ignore_ascii_case(then.as_bytes())
+            })
+        {
+            return true;
+        }
+        before = if word.quoted { b"" } else { text };
         // A field's name: quoted, before a colon or an equals sign, or a row's cell (a
         // tab, a `|`, a comma after it).
         let field = word.quoted
@@ -579,6 +609,8 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
             let run = rest.iter().take_while(|&&b| b == b'\\').count();
             match rest.get(run) {
                 Some(b'"' | b'\'' | b'`') => (run, Some(b'"')),
+                // A tab escaped as JSON and Rust's `{:?}` write it (`x-api-key\t…`) is one.
+                Some(b't') if run == 1 => (2, Some(b'\t')),
                 _ => (run.max(2) - 1, Some(b'\\')),
             }
         }
@@ -681,6 +713,11 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
     while at < reach {
         match line[at] {
             b' ' | b'"' | b'\'' | b'`' => at += 1,
+            // A tab escaped (`\t`), as a tab.
+            b'\\' if line.get(at + 1) == Some(&b't') => {
+                tab = true;
+                at += 2;
+            }
             // An escaped quote's backslash; another starts an escape (`\u003a`).
             b'\\' if matches!(line.get(at + 1), Some(b'"' | b'\'' | b'`' | b'\\')) => at += 1,
             b'\t' => {
@@ -1186,6 +1223,8 @@ mod tests {
             "+=",
             "-=->",
             "pin is 8491 ",
+            "\\t",
+            "API key ",
         ] {
             // Quadratic, 128 Ki of them would take minutes (a debug build on a busy
             // machine takes seconds for some). After a separator, the words are read
@@ -1196,6 +1235,52 @@ mod tests {
                 let _ = redacted(&text);
                 assert!(started.elapsed().as_secs() < 20, "{name}{filler:?}");
             }
+        }
+    }
+
+    #[test]
+    fn an_api_key_named_in_two_words_loses_its_value() {
+        // Hostile run 12, D2: `API key` in prose names a credential as `api_key` does.
+        for (text, kept) in [
+            (
+                "Your API key ZQX7a1b2c3d4e5f6g7h8 has been revoked",
+                "Your API key … has been revoked",
+            ),
+            ("The API key ZQX7abc is invalid", "The API key … is invalid"),
+            ("invalid access key ZQX7a1b2", "invalid access key …"),
+            ("Session ID ZQX7-44a1 expired", "Session ID … expired"),
+            (
+                "Access denied due to invalid subscription key.\nrequest 7f3a2b",
+                "Access denied due to invalid subscription key.\nrequest …",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+        // Apart, or with other words, they name nothing.
+        for text in [
+            "the API returned a key error for claude-sonnet-4-5-20250929",
+            "press any key to continue 12345678",
+            "the key to this is a word of thanks: 12345678",
+        ] {
+            assert_eq!(redacted(text), text);
+        }
+    }
+
+    #[test]
+    fn a_tab_written_escaped_separates_a_name_from_its_value() {
+        // Hostile run 12, D4: a name quoted JSON-escaped or as `{:?}` writes it.
+        for (text, kept) in [
+            (
+                r#"["x-api-key\tzqxsecrethorsebatterystaple"]"#,
+                r#"["x-api-key\t…"]"#,
+            ),
+            (
+                r#"{"error":"password\tzqxsecrethorsebatterystaple"}"#,
+                r#"{"error":"password\t…"}"#,
+            ),
+            (r#"token\t\tzqxsecret"#, r#"token\t\t…"#),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
         }
     }
 }

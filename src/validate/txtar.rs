@@ -142,10 +142,18 @@ fn compare(a: &SectionTurn, b: &SectionTurn, f: &mut Findings) {
     };
     let names = |t: &Turn| -> Vec<String> { t.tool_calls.iter().map(|c| c.name.clone()).collect() };
     if names(&a.turn) != names(&b.turn) {
+        // Each name is cut before `{:?}` escapes it: escaped, a tab between a credential's
+        // name and its value reads `\t`, no separator (hostile run 12 D4).
+        let shown = |t: &Turn| -> Vec<String> {
+            t.tool_calls
+                .iter()
+                .map(|c| crate::redact::redacted(&c.name))
+                .collect()
+        };
         differ(
             "tool names",
-            format!("{:?}", names(&a.turn)),
-            format!("{:?}", names(&b.turn)),
+            format!("{:?}", shown(&a.turn)),
+            format!("{:?}", shown(&b.turn)),
         );
     } else {
         for (x, y) in a.turn.tool_calls.iter().zip(&b.turn.tool_calls) {
