@@ -911,10 +911,28 @@ fn escaped_quote(bytes: &[u8], at: usize) -> Option<usize> {
 /// Where a credential header's value ends: at the end of its line, or at a quote when the
 /// header itself is quoted (`"X-Api-Key: …"`). A value may hold quotes of its own (Digest's
 /// `response="…"`), so an unquoted header runs to the end of its line.
+///
+/// A value that is a scheme alone (`Authorization: Bearer`) has its credential on the next
+/// line, indented or not, as wrapped logs and pretty-printed headers put it: the cut takes
+/// that line's first word too.
 fn header_value_end(bytes: &[u8], from: usize, quoted: bool) -> usize {
-    match quoted {
+    let end = match quoted {
         true => run_end(bytes, from, |b| !matches!(b, b'\n' | b'\r' | b'"' | b'\'')),
         false => run_end(bytes, from, |b| !matches!(b, b'\n' | b'\r')),
+    };
+    let word = run_end(bytes, from, in_token);
+    let blank = run_end(bytes, word, |b| b == b' ' || b == b'\t');
+    if word == from || blank != end || !is_scheme(&bytes[from..word]) {
+        return end;
+    }
+    let next = run_end(bytes, end, |b| b == b'\r');
+    if bytes.get(next) != Some(&b'\n') {
+        return end;
+    }
+    let token = run_end(bytes, next + 1, |b| b == b' ' || b == b'\t');
+    match run_end(bytes, token, in_word) {
+        credential if credential > token => credential,
+        _ => end,
     }
 }
 
@@ -1275,6 +1293,23 @@ mod tests {
         ] {
             assert_eq!(redacted(text), kept, "{text}");
         }
+    }
+
+    #[test]
+    fn a_bearer_token_on_the_next_indented_line_goes_with_the_scheme() {
+        for text in [
+            "Authorization: Bearer\n    zqkhorsebatterystaple",
+            "Authorization: Bearer\n\tzqkhorsebatterystaple",
+            "Authorization: Bearer\r\n  zqkhorsebatterystaple\nnext: kept",
+        ] {
+            let out = redacted(text);
+            assert!(!out.contains("zqkhorse"), "{text:?} -> {out:?}");
+            assert!(out.starts_with("Authorization: …"), "{out:?}");
+        }
+        assert_eq!(
+            redacted("Authorization: Bearer\n    zqkhorsebatterystaple\nnext: kept"),
+            "Authorization: …\nnext: kept"
+        );
     }
 
     #[test]
