@@ -502,6 +502,10 @@ fn tag_open(before: &[u8]) -> Option<&'static [u8]> {
     }
 }
 
+/// How many escapes (`\n`, `\r`, `\t`, `\0`) a quoted word may end in before its
+/// closing quote.
+const ESCAPES_BEFORE_QUOTE: usize = 4;
+
 /// A word of a line: `start..end` holds its quotes, if quoted; `text`, what is inside them.
 struct Word {
     start: usize,
@@ -527,14 +531,30 @@ fn next_word(line: &[u8], from: usize, spaced: bool) -> Option<Word> {
                 }
                 false => {
                     let end = word_end(line, start);
+                    // A value ending in an escape (`"…\n"`, `'…\r\n'`, Go's `%q` of a key
+                    // read with its line break): a few escapes, then the closing quote.
+                    let mut tail = end;
+                    for _ in 0..ESCAPES_BEFORE_QUOTE {
+                        match line.get(tail..tail + 2) {
+                            Some([b'\\', b'n' | b'r' | b't' | b'0']) => tail += 2,
+                            _ => break,
+                        }
+                    }
+                    let tail = match line.get(tail) == Some(&b) {
+                        true => tail,
+                        false => end,
+                    };
                     (
                         end,
-                        end + line[end..].iter().take_while(|&&c| c == b'\\').count(),
+                        tail + line[tail..].iter().take_while(|&&c| c == b'\\').count(),
                     )
                 }
             };
             // `\"…\"`: the backslashes before the closing quote are no part of the text.
-            if end > start && (line.get(close) == Some(&b) || spaced) {
+            // A quoted word the line's end cuts short (`"…\n"`: an escaped line break
+            // before the closing quote ends the line) is quoted all the same.
+            let cut_short = end == line.len();
+            if end > start && (line.get(close) == Some(&b) || spaced || cut_short) {
                 return Some(Word {
                     start: i,
                     end: (close + 1).min(line.len()),
@@ -1025,6 +1045,30 @@ mod tests {
             ("sid=ZQXNsid".to_string(), "sid=…"),
         ] {
             assert_eq!(redacted(&text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_quoted_value_ending_in_an_escape_goes() {
+        for (text, kept) in [
+            (
+                r#"net/http: invalid header field value "zqkhorsebatterystaple\n" for key X-Api-Key"#,
+                r#"net/http: invalid header field value "…\n" for key X-Api-Key"#,
+            ),
+            (
+                r#"invalid x-api-key "zqkhorsebatterystaple\t""#,
+                r#"invalid x-api-key "…\t""#,
+            ),
+            (
+                r"invalid x-api-key 'zqkhorsebatterystaple\r\n'",
+                r"invalid x-api-key '…\r\n'",
+            ),
+            (
+                r"Invalid header value b'zqkhorsebatterystaple\n' for x-api-key",
+                r"Invalid header value b'…\n' for x-api-key",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
         }
     }
 
