@@ -796,10 +796,11 @@ fn holds_start_line(line: &[u8]) -> bool {
 
 /// Whether `word` ends in a request line's method (`POST`): alone, in any case unless
 /// `capitals`, or after markup (`<pre>POST`, `&lt;pre&gt;POST`, as an HTML error page quotes
-/// a request), in capitals.
+/// a request) or a quote (`b'POST`, `"POST`, as debug logs quote a request's wire form), in
+/// capitals.
 fn is_method(word: &[u8], capitals: bool) -> bool {
     let method = word
-        .rsplit(|&b| b == b'>' || b == b';')
+        .rsplit(|&b| matches!(b, b'>' | b';' | b'"' | b'\'' | b'`'))
         .next()
         .unwrap_or(word);
     let capitals = capitals || method.len() < word.len();
@@ -1310,6 +1311,26 @@ mod tests {
             redacted("Authorization: Bearer\n    zqkhorsebatterystaple\nnext: kept"),
             "Authorization: …\nnext: kept"
         );
+    }
+
+    #[test]
+    fn a_request_in_wire_form_escaped_inside_quotes_loses_its_header_values() {
+        for (text, kept) in [
+            (
+                r"send: b'POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\nX-Custom-Thing: ZQX9k2a8Hd73Lp0qWm5\r\n\r\n'",
+                r"send: b'POST /v1/messages HTTP/1.1\r\nHost: …\r\nX-Custom-Thing: …\r\n\r\n'",
+            ),
+            (
+                r#"<- "POST /v1/messages HTTP/1.1\r\nAccept: */*\r\nX-Custom-Thing: ZQXsecretvalue\r\nHost: api\r\n\r\n""#,
+                r#"<- "POST /v1/messages HTTP/1.1\r\nAccept: …\r\nX-Custom-Thing: …\r\nHost: …\r\n\r\n""#,
+            ),
+            (
+                r"_header: 'POST /v1/messages HTTP/1.1\r\nX-Custom-Thing: ZQXsecretvalue\r\nHost: api\r\n\r\n'",
+                r"_header: 'POST /v1/messages HTTP/1.1\r\nX-Custom-Thing: …\r\nHost: …\r\n\r\n'",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
     }
 
     #[test]
