@@ -502,6 +502,26 @@ fn tag_open(before: &[u8]) -> Option<&'static [u8]> {
     }
 }
 
+/// Typographic quotes that open a quoted word: `“`, `‘`, `«`, `„`, `‚`, `‹`.
+const OPENING_QUOTES: [&[u8]; 6] = [
+    "\u{201c}".as_bytes(),
+    "\u{2018}".as_bytes(),
+    "\u{ab}".as_bytes(),
+    "\u{201e}".as_bytes(),
+    "\u{201a}".as_bytes(),
+    "\u{2039}".as_bytes(),
+];
+
+/// Typographic quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`.
+const CLOSING_QUOTES: [&[u8]; 6] = [
+    "\u{201d}".as_bytes(),
+    "\u{2019}".as_bytes(),
+    "\u{bb}".as_bytes(),
+    "\u{201c}".as_bytes(),
+    "\u{2018}".as_bytes(),
+    "\u{203a}".as_bytes(),
+];
+
 /// How many escapes (`\n`, `\r`, `\t`, `\0`) a quoted word may end in before its
 /// closing quote.
 const ESCAPES_BEFORE_QUOTE: usize = 4;
@@ -567,6 +587,18 @@ fn next_word(line: &[u8], from: usize, spaced: bool) -> Option<Word> {
         }
         let end = word_end(line, i);
         if end > i {
+            // In typographic quotes (`“…”`, `‘…’`, `«…»`, `„…“`), a word is quoted as in
+            // ASCII ones.
+            let open = OPENING_QUOTES.iter().find(|q| line[..i].ends_with(q));
+            let close = CLOSING_QUOTES.iter().find(|q| line[end..].starts_with(q));
+            if let (Some(open), Some(close)) = (open, close) {
+                return Some(Word {
+                    start: i - open.len(),
+                    end: end + close.len(),
+                    text: i..end,
+                    quoted: true,
+                });
+            }
             return Some(Word {
                 start: i,
                 end,
@@ -643,6 +675,9 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
             | [0xE2, 0x9F, 0xB6, ..]
             | [0xE2, 0x9E, 0x9C, ..] => (3, Some(b':')),
             [0xE2, 0x80, 0x93 | 0x94 | 0xA2, ..] => (3, Some(b' ')),
+            // Typographic quotes (`“ ” ‘ ’ „ ‚ ‹ ›`, `« »`) are quotes.
+            [0xE2, 0x80, 0x98..=0x9A | 0x9C..=0x9E | 0xB9 | 0xBA, ..] => (3, Some(b'"')),
+            [0xC2, 0xAB | 0xBB, ..] => (2, Some(b'"')),
             _ => (1, None),
         },
         None if rest[0] == b'&' => match entity(rest) {
@@ -1066,6 +1101,35 @@ mod tests {
             (
                 r"Invalid header value b'zqkhorsebatterystaple\n' for x-api-key",
                 r"Invalid header value b'…\n' for x-api-key",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_value_in_typographic_quotes_goes() {
+        for (text, kept) in [
+            (
+                "invalid x-api-key “zqkhorsebatterystaple”",
+                "invalid x-api-key “…”",
+            ),
+            (
+                "invalid x-api-key ‘zqkhorsebatterystaple’",
+                "invalid x-api-key ‘…’",
+            ),
+            (
+                "invalid x-api-key «zqkhorsebatterystaple»",
+                "invalid x-api-key «…»",
+            ),
+            (
+                "invalid x-api-key „zqkhorsebatterystaple“",
+                "invalid x-api-key „…“",
+            ),
+            // Prose without a credential's name keeps its quotes and words.
+            (
+                "the model “claude-sonnet” said",
+                "the model “claude-sonnet” said",
             ),
         ] {
             assert_eq!(redacted(text), kept, "{text}");
