@@ -502,24 +502,47 @@ fn tag_open(before: &[u8]) -> Option<&'static [u8]> {
     }
 }
 
-/// Typographic quotes that open a quoted word: `“`, `‘`, `«`, `„`, `‚`, `‹`.
-const OPENING_QUOTES: [&[u8]; 6] = [
+/// Quotes that open a quoted word besides ASCII ones: typographic (`“`, `‘`, `«`, `„`, `‚`,
+/// `‹`), and ASCII ones written as HTML entities or JSON escapes (`&quot;`, `&#39;`,
+/// `\u0022`).
+const OPENING_QUOTES: [&[u8]; 16] = [
     "\u{201c}".as_bytes(),
     "\u{2018}".as_bytes(),
     "\u{ab}".as_bytes(),
     "\u{201e}".as_bytes(),
     "\u{201a}".as_bytes(),
     "\u{2039}".as_bytes(),
+    b"&quot;",
+    b"&#34;",
+    b"&#x22;",
+    b"&#39;",
+    b"&#x27;",
+    b"&apos;",
+    b"\\u0022",
+    b"\\u0027",
+    b"\\x22",
+    b"\\x27",
 ];
 
-/// Typographic quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`.
-const CLOSING_QUOTES: [&[u8]; 6] = [
+/// Quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`, and the written
+/// ASCII ones of [`OPENING_QUOTES`].
+const CLOSING_QUOTES: [&[u8]; 16] = [
     "\u{201d}".as_bytes(),
     "\u{2019}".as_bytes(),
     "\u{bb}".as_bytes(),
     "\u{201c}".as_bytes(),
     "\u{2018}".as_bytes(),
     "\u{203a}".as_bytes(),
+    b"&quot;",
+    b"&#34;",
+    b"&#x22;",
+    b"&#39;",
+    b"&#x27;",
+    b"&apos;",
+    b"\\u0022",
+    b"\\u0027",
+    b"\\x22",
+    b"\\x27",
 ];
 
 /// How many escapes (`\n`, `\r`, `\t`, `\0`) a quoted word may end in before its
@@ -587,8 +610,9 @@ fn next_word(line: &[u8], from: usize, spaced: bool) -> Option<Word> {
         }
         let end = word_end(line, i);
         if end > i {
-            // In typographic quotes (`“…”`, `‘…’`, `«…»`, `„…“`), a word is quoted as in
-            // ASCII ones.
+            // In typographic quotes (`“…”`, `‘…’`, `«…»`, `„…“`), or ASCII ones written as
+            // entities or escapes (`&quot;…&quot;`, `\u0022…\u0022`), a word is quoted as
+            // in ASCII ones.
             let open = OPENING_QUOTES.iter().find(|q| line[..i].ends_with(q));
             let close = CLOSING_QUOTES.iter().find(|q| line[end..].starts_with(q));
             if let (Some(open), Some(close)) = (open, close) {
@@ -1130,6 +1154,30 @@ mod tests {
             (
                 "the model “claude-sonnet” said",
                 "the model “claude-sonnet” said",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_value_in_quotes_written_as_entities_or_escapes_goes() {
+        for (text, kept) in [
+            (
+                "&quot;x-api-key&quot;:&quot;zqkhorsebatterystaple&quot;",
+                "&quot;x-api-key&quot;:&quot;…&quot;",
+            ),
+            (
+                "{&#39;x-api-key&#39;: &#39;zqkhorsebatterystaple&#39;}",
+                "{&#39;x-api-key&#39;: &#39;…&#39;}",
+            ),
+            (
+                "&apos;x-api-key&apos;: &apos;zqkhorsebatterystaple&apos;",
+                "&apos;x-api-key&apos;: &apos;…&apos;",
+            ),
+            (
+                r"\u0022x-api-key\u0022:\u0022zqkhorsebatterystaple\u0022",
+                r"\u0022x-api-key\u0022:\u0022…\u0022",
             ),
         ] {
             assert_eq!(redacted(text), kept, "{text}");
