@@ -623,10 +623,21 @@ fn next_word(line: &[u8], from: usize, spaced: bool) -> Option<Word> {
                     quoted: true,
                 });
             }
+            // Emphasis in Markdown (`**x-api-key**`): the stars are no part of the text.
+            let lead = line[i..end].iter().take_while(|&&b| b == b'*').count();
+            let trail = line[i + lead..end]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'*')
+                .count();
+            let text = match lead > 0 && trail > 0 && i + lead + trail < end {
+                true => i + lead..end - trail,
+                false => i..end,
+            };
             return Some(Word {
                 start: i,
                 end,
-                text: i..end,
+                text,
                 quoted: false,
             });
         }
@@ -688,6 +699,18 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
                 // A tab escaped as JSON and Rust's `{:?}` write it (`x-api-key\t…`) is one.
                 Some(b't') if run == 1 => (2, Some(b'\t')),
                 _ => (run.max(2) - 1, Some(b'\\')),
+            }
+        }
+        // A colour code (`\e[1m`, `\e[0;31m`) stands apart as a space does.
+        None if rest.starts_with(b"\x1b[") => {
+            let code = rest[2..]
+                .iter()
+                .take(16)
+                .take_while(|b| b.is_ascii_digit() || **b == b';')
+                .count();
+            match rest.get(2 + code) {
+                Some(b'm') => (code + 3, Some(b' ')),
+                _ => (1, Some(0x1b)),
             }
         }
         None if rest[0] >= 0x80 => match rest {
@@ -802,6 +825,29 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
             b'\t' => {
                 tab = true;
                 at += 1;
+            }
+            // Markup closing around the name (`<strong>x-api-key</strong>: …`,
+            // `**x-api-key**: …`) or a colour code (`\e[0m`) after it.
+            b'*' => at += 1,
+            b'<' if line.get(at + 1) == Some(&b'/') => {
+                let name = line[at + 2..reach]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                match line.get(at + 2 + name) {
+                    Some(b'>') if name > 0 => at += name + 3,
+                    _ => break,
+                }
+            }
+            0x1b if line.get(at + 1) == Some(&b'[') => {
+                let code = line[at + 2..reach]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit() || **b == b';')
+                    .count();
+                match line.get(at + 2 + code) {
+                    Some(b'm') => at += code + 3,
+                    _ => break,
+                }
             }
             _ => break,
         }
@@ -1182,6 +1228,23 @@ mod tests {
         ] {
             assert_eq!(redacted(text), kept, "{text}");
         }
+    }
+
+    #[test]
+    fn markup_or_a_colour_code_around_a_name_keeps_no_value() {
+        for text in [
+            "<strong>x-api-key</strong>: zqkhorsebatterystaple",
+            "**x-api-key**: zqkhorsebatterystaple",
+            "<code>x-api-key</code>: <code>zqkhorsebatterystaple</code>",
+            "\u{1b}[1mx-api-key\u{1b}[0m: zqkhorsebatterystaple",
+        ] {
+            let out = redacted(text);
+            assert!(!out.contains("zqkhorse"), "{text:?} -> {out:?}");
+        }
+        assert_eq!(
+            redacted("<strong>x-api-key</strong>: zqkhorsebatterystaple"),
+            "<strong>x-api-key</strong>: …"
+        );
     }
 
     #[test]
