@@ -325,7 +325,7 @@ pub fn redacted(text: &str) -> String {
             i = cut(&mut out, text, i + 3, encoded_value_end(bytes, i + 3));
         } else if at(i, "://") {
             let host = i + "://".len();
-            let end = run(host, |b| in_word(b) && b != b'/');
+            let end = user_info_reach(bytes, host);
             out.push_str("://");
             slashed = true;
             i = match text[host..end].rfind('@') {
@@ -334,12 +334,12 @@ pub fn redacted(text: &str) -> String {
             };
         } else if bytes[i] == b'?' && slashed {
             out.push('?');
-            i = cut(&mut out, text, i + 1, run(i + 1, in_word));
+            i = cut(&mut out, text, i + 1, query_end(bytes, i + 1));
         } else if slashed && (at(i, "%3f") || at(i, "\u{ff1f}")) {
             // A query string in a URL quoted encoded (`%3F`), or after a fullwidth `？`.
             // Both are three bytes long.
             out.push_str(&text[i..i + 3]);
-            i = cut(&mut out, text, i + 3, run(i + 3, in_word));
+            i = cut(&mut out, text, i + 3, query_end(bytes, i + 3));
         } else if bytes[i] == b'='
             && (is_secret_name(&bytes[name..i]) || secret_before_colon(bytes, i).is_some())
         {
@@ -796,10 +796,11 @@ fn holds_start_line(line: &[u8]) -> bool {
 
 /// Whether `word` ends in a request line's method (`POST`): alone, in any case unless
 /// `capitals`, or after markup (`<pre>POST`, `&lt;pre&gt;POST`, as an HTML error page quotes
-/// a request), in capitals.
+/// a request) or a quote (`b'POST`, `"POST`, as debug logs quote a request's wire form), in
+/// capitals.
 fn is_method(word: &[u8], capitals: bool) -> bool {
     let method = word
-        .rsplit(|&b| b == b'>' || b == b';')
+        .rsplit(|&b| matches!(b, b'>' | b';' | b'"' | b'\'' | b'`'))
         .next()
         .unwrap_or(word);
     let capitals = capitals || method.len() < word.len();
@@ -911,10 +912,28 @@ fn escaped_quote(bytes: &[u8], at: usize) -> Option<usize> {
 /// Where a credential header's value ends: at the end of its line, or at a quote when the
 /// header itself is quoted (`"X-Api-Key: …"`). A value may hold quotes of its own (Digest's
 /// `response="…"`), so an unquoted header runs to the end of its line.
+///
+/// A value that is a scheme alone (`Authorization: Bearer`) has its credential on the next
+/// line, indented or not, as wrapped logs and pretty-printed headers put it: the cut takes
+/// that line's first word too.
 fn header_value_end(bytes: &[u8], from: usize, quoted: bool) -> usize {
-    match quoted {
+    let end = match quoted {
         true => run_end(bytes, from, |b| !matches!(b, b'\n' | b'\r' | b'"' | b'\'')),
         false => run_end(bytes, from, |b| !matches!(b, b'\n' | b'\r')),
+    };
+    let word = run_end(bytes, from, in_token);
+    let blank = run_end(bytes, word, |b| b == b' ' || b == b'\t');
+    if word == from || blank != end || !is_scheme(&bytes[from..word]) {
+        return end;
+    }
+    let next = run_end(bytes, end, |b| b == b'\r');
+    if bytes.get(next) != Some(&b'\n') {
+        return end;
+    }
+    let token = run_end(bytes, next + 1, |b| b == b' ' || b == b'\t');
+    match run_end(bytes, token, in_word) {
+        credential if credential > token => credential,
+        _ => end,
     }
 }
 
@@ -1099,6 +1118,70 @@ fn is_scheme(word: &[u8]) -> bool {
         .any(|s| word.eq_ignore_ascii_case(s.as_bytes()))
 }
 
+/// Where a query string from `from` ends: at white space, or at a quote or `<` that closes
+/// the URL. A quote (or `<`) that opens a value inside the query (after `=`, `?`, `&`, `{`,
+/// `[`, `:`, `,`, `(` or `\\`: `?state='x'&code=…`, `?metadata={"user":"…"}`) is the
+/// query's, up to its closing one (or white space). Each byte is read once.
+fn query_end(bytes: &[u8], from: usize) -> usize {
+    let mut end = from;
+    loop {
+        end = run_end(bytes, end, in_word);
+        let opens = end > 0
+            && matches!(bytes.get(end), Some(b'"' | b'\'' | b'`' | b'<'))
+            && matches!(
+                bytes[end - 1],
+                b'=' | b'?' | b'&' | b'{' | b'[' | b':' | b',' | b'(' | b'\\'
+            )
+            && bytes
+                .get(end + 1)
+                .is_some_and(|&b| in_word(b) || matches!(b, b'"' | b'\'' | b'`'));
+        if !opens {
+            return end;
+        }
+        let closing = match bytes[end] {
+            b'<' => b'>',
+            q => q,
+        };
+        let close = end
+            + 1
+            + bytes[end + 1..]
+                .iter()
+                .take_while(|&&b| b != closing && !b.is_ascii_whitespace())
+                .count();
+        match bytes.get(close) {
+            Some(&b) if b == closing => end = close + 1,
+            _ => return close,
+        }
+    }
+}
+
+/// How far the host part after `://` from `host` may reach: up to a `/`, white space or a
+/// quote; but a `'` (a sub-delim, legal in user info) inside a password stays in it when an
+/// `@` and a host follow before any white space or `/`, and a `:` stands before the quote
+/// (`https://admin:pa'ss-…@proxy`).
+fn user_info_reach(bytes: &[u8], host: usize) -> usize {
+    let end = run_end(bytes, host, |b| in_word(b) && b != b'/');
+    if bytes.get(end) != Some(&b'\'') || !bytes[host..end].contains(&b':') {
+        return end;
+    }
+    if matches!(
+        bytes.get(end + 1),
+        None | Some(b',' | b')' | b']' | b'}' | b';' | b':' | b'.')
+    ) {
+        return end;
+    }
+    let wide = run_end(bytes, end, |b| {
+        (in_word(b) || b == b'\'') && !matches!(b, b'/' | b'@')
+    });
+    let host_follows = bytes
+        .get(wide + 1)
+        .is_some_and(|b| b.is_ascii_alphanumeric());
+    match bytes.get(wide) == Some(&b'@') && host_follows {
+        true => run_end(bytes, wide, |b| in_word(b) && b != b'/'),
+        false => end,
+    }
+}
+
 /// Where the password of `user:password@host` ends (at its `@`), when the `:` at `colon`
 /// starts one: no white space, quote, `/` or `:` before the `@` (so each `:` of a long word is
 /// looked past once), and a host after it.
@@ -1162,6 +1245,92 @@ mod tests {
             redacted("dial https://gw.example/a@b: refused"),
             "dial https://gw.example/a@b: refused"
         );
+    }
+
+    #[test]
+    fn a_quote_inside_user_info_or_a_query_string_does_not_end_the_cut() {
+        for (text, kept) in [
+            (
+                "https://admin:pa'ss-ZQX9k2a8Hd73Lp0qWm5@proxy.example.com:3128/v1",
+                "https://…@proxy.example.com:3128/v1",
+            ),
+            (
+                "GET https://gw.example.com/v1/files?state='x'&code=ZQX9k2a8Hd73Lp0qWm5",
+                "GET https://gw.example.com/v1/files?…",
+            ),
+            (
+                r#"Illegal character in query at index 47: https://gw.example.com/v1/messages?metadata={"user":"ZQX9k2a8Hd73Lp0qWm5"}"#,
+                "Illegal character in query at index 47: https://gw.example.com/v1/messages?…",
+            ),
+            (
+                r#"https://gw.example.com/v1/messages?q="ZQX9k2a8Hd73Lp0qWm5""#,
+                "https://gw.example.com/v1/messages?…",
+            ),
+            (
+                "https://gw.example/v?q=`ZQXsecret`",
+                "https://gw.example/v?…",
+            ),
+            (
+                "https://gw.example/v?q=<ZQXsecret>",
+                "https://gw.example/v?…",
+            ),
+            (
+                r#"https://gw.example/v?q=x\"ZQXsecret\""#,
+                "https://gw.example/v?…",
+            ),
+            // A quote that closes the URL still ends it.
+            (
+                r#"{"url":"https://gw.example/v?a=ZQX","next":"kept"}"#,
+                r#"{"url":"https://gw.example/v?…","next":"kept"}"#,
+            ),
+            (
+                "'https://gw.example:8080','who@example.com'",
+                "'https://gw.example:8080','who@example.com'",
+            ),
+            (
+                r#"see "https://gw.example/a?" and "b""#,
+                r#"see "https://gw.example/a?" and "b""#,
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bearer_token_on_the_next_indented_line_goes_with_the_scheme() {
+        for text in [
+            "Authorization: Bearer\n    zqkhorsebatterystaple",
+            "Authorization: Bearer\n\tzqkhorsebatterystaple",
+            "Authorization: Bearer\r\n  zqkhorsebatterystaple\nnext: kept",
+        ] {
+            let out = redacted(text);
+            assert!(!out.contains("zqkhorse"), "{text:?} -> {out:?}");
+            assert!(out.starts_with("Authorization: …"), "{out:?}");
+        }
+        assert_eq!(
+            redacted("Authorization: Bearer\n    zqkhorsebatterystaple\nnext: kept"),
+            "Authorization: …\nnext: kept"
+        );
+    }
+
+    #[test]
+    fn a_request_in_wire_form_escaped_inside_quotes_loses_its_header_values() {
+        for (text, kept) in [
+            (
+                r"send: b'POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\nX-Custom-Thing: ZQX9k2a8Hd73Lp0qWm5\r\n\r\n'",
+                r"send: b'POST /v1/messages HTTP/1.1\r\nHost: …\r\nX-Custom-Thing: …\r\n\r\n'",
+            ),
+            (
+                r#"<- "POST /v1/messages HTTP/1.1\r\nAccept: */*\r\nX-Custom-Thing: ZQXsecretvalue\r\nHost: api\r\n\r\n""#,
+                r#"<- "POST /v1/messages HTTP/1.1\r\nAccept: …\r\nX-Custom-Thing: …\r\nHost: …\r\n\r\n""#,
+            ),
+            (
+                r"_header: 'POST /v1/messages HTTP/1.1\r\nX-Custom-Thing: ZQXsecretvalue\r\nHost: api\r\n\r\n'",
+                r"_header: 'POST /v1/messages HTTP/1.1\r\nX-Custom-Thing: …\r\nHost: …\r\n\r\n'",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
     }
 
     #[test]

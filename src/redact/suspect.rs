@@ -502,6 +502,53 @@ fn tag_open(before: &[u8]) -> Option<&'static [u8]> {
     }
 }
 
+/// Quotes that open a quoted word besides ASCII ones: typographic (`“`, `‘`, `«`, `„`, `‚`,
+/// `‹`), and ASCII ones written as HTML entities or JSON escapes (`&quot;`, `&#39;`,
+/// `\u0022`).
+const OPENING_QUOTES: [&[u8]; 16] = [
+    "\u{201c}".as_bytes(),
+    "\u{2018}".as_bytes(),
+    "\u{ab}".as_bytes(),
+    "\u{201e}".as_bytes(),
+    "\u{201a}".as_bytes(),
+    "\u{2039}".as_bytes(),
+    b"&quot;",
+    b"&#34;",
+    b"&#x22;",
+    b"&#39;",
+    b"&#x27;",
+    b"&apos;",
+    b"\\u0022",
+    b"\\u0027",
+    b"\\x22",
+    b"\\x27",
+];
+
+/// Quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`, and the written
+/// ASCII ones of [`OPENING_QUOTES`].
+const CLOSING_QUOTES: [&[u8]; 16] = [
+    "\u{201d}".as_bytes(),
+    "\u{2019}".as_bytes(),
+    "\u{bb}".as_bytes(),
+    "\u{201c}".as_bytes(),
+    "\u{2018}".as_bytes(),
+    "\u{203a}".as_bytes(),
+    b"&quot;",
+    b"&#34;",
+    b"&#x22;",
+    b"&#39;",
+    b"&#x27;",
+    b"&apos;",
+    b"\\u0022",
+    b"\\u0027",
+    b"\\x22",
+    b"\\x27",
+];
+
+/// How many escapes (`\n`, `\r`, `\t`, `\0`) a quoted word may end in before its
+/// closing quote.
+const ESCAPES_BEFORE_QUOTE: usize = 4;
+
 /// A word of a line: `start..end` holds its quotes, if quoted; `text`, what is inside them.
 struct Word {
     start: usize,
@@ -527,14 +574,30 @@ fn next_word(line: &[u8], from: usize, spaced: bool) -> Option<Word> {
                 }
                 false => {
                     let end = word_end(line, start);
+                    // A value ending in an escape (`"…\n"`, `'…\r\n'`, Go's `%q` of a key
+                    // read with its line break): a few escapes, then the closing quote.
+                    let mut tail = end;
+                    for _ in 0..ESCAPES_BEFORE_QUOTE {
+                        match line.get(tail..tail + 2) {
+                            Some([b'\\', b'n' | b'r' | b't' | b'0']) => tail += 2,
+                            _ => break,
+                        }
+                    }
+                    let tail = match line.get(tail) == Some(&b) {
+                        true => tail,
+                        false => end,
+                    };
                     (
                         end,
-                        end + line[end..].iter().take_while(|&&c| c == b'\\').count(),
+                        tail + line[tail..].iter().take_while(|&&c| c == b'\\').count(),
                     )
                 }
             };
             // `\"…\"`: the backslashes before the closing quote are no part of the text.
-            if end > start && (line.get(close) == Some(&b) || spaced) {
+            // A quoted word the line's end cuts short (`"…\n"`: an escaped line break
+            // before the closing quote ends the line) is quoted all the same.
+            let cut_short = end == line.len();
+            if end > start && (line.get(close) == Some(&b) || spaced || cut_short) {
                 return Some(Word {
                     start: i,
                     end: (close + 1).min(line.len()),
@@ -547,10 +610,34 @@ fn next_word(line: &[u8], from: usize, spaced: bool) -> Option<Word> {
         }
         let end = word_end(line, i);
         if end > i {
+            // In typographic quotes (`“…”`, `‘…’`, `«…»`, `„…“`), or ASCII ones written as
+            // entities or escapes (`&quot;…&quot;`, `\u0022…\u0022`), a word is quoted as
+            // in ASCII ones.
+            let open = OPENING_QUOTES.iter().find(|q| line[..i].ends_with(q));
+            let close = CLOSING_QUOTES.iter().find(|q| line[end..].starts_with(q));
+            if let (Some(open), Some(close)) = (open, close) {
+                return Some(Word {
+                    start: i - open.len(),
+                    end: end + close.len(),
+                    text: i..end,
+                    quoted: true,
+                });
+            }
+            // Emphasis in Markdown (`**x-api-key**`): the stars are no part of the text.
+            let lead = line[i..end].iter().take_while(|&&b| b == b'*').count();
+            let trail = line[i + lead..end]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'*')
+                .count();
+            let text = match lead > 0 && trail > 0 && i + lead + trail < end {
+                true => i + lead..end - trail,
+                false => i..end,
+            };
             return Some(Word {
                 start: i,
                 end,
-                text: i..end,
+                text,
                 quoted: false,
             });
         }
@@ -614,6 +701,18 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
                 _ => (run.max(2) - 1, Some(b'\\')),
             }
         }
+        // A colour code (`\e[1m`, `\e[0;31m`) stands apart as a space does.
+        None if rest.starts_with(b"\x1b[") => {
+            let code = rest[2..]
+                .iter()
+                .take(16)
+                .take_while(|b| b.is_ascii_digit() || **b == b';')
+                .count();
+            match rest.get(2 + code) {
+                Some(b'm') => (code + 3, Some(b' ')),
+                _ => (1, Some(0x1b)),
+            }
+        }
         None if rest[0] >= 0x80 => match rest {
             // A fullwidth colon and arrows (`：`, `→`, `⇒`, `⟶`, `➜`) separate as a colon
             // does; dashes and bullets (`—`, `–`, `•`) as a space.
@@ -623,6 +722,9 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
             | [0xE2, 0x9F, 0xB6, ..]
             | [0xE2, 0x9E, 0x9C, ..] => (3, Some(b':')),
             [0xE2, 0x80, 0x93 | 0x94 | 0xA2, ..] => (3, Some(b' ')),
+            // Typographic quotes (`“ ” ‘ ’ „ ‚ ‹ ›`, `« »`) are quotes.
+            [0xE2, 0x80, 0x98..=0x9A | 0x9C..=0x9E | 0xB9 | 0xBA, ..] => (3, Some(b'"')),
+            [0xC2, 0xAB | 0xBB, ..] => (2, Some(b'"')),
             _ => (1, None),
         },
         None if rest[0] == b'&' => match entity(rest) {
@@ -723,6 +825,29 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
             b'\t' => {
                 tab = true;
                 at += 1;
+            }
+            // Markup closing around the name (`<strong>x-api-key</strong>: …`,
+            // `**x-api-key**: …`) or a colour code (`\e[0m`) after it.
+            b'*' => at += 1,
+            b'<' if line.get(at + 1) == Some(&b'/') => {
+                let name = line[at + 2..reach]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                match line.get(at + 2 + name) {
+                    Some(b'>') if name > 0 => at += name + 3,
+                    _ => break,
+                }
+            }
+            0x1b if line.get(at + 1) == Some(&b'[') => {
+                let code = line[at + 2..reach]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit() || **b == b';')
+                    .count();
+                match line.get(at + 2 + code) {
+                    Some(b'm') => at += code + 3,
+                    _ => break,
+                }
             }
             _ => break,
         }
@@ -1026,6 +1151,100 @@ mod tests {
         ] {
             assert_eq!(redacted(&text), kept, "{text}");
         }
+    }
+
+    #[test]
+    fn a_quoted_value_ending_in_an_escape_goes() {
+        for (text, kept) in [
+            (
+                r#"net/http: invalid header field value "zqkhorsebatterystaple\n" for key X-Api-Key"#,
+                r#"net/http: invalid header field value "…\n" for key X-Api-Key"#,
+            ),
+            (
+                r#"invalid x-api-key "zqkhorsebatterystaple\t""#,
+                r#"invalid x-api-key "…\t""#,
+            ),
+            (
+                r"invalid x-api-key 'zqkhorsebatterystaple\r\n'",
+                r"invalid x-api-key '…\r\n'",
+            ),
+            (
+                r"Invalid header value b'zqkhorsebatterystaple\n' for x-api-key",
+                r"Invalid header value b'…\n' for x-api-key",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_value_in_typographic_quotes_goes() {
+        for (text, kept) in [
+            (
+                "invalid x-api-key “zqkhorsebatterystaple”",
+                "invalid x-api-key “…”",
+            ),
+            (
+                "invalid x-api-key ‘zqkhorsebatterystaple’",
+                "invalid x-api-key ‘…’",
+            ),
+            (
+                "invalid x-api-key «zqkhorsebatterystaple»",
+                "invalid x-api-key «…»",
+            ),
+            (
+                "invalid x-api-key „zqkhorsebatterystaple“",
+                "invalid x-api-key „…“",
+            ),
+            // Prose without a credential's name keeps its quotes and words.
+            (
+                "the model “claude-sonnet” said",
+                "the model “claude-sonnet” said",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_value_in_quotes_written_as_entities_or_escapes_goes() {
+        for (text, kept) in [
+            (
+                "&quot;x-api-key&quot;:&quot;zqkhorsebatterystaple&quot;",
+                "&quot;x-api-key&quot;:&quot;…&quot;",
+            ),
+            (
+                "{&#39;x-api-key&#39;: &#39;zqkhorsebatterystaple&#39;}",
+                "{&#39;x-api-key&#39;: &#39;…&#39;}",
+            ),
+            (
+                "&apos;x-api-key&apos;: &apos;zqkhorsebatterystaple&apos;",
+                "&apos;x-api-key&apos;: &apos;…&apos;",
+            ),
+            (
+                r"\u0022x-api-key\u0022:\u0022zqkhorsebatterystaple\u0022",
+                r"\u0022x-api-key\u0022:\u0022…\u0022",
+            ),
+        ] {
+            assert_eq!(redacted(text), kept, "{text}");
+        }
+    }
+
+    #[test]
+    fn markup_or_a_colour_code_around_a_name_keeps_no_value() {
+        for text in [
+            "<strong>x-api-key</strong>: zqkhorsebatterystaple",
+            "**x-api-key**: zqkhorsebatterystaple",
+            "<code>x-api-key</code>: <code>zqkhorsebatterystaple</code>",
+            "\u{1b}[1mx-api-key\u{1b}[0m: zqkhorsebatterystaple",
+        ] {
+            let out = redacted(text);
+            assert!(!out.contains("zqkhorse"), "{text:?} -> {out:?}");
+        }
+        assert_eq!(
+            redacted("<strong>x-api-key</strong>: zqkhorsebatterystaple"),
+            "<strong>x-api-key</strong>: …"
+        );
     }
 
     #[test]
