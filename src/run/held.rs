@@ -41,18 +41,31 @@ pub struct Away {
 /// The temporary file turns' texts go to, made when the first text goes.
 #[derive(Debug, Default)]
 pub struct Store {
-    file: Option<File>,
-    /// `file` once the run reads it back: turns come back in the order they went, so one
-    /// buffered pass reads the file through, a few hundred turns a read.
-    reader: Option<BufReader<File>>,
-    /// Where `reader` stands in the file.
-    read_at: u64,
-    /// Bytes written to `file`.
+    file: Spill,
+    /// Bytes written to the file.
     end: u64,
     /// Bytes of text kept in memory so far.
     kept: usize,
     /// No file could be made or written: every text stays in memory.
     failed: bool,
+}
+
+/// The file, in the one state of its life it is in: texts are only appended until the run
+/// reads them back, and only read once it does.
+#[derive(Debug, Default)]
+enum Spill {
+    /// No text has gone out.
+    #[default]
+    None,
+    /// Texts are being written; the file stands at its end.
+    Writing(File),
+    /// The run reads the texts back: turns come back in the order they went, so one
+    /// buffered pass reads the file through, a few hundred turns a read.
+    Reading {
+        reader: BufReader<File>,
+        /// Where `reader` stands in the file.
+        at: u64,
+    },
 }
 
 impl Store {
@@ -89,29 +102,35 @@ impl Store {
         let Some(away) = away else {
             return Ok(turn);
         };
-        let reader = match (&mut self.reader, self.file.take()) {
-            (Some(reader), _) => reader,
-            (none, Some(file)) => {
-                self.read_at = u64::MAX;
-                none.insert(BufReader::with_capacity(READ_AHEAD, file))
-            }
-            (None, None) => return Err(lost()),
+        self.file = match std::mem::take(&mut self.file) {
+            Spill::Writing(file) => Spill::Reading {
+                reader: BufReader::with_capacity(READ_AHEAD, file),
+                at: u64::MAX,
+            },
+            other => other,
         };
-        if self.read_at != away.offset {
+        let Spill::Reading { reader, at } = &mut self.file else {
+            return Err(lost());
+        };
+        if *at != away.offset {
             reader.seek(SeekFrom::Start(away.offset))?;
         }
         let mut bytes = vec![0; away.len];
         reader.read_exact(&mut bytes)?;
-        self.read_at = away.offset + away.len as u64;
+        *at = away.offset + away.len as u64;
         decode_texts(&bytes, &mut turn).ok_or_else(lost)?;
         Ok(turn)
     }
 
     /// Appends `bytes` to the file, made first if need be; returns where they start.
     fn write(&mut self, bytes: &[u8]) -> io::Result<u64> {
-        let file = match &mut self.file {
-            Some(file) => file,
-            none => none.insert(make_file()?),
+        if let Spill::None = self.file {
+            self.file = Spill::Writing(make_file()?);
+        }
+        let Spill::Writing(file) = &mut self.file else {
+            return Err(io::Error::other(
+                "texts are held after the run began to read them back",
+            ));
         };
         // Only appends come before the file is read back: it stands at its end.
         file.write_all(bytes)?;
