@@ -508,17 +508,9 @@ const ENTITIES: [(&str, u8); 8] = [
 /// and which. Every form is a few bytes long, so a look here costs a few bytes at most.
 fn encoded_at(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
     let rest = bytes.get(at..)?;
-    let hex = |digits: &[u8]| -> Option<u32> {
-        digits
-            .iter()
-            .try_fold(0u32, |n, &d| Some(n * 16 + (d as char).to_digit(16)?))
-    };
     let (len, code) = match rest {
         [b'\\', b'/', ..] => (2, u32::from(b'/')),
-        [b'\\', b'u', d @ ..] if d.len() >= 4 => (6, hex(&d[..4])?),
-        [b'\\', b'x', d @ ..] if d.len() >= 2 => (4, hex(&d[..2])?),
         [b'%', b'2', b'5', d @ ..] if d.len() >= 2 && hex(&d[..2]).is_some() => (5, hex(&d[..2])?),
-        [b'%', d @ ..] if d.len() >= 2 => (3, hex(&d[..2])?),
         [b'&', b'#', b'x' | b'X', ..] => {
             let digits = rest[3..]
                 .iter()
@@ -546,12 +538,32 @@ fn encoded_at(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
             })?;
             (name.len() + 2, u32::from(*b))
         }
-        _ => return None,
+        _ => hex_escape(rest)?,
     };
     u8::try_from(code)
         .ok()
         .filter(u8::is_ascii)
         .map(|b| (len, b))
+}
+
+/// The character a JSON (`\u002f`), C (`\x2f`) or URL (`%2F`) escape at the start of `rest`
+/// writes: how many bytes, and its code (past ASCII too). `None` if there is none, or its
+/// digits are no hex's. Read alike by [`encoded_at`] and [`suspect`]'s units, which each
+/// read other forms besides.
+fn hex_escape(rest: &[u8]) -> Option<(usize, u32)> {
+    match rest {
+        [b'\\', b'u', d @ ..] if d.len() >= 4 => Some((6, hex(&d[..4])?)),
+        [b'\\', b'x', d @ ..] if d.len() >= 2 => Some((4, hex(&d[..2])?)),
+        [b'%', d @ ..] if d.len() >= 2 => Some((3, hex(&d[..2])?)),
+        _ => None,
+    }
+}
+
+/// The number `digits` write in hex, if they all are hex digits.
+fn hex(digits: &[u8]) -> Option<u32> {
+    digits
+        .iter()
+        .try_fold(0u32, |n, &d| Some(n * 16 + (d as char).to_digit(16)?))
 }
 
 /// Whether `at` follows a `\\` or a `%`: the letter or digits of an escape (`\\u0022`,

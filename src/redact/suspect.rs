@@ -31,7 +31,7 @@ use std::ops::Range;
 
 use memchr::memmem;
 
-use super::{CUT, line_end};
+use super::{CUT, hex_escape, line_end};
 
 /// How a credential's name is told in text (lowercase, `_` for `-` and between the words
 /// of a camelCase name).
@@ -676,20 +676,9 @@ fn unit_at(line: &[u8], at: usize) -> (usize, Option<u8>) {
 /// backslash before a quote (an escaped quote's) for itself, which is no word's.
 fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
     let rest = &line[at..];
-    let hex = |digits: &[u8]| {
-        digits
-            .iter()
-            .try_fold(0u32, |n, &d| Some(n * 16 + (d as char).to_digit(16)?))
-    };
-    let (len, code) = match rest {
-        [b'\\', b'u', d @ ..] if d.len() >= 4 => (6, hex(&d[..4])),
-        [b'\\', b'x', d @ ..] if d.len() >= 2 => (4, hex(&d[..2])),
-        [b'%', d @ ..] if d.len() >= 2 => (3, hex(&d[..2])),
-        _ => (0, None),
-    };
-    match code {
-        Some(code) if code < 0x80 => (len, Some(code as u8)),
-        Some(_) => (len, None),
+    match hex_escape(rest) {
+        Some((len, code)) if code < 0x80 => (len, Some(code as u8)),
+        Some((len, _)) => (len, None),
         // A run of backslashes is taken whole (but for its last, which may start an
         // escape), so a megabyte of them is read once.
         None if rest[0] == b'\\' => {
