@@ -502,47 +502,33 @@ fn tag_open(before: &[u8]) -> Option<&'static [u8]> {
     }
 }
 
-/// Quotes that open a quoted word besides ASCII ones: typographic (`“`, `‘`, `«`, `„`, `‚`,
-/// `‹`), and ASCII ones written as HTML entities or JSON escapes (`&quot;`, `&#39;`,
-/// `\u0022`).
-const OPENING_QUOTES: [&[u8]; 16] = [
+/// Typographic quotes that open a quoted word besides ASCII ones: `“`, `‘`, `«`, `„`, `‚`,
+/// `‹`.
+const OPENING_QUOTES: [&[u8]; 6] = [
     "\u{201c}".as_bytes(),
     "\u{2018}".as_bytes(),
     "\u{ab}".as_bytes(),
     "\u{201e}".as_bytes(),
     "\u{201a}".as_bytes(),
     "\u{2039}".as_bytes(),
-    b"&quot;",
-    b"&#34;",
-    b"&#x22;",
-    b"&#39;",
-    b"&#x27;",
-    b"&apos;",
-    b"\\u0022",
-    b"\\u0027",
-    b"\\x22",
-    b"\\x27",
 ];
 
-/// Quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`, and the written
-/// ASCII ones of [`OPENING_QUOTES`].
-const CLOSING_QUOTES: [&[u8]; 16] = [
+/// Typographic quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`.
+const CLOSING_QUOTES: [&[u8]; 6] = [
     "\u{201d}".as_bytes(),
     "\u{2019}".as_bytes(),
     "\u{bb}".as_bytes(),
     "\u{201c}".as_bytes(),
     "\u{2018}".as_bytes(),
     "\u{203a}".as_bytes(),
-    b"&quot;",
-    b"&#34;",
-    b"&#x22;",
-    b"&#39;",
-    b"&#x27;",
-    b"&apos;",
-    b"\\u0022",
-    b"\\u0027",
-    b"\\x22",
-    b"\\x27",
+];
+
+/// ASCII quotes written as HTML entities or JSON and C escapes (`&quot;`, `&#39;`,
+/// `\u0022`, `\x27`): each opens and closes a quoted word. Only these spellings count
+/// (not `%22`, nor `&#034;`), so they are listed, not decoded.
+const WRITTEN_QUOTES: [&[u8]; 10] = [
+    b"&quot;", b"&#34;", b"&#x22;", b"&#39;", b"&#x27;", b"&apos;", b"\\u0022", b"\\u0027",
+    b"\\x22", b"\\x27",
 ];
 
 /// How many escapes (`\n`, `\r`, `\t`, `\0`) a quoted word may end in before its
@@ -613,8 +599,14 @@ fn next_word(line: &[u8], from: usize, spaced: bool) -> Option<Word> {
             // In typographic quotes (`“…”`, `‘…’`, `«…»`, `„…“`), or ASCII ones written as
             // entities or escapes (`&quot;…&quot;`, `\u0022…\u0022`), a word is quoted as
             // in ASCII ones.
-            let open = OPENING_QUOTES.iter().find(|q| line[..i].ends_with(q));
-            let close = CLOSING_QUOTES.iter().find(|q| line[end..].starts_with(q));
+            let open = OPENING_QUOTES
+                .iter()
+                .chain(&WRITTEN_QUOTES)
+                .find(|q| line[..i].ends_with(q));
+            let close = CLOSING_QUOTES
+                .iter()
+                .chain(&WRITTEN_QUOTES)
+                .find(|q| line[end..].starts_with(q));
             if let (Some(open), Some(close)) = (open, close) {
                 return Some(Word {
                     start: i - open.len(),
