@@ -508,17 +508,9 @@ const ENTITIES: [(&str, u8); 8] = [
 /// and which. Every form is a few bytes long, so a look here costs a few bytes at most.
 fn encoded_at(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
     let rest = bytes.get(at..)?;
-    let hex = |digits: &[u8]| -> Option<u32> {
-        digits
-            .iter()
-            .try_fold(0u32, |n, &d| Some(n * 16 + (d as char).to_digit(16)?))
-    };
     let (len, code) = match rest {
         [b'\\', b'/', ..] => (2, u32::from(b'/')),
-        [b'\\', b'u', d @ ..] if d.len() >= 4 => (6, hex(&d[..4])?),
-        [b'\\', b'x', d @ ..] if d.len() >= 2 => (4, hex(&d[..2])?),
         [b'%', b'2', b'5', d @ ..] if d.len() >= 2 && hex(&d[..2]).is_some() => (5, hex(&d[..2])?),
-        [b'%', d @ ..] if d.len() >= 2 => (3, hex(&d[..2])?),
         [b'&', b'#', b'x' | b'X', ..] => {
             let digits = rest[3..]
                 .iter()
@@ -546,12 +538,32 @@ fn encoded_at(bytes: &[u8], at: usize) -> Option<(usize, u8)> {
             })?;
             (name.len() + 2, u32::from(*b))
         }
-        _ => return None,
+        _ => hex_escape(rest)?,
     };
     u8::try_from(code)
         .ok()
         .filter(u8::is_ascii)
         .map(|b| (len, b))
+}
+
+/// The character a JSON (`\u002f`), C (`\x2f`) or URL (`%2F`) escape at the start of `rest`
+/// writes: how many bytes, and its code (past ASCII too). `None` if there is none, or its
+/// digits are no hex's. Read alike by [`encoded_at`] and [`suspect`]'s units, which each
+/// read other forms besides.
+fn hex_escape(rest: &[u8]) -> Option<(usize, u32)> {
+    match rest {
+        [b'\\', b'u', d @ ..] if d.len() >= 4 => Some((6, hex(&d[..4])?)),
+        [b'\\', b'x', d @ ..] if d.len() >= 2 => Some((4, hex(&d[..2])?)),
+        [b'%', d @ ..] if d.len() >= 2 => Some((3, hex(&d[..2])?)),
+        _ => None,
+    }
+}
+
+/// The number `digits` write in hex, if they all are hex digits.
+fn hex(digits: &[u8]) -> Option<u32> {
+    digits
+        .iter()
+        .try_fold(0u32, |n, &d| Some(n * 16 + (d as char).to_digit(16)?))
 }
 
 /// Whether `at` follows a `\\` or a `%`: the letter or digits of an escape (`\\u0022`,
@@ -1215,6 +1227,24 @@ fn is_secret_name(name: &[u8]) -> bool {
 mod tests {
     use super::redacted;
 
+    /// Each `(text, kept)`: `text` redacted is `kept`.
+    #[track_caller]
+    pub(super) fn assert_cut(cases: impl IntoIterator<Item = (impl AsRef<str>, impl AsRef<str>)>) {
+        for (text, kept) in cases {
+            let text = text.as_ref();
+            assert_eq!(redacted(text), kept.as_ref(), "{text:?}");
+        }
+    }
+
+    /// Each text redacted is itself: nothing in it is cut.
+    #[track_caller]
+    pub(super) fn assert_kept(texts: impl IntoIterator<Item = impl AsRef<str>>) {
+        for text in texts {
+            let text = text.as_ref();
+            assert_eq!(redacted(text), text, "{text:?}");
+        }
+    }
+
     #[test]
     fn a_query_string_goes_and_the_question_mark_says_so() {
         assert_eq!(
@@ -1249,7 +1279,7 @@ mod tests {
 
     #[test]
     fn a_quote_inside_user_info_or_a_query_string_does_not_end_the_cut() {
-        for (text, kept) in [
+        assert_cut([
             (
                 "https://admin:pa'ss-ZQX9k2a8Hd73Lp0qWm5@proxy.example.com:3128/v1",
                 "https://…@proxy.example.com:3128/v1",
@@ -1291,9 +1321,7 @@ mod tests {
                 r#"see "https://gw.example/a?" and "b""#,
                 r#"see "https://gw.example/a?" and "b""#,
             ),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
     }
 
     #[test]
@@ -1315,7 +1343,7 @@ mod tests {
 
     #[test]
     fn a_request_in_wire_form_escaped_inside_quotes_loses_its_header_values() {
-        for (text, kept) in [
+        assert_cut([
             (
                 r"send: b'POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\nX-Custom-Thing: ZQX9k2a8Hd73Lp0qWm5\r\n\r\n'",
                 r"send: b'POST /v1/messages HTTP/1.1\r\nHost: …\r\nX-Custom-Thing: …\r\n\r\n'",
@@ -1328,9 +1356,7 @@ mod tests {
                 r"_header: 'POST /v1/messages HTTP/1.1\r\nX-Custom-Thing: ZQXsecretvalue\r\nHost: api\r\n\r\n'",
                 r"_header: 'POST /v1/messages HTTP/1.1\r\nX-Custom-Thing: …\r\nHost: …\r\n\r\n'",
             ),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
     }
 
     #[test]
@@ -1358,7 +1384,7 @@ mod tests {
 
     #[test]
     fn the_third_hostile_runs_shapes_lose_their_values() {
-        for (text, kept) in [
+        assert_cut([
             (
                 "Proxy-Authorization: Digest username=\"u\", response=\"ZQX\"\nok",
                 "Proxy-Authorization: …\nok",
@@ -1380,9 +1406,7 @@ mod tests {
             ),
             ("k key%3DZQX&y=2", "k key%3D…&y=2"),
             ("cookie=ZQX; session_id=ZQX", "cookie=…; session_id=…"),
-        ] {
-            assert_eq!(redacted(text), kept, "{text:?}");
-        }
+        ]);
         // Fields of other names keep their values; on a line that names a credential (an
         // error code does), a quoted word that may be a value goes all the same.
         assert_eq!(
@@ -1418,13 +1442,11 @@ mod tests {
             "bad key sk-…; also (sk-…) and AKIA…, AIza…."
         );
         // Too short, not a word's start, or not of the shape: ordinary words.
-        for text in [
+        assert_kept([
             "risk-averse sk-short task-sk-abcdefghijklmnopqrstuvwxyz",
             "AKIAshort AKIAABCDEFGHIJKLMNOPQ AKIA_ABCDEFGHIJKLMN",
             "xAIzaabcdefghijklmnopqrstuvwxyz-abcdefgh",
-        ] {
-            assert_eq!(redacted(text), text);
-        }
+        ]);
     }
 
     #[test]
@@ -1441,7 +1463,7 @@ mod tests {
 
     #[test]
     fn random_looking_words_pem_blocks_and_ssh_keys_are_cut() {
-        for (text, kept) in [
+        assert_cut([
             // An AWS secret access key, alone; a hex secret.
             (
                 "output=json\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY1 end",
@@ -1459,18 +1481,14 @@ mod tests {
                 "key ssh-ed25519 AAAAC3NzaC1lZDI1 user@host",
                 "key ssh-ed25519 … user@host",
             ),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
         // Request ids, UUIDs, paths and long words of one case stay.
-        for text in [
+        assert_kept([
             "request req_011CV4xyzABCdefGHIjkl1234 failed",
             "trace 123e4567-e89b-12d3-a456-426614174000",
             "at /v1/projects/my-project-123/locations/us-central1/publishers/anthropic/models",
             "see internationalization_and_localization_settings",
-        ] {
-            assert_eq!(redacted(text), text);
-        }
+        ]);
     }
 
     #[test]
@@ -1493,7 +1511,7 @@ mod tests {
 
     #[test]
     fn the_fourth_hostile_runs_shapes_lose_their_values() {
-        for (text, kept) in [
+        assert_cut([
             (
                 "OpenAI(api_key='ZQXS01abc', x=1)",
                 "OpenAI(api_key='…', x=1)",
@@ -1507,18 +1525,14 @@ mod tests {
             ("Bearer \"ZQXS08abc\"", "Bearer \"…\""),
             ("Bearer\u{a0}ZQXS06abc", "Bearer\u{a0}…"),
             ("Bearer\r\nZQXS07abc", "Bearer\r\n…"),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
         // An equals sign in prose, or after a name of no secret, keeps what follows.
-        for text in ["x = 1", "a == b", "count = 3"] {
-            assert_eq!(redacted(text), text);
-        }
+        assert_kept(["x = 1", "a == b", "count = 3"]);
     }
 
     #[test]
     fn the_fifth_runs_shapes_lose_their_values() {
-        for (text, kept) in [
+        assert_cut([
             // JSON quoted inside a JSON string, as a proxy echoes a request's headers.
             (
                 "headers: {\\\"x-api-key\\\":\\\"ZQXN501abc\\\",\\\"a\\\":1}",
@@ -1541,11 +1555,9 @@ mod tests {
                 "session eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJaUVhONTA0In0.c2lnbmF0dXJlZm9v!",
                 "session eyJ…!",
             ),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
         // Keys glued to an escape that stands for a separator, and AWS's credential.
-        for (text, kept) in [
+        assert_cut([
             (
                 "Credential%3DAKIAZQXN5GLUE0000001%2F20250101",
                 "Credential%3D…",
@@ -1559,18 +1571,14 @@ mod tests {
                 "key \\u0022sk-…\\u0022",
             ),
             ("x\\nsk-proj-ZQXN5glue4456789abcdefghij", "x\\nsk-…"),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
         // Not of the shape: kept.
-        for text in ["eyJust.a.word", "ghp_short", "a \\\"b\\\": 1"] {
-            assert_eq!(redacted(text), text);
-        }
+        assert_kept(["eyJust.a.word", "ghp_short", "a \\\"b\\\": 1"]);
     }
 
     #[test]
     fn the_sixth_runs_shapes_lose_their_values() {
-        for (text, kept) in [
+        assert_cut([
             // Headers as clients and frameworks quote them.
             (
                 "curl -H 'X-Auth-Token: ZQX6a' x",
@@ -1628,14 +1636,12 @@ mod tests {
             ("Bearer,ZQX6y end", "Bearer,… end"),
             ("Bearer\u{2003}ZQX6z end", "Bearer\u{2003}… end"),
             ("\\x22sk-proj-ZQX6abcdefghijklmnopqrst", "\\x22sk-…"),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn the_seventh_runs_shapes_lose_their_values() {
-        for (text, kept) in [
+        assert_cut([
             (
                 // (`key` names a secret itself: its value goes too.)
                 r#"{"key":"x-api-key","value":"Z7a"}"#,
@@ -1675,11 +1681,9 @@ mod tests {
                 "https://gw.example/cb%3Fq%3DZ7q",
                 "https://gw.example/cb%3F…",
             ),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
         // A credential header's name paired with its value in other languages and tables.
-        for (text, kept) in [
+        assert_cut([
             (
                 r#"http.Header{"X-Api-Key": []string{"Z7r"}}"#,
                 r#"http.Header{"X-Api-Key": []string{"…"}}"#,
@@ -1697,9 +1701,7 @@ mod tests {
                 "redirect=https%3A%2F%2Fgw.example%2Fcb%3Fq%3DZ7z",
                 "redirect=https%3A%2F%2Fgw.example%2Fcb%3F…",
             ),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
         // A provider's error code holding the words is no header (its line is suspect).
         let code = r#"{"code":"invalid_api_key","type":"xyz"}"#;
         assert_eq!(redacted(code), r#"{"code":"invalid_api_key","type":"…"}"#);
@@ -1726,7 +1728,7 @@ mod tests {
         // No start line, no head: a line with a colon is kept.
         assert_eq!(redacted("error: bad\nHost: x"), "error: bad\nHost: x");
         // However it is quoted (the seventh hostile run's shapes).
-        for (text, kept) in [
+        assert_cut([
             (
                 "said: HTTP/1.1 401 No\nX-Id: Z7a\n\nno",
                 "said: HTTP/1.1 401 No\nX-Id: …\n\nno",
@@ -1767,9 +1769,7 @@ mod tests {
                 "HTTP/1.1 401 No\rX-Id: Z7k\r\rno",
                 "HTTP/1.1 401 No\rX-Id: …\r\rno",
             ),
-        ] {
-            assert_eq!(redacted(text), kept, "{text:?}");
-        }
+        ]);
     }
 
     #[test]
@@ -1788,9 +1788,7 @@ mod tests {
             "via user:…@proxy.example:8080 failed"
         );
         // No `@` and a host after it: a time, a port, a list.
-        for text in ["at 10:30 @ noon", "10.0.0.1:443: refused", "a:b:c@"] {
-            assert_eq!(redacted(text), text);
-        }
+        assert_kept(["at 10:30 @ noon", "10.0.0.1:443: refused", "a:b:c@"]);
         let long = format!("{}@", "a:".repeat(1 << 20));
         assert_eq!(redacted(&long), long);
     }
@@ -1882,24 +1880,30 @@ mod tests {
             "%2E", "%7E", "%2B", "%2F", "%21", "\\u002e", "\\u002f", "\\u007e", "&#46;", "&#x2F;",
             "&period;", "&sol;", "%252F", "%252e",
         ] {
-            // The whole rest, however many parts it has.
-            let text = format!("for {key}{glue}ZQXSECRET42rest{glue}ZQXSECRET42more here");
-            assert_eq!(redacted(&text), "for sk-… here", "{text}");
-            let text = format!(
-                "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Sfl8KxwRJSM{glue}ZQXSECRET42 ok"
-            );
-            assert_eq!(redacted(&text), "token eyJ… ok", "{text}");
+            assert_cut([
+                // The whole rest, however many parts it has.
+                (
+                    format!("for {key}{glue}ZQXSECRET42rest{glue}ZQXSECRET42more here"),
+                    "for sk-… here",
+                ),
+                (
+                    format!(
+                        "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.Sfl8KxwRJSM{glue}ZQXSECRET42 ok"
+                    ),
+                    "token eyJ… ok",
+                ),
+            ]);
         }
         // An AWS secret key whose `/` is written so is one word all the same.
         let aws = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-        for glue in ["\\u002f", "&#x2F;", "&sol;", "%252F"] {
-            let text = format!("stored {} ok", aws.replace('/', glue));
-            assert_eq!(redacted(&text), "stored … ok", "{text}");
-        }
+        assert_cut(["\\u002f", "&#x2F;", "&sol;", "%252F"].map(|glue| {
+            (
+                format!("stored {} ok", aws.replace('/', glue)),
+                "stored … ok",
+            )
+        }));
         // An escape that glues nothing on stays, and so does prose's punctuation.
-        for text in ["the sk-… key%2E", "100%2E5 and &period; and \\u002e alone"] {
-            assert_eq!(redacted(text), text);
-        }
+        assert_kept(["the sk-… key%2E", "100%2E5 and &period; and \\u002e alone"]);
     }
 
     #[test]
@@ -1912,7 +1916,7 @@ mod tests {
     #[test]
     fn a_bearer_token_in_brackets_after_an_equals_sign_goes() {
         // Hostile run 12, D3: Spring's `HttpHeaders` print `Authorization=[Bearer …]`.
-        for (text, kept) in [
+        assert_cut([
             (
                 "Authorization=[Bearer zqxsecrethorsebatterystaple]",
                 "Authorization=[…]",
@@ -1923,16 +1927,14 @@ mod tests {
             ),
             ("Authorization=(Basic zqxsecrethorse)", "Authorization=(…)"),
             ("Authorization=Bearer zqxsecrethorse", "Authorization=…"),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn a_bearer_token_paired_with_its_header_name_goes_with_the_scheme() {
         // Hostile run 12, D6: PHP's and Guzzle's `=>`, and other pairs whose value is a
         // scheme and its credential.
-        for (text, kept) in [
+        assert_cut([
             (
                 r#""Authorization" => ["Bearer zqxsecrethorsebatterystaple"]"#,
                 r#""Authorization" => ["…"]"#,
@@ -1953,15 +1955,13 @@ mod tests {
                 "Authorization => Bearer zqxsecrethorse",
                 "Authorization => …",
             ),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn a_request_in_wire_form_after_markup_or_text_loses_its_header_values() {
         // Hostile run 12, D5: an HTML error page quoting the request in a `<pre>`.
-        for (text, kept) in [
+        assert_cut([
             (
                 "<html><body><pre>POST /v1/messages HTTP/1.1\nHost: gw.internal.example\n\
                  X-Custom-Thing: zqxsecrethorse\n\n{}</pre></body></html>",
@@ -1976,15 +1976,11 @@ mod tests {
                 "upstream: POST https://gw.example/v1 HTTP/1.1\nX-Custom-Thing: zqxsecrethorse",
                 "upstream: POST https://gw.example/v1 HTTP/1.1\nX-Custom-Thing: …",
             ),
-        ] {
-            assert_eq!(redacted(text), kept, "{text}");
-        }
+        ]);
         // A method in prose, or in small letters after other text, starts no request.
-        for text in [
+        assert_kept([
             "we post to /v1/messages over HTTP/1.1\nNote: zqxsecrethorse",
             "then: post /v1 HTTP/1.1\nNote: zqxsecrethorse",
-        ] {
-            assert_eq!(redacted(text), text);
-        }
+        ]);
     }
 }
