@@ -16,6 +16,12 @@ pub const MAX_CHARS: usize = 80;
 /// `text` redacted, and cut to [`MAX_CHARS`] characters, ending in `…` when it was cut; a
 /// text of more than [`REDACTED_WINDOW`] characters is `…` alone.
 pub fn clip(text: &str) -> Cow<'_, str> {
+    clip_to(text, MAX_CHARS)
+}
+
+/// `text` redacted and cut to `max_chars` characters, as [`clip`] does with [`MAX_CHARS`]:
+/// for a message that quotes less of a text than most.
+pub fn clip_to(text: &str, max_chars: usize) -> Cow<'_, str> {
     // Redacted before it is cut, so a credential that runs past the cut is known as one.
     // Past the window, a name is no name anyone gave a thing: it is not quoted at all, as
     // the redaction would have to read the whole of it (a credential's name far along
@@ -25,7 +31,7 @@ pub fn clip(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(CUT);
     }
     let redacted = redacted(text);
-    match redacted.char_indices().nth(MAX_CHARS) {
+    match redacted.char_indices().nth(max_chars) {
         Some((at, _)) => Cow::Owned(format!("{}…", &redacted[..at])),
         None if redacted == text => Cow::Borrowed(text),
         None => Cow::Owned(redacted),
