@@ -515,9 +515,13 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     // after the name, 1 after the linking word. A word holding a digit there is a value
     // (`the password is 8491`, `pin ab12`), but for a number that is the text's own.
     let mut near = 0u8;
+    // Right after a credential's name with no separator: a word alone in brackets there is
+    // a value (`invalid api key (…)`).
+    let mut named = false;
     while let Some(word) = next_word(bytes, i, armed) {
         let spaced = line[i..word.start].bytes().all(|b| b == b' ');
         let near_here = std::mem::take(&mut near) * u8::from(spaced);
+        let bracketed = std::mem::take(&mut named) && bracketed(bytes, i, &word);
         out.push_str(&line[i..word.start]);
         let text = &bytes[word.text.clone()];
         let separator = separator(bytes, &word);
@@ -543,7 +547,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             && !armed
             && text.iter().any(u8::is_ascii_digit)
             && !own_number(bytes, &word);
-        let a_value = spelled || armed && secret_like || due;
+        let a_value = spelled || armed && secret_like || due || bracketed;
         if near_here == 2
             && !armed
             && LINKS
@@ -567,6 +571,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     .is_some_and(|b| !b.is_ascii_whitespace());
             armed = scheme || separator.is_some_and(|s| s != b',' || word.quoted || cell);
             near = if armed || separator.is_some() { 0 } else { 2 };
+            named = !armed;
             out.push_str(&line[word.start..word.end]);
         } else if text.len() < CUT.len() {
             // Shorter than a cut: it hides nothing, and the text would grow.
@@ -582,7 +587,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     out.push_str(part);
                 }
             }
-        } else if !(secret_like || due)
+        } else if !(secret_like || due || bracketed)
             && (field
                 || matches!(bytes.get(word.end), Some(b'{' | b'('))
                 || bytes.get(word.end) == Some(&b'[') && bytes.get(word.end + 1) != Some(&b'/')
@@ -596,7 +601,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             // markup tag's (`<code>`, `</b>`), a YAML tag (`!!str`), a list's bullet
             // (`- …`): the value is what follows it.
             out.push_str(&line[word.start..word.end]);
-        } else if armed || word.quoted || secret_like || due {
+        } else if armed || word.quoted || secret_like || due || bracketed {
             out.push_str(&line[word.start..word.text.start]);
             out.push_str(CUT);
             out.push_str(&line[word.text.end..word.end]);
@@ -608,6 +613,84 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     }
     out.push_str(&line[i..]);
     armed
+}
+
+/// Words that in brackets after a credential's name say something of it, not what it is:
+/// its state (`api key (expired)`), or its type in a signature (`api_key (str)`).
+const BRACKETED_PROSE: [&str; 28] = [
+    "optional",
+    "required",
+    "redacted",
+    "hidden",
+    "masked",
+    "omitted",
+    "removed",
+    "missing",
+    "invalid",
+    "expired",
+    "revoked",
+    "disabled",
+    "empty",
+    "none",
+    "null",
+    "nil",
+    "unset",
+    "default",
+    "deprecated",
+    "truncated",
+    "sensitive",
+    "str",
+    "string",
+    "bytes",
+    "int",
+    "bool",
+    "object",
+    "array",
+];
+
+/// Markup tags of three letters or more that may stand after a name in `<…>` or `[…]`
+/// with nothing run on after them (`x-api-key <code>`, then the value on the next line).
+const MARKUP_TAGS: [&str; 20] = [
+    "code", "pre", "kbd", "samp", "var", "mark", "span", "div", "strong", "small", "sub", "sup",
+    "cite", "quote", "url", "img", "font", "color", "table", "details",
+];
+
+/// Whether `word`, after a credential's name ending at `from`, stands alone in brackets
+/// (`(…)`, `[…]`, `<…>`, `{…}`), spaces perhaps before them: a value, as a quoted word is
+/// (`invalid api key (…)`, `the access token (…) has expired`), though a word of letters
+/// after a plain space is prose. A markup tag ([`MARKUP_TAGS`], `</b>`, any tag with text
+/// run on after it: `<b>…`) or a link's text (`[token](…)`) is none, nor is a word of
+/// [`BRACKETED_PROSE`] or a name (`(token)`).
+fn bracketed(line: &[u8], from: usize, word: &Word) -> bool {
+    let Some((&open, spaces)) = line[from..word.start].split_last() else {
+        return false;
+    };
+    let close = match open {
+        b'(' => b')',
+        b'[' => b']',
+        b'<' => b'>',
+        b'{' => b'}',
+        _ => return false,
+    };
+    let text = &line[word.text.clone()];
+    let run_on = line
+        .get(word.end + 1)
+        .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'<' | b'(' | b'[' | b'"'));
+    // `</name>`, `<br/>`: a tag.
+    let slashed = text.starts_with(b"/") || text.ends_with(b"/");
+    !word.quoted
+        && !slashed
+        && spaces.iter().all(|&b| b == b' ')
+        && line.get(word.end) == Some(&close)
+        && !(matches!(open, b'<' | b'[')
+            && (run_on
+                || MARKUP_TAGS
+                    .iter()
+                    .any(|t| text.eq_ignore_ascii_case(t.as_bytes()))))
+        && !BRACKETED_PROSE
+            .iter()
+            .any(|p| text.eq_ignore_ascii_case(p.as_bytes()))
+        && !is_whole_name(text, false)
 }
 
 /// Whether `text` may be a secret wherever it stands on a suspect line: [`SECRET_MIN`]
@@ -1728,6 +1811,44 @@ mod tests {
             "the senhaboard enclave 2024-01-01T00:00:00Z",
             "hotkey キーボード model-2024-v2",
             "request req_011CRvZ4k8 failed: mot de liaison",
+        ]);
+    }
+
+    #[test]
+    fn a_word_alone_in_brackets_after_a_name_goes() {
+        assert_cut([
+            (
+                "invalid api key (zqkhorsebatterystaple)",
+                "invalid api key (…)",
+            ),
+            (
+                "invalid api key [zqkhorsebatterystaple]",
+                "invalid api key […]",
+            ),
+            (
+                "invalid x-api-key <zqkhorsebatterystaple>",
+                "invalid x-api-key <…>",
+            ),
+            (
+                "invalid api key {zqkhorsebatterystaple}",
+                "invalid api key {…}",
+            ),
+            (
+                "the access token (zqkhorsebatterystaple) has expired",
+                "the access token (…) has expired",
+            ),
+        ]);
+        // Prose, a type, a name, a markup tag or a link's text in brackets stays, and so
+        // does more than one word.
+        assert_kept([
+            "invalid api key (expired)",
+            "the api key (see the docs) was refused",
+            "api_key (str) was refused",
+            "x-api-key <code>",
+            "<name>X-Api-Key</name>",
+            "the api key [token](https://docs.example/auth) is wrong",
+            "the api key <b>abc</b> is wrong",
+            "the token is (still) valid",
         ]);
     }
 }
