@@ -16,6 +16,12 @@ pub const MAX_CHARS: usize = 80;
 /// `text` redacted, and cut to [`MAX_CHARS`] characters, ending in `…` when it was cut; a
 /// text of more than [`REDACTED_WINDOW`] characters is `…` alone.
 pub fn clip(text: &str) -> Cow<'_, str> {
+    clip_to(text, MAX_CHARS)
+}
+
+/// `text` redacted and cut to `max_chars` characters, as [`clip`] does with [`MAX_CHARS`]:
+/// for a message that quotes less of a text than most.
+pub fn clip_to(text: &str, max_chars: usize) -> Cow<'_, str> {
     // Redacted before it is cut, so a credential that runs past the cut is known as one.
     // Past the window, a name is no name anyone gave a thing: it is not quoted at all, as
     // the redaction would have to read the whole of it (a credential's name far along
@@ -25,7 +31,7 @@ pub fn clip(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(CUT);
     }
     let redacted = redacted(text);
-    match redacted.char_indices().nth(MAX_CHARS) {
+    match redacted.char_indices().nth(max_chars) {
         Some((at, _)) => Cow::Owned(format!("{}…", &redacted[..at])),
         None if redacted == text => Cow::Borrowed(text),
         None => Cow::Owned(redacted),
@@ -57,19 +63,95 @@ impl fmt::Display for Quoted<'_> {
 /// A JSON error's description without serde_json's "at line L column C", which counts
 /// from the start of the JSON rather than the file (findings carry the file's line). A shape
 /// error quotes the value it met (`invalid type: string "sk-…", expected a sequence`); the
-/// quote is left out, as reports go to CI logs and must not carry capture text.
+/// quote is left out, as reports go to CI logs and must not carry capture text. What is
+/// left is redacted too, a second guard for a message of a shape not known here.
 pub fn json_error(err: &serde_json::Error) -> String {
     let text = err.to_string();
     let text = match text.rfind(" at line ") {
         Some(at) => &text[..at],
         None => &text,
     };
-    without_quotes(text)
+    redacted(&without_quotes(text))
 }
 
-/// `text` with each Rust-quoted string (`"…"`, escapes included) and each backquoted name
-/// serde quotes from the input (`unknown variant `x``) cut to an ellipsis.
+/// How serde's messages that quote a value from the input start. serde does not escape a
+/// backquoted value, so its quote has no end that can be trusted: what follows the prefix
+/// is left out up to the last place serde's own text resumes (`, expected …`, which names
+/// only what this tool accepts), or to the end.
+const SERDE_SHAPES: [&str; 4] = [
+    "unknown variant ",
+    "unknown field ",
+    "invalid type: ",
+    "invalid value: ",
+];
+
+/// What serde's own text resumes with after the value of a [`SERDE_SHAPES`] message.
+const SERDE_RESUMES: [&str; 3] = [
+    ", expected ",
+    ", there are no variants",
+    ", there are no fields",
+];
+
+/// The values serde names in `invalid type` / `invalid value` without quoting any input.
+const SERDE_KINDS: [&str; 14] = [
+    "unit value",
+    "Option value",
+    "newtype struct",
+    "sequence",
+    "map",
+    "enum",
+    "unit variant",
+    "newtype variant",
+    "tuple variant",
+    "struct variant",
+    "byte array",
+    "null",
+    "boolean `true`",
+    "boolean `false`",
+];
+
+/// `text` with the value a serde message of a known shape quotes (whatever it holds:
+/// backquotes, double quotes, `, expected`), each other Rust-quoted string (`"…"`,
+/// escapes included) cut to an ellipsis.
 fn without_quotes(text: &str) -> String {
+    let shaped = SERDE_SHAPES
+        .iter()
+        .filter_map(|prefix| Some((text.find(prefix)?, *prefix)))
+        .min_by_key(|&(at, _)| at);
+    let Some((at, prefix)) = shaped else {
+        return without_strings(text);
+    };
+    let start = at + prefix.len();
+    let rest = &text[start..];
+    let end = SERDE_RESUMES
+        .iter()
+        .filter_map(|resume| rest.rfind(resume))
+        .max()
+        .unwrap_or(rest.len());
+    let value = &rest[..end];
+    let tail = &rest[end..];
+    // The kind of value serde met is its own word (`string`, `integer`); the value is not.
+    let shown = if SERDE_KINDS.contains(&value) {
+        value.to_owned()
+    } else {
+        match value.find(['`', '"']) {
+            Some(quote) => {
+                let mark = &value[quote..quote + 1];
+                format!("{}{mark}{CUT}{mark}", &value[..quote])
+            }
+            None => CUT.to_owned(),
+        }
+    };
+    // The expected part lists what this tool accepts; nothing of the input.
+    format!(
+        "{}{prefix}{shown}{}",
+        without_strings(&text[..at]),
+        without_strings(tail)
+    )
+}
+
+/// `text` with each Rust-quoted string (`"…"`, escapes included) cut to an ellipsis.
+fn without_strings(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -86,14 +168,6 @@ fn without_quotes(text: &str) -> String {
                 }
             }
             _ => out.push(c),
-        }
-    }
-    for quoted in ["unknown variant `", "unknown field `"] {
-        if let Some(at) = out.find(quoted) {
-            let start = at + quoted.len();
-            if let Some(len) = out[start..].find('`') {
-                out.replace_range(start..start + len, "…");
-            }
         }
     }
     out
@@ -125,6 +199,52 @@ mod tests {
             "unknown variant `…`, expected `A`"
         );
         assert_eq!(error(r#"{"choices": [1,"#), "EOF while parsing a value");
+    }
+
+    #[test]
+    fn a_rejected_value_never_reaches_the_message_whatever_it_holds() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Shape {
+            kind: Option<Kind>,
+            count: Option<u64>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        enum Kind {
+            A,
+            B,
+        }
+        let error = |json: &str| json_error(&serde_json::from_str::<Shape>(json).unwrap_err());
+        // serde does not escape the variant it quotes: a backquote in it ends no quote.
+        for value in [
+            r"x`sk-ant-api03-ZQX9abcdefghijklmnopqrstuvwxyz0123",
+            r"x`Authorization: Bearer zqkhorsebatterystaple",
+            r"x`, expected `A` or `B`zqkhorsebatterystaple`",
+            r#"x"zqkhorsebatterystaple"#,
+            r"x`, there are no variants zqkhorsebatterystaple",
+        ] {
+            assert_eq!(
+                error(&format!(r#"{{"kind": "{value}"}}"#)),
+                "unknown variant `…`, expected `A` or `B`",
+                "{value}"
+            );
+        }
+        assert_eq!(
+            error(r#"{"count": 1.5}"#),
+            "invalid type: floating point `…`, expected u64"
+        );
+        assert_eq!(
+            error(r#"{"count": "1\", expected zqkhorsebatterystaple"}"#),
+            r#"invalid type: string "…", expected u64"#
+        );
+        assert_eq!(
+            error(r#"{"count": -7}"#),
+            "invalid value: integer `…`, expected u64"
+        );
+        assert_eq!(
+            error(r#"{"count": [1]}"#),
+            "invalid type: sequence, expected u64"
+        );
     }
 
     #[test]

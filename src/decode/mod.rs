@@ -26,6 +26,7 @@ use serde_json::Value;
 
 use crate::bounded_json;
 use crate::frame::sse::{self, Framing, SseEvent, SseStream};
+use crate::quote;
 use crate::turn::{Api, Service, Usage};
 use lenient::Lenient;
 
@@ -247,11 +248,11 @@ pub fn bad_counts<S: AsRef<str>>(usage: &Value, fields: &[S]) -> Vec<BadCount> {
                 },
                 other => other.to_string(),
             };
-            // A hostile count may be a long string or a big object: the start tells.
-            let value = match value.char_indices().nth(40) {
-                Some((end, _)) => format!("{}…", &value[..end]),
-                None => value,
-            };
+            // A hostile count may be a long string or a big object: the start tells. It is
+            // redacted whole before it is cut, so what marks a credential past the cut (a
+            // URL's `@`, a credential's name after its value) still marks it; one too long
+            // to redact is not quoted at all (see `quote::clip`).
+            let value = quote::clip_to(&value, 40).into_owned();
             Some(BadCount {
                 field: field.to_string(),
                 value,
@@ -567,6 +568,30 @@ mod tests {
                     .to_string(),
             ]
         );
+    }
+
+    #[test]
+    fn a_bad_count_is_redacted_before_it_is_cut() {
+        // What marks the value as a credential lies past the 40 characters shown: a URL's
+        // `@`, a credential's name after the value.
+        for value in [
+            "https://svc-account:ZQX9k2a8Hd73Lp0qWm5@gw.example.com/v1",
+            "ZQX9k2a8Hd73Lp0qWm5 was rejected as the x-api-key",
+            "postgres://analytic:ZQX9k2a8Hd73Lp0qWm5@db.internal/x",
+        ] {
+            for bad in [
+                anthropic::bad_counts(&json!({"output_tokens": value})),
+                chat::bad_counts(&json!({"completion_tokens": value})),
+                responses::bad_counts(&json!({"output_tokens": value})),
+            ] {
+                let shown = bad[0].to_string();
+                assert!(!shown.contains("ZQX9"), "{shown}");
+                assert!(bad[0].value.chars().count() <= 41, "{shown}");
+            }
+        }
+        let far = format!("{} x-api-key", "ZQX9k2a8Hd73Lp0qWm5 ".repeat(300));
+        let shown = anthropic::bad_counts(&json!({ "output_tokens": far }))[0].to_string();
+        assert!(!shown.contains("ZQX9"), "{shown}");
     }
 
     #[test]

@@ -188,9 +188,11 @@ pub(super) fn cleared(text: String) -> String {
     let mut after = 0;
     let bytes = text.as_bytes();
     let mut start = 0;
+    let mut folded = Vec::new();
     loop {
         let (end, gap) = line_end(bytes, start);
-        if names_credential(&bytes[start..end]) {
+        let line = &bytes[start..end];
+        if names_credential(line) || names_one_localized(line, &mut folded) {
             pending.iter_mut().for_each(|(_, suspect)| *suspect = true);
             after = NEAR + 1;
         }
@@ -303,6 +305,207 @@ fn names_credential(line: &[u8]) -> bool {
     false
 }
 
+/// How a credential's name in another language is told: localized gateways and SDKs
+/// write them (one-api's `无效的令牌`, `Clé API invalide`, `API-Schlüssel ungültig`).
+/// Matched folded ([`fold`]); a name spelled to evade (letters of another script inside
+/// an English name) is still none.
+#[derive(Clone, Copy, PartialEq)]
+enum Local {
+    /// A word of its own, as `password` and `token` are.
+    Word,
+    /// A word, or the end of one run together (German `Zugangspasswort`).
+    Ends,
+    /// A word for key: a name next to `API` (`clé API`, `clave de API`, `API-Schlüssel`,
+    /// `APIキー`) or as a field's name (`Clé :`), as English `key` is.
+    Key,
+    /// Written without spaces (Chinese, Japanese, Korean): a name anywhere in a run.
+    Run,
+}
+
+/// The localized names, folded ([`fold`]): French, German, Spanish, Portuguese, Japanese,
+/// Chinese, Korean words for a password, a token, a secret key, or a key.
+const LOCALIZED: [(&str, Local); 34] = [
+    ("mot de passe", Local::Word),
+    ("mots de passe", Local::Word),
+    ("jeton", Local::Word),
+    ("jetons", Local::Word),
+    ("contraseña", Local::Word),
+    ("contraseñas", Local::Word),
+    ("senha", Local::Word),
+    ("senhas", Local::Word),
+    ("palavra-passe", Local::Word),
+    ("passwort", Local::Ends),
+    ("passwörter", Local::Ends),
+    ("kennwort", Local::Ends),
+    ("kennwörter", Local::Ends),
+    ("clé", Local::Key),
+    ("clés", Local::Key),
+    ("clef", Local::Key),
+    ("clave", Local::Key),
+    ("chave", Local::Key),
+    ("schlüssel", Local::Key),
+    ("キー", Local::Key),
+    ("키", Local::Key),
+    ("令牌", Local::Run),
+    ("密钥", Local::Run),
+    ("秘钥", Local::Run),
+    ("密鑰", Local::Run),
+    ("金鑰", Local::Run),
+    ("密码", Local::Run),
+    ("密碼", Local::Run),
+    ("口令", Local::Run),
+    ("トークン", Local::Run),
+    ("パスワード", Local::Run),
+    ("シークレット", Local::Run),
+    ("토큰", Local::Run),
+    ("비밀번호", Local::Run),
+];
+
+/// What may stand between a word for key and `API` after it: `clé API`, `clé d'API`,
+/// `clave de API`, `chave da API`.
+const KEY_THEN_API: [&str; 12] = [
+    " ",
+    "-",
+    " de ",
+    " d'",
+    " d\u{2019}",
+    " de l'",
+    " de l\u{2019}",
+    " de la ",
+    " del ",
+    " da ",
+    " do ",
+    " para ",
+];
+
+/// `bytes` folded for [`LOCALIZED`] in place, byte for byte (so offsets are the text's):
+/// ASCII letters and Latin-1's capitals (`É`, `Ü`, `Ñ`) made small.
+fn fold(bytes: &mut [u8]) {
+    let mut latin = false;
+    for b in bytes {
+        match *b {
+            b'A'..=b'Z' => *b += 32,
+            // A Latin-1 capital's second byte, but for `×`.
+            0x80..=0x9E if latin && *b != 0x97 => *b += 32,
+            _ => {}
+        }
+        latin = *b == 0xC3;
+    }
+}
+
+/// Whether the character `text` ends with is a letter or a digit.
+fn letter_ends(text: &[u8]) -> bool {
+    let start = (text.len().saturating_sub(4)..text.len())
+        .find(|&i| text[i] & 0xC0 != 0x80)
+        .unwrap_or(text.len());
+    std::str::from_utf8(&text[start..])
+        .ok()
+        .and_then(|c| c.chars().next_back())
+        .is_some_and(char::is_alphanumeric)
+}
+
+/// Whether the character `text` starts with is a letter or a digit.
+fn letter_starts(text: &[u8]) -> bool {
+    let head = &text[..text.len().min(4)];
+    let valid = match std::str::from_utf8(head) {
+        Ok(head) => head,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    valid.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// Whether `API` ends `before` (folded) as a word of its own, perhaps with a space, a
+/// dash or an underscore after it (`API-Schlüssel`, `APIキー`, `API 키`).
+fn api_before(before: &[u8]) -> bool {
+    let before = match before {
+        [rest @ .., b' ' | b'-' | b'_'] => rest,
+        _ => before,
+    };
+    before
+        .strip_suffix(b"api")
+        .is_some_and(|rest| !letter_ends(rest))
+}
+
+/// Whether `API` starts `after` (folded) as a word of its own, after what may stand
+/// between ([`KEY_THEN_API`]).
+fn api_after(after: &[u8]) -> bool {
+    KEY_THEN_API.iter().any(|between| {
+        after
+            .strip_prefix(between.as_bytes())
+            .and_then(|rest| rest.strip_prefix(b"api"))
+            .is_some_and(|rest| !letter_starts(rest))
+    })
+}
+
+/// Whether `line` names a credential in another language ([`LOCALIZED`]). `folded` is
+/// room for the line folded; each name is looked for in one pass over it.
+fn names_one_localized(line: &[u8], folded: &mut Vec<u8>) -> bool {
+    let ascii = line.is_ascii();
+    folded.clear();
+    folded.extend_from_slice(line);
+    fold(folded);
+    let folded = &folded[..];
+    LOCALIZED.iter().any(|&(name, local)| {
+        let name = name.as_bytes();
+        if ascii && !name.is_ascii() {
+            return false;
+        }
+        memmem::find_iter(folded, name).any(|at| {
+            let (before, after) = (&folded[..at], &folded[at + name.len()..]);
+            let word = !letter_ends(before) && !letter_starts(after);
+            match local {
+                Local::Word => word,
+                Local::Ends => !letter_starts(after),
+                // Kana and Hangul stand in a run without spaces.
+                Local::Key => {
+                    (word || !name.is_ascii() && name[0] >= 0xE0)
+                        && (api_before(before)
+                            || api_after(after)
+                            || matches!(separator_after(line, at + name.len()), Some(b':' | b'=')))
+                }
+                Local::Run => true,
+            }
+        })
+    })
+}
+
+/// Whether `word` of `line` is a credential's name in another language ([`LOCALIZED`]),
+/// as [`is_whole_name`] tells an English one: the whole word, the end of a German word run
+/// together, the end of a run without spaces, or `passe` after `mot de`.
+fn is_localized_name(line: &[u8], word: &Word) -> bool {
+    let text = &line[word.text.clone()];
+    let text = text.strip_suffix(b".").unwrap_or(text);
+    if text.len() > LONGEST {
+        return false;
+    }
+    let mut folded = [0u8; LONGEST];
+    let folded = &mut folded[..text.len()];
+    folded.copy_from_slice(text);
+    fold(folded);
+    let folded = &*folded;
+    LOCALIZED.iter().any(|&(name, local)| {
+        let name = name.as_bytes();
+        match local {
+            Local::Word if name.contains(&b' ') => {
+                folded == b"passe" && {
+                    let mut before = [0u8; 8];
+                    let from = word.start.saturating_sub(before.len());
+                    let before = &mut before[..word.start - from];
+                    before.copy_from_slice(&line[from..word.start]);
+                    fold(before);
+                    before.ends_with(b"mot de ") || before.ends_with(b"mots de ")
+                }
+            }
+            Local::Word => folded == name,
+            // `API-Schlüssel`, `APIキー`, as `x-api-key` is.
+            Local::Key => folded
+                .strip_suffix(name)
+                .is_some_and(|rest| rest.is_empty() || api_before(rest)),
+            Local::Ends | Local::Run => folded.ends_with(name),
+        }
+    })
+}
+
 /// Writes `line` to `out` with its possible values cut; whether the line ends armed (a
 /// credential's name and a separator with no value after them yet).
 fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
@@ -312,9 +515,13 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     // after the name, 1 after the linking word. A word holding a digit there is a value
     // (`the password is 8491`, `pin ab12`), but for a number that is the text's own.
     let mut near = 0u8;
+    // Right after a credential's name with no separator: a word alone in brackets there is
+    // a value (`invalid api key (…)`).
+    let mut named = false;
     while let Some(word) = next_word(bytes, i, armed) {
         let spaced = line[i..word.start].bytes().all(|b| b == b' ');
         let near_here = std::mem::take(&mut near) * u8::from(spaced);
+        let bracketed = std::mem::take(&mut named) && bracketed(bytes, i, &word);
         out.push_str(&line[i..word.start]);
         let text = &bytes[word.text.clone()];
         let separator = separator(bytes, &word);
@@ -340,7 +547,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             && !armed
             && text.iter().any(u8::is_ascii_digit)
             && !own_number(bytes, &word);
-        let a_value = spelled || armed && secret_like || due;
+        let a_value = spelled || armed && secret_like || due || bracketed;
         if near_here == 2
             && !armed
             && LINKS
@@ -349,7 +556,9 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
         {
             near = 1;
             out.push_str(&line[word.start..word.end]);
-        } else if !a_value && is_whole_name(text, paired && !armed) {
+        } else if !a_value
+            && (is_whole_name(text, paired && !armed) || is_localized_name(bytes, &word))
+        {
             // A name; where a value is due, only one that is no other word run together
             // with a name (`X-Api-Key: supersecret`). After an authorization scheme comes
             // the credential, whatever stands between (`Bearer <code>…`, a line break).
@@ -362,6 +571,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     .is_some_and(|b| !b.is_ascii_whitespace());
             armed = scheme || separator.is_some_and(|s| s != b',' || word.quoted || cell);
             near = if armed || separator.is_some() { 0 } else { 2 };
+            named = !armed;
             out.push_str(&line[word.start..word.end]);
         } else if text.len() < CUT.len() {
             // Shorter than a cut: it hides nothing, and the text would grow.
@@ -377,7 +587,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     out.push_str(part);
                 }
             }
-        } else if !(secret_like || due)
+        } else if !(secret_like || due || bracketed)
             && (field
                 || matches!(bytes.get(word.end), Some(b'{' | b'('))
                 || bytes.get(word.end) == Some(&b'[') && bytes.get(word.end + 1) != Some(&b'/')
@@ -391,7 +601,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             // markup tag's (`<code>`, `</b>`), a YAML tag (`!!str`), a list's bullet
             // (`- …`): the value is what follows it.
             out.push_str(&line[word.start..word.end]);
-        } else if armed || word.quoted || secret_like || due {
+        } else if armed || word.quoted || secret_like || due || bracketed {
             out.push_str(&line[word.start..word.text.start]);
             out.push_str(CUT);
             out.push_str(&line[word.text.end..word.end]);
@@ -403,6 +613,84 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     }
     out.push_str(&line[i..]);
     armed
+}
+
+/// Words that in brackets after a credential's name say something of it, not what it is:
+/// its state (`api key (expired)`), or its type in a signature (`api_key (str)`).
+const BRACKETED_PROSE: [&str; 28] = [
+    "optional",
+    "required",
+    "redacted",
+    "hidden",
+    "masked",
+    "omitted",
+    "removed",
+    "missing",
+    "invalid",
+    "expired",
+    "revoked",
+    "disabled",
+    "empty",
+    "none",
+    "null",
+    "nil",
+    "unset",
+    "default",
+    "deprecated",
+    "truncated",
+    "sensitive",
+    "str",
+    "string",
+    "bytes",
+    "int",
+    "bool",
+    "object",
+    "array",
+];
+
+/// Markup tags of three letters or more that may stand after a name in `<…>` or `[…]`
+/// with nothing run on after them (`x-api-key <code>`, then the value on the next line).
+const MARKUP_TAGS: [&str; 20] = [
+    "code", "pre", "kbd", "samp", "var", "mark", "span", "div", "strong", "small", "sub", "sup",
+    "cite", "quote", "url", "img", "font", "color", "table", "details",
+];
+
+/// Whether `word`, after a credential's name ending at `from`, stands alone in brackets
+/// (`(…)`, `[…]`, `<…>`, `{…}`), spaces perhaps before them: a value, as a quoted word is
+/// (`invalid api key (…)`, `the access token (…) has expired`), though a word of letters
+/// after a plain space is prose. A markup tag ([`MARKUP_TAGS`], `</b>`, any tag with text
+/// run on after it: `<b>…`) or a link's text (`[token](…)`) is none, nor is a word of
+/// [`BRACKETED_PROSE`] or a name (`(token)`).
+fn bracketed(line: &[u8], from: usize, word: &Word) -> bool {
+    let Some((&open, spaces)) = line[from..word.start].split_last() else {
+        return false;
+    };
+    let close = match open {
+        b'(' => b')',
+        b'[' => b']',
+        b'<' => b'>',
+        b'{' => b'}',
+        _ => return false,
+    };
+    let text = &line[word.text.clone()];
+    let run_on = line
+        .get(word.end + 1)
+        .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'<' | b'(' | b'[' | b'"'));
+    // `</name>`, `<br/>`: a tag.
+    let slashed = text.starts_with(b"/") || text.ends_with(b"/");
+    !word.quoted
+        && !slashed
+        && spaces.iter().all(|&b| b == b' ')
+        && line.get(word.end) == Some(&close)
+        && !(matches!(open, b'<' | b'[')
+            && (run_on
+                || MARKUP_TAGS
+                    .iter()
+                    .any(|t| text.eq_ignore_ascii_case(t.as_bytes()))))
+        && !BRACKETED_PROSE
+            .iter()
+            .any(|p| text.eq_ignore_ascii_case(p.as_bytes()))
+        && !is_whole_name(text, false)
 }
 
 /// Whether `text` may be a secret wherever it stands on a suspect line: [`SECRET_MIN`]
@@ -1454,6 +1742,113 @@ mod tests {
                 r#"{"error":"password\t…"}"#,
             ),
             (r#"token\t\tzqxsecret"#, r#"token\t\t…"#),
+        ]);
+    }
+
+    #[test]
+    fn a_credential_named_in_another_language_loses_its_value() {
+        assert_cut([
+            (
+                "Clé API invalide : ZQX90110Kp3mW9xL2vB8",
+                "Clé API invalide : …",
+            ),
+            (
+                "CLÉ D'API invalide : ZQX90110Kp3mW9xL2vB8",
+                "CLÉ D'API invalide : …",
+            ),
+            (
+                "clé de l’API invalide ZQX90110Kp3mW9xL2vB8",
+                "clé de l’API invalide …",
+            ),
+            (
+                "API-Schlüssel ungültig: ZQX90110Kp3mW9xL2vB8",
+                "API-Schlüssel ungültig: …",
+            ),
+            ("API-SCHLÜSSEL: zqkhorsebatterystaple", "API-SCHLÜSSEL: …"),
+            (
+                "clave de API no válida: ZQX90110Kp3mW9xL2vB8",
+                "clave de API no válida: …",
+            ),
+            (
+                "chave da API inválida: ZQX90110Kp3mW9xL2vB8",
+                "chave da API inválida: …",
+            ),
+            ("Passwort: ZQX90110Kp3mW9xL2vB8", "Passwort: …"),
+            ("Passwort: zqkhorsebatterystaple", "Passwort: …"),
+            (
+                "Zugangskennwort = zqkhorsebatterystaple",
+                "Zugangskennwort = …",
+            ),
+            ("mot de passe : zqkhorsebatterystaple", "mot de passe : …"),
+            ("Contraseña: zqkhorsebatterystaple", "Contraseña: …"),
+            ("senha incorreta ZQX90110Kp3mW9xL2vB8", "senha incorreta …"),
+            ("jeton invalide ZQX90110Kp3mW9xL2vB8", "jeton invalide …"),
+            ("Clé : zqkhorsebatterystaple", "Clé : …"),
+            (
+                "APIキーが無効です: ZQX90110Kp3mW9xL2vB8",
+                "APIキーが無効です: …",
+            ),
+            ("APIキー: zqkhorsebatterystaple", "APIキー: …"),
+            (
+                "トークンが無効です ZQX90110Kp3mW9xL2vB8",
+                "トークンが無効です …",
+            ),
+            ("无效的令牌: ZQX90110Kp3mW9xL2vB8", "无效的令牌: …"),
+            ("无效的令牌：zqkhorsebatterystaple", "无效的令牌：…"),
+            ("API密钥错误 ZQX90110Kp3mW9xL2vB8", "API密钥错误 …"),
+            (
+                "API 키가 유효하지 않습니다: ZQX90110Kp3mW9xL2vB8",
+                "API 키가 유효하지 않습니다: …",
+            ),
+            ("비밀번호: zqkhorsebatterystaple", "비밀번호: …"),
+        ]);
+        // A word for key alone is no name, as `key` is not; nor are words that hold one.
+        assert_kept([
+            "clave del error model-2024-v2 ZQX90110Kp3mW9xL2vB8",
+            "la chave do sistema model-2024-v2",
+            "Schlüsselwort fehlt: model-2024-v2",
+            "Unsere Schlüssel sind sicher v20240101",
+            "the senhaboard enclave 2024-01-01T00:00:00Z",
+            "hotkey キーボード model-2024-v2",
+            "request req_011CRvZ4k8 failed: mot de liaison",
+        ]);
+    }
+
+    #[test]
+    fn a_word_alone_in_brackets_after_a_name_goes() {
+        assert_cut([
+            (
+                "invalid api key (zqkhorsebatterystaple)",
+                "invalid api key (…)",
+            ),
+            (
+                "invalid api key [zqkhorsebatterystaple]",
+                "invalid api key […]",
+            ),
+            (
+                "invalid x-api-key <zqkhorsebatterystaple>",
+                "invalid x-api-key <…>",
+            ),
+            (
+                "invalid api key {zqkhorsebatterystaple}",
+                "invalid api key {…}",
+            ),
+            (
+                "the access token (zqkhorsebatterystaple) has expired",
+                "the access token (…) has expired",
+            ),
+        ]);
+        // Prose, a type, a name, a markup tag or a link's text in brackets stays, and so
+        // does more than one word.
+        assert_kept([
+            "invalid api key (expired)",
+            "the api key (see the docs) was refused",
+            "api_key (str) was refused",
+            "x-api-key <code>",
+            "<name>X-Api-Key</name>",
+            "the api key [token](https://docs.example/auth) is wrong",
+            "the api key <b>abc</b> is wrong",
+            "the token is (still) valid",
         ]);
     }
 }
