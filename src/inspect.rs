@@ -34,11 +34,6 @@ pub fn run(
         }
         return Ok(status);
     }
-    if config.format == InspectFormat::Jsonl {
-        return threaded
-            .render_each(config.inputs.threads, render::jsonl::line, out)
-            .map(|()| status);
-    }
     let mut printer = render::printer(config.format, view, config.style);
     for turn in threaded.into_turns() {
         printer.turn(out, &turn?)?;

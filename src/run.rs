@@ -36,14 +36,6 @@ use held::{Away, Store};
 /// batch's results are small next to memory.
 const BATCH: usize = 256;
 
-/// Turns read back and rendered side by side at a time by [`Threaded::render_each`]:
-/// enough to share among the cores, few enough that their output is small.
-const RENDERED: usize = 512;
-
-/// Bytes of turn texts and arguments in one chunk of [`Threaded::render_each`], past which
-/// the chunk is rendered.
-const RENDERED_BYTES: usize = 4 << 20;
-
 /// Batches started beyond the one `sink` is being handed: enough that a core free of one
 /// batch finds the next one waiting, few enough that little is held.
 const AHEAD: usize = 2;
@@ -107,7 +99,16 @@ pub fn ordered<T: Send>(
     mut sink: impl FnMut(T) -> io::Result<()>,
 ) -> io::Result<()> {
     let found = discover(&inputs.paths, &inputs.filter, inputs.stdin_closed);
-    let pool = pool(workers(inputs.threads, BATCH.min(found.len())))?;
+    // A batch never has work for more threads than it has inputs: `--threads 100000` starts
+    // no more than that, instead of exhausting the system's threads.
+    let threads = match inputs.threads {
+        0 => 0,
+        asked => asked.min(BATCH).min(found.len().max(1)),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|err| pool_error(threads, &err))?;
     let progress = Progress::new(inputs.progress, &found);
     // Set when `sink` fails (a closed pipe): batches not yet started then do nothing.
     let stopped = AtomicBool::new(false);
@@ -161,24 +162,6 @@ pub fn ordered<T: Send>(
     });
     progress.finish();
     sunk
-}
-
-/// How many worker threads to start when `asked` for (0: one a core) with at most `tasks`
-/// to run at once: never more than that, so `--threads 100000` cannot exhaust the system's
-/// threads.
-fn workers(asked: usize, tasks: usize) -> usize {
-    match asked {
-        0 => 0,
-        asked => asked.min(tasks.max(1)),
-    }
-}
-
-/// The run's worker threads: `threads` of them, or one a core when that is 0.
-fn pool(threads: usize) -> io::Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|err| pool_error(threads, &err))
 }
 
 /// Why the worker threads could not be started, worded for people: the system's own words
@@ -240,54 +223,6 @@ impl Threaded {
         let mut store = self.store;
         let away = self.away.into_iter();
         (self.turns.into_iter().zip(away)).map(move |(turn, away)| store.restore(turn, away))
-    }
-
-    /// Renders every turn with `render` on the run's cores and writes what each gives to
-    /// `out`, in input order: up to a few hundred turns at a time are read back, rendered
-    /// side by side, and written. For printers whose output for a turn depends on that
-    /// turn alone (JSONL): printing is the part of a run that comes after every input was
-    /// read, so one core printing alone would leave the others idle. A chunk holds a few
-    /// MiB of texts at most; a turn larger than that is printed alone, straight to `out`,
-    /// so printing holds no more than it would one turn at a time.
-    pub fn render_each(
-        self,
-        threads: usize,
-        render: impl Fn(&Turn, &mut dyn Write) -> io::Result<()> + Sync,
-        out: &mut impl Write,
-    ) -> io::Result<()> {
-        let pool = pool(workers(threads, RENDERED.min(self.turns.len())))?;
-        let mut store = self.store;
-        let mut turns = (self.turns.into_iter().zip(self.away)).peekable();
-        let mut chunk = Vec::with_capacity(RENDERED);
-        while turns.peek().is_some() {
-            chunk.clear();
-            let mut size = 0;
-            while chunk.len() < RENDERED && size < RENDERED_BYTES {
-                let Some((turn, away)) = turns.next() else {
-                    break;
-                };
-                let turn = store.restore(turn, away)?;
-                size += held::size(&turn);
-                chunk.push(turn);
-            }
-            if let [turn] = chunk.as_slice() {
-                render(turn, out)?;
-                continue;
-            }
-            let rendered: Vec<io::Result<Vec<u8>>> = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .map(|turn| {
-                        let mut bytes = Vec::new();
-                        render(turn, &mut bytes).map(|()| bytes)
-                    })
-                    .collect()
-            });
-            for bytes in rendered {
-                out.write_all(&bytes?)?;
-            }
-        }
-        Ok(())
     }
 
     /// Every turn whole at once, for views of the whole run (sessions, transcripts,

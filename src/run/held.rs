@@ -181,42 +181,6 @@ fn temporary_path(attempt: u32) -> PathBuf {
     ))
 }
 
-/// Bytes a whole turn's texts and tool-call arguments take, about: what printing it costs
-/// beyond its small fields.
-pub fn size(turn: &Turn) -> usize {
-    let arguments = turn
-        .tool_calls
-        .iter()
-        .map(|call| value_size(&call.arguments));
-    text_size(turn) + arguments.sum::<usize>()
-}
-
-/// Bytes of a JSON value's strings and numbers, and a few for each node: about its length
-/// as JSON. Walked with a list, not recursion: arguments may nest deep.
-fn value_size(value: &Value) -> usize {
-    let mut size = 0;
-    let mut pending = vec![value];
-    while let Some(value) = pending.pop() {
-        size += match value {
-            Value::String(text) => text.len() + 2,
-            Value::Number(_) => 8,
-            Value::Array(items) => {
-                pending.extend(items);
-                2
-            }
-            Value::Object(entries) => {
-                for (key, value) in entries {
-                    size += key.len() + 4;
-                    pending.push(value);
-                }
-                2
-            }
-            Value::Null | Value::Bool(_) => 5,
-        };
-    }
-    size
-}
-
 /// Bytes of text a turn holds, as this module counts them: the answer, refusal, thoughts
 /// and an unshared prompt (tool-call arguments are written out with them, uncounted).
 fn text_size(turn: &Turn) -> usize {
