@@ -36,6 +36,12 @@ use held::{Away, Store};
 /// batch's results are small next to memory.
 const BATCH: usize = 256;
 
+/// Bytes of input past which a batch ends, however few inputs it holds: a batch's turns are
+/// held whole until it is handed on (with [`AHEAD`] more in flight), and their texts may be
+/// nearly as large as the files (a folder of 1 MB answers), so a batch of 256 such files
+/// would hold 256 MB. A batch holds this much and one file more at most.
+const BATCH_BYTES: u64 = 8 << 20;
+
 /// Batches started beyond the one `sink` is being handed: enough that a core free of one
 /// batch finds the next one waiting, few enough that little is held.
 const AHEAD: usize = 2;
@@ -129,7 +135,7 @@ pub fn ordered<T: Send>(
     // `sink`, while the workers go on with the batches after it. A worker done with its
     // share of one batch starts the next, so no core waits at a batch's end or for `sink`.
     let sunk = pool.in_place_scope(|scope| {
-        let mut batches = found.chunks(BATCH);
+        let mut batches = batches(&found);
         let mut pending = VecDeque::new();
         let mut start_next = |pending: &mut VecDeque<_>| {
             if let Some(batch) = batches.next() {
@@ -162,6 +168,26 @@ pub fn ordered<T: Send>(
     });
     progress.finish();
     sunk
+}
+
+/// `found` cut into batches, in order: [`BATCH`] inputs, or fewer that add up to
+/// [`BATCH_BYTES`].
+fn batches(found: &[Found]) -> impl Iterator<Item = &[Found]> {
+    let mut rest = found;
+    std::iter::from_fn(move || {
+        let mut len = 0;
+        let mut bytes = 0;
+        while len < rest.len().min(BATCH) && bytes < BATCH_BYTES {
+            bytes += match &rest[len] {
+                Found::Input(input) => input.size.unwrap_or(0),
+                Found::Error { .. } | Found::Skipped { .. } => 0,
+            };
+            len += 1;
+        }
+        let (batch, after) = rest.split_at(len);
+        rest = after;
+        (!batch.is_empty()).then_some(batch)
+    })
 }
 
 /// Why the worker threads could not be started, worded for people: the system's own words
@@ -339,6 +365,32 @@ mod tests {
             seen[1]
         );
         assert_eq!(seen[2], "read c");
+    }
+
+    #[test]
+    fn a_batch_ends_at_its_count_or_its_bytes() {
+        let input = |size: u64| {
+            Found::Input(crate::discover::Input {
+                path: "x".into(),
+                display: "x".into(),
+                explicit: false,
+                request: None,
+                size: Some(size),
+                ordinal: 0,
+            })
+        };
+        let lens = |found: &[Found]| batches(found).map(<[Found]>::len).collect::<Vec<_>>();
+        // Small files: a batch of BATCH, then the rest.
+        let small: Vec<Found> = (0..300).map(|_| input(1 << 10)).collect();
+        assert_eq!(lens(&small), [BATCH, 300 - BATCH]);
+        // Files of 3 MiB: three make a batch (9 MiB, past BATCH_BYTES), so a folder of
+        // 1,024 of them never has hundreds in flight.
+        let big: Vec<Found> = (0..10).map(|_| input(3 << 20)).collect();
+        assert_eq!(lens(&big), [3, 3, 3, 1]);
+        // A file larger than a batch is a batch of its own; nothing is ever left out.
+        let mixed = vec![input(1), input(100 << 20), input(1), input(1)];
+        assert_eq!(lens(&mixed), [2, 2]);
+        assert_eq!(lens(&[]), Vec::<usize>::new());
     }
 
     #[test]
