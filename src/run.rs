@@ -28,7 +28,7 @@ use crate::cost::PriceTable;
 use crate::discover::{Found, discover};
 use crate::read::decompress;
 use crate::render::escape_controls;
-use crate::session::{self, Session};
+use crate::session::{self, Carried, Session};
 use crate::turn::{Source, Turn};
 use held::{Away, Store};
 
@@ -233,6 +233,9 @@ pub struct Threaded {
     turns: Vec<Turn>,
     away: Vec<Option<Away>>,
     store: Store,
+    /// Per turn, the calls whose results' contents are in `store` with the turn that
+    /// carried them (threading copied the rest).
+    fills: Vec<Vec<(usize, Carried)>>,
     /// In the input order of their first turns.
     pub sessions: Vec<Session>,
 }
@@ -246,9 +249,19 @@ impl Threaded {
     /// The turns, whole, in input order: each one's texts are read back as it comes, so
     /// a printer that takes one turn at a time holds one turn's texts at a time.
     pub fn into_turns(self) -> impl Iterator<Item = io::Result<Turn>> {
-        let mut store = self.store;
-        let away = self.away.into_iter();
-        (self.turns.into_iter().zip(away)).map(move |(turn, away)| store.restore(turn, away))
+        let Threaded {
+            turns,
+            away,
+            mut store,
+            fills,
+            ..
+        } = self;
+        let turns = turns.into_iter().zip(fills).enumerate();
+        turns.map(move |(at, (turn, fills))| {
+            let mut turn = store.restore(turn, away[at])?;
+            fill_results(&store, &away, &mut turn, &fills)?;
+            Ok(turn)
+        })
     }
 
     /// Every turn whole at once, for views of the whole run (sessions, transcripts,
@@ -257,6 +270,36 @@ impl Threaded {
         let sessions = std::mem::take(&mut self.sessions);
         Ok((self.into_turns().collect::<io::Result<_>>()?, sessions))
     }
+}
+
+/// Puts into `turn`'s calls the contents of their results that went out to `store` with
+/// the turns that carried them (`fills`), reading each such turn's results once.
+fn fill_results(
+    store: &Store,
+    away: &[Option<Away>],
+    turn: &mut Turn,
+    fills: &[(usize, Carried)],
+) -> io::Result<()> {
+    let mut read: Option<(usize, Vec<serde_json::Value>)> = None;
+    for &(call, carried) in fills {
+        let contents = match read.take() {
+            Some((by, contents)) if by == carried.turn => contents,
+            _ => match away[carried.turn] {
+                Some(at) => store.results(at)?,
+                None => continue,
+            },
+        };
+        let content = contents.get(carried.index).cloned();
+        let result = turn
+            .tool_calls
+            .get_mut(call)
+            .and_then(|c| c.result.as_deref_mut());
+        if let (Some(result), Some(content)) = (result, content) {
+            result.content = content;
+        }
+        read = Some((carried.turn, contents));
+    }
+    Ok(())
 }
 
 /// Reads every turn of `inputs` and threads them into sessions: threading links turns of
@@ -302,7 +345,18 @@ pub fn threaded(
             print_notes(&report, inputs.quiet, err)
         },
     )?;
-    let sessions = session::thread_turns(&mut turns);
+    let (sessions, links) = session::thread_and_link(&mut turns);
+    // The calls whose results went out with the turns that carried them.
+    let fills = links
+        .into_iter()
+        .map(|calls| {
+            let away = |carried: &Carried| away[carried.turn].is_some_and(|at| at.results);
+            let calls = calls.into_iter().enumerate();
+            calls
+                .filter_map(|(call, carried)| Some((call, carried.filter(away)?)))
+                .collect()
+        })
+        .collect();
     let status = if failed {
         Status::SomeFailed
     } else {
@@ -312,6 +366,7 @@ pub fn threaded(
         turns,
         away,
         store,
+        fills,
         sessions,
     };
     Ok((threaded, status))

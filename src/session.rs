@@ -278,6 +278,13 @@ pub fn digest_answer(turn: &mut Turn) {
 /// places they hold; each turn keeps its answer's digests (`threading.answer`), which
 /// JSONL prints.
 pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
+    thread_and_link(turns).0
+}
+
+/// Threads `turns` as [`thread_turns`] does, and says for each turn's calls which turn's
+/// result each was copied from (the turn, and the place among its `tool_results`): a run
+/// that moved those results' contents out of memory fills them in as it prints.
+pub fn thread_and_link(turns: &mut [Turn]) -> (Vec<Session>, Vec<Vec<Option<Carried>>>) {
     in_run_order(turns);
     turns.iter_mut().for_each(digest_answer);
     let Threads {
@@ -318,7 +325,8 @@ pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
     }
     // Session indices were used above; the order is only for showing them.
     sessions.sort_by_key(|s| s.turns.first().copied());
-    sessions
+    let links = threads.into_iter().map(|thread| thread.results).collect();
+    (sessions, links)
 }
 
 /// Sorts the turns read back from JSONL by the place of their input in the run that

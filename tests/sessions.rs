@@ -426,3 +426,102 @@ fn how_sessions_end() {
     let waiting = ended("fixtures/anthropic-messages/single_tool.txtar");
     assert_eq!(waiting, ["\"waiting_on_tool\"", "\"waiting_on_tool\""]);
 }
+
+/// An Anthropic stream answering with `text` (if any), then two `read` calls of step `k`.
+fn agent_stream(k: usize, text: &str) -> String {
+    let mut events = vec![
+        json!({"type": "message_start", "message": {"id": format!("msg_{k}"),
+        "model": "claude-sonnet-4-5", "usage": {"input_tokens": 1, "output_tokens": 1}}}),
+    ];
+    let mut index = 0;
+    let mut block = |start: Value, delta: Value| {
+        events.push(json!({"type": "content_block_start", "index": index, "content_block": start}));
+        events.push(json!({"type": "content_block_delta", "index": index, "delta": delta}));
+        events.push(json!({"type": "content_block_stop", "index": index}));
+        index += 1;
+    };
+    if !text.is_empty() {
+        block(
+            json!({"type": "text", "text": ""}),
+            json!({"type": "text_delta", "text": text}),
+        );
+    }
+    for t in 0..2 {
+        block(
+            json!({"type": "tool_use", "id": format!("c{k}_{t}"), "name": "read", "input": {}}),
+            json!({"type": "input_json_delta", "partial_json": json!({"i": k, "t": t}).to_string()}),
+        );
+    }
+    events.push(
+        json!({"type": "message_delta", "delta": {"stop_reason": "tool_use"},
+        "usage": {"output_tokens": 1}}),
+    );
+    events.push(json!({"type": "message_stop"}));
+    events
+        .iter()
+        .map(|e| format!("event: {}\ndata: {e}\n\n", e["type"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn results_whose_turns_went_to_the_temporary_file_still_reach_their_calls() {
+    // A 5 MB answer first fills the 4 MiB of texts kept in memory: every later turn's
+    // texts and tool results go to the temporary file, and each call's result is read
+    // from there, from the later turn that carried it, before that turn is read back.
+    let dir = common::scratch("held_results");
+    let txtar = |request: &Value, stream: &str| {
+        format!("-- request --\n{request}\n-- streaming --\n{stream}")
+    };
+    let other = json!({"model": "claude-sonnet-4-5", "max_tokens": 5, "stream": true,
+        "messages": [{"role": "user", "content": "other"}]});
+    std::fs::write(
+        dir.join("000.txtar"),
+        txtar(&other, &agent_stream(99, &"x".repeat(5 << 20))),
+    )
+    .unwrap();
+    let content =
+        |k: usize, t: usize| json!([{"type": "text", "text": format!("R{k}.{t} ").repeat(500)}]);
+    let mut messages = vec![json!({"role": "user", "content": "start"})];
+    for k in 0..12 {
+        let request = json!({"model": "claude-sonnet-4-5", "max_tokens": 5, "stream": true,
+            "messages": messages});
+        std::fs::write(
+            dir.join(format!("{:03}.txtar", k + 1)),
+            txtar(&request, &agent_stream(k, "")),
+        )
+        .unwrap();
+        messages.push(json!({"role": "assistant", "content": (0..2).map(|t|
+            json!({"type": "tool_use", "id": format!("c{k}_{t}"), "name": "read", "input": {"i": k, "t": t}}))
+            .collect::<Vec<_>>()}));
+        messages.push(json!({"role": "user", "content": (0..2).map(|t|
+            json!({"type": "tool_result", "tool_use_id": format!("c{k}_{t}"), "content": content(k, t)}))
+            .collect::<Vec<_>>()}));
+    }
+    let (turns, stderr, code) = common::inspect(&[dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(turns.len(), 13);
+    for (k, turn) in turns[1..].iter().enumerate() {
+        assert_eq!(turn["session"]["step"], k + 1);
+        for (t, call) in turn["tool_calls"].as_array().unwrap().iter().enumerate() {
+            match k {
+                11 => assert_eq!(
+                    call["result"],
+                    Value::Null,
+                    "nothing answered the last calls"
+                ),
+                _ => assert_eq!(call["result"]["content"], content(k, t), "call c{k}_{t}"),
+            }
+        }
+        if k > 0 {
+            let carried: Vec<Value> = (0..2).map(|t| content(k - 1, t)).collect();
+            let results = turn["tool_results"].as_array().unwrap();
+            assert_eq!(
+                results
+                    .iter()
+                    .map(|r| r["content"].clone())
+                    .collect::<Vec<_>>(),
+                carried
+            );
+        }
+    }
+}

@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 
+use crate::request::ToolResult;
 use crate::turn::{Thought, ThoughtSource, Turn};
 
 /// Bytes of turn text held in memory before the rest is written out: small runs never make
@@ -36,6 +37,9 @@ const READ_AHEAD: usize = 256 << 10;
 pub struct Away {
     offset: u64,
     len: usize,
+    /// The contents of the tool results the turn's request carried went out too: the
+    /// calls they answer, in earlier turns, read them from here ([`Store::results`]).
+    pub results: bool,
 }
 
 /// The temporary file turns' texts go to, made when the first text goes.
@@ -83,10 +87,12 @@ impl Store {
         encode_texts(turn, &mut bytes);
         match self.write(&bytes) {
             Ok(offset) => {
+                let results = !own_results(turn).is_empty();
                 take_texts(turn);
                 Some(Away {
                     offset,
                     len: bytes.len(),
+                    results,
                 })
             }
             Err(_) => {
@@ -122,6 +128,20 @@ impl Store {
         Ok(turn)
     }
 
+    /// The contents of the tool results a turn's request carried, read from where `away`
+    /// says without moving the pass that reads turns back in order: a call's result is
+    /// carried by a later turn, which is read back after the call's own.
+    pub fn results(&self, away: Away) -> io::Result<Vec<Value>> {
+        let file = match &self.file {
+            Spill::Writing(file) => file,
+            Spill::Reading { reader, .. } => reader.get_ref(),
+            Spill::None => return Err(lost()),
+        };
+        let mut bytes = vec![0; away.len];
+        read_at(file, &mut bytes, away.offset)?;
+        decode_results(&bytes).ok_or_else(lost)
+    }
+
     /// Appends `bytes` to the file, made first if need be; returns where they start.
     fn write(&mut self, bytes: &[u8]) -> io::Result<u64> {
         if let Spill::None = self.file {
@@ -138,6 +158,17 @@ impl Store {
         self.end += bytes.len() as u64;
         Ok(offset)
     }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+}
+
+/// Never called: outside Unix, no turn's tool results go out ([`own_results`]).
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
+    Err(lost())
 }
 
 fn lost() -> io::Error {
@@ -185,13 +216,52 @@ fn temporary_path(attempt: u32) -> PathBuf {
 /// and an unshared prompt (tool-call arguments are written out with them, uncounted).
 fn text_size(turn: &Turn) -> usize {
     let prompt = turn.prompt.as_ref().filter(|p| Arc::strong_count(p) == 1);
+    let results = own_results(turn).iter().map(|r| value_size(&r.content));
     [&turn.text, &turn.refusal]
         .into_iter()
         .flatten()
         .map(String::len)
         .chain(prompt.map(|p| p.len()))
         .chain(turn.thoughts.iter().map(|t| t.text.len()))
+        .chain(results)
         .sum()
+}
+
+/// The tool results a turn's request carried, when no other turn shares them (the turns
+/// of one request, a fixture's streaming and blocking answers, share them): these go out
+/// with its texts. Where a file cannot be read at a given place without moving it
+/// (outside Unix), they stay: an earlier turn's call reads its result from them.
+fn own_results(turn: &Turn) -> &[ToolResult] {
+    match cfg!(unix) && Arc::strong_count(&turn.tool_results) == 1 {
+        true => &turn.tool_results,
+        false => &[],
+    }
+}
+
+/// Bytes of a JSON value's strings and numbers, and a few for each node: about its length
+/// as JSON. Walked with a list, not recursion: a value may nest deep.
+fn value_size(value: &Value) -> usize {
+    let mut size = 0;
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        size += match value {
+            Value::String(text) => text.len() + 2,
+            Value::Number(_) => 8,
+            Value::Array(items) => {
+                pending.extend(items);
+                2
+            }
+            Value::Object(entries) => {
+                for (key, value) in entries {
+                    size += key.len() + 4;
+                    pending.push(value);
+                }
+                2
+            }
+            Value::Null | Value::Bool(_) => 5,
+        };
+    }
+    size
 }
 
 /// Writes the texts [`take_texts`] takes: the answer, the refusal, the thoughts, the tool
@@ -210,6 +280,11 @@ fn encode_texts(turn: &Turn, out: &mut Vec<u8>) {
     }
     let prompt = turn.prompt.as_ref().filter(|p| Arc::strong_count(p) == 1);
     put_option(out, prompt.map(|p| &**p));
+    let results = own_results(turn);
+    put_len(out, results.len());
+    for result in results {
+        put_value(out, &result.content);
+    }
 }
 
 /// Leaves the turn what threading reads: its texts go (see [`encode_texts`]).
@@ -226,6 +301,13 @@ fn take_texts(turn: &mut Turn) {
         .is_some_and(|p| Arc::strong_count(p) == 1)
     {
         turn.prompt = None;
+    }
+    if !own_results(turn).is_empty() {
+        // Their ids stay: threading links calls to results by them.
+        Arc::get_mut(&mut turn.tool_results)
+            .into_iter()
+            .flatten()
+            .for_each(|result| result.content = Value::Null);
     }
 }
 
@@ -251,7 +333,34 @@ fn decode_texts(bytes: &[u8], turn: &mut Turn) -> Option<()> {
     if let Some(prompt) = read.option()? {
         turn.prompt = Some(Arc::from(prompt));
     }
+    let results = read.results()?;
+    if !results.is_empty() {
+        let own = Arc::make_mut(&mut turn.tool_results);
+        if own.len() != results.len() {
+            return None;
+        }
+        for (result, content) in own.iter_mut().zip(results) {
+            result.content = content;
+        }
+    }
     read.0.is_empty().then_some(())
+}
+
+/// The contents of the tool results in what [`encode_texts`] wrote, read past the rest.
+fn decode_results(bytes: &[u8]) -> Option<Vec<Value>> {
+    let mut read = Reader(bytes);
+    read.option()?;
+    read.option()?;
+    for _ in 0..read.len()? {
+        read.byte()?;
+        read.string()?;
+    }
+    for _ in 0..read.len()? {
+        read.value()?;
+    }
+    read.option()?;
+    let results = read.results()?;
+    read.0.is_empty().then_some(results)
 }
 
 const SOURCES: [ThoughtSource; 4] = [
@@ -372,6 +481,10 @@ impl Reader<'_> {
         }
     }
 
+    fn results(&mut self) -> Option<Vec<Value>> {
+        (0..self.len()?).map(|_| self.value()).collect()
+    }
+
     fn value(&mut self) -> Option<Value> {
         Some(match self.byte()? {
             NULL => Value::Null,
@@ -439,6 +552,11 @@ mod tests {
             call(Value::String("raw {".into())),
             call(json!(0.30000000000000004)),
         ];
+        turn.tool_results = Arc::from([ToolResult {
+            call_id: "c0".into(),
+            content: json!([{"type": "text", "text": "file contents"}]),
+            is_error: Some(false),
+        }]);
         turn.threading.answer = Some(Answer {
             exact: Digest::from_bits(1),
             loose: Digest::from_bits(2),
@@ -488,6 +606,8 @@ mod tests {
         let mut rest = whole.clone();
         take_texts(&mut rest);
         assert_eq!(rest.prompt, shared);
+        // So do tool results another turn shares (the turns of one request).
+        assert_eq!(rest.tool_results, whole.tool_results);
     }
 
     #[test]
@@ -502,6 +622,13 @@ mod tests {
         let mut unanswered = turn("no digests");
         unanswered.threading.answer = None;
         assert!(store.hold(&mut unanswered).is_none());
+        // The tool results went too, their ids left for threading; an earlier call reads
+        // their contents before the turn itself is read back.
+        assert!(away.is_some_and(|away| away.results));
+        assert_eq!(second.tool_results[0].call_id, "c0");
+        assert_eq!(second.tool_results[0].content, Value::Null);
+        let contents = store.results(away.unwrap()).unwrap();
+        assert_eq!(contents, [turn("after").tool_results[0].content.clone()]);
         assert_eq!(store.restore(second, away).unwrap(), turn("after"));
         assert_eq!(store.restore(first, None).unwrap(), turn(&big));
     }
