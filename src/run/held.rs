@@ -75,11 +75,12 @@ enum Spill {
 impl Store {
     /// Holds `turn`'s texts until the run is threaded: leaves them in the turn, or writes
     /// them out and says where, once the texts kept have passed [`KEPT`]. A turn whose
-    /// answer has no digests keeps its texts, since threading would make the digests from
-    /// them.
+    /// answer has no digests yet keeps its texts, since threading would make the digests
+    /// from them; a turn that failed has no answer to digest, and its texts may go.
     pub fn hold(&mut self, turn: &mut Turn) -> Option<Away> {
         let size = text_size(turn);
-        if self.failed || self.kept < KEPT || size == 0 || turn.threading.answer.is_none() {
+        let digested = turn.threading.answer.is_some() || turn.error.is_some();
+        if self.failed || self.kept < KEPT || size == 0 || !digested {
             self.kept += size;
             return None;
         }
@@ -517,7 +518,7 @@ mod tests {
     use super::*;
     use crate::request::Answer;
     use crate::request::Digest;
-    use crate::turn::{Api, ToolCall, ToolKind};
+    use crate::turn::{Api, ToolCall, ToolKind, TurnError};
     use serde_json::json;
 
     fn turn(text: &str) -> Turn {
@@ -622,6 +623,16 @@ mod tests {
         let mut unanswered = turn("no digests");
         unanswered.threading.answer = None;
         assert!(store.hold(&mut unanswered).is_none());
+        // A failed turn has no answer to digest: its texts go all the same.
+        let mut failed = turn("cut by an error");
+        failed.threading.answer = None;
+        failed.error = Some(TurnError {
+            status: Some(529),
+            kind: Some("overloaded_error".into()),
+            message: None,
+            mid_stream: true,
+        });
+        assert!(store.hold(&mut failed).is_some() && failed.text.is_none());
         // The tool results went too, their ids left for threading; an earlier call reads
         // their contents before the turn itself is read back.
         assert!(away.is_some_and(|away| away.results));
