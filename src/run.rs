@@ -11,7 +11,8 @@ mod input;
 pub mod progress;
 mod rejoin;
 
-use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -178,10 +179,7 @@ fn batches(found: &[Found]) -> impl Iterator<Item = &[Found]> {
         let mut len = 0;
         let mut bytes = 0;
         while len < rest.len().min(BATCH) && bytes < BATCH_BYTES {
-            bytes += match &rest[len] {
-                Found::Input(input) => input.size.unwrap_or(0),
-                Found::Error { .. } | Found::Skipped { .. } => 0,
-            };
+            bytes += weight(&rest[len]);
             len += 1;
         }
         let (batch, after) = rest.split_at(len);
@@ -189,6 +187,27 @@ fn batches(found: &[Found]) -> impl Iterator<Item = &[Found]> {
         (!batch.is_empty()).then_some(batch)
     })
 }
+
+/// What an input counts for in a batch: its size, or for a compressed file what it may
+/// expand to as captures compress (up to [`EXPANDS`] times, at least 2 MiB), since its
+/// turns' texts come from what it expands to: 128 gzip files of 6 KB, each a 3 MB answer,
+/// would otherwise make one batch of 384 MB.
+fn weight(found: &Found) -> u64 {
+    match found {
+        Found::Input(input) => {
+            let size = input.size.unwrap_or(0);
+            match decompress::named_compressed(&input.path) {
+                true => size.saturating_mul(EXPANDS).max(2 << 20),
+                false => size,
+            }
+        }
+        Found::Error { .. } | Found::Skipped { .. } => 0,
+    }
+}
+
+/// How many times its size a compressed input is weighed as ([`weight`]): captures
+/// compress by 5 to 30 times.
+const EXPANDS: u64 = 32;
 
 /// Why the worker threads could not be started, worded for people: the system's own words
 /// ("Resource temporarily unavailable") do not say that `--threads` asked too much.
@@ -256,10 +275,14 @@ impl Threaded {
             fills,
             ..
         } = self;
+        let mut answers = Answers::default();
+        for (_, carried) in fills.iter().flatten() {
+            *answers.waiting.entry(carried.turn).or_default() += 1;
+        }
         let turns = turns.into_iter().zip(fills).enumerate();
         turns.map(move |(at, (turn, fills))| {
             let mut turn = store.restore(turn, away[at])?;
-            fill_results(&store, &away, &mut turn, &fills)?;
+            answers.fill(&store, &away, &mut turn, &fills)?;
             Ok(turn)
         })
     }
@@ -272,34 +295,55 @@ impl Threaded {
     }
 }
 
-/// Puts into `turn`'s calls the contents of their results that went out to `store` with
-/// the turns that carried them (`fills`), reading each such turn's results once.
-fn fill_results(
-    store: &Store,
-    away: &[Option<Away>],
-    turn: &mut Turn,
-    fills: &[(usize, Carried)],
-) -> io::Result<()> {
-    let mut read: Option<(usize, Vec<serde_json::Value>)> = None;
-    for &(call, carried) in fills {
-        let contents = match read.take() {
-            Some((by, contents)) if by == carried.turn => contents,
-            _ => match away[carried.turn] {
-                Some(at) => store.results(at)?,
-                None => continue,
-            },
-        };
-        let content = contents.get(carried.index).cloned();
-        let result = turn
-            .tool_calls
-            .get_mut(call)
-            .and_then(|c| c.result.as_deref_mut());
-        if let (Some(result), Some(content)) = (result, content) {
-            result.content = content;
+/// Tool results that went out to the temporary file with the turns that carried them,
+/// read back for the calls they answer as those calls' turns are printed. A carrying
+/// turn's results are read once and kept until the last call they answer is filled: one
+/// request may answer the calls of hundreds of earlier turns, and reading its record again
+/// for each would cost the square of its size.
+#[derive(Debug, Default)]
+struct Answers {
+    /// Per carrying turn, the calls still to fill from it.
+    waiting: HashMap<usize, usize>,
+    /// The results of carrying turns read so far, until their last call is filled.
+    read: HashMap<usize, Vec<serde_json::Value>>,
+}
+
+impl Answers {
+    /// Puts into `turn`'s calls the contents of their results that went out with the turns
+    /// that carried them (`fills`).
+    fn fill(
+        &mut self,
+        store: &Store,
+        away: &[Option<Away>],
+        turn: &mut Turn,
+        fills: &[(usize, Carried)],
+    ) -> io::Result<()> {
+        for &(call, carried) in fills {
+            let Some(at) = away[carried.turn] else {
+                continue;
+            };
+            let contents = match self.read.entry(carried.turn) {
+                Entry::Occupied(read) => read.into_mut(),
+                Entry::Vacant(unread) => unread.insert(store.results(at)?),
+            };
+            let content = contents.get(carried.index).cloned();
+            let result = turn
+                .tool_calls
+                .get_mut(call)
+                .and_then(|c| c.result.as_deref_mut());
+            if let (Some(result), Some(content)) = (result, content) {
+                result.content = content;
+            }
+            if let Entry::Occupied(mut waiting) = self.waiting.entry(carried.turn) {
+                *waiting.get_mut() -= 1;
+                if *waiting.get() == 0 {
+                    waiting.remove();
+                    self.read.remove(&carried.turn);
+                }
+            }
         }
-        read = Some((carried.turn, contents));
+        Ok(())
     }
-    Ok(())
 }
 
 /// Reads every turn of `inputs` and threads them into sessions: threading links turns of
@@ -423,6 +467,61 @@ mod tests {
     }
 
     #[test]
+    fn a_request_answering_many_turns_is_read_once_and_let_go_after_the_last() {
+        use crate::request::{Answer, Digest, ToolResult};
+        use crate::turn::{Api, CallResult, ToolCall, ToolKind};
+        use serde_json::json;
+        let digested = |mut turn: Turn| {
+            turn.threading.answer = Some(Answer {
+                exact: Digest::from_bits(1),
+                loose: Digest::from_bits(2),
+            });
+            turn
+        };
+        let mut store = Store::default();
+        // The first 4 MiB of texts stay in memory; the carrier's results then go out.
+        let mut first = digested(Turn::empty(Api::AnthropicMessages));
+        first.text = Some("x".repeat(4 << 20));
+        assert!(store.hold(&mut first).is_none());
+        let mut carrier = digested(Turn::empty(Api::AnthropicMessages));
+        carrier.tool_results = (0..3)
+            .map(|i| ToolResult {
+                call_id: format!("c{i}"),
+                content: json!(format!("output {i}")),
+                is_error: None,
+            })
+            .collect();
+        let away = vec![None, store.hold(&mut carrier)];
+        assert!(away[1].is_some_and(|at| at.results));
+        let carried = |index| Carried { turn: 1, index };
+        let mut answers = Answers::default();
+        answers.waiting.insert(1, 3);
+        for index in 0..3 {
+            let mut turn = Turn::empty(Api::AnthropicMessages);
+            turn.tool_calls = vec![ToolCall {
+                id: Some(format!("c{index}")),
+                name: "read".into(),
+                kind: ToolKind::Function,
+                arguments: json!({}),
+                injected: false,
+                thoughts_before: Default::default(),
+                result: Some(Box::new(CallResult {
+                    content: serde_json::Value::Null,
+                    is_error: None,
+                    source: Source::default(),
+                })),
+            }];
+            let fills = [(0, carried(index))];
+            answers.fill(&store, &away, &mut turn, &fills).unwrap();
+            let result = turn.tool_calls[0].result.as_ref().unwrap();
+            assert_eq!(result.content, json!(format!("output {index}")));
+            // Read at the first call, kept for the others, let go after the last.
+            assert_eq!(answers.read.contains_key(&1), index < 2, "{index}");
+        }
+        assert!(answers.waiting.is_empty());
+    }
+
+    #[test]
     fn a_batch_ends_at_its_count_or_its_bytes() {
         let input = |size: u64| {
             Found::Input(crate::discover::Input {
@@ -442,6 +541,16 @@ mod tests {
         // 1,024 of them never has hundreds in flight.
         let big: Vec<Found> = (0..10).map(|_| input(3 << 20)).collect();
         assert_eq!(lens(&big), [3, 3, 3, 1]);
+        // A compressed file weighs what it may expand to: 2 MiB at least.
+        let gzip = || match input(6 << 10) {
+            Found::Input(input) => Found::Input(crate::discover::Input {
+                path: "x.sse.gz".into(),
+                ..input
+            }),
+            other => other,
+        };
+        let gzips: Vec<Found> = (0..20).map(|_| gzip()).collect();
+        assert_eq!(lens(&gzips), [4, 4, 4, 4, 4]);
         // A file larger than a batch is a batch of its own; nothing is ever left out.
         let mixed = vec![input(1), input(100 << 20), input(1), input(1)];
         assert_eq!(lens(&mixed), [2, 2]);

@@ -31,6 +31,14 @@ pub enum Codec {
     Zstd,
 }
 
+/// Whether a file's name says it is compressed (`capture.sse.gz`, `.zst`): read, it may
+/// be many times its size, which a run weighs before reading it.
+pub fn named_compressed(path: &std::path::Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str());
+    extension
+        .is_some_and(|e| ["gz", "tgz", "zst", "zstd"].contains(&e.to_ascii_lowercase().as_str()))
+}
+
 impl Codec {
     /// The codec a file's first bytes announce (a zstd file may open with a skippable
     /// frame). Only gzip and zstd carry a magic number;
