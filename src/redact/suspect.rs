@@ -320,6 +320,11 @@ enum Local {
     Key,
     /// Written without spaces (Chinese, Japanese, Korean): a name anywhere in a run.
     Run,
+    /// A word for token that also counts an LLM's tokens (`128000 トークン`, `130542
+    /// jetons`), as English `tokens` does: a name only with a word saying which token
+    /// before or after it ([`TOKEN_QUALIFIED`]: `アクセストークン`, `jetons d'accès`), or
+    /// as a field's name (`トークン: …`), as `tokens` is.
+    Count,
 }
 
 /// The localized names, folded ([`fold`]): French, German, Spanish, Portuguese, Japanese,
@@ -328,7 +333,7 @@ const LOCALIZED: [(&str, Local); 34] = [
     ("mot de passe", Local::Word),
     ("mots de passe", Local::Word),
     ("jeton", Local::Word),
-    ("jetons", Local::Word),
+    ("jetons", Local::Count),
     ("contraseña", Local::Word),
     ("contraseñas", Local::Word),
     ("senha", Local::Word),
@@ -354,12 +359,74 @@ const LOCALIZED: [(&str, Local); 34] = [
     ("密码", Local::Run),
     ("密碼", Local::Run),
     ("口令", Local::Run),
-    ("トークン", Local::Run),
+    ("トークン", Local::Count),
     ("パスワード", Local::Run),
     ("シークレット", Local::Run),
-    ("토큰", Local::Run),
+    ("토큰", Local::Count),
     ("비밀번호", Local::Run),
 ];
+
+/// What makes a [`Local::Count`] word a credential's name (folded), before it (a space, a
+/// dash, an underscore or `・` perhaps between) or after it: an access, API, refresh or
+/// session token, or one said to be invalid or expired.
+const TOKEN_QUALIFIED: ([&str; 20], [&str; 14]) = (
+    [
+        "api",
+        "bearer",
+        "oauth",
+        "アクセス",
+        "リフレッシュ",
+        "認証",
+        "ベアラー",
+        "セッション",
+        "無効な",
+        "不正な",
+        "액세스",
+        "접근",
+        "인증",
+        "리프레시",
+        "세션",
+        "잘못된",
+        "유효하지 않은",
+        "만료된",
+        "personnel",
+        "個人用",
+    ],
+    [
+        " d'accès",
+        " d\u{2019}accès",
+        " d'authentification",
+        " d\u{2019}authentification",
+        " d'api",
+        " d\u{2019}api",
+        " api",
+        " oauth",
+        "が無効",
+        "は無効",
+        "が不正",
+        "の有効期限",
+        "이 유효하지",
+        "이 만료",
+    ],
+);
+
+/// Whether a [`Local::Count`] word between `before` and `after` (folded) is qualified
+/// ([`TOKEN_QUALIFIED`]). Each side is compared with a few short words only.
+fn token_qualified(before: &[u8], after: &[u8]) -> bool {
+    let before = match before {
+        [rest @ .., b' ' | b'-' | b'_'] => rest,
+        _ => before.strip_suffix("・".as_bytes()).unwrap_or(before),
+    };
+    TOKEN_QUALIFIED.0.iter().any(|q| {
+        before.strip_suffix(q.as_bytes()).is_some_and(|rest| {
+            // `api` as a word of its own, or glued to kana or kanji (`無効なapi`).
+            !q.is_ascii() || !latin_letter_ends(rest)
+        })
+    }) || TOKEN_QUALIFIED
+        .1
+        .iter()
+        .any(|q| after.starts_with(q.as_bytes()))
+}
 
 /// What may stand between a word for key and `API` after it: `clé API`, `clé d'API`,
 /// `clave de API`, `chave da API`.
@@ -402,6 +469,18 @@ fn letter_ends(text: &[u8]) -> bool {
         .ok()
         .and_then(|c| c.chars().next_back())
         .is_some_and(char::is_alphanumeric)
+}
+
+/// Whether the character `text` ends with is a letter or a digit of a script written with
+/// spaces between words: not kana, kanji or Hangul, which run on without them.
+fn latin_letter_ends(text: &[u8]) -> bool {
+    let start = (text.len().saturating_sub(4)..text.len())
+        .find(|&i| text[i] & 0xC0 != 0x80)
+        .unwrap_or(text.len());
+    std::str::from_utf8(&text[start..])
+        .ok()
+        .and_then(|c| c.chars().next_back())
+        .is_some_and(|c| c.is_alphanumeric() && c < '\u{2E80}')
 }
 
 /// Whether the character `text` starts with is a letter or a digit.
@@ -464,6 +543,11 @@ fn names_one_localized(line: &[u8], folded: &mut Vec<u8>) -> bool {
                             || matches!(separator_after(line, at + name.len()), Some(b':' | b'=')))
                 }
                 Local::Run => true,
+                Local::Count => {
+                    (word || !name.is_ascii())
+                        && (token_qualified(before, after)
+                            || matches!(separator_after(line, at + name.len()), Some(b':' | b'=')))
+                }
             }
         })
     })
@@ -502,6 +586,34 @@ fn is_localized_name(line: &[u8], word: &Word) -> bool {
                 .strip_suffix(name)
                 .is_some_and(|rest| rest.is_empty() || api_before(rest)),
             Local::Ends | Local::Run => folded.ends_with(name),
+            Local::Count => {
+                folded.strip_suffix(name).is_some_and(|rest| {
+                    if !name.is_ascii() || rest.is_empty() {
+                        // The word's own letters before it (`アクセストークン`), or the
+                        // words before it (`アクセス トークン`), folded.
+                        let mut before = [0u8; 32];
+                        let before = match rest.len() {
+                            0 => {
+                                let from = word.start.saturating_sub(before.len());
+                                let before = &mut before[..word.start - from];
+                                before.copy_from_slice(&line[from..word.start]);
+                                fold(before);
+                                &*before
+                            }
+                            _ => &rest[rest.len().saturating_sub(before.len())..],
+                        };
+                        let mut after = [0u8; 32];
+                        let tail = &line[word.end..line.len().min(word.end + after.len())];
+                        let after = &mut after[..tail.len()];
+                        after.copy_from_slice(tail);
+                        fold(after);
+                        token_qualified(before, after)
+                            || matches!(separator(line, word), Some(b':' | b'='))
+                    } else {
+                        false
+                    }
+                })
+            }
         }
     })
 }
@@ -1849,6 +1961,41 @@ mod tests {
             "the api key [token](https://docs.example/auth) is wrong",
             "the api key <b>abc</b> is wrong",
             "the token is (still) valid",
+        ]);
+    }
+
+    #[test]
+    fn a_word_for_an_llms_tokens_names_no_credential_without_a_qualifier() {
+        // As English `tokens` in a context-length error, the counted tokens stay.
+        assert_kept([
+            "This model's maximum context length is 128000 tokens. However, you requested 130542 tokens (gpt-4o-2024-08-06).",
+            "このモデルの最大コンテキスト長は 128000 トークンですが、130542 トークンが要求されました（gpt-4o-2024-08-06）。",
+            "최대 컨텍스트 길이는 128000 토큰이지만 130542 토큰을 요청했습니다 (gpt-4o-2024-08-06). 요청 ID: req_011CRvZ4k8",
+            "La longueur maximale du contexte est de 128000 jetons, mais vous avez demandé 130542 jetons (gpt-4o-2024-08-06). ID de requête : req_011CRvZ4k8",
+            "最大トークン数を超えています: model-2024-v2 req_011CRvZ4k8",
+        ]);
+        // With a word saying which token, or as a field's name, it is a credential's.
+        assert_cut([
+            (
+                "アクセストークンが無効です ZQX90110Kp3mW9xL2vB8",
+                "アクセストークンが無効です …",
+            ),
+            ("トークン: zqkhorsebatterystaple", "トークン: …"),
+            (
+                "アクセス トークン: zqkhorsebatterystaple",
+                "アクセス トークン: …",
+            ),
+            (
+                "액세스 토큰이 잘못되었습니다: ZQX90110Kp3mW9xL2vB8",
+                "액세스 토큰이 잘못되었습니다: …",
+            ),
+            ("토큰: zqkhorsebatterystaple", "토큰: …"),
+            (
+                "Jetons d'accès invalides : ZQX90110Kp3mW9xL2vB8",
+                "Jetons d'accès invalides : …",
+            ),
+            ("jetons : zqkhorsebatterystaple", "jetons : …"),
+            ("无效的令牌: ZQX90110Kp3mW9xL2vB8", "无效的令牌: …"),
         ]);
     }
 }
