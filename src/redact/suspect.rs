@@ -493,16 +493,18 @@ fn letter_starts(text: &[u8]) -> bool {
     valid.chars().next().is_some_and(char::is_alphanumeric)
 }
 
-/// Whether `API` ends `before` (folded) as a word of its own, perhaps with a space, a
+/// Whether `API` ends `before` (folded) as a word of its own (or glued to kana, kanji or
+/// Hangul before it), perhaps with a space, a
 /// dash or an underscore after it (`API-Schlüssel`, `APIキー`, `API 키`).
 fn api_before(before: &[u8]) -> bool {
     let before = match before {
         [rest @ .., b' ' | b'-' | b'_'] => rest,
         _ => before,
     };
+    // Kana, kanji and Hangul run on without spaces: `無効なAPIキー`, `このAPIキー`.
     before
         .strip_suffix(b"api")
-        .is_some_and(|rest| !letter_ends(rest))
+        .is_some_and(|rest| !latin_letter_ends(rest))
 }
 
 /// Whether `API` starts `after` (folded) as a word of its own, after what may stand
@@ -1997,5 +1999,27 @@ mod tests {
             ("jetons : zqkhorsebatterystaple", "jetons : …"),
             ("无效的令牌: ZQX90110Kp3mW9xL2vB8", "无效的令牌: …"),
         ]);
+    }
+
+    #[test]
+    fn api_key_in_japanese_after_kana_or_kanji_names_a_credential() {
+        assert_cut([
+            (
+                "無効なAPIキーです: ZQX90110Kp3mW9xL2vB8",
+                "無効なAPIキーです: …",
+            ),
+            (
+                "このAPIキーは無効です: ZQX90110Kp3mW9xL2vB8",
+                "このAPIキーは無効です: …",
+            ),
+            (
+                "無効なAPIキーが指定されました。ZQX90110Kp3mW9xL2vB8",
+                // A run without spaces holding a digit is one word.
+                "…",
+            ),
+            ("不正なAPIキー: zqkhorsebatterystaple", "不正なAPIキー: …"),
+        ]);
+        // A word ending in `api` before `キー` is still none.
+        assert_kept(["rapiキーボード model-2024-v2"]);
     }
 }
