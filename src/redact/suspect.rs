@@ -329,7 +329,7 @@ enum Local {
 
 /// The localized names, folded ([`fold`]): French, German, Spanish, Portuguese, Japanese,
 /// Chinese, Korean words for a password, a token, a secret key, or a key.
-const LOCALIZED: [(&str, Local); 34] = [
+const LOCALIZED: &[(&str, Local)] = &[
     ("mot de passe", Local::Word),
     ("mots de passe", Local::Word),
     ("jeton", Local::Word),
@@ -339,6 +339,21 @@ const LOCALIZED: [(&str, Local); 34] = [
     ("senha", Local::Word),
     ("senhas", Local::Word),
     ("palavra-passe", Local::Word),
+    // Secret and access keys, as English `secret key` and `access key` are names.
+    ("clé secrète", Local::Word),
+    ("clés secrètes", Local::Word),
+    ("clé d'accès", Local::Word),
+    ("clé d\u{2019}accès", Local::Word),
+    ("clés d'accès", Local::Word),
+    ("clés d\u{2019}accès", Local::Word),
+    ("clave secreta", Local::Word),
+    ("claves secretas", Local::Word),
+    ("clave de acceso", Local::Word),
+    ("claves de acceso", Local::Word),
+    ("chave secreta", Local::Word),
+    ("chaves secretas", Local::Word),
+    ("chave de acesso", Local::Word),
+    ("chaves de acesso", Local::Word),
     ("passwort", Local::Ends),
     ("passwörter", Local::Ends),
     ("kennwort", Local::Ends),
@@ -360,6 +375,16 @@ const LOCALIZED: [(&str, Local); 34] = [
     ("密碼", Local::Run),
     ("口令", Local::Run),
     ("トークン", Local::Count),
+    ("アクセスキー", Local::Run),
+    ("認証キー", Local::Run),
+    ("액세스 키", Local::Run),
+    ("액세스키", Local::Run),
+    ("인증키", Local::Run),
+    ("인증 키", Local::Run),
+    ("서비스키", Local::Run),
+    ("서비스 키", Local::Run),
+    // Traditional Chinese token: zh-TW writes it for an LLM's tokens too (每分鐘權杖數).
+    ("權杖", Local::Count),
     ("パスワード", Local::Run),
     ("シークレット", Local::Run),
     ("토큰", Local::Count),
@@ -369,7 +394,7 @@ const LOCALIZED: [(&str, Local); 34] = [
 /// What makes a [`Local::Count`] word a credential's name (folded), before it (a space, a
 /// dash, an underscore or `・` perhaps between) or after it: an access, API, refresh or
 /// session token, or one said to be invalid or expired.
-const TOKEN_QUALIFIED: ([&str; 20], [&str; 14]) = (
+const TOKEN_QUALIFIED: ([&str; 24], [&str; 17]) = (
     [
         "api",
         "bearer",
@@ -391,6 +416,10 @@ const TOKEN_QUALIFIED: ([&str; 20], [&str; 14]) = (
         "만료된",
         "personnel",
         "個人用",
+        "存取",
+        "無效的",
+        "無效",
+        "驗證",
     ],
     [
         " d'accès",
@@ -407,6 +436,9 @@ const TOKEN_QUALIFIED: ([&str; 20], [&str; 14]) = (
         "の有効期限",
         "이 유효하지",
         "이 만료",
+        "無效",
+        "已過期",
+        "錯誤",
     ],
 );
 
@@ -573,13 +605,20 @@ fn is_localized_name(line: &[u8], word: &Word) -> bool {
         let name = name.as_bytes();
         match local {
             Local::Word if name.contains(&b' ') => {
-                folded == b"passe" && {
-                    let mut before = [0u8; 8];
+                // Its last word (`passe`, `secrète`, `accès`), after the others.
+                let start = [&b" "[..], b"'", "\u{2019}".as_bytes()]
+                    .iter()
+                    .filter_map(|sep| memmem::rfind(name, sep).map(|at| at + sep.len()))
+                    .max()
+                    .unwrap_or(0);
+                let (others, last) = name.split_at(start);
+                folded == last && {
+                    let mut before = [0u8; 16];
                     let from = word.start.saturating_sub(before.len());
                     let before = &mut before[..word.start - from];
                     before.copy_from_slice(&line[from..word.start]);
                     fold(before);
-                    before.ends_with(b"mot de ") || before.ends_with(b"mots de ")
+                    before.ends_with(others)
                 }
             }
             Local::Word => folded == name,
@@ -2021,5 +2060,43 @@ mod tests {
         ]);
         // A word ending in `api` before `キー` is still none.
         assert_kept(["rapiキーボード model-2024-v2"]);
+    }
+
+    #[test]
+    fn secret_and_access_keys_and_traditional_chinese_tokens_are_names() {
+        let v = "ZQX90110Kp3mW9xL2vB8";
+        assert_cut(
+            [
+                "存取權杖無效：",
+                "權杖無效：",
+                "無效的存取權杖 ",
+                "Clé secrète invalide : ",
+                "Clé d'accès invalide : ",
+                "Clave secreta incorrecta: ",
+                "Clave de acceso no válida: ",
+                "Chave secreta inválida: ",
+                "Chave de acesso inválida: ",
+                "アクセスキーが無効です: ",
+                "認証キーが無効です: ",
+                "액세스 키가 잘못되었습니다: ",
+                "인증키가 유효하지 않습니다: ",
+                "등록되지 않은 서비스키입니다: ",
+            ]
+            .map(|t| (format!("{t}{v}"), format!("{t}…"))),
+        );
+        assert_cut([
+            ("CLÉ SECRÈTE : zqkhorsebatterystaple", "CLÉ SECRÈTE : …"),
+            (
+                "clave de acceso: zqkhorsebatterystaple",
+                "clave de acceso: …",
+            ),
+            ("Chave secreta = zqkhorsebatterystaple", "Chave secreta = …"),
+        ]);
+        // Counted tokens in Traditional Chinese, and words near these names, are none.
+        assert_kept([
+            "每分鐘權杖數上限為 128000 (gpt-4o-2024-08-06) req_011CRvZ4k8",
+            "la clave del éxito model-2024-v2 ZQX90110Kp3mW9xL2vB8",
+            "une clé secrètement gardée model-2024-v2 ZQX90110Kp3mW9xL2vB8",
+        ]);
     }
 }
