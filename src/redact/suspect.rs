@@ -809,33 +809,35 @@ const MARKUP_TAGS: [&str; 20] = [
 ];
 
 /// Whether `word`, after a credential's name ending at `from`, stands alone in brackets
-/// (`(…)`, `[…]`, `<…>`, `{…}`), spaces perhaps before them: a value, as a quoted word is
+/// ([`BRACKETS`]: `(…)`, `[…]`, `<…>`, `{…}`, `（…）`, `【…】`), spaces perhaps before
+/// and inside them: a value, as a quoted word is
 /// (`invalid api key (…)`, `the access token (…) has expired`), though a word of letters
 /// after a plain space is prose. A markup tag ([`MARKUP_TAGS`], `</b>`, any tag with text
 /// run on after it: `<b>…`) or a link's text (`[token](…)`) is none, nor is a word of
 /// [`BRACKETED_PROSE`] or a name (`(token)`).
 fn bracketed(line: &[u8], from: usize, word: &Word) -> bool {
-    let Some((&open, spaces)) = line[from..word.start].split_last() else {
+    let gap = &line[from..word.start];
+    let gap = &gap[..gap.len() - gap.iter().rev().take_while(|&&b| b == b' ').count()];
+    let Some(&(open, close)) = BRACKETS.iter().find(|(open, _)| {
+        gap.strip_suffix(*open)
+            .is_some_and(|spaces| spaces.iter().all(|&b| b == b' '))
+    }) else {
         return false;
     };
-    let close = match open {
-        b'(' => b')',
-        b'[' => b']',
-        b'<' => b'>',
-        b'{' => b'}',
-        _ => return false,
+    let after = &line[word.end..];
+    let after = &after[after.iter().take_while(|&&b| b == b' ').count()..];
+    let Some(past) = after.strip_prefix(close) else {
+        return false;
     };
     let text = &line[word.text.clone()];
-    let run_on = line
-        .get(word.end + 1)
+    let run_on = past
+        .first()
         .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'<' | b'(' | b'[' | b'"'));
     // `</name>`, `<br/>`: a tag.
     let slashed = text.starts_with(b"/") || text.ends_with(b"/");
     !word.quoted
         && !slashed
-        && spaces.iter().all(|&b| b == b' ')
-        && line.get(word.end) == Some(&close)
-        && !(matches!(open, b'<' | b'[')
+        && !(matches!(open, b"<" | b"[" | b"&lt;")
             && (run_on
                 || MARKUP_TAGS
                     .iter()
@@ -845,6 +847,26 @@ fn bracketed(line: &[u8], from: usize, word: &Word) -> bool {
             .any(|p| text.eq_ignore_ascii_case(p.as_bytes()))
         && !is_whole_name(text, false)
 }
+
+/// The brackets a value may stand in after a name ([`bracketed`]): ASCII ones (doubled
+/// too), CJK and fullwidth ones (`（…）`, `【…】`, `《…》`, `〈…〉`), and `<…>` and
+/// `(…)` written as HTML entities.
+const BRACKETS: [(&[u8], &[u8]); 14] = [
+    (b"((", b"))"),
+    (b"(", b")"),
+    (b"[", b"]"),
+    (b"<", b">"),
+    (b"{", b"}"),
+    ("\u{ff08}".as_bytes(), "\u{ff09}".as_bytes()),
+    ("\u{3010}".as_bytes(), "\u{3011}".as_bytes()),
+    ("\u{300a}".as_bytes(), "\u{300b}".as_bytes()),
+    ("\u{3008}".as_bytes(), "\u{3009}".as_bytes()),
+    ("\u{27e8}".as_bytes(), "\u{27e9}".as_bytes()),
+    ("\u{3014}".as_bytes(), "\u{3015}".as_bytes()),
+    ("\u{ff3b}".as_bytes(), "\u{ff3d}".as_bytes()),
+    (b"&lt;", b"&gt;"),
+    (b"&#40;", b"&#41;"),
+];
 
 /// Whether `text` may be a secret wherever it stands on a suspect line: [`SECRET_MIN`]
 /// characters or more, a digit among them.
@@ -944,8 +966,10 @@ fn tag_open(before: &[u8]) -> Option<&'static [u8]> {
 }
 
 /// Typographic quotes that open a quoted word besides ASCII ones: `“`, `‘`, `«`, `„`, `‚`,
-/// `‹`.
-const OPENING_QUOTES: [&[u8]; 6] = [
+/// `‹`, and the CJK `「`, `『`.
+const OPENING_QUOTES: [&[u8]; 8] = [
+    "\u{300c}".as_bytes(),
+    "\u{300e}".as_bytes(),
     "\u{201c}".as_bytes(),
     "\u{2018}".as_bytes(),
     "\u{ab}".as_bytes(),
@@ -954,8 +978,11 @@ const OPENING_QUOTES: [&[u8]; 6] = [
     "\u{2039}".as_bytes(),
 ];
 
-/// Typographic quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`.
-const CLOSING_QUOTES: [&[u8]; 6] = [
+/// Typographic quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`, `」`,
+/// `』`.
+const CLOSING_QUOTES: [&[u8]; 8] = [
+    "\u{300d}".as_bytes(),
+    "\u{300f}".as_bytes(),
     "\u{201d}".as_bytes(),
     "\u{2019}".as_bytes(),
     "\u{bb}".as_bytes(),
@@ -1147,6 +1174,17 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
             // Typographic quotes (`“ ” ‘ ’ „ ‚ ‹ ›`, `« »`) are quotes.
             [0xE2, 0x80, 0x98..=0x9A | 0x9C..=0x9E | 0xB9 | 0xBA, ..] => (3, Some(b'"')),
             [0xC2, 0xAB | 0xBB, ..] => (2, Some(b'"')),
+            // CJK quotes (`「…」`, `『…』`) are quotes, and CJK and fullwidth brackets
+            // (`（…）`, `【…】`, `《…》`, `〈…〉`, `〔…〕`, `［…］`, `⟨…⟩`) brackets.
+            [0xE3, 0x80, 0x8C..=0x8F, ..] => (3, Some(b'"')),
+            [0xE3, 0x80, 0x88 | 0x8A | 0x90 | 0x94, ..]
+            | [0xEF, 0xBC, 0x88, ..]
+            | [0xEF, 0xBC, 0xBB, ..]
+            | [0xE2, 0x9F, 0xA8, ..] => (3, Some(b'(')),
+            [0xE3, 0x80, 0x89 | 0x8B | 0x91 | 0x95, ..]
+            | [0xEF, 0xBC, 0x89, ..]
+            | [0xEF, 0xBC, 0xBD, ..]
+            | [0xE2, 0x9F, 0xA9, ..] => (3, Some(b')')),
             _ => (1, None),
         },
         None if rest[0] == b'&' => match entity(rest) {
@@ -2097,6 +2135,35 @@ mod tests {
             "每分鐘權杖數上限為 128000 (gpt-4o-2024-08-06) req_011CRvZ4k8",
             "la clave del éxito model-2024-v2 ZQX90110Kp3mW9xL2vB8",
             "une clé secrètement gardée model-2024-v2 ZQX90110Kp3mW9xL2vB8",
+        ]);
+    }
+
+    #[test]
+    fn a_word_alone_in_cjk_or_written_brackets_after_a_name_goes() {
+        let v = "zqkhorsebatterystaple";
+        assert_cut(
+            [
+                ("invalid api key「", "」"),
+                ("invalid api key『", "』"),
+                ("invalid api key（", "）"),
+                ("invalid api key【", "】"),
+                ("invalid api key《", "》"),
+                ("invalid api key〈", "〉"),
+                ("invalid api key⟨", "⟩"),
+                ("invalid api key ((", "))"),
+                ("invalid api key ( ", " )"),
+                ("invalid api key &lt;", "&gt;"),
+                ("invalid api key &#40;", "&#41;"),
+                ("APIキー「", "」は無効です"),
+                ("不正なAPIキー「", "」が指定されました"),
+            ]
+            .map(|(open, close)| (format!("{open}{v}{close}"), format!("{open}…{close}"))),
+        );
+        // Prose and a markup tag in them stay, as in ASCII brackets.
+        assert_kept([
+            "invalid api key（expired）",
+            "the api key &lt;code&gt;",
+            "the api key 【see the docs】 was refused",
         ]);
     }
 }
