@@ -320,20 +320,40 @@ enum Local {
     Key,
     /// Written without spaces (Chinese, Japanese, Korean): a name anywhere in a run.
     Run,
+    /// A word for token that also counts an LLM's tokens (`128000 トークン`, `130542
+    /// jetons`), as English `tokens` does: a name only with a word saying which token
+    /// before or after it ([`TOKEN_QUALIFIED`]: `アクセストークン`, `jetons d'accès`), or
+    /// as a field's name (`トークン: …`), as `tokens` is.
+    Count,
 }
 
 /// The localized names, folded ([`fold`]): French, German, Spanish, Portuguese, Japanese,
 /// Chinese, Korean words for a password, a token, a secret key, or a key.
-const LOCALIZED: [(&str, Local); 34] = [
+const LOCALIZED: &[(&str, Local)] = &[
     ("mot de passe", Local::Word),
     ("mots de passe", Local::Word),
     ("jeton", Local::Word),
-    ("jetons", Local::Word),
+    ("jetons", Local::Count),
     ("contraseña", Local::Word),
     ("contraseñas", Local::Word),
     ("senha", Local::Word),
     ("senhas", Local::Word),
     ("palavra-passe", Local::Word),
+    // Secret and access keys, as English `secret key` and `access key` are names.
+    ("clé secrète", Local::Word),
+    ("clés secrètes", Local::Word),
+    ("clé d'accès", Local::Word),
+    ("clé d\u{2019}accès", Local::Word),
+    ("clés d'accès", Local::Word),
+    ("clés d\u{2019}accès", Local::Word),
+    ("clave secreta", Local::Word),
+    ("claves secretas", Local::Word),
+    ("clave de acceso", Local::Word),
+    ("claves de acceso", Local::Word),
+    ("chave secreta", Local::Word),
+    ("chaves secretas", Local::Word),
+    ("chave de acesso", Local::Word),
+    ("chaves de acesso", Local::Word),
     ("passwort", Local::Ends),
     ("passwörter", Local::Ends),
     ("kennwort", Local::Ends),
@@ -354,12 +374,91 @@ const LOCALIZED: [(&str, Local); 34] = [
     ("密码", Local::Run),
     ("密碼", Local::Run),
     ("口令", Local::Run),
-    ("トークン", Local::Run),
+    ("トークン", Local::Count),
+    ("アクセスキー", Local::Run),
+    ("認証キー", Local::Run),
+    ("액세스 키", Local::Run),
+    ("액세스키", Local::Run),
+    ("인증키", Local::Run),
+    ("인증 키", Local::Run),
+    ("서비스키", Local::Run),
+    ("서비스 키", Local::Run),
+    // Traditional Chinese token: zh-TW writes it for an LLM's tokens too (每分鐘權杖數).
+    ("權杖", Local::Count),
     ("パスワード", Local::Run),
     ("シークレット", Local::Run),
-    ("토큰", Local::Run),
+    ("토큰", Local::Count),
     ("비밀번호", Local::Run),
 ];
+
+/// What makes a [`Local::Count`] word a credential's name (folded), before it (a space, a
+/// dash, an underscore or `・` perhaps between) or after it: an access, API, refresh or
+/// session token, or one said to be invalid or expired.
+const TOKEN_QUALIFIED: ([&str; 24], [&str; 17]) = (
+    [
+        "api",
+        "bearer",
+        "oauth",
+        "アクセス",
+        "リフレッシュ",
+        "認証",
+        "ベアラー",
+        "セッション",
+        "無効な",
+        "不正な",
+        "액세스",
+        "접근",
+        "인증",
+        "리프레시",
+        "세션",
+        "잘못된",
+        "유효하지 않은",
+        "만료된",
+        "personnel",
+        "個人用",
+        "存取",
+        "無效的",
+        "無效",
+        "驗證",
+    ],
+    [
+        " d'accès",
+        " d\u{2019}accès",
+        " d'authentification",
+        " d\u{2019}authentification",
+        " d'api",
+        " d\u{2019}api",
+        " api",
+        " oauth",
+        "が無効",
+        "は無効",
+        "が不正",
+        "の有効期限",
+        "이 유효하지",
+        "이 만료",
+        "無效",
+        "已過期",
+        "錯誤",
+    ],
+);
+
+/// Whether a [`Local::Count`] word between `before` and `after` (folded) is qualified
+/// ([`TOKEN_QUALIFIED`]). Each side is compared with a few short words only.
+fn token_qualified(before: &[u8], after: &[u8]) -> bool {
+    let before = match before {
+        [rest @ .., b' ' | b'-' | b'_'] => rest,
+        _ => before.strip_suffix("・".as_bytes()).unwrap_or(before),
+    };
+    TOKEN_QUALIFIED.0.iter().any(|q| {
+        before.strip_suffix(q.as_bytes()).is_some_and(|rest| {
+            // `api` as a word of its own, or glued to kana or kanji (`無効なapi`).
+            !q.is_ascii() || !latin_letter_ends(rest)
+        })
+    }) || TOKEN_QUALIFIED
+        .1
+        .iter()
+        .any(|q| after.starts_with(q.as_bytes()))
+}
 
 /// What may stand between a word for key and `API` after it: `clé API`, `clé d'API`,
 /// `clave de API`, `chave da API`.
@@ -404,6 +503,18 @@ fn letter_ends(text: &[u8]) -> bool {
         .is_some_and(char::is_alphanumeric)
 }
 
+/// Whether the character `text` ends with is a letter or a digit of a script written with
+/// spaces between words: not kana, kanji or Hangul, which run on without them.
+fn latin_letter_ends(text: &[u8]) -> bool {
+    let start = (text.len().saturating_sub(4)..text.len())
+        .find(|&i| text[i] & 0xC0 != 0x80)
+        .unwrap_or(text.len());
+    std::str::from_utf8(&text[start..])
+        .ok()
+        .and_then(|c| c.chars().next_back())
+        .is_some_and(|c| c.is_alphanumeric() && c < '\u{2E80}')
+}
+
 /// Whether the character `text` starts with is a letter or a digit.
 fn letter_starts(text: &[u8]) -> bool {
     let head = &text[..text.len().min(4)];
@@ -414,16 +525,18 @@ fn letter_starts(text: &[u8]) -> bool {
     valid.chars().next().is_some_and(char::is_alphanumeric)
 }
 
-/// Whether `API` ends `before` (folded) as a word of its own, perhaps with a space, a
+/// Whether `API` ends `before` (folded) as a word of its own (or glued to kana, kanji or
+/// Hangul before it), perhaps with a space, a
 /// dash or an underscore after it (`API-Schlüssel`, `APIキー`, `API 키`).
 fn api_before(before: &[u8]) -> bool {
     let before = match before {
         [rest @ .., b' ' | b'-' | b'_'] => rest,
         _ => before,
     };
+    // Kana, kanji and Hangul run on without spaces: `無効なAPIキー`, `このAPIキー`.
     before
         .strip_suffix(b"api")
-        .is_some_and(|rest| !letter_ends(rest))
+        .is_some_and(|rest| !latin_letter_ends(rest))
 }
 
 /// Whether `API` starts `after` (folded) as a word of its own, after what may stand
@@ -464,6 +577,11 @@ fn names_one_localized(line: &[u8], folded: &mut Vec<u8>) -> bool {
                             || matches!(separator_after(line, at + name.len()), Some(b':' | b'=')))
                 }
                 Local::Run => true,
+                Local::Count => {
+                    (word || !name.is_ascii())
+                        && (token_qualified(before, after)
+                            || matches!(separator_after(line, at + name.len()), Some(b':' | b'=')))
+                }
             }
         })
     })
@@ -487,13 +605,20 @@ fn is_localized_name(line: &[u8], word: &Word) -> bool {
         let name = name.as_bytes();
         match local {
             Local::Word if name.contains(&b' ') => {
-                folded == b"passe" && {
-                    let mut before = [0u8; 8];
+                // Its last word (`passe`, `secrète`, `accès`), after the others.
+                let start = [&b" "[..], b"'", "\u{2019}".as_bytes()]
+                    .iter()
+                    .filter_map(|sep| memmem::rfind(name, sep).map(|at| at + sep.len()))
+                    .max()
+                    .unwrap_or(0);
+                let (others, last) = name.split_at(start);
+                folded == last && {
+                    let mut before = [0u8; 16];
                     let from = word.start.saturating_sub(before.len());
                     let before = &mut before[..word.start - from];
                     before.copy_from_slice(&line[from..word.start]);
                     fold(before);
-                    before.ends_with(b"mot de ") || before.ends_with(b"mots de ")
+                    before.ends_with(others)
                 }
             }
             Local::Word => folded == name,
@@ -502,6 +627,34 @@ fn is_localized_name(line: &[u8], word: &Word) -> bool {
                 .strip_suffix(name)
                 .is_some_and(|rest| rest.is_empty() || api_before(rest)),
             Local::Ends | Local::Run => folded.ends_with(name),
+            Local::Count => {
+                folded.strip_suffix(name).is_some_and(|rest| {
+                    if !name.is_ascii() || rest.is_empty() {
+                        // The word's own letters before it (`アクセストークン`), or the
+                        // words before it (`アクセス トークン`), folded.
+                        let mut before = [0u8; 32];
+                        let before = match rest.len() {
+                            0 => {
+                                let from = word.start.saturating_sub(before.len());
+                                let before = &mut before[..word.start - from];
+                                before.copy_from_slice(&line[from..word.start]);
+                                fold(before);
+                                &*before
+                            }
+                            _ => &rest[rest.len().saturating_sub(before.len())..],
+                        };
+                        let mut after = [0u8; 32];
+                        let tail = &line[word.end..line.len().min(word.end + after.len())];
+                        let after = &mut after[..tail.len()];
+                        after.copy_from_slice(tail);
+                        fold(after);
+                        token_qualified(before, after)
+                            || matches!(separator(line, word), Some(b':' | b'='))
+                    } else {
+                        false
+                    }
+                })
+            }
         }
     })
 }
@@ -656,33 +809,35 @@ const MARKUP_TAGS: [&str; 20] = [
 ];
 
 /// Whether `word`, after a credential's name ending at `from`, stands alone in brackets
-/// (`(…)`, `[…]`, `<…>`, `{…}`), spaces perhaps before them: a value, as a quoted word is
+/// ([`BRACKETS`]: `(…)`, `[…]`, `<…>`, `{…}`, `（…）`, `【…】`), spaces perhaps before
+/// and inside them: a value, as a quoted word is
 /// (`invalid api key (…)`, `the access token (…) has expired`), though a word of letters
 /// after a plain space is prose. A markup tag ([`MARKUP_TAGS`], `</b>`, any tag with text
 /// run on after it: `<b>…`) or a link's text (`[token](…)`) is none, nor is a word of
 /// [`BRACKETED_PROSE`] or a name (`(token)`).
 fn bracketed(line: &[u8], from: usize, word: &Word) -> bool {
-    let Some((&open, spaces)) = line[from..word.start].split_last() else {
+    let gap = &line[from..word.start];
+    let gap = &gap[..gap.len() - gap.iter().rev().take_while(|&&b| b == b' ').count()];
+    let Some(&(open, close)) = BRACKETS.iter().find(|(open, _)| {
+        gap.strip_suffix(*open)
+            .is_some_and(|spaces| spaces.iter().all(|&b| b == b' '))
+    }) else {
         return false;
     };
-    let close = match open {
-        b'(' => b')',
-        b'[' => b']',
-        b'<' => b'>',
-        b'{' => b'}',
-        _ => return false,
+    let after = &line[word.end..];
+    let after = &after[after.iter().take_while(|&&b| b == b' ').count()..];
+    let Some(past) = after.strip_prefix(close) else {
+        return false;
     };
     let text = &line[word.text.clone()];
-    let run_on = line
-        .get(word.end + 1)
+    let run_on = past
+        .first()
         .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'<' | b'(' | b'[' | b'"'));
     // `</name>`, `<br/>`: a tag.
     let slashed = text.starts_with(b"/") || text.ends_with(b"/");
     !word.quoted
         && !slashed
-        && spaces.iter().all(|&b| b == b' ')
-        && line.get(word.end) == Some(&close)
-        && !(matches!(open, b'<' | b'[')
+        && !(matches!(open, b"<" | b"[" | b"&lt;")
             && (run_on
                 || MARKUP_TAGS
                     .iter()
@@ -692,6 +847,26 @@ fn bracketed(line: &[u8], from: usize, word: &Word) -> bool {
             .any(|p| text.eq_ignore_ascii_case(p.as_bytes()))
         && !is_whole_name(text, false)
 }
+
+/// The brackets a value may stand in after a name ([`bracketed`]): ASCII ones (doubled
+/// too), CJK and fullwidth ones (`（…）`, `【…】`, `《…》`, `〈…〉`), and `<…>` and
+/// `(…)` written as HTML entities.
+const BRACKETS: [(&[u8], &[u8]); 14] = [
+    (b"((", b"))"),
+    (b"(", b")"),
+    (b"[", b"]"),
+    (b"<", b">"),
+    (b"{", b"}"),
+    ("\u{ff08}".as_bytes(), "\u{ff09}".as_bytes()),
+    ("\u{3010}".as_bytes(), "\u{3011}".as_bytes()),
+    ("\u{300a}".as_bytes(), "\u{300b}".as_bytes()),
+    ("\u{3008}".as_bytes(), "\u{3009}".as_bytes()),
+    ("\u{27e8}".as_bytes(), "\u{27e9}".as_bytes()),
+    ("\u{3014}".as_bytes(), "\u{3015}".as_bytes()),
+    ("\u{ff3b}".as_bytes(), "\u{ff3d}".as_bytes()),
+    (b"&lt;", b"&gt;"),
+    (b"&#40;", b"&#41;"),
+];
 
 /// Whether `text` may be a secret wherever it stands on a suspect line: [`SECRET_MIN`]
 /// characters or more, a digit among them.
@@ -791,8 +966,10 @@ fn tag_open(before: &[u8]) -> Option<&'static [u8]> {
 }
 
 /// Typographic quotes that open a quoted word besides ASCII ones: `“`, `‘`, `«`, `„`, `‚`,
-/// `‹`.
-const OPENING_QUOTES: [&[u8]; 6] = [
+/// `‹`, and the CJK `「`, `『`.
+const OPENING_QUOTES: [&[u8]; 8] = [
+    "\u{300c}".as_bytes(),
+    "\u{300e}".as_bytes(),
     "\u{201c}".as_bytes(),
     "\u{2018}".as_bytes(),
     "\u{ab}".as_bytes(),
@@ -801,8 +978,11 @@ const OPENING_QUOTES: [&[u8]; 6] = [
     "\u{2039}".as_bytes(),
 ];
 
-/// Typographic quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`.
-const CLOSING_QUOTES: [&[u8]; 6] = [
+/// Typographic quotes that close one: `”`, `’`, `»`, `“` (German `„…“`), `‘`, `›`, `」`,
+/// `』`.
+const CLOSING_QUOTES: [&[u8]; 8] = [
+    "\u{300d}".as_bytes(),
+    "\u{300f}".as_bytes(),
     "\u{201d}".as_bytes(),
     "\u{2019}".as_bytes(),
     "\u{bb}".as_bytes(),
@@ -994,6 +1174,17 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
             // Typographic quotes (`“ ” ‘ ’ „ ‚ ‹ ›`, `« »`) are quotes.
             [0xE2, 0x80, 0x98..=0x9A | 0x9C..=0x9E | 0xB9 | 0xBA, ..] => (3, Some(b'"')),
             [0xC2, 0xAB | 0xBB, ..] => (2, Some(b'"')),
+            // CJK quotes (`「…」`, `『…』`) are quotes, and CJK and fullwidth brackets
+            // (`（…）`, `【…】`, `《…》`, `〈…〉`, `〔…〕`, `［…］`, `⟨…⟩`) brackets.
+            [0xE3, 0x80, 0x8C..=0x8F, ..] => (3, Some(b'"')),
+            [0xE3, 0x80, 0x88 | 0x8A | 0x90 | 0x94, ..]
+            | [0xEF, 0xBC, 0x88, ..]
+            | [0xEF, 0xBC, 0xBB, ..]
+            | [0xE2, 0x9F, 0xA8, ..] => (3, Some(b'(')),
+            [0xE3, 0x80, 0x89 | 0x8B | 0x91 | 0x95, ..]
+            | [0xEF, 0xBC, 0x89, ..]
+            | [0xEF, 0xBC, 0xBD, ..]
+            | [0xE2, 0x9F, 0xA9, ..] => (3, Some(b')')),
             _ => (1, None),
         },
         None if rest[0] == b'&' => match entity(rest) {
@@ -1849,6 +2040,130 @@ mod tests {
             "the api key [token](https://docs.example/auth) is wrong",
             "the api key <b>abc</b> is wrong",
             "the token is (still) valid",
+        ]);
+    }
+
+    #[test]
+    fn a_word_for_an_llms_tokens_names_no_credential_without_a_qualifier() {
+        // As English `tokens` in a context-length error, the counted tokens stay.
+        assert_kept([
+            "This model's maximum context length is 128000 tokens. However, you requested 130542 tokens (gpt-4o-2024-08-06).",
+            "このモデルの最大コンテキスト長は 128000 トークンですが、130542 トークンが要求されました（gpt-4o-2024-08-06）。",
+            "최대 컨텍스트 길이는 128000 토큰이지만 130542 토큰을 요청했습니다 (gpt-4o-2024-08-06). 요청 ID: req_011CRvZ4k8",
+            "La longueur maximale du contexte est de 128000 jetons, mais vous avez demandé 130542 jetons (gpt-4o-2024-08-06). ID de requête : req_011CRvZ4k8",
+            "最大トークン数を超えています: model-2024-v2 req_011CRvZ4k8",
+        ]);
+        // With a word saying which token, or as a field's name, it is a credential's.
+        assert_cut([
+            (
+                "アクセストークンが無効です ZQX90110Kp3mW9xL2vB8",
+                "アクセストークンが無効です …",
+            ),
+            ("トークン: zqkhorsebatterystaple", "トークン: …"),
+            (
+                "アクセス トークン: zqkhorsebatterystaple",
+                "アクセス トークン: …",
+            ),
+            (
+                "액세스 토큰이 잘못되었습니다: ZQX90110Kp3mW9xL2vB8",
+                "액세스 토큰이 잘못되었습니다: …",
+            ),
+            ("토큰: zqkhorsebatterystaple", "토큰: …"),
+            (
+                "Jetons d'accès invalides : ZQX90110Kp3mW9xL2vB8",
+                "Jetons d'accès invalides : …",
+            ),
+            ("jetons : zqkhorsebatterystaple", "jetons : …"),
+            ("无效的令牌: ZQX90110Kp3mW9xL2vB8", "无效的令牌: …"),
+        ]);
+    }
+
+    #[test]
+    fn api_key_in_japanese_after_kana_or_kanji_names_a_credential() {
+        assert_cut([
+            (
+                "無効なAPIキーです: ZQX90110Kp3mW9xL2vB8",
+                "無効なAPIキーです: …",
+            ),
+            (
+                "このAPIキーは無効です: ZQX90110Kp3mW9xL2vB8",
+                "このAPIキーは無効です: …",
+            ),
+            (
+                "無効なAPIキーが指定されました。ZQX90110Kp3mW9xL2vB8",
+                // A run without spaces holding a digit is one word.
+                "…",
+            ),
+            ("不正なAPIキー: zqkhorsebatterystaple", "不正なAPIキー: …"),
+        ]);
+        // A word ending in `api` before `キー` is still none.
+        assert_kept(["rapiキーボード model-2024-v2"]);
+    }
+
+    #[test]
+    fn secret_and_access_keys_and_traditional_chinese_tokens_are_names() {
+        let v = "ZQX90110Kp3mW9xL2vB8";
+        assert_cut(
+            [
+                "存取權杖無效：",
+                "權杖無效：",
+                "無效的存取權杖 ",
+                "Clé secrète invalide : ",
+                "Clé d'accès invalide : ",
+                "Clave secreta incorrecta: ",
+                "Clave de acceso no válida: ",
+                "Chave secreta inválida: ",
+                "Chave de acesso inválida: ",
+                "アクセスキーが無効です: ",
+                "認証キーが無効です: ",
+                "액세스 키가 잘못되었습니다: ",
+                "인증키가 유효하지 않습니다: ",
+                "등록되지 않은 서비스키입니다: ",
+            ]
+            .map(|t| (format!("{t}{v}"), format!("{t}…"))),
+        );
+        assert_cut([
+            ("CLÉ SECRÈTE : zqkhorsebatterystaple", "CLÉ SECRÈTE : …"),
+            (
+                "clave de acceso: zqkhorsebatterystaple",
+                "clave de acceso: …",
+            ),
+            ("Chave secreta = zqkhorsebatterystaple", "Chave secreta = …"),
+        ]);
+        // Counted tokens in Traditional Chinese, and words near these names, are none.
+        assert_kept([
+            "每分鐘權杖數上限為 128000 (gpt-4o-2024-08-06) req_011CRvZ4k8",
+            "la clave del éxito model-2024-v2 ZQX90110Kp3mW9xL2vB8",
+            "une clé secrètement gardée model-2024-v2 ZQX90110Kp3mW9xL2vB8",
+        ]);
+    }
+
+    #[test]
+    fn a_word_alone_in_cjk_or_written_brackets_after_a_name_goes() {
+        let v = "zqkhorsebatterystaple";
+        assert_cut(
+            [
+                ("invalid api key「", "」"),
+                ("invalid api key『", "』"),
+                ("invalid api key（", "）"),
+                ("invalid api key【", "】"),
+                ("invalid api key《", "》"),
+                ("invalid api key〈", "〉"),
+                ("invalid api key⟨", "⟩"),
+                ("invalid api key ((", "))"),
+                ("invalid api key ( ", " )"),
+                ("invalid api key &lt;", "&gt;"),
+                ("invalid api key &#40;", "&#41;"),
+                ("APIキー「", "」は無効です"),
+                ("不正なAPIキー「", "」が指定されました"),
+            ]
+            .map(|(open, close)| (format!("{open}{v}{close}"), format!("{open}…{close}"))),
+        );
+        // Prose and a markup tag in them stay, as in ASCII brackets.
+        assert_kept([
+            "invalid api key（expired）",
+            "the api key &lt;code&gt;",
+            "the api key 【see the docs】 was refused",
         ]);
     }
 }
