@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 
+use super::input::SHARED_WHOLE;
 use crate::request::ToolResult;
 use crate::turn::{Thought, ThoughtSource, Turn};
 
@@ -213,10 +214,10 @@ fn temporary_path(attempt: u32) -> PathBuf {
     ))
 }
 
-/// Bytes of text a turn holds, as this module counts them: the answer, refusal, thoughts
-/// and an unshared prompt (tool-call arguments are written out with them, uncounted).
+/// Bytes of text a turn holds, as this module counts them: the answer, refusal, thoughts,
+/// the prompt and tool results (tool-call arguments are written out with them, uncounted).
 fn text_size(turn: &Turn) -> usize {
-    let prompt = turn.prompt.as_ref().filter(|p| Arc::strong_count(p) == 1);
+    let prompt = own_prompt(turn);
     let results = own_results(turn).iter().map(|r| value_size(&r.content));
     [&turn.text, &turn.refusal]
         .into_iter()
@@ -228,12 +229,26 @@ fn text_size(turn: &Turn) -> usize {
         .sum()
 }
 
-/// The tool results a turn's request carried, when no other turn shares them (the turns
-/// of one request, a fixture's streaming and blocking answers, share them): these go out
-/// with its texts. Where a file cannot be read at a given place without moving it
+/// Whether a prompt or tool results shared by `count` turns go out with each of them: the
+/// turns of one request (a fixture's streaming and blocking answers) share them, and each
+/// writes its own copy, so that what they share is freed once the last of them is held;
+/// shared by more turns than print a prompt whole, they stay, once for all.
+fn goes_out(count: usize) -> bool {
+    count <= SHARED_WHOLE
+}
+
+/// The prompt that goes out with a turn's texts, if any ([`goes_out`]).
+fn own_prompt(turn: &Turn) -> Option<&Arc<str>> {
+    turn.prompt
+        .as_ref()
+        .filter(|p| goes_out(Arc::strong_count(p)))
+}
+
+/// The tool results a turn's request carried, when they go out with its texts
+/// ([`goes_out`]). Where a file cannot be read at a given place without moving it
 /// (outside Unix), they stay: an earlier turn's call reads its result from them.
 fn own_results(turn: &Turn) -> &[ToolResult] {
-    match cfg!(unix) && Arc::strong_count(&turn.tool_results) == 1 {
+    match cfg!(unix) && goes_out(Arc::strong_count(&turn.tool_results)) {
         true => &turn.tool_results,
         false => &[],
     }
@@ -279,8 +294,7 @@ fn encode_texts(turn: &Turn, out: &mut Vec<u8>) {
     for call in &turn.tool_calls {
         put_value(out, &call.arguments);
     }
-    let prompt = turn.prompt.as_ref().filter(|p| Arc::strong_count(p) == 1);
-    put_option(out, prompt.map(|p| &**p));
+    put_option(out, own_prompt(turn).map(|p| &**p));
     let results = own_results(turn);
     put_len(out, results.len());
     for result in results {
@@ -296,19 +310,18 @@ fn take_texts(turn: &mut Turn) {
     for call in &mut turn.tool_calls {
         call.arguments = Value::Null;
     }
-    if turn
-        .prompt
-        .as_ref()
-        .is_some_and(|p| Arc::strong_count(p) == 1)
-    {
+    if own_prompt(turn).is_some() {
         turn.prompt = None;
     }
     if !own_results(turn).is_empty() {
-        // Their ids stay: threading links calls to results by them.
-        Arc::get_mut(&mut turn.tool_results)
-            .into_iter()
-            .flatten()
-            .for_each(|result| result.content = Value::Null);
+        // Their ids stay: threading links calls to results by them. Shared, they are
+        // the other turns' too: this turn lets go of them for a copy without contents.
+        let without = |result: &ToolResult| ToolResult {
+            call_id: result.call_id.clone(),
+            content: Value::Null,
+            is_error: result.is_error,
+        };
+        turn.tool_results = turn.tool_results.iter().map(without).collect();
     }
 }
 
@@ -601,13 +614,21 @@ mod tests {
     }
 
     #[test]
-    fn a_shared_prompt_stays_with_the_turn() {
+    fn what_a_few_turns_share_goes_out_and_what_many_share_stays() {
         let whole = turn("x");
-        let shared = whole.prompt.clone();
+        // Shared by a few turns (a fixture's streaming and blocking answers): each writes
+        // its own copy and lets go of the shared one; the other turn keeps its own.
         let mut rest = whole.clone();
         take_texts(&mut rest);
-        assert_eq!(rest.prompt, shared);
-        // So do tool results another turn shares (the turns of one request).
+        assert_eq!(rest.prompt, None);
+        assert_eq!(rest.tool_results[0].call_id, "c0");
+        assert_eq!(rest.tool_results[0].content, Value::Null);
+        assert_eq!(whole.tool_results, turn("x").tool_results);
+        // Shared by more turns than print a prompt whole: it stays, once for all.
+        let _many: Vec<Turn> = (0..SHARED_WHOLE).map(|_| whole.clone()).collect();
+        let mut rest = whole.clone();
+        take_texts(&mut rest);
+        assert_eq!(rest.prompt, whole.prompt);
         assert_eq!(rest.tool_results, whole.tool_results);
     }
 

@@ -308,7 +308,7 @@ const NOT_API: &str = "no LLM API traffic";
 /// fixture answers its request a few times (streaming, blocking, each with its tool-call
 /// follow-up); a txtar of thousands of sections each printing a megabyte's prompt would
 /// print gigabytes from one megabyte.
-const SHARED_WHOLE: usize = 8;
+pub(super) const SHARED_WHOLE: usize = 8;
 
 /// Cuts the prompt of a turn past the first [`SHARED_WHOLE`] answering its request to its
 /// first [`MAX_NAME`] characters, saying so.
