@@ -11,8 +11,7 @@ mod input;
 pub mod progress;
 mod rejoin;
 
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -275,14 +274,10 @@ impl Threaded {
             fills,
             ..
         } = self;
-        let mut answers = Answers::default();
-        for (_, carried) in fills.iter().flatten() {
-            *answers.waiting.entry(carried.turn).or_default() += 1;
-        }
         let turns = turns.into_iter().zip(fills).enumerate();
         turns.map(move |(at, (turn, fills))| {
             let mut turn = store.restore(turn, away[at])?;
-            answers.fill(&store, &away, &mut turn, &fills)?;
+            fill_results(&store, &away, &mut turn, &fills)?;
             Ok(turn)
         })
     }
@@ -295,55 +290,27 @@ impl Threaded {
     }
 }
 
-/// Tool results that went out to the temporary file with the turns that carried them,
-/// read back for the calls they answer as those calls' turns are printed. A carrying
-/// turn's results are read once and kept until the last call they answer is filled: one
-/// request may answer the calls of hundreds of earlier turns, and reading its record again
-/// for each would cost the square of its size.
-#[derive(Debug, Default)]
-struct Answers {
-    /// Per carrying turn, the calls still to fill from it.
-    waiting: HashMap<usize, usize>,
-    /// The results of carrying turns read so far, until their last call is filled.
-    read: HashMap<usize, Vec<serde_json::Value>>,
-}
-
-impl Answers {
-    /// Puts into `turn`'s calls the contents of their results that went out with the turns
-    /// that carried them (`fills`).
-    fn fill(
-        &mut self,
-        store: &Store,
-        away: &[Option<Away>],
-        turn: &mut Turn,
-        fills: &[(usize, Carried)],
-    ) -> io::Result<()> {
-        for &(call, carried) in fills {
-            let Some(at) = away[carried.turn] else {
-                continue;
-            };
-            let contents = match self.read.entry(carried.turn) {
-                Entry::Occupied(read) => read.into_mut(),
-                Entry::Vacant(unread) => unread.insert(store.results(at)?),
-            };
-            let content = contents.get(carried.index).cloned();
-            let result = turn
-                .tool_calls
-                .get_mut(call)
-                .and_then(|c| c.result.as_deref_mut());
-            if let (Some(result), Some(content)) = (result, content) {
-                result.content = content;
-            }
-            if let Entry::Occupied(mut waiting) = self.waiting.entry(carried.turn) {
-                *waiting.get_mut() -= 1;
-                if *waiting.get() == 0 {
-                    waiting.remove();
-                    self.read.remove(&carried.turn);
-                }
-            }
+/// Puts into `turn`'s calls the contents of their results that went out to `store` with
+/// the turns that carried them (`fills`), each read alone: one request may answer the calls
+/// of hundreds of turns, and neither reading its whole record for each nor keeping what was
+/// read until the last is printed stays linear.
+fn fill_results(
+    store: &Store,
+    away: &[Option<Away>],
+    turn: &mut Turn,
+    fills: &[(usize, Carried)],
+) -> io::Result<()> {
+    for &(call, carried) in fills {
+        let Some(at) = away[carried.turn] else {
+            continue;
+        };
+        let content = store.result(at, carried.index)?;
+        if let Some(result) = (turn.tool_calls.get_mut(call)).and_then(|c| c.result.as_deref_mut())
+        {
+            result.content = content;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// Reads every turn of `inputs` and threads them into sessions: threading links turns of
@@ -394,7 +361,8 @@ pub fn threaded(
     let fills = links
         .into_iter()
         .map(|calls| {
-            let away = |carried: &Carried| away[carried.turn].is_some_and(|at| at.results);
+            let away =
+                |carried: &Carried| away[carried.turn].is_some_and(|at| at.results.is_some());
             let calls = calls.into_iter().enumerate();
             calls
                 .filter_map(|(call, carried)| Some((call, carried.filter(away)?)))
@@ -467,7 +435,7 @@ mod tests {
     }
 
     #[test]
-    fn a_request_answering_many_turns_is_read_once_and_let_go_after_the_last() {
+    fn each_call_reads_its_own_result_from_the_request_that_answers_many() {
         use crate::request::{Answer, Digest, ToolResult};
         use crate::turn::{Api, CallResult, ToolCall, ToolKind};
         use serde_json::json;
@@ -492,10 +460,8 @@ mod tests {
             })
             .collect();
         let away = vec![None, store.hold(&mut carrier)];
-        assert!(away[1].is_some_and(|at| at.results));
+        assert!(away[1].is_some_and(|at| at.results.is_some()));
         let carried = |index| Carried { turn: 1, index };
-        let mut answers = Answers::default();
-        answers.waiting.insert(1, 3);
         for index in 0..3 {
             let mut turn = Turn::empty(Api::AnthropicMessages);
             turn.tool_calls = vec![ToolCall {
@@ -512,13 +478,10 @@ mod tests {
                 })),
             }];
             let fills = [(0, carried(index))];
-            answers.fill(&store, &away, &mut turn, &fills).unwrap();
+            fill_results(&store, &away, &mut turn, &fills).unwrap();
             let result = turn.tool_calls[0].result.as_ref().unwrap();
             assert_eq!(result.content, json!(format!("output {index}")));
-            // Read at the first call, kept for the others, let go after the last.
-            assert_eq!(answers.read.contains_key(&1), index < 2, "{index}");
         }
-        assert!(answers.waiting.is_empty());
     }
 
     #[test]

@@ -38,9 +38,10 @@ const READ_AHEAD: usize = 256 << 10;
 pub struct Away {
     offset: u64,
     len: usize,
-    /// The contents of the tool results the turn's request carried went out too: the
-    /// calls they answer, in earlier turns, read them from here ([`Store::results`]).
-    pub results: bool,
+    /// Where in those bytes the contents of the tool results the turn's request carried
+    /// start, when they went out too: the calls they answer, in earlier turns, read each
+    /// from here alone ([`Store::result`]).
+    pub results: Option<usize>,
 }
 
 /// The temporary file turns' texts go to, made when the first text goes.
@@ -86,10 +87,9 @@ impl Store {
             return None;
         }
         let mut bytes = Vec::with_capacity(size + 64);
-        encode_texts(turn, &mut bytes);
+        let results = encode_texts(turn, &mut bytes);
         match self.write(&bytes) {
             Ok(offset) => {
-                let results = !own_results(turn).is_empty();
                 take_texts(turn);
                 Some(Away {
                     offset,
@@ -130,18 +130,40 @@ impl Store {
         Ok(turn)
     }
 
-    /// The contents of the tool results a turn's request carried, read from where `away`
-    /// says without moving the pass that reads turns back in order: a call's result is
-    /// carried by a later turn, which is read back after the call's own.
-    pub fn results(&self, away: Away) -> io::Result<Vec<Value>> {
+    /// The content of the `index`th tool result a turn's request carried, read alone from
+    /// where `away` says without moving the pass that reads turns back in order: a call's
+    /// result is carried by a later turn, which is read back after the call's own, and one
+    /// request may answer the calls of hundreds of turns, each read as its turn is printed.
+    pub fn result(&self, away: Away, index: usize) -> io::Result<Value> {
         let file = match &self.file {
             Spill::Writing(file) => file,
             Spill::Reading { reader, .. } => reader.get_ref(),
             Spill::None => return Err(lost()),
         };
-        let mut bytes = vec![0; away.len];
-        read_at(file, &mut bytes, away.offset)?;
-        decode_results(&bytes).ok_or_else(lost)
+        let at = away.results.ok_or_else(lost)? as u64;
+        let word = |at: u64| -> io::Result<u64> {
+            let mut bytes = [0; 8];
+            read_at(file, &mut bytes, away.offset + at)?;
+            Ok(u64::from_le_bytes(bytes))
+        };
+        let count = word(at)?;
+        let index = index as u64;
+        if index >= count {
+            return Err(lost());
+        }
+        let start = word(at + 8 + 8 * index)?;
+        let end = match index + 1 < count {
+            true => word(at + 16 + 8 * index)?,
+            false => away.len as u64,
+        };
+        if start > end || end > away.len as u64 {
+            return Err(lost());
+        }
+        let mut bytes = vec![0; usize::try_from(end - start).map_err(|_| lost())?];
+        read_at(file, &mut bytes, away.offset + start)?;
+        let mut read = Reader(&bytes);
+        let value = read.value().filter(|_| read.0.is_empty());
+        value.ok_or_else(lost)
     }
 
     /// Appends `bytes` to the file, made first if need be; returns where they start.
@@ -281,8 +303,10 @@ fn value_size(value: &Value) -> usize {
 }
 
 /// Writes the texts [`take_texts`] takes: the answer, the refusal, the thoughts, the tool
-/// calls' arguments, and the prompt when no other turn shares it.
-fn encode_texts(turn: &Turn, out: &mut Vec<u8>) {
+/// calls' arguments, the prompt and the tool results when they go ([`goes_out`]). The
+/// results come last, their count and where each starts first, so that one can be read
+/// alone; returns where they start, when there are any.
+fn encode_texts(turn: &Turn, out: &mut Vec<u8>) -> Option<usize> {
     put_option(out, turn.text.as_deref());
     put_option(out, turn.refusal.as_deref());
     put_len(out, turn.thoughts.len());
@@ -296,10 +320,16 @@ fn encode_texts(turn: &Turn, out: &mut Vec<u8>) {
     }
     put_option(out, own_prompt(turn).map(|p| &**p));
     let results = own_results(turn);
+    let at = out.len();
     put_len(out, results.len());
-    for result in results {
+    let starts = out.len();
+    out.resize(starts + 8 * results.len(), 0);
+    for (index, result) in results.iter().enumerate() {
+        let start = (out.len() as u64).to_le_bytes();
+        out[starts + 8 * index..][..8].copy_from_slice(&start);
         put_value(out, &result.content);
     }
+    (!results.is_empty()).then_some(at)
 }
 
 /// Leaves the turn what threading reads: its texts go (see [`encode_texts`]).
@@ -358,23 +388,6 @@ fn decode_texts(bytes: &[u8], turn: &mut Turn) -> Option<()> {
         }
     }
     read.0.is_empty().then_some(())
-}
-
-/// The contents of the tool results in what [`encode_texts`] wrote, read past the rest.
-fn decode_results(bytes: &[u8]) -> Option<Vec<Value>> {
-    let mut read = Reader(bytes);
-    read.option()?;
-    read.option()?;
-    for _ in 0..read.len()? {
-        read.byte()?;
-        read.string()?;
-    }
-    for _ in 0..read.len()? {
-        read.value()?;
-    }
-    read.option()?;
-    let results = read.results()?;
-    read.0.is_empty().then_some(results)
 }
 
 const SOURCES: [ThoughtSource; 4] = [
@@ -495,8 +508,11 @@ impl Reader<'_> {
         }
     }
 
+    /// The tool results' contents, past the table of where each starts.
     fn results(&mut self) -> Option<Vec<Value>> {
-        (0..self.len()?).map(|_| self.value()).collect()
+        let count = self.len()?;
+        self.take(count.checked_mul(8)?)?;
+        (0..count).map(|_| self.value()).collect()
     }
 
     fn value(&mut self) -> Option<Value> {
@@ -656,11 +672,12 @@ mod tests {
         assert!(store.hold(&mut failed).is_some() && failed.text.is_none());
         // The tool results went too, their ids left for threading; an earlier call reads
         // their contents before the turn itself is read back.
-        assert!(away.is_some_and(|away| away.results));
+        assert!(away.is_some_and(|away| away.results.is_some()));
         assert_eq!(second.tool_results[0].call_id, "c0");
         assert_eq!(second.tool_results[0].content, Value::Null);
-        let contents = store.results(away.unwrap()).unwrap();
-        assert_eq!(contents, [turn("after").tool_results[0].content.clone()]);
+        let content = store.result(away.unwrap(), 0).unwrap();
+        assert_eq!(content, turn("after").tool_results[0].content);
+        assert!(store.result(away.unwrap(), 1).is_err());
         assert_eq!(store.restore(second, away).unwrap(), turn("after"));
         assert_eq!(store.restore(first, None).unwrap(), turn(&big));
     }
