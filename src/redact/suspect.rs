@@ -492,27 +492,26 @@ fn fold(bytes: &mut [u8]) {
     }
 }
 
-/// Whether the character `text` ends with is a letter or a digit.
-fn letter_ends(text: &[u8]) -> bool {
+/// The character `text` ends with, if its last bytes are one.
+fn last_char(text: &[u8]) -> Option<char> {
     let start = (text.len().saturating_sub(4)..text.len())
         .find(|&i| text[i] & 0xC0 != 0x80)
         .unwrap_or(text.len());
     std::str::from_utf8(&text[start..])
-        .ok()
-        .and_then(|c| c.chars().next_back())
-        .is_some_and(char::is_alphanumeric)
+        .ok()?
+        .chars()
+        .next_back()
+}
+
+/// Whether the character `text` ends with is a letter or a digit.
+fn letter_ends(text: &[u8]) -> bool {
+    last_char(text).is_some_and(char::is_alphanumeric)
 }
 
 /// Whether the character `text` ends with is a letter or a digit of a script written with
 /// spaces between words: not kana, kanji or Hangul, which run on without them.
 fn latin_letter_ends(text: &[u8]) -> bool {
-    let start = (text.len().saturating_sub(4)..text.len())
-        .find(|&i| text[i] & 0xC0 != 0x80)
-        .unwrap_or(text.len());
-    std::str::from_utf8(&text[start..])
-        .ok()
-        .and_then(|c| c.chars().next_back())
-        .is_some_and(|c| c.is_alphanumeric() && c < '\u{2E80}')
+    last_char(text).is_some_and(|c| c.is_alphanumeric() && c < '\u{2E80}')
 }
 
 /// Whether the character `text` starts with is a letter or a digit.
