@@ -2,7 +2,8 @@
 //!
 //! Threading needs every turn of a run before any is printed (a turn's `session` and its
 //! calls' `result`s come from turns of any input), but it reads none of a turn's texts: not
-//! the answer, the thoughts, the tool calls' arguments or the prompt. Those are most of a
+//! the answer, the thoughts, the tool calls' arguments, the prompt or the contents of the
+//! tool results its request carried (their ids stay, to link by). Those are most of a
 //! turn's memory (about 70 of the 160 MB a 1 GiB folder of generated streams held, the
 //! arguments as `Value` trees another 20), so once the texts held pass [`KEPT`], each
 //! further turn's texts are written to a temporary file and read back one turn at a time
@@ -13,7 +14,9 @@
 //!
 //! The texts are written in a form of this module's own: lengths and bytes, and each
 //! argument value node by node, so that a value reads back exactly as it was (JSON text
-//! would read some floating-point numbers back one unit in the last place off).
+//! would read some floating-point numbers back one unit in the last place off). A turn's
+//! tool results come last, behind a table of where each starts, so that the call a result
+//! answers, printed before the turn that carried it, reads that result alone.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
