@@ -182,6 +182,26 @@ impl Key {
     }
 }
 
+/// The most characters of an error message a turn keeps ([`redacted_message`]). A provider's
+/// message is a sentence or two; what runs longer is a proxy's HTML page or a body echoed
+/// back, megabytes of which would be held for every failed turn until the run is printed.
+pub const MAX_MESSAGE: usize = 4096;
+
+/// An error message as a turn keeps it: [`redacted`] whole (a cut made first could leave
+/// the part of a credential, or of its name, that tells it for one), then cut to its first
+/// [`MAX_MESSAGE`] characters, ending in [`CUT`]; with how many characters it had, when cut.
+pub fn redacted_message(message: &str) -> (String, Option<usize>) {
+    let mut shown = redacted(message);
+    let Some((end, _)) = shown.char_indices().nth(MAX_MESSAGE) else {
+        return (shown, None);
+    };
+    let chars = MAX_MESSAGE + shown[end..].chars().count();
+    shown.truncate(end);
+    shown.push_str(CUT);
+    shown.shrink_to_fit();
+    (shown, Some(chars))
+}
+
 /// `text` with what may be a credential cut out: a URL's query string (after its `?`) and
 /// user info (before its `@`); the value after `Bearer `, and after a credential header's
 /// name (to the end of its line, or a closing quote); a `key=`, `token=`, `secret=`-style
@@ -1225,7 +1245,7 @@ fn is_secret_name(name: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::redacted;
+    use super::{MAX_MESSAGE, redacted, redacted_message};
 
     /// Each `(text, kept)`: `text` redacted is `kept`.
     #[track_caller]
@@ -1243,6 +1263,24 @@ mod tests {
             let text = text.as_ref();
             assert_eq!(redacted(text), text, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_long_error_message_is_cut_after_it_is_redacted() {
+        // A key whose value runs across the cut: cut first, its start would be a word too
+        // short to tell for a key; redacted first, none of it is left to cut.
+        let before = "x ".repeat((MAX_MESSAGE - 20) / 2);
+        let message = format!("{before}sk-ant-api03-ZQXSECRETabcdefghijklmnopqrstuvwxyz and on");
+        let (shown, cut) = redacted_message(&message);
+        assert_eq!(shown, format!("{before}sk-… and on"));
+        assert_eq!(cut, None, "redacted, it fits");
+        let long = format!("{message} {}", "y".repeat(MAX_MESSAGE));
+        let (shown, cut) = redacted_message(&long);
+        assert_eq!(cut, Some(redacted(&long).chars().count()));
+        assert_eq!(shown.chars().count(), MAX_MESSAGE + 1);
+        assert!(shown.starts_with(&format!("{before}sk-… and on yyy")));
+        assert!(shown.ends_with("y…") && !shown.contains("ZQX"));
+        assert_eq!(redacted_message("short"), ("short".to_string(), None));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::cost::Unpriced;
 use crate::number::thousands;
 use crate::quote::{Quoted, clip};
+use crate::redact::MAX_MESSAGE;
 
 /// One thing noticed while reading one exchange.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +126,11 @@ pub enum Warning {
     /// cut, so no table, aggregate or session carries a name of megabytes.
     LongName {
         what: &'static str,
+        chars: usize,
+    },
+    /// An error message longer than [`MAX_MESSAGE`] characters (`chars` of them, once
+    /// redacted): cut to its first [`MAX_MESSAGE`].
+    LongErrorMessage {
         chars: usize,
     },
     /// The prompt of a request that more than `whole` turns answer (a txtar's sections),
@@ -511,6 +517,12 @@ impl fmt::Display for Warning {
                 f,
                 "the {what} is {} characters long, no real one is: cut to its first {MAX_NAME}",
                 thousands(*chars as u64)
+            ),
+            Warning::LongErrorMessage { chars } => write!(
+                f,
+                "the error message is {} characters long: cut to its first {}",
+                thousands(*chars as u64),
+                thousands(MAX_MESSAGE as u64)
             ),
             Warning::SharedPromptCut { whole, chars } => write!(
                 f,

@@ -754,3 +754,46 @@ fn a_txtar_of_many_sections_prints_its_shared_prompt_whole_only_in_the_first_few
         }
     }
 }
+
+#[test]
+fn an_error_page_of_megabytes_is_cut_after_its_secrets_go() {
+    // A proxy's HTML 502 of a megabyte, a credential near its end: the turn keeps the
+    // page's first 4,096 characters, and the credential is gone from the rest too (it is
+    // redacted before the cut, and the cut never quotes past it).
+    let dir = scratch("error-page");
+    let file = dir.join("page.txtar");
+    let line = "<p>upstream connect error or disconnect/reset before headers</p>\n";
+    let page = format!(
+        "<html><body>\n{}<p>api_key=ZQXSECRET</p>\n</body></html>",
+        line.repeat((1 << 20) / line.len())
+    );
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\n{{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"stream\":true,\
+             \"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]}}\n\
+             -- streaming --\nHTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\n\r\n{page}\n"
+        ),
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    let message = turns[0]["error"]["message"].as_str().unwrap();
+    assert_eq!(message.chars().count(), 4_097, "4,096 and the `…`");
+    assert!(message.starts_with("<html><body>\n<p>upstream connect error"));
+    assert!(message.ends_with('…'));
+    assert_warning_contains(&turns[0], "the error message is 1,0");
+    assert_warning_contains(&turns[0], "characters long: cut to its first 4,096");
+    for args in [
+        &["inspect", "--view", "all", "--full", "-f", "markdown"][..],
+        &["inspect", "-f", "jsonl"],
+        &["validate", "-f", "json"],
+    ] {
+        let out = run(&[args, &[str_of(&file)]].concat());
+        let all = [out.stdout, out.stderr].concat();
+        assert!(
+            !String::from_utf8_lossy(&all).contains("ZQXSECRET"),
+            "{args:?}"
+        );
+    }
+}

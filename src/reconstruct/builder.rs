@@ -272,7 +272,11 @@ impl Builder {
         // text may quote a credential.
         if let Some(error) = turn.error.as_mut() {
             if let Some(message) = error.message.as_mut() {
-                *message = redact::redacted(message);
+                let (shown, cut) = redact::redacted_message(message);
+                *message = shown;
+                if let Some(chars) = cut {
+                    turn.warnings.push(Warning::LongErrorMessage { chars });
+                }
             }
             // An error's type is an identifier (`rate_limit_error`, `throttlingException`);
             // anything else is no type, and may be anything (a Bedrock frame's header). An

@@ -14,7 +14,7 @@ use super::{FileReport, Note};
 use crate::cost::CostSource;
 use crate::discover::Found;
 use crate::quote;
-use crate::redact::redacted;
+use crate::redact::{redacted, redacted_message};
 use crate::turn::Turn;
 use crate::warning::Warning;
 
@@ -75,9 +75,6 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 /// redacted again, as a capture's are: a file of turns may have been written by hand or by
 /// another tool, and what it holds reaches this run's output.
 fn again(mut turn: Turn) -> Turn {
-    if let Some(message) = turn.error.as_mut().and_then(|e| e.message.as_mut()) {
-        *message = redacted(message);
-    }
     let error_type = turn.error.as_mut().and_then(|e| e.kind.as_mut());
     let source = &mut turn.source;
     for text in [
@@ -101,6 +98,15 @@ fn again(mut turn: Turn) -> Turn {
     // warning is only text: its place says what it is.
     if turn.usage.is_some() && turn.cost.is_none() {
         turn.warnings.pop();
+    }
+    // Cut as a capture's is (another tool's file may hold a page), after the pricing
+    // warning went: this run prices the turn again, and says so last.
+    if let Some(message) = turn.error.as_mut().and_then(|e| e.message.as_mut()) {
+        let (shown, cut) = redacted_message(message);
+        *message = shown;
+        if let Some(chars) = cut {
+            turn.warnings.push(Warning::LongErrorMessage { chars });
+        }
     }
     if let (Some(cost), Some(usage)) = (&turn.cost, &mut turn.usage) {
         if cost.source == CostSource::Provider {
