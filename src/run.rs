@@ -14,7 +14,7 @@ mod rejoin;
 use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError, mpsc};
 
 use rayon::prelude::*;
 
@@ -33,14 +33,9 @@ use crate::turn::{Source, Turn};
 use held::{Away, Store};
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
-/// batch's results are small next to memory.
+/// batch's results are small next to memory (a run's turns wait in them without their
+/// texts, which [`threaded`] sends to the temporary file as each input is read).
 const BATCH: usize = 256;
-
-/// Bytes of input past which a batch ends, however few inputs it holds: a batch's turns are
-/// held whole until it is handed on (with [`AHEAD`] more in flight), and their texts may be
-/// nearly as large as the files (a folder of 1 MB answers), so a batch of 256 such files
-/// would hold 256 MB. A batch holds this much and one file more at most.
-const BATCH_BYTES: u64 = 8 << 20;
 
 /// Batches started beyond the one `sink` is being handed: enough that a core free of one
 /// batch finds the next one waiting, few enough that little is held.
@@ -135,7 +130,7 @@ pub fn ordered<T: Send>(
     // `sink`, while the workers go on with the batches after it. A worker done with its
     // share of one batch starts the next, so no core waits at a batch's end or for `sink`.
     let sunk = pool.in_place_scope(|scope| {
-        let mut batches = batches(&found);
+        let mut batches = found.chunks(BATCH);
         let mut pending = VecDeque::new();
         let mut start_next = |pending: &mut VecDeque<_>| {
             if let Some(batch) = batches.next() {
@@ -169,44 +164,6 @@ pub fn ordered<T: Send>(
     progress.finish();
     sunk
 }
-
-/// `found` cut into batches, in order: [`BATCH`] inputs, or fewer that add up to
-/// [`BATCH_BYTES`].
-fn batches(found: &[Found]) -> impl Iterator<Item = &[Found]> {
-    let mut rest = found;
-    std::iter::from_fn(move || {
-        let mut len = 0;
-        let mut bytes = 0;
-        while len < rest.len().min(BATCH) && bytes < BATCH_BYTES {
-            bytes += weight(&rest[len]);
-            len += 1;
-        }
-        let (batch, after) = rest.split_at(len);
-        rest = after;
-        (!batch.is_empty()).then_some(batch)
-    })
-}
-
-/// What an input counts for in a batch: its size, or for a compressed file what it may
-/// expand to as captures compress (up to [`EXPANDS`] times, at least 2 MiB), since its
-/// turns' texts come from what it expands to: 128 gzip files of 6 KB, each a 3 MB answer,
-/// would otherwise make one batch of 384 MB.
-fn weight(found: &Found) -> u64 {
-    match found {
-        Found::Input(input) => {
-            let size = input.size.unwrap_or(0);
-            match decompress::named_compressed(&input.path) {
-                true => size.saturating_mul(EXPANDS).max(2 << 20),
-                false => size,
-            }
-        }
-        Found::Error { .. } | Found::Skipped { .. } => 0,
-    }
-}
-
-/// How many times its size a compressed input is weighed as ([`weight`]): captures
-/// compress by 5 to 30 times.
-const EXPANDS: u64 = 32;
 
 /// Why the worker threads could not be started, worded for people: the system's own words
 /// ("Resource temporarily unavailable") do not say that `--threads` asked too much.
@@ -326,27 +283,28 @@ pub fn threaded(
     let mut failed = false;
     let mut turns = Vec::new();
     let mut away = Vec::new();
-    let mut store = Store::default();
-    let panicked = |found: &Found, why| FileReport::failure(format!("{}: {why}", found.display()));
+    let store = Mutex::new(Store::default());
+    let panicked = |found: &Found, why| {
+        let report = FileReport::failure(format!("{}: {why}", found.display()));
+        (report, Vec::new())
+    };
     ordered(
         inputs,
         |found| {
             let mut report = rejoin::placed(found, priced_turns_of(found, prices));
             report.turns.iter_mut().for_each(session::digest_answer);
-            report
+            // Held on the worker that read them: the batches on their way hold their turns
+            // without the texts, whatever their files expand to (a 6 KB gzip file may be a
+            // 3 MB answer, and so may a plain file's coded body).
+            let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
+            let held: Vec<_> = report.turns.iter_mut().map(|t| store.hold(t)).collect();
+            (report, held)
         },
         panicked,
-        |mut report| {
+        |(mut report, held)| {
             failed |= report.failed();
             each(&report);
-            // Threading moves turns read back from JSONL into the order of the run that
-            // printed them: their texts stay with them, in memory.
-            for turn in &mut report.turns {
-                away.push(match turn.threading.read_back {
-                    true => None,
-                    false => store.hold(turn),
-                });
-            }
+            away.extend(held);
             // The first input's turns are taken as they are, not copied: with one big
             // input, two lists of every turn would be held at once.
             match turns.is_empty() {
@@ -356,6 +314,11 @@ pub fn threaded(
             print_notes(&report, inputs.quiet, err)
         },
     )?;
+    // Threading moves turns read back from JSONL into the order of the run that printed
+    // them: where their texts went moves with them.
+    let order = session::in_run_order(&mut turns);
+    let away: Vec<_> = order.into_iter().map(|from| away[from]).collect();
+    let store = store.into_inner().unwrap_or_else(PoisonError::into_inner);
     let (sessions, links) = session::thread_and_link(&mut turns);
     // The calls whose results went out with the turns that carried them.
     let fills = links
@@ -482,42 +445,6 @@ mod tests {
             let result = turn.tool_calls[0].result.as_ref().unwrap();
             assert_eq!(result.content, json!(format!("output {index}")));
         }
-    }
-
-    #[test]
-    fn a_batch_ends_at_its_count_or_its_bytes() {
-        let input = |size: u64| {
-            Found::Input(crate::discover::Input {
-                path: "x".into(),
-                display: "x".into(),
-                explicit: false,
-                request: None,
-                size: Some(size),
-                ordinal: 0,
-            })
-        };
-        let lens = |found: &[Found]| batches(found).map(<[Found]>::len).collect::<Vec<_>>();
-        // Small files: a batch of BATCH, then the rest.
-        let small: Vec<Found> = (0..300).map(|_| input(1 << 10)).collect();
-        assert_eq!(lens(&small), [BATCH, 300 - BATCH]);
-        // Files of 3 MiB: three make a batch (9 MiB, past BATCH_BYTES), so a folder of
-        // 1,024 of them never has hundreds in flight.
-        let big: Vec<Found> = (0..10).map(|_| input(3 << 20)).collect();
-        assert_eq!(lens(&big), [3, 3, 3, 1]);
-        // A compressed file weighs what it may expand to: 2 MiB at least.
-        let gzip = || match input(6 << 10) {
-            Found::Input(input) => Found::Input(crate::discover::Input {
-                path: "x.sse.gz".into(),
-                ..input
-            }),
-            other => other,
-        };
-        let gzips: Vec<Found> = (0..20).map(|_| gzip()).collect();
-        assert_eq!(lens(&gzips), [4, 4, 4, 4, 4]);
-        // A file larger than a batch is a batch of its own; nothing is ever left out.
-        let mixed = vec![input(1), input(100 << 20), input(1), input(1)];
-        assert_eq!(lens(&mixed), [2, 2]);
-        assert_eq!(lens(&[]), Vec::<usize>::new());
     }
 
     #[test]

@@ -278,14 +278,15 @@ pub fn digest_answer(turn: &mut Turn) {
 /// places they hold; each turn keeps its answer's digests (`threading.answer`), which
 /// JSONL prints.
 pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
+    in_run_order(turns);
     thread_and_link(turns).0
 }
 
-/// Threads `turns` as [`thread_turns`] does, and says for each turn's calls which turn's
-/// result each was copied from (the turn, and the place among its `tool_results`): a run
-/// that moved those results' contents out of memory fills them in as it prints.
+/// Threads `turns`, put [`in_run_order`] first, as [`thread_turns`] does, and says for each
+/// turn's calls which turn's result each was copied from (the turn, and the place among its
+/// `tool_results`): a run that moved those results' contents out of memory fills them in as
+/// it prints.
 pub fn thread_and_link(turns: &mut [Turn]) -> (Vec<Session>, Vec<Vec<Option<Carried>>>) {
-    in_run_order(turns);
     turns.iter_mut().for_each(digest_answer);
     let Threads {
         turns: threads,
@@ -331,19 +332,28 @@ pub fn thread_and_link(turns: &mut [Turn]) -> (Vec<Session>, Vec<Vec<Option<Carr
 
 /// Sorts the turns read back from JSONL by the place of their input in the run that
 /// printed them (`threading.input`), among the places such turns hold; the sort is stable,
-/// so the turns of one input keep their order. Other turns keep their place.
-fn in_run_order(turns: &mut [Turn]) {
+/// so the turns of one input keep their order. Other turns keep their place. Returns where
+/// each turn was before, so that what a run keeps beside each turn can follow.
+pub fn in_run_order(turns: &mut [Turn]) -> Vec<usize> {
     let places: Vec<usize> = (0..turns.len())
         .filter(|&i| turns[i].threading.read_back)
         .collect();
-    let mut moved: Vec<Turn> = places
+    let mut moved: Vec<(usize, Turn)> = places
         .iter()
-        .map(|&i| std::mem::replace(&mut turns[i], Turn::empty(Api::OpenaiChat)))
+        .map(|&i| {
+            (
+                i,
+                std::mem::replace(&mut turns[i], Turn::empty(Api::OpenaiChat)),
+            )
+        })
         .collect();
-    moved.sort_by_key(|turn| turn.threading.input);
-    for (place, turn) in places.into_iter().zip(moved) {
+    moved.sort_by_key(|(_, turn)| turn.threading.input);
+    let mut order: Vec<usize> = (0..turns.len()).collect();
+    for (place, (from, turn)) in places.into_iter().zip(moved) {
         turns[place] = turn;
+        order[place] = from;
     }
+    order
 }
 
 /// Whether two turns are sections of one txtar fixture: its `streaming` and

@@ -548,9 +548,75 @@ fn a_run_holds_its_turns_texts_out_of_memory_once_they_add_up() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(printed, 1_000);
     eprintln!("1,000 turns of 24 KB: +{:.1} MB", peak as f64 / 1e6);
-    // Held whole, they took 26 MB; now 4 MiB of texts, the 256 inputs of a batch on their
-    // way (6 MB) and the rest of each turn: 13 MB.
-    assert!(peak < 16 << 20, "a run of 24 MB of texts took {peak} bytes");
+    // Held whole, they took 26 MB; then 4 MiB of texts, the 256 inputs of a batch on their
+    // way (6 MB) and the rest of each turn: 13 MB; now that each input's texts go out on
+    // the worker that read it, 7 MB.
+    assert!(peak < 10 << 20, "a run of 24 MB of texts took {peak} bytes");
+}
+
+#[test]
+fn small_files_that_expand_to_big_answers_hold_their_texts_out_of_memory() {
+    let _one = serial();
+    // Hostile run 17, D2: a batch of inputs was weighed by the files' sizes (and a name
+    // ending in `.gz`), and held its turns whole until it was handed on: 200 gzip files of
+    // 6 KB named `.sse`, or txtars whose body is `Content-Encoding: gzip`, each a 3 MB
+    // answer, peaked at 670 MB. Each input's texts now go out on the worker that read it.
+    let dir = std::env::temp_dir().join(format!("aibridge-expand-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let event = |data: String| format!("event: x\ndata: {data}\n\n");
+    let mut stream = event(
+        r#"{"type":"message_start","message":{"id":"m","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"usage":{"input_tokens":1,"output_tokens":1}}}"#.into(),
+    );
+    stream += &event(
+        r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#
+            .into(),
+    );
+    let words = "word ".repeat(800);
+    for _ in 0..250 {
+        stream += &event(format!(
+            r#"{{"type":"content_block_delta","index":0,"delta":{{"type":"text_delta","text":"{words}"}}}}"#
+        ));
+    }
+    stream += &event(r#"{"type":"message_stop"}"#.into());
+    let packed = gzip(stream.as_bytes());
+    let request = r#"{"model":"claude-sonnet-4-5","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#;
+    let coded = [
+        format!("-- request --\n{request}\n-- streaming --\nHTTP/1.1 200 OK\nContent-Type: text/event-stream\nContent-Encoding: gzip\n\n").into_bytes(),
+        packed.clone(),
+    ]
+    .concat();
+    for n in 0..60 {
+        std::fs::write(dir.join(format!("{n:03}a.sse")), &packed).unwrap();
+        std::fs::write(dir.join(format!("{n:03}b.txtar")), &coded).unwrap();
+    }
+    let inputs = aibridge_trace::config::Inputs {
+        paths: vec![dir.clone()],
+        filter: Default::default(),
+        quiet: true,
+        threads: 2,
+        progress: false,
+        stdin_closed: false,
+    };
+    let prices = aibridge_trace::cost::PriceTable::embedded();
+    let mut printed = 0;
+    let peak = extra_peak(|| {
+        let (threaded, _) =
+            aibridge_trace::run::threaded(&inputs, &prices, &mut std::io::sink(), |_| {}).unwrap();
+        for turn in threaded.into_turns() {
+            assert_eq!(turn.unwrap().text.unwrap().len(), words.len() * 250);
+            printed += 1;
+        }
+    });
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(printed, 120);
+    eprintln!(
+        "120 files of {} KB, each a 1 MB answer: +{:.1} MB",
+        packed.len() >> 10,
+        peak as f64 / 1e6
+    );
+    // 120 MB of answers. Now 4 MiB of texts kept, and each of the two workers' input on its
+    // way (a stream, its events' text and the answer: 1 MB each).
+    assert!(peak < 24 << 20, "120 MB of answers took {peak} bytes");
 }
 
 #[test]

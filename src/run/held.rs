@@ -7,7 +7,9 @@
 //! turn's memory (about 70 of the 160 MB a 1 GiB folder of generated streams held, the
 //! arguments as `Value` trees another 20), so once the texts held pass [`KEPT`], each
 //! further turn's texts are written to a temporary file and read back one turn at a time
-//! when it is printed. The file is made only when a run needs it, readable only by the user
+//! when it is printed. They are written by the worker that read the turn's input, the one
+//! store shared by all, so that the inputs on their way to be threaded hold no texts
+//! however much their files expand to. The file is made only when a run needs it, readable only by the user
 //! who runs this tool, and removed as soon as it is made (it lives on, nameless, while the
 //! run has it open), so nothing is left behind. Where no such file can be made (a read-only
 //! temporary folder), the texts stay in memory, as they did before.
@@ -68,8 +70,11 @@ enum Spill {
     None,
     /// Texts are being written; the file stands at its end.
     Writing(File),
-    /// The run reads the texts back: turns come back in the order they went, so one
-    /// buffered pass reads the file through, a few hundred turns a read.
+    /// The run reads the texts back in the turns' order. Each input's turns went out
+    /// together as its worker finished it, the workers' inputs side by side: the buffered
+    /// pass reads on through the file, a few hundred turns a read, and steps over another
+    /// worker's turns in what it has read (jumping only where one worker's inputs give way
+    /// to the next's).
     Reading {
         reader: BufReader<File>,
         /// Where `reader` stands in the file.
@@ -123,8 +128,13 @@ impl Store {
         let Spill::Reading { reader, at } = &mut self.file else {
             return Err(lost());
         };
-        if *at != away.offset {
-            reader.seek(SeekFrom::Start(away.offset))?;
+        match *at {
+            at if at == away.offset => {}
+            u64::MAX => {
+                reader.seek(SeekFrom::Start(away.offset))?;
+            }
+            // Within what was read, the buffer stays.
+            at => reader.seek_relative(away.offset.wrapping_sub(at) as i64)?,
         }
         let mut bytes = vec![0; away.len];
         reader.read_exact(&mut bytes)?;
