@@ -507,6 +507,31 @@ fn a_txtar_of_many_sections_holds_its_shared_request_once() {
     assert!(validate <= budget, "validate took {validate}");
 }
 
+/// The most a run of the files in `dir` allocates on `threads` threads, read, threaded and
+/// each turn handed whole to `each` in turn, as a printer takes them.
+fn threaded_peak(
+    dir: &std::path::Path,
+    threads: usize,
+    mut each: impl FnMut(aibridge_trace::turn::Turn),
+) -> usize {
+    let inputs = aibridge_trace::config::Inputs {
+        paths: vec![dir.to_path_buf()],
+        filter: Default::default(),
+        quiet: true,
+        threads,
+        progress: false,
+        stdin_closed: false,
+    };
+    let prices = aibridge_trace::cost::PriceTable::embedded();
+    extra_peak(|| {
+        let (threaded, _) =
+            aibridge_trace::run::threaded(&inputs, &prices, &mut std::io::sink(), |_| {}).unwrap();
+        for turn in threaded.into_turns() {
+            each(turn.unwrap());
+        }
+    })
+}
+
 #[test]
 fn a_run_holds_its_turns_texts_out_of_memory_once_they_add_up() {
     let _one = serial();
@@ -524,26 +549,11 @@ fn a_run_holds_its_turns_texts_out_of_memory_once_they_add_up() {
         );
         std::fs::write(dir.join(format!("{n:04}.json")), body).unwrap();
     }
-    let inputs = aibridge_trace::config::Inputs {
-        paths: vec![dir.clone()],
-        filter: Default::default(),
-        quiet: true,
-        threads: 1,
-        progress: false,
-        stdin_closed: false,
-    };
-    let prices = aibridge_trace::cost::PriceTable::embedded();
     let mut printed = 0;
-    let peak = extra_peak(|| {
-        let (threaded, _) =
-            aibridge_trace::run::threaded(&inputs, &prices, &mut std::io::sink(), |_| {}).unwrap();
-        let mut printer = Jsonl;
-        for turn in threaded.into_turns() {
-            let turn = turn.unwrap();
-            assert!(turn.text.as_ref().unwrap().starts_with("word word"));
-            printer.turn(&mut std::io::sink(), &turn).unwrap();
-            printed += 1;
-        }
+    let peak = threaded_peak(&dir, 1, |turn| {
+        assert!(turn.text.as_ref().unwrap().starts_with("word word"));
+        Jsonl.turn(&mut std::io::sink(), &turn).unwrap();
+        printed += 1;
     });
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(printed, 1_000);
@@ -589,23 +599,10 @@ fn small_files_that_expand_to_big_answers_hold_their_texts_out_of_memory() {
         std::fs::write(dir.join(format!("{n:03}a.sse")), &packed).unwrap();
         std::fs::write(dir.join(format!("{n:03}b.txtar")), &coded).unwrap();
     }
-    let inputs = aibridge_trace::config::Inputs {
-        paths: vec![dir.clone()],
-        filter: Default::default(),
-        quiet: true,
-        threads: 2,
-        progress: false,
-        stdin_closed: false,
-    };
-    let prices = aibridge_trace::cost::PriceTable::embedded();
     let mut printed = 0;
-    let peak = extra_peak(|| {
-        let (threaded, _) =
-            aibridge_trace::run::threaded(&inputs, &prices, &mut std::io::sink(), |_| {}).unwrap();
-        for turn in threaded.into_turns() {
-            assert_eq!(turn.unwrap().text.unwrap().len(), words.len() * 250);
-            printed += 1;
-        }
+    let peak = threaded_peak(&dir, 2, |turn| {
+        assert_eq!(turn.text.unwrap().len(), words.len() * 250);
+        printed += 1;
     });
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(printed, 120);
