@@ -296,8 +296,7 @@ pub fn threaded(
             // Held on the worker that read them: the batches on their way hold their turns
             // without the texts, whatever their files expand to (a 6 KB gzip file may be a
             // 3 MB answer, and so may a plain file's coded body).
-            let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
-            let held: Vec<_> = report.turns.iter_mut().map(|t| store.hold(t)).collect();
+            let held = Store::hold(&store, &mut report.turns);
             (report, held)
         },
         panicked,
@@ -409,11 +408,12 @@ mod tests {
             });
             turn
         };
-        let mut store = Store::default();
+        let store = Mutex::new(Store::default());
         // The first 4 MiB of texts stay in memory; the carrier's results then go out.
         let mut first = digested(Turn::empty(Api::AnthropicMessages));
         first.text = Some("x".repeat(4 << 20));
-        assert!(store.hold(&mut first).is_none());
+        let held = Store::hold(&store, std::slice::from_mut(&mut first));
+        assert!(held[0].is_none());
         let mut carrier = digested(Turn::empty(Api::AnthropicMessages));
         carrier.tool_results = (0..3)
             .map(|i| ToolResult {
@@ -422,7 +422,12 @@ mod tests {
                 is_error: None,
             })
             .collect();
-        let away = vec![None, store.hold(&mut carrier)];
+        let away = [
+            vec![None],
+            Store::hold(&store, std::slice::from_mut(&mut carrier)),
+        ]
+        .concat();
+        let store = store.into_inner().unwrap();
         assert!(away[1].is_some_and(|at| at.results.is_some()));
         let carried = |index| Carried { turn: 1, index };
         for index in 0..3 {

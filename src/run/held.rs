@@ -23,7 +23,7 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{Map, Number, Value};
 
@@ -83,34 +83,71 @@ enum Spill {
 }
 
 impl Store {
-    /// Holds `turn`'s texts until the run is threaded: leaves them in the turn, or writes
-    /// them out and says where, once the texts kept have passed [`KEPT`]. A turn whose
-    /// answer has no digests yet keeps its texts, since threading would make the digests
-    /// from them; a turn that failed has no answer to digest, and its texts may go.
-    pub fn hold(&mut self, turn: &mut Turn) -> Option<Away> {
-        let size = text_size(turn);
-        let digested = turn.threading.answer.is_some() || turn.error.is_some();
-        if self.failed || self.kept < KEPT || size == 0 || !digested {
-            self.kept += size;
-            return None;
+    /// Holds the texts of `turns`, one input's, until the run is threaded: leaves them in
+    /// the turns, or writes them out and says where, once the texts kept have passed
+    /// [`KEPT`]. A turn whose answer has no digests yet keeps its texts, since threading
+    /// would make the digests from them; a turn that failed has no answer to digest, and
+    /// its texts may go. Workers call it side by side: the store is locked only to count
+    /// and to append, and an input's texts go out in one write.
+    pub fn hold(store: &Mutex<Store>, turns: &mut [Turn]) -> Vec<Option<Away>> {
+        let lock = || store.lock().unwrap_or_else(PoisonError::into_inner);
+        let sizes: Vec<usize> = turns.iter().map(text_size).collect();
+        let goes: Vec<bool> = {
+            let mut store = lock();
+            let goes = turns.iter().zip(&sizes).map(|(turn, &size)| {
+                let digested = turn.threading.answer.is_some() || turn.error.is_some();
+                let goes = !store.failed && store.kept >= KEPT && size > 0 && digested;
+                if !goes {
+                    store.kept += size;
+                }
+                goes
+            });
+            goes.collect()
+        };
+        let mut bytes = Vec::new();
+        let mut placed = Vec::new();
+        for (turn, _) in turns.iter().zip(&goes).filter(|(_, goes)| **goes) {
+            let start = bytes.len();
+            let results = encode_texts(turn, &mut bytes);
+            placed.push((start, bytes.len() - start, results));
         }
-        let mut bytes = Vec::with_capacity(size + 64);
-        let results = encode_texts(turn, &mut bytes);
-        match self.write(&bytes) {
-            Ok(offset) => {
+        if placed.is_empty() {
+            return vec![None; turns.len()];
+        }
+        let written = {
+            let mut store = lock();
+            let written = store.write(&bytes);
+            if written.is_err() {
+                store.failed = true;
+                store.kept += sizes
+                    .iter()
+                    .zip(&goes)
+                    .filter(|(_, goes)| **goes)
+                    .map(|(size, _)| size)
+                    .sum::<usize>();
+            }
+            written
+        };
+        let Ok(offset) = written else {
+            return vec![None; turns.len()];
+        };
+        let mut placed = placed.into_iter();
+        turns
+            .iter_mut()
+            .zip(goes)
+            .map(|(turn, goes)| {
+                if !goes {
+                    return None;
+                }
+                let (start, len, results) = placed.next()?;
                 take_texts(turn);
                 Some(Away {
-                    offset,
-                    len: bytes.len(),
+                    offset: offset + start as u64,
+                    len,
                     results,
                 })
-            }
-            Err(_) => {
-                self.failed = true;
-                self.kept += size;
-                None
-            }
-        }
+            })
+            .collect()
     }
 
     /// The turn whole again, its texts read back from where `away` says.
@@ -318,8 +355,10 @@ fn value_size(value: &Value) -> usize {
 /// Writes the texts [`take_texts`] takes: the answer, the refusal, the thoughts, the tool
 /// calls' arguments, the prompt and the tool results when they go ([`goes_out`]). The
 /// results come last, their count and where each starts first, so that one can be read
-/// alone; returns where they start, when there are any.
+/// alone; returns where they start, when there are any. The record is appended to `out`,
+/// and where things start is counted from its own start.
 fn encode_texts(turn: &Turn, out: &mut Vec<u8>) -> Option<usize> {
+    let record = out.len();
     put_option(out, turn.text.as_deref());
     put_option(out, turn.refusal.as_deref());
     put_len(out, turn.thoughts.len());
@@ -333,12 +372,12 @@ fn encode_texts(turn: &Turn, out: &mut Vec<u8>) -> Option<usize> {
     }
     put_option(out, own_prompt(turn).map(|p| &**p));
     let results = own_results(turn);
-    let at = out.len();
+    let at = out.len() - record;
     put_len(out, results.len());
     let starts = out.len();
     out.resize(starts + 8 * results.len(), 0);
     for (index, result) in results.iter().enumerate() {
-        let start = (out.len() as u64).to_le_bytes();
+        let start = ((out.len() - record) as u64).to_le_bytes();
         out[starts + 8 * index..][..8].copy_from_slice(&start);
         put_value(out, &result.content);
     }
@@ -663,16 +702,15 @@ mod tests {
 
     #[test]
     fn texts_past_the_kept_bytes_go_to_the_file_and_come_back() {
-        let mut store = Store::default();
+        let store = Mutex::new(Store::default());
         let big = "a".repeat(KEPT);
-        let mut first = turn(&big);
-        assert!(store.hold(&mut first).is_none(), "the first 4 MiB stay");
-        let mut second = turn("after");
-        let away = store.hold(&mut second);
-        assert!(away.is_some() && second.text.is_none());
+        let mut first = [turn(&big)];
+        assert!(
+            Store::hold(&store, &mut first)[0].is_none(),
+            "the first 4 MiB stay"
+        );
         let mut unanswered = turn("no digests");
         unanswered.threading.answer = None;
-        assert!(store.hold(&mut unanswered).is_none());
         // A failed turn has no answer to digest: its texts go all the same.
         let mut failed = turn("cut by an error");
         failed.threading.answer = None;
@@ -682,16 +720,35 @@ mod tests {
             message: None,
             mid_stream: true,
         });
-        assert!(store.hold(&mut failed).is_some() && failed.text.is_none());
+        // One input's turns go out in one write, each read back alone.
+        let mut input = [
+            turn("after"),
+            unanswered.clone(),
+            failed.clone(),
+            turn("last"),
+        ];
+        let away = Store::hold(&store, &mut input);
+        let went: Vec<bool> = away.iter().map(Option::is_some).collect();
+        assert_eq!(went, [true, false, true, true]);
+        assert!(input[0].text.is_none() && input[1].text.is_some());
+        let mut store = store.into_inner().unwrap();
         // The tool results went too, their ids left for threading; an earlier call reads
         // their contents before the turn itself is read back.
-        assert!(away.is_some_and(|away| away.results.is_some()));
-        assert_eq!(second.tool_results[0].call_id, "c0");
-        assert_eq!(second.tool_results[0].content, Value::Null);
-        let content = store.result(away.unwrap(), 0).unwrap();
-        assert_eq!(content, turn("after").tool_results[0].content);
-        assert!(store.result(away.unwrap(), 1).is_err());
-        assert_eq!(store.restore(second, away).unwrap(), turn("after"));
-        assert_eq!(store.restore(first, None).unwrap(), turn(&big));
+        for (at, text) in [(0, "after"), (3, "last")] {
+            let away = away[at].unwrap();
+            assert!(away.results.is_some());
+            assert_eq!(input[at].tool_results[0].call_id, "c0");
+            assert_eq!(input[at].tool_results[0].content, Value::Null);
+            let content = store.result(away, 0).unwrap();
+            assert_eq!(content, turn(text).tool_results[0].content);
+            assert!(store.result(away, 1).is_err());
+        }
+        let [after, kept, cut, last] = input;
+        assert_eq!(store.restore(first[0].clone(), None).unwrap(), turn(&big));
+        assert_eq!(store.restore(after, away[0]).unwrap(), turn("after"));
+        assert_eq!(store.restore(kept, away[1]).unwrap(), unanswered);
+        // Read back out of the order they went: the pass steps back.
+        assert_eq!(store.restore(last, away[3]).unwrap(), turn("last"));
+        assert_eq!(store.restore(cut, away[2]).unwrap(), failed);
     }
 }
