@@ -182,20 +182,26 @@ impl Key {
     }
 }
 
-/// The most characters of an error message a turn keeps ([`redacted_message`]). A provider's
+/// The most characters of an error message a turn keeps, the [`CUT`] that ends a cut one
+/// included ([`redacted_message`]), so that a message cut once is not cut again when this
+/// tool's JSONL is read back. A provider's
 /// message is a sentence or two; what runs longer is a proxy's HTML page or a body echoed
 /// back, megabytes of which would be held for every failed turn until the run is printed.
 pub const MAX_MESSAGE: usize = 4096;
 
 /// An error message as a turn keeps it: [`redacted`] whole (a cut made first could leave
-/// the part of a credential, or of its name, that tells it for one), then cut to its first
-/// [`MAX_MESSAGE`] characters, ending in [`CUT`]; with how many characters it had, when cut.
+/// the part of a credential, or of its name, that tells it for one), then cut to
+/// [`MAX_MESSAGE`] characters, the last of them [`CUT`]; with how many characters it had,
+/// when cut.
 pub fn redacted_message(message: &str) -> (String, Option<usize>) {
     let mut shown = redacted(message);
-    let Some((end, _)) = shown.char_indices().nth(MAX_MESSAGE) else {
+    if shown.char_indices().nth(MAX_MESSAGE).is_none() {
+        return (shown, None);
+    }
+    let Some((end, _)) = shown.char_indices().nth(MAX_MESSAGE - 1) else {
         return (shown, None);
     };
-    let chars = MAX_MESSAGE + shown[end..].chars().count();
+    let chars = MAX_MESSAGE - 1 + shown[end..].chars().count();
     shown.truncate(end);
     shown.push_str(CUT);
     shown.shrink_to_fit();
@@ -1277,10 +1283,15 @@ mod tests {
         let long = format!("{message} {}", "y".repeat(MAX_MESSAGE));
         let (shown, cut) = redacted_message(&long);
         assert_eq!(cut, Some(redacted(&long).chars().count()));
-        assert_eq!(shown.chars().count(), MAX_MESSAGE + 1);
+        assert_eq!(shown.chars().count(), MAX_MESSAGE);
         assert!(shown.starts_with(&format!("{before}sk-… and on yyy")));
         assert!(shown.ends_with("y…") && !shown.contains("ZQX"));
         assert_eq!(redacted_message("short"), ("short".to_string(), None));
+        // Cut once, a message is not cut again (this tool's JSONL read back), and one of
+        // exactly the most characters is whole.
+        assert_eq!(redacted_message(&shown), (shown, None));
+        let most = "z".repeat(MAX_MESSAGE);
+        assert_eq!(redacted_message(&most), (most, None));
     }
 
     #[test]

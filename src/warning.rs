@@ -129,7 +129,7 @@ pub enum Warning {
         chars: usize,
     },
     /// An error message longer than [`MAX_MESSAGE`] characters (`chars` of them, once
-    /// redacted): cut to its first [`MAX_MESSAGE`].
+    /// redacted): cut to [`MAX_MESSAGE`], ending in `…`.
     LongErrorMessage {
         chars: usize,
     },
@@ -520,7 +520,7 @@ impl fmt::Display for Warning {
             ),
             Warning::LongErrorMessage { chars } => write!(
                 f,
-                "the error message is {} characters long: cut to its first {}",
+                "the error message is {} characters long: cut to {}",
                 thousands(*chars as u64),
                 thousands(MAX_MESSAGE as u64)
             ),

@@ -758,7 +758,7 @@ fn a_txtar_of_many_sections_prints_its_shared_prompt_whole_only_in_the_first_few
 #[test]
 fn an_error_page_of_megabytes_is_cut_after_its_secrets_go() {
     // A proxy's HTML 502 of a megabyte, a credential near its end: the turn keeps the
-    // page's first 4,096 characters, and the credential is gone from the rest too (it is
+    // page's first 4,095 characters and a `…`, and the credential is gone from the rest too (it is
     // redacted before the cut, and the cut never quotes past it).
     let dir = scratch("error-page");
     let file = dir.join("page.txtar");
@@ -779,11 +779,22 @@ fn an_error_page_of_megabytes_is_cut_after_its_secrets_go() {
     let (turns, stderr, code) = inspect(&[str_of(&file)]);
     assert_eq!(code, 0, "{stderr}");
     let message = turns[0]["error"]["message"].as_str().unwrap();
-    assert_eq!(message.chars().count(), 4_097, "4,096 and the `…`");
+    assert_eq!(message.chars().count(), 4_096, "4,095 and the `…`");
     assert!(message.starts_with("<html><body>\n<p>upstream connect error"));
     assert!(message.ends_with('…'));
     assert_warning_contains(&turns[0], "the error message is 1,0");
-    assert_warning_contains(&turns[0], "characters long: cut to its first 4,096");
+    assert_warning_contains(&turns[0], "characters long: cut to 4,096");
+    // Read back, the message is whole: no second cut, no second warning.
+    let printed = dir.join("page.jsonl");
+    std::fs::write(
+        &printed,
+        run(&["inspect", "-f", "jsonl", str_of(&file)]).stdout,
+    )
+    .unwrap();
+    let (back, stderr, code) = inspect(&[str_of(&printed)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(back[0]["error"]["message"], turns[0]["error"]["message"]);
+    assert_eq!(back[0]["warnings"], turns[0]["warnings"]);
     for args in [
         &["inspect", "--view", "all", "--full", "-f", "markdown"][..],
         &["inspect", "-f", "jsonl"],
