@@ -617,6 +617,34 @@ fn small_files_that_expand_to_big_answers_hold_their_texts_out_of_memory() {
 }
 
 #[test]
+fn tool_call_arguments_count_as_texts_held() {
+    let _one = serial();
+    // Hostile run 18, D2: arguments went out with the other texts but were not counted, so
+    // turns whose only text is a call writing a file (responses recorded alone) kept them
+    // all: 200 calls of 3 MB, 600 MB.
+    let dir = std::env::temp_dir().join(format!("aibridge-arguments-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let content = r"fn main() {}\n".repeat(80_000);
+    for n in 0..60 {
+        let body = format!(
+            r#"{{"id":"m{n}","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{{"type":"tool_use","id":"c{n}","name":"Write","input":{{"path":"a.rs","content":"{content}"}}}}],"stop_reason":"tool_use","usage":{{"input_tokens":1,"output_tokens":1}}}}"#
+        );
+        std::fs::write(dir.join(format!("{n:03}.json")), gzip(body.as_bytes())).unwrap();
+    }
+    let mut calls = 0;
+    let peak = threaded_peak(&dir, 2, |turn| {
+        let written = &turn.tool_calls[0].arguments["content"];
+        assert_eq!(written.as_str().map(str::len), Some(13 * 80_000));
+        calls += 1;
+    });
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(calls, 60);
+    eprintln!("60 calls of 1.1 MB: +{:.1} MB", peak as f64 / 1e6);
+    // 67 MB of arguments; now 4 MiB of them kept, and two inputs on their way.
+    assert!(peak < 24 << 20, "67 MB of arguments took {peak} bytes");
+}
+
+#[test]
 fn a_turn_of_thousands_of_tools_is_summed_by_tool_in_linear_memory() {
     let _one = serial();
     // Hostile run 12, D7: every tool's group listed every tool of the turns it counted, so

@@ -287,16 +287,23 @@ fn temporary_path(attempt: u32) -> PathBuf {
 }
 
 /// Bytes of text a turn holds, as this module counts them: the answer, refusal, thoughts,
-/// the prompt and tool results (tool-call arguments are written out with them, uncounted).
+/// tool-call arguments, the prompt and tool results. Arguments count as the rest do: a turn
+/// whose only text is a call writing a file (a gateway that records responses alone) holds
+/// megabytes of it.
 fn text_size(turn: &Turn) -> usize {
     let prompt = own_prompt(turn);
     let results = own_results(turn).iter().map(|r| value_size(&r.content));
+    let arguments = turn
+        .tool_calls
+        .iter()
+        .map(|call| value_size(&call.arguments));
     [&turn.text, &turn.refusal]
         .into_iter()
         .flatten()
         .map(String::len)
         .chain(prompt.map(|p| p.len()))
         .chain(turn.thoughts.iter().map(|t| t.text.len()))
+        .chain(arguments)
         .chain(results)
         .sum()
 }
