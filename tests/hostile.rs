@@ -808,3 +808,32 @@ fn an_error_page_of_megabytes_is_cut_after_its_secrets_go() {
         );
     }
 }
+
+#[test]
+fn a_jsonl_file_of_many_bad_lines_names_twenty_then_counts() {
+    // Hostile run 18, D3: every line that is no turn made a note naming the file, held and
+    // printed: a million `{}` lines took 166 MB and a million lines of stderr.
+    let dir = scratch("bad-jsonl");
+    let turn = run(&[
+        "inspect",
+        "-f",
+        "jsonl",
+        "fixtures/anthropic-messages/simple.txtar",
+    ]);
+    let first = String::from_utf8(turn.stdout).unwrap();
+    let first = first.lines().next().unwrap();
+    let file = dir.join("turns.jsonl");
+    std::fs::write(&file, format!("{first}\n{}", "{}\n".repeat(100_000))).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 1, "lines that are no turn fail the file");
+    assert_eq!(turns.len(), 1, "the turn is read");
+    let notes: Vec<&str> = stderr.lines().collect();
+    assert_eq!(notes.len(), 21, "{stderr}");
+    assert!(notes[0].contains("line 2, column"), "{}", notes[0]);
+    assert!(
+        notes[20]
+            .ends_with("99,980 more lines from line 22 on are not turns of aibridge-trace's JSONL"),
+        "{}",
+        notes[20]
+    );
+}

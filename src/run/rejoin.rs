@@ -13,10 +13,11 @@
 use super::{FileReport, Note};
 use crate::cost::CostSource;
 use crate::discover::Found;
+use crate::number::thousands;
 use crate::quote;
 use crate::redact::{redacted, redacted_message};
 use crate::turn::Turn;
-use crate::warning::Warning;
+use crate::warning::{REPORTED, Warning};
 
 /// How every JSONL turn starts, token by token: serde prints a turn's fields in order,
 /// `source` first. Between tokens any JSON white space may stand (a line re-serialised by
@@ -49,21 +50,38 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
         read_back: true,
         ..FileReport::default()
     };
+    // Lines that are no turn past the first [`REPORTED`]: the first of them, and how many.
+    let mut more: Option<(usize, usize)> = None;
+    let mut failed = 0;
     for (number, line) in data.split(|&b| b == b'\n').enumerate() {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
         match serde_json::from_slice::<Turn>(line) {
             Ok(turn) => report.turns.push(again(turn)),
+            // A file of millions of bad lines (one cut or joined with junk) would make as
+            // many notes, each naming the file: the first few are named, the rest counted.
+            Err(_) if failed >= REPORTED => {
+                more.get_or_insert((number + 1, 0)).1 += 1;
+            }
             // serde quotes the value it rejected, which may be anything the file holds:
             // the message names the line, the column and what was wrong, not the value.
-            Err(why) => report.notes.push(Note::Failed(format!(
-                "{display}: line {}, column {}: not a turn of aibridge-trace's JSONL: {}",
-                number + 1,
-                why.column(),
-                quote::json_error(&why)
-            ))),
+            Err(why) => {
+                failed += 1;
+                report.notes.push(Note::Failed(format!(
+                    "{display}: line {}, column {}: not a turn of aibridge-trace's JSONL: {}",
+                    number + 1,
+                    why.column(),
+                    quote::json_error(&why)
+                )));
+            }
         }
+    }
+    if let Some((first, count)) = more {
+        report.notes.push(Note::Failed(format!(
+            "{display}: {} more lines from line {first} on are not turns of aibridge-trace's JSONL",
+            thousands(count as u64)
+        )));
     }
     Some(report)
 }
