@@ -122,8 +122,9 @@ pub enum Warning {
         count: usize,
         first: String,
     },
-    /// A model name or response id longer than [`MAX_NAME`] characters (`chars` of them):
-    /// cut, so no table, aggregate or session carries a name of megabytes.
+    /// A name a turn carries (a model, an id, a stop reason, a tool) longer than
+    /// [`MAX_NAME`] characters (`chars` of them): cut to [`MAX_NAME`], the last of them `…`,
+    /// so no table, aggregate or session carries a name of megabytes.
     LongName {
         what: &'static str,
         chars: usize,
@@ -156,6 +157,14 @@ pub enum Warning {
     TooManyNumbered {
         line: usize,
         count: u64,
+        max: usize,
+    },
+    /// A response making more tool calls than a stream may open ([`TooManyNumbered`]):
+    /// `count` of them, the first `max` kept.
+    ///
+    /// [`TooManyNumbered`]: Warning::TooManyNumbered
+    TooManyToolCalls {
+        count: usize,
         max: usize,
     },
     /// The capture kept the request's URL but not its body (a HAR entry without
@@ -240,7 +249,7 @@ pub enum Warning {
     Recorded(String),
 }
 
-/// The most characters of a model name or response id a turn keeps ([`Warning::LongName`]).
+/// The most characters of a name a turn keeps ([`Warning::LongName`]).
 /// Real ones are under a hundred.
 pub const MAX_NAME: usize = 256;
 
@@ -515,7 +524,7 @@ impl fmt::Display for Warning {
             }
             Warning::LongName { what, chars } => write!(
                 f,
-                "the {what} is {} characters long, no real one is: cut to its first {MAX_NAME}",
+                "the {what} is {} characters long, no real one is: cut to {MAX_NAME}",
                 thousands(*chars as u64)
             ),
             Warning::LongErrorMessage { chars } => write!(
@@ -536,6 +545,12 @@ impl fmt::Display for Warning {
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),
             Warning::RequestNotJson => f.write_str("the request body is not JSON"),
+            Warning::TooManyToolCalls { count, max } => write!(
+                f,
+                "the response makes {} tool calls: past the first {} they are left out",
+                thousands(*count as u64),
+                thousands(*max as u64)
+            ),
             Warning::TooManyNumbered { line, count, max } => write!(
                 f,
                 "line {line}: the stream opens more than {} choices, tool calls, output items \

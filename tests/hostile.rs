@@ -681,13 +681,30 @@ fn a_model_name_of_megabytes_is_cut_with_a_warning() {
     let (turns, stderr, code) = inspect(&[str_of(&file)]);
     assert_eq!(code, 0, "{stderr}");
     let kept = turns[0]["model"].as_str().unwrap();
-    assert_eq!(kept, format!("{}…", &model[..256]));
+    assert_eq!(kept, format!("{}…", &model[..255]));
     let warnings = turns[0]["warnings"].to_string();
     assert!(
-        warnings.contains(
-            "the model name is 1,048,576 characters long, no real one is: cut to its first 256"
-        ),
+        warnings
+            .contains("the model name is 1,048,576 characters long, no real one is: cut to 256"),
         "{warnings}"
+    );
+    // Read back, it is not cut again; a file of turns another tool wrote is cut as a
+    // capture is (hostile run 18, D5: 200 turns of a 1 MB model held 424 MB).
+    let printed = run(&["inspect", "-f", "jsonl", str_of(&file)]).stdout;
+    let printed = String::from_utf8(printed).unwrap();
+    let back = dir.join("back.jsonl");
+    std::fs::write(&back, &printed).unwrap();
+    let (again, _, _) = inspect(&[str_of(&back)]);
+    assert_eq!(again[0]["model"], turns[0]["model"]);
+    assert_eq!(again[0]["warnings"], turns[0]["warnings"]);
+    let written = printed.replacen(&*kept, &format!("{model}x"), 1);
+    std::fs::write(&back, written).unwrap();
+    let (cut, _, _) = inspect(&[str_of(&back)]);
+    assert_eq!(cut[0]["model"], turns[0]["model"]);
+    assert!(
+        cut[0]["warnings"]
+            .to_string()
+            .contains("1,048,577 characters long")
     );
     // Every view stays narrow: a table, a transcript, a summary.
     for args in [

@@ -14,9 +14,7 @@ use crate::turn::{
     Api, EventCounts, INJECTED_TOOL_PREFIX, Service, Source, Thought, ThoughtSource,
     ThoughtsBefore, ToolCall, ToolKind, Turn, Usage,
 };
-use crate::warning::{
-    BadCount, EventFault, MAX_NAME, Repeats, TooDeep, TypeTally, Unknown, Warning,
-};
+use crate::warning::{BadCount, EventFault, Repeats, TooDeep, TypeTally, Unknown, Warning};
 
 /// A turn under construction. It derefs to the [`Turn`] it fills, so reconstructors set
 /// fields directly; the helpers below keep the three APIs' shared rules in one place.
@@ -283,21 +281,13 @@ impl Builder {
             // identifier may still be shaped like a key (`ghp_…`, `AKIA…`): it is redacted
             // as the message is, and as a turn read back has its type redacted.
             error.kind = (error.kind.take())
-                .filter(|kind| is_identifier(kind))
+                .filter(|kind| super::bounds::is_identifier(kind))
                 .map(|kind| redact::redacted(&kind));
         }
         turn.source = source;
         turn.model = turn.model.or_else(|| request_model.clone());
         turn.request_model = request_model;
-        for (what, name) in [
-            ("model name", &mut turn.model),
-            ("requested model name", &mut turn.request_model),
-            ("response id", &mut turn.id),
-        ] {
-            if let Some(chars) = name.as_mut().and_then(cut_long) {
-                turn.warnings.push(Warning::LongName { what, chars });
-            }
-        }
+        super::bounds::bound(&mut turn);
         turn.prompt = prompt;
         // An empty string is "no text": chat streams open with `"content": ""`.
         turn.text = turn.text.filter(|t| !t.is_empty());
@@ -317,27 +307,6 @@ fn fit(turn: &mut Turn) {
     turn.thoughts.shrink_to_fit();
     turn.tool_calls.shrink_to_fit();
     turn.warnings.shrink_to_fit();
-}
-
-/// Cuts `name` to [`MAX_NAME`] characters, ending in `…`, when it is longer: how many it had.
-fn cut_long(name: &mut String) -> Option<usize> {
-    let (end, _) = name.char_indices().nth(MAX_NAME)?;
-    let chars = MAX_NAME + name[end..].chars().count();
-    name.truncate(end);
-    name.push('…');
-    // Held until the run is threaded: the megabytes cut off go back now.
-    name.shrink_to_fit();
-    Some(chars)
-}
-
-/// Whether `text` could be an error type's name: a short word of ASCII letters, digits and
-/// the punctuation type names use (`invalid_request_error`, `aws.ThrottlingException`,
-/// `com.amazon#ValidationException`).
-fn is_identifier(text: &str) -> bool {
-    (1..=100).contains(&text.len())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_-.:#/".contains(&b))
 }
 
 /// Appends `text` to `slot`: a block's whole text (which may be the size of the capture)

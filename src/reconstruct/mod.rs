@@ -7,6 +7,7 @@
 //! request as it goes by, so nothing is parsed twice.
 
 mod anthropic;
+pub mod bounds;
 mod builder;
 mod openai_chat;
 mod openai_responses;

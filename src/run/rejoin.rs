@@ -15,6 +15,7 @@ use crate::cost::CostSource;
 use crate::discover::Found;
 use crate::number::thousands;
 use crate::quote;
+use crate::reconstruct::bounds;
 use crate::redact::{redacted, redacted_message};
 use crate::turn::Turn;
 use crate::warning::{REPORTED, Warning};
@@ -93,6 +94,11 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 /// redacted again, as a capture's are: a file of turns may have been written by hand or by
 /// another tool, and what it holds reaches this run's output.
 fn again(mut turn: Turn) -> Turn {
+    // Names are cut, and an error type that is no identifier dropped, as a capture's are.
+    bounds::bound(&mut turn);
+    if let Some(error) = turn.error.as_mut() {
+        error.kind = error.kind.take().filter(|kind| bounds::is_identifier(kind));
+    }
     let error_type = turn.error.as_mut().and_then(|e| e.kind.as_mut());
     let source = &mut turn.source;
     for text in [
