@@ -66,7 +66,7 @@ impl Item {
         let json = ItemKind::of(&self.kind).is_some_and(ItemKind::json_arguments);
         if json && !self.arguments_checked {
             self.arguments_checked = true;
-            tools::arguments(arguments, false, &self.call(), || Some(line), f);
+            tools::arguments(arguments, false, || self.call(), || Some(line), f);
         }
     }
 }
@@ -515,15 +515,17 @@ pub fn body(doc: &Doc, f: &mut Findings) {
             ids.add(str_at(item, "call_id"), i);
         }
         if kind.is_some_and(ItemKind::json_arguments) {
-            let name = call_name(
-                str_at(item, "name").unwrap_or_default(),
-                str_at(item, "call_id").or_else(|| str_at(item, "id")),
-            );
+            let name = || {
+                call_name(
+                    str_at(item, "name").unwrap_or_default(),
+                    str_at(item, "call_id").or_else(|| str_at(item, "id")),
+                )
+            };
             let line = || doc.line_below(at(i), &[Seg::Key("arguments")]);
             tools::arguments(
                 str_at(item, "arguments").unwrap_or_default(),
                 false,
-                &name,
+                name,
                 line,
                 f,
             );
