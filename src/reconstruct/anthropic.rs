@@ -194,7 +194,7 @@ impl Accumulator {
             }
             EventKind::ContentBlockStart => {
                 let block =
-                    Block::from_value(data.content_block.as_ref().unwrap_or(&Value::Null), b);
+                    Block::from_value(data.content_block.as_deref().unwrap_or(&Value::Null), b);
                 self.blocks.start(index, block);
             }
             EventKind::ContentBlockDelta => {
@@ -207,7 +207,7 @@ impl Accumulator {
                 if let Some(reason) = data.delta.as_ref().and_then(|d| d.stop_reason.as_str()) {
                     b.stop_reason = Some(reason.to_string());
                 }
-                if let Some(u) = data.usage.as_ref().filter(|u| u.is_object()) {
+                if let Some(u) = data.usage.as_deref().filter(|u| u.is_object()) {
                     b.merge_usage(usage(u));
                     b.bad_counts(Some(event.line), bad_counts(u));
                     b.merge_service(service(u));
@@ -215,7 +215,7 @@ impl Accumulator {
             }
             EventKind::MessageStop => b.complete = true,
             EventKind::Error => {
-                let error = data.error.clone().unwrap_or_default();
+                let error = data.error.as_deref().cloned().unwrap_or_default();
                 b.error = Some(decode::error::nested(&error, true));
             }
         }

@@ -98,7 +98,7 @@ impl StreamGrammar {
     }
 
     fn start(&mut self, data: &Event, line: usize, cx: &mut Cx) {
-        let block = data.content_block.as_ref().unwrap_or(&Value::Null);
+        let block = data.content_block.as_deref().unwrap_or(&Value::Null);
         let name = str_at(block, "type").unwrap_or_default();
         let kind = BlockKind::of(name);
         if kind.is_none() {
@@ -223,7 +223,7 @@ impl StreamGrammar {
             }
         }
         usage::require_anthropic(
-            data.usage.as_ref(),
+            data.usage.as_deref(),
             &[OUTPUT_TOKENS],
             Some(line),
             "message_delta",
@@ -269,7 +269,7 @@ impl Grammar for StreamGrammar {
                 }
                 self.started.get_or_insert(line);
                 usage::require_anthropic(
-                    data.message.as_ref().and_then(|m| m.get("usage")),
+                    data.message.as_deref().and_then(|m| m.get("usage")),
                     &[INPUT_TOKENS],
                     Some(line),
                     "message_start",
