@@ -347,8 +347,16 @@ fn one_spaced(text: &str) -> Cow<'_, str> {
     // `text[kept..]` is not yet in `out`.
     let mut kept = 0;
     let mut at = 0;
-    while at < bytes.len() {
-        let start = at;
+    // Most bytes are no whitespace, and most whitespace is one space between two words:
+    // both are passed over without reading characters.
+    while let Some(found) = bytes[at..].iter().position(|&b| may_be_whitespace(b)) {
+        let start = at + found;
+        let next = bytes.get(start + 1).copied();
+        if bytes[start] == b' ' && start > 0 && next.is_some_and(|b| !may_be_whitespace(b)) {
+            at = start + 2;
+            continue;
+        }
+        at = start;
         while let Some(len) = whitespace_at(text, at) {
             at += len;
         }
@@ -376,6 +384,12 @@ fn one_spaced(text: &str) -> Cow<'_, str> {
             Cow::Owned(out)
         }
     }
+}
+
+/// Whether `byte` may start a whitespace character: ASCII's, or the lead byte of another
+/// (see [`whitespace_at`]).
+fn may_be_whitespace(byte: u8) -> bool {
+    byte <= b' ' || matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3)
 }
 
 /// The length of the whitespace character (as [`char::is_whitespace`] says) at byte `at` of
@@ -899,6 +913,10 @@ mod tests {
             "a",
             "one two three",
             "para one.\n\npara two \u{2003}\u{2003} end\n",
+            "a \u{2003}b",
+            "\u{2003} a",
+            "x\u{201c} y \u{201d}",
+            "a\x01 b \x01",
             " lead",
             "trail ",
             "two  spaces",
