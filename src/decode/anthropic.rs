@@ -26,13 +26,13 @@ pub struct Event<'a> {
     pub delta: Option<Delta<'a>>,
     // The objects are trees, built within the base budget: a `message` may carry anything.
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub message: Option<Value>,
+    pub message: Option<Box<Value>>,
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub content_block: Option<Value>,
+    pub content_block: Option<Box<Value>>,
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub usage: Option<Value>,
+    pub usage: Option<Box<Value>>,
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub error: Option<Value>,
+    pub error: Option<Box<Value>>,
 }
 
 /// A `content_block_delta`'s or `message_delta`'s `delta`.

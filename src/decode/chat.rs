@@ -47,9 +47,9 @@ pub struct Chunk<'a> {
     )]
     pub choices: Option<Vec<Choice<'a>>>,
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub usage: Option<Value>,
+    pub usage: Option<Box<Value>>,
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub error: Option<Value>,
+    pub error: Option<Box<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -169,11 +169,11 @@ pub enum ChunkKind<'c> {
 
 impl<'a> Chunk<'a> {
     pub fn error(&self) -> Option<&Value> {
-        self.error.as_ref().filter(|e| !e.is_null())
+        self.error.as_deref().filter(|e| !e.is_null())
     }
 
     pub fn usage(&self) -> Option<&Value> {
-        self.usage.as_ref().filter(|u| u.is_object())
+        self.usage.as_deref().filter(|u| u.is_object())
     }
 
     pub fn kind(&self) -> ChunkKind<'_> {

@@ -41,16 +41,16 @@ pub struct Event<'a> {
     #[serde(borrow, default)]
     pub input: Lenient<'a>,
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub item: Option<Value>,
+    pub item: Option<Box<Value>>,
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub response: Option<Value>,
+    pub response: Option<Box<Value>>,
     /// An `error` event's fields: flat (`code`, `message`) or nested (`error`).
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub code: Option<Value>,
+    pub code: Option<Box<Value>>,
     #[serde(borrow, default)]
     pub message: Lenient<'a>,
     #[serde(default, deserialize_with = "crate::bounded_json::optional")]
-    pub error: Option<Value>,
+    pub error: Option<Box<Value>>,
 }
 
 impl Event<'_> {
@@ -58,13 +58,13 @@ impl Event<'_> {
     pub fn error_value(&self) -> Value {
         let mut fields = serde_json::Map::new();
         if let Some(code) = &self.code {
-            fields.insert("code".into(), code.clone());
+            fields.insert("code".into(), Value::clone(code));
         }
         if let Some(message) = self.message.as_str() {
             fields.insert("message".into(), message.into());
         }
         if let Some(error) = &self.error {
-            fields.insert("error".into(), error.clone());
+            fields.insert("error".into(), Value::clone(error));
         }
         Value::Object(fields)
     }

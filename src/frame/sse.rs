@@ -292,10 +292,22 @@ fn line_of(text: &[u8]) -> usize {
     line
 }
 
-/// The field name of an SSE line: everything before the first colon.
+/// The field name of an SSE line: everything before the first colon. Every line is asked
+/// (most twice, as a line and as the one after the line before), and the names read are
+/// short: their colon is looked for among the first bytes before the whole line is searched.
 fn field_name(line: &str) -> &str {
-    line.split_once(':').map_or(line, |(name, _)| name)
+    let bytes = line.as_bytes();
+    let head = &bytes[..bytes.len().min(FIELD_HEAD)];
+    let colon = match head.iter().position(|&b| b == b':') {
+        Some(at) => Some(at),
+        None => memchr::memchr(b':', &bytes[head.len()..]).map(|at| head.len() + at),
+    };
+    colon.map_or(line, |at| &line[..at])
 }
+
+/// How far [`field_name`] looks byte by byte for a colon: past the longest field name this
+/// module reads (`retry`, `event`) and its colon.
+const FIELD_HEAD: usize = 8;
 
 /// Whether an event's data is whole: one JSON value, or Chat's `[DONE]` marker. A last
 /// event whose data is not was cut off.
@@ -661,7 +673,10 @@ fn frame_text<'t>(
         let start = whole.as_ptr() as usize - text.as_ptr() as usize;
         // A field indented by a space or tab (seen where a body was cut out of a log by
         // hand) would be ignored by the SSE rules, losing its event: read it as the field.
-        let indented = line.trim_start_matches([' ', '\t']);
+        let indented = match line.as_bytes().first() {
+            Some(b' ' | b'\t') => line.trim_start_matches([' ', '\t']),
+            _ => line,
+        };
         let mended = indented.len() < line.len() && is_known_field(indented);
         if mended && f.indented.report(number) {
             f.out.warnings.push(Warning::IndentedField {
@@ -712,10 +727,12 @@ fn frame_text<'t>(
         // someone typed without its colon) is left to the SSE rules, which ignore it.
         let continues =
             |next: &str| !(next.is_empty() || next.starts_with(':') || is_known_field(next));
-        // Parsing the line as JSON is the costly part: only a line followed by one that is
-        // no field can need joining, so only then is it asked.
-        let followed = all.peek().is_some_and(|(_, (_, next))| continues(next));
-        if followed && field == "data" && !is_json(line) {
+        // Parsing the line as JSON is the costly part: only a data line followed by one that
+        // is no field can need joining, so only then is it asked.
+        if field == "data"
+            && all.peek().is_some_and(|(_, (_, next))| continues(next))
+            && !is_json(line)
+        {
             while let Some((_, (_, next))) = all.peek() {
                 if !continues(next) {
                     break;

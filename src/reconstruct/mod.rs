@@ -199,10 +199,15 @@ fn rebuild(
     let status = response.status;
     let text = match &response.body {
         Body::Stream(stream) => {
+            // Nearly always the first event tells the API, and the stream is read once.
+            if let Some(b) = rebuild_stream(Events::told_by_first(stream), stream, observer) {
+                return Ok(b);
+            }
             let api = stream_api(stream)
                 .or(hint)
                 .ok_or_else(|| skipped(NoTurn::StreamOfNoApi))?;
-            return Ok(rebuild_stream(api, stream, observer));
+            return rebuild_stream(Events::of(api, stream), stream, observer)
+                .ok_or_else(|| skipped(NoTurn::StreamOfNoApi));
         }
         Body::Json(text) => text,
         Body::Text(text) => {
@@ -350,14 +355,29 @@ fn http_error(
     Some(b)
 }
 
-fn rebuild_stream(api: Api, stream: &SseStream, observer: &mut impl Observer) -> Builder {
-    observer.stream(api, stream.json_lines());
-    let mut b = Builder::for_stream(api);
-    let mut accumulator = AnyAccumulator::new(api, stream.json_lines());
-    let end = Events::of(api, stream).each(|event| {
+/// Rebuilds a stream from `events` of it; `None` when they were to tell their API and did not
+/// (see [`Events::each`]), and nothing was observed.
+fn rebuild_stream(
+    events: Events,
+    stream: &SseStream,
+    observer: &mut impl Observer,
+) -> Option<Builder> {
+    let json_lines = stream.json_lines();
+    // Made once the API is known: at the first event handed, else after the last.
+    let mut reading: Option<(Builder, AnyAccumulator)> = None;
+    let start = |api: Api, observer: &mut _| {
+        Observer::stream(observer, api, json_lines);
+        (
+            Builder::for_stream(api),
+            AnyAccumulator::new(api, json_lines),
+        )
+    };
+    let (api, end) = events.each(|api, event| {
+        let (b, accumulator) = reading.get_or_insert_with(|| start(api, observer));
         observer.event(event);
-        accumulator.event(event, &mut b);
-    });
+        accumulator.event(event, b);
+    })?;
+    let (mut b, accumulator) = reading.unwrap_or_else(|| start(api, observer));
     observer.stream_end(&end);
     accumulator.finish(&mut b);
     b.count_events(end.count);
@@ -376,7 +396,7 @@ fn rebuild_stream(api: Api, stream: &SseStream, observer: &mut impl Observer) ->
     if !b.complete && b.error.is_none() && end.cut.is_none() {
         b.warnings.push(Warning::NoFinalEvent);
     }
-    b
+    Some(b)
 }
 
 /// The accumulator of one API's stream.

@@ -37,10 +37,12 @@ impl Choice {
         match &delta.content {
             Flex::Absent => {}
             Flex::Str(text) => b.push_text(&**text),
-            Flex::Other(Value::Array(parts)) => self.apply_parts(parts, b),
-            Flex::Other(other) => b.warnings.push(Warning::ContentShape {
-                kind: kind_of(other),
-            }),
+            Flex::Other(other) => match &**other {
+                Value::Array(parts) => self.apply_parts(parts, b),
+                other => b.warnings.push(Warning::ContentShape {
+                    kind: kind_of(other),
+                }),
+            },
         }
         if let Some(text) = delta.refusal.as_str() {
             b.push_refusal(text);
@@ -99,8 +101,8 @@ impl Choice {
         let (at, _) = self.calls.apply(delta, || CallExtra { kind, value: None });
         let entry = &mut self.calls.calls[at];
         match &fields.arguments {
-            Flex::Other(value @ (Value::Object(_) | Value::Array(_))) => {
-                entry.extra.value = Some(Box::new(value.clone()))
+            Flex::Other(value) if matches!(**value, Value::Object(_) | Value::Array(_)) => {
+                entry.extra.value = Some(value.clone())
             }
             Flex::Other(other) => b.warnings.push(Warning::ArgumentsShape {
                 name: entry.name.clone(),

@@ -233,12 +233,12 @@ impl Accumulator {
         };
         match known {
             EventKind::Created | EventKind::Progress => response_object(
-                data.response.as_ref().unwrap_or(&Value::Null),
+                data.response.as_deref().unwrap_or(&Value::Null),
                 b,
                 Some(event.line),
             ),
             EventKind::Terminal(status) => {
-                let response = data.response.as_ref().unwrap_or(&Value::Null);
+                let response = data.response.as_deref().unwrap_or(&Value::Null);
                 response_object(response, b, Some(event.line));
                 items.restate(response);
                 let status = str_at(response, "status").unwrap_or(status);
@@ -246,7 +246,7 @@ impl Accumulator {
                 b.complete = true;
             }
             EventKind::ItemAdded | EventKind::ItemDone => {
-                let value = data.item.as_ref().unwrap_or(&Value::Null);
+                let value = data.item.as_deref().unwrap_or(&Value::Null);
                 let done = known == EventKind::ItemDone;
                 items.set(data.output_index.get().unwrap_or(0), value, done);
             }

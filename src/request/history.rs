@@ -311,10 +311,7 @@ fn assistant(text: &str, calls: &[Call]) -> Answer {
     let mut exact = Canon::new(b'A');
     let mut loose = Canon::new(b'L');
     exact.str(text);
-    let words: Vec<&str> = react_thought(without_reasoning(text))
-        .split_whitespace()
-        .collect();
-    loose.str(&words.join(" "));
+    loose.str(&one_spaced(react_thought(without_reasoning(text))));
     for call in calls {
         exact.str(call.id);
         // Text is read as the turn's builder reads it (`push_tool_json`): JSON within its
@@ -337,6 +334,77 @@ fn assistant(text: &str, calls: &[Call]) -> Answer {
     Answer {
         exact: exact.finish(),
         loose: loose.finish(),
+    }
+}
+
+/// `text`'s words joined by one space, as `split_whitespace` and `join(" ")` give them, in
+/// one pass over its bytes: only whitespace other than one space between two words is
+/// mended, and a text with none is borrowed. Splitting every answer into a list of words
+/// and joining it again cost 2% of a run.
+fn one_spaced(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    // `text[kept..]` is not yet in `out`.
+    let mut kept = 0;
+    let mut at = 0;
+    // Most bytes are no whitespace, and most whitespace is one space between two words:
+    // both are passed over without reading characters.
+    while let Some(found) = bytes[at..].iter().position(|&b| may_be_whitespace(b)) {
+        let start = at + found;
+        let next = bytes.get(start + 1).copied();
+        if bytes[start] == b' ' && start > 0 && next.is_some_and(|b| !may_be_whitespace(b)) {
+            at = start + 2;
+            continue;
+        }
+        at = start;
+        while let Some(len) = whitespace_at(text, at) {
+            at += len;
+        }
+        if at == start {
+            at += 1;
+            continue;
+        }
+        let between_words = start > 0 && at < bytes.len();
+        if between_words && at == start + 1 && bytes[start] == b' ' {
+            continue;
+        }
+        if out.is_empty() {
+            out.reserve(text.len());
+        }
+        out.push_str(&text[kept..start]);
+        if between_words {
+            out.push(' ');
+        }
+        kept = at;
+    }
+    match kept {
+        0 => Cow::Borrowed(text),
+        _ => {
+            out.push_str(&text[kept..]);
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// Whether `byte` may start a whitespace character: ASCII's, or the lead byte of another
+/// (see [`whitespace_at`]).
+fn may_be_whitespace(byte: u8) -> bool {
+    byte <= b' ' || matches!(byte, 0xC2 | 0xE1 | 0xE2 | 0xE3)
+}
+
+/// The length of the whitespace character (as [`char::is_whitespace`] says) at byte `at` of
+/// `text`, if there is one.
+fn whitespace_at(text: &str, at: usize) -> Option<usize> {
+    match *text.as_bytes().get(at)? {
+        b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => Some(1),
+        // The lead bytes of every other whitespace character (U+0085, U+00A0, U+1680,
+        // U+2000 to U+205F, U+3000): only then is the character read.
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => text[at..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map(char::len_utf8),
+        _ => None,
     }
 }
 
@@ -834,6 +902,39 @@ mod tests {
         let digest = answer(&image_only).unwrap();
         assert_eq!(digest, answer(&turn(None, vec![])).unwrap());
         assert!(continues(Api::OpenaiResponses, &first, digest, &second));
+    }
+
+    #[test]
+    fn one_spaced_text_is_what_splitting_and_joining_gives() {
+        for text in [
+            "",
+            " ",
+            "\n\n",
+            "a",
+            "one two three",
+            "para one.\n\npara two \u{2003}\u{2003} end\n",
+            "a \u{2003}b",
+            "\u{2003} a",
+            "x\u{201c} y \u{201d}",
+            "a\x01 b \x01",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "tab\there",
+            "line\nend",
+            "vertical\x0Btab",
+            "no\u{a0}break",
+            "ogham\u{1680}mark",
+            "em\u{2003}space",
+            "ideographic\u{3000}space",
+            "curly \u{201c}quotes\u{201d} \u{2014} dash",
+            "\u{e9}t\u{e9} \u{1f600}",
+        ] {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let got = one_spaced(text);
+            assert_eq!(got, joined, "{text:?}");
+            assert_eq!(matches!(got, Cow::Borrowed(_)), joined == text, "{text:?}");
+        }
     }
 
     #[test]

@@ -28,7 +28,34 @@ struct Block {
     unstopped_reported: bool,
     /// `input_json_delta` fragments, joined.
     json: String,
-    call: String,
+    call: Call,
+}
+
+/// A tool block's name and id as given, named (quoted and redacted, by [`call_name`]) only
+/// for a finding: naming every block up front cost some 43,000 instructions a block. Kept as
+/// one string, the name then the id, so an open block holds one small string for them, as it
+/// did their name.
+#[derive(Debug)]
+struct Call {
+    name_and_id: Box<str>,
+    name_len: usize,
+    has_id: bool,
+}
+
+impl Call {
+    fn new(name: &str, id: Option<&str>) -> Call {
+        Call {
+            name_and_id: [name, id.unwrap_or_default()].concat().into(),
+            name_len: name.len(),
+            has_id: id.is_some(),
+        }
+    }
+
+    /// How findings name the call.
+    fn name(&self) -> String {
+        let (name, id) = self.name_and_id.split_at(self.name_len);
+        call_name(name, self.has_id.then_some(id))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -71,7 +98,7 @@ impl StreamGrammar {
     }
 
     fn start(&mut self, data: &Event, line: usize, cx: &mut Cx) {
-        let block = data.content_block.as_ref().unwrap_or(&Value::Null);
+        let block = data.content_block.as_deref().unwrap_or(&Value::Null);
         let name = str_at(block, "type").unwrap_or_default();
         let kind = BlockKind::of(name);
         if kind.is_none() {
@@ -114,7 +141,7 @@ impl StreamGrammar {
             stopped: false,
             unstopped_reported: false,
             json: String::new(),
-            call: call_name(str_at(block, "name").unwrap_or_default(), id),
+            call: Call::new(str_at(block, "name").unwrap_or_default(), id),
         });
     }
 
@@ -166,7 +193,7 @@ impl StreamGrammar {
         if let Some(BlockKind::Tool(_)) = block.kind {
             // Taken, not copied: the block's input may be 100 MB, and a stopped block is done.
             let json = std::mem::take(&mut block.json);
-            tools::arguments(&json, true, &block.call, || Some(line), cx.f);
+            tools::arguments(&json, true, || block.call.name(), || Some(line), cx.f);
         }
     }
 
@@ -196,7 +223,7 @@ impl StreamGrammar {
             }
         }
         usage::require_anthropic(
-            data.usage.as_ref(),
+            data.usage.as_deref(),
             &[OUTPUT_TOKENS],
             Some(line),
             "message_delta",
@@ -242,7 +269,7 @@ impl Grammar for StreamGrammar {
                 }
                 self.started.get_or_insert(line);
                 usage::require_anthropic(
-                    data.message.as_ref().and_then(|m| m.get("usage")),
+                    data.message.as_deref().and_then(|m| m.get("usage")),
                     &[INPUT_TOKENS],
                     Some(line),
                     "message_start",
@@ -298,13 +325,13 @@ pub fn body(doc: &Doc, f: &mut Findings) {
         }
         let id = str_at(block, "id");
         ids.add(id, i);
-        let call = call_name(str_at(block, "name").unwrap_or_default(), id);
+        let call = || call_name(str_at(block, "name").unwrap_or_default(), id);
         // A blocking body states the input whole: it must be an object, as a stream's must.
         let input = block
             .get("input")
             .map_or("null".to_string(), Value::to_string);
         let line = || doc.line_below(at(i), &[Seg::Key("input")]);
-        tools::arguments(&input, true, &call, line, f);
+        tools::arguments(&input, true, call, line, f);
     }
     ids.check(f, |i| doc.line_below(at(i), &[]));
     unknown.report(f);

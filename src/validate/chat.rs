@@ -195,14 +195,8 @@ impl Grammar for StreamGrammar {
         }
         for call in self.choices.values().flat_map(|c| &c.calls.calls) {
             if !call.extra.custom {
-                let name = call_name(&call.name, call.id.as_deref());
-                tools::arguments(
-                    &call.arguments,
-                    false,
-                    &name,
-                    || Some(call.extra.line),
-                    cx.f,
-                );
+                let name = || call_name(&call.name, call.id.as_deref());
+                tools::arguments(&call.arguments, false, name, || Some(call.extra.line), cx.f);
             }
         }
         if self.include_usage && self.usage.is_none() {
@@ -245,10 +239,10 @@ pub fn body(doc: &Doc, f: &mut Findings) {
                 continue;
             }
             let function = &call["function"];
-            let name = call_name(str_at(function, "name").unwrap_or_default(), id);
+            let name = || call_name(str_at(function, "name").unwrap_or_default(), id);
             let arguments = str_at(function, "arguments").unwrap_or_default();
             let line = || doc.line_below(at, &[Seg::Key("function"), Seg::Key("arguments")]);
-            tools::arguments(arguments, false, &name, line, f);
+            tools::arguments(arguments, false, name, line, f);
         }
     }
     ids.check(f, |k| doc.line_below(starts[k], &[]));

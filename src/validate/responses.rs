@@ -66,7 +66,7 @@ impl Item {
         let json = ItemKind::of(&self.kind).is_some_and(ItemKind::json_arguments);
         if json && !self.arguments_checked {
             self.arguments_checked = true;
-            tools::arguments(arguments, false, &self.call(), || Some(line), f);
+            tools::arguments(arguments, false, || self.call(), || Some(line), f);
         }
     }
 }
@@ -177,7 +177,7 @@ impl StreamGrammar {
                 format!("output_index {index} is added again (first at line {first})")
             });
         }
-        let item = data.item.as_ref().unwrap_or(&Value::Null);
+        let item = data.item.as_deref().unwrap_or(&Value::Null);
         let kind = str_at(item, "type").unwrap_or_default();
         let id = str_at(item, "id");
         if let Some(id) = id {
@@ -244,7 +244,7 @@ impl StreamGrammar {
         let Some(item) = self.item(data, "response.output_item.done", line, cx) else {
             return;
         };
-        let stated = Statement::of(data.item.as_ref().unwrap_or(&Value::Null));
+        let stated = Statement::of(data.item.as_deref().unwrap_or(&Value::Null));
         if let Some(done) = item.done {
             return cx.f.add(&RESPONSES_ITEMS, Some(line), || {
                 format!(
@@ -283,7 +283,7 @@ impl StreamGrammar {
             line,
             cx.f,
         );
-        if let Some(arguments) = data.item.as_ref().and_then(|i| str_at(i, "arguments")) {
+        if let Some(arguments) = data.item.as_deref().and_then(|i| str_at(i, "arguments")) {
             item.check_arguments(arguments, line, cx.f);
         }
     }
@@ -340,7 +340,7 @@ impl StreamGrammar {
     }
 
     fn terminal(&mut self, data: &Event, kind: &str, status: &str, line: usize, cx: &mut Cx) {
-        let response = data.response.as_ref().unwrap_or(&Value::Null);
+        let response = data.response.as_deref().unwrap_or(&Value::Null);
         for (index, item) in output_items(response).iter().enumerate() {
             self.state(index as u64, item, line);
         }
@@ -455,7 +455,7 @@ impl Grammar for StreamGrammar {
                 return Role::Error;
             }
             EventKind::ItemAdded | EventKind::ItemDone => {
-                let item = data.item.as_ref().unwrap_or(&Value::Null);
+                let item = data.item.as_deref().unwrap_or(&Value::Null);
                 self.state(data.output_index.get().unwrap_or(0), item, line);
                 match known {
                     EventKind::ItemAdded => self.added(data, line, cx),
@@ -515,15 +515,17 @@ pub fn body(doc: &Doc, f: &mut Findings) {
             ids.add(str_at(item, "call_id"), i);
         }
         if kind.is_some_and(ItemKind::json_arguments) {
-            let name = call_name(
-                str_at(item, "name").unwrap_or_default(),
-                str_at(item, "call_id").or_else(|| str_at(item, "id")),
-            );
+            let name = || {
+                call_name(
+                    str_at(item, "name").unwrap_or_default(),
+                    str_at(item, "call_id").or_else(|| str_at(item, "id")),
+                )
+            };
             let line = || doc.line_below(at(i), &[Seg::Key("arguments")]);
             tools::arguments(
                 str_at(item, "arguments").unwrap_or_default(),
                 false,
-                &name,
+                name,
                 line,
                 f,
             );

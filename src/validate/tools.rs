@@ -19,12 +19,13 @@ pub fn call_name(name: &str, id: Option<&str>) -> String {
 }
 
 /// Checks a call's complete argument text: JSON (an object, when `object` is set), or empty
-/// (a call without arguments). `line` is asked only for a finding: in a big body, finding a
-/// value's line means scanning the body.
+/// (a call without arguments). `line` and `call` (the call's name, see [`call_name`]) are
+/// asked only for a finding: in a big body, finding a value's line means scanning the body,
+/// and naming a call means redacting its name and id, some 40,000 instructions.
 pub fn arguments(
     raw: &str,
     object: bool,
-    call: &str,
+    call: impl FnOnce() -> String,
     line: impl FnOnce() -> Option<usize>,
     f: &mut Findings,
 ) {
@@ -34,14 +35,16 @@ pub fn arguments(
     match serde_json::from_str::<Shape>(raw) {
         Err(err) => f.add(&CONTENT_TOOL_ARGUMENTS, line(), || {
             format!(
-                "tool call {call}: arguments are not valid JSON ({}): {}",
+                "tool call {}: arguments are not valid JSON ({}): {}",
+                call(),
                 crate::quote::json_error(&err),
                 clip(raw)
             )
         }),
         Ok(Shape { object: false }) if object => f.add(&CONTENT_TOOL_ARGUMENTS, line(), || {
             format!(
-                "tool call {call}: input is not a JSON object: {}",
+                "tool call {}: input is not a JSON object: {}",
+                call(),
                 clip(raw)
             )
         }),
