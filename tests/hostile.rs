@@ -697,7 +697,7 @@ fn a_model_name_of_megabytes_is_cut_with_a_warning() {
     let (again, _, _) = inspect(&[str_of(&back)]);
     assert_eq!(again[0]["model"], turns[0]["model"]);
     assert_eq!(again[0]["warnings"], turns[0]["warnings"]);
-    let written = printed.replacen(&*kept, &format!("{model}x"), 1);
+    let written = printed.replacen(kept, &format!("{model}x"), 1);
     std::fs::write(&back, written).unwrap();
     let (cut, _, _) = inspect(&[str_of(&back)]);
     assert_eq!(cut[0]["model"], turns[0]["model"]);
