@@ -102,7 +102,8 @@ pub struct Part<'a> {
     /// The part's exchanges, or why it has none.
     pub exchanges: &'a Result<Vec<Exchange<'a>>, FrameError>,
     /// Said of the whole part when its codings were undone (an unknown
-    /// `Content-Encoding`): every exchange's concern.
+    /// `Content-Encoding`): every exchange's concern. A txtar section's own are in its
+    /// exchange's warnings instead; only the request section's are here.
     pub warnings: &'a [Warning],
 }
 
@@ -242,6 +243,12 @@ fn file(
             dump::answering(exchanges, request, meta);
         }
     }
+    let mut warnings = Cow::Borrowed(warnings);
+    if let (Some((_, sections)), Ok(exchanges)) = (&split, &mut exchanges) {
+        for said in section_warnings(stored, sections, exchanges) {
+            warnings.to_mut().extend_from_slice(said);
+        }
+    }
     visitor.part(&Part {
         place: Place::File,
         lines: &lines,
@@ -250,8 +257,39 @@ fn file(
         request_half: half,
         meta,
         exchanges: &exchanges,
-        warnings,
+        warnings: &warnings,
     });
+}
+
+/// Gives each txtar section's decoding warnings to the exchange framed from it, so that a
+/// section's cut body is said of its own turn alone (and N sections make N warnings, not
+/// N²). Returns those of the sections that gave no exchange (the request): the concern of
+/// every exchange that shares it.
+///
+/// Exchanges come one per response section, in section order, and each names its section
+/// by the very name `sections` hold: paired by that identity, since two sections may share
+/// a name.
+fn section_warnings<'s>(
+    stored: &'s Stored,
+    sections: &[Section],
+    exchanges: &mut [Exchange],
+) -> Vec<&'s [Warning]> {
+    let mut shared = Vec::new();
+    let mut exchanges = exchanges.iter_mut().peekable();
+    for (section, said) in sections.iter().zip(stored.section_warnings()) {
+        let own = exchanges.next_if(|e| {
+            e.section
+                .is_some_and(|name| std::ptr::eq(name, section.name))
+        });
+        match own {
+            Some(exchange) => {
+                exchange.warnings.splice(0..0, said.iter().cloned());
+            }
+            None if said.is_empty() => {}
+            None => shared.push(said),
+        }
+    }
+    shared
 }
 
 fn dump_pair(
@@ -275,11 +313,13 @@ fn dump_pair(
             lines: request_lines.as_ref()?,
         })
     };
-    let request_warnings = request.as_ref().map_or(&[][..], |r| &r.warnings[..]);
+    let request_warnings = request
+        .as_ref()
+        .map_or_else(Vec::new, Stored::every_warning);
     if !request_error {
         match Stored::of(answer) {
             Ok(stored) => {
-                let warnings = [request_warnings, &stored.warnings].concat();
+                let warnings = [&request_warnings[..], &stored.warnings].concat();
                 file(&stored, half(), meta, &warnings, visitor);
             }
             Err(why) => visitor.failed(Place::File, Failure::Undecodable(why)),
@@ -298,7 +338,7 @@ fn dump_pair(
         request_half: half(),
         meta,
         exchanges: &Ok(exchanges),
-        warnings: request_warnings,
+        warnings: &request_warnings,
     });
 }
 
