@@ -28,7 +28,8 @@ use crate::frame::har::{self, HarError};
 use crate::frame::txtar::Section;
 use crate::frame::vcr;
 use crate::frame::{self, Exchange, FrameError};
-use crate::warning::Warning;
+use crate::number::thousands;
+use crate::warning::{Repeats, Warning};
 
 /// What one input holds, as read from its source: decompressed, a HAR left to be read an
 /// entry at a time. HTTP codings are not undone yet: that is [`walk`]'s first step.
@@ -118,8 +119,27 @@ pub enum Failure {
     Cassette(vcr::CassetteError),
     /// A claude-trace log line that is no pair.
     LogLine(claude_trace::LineError),
+    /// `count` lines of a claude-trace log that are no pair, past the first
+    /// [`REPORTED`](crate::warning::REPORTED) named one by one: counted in one failure at the
+    /// first of them (`first` says why that one is no pair), so a log of millions of junk
+    /// lines makes a few notes, not millions.
+    MoreLogLines {
+        first: claude_trace::LineError,
+        count: usize,
+    },
     /// A claude-trace log that could not be read to its end (its lines before were).
     LogCut(std::io::Error),
+}
+
+impl Failure {
+    /// How many failures this one stands for: 1, or the lines a count stands for, so a
+    /// tally of them stays whole.
+    pub fn count(&self) -> usize {
+        match self {
+            Failure::MoreLogLines { count, .. } => *count,
+            _ => 1,
+        }
+    }
 }
 
 impl std::fmt::Display for Failure {
@@ -129,6 +149,12 @@ impl std::fmt::Display for Failure {
             Failure::Har(why) => why.fmt(f),
             Failure::Cassette(why) => why.fmt(f),
             Failure::LogLine(why) => why.fmt(f),
+            Failure::MoreLogLines { first, count } => write!(
+                f,
+                "and {} more lines that are no claude-trace pair, from this one on (this one: \
+                 {first}); counted, not listed one by one",
+                thousands(*count as u64)
+            ),
             Failure::LogCut(err) => write!(f, "the log could not be read to its end: {err}"),
         }
     }
@@ -379,13 +405,26 @@ fn cassette(data: &[u8], visitor: &mut impl Visitor) -> Walked {
     }
 }
 
-/// Every line of a claude-trace log, a line in memory at a time.
+/// Every line of a claude-trace log, a line in memory at a time. Lines that are no pair are
+/// named for their first [`REPORTED`](crate::warning::REPORTED), then counted in one
+/// failure: a log of junk lines would otherwise make a note (with the input's path) per
+/// line of two bytes, held and printed.
 fn log_lines(reader: impl BufRead, visitor: &mut impl Visitor) -> Walked {
+    let mut unreadable = Repeats::default();
+    let mut first_counted = None;
     let result = claude_trace::for_each_line(reader, |index, line| match line {
         Line::Entry(parts) => entry(index, Ok(parts), visitor),
         Line::Skipped(skip) => entry(index, Err(skip), visitor),
-        Line::Unreadable(why) => visitor.failed(Place::Entry(index), Failure::LogLine(why)),
+        Line::Unreadable(why) if unreadable.report(index) => {
+            visitor.failed(Place::Entry(index), Failure::LogLine(why))
+        }
+        Line::Unreadable(why) => {
+            first_counted.get_or_insert(why);
+        }
     });
+    if let (Some((index, count)), Some(first)) = (unreadable.counted(), first_counted) {
+        visitor.failed(Place::Entry(index), Failure::MoreLogLines { first, count });
+    }
     let entries = match result {
         Ok(entries) => Some(entries),
         Err(err) => {
