@@ -28,7 +28,8 @@ use crate::frame::har::{self, HarError};
 use crate::frame::txtar::Section;
 use crate::frame::vcr;
 use crate::frame::{self, Exchange, FrameError};
-use crate::warning::Warning;
+use crate::number::thousands;
+use crate::warning::{Repeats, Warning};
 
 /// What one input holds, as read from its source: decompressed, a HAR left to be read an
 /// entry at a time. HTTP codings are not undone yet: that is [`walk`]'s first step.
@@ -102,7 +103,8 @@ pub struct Part<'a> {
     /// The part's exchanges, or why it has none.
     pub exchanges: &'a Result<Vec<Exchange<'a>>, FrameError>,
     /// Said of the whole part when its codings were undone (an unknown
-    /// `Content-Encoding`): every exchange's concern.
+    /// `Content-Encoding`): every exchange's concern. A txtar section's own are in its
+    /// exchange's warnings instead; only the request section's are here.
     pub warnings: &'a [Warning],
 }
 
@@ -117,8 +119,27 @@ pub enum Failure {
     Cassette(vcr::CassetteError),
     /// A claude-trace log line that is no pair.
     LogLine(claude_trace::LineError),
+    /// `count` lines of a claude-trace log that are no pair, past the first
+    /// [`REPORTED`](crate::warning::REPORTED) named one by one: counted in one failure at the
+    /// first of them (`first` says why that one is no pair), so a log of millions of junk
+    /// lines makes a few notes, not millions.
+    MoreLogLines {
+        first: claude_trace::LineError,
+        count: usize,
+    },
     /// A claude-trace log that could not be read to its end (its lines before were).
     LogCut(std::io::Error),
+}
+
+impl Failure {
+    /// How many failures this one stands for: 1, or the lines a count stands for, so a
+    /// tally of them stays whole.
+    pub fn count(&self) -> usize {
+        match self {
+            Failure::MoreLogLines { count, .. } => *count,
+            _ => 1,
+        }
+    }
 }
 
 impl std::fmt::Display for Failure {
@@ -128,6 +149,12 @@ impl std::fmt::Display for Failure {
             Failure::Har(why) => why.fmt(f),
             Failure::Cassette(why) => why.fmt(f),
             Failure::LogLine(why) => why.fmt(f),
+            Failure::MoreLogLines { first, count } => write!(
+                f,
+                "and {} more lines that are no claude-trace pair, from this one on (this one: \
+                 {first}); counted, not listed one by one",
+                thousands(*count as u64)
+            ),
             Failure::LogCut(err) => write!(f, "the log could not be read to its end: {err}"),
         }
     }
@@ -242,6 +269,12 @@ fn file(
             dump::answering(exchanges, request, meta);
         }
     }
+    let mut warnings = Cow::Borrowed(warnings);
+    if let (Some((_, sections)), Ok(exchanges)) = (&split, &mut exchanges) {
+        for said in section_warnings(stored, sections, exchanges) {
+            warnings.to_mut().extend_from_slice(said);
+        }
+    }
     visitor.part(&Part {
         place: Place::File,
         lines: &lines,
@@ -250,8 +283,39 @@ fn file(
         request_half: half,
         meta,
         exchanges: &exchanges,
-        warnings,
+        warnings: &warnings,
     });
+}
+
+/// Gives each txtar section's decoding warnings to the exchange framed from it, so that a
+/// section's cut body is said of its own turn alone (and N sections make N warnings, not
+/// N²). Returns those of the sections that gave no exchange (the request): the concern of
+/// every exchange that shares it.
+///
+/// Exchanges come one per response section, in section order, and each names its section
+/// by the very name `sections` hold: paired by that identity, since two sections may share
+/// a name.
+fn section_warnings<'s>(
+    stored: &'s Stored,
+    sections: &[Section],
+    exchanges: &mut [Exchange],
+) -> Vec<&'s [Warning]> {
+    let mut shared = Vec::new();
+    let mut exchanges = exchanges.iter_mut().peekable();
+    for (section, said) in sections.iter().zip(stored.section_warnings()) {
+        let own = exchanges.next_if(|e| {
+            e.section
+                .is_some_and(|name| std::ptr::eq(name, section.name))
+        });
+        match own {
+            Some(exchange) => {
+                exchange.warnings.splice(0..0, said.iter().cloned());
+            }
+            None if said.is_empty() => {}
+            None => shared.push(said),
+        }
+    }
+    shared
 }
 
 fn dump_pair(
@@ -275,11 +339,13 @@ fn dump_pair(
             lines: request_lines.as_ref()?,
         })
     };
-    let request_warnings = request.as_ref().map_or(&[][..], |r| &r.warnings[..]);
+    let request_warnings = request
+        .as_ref()
+        .map_or_else(Vec::new, Stored::every_warning);
     if !request_error {
         match Stored::of(answer) {
             Ok(stored) => {
-                let warnings = [request_warnings, &stored.warnings].concat();
+                let warnings = [&request_warnings[..], &stored.warnings].concat();
                 file(&stored, half(), meta, &warnings, visitor);
             }
             Err(why) => visitor.failed(Place::File, Failure::Undecodable(why)),
@@ -298,7 +364,7 @@ fn dump_pair(
         request_half: half(),
         meta,
         exchanges: &Ok(exchanges),
-        warnings: request_warnings,
+        warnings: &request_warnings,
     });
 }
 
@@ -339,13 +405,26 @@ fn cassette(data: &[u8], visitor: &mut impl Visitor) -> Walked {
     }
 }
 
-/// Every line of a claude-trace log, a line in memory at a time.
+/// Every line of a claude-trace log, a line in memory at a time. Lines that are no pair are
+/// named for their first [`REPORTED`](crate::warning::REPORTED), then counted in one
+/// failure: a log of junk lines would otherwise make a note (with the input's path) per
+/// line of two bytes, held and printed.
 fn log_lines(reader: impl BufRead, visitor: &mut impl Visitor) -> Walked {
+    let mut unreadable = Repeats::default();
+    let mut first_counted = None;
     let result = claude_trace::for_each_line(reader, |index, line| match line {
         Line::Entry(parts) => entry(index, Ok(parts), visitor),
         Line::Skipped(skip) => entry(index, Err(skip), visitor),
-        Line::Unreadable(why) => visitor.failed(Place::Entry(index), Failure::LogLine(why)),
+        Line::Unreadable(why) if unreadable.report(index) => {
+            visitor.failed(Place::Entry(index), Failure::LogLine(why))
+        }
+        Line::Unreadable(why) => {
+            first_counted.get_or_insert(why);
+        }
     });
+    if let (Some((index, count)), Some(first)) = (unreadable.counted(), first_counted) {
+        visitor.failed(Place::Entry(index), Failure::MoreLogLines { first, count });
+    }
     let entries = match result {
         Ok(entries) => Some(entries),
         Err(err) => {

@@ -21,7 +21,9 @@ use crate::warning::Warning;
 pub struct Stored<'a> {
     /// The text, its HTTP bodies decoded.
     pub data: Cow<'a, [u8]>,
-    /// What decoding found amiss (an unknown `Content-Encoding`, say): said of every turn.
+    /// What decoding found amiss (an unknown `Content-Encoding`, say) outside a txtar's
+    /// sections: said of every turn. A section's own are kept with it
+    /// ([`Stored::section_warnings`]), so that N sections do not make N² warnings.
     pub warnings: Vec<Warning>,
     split: Option<Split>,
     /// Where the response starts in [`Stored::data`], for a request and then its response:
@@ -46,6 +48,8 @@ struct Span {
     name: String,
     body: Range<usize>,
     first_line: usize,
+    /// What decoding this section's body found amiss: its own turn's concern.
+    warnings: Vec<Warning>,
 }
 
 /// Lines that start together in the decoded text and in the file: a txtar section from its
@@ -68,12 +72,12 @@ impl<'a> Stored<'a> {
     }
 
     fn decode(data: &'a [u8]) -> Result<Stored<'a>, Undecodable> {
-        let mut warnings = Vec::new();
         let file = data;
         // A byte order mark is no part of any format (and moves no line).
         let data = bom::strip(data);
         let Some((comment, sections)) = txtar_of(data) else {
             // A request and its response: each message's body is decoded in place.
+            let mut warnings = Vec::new();
             let pair = request_then_response(data);
             let (asked, answer) = pair.unwrap_or((&data[..0], data));
             let (message, ends) = line_ends_after(asked);
@@ -124,8 +128,11 @@ impl<'a> Stored<'a> {
         // decoded bodies (only once one was decoded): never two copies of every body.
         let mut rebuilt: Option<Rebuilt> = None;
         let limit = HELD_FLOOR.saturating_add(data.len());
+        let mut said = Vec::with_capacity(sections.len());
         for (at, section) in sections.iter().enumerate() {
-            let body = section_body(section.body, &mut warnings)?;
+            let mut own = Vec::new();
+            let body = section_body(section.body, &mut own)?;
+            said.push(own);
             if rebuilt.is_none() && matches!(body, Cow::Borrowed(_)) {
                 continue;
             }
@@ -136,16 +143,21 @@ impl<'a> Stored<'a> {
             }
         }
         let Some(Rebuilt {
-            out, spans, runs, ..
+            out,
+            mut spans,
+            runs,
+            ..
         }) = rebuilt
         else {
+            let mut spans: Vec<Span> = sections.iter().map(|s| span_of(data, s)).collect();
+            keep_with(&mut spans, said);
             let split = Split {
                 comment_end: comment.len(),
-                sections: sections.iter().map(|s| span_of(data, s)).collect(),
+                sections: spans,
             };
             return Ok(Stored {
                 data: Cow::Borrowed(data),
-                warnings,
+                warnings: Vec::new(),
                 answer_at: None,
                 split: Some(split),
                 runs: Vec::new(),
@@ -153,9 +165,10 @@ impl<'a> Stored<'a> {
                 last: OnceCell::new(),
             });
         };
+        keep_with(&mut spans, said);
         Ok(Stored {
             data: Cow::Owned(out),
-            warnings,
+            warnings: Vec::new(),
             answer_at: None,
             split: Some(Split {
                 comment_end: comment.len(),
@@ -180,6 +193,20 @@ impl<'a> Stored<'a> {
             })
             .collect();
         Some((&self.data[..split.comment_end], sections))
+    }
+
+    /// What decoding each txtar section found amiss, in the order of [`Stored::txtar`]'s
+    /// sections (nothing for a file that is no txtar).
+    pub fn section_warnings(&self) -> impl Iterator<Item = &[Warning]> {
+        let sections = self.split.as_ref().map_or(&[][..], |s| &s.sections[..]);
+        sections.iter().map(|s| &s.warnings[..])
+    }
+
+    /// Every warning decoding said, the file's and its sections': for a file whose
+    /// sections give no turns of their own (a dump's request half), so none is lost.
+    pub fn every_warning(&self) -> Vec<Warning> {
+        let sections = self.section_warnings().flatten();
+        self.warnings.iter().chain(sections).cloned().collect()
     }
 
     /// The request and the response, for a file holding a request and then its response.
@@ -248,6 +275,7 @@ impl Rebuilt {
             name: section.name.to_string(),
             body: start..self.out.len(),
             first_line: self.line + 1,
+            warnings: Vec::new(),
         });
         self.line += 1 + count_lines(body);
     }
@@ -279,6 +307,14 @@ fn span_of(data: &[u8], section: &Section) -> Span {
         name: section.name.to_string(),
         body: start..start + section.body.len(),
         first_line: section.first_line,
+        warnings: Vec::new(),
+    }
+}
+
+/// Gives each section what decoding it said (`said`, one list per section in order).
+fn keep_with(spans: &mut [Span], said: Vec<Vec<Warning>>) {
+    for (span, own) in spans.iter_mut().zip(said) {
+        span.warnings = own;
     }
 }
 
@@ -364,6 +400,18 @@ mod tests {
         let names: Vec<&str> = sections.iter().map(|s| s.name).collect();
         assert_eq!(names, ["non-streaming", "streaming"]);
         assert!(sections[0].body.ends_with(b"{\"a\":1}\n"));
+    }
+
+    #[test]
+    fn a_sections_decoding_warnings_stay_with_it() {
+        let odd = "HTTP/1.1 200 OK\nContent-Encoding: br2\n\ndata: {}\n\n";
+        let data =
+            format!("-- request --\n{{}}\n-- a --\n{odd}-- b --\ndata: {{}}\n\n-- c --\n{odd}");
+        let stored = Stored::of(data.as_bytes()).unwrap();
+        assert!(stored.warnings.is_empty(), "{:?}", stored.warnings);
+        let said: Vec<usize> = stored.section_warnings().map(<[_]>::len).collect();
+        assert_eq!(said, [0, 1, 0, 1]);
+        assert_eq!(stored.every_warning().len(), 2);
     }
 
     #[test]

@@ -74,7 +74,7 @@ impl Visitor for Check {
             Place::Entry(index) => {
                 self.entries_checked += 1;
                 let mut f = Findings::default();
-                f.add(&PARSE_CAPTURE, None, failure.to_string());
+                f.add_counted(&PARSE_CAPTURE, None, failure.to_string(), failure.count());
                 self.take_within(f, &format!("entry {index}"));
             }
         }

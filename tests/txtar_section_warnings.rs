@@ -1,0 +1,106 @@
+//! What decoding a txtar section's body finds amiss (a cut gzip body, an unknown
+//! `Content-Encoding`) is said of that section's turn alone (hostile run 18, D1). It was said
+//! of every turn of the file: a whole section's turn claimed its body was cut, and N such
+//! sections made N² warnings (a 459 KB txtar of 4,000 sections took 1.28 GB and wrote
+//! 916 MB). The request section's stay every turn's concern: each turn answers it.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(data).unwrap();
+    gz.finish().unwrap()
+}
+
+const REQUEST: &str = r#"{"model":"claude-sonnet-4-5","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#;
+
+const STREAM: &str = "event: message_start\n\
+    data: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\n\
+    event: content_block_start\n\
+    data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n\
+    event: content_block_delta\n\
+    data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"hi there\"}}\n\n\
+    event: content_block_stop\n\
+    data: {\"type\":\"content_block_stop\",\"index\":0}\n\n\
+    event: message_delta\n\
+    data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":1}}\n\n\
+    event: message_stop\n\
+    data: {\"type\":\"message_stop\"}\n\n";
+
+/// How many of `turn`'s warnings contain `word`.
+fn warned(turn: &Value, word: &str) -> usize {
+    let warnings = turn["warnings"].as_array().expect("warnings");
+    warnings
+        .iter()
+        .filter(|w| w.as_str().is_some_and(|w| w.contains(word)))
+        .count()
+}
+
+#[test]
+fn a_whole_section_is_not_said_to_be_cut_when_another_one_is() {
+    let dir = scratch("cut-and-whole");
+    let file = dir.join("cut.txtar");
+    let packed = gzip(STREAM.as_bytes());
+    let head = b"HTTP/1.1 200 OK\nContent-Type: text/event-stream\nContent-Encoding: gzip\n\n";
+    let mut data = format!("-- request --\n{REQUEST}\n-- streaming --\n").into_bytes();
+    data.extend_from_slice(head);
+    data.extend_from_slice(&packed[..packed.len() - 30]);
+    data.extend_from_slice(b"\n-- streaming/whole --\n");
+    data.extend_from_slice(head);
+    data.extend_from_slice(&packed);
+    data.push(b'\n');
+    std::fs::write(&file, data).unwrap();
+    let (turns, stderr, code) = inspect(&[file.to_str().unwrap()]);
+    assert_eq!((turns.len(), code), (2, 0), "{stderr}");
+    let cut = section(&turns, "streaming");
+    let whole = section(&turns, "streaming/whole");
+    assert_eq!(warned(cut, "cut short"), 1, "{cut}");
+    assert_eq!(warned(whole, "cut short"), 0, "{whole}");
+    assert_eq!(whole["text"], "hi there");
+}
+
+#[test]
+fn thousands_of_sections_in_an_unknown_coding_warn_once_each() {
+    let dir = scratch("many-sections");
+    let file = dir.join("many.txtar");
+    let sections = 3_000;
+    let mut text = format!("-- request --\n{REQUEST}\n");
+    for i in 0..sections {
+        text.push_str(&format!(
+            "-- streaming/s{i} --\nHTTP/1.1 200 OK\nContent-Type: text/event-stream\n\
+             Content-Encoding: br2\n\n{STREAM}"
+        ));
+    }
+    std::fs::write(&file, text).unwrap();
+    let (turns, stderr, code) = inspect(&[file.to_str().unwrap()]);
+    assert_eq!((turns.len(), code), (sections, 0), "{stderr}");
+    for turn in &turns {
+        assert_eq!(warned(turn, "unknown Content-Encoding"), 1, "{turn}");
+        assert_eq!(turn["text"], "hi there");
+    }
+}
+
+#[test]
+fn the_request_sections_coding_is_said_of_every_turn_once() {
+    let dir = scratch("request-coding");
+    let file = dir.join("request.txtar");
+    let clean = "HTTP/1.1 200 OK\nContent-Type: text/event-stream\n\n";
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\nPOST /v1/messages HTTP/1.1\nContent-Type: application/json\n\
+             Content-Encoding: br2\n\n{REQUEST}\n-- streaming --\n{clean}{STREAM}\
+             -- streaming/again --\n{clean}{STREAM}"
+        ),
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[file.to_str().unwrap()]);
+    assert_eq!((turns.len(), code), (2, 0), "{stderr}");
+    for turn in &turns {
+        assert_eq!(warned(turn, "unknown Content-Encoding"), 1, "{turn}");
+        assert_eq!(turn["model"], "claude-sonnet-4-5");
+    }
+}
