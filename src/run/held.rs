@@ -88,7 +88,7 @@ impl Store {
     /// [`KEPT`]. A turn whose answer has no digests yet keeps its texts, since threading
     /// would make the digests from them; a turn that failed has no answer to digest, and
     /// its texts may go. Workers call it side by side: the store is locked only to count
-    /// and to append, and an input's texts go out in one write.
+    /// and to append, a turn's record at a time.
     pub fn hold(store: &Mutex<Store>, turns: &mut [Turn]) -> Vec<Option<Away>> {
         let lock = || store.lock().unwrap_or_else(PoisonError::into_inner);
         let sizes: Vec<usize> = turns.iter().map(text_size).collect();
@@ -104,50 +104,37 @@ impl Store {
             });
             goes.collect()
         };
+        // One record at a time, made and written before the next is made: the turns of
+        // one request each write their own copy of a prompt they share (`goes_out`), so
+        // the records of a txtar's sections together are as many copies of it.
         let mut bytes = Vec::new();
-        let mut placed = Vec::new();
-        for (turn, _) in turns.iter().zip(&goes).filter(|(_, goes)| **goes) {
-            let start = bytes.len();
-            let results = encode_texts(turn, &mut bytes);
-            placed.push((start, bytes.len() - start, results));
-        }
-        if placed.is_empty() {
-            return vec![None; turns.len()];
-        }
-        let written = {
-            let mut store = lock();
-            let written = store.write(&bytes);
-            if written.is_err() {
-                store.failed = true;
-                store.kept += sizes
-                    .iter()
-                    .zip(&goes)
-                    .filter(|(_, goes)| **goes)
-                    .map(|(size, _)| size)
-                    .sum::<usize>();
+        let held = turns.iter_mut().zip(sizes).zip(goes);
+        held.map(|((turn, size), goes)| {
+            if !goes {
+                return None;
             }
-            written
-        };
-        let Ok(offset) = written else {
-            return vec![None; turns.len()];
-        };
-        let mut placed = placed.into_iter();
-        turns
-            .iter_mut()
-            .zip(goes)
-            .map(|(turn, goes)| {
-                if !goes {
-                    return None;
+            bytes.clear();
+            let results = encode_texts(turn, &mut bytes);
+            let offset = {
+                let mut store = lock();
+                let written = match store.failed {
+                    true => None,
+                    false => store.write(&bytes).ok(),
+                };
+                if written.is_none() {
+                    store.failed = true;
+                    store.kept += size;
                 }
-                let (start, len, results) = placed.next()?;
-                take_texts(turn);
-                Some(Away {
-                    offset: offset + start as u64,
-                    len,
-                    results,
-                })
+                written
+            }?;
+            take_texts(turn);
+            Some(Away {
+                offset,
+                len: bytes.len(),
+                results,
             })
-            .collect()
+        })
+        .collect()
     }
 
     /// The turn whole again, its texts read back from where `away` says.
