@@ -123,23 +123,22 @@ pub enum Warning {
         first: String,
     },
     /// A name a turn carries (a model, an id, a stop reason, a tool) longer than
-    /// [`MAX_NAME`] characters (`chars` of them): cut to [`MAX_NAME`], the last of them `…`,
+    /// [`MAX_NAME`] bytes (`bytes` of them): cut to [`MAX_NAME`], the last of them `…`,
     /// so no table, aggregate or session carries a name of megabytes.
     LongName {
         what: &'static str,
-        chars: usize,
+        bytes: usize,
     },
-    /// An error message longer than [`MAX_MESSAGE`] characters (`chars` of them, once
+    /// An error message longer than [`MAX_MESSAGE`] bytes (`bytes` of them, once
     /// redacted): cut to [`MAX_MESSAGE`], ending in `…`.
     LongErrorMessage {
-        chars: usize,
+        bytes: usize,
     },
     /// The prompt of a request that more than `whole` turns answer (a txtar's sections),
-    /// `chars` characters long, cut to its first [`MAX_NAME`] in the turns past the first
-    /// `whole`.
+    /// `bytes` long, cut to [`MAX_NAME`] in the turns past the first `whole`.
     SharedPromptCut {
         whole: usize,
-        chars: usize,
+        bytes: usize,
     },
     /// A `Content-Encoding` this tool does not know; the body is read as it is.
     UnknownContentEncoding,
@@ -249,7 +248,8 @@ pub enum Warning {
     Recorded(String),
 }
 
-/// The most characters of a name a turn keeps ([`Warning::LongName`]).
+/// The most bytes of a name a turn keeps ([`Warning::LongName`]), and of a prompt past
+/// the first few turns that share it ([`Warning::SharedPromptCut`]).
 /// Real ones are under a hundred.
 pub const MAX_NAME: usize = 256;
 
@@ -522,22 +522,22 @@ impl fmt::Display for Warning {
                      read as U+FFFD"
                 )
             }
-            Warning::LongName { what, chars } => write!(
+            Warning::LongName { what, bytes } => write!(
                 f,
-                "the {what} is {} characters long, no real one is: cut to {MAX_NAME}",
-                thousands(*chars as u64)
+                "the {what} is {} bytes long, no real one is: cut to {MAX_NAME} bytes",
+                thousands(*bytes as u64)
             ),
-            Warning::LongErrorMessage { chars } => write!(
+            Warning::LongErrorMessage { bytes } => write!(
                 f,
-                "the error message is {} characters long: cut to {}",
-                thousands(*chars as u64),
+                "the error message is {} bytes long: cut to {} bytes",
+                thousands(*bytes as u64),
                 thousands(MAX_MESSAGE as u64)
             ),
-            Warning::SharedPromptCut { whole, chars } => write!(
+            Warning::SharedPromptCut { whole, bytes } => write!(
                 f,
-                "the prompt ({} characters) is the request's that the {whole} sections before \
-                 print whole: cut to its first {MAX_NAME}",
-                thousands(*chars as u64)
+                "the prompt ({} bytes) is the request's that the {whole} sections before \
+                 print whole: cut to {MAX_NAME} bytes",
+                thousands(*bytes as u64)
             ),
             Warning::UnknownContentEncoding => {
                 f.write_str("an unknown Content-Encoding; the body is read as it is")

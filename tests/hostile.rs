@@ -681,11 +681,11 @@ fn a_model_name_of_megabytes_is_cut_with_a_warning() {
     let (turns, stderr, code) = inspect(&[str_of(&file)]);
     assert_eq!(code, 0, "{stderr}");
     let kept = turns[0]["model"].as_str().unwrap();
-    assert_eq!(kept, format!("{}…", &model[..255]));
+    assert_eq!(kept, format!("{}…", &model[..253]));
     let warnings = turns[0]["warnings"].to_string();
     assert!(
         warnings
-            .contains("the model name is 1,048,576 characters long, no real one is: cut to 256"),
+            .contains("the model name is 1,048,576 bytes long, no real one is: cut to 256 bytes"),
         "{warnings}"
     );
     // Read back, it is not cut again; a file of turns another tool wrote is cut as a
@@ -704,7 +704,7 @@ fn a_model_name_of_megabytes_is_cut_with_a_warning() {
     assert!(
         cut[0]["warnings"]
             .to_string()
-            .contains("1,048,577 characters long")
+            .contains("1,048,577 bytes long")
     );
     // Every view stays narrow: a table, a transcript, a summary.
     for args in [
@@ -764,10 +764,10 @@ fn a_txtar_of_many_sections_prints_its_shared_prompt_whole_only_in_the_first_few
         let printed = turn["prompt"].as_str().unwrap();
         let warned = turn["warnings"]
             .to_string()
-            .contains("the prompt (10,000 characters)");
+            .contains("the prompt (10,000 bytes)");
         match i < 8 {
             true => assert!(printed == prompt && !warned, "turn {i}"),
-            false => assert!(printed.chars().count() == 257 && warned, "turn {i}"),
+            false => assert!(printed.len() == 256 && warned, "turn {i}"),
         }
     }
 }
@@ -775,7 +775,7 @@ fn a_txtar_of_many_sections_prints_its_shared_prompt_whole_only_in_the_first_few
 #[test]
 fn an_error_page_of_megabytes_is_cut_after_its_secrets_go() {
     // A proxy's HTML 502 of a megabyte, a credential near its end: the turn keeps the
-    // page's first 4,095 characters and a `…`, and the credential is gone from the rest too (it is
+    // page's first 4,093 bytes and a `…`, and the credential is gone from the rest too (it is
     // redacted before the cut, and the cut never quotes past it).
     let dir = scratch("error-page");
     let file = dir.join("page.txtar");
@@ -796,11 +796,11 @@ fn an_error_page_of_megabytes_is_cut_after_its_secrets_go() {
     let (turns, stderr, code) = inspect(&[str_of(&file)]);
     assert_eq!(code, 0, "{stderr}");
     let message = turns[0]["error"]["message"].as_str().unwrap();
-    assert_eq!(message.chars().count(), 4_096, "4,095 and the `…`");
+    assert_eq!(message.len(), 4_096, "4,093 bytes and the `…`");
     assert!(message.starts_with("<html><body>\n<p>upstream connect error"));
     assert!(message.ends_with('…'));
     assert_warning_contains(&turns[0], "the error message is 1,0");
-    assert_warning_contains(&turns[0], "characters long: cut to 4,096");
+    assert_warning_contains(&turns[0], "bytes long: cut to 4,096 bytes");
     // Read back, the message is whole: no second cut, no second warning.
     let printed = dir.join("page.jsonl");
     std::fs::write(

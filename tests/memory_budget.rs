@@ -489,7 +489,7 @@ fn a_txtar_of_many_sections_holds_its_shared_request_once() {
     let _one = serial();
     // Each section's turn held its own copy of the request's prompt, tools and model (a
     // 1.2 MB txtar of a thousand sections peaked at 1.9 GB); they are shared now, and a
-    // model name cut to its first 256 characters gives back the rest.
+    // model name cut to 256 bytes gives back the rest.
     let prompt = "p".repeat(256 << 10);
     let model = "m".repeat(256 << 10);
     let request = format!(

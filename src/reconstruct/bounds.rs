@@ -7,19 +7,20 @@
 //! again to every turn read back from JSONL (which may have been written by anything).
 
 use crate::decode::numbered::MAX_NUMBERED;
+use crate::redact;
 use crate::turn::Turn;
 use crate::warning::{MAX_NAME, Warning};
 
-/// Cuts `turn`'s names to [`MAX_NAME`] characters (model names, its id, its stop reason,
+/// Cuts `turn`'s names to [`MAX_NAME`] bytes (model names, its id, its stop reason,
 /// its tool calls' names and ids, how it was served, the Responses conversation it names)
 /// and its tool calls to [`MAX_NUMBERED`], with a warning for each kind cut.
 pub fn bound(turn: &mut Turn) {
     let mut cut: Vec<(&'static str, usize)> = Vec::new();
     let mut name = |what, name: Option<&mut String>| {
-        if let Some(chars) = name.and_then(cut_long) {
+        if let Some(bytes) = name.and_then(cut_long) {
             // One warning a kind: a turn of 10,000 long tool names says so once.
             if !cut.iter().any(|(kind, _)| *kind == what) {
-                cut.push((what, chars));
+                cut.push((what, bytes));
             }
         }
     };
@@ -49,22 +50,16 @@ pub fn bound(turn: &mut Turn) {
         name("tool name", Some(&mut call.name));
         name("tool call id", call.id.as_mut());
     }
-    for (what, chars) in cut {
-        turn.warnings.push(Warning::LongName { what, chars });
+    for (what, bytes) in cut {
+        turn.warnings.push(Warning::LongName { what, bytes });
     }
 }
 
-/// Cuts `name` to [`MAX_NAME`] characters, the last of them `…`, when it is longer: how
-/// many it had. A name cut once is not cut again when this tool's JSONL is read back.
+/// Cuts `name` to [`MAX_NAME`] bytes, the last of them `…`, when it is longer: how many
+/// it had. Bytes, not characters: names of 4-byte characters would hold four times as
+/// much. A name cut once is not cut again when this tool's JSONL is read back.
 fn cut_long(name: &mut String) -> Option<usize> {
-    name.char_indices().nth(MAX_NAME)?;
-    let (end, _) = name.char_indices().nth(MAX_NAME - 1)?;
-    let chars = MAX_NAME - 1 + name[end..].chars().count();
-    name.truncate(end);
-    name.push('…');
-    // Held until the run is threaded: the megabytes cut off go back now.
-    name.shrink_to_fit();
-    Some(chars)
+    redact::cut_to(name, MAX_NAME)
 }
 
 /// Whether `text` could be an error type's name: a short word of ASCII letters, digits and
@@ -106,7 +101,7 @@ mod tests {
         }));
         turn.tool_calls = vec![call(&long, "a"), call(&long, &long), call("Read", "b")];
         bound(&mut turn);
-        let cut = format!("{}…", &long[..MAX_NAME - 1]);
+        let cut = format!("{}…", &long[..MAX_NAME - 3]);
         assert_eq!(turn.model.as_deref(), Some("claude-sonnet-4-5"));
         assert_eq!(turn.stop_reason.as_deref(), Some(cut.as_str()));
         assert_eq!(
@@ -118,7 +113,7 @@ mod tests {
         assert_eq!(turn.tool_calls[2].name, "Read");
         let said: Vec<String> = turn.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(said.len(), 4, "{said:?}");
-        assert!(said[0].starts_with("the stop reason is 266 characters long"));
+        assert!(said[0].starts_with("the stop reason is 266 bytes long"));
         assert!(said[2].starts_with("the tool name is 266"), "{said:?}");
         // Read back, what was cut is not cut again.
         let again = turn.tool_calls[1].clone();

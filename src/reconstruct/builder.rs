@@ -272,8 +272,8 @@ impl Builder {
             if let Some(message) = error.message.as_mut() {
                 let (shown, cut) = redact::redacted_message(message);
                 *message = shown;
-                if let Some(chars) = cut {
-                    turn.warnings.push(Warning::LongErrorMessage { chars });
+                if let Some(bytes) = cut {
+                    turn.warnings.push(Warning::LongErrorMessage { bytes });
                 }
             }
             // An error's type is an identifier (`rate_limit_error`, `throttlingException`);

@@ -21,7 +21,7 @@ use crate::number::thousands;
 use crate::quote::clip;
 use crate::read::{self, Opened};
 use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
-use crate::redact::redacted;
+use crate::redact::{self, redacted};
 use crate::turn::{Source, Turn, Usage};
 use crate::warning::{MAX_NAME, REPORTED, Warning};
 
@@ -310,20 +310,20 @@ const NOT_API: &str = "no LLM API traffic";
 /// print gigabytes from one megabyte.
 pub(super) const SHARED_WHOLE: usize = 8;
 
-/// Cuts the prompt of a turn past the first [`SHARED_WHOLE`] answering its request to its
-/// first [`MAX_NAME`] characters, saying so.
+/// Cuts the prompt of a turn past the first [`SHARED_WHOLE`] answering its request to
+/// [`MAX_NAME`] bytes, saying so.
 fn cut_shared_prompt(turn: &mut Turn) {
     let Some(prompt) = &turn.prompt else {
         return;
     };
-    let Some((end, _)) = prompt.char_indices().nth(MAX_NAME) else {
+    let Some(end) = redact::cut_end(prompt, MAX_NAME) else {
         return;
     };
-    let chars = MAX_NAME + prompt[end..].chars().count();
-    turn.prompt = Some(Arc::from(format!("{}…", &prompt[..end])));
+    let bytes = prompt.len();
+    turn.prompt = Some(Arc::from(format!("{}{}", &prompt[..end], redact::CUT)));
     turn.warnings.push(Warning::SharedPromptCut {
         whole: SHARED_WHOLE,
-        chars,
+        bytes,
     });
 }
 

@@ -128,8 +128,8 @@ fn again(mut turn: Turn) -> Turn {
     if let Some(message) = turn.error.as_mut().and_then(|e| e.message.as_mut()) {
         let (shown, cut) = redacted_message(message);
         *message = shown;
-        if let Some(chars) = cut {
-            turn.warnings.push(Warning::LongErrorMessage { chars });
+        if let Some(bytes) = cut {
+            turn.warnings.push(Warning::LongErrorMessage { bytes });
         }
     }
     if let (Some(cost), Some(usage)) = (&turn.cost, &mut turn.usage) {
