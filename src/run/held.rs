@@ -9,10 +9,10 @@
 //! further turn's texts are written to a temporary file and read back one turn at a time
 //! when it is printed. They are written by the worker that read the turn's input, the one
 //! store shared by all, so that the inputs on their way to be threaded hold no texts
-//! however much their files expand to. The file is made only when a run needs it, readable only by the user
-//! who runs this tool, and removed as soon as it is made (it lives on, nameless, while the
-//! run has it open), so nothing is left behind. Where no such file can be made (a read-only
-//! temporary folder), the texts stay in memory, as they did before.
+//! however much their files expand to. The file is made only when a run needs it, readable
+//! only by the user who runs this tool, and removed as soon as it is made (it lives on,
+//! nameless, while the run has it open), so nothing is left behind. Where no such file can
+//! be made (a read-only temporary folder), the texts stay in memory, as they did before.
 //!
 //! The texts are written in a form of this module's own: lengths and bytes, and each
 //! argument value node by node, so that a value reads back exactly as it was (JSON text
@@ -70,11 +70,11 @@ enum Spill {
     None,
     /// Texts are being written; the file stands at its end.
     Writing(File),
-    /// The run reads the texts back in the turns' order. Each input's turns went out
-    /// together as its worker finished it, the workers' inputs side by side: the buffered
+    /// The run reads the texts back in the turns' order. Each input's turns went out in
+    /// order as its worker read it, the other worker's records between them: the buffered
     /// pass reads on through the file, a few hundred turns a read, and steps over another
-    /// worker's turns in what it has read (jumping only where one worker's inputs give way
-    /// to the next's).
+    /// worker's records in what it has read (jumping only where one worker's inputs give
+    /// way to the next's).
     Reading {
         reader: BufReader<File>,
         /// Where `reader` stands in the file.
