@@ -134,10 +134,12 @@ pub enum Warning {
     LongErrorMessage {
         bytes: usize,
     },
-    /// The prompt of a request that more than `whole` turns answer (a txtar's sections),
-    /// `bytes` long, cut to [`MAX_NAME`] in the turns past the first `whole`.
-    SharedPromptCut {
+    /// What a request that more than `whole` turns answer (a txtar's sections) says: its
+    /// prompt, tool results, tools list or tool choice (`what`), `bytes` long, cut to
+    /// [`MAX_NAME`] in the turns past the first `whole`.
+    SharedRequestCut {
         whole: usize,
+        what: &'static str,
         bytes: usize,
     },
     /// A `Content-Encoding` this tool does not know; the body is read as it is.
@@ -248,8 +250,8 @@ pub enum Warning {
     Recorded(String),
 }
 
-/// The most bytes of a name a turn keeps ([`Warning::LongName`]), and of a prompt past
-/// the first few turns that share it ([`Warning::SharedPromptCut`]).
+/// The most bytes of a name a turn keeps ([`Warning::LongName`]), and of what a request
+/// says past the first few turns that share it ([`Warning::SharedRequestCut`]).
 /// Real ones are under a hundred.
 pub const MAX_NAME: usize = 256;
 
@@ -533,10 +535,10 @@ impl fmt::Display for Warning {
                 thousands(*bytes as u64),
                 thousands(MAX_MESSAGE as u64)
             ),
-            Warning::SharedPromptCut { whole, bytes } => write!(
+            Warning::SharedRequestCut { whole, what, bytes } => write!(
                 f,
-                "the prompt ({} bytes) is the request's that the {whole} sections before \
-                 print whole: cut to {MAX_NAME} bytes",
+                "the {what} ({} bytes) printed whole in the {whole} sections before: cut \
+                 to {MAX_NAME} bytes",
                 thousands(*bytes as u64)
             ),
             Warning::UnknownContentEncoding => {

@@ -773,6 +773,103 @@ fn a_txtar_of_many_sections_prints_its_shared_prompt_whole_only_in_the_first_few
 }
 
 #[test]
+fn a_txtar_of_many_sections_prints_the_rest_of_its_shared_request_whole_only_in_the_first_few() {
+    // As the prompt, its tool results, tools list and tool choice (hostile run 20: 10 GB
+    // of JSONL from 3.8 MB); and each section's call was given the result the next
+    // section's request carried, a copy each (2,000 sections of a 1 MB result: 2 GB held).
+    let result = "r".repeat(10_000);
+    let tools: Vec<String> = (0..100)
+        .map(|i| format!(r#"{{"name":"tool_{i:03}","input_schema":{{"type":"object"}}}}"#))
+        .collect();
+    let request = format!(
+        r#"{{"model":"claude-x","max_tokens":1,"messages":[{{"role":"user","content":"hi"}},{{"role":"assistant","content":[{{"type":"tool_use","id":"c0","name":"tool_000","input":{{}}}}]}},{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"c0","content":"{result}"}}]}}],"tools":[{}],"tool_choice":{{"type":"tool","name":"{}"}}}}"#,
+        tools.join(","),
+        "t".repeat(300),
+    );
+    let answer = r#"{"id":"m","type":"message","role":"assistant","model":"claude-x","content":[{"type":"tool_use","id":"c0","name":"tool_000","input":{}}],"stop_reason":"tool_use","usage":{"input_tokens":1,"output_tokens":1}}"#;
+    let mut txtar = format!("-- request --\n{request}\n");
+    for _ in 0..20 {
+        txtar.push_str(&format!("-- non-streaming --\n{answer}\n"));
+    }
+    let dir = scratch("shared-request");
+    let file = dir.join("many.txtar");
+    std::fs::write(&file, txtar).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((code, turns.len()), (0, 20), "{stderr}");
+    for (i, turn) in turns.iter().enumerate() {
+        let warnings = turn["warnings"].to_string();
+        let said = |what: &str| {
+            warnings.contains(&format!(
+                "the {what} printed whole in the 8 sections before: cut to 256 bytes"
+            ))
+        };
+        let printed = |value: &serde_json::Value| value.to_string().len();
+        let cut = ["tool results (10,004 bytes)", "tools list", "tool choice"];
+        if i < 8 {
+            assert!(cut.iter().all(|what| !warnings.contains(what)), "turn {i}");
+            assert!(turn["tool_results"][0]["content"] == result.as_str());
+            assert_eq!(turn["request"]["tools"].as_array().unwrap().len(), 100);
+            assert_eq!(turn["request"]["tool_choice"]["type"], "tool");
+        } else {
+            assert!(cut.iter().all(|what| warnings.contains(what)), "turn {i}");
+            assert!(said("tool results (10,004 bytes)"), "{warnings}");
+            assert!(printed(&turn["tool_results"]) < 400, "turn {i}");
+            assert!(printed(&turn["request"]["tools"]) <= 256, "turn {i}");
+            assert!(
+                printed(&turn["request"]["tool_choice"]) <= 256 + 20,
+                "turn {i}"
+            );
+        }
+        // Section i's call is answered by the request of section i + 1, as it carries it.
+        let given = &turn["tool_calls"][0]["result"]["content"];
+        match i {
+            0..7 => assert!(given == result.as_str(), "turn {i}"),
+            19 => assert!(given.is_null()),
+            _ => assert!(printed(given) < 300, "turn {i}"),
+        }
+    }
+}
+
+#[test]
+fn a_previous_response_id_of_megabytes_is_cut_with_a_warning() {
+    // Printed whole with every turn (hostile run 20): it is a name like the others.
+    let long = format!("resp_{}", "p".repeat(100_000));
+    let created = r#"{"type":"response.created","response":{"id":"resp_1","object":"response","status":"in_progress","model":"gpt-5","output":[]}}"#;
+    let done = r#"{"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed","model":"gpt-5","output":[],"usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2}}}"#;
+    let dir = scratch("previous-response-id");
+    let file = dir.join("long.txtar");
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\n{{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\",\
+             \"previous_response_id\":\"{long}\"}}\n-- streaming --\n\
+             event: response.created\ndata: {created}\n\n\
+             event: response.completed\ndata: {done}\n\n"
+        ),
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((code, turns.len()), (0, 1), "{stderr}");
+    let id = turns[0]["request"]["previous_response_id"]
+        .as_str()
+        .unwrap();
+    assert_eq!(id.len(), 256);
+    assert!(id.starts_with("resp_ppp") && id.ends_with('…'));
+    let warnings = turns[0]["warnings"].to_string();
+    assert!(
+        warnings.contains("the previous response id is 100,005 bytes long"),
+        "{warnings}"
+    );
+    // Read back, it is not cut again, nor said again.
+    let jsonl = dir.join("turns.jsonl");
+    std::fs::write(&jsonl, format!("{}\n", turns[0])).unwrap();
+    let (again, stderr, code) = inspect(&[str_of(&jsonl)]);
+    assert_eq!((code, again.len()), (0, 1), "{stderr}");
+    assert_eq!(again[0]["request"], turns[0]["request"]);
+    assert_eq!(again[0]["warnings"], turns[0]["warnings"]);
+}
+
+#[test]
 fn an_error_page_of_megabytes_is_cut_after_its_secrets_go() {
     // A proxy's HTML 502 of a megabyte, a credential near its end: the turn keeps the
     // page's first 4,093 bytes and a `…`, and the credential is gone from the rest too (it is

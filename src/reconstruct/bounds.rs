@@ -5,9 +5,19 @@
 //! responses make a handful of calls; past [`MAX_NAME`] and [`MAX_NUMBERED`] the rest is
 //! cut, and a warning says how much there was. Applied to every turn a capture gives, and
 //! again to every turn read back from JSONL (which may have been written by anything).
+//!
+//! What a request says is bounded where many turns answer it ([`cut_shared`]): held once,
+//! it is printed with every turn.
+
+use std::borrow::Cow;
+use std::io;
+use std::sync::Arc;
+
+use serde_json::Value;
 
 use crate::decode::numbered::MAX_NUMBERED;
 use crate::redact;
+use crate::request::{RequestRead, RequestSummary, ToolResult};
 use crate::turn::Turn;
 use crate::warning::{MAX_NAME, Warning};
 
@@ -50,8 +60,205 @@ pub fn bound(turn: &mut Turn) {
         name("tool name", Some(&mut call.name));
         name("tool call id", call.id.as_mut());
     }
+    // A request read back (a capture's is cut as it is read, [`bound_request`]).
+    let request = turn.request.as_mut();
+    let long_id = |r: &&mut Arc<RequestSummary>| {
+        (r.previous_response_id.as_ref()).is_some_and(|id| id.len() > MAX_NAME)
+    };
+    if let Some(request) = request.filter(long_id) {
+        let bytes = bound_request(Arc::make_mut(request));
+        turn.warnings.extend(bytes);
+    }
     for (what, bytes) in cut {
         turn.warnings.push(Warning::LongName { what, bytes });
+    }
+}
+
+/// Cuts the names a request summary carries (its `previous_response_id`) to [`MAX_NAME`]
+/// bytes, saying so. The tools it offers are not cut: each turn holds the summary of its
+/// request, shared with the turns answering the same request, and prints it whole, so
+/// they are held once and printed as often as the request was answered (see
+/// [`cut_shared`] for requests answered many times).
+pub fn bound_request(summary: &mut RequestSummary) -> Option<Warning> {
+    let bytes = summary.previous_response_id.as_mut().and_then(cut_long)?;
+    Some(Warning::LongName {
+        what: "previous response id",
+        bytes,
+    })
+}
+
+/// How many turns answering one request (a txtar's sections) print what it says whole. A
+/// fixture answers its request a few times (streaming, blocking, each with its tool-call
+/// follow-up); a txtar of thousands of sections each printing a megabyte's prompt, tool
+/// results, tools list or tool choice would print gigabytes from one megabyte.
+pub const SHARED_WHOLE: usize = 8;
+
+/// What the turns answering one request past the first [`SHARED_WHOLE`] hold of it: its
+/// `prompt` and `read`, with the prompt, the tool results, the tools offered and the tool
+/// choice each cut to [`MAX_NAME`] bytes, and a warning for each cut. The rest is kept:
+/// the count of messages, the parameters, and the digests threading links by (of at most
+/// [`crate::request::history::KEPT_REPLAYS`] messages). Made once for all of those
+/// turns, which share it.
+pub fn cut_shared(
+    prompt: Option<&Arc<str>>,
+    read: &RequestRead,
+) -> (Option<Arc<str>>, RequestRead, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let mut said = |what, bytes| {
+        warnings.push(Warning::SharedRequestCut {
+            whole: SHARED_WHOLE,
+            what,
+            bytes,
+        })
+    };
+    let prompt = prompt.map(|prompt| match redact::cut_end(prompt, MAX_NAME) {
+        Some(end) => {
+            said("prompt", prompt.len());
+            Arc::from([&prompt[..end], redact::CUT].concat())
+        }
+        None => Arc::clone(prompt),
+    });
+    let results = read.tool_results.iter();
+    let bytes: usize = results
+        .map(|r| r.call_id.len() + json_len(&r.content))
+        .sum();
+    let tool_results = match bytes > MAX_NAME {
+        true => {
+            said("tool results", bytes);
+            Arc::from(cut_results(&read.tool_results))
+        }
+        false => Arc::clone(&read.tool_results),
+    };
+    let whole = &read.summary;
+    let mut summary = None;
+    if let Some(tools) = &whole.tools {
+        let bytes = json_len(&serde_json::json!(tools));
+        if bytes > MAX_NAME {
+            said("tools list", bytes);
+            let mut left = MAX_NAME;
+            let kept = tools.iter().map_while(|name| {
+                left = left.checked_sub(name.len() + 3)?;
+                Some(name.clone())
+            });
+            let cut = summary.get_or_insert_with(|| Box::new(lean(whole)));
+            cut.tools = Some(kept.collect());
+        }
+    }
+    if let Some(choice) = &whole.tool_choice {
+        let bytes = json_len(choice);
+        if bytes > MAX_NAME {
+            said("tool choice", bytes);
+            let cut = summary.get_or_insert_with(|| Box::new(lean(whole)));
+            cut.tool_choice = Some(fit(choice, MAX_NAME));
+        }
+    }
+    let read = RequestRead {
+        summary: summary.map_or_else(|| Arc::clone(whole), |cut| Arc::new(*cut)),
+        tool_results,
+        conversation: read.conversation.clone(),
+        history: Arc::clone(&read.history),
+    };
+    (prompt, read, warnings)
+}
+
+/// `whole` without its tools and tool choice, which are cut apart.
+fn lean(whole: &RequestSummary) -> RequestSummary {
+    RequestSummary {
+        tools: None,
+        tool_choice: None,
+        params: whole.params.clone(),
+        previous_response_id: whole.previous_response_id.clone(),
+        ..*whole
+    }
+}
+
+/// The first of `results` that fit in [`MAX_NAME`] bytes, the content of the last cut to
+/// fit ([`fit`]).
+fn cut_results(results: &[ToolResult]) -> Vec<ToolResult> {
+    // What a result prints besides its id and content: their names, quotes, `is_error`.
+    const AROUND: usize = 16;
+    let mut left = MAX_NAME;
+    let kept = results.iter().map_while(|result| {
+        let room = left.checked_sub(result.call_id.len() + AROUND)?;
+        let content = fit(&result.content, room);
+        left = room.saturating_sub(json_len(&content));
+        Some(ToolResult {
+            call_id: result.call_id.clone(),
+            content,
+            is_error: result.is_error,
+        })
+    });
+    kept.collect()
+}
+
+/// `value` if its JSON text fits in `max` bytes, else that text (a string's own text) cut
+/// to fit, as a string ending in `…`.
+fn fit(value: &Value, max: usize) -> Value {
+    if json_len(value) <= max {
+        return value.clone();
+    }
+    let text = match value {
+        Value::String(text) => Cow::Borrowed(text.as_str()),
+        value => {
+            // Written until `max` bytes are: the rest is not needed.
+            let mut prefix = Prefix(Vec::with_capacity(max), max);
+            let _ = serde_json::to_writer(&mut prefix, value);
+            let bytes = prefix.0;
+            let valid = match std::str::from_utf8(&bytes) {
+                Ok(_) => bytes.len(),
+                Err(err) => err.valid_up_to(),
+            };
+            Cow::Owned(String::from_utf8_lossy(&bytes[..valid]).into_owned())
+        }
+    };
+    // It does not fit as it is, so it is cut, whatever the text's length (a prefix may
+    // end before `max` bytes, at the last whole character).
+    let mut end = max.saturating_sub(redact::CUT.len()).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Value::String([&text[..end], redact::CUT].concat())
+}
+
+/// How many bytes `value`'s JSON text takes, counted, not written.
+fn json_len(value: &Value) -> usize {
+    let mut count = Count(0);
+    // Counting cannot fail.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
+/// A writer that counts what is written to it.
+struct Count(usize);
+
+impl io::Write for Count {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A writer that keeps the first `.1` bytes written to it, then fails, which stops the
+/// writing.
+struct Prefix(Vec<u8>, usize);
+
+impl io::Write for Prefix {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let room = self.1 - self.0.len();
+        if room == 0 {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        let taken = bytes.len().min(room);
+        self.0.extend_from_slice(&bytes[..taken]);
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -135,5 +342,38 @@ mod tests {
             turn.warnings[0].to_string(),
             "the response makes 10,005 tool calls: past the first 10,000 they are left out"
         );
+    }
+
+    #[test]
+    fn a_value_too_long_is_cut_to_its_text_at_a_character() {
+        let small = serde_json::json!({"type": "auto"});
+        assert_eq!(fit(&small, MAX_NAME), small);
+        let text = Value::String("é".repeat(300));
+        let cut = fit(&text, MAX_NAME);
+        let cut = cut.as_str().unwrap();
+        assert!(cut.len() <= MAX_NAME && cut.ends_with('…') && cut.starts_with("éé"));
+        // Not a string: its JSON text, cut wherever a character ends.
+        let blocks = serde_json::json!([{"type": "text", "text": "é".repeat(300)}]);
+        let cut = fit(&blocks, MAX_NAME);
+        let cut = cut.as_str().unwrap();
+        assert!(cut.len() <= MAX_NAME, "{}", cut.len());
+        assert!(cut.starts_with(r#"[{"text":"éé"#) || cut.starts_with(r#"[{"type""#));
+        assert!(cut.ends_with("é…"), "{cut}");
+    }
+
+    #[test]
+    fn a_shared_request_small_enough_is_shared_as_it_is() {
+        let read = crate::request::read(
+            crate::turn::Api::OpenaiChat,
+            &serde_json::json!({"model": "m", "tools": [{"type": "function",
+                "function": {"name": "f"}}], "tool_choice": "auto",
+                "messages": [{"role": "tool", "tool_call_id": "c", "content": "ok"}]}),
+        );
+        let prompt: Arc<str> = Arc::from("hi");
+        let (kept, cut, warnings) = cut_shared(Some(&prompt), &read);
+        assert!(Arc::ptr_eq(&kept.unwrap(), &prompt));
+        assert!(Arc::ptr_eq(&cut.summary, &read.summary));
+        assert!(Arc::ptr_eq(&cut.tool_results, &read.tool_results));
+        assert!(warnings.is_empty());
     }
 }

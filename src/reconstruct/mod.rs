@@ -15,7 +15,7 @@ pub mod partial_json;
 mod prompt;
 mod reasons;
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -67,7 +67,9 @@ impl Observer for () {}
 
 /// A request body, parsed once for every exchange that shares it (the sections of a txtar),
 /// and read once: its turns share what it says, so a request of megabytes answered by a
-/// thousand sections is held once, not a thousand times.
+/// thousand sections is held once, not a thousand times; and past the first
+/// [`bounds::SHARED_WHOLE`] turns, they share it cut ([`bounds::cut_shared`]), so that it
+/// is not printed a thousand times either.
 #[derive(Debug)]
 pub struct ParsedRequest {
     /// The body as JSON, mended when it was cut short.
@@ -75,8 +77,12 @@ pub struct ParsedRequest {
     /// Why the body is not JSON as it stands (before mending), if it is not.
     pub error: Option<serde_json::Error>,
     mended: bool,
-    /// What the body says, read for the API of the first exchange that asked.
-    shared: OnceCell<(Api, Shared)>,
+    /// What the body says, read for each API an exchange asked for (one, in practice; a
+    /// hostile txtar alternates them, and each read anew would be held anew), whole and
+    /// cut.
+    shared: [OnceCell<(Shared, OnceCell<Shared>)>; 3],
+    /// How many turns have taken what the body says.
+    readers: Cell<usize>,
 }
 
 /// What a request says, as a turn holds it.
@@ -84,49 +90,70 @@ pub struct ParsedRequest {
 struct Shared {
     prompt: Option<Arc<str>>,
     read: RequestRead,
+    /// What was cut of it, said on each turn that holds it.
+    warnings: Vec<Warning>,
 }
 
 impl ParsedRequest {
     pub fn of(body: &[u8]) -> ParsedRequest {
-        match bounded_json::from_slice(body) {
-            Ok(value) => ParsedRequest {
-                value: Some(value),
-                error: None,
-                mended: false,
-                shared: OnceCell::new(),
-            },
+        let (value, error, mended) = match bounded_json::from_slice(body) {
+            Ok(value) => (Some(value), None, false),
             // JSON too big to hold is whole all the same: there is nothing to mend.
-            Err(err) if matches!(JsonFault::of(&err), JsonFault::OverBudget(_)) => ParsedRequest {
-                value: None,
-                error: Some(err),
-                mended: false,
-                shared: OnceCell::new(),
-            },
-            Err(err) => {
-                let mended = partial_json::parse_lenient(body);
-                ParsedRequest {
-                    mended: mended.is_some(),
-                    value: mended.map(|(value, _)| value),
-                    error: Some(err),
-                    shared: OnceCell::new(),
-                }
+            Err(err) if matches!(JsonFault::of(&err), JsonFault::OverBudget(_)) => {
+                (None, Some(err), false)
             }
+            Err(err) => {
+                let value = partial_json::parse_lenient(body).map(|(value, _)| value);
+                let mended = value.is_some();
+                (value, Some(err), mended)
+            }
+        };
+        ParsedRequest {
+            value,
+            error,
+            mended,
+            shared: Default::default(),
+            readers: Cell::new(0),
         }
     }
 
-    /// What the body says to an exchange of `api`: read once, shared by the exchanges of
-    /// that API (all of a txtar's, in practice).
+    /// What the body says to an exchange of `api`: read once for each API, and shared by
+    /// the turns that take it; cut for those past the first [`bounds::SHARED_WHOLE`].
     fn shared(&self, api: Api) -> Option<Shared> {
         let value = self.value.as_ref()?;
-        let read = || Shared {
-            prompt: prompt::of(api, value).map(Arc::from),
-            read: crate::request::read(api, value),
-        };
-        let (first, shared) = self.shared.get_or_init(|| (api, read()));
-        Some(match *first == api {
-            true => shared.clone(),
-            false => read(),
-        })
+        let (whole, cut) = self.shared[api as usize].get_or_init(|| {
+            let mut read = crate::request::read(api, value);
+            // Fresh, so not shared yet.
+            let summary = Arc::get_mut(&mut read.summary);
+            let warnings = summary
+                .and_then(bounds::bound_request)
+                .into_iter()
+                .collect();
+            let prompt = prompt::of(api, value).map(Arc::from);
+            (
+                Shared {
+                    prompt,
+                    read,
+                    warnings,
+                },
+                OnceCell::new(),
+            )
+        });
+        let readers = self.readers.get() + 1;
+        self.readers.set(readers);
+        if readers <= bounds::SHARED_WHOLE {
+            return Some(whole.clone());
+        }
+        let cut = cut.get_or_init(|| {
+            let (prompt, read, cuts) = bounds::cut_shared(whole.prompt.as_ref(), &whole.read);
+            let warnings = whole.warnings.iter().cloned().chain(cuts).collect();
+            Shared {
+                prompt,
+                read,
+                warnings,
+            }
+        });
+        Some(cut.clone())
     }
 
     fn warning(&self) -> Option<Warning> {
@@ -479,14 +506,51 @@ fn assemble(
         false => request.and_then(|r| r.shared(b.api)),
         true => None,
     };
-    let (prompt, read) = match shared {
-        Some(Shared { prompt, read }) => (prompt, Some(read)),
-        None => (None, None),
+    let (prompt, read, warnings) = match shared {
+        Some(Shared {
+            prompt,
+            read,
+            warnings,
+        }) => (prompt, Some(read), warnings),
+        None => (None, None, Vec::new()),
     };
     let mut turn = b.finish(source, request_model, prompt);
     turn.timing = exchange.timing.clone();
     if let Some(read) = read {
         turn.set_request(read);
     }
+    turn.warnings.extend(warnings);
     Outcome::Turn(Box::new(turn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_request_is_read_once_for_each_api_and_cut_once_past_the_first_few() {
+        let result = "r".repeat(1_000);
+        let body = format!(
+            r#"{{"model":"m","messages":[{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"c0","content":"{result}"}}]}},{{"role":"tool","tool_call_id":"c1","content":"{result}"}}]}}"#
+        );
+        let parsed = ParsedRequest::of(body.as_bytes());
+        // Sections alternating two APIs: each API's reading is made once, and shared.
+        let apis = [Api::AnthropicMessages, Api::OpenaiChat];
+        let read: Vec<Shared> = (0..4 * bounds::SHARED_WHOLE)
+            .map(|i| parsed.shared(apis[i % 2]).unwrap())
+            .collect();
+        let results = |i: usize| &read[i].read.tool_results;
+        assert_eq!(results(0)[0].call_id, "c0");
+        assert_eq!(results(1)[0].call_id, "c1");
+        for (i, shared) in read.iter().enumerate().skip(2) {
+            let cut = i >= bounds::SHARED_WHOLE;
+            let same = match cut {
+                false => Arc::ptr_eq(results(i), results(i % 2)),
+                true => Arc::ptr_eq(results(i), results(bounds::SHARED_WHOLE + i % 2)),
+            };
+            assert!(same, "turn {i}");
+            assert_eq!(results(i)[0].content.as_str().unwrap().len() < 300, cut);
+            assert_eq!(shared.warnings.len(), cut as usize, "turn {i}");
+        }
+    }
 }

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{Map, Number, Value};
 
-use super::input::SHARED_WHOLE;
+use crate::reconstruct::bounds::SHARED_WHOLE;
 use crate::request::ToolResult;
 use crate::turn::{Thought, ThoughtSource, Turn};
 
@@ -298,7 +298,8 @@ fn text_size(turn: &Turn) -> usize {
 /// Whether a prompt or tool results shared by `count` turns go out with each of them: the
 /// turns of one request (a fixture's streaming and blocking answers) share them, and each
 /// writes its own copy, so that what they share is freed once the last of them is held;
-/// shared by more turns than print a prompt whole, they stay, once for all.
+/// shared by more turns than print a request whole (those past them share it cut), they
+/// stay, once for all.
 fn goes_out(count: usize) -> bool {
     count <= SHARED_WHOLE
 }
@@ -686,7 +687,7 @@ mod tests {
         assert_eq!(rest.tool_results[0].call_id, "c0");
         assert_eq!(rest.tool_results[0].content, Value::Null);
         assert_eq!(whole.tool_results, turn("x").tool_results);
-        // Shared by more turns than print a prompt whole: it stays, once for all.
+        // Shared by more turns than print a request whole: it stays, once for all.
         let _many: Vec<Turn> = (0..SHARED_WHOLE).map(|_| whole.clone()).collect();
         let mut rest = whole.clone();
         take_texts(&mut rest);

@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
-use std::sync::Arc;
 
 use super::progress;
 use super::{FileReport, Note};
@@ -21,9 +20,9 @@ use crate::number::thousands;
 use crate::quote::clip;
 use crate::read::{self, Opened};
 use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
-use crate::redact::{self, redacted};
+use crate::redact::redacted;
 use crate::turn::{Source, Turn, Usage};
-use crate::warning::{MAX_NAME, REPORTED, Warning};
+use crate::warning::{REPORTED, Warning};
 
 /// Why an input could not be read: the file that failed (the input, or the request half of
 /// its dump pair), as the user would name it, and what went wrong.
@@ -177,7 +176,6 @@ impl Visitor for Rebuild<'_> {
         // The exchanges of a part answer one request (a txtar's sections): it is read once.
         let request = exchanges.first().and_then(Exchange::request_body);
         let parsed = request.map(ParsedRequest::of);
-        let mut sharing = 0;
         for exchange in exchanges {
             let shared = match (exchange.request_body(), request) {
                 (Some(mine), Some(first)) => std::ptr::eq(mine, first),
@@ -203,12 +201,6 @@ impl Visitor for Rebuild<'_> {
             };
             match reconstruct_observed(exchange, parsed, source, &mut ()) {
                 Outcome::Turn(mut turn) => {
-                    if shared && request.is_some() {
-                        sharing += 1;
-                        if sharing > SHARED_WHOLE {
-                            cut_shared_prompt(&mut turn);
-                        }
-                    }
                     turn.warnings.extend(part.warnings.iter().cloned());
                     self.report.turns.push(*turn);
                 }
@@ -303,29 +295,6 @@ fn read_counted(path: &Path) -> io::Result<Vec<u8>> {
 
 /// Why most archive entries are skipped.
 const NOT_API: &str = "no LLM API traffic";
-
-/// How many turns answering one request (a txtar's sections) print its prompt whole. A
-/// fixture answers its request a few times (streaming, blocking, each with its tool-call
-/// follow-up); a txtar of thousands of sections each printing a megabyte's prompt would
-/// print gigabytes from one megabyte.
-pub(super) const SHARED_WHOLE: usize = 8;
-
-/// Cuts the prompt of a turn past the first [`SHARED_WHOLE`] answering its request to
-/// [`MAX_NAME`] bytes, saying so.
-fn cut_shared_prompt(turn: &mut Turn) {
-    let Some(prompt) = &turn.prompt else {
-        return;
-    };
-    let Some(end) = redact::cut_end(prompt, MAX_NAME) else {
-        return;
-    };
-    let bytes = prompt.len();
-    turn.prompt = Some(Arc::from(format!("{}{}", &prompt[..end], redact::CUT)));
-    turn.warnings.push(Warning::SharedPromptCut {
-        whole: SHARED_WHOLE,
-        bytes,
-    });
-}
 
 /// A gateway dump: a response (or request-error) half, with its request half when found.
 fn is_dump(input: &Input) -> bool {
