@@ -23,8 +23,14 @@ use crate::warning::{MAX_NAME, Warning};
 
 /// Cuts `turn`'s names to [`MAX_NAME`] bytes (model names, its id, its stop reason,
 /// its tool calls' names and ids, how it was served, the Responses conversation it names)
-/// and its tool calls to [`MAX_NUMBERED`], with a warning for each kind cut.
+/// and its tool calls to [`MAX_NUMBERED`], with a warning for each kind cut; drops an
+/// error type that is no identifier ([`is_identifier`]).
 pub fn bound(turn: &mut Turn) {
+    // An error's type is an identifier (`rate_limit_error`, `throttlingException`);
+    // anything else is no type, and may be anything (a Bedrock frame's header).
+    if let Some(error) = turn.error.as_mut() {
+        error.kind = error.kind.take().filter(|kind| is_identifier(kind));
+    }
     let mut cut: Vec<(&'static str, usize)> = Vec::new();
     let mut name = |what, name: Option<&mut String>| {
         if let Some(bytes) = name.and_then(cut_long) {
@@ -272,7 +278,7 @@ fn cut_long(name: &mut String) -> Option<usize> {
 /// Whether `text` could be an error type's name: a short word of ASCII letters, digits and
 /// the punctuation type names use (`invalid_request_error`, `aws.ThrottlingException`,
 /// `com.amazon#ValidationException`).
-pub fn is_identifier(text: &str) -> bool {
+fn is_identifier(text: &str) -> bool {
     (1..=100).contains(&text.len())
         && text
             .bytes()

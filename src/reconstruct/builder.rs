@@ -276,18 +276,17 @@ impl Builder {
                     turn.warnings.push(Warning::LongErrorMessage { bytes });
                 }
             }
-            // An error's type is an identifier (`rate_limit_error`, `throttlingException`);
-            // anything else is no type, and may be anything (a Bedrock frame's header). An
-            // identifier may still be shaped like a key (`ghp_…`, `AKIA…`): it is redacted
-            // as the message is, and as a turn read back has its type redacted.
-            error.kind = (error.kind.take())
-                .filter(|kind| super::bounds::is_identifier(kind))
-                .map(|kind| redact::redacted(&kind));
         }
         turn.source = source;
         turn.model = turn.model.or_else(|| request_model.clone());
         turn.request_model = request_model;
         super::bounds::bound(&mut turn);
+        // An error type that `bound` kept is an identifier, which may still be shaped like
+        // a key (`ghp_…`, `AKIA…`): it is redacted as the message is, and as a turn read
+        // back has its type redacted.
+        if let Some(kind) = turn.error.as_mut().and_then(|e| e.kind.as_mut()) {
+            *kind = redact::redacted(kind);
+        }
         turn.prompt = prompt;
         // An empty string is "no text": chat streams open with `"content": ""`.
         turn.text = turn.text.filter(|t| !t.is_empty());

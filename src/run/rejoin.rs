@@ -96,9 +96,6 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 fn again(mut turn: Turn) -> Turn {
     // Names are cut, and an error type that is no identifier dropped, as a capture's are.
     bounds::bound(&mut turn);
-    if let Some(error) = turn.error.as_mut() {
-        error.kind = error.kind.take().filter(|kind| bounds::is_identifier(kind));
-    }
     let error_type = turn.error.as_mut().and_then(|e| e.kind.as_mut());
     let source = &mut turn.source;
     for text in [
