@@ -4,7 +4,7 @@
 //! are streamed an entry at a time; a gateway dump pair is read from its two files.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::Path;
 
@@ -173,19 +173,25 @@ impl Visitor for Rebuild<'_> {
             provider: part.meta.and_then(|m| m.provider.clone()),
             ..Source::default()
         };
-        // The exchanges of a part answer one request (a txtar's sections): it is read once.
-        let request = exchanges.first().and_then(Exchange::request_body);
-        let parsed = request.map(ParsedRequest::of);
+        // The exchanges of a part may answer one request (a txtar's sections share its
+        // `-- request --`, and a section may bring its own): a body that several answer is
+        // parsed once for all of them, which then share what it says (`ParsedRequest`).
+        let key = |body: &[u8]| (body.as_ptr(), body.len());
+        let mut answering: HashMap<(*const u8, usize), usize> = HashMap::new();
+        for body in exchanges.iter().filter_map(Exchange::request_body) {
+            *answering.entry(key(body)).or_default() += 1;
+        }
+        let mut shared = HashMap::new();
         for exchange in exchanges {
-            let shared = match (exchange.request_body(), request) {
-                (Some(mine), Some(first)) => std::ptr::eq(mine, first),
-                (mine, first) => mine.is_none() && first.is_none(),
-            };
             let own;
-            let parsed = match shared {
-                true => parsed.as_ref(),
-                false => {
-                    own = exchange.request_body().map(ParsedRequest::of);
+            let parsed = match exchange.request_body() {
+                Some(body) if answering.get(&key(body)) > Some(&1) => Some(
+                    &*shared
+                        .entry(key(body))
+                        .or_insert_with(|| ParsedRequest::of(body)),
+                ),
+                body => {
+                    own = body.map(ParsedRequest::of);
                     own.as_ref()
                 }
             };
