@@ -291,12 +291,9 @@ pub fn redacted(text: &str) -> String {
             let value = run(i + header.len(), |b| b == b' ' || b == b'\t');
             let quoted = name > 0 && matches!(bytes[name - 1], b'"' | b'\'');
             out.push_str(&text[i..value]);
-            i = cut(
-                &mut out,
-                text,
-                value,
-                header_value_end(bytes, value, quoted),
-            );
+            let end =
+                already_cut(bytes, value).unwrap_or_else(|| header_value_end(bytes, value, quoted));
+            i = cut(&mut out, text, value, end);
         } else if let Some(value) = at(i, "bearer").then(|| separated(bytes, i + 6)).flatten() {
             out.push_str(&text[i..value]);
             i = cut(&mut out, text, value, run(value, in_word));
@@ -334,12 +331,11 @@ pub fn redacted(text: &str) -> String {
                         .unwrap_or(bytes.len());
                     cut(&mut out, text, start, end)
                 }
-                _ => cut(
-                    &mut out,
-                    text,
-                    value,
-                    header_value_end(bytes, value, quoted),
-                ),
+                _ => {
+                    let end = (already_cut(bytes, value))
+                        .unwrap_or_else(|| header_value_end(bytes, value, quoted));
+                    cut(&mut out, text, value, end)
+                }
             };
         } else if let Some(value) = (bytes[i] == b',' || at(i, "=>"))
             .then(|| secret_before_colon(bytes, i).filter(|&quoted| quoted))
@@ -964,6 +960,20 @@ fn escaped_quote(bytes: &[u8], at: usize) -> Option<usize> {
     matches!(bytes.get(quote), Some(b'"' | b'\'')).then_some(quote + 1)
 }
 
+/// Where a value at `at` ends that is [`CUT`] alone, as this function leaves a value that
+/// runs to the end of its line, read again (a warning quoting a redacted name, read back
+/// from JSONL): at the `…`, so that a quote closing it after stays. Only at the end of a
+/// line, a quote at most between: whatever else follows may be a credential.
+fn already_cut(bytes: &[u8], at: usize) -> Option<usize> {
+    let end = at + CUT.len();
+    let rest = bytes.get(at..)?.strip_prefix(CUT.as_bytes())?;
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or(rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
+    matches!(rest.first(), None | Some(b'\r' | b'\n')).then_some(end)
+}
+
 /// Where a credential header's value ends: at the end of its line, or at a quote when the
 /// header itself is quoted (`"X-Api-Key: …"`). A value may hold quotes of its own (Digest's
 /// `response="…"`), so an unquoted header runs to the end of its line.
@@ -1314,6 +1324,21 @@ mod tests {
         let (shown, cut) = redacted_message(&wide);
         assert_eq!(cut, Some(4 * MAX_MESSAGE));
         assert_eq!(shown, format!("{}…", "😀".repeat((MAX_MESSAGE - 3) / 4)));
+    }
+
+    #[test]
+    fn a_value_already_cut_stays_as_it_is_and_what_closes_it_too() {
+        // A warning quoting a section name redacted before, read back from JSONL.
+        assert_kept([
+            r#"unknown txtar section name "streaming/x-api-key: …""#,
+            "x-api-key: …",
+            "\"api_key\": …\n",
+        ]);
+        assert_cut([
+            (r#"x-api-key: …"Zq7Wv3Lp9Tb2"#, "x-api-key: …"),
+            ("x-api-key: … Zq7Wv3Lp9Tb2", "x-api-key: …"),
+            ("x-api-key: …Zq7Wv3Lp9Tb2", "x-api-key: …"),
+        ]);
     }
 
     #[test]
