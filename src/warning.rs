@@ -168,6 +168,12 @@ pub enum Warning {
         count: usize,
         max: usize,
     },
+    /// A request carrying more than `max` tool results (`count` of them): threading holds
+    /// the ids of those it keeps.
+    TooManyToolResults {
+        count: usize,
+        max: usize,
+    },
     /// The capture kept the request's URL but not its body (a HAR entry without
     /// `postData`): the turn says nothing of what was asked.
     RequestNotKept,
@@ -550,6 +556,12 @@ impl fmt::Display for Warning {
             Warning::TooManyToolCalls { count, max } => write!(
                 f,
                 "the response makes {} tool calls: past the first {} they are left out",
+                thousands(*count as u64),
+                thousands(*max as u64)
+            ),
+            Warning::TooManyToolResults { count, max } => write!(
+                f,
+                "the request carries {} tool results: past the first {} they are left out",
                 thousands(*count as u64),
                 thousands(*max as u64)
             ),

@@ -774,9 +774,10 @@ fn a_txtar_of_many_sections_prints_its_shared_prompt_whole_only_in_the_first_few
 
 #[test]
 fn a_txtar_of_many_sections_prints_the_rest_of_its_shared_request_whole_only_in_the_first_few() {
-    // As the prompt, its tool results, tools list and tool choice (hostile run 20: 10 GB
-    // of JSONL from 3.8 MB); and each section's call was given the result the next
-    // section's request carried, a copy each (2,000 sections of a 1 MB result: 2 GB held).
+    // As the prompt, its tool results and tools list (hostile run 20: 10 GB of JSONL from
+    // 3.8 MB); and each section's call was given the result the next section's request
+    // carried, a copy each (2,000 sections of a 1 MB result: 2 GB held). The tool choice
+    // is small, whole in every turn.
     let result = "r".repeat(10_000);
     let tools: Vec<String> = (0..100)
         .map(|i| format!(r#"{{"name":"tool_{i:03}","input_schema":{{"type":"object"}}}}"#))
@@ -784,7 +785,7 @@ fn a_txtar_of_many_sections_prints_the_rest_of_its_shared_request_whole_only_in_
     let request = format!(
         r#"{{"model":"claude-x","max_tokens":1,"messages":[{{"role":"user","content":"hi"}},{{"role":"assistant","content":[{{"type":"tool_use","id":"c0","name":"tool_000","input":{{}}}}]}},{{"role":"user","content":[{{"type":"tool_result","tool_use_id":"c0","content":"{result}"}}]}}],"tools":[{}],"tool_choice":{{"type":"tool","name":"{}"}}}}"#,
         tools.join(","),
-        "t".repeat(300),
+        "tool_000",
     );
     let answer = r#"{"id":"m","type":"message","role":"assistant","model":"claude-x","content":[{"type":"tool_use","id":"c0","name":"tool_000","input":{}}],"stop_reason":"tool_use","usage":{"input_tokens":1,"output_tokens":1}}"#;
     let mut txtar = format!("-- request --\n{request}\n");
@@ -804,7 +805,7 @@ fn a_txtar_of_many_sections_prints_the_rest_of_its_shared_request_whole_only_in_
             ))
         };
         let printed = |value: &serde_json::Value| value.to_string().len();
-        let cut = ["tool results (10,004 bytes)", "tools list", "tool choice"];
+        let cut = ["tool results (10,004 bytes)", "tools list"];
         if i < 8 {
             assert!(cut.iter().all(|what| !warnings.contains(what)), "turn {i}");
             assert!(turn["tool_results"][0]["content"] == result.as_str());
@@ -815,11 +816,8 @@ fn a_txtar_of_many_sections_prints_the_rest_of_its_shared_request_whole_only_in_
             assert!(said("tool results (10,004 bytes)"), "{warnings}");
             assert!(printed(&turn["tool_results"]) < 400, "turn {i}");
             assert!(printed(&turn["request"]["tools"]) <= 256, "turn {i}");
-            assert!(
-                printed(&turn["request"]["tool_choice"]) <= 256 + 20,
-                "turn {i}"
-            );
         }
+        assert_eq!(turn["request"]["tool_choice"]["name"], "tool_000");
         // Section i's call is answered by the request of section i + 1, as it carries it.
         let given = &turn["tool_calls"][0]["result"]["content"];
         match i {
@@ -950,4 +948,111 @@ fn a_jsonl_file_of_many_bad_lines_names_twenty_then_counts() {
         "{}",
         notes[20]
     );
+}
+
+#[test]
+fn a_txtar_whose_first_section_brings_its_own_request_still_shares_the_other() {
+    // The sections sharing `-- request --` were told by the first section's body: when the
+    // first brought its own, every other section read the shared one anew, whole, and none
+    // was cut (hostile run 21: 1 GB of JSONL and 990 MB held from 1 MB).
+    let prompt = "p".repeat(10_000);
+    let stream = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-x\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    let small = r#"{"model":"claude-x","max_tokens":5,"messages":[{"role":"user","content":"x"}]}"#;
+    let mut txtar = format!(
+        "-- streaming/s --\nPOST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{small}\r\n\
+         HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n{stream}\
+         -- request --\n{{\"model\":\"claude-x\",\"max_tokens\":5,\"stream\":true,\
+         \"messages\":[{{\"role\":\"user\",\"content\":\"{prompt}\"}}]}}\n",
+        small.len()
+    );
+    for i in 0..20 {
+        txtar.push_str(&format!("-- streaming/s{i} --\n{stream}"));
+    }
+    let dir = scratch("own-first-request");
+    let file = dir.join("first.txtar");
+    std::fs::write(&file, txtar).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((code, turns.len()), (0, 21), "{stderr}");
+    assert_eq!(turns[0]["prompt"], "x");
+    for (i, turn) in turns.iter().enumerate().skip(1) {
+        let printed = turn["prompt"].as_str().unwrap().len();
+        assert_eq!(printed, if i <= 8 { 10_000 } else { 256 }, "turn {i}");
+    }
+}
+
+#[test]
+fn what_a_request_says_of_itself_is_bounded_as_it_is_read() {
+    // Each turn holds what its request says until the run is threaded: a reasoning level,
+    // an offered tool's name, a tool choice of megabytes, or a hundred thousand tool
+    // results, held whole for every request (hostile run 21: 1.7 GB from 100 small gzip
+    // files). Names are cut as a turn's are, a tool choice that is more than a small
+    // object is held as its text cut, and results past 10,000 are left out.
+    let results: Vec<String> = (0..10_005)
+        .map(|i| format!(r#"{{"type":"tool_result","tool_use_id":"c{i}","content":"ok"}}"#))
+        .collect();
+    let request = format!(
+        r#"{{"model":"claude-x","max_tokens":5,"output_config":{{"effort":"{}"}},"tools":[{{"name":"{}","input_schema":{{}}}},{{"name":"Read","input_schema":{{}}}}],"tool_choice":{{"type":"auto","x":[{}]}},"messages":[{{"role":"user","content":[{}]}}]}}"#,
+        "e".repeat(1_000),
+        "n".repeat(1_000),
+        ["0"; 500].join(","),
+        results.join(","),
+    );
+    let answer = r#"{"id":"m","type":"message","role":"assistant","model":"claude-x","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}"#;
+    let dir = scratch("request-bounds");
+    let file = dir.join("big.txtar");
+    std::fs::write(
+        &file,
+        format!("-- request --\n{request}\n-- non-streaming --\n{answer}\n"),
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((code, turns.len()), (0, 1), "{stderr}");
+    let turn = &turns[0];
+    let request = &turn["request"];
+    assert_eq!(request["params"]["reasoning"].as_str().unwrap().len(), 256);
+    assert_eq!(request["tools"][0].as_str().unwrap().len(), 256);
+    assert_eq!(request["tools"][1], "Read");
+    let choice = request["tool_choice"].as_str().unwrap();
+    assert!(choice.starts_with(r#"{"type":"auto","x":[0,0"#) && choice.len() <= 256);
+    assert_eq!(turn["tool_results"].as_array().unwrap().len(), 10_000);
+    let warnings = turn["warnings"].to_string();
+    for said in [
+        "the reasoning level is 1,000 bytes long",
+        "the offered tool's name is 1,000 bytes long",
+        "the tool choice is 1,021 bytes long",
+        "the request carries 10,005 tool results: past the first 10,000 they are left out",
+    ] {
+        assert!(warnings.contains(said), "{said}: {warnings}");
+    }
+    // Read back, nothing is cut again.
+    let jsonl = dir.join("turns.jsonl");
+    std::fs::write(&jsonl, format!("{turn}\n")).unwrap();
+    let (again, stderr, code) = inspect(&[str_of(&jsonl)]);
+    assert_eq!((code, again.len()), (0, 1), "{stderr}");
+    assert_eq!(again[0]["request"], turn["request"]);
+    assert_eq!(again[0]["tool_results"], turn["tool_results"]);
+    assert_eq!(again[0]["warnings"], turn["warnings"]);
+}
+
+#[test]
+fn an_error_type_redaction_cuts_reads_back_as_it_was_printed() {
+    // `x-api-key:…` was printed by a run and dropped when its JSONL was read back, so
+    // summaries of shards differed from one run's (hostile run 21).
+    let dir = scratch("error-type-cut");
+    let file = dir.join("t.sse");
+    std::fs::write(
+        &file,
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"claude-x\"}}\n\n\
+         event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"x-api-key:Zq7Wv3Lp9Tb2\",\"message\":\"bad\"}}\n\n",
+    )
+    .unwrap();
+    let (turns, stderr, _) = inspect(&[str_of(&file)]);
+    assert_eq!(turns.len(), 1, "{stderr}");
+    assert_eq!(turns[0]["error"]["type"], "x-api-key:…");
+    let jsonl = dir.join("turns.jsonl");
+    std::fs::write(&jsonl, format!("{}\n", turns[0])).unwrap();
+    let (again, stderr, _) = inspect(&[str_of(&jsonl)]);
+    assert_eq!(again.len(), 1, "{stderr}");
+    assert_eq!(again[0]["error"], turns[0]["error"]);
 }

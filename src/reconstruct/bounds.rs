@@ -6,8 +6,9 @@
 //! cut, and a warning says how much there was. Applied to every turn a capture gives, and
 //! again to every turn read back from JSONL (which may have been written by anything).
 //!
-//! What a request says is bounded where many turns answer it ([`cut_shared`]): held once,
-//! it is printed with every turn.
+//! What a request says is bounded the same way, once, as it is read ([`bound_read`]); and
+//! where many turns answer one request it is cut further for all but the first few
+//! ([`cut_shared`]): held once, it is printed with every turn.
 
 use std::borrow::Cow;
 use std::io;
@@ -17,41 +18,39 @@ use serde_json::Value;
 
 use crate::decode::numbered::MAX_NUMBERED;
 use crate::redact;
-use crate::request::{RequestRead, RequestSummary, ToolResult};
+use crate::request::{Reasoning, RequestRead, RequestSummary, ToolResult};
 use crate::turn::Turn;
 use crate::warning::{MAX_NAME, Warning};
 
 /// Cuts `turn`'s names to [`MAX_NAME`] bytes (model names, its id, its stop reason,
 /// its tool calls' names and ids, how it was served, the Responses conversation it names)
-/// and its tool calls to [`MAX_NUMBERED`], with a warning for each kind cut; drops an
-/// error type that is no identifier ([`is_identifier`]).
+/// and its tool calls to [`MAX_NUMBERED`], with a warning for each kind cut; keeps an error
+/// type only when it is an identifier ([`is_identifier`]), redacted. A request a turn
+/// read back carries is bounded as a capture's is when it is read ([`bound_read`]).
 pub fn bound(turn: &mut Turn) {
     // An error's type is an identifier (`rate_limit_error`, `throttlingException`);
-    // anything else is no type, and may be anything (a Bedrock frame's header).
+    // anything else is no type, and may be anything (a Bedrock frame's header). An
+    // identifier may still be shaped like a key (`ghp_…`, `AKIA…`): it is redacted as the
+    // message is, and kept if it is still one (cut at its end), as it is read back.
     if let Some(error) = turn.error.as_mut() {
-        error.kind = error.kind.take().filter(|kind| is_identifier(kind));
+        error.kind = (error.kind.take())
+            .filter(|kind| is_identifier(kind))
+            .map(|kind| redact::redacted(&kind))
+            .filter(|kind| is_identifier(kind));
     }
-    let mut cut: Vec<(&'static str, usize)> = Vec::new();
-    let mut name = |what, name: Option<&mut String>| {
-        if let Some(bytes) = name.and_then(cut_long) {
-            // One warning a kind: a turn of 10,000 long tool names says so once.
-            if !cut.iter().any(|(kind, _)| *kind == what) {
-                cut.push((what, bytes));
-            }
-        }
-    };
-    name("model name", turn.model.as_mut());
-    name("requested model name", turn.request_model.as_mut());
-    name("response id", turn.id.as_mut());
-    name("stop reason", turn.stop_reason.as_mut());
-    name(
+    let mut cuts = Cuts::default();
+    cuts.name("model name", turn.model.as_mut());
+    cuts.name("requested model name", turn.request_model.as_mut());
+    cuts.name("response id", turn.id.as_mut());
+    cuts.name("stop reason", turn.stop_reason.as_mut());
+    cuts.name(
         "Responses conversation",
         turn.threading.conversation.as_mut(),
     );
     if let Some(service) = turn.service.as_deref_mut() {
-        name("service tier", service.tier.as_mut());
-        name("inference region", service.inference_geo.as_mut());
-        name("speed", service.speed.as_mut());
+        cuts.name("service tier", service.tier.as_mut());
+        cuts.name("inference region", service.inference_geo.as_mut());
+        cuts.name("speed", service.speed.as_mut());
     }
     if turn.tool_calls.len() > MAX_NUMBERED {
         let count = turn.tool_calls.len();
@@ -63,48 +62,159 @@ pub fn bound(turn: &mut Turn) {
         });
     }
     for call in &mut turn.tool_calls {
-        name("tool name", Some(&mut call.name));
-        name("tool call id", call.id.as_mut());
+        cuts.name("tool name", Some(&mut call.name));
+        cuts.name("tool call id", call.id.as_mut());
     }
-    // A request read back (a capture's is cut as it is read, [`bound_request`]).
-    let request = turn.request.as_mut();
-    let long_id = |r: &&mut Arc<RequestSummary>| {
-        (r.previous_response_id.as_ref()).is_some_and(|id| id.len() > MAX_NAME)
+    // Read back, a turn's request is its own: made anew only when something is cut.
+    if let Some(request) = turn.request.as_mut().filter(|r| !is_bounded(r)) {
+        bound_summary(Arc::make_mut(request), &mut cuts);
+    }
+    let results = &turn.tool_results;
+    if results.len() > MAX_NUMBERED || results.iter().any(|r| r.call_id.len() > MAX_NAME) {
+        turn.tool_results = bound_results(results, &mut cuts);
+    }
+    turn.warnings.extend(cuts.warnings());
+}
+
+/// Bounds what a capture's request says as it is read, once for all the turns that
+/// answer it: the names it carries are cut to [`MAX_NAME`] bytes (the tools it offers,
+/// its reasoning level, its `previous_response_id`, the ids of the tool results it
+/// carries), its tool choice to the same when it is more than a small object, and its
+/// tool results to [`MAX_NUMBERED`]. Each turn holds what its request says until the run
+/// is threaded (the tools' names, in the temporary file with its texts, see `run::held`;
+/// the results' ids, which threading links by), so that what a request of megabytes says
+/// of itself does not stay, for every request of the run.
+pub fn bound_read(read: &mut RequestRead) -> Vec<Warning> {
+    let mut cuts = Cuts::default();
+    if !is_bounded(&read.summary) {
+        bound_summary(Arc::make_mut(&mut read.summary), &mut cuts);
+    }
+    let results = &read.tool_results;
+    if results.len() > MAX_NUMBERED || results.iter().any(|r| r.call_id.len() > MAX_NAME) {
+        read.tool_results = bound_results(results, &mut cuts);
+    }
+    cuts.warnings().collect()
+}
+
+/// The most values a tool choice may hold and stay as the request gave it: a real one is
+/// a word, or an object of two or three (`{"type": "tool", "name": "Read"}`).
+const CHOICE_VALUES: usize = 16;
+
+/// Whether `summary` has nothing [`bound_summary`] would cut.
+fn is_bounded(summary: &RequestSummary) -> bool {
+    let short = |name: &String| name.len() <= MAX_NAME;
+    let level = match &summary.params.reasoning {
+        Some(Reasoning::Level(level)) => short(level),
+        _ => true,
     };
-    if let Some(request) = request.filter(long_id) {
-        let bytes = bound_request(Arc::make_mut(request));
-        turn.warnings.extend(bytes);
+    level
+        && summary.previous_response_id.as_ref().is_none_or(short)
+        && summary.tools.iter().flatten().all(short)
+        && summary.tool_choice.as_ref().is_none_or(is_small)
+}
+
+fn bound_summary(summary: &mut RequestSummary, cuts: &mut Cuts) {
+    cuts.name(
+        "previous response id",
+        summary.previous_response_id.as_mut(),
+    );
+    if let Some(Reasoning::Level(level)) = summary.params.reasoning.as_mut() {
+        cuts.name("reasoning level", Some(level));
     }
-    for (what, bytes) in cut {
-        turn.warnings.push(Warning::LongName { what, bytes });
+    for tool in summary.tools.iter_mut().flatten() {
+        cuts.name("offered tool's name", Some(tool));
+    }
+    if let Some(choice) = summary.tool_choice.as_mut().filter(|c| !is_small(c)) {
+        cuts.cut("tool choice", json_len(choice));
+        *choice = fit(choice, MAX_NAME);
     }
 }
 
-/// Cuts the names a request summary carries (its `previous_response_id`) to [`MAX_NAME`]
-/// bytes, saying so. The tools it offers are not cut: each turn holds the summary of its
-/// request, shared with the turns answering the same request, and prints it whole, so
-/// they are held once and printed as often as the request was answered (see
-/// [`cut_shared`] for requests answered many times).
-pub fn bound_request(summary: &mut RequestSummary) -> Option<Warning> {
-    let bytes = summary.previous_response_id.as_mut().and_then(cut_long)?;
-    Some(Warning::LongName {
-        what: "previous response id",
-        bytes,
-    })
+/// The first [`MAX_NUMBERED`] of `results`, their ids cut to [`MAX_NAME`] bytes as the
+/// calls' are (so that they still match).
+fn bound_results(results: &[ToolResult], cuts: &mut Cuts) -> Arc<[ToolResult]> {
+    if results.len() > MAX_NUMBERED {
+        cuts.warnings.push(Warning::TooManyToolResults {
+            count: results.len(),
+            max: MAX_NUMBERED,
+        });
+    }
+    let kept = results.iter().take(MAX_NUMBERED).map(|result| {
+        let mut result = result.clone();
+        cuts.name("tool result id", Some(&mut result.call_id));
+        result
+    });
+    kept.collect()
+}
+
+/// Whether a tool choice is held as the request gave it: a string of at most [`MAX_NAME`]
+/// bytes (what [`fit`] leaves is one), or a value of at most [`CHOICE_VALUES`] values
+/// written in at most [`MAX_NAME`] bytes. A tree costs some 30 times its text.
+fn is_small(choice: &Value) -> bool {
+    match choice {
+        Value::String(text) => text.len() <= MAX_NAME,
+        choice => values_within(choice, CHOICE_VALUES) && json_len(choice) <= MAX_NAME,
+    }
+}
+
+/// Whether `value` holds at most `max` values, itself included; stops counting past it.
+fn values_within(value: &Value, max: usize) -> bool {
+    let mut pending = vec![value];
+    let mut seen = 0;
+    while let Some(value) = pending.pop() {
+        seen += 1;
+        if seen > max {
+            return false;
+        }
+        match value {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(entries) => pending.extend(entries.values()),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// The names a turn or a request had cut, one warning a kind: a turn of 10,000 long tool
+/// names says so once.
+#[derive(Default)]
+struct Cuts {
+    cut: Vec<(&'static str, usize)>,
+    warnings: Vec<Warning>,
+}
+
+impl Cuts {
+    /// Cuts `name`, a `what`, to [`MAX_NAME`] bytes when it is longer.
+    fn name(&mut self, what: &'static str, name: Option<&mut String>) {
+        if let Some(bytes) = name.and_then(cut_long) {
+            self.cut(what, bytes);
+        }
+    }
+
+    fn cut(&mut self, what: &'static str, bytes: usize) {
+        if !self.cut.iter().any(|(kind, _)| *kind == what) {
+            self.cut.push((what, bytes));
+        }
+    }
+
+    fn warnings(self) -> impl Iterator<Item = Warning> {
+        let names = (self.cut.into_iter()).map(|(what, bytes)| Warning::LongName { what, bytes });
+        self.warnings.into_iter().chain(names)
+    }
 }
 
 /// How many turns answering one request (a txtar's sections) print what it says whole. A
 /// fixture answers its request a few times (streaming, blocking, each with its tool-call
 /// follow-up); a txtar of thousands of sections each printing a megabyte's prompt, tool
-/// results, tools list or tool choice would print gigabytes from one megabyte.
+/// results or tools list would print gigabytes from one megabyte.
 pub const SHARED_WHOLE: usize = 8;
 
 /// What the turns answering one request past the first [`SHARED_WHOLE`] hold of it: its
-/// `prompt` and `read`, with the prompt, the tool results, the tools offered and the tool
-/// choice each cut to [`MAX_NAME`] bytes, and a warning for each cut. The rest is kept:
-/// the count of messages, the parameters, and the digests threading links by (of at most
-/// [`crate::request::history::KEPT_REPLAYS`] messages). Made once for all of those
-/// turns, which share it.
+/// `prompt` and `read`, with the prompt, the tool results and the tools offered each cut
+/// to [`MAX_NAME`] bytes, and a warning for each cut. The rest is kept: the count of
+/// messages, the parameters and the tool choice (all bounded, [`bound_read`]), and the
+/// digests threading links by (of at most [`crate::request::history::KEPT_REPLAYS`]
+/// messages). Made once for all of those turns, which share it.
 pub fn cut_shared(
     prompt: Option<&Arc<str>>,
     read: &RequestRead,
@@ -150,14 +260,6 @@ pub fn cut_shared(
             cut.tools = Some(kept.collect());
         }
     }
-    if let Some(choice) = &whole.tool_choice {
-        let bytes = json_len(choice);
-        if bytes > MAX_NAME {
-            said("tool choice", bytes);
-            let cut = summary.get_or_insert_with(|| Box::new(lean(whole)));
-            cut.tool_choice = Some(fit(choice, MAX_NAME));
-        }
-    }
     let read = RequestRead {
         summary: summary.map_or_else(|| Arc::clone(whole), |cut| Arc::new(*cut)),
         tool_results,
@@ -167,11 +269,11 @@ pub fn cut_shared(
     (prompt, read, warnings)
 }
 
-/// `whole` without its tools and tool choice, which are cut apart.
+/// `whole` without its tools, which are cut apart.
 fn lean(whole: &RequestSummary) -> RequestSummary {
     RequestSummary {
         tools: None,
-        tool_choice: None,
+        tool_choice: whole.tool_choice.clone(),
         params: whole.params.clone(),
         previous_response_id: whole.previous_response_id.clone(),
         ..*whole
@@ -200,7 +302,11 @@ fn cut_results(results: &[ToolResult]) -> Vec<ToolResult> {
 /// `value` if its JSON text fits in `max` bytes, else that text (a string's own text) cut
 /// to fit, as a string ending in `…`.
 fn fit(value: &Value, max: usize) -> Value {
-    if json_len(value) <= max {
+    let fits = match value {
+        Value::String(text) => text.len() <= max,
+        value => json_len(value) <= max,
+    };
+    if fits {
         return value.clone();
     }
     let text = match value {
@@ -277,8 +383,10 @@ fn cut_long(name: &mut String) -> Option<usize> {
 
 /// Whether `text` could be an error type's name: a short word of ASCII letters, digits and
 /// the punctuation type names use (`invalid_request_error`, `aws.ThrottlingException`,
-/// `com.amazon#ValidationException`).
+/// `com.amazon#ValidationException`), or one that redaction cut at its end (`ghp_…`,
+/// `x-api-key:…`), so that a turn read back keeps the type it was printed with.
 fn is_identifier(text: &str) -> bool {
+    let text = text.strip_suffix(redact::CUT).unwrap_or(text);
     (1..=100).contains(&text.len())
         && text
             .bytes()

@@ -281,12 +281,6 @@ impl Builder {
         turn.model = turn.model.or_else(|| request_model.clone());
         turn.request_model = request_model;
         super::bounds::bound(&mut turn);
-        // An error type that `bound` kept is an identifier, which may still be shaped like
-        // a key (`ghp_…`, `AKIA…`): it is redacted as the message is, and as a turn read
-        // back has its type redacted.
-        if let Some(kind) = turn.error.as_mut().and_then(|e| e.kind.as_mut()) {
-            *kind = redact::redacted(kind);
-        }
         turn.prompt = prompt;
         // An empty string is "no text": chat streams open with `"content": ""`.
         turn.text = turn.text.filter(|t| !t.is_empty());

@@ -123,12 +123,7 @@ impl ParsedRequest {
         let value = self.value.as_ref()?;
         let (whole, cut) = self.shared[api as usize].get_or_init(|| {
             let mut read = crate::request::read(api, value);
-            // Fresh, so not shared yet.
-            let summary = Arc::get_mut(&mut read.summary);
-            let warnings = summary
-                .and_then(bounds::bound_request)
-                .into_iter()
-                .collect();
+            let warnings = bounds::bound_read(&mut read);
             let prompt = prompt::of(api, value).map(Arc::from);
             (
                 Shared {

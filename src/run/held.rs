@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde_json::{Map, Number, Value};
 
 use crate::reconstruct::bounds::SHARED_WHOLE;
-use crate::request::ToolResult;
+use crate::request::{RequestSummary, ToolResult};
 use crate::turn::{Thought, ThoughtSource, Turn};
 
 /// Bytes of turn text held in memory before the rest is written out: small runs never make
@@ -278,6 +278,10 @@ fn temporary_path(attempt: u32) -> PathBuf {
 /// whose only text is a call writing a file (a gateway that records responses alone) holds
 /// megabytes of it.
 fn text_size(turn: &Turn) -> usize {
+    // A name is held as a string of its own, which costs more than its bytes when short
+    // (a list of 76,923 one-letter names: 4.3 MB).
+    let tool = |name: &String| name.len() + size_of::<String>() + 16;
+    let tools = own_tools(turn).iter().map(tool).sum::<usize>();
     let prompt = own_prompt(turn);
     let results = own_results(turn).iter().map(|r| value_size(&r.content));
     let arguments = turn
@@ -292,7 +296,8 @@ fn text_size(turn: &Turn) -> usize {
         .chain(turn.thoughts.iter().map(|t| t.text.len()))
         .chain(arguments)
         .chain(results)
-        .sum()
+        .sum::<usize>()
+        + tools
 }
 
 /// Whether a prompt or tool results shared by `count` turns go out with each of them: the
@@ -309,6 +314,16 @@ fn own_prompt(turn: &Turn) -> Option<&Arc<str>> {
     turn.prompt
         .as_ref()
         .filter(|p| goes_out(Arc::strong_count(p)))
+}
+
+/// The names of the tools a turn's request offered, when they go out with its texts
+/// ([`goes_out`]): a request may offer thousands, and each turn holds its request's.
+fn own_tools(turn: &Turn) -> &[String] {
+    let request = turn.request.as_ref();
+    match request.filter(|r| goes_out(Arc::strong_count(r))) {
+        Some(request) => request.tools.as_deref().unwrap_or_default(),
+        None => &[],
+    }
 }
 
 /// The tool results a turn's request carried, when they go out with its texts
@@ -365,6 +380,11 @@ fn encode_texts(turn: &Turn, out: &mut Vec<u8>) -> Option<usize> {
     for call in &turn.tool_calls {
         put_value(out, &call.arguments);
     }
+    let tools = own_tools(turn);
+    put_len(out, tools.len());
+    for tool in tools {
+        put_str(out, tool);
+    }
     put_option(out, own_prompt(turn).map(|p| &**p));
     let results = own_results(turn);
     let at = out.len() - record;
@@ -389,6 +409,19 @@ fn take_texts(turn: &mut Turn) {
     }
     if own_prompt(turn).is_some() {
         turn.prompt = None;
+    }
+    let tools_go = !own_tools(turn).is_empty();
+    if let Some(request) = turn.request.as_mut().filter(|_| tools_go) {
+        // Shared, the request is the other turns' too: this turn lets go of it for a copy
+        // without the tools.
+        let without = RequestSummary {
+            tools: None,
+            tool_choice: request.tool_choice.clone(),
+            params: request.params.clone(),
+            previous_response_id: request.previous_response_id.clone(),
+            ..**request
+        };
+        *request = Arc::new(without);
     }
     if !own_results(turn).is_empty() {
         // Their ids stay: threading links calls to results by them. Shared, they are
@@ -420,6 +453,11 @@ fn decode_texts(bytes: &[u8], turn: &mut Turn) -> Option<()> {
     }
     for call in &mut turn.tool_calls {
         call.arguments = read.value()?;
+    }
+    let tools = read.len()?;
+    if tools > 0 {
+        let tools = (0..tools).map(|_| read.string()).collect::<Option<_>>()?;
+        Arc::make_mut(turn.request.as_mut()?).tools = Some(tools);
     }
     if let Some(prompt) = read.option()? {
         turn.prompt = Some(Arc::from(prompt));
@@ -638,6 +676,12 @@ mod tests {
             exact: Digest::from_bits(1),
             loose: Digest::from_bits(2),
         });
+        turn.request = Some(Arc::new(RequestSummary {
+            messages: Some(3),
+            tools: Some(vec!["Read".into(), "edit".into()]),
+            tool_choice: Some(json!({"type": "auto"})),
+            ..RequestSummary::default()
+        }));
         turn
     }
 
@@ -649,6 +693,9 @@ mod tests {
         encode_texts(&rest, &mut bytes);
         take_texts(&mut rest);
         assert!(rest.text.is_none() && rest.thoughts.is_empty() && rest.prompt.is_none());
+        // The tools offered go too; the rest of the request stays, for threading.
+        let request = rest.request.as_ref().unwrap();
+        assert_eq!((request.tools.as_ref(), request.messages), (None, Some(3)));
         assert!(rest.tool_calls.iter().all(|c| c.arguments.is_null()));
         decode_texts(&bytes, &mut rest).unwrap();
         assert_eq!(rest, whole);

@@ -94,15 +94,14 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 /// redacted again, as a capture's are: a file of turns may have been written by hand or by
 /// another tool, and what it holds reaches this run's output.
 fn again(mut turn: Turn) -> Turn {
-    // Names are cut, and an error type that is no identifier dropped, as a capture's are.
+    // Names are cut, and the error type kept only as an identifier, redacted, as a
+    // capture's are.
     bounds::bound(&mut turn);
-    let error_type = turn.error.as_mut().and_then(|e| e.kind.as_mut());
     let source = &mut turn.source;
     for text in [
         source.section.as_mut(),
         source.interception_id.as_mut(),
         source.provider.as_mut(),
-        error_type,
     ]
     .into_iter()
     .flatten()
