@@ -186,6 +186,41 @@ where
     d.deserialize_option(List(std::marker::PhantomData))
 }
 
+/// A list read keeping its first `N` items, and how many more there were (skipped, not
+/// built): for lists this tool writes, read back from JSONL that anything may have written
+/// with millions of items.
+pub struct First<T, const N: usize> {
+    pub items: Vec<T>,
+    pub more: usize,
+}
+
+impl<'de, T: de::Deserialize<'de>, const N: usize> de::Deserialize<'de> for First<T, N> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Items<T, const N: usize>(std::marker::PhantomData<T>);
+        impl<'de, T: de::Deserialize<'de>, const N: usize> Visitor<'de> for Items<T, N> {
+            type Value = First<T, N>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while items.len() < N {
+                    match seq.next_element()? {
+                        Some(item) => items.push(item),
+                        None => return Ok(First { items, more: 0 }),
+                    }
+                }
+                let mut more = 0;
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    more += 1;
+                }
+                Ok(First { items, more })
+            }
+        }
+        d.deserialize_seq(Items(std::marker::PhantomData))
+    }
+}
+
 /// What an over-budget error says, without serde_json's position (which counts from the
 /// JSON's start, not the file's): `holds too many JSON values to read: more than …`.
 /// `None` for any other error.

@@ -8,6 +8,7 @@ use std::sync::{Arc, LazyLock};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::bounded_json::First;
 use crate::cost::Cost;
 use crate::request::{Answer, Digest, History, Replayed, RequestRead, RequestSummary, ToolResult};
 use crate::warning::Warning;
@@ -37,6 +38,7 @@ pub struct Turn {
     pub tool_calls: Vec<ToolCall>,
     pub error: Option<TurnError>,
     pub events: Option<EventCounts>,
+    #[serde(deserialize_with = "read_warnings")]
     pub warnings: Vec<Warning>,
     /// When the exchange happened and how long it took, where the capture says (HAR
     /// entries, gateway dumps); null for captures that carry no time.
@@ -246,6 +248,26 @@ impl Turn {
             ..Threading::default()
         };
     }
+}
+
+/// The most warnings a turn read back from JSONL keeps: a capture's turn says each kind
+/// of trouble a bounded number of times (twenty, then counted), far fewer in all.
+const READ_WARNINGS: usize = 1_000;
+
+/// A turn's warnings read back: the first [`READ_WARNINGS`], the last of them saying how
+/// many more there were when there were more.
+fn read_warnings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Warning>, D::Error> {
+    let First { mut items, more } = First::<Warning, READ_WARNINGS>::deserialize(d)?;
+    if more > 0 {
+        let left_out = more + 1;
+        items.truncate(READ_WARNINGS - 1);
+        items.push(Warning::Recorded(format!(
+            "and {} more warnings read back, past the first {}: left out",
+            crate::number::thousands(left_out as u64),
+            crate::number::thousands(READ_WARNINGS as u64 - 1)
+        )));
+    }
+    Ok(items)
 }
 
 /// Where a turn stands in its session.

@@ -14,8 +14,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::cost::Unpriced;
 use crate::number::thousands;
-use crate::quote::{Quoted, clip};
-use crate::redact::MAX_MESSAGE;
+use crate::quote::{Quoted, clip, quotable};
+use crate::redact::{self, MAX_MESSAGE};
 
 /// One thing noticed while reading one exchange.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,6 +168,11 @@ pub enum Warning {
         count: usize,
         max: usize,
     },
+    /// A request offering more than `max` tools (`count` of them).
+    TooManyOffered {
+        count: usize,
+        max: usize,
+    },
     /// A request carrying more than `max` tool results (`count` of them): threading holds
     /// the ids of those it keeps.
     TooManyToolResults {
@@ -193,6 +198,12 @@ pub enum Warning {
     /// Chat message content that is neither a string nor a list of parts.
     ContentShape {
         kind: &'static str,
+    },
+    /// Events of a shape kept out of the turn past the first [`REPORTED`] warned about
+    /// ([`Warning::ContentShape`], [`Warning::ContentPartKept`], [`Warning::ArgumentsShape`],
+    /// [`Warning::DeltaMismatch`]): `count` of them.
+    MoreOddShapes {
+        count: usize,
     },
     /// A Chat content part of a type that holds no text (`None`: no type at all).
     ContentPartKept {
@@ -254,6 +265,49 @@ pub enum Warning {
 
     /// A warning read back from this tool's JSONL: its text as printed.
     Recorded(String),
+}
+
+impl Warning {
+    /// Lets go of what of a capture's text this warning holds past what it prints (see
+    /// [`quotable`]): a run holds every turn's warnings until it is threaded, and a name a
+    /// warning quotes may be of megabytes (20 unknown event types of 1 MB a stream, 100
+    /// streams: 2 GB). A warning read back from JSONL is cut to [`MAX_MESSAGE`] bytes, as
+    /// an error message is: none of this tool's is that long.
+    pub fn shrink(&mut self) {
+        fn quoted(text: &mut String) {
+            let kept = quotable(text);
+            if kept.len() < text.len() {
+                *text = kept.to_string();
+            }
+        }
+        match self {
+            Warning::IndentedField { field: text, .. }
+            | Warning::UnknownSection { name: text }
+            | Warning::NotRfc3339 { text }
+            | Warning::ContentPartKept { part: Some(text) }
+            | Warning::ArgumentsShape { name: text, .. }
+            | Warning::DeltaMismatch { delta: text, .. } => quoted(text),
+            Warning::ArgumentsNotJson { name, id, .. }
+            | Warning::ArgumentsNotBuilt { name, id, .. } => {
+                quoted(name);
+                id.iter_mut().for_each(quoted);
+            }
+            Warning::BadCount { count, .. } => {
+                quoted(&mut count.field);
+                quoted(&mut count.value);
+            }
+            Warning::Unknown { what, .. } => match what {
+                Unknown::ContentBlock(name)
+                | Unknown::Delta(name)
+                | Unknown::Event(name)
+                | Unknown::OutputItem(name) => quoted(name),
+            },
+            Warning::Recorded(text) => {
+                redact::cut_to(text, MAX_MESSAGE);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The most bytes of a name a turn keeps ([`Warning::LongName`]), and of what a request
@@ -559,6 +613,12 @@ impl fmt::Display for Warning {
                 thousands(*count as u64),
                 thousands(*max as u64)
             ),
+            Warning::TooManyOffered { count, max } => write!(
+                f,
+                "the request offers {} tools: past the first {} they are left out",
+                thousands(*count as u64),
+                thousands(*max as u64)
+            ),
             Warning::TooManyToolResults { count, max } => write!(
                 f,
                 "the request carries {} tool results: past the first {} they are left out",
@@ -595,6 +655,12 @@ impl fmt::Display for Warning {
             Warning::ContentShape { kind } => write!(
                 f,
                 "message content of an unexpected shape, kept out of the text: {kind}"
+            ),
+            Warning::MoreOddShapes { count } => write!(
+                f,
+                "and {} more events of a shape kept out of the turn, past the first {REPORTED} \
+                 warned about",
+                thousands(*count as u64)
             ),
             Warning::ContentPartKept { part } => write!(
                 f,
@@ -668,6 +734,32 @@ impl<'de> Deserialize<'de> for Warning {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_shrunk_warning_says_what_it_said_and_holds_no_more_than_it_quotes() {
+        let long = "x".repeat(1 << 20);
+        let mut warnings = [
+            Warning::Unknown {
+                what: Unknown::Event(long.clone()),
+                count: 2,
+            },
+            Warning::UnknownSection { name: long.clone() },
+            Warning::NotRfc3339 { text: long.clone() },
+            Warning::UnknownSection {
+                name: "streaming/x".into(),
+            },
+            Warning::Recorded(long.clone()),
+        ];
+        let said: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        for warning in &mut warnings {
+            warning.shrink();
+        }
+        for (warning, said) in warnings.iter().zip(&said).take(4) {
+            assert_eq!(&warning.to_string(), said);
+            assert!(format!("{warning:?}").len() < 5_000);
+        }
+        assert_eq!(warnings[4].to_string().len(), MAX_MESSAGE);
+    }
+
     use super::*;
 
     #[test]

@@ -1056,3 +1056,115 @@ fn an_error_type_redaction_cuts_reads_back_as_it_was_printed() {
     assert_eq!(again.len(), 1, "{stderr}");
     assert_eq!(again[0]["error"], turns[0]["error"]);
 }
+
+#[test]
+fn a_responses_conversation_of_megabytes_is_cut_as_a_name() {
+    // Cut on read-back only: a capture's went whole into every turn (hostile run 22: 1 GB
+    // from 1.2 MB, and read-back disagreed with the run).
+    let long = format!("conv_{}", "c".repeat(1_000));
+    let created = r#"{"type":"response.created","response":{"id":"resp_1","object":"response","status":"in_progress","model":"gpt-5","output":[]}}"#;
+    let done = r#"{"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed","model":"gpt-5","output":[],"usage":{"input_tokens":1,"output_tokens":1,"total_tokens":2}}}"#;
+    let dir = scratch("long-conversation");
+    let file = dir.join("conv.txtar");
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\n{{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\",\
+             \"conversation\":\"{long}\"}}\n-- streaming --\n\
+             event: response.created\ndata: {created}\n\n\
+             event: response.completed\ndata: {done}\n\n"
+        ),
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((code, turns.len()), (0, 1), "{stderr}");
+    let conversation = turns[0]["threading"]["conversation"].as_str().unwrap();
+    assert_eq!(conversation.len(), 256);
+    let warnings = turns[0]["warnings"].to_string();
+    assert!(
+        warnings.contains("the Responses conversation is 1,005 bytes long"),
+        "{warnings}"
+    );
+    let jsonl = dir.join("turns.jsonl");
+    std::fs::write(&jsonl, format!("{}\n", turns[0])).unwrap();
+    let (again, stderr, _) = inspect(&[str_of(&jsonl)]);
+    assert_eq!(again.len(), 1, "{stderr}");
+    assert_eq!(again[0]["threading"], turns[0]["threading"]);
+    assert_eq!(again[0]["warnings"], turns[0]["warnings"]);
+}
+
+#[test]
+fn an_odd_shape_repeated_by_every_event_is_named_twenty_times_then_counted() {
+    // A delta for a block of another type, or a Chat call's arguments of an odd shape,
+    // warned once per event; the latter with the call's whole name each time (hostile run
+    // 22: 1 MB of Chat stream held 1.5 GB).
+    let event = |data: &str| format!("data: {data}\n\n");
+    let mut anthropic = event(
+        r#"{"type":"message_start","message":{"id":"m","type":"message","role":"assistant","model":"claude-x","content":[],"usage":{"input_tokens":1,"output_tokens":1}}}"#,
+    );
+    anthropic += &event(
+        r#"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#,
+    );
+    for _ in 0..100 {
+        anthropic += &event(
+            r#"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}"#,
+        );
+    }
+    anthropic += &event(r#"{"type":"message_stop"}"#);
+    let name = "n".repeat(100_000);
+    let mut chat = event(&format!(
+        r#"{{"id":"c","object":"chat.completion.chunk","model":"gpt-x","choices":[{{"index":0,"delta":{{"tool_calls":[{{"index":0,"id":"call_1","function":{{"name":"{name}","arguments":""}}}}]}}}}]}}"#
+    ));
+    for _ in 0..100 {
+        chat += &event(
+            r#"{"id":"c","object":"chat.completion.chunk","model":"gpt-x","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":5}}]}}]}"#,
+        );
+    }
+    chat += "data: [DONE]\n\n";
+    let dir = scratch("odd-shapes");
+    std::fs::write(dir.join("a.sse"), anthropic).unwrap();
+    std::fs::write(dir.join("c.sse"), chat).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&dir)]);
+    assert_eq!((code, turns.len()), (0, 2), "{stderr}");
+    for turn in &turns {
+        let warnings = turn["warnings"].as_array().unwrap();
+        let odd = warnings.iter().filter(|w| {
+            let w = w.as_str().unwrap();
+            w.contains("which is of another type") || w.contains("of an unexpected shape")
+        });
+        assert_eq!(odd.count(), 20, "{warnings:?}");
+        assert!(
+            warnings.iter().any(|w| w
+                == "and 80 more events of a shape kept out of the turn, past the first 20 warned about"),
+            "{warnings:?}"
+        );
+        assert!(turn["warnings"].to_string().len() < 10_000);
+    }
+}
+
+#[test]
+fn a_turn_read_back_keeps_a_bounded_list_of_warnings_and_tools() {
+    // Read back whole: 4 million warnings or offered tools on one JSONL line held 460 MB
+    // (hostile run 22).
+    let (turns, _, _) = inspect(&["fixtures/anthropic-messages/simple.txtar"]);
+    let mut turn = turns[0].clone();
+    turn["warnings"] = serde_json::json!(vec!["w".repeat(5_000); 3_000]);
+    turn["request"]["tools"] = serde_json::json!(vec!["a"; 20_000]);
+    let dir = scratch("read-back-lists");
+    let jsonl = dir.join("turns.jsonl");
+    std::fs::write(&jsonl, format!("{turn}\n")).unwrap();
+    let (again, stderr, code) = inspect(&[str_of(&jsonl)]);
+    assert_eq!((code, again.len()), (0, 1), "{stderr}");
+    let warnings = again[0]["warnings"].as_array().unwrap();
+    assert!(warnings.len() <= 1_001, "{}", warnings.len());
+    assert_eq!(warnings[0].as_str().unwrap().len(), 4_096);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w == "and 2,001 more warnings read back, past the first 999: left out"),
+        "{:?}",
+        &warnings[995..]
+    );
+    let tools = again[0]["request"]["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 10_000);
+}

@@ -681,31 +681,31 @@ fn the_tools_a_request_offers_are_held_out_of_memory_as_texts_are() {
     // the temporary file with the turn's texts, counted at what a short name costs.
     let dir = std::env::temp_dir().join(format!("aibridge-offered-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let tools = vec![r#"{"name":"a","input_schema":{}}"#; 20_000].join(",");
+    let tools = vec![r#"{"name":"a","input_schema":{}}"#; 10_000].join(",");
     let request = format!(
         r#"{{"model":"claude-x","max_tokens":5,"stream":true,"tools":[{tools}],"messages":[{{"role":"user","content":"hi"}}]}}"#
     );
     let stream = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-x\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
     let packed = gzip(format!("-- request --\n{request}\n-- streaming --\n{stream}").as_bytes());
-    for n in 0..100 {
+    for n in 0..200 {
         std::fs::write(dir.join(format!("{n:03}.txtar.gz")), &packed).unwrap();
     }
     let mut printed = 0;
     let peak = threaded_peak(&dir, 2, |turn| {
         let tools = turn.request.as_ref().and_then(|r| r.tools.as_ref());
-        assert_eq!(tools.map(Vec::len), Some(20_000));
+        assert_eq!(tools.map(Vec::len), Some(10_000));
         printed += 1;
     });
     std::fs::remove_dir_all(&dir).unwrap();
-    assert_eq!(printed, 100);
+    assert_eq!(printed, 200);
     eprintln!(
-        "100 requests offering 20,000 tools: +{:.1} MB",
+        "200 requests offering 10,000 tools: +{:.1} MB",
         peak as f64 / 1e6
     );
     // 2 million names held whole cost 100 MB. Now 4 MiB of texts kept, and each of
-    // the two workers' input on its way (a 620 KB body, its tree and the list).
+    // the two workers' input on its way (a 310 KB body, its tree and the list).
     assert!(
         peak < 40 << 20,
-        "100 requests of 20,000 tools took {peak} bytes"
+        "200 requests of 10,000 tools took {peak} bytes"
     );
 }

@@ -14,6 +14,7 @@ use crate::decode::anthropic::{
     BlockKind, Delta, DeltaKind, Event, EventKind, bad_counts, service, usage,
 };
 use crate::decode::{self, str_at};
+use crate::quote::quotable;
 use crate::turn::{ThoughtSource, ToolKind};
 use crate::warning::{Unknown, Warning};
 
@@ -123,11 +124,14 @@ impl Blocks {
                 json.push_str(delta.partial_json.as_str().unwrap_or_default())
             }
             (Some(DeltaKind::Signature | DeltaKind::Citations), _) => {}
-            (Some(_), _) => b.warnings.push(Warning::DeltaMismatch {
+            (Some(_), _) => b.odd(
                 line,
-                delta: name.to_string(),
-                index,
-            }),
+                Warning::DeltaMismatch {
+                    line,
+                    delta: quotable(name).to_string(),
+                    index,
+                },
+            ),
             (None, _) => b.unknown(Unknown::Delta(name.to_string())),
         }
     }

@@ -78,14 +78,16 @@ pub fn bound(turn: &mut Turn) {
 
 /// Bounds what a capture's request says as it is read, once for all the turns that
 /// answer it: the names it carries are cut to [`MAX_NAME`] bytes (the tools it offers,
-/// its reasoning level, its `previous_response_id`, the ids of the tool results it
-/// carries), its tool choice to the same when it is more than a small object, and its
-/// tool results to [`MAX_NUMBERED`]. Each turn holds what its request says until the run
-/// is threaded (the tools' names, in the temporary file with its texts, see `run::held`;
-/// the results' ids, which threading links by), so that what a request of megabytes says
-/// of itself does not stay, for every request of the run.
+/// its reasoning level, its `previous_response_id` and `conversation`, the ids of the
+/// tool results it carries), its tool choice to the same when it is more than a small
+/// object, and the tools it offers and its tool results to [`MAX_NUMBERED`]. Each turn
+/// holds what its request says until the run is threaded (the tools' names, in the
+/// temporary file with its texts, see `run::held`; the results' ids, which threading
+/// links by), so that what a request of megabytes says of itself does not stay, for
+/// every request of the run.
 pub fn bound_read(read: &mut RequestRead) -> Vec<Warning> {
     let mut cuts = Cuts::default();
+    cuts.name("Responses conversation", read.conversation.as_mut());
     if !is_bounded(&read.summary) {
         bound_summary(Arc::make_mut(&mut read.summary), &mut cuts);
     }
@@ -109,6 +111,10 @@ fn is_bounded(summary: &RequestSummary) -> bool {
     };
     level
         && summary.previous_response_id.as_ref().is_none_or(short)
+        && summary
+            .tools
+            .as_ref()
+            .is_none_or(|tools| tools.len() <= MAX_NUMBERED)
         && summary.tools.iter().flatten().all(short)
         && summary.tool_choice.as_ref().is_none_or(is_small)
 }
@@ -120,6 +126,14 @@ fn bound_summary(summary: &mut RequestSummary, cuts: &mut Cuts) {
     );
     if let Some(Reasoning::Level(level)) = summary.params.reasoning.as_mut() {
         cuts.name("reasoning level", Some(level));
+    }
+    if let Some(tools) = summary.tools.as_mut().filter(|t| t.len() > MAX_NUMBERED) {
+        cuts.warnings.push(Warning::TooManyOffered {
+            count: tools.len(),
+            max: MAX_NUMBERED,
+        });
+        tools.truncate(MAX_NUMBERED);
+        tools.shrink_to_fit();
     }
     for tool in summary.tools.iter_mut().flatten() {
         cuts.name("offered tool's name", Some(tool));

@@ -29,6 +29,9 @@ pub struct Builder {
     skipped: Repeats,
     /// Events whose usage holds bad counts.
     bad_counts: Repeats,
+    /// Events of a shape kept out of the turn (content or arguments of an odd shape, a
+    /// delta for a block of another type).
+    odd: Repeats,
 }
 
 impl Deref for Builder {
@@ -52,6 +55,7 @@ impl Builder {
             unknown: TypeTally::default(),
             skipped: Repeats::default(),
             bad_counts: Repeats::default(),
+            odd: Repeats::default(),
         }
     }
 
@@ -187,6 +191,15 @@ impl Builder {
         };
     }
 
+    /// Warns of an event of a shape kept out of the turn (`line` is the event's; 0 for
+    /// none): the first few one by one, then counted, as a stream may repeat it for each
+    /// of a million events.
+    pub fn odd(&mut self, line: usize, warning: Warning) {
+        if self.odd.report(line) {
+            self.turn.warnings.push(warning);
+        }
+    }
+
     /// Warns of the usage counts that were there but bad (`line` is the event's; none for a
     /// blocking body): never silently ignored, and in a stream listed for the first few
     /// events, then counted (a stream of a million events each with bad counts would
@@ -251,6 +264,7 @@ impl Builder {
             unknown,
             skipped,
             bad_counts,
+            odd,
         } = self;
         if let Some((first, count)) = skipped.counted() {
             turn.warnings
@@ -258,6 +272,9 @@ impl Builder {
         }
         if let Some((first, count)) = bad_counts.counted() {
             turn.warnings.push(Warning::MoreBadCounts { first, count });
+        }
+        if let Some((_, count)) = odd.counted() {
+            turn.warnings.push(Warning::MoreOddShapes { count });
         }
         let (by_type, others) = unknown.into_parts();
         for (what, (_, count)) in by_type {

@@ -12,6 +12,7 @@ use crate::decode;
 use crate::decode::chat::{Call, Chunk, ChunkKind, Message, bad_counts, usage};
 use crate::decode::chat_calls::{ChatCalls, Delta};
 use crate::decode::lenient::Flex;
+use crate::quote::quotable;
 use crate::turn::{ThoughtSource, ToolKind};
 use crate::warning::Warning;
 
@@ -39,9 +40,12 @@ impl Choice {
             Flex::Str(text) => b.push_text(&**text),
             Flex::Other(other) => match &**other {
                 Value::Array(parts) => self.apply_parts(parts, b),
-                other => b.warnings.push(Warning::ContentShape {
-                    kind: kind_of(other),
-                }),
+                other => b.odd(
+                    0,
+                    Warning::ContentShape {
+                        kind: kind_of(other),
+                    },
+                ),
             },
         }
         if let Some(text) = delta.refusal.as_str() {
@@ -76,9 +80,12 @@ impl Choice {
                         .push_str(&text);
                 }
                 (_, Value::String(text)) => b.push_text(text),
-                (other, _) => b.warnings.push(Warning::ContentPartKept {
-                    part: other.map(str::to_string),
-                }),
+                (other, _) => b.odd(
+                    0,
+                    Warning::ContentPartKept {
+                        part: other.map(|part| quotable(part).to_string()),
+                    },
+                ),
             }
         }
     }
@@ -104,10 +111,15 @@ impl Choice {
             Flex::Other(value) if matches!(**value, Value::Object(_) | Value::Array(_)) => {
                 entry.extra.value = Some(value.clone())
             }
-            Flex::Other(other) => b.warnings.push(Warning::ArgumentsShape {
-                name: entry.name.clone(),
-                kind: kind_of(other),
-            }),
+            // The name as far as a message quotes it: a call's name may be of megabytes,
+            // and each chunk may warn.
+            Flex::Other(other) => b.odd(
+                0,
+                Warning::ArgumentsShape {
+                    name: quotable(&entry.name).to_string(),
+                    kind: kind_of(other),
+                },
+            ),
             _ => {}
         }
     }

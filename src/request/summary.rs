@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{items, str_at};
+use crate::bounded_json::First;
+use crate::decode::numbered::MAX_NUMBERED;
 use crate::turn::Api;
 
 /// The request of a turn, summed up.
@@ -22,13 +24,21 @@ pub struct RequestSummary {
     pub system: Option<bool>,
     /// The names of the tools offered, in request order. Tools with no name (Responses
     /// built-ins such as `web_search`) are named by their type; a Responses MCP server as
-    /// `mcp:<server_label>`.
+    /// `mcp:<server_label>`. At most [`MAX_NUMBERED`] (past them, a warning says how many
+    /// more there were; read back, they are left out).
+    #[serde(default, deserialize_with = "read_tools")]
     pub tools: Option<Vec<String>>,
     /// `tool_choice` exactly as the request gave it (Chat: or the legacy `function_call`).
     pub tool_choice: Option<Value>,
     pub params: Params,
     /// Responses: the earlier response this one continues.
     pub previous_response_id: Option<String>,
+}
+
+/// The tools offered, read back: the first [`MAX_NUMBERED`].
+fn read_tools<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    let read = Option::<First<String, MAX_NUMBERED>>::deserialize(d)?;
+    Ok(read.map(|first| first.items))
 }
 
 /// Sampling and generation parameters, each as the request set it.

@@ -208,6 +208,7 @@ impl Visitor for Rebuild<'_> {
             match reconstruct_observed(exchange, parsed, source, &mut ()) {
                 Outcome::Turn(mut turn) => {
                     turn.warnings.extend(part.warnings.iter().cloned());
+                    turn.warnings.iter_mut().for_each(Warning::shrink);
                     self.report.turns.push(*turn);
                 }
                 // Archive entries that are no LLM traffic are counted, not named one by one.

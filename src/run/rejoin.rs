@@ -112,6 +112,9 @@ fn again(mut turn: Turn) -> Turn {
         if let Warning::Recorded(text) = warning {
             *text = redacted(text);
         }
+        // Redacted whole first, as an error message is: a credential may run across the
+        // cut.
+        warning.shrink();
     }
     // The printing run priced every turn with usage; one left without a cost got its
     // pricing warning then, the last of its warnings (see `input::price`). Read back, the
