@@ -186,6 +186,51 @@ where
     d.deserialize_option(List(std::marker::PhantomData))
 }
 
+thread_local! {
+    /// The nodes left, and the limit, of the document being read with [`within`]: its
+    /// values built by [`value`] share them.
+    static READING: Cell<Option<(usize, usize)>> = const { Cell::new(None) };
+}
+
+/// Reads a document of `len` bytes with `read` (a typed line of this tool's JSONL, read
+/// back), the values inside it ([`value`]) built within the budget of its length, all
+/// together: a line of `[0,0,…]` arguments would take 40 times its size as a tree.
+pub fn within<T>(len: usize, read: impl FnOnce() -> T) -> T {
+    let budget = Budget::for_len(len);
+    READING.set(Some((budget.left.get(), budget.limit)));
+    let read = read();
+    READING.set(None);
+    read
+}
+
+/// For `#[serde(deserialize_with)]`: a value inside a typed document, built within the
+/// budget of the document [`within`] reads, or whole outside one.
+pub fn value<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    let Some((left, limit)) = READING.get() else {
+        return de::Deserialize::deserialize(d);
+    };
+    let budget = Budget {
+        left: Cell::new(left),
+        limit,
+        rule: Rule::Text,
+    };
+    let value = budget.seed().deserialize(d);
+    READING.set(Some((budget.left.get(), limit)));
+    value
+}
+
+/// [`value`] for an optional field: null is none.
+pub fn optional_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    struct Budgeted(Value);
+    impl<'de> de::Deserialize<'de> for Budgeted {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            value(d).map(Budgeted)
+        }
+    }
+    let read: Option<Budgeted> = de::Deserialize::deserialize(d)?;
+    Ok(read.map(|b| b.0).filter(|v| !v.is_null()))
+}
+
 /// A list read keeping its first `N` items, and how many more there were (skipped, not
 /// built): for lists this tool writes, read back from JSONL that anything may have written
 /// with millions of items.

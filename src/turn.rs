@@ -286,6 +286,7 @@ pub struct SessionPlace {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CallResult {
     /// As the request carried it: a string, or an array of content blocks.
+    #[serde(deserialize_with = "crate::bounded_json::value")]
     pub content: Value,
     /// Anthropic `is_error`; null for APIs with no such flag.
     pub is_error: Option<bool>,
@@ -498,6 +499,7 @@ pub struct ToolCall {
     pub kind: ToolKind,
     /// Parsed JSON for function and server tools; the raw input string for custom tools,
     /// and for function arguments that do not parse (with a warning on the turn).
+    #[serde(deserialize_with = "crate::bounded_json::value")]
     pub arguments: Value,
     /// The gateway injected this tool (its name carries the `bmcp_` prefix).
     pub injected: bool,

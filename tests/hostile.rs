@@ -1168,3 +1168,64 @@ fn a_turn_read_back_keeps_a_bounded_list_of_warnings_and_tools() {
     let tools = again[0]["request"]["tools"].as_array().unwrap();
     assert_eq!(tools.len(), 10_000);
 }
+
+#[test]
+fn a_turn_read_back_builds_its_values_within_its_lines_budget() {
+    // A tool call's arguments, a result's content, a tool choice read back were built
+    // whole: one 16 MB line of `[0,0,…]` took 640 MB (hostile run 23). They share the
+    // budget of the line's length as a capture's values share their body's: past it, the
+    // line is no turn, said once.
+    let (turns, _, _) = inspect(&["fixtures/anthropic-messages/simple.txtar"]);
+    let mut turn = turns[0].clone();
+    let zeros: Vec<u8> = vec![0; 2_000_000];
+    turn["tool_calls"] = serde_json::json!([{"id": "c", "name": "n", "kind": "function",
+        "arguments": zeros, "injected": false, "thoughts_before": [], "result": null}]);
+    let dir = scratch("read-back-values");
+    let jsonl = dir.join("turns.jsonl");
+    std::fs::write(&jsonl, format!("{turn}\n{}\n", turns[0])).unwrap();
+    let (again, stderr, code) = inspect(&[str_of(&jsonl)]);
+    assert_eq!((code, again.len()), (1, 1), "{stderr}");
+    assert!(
+        stderr.contains("holds too many JSON values to read"),
+        "{stderr}"
+    );
+    assert_eq!(again[0]["id"], turns[0]["id"]);
+}
+
+#[test]
+fn section_names_and_a_turns_history_are_bounded_for_captures_and_read_back() {
+    // A txtar section's name was held and printed whole (hostile run 23: 30 small gzip
+    // files of a 20 MB name, 691 MB), and read back, so were the interception id, the
+    // provider, and the replayed answers and replies a capture keeps the last 8 of.
+    let stream = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-x\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    let name = format!("streaming/{}", "n".repeat(5_000));
+    let dir = scratch("section-bounds");
+    let file = dir.join("long.txtar");
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\n{{\"model\":\"claude-x\",\"max_tokens\":5,\"stream\":true,\
+             \"messages\":[{{\"role\":\"user\",\"content\":\"hi\"}}]}}\n-- {name} --\n{stream}"
+        ),
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((code, turns.len()), (0, 1), "{stderr}");
+    assert_eq!(turns[0]["source"]["section"].as_str().unwrap().len(), 256);
+    let mut turn = turns[0].clone();
+    turn["source"]["interception_id"] = serde_json::json!("i".repeat(5_000));
+    turn["source"]["provider"] = serde_json::json!("p".repeat(5_000));
+    turn["threading"]["replies"] = serde_json::json!(vec!["00000000000000aa"; 1_000]);
+    let jsonl = dir.join("turns.jsonl");
+    std::fs::write(&jsonl, format!("{turn}\n")).unwrap();
+    let (again, stderr, code) = inspect(&[str_of(&jsonl)]);
+    assert_eq!((code, again.len()), (0, 1), "{stderr}");
+    let source = &again[0]["source"];
+    assert_eq!(source["section"], turns[0]["source"]["section"]);
+    assert_eq!(source["interception_id"].as_str().unwrap().len(), 256);
+    assert_eq!(source["provider"].as_str().unwrap().len(), 256);
+    assert_eq!(
+        again[0]["threading"]["replies"].as_array().unwrap().len(),
+        8
+    );
+}

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::decode::numbered::MAX_NUMBERED;
 use crate::redact;
+use crate::request::history::KEPT_REPLAYS;
 use crate::request::{Reasoning, RequestRead, RequestSummary, ToolResult};
 use crate::turn::Turn;
 use crate::warning::{MAX_NAME, Warning};
@@ -39,6 +40,9 @@ pub fn bound(turn: &mut Turn) {
             .filter(|kind| is_identifier(kind));
     }
     let mut cuts = Cuts::default();
+    cuts.name("txtar section name", turn.source.section.as_mut());
+    cuts.name("interception id", turn.source.interception_id.as_mut());
+    cuts.name("provider name", turn.source.provider.as_mut());
     cuts.name("model name", turn.model.as_mut());
     cuts.name("requested model name", turn.request_model.as_mut());
     cuts.name("response id", turn.id.as_mut());
@@ -64,6 +68,17 @@ pub fn bound(turn: &mut Turn) {
     for call in &mut turn.tool_calls {
         cuts.name("tool name", Some(&mut call.name));
         cuts.name("tool call id", call.id.as_mut());
+    }
+    // Read back, a turn's history is its own, and holds what JSONL gave: a capture's keeps
+    // the last few replayed answers and replies.
+    let history = &turn.threading.history;
+    if history.replayed.len() > KEPT_REPLAYS || history.replies.len() > KEPT_REPLAYS {
+        let history = Arc::make_mut(&mut turn.threading.history);
+        // The last ones, made anew: drained, the lists would keep their room.
+        let extra = history.replayed.len().saturating_sub(KEPT_REPLAYS);
+        history.replayed = history.replayed.split_off(extra);
+        let extra = history.replies.len().saturating_sub(KEPT_REPLAYS);
+        history.replies = history.replies.split_off(extra);
     }
     // Read back, a turn's request is its own: made anew only when something is cut.
     if let Some(request) = turn.request.as_mut().filter(|r| !is_bounded(r)) {

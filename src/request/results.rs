@@ -21,6 +21,7 @@ pub struct ToolResult {
     pub call_id: String,
     /// The result exactly as carried: a string, or an array of content blocks; null when
     /// the request gave none.
+    #[serde(deserialize_with = "crate::bounded_json::value")]
     pub content: Value,
     /// Anthropic `is_error` (false when absent); `None` for APIs with no such flag.
     pub is_error: Option<bool>,

@@ -29,6 +29,7 @@ pub struct RequestSummary {
     #[serde(default, deserialize_with = "read_tools")]
     pub tools: Option<Vec<String>>,
     /// `tool_choice` exactly as the request gave it (Chat: or the legacy `function_call`).
+    #[serde(default, deserialize_with = "crate::bounded_json::optional_value")]
     pub tool_choice: Option<Value>,
     pub params: Params,
     /// Responses: the earlier response this one continues.

@@ -11,6 +11,7 @@
 //! pricing gave are dropped, since this run's pricing says it again.
 
 use super::{FileReport, Note};
+use crate::bounded_json;
 use crate::cost::CostSource;
 use crate::discover::Found;
 use crate::number::thousands;
@@ -58,7 +59,7 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_slice::<Turn>(line) {
+        match bounded_json::within(line.len(), || serde_json::from_slice::<Turn>(line)) {
             Ok(turn) => report.turns.push(again(turn)),
             // A file of millions of bad lines (one cut or joined with junk) would make as
             // many notes, each naming the file: the first few are named, the rest counted.
@@ -94,9 +95,7 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 /// redacted again, as a capture's are: a file of turns may have been written by hand or by
 /// another tool, and what it holds reaches this run's output.
 fn again(mut turn: Turn) -> Turn {
-    // Names are cut, and the error type kept only as an identifier, redacted, as a
-    // capture's are.
-    bounds::bound(&mut turn);
+    // Redacted whole first, as a capture's are: a credential may run across a cut.
     let source = &mut turn.source;
     for text in [
         source.section.as_mut(),
@@ -108,6 +107,9 @@ fn again(mut turn: Turn) -> Turn {
     {
         *text = redacted(text);
     }
+    // Names are cut, and the error type kept only as an identifier, redacted, as a
+    // capture's are.
+    bounds::bound(&mut turn);
     for warning in &mut turn.warnings {
         if let Warning::Recorded(text) = warning {
             *text = redacted(text);
