@@ -442,7 +442,7 @@ mod tests {
                 result: Some(Box::new(CallResult {
                     content: serde_json::Value::Null,
                     is_error: None,
-                    source: Source::default(),
+                    source: Default::default(),
                 })),
             }];
             let fills = [(0, carried(index))];

@@ -61,11 +61,12 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::request::{Answer, Digest, Replayed, history};
-use crate::turn::{Api, CallResult, SessionPlace, ToolKind, Turn};
+use crate::turn::{Api, CallResult, SessionPlace, Source, ToolKind, Turn};
 
 /// What threading needs to know of one turn. Borrowed from the turn, so threading copies
 /// no text.
@@ -292,21 +293,26 @@ pub fn thread_and_link(turns: &mut [Turn]) -> (Vec<Session>, Vec<Vec<Option<Carr
         turns: threads,
         mut sessions,
     } = thread(&links(turns));
-    // Results are copied from the turns that carried them, so read them all first.
+    // Results are copied from the turns that carried them, so read them all first. The
+    // carrier's `source` is one for all the results it carried: a turn of 10,000 calls
+    // held 10,000 copies of a path.
+    let mut sources: Vec<Option<Arc<Source>>> = vec![None; turns.len()];
     let carried: Vec<Vec<Option<Box<CallResult>>>> = threads
         .iter()
         .map(|thread| {
-            let result = |carried: &Carried| {
+            let mut result = |carried: &Carried| {
                 let by = &turns[carried.turn];
                 let result = by.tool_results.get(carried.index)?;
+                let source =
+                    sources[carried.turn].get_or_insert_with(|| Arc::new(by.source.clone()));
                 Some(Box::new(CallResult {
                     content: result.content.clone(),
                     is_error: result.is_error,
-                    source: by.source.clone(),
+                    source: Arc::clone(source),
                 }))
             };
             let results = thread.results.iter();
-            results.map(|c| c.as_ref().and_then(result)).collect()
+            results.map(|c| c.as_ref().and_then(&mut result)).collect()
         })
         .collect();
     let previous: Vec<_> = threads

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::bounded_json::First;
 use crate::cost::Cost;
+use crate::decode::numbered::MAX_NUMBERED;
 use crate::request::{Answer, Digest, History, Replayed, RequestRead, RequestSummary, ToolResult};
 use crate::warning::Warning;
 
@@ -32,6 +33,7 @@ pub struct Turn {
     pub text: Option<String>,
     /// A refusal the model gave instead of an answer (Chat `refusal`, Responses refusal parts).
     pub refusal: Option<String>,
+    #[serde(deserialize_with = "read_thoughts")]
     pub thoughts: Vec<Thought>,
     /// Anthropic `redacted_thinking` blocks: counted, never shown.
     pub redacted_thoughts: u32,
@@ -250,23 +252,45 @@ impl Turn {
     }
 }
 
+/// A turn's thoughts read back: the first [`MAX_NUMBERED`], as a capture's are.
+fn read_thoughts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Thought>, D::Error> {
+    Ok(First::<Thought, MAX_NUMBERED>::deserialize(d)?.items)
+}
+
 /// The most warnings a turn read back from JSONL keeps: a capture's turn says each kind
 /// of trouble a bounded number of times (twenty, then counted), far fewer in all.
 const READ_WARNINGS: usize = 1_000;
 
-/// A turn's warnings read back: the first [`READ_WARNINGS`], the last of them saying how
-/// many more there were when there were more.
+/// The most bytes of warnings a turn read back keeps (each is cut to 4,096 bytes as well):
+/// 1,000 of the longest would be 4 MB a turn, for every turn of the run.
+const READ_WARNING_BYTES: usize = 64 << 10;
+
+/// A turn's warnings read back: the first [`READ_WARNINGS`], in at most
+/// [`READ_WARNING_BYTES`], the last of them saying how many more there were when there
+/// were more (room is left for it, so that what is read back again stays as it is).
 fn read_warnings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Warning>, D::Error> {
     let First { mut items, more } = First::<Warning, READ_WARNINGS>::deserialize(d)?;
-    if more > 0 {
-        let left_out = more + 1;
-        items.truncate(READ_WARNINGS - 1);
-        items.push(Warning::Recorded(format!(
-            "and {} more warnings read back, past the first {}: left out",
-            crate::number::thousands(left_out as u64),
-            crate::number::thousands(READ_WARNINGS as u64 - 1)
-        )));
+    let size = |warning: &Warning| match warning {
+        Warning::Recorded(text) => text.len().min(crate::redact::MAX_MESSAGE),
+        _ => 0,
+    };
+    let total: usize = items.iter().map(size).sum();
+    if more == 0 && total <= READ_WARNING_BYTES {
+        return Ok(items);
     }
+    let read = items.len() + more;
+    let mut bytes = 0;
+    let fit = items.iter().take_while(|w| {
+        bytes += size(w);
+        bytes <= READ_WARNING_BYTES - 256
+    });
+    let kept = fit.count().min(READ_WARNINGS - 1);
+    items.truncate(kept);
+    items.push(Warning::Recorded(format!(
+        "and {} more warnings read back, past the first {}: left out",
+        crate::number::thousands((read - kept) as u64),
+        crate::number::thousands(kept as u64)
+    )));
     Ok(items)
 }
 
@@ -290,8 +314,9 @@ pub struct CallResult {
     pub content: Value,
     /// Anthropic `is_error`; null for APIs with no such flag.
     pub is_error: Option<bool>,
-    /// The `source` of the turn whose request carried it.
-    pub source: Source,
+    /// The `source` of the turn whose request carried it, one for all the results it
+    /// carried.
+    pub source: Arc<Source>,
 }
 
 impl Turn {

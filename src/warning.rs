@@ -168,6 +168,11 @@ pub enum Warning {
         count: usize,
         max: usize,
     },
+    /// A response giving more than `max` thoughts (`count` of them).
+    TooManyThoughts {
+        count: usize,
+        max: usize,
+    },
     /// A request offering more than `max` tools (`count` of them).
     TooManyOffered {
         count: usize,
@@ -610,6 +615,12 @@ impl fmt::Display for Warning {
             Warning::TooManyToolCalls { count, max } => write!(
                 f,
                 "the response makes {} tool calls: past the first {} they are left out",
+                thousands(*count as u64),
+                thousands(*max as u64)
+            ),
+            Warning::TooManyThoughts { count, max } => write!(
+                f,
+                "the response gives {} thoughts: past the first {} they are left out",
                 thousands(*count as u64),
                 thousands(*max as u64)
             ),

@@ -1145,7 +1145,7 @@ fn an_odd_shape_repeated_by_every_event_is_named_twenty_times_then_counted() {
 #[test]
 fn a_turn_read_back_keeps_a_bounded_list_of_warnings_and_tools() {
     // Read back whole: 4 million warnings or offered tools on one JSONL line held 460 MB
-    // (hostile run 22).
+    // (hostile run 22); 1,000 warnings of 4 KB a turn, 4 MB (hostile run 24).
     let (turns, _, _) = inspect(&["fixtures/anthropic-messages/simple.txtar"]);
     let mut turn = turns[0].clone();
     turn["warnings"] = serde_json::json!(vec!["w".repeat(5_000); 3_000]);
@@ -1156,15 +1156,17 @@ fn a_turn_read_back_keeps_a_bounded_list_of_warnings_and_tools() {
     let (again, stderr, code) = inspect(&[str_of(&jsonl)]);
     assert_eq!((code, again.len()), (0, 1), "{stderr}");
     let warnings = again[0]["warnings"].as_array().unwrap();
-    assert!(warnings.len() <= 1_001, "{}", warnings.len());
+    // 64 KiB of them at most, each cut to 4,096 bytes, room left for the last.
+    assert_eq!(warnings.len(), 16);
     assert_eq!(warnings[0].as_str().unwrap().len(), 4_096);
-    assert!(
-        warnings
-            .iter()
-            .any(|w| w == "and 2,001 more warnings read back, past the first 999: left out"),
-        "{:?}",
-        &warnings[995..]
+    assert_eq!(
+        warnings[15],
+        "and 2,985 more warnings read back, past the first 15: left out"
     );
+    // Read back again, nothing changes.
+    std::fs::write(&jsonl, format!("{}\n", again[0])).unwrap();
+    let (twice, _, _) = inspect(&[str_of(&jsonl)]);
+    assert_eq!(twice[0]["warnings"], again[0]["warnings"]);
     let tools = again[0]["request"]["tools"].as_array().unwrap();
     assert_eq!(tools.len(), 10_000);
 }
@@ -1228,4 +1230,32 @@ fn section_names_and_a_turns_history_are_bounded_for_captures_and_read_back() {
         again[0]["threading"]["replies"].as_array().unwrap().len(),
         8
     );
+}
+
+#[test]
+fn a_response_of_too_many_thoughts_keeps_the_first_ten_thousand() {
+    // Thoughts had no bound, and one-letter ones were counted as texts by their letter
+    // alone: 60 small gzip bodies of 60,000 thinking blocks held 282 MB (hostile run 24).
+    let blocks = vec![r#"{"type":"thinking","thinking":"t","signature":"s"}"#; 10_005].join(",");
+    let body = format!(
+        r#"{{"id":"m","type":"message","role":"assistant","model":"claude-x","content":[{blocks}],"stop_reason":"end_turn","usage":{{"input_tokens":1,"output_tokens":1}}}}"#
+    );
+    let dir = scratch("many-thoughts");
+    let file = dir.join("body.json");
+    std::fs::write(&file, body).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((code, turns.len()), (0, 1), "{stderr}");
+    assert_eq!(turns[0]["thoughts"].as_array().unwrap().len(), 10_000);
+    let warnings = turns[0]["warnings"].to_string();
+    assert!(
+        warnings.contains(
+            "the response gives 10,005 thoughts: past the first 10,000 they are left out"
+        ),
+        "{warnings}"
+    );
+    let jsonl = dir.join("turns.jsonl");
+    std::fs::write(&jsonl, format!("{}\n", turns[0])).unwrap();
+    let (again, _, _) = inspect(&[str_of(&jsonl)]);
+    assert_eq!(again[0]["thoughts"], turns[0]["thoughts"]);
+    assert_eq!(again[0]["warnings"], turns[0]["warnings"]);
 }

@@ -56,6 +56,15 @@ pub fn bound(turn: &mut Turn) {
         cuts.name("inference region", service.inference_geo.as_mut());
         cuts.name("speed", service.speed.as_mut());
     }
+    if turn.thoughts.len() > MAX_NUMBERED {
+        let count = turn.thoughts.len();
+        turn.thoughts.truncate(MAX_NUMBERED);
+        turn.thoughts.shrink_to_fit();
+        turn.warnings.push(Warning::TooManyThoughts {
+            count,
+            max: MAX_NUMBERED,
+        });
+    }
     if turn.tool_calls.len() > MAX_NUMBERED {
         let count = turn.tool_calls.len();
         turn.tool_calls.truncate(MAX_NUMBERED);

@@ -293,7 +293,11 @@ fn text_size(turn: &Turn) -> usize {
         .flatten()
         .map(String::len)
         .chain(prompt.map(|p| p.len()))
-        .chain(turn.thoughts.iter().map(|t| t.text.len()))
+        .chain(
+            turn.thoughts
+                .iter()
+                .map(|t| t.text.len() + size_of::<Thought>() + 16),
+        )
         .chain(arguments)
         .chain(results)
         .sum::<usize>()
