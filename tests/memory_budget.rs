@@ -324,6 +324,23 @@ fn streams_of_tiny_events_cost_no_list_of_events() {
 }
 
 #[test]
+fn a_bedrock_frame_of_millions_of_small_values_stays_within_budget() {
+    let _one = serial();
+    // A frame's JSON (a chunk payload, the event it holds, an exception's) was built whole:
+    // one 16 MB frame of `[0,0,…]` beside its `bytes` took 1 GB (hostile run 25). It is
+    // built within the budget of its length, as every capture's JSON is.
+    let start = br#"{"bytes":"eyJ0eXBlIjoibWVzc2FnZV9zdGFydCIsIm1lc3NhZ2UiOnsiaWQiOiJtIiwibW9kZWwiOiJ4In19"}"#;
+    let mut frames = frame(&[(":event-type", "chunk")], start);
+    let junk = format!(r#"{{"bytes":"e30=","x":{}}}"#, zeros());
+    frames.extend(frame(&[(":event-type", "chunk")], junk.as_bytes()));
+    let (turns, inspect, validate, _) = peaks("junk.bin", &frames);
+    assert_eq!(turns, 1);
+    let budget = frames.len() + tree_base();
+    assert!(inspect <= budget, "inspect took {inspect}");
+    assert!(validate <= budget, "validate took {validate}");
+}
+
+#[test]
 fn streams_opening_millions_of_numbered_things_stay_within_budget() {
     let _one = serial();
     // Each 75-byte delta names a new output item: the accumulator's and the checker's state

@@ -21,6 +21,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::sse::{DefectKind, Framing, FramingDefect, SseEvent, SseStream};
+use crate::bounded_json;
 use crate::warning::{Repeats, Warning};
 
 /// The prelude: two lengths and their CRC.
@@ -334,8 +335,13 @@ fn event_of(message: &Message) -> Result<Option<(String, String)>, &'static str>
 
 /// The Anthropic event a `chunk` payload's base64 `bytes` holds, named by its `type`.
 fn chunk(payload: &[u8]) -> Result<(String, String), &'static str> {
+    // Built within the budget of its length, as every capture's JSON is: a frame of
+    // `[0,0,…]` would take 40 times its size.
     let value: Value =
-        serde_json::from_slice(payload).map_err(|_| "a chunk payload that is not JSON")?;
+        bounded_json::from_slice(payload).map_err(|err| match bounded_json::describe(&err) {
+            Some(_) => "a chunk payload holding too many JSON values to read",
+            None => "a chunk payload that is not JSON",
+        })?;
     let encoded = value["bytes"]
         .as_str()
         .ok_or("a chunk payload with no `bytes` string")?;
@@ -343,7 +349,7 @@ fn chunk(payload: &[u8]) -> Result<(String, String), &'static str> {
         .decode(encoded)
         .map_err(|_| "a chunk whose `bytes` are not base64")?;
     let data = String::from_utf8_lossy(&bytes).into_owned();
-    let name = serde_json::from_str::<Value>(&data)
+    let name = bounded_json::from_str(&data)
         .ok()
         .and_then(|v| v["type"].as_str().map(str::to_string))
         .unwrap_or_else(|| "chunk".to_string());
@@ -353,7 +359,7 @@ fn chunk(payload: &[u8]) -> Result<(String, String), &'static str> {
 /// An exception's message: its JSON payload's `message` (or `Message`), else the payload.
 fn exception_message(payload: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(payload);
-    let from_json = serde_json::from_str::<Value>(&text).ok().and_then(|v| {
+    let from_json = bounded_json::from_str(&text).ok().and_then(|v| {
         ["message", "Message"]
             .iter()
             .find_map(|k| v[*k].as_str().map(str::to_string))
