@@ -56,23 +56,13 @@ pub fn bound(turn: &mut Turn) {
         cuts.name("inference region", service.inference_geo.as_mut());
         cuts.name("speed", service.speed.as_mut());
     }
-    if turn.thoughts.len() > MAX_NUMBERED {
-        let count = turn.thoughts.len();
-        turn.thoughts.truncate(MAX_NUMBERED);
-        turn.thoughts.shrink_to_fit();
-        turn.warnings.push(Warning::TooManyThoughts {
-            count,
-            max: MAX_NUMBERED,
-        });
+    if let Some(count) = keep_numbered(&mut turn.thoughts) {
+        let max = MAX_NUMBERED;
+        turn.warnings.push(Warning::TooManyThoughts { count, max });
     }
-    if turn.tool_calls.len() > MAX_NUMBERED {
-        let count = turn.tool_calls.len();
-        turn.tool_calls.truncate(MAX_NUMBERED);
-        turn.tool_calls.shrink_to_fit();
-        turn.warnings.push(Warning::TooManyToolCalls {
-            count,
-            max: MAX_NUMBERED,
-        });
+    if let Some(count) = keep_numbered(&mut turn.tool_calls) {
+        let max = MAX_NUMBERED;
+        turn.warnings.push(Warning::TooManyToolCalls { count, max });
     }
     for call in &mut turn.tool_calls {
         cuts.name("tool name", Some(&mut call.name));
@@ -151,13 +141,9 @@ fn bound_summary(summary: &mut RequestSummary, cuts: &mut Cuts) {
     if let Some(Reasoning::Level(level)) = summary.params.reasoning.as_mut() {
         cuts.name("reasoning level", Some(level));
     }
-    if let Some(tools) = summary.tools.as_mut().filter(|t| t.len() > MAX_NUMBERED) {
-        cuts.warnings.push(Warning::TooManyOffered {
-            count: tools.len(),
-            max: MAX_NUMBERED,
-        });
-        tools.truncate(MAX_NUMBERED);
-        tools.shrink_to_fit();
+    if let Some(count) = summary.tools.as_mut().and_then(keep_numbered) {
+        let max = MAX_NUMBERED;
+        cuts.warnings.push(Warning::TooManyOffered { count, max });
     }
     for tool in summary.tools.iter_mut().flatten() {
         cuts.name("offered tool's name", Some(tool));
@@ -166,6 +152,17 @@ fn bound_summary(summary: &mut RequestSummary, cuts: &mut Cuts) {
         cuts.cut("tool choice", json_len(choice));
         *choice = fit(choice, MAX_NAME);
     }
+}
+
+/// Keeps the first [`MAX_NUMBERED`] of `list`, giving back the room of the rest: how many
+/// it held, when it held more.
+fn keep_numbered<T>(list: &mut Vec<T>) -> Option<usize> {
+    let count = list.len();
+    (count > MAX_NUMBERED).then(|| {
+        list.truncate(MAX_NUMBERED);
+        list.shrink_to_fit();
+        count
+    })
 }
 
 /// The first [`MAX_NUMBERED`] of `results`, their ids cut to [`MAX_NAME`] bytes as the
