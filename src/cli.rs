@@ -135,7 +135,9 @@ a gateway dump pair too. Every input is in exactly one part: the N parts' `inspe
 jsonl` outputs together hold exactly the whole run's turns, and `cat part-*.jsonl | \
 aibridge-trace summary -` (or inspect) reads them back as one run: threading links turns \
 across parts, and the turns are put back in the whole run's order (each turn's \
-`threading.input`), so summaries match one run's byte for byte. Their `files` count the \
+`threading.part`), so summaries match one run's byte for byte. JSONL printed without \
+--shard (an earlier run's output in the corpus) is read as one input: its turns stay at its \
+place, in its order. Their `files` count the \
 captures the turns came from; an input that gave no turn (a README, a passthrough dump) \
 leaves no trace in JSONL, so it is counted by the run that read it, not by the summary of \
 the parts.";

@@ -45,6 +45,10 @@ pub struct Input {
     /// Its place among every input the paths give, `--shard` aside: turns read back from
     /// several parts are put back in the order of one whole run.
     pub ordinal: usize,
+    /// The run's id: a hash of what the paths give, in order (`--shard` aside), the same for
+    /// every part of a split run. It tells the turns of one run's parts from those of
+    /// another run's parts that a corpus may hold, whose places are no places in this run.
+    pub run: u64,
 }
 
 /// An input, a path that could not be walked, or one found in a folder that is no file to
@@ -95,6 +99,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter, stdin_closed: bool) -> Vec<F
                     request: None,
                     size: None,
                     ordinal: 0,
+                    run: 0,
                 }));
             }
             continue;
@@ -125,9 +130,12 @@ pub fn discover(paths: &[PathBuf], filter: &Filter, stdin_closed: bool) -> Vec<F
         }
     }
     drop_repeated_pairs(&mut found);
+    let displays: Vec<&str> = found.iter().map(Found::display).collect();
+    let run = crate::stable_hash::of_parts(&displays, b'R');
     for (ordinal, found) in found.iter_mut().enumerate() {
         if let Found::Input(input) = found {
             input.ordinal = ordinal;
+            input.run = run;
         }
     }
     if let Some(shard) = filter.shard {
@@ -224,6 +232,7 @@ fn file_input(path: PathBuf, display: String, explicit: bool, size: u64) -> Inpu
         request,
         size: Some(size),
         ordinal: 0,
+        run: 0,
     }
 }
 

@@ -291,7 +291,8 @@ pub fn threaded(
     ordered(
         inputs,
         |found| {
-            let mut report = rejoin::placed(found, priced_turns_of(found, prices));
+            let mut report =
+                rejoin::placed(found, inputs.filter.shard, priced_turns_of(found, prices));
             report.turns.iter_mut().for_each(session::digest_answer);
             // Held on the worker that read them: the batches on their way hold their turns
             // without the texts, whatever their files expand to (a 6 KB gzip file may be a

@@ -274,10 +274,9 @@ pub fn digest_answer(turn: &mut Turn) {
 /// Threads `turns` (every turn of a run, in input order): sets each turn's `session` and
 /// each client-run tool call's `result`, and returns the sessions in the input order of
 /// their first turns, as output keeps input order everywhere (each session's turns stay in
-/// threading order). Turns read back from JSONL (parts of a run split with `--shard`, read
-/// in any order) are first put back in the order of the run that printed them, among the
-/// places they hold; each turn keeps its answer's digests (`threading.answer`), which
-/// JSONL prints.
+/// threading order). Turns read back from the parts of a run split with `--shard` (read in
+/// any order) are first put back in that run's order ([`in_run_order`]); each turn keeps
+/// its answer's digests (`threading.answer`), which JSONL prints.
 pub fn thread_turns(turns: &mut [Turn]) -> Vec<Session> {
     in_run_order(turns);
     thread_and_link(turns).0
@@ -336,28 +335,23 @@ pub fn thread_and_link(turns: &mut [Turn]) -> (Vec<Session>, Vec<Vec<Option<Carr
     (sessions, links)
 }
 
-/// Sorts the turns read back from JSONL by the place of their input in the run that
-/// printed them (`threading.input`), among the places such turns hold; the sort is stable,
-/// so the turns of one input keep their order. Other turns keep their place. Returns where
-/// each turn was before, so that what a run keeps beside each turn can follow.
+/// Puts `turns` (every turn of a run, in input order) in the run's order: by
+/// [`Threading::place`](crate::turn::Threading::place), which is the input order but for
+/// the turns of parts of a run split with `--shard`, put back in that run's order; the sort
+/// is stable, so the turns of one input keep their order. Returns where each turn was
+/// before, so that what a run keeps beside each turn can follow.
 pub fn in_run_order(turns: &mut [Turn]) -> Vec<usize> {
-    let places: Vec<usize> = (0..turns.len())
-        .filter(|&i| turns[i].threading.read_back)
-        .collect();
-    let mut moved: Vec<(usize, Turn)> = places
-        .iter()
-        .map(|&i| {
-            (
-                i,
-                std::mem::replace(&mut turns[i], Turn::empty(Api::OpenaiChat)),
-            )
-        })
-        .collect();
-    moved.sort_by_key(|(_, turn)| turn.threading.input);
     let mut order: Vec<usize> = (0..turns.len()).collect();
-    for (place, (from, turn)) in places.into_iter().zip(moved) {
-        turns[place] = turn;
-        order[place] = from;
+    if turns.is_sorted_by_key(|turn| turn.threading.place) {
+        return order;
+    }
+    order.sort_by_key(|&i| turns[i].threading.place);
+    let mut moved: Vec<Turn> = order
+        .iter()
+        .map(|&i| std::mem::replace(&mut turns[i], Turn::empty(Api::OpenaiChat)))
+        .collect();
+    for (place, turn) in turns.iter_mut().zip(moved.drain(..)) {
+        *place = turn;
     }
     order
 }

@@ -104,11 +104,39 @@ pub struct Threading {
     /// The digests of the turn's answer ([`crate::request::history::answer`]); set by
     /// threading, or read back.
     pub answer: Option<Answer>,
-    /// The place of the turn's input among every input of the run (`--shard` aside):
-    /// turns read back from several shards are put back in the order of one whole run.
+    /// The place of the turn's input among every input of the run that printed it
+    /// (`--shard` aside); read back, kept as it was printed.
     pub input: Option<usize>,
+    /// Where the turn stands in this run's order, which threading and output follow: its
+    /// input's place, or, for a turn of a part of a run split with `--shard`, its place in
+    /// that run ([`Part::place`]). Not printed (a part's turns print it in `part`).
+    pub place: Place,
+    /// The part of a split run that prints the turn: set by a `--shard` run, read back
+    /// from its JSONL. It tells the parts of one run, whose turns are put back in that
+    /// run's order, from the JSONL of a whole run, which stays at its input's place.
+    pub part: Option<Part>,
     /// The turn was read back from this tool's JSONL, not rebuilt from a capture.
     pub read_back: bool,
+}
+
+/// A part of a run split with `--shard`, and the turn's place in that run: JSONL prints it
+/// as `threading.part`, `{"shard": "K/N", "place": P, "run": "<16 hex digits>"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// K of N, 1 ≤ K ≤ N.
+    pub index: u64,
+    pub count: u64,
+    pub place: Place,
+}
+
+/// Where a turn stands in the order of a run: its input's place, or, for a turn of
+/// another run's part that the run read, the place it holds in that run; ordered by that
+/// place, then by the run's id ([`crate::discover::Input::run`]), which keeps the turns of
+/// two runs that hold one place apart alike in every run that orders them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub input: usize,
+    pub run: u64,
 }
 
 impl Default for Threading {
@@ -122,6 +150,8 @@ impl Default for Threading {
             conversation: None,
             answer: None,
             input: None,
+            place: Place::default(),
+            part: None,
             read_back: false,
         }
     }
@@ -131,6 +161,9 @@ impl Default for Threading {
 #[derive(Serialize, Deserialize)]
 struct ThreadingFields {
     input: Option<usize>,
+    /// JSONL of builds that did not print it has none: read as a whole run's.
+    #[serde(default)]
+    part: Option<PartFields>,
     conversation: Option<String>,
     tail: Option<Hex>,
     replayed: Vec<ReplayedFields>,
@@ -141,6 +174,52 @@ struct ThreadingFields {
     /// `tail` then `answer`: what a request continuing the turn replays. Derived, for
     /// engines that thread by joining on it; not read back.
     answered: Option<AnswerFields>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PartFields {
+    shard: ShardText,
+    place: usize,
+    run: RunText,
+}
+
+/// A run's id as 16 hex digits, as digests are printed.
+struct RunText(u64);
+
+impl Serialize for RunText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:016x}", self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for RunText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RunText, D::Error> {
+        Ok(RunText(Hex::deserialize(d)?.0.bits()))
+    }
+}
+
+/// `K/N`, as `--shard` takes it.
+struct ShardText(u64, u64);
+
+impl Serialize for ShardText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{}/{}", self.0, self.1))
+    }
+}
+
+impl<'de> Deserialize<'de> for ShardText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ShardText, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        let number = |digits: &str| match digits.bytes().all(|b| b.is_ascii_digit()) {
+            true => digits.parse::<u64>().ok(),
+            false => None,
+        };
+        text.split_once('/')
+            .and_then(|(k, n)| Some((number(k)?, number(n)?)))
+            .filter(|&(k, n)| 1 <= k && k <= n)
+            .map(|(k, n)| ShardText(k, n))
+            .ok_or_else(|| serde::de::Error::custom("a shard is K/N, 1 ≤ K ≤ N"))
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -181,6 +260,11 @@ impl Serialize for Threading {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ThreadingFields {
             input: self.input,
+            part: self.part.map(|part| PartFields {
+                shard: ShardText(part.index, part.count),
+                place: part.place.input,
+                run: RunText(part.place.run),
+            }),
             conversation: self.conversation.clone(),
             tail: self.history.tail.map(Hex),
             replayed: self
@@ -234,6 +318,15 @@ impl<'de> Deserialize<'de> for Threading {
                 loose: a.loose.0,
             }),
             input: fields.input,
+            place: Place::default(),
+            part: fields.part.map(|part| Part {
+                index: part.shard.0,
+                count: part.shard.1,
+                place: Place {
+                    input: part.place,
+                    run: part.run.0,
+                },
+            }),
             read_back: true,
         })
     }

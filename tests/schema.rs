@@ -57,8 +57,11 @@ fn the_schema_table_names_every_emitted_field_and_no_other() {
     // The sessions' captures too: tool results come back only in multi-request runs.
     let (turns, stderr, _) = common::inspect(&["fixtures/", "tests/data/sessions/"]);
     assert!(turns.len() > 50, "{stderr}");
+    // A part of a split run marks its turns (`threading.part`).
+    let (part, stderr, _) = common::inspect(&["--shard", "1/1", "fixtures/raw/"]);
+    assert!(!part.is_empty(), "{stderr}");
     let mut emitted = BTreeSet::new();
-    for turn in &turns {
+    for turn in turns.iter().chain(&part) {
         paths(turn, "", &known, &mut emitted);
     }
     let undocumented: Vec<_> = emitted.difference(&known).collect();

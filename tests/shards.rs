@@ -221,6 +221,82 @@ fn sessions_span_parts() {
     }
 }
 
+/// Hostile run 25, D2: a corpus may hold an earlier run's JSONL beside its captures. Its
+/// turns stay at that file's place, in its order, and the parts of a split run put them
+/// back there: the places they had in the earlier run are no places in this one. A part of
+/// another split run among the inputs keeps that run's places, and every run orders its
+/// turns and this run's that hold the same place alike.
+#[test]
+fn earlier_runs_jsonl_among_the_inputs_is_placed_alike_in_every_part() {
+    let dir = common::scratch("shard-earlier-run");
+    let earlier = dir.join("earlier.jsonl");
+    let printed = stdout_of(&["inspect", "--format", "jsonl", "tests/data/sessions/"]);
+    std::fs::write(&earlier, &printed).unwrap();
+    let other_part = dir.join("other-part.jsonl");
+    let args = ["inspect", "--format", "jsonl", "--shard", "1/2"];
+    std::fs::write(
+        &other_part,
+        stdout_of(&[&args[..], &["fixtures/"]].concat()),
+    )
+    .unwrap();
+    let inputs = [
+        "--exclude",
+        "*.md",
+        "--exclude",
+        "passthrough",
+        "fixtures/",
+        earlier.to_str().unwrap(),
+        other_part.to_str().unwrap(),
+        "tests/data/sessions/",
+    ];
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--quiet");
+        all.extend(inputs);
+        stdout_of(&all)
+    };
+    let paths = |jsonl: &str| -> Vec<String> {
+        let path =
+            |line: &str| serde_json::from_str::<Value>(line).unwrap()["source"]["path"].to_string();
+        jsonl.lines().map(path).collect()
+    };
+    let whole = run(&["inspect", "--format", "jsonl"]);
+    // The earlier run's turns, as it printed them, stay together at its file's place.
+    let all = paths(&whole);
+    let earlier_paths = paths(&printed);
+    let first = all.iter().position(|p| p.contains("tests/data/sessions"));
+    let first = first.unwrap();
+    assert!(first > 0);
+    assert_eq!(all[first..first + earlier_paths.len()], earlier_paths[..]);
+
+    let views = [
+        &["inspect", "--format", "jsonl"][..],
+        &["inspect", "--view", "sessions", "--format", "jsonl"],
+        &["inspect", "--format", "otlp"],
+    ];
+    for view in views {
+        let expected = run(view);
+        for n in [2, 3, 7] {
+            let split: String = (1..=n)
+                .rev()
+                .map(|k| {
+                    run(&[
+                        "inspect",
+                        "--format",
+                        "jsonl",
+                        "--shard",
+                        &format!("{k}/{n}"),
+                    ])
+                })
+                .collect();
+            let mut args = view.to_vec();
+            args.push("-");
+            let joined = run_with_stdin(&args, split.as_bytes());
+            assert_eq!(joined, expected, "{view:?}, {n} parts");
+        }
+    }
+}
+
 #[test]
 fn a_line_that_is_no_turn_fails_alone() {
     let jsonl = whole(&["inspect", "--format", "jsonl"]);

@@ -13,12 +13,12 @@
 use super::{FileReport, Note};
 use crate::bounded_json;
 use crate::cost::CostSource;
-use crate::discover::Found;
+use crate::discover::{Found, Shard};
 use crate::number::thousands;
 use crate::quote;
 use crate::reconstruct::bounds;
 use crate::redact::{redacted, redacted_message};
-use crate::turn::Turn;
+use crate::turn::{Part, Place, Turn};
 use crate::warning::{REPORTED, Warning};
 
 /// How every JSONL turn starts, token by token: serde prints a turn's fields in order,
@@ -146,12 +146,33 @@ fn again(mut turn: Turn) -> Turn {
     turn
 }
 
-/// Marks the turns of `report`, read from `found`, with its input's place in the run;
-/// turns read back keep the place they had in the run that printed them.
-pub fn placed(found: &Found, mut report: FileReport) -> FileReport {
+/// Places the turns of `report`, read from `found`, in this run's order
+/// ([`Threading::place`]): a capture's turns, and those of a whole run's JSONL, at their
+/// input's place (the JSONL's in the order it prints them); the turns of a part of a run
+/// split with `--shard` at their place in that run, so that the parts join into it. The
+/// turns a capture gives take their input's place as `threading.input`; turns read back
+/// keep theirs. In a `--shard` run, each turn is marked with the part and its place
+/// ([`Threading::part`]), for the run that joins the parts.
+///
+/// [`Threading::place`]: crate::turn::Threading::place
+/// [`Threading::part`]: crate::turn::Threading::part
+pub fn placed(found: &Found, shard: Option<Shard>, mut report: FileReport) -> FileReport {
     if let Found::Input(input) = found {
         for turn in &mut report.turns {
-            turn.threading.input.get_or_insert(input.ordinal);
+            let threading = &mut turn.threading;
+            threading.input.get_or_insert(input.ordinal);
+            threading.place = match (threading.read_back, threading.part) {
+                (true, Some(part)) => part.place,
+                _ => Place {
+                    input: input.ordinal,
+                    run: input.run,
+                },
+            };
+            threading.part = shard.map(|shard| Part {
+                index: shard.index,
+                count: shard.count,
+                place: threading.place,
+            });
         }
     }
     report
