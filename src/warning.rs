@@ -160,27 +160,14 @@ pub enum Warning {
         count: u64,
         max: usize,
     },
-    /// A response making more tool calls than a stream may open ([`TooManyNumbered`]):
-    /// `count` of them, the first `max` kept.
+    /// A turn's list of `what` held `count` things, more than the `max` kept (the first
+    /// ones): a response's tool calls (as many as a stream may open, [`TooManyNumbered`])
+    /// or thoughts, a request's offered tools or tool results (threading holds the ids of
+    /// those it keeps).
     ///
     /// [`TooManyNumbered`]: Warning::TooManyNumbered
-    TooManyToolCalls {
-        count: usize,
-        max: usize,
-    },
-    /// A response giving more than `max` thoughts (`count` of them).
-    TooManyThoughts {
-        count: usize,
-        max: usize,
-    },
-    /// A request offering more than `max` tools (`count` of them).
-    TooManyOffered {
-        count: usize,
-        max: usize,
-    },
-    /// A request carrying more than `max` tool results (`count` of them): threading holds
-    /// the ids of those it keeps.
-    TooManyToolResults {
+    TooMany {
+        what: Listed,
         count: usize,
         max: usize,
     },
@@ -393,6 +380,15 @@ impl<K: Ord> TypeTally<K> {
     pub fn into_parts(self) -> (BTreeMap<K, Tallied>, Option<Tallied>) {
         (self.by_type, self.others)
     }
+}
+
+/// A turn's list that a capture may fill past what is kept ([`Warning::TooMany`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listed {
+    ToolCalls,
+    Thoughts,
+    OfferedTools,
+    ToolResults,
 }
 
 /// JSON nested deeper than `limit` levels, the most this tool reads: maybe good JSON, so
@@ -612,30 +608,20 @@ impl fmt::Display for Warning {
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),
             Warning::RequestNotJson => f.write_str("the request body is not JSON"),
-            Warning::TooManyToolCalls { count, max } => write!(
-                f,
-                "the response makes {} tool calls: past the first {} they are left out",
-                thousands(*count as u64),
-                thousands(*max as u64)
-            ),
-            Warning::TooManyThoughts { count, max } => write!(
-                f,
-                "the response gives {} thoughts: past the first {} they are left out",
-                thousands(*count as u64),
-                thousands(*max as u64)
-            ),
-            Warning::TooManyOffered { count, max } => write!(
-                f,
-                "the request offers {} tools: past the first {} they are left out",
-                thousands(*count as u64),
-                thousands(*max as u64)
-            ),
-            Warning::TooManyToolResults { count, max } => write!(
-                f,
-                "the request carries {} tool results: past the first {} they are left out",
-                thousands(*count as u64),
-                thousands(*max as u64)
-            ),
+            Warning::TooMany { what, count, max } => {
+                let (whose, verb, noun) = match what {
+                    Listed::ToolCalls => ("response", "makes", "tool calls"),
+                    Listed::Thoughts => ("response", "gives", "thoughts"),
+                    Listed::OfferedTools => ("request", "offers", "tools"),
+                    Listed::ToolResults => ("request", "carries", "tool results"),
+                };
+                write!(
+                    f,
+                    "the {whose} {verb} {} {noun}: past the first {} they are left out",
+                    thousands(*count as u64),
+                    thousands(*max as u64)
+                )
+            }
             Warning::TooManyNumbered { line, count, max } => write!(
                 f,
                 "line {line}: the stream opens more than {} choices, tool calls, output items \

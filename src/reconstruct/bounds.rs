@@ -21,7 +21,7 @@ use crate::redact;
 use crate::request::history::KEPT_REPLAYS;
 use crate::request::{Reasoning, RequestRead, RequestSummary, ToolResult};
 use crate::turn::Turn;
-use crate::warning::{MAX_NAME, Warning};
+use crate::warning::{Listed, MAX_NAME, Warning};
 
 /// Cuts `turn`'s names to [`MAX_NAME`] bytes (model names, its id, its stop reason,
 /// its tool calls' names and ids, how it was served, the Responses conversation it names)
@@ -56,13 +56,11 @@ pub fn bound(turn: &mut Turn) {
         cuts.name("inference region", service.inference_geo.as_mut());
         cuts.name("speed", service.speed.as_mut());
     }
-    if let Some(count) = keep_numbered(&mut turn.thoughts) {
-        let max = MAX_NUMBERED;
-        turn.warnings.push(Warning::TooManyThoughts { count, max });
+    if let Some(warning) = keep_numbered(&mut turn.thoughts, Listed::Thoughts) {
+        turn.warnings.push(warning);
     }
-    if let Some(count) = keep_numbered(&mut turn.tool_calls) {
-        let max = MAX_NUMBERED;
-        turn.warnings.push(Warning::TooManyToolCalls { count, max });
+    if let Some(warning) = keep_numbered(&mut turn.tool_calls, Listed::ToolCalls) {
+        turn.warnings.push(warning);
     }
     for call in &mut turn.tool_calls {
         cuts.name("tool name", Some(&mut call.name));
@@ -141,9 +139,9 @@ fn bound_summary(summary: &mut RequestSummary, cuts: &mut Cuts) {
     if let Some(Reasoning::Level(level)) = summary.params.reasoning.as_mut() {
         cuts.name("reasoning level", Some(level));
     }
-    if let Some(count) = summary.tools.as_mut().and_then(keep_numbered) {
-        let max = MAX_NUMBERED;
-        cuts.warnings.push(Warning::TooManyOffered { count, max });
+    let offered = summary.tools.as_mut();
+    if let Some(warning) = offered.and_then(|tools| keep_numbered(tools, Listed::OfferedTools)) {
+        cuts.warnings.push(warning);
     }
     for tool in summary.tools.iter_mut().flatten() {
         cuts.name("offered tool's name", Some(tool));
@@ -154,26 +152,26 @@ fn bound_summary(summary: &mut RequestSummary, cuts: &mut Cuts) {
     }
 }
 
-/// Keeps the first [`MAX_NUMBERED`] of `list`, giving back the room of the rest: how many
-/// it held, when it held more.
-fn keep_numbered<T>(list: &mut Vec<T>) -> Option<usize> {
-    let count = list.len();
-    (count > MAX_NUMBERED).then(|| {
+/// Keeps the first [`MAX_NUMBERED`] of `list`, giving back the room of the rest; when it
+/// held more, the warning saying how many.
+fn keep_numbered<T>(list: &mut Vec<T>, what: Listed) -> Option<Warning> {
+    too_many(list.len(), what).inspect(|_| {
         list.truncate(MAX_NUMBERED);
         list.shrink_to_fit();
-        count
     })
+}
+
+/// The warning that a list of `count` things is cut to [`MAX_NUMBERED`], if it is.
+fn too_many(count: usize, what: Listed) -> Option<Warning> {
+    let max = MAX_NUMBERED;
+    (count > max).then_some(Warning::TooMany { what, count, max })
 }
 
 /// The first [`MAX_NUMBERED`] of `results`, their ids cut to [`MAX_NAME`] bytes as the
 /// calls' are (so that they still match).
 fn bound_results(results: &[ToolResult], cuts: &mut Cuts) -> Arc<[ToolResult]> {
-    if results.len() > MAX_NUMBERED {
-        cuts.warnings.push(Warning::TooManyToolResults {
-            count: results.len(),
-            max: MAX_NUMBERED,
-        });
-    }
+    cuts.warnings
+        .extend(too_many(results.len(), Listed::ToolResults));
     let kept = results.iter().take(MAX_NUMBERED).map(|result| {
         let mut result = result.clone();
         cuts.name("tool result id", Some(&mut result.call_id));
