@@ -4,23 +4,38 @@
 //! stop reasons, tools) mostly hold one or two names: a `BTreeMap` allocates a node of
 //! eleven slots for the first, about 400 bytes, which made a run of 160,000 tool groups
 //! take 590 MB more than the turns did. A sorted vector grows one slot at a time while it is
-//! small, and a name is copied only the first time it is counted.
+//! small, and a name is copied only the first time it is counted; past a few dozen names,
+//! where a node's slots are filled, the names move to a tree.
+
+use std::collections::{BTreeMap, btree_map};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// Names and their values, in the order of the names (as a `BTreeMap` keeps them).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally<V> {
-    entries: Vec<(String, V)>,
+    entries: Entries<V>,
+}
+
+/// A sorted vector while the names are few, as they mostly are; a tree past [`SORTED`]
+/// names, where inserting into the vector moves every later name: one response naming
+/// 10,000 tools (a hostile capture), thirty of them, took seconds per thousand.
+#[derive(Debug, Clone, PartialEq)]
+enum Entries<V> {
+    Sorted(Vec<(String, V)>),
+    Tree(BTreeMap<String, V>),
 }
 
 /// Slots a tally grows one at a time before it doubles, as a vector does.
 const SMALL: usize = 4;
 
+/// The most names a tally keeps in its vector.
+const SORTED: usize = 64;
+
 impl<V> Default for Tally<V> {
     fn default() -> Self {
         Tally {
-            entries: Vec::new(),
+            entries: Entries::Sorted(Vec::new()),
         }
     }
 }
@@ -28,54 +43,99 @@ impl<V> Default for Tally<V> {
 impl<V: Default> Tally<V> {
     /// The value counted for `name`, made (as `V::default()`) when `name` is new.
     pub fn entry(&mut self, name: &str) -> &mut V {
-        let at = match self
-            .entries
-            .binary_search_by(|(have, _)| have.as_str().cmp(name))
+        if let Entries::Sorted(sorted) = &mut self.entries
+            && sorted.len() >= SORTED
+            && find(sorted, name).is_err()
         {
-            Ok(at) => at,
-            Err(at) => {
-                if self.entries.len() == self.entries.capacity() && self.entries.len() < SMALL {
-                    self.entries.reserve_exact(1);
-                }
-                self.entries.insert(at, (name.to_string(), V::default()));
-                at
+            self.entries = Entries::Tree(std::mem::take(sorted).into_iter().collect());
+        }
+        match &mut self.entries {
+            Entries::Sorted(sorted) => {
+                let at = find(sorted, name).unwrap_or_else(|at| {
+                    if sorted.len() == sorted.capacity() && sorted.len() < SMALL {
+                        sorted.reserve_exact(1);
+                    }
+                    sorted.insert(at, (name.to_string(), V::default()));
+                    at
+                });
+                &mut sorted[at].1
             }
-        };
-        &mut self.entries[at].1
+            Entries::Tree(tree) => {
+                if !tree.contains_key(name) {
+                    tree.insert(name.to_string(), V::default());
+                }
+                tree.get_mut(name).expect("inserted above")
+            }
+        }
     }
 }
 
+/// Where `name` is in `sorted`, or where it would go.
+fn find<V>(sorted: &[(String, V)], name: &str) -> Result<usize, usize> {
+    sorted.binary_search_by(|(have, _)| have.as_str().cmp(name))
+}
+
 impl<V> Tally<V> {
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
-        self.entries.iter().map(|(name, value)| (name, value))
+    pub fn iter(&self) -> Iter<'_, V> {
+        match &self.entries {
+            Entries::Sorted(sorted) => Iter::Sorted(sorted.iter()),
+            Entries::Tree(tree) => Iter::Tree(tree.iter()),
+        }
     }
 
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
-        self.entries.iter_mut().map(|(_, value)| value)
+    pub fn values_mut(&mut self) -> Box<dyn Iterator<Item = &mut V> + '_> {
+        match &mut self.entries {
+            Entries::Sorted(sorted) => Box::new(sorted.iter_mut().map(|(_, value)| value)),
+            Entries::Tree(tree) => Box::new(tree.values_mut()),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        match &self.entries {
+            Entries::Sorted(sorted) => sorted.is_empty(),
+            Entries::Tree(tree) => tree.is_empty(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match &self.entries {
+            Entries::Sorted(sorted) => sorted.len(),
+            Entries::Tree(tree) => tree.len(),
+        }
+    }
+}
+
+/// A tally's names and values, in the order of the names.
+pub enum Iter<'a, V> {
+    Sorted(std::slice::Iter<'a, (String, V)>),
+    Tree(btree_map::Iter<'a, String, V>),
+}
+
+impl<'a, V> Iterator for Iter<'a, V> {
+    type Item = (&'a String, &'a V);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Sorted(sorted) => sorted.next().map(|(name, value)| (name, value)),
+            Iter::Tree(tree) => tree.next(),
+        }
     }
 }
 
 impl<'a, V> IntoIterator for &'a Tally<V> {
     type Item = (&'a String, &'a V);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, V)>,
-        fn(&'a (String, V)) -> (&'a String, &'a V),
-    >;
+    type IntoIter = Iter<'a, V>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter().map(|(name, value)| (name, value))
+        self.iter()
     }
 }
 
 /// Written as a JSON object, names in order, as a `BTreeMap` is.
 impl<V: Serialize> Serialize for Tally<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
-        for (name, value) in &self.entries {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (name, value) in self {
             map.serialize_entry(name, value)?;
         }
         map.end()
@@ -110,9 +170,31 @@ mod tests {
     #[test]
     fn a_small_tally_holds_no_empty_slots() {
         let mut tally: Tally<u64> = Tally::default();
+        let capacity = |tally: &Tally<u64>| match &tally.entries {
+            Entries::Sorted(sorted) => sorted.capacity(),
+            Entries::Tree(_) => unreachable!("two names are few"),
+        };
         *tally.entry("one") += 1;
-        assert_eq!(tally.entries.capacity(), 1);
+        assert_eq!(capacity(&tally), 1);
         *tally.entry("two") += 1;
-        assert_eq!(tally.entries.capacity(), 2);
+        assert_eq!(capacity(&tally), 2);
+    }
+
+    #[test]
+    fn many_names_are_counted_in_order_past_the_vector() {
+        let mut tally: Tally<u64> = Tally::default();
+        let names: Vec<String> = (0..1_000)
+            .map(|i| format!("{:04}", (i * 7919) % 1_000))
+            .collect();
+        for name in names.iter().chain(&names[..10]) {
+            *tally.entry(name) += 1;
+        }
+        assert!(matches!(tally.entries, Entries::Tree(_)));
+        let got: Vec<(&String, &u64)> = tally.iter().collect();
+        assert_eq!(got.len(), 1_000);
+        assert!(got.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(got.iter().filter(|(_, n)| **n == 2).count(), 10);
+        let json = serde_json::to_string(&tally).unwrap();
+        assert!(json.starts_with(r#"{"0000":"#), "{json}");
     }
 }
