@@ -9,14 +9,20 @@ use crate::config::{SummaryConfig, SummaryFormat};
 use crate::render::summary as printer;
 use crate::run::{self, FileReport, Status};
 
+/// The captures counted so far of turns read back: each one's path and its input's place
+/// in the run that read it (a path named twice, or a folder and a file in it, is read,
+/// and counted, twice).
+type Captures = HashSet<(String, Option<usize>)>;
+
 /// Counts one input as read, skipped or failed. Turns read back from this tool's JSONL
-/// count the captures they came from (`captures`, their paths so far), not the JSONL file:
-/// the parts of a split run sum up as the whole run does (the captures that gave no turn,
-/// skipped or failed, left no trace in the JSONL, so are not counted).
-fn count_file(files: &mut Files, captures: &mut HashSet<String>, report: &FileReport) {
+/// count the captures they came from ([`Captures`]), not the JSONL file: the parts of a
+/// split run sum up as the whole run does (the captures that gave no turn, skipped or
+/// failed, left no trace in the JSONL, so are not counted).
+fn count_file(files: &mut Files, captures: &mut Captures, report: &FileReport) {
     if report.read_back {
         for turn in &report.turns {
-            if captures.insert(turn.source.path.clone()) {
+            let capture = (turn.source.path.clone(), turn.threading.input);
+            if captures.insert(capture) {
                 files.read += 1;
             }
         }
@@ -39,7 +45,7 @@ pub fn run(
     err: &mut impl Write,
 ) -> io::Result<Status> {
     let mut summary = Summary::new(config.by);
-    let mut captures = HashSet::new();
+    let mut captures = Captures::new();
     // Threaded first: tool results and sessions need every turn.
     let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |report| {
         count_file(&mut summary.files, &mut captures, report)

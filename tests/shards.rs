@@ -297,6 +297,39 @@ fn earlier_runs_jsonl_among_the_inputs_is_placed_alike_in_every_part() {
     }
 }
 
+/// Hostile run 26, D2: a capture named twice (here inside a folder also named) is read, and
+/// counted, twice by the whole run; the parts joined count it twice as well.
+#[test]
+fn a_capture_named_twice_is_counted_twice_by_the_parts_too() {
+    let inputs = [
+        "fixtures/anthropic-messages/",
+        "fixtures/anthropic-messages/simple.txtar",
+    ];
+    let with = |args: &[&str]| stdout_of(&[args, &["--quiet"], &inputs[..]].concat());
+    let whole = with(&["summary", "--format", "json"]);
+    let read =
+        |summary: &str| serde_json::from_str::<Value>(summary).unwrap()["files"]["read"].clone();
+    let folder = std::fs::read_dir("fixtures/anthropic-messages")
+        .unwrap()
+        .count();
+    assert_eq!(read(&whole), folder + 1);
+    for n in [1, 3] {
+        let split: String = (1..=n)
+            .map(|k| {
+                with(&[
+                    "inspect",
+                    "--format",
+                    "jsonl",
+                    "--shard",
+                    &format!("{k}/{n}"),
+                ])
+            })
+            .collect();
+        let joined = run_with_stdin(&["summary", "--format", "json", "-"], split.as_bytes());
+        assert_eq!(joined, whole, "{n} parts");
+    }
+}
+
 #[test]
 fn a_line_that_is_no_turn_fails_alone() {
     let jsonl = whole(&["inspect", "--format", "jsonl"]);
