@@ -71,7 +71,25 @@ pub fn json_error(err: &serde_json::Error) -> String {
         Some(at) => &text[..at],
         None => &text,
     };
-    redacted(&without_quotes(text))
+    redacted(&plain_expectation(&without_quotes(text)))
+}
+
+/// The Rust type names serde's messages end with (`expected struct Usage`, `expected
+/// usize`), in words: what a reader of the message wrote is JSON, not Rust.
+fn plain_expectation(text: &str) -> String {
+    const EXPECTED: &str = ", expected ";
+    let Some(at) = text.rfind(EXPECTED) else {
+        return text.to_owned();
+    };
+    let wanted = &text[at + EXPECTED.len()..];
+    let plain = match wanted {
+        _ if wanted.starts_with("struct ") => "an object",
+        "usize" | "u64" | "u32" | "u16" | "u8" => "a whole number of 0 or more",
+        "isize" | "i64" | "i32" | "i16" | "i8" => "a whole number",
+        "f64" | "f32" => "a number",
+        _ => return text.to_owned(),
+    };
+    format!("{}{EXPECTED}{plain}", &text[..at])
 }
 
 /// How serde's messages that quote a value from the input start. serde does not escape a
@@ -202,6 +220,42 @@ mod tests {
     }
 
     #[test]
+    fn rust_type_names_are_said_in_json_words() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Shape {
+            inner: Option<Inner>,
+            count: Option<usize>,
+            delta: Option<i64>,
+            share: Option<f64>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Inner {}
+        let error = |json: &str| json_error(&serde_json::from_str::<Shape>(json).unwrap_err());
+        let said = [
+            (
+                r#"{"inner": 5}"#,
+                "invalid type: integer `…`, expected an object",
+            ),
+            (
+                r#"{"count": -1}"#,
+                "invalid value: integer `…`, expected a whole number of 0 or more",
+            ),
+            (
+                r#"{"delta": "x"}"#,
+                r#"invalid type: string "…", expected a whole number"#,
+            ),
+            (
+                r#"{"share": []}"#,
+                "invalid type: sequence, expected a number",
+            ),
+        ];
+        for (json, message) in said {
+            assert_eq!(error(json), message, "{json}");
+        }
+    }
+
+    #[test]
     fn a_rejected_value_never_reaches_the_message_whatever_it_holds() {
         #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)]
@@ -231,19 +285,19 @@ mod tests {
         }
         assert_eq!(
             error(r#"{"count": 1.5}"#),
-            "invalid type: floating point `…`, expected u64"
+            "invalid type: floating point `…`, expected a whole number of 0 or more"
         );
         assert_eq!(
             error(r#"{"count": "1\", expected zqkhorsebatterystaple"}"#),
-            r#"invalid type: string "…", expected u64"#
+            r#"invalid type: string "…", expected a whole number of 0 or more"#
         );
         assert_eq!(
             error(r#"{"count": -7}"#),
-            "invalid value: integer `…`, expected u64"
+            "invalid value: integer `…`, expected a whole number of 0 or more"
         );
         assert_eq!(
             error(r#"{"count": [1]}"#),
-            "invalid type: sequence, expected u64"
+            "invalid type: sequence, expected a whole number of 0 or more"
         );
     }
 
