@@ -16,7 +16,7 @@
 mod filter;
 mod shard;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -242,14 +242,18 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
         Ok(rel) => path_text(&Path::new(display).join(rel)),
         Err(_) => path_text(path),
     };
-    let walker = walkdir::WalkDir::new(root)
+    let mut walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             e.depth() == 0 || !e.file_type().is_dir() || filter.enters(root, e.path())
         });
-    for entry in walker {
+    // Every folder walked, by its identity on disk, with how it was first shown: links may
+    // lead into one folder many ways (two links in each of 15 folders to the next made
+    // 32,768 paths to one file), and each folder is walked once, as `du` does.
+    let mut walked: HashMap<FolderId, String> = HashMap::new();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -261,7 +265,27 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
                 continue;
             }
         };
-        if entry.file_type().is_dir() || !filter.reads(root, entry.path()) {
+        if entry.file_type().is_dir() {
+            let Some(id) = folder_id(&entry) else {
+                continue;
+            };
+            match walked.get(&id) {
+                None => {
+                    walked.insert(id, shown(entry.path()));
+                }
+                Some(first) => {
+                    found.push(Found::Skipped {
+                        display: shown(entry.path()),
+                        message: format!(
+                            "the same folder as {first}, reached again through a link: not read again"
+                        ),
+                    });
+                    walker.skip_current_dir();
+                }
+            }
+            continue;
+        }
+        if !filter.reads(root, entry.path()) {
             continue;
         }
         if !entry.file_type().is_file() {
@@ -286,6 +310,25 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
             false,
             size,
         )));
+    }
+}
+
+/// A folder's identity on disk: its device and inode.
+type FolderId = (u64, u64);
+
+/// The identity of the folder `entry` is (or leads to, through links); `None` where the
+/// system does not say, and then the folder is walked each way it is reached.
+fn folder_id(entry: &walkdir::DirEntry) -> Option<FolderId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = entry.metadata().ok()?;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = entry;
+        None
     }
 }
 

@@ -429,16 +429,33 @@ pub struct BadCount {
     pub field: String,
     /// The value as the capture gave it, cut short when long.
     pub value: String,
+    /// What the field holds when it is good.
+    pub wanted: Wanted,
+}
+
+/// What a usage field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// A token count.
+    Count,
+    /// A cost the provider reported, from 0 to `max` US dollars.
+    Dollars { max: u64 },
 }
 
 impl fmt::Display for BadCount {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(
-            f,
-            "usage `{}` is {}, not a whole non-negative count",
-            clip(&self.field),
-            clip(&self.value)
-        )
+        let (field, value) = (clip(&self.field), clip(&self.value));
+        match self.wanted {
+            Wanted::Count => write!(
+                f,
+                "usage `{field}` is {value}, not a whole non-negative count"
+            ),
+            Wanted::Dollars { max } => write!(
+                f,
+                "usage `{field}` is {value}, not a cost in US dollars from 0 to {}",
+                thousands(max)
+            ),
+        }
     }
 }
 

@@ -204,6 +204,42 @@ fn links_are_followed_and_a_loop_is_one_error() {
     );
 }
 
+/// Hostile run 27, D1: links that lead into one folder many ways (two links in each folder
+/// to the next) made a path to the one capture for every way down, 2^depth of them. Each
+/// folder is walked once; the ways back into it are named once each.
+#[test]
+fn a_folder_reached_through_many_links_is_read_once() {
+    let dir = scratch("diamond");
+    let depth = 20;
+    for level in 0..=depth {
+        std::fs::create_dir_all(dir.join(format!("d{level}"))).unwrap();
+    }
+    for level in 0..depth {
+        for link in ["a", "b"] {
+            let next = format!("../d{}", level + 1);
+            std::os::unix::fs::symlink(next, dir.join(format!("d{level}/{link}"))).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join(format!("d{depth}/x.sse")),
+        fixture("fixtures/raw/openai-chat-stream.sse"),
+    )
+    .unwrap();
+    let start = dir.join("d0");
+    let (found, stderr, code) = paths(&[str_of(&start)]);
+    assert_eq!(code, 0, "{stderr}");
+    let down = "/a".repeat(depth);
+    assert_eq!(found, [format!("{}{down}/x.sse", str_of(&start))]);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), depth, "{stderr}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains("reached again through a link: not read again")),
+        "{stderr}"
+    );
+}
+
 /// Runs `bad` next to a good capture: the good one's turn comes out, `bad` gets exactly one
 /// line on stderr naming it and containing `why`, and the exit code is 1.
 fn fails_alone(bad: &str, why: &str) {

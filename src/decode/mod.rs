@@ -247,7 +247,7 @@ fn parse_value<'a>(api: Api, value: Value) -> Data<'a> {
 /// A count in usage that is there but is no whole, non-negative number within u64 (`-1`,
 /// `12.5`, `"12"`, `2^64`, `1e400`): it is left out, the earlier count kept, and reported
 /// by both consumers, never silently.
-pub use crate::warning::BadCount;
+pub use crate::warning::{BadCount, Wanted};
 
 /// The counts at `fields` (dotted paths into `usage`) that are there but bad. A null is a
 /// count not said, as an absent one.
@@ -277,9 +277,43 @@ pub fn bad_counts<S: AsRef<str>>(usage: &Value, fields: &[S]) -> Vec<BadCount> {
             Some(BadCount {
                 field: field.to_string(),
                 value,
+                wanted: Wanted::Count,
             })
         })
         .collect()
+}
+
+/// The most a provider's reported cost of one turn may be, in US dollars: a turn of a
+/// million tokens at the dearest rates costs a few hundred. A `cost` past it (or below
+/// zero, or no number) is no charge: it is left out with a warning, as a bad count is, and
+/// sums of costs stay finite.
+pub const MAX_PROVIDER_USD: f64 = 1e6;
+
+/// Whether `usd` is a cost a provider may report for one turn ([`MAX_PROVIDER_USD`]).
+pub fn plausible_usd(usd: f64) -> bool {
+    (0.0..=MAX_PROVIDER_USD).contains(&usd)
+}
+
+/// The costs of OpenAI-shaped usage (`cost`, `cost_details.upstream_inference_cost`) that
+/// are there but no cost [`provider_cost`] takes.
+fn bad_costs(usage: &Value) -> impl Iterator<Item = BadCount> + '_ {
+    ["cost", "cost_details.upstream_inference_cost"]
+        .into_iter()
+        .filter_map(move |field| {
+            let value = field
+                .split('.')
+                .try_fold(usage, |value, key| value.get(key))?;
+            if value.is_null() || value.as_f64().is_some_and(plausible_usd) {
+                return None;
+            }
+            Some(BadCount {
+                field: field.to_string(),
+                value: quote::clip_to(&value.to_string(), 40).into_owned(),
+                wanted: Wanted::Dollars {
+                    max: MAX_PROVIDER_USD as u64,
+                },
+            })
+        })
 }
 
 /// The counts of OpenAI usage, named by `[prompt, output]` as in [`openai_usage`].
@@ -292,7 +326,9 @@ pub fn openai_bad_counts(usage: &Value, [prompt, output]: [&str; 2]) -> Vec<BadC
         "prompt_cache_hit_tokens".to_string(),
         format!("{output}_details.reasoning_tokens"),
     ];
-    bad_counts(usage, &fields)
+    let mut bad = bad_counts(usage, &fields);
+    bad.extend(bad_costs(usage));
+    bad
 }
 
 /// `value[key]` as a string.
@@ -329,12 +365,14 @@ pub fn openai_usage(value: &Value, [prompt, output]: [&str; 2]) -> Usage {
 /// dollars). With a key of the user's own (`is_byok`), `cost` is only the provider's fee and
 /// the model's charge is `cost_details.upstream_inference_cost`: the two are added.
 pub fn provider_cost(value: &Value) -> Option<f64> {
-    let cost = value.get("cost").and_then(Value::as_f64)?;
+    let dollars = |value: Option<&Value>| value?.as_f64().filter(|&usd| plausible_usd(usd));
+    let cost = dollars(value.get("cost"))?;
     let upstream = match value.get("is_byok").and_then(Value::as_bool) {
-        Some(true) => value
-            .get("cost_details")
-            .and_then(|d| d.get("upstream_inference_cost"))
-            .and_then(Value::as_f64)?,
+        Some(true) => dollars(
+            value
+                .get("cost_details")
+                .and_then(|d| d.get("upstream_inference_cost")),
+        )?,
         _ => 0.0,
     };
     // To a ten-billionth of a dollar, as table costs are: 0.000015 + 0.0003 is
@@ -634,5 +672,39 @@ mod tests {
         let unknown = json!({"cost": 0.000015, "is_byok": true,
             "cost_details": {"upstream_inference_cost": null}});
         assert_eq!(provider_cost(&unknown), None);
+    }
+
+    #[test]
+    fn a_provider_cost_that_is_no_charge_is_left_out_and_named() {
+        // Hostile run 27, D2: 1e300 became infinite when rounded, printed as null, which
+        // JSONL could not read back; a negative cost was taken as given.
+        for cost in [
+            json!(1e300),
+            json!(-0.5),
+            json!(1e7),
+            json!("0.01"),
+            json!([1]),
+        ] {
+            let usage = json!({"prompt_tokens": 3, "completion_tokens": 1, "cost": cost});
+            assert_eq!(provider_cost(&usage), None, "{cost}");
+            let bad = chat::bad_counts(&usage);
+            assert_eq!(bad.len(), 1, "{cost}");
+            assert_eq!(bad[0].field, "cost");
+            assert!(
+                bad[0]
+                    .to_string()
+                    .ends_with("not a cost in US dollars from 0 to 1,000,000"),
+                "{}",
+                bad[0]
+            );
+        }
+        let usage = json!({"cost": 0.25, "is_byok": true,
+            "cost_details": {"upstream_inference_cost": -1}});
+        assert_eq!(provider_cost(&usage), None);
+        assert_eq!(
+            responses::bad_counts(&usage)[0].field,
+            "cost_details.upstream_inference_cost"
+        );
+        assert!(chat::bad_counts(&json!({"cost": 0.25, "cost_details": null})).is_empty());
     }
 }

@@ -134,7 +134,8 @@ fn again(mut turn: Turn) -> Turn {
         }
     }
     if let (Some(cost), Some(usage)) = (&turn.cost, &mut turn.usage) {
-        if cost.source == CostSource::Provider {
+        // As a capture's cost is taken: within bounds, so that sums stay finite.
+        if cost.source == CostSource::Provider && crate::decode::plausible_usd(cost.usd) {
             usage.provider_usd = Some(cost.usd);
         }
     }
