@@ -221,6 +221,15 @@ fn sessions_span_parts() {
     }
 }
 
+/// The JSONL of the `n` parts of a run whose inputs `run` adds, last part first.
+fn split_in(n: usize, run: impl Fn(&[&str]) -> String) -> String {
+    let part = |k: usize| {
+        let shard = format!("{k}/{n}");
+        run(&["inspect", "--format", "jsonl", "--shard", &shard])
+    };
+    (1..=n).rev().map(part).collect()
+}
+
 /// Hostile run 25, D2: a corpus may hold an earlier run's JSONL beside its captures. Its
 /// turns stay at that file's place, in its order, and the parts of a split run put them
 /// back there: the places they had in the earlier run are no places in this one. A part of
@@ -277,18 +286,7 @@ fn earlier_runs_jsonl_among_the_inputs_is_placed_alike_in_every_part() {
     for view in views {
         let expected = run(view);
         for n in [2, 3, 7] {
-            let split: String = (1..=n)
-                .rev()
-                .map(|k| {
-                    run(&[
-                        "inspect",
-                        "--format",
-                        "jsonl",
-                        "--shard",
-                        &format!("{k}/{n}"),
-                    ])
-                })
-                .collect();
+            let split = split_in(n, run);
             let mut args = view.to_vec();
             args.push("-");
             let joined = run_with_stdin(&args, split.as_bytes());
@@ -314,17 +312,7 @@ fn a_capture_named_twice_is_counted_twice_by_the_parts_too() {
         .count();
     assert_eq!(read(&whole), folder + 1);
     for n in [1, 3] {
-        let split: String = (1..=n)
-            .map(|k| {
-                with(&[
-                    "inspect",
-                    "--format",
-                    "jsonl",
-                    "--shard",
-                    &format!("{k}/{n}"),
-                ])
-            })
-            .collect();
+        let split = split_in(n, with);
         let joined = run_with_stdin(&["summary", "--format", "json", "-"], split.as_bytes());
         assert_eq!(joined, whole, "{n} parts");
     }
