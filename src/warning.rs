@@ -110,6 +110,8 @@ pub enum Warning {
     },
     /// A HAR entry's `startedDateTime` that is no RFC 3339 time.
     NotRfc3339 {
+        /// Where: `startedDateTime` in a HAR, `timing.started_at` read back.
+        field: &'static str,
         text: String,
     },
     /// A claude-trace request with no response logged.
@@ -275,7 +277,7 @@ impl Warning {
         match self {
             Warning::IndentedField { field: text, .. }
             | Warning::UnknownSection { name: text }
-            | Warning::NotRfc3339 { text }
+            | Warning::NotRfc3339 { text, .. }
             | Warning::ContentPartKept { part: Some(text) }
             | Warning::ArgumentsShape { name: text, .. }
             | Warning::DeltaMismatch { delta: text, .. } => quoted(text),
@@ -586,8 +588,8 @@ impl fmt::Display for Warning {
                 f,
                 "the {side} body is marked binary but is no base64; read as it is"
             ),
-            Warning::NotRfc3339 { text } => {
-                write!(f, "startedDateTime {} is no RFC 3339 time", Quoted(text))
+            Warning::NotRfc3339 { field, text } => {
+                write!(f, "{field} {} is no RFC 3339 time", Quoted(text))
             }
             Warning::NoResponseLogged => f.write_str("the log holds no response to this request"),
             Warning::TimestampNoTime => f.write_str("the request's timestamp is no time"),
@@ -757,7 +759,10 @@ mod tests {
                 count: 2,
             },
             Warning::UnknownSection { name: long.clone() },
-            Warning::NotRfc3339 { text: long.clone() },
+            Warning::NotRfc3339 {
+                field: "startedDateTime",
+                text: long.clone(),
+            },
             Warning::UnknownSection {
                 name: "streaming/x".into(),
             },

@@ -358,6 +358,44 @@ fn a_line_that_is_no_turn_is_named_without_the_value_it_holds() {
     assert!(!stderr.contains("ZQXSECRET"), "{stderr}");
 }
 
+/// Hostile run 28, D3: a turn's start read back was printed as any text it held (and its
+/// first 10 characters were a `summary --by day` key); it is kept only as a timestamp.
+#[test]
+fn a_start_read_back_is_kept_only_as_a_timestamp() {
+    let jsonl = whole(&["inspect", "--format", "jsonl"]);
+    let first = jsonl.lines().next().unwrap();
+    let mut turn: Value = serde_json::from_str(first).unwrap();
+    let mut lines = String::new();
+    for start in [
+        "Authorization: Bearer ZQXSECRET1234abcd",
+        "2025-05-01T23:30:00.5+02:00",
+    ] {
+        turn["timing"] =
+            serde_json::json!({"started_at": start, "duration_ms": 1.0, "wait_ms": null});
+        lines.push_str(&format!("{turn}\n"));
+    }
+    let dir = common::scratch("shard-started-at");
+    let path = dir.join("turns.jsonl");
+    std::fs::write(&path, lines).unwrap();
+    let path = path.to_str().unwrap();
+    for args in [
+        &["inspect", "--format", "jsonl", path][..],
+        &["summary", "--by", "day", "--format", "json", path],
+    ] {
+        let out = common::run(args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.contains("ZQXSECRET"), "{stdout}");
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("ZQXSECRET"));
+    }
+    let out = stdout_of(&["inspect", "--format", "jsonl", path]);
+    let starts: Vec<Value> = out
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap()["timing"]["started_at"].clone())
+        .collect();
+    assert_eq!(starts, [Value::Null, "2025-05-01T21:30:00.500Z".into()]);
+    assert!(out.contains("timing.started_at"), "{out}");
+}
+
 #[test]
 fn a_bad_shard_is_a_usage_error() {
     for bad in ["0/2", "3/2", "x", "1/0"] {

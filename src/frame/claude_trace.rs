@@ -340,7 +340,7 @@ fn timing(
         .filter(|d| wait_ms.is_none_or(|w| *d >= w))
         .or(wait_ms);
     let timing = Timing {
-        started_at: start.map(timestamp::format_millis),
+        started_at: start.and_then(timestamp::format_millis),
         duration_ms,
         wait_ms,
     };

@@ -117,8 +117,9 @@ impl Meta {
 
     /// The timing a dump carries: its start only.
     pub fn timing(&self) -> Option<Timing> {
-        self.started_ms.map(|ms| Timing {
-            started_at: Some(timestamp::format_millis(ms)),
+        let started_at = self.started_ms.and_then(timestamp::format_millis)?;
+        Some(Timing {
+            started_at: Some(started_at),
             ..Timing::default()
         })
     }

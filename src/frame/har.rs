@@ -512,9 +512,10 @@ const MAX_MILLIS: f64 = 365.0 * 24.0 * 3600.0 * 1000.0;
 /// `timings.wait` as the time to first byte.
 fn timing(entry: &Value, warnings: &mut Vec<Warning>) -> Option<Timing> {
     let started_at = entry["startedDateTime"].as_str().and_then(|text| {
-        let parsed = timestamp::parse_rfc3339(text).map(timestamp::format_millis);
+        let parsed = timestamp::normalized(text);
         if parsed.is_none() {
             warnings.push(Warning::NotRfc3339 {
+                field: "startedDateTime",
                 text: text.to_string(),
             });
         }

@@ -56,27 +56,47 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
             if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
-            sign * (digits[..2].parse::<i64>().ok()? * 60 + digits[2..].parse::<i64>().ok()?)
+            let (hours, minutes) = (
+                digits[..2].parse::<i64>().ok()?,
+                digits[2..].parse::<i64>().ok()?,
+            );
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            sign * (hours * 60 + minutes)
         }
     };
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
-    Some(seconds * 1_000 + millis)
+    Some(seconds * 1_000 + millis).filter(|millis| WRITTEN.contains(millis))
 }
 
-/// Unix milliseconds as RFC 3339 in UTC, to the millisecond.
-pub fn format_millis(millis: i64) -> String {
+/// The Unix milliseconds of years 0000 to 9999 in UTC: what RFC 3339 writes (four digits
+/// of year), and so what a turn's `started_at` may hold; a date by its first 10 characters.
+const WRITTEN: std::ops::RangeInclusive<i64> = -62_167_219_200_000..=253_402_300_799_999;
+
+/// Unix milliseconds as RFC 3339 in UTC, to the millisecond; `None` outside years 0000 to
+/// 9999, which it cannot write (a dump's file name may say any number).
+pub fn format_millis(millis: i64) -> Option<String> {
+    if !WRITTEN.contains(&millis) {
+        return None;
+    }
     let seconds = millis.div_euclid(1_000);
     let days = seconds.div_euclid(86_400);
     let of_day = seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    format!(
+    Some(format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
         of_day / 3_600,
         of_day % 3_600 / 60,
         of_day % 60,
         millis.rem_euclid(1_000)
-    )
+    ))
+}
+
+/// `text` as this tool writes a timestamp (UTC, to the millisecond), when it is one.
+pub fn normalized(text: &str) -> Option<String> {
+    parse_rfc3339(text).and_then(format_millis)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -115,16 +135,24 @@ mod tests {
         assert_eq!(parse_rfc3339("2025-05-01T23:30:00.123456+02:00"), Some(utc));
         assert_eq!(parse_rfc3339("2025-05-01T16:30:00.1239-0500"), Some(utc));
         assert_eq!(parse_rfc3339("2025-05-01 21:30:00.123"), Some(utc));
-        assert_eq!(format_millis(utc), "2025-05-01T21:30:00.123Z");
+        assert_eq!(format_millis(utc).unwrap(), "2025-05-01T21:30:00.123Z");
     }
 
     #[test]
     fn calendar_edges() {
-        assert_eq!(format_millis(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(format_millis(-1), "1969-12-31T23:59:59.999Z");
+        let written = |millis| format_millis(millis).unwrap();
+        assert_eq!(written(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(written(-1), "1969-12-31T23:59:59.999Z");
         let leap = parse_rfc3339("2024-02-29T12:00:00Z").unwrap();
-        assert_eq!(format_millis(leap), "2024-02-29T12:00:00.000Z");
-        assert_eq!(format_millis(1_712_345_678_901), "2024-04-05T19:34:38.901Z");
+        assert_eq!(written(leap), "2024-02-29T12:00:00.000Z");
+        assert_eq!(written(1_712_345_678_901), "2024-04-05T19:34:38.901Z");
+        assert_eq!(written(*WRITTEN.start()), "0000-01-01T00:00:00.000Z");
+        assert_eq!(written(*WRITTEN.end()), "9999-12-31T23:59:59.999Z");
+        // Hostile run 28, D4: past year 9999 (a dump named for year 292278994) or before
+        // year 0 no RFC 3339 text is written.
+        for millis in [*WRITTEN.end() + 1, *WRITTEN.start() - 1, i64::MAX, i64::MIN] {
+            assert_eq!(format_millis(millis), None, "{millis}");
+        }
     }
 
     #[test]
@@ -135,6 +163,11 @@ mod tests {
             "2025-13-01T00:00:00Z",
             "2025-05-01T21:30:00.Z",
             "2025-05-01T21:30:00+2",
+            // Hostile run 28, D4: offsets past 23:59 moved the time past year 9999.
+            "2025-05-01T21:30:00-99:99",
+            "2025-05-01T21:30:00+24:00",
+            "9999-12-31T23:30:00-01:00",
+            "0000-01-01T00:30:00+01:00",
         ] {
             assert_eq!(parse_rfc3339(text), None, "{text}");
         }

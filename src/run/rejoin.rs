@@ -14,6 +14,7 @@ use super::{FileReport, Note};
 use crate::bounded_json;
 use crate::cost::CostSource;
 use crate::discover::{Found, Shard};
+use crate::frame::timestamp;
 use crate::number::thousands;
 use crate::quote;
 use crate::reconstruct::bounds;
@@ -137,6 +138,21 @@ fn again(mut turn: Turn) -> Turn {
         // As a capture's cost is taken: within bounds, so that sums stay finite.
         if cost.source == CostSource::Provider && crate::decode::plausible_usd(cost.usd) {
             usage.provider_usd = Some(cost.usd);
+        }
+    }
+    // Read back, a start is any text the line holds: kept when it is a timestamp (written
+    // as this tool writes one), as a HAR's is, since it is printed and names a day.
+    if let Some(timing) = turn.timing.as_mut() {
+        if let Some(text) = timing.started_at.take() {
+            timing.started_at = timestamp::normalized(&text);
+            if timing.started_at.is_none() {
+                let mut warning = Warning::NotRfc3339 {
+                    field: "timing.started_at",
+                    text,
+                };
+                warning.shrink();
+                turn.warnings.push(warning);
+            }
         }
     }
     turn.cost = None;
