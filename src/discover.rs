@@ -16,7 +16,7 @@
 mod filter;
 mod shard;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +24,7 @@ pub use filter::Filter;
 pub use shard::Shard;
 
 use crate::frame::dump as dump_names;
-use crate::read::{STDIN, is_stdin};
+use crate::read::{STDIN, is_stdin, kernel};
 
 /// How stdin is named in turns and messages.
 pub const STDIN_DISPLAY: &str = "<stdin>";
@@ -249,14 +249,12 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
         .filter_entry(|e| {
             e.depth() == 0 || !e.file_type().is_dir() || filter.enters(root, e.path())
         });
-    // Every folder walked, by its identity on disk: links may lead into one folder many
-    // ways (two links in each of 15 folders to the next made 32,768 paths to one file), and
-    // a folder is walked through links once. A folder's own path is always walked (a glob
-    // may name it, and a link to it may sort first).
-    let mut walked: HashSet<FolderId> = HashSet::new();
-    // The real path of each folder on the way down, by depth: what links lead into.
-    let mut real: Vec<PathBuf> = Vec::new();
-    let root_is_system = fs::canonicalize(root).is_ok_and(|path| system_folder(&path).is_some());
+    // How many times each folder (by its identity on disk) was walked through links: links
+    // may lead into one folder many ways (two links in each of 15 folders to the next made
+    // 32,768 paths to one file). A folder's own path is always walked, and each link to it
+    // among the first few (a glob may name any of them); past those, links to it are passed
+    // over, so a walk stays linear in what is on disk.
+    let mut through_links: HashMap<FolderId, usize> = HashMap::new();
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -269,44 +267,25 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
                 continue;
             }
         };
-        let depth = entry.depth();
         let linked = entry.path_is_symlink();
-        if entry.file_type().is_dir() {
-            let path = match (depth, linked) {
-                (0, _) | (_, true) => fs::canonicalize(entry.path()).ok(),
-                _ => real.get(depth - 1).map(|up| up.join(entry.file_name())),
-            };
-            let path = path.unwrap_or_else(|| entry.path().to_path_buf());
-            if let Some(system) = system_folder(&path).filter(|_| !root_is_system) {
-                found.push(Found::Skipped {
-                    display: shown(entry.path()),
-                    message: format!("leads into {system}, a system folder: not walked"),
-                });
+        // The kernel's file systems hold no capture, and their files may never end.
+        if (entry.file_type().is_dir() || linked) && kernel::of_path(entry.path()).is_some() {
+            if entry.file_type().is_dir() {
                 walker.skip_current_dir();
-                continue;
             }
-            real.truncate(depth);
-            real.push(path);
-            let first = folder_id(&entry).is_none_or(|id| walked.insert(id));
-            if !first && linked {
-                walker.skip_current_dir();
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            if let Some(id) = folder_id(&entry).filter(|_| linked) {
+                let walks = through_links.entry(id).or_default();
+                *walks += 1;
+                if *walks > WALKS_THROUGH_LINKS {
+                    walker.skip_current_dir();
+                }
             }
             continue;
         }
         if !filter.reads(root, entry.path()) {
-            continue;
-        }
-        // A link to a file of the system's (`/proc/kmsg` waits for the kernel forever).
-        let system = linked
-            .then(|| fs::canonicalize(entry.path()).ok())
-            .flatten()
-            .and_then(|path| system_folder(&path))
-            .filter(|_| !root_is_system);
-        if let Some(system) = system {
-            found.push(Found::Skipped {
-                display: shown(entry.path()),
-                message: format!("leads into {system}, a system folder: not read"),
-            });
             continue;
         }
         if !entry.file_type().is_file() {
@@ -334,15 +313,8 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
     }
 }
 
-/// The system folder `path` (a real path) is in, if any: `/proc`, `/sys` and `/dev` hold
-/// files that say they are empty and never end (`/proc/kmsg`), or are devices. A folder
-/// walk reaches them only through a link, and does not follow it; named on the command
-/// line, they are walked as asked.
-fn system_folder(path: &Path) -> Option<&'static str> {
-    ["/proc", "/sys", "/dev"]
-        .into_iter()
-        .find(|system| path.starts_with(system))
-}
+/// The most times a walk enters one folder through links (its own path aside).
+const WALKS_THROUGH_LINKS: usize = 8;
 
 /// A folder's identity on disk: its device and inode.
 type FolderId = (u64, u64);

@@ -2,6 +2,7 @@
 //! it is gzip or zstd (whatever its name says), within the bound [`decompress`] sets.
 
 pub mod decompress;
+pub mod kernel;
 
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
@@ -265,6 +266,11 @@ pub fn open(
         return open_stream(Ticking(source(path)?, tick), sniff, streamed);
     }
     let mut file = std::fs::File::open(path)?;
+    if let Some(system) = kernel::of_file(&file) {
+        return Err(io::Error::other(format!(
+            "a file of the kernel's ({system}), which holds no capture and may never end: not read"
+        )));
+    }
     let meta = file.metadata()?;
     let over = Over::of(&meta);
     if !meta.is_file() {

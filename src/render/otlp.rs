@@ -160,13 +160,16 @@ fn span_time(turn: &Turn, position: u64) -> SpanTime {
         .and_then(|millis| millis.checked_mul(1_000_000));
     match started {
         Some(start) => {
-            let duration = timing
+            // An end past what Unix nanoseconds hold (a start in year 2554 and a second
+            // more) is no end: the span is its start alone.
+            let end = timing
                 .and_then(|t| t.duration_ms)
-                .filter(|ms| ms.is_finite() && *ms >= 0.0);
-            match duration {
-                Some(ms) => SpanTime {
+                .filter(|ms| ms.is_finite() && *ms >= 0.0 && ms * NS_PER_MS < u64::MAX as f64)
+                .and_then(|ms| start.checked_add((ms * NS_PER_MS) as u64));
+            match end {
+                Some(end) => SpanTime {
                     start,
-                    end: start.saturating_add((ms * NS_PER_MS) as u64),
+                    end,
                     kind: "captured",
                 },
                 None => SpanTime {
@@ -611,6 +614,15 @@ mod tests {
         );
         turn.timing.as_mut().unwrap().duration_ms = None;
         assert_eq!(span_time(&turn, 2).kind, "start_only");
+        // Hostile run 29, D5: an end past what u64 nanoseconds hold was cut to the limit
+        // and still called captured.
+        turn.timing = Some(Timing {
+            started_at: Some("2554-07-21T23:34:33.709Z".into()),
+            duration_ms: Some(1000.5),
+            wait_ms: None,
+        });
+        let time = span_time(&turn, 2);
+        assert_eq!((time.kind, time.end), ("start_only", time.start));
     }
 
     #[test]
