@@ -276,7 +276,7 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
             continue;
         }
         if entry.file_type().is_dir() {
-            if let Some(id) = folder_id(&entry).filter(|_| linked) {
+            if let Some(id) = linked.then(|| folder_id(&entry)).flatten() {
                 let walks = through_links.entry(id).or_default();
                 *walks += 1;
                 if *walks > WALKS_THROUGH_LINKS {

@@ -346,11 +346,11 @@ pub fn in_run_order(turns: &mut [Turn]) -> Vec<usize> {
         return order;
     }
     order.sort_by_key(|&i| turns[i].threading.place);
-    let mut moved: Vec<Turn> = order
+    let moved: Vec<Turn> = order
         .iter()
         .map(|&i| std::mem::replace(&mut turns[i], Turn::empty(Api::OpenaiChat)))
         .collect();
-    for (place, turn) in turns.iter_mut().zip(moved.drain(..)) {
+    for (place, turn) in turns.iter_mut().zip(moved) {
         *place = turn;
     }
     order

@@ -21,6 +21,12 @@ fn fixture(path: &str) -> Vec<u8> {
     std::fs::read(root().join(path)).unwrap()
 }
 
+/// Writes a Chat stream capture at `path`, making its folders.
+fn stream_at(path: &std::path::Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, fixture("fixtures/raw/openai-chat-stream.sse")).unwrap();
+}
+
 /// The turns with `source` left out, to compare captures read different ways.
 fn without_source(turns: &[Value]) -> Vec<Value> {
     turns
@@ -180,12 +186,7 @@ fn walks_skip_hidden_and_vcs_folders_and_follow_globs() {
 #[test]
 fn links_are_followed_and_a_loop_is_one_error() {
     let dir = scratch("loop");
-    std::fs::create_dir_all(dir.join("caps/inner")).unwrap();
-    std::fs::write(
-        dir.join("caps/inner/x.sse"),
-        fixture("fixtures/raw/openai-chat-stream.sse"),
-    )
-    .unwrap();
+    stream_at(&dir.join("caps/inner/x.sse"));
     std::os::unix::fs::symlink(dir.join("caps"), dir.join("caps/inner/back")).unwrap();
     std::os::unix::fs::symlink(dir.join("caps/inner/x.sse"), dir.join("caps/linked.sse")).unwrap();
     let caps = dir.join("caps");
@@ -208,6 +209,7 @@ fn links_are_followed_and_a_loop_is_one_error() {
 /// to the next) made a path to the one capture for every way down, 2^depth of them. A
 /// folder is walked through its first 8 links (hostile run 29, D6: a glob may name any of
 /// them), and further ones are passed over quietly (run 28, D5: they are no file).
+#[cfg(unix)]
 #[test]
 fn a_folder_reached_through_many_links_is_walked_a_bounded_number_of_times() {
     let dir = scratch("diamond");
@@ -221,11 +223,7 @@ fn a_folder_reached_through_many_links_is_walked_a_bounded_number_of_times() {
             std::os::unix::fs::symlink(next, dir.join(format!("d{level}/{link}"))).unwrap();
         }
     }
-    std::fs::write(
-        dir.join(format!("d{depth}/x.sse")),
-        fixture("fixtures/raw/openai-chat-stream.sse"),
-    )
-    .unwrap();
+    stream_at(&dir.join(format!("d{depth}/x.sse")));
     let start = dir.join("d0");
     let (found, stderr, code) = paths(&[str_of(&start)]);
     assert_eq!(code, 0, "{stderr}");
@@ -238,15 +236,11 @@ fn a_folder_reached_through_many_links_is_walked_a_bounded_number_of_times() {
 /// Hostile run 28, D2: a link sorting before the folder it leads to (`current -> run-3`)
 /// walked it first, and `--glob 'run-3/*'` then found nothing: a folder's own path is
 /// always walked.
+#[cfg(unix)]
 #[test]
 fn a_glob_naming_a_folder_finds_it_behind_a_link_that_sorts_first() {
     let dir = scratch("glob-behind-link");
-    std::fs::create_dir_all(dir.join("run-3")).unwrap();
-    std::fs::write(
-        dir.join("run-3/x.sse"),
-        fixture("fixtures/raw/openai-chat-stream.sse"),
-    )
-    .unwrap();
+    stream_at(&dir.join("run-3/x.sse"));
     std::os::unix::fs::symlink("run-3", dir.join("current")).unwrap();
     let root = str_of(&dir);
     let (found, stderr, code) = paths(&["--glob", "run-3/*", root]);
@@ -261,14 +255,11 @@ fn a_glob_naming_a_folder_finds_it_behind_a_link_that_sorts_first() {
 /// machine, and a `proc` mounted anywhere was walked. A walk passes over the kernel's file
 /// systems, told by type, quietly (they hold no file of the corpus); a file of them named,
 /// or a dump's other half leading there, fails.
+#[cfg(target_os = "linux")]
 #[test]
 fn the_kernels_file_systems_are_not_read() {
     let dir = scratch("system-links");
-    std::fs::write(
-        dir.join("x.sse"),
-        fixture("fixtures/raw/openai-chat-stream.sse"),
-    )
-    .unwrap();
+    stream_at(&dir.join("x.sse"));
     std::os::unix::fs::symlink("/proc/kmsg", dir.join("kmsg.sse")).unwrap();
     std::os::unix::fs::symlink("/proc/self", dir.join("self")).unwrap();
     std::os::unix::fs::symlink("/sys", dir.join("sys")).unwrap();
@@ -279,11 +270,7 @@ fn the_kernels_file_systems_are_not_read() {
     assert_eq!(stderr, "");
 
     let pair = scratch("system-pair");
-    std::fs::write(
-        pair.join("1-abc.resp.txt"),
-        fixture("fixtures/raw/openai-chat-stream.sse"),
-    )
-    .unwrap();
+    stream_at(&pair.join("1-abc.resp.txt"));
     std::os::unix::fs::symlink("/proc/version", pair.join("1-abc.req.txt")).unwrap();
     let (_, stderr, code) = paths(&[str_of(&pair)]);
     assert_eq!(code, 1, "{stderr}");

@@ -256,9 +256,7 @@ pub fn bad_counts<S: AsRef<str>>(usage: &Value, fields: &[S]) -> Vec<BadCount> {
         .iter()
         .filter_map(|field| {
             let field = field.as_ref();
-            let value = field
-                .split('.')
-                .try_fold(usage, |value, key| value.get(key))?;
+            let value = at_path(usage, field)?;
             if value.is_null() || value.as_u64().is_some() {
                 return None;
             }
@@ -283,6 +281,13 @@ pub fn bad_counts<S: AsRef<str>>(usage: &Value, fields: &[S]) -> Vec<BadCount> {
         .collect()
 }
 
+/// The value at `field`, a dotted path into `usage` (`cost_details.upstream_inference_cost`).
+fn at_path<'a>(usage: &'a Value, field: &str) -> Option<&'a Value> {
+    field
+        .split('.')
+        .try_fold(usage, |value, key| value.get(key))
+}
+
 /// The most a provider's reported cost of one turn may be, in US dollars: a turn of a
 /// million tokens at the dearest rates costs a few hundred. A `cost` past it (or below
 /// zero, or no number) is no charge: it is left out with a warning, as a bad count is, and
@@ -300,9 +305,7 @@ fn bad_costs(usage: &Value) -> impl Iterator<Item = BadCount> + '_ {
     ["cost", "cost_details.upstream_inference_cost"]
         .into_iter()
         .filter_map(move |field| {
-            let value = field
-                .split('.')
-                .try_fold(usage, |value, key| value.get(key))?;
+            let value = at_path(usage, field)?;
             if value.is_null() || value.as_f64().is_some_and(plausible_usd) {
                 return None;
             }
