@@ -24,7 +24,7 @@ pub use filter::Filter;
 pub use shard::Shard;
 
 use crate::frame::dump as dump_names;
-use crate::read::{STDIN, is_stdin, kernel};
+use crate::read::{STDIN, is_stdin, kernel, not_regular};
 
 /// How stdin is named in turns and messages.
 pub const STDIN_DISPLAY: &str = "<stdin>";
@@ -147,25 +147,6 @@ pub fn discover(paths: &[PathBuf], filter: &Filter, stdin_closed: bool) -> Vec<F
 /// Why a folder named on the command line gave no input.
 const NOTHING_IN_FOLDER: &str = "no file to read in this folder: it is empty, or every file in \
      it is hidden (read with --hidden) or left out by --glob or --exclude";
-
-/// What a path that is neither a folder nor a regular file is, for messages.
-pub fn not_regular(kind: &fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "a named pipe (FIFO)";
-        } else if kind.is_char_device() {
-            return "a character device";
-        } else if kind.is_block_device() {
-            return "a block device";
-        } else if kind.is_socket() {
-            return "a socket";
-        }
-    }
-    let _ = kind;
-    "something"
-}
 
 /// A file named on the command line. Naming either half of a dump pair reads the pair.
 fn named_file(path: &Path, display: String, size: u64, found: &mut Vec<Found>) {

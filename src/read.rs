@@ -29,15 +29,34 @@ pub const STDIN_LIMIT: u64 = 1 << 30;
 /// would fill memory.
 pub const GROWTH: u64 = 64 << 20;
 
-/// The raw bytes of `path`, counted as the base of the input's decompression budget.
-pub fn source(path: &Path) -> io::Result<Box<dyn Read + Send>> {
-    if is_stdin(path) {
-        Ok(Box::new(Source::limited(io::stdin(), Over::Pipe)))
-    } else {
-        let file = std::fs::File::open(path)?;
-        let over = Over::of(&file.metadata()?);
-        Ok(Box::new(Source::limited(file, over)))
+/// Opens `path` to read without waiting to be opened: a named pipe put where a regular
+/// file was when the inputs were listed (renamed over it while the run went on) would block
+/// the open until something writes to it. A regular file reads the same either way.
+pub fn open_file(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    options.open(path)
+}
+
+/// What a path that is neither a folder nor a regular file is, for messages.
+pub fn not_regular(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        } else if kind.is_char_device() {
+            return "a character device";
+        } else if kind.is_block_device() {
+            return "a block device";
+        } else if kind.is_socket() {
+            return "a socket";
+        }
     }
+    let _ = kind;
+    "something"
 }
 
 /// An input's source, counting what it reads towards [`decompress::count_source`], and
@@ -55,26 +74,14 @@ enum Over {
     Pipe,
     /// A regular file of `size` bytes: that and [`GROWTH`].
     File { size: u64 },
-    /// No limit.
-    Nothing,
 }
 
 impl Over {
-    /// What a file of `meta` may give: a regular file its size and a little more; anything
-    /// else no limit here (discovery turns devices and named pipes away).
-    fn of(meta: &std::fs::Metadata) -> Over {
-        match meta.is_file() {
-            true => Over::File { size: meta.len() },
-            false => Over::Nothing,
-        }
-    }
-
     /// The most bytes the source may give.
     fn limit(self) -> u64 {
         match self {
             Over::Pipe => STDIN_LIMIT,
             Over::File { size } => size.saturating_add(GROWTH),
-            Over::Nothing => u64::MAX,
         }
     }
 
@@ -86,7 +93,7 @@ impl Over {
                  whole (a special file, as in /proc, or one still growing)",
                 GROWTH >> 20
             ),
-            _ => format!(
+            Over::Pipe => format!(
                 "more than {} GiB through a pipe, the most read from one; save it to a file \
                  and name the file",
                 STDIN_LIMIT >> 30
@@ -263,20 +270,28 @@ pub fn open(
     tick: fn(u64),
 ) -> io::Result<Opened> {
     if is_stdin(path) {
-        return open_stream(Ticking(source(path)?, tick), sniff, streamed);
+        let stdin = Source::limited(io::stdin(), Over::Pipe);
+        return open_stream(Ticking(stdin, tick), sniff, streamed);
     }
-    let mut file = std::fs::File::open(path)?;
+    let mut file = open_file(path)?;
     if let Some(system) = kernel::of_file(&file) {
         return Err(io::Error::other(format!(
             "a file of the kernel's ({system}), which holds no capture and may never end: not read"
         )));
     }
+    // The inputs found are regular files, but one may have been replaced since (a device
+    // that never ends, a pipe that never writes): it is not read.
     let meta = file.metadata()?;
-    let over = Over::of(&meta);
     if !meta.is_file() {
-        let raw = Source::limited(file, over);
-        return open_stream(Ticking(raw, tick), sniff, streamed);
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{}, not a regular file (it was one when the inputs were listed): not read",
+                not_regular(&meta.file_type())
+            ),
+        ));
     }
+    let over = Over::File { size: meta.len() };
     let mut head = Vec::with_capacity(sniff);
     (&mut file).take(sniff as u64).read_to_end(&mut head)?;
     let coded = Codec::sniff(&head).is_some() || decompress::unsupported(&head).is_some();
@@ -377,6 +392,34 @@ mod tests {
         if pagemap.exists() {
             assert!(open(pagemap, 4096, |_| false, |_| {}).is_err());
         }
+    }
+
+    /// A found file replaced before it is read (renamed over by a pipe, linked to a device)
+    /// fails at once: opening a pipe waits for a writer, and a device never ends.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_replaced_by_a_pipe_or_a_device_fails_without_waiting() {
+        let dir = std::env::temp_dir().join(format!("aibridge-swap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pipe = dir.join("capture.sse");
+        let name = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a NUL-terminated path that outlives the call.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+        for (path, what) in [
+            (pipe.as_path(), "a named pipe (FIFO)"),
+            (Path::new("/dev/zero"), "a character device"),
+        ] {
+            let Err(err) = open(path, 4096, |_| false, |_| {}) else {
+                panic!("{} was read", path.display());
+            };
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{what}, not a regular file (it was one when the inputs were listed): not read"
+                )
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::config::{
     SummaryConfig, SummaryFormat, TableStyle, UsageError, ValidateConfig, ValidateFormat, View,
 };
 use crate::cost::PriceTable;
-use crate::discover::{Filter, Shard, io_message, not_regular};
+use crate::discover::{Filter, Shard, io_message};
+use crate::read::{self, not_regular};
 
 fn inputs(args: InputArgs, env: &Env) -> Result<Inputs, UsageError> {
     if args.threads == Some(0) {
@@ -69,7 +70,9 @@ fn prices(file: Option<&Path>) -> Result<PriceTable, UsageError> {
 
 /// The text of a `--prices` file, or why it is not read.
 fn price_file(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|err| io_message(&err))?;
+    // Opened before it is asked what it is, so that the answer is about what is read.
+    let file = read::open_file(path).map_err(|err| io_message(&err))?;
+    let meta = file.metadata().map_err(|err| io_message(&err))?;
     if meta.is_dir() {
         return Err("a folder, not a price table file".into());
     }
@@ -86,7 +89,6 @@ fn price_file(path: &Path) -> Result<String, String> {
     }
     // The size told may be wrong (a file still growing, or one of /proc's): read no more
     // than the limit whatever it said.
-    let file = std::fs::File::open(path).map_err(|err| io_message(&err))?;
     let mut text = String::new();
     file.take(limit + 1)
         .read_to_string(&mut text)
