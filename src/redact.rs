@@ -21,10 +21,11 @@ const HEADERS: [&str; 3] = ["authorization:", "api-key:", "cookie:"];
 /// How a parameter's or field's name ends (lowercase) when its value is a credential:
 /// `key=`, `api_key=`, `access_token=`, `client_secret=`, `sig=`, `"api_key": "…"`,
 /// AWS's `Credential=` (its access key id),
-/// `Ocp-Apim-Subscription-Key:`, `x-amz-security-token:`, `session_id=`, `X-Pwd:`…
+/// `Ocp-Apim-Subscription-Key:`, `x-amz-security-token:`, `session_id=`, `X-Pwd:`, session
+/// cookies (Express's `connect.sid`, GitHub's `_gh_sess`, AWS's `AWSALB`)…
 /// A name is compared with `-` taken for `_`, and without a number at its end
 /// (`Cookie2`, `X-Hub-Signature-256`).
-const PARAMS: [&str; 21] = [
+const PARAMS: [&str; 28] = [
     "key",
     "keys",
     "credential",
@@ -46,6 +47,13 @@ const PARAMS: [&str; 21] = [
     "sessionid",
     "session_id",
     "cookies",
+    "sid",
+    "sess",
+    "awsalb",
+    "awsalbcors",
+    "cred",
+    "hmac",
+    "refresh",
 ];
 
 /// The words before a key in OpenAI's error for a wrong one (`Incorrect API key provided:

@@ -49,7 +49,7 @@ enum Said {
     Field,
 }
 
-const NAMES: [(&str, Said); 47] = [
+const NAMES: [(&str, Said); 53] = [
     ("authorization", Said::Anywhere),
     ("authorisation", Said::Anywhere),
     ("authentication", Said::Anywhere),
@@ -73,6 +73,9 @@ const NAMES: [(&str, Said); 47] = [
     ("sessionid", Said::Anywhere),
     ("session_id", Said::Anywhere),
     ("sessid", Said::Anywhere),
+    // AWS's load balancers' sticky-session cookies.
+    ("awsalb", Said::Anywhere),
+    ("awsalbcors", Said::Anywhere),
     ("token", Said::Anywhere),
     ("access_tokens", Said::Anywhere),
     ("refresh_tokens", Said::Anywhere),
@@ -96,6 +99,10 @@ const NAMES: [(&str, Said); 47] = [
     ("otp", Said::Compound),
     ("sid", Said::Compound),
     ("session", Said::Compound),
+    ("sess", Said::Compound),
+    ("cred", Said::Compound),
+    ("hmac", Said::Compound),
+    ("refresh", Said::Compound),
     ("tokens", Said::Field),
 ];
 
@@ -192,7 +199,7 @@ pub(super) fn cleared(text: String) -> String {
     loop {
         let (end, gap) = line_end(bytes, start);
         let line = &bytes[start..end];
-        if names_credential(line) || names_one_localized(line, &mut folded) {
+        if names_credential(line) || names_one_localized(line, &mut folded) || sets_a_cookie(line) {
             pending.iter_mut().for_each(|(_, suspect)| *suspect = true);
             after = NEAR + 1;
         }
@@ -303,6 +310,37 @@ fn names_credential(line: &[u8]) -> bool {
         i = word.end;
     }
     false
+}
+
+/// What follows a cookie's value where a server sets it (`sid=…; Path=/; HttpOnly`).
+const COOKIE_ATTRIBUTES: [&str; 7] = [
+    "path=",
+    "domain=",
+    "expires=",
+    "max-age=",
+    "samesite=",
+    "httponly",
+    "secure",
+];
+
+/// Whether `line` sets a cookie: its value is a credential whatever the cookie's name
+/// (`connect.sid`, `_gh_sess`, a framework's own), and the attributes after it tell it.
+fn sets_a_cookie(line: &[u8]) -> bool {
+    memchr::memchr_iter(b';', line).any(|at| {
+        let rest = &line[at + 1..];
+        let rest = &rest[rest.iter().take_while(|&&b| b == b' ').count()..];
+        COOKIE_ATTRIBUTES.iter().any(|attribute| {
+            let named = rest
+                .get(..attribute.len())
+                .is_some_and(|word| word.eq_ignore_ascii_case(attribute.as_bytes()));
+            // `; secure` ends there (not `; securely`); `path=` ends with its `=`.
+            named
+                && (attribute.ends_with('=')
+                    || !rest
+                        .get(attribute.len())
+                        .is_some_and(u8::is_ascii_alphanumeric))
+        })
+    })
 }
 
 /// How a credential's name in another language is told: localized gateways and SDKs
@@ -1370,7 +1408,10 @@ fn identifiers(text: &[u8], mut each: impl FnMut(&[u8], bool)) {
             }
             _ => {
                 if (1..=LONGEST).contains(&len) {
-                    let whole = first == 0 && text[at..].iter().all(|&b| b == b'.');
+                    // The last part of a dotted name is a name whole too (`connect.sid`,
+                    // Express's session cookie; `rack.session`).
+                    let whole = (first == 0 || text[first - 1] == b'.')
+                        && text[at..].iter().all(|&b| b == b'.');
                     each(&ident[..len], whole);
                 }
                 len = 0;
@@ -2163,6 +2204,43 @@ mod tests {
             "invalid api key（expired）",
             "the api key &lt;code&gt;",
             "the api key 【see the docs】 was refused",
+        ]);
+    }
+
+    /// Hostile run 30 D3: session cookies by names the list lacked, and a cookie set by
+    /// any name.
+    #[test]
+    fn session_cookies_by_any_name_lose_their_values() {
+        let v = "s%3AZQXSECRETabcdefghijklmnop.QRSTUVwxyz0123456789";
+        for (text, name) in [
+            (format!("connect.sid={v}; Path=/; HttpOnly"), "connect.sid="),
+            (
+                format!("session expired for connect.sid={v}"),
+                "connect.sid=",
+            ),
+            (format!("github session _gh_sess={v}"), "_gh_sess="),
+            (format!("stale sticky session AWSALB={v}"), "AWSALB="),
+            (format!("SESS: {v}"), "SESS: "),
+            (format!("{{\"hmac\": \"{v}\"}}"), "\"hmac\": \""),
+            (format!("cred={v}"), "cred="),
+            (format!("map[connect.sid:[{v}]]"), "map[connect.sid:["),
+            (format!("map[SESS:[{v}]]"), "map[SESS:["),
+            (format!("{{'AWSALBCORS': '{v}'}}"), "'AWSALBCORS': '"),
+            (format!("refresh={v}"), "refresh="),
+            // A cookie of a name no list holds, told by how it is set.
+            (
+                format!("cookie was frameworkid={v}; Path=/"),
+                "frameworkid=",
+            ),
+            (format!("appstate={v}; secure; SameSite=Lax"), "appstate="),
+        ] {
+            let shown = crate::redact::redacted(&text);
+            assert!(!shown.contains("ZQXSECRET"), "{text:?} -> {shown:?}");
+            assert!(shown.contains(name), "{text:?} -> {shown:?}");
+        }
+        assert_kept([
+            "retry later; securely stored keys are not shown",
+            "request failed; path not found: /v1/messages",
         ]);
     }
 }
