@@ -111,27 +111,18 @@ pub fn interactions(
     }
     let text = String::from_utf8_lossy(data);
     let mut plan = Interactions::default();
-    let doc = yaml::read(&text, &mut plan).map_err(CassetteError::Yaml)?;
-    let list = LISTS
-        .iter()
-        .zip(plan.read)
-        .map(|(key, read)| (doc.get(key), read))
-        .find(|(node, _)| !node.is_null());
-    match list {
-        // Items come handed one by one, or, in a list read whole for its anchor, in it.
-        Some((Node::Seq(items), read)) => {
-            let read = read.into_iter().map(|r| r.and_then(Recorded::decode));
-            let all = read.chain(items.iter().map(interaction));
-            let mut count = 0;
-            for (index, interaction) in all.enumerate() {
-                each(index, interaction);
-                count += 1;
-            }
-            Ok(count)
-        }
-        Some(_) => Err(CassetteError::NotAList),
-        None => Err(CassetteError::NoInteractions),
+    yaml::read(&text, &mut plan).map_err(CassetteError::Yaml)?;
+    if plan.not_a_list {
+        return Err(CassetteError::NotAList);
     }
+    if !plan.listed {
+        return Err(CassetteError::NoInteractions);
+    }
+    let count = plan.entries.len();
+    for (index, recorded) in plan.entries.into_iter().enumerate() {
+        each(index, recorded.and_then(Recorded::decode));
+    }
+    Ok(count)
 }
 
 /// Where a cassette written as JSON (vcrpy's `json` serializer) keeps its interactions. It
@@ -163,8 +154,16 @@ const HEADERS: [&str; 2] = ["content-type", "content-encoding"];
 /// otherwise hold every body decoded at once, up to the whole decompression bound.
 #[derive(Default)]
 struct Interactions {
-    /// The entries of each of [`LISTS`].
+    /// The entries of each of [`LISTS`] in the document being read.
     read: [Vec<Result<Recorded, Skip>>; 2],
+    /// The entries of the documents read, in order: a cassette is one document, but files
+    /// joined with `---` (or one behind an empty document) hold more, and none is passed
+    /// over.
+    entries: Vec<Result<Recorded, Skip>>,
+    /// A document had a list of interactions (perhaps empty).
+    listed: bool,
+    /// A document's `interactions` was no list.
+    not_a_list: bool,
 }
 
 impl yaml::Plan for Interactions {
@@ -196,6 +195,25 @@ impl yaml::Plan for Interactions {
             if let Some(at) = LISTS.iter().position(|l| l == list) {
                 self.read[at].push(recorded(&node));
             }
+        }
+    }
+
+    fn document(&mut self, mut root: Node) {
+        let read = std::mem::take(&mut self.read);
+        let list = LISTS
+            .iter()
+            .zip(read)
+            .map(|(key, read)| (root.take(key), read))
+            .find(|(node, _)| !node.is_null());
+        match list {
+            // Items come handed one by one, or, in a list read whole for its anchor, in it.
+            Some((Node::Seq(items), read)) => {
+                self.listed = true;
+                self.entries.extend(read);
+                self.entries.extend(items.iter().map(recorded));
+            }
+            Some(_) => self.not_a_list = true,
+            None => {}
         }
     }
 }
@@ -409,7 +427,7 @@ mod tests {
         let mut plan = Interactions::default();
         let text = json.as_str();
         yaml::read(text, &mut plan).unwrap();
-        let read: Vec<_> = std::mem::take(&mut plan.read[0])
+        let read: Vec<_> = std::mem::take(&mut plan.entries)
             .into_iter()
             .map(|r| r.and_then(Recorded::decode))
             .collect();
@@ -448,6 +466,34 @@ mod tests {
         // A top-level key of that name in what opens as no mapping is no cassette.
         assert!(!looks_like_cassette(b"GET / HTTP/1.1\ninteractions: 1\n"));
         assert!(!looks_like_cassette(b"data: {}\n\n  interactions: 1\n"));
+    }
+
+    /// Hostile run 30 D1: the second of two cassettes joined with `---` was never read, and
+    /// nothing after the first document was parsed (text that is no YAML passed `validate`).
+    #[test]
+    fn every_document_of_a_cassette_is_read_to_the_end() {
+        let one = |uri: &str| {
+            format!(
+                "interactions:\n- request: {{uri: 'https://x.test/{uri}'}}\n  \
+                 response: {{status: {{code: 200}}, body: {{string: '{{}}'}}}}\n"
+            )
+        };
+        let targets = |text: &str| -> Vec<String> {
+            let all = read_all(text.as_bytes()).unwrap();
+            all.into_iter()
+                .map(|e| e.unwrap().target.unwrap_or_default())
+                .collect()
+        };
+        let joined = format!("---\n{}---\n{}", one("a"), one("b"));
+        assert!(looks_like_cassette(joined.as_bytes()));
+        assert_eq!(targets(&joined), ["/a", "/b"]);
+        let behind_an_empty_one = format!("--- {{}}\n---\n{}", one("b"));
+        assert_eq!(targets(&behind_an_empty_one), ["/b"]);
+        let junk_after = format!("{}...\n]]] : : {{{{{{ not yaml\n", one("a"));
+        assert!(matches!(
+            read_all(junk_after.as_bytes()),
+            Err(CassetteError::Yaml(YamlError::Syntax { line: 5, .. }))
+        ));
     }
 
     #[test]

@@ -116,6 +116,17 @@ impl Node {
         }
     }
 
+    /// The value under `key`, or null, taken out of the mapping.
+    pub fn take(&mut self, key: &str) -> Node {
+        match self {
+            Node::Map(entries) => entries
+                .iter_mut()
+                .find(|(k, _)| k == key)
+                .map_or(Node::Null, |(_, v)| std::mem::replace(v, Node::Null)),
+            _ => Node::Null,
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Node::Str(s) => Some(s),
@@ -217,16 +228,25 @@ pub trait Plan {
     fn keep(&self, path: &[Step<'_>]) -> Keep;
     /// A node built where [`Plan::keep`] said [`Keep::Hand`].
     fn take(&mut self, path: &[Step<'_>], node: Node);
+    /// A document's root, once the document ended (a file may hold several, each after a
+    /// `---`; an empty one is [`Node::Null`]): what was taken since the last root came
+    /// from this document.
+    fn document(&mut self, root: Node) {
+        let _ = root;
+    }
 }
 
-/// Builds every node: the whole document.
-struct Everything;
+/// Builds every node, and keeps the first document.
+struct First(Option<Node>);
 
-impl Plan for Everything {
+impl Plan for First {
     fn keep(&self, _: &[Step<'_>]) -> Keep {
         Keep::Build
     }
     fn take(&mut self, _: &[Step<'_>], _: Node) {}
+    fn document(&mut self, root: Node) {
+        self.0.get_or_insert(root);
+    }
 }
 
 /// How a collection being read treats what it holds.
@@ -271,16 +291,21 @@ const TREE_BASE: usize = 32 << 20;
 /// What a document may build per byte of its text, on top of [`TREE_BASE`].
 const TREE_PER_BYTE: usize = 2;
 
-/// The first document of `text`, whole. `Err` names the line where reading stopped, never
-/// the text found there (it may be a credential).
+/// The first document of `text`, whole (the others are read too: an error in any of them
+/// is an error). `Err` names the line where reading stopped, never the text found there
+/// (it may be a credential).
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    read(text, &mut Everything)
+    let mut first = First(None);
+    read(text, &mut first)?;
+    Ok(first.0.unwrap_or(Node::Null))
 }
 
-/// The first document of `text`, built as far as `plan` needs it. Besides nesting and
-/// aliases, what is built at a time is bounded by the file's size ([`TREE_BASE`] plus
-/// [`TREE_PER_BYTE`] times its length); what is handed to the plan is given back.
-pub fn read(text: &str, plan: &mut impl Plan) -> Result<Node, YamlError> {
+/// Reads every document of `text` to the end (a cassette's second document is not lost,
+/// nor an error after its first), each built as far as `plan` needs it and handed to
+/// [`Plan::document`]. Besides nesting and aliases, what is built at a time is bounded by
+/// the file's size ([`TREE_BASE`] plus [`TREE_PER_BYTE`] times its length); what is handed
+/// to the plan is given back.
+pub fn read(text: &str, plan: &mut impl Plan) -> Result<(), YamlError> {
     if let Some(line) = flow::too_many_items(text, flow::MAX_ITEMS) {
         return Err(YamlError::TooManyFlowItems { line });
     }
@@ -289,7 +314,7 @@ pub fn read(text: &str, plan: &mut impl Plan) -> Result<Node, YamlError> {
 }
 
 /// [`read`], building at most `limit` bytes at a time.
-fn read_within(text: &str, plan: &mut impl Plan, limit: usize) -> Result<Node, YamlError> {
+fn read_within(text: &str, plan: &mut impl Plan, limit: usize) -> Result<(), YamlError> {
     let mut reader = Reader {
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -298,6 +323,8 @@ fn read_within(text: &str, plan: &mut impl Plan, limit: usize) -> Result<Node, Y
         limit,
         line: 0,
     };
+    // The root of the document being read, once it is whole.
+    let mut this = None;
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|err| {
             let line = err.marker().line();
@@ -334,14 +361,22 @@ fn read_within(text: &str, plan: &mut impl Plan, limit: usize) -> Result<Node, Y
                 };
                 reader.finish(node, 0, fate, plan)?
             }
-            Event::DocumentEnd if reader.stack.is_empty() => break,
+            Event::DocumentEnd => {
+                reader.document_end(this.take(), plan);
+                None
+            }
             _ => None,
         };
-        if let Some(root) = root {
-            return Ok(root);
+        if root.is_some() {
+            this = root;
         }
     }
-    Ok(Node::Null)
+    // The parser ends each document it starts; a root with no end of its own is handed on
+    // all the same.
+    if this.is_some() {
+        reader.document_end(this, plan);
+    }
+    Ok(())
 }
 
 /// The state of one document's reading.
@@ -426,6 +461,17 @@ impl Reader {
             fate,
         });
         Ok(None)
+    }
+
+    /// Hands a document's root to `plan`; it and the anchors' copies (an anchor names a
+    /// node in its own document only) are given back, so that each document of a file may
+    /// build what one alone may.
+    fn document_end(&mut self, root: Option<Node>, plan: &mut impl Plan) {
+        let root = root.unwrap_or(Node::Null);
+        let anchored: usize = self.anchors.drain().map(|(_, (_, weight))| weight).sum();
+        let given = root.weight().saturating_add(anchored);
+        self.built = self.built.saturating_sub(given);
+        plan.document(root);
     }
 
     fn close(&mut self, plan: &mut impl Plan) -> Result<Option<Node>, YamlError> {
@@ -732,6 +778,28 @@ mod tests {
 
     /// Keeps `keep:` and its `one` keys, hands the items of `list:` on.
     struct Partial;
+    /// `plan`, with the first document kept.
+    struct Rooted<'p, P>(&'p mut P, Option<Node>);
+
+    impl<P: Plan> Plan for Rooted<'_, P> {
+        fn keep(&self, path: &[Step<'_>]) -> Keep {
+            self.0.keep(path)
+        }
+        fn take(&mut self, path: &[Step<'_>], node: Node) {
+            self.0.take(path, node);
+        }
+        fn document(&mut self, root: Node) {
+            self.1.get_or_insert(root);
+        }
+    }
+
+    /// The first document of `text` as `plan` builds it.
+    fn first_of(text: &str, plan: &mut impl Plan) -> Result<Node, YamlError> {
+        let mut rooted = Rooted(plan, None);
+        read(text, &mut rooted)?;
+        Ok(rooted.1.unwrap_or(Node::Null))
+    }
+
     impl Plan for (Partial, Vec<(String, Node)>) {
         fn keep(&self, path: &[Step<'_>]) -> Keep {
             match path {
@@ -782,7 +850,7 @@ mod tests {
     fn a_plan_builds_only_what_it_keeps_and_hands_items_on() {
         let text = "skip: [a, {b: c}]\nkeep: {one: [1, 2], two: x}\nlist:\n- {n: 1}\n- 2\n";
         let mut plan = (Partial, Vec::new());
-        let doc = read(text, &mut plan).unwrap();
+        let doc = first_of(text, &mut plan).unwrap();
         assert_eq!(
             doc,
             Node::Map(vec![
@@ -815,7 +883,7 @@ mod tests {
     fn an_anchor_in_a_skipped_part_is_kept_for_its_aliases() {
         let text = "skip: &d {one: [1], two: 2}\nkeep: {one: *d}\n";
         let mut plan = (Partial, Vec::new());
-        let doc = read(text, &mut plan).unwrap();
+        let doc = first_of(text, &mut plan).unwrap();
         let one = doc.get("keep").get("one");
         assert_eq!(one.get("two"), &Node::Int(2));
         assert!(doc.get("skip").is_null());
