@@ -7,10 +7,13 @@ use super::sheets::{Buffered, Sheets, cuts};
 use crate::config::{TableStyle, View};
 
 /// A cell's text made safe inside a pipe table: one line (line breaks become `<br>`, other
-/// control characters escapes), no unescaped `|`.
+/// control characters escapes), no unescaped `|`, no HTML of the capture's (`<` and `&`
+/// as entities: a model named `<img src=…>` is shown, not fetched).
 fn escape(text: &str) -> String {
     let text = text
         .replace('\\', "\\\\")
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
         .replace('|', "\\|")
         .replace("\r\n", "<br>")
         .replace(['\n', '\r'], "<br>");

@@ -486,6 +486,56 @@ fn quote(out: &mut dyn Write, text: &str) -> io::Result<()> {
     writeln!(out)
 }
 
+/// An answer's text as markdown, kept to itself: answers are markdown and read as such,
+/// but a code block left open (an answer cut off by its token limit mid-block) would take
+/// every later step into it, and a line opening raw HTML (`<!--`, `<script>`) could hide
+/// the rest of the document. An open fence is closed at the end; a line starting with `<`
+/// outside a code block shows it as text.
+fn contained(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    // The open fence's character and length, while inside a fenced code block.
+    let mut open: Option<(char, usize)> = None;
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let line = super::escape_controls(line);
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = &line[indent..];
+        let fence = (indent <= 3).then(|| fence_of(rest)).flatten();
+        match (open, fence) {
+            (None, Some((c, len))) => open = Some((c, len)),
+            (Some((c, len)), Some((d, at)))
+                if c == d && at >= len && rest.trim_end().chars().all(|x| x == c) =>
+            {
+                open = None
+            }
+            (None, None) if indent <= 3 && rest.starts_with('<') => {
+                out.push_str(&line[..indent]);
+                out.push('\\');
+                out.push_str(rest);
+                continue;
+            }
+            _ => {}
+        }
+        out.push_str(&line);
+    }
+    if let Some((c, len)) = open {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(c, len));
+    }
+    out
+}
+
+/// The character and length of the code fence `line` (indentation taken off) opens or
+/// closes, if it is one: three or more backticks (with no backtick after them) or tildes.
+fn fence_of(line: &str) -> Option<(char, usize)> {
+    let c = line.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let len = line.chars().take_while(|&x| x == c).count();
+    let info = &line[len..];
+    (len >= 3 && !(c == '`' && info.contains('`'))).then_some((c, len))
+}
+
 /// Inline code: backticks around `text`, more of them when it holds some.
 fn code(text: &str) -> String {
     let text = super::escape_controls(text);
@@ -544,8 +594,7 @@ fn step_markdown(
         writeln!(out, "*({} redacted thoughts)*\n", turn.redacted_thoughts)?;
     }
     if let Some(text) = &turn.text {
-        let text: Vec<_> = text.lines().map(super::escape_controls).collect();
-        writeln!(out, "{}\n", text.join("\n"))?;
+        writeln!(out, "{}\n", contained(text))?;
     }
     for call in &turn.tool_calls {
         let mut title = format!("**Tool call** {}", code(&call.name));
@@ -611,6 +660,22 @@ mod tests {
             width: None,
         };
         assert_eq!(whole.apply("abcdefgh\nxy"), ["abcdefgh", "xy"]);
+    }
+
+    /// Hostile run 30 D2: an answer cut off inside a code block, or opening an HTML
+    /// comment, took the rest of the transcript with it.
+    #[test]
+    fn an_answer_keeps_its_markdown_to_itself() {
+        assert_eq!(
+            contained("Here is the fix:\n```python\ndef f():\n    return 1"),
+            "Here is the fix:\n```python\ndef f():\n    return 1\n```"
+        );
+        assert_eq!(contained("~~~~\n~~~\ncode"), "~~~~\n~~~\ncode\n~~~~");
+        assert_eq!(contained("Note:\n<!-- draft"), "Note:\n\\<!-- draft");
+        assert_eq!(contained("  <script>x"), "  \\<script>x");
+        // Closed blocks, HTML inside them and inline HTML are the answer's own.
+        let whole = "```\n<div>\n```\n\n````md\n```\n````\ntext <b>x</b>\n    <pre> indented";
+        assert_eq!(contained(whole), whole);
     }
 
     #[test]
