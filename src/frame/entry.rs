@@ -166,9 +166,30 @@ pub fn decoded(
     }
 }
 
+/// The bytes a recorded body's base64 text stands for. Recorders differ in how they
+/// write it: wrapped in lines, and with or without the `=` padding at its end.
+pub fn base64_bytes(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use base64::{Engine, alphabet};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    LENIENT.decode(compact)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_with_or_without_padding_and_line_breaks() {
+        assert_eq!(base64_bytes("aGk=").unwrap(), b"hi");
+        assert_eq!(base64_bytes("aGk").unwrap(), b"hi");
+        assert_eq!(base64_bytes("aGVs\nbG8=\n").unwrap(), b"hello");
+        assert!(base64_bytes("not base64!").is_err());
+    }
 
     #[test]
     fn paths_and_bedrock_models() {

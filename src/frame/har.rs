@@ -11,7 +11,6 @@ use std::cell::Cell;
 use std::fmt;
 use std::io::Read;
 
-use base64::Engine;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
@@ -453,11 +452,13 @@ fn body_bytes(
     what: &'static str,
     warnings: &mut Vec<Warning>,
 ) -> Vec<u8> {
-    if encoding.as_str() != Some("base64") {
+    if !encoding
+        .as_str()
+        .is_some_and(|e| e.eq_ignore_ascii_case("base64"))
+    {
         return text.into_bytes();
     }
-    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+    match entry::base64_bytes(&text) {
         Ok(bytes) => bytes,
         Err(err) => {
             warnings.push(Warning::NotBase64 {
@@ -539,6 +540,15 @@ fn timing(entry: &Value, warnings: &mut Vec<Warning>) -> Option<Timing> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_body_said_to_be_base64_in_any_case_is_decoded() {
+        for encoding in ["base64", "BASE64", "Base64"] {
+            let mut warnings = Vec::new();
+            let body = body_bytes("aGk".into(), &json!(encoding), "response", &mut warnings);
+            assert_eq!((body.as_slice(), warnings.len()), (&b"hi"[..], 0));
+        }
+    }
 
     fn entries(data: &str) -> (Vec<Value>, Result<usize, HarError>) {
         let mut seen = Vec::new();

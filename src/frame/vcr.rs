@@ -10,8 +10,6 @@
 //! number, or go-vcr's `status: "200 OK"` beside `code: 200`. Each interaction becomes an
 //! [`Entry`], whose index in `interactions` is the turn's `source.entry`.
 
-use base64::Engine;
-
 use super::entry::{self, Entry, Skip};
 use super::yaml::{self, Keep, Node, Step, YamlError};
 use super::{bom, har};
@@ -357,8 +355,7 @@ fn json_bytes(node: &Node) -> Vec<u8> {
 
 /// The bytes of base64 text (white space and line breaks allowed).
 fn base64_bytes(text: &str, what: &'static str, warnings: &mut Vec<Warning>) -> Vec<u8> {
-    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
+    match entry::base64_bytes(text) {
         Ok(bytes) => bytes,
         Err(_) => {
             warnings.push(Warning::BinaryNotBase64 { side: what });
@@ -382,7 +379,10 @@ mod tests {
     fn gzip_base64(text: &str) -> String {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         gz.write_all(text.as_bytes()).unwrap();
-        base64::engine::general_purpose::STANDARD.encode(gz.finish().unwrap())
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            gz.finish().unwrap(),
+        )
     }
 
     #[test]

@@ -28,7 +28,7 @@ mod imp {
 
     /// The magic numbers of `statfs(2)` (`linux/magic.h`) of the file systems the kernel
     /// makes up as they are read.
-    const KERNEL: [(i64, &str); 12] = [
+    const KERNEL: [(i64, &str); 18] = [
         (0x9fa0, "procfs"),
         (0x6265_6572, "sysfs"),
         (0x6462_6720, "debugfs"),
@@ -41,6 +41,12 @@ mod imp {
         (0x6265_6570, "configfs"),
         (0x6165_676c, "pstorefs"),
         (0xde5e_81e4, "efivarfs"),
+        (0x4249_4e4d, "binfmt_misc"),
+        (0x1980_0202, "mqueue"),
+        (0x6573_5543, "fusectl"),
+        (0x6e73_6673, "nsfs"),
+        (0x6759_6969, "rpc_pipefs"),
+        (0xf97c_ff8c, "selinuxfs"),
     ];
 
     fn kind(stat: &libc::statfs) -> Option<&'static str> {
