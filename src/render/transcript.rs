@@ -536,6 +536,14 @@ fn fence_of(line: &str) -> Option<(char, usize)> {
     (len >= 3 && !(c == '`' && info.contains('`'))).then_some((c, len))
 }
 
+/// Text of the capture's (a model's name, a file's) in a line of markdown: shown as it is,
+/// never taken for HTML (a model named `<img src=…>` is not fetched).
+fn inline(text: &str) -> String {
+    super::escape_controls(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+}
+
 /// Inline code: backticks around `text`, more of them when it holds some.
 fn code(text: &str) -> String {
     let text = super::escape_controls(text);
@@ -559,14 +567,14 @@ pub fn markdown(
             writeln!(out)?;
         }
         let totals = SessionTotals::of(session, turns);
-        writeln!(out, "## {}\n", super::escape_controls(&heading(&totals)))?;
+        writeln!(out, "## {}\n", inline(&heading(&totals)))?;
         let mut before: Option<&Turn> = None;
         for &index in &session.turns {
             let turn = &turns[index];
             step_markdown(out, turn, branch(turn, before), style)?;
             before = Some(turn);
         }
-        writeln!(out, "*{}*", super::escape_controls(&ending(&totals)))?;
+        writeln!(out, "*{}*", inline(&ending(&totals)))?;
     }
     Ok(())
 }
@@ -634,11 +642,7 @@ fn step_markdown(
         writeln!(out, "**Refusal:**\n")?;
         quote(out, refusal)?;
     }
-    writeln!(
-        out,
-        "<sub>{}</sub>\n",
-        super::escape_controls(&footer(turn))
-    )
+    writeln!(out, "<sub>{}</sub>\n", inline(&footer(turn)))
 }
 
 #[cfg(test)]
@@ -676,6 +680,10 @@ mod tests {
         // Closed blocks, HTML inside them and inline HTML are the answer's own.
         let whole = "```\n<div>\n```\n\n````md\n```\n````\ntext <b>x</b>\n    <pre> indented";
         assert_eq!(contained(whole), whole);
+        assert_eq!(
+            inline("m</sub><img src=x> & co"),
+            "m&lt;/sub>&lt;img src=x> &amp; co"
+        );
     }
 
     #[test]
