@@ -305,6 +305,9 @@ pub fn redacted(text: &str) -> String {
         } else if let Some(value) = at(i, "bearer").then(|| separated(bytes, i + 6)).flatten() {
             out.push_str(&text[i..value]);
             i = cut(&mut out, text, value, run(value, in_word));
+        } else if let Some((value, end)) = encoded_credential(bytes, i) {
+            out.push_str(&text[i..value]);
+            i = cut(&mut out, text, value, end);
         } else if let Some((value, end)) = credential_pair(bytes, i) {
             // A credential header's name and its value however a language or a table
             // writes the pair: `"X-Api-Key": []string{"…"}`, `<<"x-api-key">>, <<"…">>`,
@@ -1010,16 +1013,45 @@ fn header_value_end(bytes: &[u8], from: usize, quoted: bool) -> usize {
     }
 }
 
+/// Where the credential after `Basic` or `Negotiate` (base64 of a user and password, or a
+/// Kerberos ticket) lies, when one follows the scheme's name with no header's name before
+/// it (`proxy rejected Basic YWxp…`): a word of base64 of 8 characters or more, with a
+/// digit, `+`, `/`, `=` or a capital after a small letter in it. Prose stays (`Basic
+/// Authentication required`, `basic auth`).
+fn encoded_credential(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
+    let scheme = ["basic", "negotiate"].into_iter().find(|s| {
+        bytes
+            .get(i..i + s.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
+    })?;
+    if i > 0 && bytes[i - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let value = separated(bytes, i + scheme.len())?;
+    let end = run_end(bytes, value, |b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
+    });
+    let word = &bytes[value..end];
+    let mixed = word
+        .windows(2)
+        .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase());
+    let coded = word
+        .iter()
+        .any(|b| b.is_ascii_digit() || matches!(b, b'+' | b'/' | b'='));
+    (word.len() >= 8 && (mixed || coded)).then_some((value, end))
+}
+
 /// After `Bearer`: where its token starts, past the separators error text puts there (a
 /// space, a tab, a colon, a quote, a line break, `%20`, `&nbsp;` or the no-break space
-/// itself); `None` when there is none (`Bearers`).
+/// itself, a form's `+`, a dash or a slash); `None` when there is none (`Bearers`).
 fn separated(bytes: &[u8], mut at: usize) -> Option<usize> {
     let start = at;
     loop {
         let rest = &bytes[at.min(bytes.len())..];
         at += match rest {
             [
-                b' ' | b'\t' | b':' | b'"' | b'\'' | b'\r' | b'\n' | b'=' | b',' | b';' | b'(',
+                b' ' | b'\t' | b':' | b'"' | b'\'' | b'\r' | b'\n' | b'=' | b',' | b';' | b'('
+                | b'+' | b'-' | b'/' | b'*',
                 ..,
             ] => 1,
             [0xC2, 0xA0, ..] => 2,
@@ -1304,6 +1336,35 @@ mod tests {
             let text = text.as_ref();
             assert_eq!(redacted(text), text, "{text:?}");
         }
+    }
+
+    /// Hostile run 31 D1 and D3: a token after `Bearer` and a form's `+` (or a dash, a
+    /// slash), and a `Basic` or `Negotiate` credential with no header's name before it.
+    #[test]
+    fn schemes_lose_their_credentials_however_they_are_joined() {
+        assert_cut([
+            (
+                "grant_type=x&header=Bearer+QwErTyUiOpAsDfGhJkLzXcVbNm",
+                "grant_type=x&header=Bearer+…",
+            ),
+            (
+                "request failed for Bearer-ZQXd5x2y3z4w5q8 from proxy",
+                "request failed for Bearer-… from proxy",
+            ),
+            ("Bearer/QwErTyUiOp", "Bearer/…"),
+            (
+                "proxy rejected Basic YWxpY2U6c2VjcmV0cGFzcw== for upstream",
+                "proxy rejected Basic … for upstream",
+            ),
+            ("header=Basic+dXNlcjpwYXNzd29yZA==", "header=Basic+…"),
+            ("Negotiate YIIGhgYGKwYBBQUCoIIGejCCBnagMDAu", "Negotiate …"),
+        ]);
+        assert_kept([
+            "HTTP Basic Authentication required",
+            "basic auth is not supported; use a key",
+            "a basic question",
+            "negotiate again later",
+        ]);
     }
 
     #[test]
