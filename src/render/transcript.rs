@@ -489,12 +489,13 @@ fn quote(out: &mut dyn Write, text: &str) -> io::Result<()> {
 /// An answer's text as markdown, kept to itself: answers are markdown and read as such,
 /// but a code block left open (an answer cut off by its token limit mid-block) would take
 /// every later step into it, and a line opening raw HTML (`<!--`, `<script>`) could hide
-/// the rest of the document. An open fence is closed at the end; a line starting with `<`
-/// outside a code block shows it as text.
+/// the rest of the document. An open fence is closed at the end, indented as it was (in a
+/// list item's text a fence at the margin would end the item and open a block of its own);
+/// a line starting with `<` outside a code block shows it as text.
 fn contained(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    // The open fence's character and length, while inside a fenced code block.
-    let mut open: Option<(char, usize)> = None;
+    // The open fence's character, length and indentation, while inside a fenced block.
+    let mut open: Option<(char, usize, usize)> = None;
     for (n, line) in text.lines().enumerate() {
         if n > 0 {
             out.push('\n');
@@ -504,8 +505,8 @@ fn contained(text: &str) -> String {
         let rest = &line[indent..];
         let fence = (indent <= 3).then(|| fence_of(rest)).flatten();
         match (open, fence) {
-            (None, Some((c, len))) => open = Some((c, len)),
-            (Some((c, len)), Some((d, at)))
+            (None, Some((c, len))) => open = Some((c, len, indent)),
+            (Some((c, len, _)), Some((d, at)))
                 if c == d && at >= len && rest.trim_end().chars().all(|x| x == c) =>
             {
                 open = None
@@ -520,8 +521,9 @@ fn contained(text: &str) -> String {
         }
         out.push_str(&line);
     }
-    if let Some((c, len)) = open {
+    if let Some((c, len, indent)) = open {
         out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent));
         out.extend(std::iter::repeat_n(c, len));
     }
     out
@@ -675,6 +677,11 @@ mod tests {
             "Here is the fix:\n```python\ndef f():\n    return 1\n```"
         );
         assert_eq!(contained("~~~~\n~~~\ncode"), "~~~~\n~~~\ncode\n~~~~");
+        // Hostile run 31 D2: in a list item, closed where it was opened.
+        assert_eq!(
+            contained("Steps:\n\n1. Install:\n   ```bash\n   pip install x"),
+            "Steps:\n\n1. Install:\n   ```bash\n   pip install x\n   ```"
+        );
         assert_eq!(contained("Note:\n<!-- draft"), "Note:\n\\<!-- draft");
         assert_eq!(contained("  <script>x"), "  \\<script>x");
         // Closed blocks, HTML inside them and inline HTML are the answer's own.
