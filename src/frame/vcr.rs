@@ -489,6 +489,11 @@ mod tests {
         assert_eq!(targets(&joined), ["/a", "/b"]);
         let behind_an_empty_one = format!("--- {{}}\n---\n{}", one("b"));
         assert_eq!(targets(&behind_an_empty_one), ["/b"]);
+        // Hostile run 31 D4: an alias in a later document to an anchor of the first.
+        let anchored = "---\nkeep: &list\n- request: {uri: 'https://x.test/a'}\n  \
+                        response: {status: {code: 200}, body: {string: '{}'}}\n\
+                        ---\ninteractions: *list\n";
+        assert_eq!(targets(anchored), ["/a"]);
         let junk_after = format!("{}...\n]]] : : {{{{{{ not yaml\n", one("a"));
         assert!(matches!(
             read_all(junk_after.as_bytes()),

@@ -463,14 +463,13 @@ impl Reader {
         Ok(None)
     }
 
-    /// Hands a document's root to `plan`; it and the anchors' copies (an anchor names a
-    /// node in its own document only) are given back, so that each document of a file may
-    /// build what one alone may.
+    /// Hands a document's root to `plan`, and gives what it weighs back, so that each
+    /// document of a file may build what one alone may. Anchors stay, and stay counted: the
+    /// parser lets a later document's alias name an earlier document's anchor, and what it
+    /// names is read, not left out as null.
     fn document_end(&mut self, root: Option<Node>, plan: &mut impl Plan) {
         let root = root.unwrap_or(Node::Null);
-        let anchored: usize = self.anchors.drain().map(|(_, (_, weight))| weight).sum();
-        let given = root.weight().saturating_add(anchored);
-        self.built = self.built.saturating_sub(given);
+        self.built = self.built.saturating_sub(root.weight());
         plan.document(root);
     }
 
