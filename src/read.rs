@@ -42,6 +42,9 @@ pub fn open_file(path: &Path) -> io::Result<std::fs::File> {
 
 /// What a path that is neither a folder nor a regular file is, for messages.
 pub fn not_regular(kind: &std::fs::FileType) -> &'static str {
+    if kind.is_dir() {
+        return "a folder";
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -394,8 +397,8 @@ mod tests {
         }
     }
 
-    /// A found file replaced before it is read (renamed over by a pipe, linked to a device)
-    /// fails at once: opening a pipe waits for a writer, and a device never ends.
+    /// A found file replaced before it is read (renamed over by a pipe or a folder, linked
+    /// to a device) fails at once: opening a pipe waits for a writer, and a device never ends.
     #[cfg(target_os = "linux")]
     #[test]
     fn a_file_replaced_by_a_pipe_or_a_device_fails_without_waiting() {
@@ -408,6 +411,7 @@ mod tests {
         for (path, what) in [
             (pipe.as_path(), "a named pipe (FIFO)"),
             (Path::new("/dev/zero"), "a character device"),
+            (dir.as_path(), "a folder"),
         ] {
             let Err(err) = open(path, 4096, |_| false, |_| {}) else {
                 panic!("{} was read", path.display());
