@@ -25,7 +25,7 @@ const HEADERS: [&str; 3] = ["authorization:", "api-key:", "cookie:"];
 /// cookies (Express's `connect.sid`, GitHub's `_gh_sess`, AWS's `AWSALB`)…
 /// A name is compared with `-` taken for `_`, and without a number at its end
 /// (`Cookie2`, `X-Hub-Signature-256`).
-const PARAMS: [&str; 28] = [
+const PARAMS: [&str; 31] = [
     "key",
     "keys",
     "credential",
@@ -54,6 +54,9 @@ const PARAMS: [&str; 28] = [
     "cred",
     "hmac",
     "refresh",
+    "oauth2_proxy",
+    "cf_clearance",
+    "cf_bm",
 ];
 
 /// The words before a key in OpenAI's error for a wrong one (`Incorrect API key provided:
@@ -1013,13 +1016,18 @@ fn header_value_end(bytes: &[u8], from: usize, quoted: bool) -> usize {
     }
 }
 
-/// Where the credential after `Basic` or `Negotiate` (base64 of a user and password, or a
-/// Kerberos ticket) lies, when one follows the scheme's name with no header's name before
+/// Schemes whose credential [`encoded_credential`] cuts where no header's name stands
+/// before them: HTTP's Basic (base64 of a user and password), Negotiate (a Kerberos
+/// ticket), Digest, and the tokens of OAuth 1, Splunk and Okta (`SSWS`).
+const SCHEMES_ALONE: [&str; 6] = ["basic", "negotiate", "digest", "oauth", "splunk", "ssws"];
+
+/// Where the credential after one of [`SCHEMES_ALONE`] (base64 of a user and password, or
+/// a Kerberos ticket) lies, when one follows the scheme's name with no header's name before
 /// it (`proxy rejected Basic YWxp…`): a word of base64 of 8 characters or more, with a
 /// digit, `+`, `/`, `=` or a capital after a small letter in it. Prose stays (`Basic
 /// Authentication required`, `basic auth`).
 fn encoded_credential(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
-    let scheme = ["basic", "negotiate"].into_iter().find(|s| {
+    let scheme = SCHEMES_ALONE.into_iter().find(|s| {
         bytes
             .get(i..i + s.len())
             .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
@@ -1028,8 +1036,9 @@ fn encoded_credential(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
         return None;
     }
     let value = separated(bytes, i + scheme.len())?;
+    // Base64, in either alphabet.
     let end = run_end(bytes, value, |b| {
-        b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
+        b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_')
     });
     let word = &bytes[value..end];
     let mixed = word
@@ -1041,28 +1050,37 @@ fn encoded_credential(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
     (word.len() >= 8 && (mixed || coded)).then_some((value, end))
 }
 
-/// After `Bearer`: where its token starts, past the separators error text puts there (a
-/// space, a tab, a colon, a quote, a line break, `%20`, `&nbsp;` or the no-break space
-/// itself, a form's `+`, a dash or a slash); `None` when there is none (`Bearers`).
+/// What may stand between an authorization scheme and its credential: white space, a
+/// colon, a quote, `=`, `,`, `;`, `(`, a form's `+`, a dash, a slash, `*`.
+const SCHEME_SEPARATORS: &[u8] = b" \t:\"'\r\n=,;(+-/*";
+
+/// After `Bearer`: where its token starts, past the separators error text puts there
+/// ([`SCHEME_SEPARATORS`], the spaces of Unicode, a fullwidth colon), each also written
+/// escaped (`%2B`, `\u0020`, `&#43;`, `&plus;`, `&nbsp;`: an entity of any name); `None`
+/// when there is none (`Bearers`).
 fn separated(bytes: &[u8], mut at: usize) -> Option<usize> {
     let start = at;
+    let separates = |c: u32| {
+        u8::try_from(c).is_ok_and(|b| SCHEME_SEPARATORS.contains(&b))
+            || char::from_u32(c).is_some_and(char::is_whitespace)
+    };
     loop {
         let rest = &bytes[at.min(bytes.len())..];
         at += match rest {
-            [
-                b' ' | b'\t' | b':' | b'"' | b'\'' | b'\r' | b'\n' | b'=' | b',' | b';' | b'('
-                | b'+' | b'-' | b'/' | b'*',
-                ..,
-            ] => 1,
+            [b, ..] if SCHEME_SEPARATORS.contains(b) => 1,
             [0xC2, 0xA0, ..] => 2,
             // The other spaces of Unicode: U+2000 to U+200A, U+202F, U+3000.
             [0xE2, 0x80, 0x80..=0x8B | 0xAF, ..] | [0xE3, 0x80, 0x80, ..] => 3,
-            // A fullwidth colon; a space escaped as JSON writes it (`\u0020`).
+            // A fullwidth colon.
             [0xEF, 0xBC, 0x9A, ..] => 3,
-            [b'\\', b'u', b'0', b'0', b'2', b'0', ..] => 6,
-            [b'%', b'2', b'0', ..] => 3,
-            _ if rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"&nbsp;") => 6,
-            _ => break,
+            [b'&', ..] => match suspect::entity(rest) {
+                Some((len, _)) => len,
+                None => break,
+            },
+            _ => match hex_escape(rest) {
+                Some((len, c)) if separates(c) => len,
+                _ => break,
+            },
         };
     }
     (at > start).then_some(at)
@@ -1358,6 +1376,23 @@ mod tests {
             ),
             ("header=Basic+dXNlcjpwYXNzd29yZA==", "header=Basic+…"),
             ("Negotiate YIIGhgYGKwYBBQUCoIIGejCCBnagMDAu", "Negotiate …"),
+            // Hostile run 32 D1: the joiner written escaped.
+            ("x Basic&#43;YWxpY2U6c2VjcmV0cGFzcw== y", "x Basic&#43;… y"),
+            (
+                "x Basic&#x2B;YWxpY2U6c2VjcmV0cGFzcw== y",
+                "x Basic&#x2B;… y",
+            ),
+            (
+                "x Basic&plus;YWxpY2U6c2VjcmV0cGFzcw== y",
+                "x Basic&plus;… y",
+            ),
+            ("x Basic%2BYWxpY2U6c2VjcmV0cGFzcw== y", "x Basic%2B… y"),
+            (
+                "x Negotiate&#32;YIIGhgYGKwYBBQUCoIIG y",
+                "x Negotiate&#32;… y",
+            ),
+            ("x Basic&#58;YWxpY2U6c2VjcmV0cGFzcw== y", "x Basic&#58;… y"),
+            ("x SSWS 00QCjAl4MlV-WPXM y", "x SSWS … y"),
         ]);
         assert_kept([
             "HTTP Basic Authentication required",

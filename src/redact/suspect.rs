@@ -1235,7 +1235,7 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
 /// The HTML entity `rest` starts with (`&nbsp;`, `&quot;`, `&#39;`, `&#58;`): its length
 /// and the byte it stands for here (a space for any but a quote's, a colon's or an equals
 /// sign's).
-fn entity(rest: &[u8]) -> Option<(usize, u8)> {
+pub(super) fn entity(rest: &[u8]) -> Option<(usize, u8)> {
     let name = rest[1..]
         .iter()
         .take(8)
