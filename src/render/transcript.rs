@@ -486,58 +486,6 @@ fn quote(out: &mut dyn Write, text: &str) -> io::Result<()> {
     writeln!(out)
 }
 
-/// An answer's text as markdown, kept to itself: answers are markdown and read as such,
-/// but a code block left open (an answer cut off by its token limit mid-block) would take
-/// every later step into it, and a line opening raw HTML (`<!--`, `<script>`) could hide
-/// the rest of the document. An open fence is closed at the end, indented as it was (in a
-/// list item's text a fence at the margin would end the item and open a block of its own);
-/// a line starting with `<` outside a code block shows it as text.
-fn contained(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    // The open fence's character, length and indentation, while inside a fenced block.
-    let mut open: Option<(char, usize, usize)> = None;
-    for (n, line) in text.lines().enumerate() {
-        if n > 0 {
-            out.push('\n');
-        }
-        let line = super::escape_controls(line);
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let rest = &line[indent..];
-        let fence = (indent <= 3).then(|| fence_of(rest)).flatten();
-        match (open, fence) {
-            (None, Some((c, len))) => open = Some((c, len, indent)),
-            (Some((c, len, _)), Some((d, at)))
-                if c == d && at >= len && rest.trim_end().chars().all(|x| x == c) =>
-            {
-                open = None
-            }
-            (None, None) if indent <= 3 && rest.starts_with('<') => {
-                out.push_str(&line[..indent]);
-                out.push('\\');
-                out.push_str(rest);
-                continue;
-            }
-            _ => {}
-        }
-        out.push_str(&line);
-    }
-    if let Some((c, len, indent)) = open {
-        out.push('\n');
-        out.extend(std::iter::repeat_n(' ', indent));
-        out.extend(std::iter::repeat_n(c, len));
-    }
-    out
-}
-
-/// The character and length of the code fence `line` (indentation taken off) opens or
-/// closes, if it is one: three or more backticks (with no backtick after them) or tildes.
-fn fence_of(line: &str) -> Option<(char, usize)> {
-    let c = line.chars().next().filter(|c| matches!(c, '`' | '~'))?;
-    let len = line.chars().take_while(|&x| x == c).count();
-    let info = &line[len..];
-    (len >= 3 && !(c == '`' && info.contains('`'))).then_some((c, len))
-}
-
 /// Text of the capture's (a model's name, a file's) in a line of markdown: shown as it is,
 /// never taken for HTML (a model named `<img src=…>` is not fetched).
 fn inline(text: &str) -> String {
@@ -604,7 +552,11 @@ fn step_markdown(
         writeln!(out, "*({} redacted thoughts)*\n", turn.redacted_thoughts)?;
     }
     if let Some(text) = &turn.text {
-        writeln!(out, "{}\n", contained(text))?;
+        // Quoted, as the prompt is: an answer is markdown and reads as such, but one cut
+        // off inside a code block (or a list item's), or opening raw HTML, would take every
+        // later step with it; the quote's end closes whatever it left open.
+        writeln!(out, "**Assistant:**\n")?;
+        quote(out, text)?;
     }
     for call in &turn.tool_calls {
         let mut title = format!("**Tool call** {}", code(&call.name));
@@ -668,25 +620,28 @@ mod tests {
         assert_eq!(whole.apply("abcdefgh\nxy"), ["abcdefgh", "xy"]);
     }
 
-    /// Hostile run 30 D2: an answer cut off inside a code block, or opening an HTML
-    /// comment, took the rest of the transcript with it.
+    /// Hostile runs 30 to 32 (D2): an answer cut off inside a code block, a list item's
+    /// block, or opening an HTML comment, took the rest of the transcript with it. Quoted,
+    /// every line of it is inside the quote, which the next blank line ends.
     #[test]
     fn an_answer_keeps_its_markdown_to_itself() {
-        assert_eq!(
-            contained("Here is the fix:\n```python\ndef f():\n    return 1"),
-            "Here is the fix:\n```python\ndef f():\n    return 1\n```"
-        );
-        assert_eq!(contained("~~~~\n~~~\ncode"), "~~~~\n~~~\ncode\n~~~~");
-        // Hostile run 31 D2: in a list item, closed where it was opened.
-        assert_eq!(
-            contained("Steps:\n\n1. Install:\n   ```bash\n   pip install x"),
-            "Steps:\n\n1. Install:\n   ```bash\n   pip install x\n   ```"
-        );
-        assert_eq!(contained("Note:\n<!-- draft"), "Note:\n\\<!-- draft");
-        assert_eq!(contained("  <script>x"), "  \\<script>x");
-        // Closed blocks, HTML inside them and inline HTML are the answer's own.
-        let whole = "```\n<div>\n```\n\n````md\n```\n````\ntext <b>x</b>\n    <pre> indented";
-        assert_eq!(contained(whole), whole);
+        for text in [
+            "Here is the fix:\n```python\ndef f():\n    return 1",
+            "Steps:\n\n1. Install:\n   ```bash\n   pip install x",
+            "1. Run:\n   ```bash\npip install x\n   ```\n2. Done.",
+            "Note:\n<!-- draft",
+        ] {
+            let mut out = Vec::new();
+            quote(&mut out, text).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            let lines: Vec<&str> = out.lines().collect();
+            assert_eq!(lines.len(), text.lines().count() + 1, "{out}");
+            assert!(
+                lines[..lines.len() - 1].iter().all(|l| l.starts_with('>')),
+                "{out}"
+            );
+            assert_eq!(lines.last(), Some(&""));
+        }
         assert_eq!(
             inline("m</sub><img src=x> & co"),
             "m&lt;/sub>&lt;img src=x> &amp; co"
