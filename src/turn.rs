@@ -354,21 +354,31 @@ fn read_thoughts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Thought>,
 /// of trouble a bounded number of times (twenty, then counted), far fewer in all.
 const READ_WARNINGS: usize = 1_000;
 
-/// The most bytes of warnings a turn read back keeps (each is cut to 4,096 bytes as well):
-/// 1,000 of the longest would be 4 MB a turn, for every turn of the run.
-const READ_WARNING_BYTES: usize = 64 << 10;
+/// The most bytes of warnings a turn read back keeps, each counted with [`WARNING_COST`]
+/// (and cut to 4,096 bytes as well): 1,000 of the longest would be 4 MB a turn, and 1,000
+/// of one letter 115 KB, for every turn of the run (hostile run 33: 472 MB for 29 MB of
+/// JSONL).
+const READ_WARNING_BYTES: usize = 16 << 10;
+
+/// What a warning costs held besides its text: the value, its place in the list, the
+/// allocation's own overhead (about 115 bytes measured for a one-letter warning).
+const WARNING_COST: usize = 128;
 
 /// A turn's warnings read back: the first [`READ_WARNINGS`], in at most
 /// [`READ_WARNING_BYTES`], the last of them saying how many more there were when there
 /// were more (room is left for it, so that what is read back again stays as it is).
 fn read_warnings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Warning>, D::Error> {
     let First { mut items, more } = First::<Warning, READ_WARNINGS>::deserialize(d)?;
-    let size = |warning: &Warning| match warning {
-        Warning::Recorded(text) => text.len().min(crate::redact::MAX_MESSAGE),
-        _ => 0,
+    let size = |warning: &Warning| {
+        WARNING_COST
+            + match warning {
+                Warning::Recorded(text) => text.len().min(crate::redact::MAX_MESSAGE),
+                _ => 0,
+            }
     };
     let total: usize = items.iter().map(size).sum();
     if more == 0 && total <= READ_WARNING_BYTES {
+        items.shrink_to_fit();
         return Ok(items);
     }
     let read = items.len() + more;
@@ -384,6 +394,9 @@ fn read_warnings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Warning>,
         crate::number::thousands((read - kept) as u64),
         crate::number::thousands(kept as u64)
     )));
+    // The list was read with room for all it held: held for the whole run, it keeps no
+    // more than the warnings kept.
+    items.shrink_to_fit();
     Ok(items)
 }
 
