@@ -40,7 +40,7 @@ pub fn open_file(path: &Path) -> io::Result<std::fs::File> {
     options.open(path)
 }
 
-/// What a path that is neither a folder nor a regular file is, for messages.
+/// What a path that is no regular file is (a folder, a pipe, a device), for messages.
 pub fn not_regular(kind: &std::fs::FileType) -> &'static str {
     if kind.is_dir() {
         return "a folder";

@@ -1027,14 +1027,15 @@ const SCHEMES_ALONE: [&str; 6] = ["basic", "negotiate", "digest", "oauth", "splu
 /// digit, `+`, `/`, `=` or a capital after a small letter in it. Prose stays (`Basic
 /// Authentication required`, `basic auth`).
 fn encoded_credential(bytes: &[u8], i: usize) -> Option<(usize, usize)> {
+    // Asked at every byte of the text: most stand inside a word, where no scheme starts.
+    if i > 0 && bytes[i - 1].is_ascii_alphanumeric() {
+        return None;
+    }
     let scheme = SCHEMES_ALONE.into_iter().find(|s| {
         bytes
             .get(i..i + s.len())
             .is_some_and(|b| b.eq_ignore_ascii_case(s.as_bytes()))
     })?;
-    if i > 0 && bytes[i - 1].is_ascii_alphanumeric() {
-        return None;
-    }
     let value = separated(bytes, i + scheme.len())?;
     // Base64, in either alphabet.
     let end = run_end(bytes, value, |b| {

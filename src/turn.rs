@@ -377,23 +377,21 @@ fn read_warnings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Warning>,
             }
     };
     let total: usize = items.iter().map(size).sum();
-    if more == 0 && total <= READ_WARNING_BYTES {
-        items.shrink_to_fit();
-        return Ok(items);
+    if more > 0 || total > READ_WARNING_BYTES {
+        let read = items.len() + more;
+        let mut bytes = 0;
+        let fit = items.iter().take_while(|w| {
+            bytes += size(w);
+            bytes <= READ_WARNING_BYTES - 256
+        });
+        let kept = fit.count().min(READ_WARNINGS - 1);
+        items.truncate(kept);
+        items.push(Warning::Recorded(format!(
+            "and {} more warnings read back, past the first {}: left out",
+            crate::number::thousands((read - kept) as u64),
+            crate::number::thousands(kept as u64)
+        )));
     }
-    let read = items.len() + more;
-    let mut bytes = 0;
-    let fit = items.iter().take_while(|w| {
-        bytes += size(w);
-        bytes <= READ_WARNING_BYTES - 256
-    });
-    let kept = fit.count().min(READ_WARNINGS - 1);
-    items.truncate(kept);
-    items.push(Warning::Recorded(format!(
-        "and {} more warnings read back, past the first {}: left out",
-        crate::number::thousands((read - kept) as u64),
-        crate::number::thousands(kept as u64)
-    )));
     // The list was read with room for all it held: held for the whole run, it keeps no
     // more than the warnings kept.
     items.shrink_to_fit();

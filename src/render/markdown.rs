@@ -7,13 +7,10 @@ use super::sheets::{Buffered, Sheets, cuts};
 use crate::config::{TableStyle, View};
 
 /// A cell's text made safe inside a pipe table: one line (line breaks become `<br>`, other
-/// control characters escapes), no unescaped `|`, no HTML of the capture's (`<` and `&`
-/// as entities: a model named `<img src=…>` is shown, not fetched).
+/// control characters escapes), no unescaped `|`, no HTML of the capture's
+/// ([`super::no_html`]).
 fn escape(text: &str) -> String {
-    let text = text
-        .replace('\\', "\\\\")
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
+    let text = super::no_html(&text.replace('\\', "\\\\"))
         .replace('|', "\\|")
         .replace("\r\n", "<br>")
         .replace(['\n', '\r'], "<br>");

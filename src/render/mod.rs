@@ -39,6 +39,12 @@ pub fn printer(format: InspectFormat, view: View, style: TableStyle) -> Box<dyn 
     }
 }
 
+/// Text of the capture's in markdown shown as it is, never taken for HTML: `&` and `<` as
+/// entities (a model named `<img src=…>` is shown, not fetched).
+fn no_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;")
+}
+
 /// `text` with its control characters written as escapes (`\n`, `\r`, `\t`, `\u{1b}`), for
 /// output where a line is a record: a newline in a file name must not start a forged line,
 /// nor an escape sequence from a capture reach the reader's terminal. Bidirectional

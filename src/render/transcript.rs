@@ -486,12 +486,10 @@ fn quote(out: &mut dyn Write, text: &str) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Text of the capture's (a model's name, a file's) in a line of markdown: shown as it is,
-/// never taken for HTML (a model named `<img src=…>` is not fetched).
+/// Text of the capture's (a model's name, a file's) in a line of markdown: one line, never
+/// taken for HTML ([`super::no_html`]).
 fn inline(text: &str) -> String {
-    super::escape_controls(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
+    super::no_html(&super::escape_controls(text))
 }
 
 /// Inline code: backticks around `text`, more of them when it holds some.
