@@ -30,7 +30,7 @@ use crate::read::decompress;
 use crate::render::escape_controls;
 use crate::session::{self, Carried, Session};
 use crate::turn::{Source, Turn};
-use held::{Away, Store};
+use held::{Away, Offered, Store};
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
 /// batch's results are small next to memory (a run's turns wait in them without their
@@ -224,6 +224,20 @@ impl Threaded {
     /// The turns, whole, in input order: each one's texts are read back as it comes, so
     /// a printer that takes one turn at a time holds one turn's texts at a time.
     pub fn into_turns(self) -> impl Iterator<Item = io::Result<Turn>> {
+        self.read_back(Offered::Restored)
+    }
+
+    /// Every turn at once, for views of the whole run (sessions, transcripts, traces), and
+    /// the sessions. These views print no request's offered tools, so their names stay in
+    /// the store ([`Offered::LeftOut`]).
+    pub fn into_whole(mut self) -> io::Result<(Vec<Turn>, Vec<Session>)> {
+        let sessions = std::mem::take(&mut self.sessions);
+        let turns = self.read_back(Offered::LeftOut);
+        Ok((turns.collect::<io::Result<_>>()?, sessions))
+    }
+
+    /// The turns in input order, each one's texts read back as it comes.
+    fn read_back(self, offered: Offered) -> impl Iterator<Item = io::Result<Turn>> {
         let Threaded {
             turns,
             away,
@@ -233,17 +247,10 @@ impl Threaded {
         } = self;
         let turns = turns.into_iter().zip(fills).enumerate();
         turns.map(move |(at, (turn, fills))| {
-            let mut turn = store.restore(turn, away[at])?;
+            let mut turn = store.restore(turn, away[at], offered)?;
             fill_results(&store, &away, &mut turn, &fills)?;
             Ok(turn)
         })
-    }
-
-    /// Every turn whole at once, for views of the whole run (sessions, transcripts,
-    /// traces), and the sessions.
-    pub fn into_whole(mut self) -> io::Result<(Vec<Turn>, Vec<Session>)> {
-        let sessions = std::mem::take(&mut self.sessions);
-        Ok((self.into_turns().collect::<io::Result<_>>()?, sessions))
     }
 }
 

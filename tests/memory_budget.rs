@@ -531,6 +531,34 @@ fn threaded_peak(
     threads: usize,
     mut each: impl FnMut(aibridge_trace::turn::Turn),
 ) -> usize {
+    run_peak(dir, threads, |threaded| {
+        for turn in threaded.into_turns() {
+            each(turn.unwrap());
+        }
+    })
+}
+
+/// The most a run of the files in `dir` allocates on `threads` threads, read, threaded and
+/// every turn handed at once to `all`, as the views of the whole run take them (sessions,
+/// transcripts, traces).
+fn whole_peak(
+    dir: &std::path::Path,
+    threads: usize,
+    all: impl FnOnce(&[aibridge_trace::turn::Turn]),
+) -> usize {
+    run_peak(dir, threads, |threaded| {
+        let (turns, _sessions) = threaded.into_whole().unwrap();
+        all(&turns);
+    })
+}
+
+/// The most a run of the files in `dir` allocates on `threads` threads, read, threaded and
+/// handed to `then`.
+fn run_peak(
+    dir: &std::path::Path,
+    threads: usize,
+    then: impl FnOnce(aibridge_trace::run::Threaded),
+) -> usize {
     let inputs = aibridge_trace::config::Inputs {
         paths: vec![dir.to_path_buf()],
         filter: Default::default(),
@@ -543,9 +571,7 @@ fn threaded_peak(
     extra_peak(|| {
         let (threaded, _) =
             aibridge_trace::run::threaded(&inputs, &prices, &mut std::io::sink(), |_| {}).unwrap();
-        for turn in threaded.into_turns() {
-            each(turn.unwrap());
-        }
+        then(threaded);
     })
 }
 
@@ -713,16 +739,30 @@ fn the_tools_a_request_offers_are_held_out_of_memory_as_texts_are() {
         assert_eq!(tools.map(Vec::len), Some(10_000));
         printed += 1;
     });
+    // Hostile run 33, D2: the views of the whole run read every turn back at once, the
+    // names with them (4,000 turns offering 1,000 one-letter tools: 248 MB). None of them
+    // prints the names, which now stay in the file.
+    let whole = whole_peak(&dir, 2, |turns| {
+        assert_eq!(turns.len(), 200);
+        let offered =
+            |t: &aibridge_trace::turn::Turn| t.request.as_ref()?.tools.as_ref().map(Vec::len);
+        assert!(turns.iter().filter_map(offered).all(|n| n == 10_000));
+    });
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(printed, 200);
     eprintln!(
-        "200 requests offering 10,000 tools: +{:.1} MB",
-        peak as f64 / 1e6
+        "200 requests offering 10,000 tools: +{:.1} MB a turn at a time, +{:.1} MB all at once",
+        peak as f64 / 1e6,
+        whole as f64 / 1e6
     );
     // 2 million names held whole cost 100 MB. Now 4 MiB of texts kept, and each of
     // the two workers' input on its way (a 310 KB body, its tree and the list).
     assert!(
         peak < 40 << 20,
         "200 requests of 10,000 tools took {peak} bytes"
+    );
+    assert!(
+        whole < 24 << 20,
+        "200 requests of 10,000 tools, held at once, took {whole} bytes"
     );
 }

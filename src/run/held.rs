@@ -137,8 +137,14 @@ impl Store {
         .collect()
     }
 
-    /// The turn whole again, its texts read back from where `away` says.
-    pub fn restore(&mut self, mut turn: Turn, away: Option<Away>) -> io::Result<Turn> {
+    /// The turn whole again, its texts read back from where `away` says; the names of the
+    /// tools its request offered only when `offered` asks for them.
+    pub fn restore(
+        &mut self,
+        mut turn: Turn,
+        away: Option<Away>,
+        offered: Offered,
+    ) -> io::Result<Turn> {
         let Some(away) = away else {
             return Ok(turn);
         };
@@ -163,7 +169,7 @@ impl Store {
         let mut bytes = vec![0; away.len];
         reader.read_exact(&mut bytes)?;
         *at = away.offset + away.len as u64;
-        decode_texts(&bytes, &mut turn).ok_or_else(lost)?;
+        decode_texts(&bytes, &mut turn, offered).ok_or_else(lost)?;
         Ok(turn)
     }
 
@@ -439,8 +445,19 @@ fn take_texts(turn: &mut Turn) {
     }
 }
 
-/// Puts back what [`encode_texts`] wrote; `None` when the bytes are not that.
-fn decode_texts(bytes: &[u8], turn: &mut Turn) -> Option<()> {
+/// Whether a turn read back gets the names of the tools its request offered again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offered {
+    /// For printers that take one turn at a time and print them (JSONL's `request.tools`).
+    Restored,
+    /// For views that hold every turn at once and print none of them (sessions,
+    /// transcripts, traces): 4,000 turns each offering 1,000 tools held 4 million names.
+    LeftOut,
+}
+
+/// Puts back what [`encode_texts`] wrote, the offered tools' names as `offered` says;
+/// `None` when the bytes are not that.
+fn decode_texts(bytes: &[u8], turn: &mut Turn, offered: Offered) -> Option<()> {
     let mut read = Reader(bytes);
     turn.text = read.option()?;
     turn.refusal = read.option()?;
@@ -459,9 +476,12 @@ fn decode_texts(bytes: &[u8], turn: &mut Turn) -> Option<()> {
         call.arguments = read.value()?;
     }
     let tools = read.len()?;
-    if tools > 0 {
-        let tools = (0..tools).map(|_| read.string()).collect::<Option<_>>()?;
-        Arc::make_mut(turn.request.as_mut()?).tools = Some(tools);
+    match offered {
+        Offered::Restored if tools > 0 => {
+            let tools = (0..tools).map(|_| read.string()).collect::<Option<_>>()?;
+            Arc::make_mut(turn.request.as_mut()?).tools = Some(tools);
+        }
+        _ => (0..tools).try_for_each(|_| read.str().map(drop))?,
     }
     if let Some(prompt) = read.option()? {
         turn.prompt = Some(Arc::from(prompt));
@@ -563,8 +583,8 @@ fn put_value(out: &mut Vec<u8>, value: &Value) {
 /// Reads what the `put_` functions wrote, from the front.
 struct Reader<'a>(&'a [u8]);
 
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let (taken, rest) = self.0.split_at_checked(n)?;
         self.0 = rest;
         Some(taken)
@@ -584,9 +604,13 @@ impl Reader<'_> {
         (len <= self.0.len()).then_some(len)
     }
 
-    fn string(&mut self) -> Option<String> {
+    fn str(&mut self) -> Option<&'a str> {
         let len = self.len()?;
-        String::from_utf8(self.take(len)?.to_vec()).ok()
+        std::str::from_utf8(self.take(len)?).ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.str().map(String::from)
     }
 
     fn option(&mut self) -> Option<Option<String>> {
@@ -701,8 +725,16 @@ mod tests {
         let request = rest.request.as_ref().unwrap();
         assert_eq!((request.tools.as_ref(), request.messages), (None, Some(3)));
         assert!(rest.tool_calls.iter().all(|c| c.arguments.is_null()));
-        decode_texts(&bytes, &mut rest).unwrap();
+        let mut without_tools = rest.clone();
+        decode_texts(&bytes, &mut rest, Offered::Restored).unwrap();
         assert_eq!(rest, whole);
+        // Left out, they stay in the store and the rest comes back all the same.
+        decode_texts(&bytes, &mut without_tools, Offered::LeftOut).unwrap();
+        let request = without_tools.request.as_ref().unwrap();
+        assert_eq!(request.tools, None);
+        assert_eq!(without_tools.tool_calls, whole.tool_calls);
+        assert_eq!(without_tools.tool_results, whole.tool_results);
+        assert_eq!(without_tools.prompt, whole.prompt);
         // Object keys keep their order.
         let keys: Vec<_> = rest.tool_calls[0]
             .arguments
@@ -720,11 +752,15 @@ mod tests {
         encode_texts(&whole, &mut bytes);
         for cut in 0..bytes.len() {
             let mut rest = whole.clone();
-            assert!(decode_texts(&bytes[..cut], &mut rest).is_none(), "{cut}");
+            for offered in [Offered::Restored, Offered::LeftOut] {
+                let cut = &bytes[..cut];
+                assert!(decode_texts(cut, &mut rest, offered).is_none());
+            }
         }
         let mut huge = vec![1];
         huge.extend_from_slice(&u64::MAX.to_le_bytes());
-        assert!(decode_texts(&huge, &mut Turn::empty(Api::OpenaiChat)).is_none());
+        let offered = Offered::Restored;
+        assert!(decode_texts(&huge, &mut Turn::empty(Api::OpenaiChat), offered).is_none());
     }
 
     #[test]
@@ -790,11 +826,28 @@ mod tests {
             assert!(store.result(away, 1).is_err());
         }
         let [after, kept, cut, last] = input;
-        assert_eq!(store.restore(first[0].clone(), None).unwrap(), turn(&big));
-        assert_eq!(store.restore(after, away[0]).unwrap(), turn("after"));
-        assert_eq!(store.restore(kept, away[1]).unwrap(), unanswered);
+        assert_eq!(
+            store
+                .restore(first[0].clone(), None, Offered::Restored)
+                .unwrap(),
+            turn(&big)
+        );
+        assert_eq!(
+            store.restore(after, away[0], Offered::Restored).unwrap(),
+            turn("after")
+        );
+        assert_eq!(
+            store.restore(kept, away[1], Offered::Restored).unwrap(),
+            unanswered
+        );
         // Read back out of the order they went: the pass steps back.
-        assert_eq!(store.restore(last, away[3]).unwrap(), turn("last"));
-        assert_eq!(store.restore(cut, away[2]).unwrap(), failed);
+        assert_eq!(
+            store.restore(last, away[3], Offered::Restored).unwrap(),
+            turn("last")
+        );
+        assert_eq!(
+            store.restore(cut, away[2], Offered::Restored).unwrap(),
+            failed
+        );
     }
 }
