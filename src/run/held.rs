@@ -826,28 +826,12 @@ mod tests {
             assert!(store.result(away, 1).is_err());
         }
         let [after, kept, cut, last] = input;
-        assert_eq!(
-            store
-                .restore(first[0].clone(), None, Offered::Restored)
-                .unwrap(),
-            turn(&big)
-        );
-        assert_eq!(
-            store.restore(after, away[0], Offered::Restored).unwrap(),
-            turn("after")
-        );
-        assert_eq!(
-            store.restore(kept, away[1], Offered::Restored).unwrap(),
-            unanswered
-        );
+        let mut restore = |t, away| store.restore(t, away, Offered::Restored).unwrap();
+        assert_eq!(restore(first[0].clone(), None), turn(&big));
+        assert_eq!(restore(after, away[0]), turn("after"));
+        assert_eq!(restore(kept, away[1]), unanswered);
         // Read back out of the order they went: the pass steps back.
-        assert_eq!(
-            store.restore(last, away[3], Offered::Restored).unwrap(),
-            turn("last")
-        );
-        assert_eq!(
-            store.restore(cut, away[2], Offered::Restored).unwrap(),
-            failed
-        );
+        assert_eq!(restore(last, away[3]), turn("last"));
+        assert_eq!(restore(cut, away[2]), failed);
     }
 }
