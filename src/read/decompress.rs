@@ -222,10 +222,17 @@ fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
         .filter(|e| e.is::<Trailing>() || e.is::<WindowTooBig>());
     if let Some(ours) = ours {
         io::Error::new(io::ErrorKind::InvalidData, ours.to_string())
-    } else if err.kind() == io::ErrorKind::UnexpectedEof {
+    } else if cut_short(err) {
         io::Error::new(
             io::ErrorKind::UnexpectedEof,
             format!("the {codec} data is cut short (a truncated file?)"),
+        )
+    } else if codec == Codec::Zstd.name() {
+        // The zstd decoder's own words are its error types' debug form
+        // (`DecompressLiteralsError(HuffmanTableError(…))`), no sentence.
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the {codec} data is corrupt"),
         )
     } else {
         io::Error::new(
@@ -233,6 +240,24 @@ fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
             format!("the {codec} data is corrupt ({err})"),
         )
     }
+}
+
+/// Whether a decoder failed for want of more input: said by the error or by any error
+/// under it (the zstd decoder wraps the reader's end of input in its own errors).
+fn cut_short(err: &io::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(error) = cause {
+        let io = error.downcast_ref::<io::Error>();
+        if io.is_some_and(|io| io.kind() == io::ErrorKind::UnexpectedEof) {
+            return true;
+        }
+        // An `io::Error`'s `source` skips the error it wraps: look at that one too.
+        cause = match io.and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner),
+            None => error.source(),
+        };
+    }
+    false
 }
 
 /// Bytes after the compressed data that are neither more of it nor padding: said as
@@ -661,6 +686,37 @@ mod tests {
         let cut = &data[..data.len() - 1];
         let (_, err) = decode_all(Codec::Zstd, cut).unwrap_err();
         assert!(err.to_string().contains("cut short"), "{err}");
+    }
+
+    #[test]
+    fn broken_zstd_is_said_in_a_sentence() {
+        // The zstd decoder's errors read as their debug form (`BlockContentReadError(Error
+        // { kind: UnexpectedEof, … })`, hostile run 35): a frame cut anywhere says it is cut
+        // short, and one corrupt says so, in words.
+        let level = ruzstd::encoding::CompressionLevel::Fastest;
+        let text: Vec<u8> = (0..4_000u32)
+            .flat_map(|i| format!("data: {i}\n\n").into_bytes())
+            .collect();
+        let frame = ruzstd::encoding::compress_to_vec(&text[..], level);
+        for cut in (5..frame.len()).step_by(7) {
+            let (_, err) = decode_all(Codec::Zstd, &frame[..cut]).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "the zstd data is cut short (a truncated file?)",
+                "cut at {cut}"
+            );
+        }
+        let mut flipped = frame.clone();
+        for at in (20..frame.len()).step_by(3) {
+            flipped[at] ^= 0x5a;
+        }
+        if let Err((_, err)) = decode_all(Codec::Zstd, &flipped) {
+            let said = err.to_string();
+            assert!(
+                !said.contains('(') || said.ends_with("(a truncated file?)"),
+                "{said}"
+            );
+        }
     }
 
     #[test]
