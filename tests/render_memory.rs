@@ -17,7 +17,7 @@ static ALLOCATOR: Counting = Counting;
 /// A small turn of a session: a model, an answer, a thought and two tool calls.
 fn turn(i: usize) -> Turn {
     let mut turn = Turn::empty(Api::AnthropicMessages);
-    turn.source.path = format!("captures/run-{i}.sse");
+    turn.source.path = format!("captures/run-{i}.sse").into();
     turn.model = Some("claude-x".into());
     turn.id = Some(format!("msg_{i}"));
     turn.text = Some("done".into());
@@ -128,5 +128,43 @@ fn a_whole_thought_in_a_full_table_is_not_copied_to_be_printed() {
             taken < 8_000_000 + (1 << 20),
             "{view:?}: {taken} bytes for an 8 MB thought"
         );
+    }
+}
+
+#[test]
+fn a_table_holds_each_row_in_little_more_than_its_text() {
+    let _one = serial();
+    // Hostile run 34: a table holds every row until it is laid out, and a row of cells
+    // each its own `String` cost about 600 bytes for a thought of a few letters (400,000
+    // thoughts: 278 MB in a table, 189 MB in markdown, 27 MB in CSV), and a summary of
+    // 400,000 tool names twice what its JSON took. Rows are packed now.
+    let mut turn = Turn::empty(Api::AnthropicMessages);
+    turn.source.path = "captures/run.sse".into();
+    turn.thoughts = (0..100)
+        .map(|i| Thought {
+            source: ThoughtSource::Thinking,
+            text: format!("t{i}"),
+        })
+        .collect();
+    let style = TableStyle {
+        width: 100,
+        color: false,
+        full: false,
+        max_cell: None,
+        wide: false,
+    };
+    for format in [InspectFormat::Table, InspectFormat::Markdown] {
+        let taken = extra_peak(|| {
+            let mut printer = render::printer(format, View::Thoughts, style);
+            for _ in 0..1_000 {
+                printer.turn(&mut std::io::sink(), &turn).unwrap();
+            }
+            printer.finish(&mut std::io::sink()).unwrap();
+        });
+        let per_row = taken / 100_000;
+        eprintln!("{format:?}, 1,000 turns of 100 thoughts: +{taken} bytes, {per_row} a row");
+        // Six cells of about 30 bytes of text in all, a byte and a length each, and the
+        // row's own allocation: under 100 bytes.
+        assert!(per_row < 100, "{format:?}: {per_row} bytes a row");
     }
 }

@@ -103,39 +103,60 @@ pub fn is_blank(text: &str) -> bool {
     matches!(text.trim(), "" | "-")
 }
 
-/// The plan for a table `total` columns wide: `headers` and `rows` are the texts,
-/// already on one line each; the last `closing` rows (a totals row) do not count when
-/// deciding whether a column is blank. With `wide`, every column keeps its natural width
-/// and nothing is dropped or cut.
-pub fn plan<S: AsRef<str>>(
+/// What a table's rows say of each column, gathered a row at a time: the widest text
+/// (the column's natural width) and whether any data cell says something. The rows need
+/// not all be held as texts at once: a table of a million thoughts would hold them twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Measure {
+    natural: Vec<usize>,
+    said: Vec<bool>,
+    data: usize,
+}
+
+impl Measure {
+    /// A measure of `headers`' columns, before any row.
+    pub fn new(headers: &[&str], count: usize) -> Measure {
+        let natural = (0..count)
+            .map(|i| headers.get(i).map_or(0, |h| width(h)).max(1))
+            .collect();
+        Measure {
+            natural,
+            said: vec![false; count],
+            data: 0,
+        }
+    }
+
+    /// Counts a row's texts, already on one line each; a closing row (a totals row) does
+    /// not count when deciding whether a column is blank.
+    pub fn add<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>, closing: bool) {
+        self.data += usize::from(!closing);
+        for (i, cell) in cells.into_iter().enumerate().take(self.natural.len()) {
+            let cell = cell.as_ref();
+            self.natural[i] = self.natural[i].max(width(cell));
+            self.said[i] |= !closing && !is_blank(cell);
+        }
+    }
+}
+
+/// The plan for a table `total` columns wide, of `headers` and the rows `measure` counted.
+/// With `wide`, every column keeps its natural width and nothing is dropped or cut.
+pub fn plan(
     columns: &[Column],
     headers: &[&str],
-    rows: &[Vec<S>],
-    closing: usize,
+    measure: &Measure,
     total: usize,
     wide: bool,
 ) -> Plan {
     let count = columns.len();
-    let data = &rows[..rows.len().saturating_sub(closing)];
     let mut shown: Vec<bool> = (0..count)
         .map(|i| {
-            let blank = !data.is_empty()
-                && data
-                    .iter()
-                    .all(|r| r.get(i).is_none_or(|cell| is_blank(cell.as_ref())));
+            let blank = measure.data > 0 && !measure.said.get(i).copied().unwrap_or(false);
             !(columns[i].hide_blank && blank)
         })
         .collect();
     let header_width = |i: usize| headers.get(i).map_or(0, |h| width(h));
     let natural: Vec<usize> = (0..count)
-        .map(|i| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| width(c.as_ref()))
-                .chain([header_width(i), 1])
-                .max()
-                .unwrap_or(1)
-        })
+        .map(|i| measure.natural.get(i).copied().unwrap_or(1))
         .collect();
     let least: Vec<usize> = (0..count)
         .map(|i| match columns[i].cut {
@@ -302,10 +323,13 @@ pub fn wrap(text: &str, sep: &str, max: usize) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn texts(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect()
+    /// The measure of `rows` under `headers`, the last `closing` of them closing rows.
+    fn measure(headers: &[&str], rows: &[&[&str]], closing: usize) -> Measure {
+        let mut measure = Measure::new(headers, headers.len());
+        for (i, row) in rows.iter().enumerate() {
+            measure.add(row.iter(), i + closing >= rows.len());
+        }
+        measure
     }
 
     #[test]
@@ -344,28 +368,33 @@ mod tests {
             Column::whole(50),
         ];
         let headers = ["#", "text", "api", "model"];
-        let rows = texts(&[&["1", "a long answer here", "chat", "gpt-4o"]]);
+        let rows = measure(
+            &headers,
+            &[&["1", "a long answer here", "chat", "gpt-4o"]],
+            0,
+        );
         // All natural: 1 + 18 + 4 + 6 + 3 gaps of 2 = 35.
-        let all = plan(&columns, &headers, &rows, 0, 35, false);
+        let all = plan(&columns, &headers, &rows, 35, false);
         assert_eq!(all.widths, [Some(1), Some(18), Some(4), Some(6)]);
         assert!(all.dropped.is_empty());
         // 30: the text is cut, nothing dropped (1 + 6 + 4 + 6 + 6 = 23 at least).
-        let cut = plan(&columns, &headers, &rows, 0, 30, false);
+        let cut = plan(&columns, &headers, &rows, 30, false);
         assert_eq!(cut.widths, [Some(1), Some(13), Some(4), Some(6)]);
         // 20: the api goes (1 + 6 + 6 + 4 = 17), the text takes the rest.
-        let narrow = plan(&columns, &headers, &rows, 0, 20, false);
+        let narrow = plan(&columns, &headers, &rows, 20, false);
         assert_eq!(narrow.widths, [Some(1), Some(9), None, Some(6)]);
         assert_eq!(narrow.dropped, [2]);
         // Wide: everything, whatever the width.
-        let wide = plan(&columns, &headers, &rows, 0, 20, true);
+        let wide = plan(&columns, &headers, &rows, 20, true);
         assert_eq!(wide.widths, [Some(1), Some(18), Some(4), Some(6)]);
     }
 
     #[test]
     fn blank_columns_hide_without_a_note() {
         let columns = [Column::whole(KEEP), Column::whole(10).hide_blank()];
-        let rows = texts(&[&["1", "-"], &["total", "5"]]);
-        let plan = plan(&columns, &["#", "reasoning"], &rows, 1, 80, false);
+        let headers = ["#", "reasoning"];
+        let rows = measure(&headers, &[&["1", "-"], &["total", "5"]], 1);
+        let plan = plan(&columns, &headers, &rows, 80, false);
         assert_eq!(plan.widths, [Some(5), None]);
         assert!(plan.dropped.is_empty());
     }

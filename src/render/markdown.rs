@@ -40,8 +40,8 @@ pub(super) fn write_sheet(out: &mut dyn Write, sheet: &Sheet) -> io::Result<()> 
         })
         .collect();
     writeln!(out, "| {} |", rule.join(" | "))?;
-    for row in &sheet.rows {
-        let cells: Vec<String> = row.iter().map(|c| escape(&c.text)).collect();
+    for row in sheet.rows.iter() {
+        let cells: Vec<String> = row.iter().map(|c| escape(c.text)).collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())

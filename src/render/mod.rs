@@ -8,6 +8,7 @@ pub mod jsonl;
 pub mod layout;
 pub mod markdown;
 pub mod otlp;
+pub mod packed;
 pub mod rows;
 pub mod sessions;
 pub mod sheets;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+pub use super::packed::Rows;
 pub use crate::number::thousands;
 use crate::turn::{Api, ThoughtsBefore, ToolKind, Turn};
 
@@ -103,7 +104,10 @@ pub enum SheetKind {
 pub struct Sheet {
     pub kind: SheetKind,
     pub header: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Rows,
+    /// The folder every path in the second column starts with, left out where a table
+    /// shows them (said once above it instead); empty when none is.
+    pub folder: String,
 }
 
 impl Sheet {
@@ -118,7 +122,8 @@ impl Sheet {
         Sheet {
             kind,
             header,
-            rows: Vec::new(),
+            rows: Rows::default(),
+            folder: String::new(),
         }
     }
 
@@ -176,7 +181,7 @@ fn source_label(turn: &Turn) -> String {
 
 /// A source as one label: path, ` [section]`, ` #entry`.
 pub fn label_of(source: &crate::turn::Source) -> String {
-    let mut label = source.path.clone();
+    let mut label = source.path.to_string();
     if let Some(section) = &source.section {
         label.push_str(&format!(" [{section}]"));
     }

@@ -112,11 +112,7 @@ impl Sheets {
         }
         if let (true, Some(common)) = (strip, self.common.clone().filter(|c| !c.is_empty())) {
             for sheet in [&mut self.turns, &mut self.tools, &mut self.thoughts] {
-                for row in &mut sheet.rows {
-                    if let Some(cell) = row.get_mut(1) {
-                        cell.text = cell.text.replacen(&common, "", 1);
-                    }
-                }
+                sheet.folder.clone_from(&common);
             }
         }
         match self.view {

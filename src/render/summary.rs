@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::rows::{Cell, Mark, Sheet, SheetKind};
+use super::rows::{Cell, Mark, Rows, Sheet, SheetKind};
 use super::table::render;
 use crate::aggregate::{Aggregate, Latency, Spread, Summary};
 use crate::config::TableStyle;
@@ -26,11 +26,12 @@ fn percent(ratio: f64) -> Cell {
     }
 }
 
-fn sheet(header: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Sheet {
+fn sheet(header: Vec<&'static str>, rows: Rows) -> Sheet {
     Sheet {
         kind: SheetKind::Figures,
         header,
         rows,
+        folder: String::new(),
     }
 }
 
@@ -44,7 +45,7 @@ fn print(out: &mut impl Write, title: &str, sheet: &Sheet, style: TableStyle) ->
 }
 
 /// Rows of `name, count` from a count map, largest first.
-fn counts<'a>(map: impl IntoIterator<Item = (&'a String, &'a u64)>) -> Vec<Vec<Cell>> {
+fn counts<'a>(map: impl IntoIterator<Item = (&'a String, &'a u64)>) -> Rows {
     let mut rows: Vec<(&String, &u64)> = map.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     rows.into_iter()
@@ -112,7 +113,12 @@ fn cost_tables(out: &mut impl Write, all: &Aggregate, style: TableStyle) -> io::
             n(c.unpriced_turns),
         ]);
     }
-    print(out, "cost", &sheet(vec!["", "USD"], total), style)?;
+    print(
+        out,
+        "cost",
+        &sheet(vec!["", "USD"], total.into_iter().collect()),
+        style,
+    )?;
 
     let mut models: Vec<(&String, &f64)> = all.cost_by_model.iter().collect();
     models.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
@@ -175,7 +181,7 @@ fn spread(s: Option<Spread>) -> [Cell; 3] {
 }
 
 /// Rows of the latency table: duration and time to first byte.
-fn latency_rows(l: &Latency) -> Vec<Vec<Cell>> {
+fn latency_rows(l: &Latency) -> Rows {
     [
         ("duration", l.duration_ms),
         ("time to first byte", l.wait_ms),
@@ -225,7 +231,12 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
         vec![Cell::plain("tool calls"), n(all.tool_calls)],
         vec![Cell::plain("thoughts"), n(all.thoughts)],
     ];
-    print(out, "overview", &sheet(vec!["", "count"], overview), style)?;
+    print(
+        out,
+        "overview",
+        &sheet(vec!["", "count"], overview.into_iter().collect()),
+        style,
+    )?;
 
     let u = &all.usage;
     let mut tokens = vec![
@@ -251,7 +262,12 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
             tokens.push(vec![Cell::plain(what), n(count)]);
         }
     }
-    print(out, "tokens", &sheet(vec!["", "tokens"], tokens), style)?;
+    print(
+        out,
+        "tokens",
+        &sheet(vec!["", "tokens"], tokens.into_iter().collect()),
+        style,
+    )?;
     cost_tables(out, all, style)?;
 
     if let Some(latency) = &all.latency {
@@ -348,7 +364,7 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
             "cost",
         ];
         print(out, &format!("by {by}"), &sheet(header, rows), style)?;
-        let timed: Vec<Vec<Cell>> = summary
+        let timed: Rows = summary
             .groups
             .iter()
             .filter_map(|(name, a)| a.latency.as_ref().map(|l| group_latency_row(name, l)))

@@ -7,8 +7,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
-use super::layout::{self, Column, Cut, KEEP, Plan};
-use super::rows::{Cell, Mark, Sheet, SheetKind};
+use super::layout::{self, Column, Cut, KEEP, Measure, Plan};
+use super::packed::CellRef;
+use super::rows::{Mark, Sheet, SheetKind};
 use super::sheets::{Buffered, Sheets, cuts};
 use crate::config::{TableStyle, View};
 
@@ -97,6 +98,20 @@ fn one_line(text: &str) -> Cow<'_, str> {
     }
     let lines: Vec<_> = text.split('\n').map(super::escape_controls).collect();
     Cow::Owned(lines.join(" "))
+}
+
+/// A cell's text without the folder every row's path starts with, when it is a path the
+/// table shows that way (the folder is said once above the table).
+fn in_folder<'a>(sheet: &Sheet, column: usize, text: &'a str) -> &'a str {
+    match column == 1 && !sheet.folder.is_empty() {
+        true => text.strip_prefix(sheet.folder.as_str()).unwrap_or(text),
+        false => text,
+    }
+}
+
+/// A cell's text as the table shows it: [`in_folder`], on one line.
+fn shown<'a>(sheet: &Sheet, column: usize, text: &'a str) -> Cow<'a, str> {
+    one_line(in_folder(sheet, column, text))
 }
 
 /// The terminal style of a mark: errors red, incomplete yellow, injected magenta,
@@ -198,8 +213,6 @@ pub struct Rendered<'a> {
     sheet: &'a Sheet,
     columns: Vec<Column>,
     headers: Vec<String>,
-    /// Each row's cells on one line.
-    texts: Vec<Vec<Cow<'a, str>>>,
     plan: Plan,
     /// Which columns align right.
     right: Vec<bool>,
@@ -227,10 +240,14 @@ impl fmt::Display for Rendered<'_> {
         let mut line = Line(Vec::new());
         line.paint(rule, Some("2"), self.color);
         line.write(f)?;
-        for (row, texts) in self.sheet.rows.iter().zip(&self.texts) {
+        for row in self.sheet.rows.iter() {
+            // Each row's cells put on one line as it is written, not kept.
+            let texts: Vec<Cow<str>> = (row.iter().enumerate())
+                .map(|(i, c)| shown(self.sheet, i, c.text))
+                .collect();
             let cells: Vec<(&str, Option<&str>)> = row
                 .iter()
-                .zip(texts)
+                .zip(&texts)
                 .map(|(cell, text)| (text.as_ref(), sgr(cell.mark)))
                 .collect();
             f.write_str("\n")?;
@@ -282,20 +299,22 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered<'_> {
     let columns = columns(sheet);
     let headers: Vec<String> = sheet.header.iter().map(|h| one_line_header(h)).collect();
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let texts: Vec<Vec<Cow<str>>> = sheet
-        .rows
-        .iter()
-        .map(|row| row.iter().map(|c| one_line(&c.text)).collect())
-        .collect();
+    // The turns sheet closes with its totals row.
     let closing = usize::from(sheet.kind == SheetKind::Turns);
+    let data = sheet.rows.len().saturating_sub(closing);
+    let mut measure = Measure::new(&header_refs, columns.len());
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let texts = row.iter().enumerate().map(|(i, c)| shown(sheet, i, c.text));
+        measure.add(texts, i >= data);
+    }
     let total = usize::from(style.width);
     // Whole texts (`--full`) have room only on lines as long as they need.
     let wide = style.wide || style.full;
-    let plan = layout::plan(&columns, &header_refs, &texts, closing, total, wide);
+    let plan = layout::plan(&columns, &header_refs, &measure, total, wide);
     // A column of numbers aligns right: one a cell of which says it holds numbers (a
     // word among them, `unpriced`, aligns with them), or whose cells all look like
     // numbers (a count marked red when not zero).
-    let number_like = |c: &Cell| {
+    let number_like = |c: CellRef| {
         c.numeric
             || c.text
                 .chars()
@@ -303,8 +322,11 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered<'_> {
     };
     let right: Vec<bool> = (0..columns.len())
         .map(|i| {
-            let mut cells = sheet.rows.iter().filter_map(|r| r.get(i));
-            let digits = |c: &Cell| c.text.chars().any(|ch| ch.is_ascii_digit());
+            let mut cells = (sheet.rows.iter().filter_map(|r| r.get(i))).map(|c| CellRef {
+                text: in_folder(sheet, i, c.text),
+                ..c
+            });
+            let digits = |c: CellRef| c.text.chars().any(|ch| ch.is_ascii_digit());
             cells.clone().any(|c| c.numeric)
                 || (cells.clone().any(digits) && cells.all(|c| c.text.is_empty() || number_like(c)))
         })
@@ -322,7 +344,6 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered<'_> {
         sheet,
         columns,
         headers,
-        texts,
         plan,
         right,
         color: style.color,
@@ -371,6 +392,7 @@ fn write_tables(out: &mut dyn Write, sheets: Sheets, style: TableStyle) -> io::R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::rows::Cell;
 
     fn style(width: u16) -> TableStyle {
         TableStyle {
