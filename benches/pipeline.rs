@@ -56,7 +56,7 @@ fn bytes_of(bodies: &[Vec<u8>]) -> BytesCount {
 
 fn source() -> Source {
     Source {
-        path: "bench.sse".to_string(),
+        path: "bench.sse".into(),
         ..Source::default()
     }
 }

@@ -279,7 +279,7 @@ fn group_key(turn: &Turn, by: GroupBy) -> String {
     match by {
         GroupBy::Api => turn.api.as_str().to_string(),
         GroupBy::Model => model_of(turn).to_string(),
-        GroupBy::File => turn.source.path.clone(),
+        GroupBy::File => turn.source.path.to_string(),
         GroupBy::Tool => "(no tools)".into(),
         // The UTC day the exchange started; captures that carry no time have none.
         GroupBy::Day => turn

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use crate::aggregate::{Files, Summary};
 use crate::config::{SummaryConfig, SummaryFormat};
@@ -12,7 +13,7 @@ use crate::run::{self, FileReport, Status};
 /// The captures counted so far of turns read back: each one's path and its input's place
 /// in the run that read it (a path named twice, or a folder and a file in it, is read,
 /// and counted, twice).
-type Captures = HashSet<(String, Option<usize>)>;
+type Captures = HashSet<(Arc<str>, Option<usize>)>;
 
 /// Counts one input as read, skipped or failed. Turns read back from this tool's JSONL
 /// count the captures they came from ([`Captures`]), not the JSONL file: the parts of a

@@ -460,7 +460,7 @@ impl Turn {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
 pub struct Source {
     /// The path as given on the command line, joined with the walked relative path.
-    pub path: String,
+    pub path: Arc<str>,
     /// The txtar section, for txtar fixtures.
     pub section: Option<String>,
     /// The index inside a multi-exchange file (a HAR entry).

@@ -131,6 +131,12 @@ pub enum Warning {
         what: &'static str,
         bytes: usize,
     },
+    /// A turn read back whose `source.path` is longer than [`MAX_PATH`] bytes (`bytes` of
+    /// them): cut to [`MAX_PATH`], the last of them `…`. Each turn of a file read back
+    /// holds its own path for the whole run.
+    LongPath {
+        bytes: usize,
+    },
     /// An error message longer than [`MAX_MESSAGE`] bytes (`bytes` of them, once
     /// redacted): cut to [`MAX_MESSAGE`], ending in `…`.
     LongErrorMessage {
@@ -308,6 +314,10 @@ impl Warning {
 /// says past the first few turns that share it ([`Warning::SharedRequestCut`]).
 /// Real ones are under a hundred.
 pub const MAX_NAME: usize = 256;
+
+/// The most bytes of a path a turn read back keeps ([`Warning::LongPath`]): Linux's
+/// `PATH_MAX`, so a path a capture really had is never cut.
+pub const MAX_PATH: usize = 4096;
 
 /// How many reports of one kind (a framing defect, an unreadable event, ...) a stream keeps
 /// one by one. A hostile body repeats a bad line millions of times, and a warning and a defect
@@ -608,6 +618,12 @@ impl fmt::Display for Warning {
                 f,
                 "the {what} is {} bytes long, no real one is: cut to {MAX_NAME} bytes",
                 thousands(*bytes as u64)
+            ),
+            Warning::LongPath { bytes } => write!(
+                f,
+                "the source path is {} bytes long, no real one is: cut to {} bytes",
+                thousands(*bytes as u64),
+                thousands(MAX_PATH as u64)
             ),
             Warning::LongErrorMessage { bytes } => write!(
                 f,

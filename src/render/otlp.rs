@@ -569,7 +569,7 @@ fn span_id(session: &str, source: &Source) -> String {
     let entry = source.entry.map(|e| e.to_string()).unwrap_or_default();
     let parts = [
         session,
-        source.path.as_str(),
+        &source.path,
         source.section.as_deref().unwrap_or_default(),
         entry.as_str(),
     ];

@@ -294,7 +294,7 @@ fn step_label(turn: &Turn) -> String {
 fn short_label(source: &Source) -> String {
     let mut source = source.clone();
     if let Some(slash) = source.path.rfind('/') {
-        source.path.drain(..=slash);
+        source.path = source.path[slash + 1..].into();
     }
     label_of(&source)
 }

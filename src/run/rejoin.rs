@@ -10,6 +10,8 @@
 //! (it comes back from `cost`), and the `unpriced model` warnings the printing run's
 //! pricing gave are dropped, since this run's pricing says it again.
 
+use std::sync::Arc;
+
 use super::{FileReport, Note};
 use crate::bounded_json;
 use crate::cost::CostSource;
@@ -18,9 +20,9 @@ use crate::frame::timestamp;
 use crate::number::thousands;
 use crate::quote;
 use crate::reconstruct::bounds;
-use crate::redact::{redacted, redacted_message};
+use crate::redact::{self, redacted, redacted_message};
 use crate::turn::{Part, Place, Turn};
-use crate::warning::{REPORTED, Warning};
+use crate::warning::{MAX_PATH, REPORTED, Warning};
 
 /// How every JSONL turn starts, token by token: serde prints a turn's fields in order,
 /// `source` first. Between tokens any JSON white space may stand (a line re-serialised by
@@ -61,7 +63,16 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
             continue;
         }
         match bounded_json::within(line.len(), || serde_json::from_slice::<Turn>(line)) {
-            Ok(turn) => report.turns.push(again(turn)),
+            Ok(turn) => {
+                let mut turn = again(turn);
+                // The turns of one capture, one after another, share its path, as the
+                // turns read from a capture do.
+                let last = report.turns.last().map(|t: &Turn| &t.source.path);
+                if let Some(last) = last.filter(|last| **last == turn.source.path) {
+                    turn.source.path = Arc::clone(last);
+                }
+                report.turns.push(turn);
+            }
             // A file of millions of bad lines (one cut or joined with junk) would make as
             // many notes, each naming the file: the first few are named, the rest counted.
             Err(_) if failed >= REPORTED => {
@@ -155,6 +166,13 @@ fn again(mut turn: Turn) -> Turn {
             }
         }
     }
+    if turn.source.path.len() > MAX_PATH {
+        let mut path = turn.source.path.to_string();
+        if let Some(bytes) = redact::cut_to(&mut path, MAX_PATH) {
+            turn.warnings.push(Warning::LongPath { bytes });
+        }
+        turn.source.path = path.into();
+    }
     turn.cost = None;
     turn.session = None;
     for call in &mut turn.tool_calls {
@@ -204,6 +222,31 @@ mod tests {
     /// A turn as the printing run left it, printed and read back.
     fn printed(turn: &Turn) -> Turn {
         serde_json::from_str(&serde_json::to_string(turn).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn paths_read_back_are_bounded_and_shared() {
+        // Hostile run 35: a path of 1 MB read back was held whole by its turn (400 such
+        // files: 1.2 GB in `summary --by file`), and every turn held its own copy.
+        let mut turn = Turn::empty(Api::AnthropicMessages);
+        let mut line = |path: &str| {
+            turn.source.path = path.into();
+            serde_json::to_string(&turn).unwrap()
+        };
+        let long = "d/".repeat(5_000);
+        let lines = [line("a.sse"), line("a.sse"), line(&long), line("b.sse")];
+        let report = read_back("x.jsonl", lines.join("\n").as_bytes()).unwrap();
+        let turns = &report.turns;
+        assert_eq!(turns.len(), 4);
+        assert!(Arc::ptr_eq(&turns[0].source.path, &turns[1].source.path));
+        assert_eq!(turns[2].source.path.len(), MAX_PATH);
+        assert!(turns[2].source.path.ends_with(redact::CUT));
+        let said: Vec<String> = turns[2].warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            said,
+            ["the source path is 10,000 bytes long, no real one is: cut to 4,096 bytes"]
+        );
+        assert!(turns[3].warnings.is_empty());
     }
 
     #[test]
