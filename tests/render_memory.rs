@@ -39,6 +39,17 @@ fn turn(i: usize) -> Turn {
     turn
 }
 
+/// A table 100 columns wide, without colour, its texts cut.
+fn style() -> TableStyle {
+    TableStyle {
+        width: 100,
+        color: false,
+        full: false,
+        max_cell: None,
+        wide: false,
+    }
+}
+
 /// What `inspect -f otlp --otel-content` allocates to print `n` turns, the turns and their
 /// sessions made beforehand.
 fn otlp_peak(n: usize) -> usize {
@@ -109,11 +120,9 @@ fn a_whole_thought_in_a_full_table_is_not_copied_to_be_printed() {
         text,
     });
     let style = TableStyle {
-        width: 100,
         color: true,
         full: true,
-        max_cell: None,
-        wide: false,
+        ..style()
     };
     for view in [View::Thoughts, View::All] {
         let taken = extra_peak(|| {
@@ -146,13 +155,7 @@ fn a_table_holds_each_row_in_little_more_than_its_text() {
             text: format!("t{i}"),
         })
         .collect();
-    let style = TableStyle {
-        width: 100,
-        color: false,
-        full: false,
-        max_cell: None,
-        wide: false,
-    };
+    let style = style();
     for format in [InspectFormat::Table, InspectFormat::Markdown] {
         let taken = extra_peak(|| {
             let mut printer = render::printer(format, View::Thoughts, style);
