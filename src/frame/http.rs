@@ -134,7 +134,12 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
             // A content type is one value: the last field says it. Codings given in several
             // fields are one list, in order (`gzip`, then `br`).
             Some(slot) if name.eq_ignore_ascii_case("content-type") => *slot = Some(value),
-            Some(Some(list)) => *list = format!("{list}, {value}"),
+            // Appended in place: a head of 200,000 such fields copied the whole list for each
+            // (42 s; hostile run 36).
+            Some(Some(list)) => {
+                list.push_str(", ");
+                list.push_str(&value);
+            }
             Some(slot) => *slot = Some(value),
             None if name.eq_ignore_ascii_case("content-length") => {
                 head.content_length = content_length(&value);
