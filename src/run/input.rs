@@ -130,6 +130,8 @@ fn rebuild(display: &str, content: Content, explicit: bool) -> FileReport {
         sections_skipped: 0,
         more_sections: BTreeMap::new(),
         unreadable: None,
+        failures: 0,
+        more_failures: 0,
     };
     let walked = capture::walk(content, &mut rebuild);
     rebuild.finish(walked)
@@ -150,6 +152,9 @@ struct Rebuild<'d> {
     more_sections: BTreeMap<String, usize>,
     /// Why an archive could not be read to its end: said after the entries' notes.
     unreadable: Option<Failure>,
+    /// Parts that failed, and those of them past the first [`REPORTED`], not named.
+    failures: usize,
+    more_failures: usize,
 }
 
 impl Visitor for Rebuild<'_> {
@@ -256,8 +261,14 @@ impl Visitor for Rebuild<'_> {
 }
 
 impl Rebuild<'_> {
+    /// Says that a part of the input failed: the first [`REPORTED`] by name, the rest
+    /// counted (a log of 100,000 bad lines made 100,000 lines of notes; hostile run 36).
     fn fail(&mut self, message: String) {
-        self.report.notes.push(Note::Failed(message));
+        match self.failures < REPORTED {
+            true => self.report.notes.push(Note::Failed(message)),
+            false => self.more_failures += 1,
+        }
+        self.failures += 1;
     }
 
     fn finish(mut self, walked: Walked) -> FileReport {
@@ -276,8 +287,16 @@ impl Rebuild<'_> {
                 thousands(count as u64)
             )));
         }
+        if self.more_failures > 0 {
+            self.report.notes.push(Note::Failed(format!(
+                "{display}: {} more failures past the first {REPORTED}, not named one by one",
+                thousands(self.more_failures as u64)
+            )));
+        }
         if let Some(failure) = self.unreadable.take() {
-            self.fail(format!("{display}: {failure}"));
+            self.report
+                .notes
+                .push(Note::Failed(format!("{display}: {failure}")));
         }
         if let Walked::Entries {
             archive,
