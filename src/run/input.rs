@@ -246,6 +246,11 @@ impl Visitor for Rebuild<'_> {
                 failure @ (Failure::Har(_) | Failure::Cassette(_) | Failure::LogCut(_)),
             ) => self.unreadable = Some(failure),
             (Place::File, failure) => self.fail(format!("{display}: {failure}")),
+            // Already a count of the lines past the first few the log named.
+            (Place::Entry(index), failure @ Failure::MoreLogLines { .. }) => {
+                let said = format!("{display} [entry {index}]: {failure}");
+                self.report.notes.push(Note::Failed(said))
+            }
             (Place::RequestHalf, failure) => {
                 self.fail(format!("{display}: the request: {failure}"))
             }
