@@ -219,7 +219,7 @@ fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
     let codec = codec.name();
     let ours = err
         .get_ref()
-        .filter(|e| e.is::<Trailing>() || e.is::<WindowTooBig>());
+        .filter(|e| e.is::<Trailing>() || e.is::<WindowTooBig>() || e.is::<Mismatch>());
     if let Some(ours) = ours {
         io::Error::new(io::ErrorKind::InvalidData, ours.to_string())
     } else if cut_short(err) {
@@ -329,7 +329,63 @@ fn another_member(inner: &mut impl BufRead) -> io::Result<bool> {
 /// sizes) passed over: the decoder reads one frame, so this starts the next until input
 /// ends.
 struct ZstdFrames<R: BufRead> {
-    current: Option<ZstdFrame<R>>,
+    current: Option<Frame<R>>,
+}
+
+/// The data frame being decoded, and what its end is checked against: the decoder does not
+/// compare the checksum it computes with the frame's, nor what it decoded with the size the
+/// frame declares, so a flipped bit read as good data (hostile run 37).
+struct Frame<R: BufRead> {
+    decoder: ZstdFrame<R>,
+    /// The size the frame's header declares, when it does.
+    declared: Option<u64>,
+    /// Bytes decoded so far.
+    decoded: u64,
+}
+
+/// A zstd frame that decoded to other bytes than it says it holds: named as corrupt, with
+/// what did not match.
+#[derive(Debug)]
+enum Mismatch {
+    Checksum,
+    Size { declared: u64, decoded: u64 },
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mismatch::Checksum => {
+                write!(f, "the zstd data is corrupt: it fails its frame's checksum")
+            }
+            Mismatch::Size { declared, decoded } => write!(
+                f,
+                "the zstd data is corrupt: a frame declares {declared} bytes and decodes to \
+                 {decoded}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Mismatch {}
+
+impl<R: BufRead> Frame<R> {
+    /// The frame's end, checked against its checksum and declared size; the input after it.
+    fn end(self) -> io::Result<R> {
+        let (source, decoder) = self.decoder.into_parts();
+        let computed = decoder.get_calculated_checksum();
+        let mismatch = match (decoder.get_checksum_from_data(), self.declared) {
+            (Some(said), _) if Some(said) != computed => Some(Mismatch::Checksum),
+            (_, Some(declared)) if declared != self.decoded => Some(Mismatch::Size {
+                declared,
+                decoded: self.decoded,
+            }),
+            _ => None,
+        };
+        match mismatch {
+            Some(mismatch) => Err(io::Error::new(io::ErrorKind::InvalidData, mismatch)),
+            None => Ok(source.into_inner().1),
+        }
+    }
 }
 
 /// One zstd frame's decoder, over the frame's magic number and header (read to tell a
@@ -363,9 +419,9 @@ impl std::fmt::Display for WindowTooBig {
 
 impl std::error::Error for WindowTooBig {}
 
-/// A zstd data frame's header after its magic number, and the window it asks for (the
-/// content size, for a single-segment frame).
-fn zstd_header(inner: &mut impl Read) -> io::Result<(Vec<u8>, u64)> {
+/// A zstd data frame's header after its magic number, the window it asks for (the content
+/// size, for a single-segment frame), and the content size it declares, if any.
+fn zstd_header(inner: &mut impl Read) -> io::Result<(Vec<u8>, u64, Option<u64>)> {
     let mut header = vec![0u8];
     inner.read_exact(&mut header)?;
     let descriptor = header[0];
@@ -382,18 +438,23 @@ fn zstd_header(inner: &mut impl Read) -> io::Result<(Vec<u8>, u64)> {
         0,
     );
     inner.read_exact(&mut header[1..])?;
-    let window = if single_segment {
+    let declared = (content_size > 0).then(|| {
         let mut size = [0u8; 8];
-        size[..content_size].copy_from_slice(&header[1 + dictionary..]);
+        let at = 1 + usize::from(!single_segment) + dictionary;
+        size[..content_size].copy_from_slice(&header[at..]);
         let size = u64::from_le_bytes(size);
         // A two-byte size counts from 256.
         if content_size == 2 { size + 256 } else { size }
-    } else {
-        let descriptor = header[1];
-        let base = 1u64 << (10 + (descriptor >> 3));
-        base + base / 8 * u64::from(descriptor & 7)
+    });
+    let window = match (single_segment, declared) {
+        (true, Some(size)) => size,
+        _ => {
+            let descriptor = header[1];
+            let base = 1u64 << (10 + (descriptor >> 3));
+            base + base / 8 * u64::from(descriptor & 7)
+        }
     };
-    Ok((header, window))
+    Ok((header, window, declared))
 }
 
 /// The magic number of a zstd data frame.
@@ -410,7 +471,7 @@ impl<R: BufRead> ZstdFrames<R> {
 }
 
 /// The decoder of the next data frame in `inner`, past skippable frames; `None` at the end.
-fn next_frame<R: BufRead>(mut inner: R, first: bool) -> io::Result<Option<ZstdFrame<R>>> {
+fn next_frame<R: BufRead>(mut inner: R, first: bool) -> io::Result<Option<Frame<R>>> {
     loop {
         let mut magic = Vec::with_capacity(4);
         (&mut inner).take(4).read_to_end(&mut magic)?;
@@ -435,8 +496,10 @@ fn next_frame<R: BufRead>(mut inner: R, first: bool) -> io::Result<Option<ZstdFr
             return Err(trailing(Codec::Zstd));
         }
         let mut start = magic.to_vec();
+        let mut declared = None;
         if number == ZSTD_MAGIC {
-            let (header, window) = zstd_header(&mut inner)?;
+            let (header, window, size) = zstd_header(&mut inner)?;
+            declared = size;
             if window > ZSTD_WINDOW_MAX {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
@@ -446,24 +509,27 @@ fn next_frame<R: BufRead>(mut inner: R, first: bool) -> io::Result<Option<ZstdFr
             start.extend(header);
         }
         let source = io::Cursor::new(start).chain(inner);
-        return ruzstd::decoding::StreamingDecoder::new(source)
-            .map(Some)
-            .map_err(io::Error::other);
+        let decoder = ruzstd::decoding::StreamingDecoder::new(source).map_err(io::Error::other)?;
+        return Ok(Some(Frame {
+            decoder,
+            declared,
+            decoded: 0,
+        }));
     }
 }
 
 impl<R: BufRead> Read for ZstdFrames<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while let Some(decoder) = self.current.as_mut() {
-            let n = decoder.read(buf)?;
+        while let Some(frame) = self.current.as_mut() {
+            let n = frame.decoder.read(buf)?;
+            frame.decoded += n as u64;
             if n > 0 || buf.is_empty() {
                 return Ok(n);
             }
             let Some(done) = self.current.take() else {
                 break;
             };
-            let (_, inner) = done.into_inner().into_inner();
-            self.current = next_frame(inner, false)?;
+            self.current = next_frame(done.end()?, false)?;
         }
         Ok(0)
     }
@@ -717,6 +783,45 @@ mod tests {
                 "{said}"
             );
         }
+    }
+
+    #[test]
+    fn a_zstd_frame_is_checked_against_its_checksum_and_size() {
+        // The decoder compares neither: a flipped bit read as good data (hostile run 37).
+        let level = ruzstd::encoding::CompressionLevel::Fastest;
+        let text = b"data: {\"type\":\"message_stop\"}\n\n".repeat(50);
+        let frame = ruzstd::encoding::compress_to_vec(&text[..], level);
+        assert_eq!(decode_all(Codec::Zstd, &frame).unwrap(), text);
+        // The frame ends in its checksum (its descriptor says so).
+        assert_eq!(frame[4] & 0x04, 0x04);
+        let mut flipped = frame.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        let (_, err) = decode_all(Codec::Zstd, &flipped).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the zstd data is corrupt: it fails its frame's checksum"
+        );
+        // A single-segment frame declaring its size in one byte, holding one raw block.
+        let raw = |declared: u8, data: &[u8]| {
+            let block = ((data.len() as u32) << 3 | 1).to_le_bytes();
+            [
+                &ZSTD_MAGIC.to_le_bytes()[..],
+                &[0x20, declared],
+                &block[..3],
+                data,
+            ]
+            .concat()
+        };
+        assert_eq!(
+            decode_all(Codec::Zstd, &raw(5, b"hello")).unwrap(),
+            b"hello"
+        );
+        let (_, err) = decode_all(Codec::Zstd, &raw(6, b"hello")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the zstd data is corrupt: a frame declares 6 bytes and decodes to 5"
+        );
     }
 
     #[test]
