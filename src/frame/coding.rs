@@ -88,17 +88,24 @@ pub fn message<'a>(
     let Some((head, body)) = http::split(data) else {
         return Ok(Cow::Borrowed(data));
     };
-    let chunked = head
-        .transfer_encoding
-        .as_deref()
-        .is_some_and(|te| te.contains("chunked"));
+    let transfer = head.transfer_encoding.as_deref().unwrap_or_default();
+    let chunked = transfer.contains("chunked");
     let dechunked = match chunked.then(|| dechunk(body)).flatten() {
         Some(plain) => Cow::Owned(plain),
         None => Cow::Borrowed(body),
     };
-    let decoded = match head.content_encoding.as_deref() {
-        Some(encodings) => content(&dechunked, encodings, warnings)?,
-        None => None,
+    // A transfer coding besides `chunked` (`gzip, chunked`) was applied after the content
+    // codings, so it is undone first: after them in one list (hostile run 38).
+    let transfer_codings = transfer
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("chunked"));
+    let codings: Vec<&str> = (head.content_encoding.as_deref().into_iter())
+        .chain(transfer_codings)
+        .collect();
+    let decoded = match codings.is_empty() {
+        false => content(&dechunked, &codings.join(", "), warnings)?,
+        true => None,
     };
     if decoded.is_none() && matches!(dechunked, Cow::Borrowed(_)) {
         return Ok(Cow::Borrowed(data));
@@ -247,17 +254,23 @@ fn content_within(
         });
     }
     let mut data = body.to_vec();
+    let mut cut = false;
     for codec in codecs.into_iter().rev() {
         match decompress::decode_all(codec, &data) {
             Ok(plain) => data = plain,
+            // What a layer cut short holds is the next layer's start, undone in turn (a body
+            // of `gzip, gzip` missing the outer trailer holds the whole answer; hostile run
+            // 38): one warning says where the cut was found first.
             Err((partial, err))
                 if err.kind() == std::io::ErrorKind::UnexpectedEof && !partial.is_empty() =>
             {
-                warnings.push(Warning::BodyCutShort {
-                    detail: err.to_string(),
-                });
+                if !cut {
+                    warnings.push(Warning::BodyCutShort {
+                        detail: err.to_string(),
+                    });
+                }
+                cut = true;
                 data = partial;
-                break;
             }
             Err((_, err)) => {
                 return Err(Undecodable::Coding {
@@ -299,6 +312,37 @@ mod tests {
         let decoded = message(&data, &mut warnings).unwrap();
         assert!(decoded.ends_with(b"\r\n\r\n{\"type\":\"message\"}"));
         assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn a_transfer_coding_besides_chunked_is_undone_too() {
+        // Hostile run 38: `Transfer-Encoding: gzip, chunked` was de-chunked and left gzip.
+        let packed = gzip(b"{\"type\":\"message\"}");
+        let mut data = format!(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n{:x}\r\n",
+            packed.len()
+        )
+        .into_bytes();
+        data.extend_from_slice(&packed);
+        data.extend_from_slice(b"\r\n0\r\n\r\n");
+        let mut warnings = Vec::new();
+        let decoded = message(&data, &mut warnings).unwrap();
+        assert!(decoded.ends_with(b"\r\n\r\n{\"type\":\"message\"}"));
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn the_layers_under_one_cut_short_are_undone() {
+        // Hostile run 38: `gzip, gzip` missing the outer trailer holds the whole answer,
+        // and was left undecoded under the cut layer.
+        let text = b"{\"type\":\"message\"}";
+        let twice = gzip(&gzip(text));
+        let cut = &twice[..twice.len() - 4];
+        let mut warnings = Vec::new();
+        let decoded = content(cut, "gzip, gzip", &mut warnings).unwrap().unwrap();
+        assert_eq!(decoded, text);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(matches!(warnings[0], Warning::BodyCutShort { .. }));
     }
 
     #[test]
