@@ -1306,3 +1306,21 @@ fn repeated_coding_fields_in_a_head_take_linear_time() {
     // Quadratic, 100,000 fields took 9 s in a release build; linear, 0.04 s.
     assert!(took.as_secs() < 5, "{took:?}: {stderr}");
 }
+
+#[test]
+fn a_compressed_body_cut_short_fails_validate() {
+    // Hostile run 38: a gzip body without its last bytes (checksum and size) was read,
+    // warned about by `inspect`, and passed `validate`.
+    let dir = scratch("cut-body");
+    let file = dir.join("cut.http");
+    let stream = "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    let packed = gzip(stream.as_bytes());
+    let head =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\n\r\n";
+    std::fs::write(&file, [&head[..], &packed[..packed.len() - 4]].concat()).unwrap();
+    let out = run(&["validate", str_of(&file)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("parse-capture"), "{stdout}");
+    assert!(stdout.contains("cut short"), "{stdout}");
+}
