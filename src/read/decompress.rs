@@ -308,18 +308,26 @@ impl<R: BufRead> Read for GzipMembers<R> {
 
 /// Whether another gzip member follows; zero padding to the end is read past.
 fn another_member(inner: &mut impl BufRead) -> io::Result<bool> {
+    match past_padding(inner)? {
+        None => Ok(false),
+        Some((0x1f, false)) => Ok(true),
+        Some(_) => Err(trailing(Codec::Gzip)),
+    }
+}
+
+/// Reads past zero padding: the first byte after it, if any, and whether there was any.
+fn past_padding(inner: &mut impl BufRead) -> io::Result<Option<(u8, bool)>> {
     let mut padded = false;
     loop {
         let rest = inner.fill_buf()?;
         match rest.first() {
-            None => return Ok(false),
-            Some(0x1f) if !padded => return Ok(true),
+            None => return Ok(None),
             Some(0) => {
                 let zeros = rest.iter().take_while(|&&b| b == 0).count();
                 inner.consume(zeros);
                 padded = true;
             }
-            Some(_) => return Err(trailing(Codec::Gzip)),
+            Some(&byte) => return Ok(Some((byte, padded))),
         }
     }
 }
@@ -571,11 +579,38 @@ fn deflate<'a>(mut inner: impl BufRead + Send + 'a) -> io::Result<Box<dyn Read +
     let zlib = head.len() >= 2
         && head[0] & 0x0f == 8
         && (u16::from(head[0]) << 8 | u16::from(head[1])) % 31 == 0;
-    Ok(if zlib {
-        Box::new(flate2::bufread::ZlibDecoder::new(inner))
+    Ok(Box::new(if zlib {
+        Deflate::Zlib(flate2::bufread::ZlibDecoder::new(inner))
     } else {
-        Box::new(flate2::bufread::DeflateDecoder::new(inner))
-    })
+        Deflate::Raw(flate2::bufread::DeflateDecoder::new(inner))
+    }))
+}
+
+/// A deflate stream, either wrapping, and the end of its input: bytes after the stream's
+/// end (zero padding aside) are no deflate, said so as after gzip or zstd, not dropped
+/// unseen (hostile run 38).
+enum Deflate<R: BufRead> {
+    Zlib(flate2::bufread::ZlibDecoder<R>),
+    Raw(flate2::bufread::DeflateDecoder<R>),
+}
+
+impl<R: BufRead> Read for Deflate<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = match self {
+            Deflate::Zlib(decoder) => decoder.read(buf)?,
+            Deflate::Raw(decoder) => decoder.read(buf)?,
+        };
+        if n == 0 && !buf.is_empty() {
+            let inner = match self {
+                Deflate::Zlib(decoder) => decoder.get_mut(),
+                Deflate::Raw(decoder) => decoder.get_mut(),
+            };
+            if past_padding(inner)?.is_some() {
+                return Err(trailing(Codec::Deflate));
+            }
+        }
+        Ok(n)
+    }
 }
 
 /// A whole body decoded in memory. On failure, what decoded before it (a stream cut short
@@ -783,6 +818,22 @@ mod tests {
                 "{said}"
             );
         }
+    }
+
+    #[test]
+    fn bytes_after_a_deflate_stream_are_trailing_garbage() {
+        // Hostile run 38: junk after a deflate body was dropped unseen.
+        let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        zlib.write_all(b"{\"a\":1}").unwrap();
+        let zlib = zlib.finish().unwrap();
+        let padded = [&zlib[..], &[0, 0, 0]].concat();
+        assert_eq!(decode_all(Codec::Deflate, &padded).unwrap(), b"{\"a\":1}");
+        let junk = [&zlib[..], b"junk"].concat();
+        let (_, err) = decode_all(Codec::Deflate, &junk).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the deflate data is followed by bytes that are not deflate (trailing garbage)"
+        );
     }
 
     #[test]
