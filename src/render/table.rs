@@ -302,35 +302,25 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered<'_> {
     // The turns sheet closes with its totals row.
     let closing = usize::from(sheet.kind == SheetKind::Turns);
     let data = sheet.rows.len().saturating_sub(closing);
+    // One pass over the rows, each unpacked once: what the layout needs of each column,
+    // and which columns align right.
     let mut measure = Measure::new(&header_refs, columns.len());
-    for (i, row) in sheet.rows.iter().enumerate() {
+    let mut align = vec![Align::default(); columns.len()];
+    for (n, row) in sheet.rows.iter().enumerate() {
+        for ((i, cell), align) in row.iter().enumerate().zip(&mut align) {
+            align.add(CellRef {
+                text: in_folder(sheet, i, cell.text),
+                ..cell
+            });
+        }
         let texts = row.iter().enumerate().map(|(i, c)| shown(sheet, i, c.text));
-        measure.add(texts, i >= data);
+        measure.add(texts, n >= data);
     }
     let total = usize::from(style.width);
     // Whole texts (`--full`) have room only on lines as long as they need.
     let wide = style.wide || style.full;
     let plan = layout::plan(&columns, &header_refs, &measure, total, wide);
-    // A column of numbers aligns right: one a cell of which says it holds numbers (a
-    // word among them, `unpriced`, aligns with them), or whose cells all look like
-    // numbers (a count marked red when not zero).
-    let number_like = |c: CellRef| {
-        c.numeric
-            || c.text
-                .chars()
-                .all(|ch| ch.is_ascii_digit() || ",.%$-".contains(ch))
-    };
-    let right: Vec<bool> = (0..columns.len())
-        .map(|i| {
-            let mut cells = (sheet.rows.iter().filter_map(|r| r.get(i))).map(|c| CellRef {
-                text: in_folder(sheet, i, c.text),
-                ..c
-            });
-            let digits = |c: CellRef| c.text.chars().any(|ch| ch.is_ascii_digit());
-            cells.clone().any(|c| c.numeric)
-                || (cells.clone().any(digits) && cells.all(|c| c.text.is_empty() || number_like(c)))
-        })
-        .collect();
+    let right: Vec<bool> = align.iter().map(Align::right).collect();
     let mut note = Vec::new();
     if !plan.dropped.is_empty() {
         let names: Vec<&str> = plan.dropped.iter().map(|&i| header_refs[i]).collect();
@@ -348,6 +338,43 @@ pub fn render(sheet: &Sheet, style: TableStyle) -> Rendered<'_> {
         right,
         color: style.color,
         note,
+    }
+}
+
+/// Whether a column aligns right, gathered a cell at a time: a column of numbers does, one
+/// a cell of which says it holds numbers (a word among them, `unpriced`, aligns with them),
+/// or whose cells all look like numbers (a count marked red when not zero).
+#[derive(Debug, Clone, Copy)]
+struct Align {
+    numeric: bool,
+    digits: bool,
+    number_like: bool,
+}
+
+impl Default for Align {
+    fn default() -> Align {
+        Align {
+            numeric: false,
+            digits: false,
+            number_like: true,
+        }
+    }
+}
+
+impl Align {
+    fn add(&mut self, cell: CellRef) {
+        let text = cell.text;
+        self.numeric |= cell.numeric;
+        self.digits |= text.chars().any(|ch| ch.is_ascii_digit());
+        self.number_like &= text.is_empty()
+            || cell.numeric
+            || text
+                .chars()
+                .all(|ch| ch.is_ascii_digit() || ",.%$-".contains(ch));
+    }
+
+    fn right(&self) -> bool {
+        self.numeric || (self.digits && self.number_like)
     }
 }
 
