@@ -132,8 +132,8 @@ pub enum Warning {
         bytes: usize,
     },
     /// A turn read back whose `source.path` is longer than [`MAX_PATH`] bytes (`bytes` of
-    /// them): cut to [`MAX_PATH`], the last of them `…`. Each turn of a file read back
-    /// holds its own path for the whole run.
+    /// them): cut to [`MAX_PATH`], the last of them `…`. A turn holds its path for the
+    /// whole run.
     LongPath {
         bytes: usize,
     },

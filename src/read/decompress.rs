@@ -216,7 +216,7 @@ impl<R: Read> Read for Bounded<R> {
 }
 
 fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
-    let codec = codec.name();
+    let name = codec.name();
     let ours = err
         .get_ref()
         .filter(|e| e.is::<Trailing>() || e.is::<WindowTooBig>() || e.is::<Mismatch>());
@@ -225,19 +225,19 @@ fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
     } else if cut_short(err) {
         io::Error::new(
             io::ErrorKind::UnexpectedEof,
-            format!("the {codec} data is cut short (a truncated file?)"),
+            format!("the {name} data is cut short (a truncated file?)"),
         )
-    } else if codec == Codec::Zstd.name() {
+    } else if codec == Codec::Zstd {
         // The zstd decoder's own words are its error types' debug form
         // (`DecompressLiteralsError(HuffmanTableError(…))`), no sentence.
         io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("the {codec} data is corrupt"),
+            format!("the {name} data is corrupt"),
         )
     } else {
         io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("the {codec} data is corrupt ({err})"),
+            format!("the {name} data is corrupt ({err})"),
         )
     }
 }

@@ -131,7 +131,6 @@ fn rebuild(display: &str, content: Content, explicit: bool) -> FileReport {
         more_sections: BTreeMap::new(),
         unreadable: None,
         failures: 0,
-        more_failures: 0,
     };
     let walked = capture::walk(content, &mut rebuild);
     rebuild.finish(walked)
@@ -152,9 +151,8 @@ struct Rebuild<'d> {
     more_sections: BTreeMap<String, usize>,
     /// Why an archive could not be read to its end: said after the entries' notes.
     unreadable: Option<Failure>,
-    /// Parts that failed, and those of them past the first [`REPORTED`], not named.
+    /// Parts that failed: the first [`REPORTED`] are named, the rest counted.
     failures: usize,
-    more_failures: usize,
 }
 
 impl Visitor for Rebuild<'_> {
@@ -269,9 +267,8 @@ impl Rebuild<'_> {
     /// Says that a part of the input failed: the first [`REPORTED`] by name, the rest
     /// counted (a log of 100,000 bad lines made 100,000 lines of notes; hostile run 36).
     fn fail(&mut self, message: String) {
-        match self.failures < REPORTED {
-            true => self.report.notes.push(Note::Failed(message)),
-            false => self.more_failures += 1,
+        if self.failures < REPORTED {
+            self.report.notes.push(Note::Failed(message));
         }
         self.failures += 1;
     }
@@ -292,10 +289,11 @@ impl Rebuild<'_> {
                 thousands(count as u64)
             )));
         }
-        if self.more_failures > 0 {
+        let more = self.failures.saturating_sub(REPORTED);
+        if more > 0 {
             self.report.notes.push(Note::Failed(format!(
                 "{display}: {} more failures past the first {REPORTED}, not named one by one",
-                thousands(self.more_failures as u64)
+                thousands(more as u64)
             )));
         }
         if let Some(failure) = self.unreadable.take() {
