@@ -16,6 +16,8 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use brotli_decompressor::{BrotliDecompressStream, BrotliResult, BrotliState, StandardAlloc};
+
 /// The most decompressed bytes per compressed byte.
 pub const RATIO: u64 = 100;
 /// Output every compressed input may reach whatever its size: small files compress well.
@@ -227,9 +229,10 @@ fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
             io::ErrorKind::UnexpectedEof,
             format!("the {name} data is cut short (a truncated file?)"),
         )
-    } else if codec == Codec::Zstd {
+    } else if matches!(codec, Codec::Zstd | Codec::Brotli) {
         // The zstd decoder's own words are its error types' debug form
-        // (`DecompressLiteralsError(HuffmanTableError(…))`), no sentence.
+        // (`DecompressLiteralsError(HuffmanTableError(…))`), brotli's an error code: no
+        // sentence.
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!("the {name} data is corrupt"),
@@ -561,7 +564,7 @@ pub fn decoder<'a>(
             current: Some(flate2::bufread::GzDecoder::new(counted)),
         }),
         Codec::Deflate => deflate(counted)?,
-        Codec::Brotli => Box::new(brotli_decompressor::Decompressor::new(counted, 1 << 16)),
+        Codec::Brotli => Box::new(Brotli::new(counted)),
         Codec::Zstd => Box::new(ZstdFrames::new(counted).map_err(|e| decode_error(codec, &e))?),
     };
     Ok(Box::new(Bounded {
@@ -611,6 +614,85 @@ impl<R: BufRead> Read for Deflate<R> {
         }
         Ok(n)
     }
+}
+
+/// A brotli stream decoded straight from its input's buffer, so the decoder takes only the
+/// bytes it uses: what follows the stream's end is seen (trailing garbage, as after deflate,
+/// zero padding aside), and input that ends mid-stream is said to be cut short, not corrupt.
+/// The crate's own reader copies input into a buffer of its own and tells neither: junk after
+/// a `br` body went unseen (hostile run 38).
+struct Brotli<R: BufRead> {
+    inner: R,
+    state: BrotliState<StandardAlloc, StandardAlloc, StandardAlloc>,
+    /// Bytes decoded so far; the decoder keeps the count.
+    total_out: usize,
+    /// Whether the stream's last meta-block has been decoded.
+    ended: bool,
+}
+
+impl<R: BufRead> Brotli<R> {
+    fn new(inner: R) -> Self {
+        let state = BrotliState::new(
+            StandardAlloc::default(),
+            StandardAlloc::default(),
+            StandardAlloc::default(),
+        );
+        Brotli {
+            inner,
+            state,
+            total_out: 0,
+            ended: false,
+        }
+    }
+}
+
+impl<R: BufRead> Read for Brotli<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        while !self.ended {
+            let input = self.inner.fill_buf()?;
+            let end_of_input = input.is_empty();
+            let (mut available_in, mut used) = (input.len(), 0);
+            let (mut available_out, mut written) = (buf.len(), 0);
+            let result = BrotliDecompressStream(
+                &mut available_in,
+                &mut used,
+                input,
+                &mut available_out,
+                &mut written,
+                buf,
+                &mut self.total_out,
+                &mut self.state,
+            );
+            self.inner.consume(used);
+            // No progress with input to read and room to write: a decoder that would spin.
+            let stuck = written == 0 && used == 0 && !end_of_input;
+            match result {
+                BrotliResult::ResultSuccess => self.ended = true,
+                BrotliResult::NeedsMoreInput if end_of_input && written == 0 => {
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+                BrotliResult::ResultFailure if written == 0 => return Err(corrupt()),
+                _ if stuck => return Err(corrupt()),
+                _ => {}
+            }
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+        match past_padding(&mut self.inner)? {
+            Some(_) => Err(trailing(Codec::Brotli)),
+            None => Ok(0),
+        }
+    }
+}
+
+/// The brotli decoder's failure: its error codes are identifiers, no sentence, so
+/// [`decode_error`] says "corrupt" alone.
+fn corrupt() -> io::Error {
+    io::ErrorKind::InvalidData.into()
 }
 
 /// A whole body decoded in memory. On failure, what decoded before it (a stream cut short
@@ -834,6 +916,66 @@ mod tests {
             err.to_string(),
             "the deflate data is followed by bytes that are not deflate (trailing garbage)"
         );
+    }
+
+    /// `data` as brotli of stored (uncompressed) meta-blocks, 64 KiB each: a stream long
+    /// enough to span many reads, which no encoder in the dependencies writes.
+    fn brotli_stored(data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, block) in data.chunks(1 << 16).enumerate() {
+            // The first block's header opens with the window size (one 0 bit: 16 bits);
+            // then not last, four nibbles of length, uncompressed, padding to a byte.
+            let length = block.len() as u32 - 1;
+            let header = match i {
+                0 => length << 4 | 1 << 20,
+                _ => length << 3 | 1 << 19,
+            };
+            out.extend_from_slice(&header.to_le_bytes()[..3]);
+            out.extend_from_slice(block);
+        }
+        // An empty last meta-block.
+        out.push(0x03);
+        out
+    }
+
+    #[test]
+    fn a_brotli_stream_ends_where_it_says_and_what_follows_is_named() {
+        // Hostile run 38: junk after a `br` body was dropped unseen, and a body cut short
+        // was called corrupt. 51,000 bytes of events, as node's zlib compresses them.
+        let packed = b"\x1b\x7f\xbb\xf8\x8d\xd3\x1d\xb5\x28\x8e\xb2\x51\x2b\x80\x88\xe8\xe8\
+                       \x18\xb7\xbd\x3e\x25\xc8\x81\x35\x80\x05\x56\x65\x16\x60\xcb\x96\x01";
+        let text = "data: {\"n\": 1}\n\n".repeat(3000);
+        assert_eq!(decode_all(Codec::Brotli, packed).unwrap(), text.as_bytes());
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i * 7919 + 13) as u8).collect();
+        let stored = brotli_stored(&data);
+        assert_eq!(decode_all(Codec::Brotli, &stored).unwrap(), data);
+        for whole in [&packed[..], &stored] {
+            let padded = [whole, &[0; 100]].concat();
+            assert!(decode_all(Codec::Brotli, &padded).is_ok());
+            for garbage in [&b"garbage"[..], b"\0\0junk", b"\n"] {
+                let (kept, err) =
+                    decode_all(Codec::Brotli, &[whole, garbage].concat()).unwrap_err();
+                assert_eq!(
+                    err.to_string(),
+                    "the brotli data is followed by bytes that are not brotli (trailing garbage)"
+                );
+                assert!(kept == text.as_bytes() || kept == data);
+            }
+            for cut in [1, whole.len() / 2] {
+                let (kept, err) =
+                    decode_all(Codec::Brotli, &whole[..whole.len() - cut]).unwrap_err();
+                assert_eq!(
+                    err.to_string(),
+                    "the brotli data is cut short (a truncated file?)"
+                );
+                assert!(text.as_bytes().starts_with(&kept) || data.starts_with(&kept));
+            }
+        }
+        // Padding bits that are not zero are no brotli.
+        let mut bad = stored.clone();
+        bad[2] |= 0x80;
+        let (_, err) = decode_all(Codec::Brotli, &bad).unwrap_err();
+        assert_eq!(err.to_string(), "the brotli data is corrupt");
     }
 
     #[test]
