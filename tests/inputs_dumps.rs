@@ -227,3 +227,43 @@ fn summary_by_day_places_dumps_on_their_day() {
         json!({"turns": 4, "duration_ms": null, "wait_ms": null})
     );
 }
+
+#[test]
+fn a_compressed_half_pairs_as_a_plain_one() {
+    // Hostile run 39: `NAME.resp.txt.gz` beside `NAME.req.txt` was read alone, and the
+    // request half said to have no response.
+    use std::io::Write;
+    let gzip = |data: &[u8]| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    };
+    let plain = one(&format!("{SONNET}.resp.txt"));
+    let name = SONNET.rsplit('/').next().unwrap();
+    for (request, response) in [(".req.txt", ".resp.txt.gz"), (".req.txt.gz", ".resp.txt")] {
+        let dir = scratch(&format!("dump-gz{request}"));
+        let folder = dir.join("anthropic/claude-sonnet-4-5");
+        std::fs::create_dir_all(&folder).unwrap();
+        for (plain_suffix, suffix) in [(".req.txt", request), (".resp.txt", response)] {
+            let data = std::fs::read(root().join(format!("{SONNET}{plain_suffix}"))).unwrap();
+            let data = match suffix.ends_with(".gz") {
+                true => gzip(&data),
+                false => data,
+            };
+            std::fs::write(folder.join(format!("{name}{suffix}")), data).unwrap();
+        }
+        let (turns, stderr, code) = inspect(&[dir.to_str().unwrap()]);
+        assert_eq!((code, turns.len()), (0, 1), "{stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+        let path = folder.join(format!("{name}{response}"));
+        assert_eq!(turns[0]["source"]["path"], path.to_str().unwrap());
+        let mut turn = turns[0].clone();
+        turn["source"] = plain["source"].clone();
+        turn["session"] = plain["session"].clone();
+        assert_eq!(turn, plain);
+        let checked = run(&["validate", dir.to_str().unwrap()]);
+        let said = String::from_utf8_lossy(&checked.stdout);
+        assert!(checked.status.success(), "{said}");
+        assert!(!said.contains("skipped"), "{said}");
+    }
+}

@@ -22,14 +22,40 @@ pub const REQUEST_ERROR: &str = ".req_error.txt";
 /// The folder aibridge writes passthrough traffic to, in place of a model.
 const PASSTHROUGH: &str = "passthrough";
 
+/// What may follow a half's suffix: nothing, or a compressed file's suffix (a dump folder
+/// compressed by `gzip -r` or a log rotator). Such a half is read as what it holds, so it
+/// pairs as a plain one does (hostile run 39: a `.resp.txt.gz` left its request half
+/// "with no response").
+const COMPRESSED: [&str; 3] = ["", ".gz", ".zst"];
+
 fn file_name(path: &Path) -> Option<&str> {
     path.file_name()?.to_str()
 }
 
-/// `path` with its `from` suffix replaced by `to`, when it has that suffix.
-fn swap_suffix(path: &Path, from: &str, to: &str) -> Option<PathBuf> {
-    let stem = file_name(path)?.strip_suffix(from)?;
-    (!stem.is_empty()).then(|| path.with_file_name(format!("{stem}{to}")))
+/// The part of `path`'s file name before the half's `suffix` (and a compressed file's
+/// suffix after it), when it has one.
+fn stem<'a>(path: &'a Path, suffix: &str) -> Option<&'a str> {
+    let name = file_name(path)?;
+    COMPRESSED
+        .iter()
+        .find_map(|compressed| name.strip_suffix(compressed)?.strip_suffix(suffix))
+        .filter(|stem| !stem.is_empty())
+}
+
+/// The files beside `path` that would be its other half, of suffix `to`, when `path` is a
+/// half of suffix `from`: plain or compressed, those that exist.
+fn halves_beside<'a>(
+    path: &'a Path,
+    from: &str,
+    to: &'a str,
+) -> impl Iterator<Item = PathBuf> + 'a {
+    let stem = stem(path, from);
+    COMPRESSED
+        .iter()
+        .filter_map(move |compressed| {
+            stem.map(|stem| path.with_file_name(format!("{stem}{to}{compressed}")))
+        })
+        .filter(|p| p.is_file())
 }
 
 /// The response halves that exist beside the request half `path` (none when `path` is no
@@ -37,21 +63,24 @@ fn swap_suffix(path: &Path, from: &str, to: &str) -> Option<PathBuf> {
 pub fn responses_beside(path: &Path) -> Vec<PathBuf> {
     [RESPONSE, REQUEST_ERROR]
         .iter()
-        .filter_map(|suffix| swap_suffix(path, REQUEST, suffix))
-        .filter(|p| p.is_file())
+        .flat_map(|suffix| halves_beside(path, REQUEST, suffix))
         .collect()
 }
 
 /// The request half that exists beside the response half `path`.
 pub fn request_beside(path: &Path) -> Option<PathBuf> {
-    swap_suffix(path, RESPONSE, REQUEST)
-        .or_else(|| swap_suffix(path, REQUEST_ERROR, REQUEST))
-        .filter(|p| p.is_file())
+    (halves_beside(path, RESPONSE, REQUEST).next())
+        .or_else(|| halves_beside(path, REQUEST_ERROR, REQUEST).next())
 }
 
 /// Whether `path` is the error half of a dump.
 pub fn is_request_error(path: &Path) -> bool {
-    file_name(path).is_some_and(|name| name.ends_with(REQUEST_ERROR))
+    stem(path, REQUEST_ERROR).is_some()
+}
+
+/// Whether `path` is the response half of a dump.
+pub fn is_response(path: &Path) -> bool {
+    stem(path, RESPONSE).is_some()
 }
 
 /// What a dump's path says about its interception.
@@ -83,10 +112,9 @@ impl Meta {
     /// What `path` says, when its file name follows the convention
     /// (`<unix-millis>-<id>` and one of the three suffixes).
     pub fn of(path: &Path) -> Option<Meta> {
-        let name = file_name(path)?;
         let stem = [REQUEST, RESPONSE, REQUEST_ERROR]
             .iter()
-            .find_map(|suffix| name.strip_suffix(suffix))?;
+            .find_map(|suffix| stem(path, suffix))?;
         let (millis, id) = stem.split_once('-')?;
         if millis.is_empty() || !millis.bytes().all(|b| b.is_ascii_digit()) || id.is_empty() {
             return None;
@@ -199,18 +227,16 @@ mod tests {
 
     #[test]
     fn suffixes() {
-        assert_eq!(
-            swap_suffix(Path::new("a/1-x.req.txt"), REQUEST, RESPONSE),
-            Some(PathBuf::from("a/1-x.resp.txt"))
-        );
-        assert_eq!(
-            swap_suffix(Path::new("a/1-x.req_error.txt"), REQUEST, RESPONSE),
-            None
-        );
-        assert_eq!(
-            swap_suffix(Path::new("a/.req.txt"), REQUEST, RESPONSE),
-            None
-        );
+        assert_eq!(stem(Path::new("a/1-x.req.txt"), REQUEST), Some("1-x"));
+        assert_eq!(stem(Path::new("a/1-x.resp.txt.gz"), RESPONSE), Some("1-x"));
+        assert_eq!(stem(Path::new("a/1-x.req.txt.zst"), REQUEST), Some("1-x"));
+        assert_eq!(stem(Path::new("a/1-x.req_error.txt"), REQUEST), None);
+        assert_eq!(stem(Path::new("a/1-x.req.txt.bz2"), REQUEST), None);
+        assert_eq!(stem(Path::new("a/.req.txt"), REQUEST), None);
         assert!(is_request_error(Path::new("a/1-x.req_error.txt")));
+        assert!(is_request_error(Path::new("a/1-x.req_error.txt.gz")));
+        assert!(is_response(Path::new("a/1-x.resp.txt.zst")));
+        let meta = Meta::of(Path::new("/d/openai/gpt-4o/1712345678901-abcd.resp.txt.gz"));
+        assert_eq!(meta.unwrap().interception_id.as_deref(), Some("abcd"));
     }
 }

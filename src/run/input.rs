@@ -334,8 +334,7 @@ const NOT_API: &str = "no LLM API traffic";
 fn is_dump(input: &Input) -> bool {
     input.request.is_some()
         || dump::is_request_error(&input.path)
-        || Meta::of(&input.path)
-            .is_some_and(|_| input.path.to_string_lossy().ends_with(dump::RESPONSE))
+        || Meta::of(&input.path).is_some_and(|_| dump::is_response(&input.path))
 }
 
 /// Both halves of a dump pair (the request half when there is one).
