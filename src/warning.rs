@@ -152,6 +152,11 @@ pub enum Warning {
     },
     /// A `Content-Encoding` this tool does not know; the body is read as it is.
     UnknownContentEncoding,
+    /// A body compressed by `coding` (gzip, zstd) although its headers do not say so:
+    /// undone, and read.
+    UnnamedCoding {
+        coding: &'static str,
+    },
     /// A compressed body cut short; what it holds is shown.
     BodyCutShort {
         detail: String,
@@ -640,6 +645,11 @@ impl fmt::Display for Warning {
             Warning::UnknownContentEncoding => {
                 f.write_str("an unknown Content-Encoding; the body is read as it is")
             }
+            Warning::UnnamedCoding { coding } => write!(
+                f,
+                "the body is {coding} data its headers do not name (a proxy that compressed \
+                 it again, or a recorder that dropped the header); undone"
+            ),
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),
             Warning::RequestNotJson => f.write_str("the request body is not JSON"),

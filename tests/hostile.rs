@@ -1324,3 +1324,44 @@ fn a_compressed_body_cut_short_fails_validate() {
     assert!(stdout.contains("parse-capture"), "{stdout}");
     assert!(stdout.contains("cut short"), "{stdout}");
 }
+
+#[test]
+fn a_compressed_layer_the_headers_do_not_name_is_read_and_fails_validate() {
+    // Hostile run 39: a body gzipped twice but labelled once, or gzipped and labelled
+    // `identity`, was passed over as "an event stream of no API" (exit 0), and `validate`
+    // said all valid.
+    let dir = scratch("unnamed-layer");
+    let stream = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\
+                  \"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-x\",\"content\":[],\
+                  \"usage\":{\"input_tokens\":3,\"output_tokens\":0}}}\n\n\
+                  event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    let packed = gzip(stream.as_bytes());
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n";
+    for (name, coding, body) in [
+        ("twice.http", "Content-Encoding: gzip\r\n", gzip(&packed)),
+        (
+            "identity.http",
+            "Content-Encoding: identity\r\n",
+            packed.clone(),
+        ),
+        ("none.http", "", packed.clone()),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(
+            &file,
+            [format!("{head}{coding}\r\n").as_bytes(), &body].concat(),
+        )
+        .unwrap();
+        let (turns, stderr, code) = inspect(&[str_of(&file)]);
+        assert_eq!((code, turns.len()), (0, 1), "{name}: {stderr}");
+        assert_eq!(turns[0]["id"], "msg_1");
+        assert_warning_contains(&turns[0], "gzip data its headers do not name");
+        let out = run(&["validate", str_of(&file)]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stdout}");
+        assert!(
+            stdout.contains("error[parse-capture]: the body is gzip data"),
+            "{stdout}"
+        );
+    }
+}

@@ -23,6 +23,12 @@ pub enum Undecodable {
         /// What the decompressor said.
         detail: String,
     },
+    /// A body compressed under the codings its headers name (or with none named), by
+    /// `coding`, that does not decode, or holds more than [`MAX_CODINGS`] layers in all.
+    Unnamed {
+        coding: &'static str,
+        detail: String,
+    },
     /// `count` codings to undo, more than [`MAX_CODINGS`]: not undone at all.
     TooManyCodings { count: usize },
     /// The bodies of one file (a txtar's sections) decode to more than `limit` bytes
@@ -36,6 +42,10 @@ impl std::fmt::Display for Undecodable {
             Undecodable::Coding { coding, detail } => write!(
                 f,
                 "the body says Content-Encoding: {coding} but does not decode: {detail}"
+            ),
+            Undecodable::Unnamed { coding, detail } => write!(
+                f,
+                "the body holds {coding} data its headers do not name, and {detail}"
             ),
             Undecodable::TooManyCodings { count } => write!(
                 f,
@@ -103,10 +113,8 @@ pub fn message<'a>(
     let codings: Vec<&str> = (head.content_encoding.as_deref().into_iter())
         .chain(transfer_codings)
         .collect();
-    let decoded = match codings.is_empty() {
-        false => content(&dechunked, &codings.join(", "), warnings)?,
-        true => None,
-    };
+    let codings = (!codings.is_empty()).then(|| codings.join(", "));
+    let decoded = content(&dechunked, codings.as_deref(), warnings)?;
     if decoded.is_none() && matches!(dechunked, Cow::Borrowed(_)) {
         return Ok(Cow::Borrowed(data));
     }
@@ -191,12 +199,13 @@ fn is_text(body: &[u8]) -> bool {
             .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
 }
 
-/// A body decoded by its `Content-Encoding` (codings listed in the order applied, so undone
-/// last to first). `None` when there is nothing to undo. Its layers share one
+/// A body decoded by its `Content-Encoding` (the header's value, when there is one; codings
+/// listed in the order applied, so undone last to first), and then by any layer of gzip or
+/// zstd its headers do not name. `None` when there is nothing to undo. Its layers share one
 /// decompression budget: the input's, or one based on the body's size.
 pub fn content(
     body: &[u8],
-    encodings: &str,
+    encodings: Option<&str>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<Vec<u8>>, Undecodable> {
     decompress::within(body.len(), || content_within(body, encodings, warnings))
@@ -204,7 +213,7 @@ pub fn content(
 
 fn content_within(
     body: &[u8],
-    encodings: &str,
+    encodings: Option<&str>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<Vec<u8>>, Undecodable> {
     let mut codecs = Vec::new();
@@ -214,6 +223,7 @@ fn content_within(
     // A coding takes no parameters, but `gzip;q=1` (an `Accept-Encoding` echoed) still
     // says gzip.
     for name in encodings
+        .unwrap_or_default()
         .split(',')
         .map(|token| token.split(';').next().unwrap_or_default().trim())
         .filter(|name| !name.is_empty())
@@ -239,48 +249,97 @@ fn content_within(
     }
     // A coding not undone leaves a body no reader can read: a failure that says why, not
     // an event stream of no API passed over (a mislabelled body that is text is read above).
-    if let Some(coding) = not_undone.or((!named).then_some(NO_CODING)) {
+    let empty = encodings.is_some() && !named;
+    if let Some(coding) = not_undone.or(empty.then_some(NO_CODING)) {
         return Err(Undecodable::Coding {
             coding,
             detail: "this tool does not undo that coding, and the body is not text as it is".into(),
         });
-    }
-    if codecs.is_empty() {
-        return Ok(None);
     }
     if codecs.len() > MAX_CODINGS {
         return Err(Undecodable::TooManyCodings {
             count: codecs.len(),
         });
     }
-    let mut data = body.to_vec();
-    let mut cut = false;
+    let mut layers = Layers {
+        undone: 0,
+        cut: false,
+        warnings,
+    };
+    let mut data = Cow::Borrowed(body);
     for codec in codecs.into_iter().rev() {
-        match decompress::decode_all(codec, &data) {
-            Ok(plain) => data = plain,
+        data = Cow::Owned(
+            layers
+                .undo(codec, &data)
+                .map_err(|detail| Undecodable::Coding {
+                    coding: codec.name(),
+                    detail,
+                })?,
+        );
+    }
+    // A layer the headers do not name: a proxy that compressed again and said so once, a
+    // recorder that kept the body and dropped the header. Read as a compressed file is
+    // (no text starts with gzip's or zstd's magic number), and said (hostile run 39: such
+    // a body was passed over as "an event stream of no API"). Said once, of the first.
+    let mut unnamed_said = false;
+    while let Some(codec) = Codec::sniff(&data) {
+        let unnamed = |detail| Undecodable::Unnamed {
+            coding: codec.name(),
+            detail,
+        };
+        if layers.undone == MAX_CODINGS {
+            return Err(unnamed(format!(
+                "it holds more than the {MAX_CODINGS} layers this tool undoes"
+            )));
+        }
+        if !unnamed_said {
+            layers.warnings.push(Warning::UnnamedCoding {
+                coding: codec.name(),
+            });
+            unnamed_said = true;
+        }
+        let plain = layers
+            .undo(codec, &data)
+            .map_err(|detail| unnamed(format!("it does not decode: {detail}")))?;
+        data = Cow::Owned(plain);
+    }
+    Ok(match data {
+        Cow::Owned(data) => Some(data),
+        Cow::Borrowed(_) => None,
+    })
+}
+
+/// The layers of one body undone so far.
+struct Layers<'w> {
+    undone: usize,
+    /// Whether a layer was cut short (said once, where found first).
+    cut: bool,
+    warnings: &'w mut Vec<Warning>,
+}
+
+impl Layers<'_> {
+    /// `data` with one layer of `codec` undone; what the decoder said when it fails.
+    fn undo(&mut self, codec: Codec, data: &[u8]) -> Result<Vec<u8>, String> {
+        self.undone += 1;
+        match decompress::decode_all(codec, data) {
+            Ok(plain) => Ok(plain),
             // What a layer cut short holds is the next layer's start, undone in turn (a body
             // of `gzip, gzip` missing the outer trailer holds the whole answer; hostile run
             // 38): one warning says where the cut was found first.
             Err((partial, err))
                 if err.kind() == std::io::ErrorKind::UnexpectedEof && !partial.is_empty() =>
             {
-                if !cut {
-                    warnings.push(Warning::BodyCutShort {
+                if !self.cut {
+                    self.warnings.push(Warning::BodyCutShort {
                         detail: err.to_string(),
                     });
                 }
-                cut = true;
-                data = partial;
+                self.cut = true;
+                Ok(partial)
             }
-            Err((_, err)) => {
-                return Err(Undecodable::Coding {
-                    coding: codec.name(),
-                    detail: err.to_string(),
-                });
-            }
+            Err((_, err)) => Err(err.to_string()),
         }
     }
-    Ok(Some(data))
 }
 
 #[cfg(test)]
@@ -339,7 +398,9 @@ mod tests {
         let twice = gzip(&gzip(text));
         let cut = &twice[..twice.len() - 4];
         let mut warnings = Vec::new();
-        let decoded = content(cut, "gzip, gzip", &mut warnings).unwrap().unwrap();
+        let decoded = content(cut, Some("gzip, gzip"), &mut warnings)
+            .unwrap()
+            .unwrap();
         assert_eq!(decoded, text);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(matches!(warnings[0], Warning::BodyCutShort { .. }));
@@ -367,12 +428,12 @@ mod tests {
     #[test]
     fn undecodable_and_unknown_codings() {
         let mut warnings = Vec::new();
-        let err = content(&[0x1f, 0x8b, 0, 0xff, 0xfe], "gzip", &mut warnings).unwrap_err();
+        let err = content(&[0x1f, 0x8b, 0, 0xff, 0xfe], Some("gzip"), &mut warnings).unwrap_err();
         assert_eq!(coding(&err), "gzip");
         assert!(err.to_string().contains("Content-Encoding: gzip"), "{err}");
         // A mislabelled body that is text already is read as it is.
         assert_eq!(
-            content(b"data: {}\n\n", "snappy", &mut warnings).unwrap(),
+            content(b"data: {}\n\n", Some("snappy"), &mut warnings).unwrap(),
             None
         );
         assert_eq!(warnings, [Warning::UnknownContentEncoding]);
@@ -381,7 +442,8 @@ mod tests {
     #[test]
     fn a_coding_not_undone_on_a_body_that_is_no_text_fails_naming_only_registered_codings() {
         let packed = gzip(b"data: {}\n\n");
-        let failed = |encodings: &str| content(&packed, encodings, &mut Vec::new()).unwrap_err();
+        let failed =
+            |encodings: &str| content(&packed, Some(encodings), &mut Vec::new()).unwrap_err();
         let err = failed("Compress");
         assert_eq!(coding(&err), "compress");
         assert_eq!(
@@ -399,8 +461,51 @@ mod tests {
         // A header that names no coding.
         assert_eq!(coding(&failed(" , ")), NO_CODING);
         assert_eq!(coding(&failed("")), NO_CODING);
-        // `identity` is no coding to undo: the body is as it is, whatever it holds.
-        assert_eq!(content(&packed, "identity", &mut Vec::new()).unwrap(), None);
+        // `identity` is no coding to undo, but gzip data is gzip whatever the header says
+        // (hostile run 39: passed over as "an event stream of no API"): undone, and said.
+        let mut warnings = Vec::new();
+        let decoded = content(&packed, Some("identity"), &mut warnings).unwrap();
+        assert_eq!(decoded.unwrap(), b"data: {}\n\n");
+        assert_eq!(warnings, [Warning::UnnamedCoding { coding: "gzip" }]);
+    }
+
+    #[test]
+    fn layers_the_headers_do_not_name_are_undone_and_said_once() {
+        // Hostile run 39: a body gzipped twice and labelled once, or gzipped with no header.
+        let text = b"data: {}\n\n";
+        let twice = gzip(&gzip(text));
+        let mut warnings = Vec::new();
+        let decoded = content(&twice, Some("gzip"), &mut warnings).unwrap();
+        assert_eq!(decoded.unwrap(), text);
+        assert_eq!(warnings, [Warning::UnnamedCoding { coding: "gzip" }]);
+        let mut warnings = Vec::new();
+        let decoded = content(&gzip(&twice), None, &mut warnings).unwrap();
+        assert_eq!(decoded.unwrap(), text);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        // As a whole HTTP message with no Content-Encoding.
+        let data = [&b"HTTP/1.1 200 OK\r\n\r\n"[..], &gzip(text)].concat();
+        let mut warnings = Vec::new();
+        assert!(message(&data, &mut warnings).unwrap().ends_with(text));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        // Data that opens as gzip but is none fails saying whose the layer is.
+        let err = content(b"\x1f\x8b\x08junkjunkjunk", None, &mut Vec::new()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the body holds gzip data its headers do not name, and it does not decode: the \
+             gzip data is corrupt (invalid gzip header)"
+        );
+        // Layers past the bound are not undone one after another without end.
+        let mut deep = text.to_vec();
+        for _ in 0..=MAX_CODINGS {
+            deep = gzip(&deep);
+        }
+        let err = content(&deep, None, &mut Vec::new()).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("it holds more than the 16 layers this tool undoes")
+        );
+        // Text is read as it is, whatever the header says.
+        assert_eq!(content(text, None, &mut Vec::new()).unwrap(), None);
     }
 
     #[test]
@@ -408,7 +513,7 @@ mod tests {
         let packed = gzip(b"data: {}\n\n");
         let mut warnings = Vec::new();
         assert_eq!(
-            content(&packed, "gzip;q=1", &mut warnings)
+            content(&packed, Some("gzip;q=1"), &mut warnings)
                 .unwrap()
                 .unwrap(),
             b"data: {}\n\n"

@@ -160,10 +160,7 @@ pub fn decoded(
     encodings: Option<&str>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<u8>, Undecodable> {
-    match encodings {
-        Some(encodings) => Ok(coding::content(&body, encodings, warnings)?.unwrap_or(body)),
-        None => Ok(body),
-    }
+    Ok(coding::content(&body, encodings, warnings)?.unwrap_or(body))
 }
 
 /// The bytes a recorded body's base64 text stands for. Recorders differ in how they

@@ -138,7 +138,7 @@ impl Check {
         };
         let mut f = Findings::default();
         let mut traffic = false;
-        cut_body(part, &mut f);
+        body_faults(part, &mut f);
         for exchange in exchanges {
             let request = exchange
                 .request_body()
@@ -176,13 +176,13 @@ impl Check {
             Layout::RequestError(_) => request_error(asked.as_ref(), part, &mut f),
             Layout::Entry => None,
         };
-        let cut = cut_body(part, &mut f);
+        let faulty = body_faults(part, &mut f);
         let mut findings = f.into_vec();
         if let Some(stored) = part.stored {
             back_to_file(stored, &mut findings);
         }
         self.findings.extend(findings);
-        self.skipped = skipped.filter(|_| !cut);
+        self.skipped = skipped.filter(|_| !faulty);
     }
 
     /// A file holding one response: an HTTP response, an event stream or a JSON body, or
@@ -233,15 +233,17 @@ impl Check {
     }
 }
 
-/// Finds a body whose compressed data is cut short: what it held is read (and `inspect`
-/// warns), but the capture is not whole (hostile run 38: a gzip body without its trailer
-/// passed `validate`). Returns whether there was one.
-fn cut_body(part: &Part, f: &mut Findings) -> bool {
+/// Finds a body whose compressed data is cut short, or compressed by a coding its headers
+/// do not name: what it held is read (and `inspect` warns), but the capture is not whole,
+/// or a client replaying it would not read it (hostile runs 38 and 39: both passed
+/// `validate`). Returns whether there was one.
+fn body_faults(part: &Part, f: &mut Findings) -> bool {
     let cut = (part.warnings.iter()).find(|w| matches!(w, Warning::BodyCutShort { .. }));
-    if let Some(warning) = cut {
+    let unnamed = (part.warnings.iter()).find(|w| matches!(w, Warning::UnnamedCoding { .. }));
+    for warning in cut.iter().chain(&unnamed) {
         f.add(&PARSE_CAPTURE, None, warning.to_string());
     }
-    cut.is_some()
+    cut.is_some() || unnamed.is_some()
 }
 
 /// Puts the lines of findings made on `stored`'s decoded text back onto the file's.
