@@ -16,21 +16,21 @@ pub fn run(
     // calls' `result`s come from turns of any input. Notes go to stderr as inputs finish.
     let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |_| {})?;
     if let Some(otlp) = config.otlp {
-        let (turns, sessions) = threaded.into_whole()?;
-        render::otlp::print(out, &turns, &sessions, otlp.content)?;
+        let whole = threaded.into_whole()?;
+        render::otlp::print(out, &whole, &whole.sessions, otlp.content)?;
         return Ok(status);
     }
     let view = view_for(config, threaded.sessions.len(), one_file(&threaded));
     let style = config.style;
     if matches!(view, View::Transcript | View::Sessions) {
-        let (turns, sessions) = threaded.into_whole()?;
-        let (turns, sessions) = (&turns, &sessions);
+        let whole = threaded.into_whole()?;
+        let sessions = &whole.sessions;
         match (view, config.format) {
             (View::Transcript, InspectFormat::Markdown) => {
-                render::transcript::markdown(out, turns, sessions, style)?
+                render::transcript::markdown(out, &whole, sessions, style)?
             }
-            (View::Transcript, _) => render::transcript::text(out, turns, sessions, style)?,
-            (_, format) => render::sessions::print(out, format, style, turns, sessions)?,
+            (View::Transcript, _) => render::transcript::text(out, &whole, sessions, style)?,
+            (_, format) => render::sessions::print(out, format, style, &whole.turns, sessions)?,
         }
         return Ok(status);
     }

@@ -11,6 +11,7 @@ mod input;
 pub mod progress;
 mod rejoin;
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,10 +28,10 @@ use crate::config::Inputs;
 use crate::cost::PriceTable;
 use crate::discover::{Found, discover};
 use crate::read::decompress;
-use crate::render::escape_controls;
+use crate::render::{WholeRun, escape_controls};
 use crate::session::{self, Carried, Session};
 use crate::turn::{Source, Turn};
-use held::{Away, Offered, Store};
+use held::{Away, Restore, Store};
 
 /// Inputs handled per parallel batch: enough to keep every core busy, few enough that a
 /// batch's results are small next to memory (a run's turns wait in them without their
@@ -224,20 +225,6 @@ impl Threaded {
     /// The turns, whole, in input order: each one's texts are read back as it comes, so
     /// a printer that takes one turn at a time holds one turn's texts at a time.
     pub fn into_turns(self) -> impl Iterator<Item = io::Result<Turn>> {
-        self.read_back(Offered::Restored)
-    }
-
-    /// Every turn at once, for views of the whole run (sessions, transcripts, traces), and
-    /// the sessions. These views print no request's offered tools, so their names stay in
-    /// the store ([`Offered::LeftOut`]).
-    pub fn into_whole(mut self) -> io::Result<(Vec<Turn>, Vec<Session>)> {
-        let sessions = std::mem::take(&mut self.sessions);
-        let turns = self.read_back(Offered::LeftOut);
-        Ok((turns.collect::<io::Result<_>>()?, sessions))
-    }
-
-    /// The turns in input order, each one's texts read back as it comes.
-    fn read_back(self, offered: Offered) -> impl Iterator<Item = io::Result<Turn>> {
         let Threaded {
             turns,
             away,
@@ -247,10 +234,75 @@ impl Threaded {
         } = self;
         let turns = turns.into_iter().zip(fills).enumerate();
         turns.map(move |(at, (turn, fills))| {
-            let mut turn = store.restore(turn, away[at], offered)?;
+            let mut turn = store.restore(turn, away[at], Restore::All)?;
             fill_results(&store, &away, &mut turn, &fills)?;
             Ok(turn)
         })
+    }
+
+    /// Every turn at once, for views of the whole run (sessions, transcripts, traces), and
+    /// the sessions: each turn without what such views never print or print a turn at a
+    /// time ([`Restore::Held`]), which [`WholeRun::turn`] reads back.
+    pub fn into_whole(self) -> io::Result<Whole> {
+        let Threaded {
+            turns,
+            away,
+            mut store,
+            fills,
+            sessions,
+        } = self;
+        let turns = (turns.into_iter().zip(&away))
+            .map(|(turn, &at)| store.restore(turn, at, HELD))
+            .collect::<io::Result<_>>()?;
+        Ok(Whole {
+            turns,
+            sessions,
+            away,
+            store,
+            fills,
+        })
+    }
+}
+
+/// What views of the whole run hold of every turn: the calls' arguments and the results'
+/// contents only where they can be read again alone (on Unix; elsewhere no result goes
+/// out, and the turns keep them).
+const HELD: Restore = match cfg!(unix) {
+    true => Restore::Held,
+    false => Restore::Shown,
+};
+
+/// Every turn of a run at once, for views of the whole run, and the sessions.
+#[derive(Debug)]
+pub struct Whole {
+    /// In input order, with their `session`s; those whose texts went to the store are
+    /// without their calls' arguments and results' contents ([`Restore::Held`]).
+    pub turns: Vec<Turn>,
+    /// In the input order of their first turns.
+    pub sessions: Vec<Session>,
+    away: Vec<Option<Away>>,
+    store: Store,
+    fills: Vec<Vec<(usize, Carried)>>,
+}
+
+impl WholeRun for Whole {
+    fn held(&self) -> &[Turn] {
+        &self.turns
+    }
+
+    /// The turn at `index` as a view prints it: with its calls' arguments and their
+    /// results' contents, read back for it alone when they went out.
+    fn turn(&self, index: usize) -> io::Result<Cow<'_, Turn>> {
+        let (away, fills) = (self.away[index], &self.fills[index]);
+        if (away.is_none() || HELD != Restore::Held) && fills.is_empty() {
+            return Ok(Cow::Borrowed(&self.turns[index]));
+        }
+        let mut turn = self.turns[index].clone();
+        if let Some(away) = away.filter(|_| HELD == Restore::Held) {
+            self.store.reread(&mut turn, away)?;
+        }
+        fill_results(&self.store, &self.away, &mut turn, fills)?;
+        Ok(Cow::Owned(turn))
     }
 }
 

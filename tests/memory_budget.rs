@@ -544,11 +544,10 @@ fn threaded_peak(
 fn whole_peak(
     dir: &std::path::Path,
     threads: usize,
-    all: impl FnOnce(&[aibridge_trace::turn::Turn]),
+    all: impl FnOnce(&aibridge_trace::run::Whole),
 ) -> usize {
     run_peak(dir, threads, |threaded| {
-        let (turns, _sessions) = threaded.into_whole().unwrap();
-        all(&turns);
+        all(&threaded.into_whole().unwrap())
     })
 }
 
@@ -742,7 +741,8 @@ fn the_tools_a_request_offers_are_held_out_of_memory_as_texts_are() {
     // Hostile run 33, D2: the views of the whole run read every turn back at once, the
     // names with them (4,000 turns offering 1,000 one-letter tools: 248 MB). None of them
     // prints the names, which now stay in the file.
-    let whole = whole_peak(&dir, 2, |turns| {
+    let whole = whole_peak(&dir, 2, |whole| {
+        let turns = &whole.turns;
         assert_eq!(turns.len(), 200);
         let offered =
             |t: &aibridge_trace::turn::Turn| t.request.as_ref()?.tools.as_ref().map(Vec::len);
@@ -764,5 +764,57 @@ fn the_tools_a_request_offers_are_held_out_of_memory_as_texts_are() {
     assert!(
         whole < 24 << 20,
         "200 requests of 10,000 tools, held at once, took {whole} bytes"
+    );
+}
+
+#[test]
+fn the_whole_run_views_read_arguments_and_results_back_a_turn_at_a_time() {
+    use aibridge_trace::render::WholeRun;
+    let _one = serial();
+    // Hostile run 40: the views of the whole run held every turn's calls' arguments and
+    // results' contents at once, as `Value` trees (a 271-byte object of 30 keys: 4.8 KB):
+    // 40 answers of 2,000 such calls peaked at 452 MB in `--view sessions` (jsonl: 142 MB,
+    // the 4 MiB of texts kept counted as text, 70 MB as trees). Each turn's come back as
+    // it is printed, and what is kept is counted as trees: 85 MB in both.
+    let dir = std::env::temp_dir().join(format!("aibridge-arguments-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let arguments = (0..30)
+        .map(|k| format!(r#""k{k}":{k}"#))
+        .collect::<Vec<_>>();
+    let arguments = format!("{{{}}}", arguments.join(","));
+    for n in 0..40 {
+        let calls: Vec<String> = (0..2_000)
+            .map(|i| {
+                format!(
+                    r#"{{"type":"tool_use","id":"toolu_{n}_{i}","name":"t","input":{arguments}}}"#
+                )
+            })
+            .collect();
+        let body = format!(
+            r#"{{"id":"msg_{n}","type":"message","role":"assistant","model":"claude-x","content":[{}],"stop_reason":"tool_use","usage":{{"input_tokens":1,"output_tokens":1}}}}"#,
+            calls.join(",")
+        );
+        std::fs::write(dir.join(format!("{n:02}.json")), body).unwrap();
+    }
+    let mut calls = 0;
+    let peak = whole_peak(&dir, 2, |whole| {
+        for index in 0..whole.turns.len() {
+            let turn = whole.turn(index).unwrap();
+            assert!(turn.tool_calls.iter().all(|c| c.arguments["k29"] == 29));
+            calls += turn.tool_calls.len();
+        }
+    });
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(calls, 80_000);
+    eprintln!(
+        "80,000 calls of 30 keys, held at once: +{:.1} MB",
+        peak as f64 / 1e6
+    );
+    // Each worker's input as it is read (its body, tree and turn: 20 MB), a turn's trees
+    // as it is printed (9.6 MB), the 4 MiB kept, and the calls' other fields (80,000 x
+    // 200 bytes): 76 MB measured.
+    assert!(
+        peak < 100 << 20,
+        "80,000 calls held at once took {peak} bytes"
     );
 }

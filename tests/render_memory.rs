@@ -56,7 +56,7 @@ fn otlp_peak(n: usize) -> usize {
     let mut turns: Vec<Turn> = (0..n).map(turn).collect();
     let sessions = aibridge_trace::session::thread_turns(&mut turns);
     extra_peak(|| {
-        render::otlp::print(&mut std::io::sink(), &turns, &sessions, true).unwrap();
+        render::otlp::print(&mut std::io::sink(), turns.as_slice(), &sessions, true).unwrap();
     })
 }
 
@@ -97,7 +97,7 @@ fn otlp_content_writes_a_requests_tool_results_without_copying_them_to_a_tree() 
     )
     .unwrap();
     let peak = extra_peak(|| {
-        render::otlp::print(&mut std::io::sink(), &turns, &sessions, true).unwrap();
+        render::otlp::print(&mut std::io::sink(), turns.as_slice(), &sessions, true).unwrap();
     });
     eprintln!(
         "otlp of 20,000 results ({} bytes of JSON): +{peak} bytes",

@@ -29,6 +29,28 @@ pub trait TurnPrinter {
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()>;
 }
 
+/// Every turn of a run at once, as views of the whole run (sessions, transcripts, traces)
+/// read them: each turn as held, for what sums a session up, and each whole while it is
+/// printed (a run keeps most turns' calls' arguments and results' contents out of memory
+/// until then: as `Value` trees they cost ten times their text).
+pub trait WholeRun {
+    /// Every turn, in input order, as held.
+    fn held(&self) -> &[Turn];
+    /// The turn at `index`, whole.
+    fn turn(&self, index: usize) -> io::Result<Cow<'_, Turn>>;
+}
+
+/// Turns all in memory, whole already.
+impl WholeRun for [Turn] {
+    fn held(&self) -> &[Turn] {
+        self
+    }
+
+    fn turn(&self, index: usize) -> io::Result<Cow<'_, Turn>> {
+        Ok(Cow::Borrowed(&self[index]))
+    }
+}
+
 /// The printer for `format`; `view` and `style` matter to the people-facing formats.
 pub fn printer(format: InspectFormat, view: View, style: TableStyle) -> Box<dyn TurnPrinter> {
     match format {

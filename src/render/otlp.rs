@@ -18,6 +18,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use super::WholeRun;
 use crate::frame::timestamp::parse_rfc3339;
 use crate::session::Session;
 use crate::turn::{Api, Source, ToolCall, ToolKind, Turn};
@@ -45,10 +46,11 @@ const STATUS_ERROR: u8 = 2;
 /// span's JSON tree is some 30 KB, so a run of 100,000 turns held them as gigabytes.
 pub fn print(
     out: &mut dyn Write,
-    turns: &[Turn],
+    run: &(impl WholeRun + ?Sized),
     sessions: &[Session],
     content: bool,
 ) -> io::Result<()> {
+    let turns = run.held();
     let (head, tail) = frame();
     out.write_all(head.as_bytes())?;
     let starts = Starts::of(turns, sessions);
@@ -62,7 +64,8 @@ pub fn print(
     for session in sessions {
         let trace_id = trace_id(&session.id);
         for &index in &session.turns {
-            let turn = &turns[index];
+            let turn = run.turn(index)?;
+            let turn = &*turn;
             let time = starts.times[index];
             let span_id = span_id(&session.id, &turn.source);
             write(turn_span(turn, &trace_id, &span_id, time, content))?;

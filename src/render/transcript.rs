@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
+use super::WholeRun;
 use super::layout::Cut;
 use super::rows::{self, label_of, thousands};
 use super::sessions::{SessionTotals, duration};
@@ -250,7 +251,7 @@ fn fill(text: &[String], style: TableStyle, indent: usize, sep: &str) -> Vec<Str
 /// The transcript as text: plain, or coloured when `style.color`.
 pub fn text(
     out: &mut dyn Write,
-    turns: &[Turn],
+    run: &(impl WholeRun + ?Sized),
     sessions: &[Session],
     style: TableStyle,
 ) -> io::Result<()> {
@@ -262,6 +263,7 @@ pub fn text(
         if n > 0 {
             writeln!(out)?;
         }
+        let turns = run.held();
         let totals = SessionTotals::of(session, turns);
         let rule = "━".repeat(usize::from(style.width).min(100));
         writeln!(out, "{}", paint.dim(&rule))?;
@@ -274,9 +276,9 @@ pub fn text(
         let mut before: Option<&Turn> = None;
         for &index in &session.turns {
             writeln!(out)?;
-            let turn = &turns[index];
-            step_text(out, turn, branch(turn, before), style, paint)?;
-            before = Some(turn);
+            let turn = run.turn(index)?;
+            step_text(out, &turn, branch(&turn, before), style, paint)?;
+            before = Some(&turns[index]);
         }
         writeln!(out)?;
         let end = fill(&[ending(&totals)], style, 0, " · ");
@@ -503,7 +505,7 @@ fn code(text: &str) -> String {
 /// The transcript as markdown, for a pull-request comment or a notes file.
 pub fn markdown(
     out: &mut dyn Write,
-    turns: &[Turn],
+    run: &(impl WholeRun + ?Sized),
     sessions: &[Session],
     style: TableStyle,
 ) -> io::Result<()> {
@@ -514,13 +516,14 @@ pub fn markdown(
         if n > 0 {
             writeln!(out)?;
         }
+        let turns = run.held();
         let totals = SessionTotals::of(session, turns);
         writeln!(out, "## {}\n", inline(&heading(&totals)))?;
         let mut before: Option<&Turn> = None;
         for &index in &session.turns {
-            let turn = &turns[index];
-            step_markdown(out, turn, branch(turn, before), style)?;
-            before = Some(turn);
+            let turn = run.turn(index)?;
+            step_markdown(out, &turn, branch(&turn, before), style)?;
+            before = Some(&turns[index]);
         }
         writeln!(out, "*{}*", inline(&ending(&totals)))?;
     }

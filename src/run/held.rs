@@ -137,13 +137,13 @@ impl Store {
         .collect()
     }
 
-    /// The turn whole again, its texts read back from where `away` says; the names of the
-    /// tools its request offered only when `offered` asks for them.
+    /// The turn whole again, its texts read back from where `away` says, as much of them
+    /// as `restore` asks for. Turns are read back in order, a buffer at a time.
     pub fn restore(
         &mut self,
         mut turn: Turn,
         away: Option<Away>,
-        offered: Offered,
+        restore: Restore,
     ) -> io::Result<Turn> {
         let Some(away) = away else {
             return Ok(turn);
@@ -169,8 +169,26 @@ impl Store {
         let mut bytes = vec![0; away.len];
         reader.read_exact(&mut bytes)?;
         *at = away.offset + away.len as u64;
-        decode_texts(&bytes, &mut turn, offered).ok_or_else(lost)?;
+        decode_texts(&bytes, &mut turn, restore).ok_or_else(lost)?;
         Ok(turn)
+    }
+
+    /// Puts the texts [`Restore::Held`] left out back into `turn`, read alone from where
+    /// `away` says, without moving the pass that reads turns back in order: a view of the
+    /// whole run prints its turns session by session, not in the order they went out.
+    pub fn reread(&self, turn: &mut Turn, away: Away) -> io::Result<()> {
+        let mut bytes = vec![0; away.len];
+        read_at(self.file()?, &mut bytes, away.offset)?;
+        decode_texts(&bytes, turn, Restore::Shown).ok_or_else(lost)
+    }
+
+    /// The file, written or being read.
+    fn file(&self) -> io::Result<&File> {
+        match &self.file {
+            Spill::Writing(file) => Ok(file),
+            Spill::Reading { reader, .. } => Ok(reader.get_ref()),
+            Spill::None => Err(lost()),
+        }
     }
 
     /// The content of the `index`th tool result a turn's request carried, read alone from
@@ -178,11 +196,7 @@ impl Store {
     /// result is carried by a later turn, which is read back after the call's own, and one
     /// request may answer the calls of hundreds of turns, each read as its turn is printed.
     pub fn result(&self, away: Away, index: usize) -> io::Result<Value> {
-        let file = match &self.file {
-            Spill::Writing(file) => file,
-            Spill::Reading { reader, .. } => reader.get_ref(),
-            Spill::None => return Err(lost()),
-        };
+        let file = self.file()?;
         let at = away.results.ok_or_else(lost)? as u64;
         let word = |at: u64| -> io::Result<u64> {
             let mut bytes = [0; 8];
@@ -346,27 +360,30 @@ fn own_results(turn: &Turn) -> &[ToolResult] {
     }
 }
 
-/// Bytes of a JSON value's strings and numbers, and a few for each node: about its length
-/// as JSON. Walked with a list, not recursion: a value may nest deep.
+/// About what a JSON value costs in memory, not its length as text: every node, each
+/// object entry's key, hash and index, each string's bytes (a 271-byte object of 30 keys
+/// is some 4.8 KB; counted as text, the 4 MiB of texts kept were 70 MB of trees: hostile
+/// run 40). Walked with a list, not recursion: a value may nest deep.
 fn value_size(value: &Value) -> usize {
-    let mut size = 0;
+    const NODE: usize = size_of::<Value>();
+    const ENTRY: usize = size_of::<String>() + 2 * size_of::<u64>() + 16;
+    let mut size = NODE;
     let mut pending = vec![value];
     while let Some(value) = pending.pop() {
         size += match value {
-            Value::String(text) => text.len() + 2,
-            Value::Number(_) => 8,
+            Value::String(text) => text.len() + 16,
             Value::Array(items) => {
                 pending.extend(items);
-                2
+                items.len() * NODE
             }
             Value::Object(entries) => {
                 for (key, value) in entries {
-                    size += key.len() + 4;
+                    size += key.len() + ENTRY + NODE;
                     pending.push(value);
                 }
-                2
+                0
             }
-            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) | Value::Null | Value::Bool(_) => 0,
         };
     }
     size
@@ -445,19 +462,26 @@ fn take_texts(turn: &mut Turn) {
     }
 }
 
-/// Whether a turn read back gets the names of the tools its request offered again.
+/// What of a turn's texts is read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Offered {
-    /// For printers that take one turn at a time and print them (JSONL's `request.tools`).
-    Restored,
-    /// For views that hold every turn at once and print none of them (sessions,
-    /// transcripts, traces): 4,000 turns each offering 1,000 tools held 4 million names.
-    LeftOut,
+pub enum Restore {
+    /// Every text: for printers that take one turn at a time and print them all (JSONL's
+    /// `request.tools`).
+    All,
+    /// All but the names of the tools the request offered, which no view of the whole run
+    /// prints: such a view's turn as it prints it ([`Store::reread`]).
+    Shown,
+    /// What views of the whole run (sessions, transcripts, traces) hold of every turn at
+    /// once: neither the offered tools' names nor the calls' arguments and the results'
+    /// contents, read back a turn at a time as it is printed. Held at once, 4,000 turns
+    /// offering 1,000 tools were 4 million names (hostile run 33), and 80,000 arguments
+    /// of 30 keys, 22 MB of JSON text, 380 MB of `Value` trees (hostile run 40).
+    Held,
 }
 
-/// Puts back what [`encode_texts`] wrote, the offered tools' names as `offered` says;
+/// Puts back what [`encode_texts`] wrote, as much of it as `restore` asks for;
 /// `None` when the bytes are not that.
-fn decode_texts(bytes: &[u8], turn: &mut Turn, offered: Offered) -> Option<()> {
+fn decode_texts(bytes: &[u8], turn: &mut Turn, restore: Restore) -> Option<()> {
     let mut read = Reader(bytes);
     turn.text = read.option()?;
     turn.refusal = read.option()?;
@@ -473,11 +497,14 @@ fn decode_texts(bytes: &[u8], turn: &mut Turn, offered: Offered) -> Option<()> {
         return None;
     }
     for call in &mut turn.tool_calls {
-        call.arguments = read.value()?;
+        match restore {
+            Restore::Held => read.skip_value()?,
+            _ => call.arguments = read.value()?,
+        }
     }
     let tools = read.len()?;
-    match offered {
-        Offered::Restored if tools > 0 => {
+    match restore {
+        Restore::All if tools > 0 => {
             let tools = (0..tools).map(|_| read.string()).collect::<Option<_>>()?;
             Arc::make_mut(turn.request.as_mut()?).tools = Some(tools);
         }
@@ -485,6 +512,9 @@ fn decode_texts(bytes: &[u8], turn: &mut Turn, offered: Offered) -> Option<()> {
     }
     if let Some(prompt) = read.option()? {
         turn.prompt = Some(Arc::from(prompt));
+    }
+    if restore == Restore::Held {
+        return read.skip_results().filter(|_| read.0.is_empty());
     }
     let results = read.results()?;
     if !results.is_empty() {
@@ -628,6 +658,33 @@ impl<'a> Reader<'a> {
         (0..count).map(|_| self.value()).collect()
     }
 
+    /// Past the tool results' contents, as [`Reader::results`] reads them.
+    fn skip_results(&mut self) -> Option<()> {
+        let count = self.len()?;
+        self.take(count.checked_mul(8)?)?;
+        (0..count).try_for_each(|_| self.skip_value())
+    }
+
+    /// Past a value, as [`Reader::value`] reads it, making none.
+    fn skip_value(&mut self) -> Option<()> {
+        match self.byte()? {
+            NULL | FALSE | TRUE => {}
+            UNSIGNED | SIGNED | FLOAT => {
+                self.u64()?;
+            }
+            STRING => {
+                self.str()?;
+            }
+            ARRAY => (0..self.len()?).try_for_each(|_| self.skip_value())?,
+            OBJECT => (0..self.len()?).try_for_each(|_| {
+                self.str()?;
+                self.skip_value()
+            })?,
+            _ => return None,
+        }
+        Some(())
+    }
+
     fn value(&mut self) -> Option<Value> {
         Some(match self.byte()? {
             NULL => Value::Null,
@@ -726,15 +783,24 @@ mod tests {
         assert_eq!((request.tools.as_ref(), request.messages), (None, Some(3)));
         assert!(rest.tool_calls.iter().all(|c| c.arguments.is_null()));
         let mut without_tools = rest.clone();
-        decode_texts(&bytes, &mut rest, Offered::Restored).unwrap();
+        decode_texts(&bytes, &mut rest, Restore::All).unwrap();
         assert_eq!(rest, whole);
         // Left out, they stay in the store and the rest comes back all the same.
-        decode_texts(&bytes, &mut without_tools, Offered::LeftOut).unwrap();
+        decode_texts(&bytes, &mut without_tools, Restore::Shown).unwrap();
         let request = without_tools.request.as_ref().unwrap();
         assert_eq!(request.tools, None);
         assert_eq!(without_tools.tool_calls, whole.tool_calls);
         assert_eq!(without_tools.tool_results, whole.tool_results);
         assert_eq!(without_tools.prompt, whole.prompt);
+        // Held, the calls' arguments and the results' contents stay out too, and the rest
+        // comes back.
+        let mut held = rest.clone();
+        take_texts(&mut held);
+        decode_texts(&bytes, &mut held, Restore::Held).unwrap();
+        assert!(held.tool_calls.iter().all(|c| c.arguments.is_null()));
+        assert!(held.tool_results.iter().all(|r| r.content.is_null()));
+        assert_eq!((&held.text, &held.thoughts), (&whole.text, &whole.thoughts));
+        assert_eq!(held.prompt, whole.prompt);
         // Object keys keep their order.
         let keys: Vec<_> = rest.tool_calls[0]
             .arguments
@@ -752,14 +818,14 @@ mod tests {
         encode_texts(&whole, &mut bytes);
         for cut in 0..bytes.len() {
             let mut rest = whole.clone();
-            for offered in [Offered::Restored, Offered::LeftOut] {
+            for offered in [Restore::All, Restore::Shown, Restore::Held] {
                 let cut = &bytes[..cut];
                 assert!(decode_texts(cut, &mut rest, offered).is_none());
             }
         }
         let mut huge = vec![1];
         huge.extend_from_slice(&u64::MAX.to_le_bytes());
-        let offered = Offered::Restored;
+        let offered = Restore::All;
         assert!(decode_texts(&huge, &mut Turn::empty(Api::OpenaiChat), offered).is_none());
     }
 
@@ -826,7 +892,7 @@ mod tests {
             assert!(store.result(away, 1).is_err());
         }
         let [after, kept, cut, last] = input;
-        let mut restore = |t, away| store.restore(t, away, Offered::Restored).unwrap();
+        let mut restore = |t, away| store.restore(t, away, Restore::All).unwrap();
         assert_eq!(restore(first[0].clone(), None), turn(&big));
         assert_eq!(restore(after, away[0]), turn("after"));
         assert_eq!(restore(kept, away[1]), unanswered);
