@@ -7,6 +7,7 @@
 //! Discovery pairs the halves by name; this module reads what the names say and frames a
 //! pair into the exchange it holds.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use super::{Body, Exchange, Response, request, timestamp};
@@ -28,18 +29,32 @@ const PASSTHROUGH: &str = "passthrough";
 /// "with no response").
 const COMPRESSED: [&str; 3] = ["", ".gz", ".zst"];
 
-fn file_name(path: &Path) -> Option<&str> {
-    path.file_name()?.to_str()
-}
-
 /// The part of `path`'s file name before the half's `suffix` (and a compressed file's
-/// suffix after it), when it has one.
-fn stem<'a>(path: &'a Path, suffix: &str) -> Option<&'a str> {
-    let name = file_name(path)?;
+/// suffix after it), when it has one: as bytes, since a name need not be UTF-8 (hostile
+/// run 41: a pair so named was not paired).
+fn stem<'a>(path: &'a Path, suffix: &str) -> Option<&'a [u8]> {
+    let name = path.file_name()?.as_encoded_bytes();
     COMPRESSED
         .iter()
-        .find_map(|compressed| name.strip_suffix(compressed)?.strip_suffix(suffix))
+        .find_map(|compressed| {
+            let name = name.strip_suffix(compressed.as_bytes())?;
+            name.strip_suffix(suffix.as_bytes())
+        })
         .filter(|stem| !stem.is_empty())
+}
+
+/// The file name `stem` stands for, its bytes as [`stem`] gave them.
+#[cfg(unix)]
+fn os_name(stem: &[u8]) -> Option<OsString> {
+    use std::os::unix::ffi::OsStrExt;
+    Some(std::ffi::OsStr::from_bytes(stem).to_os_string())
+}
+
+/// The file name `stem` stands for, when it is UTF-8 (elsewhere a name's bytes are no
+/// name of their own).
+#[cfg(not(unix))]
+fn os_name(stem: &[u8]) -> Option<OsString> {
+    std::str::from_utf8(stem).ok().map(OsString::from)
 }
 
 /// The files beside `path` that would be its other half, of suffix `to`, when `path` is a
@@ -49,11 +64,14 @@ fn halves_beside<'a>(
     from: &str,
     to: &'a str,
 ) -> impl Iterator<Item = PathBuf> + 'a {
-    let stem = stem(path, from);
+    let stem = stem(path, from).and_then(os_name);
     COMPRESSED
         .iter()
         .filter_map(move |compressed| {
-            stem.map(|stem| path.with_file_name(format!("{stem}{to}{compressed}")))
+            let mut name = stem.clone()?;
+            name.push(to);
+            name.push(compressed);
+            Some(path.with_file_name(name))
         })
         .filter(|p| p.is_file())
 }
@@ -115,10 +133,14 @@ impl Meta {
         let stem = [REQUEST, RESPONSE, REQUEST_ERROR]
             .iter()
             .find_map(|suffix| stem(path, suffix))?;
-        let (millis, id) = stem.split_once('-')?;
-        if millis.is_empty() || !millis.bytes().all(|b| b.is_ascii_digit()) || id.is_empty() {
+        let dash = stem.iter().position(|&b| b == b'-')?;
+        let (millis, id) = (&stem[..dash], &stem[dash + 1..]);
+        if millis.is_empty() || !millis.iter().all(u8::is_ascii_digit) || id.is_empty() {
             return None;
         }
+        let millis = std::str::from_utf8(millis).ok()?;
+        // An id that is not UTF-8 has its bad bytes replaced, as JSON has no room for them.
+        let id = String::from_utf8_lossy(id);
         // The folders above tell provider and model; a relative path is made whole first.
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let mut folders = absolute
@@ -126,9 +148,11 @@ impl Meta {
             .into_iter()
             .flat_map(Path::iter)
             .rev()
-            .filter_map(|f| f.to_str());
-        let model_folder = folders.next();
-        let provider_folder = folders.next();
+            .map(|f| f.to_str());
+        // A folder whose name is not UTF-8 names no model or provider, and stays in its
+        // place (hostile run 41: passed over, it credited the folders above it).
+        let model_folder = folders.next().flatten();
+        let provider_folder = folders.next().flatten();
         // The two folders name provider and model only where the dump still stands in the
         // gateway's layout: a pair copied into `Downloads/` says nothing of either.
         let in_layout = provider_folder.is_some_and(|p| PROVIDERS.contains(&p));
@@ -227,9 +251,15 @@ mod tests {
 
     #[test]
     fn suffixes() {
-        assert_eq!(stem(Path::new("a/1-x.req.txt"), REQUEST), Some("1-x"));
-        assert_eq!(stem(Path::new("a/1-x.resp.txt.gz"), RESPONSE), Some("1-x"));
-        assert_eq!(stem(Path::new("a/1-x.req.txt.zst"), REQUEST), Some("1-x"));
+        assert_eq!(stem(Path::new("a/1-x.req.txt"), REQUEST), Some(&b"1-x"[..]));
+        assert_eq!(
+            stem(Path::new("a/1-x.resp.txt.gz"), RESPONSE),
+            Some(&b"1-x"[..])
+        );
+        assert_eq!(
+            stem(Path::new("a/1-x.req.txt.zst"), REQUEST),
+            Some(&b"1-x"[..])
+        );
         assert_eq!(stem(Path::new("a/1-x.req_error.txt"), REQUEST), None);
         assert_eq!(stem(Path::new("a/1-x.req.txt.bz2"), REQUEST), None);
         assert_eq!(stem(Path::new("a/.req.txt"), REQUEST), None);
@@ -238,5 +268,28 @@ mod tests {
         assert!(is_response(Path::new("a/1-x.resp.txt.zst")));
         let meta = Meta::of(Path::new("/d/openai/gpt-4o/1712345678901-abcd.resp.txt.gz"));
         assert_eq!(meta.unwrap().interception_id.as_deref(), Some("abcd"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_pair_and_stay_in_place() {
+        // Hostile run 41: such a name was no half, and such a folder was passed over, the
+        // folders above it taken for model and provider.
+        use std::os::unix::ffi::OsStrExt;
+        let path = |bytes: &[u8]| PathBuf::from(std::ffi::OsStr::from_bytes(bytes));
+        let dir = std::env::temp_dir().join(format!("aibridge-dump-names-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let request = dir.join(path(b"1746180000123-ab\xffcd.req.txt"));
+        let response = dir.join(path(b"1746180000123-ab\xffcd.resp.txt"));
+        std::fs::write(&request, "").unwrap();
+        std::fs::write(&response, "").unwrap();
+        assert_eq!(responses_beside(&request), std::slice::from_ref(&response));
+        assert_eq!(request_beside(&response), Some(request));
+        std::fs::remove_dir_all(&dir).unwrap();
+        let meta = Meta::of(&response).unwrap();
+        assert_eq!(meta.interception_id.as_deref(), Some("ab\u{fffd}cd"));
+        let moved = path(b"/n/anthropic/claude-sonnet-4-5/s\xffb/1746180000123-2b7e.resp.txt");
+        let meta = Meta::of(&moved).unwrap();
+        assert_eq!((meta.provider, meta.model), (None, None));
     }
 }
