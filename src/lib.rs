@@ -30,6 +30,7 @@ pub mod redact;
 pub mod render;
 pub mod request;
 pub mod run;
+pub mod scratch;
 pub mod session;
 pub mod stable_hash;
 pub mod summary;

@@ -22,7 +22,6 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{Map, Number, Value};
@@ -226,7 +225,7 @@ impl Store {
     /// Appends `bytes` to the file, made first if need be; returns where they start.
     fn write(&mut self, bytes: &[u8]) -> io::Result<u64> {
         if let Spill::None = self.file {
-            self.file = Spill::Writing(make_file()?);
+            self.file = Spill::Writing(crate::scratch::file("turns")?);
         }
         let Spill::Writing(file) = &mut self.file else {
             return Err(io::Error::other(
@@ -257,40 +256,6 @@ fn lost() -> io::Error {
         io::ErrorKind::InvalidData,
         "the temporary file holding the turns' texts did not read back as written",
     )
-}
-
-/// A new file in the temporary folder, readable by this user only, its name removed at once.
-fn make_file() -> io::Result<File> {
-    let mut options = File::options();
-    options.read(true).write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut attempt = 0;
-    loop {
-        let path = temporary_path(attempt);
-        match options.open(&path) {
-            Ok(file) => {
-                // Removing an open file's name works on Unix; elsewhere it fails, and the
-                // file is left for the system's temporary folder cleaning.
-                let _ = std::fs::remove_file(&path);
-                return Ok(file);
-            }
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempt < 16 => {
-                attempt += 1;
-            }
-            Err(err) => return Err(err),
-        }
-    }
-}
-
-fn temporary_path(attempt: u32) -> PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    std::env::temp_dir().join(format!(
-        "aibridge-trace-{}-{nanos:08x}-{attempt}.turns",
-        std::process::id()
-    ))
 }
 
 /// Bytes of text a turn holds, as this module counts them: the answer, refusal, thoughts,
