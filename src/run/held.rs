@@ -29,6 +29,7 @@ use serde_json::{Map, Number, Value};
 use crate::reconstruct::bounds::SHARED_WHOLE;
 use crate::request::{RequestSummary, ToolResult};
 use crate::turn::{Thought, ThoughtSource, Turn};
+use crate::warning::Warning;
 
 /// Bytes of turn text held in memory before the rest is written out: small runs never make
 /// a file, a folder of captures holds this much and its turns' other fields.
@@ -285,8 +286,25 @@ fn text_size(turn: &Turn) -> usize {
         )
         .chain(arguments)
         .chain(results)
+        .chain(turn.warnings.iter().map(warning_size))
+        .chain(error_message(turn).map(str::len))
         .sum::<usize>()
         + tools
+}
+
+/// About what a warning holds: its text when it is only text (read back), else its data,
+/// seldom long. Read-back turns may carry 16 KiB of them each (hostile run 41: 40,000 such
+/// turns held 600 MB, the texts that went out aside).
+fn warning_size(warning: &Warning) -> usize {
+    let text = match warning {
+        Warning::Recorded(text) => text.len(),
+        _ => 0,
+    };
+    size_of::<Warning>() + text
+}
+
+fn error_message(turn: &Turn) -> Option<&str> {
+    turn.error.as_ref()?.message.as_deref()
 }
 
 /// Whether a prompt or tool results shared by `count` turns go out with each of them: the
@@ -378,6 +396,13 @@ fn encode_texts(turn: &Turn, out: &mut Vec<u8>) -> Option<usize> {
         put_str(out, tool);
     }
     put_option(out, own_prompt(turn).map(|p| &**p));
+    // Warnings go as the text they print as (they are read back as such); the error's
+    // message with them.
+    put_len(out, turn.warnings.len());
+    for warning in &turn.warnings {
+        put_str(out, &warning.to_string());
+    }
+    put_option(out, error_message(turn));
     let results = own_results(turn);
     let at = out.len() - record;
     put_len(out, results.len());
@@ -396,6 +421,10 @@ fn take_texts(turn: &mut Turn) {
     turn.text = None;
     turn.refusal = None;
     turn.thoughts = Vec::new();
+    turn.warnings = Vec::new();
+    if let Some(error) = turn.error.as_mut() {
+        error.message = None;
+    }
     for call in &mut turn.tool_calls {
         call.arguments = Value::Null;
     }
@@ -477,6 +506,20 @@ fn decode_texts(bytes: &[u8], turn: &mut Turn, restore: Restore) -> Option<()> {
     }
     if let Some(prompt) = read.option()? {
         turn.prompt = Some(Arc::from(prompt));
+    }
+    let warnings = read.len()?;
+    match restore {
+        Restore::Held => (0..warnings).try_for_each(|_| read.str().map(drop))?,
+        _ => {
+            turn.warnings = (0..warnings)
+                .map(|_| read.string().map(Warning::Recorded))
+                .collect::<Option<_>>()?;
+        }
+    }
+    match (read.option()?, turn.error.as_mut()) {
+        (Some(message), Some(error)) if restore != Restore::Held => error.message = Some(message),
+        (Some(_), None) => return None,
+        _ => {}
     }
     if restore == Restore::Held {
         return read.skip_results().filter(|_| read.0.is_empty());
@@ -733,6 +776,41 @@ mod tests {
             ..RequestSummary::default()
         }));
         turn
+    }
+
+    #[test]
+    fn warnings_and_the_error_message_go_out_and_read_back_as_their_text() {
+        // Hostile run 41: read-back turns kept up to 16 KiB of warnings each in memory, and
+        // error messages, for the whole run.
+        let mut whole = turn("the answer");
+        whole.warnings = vec![
+            Warning::InvalidUtf8,
+            Warning::Recorded("said before".into()),
+        ];
+        whole.error = Some(TurnError {
+            status: Some(500),
+            kind: Some("api_error".into()),
+            message: Some("upstream fell over".into()),
+            mid_stream: false,
+        });
+        let mut rest = whole.clone();
+        let mut bytes = Vec::new();
+        encode_texts(&rest, &mut bytes);
+        take_texts(&mut rest);
+        assert!(rest.warnings.is_empty());
+        assert_eq!(rest.error.as_ref().unwrap().message, None);
+        assert!(text_size(&whole) > text_size(&rest) + "upstream fell over".len());
+        let mut held = rest.clone();
+        decode_texts(&bytes, &mut held, Restore::Held).unwrap();
+        assert!(held.warnings.is_empty() && held.error.as_ref().unwrap().message.is_none());
+        decode_texts(&bytes, &mut rest, Restore::All).unwrap();
+        let said = |turn: &Turn| serde_json::to_string(turn).unwrap();
+        assert_eq!(said(&rest), said(&whole));
+        assert_eq!(rest.warnings[1], Warning::Recorded("said before".into()));
+        // A message with no error to hold it is no record this module wrote.
+        let mut errorless = rest.clone();
+        errorless.error = None;
+        assert!(decode_texts(&bytes, &mut errorless, Restore::All).is_none());
     }
 
     #[test]
