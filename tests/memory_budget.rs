@@ -818,3 +818,38 @@ fn the_whole_run_views_read_arguments_and_results_back_a_turn_at_a_time() {
         "80,000 calls held at once took {peak} bytes"
     );
 }
+
+#[test]
+fn warnings_read_back_go_out_with_the_texts() {
+    let _one = serial();
+    // Hostile run 41, D3: read-back turns keep up to 16 KiB of warnings each, which stayed
+    // in memory for the whole run (40,000 such turns: 575 MB, 118 MB now).
+    let dir = std::env::temp_dir().join(format!("aibridge-warnings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = r#"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":2}}"#;
+    let report = aibridge_trace::run::turns_from_bytes("seed.json", seed.as_bytes(), true);
+    let mut turn = serde_json::to_value(&report.turns[0]).unwrap();
+    let warning = "a warning of some length ".repeat(120);
+    turn["warnings"] = serde_json::json!([warning, warning, warning, warning]);
+    // Unpriced usage would make the last warning the pricing one, said again when priced.
+    turn["usage"] = serde_json::Value::Null;
+    let line = format!("{turn}\n");
+    // Small files, so that what the workers read at once stays small beside the warnings.
+    for n in 0..400 {
+        std::fs::write(dir.join(format!("{n:03}.jsonl")), line.repeat(10)).unwrap();
+    }
+    let mut printed = 0;
+    let peak = threaded_peak(&dir, 2, |turn| {
+        assert_eq!(turn.warnings.len(), 4);
+        assert_eq!(turn.warnings[3].to_string(), warning);
+        printed += 1;
+    });
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(printed, 4_000);
+    eprintln!(
+        "4,000 turns of 12 KB of warnings: +{:.1} MB",
+        peak as f64 / 1e6
+    );
+    // Held, they took 55 MB; now 11 MB: the 4 MiB kept, and the rest of each turn.
+    assert!(peak < 24 << 20, "4,000 turns of warnings took {peak} bytes");
+}
