@@ -317,12 +317,20 @@ fn check_date(date: &str) -> Result<(), String> {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let month = date.get(5..7).and_then(|m| m.parse::<u32>().ok());
-    let day = date.get(8..10).and_then(|d| d.parse::<u32>().ok());
-    if shaped
-        && month.is_some_and(|m| (1..=12).contains(&m))
-        && day.is_some_and(|d| (1..=31).contains(&d))
-    {
+    let number = |at: std::ops::Range<usize>| date.get(at).and_then(|n| n.parse::<u32>().ok());
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    // A day the month has: `2026-04-31` is no date (hostile run 42: it was printed as the
+    // table's in every turn's `cost.source`).
+    let days = match (year, month) {
+        (Some(year), Some(2)) => match year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) {
+            true => 29,
+            false => 28,
+        },
+        (_, Some(4 | 6 | 9 | 11)) => 30,
+        (_, Some(1..=12)) => 31,
+        _ => 0,
+    };
+    if shaped && day.is_some_and(|d| (1..=days).contains(&d)) {
         Ok(())
     } else {
         Err(format!("`read` must be a date YYYY-MM-DD, not {date:?}"))
@@ -629,6 +637,16 @@ mod tests {
             )),
             r#"price of m: `read` must be a date YYYY-MM-DD, not "July 2026""#
         );
+        // A day the month does not have (hostile run 42); leap years have 29 February.
+        for date in ["2026-04-31", "2026-02-29", "1900-02-29", "2026-01-00"] {
+            let price = format!(
+                r#"{{"provider": "p", "source": "s", "read": "{date}", "usd_per_mtok": {{"input": 1, "output": 2}}}}"#
+            );
+            let said = format!("price of m: `read` must be a date YYYY-MM-DD, not \"{date}\"");
+            assert_eq!(invalid(&model(&price)), said);
+        }
+        assert!(check_date("2024-02-29").is_ok() && check_date("2000-02-29").is_ok());
+        assert!(check_date("2026-12-31").is_ok());
         assert_eq!(
             invalid(&model(&format!(
                 r#"{{{base}, "usd_per_mtok": {{"input": 1, "output": 2}}, "tiers": [
