@@ -141,7 +141,14 @@ pub enum PriceError {
     Format(u32),
     /// An entry that reads but cannot be right.
     Invalid { model: String, reason: String },
+    /// More models than [`MAX_MODELS`]: `listed` of them.
+    TooManyModels { listed: usize },
 }
+
+/// The most models a table may list. Each costs some 900 bytes held, so a table at the
+/// file's 64 MiB bound of small entries (600,000) held 555 MB (hostile run 42); LiteLLM's
+/// whole table lists about 2,500.
+pub const MAX_MODELS: usize = 50_000;
 
 impl fmt::Display for PriceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -154,6 +161,12 @@ impl fmt::Display for PriceError {
                 )
             }
             PriceError::Invalid { model, reason } => write!(f, "price of {model}: {reason}"),
+            PriceError::TooManyModels { listed } => write!(
+                f,
+                "the table lists {} models, more than the {} this tool reads",
+                crate::number::thousands(*listed as u64),
+                crate::number::thousands(MAX_MODELS as u64)
+            ),
         }
     }
 }
@@ -178,7 +191,17 @@ impl PriceTable {
     pub fn parse(text: &str) -> Result<PriceTable, PriceError> {
         // Editors on Windows save JSON with a byte order mark, which is no part of it.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let table: PriceTable = serde_json::from_str(text).map_err(PriceError::Json)?;
+        let raw: RawTable = serde_json::from_str(text).map_err(PriceError::Json)?;
+        if raw.models.listed > MAX_MODELS {
+            return Err(PriceError::TooManyModels {
+                listed: raw.models.listed,
+            });
+        }
+        let table = PriceTable {
+            format: raw.format,
+            about: raw.about,
+            models: raw.models.kept,
+        };
         if table.format != FORMAT {
             return Err(PriceError::Format(table.format));
         }
@@ -204,6 +227,55 @@ impl PriceTable {
             .iter()
             .find_map(|name| self.models.get_key_value(name.as_str()))
             .map(|(name, price)| (name.as_str(), price))
+    }
+}
+
+/// A table as read: its models past [`MAX_MODELS`] counted, not held.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    format: u32,
+    #[serde(default)]
+    about: Option<String>,
+    models: Models,
+}
+
+/// The first [`MAX_MODELS`] models of a table, and how many it lists.
+struct Models {
+    kept: BTreeMap<String, ModelPrice>,
+    listed: usize,
+}
+
+impl<'de> Deserialize<'de> for Models {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Models;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of model names to prices")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Models, A::Error> {
+                let mut models = Models {
+                    kept: BTreeMap::new(),
+                    listed: 0,
+                };
+                while let Some(name) = map.next_key::<String>()? {
+                    models.listed += 1;
+                    if models.listed > MAX_MODELS {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        continue;
+                    }
+                    models.kept.insert(name, map.next_value()?);
+                }
+                Ok(models)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 
@@ -646,6 +718,17 @@ mod tests {
             assert_eq!(invalid(&model(&price)), said);
         }
         assert!(check_date("2024-02-29").is_ok() && check_date("2000-02-29").is_ok());
+        // Past MAX_MODELS, the rest are counted, not held (hostile run 42: 600,000 small
+        // entries within the 64 MiB a file may have held 555 MB).
+        let entry = r#"{"provider": "p", "source": "s", "read": "2026-01-02", "usd_per_mtok": {}}"#;
+        let models: Vec<String> = (0..=MAX_MODELS)
+            .map(|n| format!(r#""m{n}": {entry}"#))
+            .collect();
+        let text = format!(r#"{{"format": 1, "models": {{{}}}}}"#, models.join(","));
+        assert_eq!(
+            invalid(&text),
+            "the table lists 50,001 models, more than the 50,000 this tool reads"
+        );
         assert!(check_date("2026-12-31").is_ok());
         assert_eq!(
             invalid(&model(&format!(
