@@ -369,33 +369,62 @@ const WARNING_COST: usize = 128;
 /// were more (room is left for it, so that what is read back again stays as it is).
 fn read_warnings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Warning>, D::Error> {
     let First { mut items, more } = First::<Warning, READ_WARNINGS>::deserialize(d)?;
-    let size = |warning: &Warning| {
-        WARNING_COST
-            + match warning {
-                Warning::Recorded(text) => text.len().min(crate::redact::MAX_MESSAGE),
-                _ => 0,
-            }
-    };
-    let total: usize = items.iter().map(size).sum();
-    if more > 0 || total > READ_WARNING_BYTES {
-        let read = items.len() + more;
-        let mut bytes = 0;
-        let fit = items.iter().take_while(|w| {
-            bytes += size(w);
-            bytes <= READ_WARNING_BYTES - 256
-        });
-        let kept = fit.count().min(READ_WARNINGS - 1);
-        items.truncate(kept);
-        items.push(Warning::Recorded(format!(
-            "and {} more warnings read back, past the first {}: left out",
-            crate::number::thousands((read - kept) as u64),
-            crate::number::thousands(kept as u64)
-        )));
-    }
+    bound_warnings(&mut items, more, READ_WARNINGS, READ_WARNING_BYTES);
     // The list was read with room for all it held: held for the whole run, it keeps no
     // more than the warnings kept.
     items.shrink_to_fit();
     Ok(items)
+}
+
+/// Room a capture's turn leaves under the read-back bound for pricing's warning, said
+/// after it: a model name at its bound and the reason.
+const PRICING_ROOM: usize = 1 << 10;
+
+/// Bounds a capture's warnings as a turn read back is bounded, leaving room for pricing's:
+/// printed and read back (a split run's parts joined), the list then stays as it is. A
+/// capture's turn kept every warning and a read-back one the first 16 KiB, so a turn of
+/// 1,500 calls with cut arguments said 1,500 in a whole run, 68 from its parts (hostile
+/// run 43).
+pub fn bound_captured_warnings(warnings: &mut Vec<Warning>) {
+    bound_warnings(
+        warnings,
+        0,
+        READ_WARNINGS - 1,
+        READ_WARNING_BYTES - PRICING_ROOM,
+    );
+}
+
+/// Keeps the first of `items` (`more` after them already left out) within `count` and
+/// `bytes`, the last kept saying how many more there were.
+fn bound_warnings(items: &mut Vec<Warning>, more: usize, count: usize, bytes: usize) {
+    let size = |warning: &Warning| {
+        let text = match warning {
+            Warning::Recorded(text) => text.len(),
+            other => other.to_string().len(),
+        };
+        WARNING_COST + text.min(crate::redact::MAX_MESSAGE)
+    };
+    let mut total = 0;
+    let over = items.iter().any(|w| {
+        total += size(w);
+        total > bytes
+    });
+    if more == 0 && items.len() <= count && !over {
+        return;
+    }
+    let listed = items.len() + more;
+    let mut held = 0;
+    let fit = items.iter().take_while(|w| {
+        held += size(w);
+        held <= bytes - 256
+    });
+    let kept = fit.count().min(count - 1);
+    items.truncate(kept);
+    items.push(Warning::Recorded(format!(
+        "and {} more warnings, past the first {}: left out",
+        crate::number::thousands((listed - kept) as u64),
+        crate::number::thousands(kept as u64)
+    )));
 }
 
 /// Where a turn stands in its session.

@@ -1163,7 +1163,7 @@ fn a_turn_read_back_keeps_a_bounded_list_of_warnings_and_tools() {
     assert_eq!(warnings[0].as_str().unwrap().len(), 4_096);
     assert_eq!(
         warnings[3],
-        "and 2,997 more warnings read back, past the first 3: left out"
+        "and 2,997 more warnings, past the first 3: left out"
     );
     // Read back again, nothing changes.
     std::fs::write(&jsonl, format!("{}\n", again[0])).unwrap();
@@ -1362,6 +1362,55 @@ fn a_compressed_layer_the_headers_do_not_name_is_read_and_fails_validate() {
         assert!(
             stdout.contains("error[parse-capture]: the body is gzip data"),
             "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_capture_with_many_warnings_prints_what_its_turn_read_back_prints() {
+    // Hostile run 43: a capture's turn kept every warning, a turn read back the first
+    // 16 KiB, so a split run's parts joined printed 68 of a whole run's 1,500.
+    let dir = scratch("many-warnings");
+    // Priced, and not: pricing's warning comes after the bound, within it.
+    for model in ["gpt-4o", "no-such-model-known"] {
+        let chunk = |d: serde_json::Value| format!("data: {d}\n\n");
+        let mut stream = chunk(
+            serde_json::json!({"id": "c1", "object": "chat.completion.chunk",
+        "model": model, "choices": [{"index": 0, "delta": {"role": "assistant"}}]}),
+        );
+        for i in 0..1_500 {
+            stream.push_str(&chunk(
+                serde_json::json!({"id": "c1", "object": "chat.completion.chunk",
+            "model": model, "choices": [{"index": 0, "delta": {"tool_calls": [{"index": i,
+            "id": format!("call_{i}"), "type": "function",
+            "function": {"name": "get_weather", "arguments": "{\"city\": \"Oslo"}}]}}]}),
+            ));
+        }
+        stream.push_str(&chunk(
+            serde_json::json!({"id": "c1", "object": "chat.completion.chunk",
+        "model": model, "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}),
+        ));
+        stream.push_str("data: [DONE]\n\n");
+        let file = dir.join("calls.sse");
+        std::fs::write(&file, stream).unwrap();
+        let whole = run(&["inspect", "--format", "jsonl", str_of(&file)]);
+        let printed = dir.join("whole.jsonl");
+        std::fs::write(&printed, &whole.stdout).unwrap();
+        let again = run(&["inspect", "--format", "jsonl", str_of(&printed)]);
+        assert_eq!(
+            String::from_utf8_lossy(&again.stdout),
+            String::from_utf8_lossy(&whole.stdout)
+        );
+        let turn: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
+        let warnings = turn["warnings"].as_array().unwrap();
+        assert!(warnings.len() < 1_000, "{}", warnings.len());
+        let left_out = warnings
+            .iter()
+            .filter_map(|w| w.as_str())
+            .find(|w| w.ends_with(": left out"));
+        assert!(
+            left_out.is_some_and(|w| w.starts_with("and ")),
+            "{warnings:?}"
         );
     }
 }

@@ -217,6 +217,7 @@ impl Visitor for Rebuild<'_> {
                 Outcome::Turn(mut turn) => {
                     turn.warnings.extend(part.warnings.iter().cloned());
                     turn.warnings.iter_mut().for_each(Warning::shrink);
+                    crate::turn::bound_captured_warnings(&mut turn.warnings);
                     self.report.turns.push(*turn);
                 }
                 // Archive entries that are no LLM traffic are counted, not named one by one.
