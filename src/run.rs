@@ -293,12 +293,14 @@ impl WholeRun for Whole {
     /// The turn at `index` as a view prints it: with its calls' arguments and their
     /// results' contents, read back for it alone when they went out.
     fn turn(&self, index: usize) -> io::Result<Cow<'_, Turn>> {
-        let (away, fills) = (self.away[index], &self.fills[index]);
-        if (away.is_none() || HELD != Restore::Held) && fills.is_empty() {
+        // Only what `HELD` left out is read again.
+        let away = self.away[index].filter(|_| HELD == Restore::Held);
+        let fills = &self.fills[index];
+        if away.is_none() && fills.is_empty() {
             return Ok(Cow::Borrowed(&self.turns[index]));
         }
         let mut turn = self.turns[index].clone();
-        if let Some(away) = away.filter(|_| HELD == Restore::Held) {
+        if let Some(away) = away {
             self.store.reread(&mut turn, away)?;
         }
         fill_results(&self.store, &self.away, &mut turn, fills)?;

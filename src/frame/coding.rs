@@ -285,7 +285,7 @@ fn content_within(
     // recorder that kept the body and dropped the header. Read as a compressed file is
     // (no text starts with gzip's or zstd's magic number), and said (hostile run 39: such
     // a body was passed over as "an event stream of no API"). Said once, of the first.
-    let mut unnamed_said = false;
+    let named = layers.undone;
     while let Some(codec) = Codec::sniff(&data) {
         let unnamed = |detail| Undecodable::Unnamed {
             coding: codec.name(),
@@ -296,11 +296,10 @@ fn content_within(
                 "it holds more than the {MAX_CODINGS} layers this tool undoes"
             )));
         }
-        if !unnamed_said {
+        if layers.undone == named {
             layers.warnings.push(Warning::UnnamedCoding {
                 coding: codec.name(),
             });
-            unnamed_said = true;
         }
         let plain = layers
             .undo(codec, &data)
