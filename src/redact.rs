@@ -201,12 +201,22 @@ impl Key {
 /// characters would hold four times as much.
 pub const MAX_MESSAGE: usize = 4096;
 
-/// An error message as a turn keeps it: [`redacted`] whole (a cut made first could leave
-/// the part of a credential, or of its name, that tells it for one), then cut to
-/// [`MAX_MESSAGE`] bytes ([`cut_to`]); with how many bytes it had, when cut.
+/// An error message as a turn keeps it: [`redacted_within`] [`MAX_MESSAGE`] bytes.
 pub fn redacted_message(message: &str) -> (String, Option<usize>) {
-    let mut shown = redacted(message);
-    let cut = cut_to(&mut shown, MAX_MESSAGE);
+    redacted_within(message, MAX_MESSAGE)
+}
+
+/// `text` [`redacted`] whole (a cut made first could leave the part of a credential, or of
+/// its name, that tells it for one), then cut to `max` bytes ([`cut_to`]) and, when cut,
+/// redacted again: the end a cut leaves may read otherwise (a separator gone, a word cut in
+/// two). So what this returns, given to it again, comes back as it is, as a text read back
+/// from this tool's JSONL must. With how many bytes it had, when cut.
+pub fn redacted_within(text: &str, max: usize) -> (String, Option<usize>) {
+    let mut shown = redacted(text);
+    let cut = cut_to(&mut shown, max);
+    if cut.is_some() {
+        shown = redacted(&shown);
+    }
     (shown, cut)
 }
 
@@ -242,7 +252,35 @@ pub fn cut_end(text: &str, max: usize) -> Option<usize> {
 /// parameter's value; an API key told by its shape ([`KEYS`]). Then, on a line that still
 /// names a credential, whatever may be a value ([`suspect`]). Everything else is kept as it
 /// is.
+///
+/// Cut text cut again stays as it is, so that a turn's message prints the same from a whole
+/// run and from its parts' JSONL read back. One reading does not always leave such a text:
+/// what a cut took may have been what made a word before it a field's name
+/// (`pass|8ey'->B` keeps `8ey` before the arrow, and loses it once the arrow is cut), or a
+/// cut value may read as a field's name whose value is still due (`key: abc123=日本`). So
+/// the text is read again until nothing more goes, at most [`READINGS`] times: a reading
+/// never lengthens a text, and one that changes it cuts something new.
 pub fn redacted(text: &str) -> String {
+    let mut last = redacted_once(text);
+    if last == text {
+        return last;
+    }
+    for _ in 1..READINGS {
+        let next = redacted_once(&last);
+        if next == last {
+            break;
+        }
+        last = next;
+    }
+    last
+}
+
+/// How many times [`redacted`] reads a text at most. Two settle every text the hostile runs
+/// and the fuzzer found; more are left for what they did not.
+const READINGS: usize = 8;
+
+/// One reading of [`redacted`]'s rules.
+fn redacted_once(text: &str) -> String {
     let bytes = text.as_bytes();
     let at = |i: usize, word: &str| {
         bytes
@@ -407,6 +445,16 @@ pub fn redacted(text: &str) -> String {
             // `Authorization=Basic …`: a scheme, then the credential; in brackets too
             // (Spring's `Authorization=[Bearer …]`), which stay.
             let open = run(value, |b| matches!(b, b'[' | b'(' | b'{'));
+            let past = open + CUT.len();
+            if bytes[open..].starts_with(CUT.as_bytes())
+                && !bytes.get(past).is_some_and(|&b| in_bracketed(b))
+            {
+                // A value this function cut already (`Authorization=[…]`, read again): it
+                // stays as it is, brackets and all.
+                out.push_str(&text[value..past]);
+                i = past;
+                continue;
+            }
             let scheme = run(open, in_token);
             if open > value && scheme > open && is_scheme(&bytes[open..scheme]) {
                 out.push_str(&text[value..open]);
@@ -1429,6 +1477,111 @@ mod tests {
         let (shown, cut) = redacted_message(&wide);
         assert_eq!(cut, Some(4 * MAX_MESSAGE));
         assert_eq!(shown, format!("{}…", "😀".repeat((MAX_MESSAGE - 3) / 4)));
+    }
+
+    /// Hostile run 43 D2: a value cut made what stood beside it read as the next value (or
+    /// took the separator that made a word before it a name), so that a message printed one
+    /// way in a whole run and another read back from its parts' JSONL.
+    #[test]
+    fn cut_text_cut_again_stays_as_it_is() {
+        let cases = [
+            ("APIキー: abc123=日本", "APIキー: …=…"),
+            ("アクセストークン:AP1a1=日", "アクセストークン:…=…"),
+            ("パスワード=91日&#58;ー", "パスワード=…&#58;…"),
+            ("keyP=ab191=ire", "keyP=…=…"),
+            ("pass|8ey'->B", "pass|…'…"),
+            // Spring's bracketed header values keep their brackets read again.
+            ("Authorization=[Bearer x]", "Authorization=[…]"),
+            ("Authorization=(Basic x)", "Authorization=(…)"),
+            (
+                "{a=b, Authorization=[Bearer x], c=d}",
+                "{a=b, Authorization=[…], c=d}",
+            ),
+        ];
+        assert_cut(cases);
+        assert_kept(cases.map(|(_, once)| once));
+    }
+
+    /// Texts made of what credentials are written with, in every order: each redacted is a
+    /// text one more reading leaves as it is, and its cut ([`super::redacted_within`]) too.
+    #[test]
+    fn random_texts_redacted_are_redacted_already() {
+        const WORDS: [&str; 48] = [
+            "api_key",
+            "APIキー",
+            "パスワード",
+            "アクセストークン",
+            "密码",
+            "token",
+            "pass",
+            "keyP",
+            "password",
+            "Authorization",
+            "x-api-key",
+            "Bearer",
+            "Basic",
+            "secret",
+            "session",
+            "pin",
+            "cookie",
+            "abc123",
+            "ab191",
+            "8ey",
+            "hunter2",
+            "Zq7Wv3Lp9Tb2",
+            "sk-ant-api03-QwErTyUiOpAsDfGh",
+            "AKIAIOSFODNN7EXAMPLE",
+            "ire",
+            "日本",
+            "日",
+            "ー",
+            "B",
+            "x",
+            "401",
+            "3",
+            "retries",
+            "attempts",
+            "is",
+            "the",
+            "…",
+            "https://gw.example/v1",
+            "user:pw@host",
+            "eyJhbGciOiJIUzI1NiJ9",
+            "&#58;",
+            "%3D",
+            "&quot;",
+            "\\u0022",
+            "[",
+            "]",
+            "(",
+            ")",
+        ];
+        const GLUE: [&str; 16] = [
+            " ", "=", ":", ": ", "|", "'", "\"", "->", ",", ";", "\t", "\n", "", "&", "?", "/",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            for _ in 0..2 + next(12) {
+                text.push_str(WORDS[next(WORDS.len())]);
+                text.push_str(GLUE[next(GLUE.len())]);
+            }
+            let once = redacted(&text);
+            assert_eq!(super::redacted_once(&once), once, "{text:?}");
+            let max = 1 + next(text.len());
+            let (cut, _) = super::redacted_within(&text, max);
+            assert_eq!(
+                super::redacted_within(&cut, max).0,
+                cut,
+                "{text:?} cut to {max}"
+            );
+        }
     }
 
     #[test]
