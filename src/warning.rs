@@ -509,9 +509,23 @@ impl fmt::Display for EventFault {
     }
 }
 
+/// Printed redacted whole. A warning quotes a capture's words (a tool's name, a call's id),
+/// each redacted alone, but beside the warning's own words a line may name a credential
+/// (`tool call "password" (call_abc123…)`); and read back from JSONL, where a file of turns
+/// may be anyone's, the text is redacted whole ([`Warning::Recorded`]). Printed so from the
+/// start, a warning prints the same from a whole run and from its parts read back.
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
+        f.write_str(&redact::redacted(&Said(self).to_string()))
+    }
+}
+
+/// A warning's text as its parts say it, before it is redacted whole.
+struct Said<'a>(&'a Warning);
+
+impl fmt::Display for Said<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self.0 {
             Warning::InvalidUtf8 => {
                 f.write_str("the stream holds invalid UTF-8; replaced with U+FFFD")
             }
@@ -821,6 +835,24 @@ mod tests {
         let back: Warning = serde_json::from_str(&json).unwrap();
         assert_eq!(back.to_string(), warning.to_string());
         assert!(matches!(back, Warning::Recorded(_)));
+    }
+
+    #[test]
+    fn a_warning_prints_redacted_whole_as_it_reads_back() {
+        // Each part quoted is redacted alone and kept; beside the warning's words, the
+        // tool's name makes the line name a credential, and the id beside it a value.
+        let warning = Warning::ArgumentsNotJson {
+            name: "password".into(),
+            id: Some("call_abc123def456".into()),
+            detail: "EOF while parsing a string".into(),
+        };
+        let said = warning.to_string();
+        assert_eq!(
+            said,
+            "tool call \"password\" (…): arguments are not valid JSON (EOF while parsing a \
+             string); kept as a string"
+        );
+        assert_eq!(Warning::Recorded(said.clone()).to_string(), said);
     }
 
     #[test]

@@ -405,3 +405,78 @@ fn a_bad_shard_is_a_usage_error() {
         assert!(stderr.contains("--shard"), "{stderr}");
     }
 }
+
+/// Hostile run 43 D2 and its kin: what a turn quotes redacted (a proxy's error message, a
+/// txtar section's name, a warning naming a tool call) is redacted again when read back,
+/// and must print as the whole run printed it. Each first printed one way and read back
+/// another: `APIキー: …=日本` then `APIキー: …=…`; `tool call "password" (call_abc123def456)`
+/// then `(…)`.
+#[test]
+fn redacted_texts_read_back_as_they_were_printed() {
+    let dir = common::scratch("redacted-read-back");
+    let dump = dir.join("anthropic/claude-sonnet-4-5");
+    std::fs::create_dir_all(&dump).unwrap();
+    let request = r#"{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}"#;
+    std::fs::write(
+        dump.join("x.req.txt"),
+        format!("POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\n\r\n{request}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dump.join("x.resp.txt"),
+        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n\r\nAPIキー: abc123=日本",
+    )
+    .unwrap();
+    let answer = r#"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"hello"}],"stop_reason":"end_turn","usage":{"input_tokens":3,"output_tokens":1}}"#;
+    std::fs::write(
+        dir.join("s.txtar"),
+        format!("-- request --\n{request}\n-- keyP=ab191=ire --\n{answer}\n"),
+    )
+    .unwrap();
+    let chunk = |delta: &str, finish: &str| {
+        format!(
+            "data: {{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\",\
+             \"choices\":[{{\"index\":0,\"delta\":{delta},\"finish_reason\":{finish}}}]}}\n\n"
+        )
+    };
+    let call = r#"{"tool_calls":[{"index":0,"id":"call_abc123def456","type":"function","function":{"name":"password","arguments":"{\"city\": \"Oslo"}}]}"#;
+    std::fs::write(
+        dir.join("cut.sse"),
+        [
+            chunk(call, "null"),
+            chunk("{}", "\"tool_calls\""),
+            "data: [DONE]\n\n".into(),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let dir = dir.to_str().unwrap();
+    let whole = stdout_of(&["inspect", "--format", "jsonl", dir]);
+    for said in [
+        r#""message":"APIキー: …=…""#,
+        r#""section":"keyP=…=…""#,
+        r#"tool call \"password\" (…): arguments are not valid JSON"#,
+    ] {
+        assert!(whole.contains(said), "{said} in {whole}");
+    }
+    assert_eq!(
+        run_with_stdin(&["inspect", "--format", "jsonl", "-"], whole.as_bytes()),
+        whole
+    );
+    let joined: String = (1..=3)
+        .map(|k| {
+            stdout_of(&[
+                "inspect",
+                "--format",
+                "jsonl",
+                "--shard",
+                &format!("{k}/3"),
+                dir,
+            ])
+        })
+        .collect();
+    assert_eq!(
+        run_with_stdin(&["inspect", "--format", "jsonl", "-"], joined.as_bytes()),
+        whole
+    );
+}

@@ -25,8 +25,10 @@ use crate::warning::{Listed, MAX_NAME, Warning};
 
 /// Cuts `turn`'s names to [`MAX_NAME`] bytes (model names, its id, its stop reason,
 /// its tool calls' names and ids, how it was served, the Responses conversation it names)
-/// and its tool calls to [`MAX_NUMBERED`], with a warning for each kind cut; keeps an error
-/// type only when it is an identifier ([`is_identifier`]), redacted. A request a turn
+/// and its tool calls to [`MAX_NUMBERED`], with a warning for each kind cut; redacts the
+/// capture's own words it carries (a txtar section's name, an interception id, a provider's
+/// name); keeps an error type only when it is an identifier ([`is_identifier`]), redacted.
+/// A capture's turn and one read back from JSONL both pass here. A request a turn
 /// read back carries is bounded as a capture's is when it is read ([`bound_read`]).
 pub fn bound(turn: &mut Turn) {
     // An error's type is an identifier (`rate_limit_error`, `throttlingException`);
@@ -40,9 +42,9 @@ pub fn bound(turn: &mut Turn) {
             .filter(|kind| is_identifier(kind));
     }
     let mut cuts = Cuts::default();
-    cuts.name("txtar section name", turn.source.section.as_mut());
-    cuts.name("interception id", turn.source.interception_id.as_mut());
-    cuts.name("provider name", turn.source.provider.as_mut());
+    cuts.words("txtar section name", turn.source.section.as_mut());
+    cuts.words("interception id", turn.source.interception_id.as_mut());
+    cuts.words("provider name", turn.source.provider.as_mut());
     cuts.name("model name", turn.model.as_mut());
     cuts.name("requested model name", turn.request_model.as_mut());
     cuts.name("response id", turn.id.as_mut());
@@ -221,6 +223,18 @@ impl Cuts {
     fn name(&mut self, what: &'static str, name: Option<&mut String>) {
         if let Some(bytes) = name.and_then(cut_long) {
             self.cut(what, bytes);
+        }
+    }
+
+    /// A capture's own words, shown in every output: redacted, and cut as a name is
+    /// ([`redact::redacted_within`]).
+    fn words(&mut self, what: &'static str, words: Option<&mut String>) {
+        if let Some(words) = words {
+            let (shown, cut) = redact::redacted_within(words, MAX_NAME);
+            *words = shown;
+            if let Some(bytes) = cut {
+                self.cut(what, bytes);
+            }
         }
     }
 
@@ -474,6 +488,29 @@ mod tests {
         turn.warnings.clear();
         bound(&mut turn);
         assert_eq!(turn.tool_calls[1], again);
+        assert!(turn.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_captures_own_words_are_redacted_and_cut_as_they_read_back() {
+        // Cut to its most bytes, `password 8491 attempts` ends `password 8491 a…`: the
+        // number is no count any more, and goes too, so read back the name is as it was.
+        let mut turn = Turn::empty(Api::AnthropicMessages);
+        let kept = "password 8491 a";
+        let x = "x ".repeat((MAX_NAME - redact::CUT.len() - kept.len()) / 2);
+        let long = format!("{x}password 8491 attempts");
+        turn.source.section = Some("keyP=ab191=ire".into());
+        turn.source.provider = Some(long);
+        bound(&mut turn);
+        assert_eq!(turn.source.section.as_deref(), Some("keyP=…=…"));
+        let provider = turn.source.provider.clone().unwrap();
+        assert_eq!(provider, format!("{x}password … a…"));
+        let said: Vec<String> = turn.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(said.len(), 1, "{said:?}");
+        let again = turn.clone();
+        turn.warnings.clear();
+        bound(&mut turn);
+        assert_eq!(turn.source, again.source);
         assert!(turn.warnings.is_empty());
     }
 

@@ -21,7 +21,6 @@ use crate::number::thousands;
 use crate::quote::clip;
 use crate::read::{self, Opened};
 use crate::reconstruct::{Outcome, ParsedRequest, reconstruct_observed};
-use crate::redact::redacted;
 use crate::turn::{Source, Turn, Usage};
 use crate::warning::{REPORTED, Warning};
 
@@ -204,8 +203,8 @@ impl Visitor for Rebuild<'_> {
                 }
             };
             let source = Source {
-                // A section's name is the capture's words, shown in every output.
-                section: exchange.section.map(redacted),
+                // Redacted with the turn's other names (`bounds::bound`).
+                section: exchange.section.map(str::to_string),
                 ..source.clone()
             };
             let name = match (entry, exchange.section) {

@@ -107,20 +107,8 @@ pub fn read_back(display: &str, data: &[u8]) -> Option<FileReport> {
 /// redacted again, as a capture's are: a file of turns may have been written by hand or by
 /// another tool, and what it holds reaches this run's output.
 fn again(mut turn: Turn) -> Turn {
-    // Redacted whole first, as a capture's are: a credential may run across a cut.
-    let source = &mut turn.source;
-    for text in [
-        source.section.as_mut(),
-        source.interception_id.as_mut(),
-        source.provider.as_mut(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        *text = redacted(text);
-    }
-    // Names are cut, and the error type kept only as an identifier, redacted, as a
-    // capture's are.
+    // Names are cut, the capture's words redacted, and the error type kept only as an
+    // identifier, redacted, as a capture's are.
     bounds::bound(&mut turn);
     for warning in &mut turn.warnings {
         if let Warning::Recorded(text) = warning {
