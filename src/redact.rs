@@ -206,16 +206,19 @@ pub fn redacted_message(message: &str) -> (String, Option<usize>) {
     redacted_within(message, MAX_MESSAGE)
 }
 
-/// `text` [`redacted`] whole (a cut made first could leave the part of a credential, or of
-/// its name, that tells it for one), then cut to `max` bytes ([`cut_to`]) and, when cut,
-/// redacted again: the end a cut leaves may read otherwise (a separator gone, a word cut in
-/// two). So what this returns, given to it again, comes back as it is, as a text read back
-/// from this tool's JSONL must. With how many bytes it had, when cut.
+/// `text` redacted whole (a cut made first could leave the part of a credential, or of its
+/// name, that tells it for one), then cut to `max` bytes ([`cut_to`]) and read again until
+/// it settles, as [`redacted`] does: the end a cut leaves may read otherwise too (a
+/// separator gone, a word cut in two). So what this returns, given to it again, comes back
+/// as it is, as a text read back from this tool's JSONL must. Only what is kept is read
+/// again: a proxy's page of 50 MB is read once whole, then 4 KB of it. With how many bytes
+/// it had, when cut.
 pub fn redacted_within(text: &str, max: usize) -> (String, Option<usize>) {
-    let mut shown = redacted(text);
+    let mut shown = redacted_once(text);
+    let changed = shown != text;
     let cut = cut_to(&mut shown, max);
-    if cut.is_some() {
-        shown = redacted(&shown);
+    if changed || cut.is_some() {
+        shown = settled(shown);
     }
     (shown, cut)
 }
@@ -261,18 +264,23 @@ pub fn cut_end(text: &str, max: usize) -> Option<usize> {
 /// the text is read again until nothing more goes, at most [`READINGS`] times: a reading
 /// never lengthens a text, and one that changes it cuts something new.
 pub fn redacted(text: &str) -> String {
-    let mut last = redacted_once(text);
-    if last == text {
-        return last;
+    let once = redacted_once(text);
+    match once == text {
+        true => once,
+        false => settled(once),
     }
+}
+
+/// `text`, read once already, read again until a reading leaves it as it is.
+fn settled(mut text: String) -> String {
     for _ in 1..READINGS {
-        let next = redacted_once(&last);
-        if next == last {
+        let next = redacted_once(&text);
+        if next == text {
             break;
         }
-        last = next;
+        text = next;
     }
-    last
+    text
 }
 
 /// How many times [`redacted`] reads a text at most. Two settle every text the hostile runs
