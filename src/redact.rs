@@ -296,7 +296,10 @@ fn redacted_once(text: &str) -> String {
             .is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()))
     };
     let run = |from: usize, keep: fn(u8) -> bool| run_end(bytes, from, keep);
-    let mut out = String::with_capacity(text.len());
+    let mut out = Written {
+        text: String::with_capacity(text.len()),
+        named: Vec::new(),
+    };
     // Whether the current word (a URL, a path) has a `/` so far, and where the current
     // name began: kept as it goes, so the text is read once.
     let mut slashed = false;
@@ -337,6 +340,12 @@ fn redacted_once(text: &str) -> String {
                 match value {
                     Some(value) => {
                         out.push_str(&text[i..value]);
+                        // A value that names a credential (`X-Error: invalid api key`):
+                        // its line is suspect all the same, and so are the lines near it
+                        // (the body below it may hold the value).
+                        if suspect::names_one(&bytes[value..end]) {
+                            out.named.push(out.text.len());
+                        }
                         i = cut(&mut out, text, value, end);
                         continue;
                     }
@@ -548,7 +557,27 @@ fn redacted_once(text: &str) -> String {
             }
         }
     }
-    suspect::cleared(out)
+    suspect::cleared(out.text, &out.named)
+}
+
+/// What [`redacted_once`]'s rules write: the text, and where the cuts that took a
+/// credential's name with them left their `…`.
+struct Written {
+    text: String,
+    /// Where in `text` each cut stands whose text named a credential (a quoted HTTP
+    /// message's header value, `X-Error: invalid api key`), in order: its line is suspect
+    /// all the same ([`suspect::cleared`]), though the name went.
+    named: Vec<usize>,
+}
+
+impl Written {
+    fn push_str(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
 }
 
 /// How a PEM block opens and closes.
@@ -1217,7 +1246,7 @@ fn until(bytes: &[u8], from: usize, closing: u8) -> usize {
 /// Skips `text[start..end]`, saying so when there was anything there; where to go on. A
 /// value shorter than [`CUT`] (a byte or two) is kept: it hides nothing, and cut, the text
 /// would grow (a megabyte of one-byte values would take more memory redacted than read).
-fn cut(out: &mut String, text: &str, start: usize, end: usize) -> usize {
+fn cut(out: &mut Written, text: &str, start: usize, end: usize) -> usize {
     match text.get(start..end) {
         Some(short) if short.len() < CUT.len() => out.push_str(short),
         _ if end > start => out.push_str(CUT),
@@ -1485,6 +1514,36 @@ mod tests {
         let (shown, cut) = redacted_message(&wide);
         assert_eq!(cut, Some(4 * MAX_MESSAGE));
         assert_eq!(shown, format!("{}…", "😀".repeat((MAX_MESSAGE - 3) / 4)));
+    }
+
+    /// Hostile run 44 D1: a quoted HTTP message's header values go, and with them the name
+    /// that made the lines near them suspect; the value in the body below stayed, where the
+    /// same lines without a start line lost it.
+    #[test]
+    fn a_quoted_header_value_that_named_a_credential_leaves_its_lines_suspect() {
+        assert_cut([
+            (
+                "upstream said:\nHTTP/1.1 401 Unauthorized\nX-Error: invalid api key\n\nZQXa1b2c3d4e5f6\n",
+                "upstream said:\n… 401 Unauthorized\nX-Error: …\n\n…\n",
+            ),
+            (
+                "HTTP/1.1 400 Bad Request\nContent-Disposition: form-data; name=\"api_key\"\n\nZQXa1b2c3d4e5f6",
+                "… 400 Bad Request\nContent-Disposition: …\n\n…",
+            ),
+            (
+                "<pre>HTTP/1.1 401 Unauthorized\nX-Reason: password expired\nZQXa1b2c3d4e5f6\n</pre>",
+                "<pre>… 401 Unauthorized\nX-Reason: …\n…\n</pre>",
+            ),
+            (
+                "HTTP/1.1 401 Unauthorized\nWWW-Authenticate: Bearer realm=\"api\"\n\nrejected ZQXa1b2c3d4e5f6",
+                "… 401 Unauthorized\nWWW-Authenticate: …\n\nrejected …",
+            ),
+        ]);
+        // Values that name none leave the body as it was.
+        assert_cut([(
+            "HTTP/1.1 200 OK\nX-Request-Id: req_abc123456\n\nmodel gpt-4o-2024 answered",
+            "HTTP/1.1 200 OK\nX-Request-Id: …\n\nmodel gpt-4o-2024 answered",
+        )]);
     }
 
     /// Hostile run 43 D2: a value cut made what stood beside it read as the next value (or

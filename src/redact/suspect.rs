@@ -179,8 +179,11 @@ const SHORTEST_NAME: usize = {
 /// `text` with the suspect lines' possible values cut; `text` itself when no line is
 /// suspect. A line is suspect when it names a credential, or one [`NEAR`] it does: a JSON
 /// object written one field a line may give the value lines before its name
-/// (`"value": "…",` then `"name": "X-Api-Key"`), or after.
-pub(super) fn cleared(text: String) -> String {
+/// (`"value": "…",` then `"name": "X-Api-Key"`), or after. A line also names one where a
+/// cut the syntax rules made took a name away (`named`, where those cuts stand in `text`):
+/// a quoted HTTP message's `X-Error: invalid api key` loses its value, and the value in
+/// the body below must still go.
+pub(super) fn cleared(text: String, named: &[usize]) -> String {
     let mut writer = Writer {
         text: &text,
         out: None,
@@ -196,10 +199,22 @@ pub(super) fn cleared(text: String) -> String {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut folded = Vec::new();
+    // How many of the `named` cuts are on lines read.
+    let mut cuts = 0;
     loop {
         let (end, gap) = line_end(bytes, start);
         let line = &bytes[start..end];
-        if names_credential(line) || names_one_localized(line, &mut folded) || sets_a_cookie(line) {
+        // A line where the rules before cut a credential's name away with its value.
+        let mut cut_a_name = false;
+        while named.get(cuts).is_some_and(|&at| at < end) {
+            cut_a_name = true;
+            cuts += 1;
+        }
+        if cut_a_name
+            || names_credential(line)
+            || names_one_localized(line, &mut folded)
+            || sets_a_cookie(line)
+        {
             pending.iter_mut().for_each(|(_, suspect)| *suspect = true);
             after = NEAR + 1;
         }
@@ -267,6 +282,12 @@ const TWO_WORDS: [(&str, &str); 8] = [
     ("account", "key"),
     ("session", "id"),
 ];
+
+/// Whether `text` names a credential, as a line that makes itself and the lines near it
+/// suspect does.
+pub(super) fn names_one(text: &[u8]) -> bool {
+    names_credential(text) || names_one_localized(text, &mut Vec::new()) || sets_a_cookie(text)
+}
 
 /// Whether `line` names a credential as [`NAMES`] and [`TWO_WORDS`] say.
 fn names_credential(line: &[u8]) -> bool {
