@@ -221,7 +221,7 @@ fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
     let name = codec.name();
     let ours = err
         .get_ref()
-        .filter(|e| e.is::<Trailing>() || e.is::<WindowTooBig>() || e.is::<Mismatch>());
+        .filter(|e| e.is::<Trailing>() || e.is::<WindowTooBig>() || e.is::<Corrupt>());
     if let Some(ours) = ours {
         io::Error::new(io::ErrorKind::InvalidData, ours.to_string())
     } else if cut_short(err) {
@@ -363,30 +363,33 @@ struct Frame<R: BufRead> {
     decoded: u64,
 }
 
-/// A zstd frame that decoded to other bytes than it says it holds: named as corrupt, with
-/// what did not match.
+/// A zstd frame the decoder takes that is corrupt all the same: it decoded to other bytes
+/// than it says it holds, or its header sets the bit RFC 8878 reserves (which a decoder
+/// must refuse; hostile run 45).
 #[derive(Debug)]
-enum Mismatch {
+enum Corrupt {
     Checksum,
     Size { declared: u64, decoded: u64 },
+    ReservedBit,
 }
 
-impl std::fmt::Display for Mismatch {
+impl std::fmt::Display for Corrupt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the zstd data is corrupt: ")?;
         match self {
-            Mismatch::Checksum => {
-                write!(f, "the zstd data is corrupt: it fails its frame's checksum")
+            Corrupt::Checksum => write!(f, "it fails its frame's checksum"),
+            Corrupt::Size { declared, decoded } => {
+                write!(
+                    f,
+                    "a frame declares {declared} bytes and decodes to {decoded}"
+                )
             }
-            Mismatch::Size { declared, decoded } => write!(
-                f,
-                "the zstd data is corrupt: a frame declares {declared} bytes and decodes to \
-                 {decoded}"
-            ),
+            Corrupt::ReservedBit => write!(f, "a frame's header sets a reserved bit"),
         }
     }
 }
 
-impl std::error::Error for Mismatch {}
+impl std::error::Error for Corrupt {}
 
 impl<R: BufRead> Frame<R> {
     /// The frame's end, checked against its checksum and declared size; the input after it.
@@ -394,8 +397,8 @@ impl<R: BufRead> Frame<R> {
         let (source, decoder) = self.decoder.into_parts();
         let computed = decoder.get_calculated_checksum();
         let mismatch = match (decoder.get_checksum_from_data(), self.declared) {
-            (Some(said), _) if Some(said) != computed => Some(Mismatch::Checksum),
-            (_, Some(declared)) if declared != self.decoded => Some(Mismatch::Size {
+            (Some(said), _) if Some(said) != computed => Some(Corrupt::Checksum),
+            (_, Some(declared)) if declared != self.decoded => Some(Corrupt::Size {
                 declared,
                 decoded: self.decoded,
             }),
@@ -445,6 +448,12 @@ fn zstd_header(inner: &mut impl Read) -> io::Result<(Vec<u8>, u64, Option<u64>)>
     let mut header = vec![0u8];
     inner.read_exact(&mut header)?;
     let descriptor = header[0];
+    if descriptor & 0x08 != 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            Corrupt::ReservedBit,
+        ));
+    }
     let single_segment = descriptor & 0x20 != 0;
     let dictionary = [0, 1, 2, 4][usize::from(descriptor & 3)];
     let content_size = match descriptor >> 6 {
@@ -490,9 +499,18 @@ impl<R: BufRead> ZstdFrames<R> {
     }
 }
 
-/// The decoder of the next data frame in `inner`, past skippable frames; `None` at the end.
-fn next_frame<R: BufRead>(mut inner: R, first: bool) -> io::Result<Option<Frame<R>>> {
+/// The decoder of the next data frame in `inner`, past skippable frames; `None` at the end,
+/// zero padding before it aside, as after gzip (hostile run 45). Zeros start no frame: both
+/// kinds' magic numbers open with another byte.
+fn next_frame<R: BufRead>(mut inner: R, mut first: bool) -> io::Result<Option<Frame<R>>> {
     loop {
+        if !first {
+            match past_padding(&mut inner)? {
+                None => return Ok(None),
+                Some((_, true)) => return Err(trailing(Codec::Zstd)),
+                Some((_, false)) => {}
+            }
+        }
         let mut magic = Vec::with_capacity(4);
         (&mut inner).take(4).read_to_end(&mut magic)?;
         let Ok(magic) = <[u8; 4]>::try_from(magic.as_slice()) else {
@@ -510,6 +528,7 @@ fn next_frame<R: BufRead>(mut inner: R, first: bool) -> io::Result<Option<Frame<
             if io::copy(&mut (&mut inner).take(length), &mut io::sink())? < length {
                 return Err(io::ErrorKind::UnexpectedEof.into());
             }
+            first = false;
             continue;
         }
         if number != ZSTD_MAGIC && !first {
@@ -866,11 +885,25 @@ mod tests {
             decode_all(Codec::Zstd, &data).unwrap(),
             b"data: {}\n\ndata: {}\n\n"
         );
-        let (_, err) = decode_all(Codec::Zstd, &[frame.as_slice(), b"junk"].concat()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the zstd data is followed by bytes that are not zstd (trailing garbage)"
-        );
+        for garbage in [&b"junk"[..], b"\0\0junk", b"\0\0\0\0", b"\n"] {
+            let garbage = [frame.as_slice(), garbage, b"junk"].concat();
+            let (_, err) = decode_all(Codec::Zstd, &garbage).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "the zstd data is followed by bytes that are not zstd (trailing garbage)"
+            );
+        }
+        // Zero padding after the last frame, or a skippable one, is no garbage (hostile
+        // run 45 D1), however long.
+        for zeros in [1, 3, 4, 16, 512, 70_000] {
+            for data in [&frame, &data] {
+                let padded = [data.as_slice(), &vec![0; zeros]].concat();
+                assert_eq!(
+                    decode_all(Codec::Zstd, &padded).unwrap(),
+                    decode_all(Codec::Zstd, data).unwrap()
+                );
+            }
+        }
         let cut = &data[..data.len() - 1];
         let (_, err) = decode_all(Codec::Zstd, cut).unwrap_err();
         assert!(err.to_string().contains("cut short"), "{err}");
@@ -894,6 +927,14 @@ mod tests {
                 "cut at {cut}"
             );
         }
+        // Bit 3 of the frame header's descriptor, after the 4-byte magic number.
+        let mut reserved = frame.clone();
+        reserved[4] |= 0x08;
+        let (_, err) = decode_all(Codec::Zstd, &reserved).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the zstd data is corrupt: a frame's header sets a reserved bit"
+        );
         let mut flipped = frame.clone();
         for at in (20..frame.len()).step_by(3) {
             flipped[at] ^= 0x5a;
