@@ -29,7 +29,9 @@ pub enum Undecodable {
         coding: &'static str,
         detail: String,
     },
-    /// `count` codings to undo, more than [`MAX_CODINGS`]: not undone at all.
+    /// `count` codings to undo, more than [`MAX_CODINGS`]: not undone at all. Counted over
+    /// both headers that list them (transfer codings besides `chunked` are undone as
+    /// content codings are), so said of the headers, not of one (hostile run 45).
     TooManyCodings { count: usize },
     /// The bodies of one file (a txtar's sections) decode to more than `limit` bytes
     /// together, which would all be held at once.
@@ -49,8 +51,8 @@ impl std::fmt::Display for Undecodable {
             ),
             Undecodable::TooManyCodings { count } => write!(
                 f,
-                "the body's Content-Encoding lists {count} codings, more than the {MAX_CODINGS} \
-                 this tool undoes one after another: not read"
+                "the body's headers list {count} codings, more than the {MAX_CODINGS} this \
+                 tool undoes one after another: not read"
             ),
             Undecodable::TooMuchDecoded { limit } => write!(
                 f,
