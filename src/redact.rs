@@ -1546,6 +1546,21 @@ mod tests {
         )]);
     }
 
+    /// Found by the fuzzer: a written quote that closed one word was taken to open the
+    /// next too, which then began before the last one ended (a panic).
+    #[test]
+    fn a_quote_between_two_words_belongs_to_one() {
+        assert_cut([
+            ("키:&#39;x&#39;y&#39;", "키:&#39;x&#39;y&#39;"),
+            ("키:&#39;\0&#39;\0&#39;", "키:&#39;\0&#39;\0&#39;"),
+            (
+                "키: &quot;abc1234&quot;xyz5678&quot;",
+                "키: &quot;…&quot;…&quot;",
+            ),
+            ("パスワード:“abc1234”xyz5678”", "パスワード:“…”…”"),
+        ]);
+    }
+
     /// Hostile run 43 D2: a value cut made what stood beside it read as the next value (or
     /// took the separator that made a word before it a name), so that a message printed one
     /// way in a whole run and another read back from its parts' JSONL.

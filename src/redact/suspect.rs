@@ -1128,7 +1128,10 @@ fn next_word(line: &[u8], from: usize, spaced: bool) -> Option<Word> {
             let open = OPENING_QUOTES
                 .iter()
                 .chain(&WRITTEN_QUOTES)
-                .find(|q| line[..i].ends_with(q));
+                // Only one this word may own: a quote that closed the word before opens
+                // no other (`&#39;a&#39;b&#39;` once began a word before where the last
+                // ended).
+                .find(|q| line[from..i].ends_with(q));
             let close = CLOSING_QUOTES
                 .iter()
                 .chain(&WRITTEN_QUOTES)
