@@ -530,8 +530,13 @@ fn redacted_once(text: &str) -> String {
             // access key, a key of a provider [`KEYS`] does not know, a hex secret).
             i = cut(&mut out, text, i, glued_end(bytes, end));
         } else if at(i, PEM_BEGIN) {
-            // A PEM block (`-----BEGIN RSA PRIVATE KEY-----`): its lines up to its end.
-            let (body, _) = line_end(bytes, i);
+            // A PEM block (`-----BEGIN RSA PRIVATE KEY-----`): its label stays, and all after
+            // it up to its end goes, what follows on the label's line too (a one-line block,
+            // or a key after it: hostile run 46).
+            let (line, _) = line_end(bytes, i);
+            let label = i + PEM_BEGIN.len();
+            let body = memchr::memmem::find(&bytes[label..line], PEM_DASHES.as_bytes())
+                .map_or(label, |at| label + at + PEM_DASHES.len());
             out.push_str(&text[i..body]);
             let end = memchr::memmem::find(&bytes[body..], PEM_END.as_bytes())
                 .map_or(bytes.len(), |at| body + at);
@@ -583,6 +588,8 @@ impl Written {
 /// How a PEM block opens and closes.
 const PEM_BEGIN: &str = "-----BEGIN ";
 const PEM_END: &str = "-----END";
+/// What closes a PEM block's label.
+const PEM_DASHES: &str = "-----";
 
 /// The shortest word [`random_end`] takes for a secret: request ids (`req_011CV…`,
 /// `msg_01…`, 27 to 30 characters) stay.
@@ -1912,6 +1919,23 @@ mod tests {
             (
                 "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nxyz\n-----END RSA PRIVATE KEY-----",
                 "-----BEGIN RSA PRIVATE KEY-----…-----END RSA PRIVATE KEY-----",
+            ),
+            // Hostile run 46 D2: what follows the label on its line went through whole.
+            (
+                "-----BEGIN CERTIFICATE----- key sk-proj-ZQXa1b2c3d4e5f6g7h8i9j0",
+                "-----BEGIN CERTIFICATE-----…",
+            ),
+            (
+                "-----BEGIN PRIVATE KEY-----MIIEvQIBADANBg-----END PRIVATE KEY----- x",
+                "-----BEGIN PRIVATE KEY-----…-----END PRIVATE KEY----- x",
+            ),
+            (
+                "-----begin private key-----MIIEvQIBADANBg x",
+                "-----begin private key-----…",
+            ),
+            (
+                "-----BEGIN ghp_ZQXa1b2c3d4e5f6g7h8i9j0k1l2m3n4o",
+                "-----BEGIN …",
             ),
             (
                 "key ssh-ed25519 AAAAC3NzaC1lZDI1 user@host",
