@@ -105,20 +105,49 @@ fn execute(config: &Config) -> anyhow::Result<Status> {
         Config::Summary(_) => "summary",
         Config::Validate(_) | Config::ListRules => "validate",
     };
-    run(config).with_context(|| format!("{command} stopped"))
+    let mut out = Stdout {
+        inner: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        failed: false,
+    };
+    let ran = run(config, &mut out);
+    // `No space left on device` alone does not say which file was full (hostile run 46).
+    let ran = match out.failed {
+        true => ran.context("could not write to standard output"),
+        false => ran.map_err(anyhow::Error::from),
+    };
+    ran.with_context(|| format!("{command} stopped"))
 }
 
-fn run(config: &Config) -> io::Result<Status> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+/// Standard output, remembering whether a write to it failed: the error that stops the
+/// run is then said to be its own, not one of the temporary file's or stderr's.
+struct Stdout<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: Write> Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.failed |= written.is_err();
+        written
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let flushed = self.inner.flush();
+        self.failed |= flushed.is_err();
+        flushed
+    }
+}
+
+fn run(config: &Config, out: &mut impl Write) -> io::Result<Status> {
     // Not locked for the run: the progress bar draws on stderr too.
     let mut err = io::stderr();
     let status = match config {
-        Config::Inspect(c) => inspect::run(c, &mut out, &mut err)?,
-        Config::Summary(c) => summary::run(c, &mut out, &mut err)?,
-        Config::Validate(c) => validate::run(c, &mut out, &mut err)?,
+        Config::Inspect(c) => inspect::run(c, out, &mut err)?,
+        Config::Summary(c) => summary::run(c, out, &mut err)?,
+        Config::Validate(c) => validate::run(c, out, &mut err)?,
         Config::ListRules => {
-            render::validation::list_rules(&mut out)?;
+            render::validation::list_rules(out)?;
             Status::Ok
         }
     };

@@ -149,6 +149,30 @@ fn a_closed_pipe_ends_the_run_quietly() {
     );
 }
 
+/// Hostile run 46 D1: `No space left on device` alone did not say which file was full.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_said_to_be_standard_outputs() {
+    let bin = env!("CARGO_BIN_EXE_aibridge-trace");
+    for command in ["inspect", "summary", "validate"] {
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let out = Command::new(bin)
+            .args([command, "--quiet", "fixtures/anthropic-messages/"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "aibridge-trace: {command} stopped: could not write to standard output: No \
+                 space left on device (os error 28)\n"
+            )
+        );
+    }
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn help_and_version_that_cannot_be_written_fail() {
