@@ -208,7 +208,7 @@ pub fn redacted_message(message: &str) -> (String, Option<usize>) {
 
 /// `text` redacted whole (a cut made first could leave the part of a credential, or of its
 /// name, that tells it for one), then cut to `max` bytes ([`cut_to`]) and read again until
-/// it settles, as [`redacted`] does: the end a cut leaves may read otherwise too (a
+/// it settles (see [`redacted`]): the end a cut leaves may read otherwise too (a
 /// separator gone, a word cut in two). So what this returns, given to it again, comes back
 /// as it is, as a text read back from this tool's JSONL must. Only what is kept is read
 /// again: a proxy's page of 50 MB is read once whole, then 4 KB of it. With how many bytes
@@ -264,11 +264,8 @@ pub fn cut_end(text: &str, max: usize) -> Option<usize> {
 /// the text is read again until nothing more goes, at most [`READINGS`] times: a reading
 /// never lengthens a text, and one that changes it cuts something new.
 pub fn redacted(text: &str) -> String {
-    let once = redacted_once(text);
-    match once == text {
-        true => once,
-        false => settled(once),
-    }
+    // No length is a cut.
+    redacted_within(text, usize::MAX).0
 }
 
 /// `text`, read once already, read again until a reading leaves it as it is.
@@ -343,7 +340,7 @@ fn redacted_once(text: &str) -> String {
                         // A value that names a credential (`X-Error: invalid api key`):
                         // its line is suspect all the same, and so are the lines near it
                         // (the body below it may hold the value).
-                        if suspect::names_one(&bytes[value..end]) {
+                        if suspect::names_one(&bytes[value..end], &mut Vec::new()) {
                             out.named.push(out.text.len());
                         }
                         i = cut(&mut out, text, value, end);

@@ -404,21 +404,24 @@ fn bound_warnings(items: &mut Vec<Warning>, more: usize, count: usize, bytes: us
         };
         WARNING_COST + text.min(crate::redact::MAX_MESSAGE)
     };
-    let mut total = 0;
-    let over = items.iter().any(|w| {
-        total += size(w);
-        total > bytes
-    });
+    // One pass, each warning measured once (measured, it is printed and redacted): how
+    // many fit with room for the closing count, and whether they are over at all.
+    let (mut total, mut fit, mut over) = (0, None, false);
+    for (n, warning) in items.iter().enumerate() {
+        total += size(warning);
+        if total > bytes - 256 {
+            fit.get_or_insert(n);
+        }
+        if total > bytes {
+            over = true;
+            break;
+        }
+    }
     if more == 0 && items.len() <= count && !over {
         return;
     }
     let listed = items.len() + more;
-    let mut held = 0;
-    let fit = items.iter().take_while(|w| {
-        held += size(w);
-        held <= bytes - 256
-    });
-    let kept = fit.count().min(count - 1);
+    let kept = fit.unwrap_or(items.len()).min(count - 1);
     items.truncate(kept);
     items.push(Warning::Recorded(format!(
         "and {} more warnings, past the first {}: left out",

@@ -210,11 +210,7 @@ pub(super) fn cleared(text: String, named: &[usize]) -> String {
             cut_a_name = true;
             cuts += 1;
         }
-        if cut_a_name
-            || names_credential(line)
-            || names_one_localized(line, &mut folded)
-            || sets_a_cookie(line)
-        {
+        if cut_a_name || names_one(line, &mut folded) {
             pending.iter_mut().for_each(|(_, suspect)| *suspect = true);
             after = NEAR + 1;
         }
@@ -284,9 +280,9 @@ const TWO_WORDS: [(&str, &str); 8] = [
 ];
 
 /// Whether `text` names a credential, as a line that makes itself and the lines near it
-/// suspect does.
-pub(super) fn names_one(text: &[u8]) -> bool {
-    names_credential(text) || names_one_localized(text, &mut Vec::new()) || sets_a_cookie(text)
+/// suspect does. `folded` is room for [`names_one_localized`].
+pub(super) fn names_one(text: &[u8], folded: &mut Vec<u8>) -> bool {
+    names_credential(text) || names_one_localized(text, folded) || sets_a_cookie(text)
 }
 
 /// Whether `line` names a credential as [`NAMES`] and [`TWO_WORDS`] say.
