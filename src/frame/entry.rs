@@ -165,15 +165,95 @@ pub fn decoded(
 
 /// The bytes a recorded body's base64 text stands for. Recorders differ in how they
 /// write it: wrapped in lines, and with or without the `=` padding at its end.
-pub fn base64_bytes(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+///
+/// The text is decoded in its own buffer, which the bytes never outgrow (three for every
+/// four): a body may be a hundred megabytes and more, and a compacted copy of it plus the
+/// decoded bytes beside it cost twice its size. A text that is no base64 is read once to
+/// find so, and given back untouched with the error.
+pub fn base64_bytes(text: Vec<u8>) -> Result<Vec<u8>, (Vec<u8>, base64::DecodeError)> {
+    let mut bytes = text;
+    if let Err(err) = base64_chunks(&mut bytes, false) {
+        return Err((bytes, err));
+    }
+    match base64_chunks(&mut bytes, true) {
+        Ok(len) => bytes.truncate(len),
+        // The second reading decodes what the first found sound: never met.
+        Err(err) => return Err((bytes, err)),
+    }
+    bytes.shrink_to_fit();
+    Ok(bytes)
+}
+
+/// Symbols decoded at a time: a multiple of four, so that only the last group may be short
+/// or padded.
+const BASE64_CHUNK: usize = 4096;
+
+/// Decodes the base64 text in `bytes` a chunk at a time, white space passed over, and, when
+/// `write`, puts the bytes at the front of `bytes` as it goes (they never overtake what is
+/// still to be read). Returns how many bytes the text stands for. Error offsets count
+/// symbols, white space not, as a decoder of the whole compacted text would.
+fn base64_chunks(bytes: &mut [u8], write: bool) -> Result<usize, base64::DecodeError> {
     use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    use base64::{Engine, alphabet};
+    use base64::{DecodeError, DecodeSliceError, Engine, alphabet};
     const LENIENT: GeneralPurpose = GeneralPurpose::new(
         &alphabet::STANDARD,
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
     );
-    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    LENIENT.decode(compact)
+    let mut symbols = [0u8; BASE64_CHUNK];
+    let mut out = [0u8; BASE64_CHUNK / 4 * 3];
+    let (mut read, mut written, mut before) = (0, 0, 0);
+    loop {
+        let mut len = 0;
+        while len < BASE64_CHUNK && read < bytes.len() {
+            let byte = bytes[read];
+            read += 1;
+            if !byte.is_ascii_whitespace() {
+                symbols[len] = byte;
+                len += 1;
+            }
+        }
+        while read < bytes.len() && bytes[read].is_ascii_whitespace() {
+            read += 1;
+        }
+        let last = read == bytes.len();
+        let chunk = &symbols[..len];
+        // Padding ends the text: in a full chunk with more to come it is out of place.
+        if !last {
+            if let Some(at) = chunk.iter().position(|&b| b == b'=') {
+                return Err(DecodeError::InvalidByte(before + at, b'='));
+            }
+        }
+        let n = LENIENT
+            .decode_slice(chunk, &mut out)
+            .map_err(|err| match err {
+                DecodeSliceError::DecodeError(err) => match err {
+                    DecodeError::InvalidByte(at, byte) => {
+                        DecodeError::InvalidByte(before + at, byte)
+                    }
+                    DecodeError::InvalidLength(n) => DecodeError::InvalidLength(before + n),
+                    DecodeError::InvalidLastSymbol {
+                        offset,
+                        symbol,
+                        symbol_value,
+                    } => DecodeError::InvalidLastSymbol {
+                        offset: before + offset,
+                        symbol,
+                        symbol_value,
+                    },
+                    DecodeError::InvalidPadding => DecodeError::InvalidPadding,
+                },
+                // Three bytes for every four symbols fit `out` always.
+                DecodeSliceError::OutputSliceTooSmall => DecodeError::InvalidLength(before + len),
+            })?;
+        if write {
+            bytes[written..written + n].copy_from_slice(&out[..n]);
+        }
+        written += n;
+        before += len;
+        if last {
+            return Ok(written);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -182,10 +262,59 @@ mod tests {
 
     #[test]
     fn base64_with_or_without_padding_and_line_breaks() {
-        assert_eq!(base64_bytes("aGk=").unwrap(), b"hi");
-        assert_eq!(base64_bytes("aGk").unwrap(), b"hi");
-        assert_eq!(base64_bytes("aGVs\nbG8=\n").unwrap(), b"hello");
-        assert!(base64_bytes("not base64!").is_err());
+        let decode = |text: &str| base64_bytes(text.as_bytes().to_vec());
+        assert_eq!(decode("aGk=").unwrap(), b"hi");
+        assert_eq!(decode("aGk").unwrap(), b"hi");
+        assert_eq!(decode("aGVs\nbG8=\n").unwrap(), b"hello");
+        assert_eq!(decode("").unwrap(), b"");
+        assert_eq!(decode(" \n").unwrap(), b"");
+        let (text, _) = decode("not base64!").unwrap_err();
+        assert_eq!(text, b"not base64!", "given back untouched");
+    }
+
+    /// A body of many chunks, wrapped in lines as recorders write it, decodes in place to
+    /// what a decoder of the whole text makes; and every error a whole decoder finds, this
+    /// one finds too, at the same offset.
+    #[test]
+    fn base64_in_chunks_decodes_as_the_whole_text_does() {
+        use base64::Engine;
+        use base64::engine::general_purpose::STANDARD;
+        let data: Vec<u8> = (0..20_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for len in [0, 1, 2, 3, 3071, 3072, 3073, 6144, 20_000] {
+            let text = STANDARD.encode(&data[..len]);
+            let wrapped: Vec<u8> = text
+                .as_bytes()
+                .chunks(76)
+                .flat_map(|line| line.iter().copied().chain(*b"\r\n"))
+                .collect();
+            assert_eq!(base64_bytes(wrapped).unwrap(), &data[..len], "{len} bytes");
+            let bare = text.trim_end_matches('=').as_bytes().to_vec();
+            assert_eq!(
+                base64_bytes(bare).unwrap(),
+                &data[..len],
+                "{len} bytes, no padding"
+            );
+        }
+        let text = STANDARD.encode(&data[..9000]);
+        let mut bad_texts = Vec::new();
+        for (at, byte) in [
+            (0, b'!'),
+            (4095, b'*'),
+            (4095, b'='),
+            (4096, b'='),
+            (4100, b'='),
+        ] {
+            let mut bad = text.clone().into_bytes();
+            bad[at] = byte;
+            bad_texts.push(bad);
+        }
+        bad_texts.push(format!("{text}A").into_bytes());
+        bad_texts.push(format!("{}B=", &text[..text.len() - 4]).into_bytes());
+        for bad in bad_texts {
+            let (given, err) = base64_bytes(bad.clone()).unwrap_err();
+            assert_eq!(given, bad, "given back untouched");
+            assert_eq!(Err(err), STANDARD.decode(&bad));
+        }
     }
 
     #[test]

@@ -458,14 +458,14 @@ fn body_bytes(
     {
         return text.into_bytes();
     }
-    match entry::base64_bytes(&text) {
+    match entry::base64_bytes(text.into_bytes()) {
         Ok(bytes) => bytes,
-        Err(err) => {
+        Err((text, err)) => {
             warnings.push(Warning::NotBase64 {
                 side: what,
                 detail: err.to_string(),
             });
-            text.into_bytes()
+            text
         }
     }
 }

@@ -96,7 +96,7 @@ pub fn interactions(
         let mut handed = 0;
         let streamed = har::for_each_item(data, &JSON_CASSETTE, |index, value| {
             handed += 1;
-            each(index, interaction(&Node::from_json(value)));
+            each(index, interaction(Node::from_json(value)));
         });
         match streamed {
             Ok(count) => return Ok(count),
@@ -191,7 +191,7 @@ impl yaml::Plan for Interactions {
     fn take(&mut self, path: &[Step<'_>], node: Node) {
         if let Some(Step::Key(list)) = path.first() {
             if let Some(at) = LISTS.iter().position(|l| l == list) {
-                self.read[at].push(recorded(&node));
+                self.read[at].push(recorded(node));
             }
         }
     }
@@ -208,7 +208,7 @@ impl yaml::Plan for Interactions {
             Some((Node::Seq(items), read)) => {
                 self.listed = true;
                 self.entries.extend(read);
-                self.entries.extend(items.iter().map(recorded));
+                self.entries.extend(items.into_iter().map(recorded));
             }
             Some(_) => self.not_a_list = true,
             None => {}
@@ -217,7 +217,7 @@ impl yaml::Plan for Interactions {
 }
 
 /// One interaction's parts.
-fn interaction(node: &Node) -> Result<Entry, Skip> {
+fn interaction(node: Node) -> Result<Entry, Skip> {
     recorded(node)?.decode()
 }
 
@@ -229,24 +229,25 @@ struct Recorded {
     response_coding: Option<String>,
 }
 
-fn recorded(node: &Node) -> Result<Recorded, Skip> {
-    let request = node.get("request");
-    let response = node.get("response");
+/// The bodies are moved out of `node`, not copied: one may be tens of megabytes.
+fn recorded(mut node: Node) -> Result<Recorded, Skip> {
+    let mut request = node.take("request");
+    let mut response = node.take("response");
     let url = [request.get("uri"), request.get("url")]
         .iter()
         .find_map(|n| n.as_str());
     let content_type = header(response.get("headers"), "content-type");
-    let mut parts = Entry::head(url, content_type, status(response))?;
+    let mut parts = Entry::head(url, content_type, status(&response))?;
     let warnings = &mut parts.warnings;
-    parts.request_body = body(request, "request", warnings);
-    if let Some(body) = body(response, "response", warnings) {
+    parts.request_body = body(&mut request, "request", warnings);
+    if let Some(body) = body(&mut response, "response", warnings) {
         parts.response_body = body;
     }
     let coding = |message: &Node| codings(message.get("headers"));
     Ok(Recorded {
         parts,
-        request_coding: coding(request),
-        response_coding: coding(response),
+        request_coding: coding(&request),
+        response_coding: coding(&response),
     })
 }
 
@@ -316,36 +317,34 @@ fn codings(headers: &Node) -> Option<String> {
     (!all.is_empty()).then(|| all.join(", "))
 }
 
-/// A message's body bytes, however the recorder wrote it; `None` when there is none.
-fn body(message: &Node, what: &'static str, warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
+/// A message's body bytes, however the recorder wrote it; `None` when there is none. The
+/// body's text is moved out of `message`.
+fn body(message: &mut Node, what: &'static str, warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
     let parsed = message.get("parsed_body");
     if !parsed.is_null() {
         return Some(json_bytes(parsed));
     }
     // vcrpy's httpx recorder writes a response's text as `content`.
-    let body = match message.get("body") {
-        Node::Null => message.get("content"),
+    let mut body = match message.take("body") {
+        Node::Null => message.take("content"),
         body => body,
     };
+    let base64 =
+        body.get("encoding").as_str() == Some("base64") || !body.get("base64_string").is_null();
     // vcrpy and Ruby's VCR hold the text under `string`; go-vcr writes it directly.
     let text = match body {
-        Node::Map(_) if !body.get("string").is_null() => body.get("string"),
-        Node::Map(_) if !body.get("base64_string").is_null() => body.get("base64_string"),
+        Node::Map(_) if !body.get("string").is_null() => body.take("string"),
+        Node::Map(_) if !body.get("base64_string").is_null() => body.take("base64_string"),
         other => other,
     };
     match text {
         Node::Null => None,
         Node::Str(s) if s.is_empty() => None,
-        Node::Str(s) if body.get("encoding").as_str() == Some("base64") => {
-            Some(base64_bytes(s, what, warnings))
-        }
-        Node::Str(s) if !body.get("base64_string").is_null() => {
-            Some(base64_bytes(s, what, warnings))
-        }
-        Node::Str(s) => Some(s.as_bytes().to_vec()),
+        Node::Str(s) if base64 => Some(base64_bytes(s, what, warnings)),
+        Node::Str(s) => Some(s.into_bytes()),
         Node::Binary(s) => Some(base64_bytes(s, what, warnings)),
         // A body the recorder parsed into YAML: the JSON it was.
-        parsed => Some(json_bytes(parsed)),
+        parsed => Some(json_bytes(&parsed)),
     }
 }
 
@@ -354,12 +353,12 @@ fn json_bytes(node: &Node) -> Vec<u8> {
 }
 
 /// The bytes of base64 text (white space and line breaks allowed).
-fn base64_bytes(text: &str, what: &'static str, warnings: &mut Vec<Warning>) -> Vec<u8> {
-    match entry::base64_bytes(text) {
+fn base64_bytes(text: String, what: &'static str, warnings: &mut Vec<Warning>) -> Vec<u8> {
+    match entry::base64_bytes(text.into_bytes()) {
         Ok(bytes) => bytes,
-        Err(_) => {
+        Err((text, _)) => {
             warnings.push(Warning::BinaryNotBase64 { side: what });
-            text.as_bytes().to_vec()
+            text
         }
     }
 }

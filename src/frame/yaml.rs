@@ -146,7 +146,6 @@ impl Node {
         matches!(self, Node::Null)
     }
 
-    /// The node as JSON (`!!binary` as its base64 text).
     /// The node `value` is, as a YAML reader reads the same text (JSON is YAML).
     pub fn from_json(value: Value) -> Node {
         match value {
@@ -167,6 +166,7 @@ impl Node {
         }
     }
 
+    /// The node as JSON (`!!binary` as its base64 text).
     pub fn to_json(&self) -> Value {
         match self {
             Node::Null => Value::Null,
