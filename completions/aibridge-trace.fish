@@ -116,6 +116,7 @@ error-shape\t'(error) a recorded provider error (HTTP error response, `error` ev
 txtar-pair-mismatch\t'(error) a fixture\'s streaming and non-streaming sections agree on tool names, tool arguments, thoughts and stop reason'
 txtar-tool-call-section\t'(error) a `*/tool-call` section exists when, and only when, the first answer called an injected (`bmcp_`) tool'
 txtar-unknown-section\t'(warning) section names are `request`, `streaming`, `non-streaming`, `streaming/tool-call`, `non-streaming/tool-call`'
+txtar-unknown-rule\t'(warning) an inline `aibridge-trace: allow` in a fixture\'s comment names a rule this tool has (a misspelt one allows nothing)'
 txtar-duplicate-section\t'(error) no section name appears twice'
 txtar-request-marker\t'(error) the request body has its `-- request --` line (it does not stand in the comment)'"
 complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l hidden -d 'In directories, read hidden files and folders too (version-control folders stay skipped)'

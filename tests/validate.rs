@@ -145,6 +145,13 @@ const BREAKING: &[(&str, &[Expected])] = &[
         &[("txtar-unknown-section", Some(23))],
     ),
     (
+        "txtar-unknown-rule.txtar",
+        &[
+            ("txtar-unknown-rule", Some(3)),
+            ("stream-truncated", Some(9)),
+        ],
+    ),
+    (
         "txtar-duplicate-section.txtar",
         &[("txtar-duplicate-section", Some(6))],
     ),
@@ -175,6 +182,7 @@ const PASSING: &[(&str, &[&str])] = &[
             "usage-invalid",
             "txtar-pair-mismatch",
             "txtar-unknown-section",
+            "txtar-unknown-rule",
             "txtar-duplicate-section",
             "txtar-request-marker",
         ],

@@ -130,6 +130,10 @@ pub const TXTAR_UNKNOWN_SECTION: Rule = warning(
     "txtar-unknown-section",
     "section names are `request`, `streaming`, `non-streaming`, `streaming/tool-call`, `non-streaming/tool-call`",
 );
+pub const TXTAR_UNKNOWN_RULE: Rule = warning(
+    "txtar-unknown-rule",
+    "an inline `aibridge-trace: allow` in a fixture's comment names a rule this tool has (a misspelt one allows nothing)",
+);
 pub const TXTAR_DUPLICATE_SECTION: Rule =
     error("txtar-duplicate-section", "no section name appears twice");
 pub const TXTAR_REQUEST_MARKER: Rule = error(
@@ -166,6 +170,7 @@ pub static RULES: &[Rule] = &[
     TXTAR_PAIR_MISMATCH,
     TXTAR_TOOL_CALL_SECTION,
     TXTAR_UNKNOWN_SECTION,
+    TXTAR_UNKNOWN_RULE,
     TXTAR_DUPLICATE_SECTION,
     TXTAR_REQUEST_MARKER,
 ];

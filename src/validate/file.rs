@@ -21,9 +21,12 @@ use super::stream::StreamCheck;
 use super::{anthropic, chat, errors, responses, txtar};
 use crate::capture::{Failure, Layout, Lines, Part, Place, Stored, Visitor, Walked};
 use crate::decode::{Event, StreamEnd};
-use crate::diagnostic::rules::{PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON};
+use crate::diagnostic::rules::{
+    PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON, TXTAR_UNKNOWN_RULE,
+};
 use crate::diagnostic::{Finding, Findings, RULES};
 use crate::frame::{self, Body, Exchange, FrameError};
+use crate::quote::Quoted;
 use crate::reconstruct::{
     NoTurn, Observer, Outcome, ParsedRequest, Unreadable, reconstruct_observed,
 };
@@ -169,7 +172,7 @@ impl Check {
         });
         let skipped = match part.layout {
             Layout::Txtar { comment, sections } => {
-                self.allowed = inline_allows(comment);
+                self.allowed = inline_allows(comment, part.lines, &mut f);
                 txtar_file(comment, sections, part, &mut f)
             }
             Layout::Single(text) => self.single_file(text, asked.as_ref(), part, &mut f),
@@ -315,27 +318,46 @@ fn txtar_file(
 }
 
 /// The words that open an inline allow in a txtar comment.
-const ALLOW_DIRECTIVE: &str = "aibridge-trace: allow ";
+const ALLOW_DIRECTIVE: &str = "aibridge-trace: allow";
 
 /// Rules a txtar fixture allows for itself, in a comment line such as
 /// `aibridge-trace: allow stream-truncated`: a fixture that records a broken capture on
-/// purpose says so where it stands, rather than every CI job passing `--allow`.
-fn inline_allows(comment: &[u8]) -> Vec<String> {
-    String::from_utf8_lossy(comment)
-        .lines()
-        .filter_map(|line| {
-            line.split_once(ALLOW_DIRECTIVE)
-                .map(|(_, rules)| rules.to_string())
-        })
-        .flat_map(|rules| {
-            rules
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .take_while(|word| RULES.iter().any(|r| r.id == *word) || word.is_empty())
-                .filter(|word| !word.is_empty())
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect()
+/// purpose says so where it stands, rather than every CI job passing `--allow`. The rule
+/// ids come first; the words from the first that names no rule on are free text. A line
+/// whose first word names no rule (a misspelt one) would allow nothing without a word: it
+/// is a finding.
+fn inline_allows(comment: &[u8], lines: &Lines, f: &mut Findings) -> Vec<String> {
+    let mut allowed = Vec::new();
+    for line in comment.split(|&b| b == b'\n') {
+        let text = String::from_utf8_lossy(line);
+        let Some((_, rest)) = text.split_once(ALLOW_DIRECTIVE) else {
+            continue;
+        };
+        // `aibridge-trace: allowed …` is no directive.
+        if rest.starts_with(|c: char| !c.is_whitespace()) {
+            continue;
+        }
+        let mut words = rest
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|word| !word.is_empty());
+        let first = words.clone().next();
+        let named: Vec<_> = words
+            .by_ref()
+            .take_while(|word| RULES.iter().any(|r| r.id == *word))
+            .map(str::to_string)
+            .collect();
+        if named.is_empty() {
+            f.add(&TXTAR_UNKNOWN_RULE, lines.of_slice(line), || match first {
+                Some(word) => format!(
+                    "`{ALLOW_DIRECTIVE}` {}: no such rule (`validate --list-rules` lists them)",
+                    Quoted(word)
+                ),
+                None => format!("`{ALLOW_DIRECTIVE}` names no rule"),
+            });
+        }
+        allowed.extend(named);
+    }
+    allowed
 }
 
 /// Why an exchange was not checked: there is no turn of an API this tool reads to check.
