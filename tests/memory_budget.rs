@@ -731,10 +731,62 @@ fn a_turn_of_thousands_of_tools_is_summed_by_tool_in_linear_memory() {
     assert_eq!(summary.groups.len(), 2_000);
     assert_eq!(summary.all.tools.iter().count(), 2_000);
     for (name, group) in &summary.groups {
-        let tools: Vec<&String> = group.tools.iter().map(|(tool, _)| tool).collect();
+        let tools: Vec<&str> = group.tools.iter().map(|(tool, _)| tool).collect();
         assert_eq!(tools, [name], "a tool's group lists that tool alone");
         assert_eq!(group.tool_calls, 2_000, "its turns' calls are all counted");
     }
+}
+
+#[test]
+fn a_turn_in_many_tool_groups_shares_its_names_and_counts_its_thoughts_once() {
+    let _one = serial();
+    // Hostile run 47: each tool group a turn counted in held its own copy of the turn's
+    // model and stop reason (400 turns of 1,000 tools and 250-byte names: 455 MB), and
+    // counted its thoughts' characters again (a turn of 10,000 tools and 16 MB of
+    // thinking: 6 s, 0.1 s without `--by`).
+    let calls: Vec<String> = (0..1_000)
+        .map(|i| format!(r#"{{"type":"tool_use","id":"t{i}","name":"n{i}","input":{{}}}}"#))
+        .collect();
+    let thinking = "a thought ".repeat(100_000);
+    let turns: Vec<_> = (0..20)
+        .map(|t| {
+            let body = format!(
+                r#"{{"id":"m","type":"message","role":"assistant","model":"{t:03}{model}","content":[{{"type":"thinking","thinking":"{thinking}","signature":"s"}},{calls}],"stop_reason":"{t:03}{model}","usage":{{"input_tokens":1,"output_tokens":1}}}}"#,
+                model = "m".repeat(247),
+                calls = calls.join(",")
+            );
+            let report = aibridge_trace::run::turns_from_bytes("tools.json", body.as_bytes(), true);
+            report.turns.into_iter().next().unwrap()
+        })
+        .collect();
+    assert_eq!(turns[0].tool_calls.len(), 1_000);
+    assert_eq!(turns[0].model.as_ref().map(String::len), Some(250));
+    let summed = |by| {
+        let mut summary = aibridge_trace::aggregate::Summary::new(by);
+        let start = std::time::Instant::now();
+        let peak = extra_peak(|| turns.iter().for_each(|turn| summary.add_turn(turn, by)));
+        (summary, peak, start.elapsed())
+    };
+    let (_, _, alone) = summed(None);
+    let (summary, peak, by_tool) = summed(Some(aibridge_trace::config::GroupBy::Tool));
+    eprintln!(
+        "20 turns of 1,000 tools: +{:.1} MB, {by_tool:?} (without --by: {alone:?})",
+        peak as f64 / 1e6
+    );
+    // Some 20,000 entries of each breakdown, a pointer and a count each; a copy of each
+    // name made it 21 MB.
+    assert!(peak < 12 << 20, "took {peak} bytes");
+    // Counting 20 MB of thinking again in each of 1,000 groups took seconds.
+    assert!(
+        by_tool < alone * 20 + std::time::Duration::from_millis(500),
+        "{by_tool:?} against {alone:?}"
+    );
+    let group = &summary.groups["n7"];
+    assert_eq!(group.models.iter().count(), 20);
+    assert_eq!(
+        group.thought_sources.iter().next().unwrap().1.chars,
+        20 * 1_000_000
+    );
 }
 
 #[test]

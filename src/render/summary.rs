@@ -45,11 +45,11 @@ fn print(out: &mut impl Write, title: &str, sheet: &Sheet, style: TableStyle) ->
 }
 
 /// Rows of `name, count` from a count map, largest first.
-fn counts<'a>(map: impl IntoIterator<Item = (&'a String, &'a u64)>) -> Rows {
-    let mut rows: Vec<(&String, &u64)> = map.into_iter().collect();
+fn counts<'a>(map: impl IntoIterator<Item = (&'a str, &'a u64)>) -> Rows {
+    let mut rows: Vec<(&str, &u64)> = map.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     rows.into_iter()
-        .map(|(k, v)| vec![Cell::plain(k.clone()), n(*v)])
+        .map(|(k, v)| vec![Cell::plain(k), n(*v)])
         .collect()
 }
 
@@ -120,11 +120,11 @@ fn cost_tables(out: &mut impl Write, all: &Aggregate, style: TableStyle) -> io::
         style,
     )?;
 
-    let mut models: Vec<(&String, &f64)> = all.cost_by_model.iter().collect();
+    let mut models: Vec<(&str, &f64)> = all.cost_by_model.iter().collect();
     models.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
     let rows = models
         .into_iter()
-        .map(|(model, cost)| vec![Cell::plain(model.clone()), usd(*cost)])
+        .map(|(model, cost)| vec![Cell::plain(model), usd(*cost)])
         .collect();
     print(
         out,
@@ -139,7 +139,7 @@ fn cost_tables(out: &mut impl Write, all: &Aggregate, style: TableStyle) -> io::
             .iter()
             .map(|(model, u)| {
                 vec![
-                    Cell::plain(model.clone()),
+                    Cell::plain(model),
                     n(u.turns),
                     n(u.usage.input),
                     n(u.usage.output),
@@ -288,15 +288,15 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
         style,
     )?;
 
-    let mut tools: Vec<(&String, _)> = all.tools.iter().collect();
+    let mut tools: Vec<(&str, _)> = all.tools.iter().collect();
     tools.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then(a.0.cmp(b.0)));
     let tool_rows = tools
         .into_iter()
         .map(|(name, t)| {
             let name = if t.injected > 0 {
-                Cell::marked(name.clone(), Mark::Injected)
+                Cell::marked(name, Mark::Injected)
             } else {
-                Cell::plain(name.clone())
+                Cell::plain(name)
             };
             vec![
                 name,
@@ -320,7 +320,7 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
     let thought_rows = all
         .thought_sources
         .iter()
-        .map(|(source, t)| vec![Cell::plain(source.clone()), n(t.count), n(t.chars)])
+        .map(|(source, t)| vec![Cell::plain(source), n(t.count), n(t.chars)])
         .collect();
     let header = vec!["source", "thoughts", "characters"];
     print(
