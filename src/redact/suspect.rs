@@ -754,7 +754,9 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             && !armed
             && text.iter().any(u8::is_ascii_digit)
             && !own_number(bytes, &word);
-        let a_value = spelled || armed && secret_like || due || bracketed;
+        // The text of an element an attribute names (`<entry key="password">…`).
+        let element = named_by_attribute(bytes, &word);
+        let a_value = spelled || armed && secret_like || due || bracketed || element;
         if near_here == 2
             && !armed
             && LINKS
@@ -794,7 +796,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                     out.push_str(part);
                 }
             }
-        } else if !(secret_like || due || bracketed)
+        } else if !(secret_like || due || bracketed || element)
             && (field
                 || matches!(bytes.get(word.end), Some(b'{' | b'('))
                 || bytes.get(word.end) == Some(&b'[') && bytes.get(word.end + 1) != Some(&b'/')
@@ -808,7 +810,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             // markup tag's (`<code>`, `</b>`), a YAML tag (`!!str`), a list's bullet
             // (`- …`): the value is what follows it.
             out.push_str(&line[word.start..word.end]);
-        } else if armed || word.quoted || secret_like || due || bracketed {
+        } else if armed || word.quoted || secret_like || due || bracketed || element {
             out.push_str(&line[word.start..word.text.start]);
             out.push_str(CUT);
             out.push_str(&line[word.text.end..word.end]);
@@ -1007,6 +1009,55 @@ fn in_tag(line: &[u8], word: &Word) -> bool {
     let after = &line[word.end..];
     let after = after.strip_prefix(b"/").unwrap_or(after);
     tag_open(before).is_some_and(|close| after.starts_with(close))
+}
+
+/// Whether `word` is the text of an element whose attribute names a credential:
+/// `<entry key="password">…</entry>` (Java's properties written as XML), `<property
+/// name="apiKey">…` or `<property name="apiKey"><value>…` (Spring), `<add key="token">…`:
+/// read as `<password>…</password>` is (hostile run 47). The syntax rules cut a `key`
+/// attribute's value before this looks (`<entry key="…">`): that names one as well.
+fn named_by_attribute(line: &[u8], word: &Word) -> bool {
+    let mut before = &line[..word.start];
+    // Through a few tags opened inside it (`<value>`, `<![CDATA[` aside).
+    for _ in 0..4 {
+        let trimmed = before.trim_ascii_end();
+        let Some(inner) = trimmed.strip_suffix(b">") else {
+            return false;
+        };
+        let inner = inner.trim_ascii_end();
+        let Some(quote @ (b'"' | b'\'')) = inner.last().copied() else {
+            let name = inner
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            match inner[..inner.len() - name].strip_suffix(b"<") {
+                Some(outer) if name > 0 => {
+                    before = outer;
+                    continue;
+                }
+                _ => return false,
+            }
+        };
+        let value = &inner[..inner.len() - 1];
+        // A name is short: the opening quote is looked for no further back than this.
+        let window = &value[value.len().saturating_sub(LONGEST + 1)..];
+        let Some(open) = window.iter().rposition(|&b| b == quote) else {
+            return false;
+        };
+        let name = &window[open + 1..];
+        let tag = &value[..value.len() - name.len() - 1];
+        let Some(tag) = tag.trim_ascii_end().strip_suffix(b"=") else {
+            return false;
+        };
+        // Inside a tag: a `<` after the last `>`, near.
+        let near = &tag[tag.len().saturating_sub(256)..];
+        let opened = near.iter().rposition(|&b| b == b'<');
+        let closed = near.iter().rposition(|&b| b == b'>');
+        // The attribute's value cut already (`key="…"`) named a credential too.
+        return opened > closed && (is_whole_name(name, true) || name == CUT.as_bytes());
+    }
+    false
 }
 
 /// What closes a tag `before` opens (`<`, `[`, `&lt;`), if it opens one.
@@ -1221,13 +1272,14 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
         }
         None if rest[0] >= 0x80 => match rest {
             // A fullwidth colon and arrows (`：`, `→`, `⇒`, `⟶`, `➜`) separate as a colon
-            // does; dashes and bullets (`—`, `–`, `•`) as a space.
+            // does; dashes, hyphens, a minus and bullets (`—`, `–`, `‐`, `―`, `−`, `•`) as
+            // a space.
             [0xEF, 0xBC, 0x9A, ..]
             | [0xE2, 0x86, 0x92, ..]
             | [0xE2, 0x87, 0x92, ..]
             | [0xE2, 0x9F, 0xB6, ..]
             | [0xE2, 0x9E, 0x9C, ..] => (3, Some(b':')),
-            [0xE2, 0x80, 0x93 | 0x94 | 0xA2, ..] => (3, Some(b' ')),
+            [0xE2, 0x80, 0x90..=0x95 | 0xA2, ..] | [0xE2, 0x88, 0x92, ..] => (3, Some(b' ')),
             // Typographic quotes (`“ ” ‘ ’ „ ‚ ‹ ›`, `« »`) are quotes.
             [0xE2, 0x80, 0x98..=0x9A | 0x9C..=0x9E | 0xB9 | 0xBA, ..] => (3, Some(b'"')),
             [0xC2, 0xAB | 0xBB, ..] => (2, Some(b'"')),
@@ -1380,9 +1432,11 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
     let separator = match rest {
         // An arrow (`->`, `-->`, `=>`, `→`) pairs a name with its value as a colon does.
         _ if arrow > 0 && rest.get(arrow) == Some(&b'>') => Some(b':'),
-        // A dash (`password — …`, `token – …`) after a name, but in prose (`the key —
-        // so to speak —`) it is no field's: it is told apart, as `-`.
-        [0xE2, 0x80, 0x93 | 0x94, ..] => Some(b'-'),
+        // A dash (`password — …`, `token – …`, or spaced hyphens as ASCII writes one:
+        // `password - …`, `token -- …`) after a name, but in prose (`the key — so to
+        // speak —`) it is no field's: it is told apart, as `-`.
+        [0xE2, 0x80, 0x90..=0x95, ..] | [0xE2, 0x88, 0x92, ..] => Some(b'-'),
+        [b'-', ..] if at > end && spaced_dash(rest) => Some(b'-'),
         // An assignment: `:=` and `::` are read as their colon, `+=` and `?=` as `=`.
         [b'+' | b'?', b'=', ..] => Some(b'='),
         [b':' | b'=' | b',' | b'|', ..] => Some(rest[0]),
@@ -1392,6 +1446,13 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
         },
     };
     separator.or(tab.then_some(b'\t'))
+}
+
+/// Whether `rest` opens with a dash written in ASCII: one to three hyphens standing alone
+/// (`- `, `-- `), not an option (`-p`) or a rule (`-----`).
+fn spaced_dash(rest: &[u8]) -> bool {
+    let dashes = rest.iter().take(4).take_while(|&&b| b == b'-').count();
+    (1..=3).contains(&dashes) && rest.get(dashes).is_none_or(|&b| b == b' ')
 }
 
 /// Calls `each` with every identifier in `text` (ASCII letters, digits, `_` and `-`,
@@ -1885,6 +1946,63 @@ mod tests {
             "the key — so to speak — was lost",
             "c++ = fine",
         ]);
+    }
+
+    #[test]
+    fn a_value_after_a_dash_written_in_ascii_goes() {
+        // Hostile run 47, D3: only an em or en dash was read as one.
+        assert_cut([
+            (
+                "upstream proxy refused: password - ZQXSECRETplain was rejected",
+                "upstream proxy refused: password - … was rejected",
+            ),
+            ("token -- ZQXSECRETplain expired", "token -- … expired"),
+            ("x-api-key --- ZQXSECRETplain", "x-api-key --- …"),
+            ("client_secret ‐ ZQXSECRETplain", "client_secret ‐ …"),
+            ("Authorization ― ZQXSECRETplain", "Authorization ― …"),
+            ("access_token − ZQXSECRETplain", "access_token − …"),
+        ]);
+        // An option or a rule after a name is no dash; a dash in prose after a name that
+        // is a field's only is none.
+        assert_kept([
+            "invalid password -p flag",
+            "password ----- rules",
+            "the key - so to speak - was lost",
+        ]);
+    }
+
+    #[test]
+    fn the_text_of_an_element_an_attribute_names_goes() {
+        // Hostile run 47, D4: `<password>…` was cut, `<entry key="password">…` not.
+        assert_cut([
+            (
+                r#"config error in <entry key="password">ZQXSECRETplain</entry>"#,
+                // The syntax rules cut a `key`'s value first.
+                r#"config error in <entry key="…">…</entry>"#,
+            ),
+            (
+                r#"<property name="apiKey">ZQXSECRETplain</property>"#,
+                r#"<property name="apiKey">…</property>"#,
+            ),
+            (
+                r#"<property name="password"><value>ZQXSECRETplain</value></property>"#,
+                r#"<property name="password"><value>…</value></property>"#,
+            ),
+            (
+                "<add key='token'>ZQXSECRETplain</add>",
+                "<add key='…'>…</add>",
+            ),
+            (
+                r#"<Parameter Name = "Password" >ZQXSECRETplain</Parameter>"#,
+                r#"<Parameter Name = "Password" >…</Parameter>"#,
+            ),
+        ]);
+        // On a line naming a credential a quoted word goes, and with an attribute's value
+        // the text of its element.
+        assert_cut([(
+            r#"<entry name="timeout">thirty</entry> for the password"#,
+            r#"<entry name="…">…</entry> for the password"#,
+        )]);
     }
 
     #[test]
