@@ -708,17 +708,22 @@ fn tool_call_arguments_count_as_texts_held() {
     assert!(peak < 24 << 20, "67 MB of arguments took {peak} bytes");
 }
 
+/// `n` Anthropic `tool_use` blocks of tools `n0`, `n1`…, comma-separated.
+fn tool_uses(n: usize) -> String {
+    let calls: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"type":"tool_use","id":"t{i}","name":"n{i}","input":{{}}}}"#))
+        .collect();
+    calls.join(",")
+}
+
 #[test]
 fn a_turn_of_thousands_of_tools_is_summed_by_tool_in_linear_memory() {
     let _one = serial();
     // Hostile run 12, D7: every tool's group listed every tool of the turns it counted, so
     // a turn of 2,000 tools made 4 million entries (745 MB, 10 s for a 120 KB body).
-    let calls: Vec<String> = (0..2_000)
-        .map(|i| format!(r#"{{"type":"tool_use","id":"t{i}","name":"n{i}","input":{{}}}}"#))
-        .collect();
     let body = format!(
         r#"{{"id":"m","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{}],"stop_reason":"tool_use","usage":{{"input_tokens":1,"output_tokens":1}}}}"#,
-        calls.join(",")
+        tool_uses(2_000)
     );
     let report = aibridge_trace::run::turns_from_bytes("tools.json", body.as_bytes(), true);
     let turn = &report.turns[0];
@@ -744,16 +749,13 @@ fn a_turn_in_many_tool_groups_shares_its_names_and_counts_its_thoughts_once() {
     // model and stop reason (400 turns of 1,000 tools and 250-byte names: 455 MB), and
     // counted its thoughts' characters again (a turn of 10,000 tools and 16 MB of
     // thinking: 6 s, 0.1 s without `--by`).
-    let calls: Vec<String> = (0..1_000)
-        .map(|i| format!(r#"{{"type":"tool_use","id":"t{i}","name":"n{i}","input":{{}}}}"#))
-        .collect();
+    let calls = tool_uses(1_000);
     let thinking = "a thought ".repeat(100_000);
     let turns: Vec<_> = (0..20)
         .map(|t| {
             let body = format!(
                 r#"{{"id":"m","type":"message","role":"assistant","model":"{t:03}{model}","content":[{{"type":"thinking","thinking":"{thinking}","signature":"s"}},{calls}],"stop_reason":"{t:03}{model}","usage":{{"input_tokens":1,"output_tokens":1}}}}"#,
                 model = "m".repeat(247),
-                calls = calls.join(",")
             );
             let report = aibridge_trace::run::turns_from_bytes("tools.json", body.as_bytes(), true);
             report.turns.into_iter().next().unwrap()
