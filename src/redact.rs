@@ -1146,7 +1146,7 @@ const SCHEME_SEPARATORS: &[u8] = b" \t:\"'\r\n=,;(+-/*";
 
 /// After `Bearer`: where its token starts, past the separators error text puts there
 /// ([`SCHEME_SEPARATORS`], the spaces of Unicode, a fullwidth colon), each also written
-/// escaped (`%2B`, `\u0020`, `&#43;`, `&plus;`, `&nbsp;`: an entity of any name); `None`
+/// escaped (`%2B`, `\u0020`, `\t`, `&#43;`, `&plus;`, `&nbsp;`: an entity of any name); `None`
 /// when there is none (`Bearers`).
 fn separated(bytes: &[u8], mut at: usize) -> Option<usize> {
     let start = at;
@@ -1158,6 +1158,8 @@ fn separated(bytes: &[u8], mut at: usize) -> Option<usize> {
         let rest = &bytes[at.min(bytes.len())..];
         at += match rest {
             [b, ..] if SCHEME_SEPARATORS.contains(b) => 1,
+            // White space escaped short, as JSON and Go's `%q` write it (`Basic\tdXNl…`).
+            [b'\\', b't' | b'n' | b'r' | b'f', ..] => 2,
             [0xC2, 0xA0, ..] => 2,
             // The other spaces of Unicode: U+2000 to U+200A, U+202F, U+3000.
             [0xE2, 0x80, 0x80..=0x8B | 0xAF, ..] | [0xE3, 0x80, 0x80, ..] => 3,
@@ -1483,6 +1485,20 @@ mod tests {
             ),
             ("x Basic&#58;YWxpY2U6c2VjcmV0cGFzcw== y", "x Basic&#58;… y"),
             ("x SSWS 00QCjAl4MlV-WPXM y", "x SSWS … y"),
+            // White space escaped short, as JSON writes it (hostile run 48, D1).
+            (
+                r"rejected: Basic\tdXNlcjpwYXNzd29yZA",
+                r"rejected: Basic\t…",
+            ),
+            (
+                r#"upstream rejected {"got": "Basic\tdXNlcjpwYXNzd29yZA"}"#,
+                r#"upstream rejected {"got": "Basic\t…"}"#,
+            ),
+            (
+                r"x Splunk\r\n 5a6b7c8d-1e2f-3a4b-5c6d-7e8f9a0b1c2d y",
+                r"x Splunk\r\n … y",
+            ),
+            (r"x SSWS\f00QCjAl4MlV-WPXM y", r"x SSWS\f… y"),
         ]);
         assert_kept([
             "HTTP Basic Authentication required",

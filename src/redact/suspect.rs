@@ -1325,6 +1325,7 @@ pub(super) fn entity(rest: &[u8]) -> Option<(usize, u8)> {
         b"apos" | b"#39" | b"#x27" => b'\'',
         b"colon" | b"#58" | b"#x3a" => b':',
         b"equals" | b"#61" | b"#x3d" => b'=',
+        b"tab" | b"#9" | b"#09" | b"#x9" | b"#x09" => b'\t',
         _ => b' ',
     };
     Some((name + 2, stands))
@@ -1418,7 +1419,14 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
                     _ => break,
                 }
             }
-            _ => break,
+            // A tab written otherwise (`\u0009`, `\x09`, `%09`, `&#9;`, `&Tab;`), as a tab.
+            _ => match unit_at(line, at) {
+                (len @ 2.., Some(b'\t')) => {
+                    tab = true;
+                    at += len;
+                }
+                _ => break,
+            },
         }
     }
     let rest = &line[at.min(line.len())..];
@@ -1969,6 +1977,17 @@ mod tests {
             "password ----- rules",
             "the key - so to speak - was lost",
         ]);
+    }
+
+    #[test]
+    fn a_tab_written_as_an_escape_or_an_entity_separates() {
+        // Hostile run 48, D2: only `\t` and a real tab did.
+        for tab in ["\\u0009", "\\x09", "%09", "&#9;", "&#x9;", "&Tab;"] {
+            assert_cut([(
+                format!("password{tab}ZQXtabvalue"),
+                format!("password{tab}…"),
+            )]);
+        }
     }
 
     #[test]
