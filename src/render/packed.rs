@@ -51,6 +51,10 @@ const NUMERIC: u8 = 0x80;
 impl Rows {
     pub fn push(&mut self, cells: Vec<Cell>) {
         if cells.iter().any(|cell| cell.text.len() > LONG) {
+            let mut cells = cells;
+            // A text built by pushing may hold twice its length (a 4 KB path and a
+            // section: 8 KB, hostile run 49), and the row is held to the end.
+            cells.iter_mut().for_each(|cell| cell.text.shrink_to_fit());
             self.0.push(Held::Cells(cells.into_boxed_slice()));
             return;
         }
@@ -203,5 +207,19 @@ mod tests {
         assert_eq!(rows.iter().nth(1).unwrap().iter().count(), 0);
         assert_eq!(rows.first().unwrap().get(3).unwrap().text, long);
         assert!(rows.first().unwrap().get(6).is_none());
+    }
+
+    #[test]
+    fn a_row_kept_as_cells_holds_no_spare_capacity() {
+        // A 4 KB path and its section pushed after it: the label held 8 KB.
+        let mut label = "p".repeat(4096);
+        label.push_str(" [streaming]");
+        assert!(label.capacity() >= 8192);
+        let mut rows = Rows::default();
+        rows.push(vec![Cell::plain(label)]);
+        let Held::Cells(cells) = &rows.0[0] else {
+            panic!("a long text is kept as its cell")
+        };
+        assert_eq!(cells[0].text.capacity(), cells[0].text.len());
     }
 }
