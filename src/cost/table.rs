@@ -28,7 +28,7 @@ pub struct PriceTable {
 
 /// What one model costs, and where that was read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a model's prices (an object)")]
 pub struct ModelPrice {
     /// Who serves the model at these prices (`anthropic`, `openai`, `bedrock`, `groq`, …):
     /// for people; matching goes by name alone.
@@ -150,9 +150,20 @@ pub enum PriceError {
 /// whole table lists about 2,500.
 pub const MAX_MODELS: usize = 50_000;
 
+/// Said redacted, as error text is: serde's words and a reason quote the file's values, and
+/// a file given as `--prices` by mistake may hold keys (hostile run 50).
 impl fmt::Display for PriceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        f.write_str(&crate::redact::redacted(&Said(self).to_string()))
+    }
+}
+
+/// A price error's words, before they are redacted.
+struct Said<'e>(&'e PriceError);
+
+impl fmt::Display for Said<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
             PriceError::Json(e) => write!(f, "not a price table: {e}"),
             PriceError::Format(n) => {
                 write!(
@@ -232,7 +243,7 @@ impl PriceTable {
 
 /// A table as read: its models past [`MAX_MODELS`] counted, not held.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a price table (an object)")]
 struct RawTable {
     format: u32,
     #[serde(default)]
@@ -649,6 +660,23 @@ mod tests {
             Err(e) => e.to_string(),
             Ok(_) => panic!("read: {text}"),
         }
+    }
+
+    #[test]
+    fn a_file_of_keys_given_as_a_table_is_not_quoted() {
+        // Hostile run 50, D4: serde's words quoted the values whole, and a type's name.
+        let key = "sk-proj-ZQXabcdefghij0123456789KLMNOP";
+        for text in [
+            format!(r#"{{"format": 1, "models": {{"gpt-4o": "{key}"}}}}"#),
+            format!(r#"{{"format": 1, "models": {{"m": {{"{key}": 1}}}}}}"#),
+            format!(
+                r#"{{"format": 1, "models": {{"m": {{"provider": "p", "source": "s", "read": "Bearer {key}"}}}}}}"#
+            ),
+        ] {
+            let said = invalid(&text);
+            assert!(!said.contains("ZQX") && !said.contains("struct"), "{said}");
+        }
+        assert!(invalid(r#"{"format": 1, "models": {"m": 1}}"#).contains("a model's prices"));
     }
 
     #[test]
