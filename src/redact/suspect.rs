@@ -1279,7 +1279,8 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
             | [0xE2, 0x87, 0x92, ..]
             | [0xE2, 0x9F, 0xB6, ..]
             | [0xE2, 0x9E, 0x9C, ..] => (3, Some(b':')),
-            [0xE2, 0x80, 0x90..=0x95 | 0xA2, ..] | [0xE2, 0x88, 0x92, ..] => (3, Some(b' ')),
+            _ if is_dash(rest) => (3, Some(b' ')),
+            [0xE2, 0x80, 0xA2, ..] => (3, Some(b' ')),
             // Typographic quotes (`“ ” ‘ ’ „ ‚ ‹ ›`, `« »`) are quotes.
             [0xE2, 0x80, 0x98..=0x9A | 0x9C..=0x9E | 0xB9 | 0xBA, ..] => (3, Some(b'"')),
             [0xC2, 0xAB | 0xBB, ..] => (2, Some(b'"')),
@@ -1443,7 +1444,7 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
         // A dash (`password — …`, `token – …`, or spaced hyphens as ASCII writes one:
         // `password - …`, `token -- …`) after a name, but in prose (`the key — so to
         // speak —`) it is no field's: it is told apart, as `-`.
-        [0xE2, 0x80, 0x90..=0x95, ..] | [0xE2, 0x88, 0x92, ..] => Some(b'-'),
+        _ if is_dash(rest) => Some(b'-'),
         [b'-', ..] if at > end && spaced_dash(rest) => Some(b'-'),
         // An assignment: `:=` and `::` are read as their colon, `+=` and `?=` as `=`.
         [b'+' | b'?', b'=', ..] => Some(b'='),
@@ -1454,6 +1455,12 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
         },
     };
     separator.or(tab.then_some(b'\t'))
+}
+
+/// Whether `rest` opens with a dash, a hyphen or a minus past ASCII (`‐` to `―`, `−`):
+/// three bytes each.
+fn is_dash(rest: &[u8]) -> bool {
+    matches!(rest, [0xE2, 0x80, 0x90..=0x95, ..] | [0xE2, 0x88, 0x92, ..])
 }
 
 /// Whether `rest` opens with a dash written in ASCII: one to three hyphens standing alone

@@ -49,9 +49,8 @@ const MARKS: [Mark; 5] = [
 const NUMERIC: u8 = 0x80;
 
 impl Rows {
-    pub fn push(&mut self, cells: Vec<Cell>) {
+    pub fn push(&mut self, mut cells: Vec<Cell>) {
         if cells.iter().any(|cell| cell.text.len() > LONG) {
-            let mut cells = cells;
             // A text built by pushing may hold twice its length (a 4 KB path and a
             // section: 8 KB, hostile run 49), and the row is held to the end.
             cells.iter_mut().for_each(|cell| cell.text.shrink_to_fit());
