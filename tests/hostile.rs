@@ -1367,6 +1367,69 @@ fn a_compressed_layer_the_headers_do_not_name_is_read_and_fails_validate() {
 }
 
 #[test]
+fn a_compressed_body_cut_short_fails_validate_in_a_txtar_a_har_and_a_cassette() {
+    // Hostile run 50: runs 38 and 39's findings held for `.http` files and dump pairs only.
+    // A txtar section, a HAR entry or a cassette's body said it in its own exchange's
+    // warnings, which `validate` did not look at: "all valid", exit 0.
+    use base64::Engine;
+    let dir = scratch("cut-body-everywhere");
+    let body = r#"{"id":"c1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}]}"#;
+    let whole = gzip(body.as_bytes());
+    let cut = &whole[..whole.len() - 3];
+    let asked = r#"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#;
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+    let txtar = |coding: &str, body: &[u8]| {
+        let head = format!("-- request --\n{asked}\n-- non-streaming --\n{head}{coding}\r\n");
+        [head.as_bytes(), body].concat()
+    };
+    let packed = base64::engine::general_purpose::STANDARD.encode(cut);
+    let har = serde_json::json!({"log": {"entries": [{
+        "request": {"method": "POST", "url": "https://api.openai.com/v1/chat/completions",
+                    "postData": {"mimeType": "application/json", "text": asked}},
+        "response": {"status": 200, "headers": [{"name": "Content-Encoding", "value": "gzip"}],
+                     "content": {"mimeType": "application/json", "encoding": "base64",
+                                 "text": packed}}}]}});
+    let cassette = format!(
+        "interactions:\n- request:\n    body: '{asked}'\n    method: POST\n    \
+         uri: https://api.openai.com/v1/chat/completions\n  response:\n    body:\n      \
+         string: !!binary |\n        {packed}\n    headers:\n      Content-Encoding:\n      \
+         - gzip\n    status:\n      code: 200\n"
+    );
+    let cases = [
+        (
+            "cut.txtar",
+            txtar("Content-Encoding: gzip\r\n", cut),
+            ":3: error[parse-capture]: the gzip data is cut short",
+        ),
+        (
+            "unnamed.txtar",
+            txtar("", &whole),
+            ":3: error[parse-capture]: the body is gzip data",
+        ),
+        (
+            "cut.har",
+            har.to_string().into_bytes(),
+            ": error[parse-capture]: entry 0: the gzip data is cut short",
+        ),
+        (
+            "cut.yaml",
+            cassette.into_bytes(),
+            ": error[parse-capture]: entry 0: the gzip data is cut short",
+        ),
+    ];
+    for (name, data, said) in cases {
+        let file = dir.join(name);
+        std::fs::write(&file, data).unwrap();
+        let (turns, stderr, _) = inspect(&[str_of(&file)]);
+        assert_eq!(turns.len(), 1, "{name}: {stderr}");
+        let out = run(&["validate", str_of(&file)]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stdout}");
+        assert!(stdout.contains(&format!("{name}{said}")), "{stdout}");
+    }
+}
+
+#[test]
 fn a_capture_with_many_warnings_prints_what_its_turn_read_back_prints() {
     // Hostile run 43: a capture's turn kept every warning, a turn read back the first
     // 16 KiB, so a split run's parts joined printed 68 of a whole run's 1,500.

@@ -21,7 +21,7 @@ use crate::quote::{Quoted, clip};
 use crate::turn::Turn;
 
 /// The line of a section's `-- NAME --` marker.
-fn marker_line(section: &Section) -> usize {
+pub(super) fn marker_line(section: &Section) -> usize {
     section.first_line.saturating_sub(1).max(1)
 }
 
