@@ -1430,6 +1430,48 @@ fn a_compressed_body_cut_short_fails_validate_in_a_txtar_a_har_and_a_cassette() 
 }
 
 #[test]
+fn a_file_holding_a_request_alone_is_checked_as_a_request() {
+    // Hostile run 50: a request-only `.http` whose JSON was broken was said to have a broken
+    // *response* body; its body was read as a response's.
+    let dir = scratch("request-alone");
+    let head = "POST /v1/chat/completions HTTP/1.1\r\nHost: api.openai.com\r\n\
+                Content-Type: application/json\r\n\r\n";
+    let broken = dir.join("broken.http");
+    std::fs::write(
+        &broken,
+        format!("{head}{{\"model\":\"gpt-4o\",\"stream\":tru }}"),
+    )
+    .unwrap();
+    let whole = dir.join("whole.http");
+    std::fs::write(
+        &whole,
+        format!("{head}{{\"model\":\"gpt-4o\",\"messages\":[]}}"),
+    )
+    .unwrap();
+    for file in [&broken, &whole] {
+        let (turns, stderr, code) = inspect(&[str_of(file)]);
+        assert_eq!((turns.len(), code), (0, 0), "{stderr}");
+        assert!(
+            stderr.contains("skipped: a request, with no response"),
+            "{stderr}"
+        );
+    }
+    let out = run(&["validate", str_of(&broken)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "broken.http:5: error[parse-request-json]: the request body is not valid JSON"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("response"), "{stdout}");
+    let out = run(&["validate", str_of(&whole)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+}
+
+#[test]
 fn a_capture_with_many_warnings_prints_what_its_turn_read_back_prints() {
     // Hostile run 43: a capture's turn kept every warning, a turn read back the first
     // 16 KiB, so a split run's parts joined printed 68 of a whole run's 1,500.

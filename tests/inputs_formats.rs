@@ -279,7 +279,7 @@ fn validate_reads_the_new_formats_as_inspect_does() {
     let (turns, stderr) = ok_turns(&[orphan]);
     assert!(turns.is_empty());
     assert!(
-        stderr.contains("claude-trace-orphan.jsonl: skipped 1 entry: an empty response"),
+        stderr.contains("claude-trace-orphan.jsonl: skipped 1 entry: a request, with no response"),
         "{stderr}"
     );
     let out = run(&["validate", orphan]);

@@ -175,6 +175,20 @@ pub fn frame_single(data: &[u8]) -> Result<Vec<Exchange<'_>>, FrameError> {
     frame_split(data, request_then_response(data))
 }
 
+/// Whether `data` is an HTTP request with no response after it: its body is the request's,
+/// not a response's (hostile run 50: a broken one was called a broken response). A status
+/// line in its body is a response after a request [`request_then_response`] could not
+/// split off (one cut short): read as before, so that it is not lost.
+fn is_request_alone(data: &[u8]) -> bool {
+    let Some((head, body)) = http::split(data) else {
+        return false;
+    };
+    matches!(head.start, StartLine::Request { .. })
+        && !std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', body).map(|end| end + 1))
+            .any(|at| http::starts_with_status_line(&body[at..]))
+}
+
 /// [`frame_single`] of a file already split into a request and its response, if it holds
 /// both (a stored file's bodies are decoded, and split where the file said: see
 /// [`crate::capture::Stored::request_then_response`]).
@@ -187,6 +201,18 @@ pub fn frame_split<'a>(
     }
     let (request, answer) = match split {
         Some((asked, answer)) => (Some(request(line_ends_after(asked).0)), answer),
+        None if is_request_alone(data) => {
+            let after = 1 + memchr::memchr_iter(b'\n', data).count();
+            let none = Response {
+                status: None,
+                body: Body::Empty,
+                first_line: after,
+            };
+            return Ok(vec![Exchange {
+                request: Some(request(data)),
+                ..Exchange::of(none)
+            }]);
+        }
         None => (None, data),
     };
     let before = data.len() - answer.len();

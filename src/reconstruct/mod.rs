@@ -187,6 +187,9 @@ pub fn reconstruct_observed(
     let hint = target
         .and_then(Api::from_path)
         .or_else(|| request.and_then(decode::api_from_request));
+    if is_request_alone(exchange) {
+        return skipped(NoTurn::RequestOnly);
+    }
     let rebuilt = match exchange.request_error {
         Some(text) => request_failed(text, hint),
         None => rebuild(&exchange.response, hint, observer),
@@ -197,6 +200,15 @@ pub fn reconstruct_observed(
     };
     b.warnings.splice(0..0, warnings);
     assemble(b, exchange, parsed, source)
+}
+
+/// A request whose capture holds no response at all: no status, no body, no error text.
+fn is_request_alone(exchange: &Exchange) -> bool {
+    let response = &exchange.response;
+    exchange.request_body().is_some()
+        && exchange.request_error.is_none()
+        && response.status.is_none()
+        && matches!(response.body, Body::Empty)
 }
 
 fn skipped(why: NoTurn) -> Outcome {

@@ -19,7 +19,7 @@ pub enum NoTurn {
     /// An HTTP error status with an empty or plain-text body, and no request or path to
     /// tell which API answered: the status is said, not lost.
     ErrorOfNoApi(u16),
-    /// The body is a request's, with no response.
+    /// A request (an HTTP request, or a body shaped as one), with no response.
     RequestOnly,
     /// A failed upstream call whose API nothing tells.
     FailedRequestOfNoApi,
@@ -38,7 +38,7 @@ impl fmt::Display for NoTurn {
                     "an HTTP {status} error, with no request or API path to tell whose"
                 );
             }
-            NoTurn::RequestOnly => "a request body, with no response",
+            NoTurn::RequestOnly => "a request, with no response",
             NoTurn::FailedRequestOfNoApi => "a failed request of no API this tool reads",
         };
         f.write_str(text)

@@ -209,7 +209,7 @@ impl Check {
                     .filter(|b| !b.trim_ascii().is_empty());
                 (body.map(|body| parse::request(body, lines, f)), response)
             }
-            None => (None, text),
+            None => (request_alone(part, lines, f), text),
         };
         let asked = asked.or(own.as_ref());
         let head = parse::http_head(text, lines, f);
@@ -269,6 +269,22 @@ fn section_line(part: &Part, name: &str) -> Option<usize> {
     };
     let section = sections.iter().find(|s| std::ptr::eq(s.name, name))?;
     Some(txtar::marker_line(section))
+}
+
+/// The request of a file that holds a request alone, checked as one: its exchange's request
+/// body is a slice of the file (a dump's answered exchange's is its request half's).
+fn request_alone(part: &Part, lines: &Lines, f: &mut Findings) -> Option<ParsedRequest> {
+    let [exchange] = part.exchanges.as_deref().ok()? else {
+        return None;
+    };
+    // A request with no body (a GET) asked nothing to check.
+    let body = exchange
+        .request_body()
+        .filter(|b| !b.trim_ascii().is_empty())?;
+    if !matches!(exchange.response.body, Body::Empty) || lines.of_slice(body).is_none() {
+        return None;
+    }
+    Some(parse::request(body, lines, f))
 }
 
 /// Puts the lines of findings made on `stored`'s decoded text back onto the file's.
@@ -458,7 +474,13 @@ pub fn check_exchange(
         f: found, unread, ..
     } = checker;
     let unread = unread || matches!(response.body, Body::Stream(_)) && api.is_none();
-    if unread {
+    // A file holding a request alone has no response to check (its body is checked as a
+    // request's by whoever framed it); an archive's entry with no response is an exchange
+    // whose answer was not captured: its empty body is the finding.
+    let request_alone = claim == Claim::Capture
+        && matches!(skipped, Unchecked::NoTurn(NoTurn::RequestOnly))
+        && matches!(response.body, Body::Empty);
+    if unread || request_alone {
         return Err(skipped);
     }
     f.extend(found.into_vec());
