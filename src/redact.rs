@@ -1408,7 +1408,9 @@ fn user_info_end(bytes: &[u8], colon: usize) -> Option<usize> {
     (at > colon + 1 && bytes.get(at) == Some(&b'@') && host).then_some(at)
 }
 
-fn is_secret_name(name: &[u8]) -> bool {
+/// Whether a parameter's, field's or header's name says its value is a credential
+/// ([`PARAMS`]).
+pub fn is_secret_name(name: &[u8]) -> bool {
     let numbered = name.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     let name = &name[..name.len() - numbered];
     let name = match name {

@@ -313,6 +313,48 @@ impl Warning {
             _ => {}
         }
     }
+
+    /// Each text this warning holds that the capture gave, or a reader's words on it (a
+    /// type or field name, a parser's detail, a timestamp, a warning read back): what must
+    /// be cut where it repeats a credential of the capture's own heads.
+    pub fn texts_mut(&mut self, mut f: impl FnMut(&mut String)) {
+        match self {
+            Warning::SseParser { detail: text }
+            | Warning::IndentedField { field: text, .. }
+            | Warning::UnknownSection { name: text }
+            | Warning::NotBase64 { detail: text, .. }
+            | Warning::NotRfc3339 { text, .. }
+            | Warning::LoneSurrogates { first: text, .. }
+            | Warning::BodyCutShort { detail: text }
+            | Warning::EventSkipped { detail: text, .. }
+            | Warning::ContentPartKept { part: Some(text) }
+            | Warning::ArgumentsShape { name: text, .. }
+            | Warning::CompletionShape { detail: text }
+            | Warning::DeltaMismatch { delta: text, .. }
+            | Warning::Recorded(text) => f(text),
+            Warning::ArgumentsNotJson {
+                name,
+                id,
+                detail: why,
+            }
+            | Warning::ArgumentsNotBuilt { name, id, why } => {
+                f(name);
+                id.iter_mut().for_each(&mut f);
+                f(why);
+            }
+            Warning::BadCount { count, .. } => {
+                f(&mut count.field);
+                f(&mut count.value);
+            }
+            Warning::Unknown { what, .. } => match what {
+                Unknown::ContentBlock(name)
+                | Unknown::Delta(name)
+                | Unknown::Event(name)
+                | Unknown::OutputItem(name) => f(name),
+            },
+            _ => {}
+        }
+    }
 }
 
 /// The most bytes of a name a turn keeps ([`Warning::LongName`]), and of what a request

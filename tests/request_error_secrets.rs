@@ -151,3 +151,96 @@ fn an_error_type_shaped_like_a_key_reaches_no_output() {
     assert_eq!(turns[0]["error"]["message"], "bad");
     no_output_carries_the_secret(path);
 }
+
+#[test]
+fn a_credential_of_the_captures_own_heads_echoed_in_an_error_reaches_no_output() {
+    // Hostile run 50: gateways echo the caller's credential in a 401 or 403 ("User <token>
+    // is not allowed"), in words no redaction by shape can tell from prose: the value the
+    // capture's own headers, cookies or URL carry is cut wherever the turn's texts repeat it.
+    const V: &str = "ZQXSECRETq7Lm2w";
+    let asked = r#"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#;
+    let refused = format!("User {V} is not allowed on this route");
+    let dir = scratch("echoed-credentials");
+    let http = |head: &str, body: &str| format!("{head}\r\n\r\n{body}");
+    let text_401 = "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain";
+    let txtar = format!(
+        "-- request --\n{}\n-- non-streaming --\n{}\n",
+        http(
+            &format!("POST /v1/chat/completions HTTP/1.1\r\nAuthorization: Bearer {V}"),
+            asked
+        ),
+        http(text_401, &refused),
+    );
+    let cookie = format!(
+        "{}\n{}",
+        http(
+            &format!("POST /v1/chat/completions HTTP/1.1\r\nCookie: theme=dark; sid={V}"),
+            asked
+        ),
+        http(text_401, &format!("Session {V} was rejected")),
+    );
+    // Its own response's cookie, echoed in a stream's error event.
+    let stream = http(
+        &format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nSet-Cookie: sess={V}; Path=/; HttpOnly"
+        ),
+        &format!(
+            "event: message_start\ndata: {{\"type\":\"message_start\",\"message\":{{\"id\":\"msg_1\",\
+             \"model\":\"claude-x\",\"usage\":{{\"input_tokens\":1,\"output_tokens\":0}}}}}}\n\n\
+             event: error\ndata: {{\"type\":\"error\",\"error\":{{\"type\":\"overloaded_error\",\
+             \"message\":\"session for {V} expired\"}}}}\n\n"
+        ),
+    );
+    let har = serde_json::json!({"log": {"entries": [{
+        "request": {"method": "POST", "url": "https://api.openai.com/v1/chat/completions",
+                    "headers": [{"name": "X-Goog-Api-Key", "value": V}],
+                    "postData": {"mimeType": "application/json", "text": asked}},
+        "response": {"status": 403, "content": {"mimeType": "text/plain", "text": refused}}}]}});
+    let cassette = format!(
+        "interactions:\n- request:\n    body: '{asked}'\n    method: POST\n    \
+         uri: https://api.openai.com/v1/chat/completions?key={V}\n  response:\n    body:\n      \
+         string: 'caller {V} is not permitted'\n    status:\n      code: 403\n"
+    );
+    let log = serde_json::json!({
+        "request": {"timestamp": 1759300000.125, "method": "POST",
+                    "url": "https://api.anthropic.com/v1/messages",
+                    "headers": {"x-api-key": V}, "body": serde_json::from_str::<serde_json::Value>(asked).unwrap()},
+        "response": {"timestamp": 1759300000.5, "status_code": 401,
+                     "headers": {"content-type": "text/plain"}, "body_raw": refused},
+        "logged_at": "2025-10-01T06:26:40Z"});
+    let cases = [
+        ("auth.txtar", txtar),
+        ("cookie.http", cookie),
+        ("stream.http", stream),
+        ("key.har", har.to_string()),
+        ("query.yaml", cassette),
+        ("log.jsonl", log.to_string()),
+    ];
+    for (name, data) in cases {
+        let file = dir.join(name);
+        std::fs::write(&file, data).unwrap();
+        let path = file.to_str().unwrap();
+        let (turns, stderr, _) = inspect(&[path]);
+        assert_eq!(turns.len(), 1, "{name}: {stderr}");
+        let message = turns[0]["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains('…'), "{name}: {message}");
+        no_output_carries_the_secret(path);
+    }
+    // A dump's request half's key, echoed in the HTTP client's error text.
+    let dir = dump_with_error(
+        "echoed-key",
+        &format!("Post \"https://gw/v1\": caller {V} was refused"),
+    );
+    let req = std::fs::read_dir(dir.join("anthropic/claude-x")).unwrap();
+    let req = req
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_str().unwrap().ends_with(".req.txt"));
+    let req = req.unwrap();
+    let body = std::fs::read_to_string(&req).unwrap();
+    std::fs::write(
+        &req,
+        body.replace("HTTP/1.1\r\n", &format!("HTTP/1.1\r\nX-Api-Key: {V}\r\n")),
+    )
+    .unwrap();
+    no_output_carries_the_secret(dir.to_str().unwrap());
+}

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::credentials::Credentials;
 use super::entry::{self, Entry, Skip};
 use super::{bom, timestamp};
 use crate::bounded_json;
@@ -265,6 +266,8 @@ fn parts(request: &RawPart, response: Option<&RawPart>, logged_at: &Value) -> Re
     let status = small(response.and_then(|r| r.status_code)).as_u64();
     let url = small(request.url);
     let mut parts = Entry::head(url.as_str(), content_type, status)?;
+    credentials(&small(request.headers), &mut parts.credentials);
+    credentials(&headers, &mut parts.credentials);
     let stamps = [
         small(request.timestamp),
         small(response.and_then(|r| r.timestamp)),
@@ -298,13 +301,25 @@ fn body(raw: Option<&RawValue>) -> Option<Vec<u8>> {
 }
 
 /// A header's value by name (any case) in a headers object. Used only for content type and
-/// coding: no other value is read.
+/// coding; credentials are read apart ([`credentials`]), and no other value is.
 fn header<'v>(headers: &'v Value, name: &str) -> Option<&'v str> {
     headers
         .as_object()?
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .and_then(|(_, v)| v.as_str())
+}
+
+/// The credentials among a headers object's values (a value may be a list of them).
+fn credentials(headers: &Value, credentials: &mut Credentials) {
+    for (name, value) in headers.as_object().into_iter().flatten() {
+        let values = value
+            .as_array()
+            .map_or(std::slice::from_ref(value), Vec::as_slice);
+        for value in values.iter().filter_map(Value::as_str) {
+            credentials.header(name, value);
+        }
+    }
 }
 
 /// A timestamp in milliseconds since the epoch: Unix seconds (a number), or RFC 3339 text.

@@ -185,6 +185,7 @@ pub fn request_error(text: &[u8]) -> Exchange<'_> {
             status: None,
             body: Body::Empty,
             first_line: 1,
+            credentials: Default::default(),
         })
     }
 }

@@ -1,10 +1,12 @@
 //! One request/response entry of an archive of them: a HAR entry, a VCR cassette's
 //! interaction, a claude-trace log line. Each format reads its own shape into an [`Entry`]
 //! (owned parts, bodies decoded); the entry then gives an exchange like any other capture's.
-//! Header values are looked at only for content type and coding, here and in every format.
+//! Header values are looked at only for content type and coding, here and in every format,
+//! and for credentials, kept apart to be cut from what repeats them ([`Credentials`]).
 
 use super::coding::{self, Undecodable};
-use super::{Exchange, Request, response};
+use super::credentials::{Credentials, percent_decoded};
+use super::{Exchange, Request, Response, response};
 use crate::turn::{Api, Timing};
 use crate::warning::Warning;
 
@@ -22,6 +24,9 @@ pub struct Entry {
     /// body does not (a Bedrock body never does).
     pub model: Option<String>,
     pub warnings: Vec<Warning>,
+    /// The credentials both messages' headers, cookies and URL carry; the format reads
+    /// them where it keeps them.
+    pub credentials: Credentials,
 }
 
 /// Why an entry gives no exchange.
@@ -34,8 +39,8 @@ pub enum Skip {
 }
 
 impl Entry {
-    /// An entry's head, as every format reads it: the request `url`, the response's
-    /// content type and status as the format stores them. `Err` when the content type says
+    /// An entry's head, as every format reads it: the request `url` (its credentials
+    /// kept), the response's content type and status as the format stores them. `Err` when the content type says
     /// plainly that it is no API traffic; else the entry to fill in with bodies and times.
     pub fn head(
         url: Option<&str>,
@@ -52,7 +57,10 @@ impl Entry {
         {
             return Err(Skip::NotApi);
         }
+        let mut credentials = Credentials::default();
+        credentials.url(url.unwrap_or_default());
         Ok(Entry {
+            credentials,
             model: target.as_deref().and_then(bedrock_model),
             target,
             status: status.filter(|s| (100..600).contains(s)).map(|s| s as u16),
@@ -69,18 +77,23 @@ impl Entry {
             (target, body) => Some(Request {
                 target: target.clone(),
                 body,
+                credentials: Credentials::default(),
             }),
+        };
+        let response = Response {
+            credentials: self.credentials.clone(),
+            ..response(
+                self.status,
+                self.content_type.as_deref(),
+                &self.response_body,
+            )
         };
         Exchange {
             request,
             warnings: self.warnings.clone(),
             timing: self.timing.clone(),
             model: self.model.clone(),
-            ..Exchange::of(response(
-                self.status,
-                self.content_type.as_deref(),
-                &self.response_body,
-            ))
+            ..Exchange::of(response)
         }
     }
 }
@@ -126,31 +139,6 @@ pub fn bedrock_model(target: &str) -> Option<String> {
         return None;
     }
     Some(percent_decoded(id))
-}
-
-/// `text` with its `%XX` escapes undone (an escape that is no UTF-8 is kept as it is).
-fn percent_decoded(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| {
-            std::str::from_utf8(h)
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        });
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// A body with its `Content-Encoding` (the header's value, when there is one) undone. A

@@ -5,7 +5,8 @@
 //! the file is never parsed whole: a serde visitor walks `log.entries` and hands over one
 //! entry's value at a time, which becomes an [`Entry`] (its bodies decoded) and, through
 //! [`Entry::exchange`], an exchange like any other capture's. Unknown fields (vendors'
-//! `_fields`) are ignored. Header values are looked at only for content type and coding.
+//! `_fields`) are ignored. Header values are looked at only for content type and coding, and
+//! for credentials (kept apart, to be cut).
 
 use std::cell::Cell;
 use std::fmt;
@@ -14,6 +15,7 @@ use std::io::Read;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use super::credentials::Credentials;
 pub use super::entry::{Entry, Skip};
 use super::{bom, coding, entry, timestamp};
 use crate::bounded_json::Budget;
@@ -404,6 +406,7 @@ impl Entry {
             Entry::head(url, content_type, response["status"].as_u64())?
         };
         parts.timing = timing(&entry, &mut parts.warnings);
+        credentials(&entry, &mut parts.credentials);
         if let Some(text) = take_string(&mut entry, "/request/postData/text") {
             let encoding = &entry["request"]["postData"]["encoding"];
             let body = body_bytes(text, encoding, "request", &mut parts.warnings);
@@ -421,6 +424,28 @@ impl Entry {
     }
 }
 
+/// The credentials an entry's messages carry apart from its URL: in their headers and
+/// cookies, and in the request's `queryString`.
+fn credentials(entry: &Value, credentials: &mut Credentials) {
+    fn list(value: &Value) -> &[Value] {
+        value.as_array().map_or(&[], Vec::as_slice)
+    }
+    fn text<'v>(value: &'v Value, key: &str) -> &'v str {
+        value[key].as_str().unwrap_or_default()
+    }
+    for message in [&entry["request"], &entry["response"]] {
+        for field in list(&message["headers"]) {
+            credentials.header(text(field, "name"), text(field, "value"));
+        }
+        for cookie in list(&message["cookies"]) {
+            credentials.cookie(text(cookie, "value"));
+        }
+    }
+    for param in list(&entry["request"]["queryString"]) {
+        credentials.param(text(param, "name"), text(param, "value"));
+    }
+}
+
 /// The string at `pointer` in `entry`, moved out (null left in its place); `None` when
 /// there is none, or the value there is no string.
 fn take_string(entry: &mut Value, pointer: &str) -> Option<String> {
@@ -435,7 +460,7 @@ fn take_string(entry: &mut Value, pointer: &str) -> Option<String> {
 }
 
 /// A header's value by name, in a HAR `headers` list. Used only for content type and
-/// coding: no other header value is ever read.
+/// coding; credentials are read apart ([`credentials`]), and no other value is.
 fn header<'v>(headers: &'v Value, name: &str) -> Option<&'v str> {
     headers.as_array()?.iter().find_map(|h| {
         h["name"]

@@ -1,8 +1,11 @@
 //! Raw HTTP message heads: a request or status line, header lines, a blank line.
 //!
 //! Header values are read only for the few headers framing needs (content type, transfer
-//! and content codings) and never kept otherwise: captures hold credentials, and nothing here may
-//! carry them into output.
+//! and content codings), and the credentials among them, kept apart to be cut from what
+//! repeats them ([`Credentials`]): captures hold credentials, and nothing here may carry
+//! them into output.
+
+use super::credentials::Credentials;
 
 /// The start line of an HTTP message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +29,8 @@ pub struct Head {
     pub content_length: Option<usize>,
     /// Lines the head took, blank line included, so body lines can be numbered in the file.
     pub lines: usize,
+    /// The credentials its header fields and request target carry.
+    pub credentials: Credentials,
 }
 
 /// Whether `data` starts like an HTTP message (status line or request line).
@@ -97,6 +102,10 @@ pub fn split(data: &[u8]) -> Option<(Head, &[u8])> {
 
 fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
     let start = parse_start_line(first_line(data))?;
+    let mut credentials = Credentials::default();
+    if let StartLine::Request { target } = &start {
+        credentials.url(target);
+    }
     let mut head = Head {
         start,
         content_type: None,
@@ -104,6 +113,7 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
         content_encoding: None,
         content_length: None,
         lines: 1,
+        credentials,
     };
     let mut pos = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
     while pos < data.len() {
@@ -120,6 +130,7 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
         let text = String::from_utf8_lossy(line);
         let (name, value) = text.split_once(':').unwrap_or((&text, ""));
         let name = name.trim();
+        head.credentials.header(name, value);
         let slot = if name.eq_ignore_ascii_case("content-type") {
             Some(&mut head.content_type)
         } else if name.eq_ignore_ascii_case("transfer-encoding") {

@@ -11,6 +11,7 @@
 pub mod bom;
 pub mod claude_trace;
 pub mod coding;
+pub mod credentials;
 pub mod dump;
 pub mod entry;
 pub mod eventstream;
@@ -22,6 +23,7 @@ pub mod txtar;
 pub mod vcr;
 pub mod yaml;
 
+use credentials::Credentials;
 use http::{Head, StartLine};
 use sse::SseStream;
 
@@ -47,6 +49,8 @@ pub struct Request<'a> {
     /// `None` when the capture kept the request's URL but no body (a HAR entry without
     /// `postData`): the path still tells the API.
     pub body: Option<&'a [u8]>,
+    /// What its head or its archive's entry carried.
+    pub credentials: Credentials,
 }
 
 /// What a response body turned out to be.
@@ -66,6 +70,8 @@ pub struct Response<'a> {
     pub body: Body<'a>,
     /// 1-based line of the body's first line in the file.
     pub first_line: usize,
+    /// What its head carried (an archive's entry: both messages').
+    pub credentials: Credentials,
 }
 
 /// One request/response pair of a file.
@@ -101,6 +107,15 @@ impl<'a> Exchange<'a> {
             model: None,
             request_error: None,
         }
+    }
+
+    /// The credentials both messages' heads carry (an archive's entry: its own).
+    pub fn credentials(&self) -> Credentials {
+        let mut credentials = self.response.credentials.clone();
+        if let Some(request) = &self.request {
+            credentials.extend(&request.credentials);
+        }
+        credentials
     }
 
     /// The request's body, when the capture kept one.
@@ -207,6 +222,7 @@ pub fn frame_split<'a>(
                 status: None,
                 body: Body::Empty,
                 first_line: after,
+                credentials: Credentials::default(),
             };
             return Ok(vec![Exchange {
                 request: Some(request(data)),
@@ -339,6 +355,7 @@ pub fn frame_txtar<'a>(
             Some(Request {
                 target: None,
                 body: Some(comment),
+                credentials: Credentials::default(),
             })
         }
         None => None,
@@ -381,16 +398,19 @@ pub fn request(data: &[u8]) -> Request<'_> {
         Some((
             Head {
                 start: StartLine::Request { target, .. },
+                credentials,
                 ..
             },
             body,
         )) => Request {
             target: Some(target),
             body: Some(body),
+            credentials,
         },
         _ => Request {
             target: None,
             body: Some(data),
+            credentials: Credentials::default(),
         },
     }
 }
@@ -412,20 +432,22 @@ fn unreadable_eventstream(data: &[u8], before: usize) -> Option<FrameError> {
 
 /// A response: an optional HTTP head, then a body sniffed from its content.
 fn frame_response(data: &[u8], first_line: usize) -> Response<'_> {
-    let (status, content_type, body, first_line) = match http::split(data) {
+    let (status, content_type, body, first_line, credentials) = match http::split(data) {
         Some((head, body)) => {
             let status = match head.start {
                 StartLine::Response { status } => Some(status),
                 StartLine::Request { .. } => None,
             };
-            (status, head.content_type, body, first_line + head.lines)
+            let line = first_line + head.lines;
+            (status, head.content_type, body, line, head.credentials)
         }
-        None => (None, None, data, first_line),
+        None => (None, None, data, first_line, Credentials::default()),
     };
     Response {
         status,
         body: classify(body, content_type.as_deref(), first_line),
         first_line,
+        credentials,
     }
 }
 
@@ -440,6 +462,7 @@ pub fn response<'a>(
         status,
         body: classify(body, content_type, 1),
         first_line: 1,
+        credentials: Credentials::default(),
     }
 }
 

@@ -10,9 +10,11 @@
 //! number, or go-vcr's `status: "200 OK"` beside `code: 200`. Each interaction becomes an
 //! [`Entry`], whose index in `interactions` is the turn's `source.entry`.
 
+use super::credentials::Credentials;
 use super::entry::{self, Entry, Skip};
 use super::yaml::{self, Keep, Node, Step, YamlError};
 use super::{bom, har};
+use crate::redact;
 use crate::warning::Warning;
 
 /// The keys a cassette's interactions stand under.
@@ -133,7 +135,8 @@ const JSON_CASSETTE: har::Layout = har::Layout {
 };
 
 /// The parts of an interaction that are read: every other key (`recorded_at`, a request's
-/// `method`, headers but these two, another top-level key) is parsed and passed over.
+/// `method`, headers but these two and credentials', another top-level key) is parsed and
+/// passed over.
 const FIELDS: [&str; 8] = [
     "uri",
     "url",
@@ -179,6 +182,7 @@ impl yaml::Plan for Interactions {
             [Step::Item, _, Step::Key(field)] => FIELDS.contains(field),
             [Step::Item, _, Step::Key("headers"), Step::Key(name)] => {
                 HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+                    || redact::is_secret_name(name.as_bytes())
             }
             _ => true,
         };
@@ -238,6 +242,9 @@ fn recorded(mut node: Node) -> Result<Recorded, Skip> {
         .find_map(|n| n.as_str());
     let content_type = header(response.get("headers"), "content-type");
     let mut parts = Entry::head(url, content_type, status(&response))?;
+    for message in [&request, &response] {
+        credentials(message.get("headers"), &mut parts.credentials);
+    }
     let warnings = &mut parts.warnings;
     parts.request_body = body(&mut request, "request", warnings);
     if let Some(body) = body(&mut response, "response", warnings) {
@@ -274,6 +281,24 @@ impl Recorded {
     }
 }
 
+/// The credentials among the headers kept (those [`HEADERS`] names, and credentials'),
+/// whether they map a name to a list of values or to one.
+fn credentials(headers: &Node, credentials: &mut Credentials) {
+    let Node::Map(entries) = headers else {
+        return;
+    };
+    for (name, value) in entries {
+        match value {
+            Node::Seq(values) => {
+                for value in values.iter().filter_map(Node::as_str) {
+                    credentials.header(name, value);
+                }
+            }
+            value => credentials.header(name, value.as_str().unwrap_or_default()),
+        }
+    }
+}
+
 /// The status code: `status: {code}`, `status: 200`, or go-vcr's `code: 200`.
 fn status(response: &Node) -> Option<u64> {
     [
@@ -286,7 +311,8 @@ fn status(response: &Node) -> Option<u64> {
 }
 
 /// A header's first value by name (any case), whether the headers map a name to a list of
-/// values or to one. Used only for content type and coding: no other value is read.
+/// values or to one. Used only for content type and coding; credentials are read apart
+/// ([`credentials`]), and no other value is.
 fn header<'n>(headers: &'n Node, name: &str) -> Option<&'n str> {
     let Node::Map(entries) = headers else {
         return None;

@@ -23,6 +23,7 @@ use serde_json::Value;
 use crate::bounded_json;
 use crate::decode::lenient::JsonFault;
 use crate::decode::{self, Event, Events, StreamEnd, body_api, is_error_body, str_at, stream_api};
+use crate::frame::credentials::Credentials;
 use crate::frame::sse::SseStream;
 use crate::frame::{Body, Exchange, Response};
 use crate::request::RequestRead;
@@ -498,11 +499,15 @@ impl AnyAccumulator {
 
 /// Joins what the request says to what the response said.
 fn assemble(
-    b: Builder,
+    mut b: Builder,
     exchange: &Exchange,
     request: Option<&ParsedRequest>,
     source: Source,
 ) -> Outcome {
+    // Before the turn is finished, which cuts its texts to their bounds: a credential cut
+    // there in half would keep its start.
+    let credentials = exchange.credentials();
+    cut_credentials(&mut b, &credentials);
     // A dump's folder names the model the request asked for, should its body not say.
     let request_model = request
         .and_then(|r| str_at(r.value.as_ref()?, "model"))
@@ -527,7 +532,29 @@ fn assemble(
         turn.set_request(read);
     }
     turn.warnings.extend(warnings);
+    for warning in &mut turn.warnings {
+        warning.texts_mut(|text| credentials.cut(text));
+    }
     Outcome::Turn(Box::new(turn))
+}
+
+/// Cuts from a turn's error and names the credentials its capture's heads carry, wherever
+/// they repeat one: a gateway's "User <token> is not allowed" (hostile run 50). Its
+/// warnings are cut once all are made; the conversation (prompts, answers, tool calls) is
+/// shown as captured.
+fn cut_credentials(turn: &mut Turn, credentials: &Credentials) {
+    if credentials.is_empty() {
+        return;
+    }
+    if let Some(error) = turn.error.as_mut() {
+        let texts = error.kind.iter_mut().chain(error.message.iter_mut());
+        texts.for_each(|text| credentials.cut(text));
+    }
+    let names = [&mut turn.id, &mut turn.model, &mut turn.stop_reason];
+    names
+        .into_iter()
+        .flatten()
+        .for_each(|name| credentials.cut(name));
 }
 
 #[cfg(test)]
