@@ -445,7 +445,7 @@ fn frame_response(data: &[u8], first_line: usize) -> Response<'_> {
     };
     Response {
         status,
-        body: classify(body, content_type.as_deref(), first_line),
+        body: classify(body, content_type.as_deref(), status, first_line),
         first_line,
         credentials,
     }
@@ -460,7 +460,7 @@ pub fn response<'a>(
 ) -> Response<'a> {
     Response {
         status,
-        body: classify(body, content_type, 1),
+        body: classify(body, content_type, status, 1),
         first_line: 1,
         credentials: Credentials::default(),
     }
@@ -495,7 +495,12 @@ fn is_json_lines(body: &[u8]) -> bool {
         && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
 }
 
-fn classify<'a>(body: &'a [u8], content_type: Option<&str>, first_line: usize) -> Body<'a> {
+fn classify<'a>(
+    body: &'a [u8],
+    content_type: Option<&str>,
+    status: Option<u16>,
+    first_line: usize,
+) -> Body<'a> {
     // A file's BOMs are dropped before it is framed, but a body cut out of one (a txtar
     // section, say) can start with them too, which would hide its first line from sniffing.
     let body = bom::strip(body);
@@ -524,7 +529,12 @@ fn classify<'a>(body: &'a [u8], content_type: Option<&str>, first_line: usize) -
         return Body::Json(trimmed);
     }
     let is_stream = content_type.is_some_and(|t| t.contains("text/event-stream"));
-    if is_stream || starts_like_sse(trimmed) {
+    // An error's page labelled as no stream may open with a colon (`: upstream failed`),
+    // which is all an SSE comment is: a stream opens so only when its type says it is one
+    // (hostile run 50: a 500 read as a stream of no event lost its status).
+    let error_page =
+        status.is_some_and(|s| s >= 400) && content_type.is_some() && trimmed.starts_with(b":");
+    if is_stream || starts_like_sse(trimmed) && !error_page {
         return Body::Stream(sse::parse(body, first_line));
     }
     Body::Text(body)
@@ -612,6 +622,24 @@ mod tests {
             ex[0].response.body,
             Body::Json(b"{\"type\":\"error\"}")
         ));
+    }
+
+    #[test]
+    fn an_error_page_opening_with_a_colon_is_text_unless_labelled_a_stream() {
+        let body = |head: &str| {
+            let data = format!("HTTP/1.1 {head}\r\n\r\n: upstream failed\n");
+            let ex = frame(data.as_bytes()).unwrap();
+            matches!(ex[0].response.body, Body::Text(_))
+        };
+        assert!(body(
+            "500 Internal Server Error\r\nContent-Type: text/plain"
+        ));
+        assert!(!body(
+            "500 Internal Server Error\r\nContent-Type: text/event-stream"
+        ));
+        // A stream with no error status, or no type to say what it is, is sniffed as before.
+        assert!(!body("200 OK\r\nContent-Type: text/plain"));
+        assert!(!body("500 Internal Server Error"));
     }
 
     #[test]
