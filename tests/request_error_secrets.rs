@@ -244,3 +244,47 @@ fn a_credential_of_the_captures_own_heads_echoed_in_an_error_reaches_no_output()
     .unwrap();
     no_output_carries_the_secret(dir.to_str().unwrap());
 }
+
+#[test]
+fn a_credential_of_the_captures_own_heads_as_a_name_reaches_no_output() {
+    // Hostile run 51: run 50's cut missed the names a turn takes from elsewhere than its
+    // response (the requested model, an error turn's model, its txtar section, a service
+    // tier) and every name `validate`'s findings quote (an unknown event's type, a section).
+    const V: &str = "ZQXSECRETq7Lm2w";
+    let stream = format!(
+        "event: message_start\ndata: {{\"type\":\"message_start\",\"message\":{{\"id\":\"msg_1\",\
+         \"type\":\"message\",\"role\":\"assistant\",\"model\":\"{V}\",\"content\":[],\
+         \"usage\":{{\"input_tokens\":3,\"output_tokens\":1,\"service_tier\":\"{V}\"}}}}}}\n\n\
+         event: {V}\ndata: {{\"type\":\"{V}\"}}\n\n\
+         event: message_delta\ndata: {{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\
+         \"end_turn\"}},\"usage\":{{\"output_tokens\":2}}}}\n\n\
+         event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n"
+    );
+    let fixture = format!(
+        "-- request --\nPOST /v1/messages HTTP/1.1\r\nX-Api-Key: {V}\r\n\r\n\
+         {{\"model\":\"{V}\",\"max_tokens\":10,\"stream\":true,\"messages\":[{{\"role\":\"user\",\
+         \"content\":\"hi\"}}]}}\n\
+         -- streaming --\nHTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n{stream}\
+         -- {V} --\nHTTP/1.1 500 Oops\r\nContent-Type: application/json\r\n\r\n\
+         {{\"type\":\"error\",\"error\":{{\"type\":\"api_error\",\"message\":\"x\"}}}}\n"
+    );
+    let file = scratch("credential-names").join("names.txtar");
+    std::fs::write(&file, fixture).unwrap();
+    let path = file.to_str().unwrap();
+    let (turns, stderr, _) = inspect(&[path]);
+    assert_eq!(turns.len(), 2, "{stderr}");
+    assert_eq!(turns[1]["source"]["section"], "…");
+    assert_eq!(turns[1]["model"], "…");
+    no_output_carries_the_secret(path);
+    for extra in [
+        &["summary", "--by", "model"][..],
+        &["inspect", "--view", "transcript"],
+    ] {
+        let out = run(&[extra, &[path]].concat());
+        let all = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+        assert!(!all.contains(V), "{extra:?}: {all}");
+    }
+    let out = run(&["validate", path]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("unknown event type \"…\""), "{stdout}");
+}

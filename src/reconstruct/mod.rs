@@ -502,17 +502,29 @@ fn assemble(
     mut b: Builder,
     exchange: &Exchange,
     request: Option<&ParsedRequest>,
-    source: Source,
+    mut source: Source,
 ) -> Outcome {
-    // Before the turn is finished, which cuts its texts to their bounds: a credential cut
-    // there in half would keep its start.
-    let credentials = exchange.credentials();
-    cut_credentials(&mut b, &credentials);
     // A dump's folder names the model the request asked for, should its body not say.
-    let request_model = request
+    let mut request_model = request
         .and_then(|r| str_at(r.value.as_ref()?, "model"))
         .map(str::to_string)
         .or_else(|| exchange.model.clone());
+    // Before the turn is finished, which cuts its texts to their bounds: a credential cut
+    // there in half would keep its start.
+    let credentials = exchange.credentials();
+    if !credentials.is_empty() {
+        cut_credentials(&mut b, &credentials);
+        let names = [
+            &mut request_model,
+            &mut source.section,
+            &mut source.interception_id,
+            &mut source.provider,
+        ];
+        names
+            .into_iter()
+            .flatten()
+            .for_each(|name| credentials.cut(name));
+    }
     // A `*/tool-call` section's request is its plain section's: that turn holds it.
     let shared = match exchange.follow_up {
         false => request.and_then(|r| r.shared(b.api)),
@@ -538,23 +550,37 @@ fn assemble(
     Outcome::Turn(Box::new(turn))
 }
 
-/// Cuts from a turn's error and names the credentials its capture's heads carry, wherever
-/// they repeat one: a gateway's "User <token> is not allowed" (hostile run 50). Its
-/// warnings are cut once all are made; the conversation (prompts, answers, tool calls) is
-/// shown as captured.
+/// Cuts from a turn's error and the names the response gives it the credentials its
+/// capture's heads carry, wherever they repeat one: a gateway's "User <token> is not
+/// allowed" (hostile runs 50, 51). Its source and requested model are cut apart, its
+/// warnings once all are made; the conversation (prompts, answers, tool calls) is shown as
+/// captured.
 fn cut_credentials(turn: &mut Turn, credentials: &Credentials) {
-    if credentials.is_empty() {
-        return;
-    }
     if let Some(error) = turn.error.as_mut() {
         let texts = error.kind.iter_mut().chain(error.message.iter_mut());
         texts.for_each(|text| credentials.cut(text));
     }
-    let names = [&mut turn.id, &mut turn.model, &mut turn.stop_reason];
+    let names = [
+        &mut turn.id,
+        &mut turn.model,
+        &mut turn.stop_reason,
+        &mut turn.threading.conversation,
+    ];
     names
         .into_iter()
         .flatten()
         .for_each(|name| credentials.cut(name));
+    if let Some(service) = turn.service.as_deref_mut() {
+        let names = [
+            &mut service.tier,
+            &mut service.inference_geo,
+            &mut service.speed,
+        ];
+        names
+            .into_iter()
+            .flatten()
+            .for_each(|name| credentials.cut(name));
+    }
 }
 
 #[cfg(test)]

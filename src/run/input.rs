@@ -207,14 +207,25 @@ impl Visitor for Rebuild<'_> {
                 section: exchange.section.map(str::to_string),
                 ..source.clone()
             };
+            // The capture's own credentials are cut from what it says of itself, as from
+            // its turn (`reconstruct`).
+            let credentials = exchange.credentials();
             let name = match (entry, exchange.section) {
                 (Some(index), _) => format!("{display} [entry {index}]"),
-                (None, Some(section)) => format!("{display} [{}]", clip(section)),
+                (None, Some(section)) => {
+                    let mut section = section.to_string();
+                    credentials.cut(&mut section);
+                    format!("{display} [{}]", clip(&section))
+                }
                 (None, None) => display.to_string(),
             };
             match reconstruct_observed(exchange, parsed, source, &mut ()) {
                 Outcome::Turn(mut turn) => {
-                    turn.warnings.extend(part.warnings.iter().cloned());
+                    let mut said = part.warnings.to_vec();
+                    for warning in &mut said {
+                        warning.texts_mut(|text| credentials.cut(text));
+                    }
+                    turn.warnings.extend(said);
                     turn.warnings.iter_mut().for_each(Warning::shrink);
                     crate::turn::bound_captured_warnings(&mut turn.warnings);
                     self.report.turns.push(*turn);

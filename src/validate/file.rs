@@ -25,6 +25,7 @@ use crate::diagnostic::rules::{
     PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON, TXTAR_UNKNOWN_RULE,
 };
 use crate::diagnostic::{Finding, Findings, RULES};
+use crate::frame::credentials::Credentials;
 use crate::frame::{self, Body, Exchange, FrameError};
 use crate::quote::Quoted;
 use crate::reconstruct::{
@@ -79,7 +80,7 @@ impl Visitor for Check {
                 self.entries_checked += 1;
                 let mut f = Findings::default();
                 f.add_counted(&PARSE_CAPTURE, None, failure.to_string(), failure.count());
-                self.take_within(f, &format!("entry {index}"));
+                self.take_within(f.into_vec(), &format!("entry {index}"));
             }
         }
     }
@@ -129,8 +130,8 @@ impl Check {
         }
     }
 
-    fn take_within(&mut self, f: Findings, place: &str) {
-        let named = f.into_vec().into_iter().map(|f| f.within(place));
+    fn take_within(&mut self, findings: Vec<Finding>, place: &str) {
+        let named = findings.into_iter().map(|f| f.within(place));
         self.findings.extend(named);
     }
 
@@ -153,7 +154,9 @@ impl Check {
         }
         if traffic {
             self.entries_checked += 1;
-            self.take_within(f, &format!("entry {index}"));
+            let mut findings = f.into_vec();
+            cut_credentials(part, &mut findings);
+            self.take_within(findings, &format!("entry {index}"));
         }
     }
 
@@ -181,6 +184,7 @@ impl Check {
         };
         let faulty = body_faults(part, &mut f);
         let mut findings = f.into_vec();
+        cut_credentials(part, &mut findings);
         if let Some(stored) = part.stored {
             back_to_file(stored, &mut findings);
         }
@@ -285,6 +289,22 @@ fn request_alone(part: &Part, lines: &Lines, f: &mut Findings) -> Option<ParsedR
         return None;
     }
     Some(parse::request(body, lines, f))
+}
+
+/// Cuts from findings the credentials the part's heads carry, as a turn's warnings are
+/// cut: a finding quotes names (an event's type, a txtar section's) that may repeat one
+/// (hostile run 51).
+fn cut_credentials(part: &Part, findings: &mut [Finding]) {
+    let mut credentials = Credentials::default();
+    for exchange in part.exchanges.iter().flatten() {
+        credentials.extend(&exchange.credentials());
+    }
+    if credentials.is_empty() {
+        return;
+    }
+    for finding in findings {
+        credentials.cut(&mut finding.message);
+    }
 }
 
 /// Puts the lines of findings made on `stored`'s decoded text back onto the file's.
