@@ -74,9 +74,11 @@ impl Credentials {
     }
 
     /// A query parameter, as a HAR's `queryString` gives it: kept when its name is a
-    /// credential's (`key`, `api_key`, `token`, `sig`).
+    /// credential's (`key`, `api_key`, `token`, `sig`), or `code`: an Azure Function's key
+    /// or an OAuth grant's code, in a URL (no text's word, where redaction reads).
     pub fn param(&mut self, name: &str, value: &str) {
-        if redact::is_secret_name(name.trim().as_bytes()) {
+        let name = name.trim();
+        if redact::is_secret_name(name.as_bytes()) || name.eq_ignore_ascii_case("code") {
             self.keep_encoded(value);
         }
     }
@@ -208,11 +210,13 @@ mod tests {
         let mut c = Credentials::default();
         c.url("https://me:p%40ssw0rd-x@api.test/v1/chat?key=abc%2Fdefghij&beta=true-ish-long#frag");
         c.param("api_key", "qqqqwwwweeee");
+        c.url("/api/HttpTrigger?code=azfnKEY0123456");
         let said = cut(
             &c,
-            "p@ssw0rd-x p%40ssw0rd-x abc/defghij abc%2Fdefghij true-ish-long qqqqwwwweeee",
+            "p@ssw0rd-x p%40ssw0rd-x abc/defghij abc%2Fdefghij true-ish-long qqqqwwwweeee \
+             azfnKEY0123456",
         );
-        assert_eq!(said, "… … … … true-ish-long …");
+        assert_eq!(said, "… … … … true-ish-long … …");
     }
 
     #[test]
