@@ -115,12 +115,53 @@ impl Credentials {
     }
 
     /// `text` with every value cut out, each as `…`.
+    ///
+    /// A value's start of [`MIN_LEN`] bytes or more right before a `…` is cut too: a text
+    /// that quoted it cut to its bound (a finding quotes a name's first 80 characters) kept
+    /// that much of it.
     pub fn cut(&self, text: &mut String) {
         for value in &self.0 {
             if memmem::find(text.as_bytes(), value.as_bytes()).is_some() {
                 *text = text.replace(&**value, CUT);
             }
         }
+        if memmem::find(text.as_bytes(), CUT.as_bytes()).is_none() {
+            return;
+        }
+        let starts = self.starts_before_cuts(text);
+        if !starts.is_empty() {
+            let mut kept = String::with_capacity(text.len());
+            let mut from = 0;
+            for start in starts {
+                kept.push_str(&text[from..start.start]);
+                from = start.end;
+            }
+            kept.push_str(&text[from..]);
+            *text = kept;
+        }
+    }
+
+    /// The ranges of `text` that are a value's start, [`MIN_LEN`] bytes or more, right
+    /// before a `…` (the `…` left in place), in order. Each is sought back to the `…` before
+    /// it, no further, by the value's [`Borders`]: the text is read once for each value,
+    /// however many `…` it holds and whatever it repeats.
+    fn starts_before_cuts(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let borders: Vec<Borders> = self.0.iter().map(|v| Borders::of(v.as_bytes())).collect();
+        let bytes = text.as_bytes();
+        let mut starts = Vec::new();
+        let mut after_cut = 0;
+        for end in memmem::find_iter(bytes, CUT.as_bytes()) {
+            let longest = (self.0.iter().zip(&borders))
+                .map(|(value, borders)| {
+                    let from = end.saturating_sub(value.len()).max(after_cut);
+                    borders.start_ending(value.as_bytes(), &bytes[from..end])
+                })
+                .max()
+                .filter(|&n| n >= MIN_LEN);
+            starts.extend(longest.map(|n| end - n..end));
+            after_cut = end + CUT.len();
+        }
+        starts
     }
 
     fn keep_encoded(&mut self, value: &str) {
@@ -142,6 +183,44 @@ impl Credentials {
         }
         let at = kept.partition_point(|v| v.len() >= value.len());
         kept.insert(at, value.into());
+    }
+}
+
+/// A value's borders, as Knuth, Morris and Pratt find a word: for each length of its
+/// start, the longest shorter start that is also an end of it.
+struct Borders(Vec<usize>);
+
+impl Borders {
+    fn of(value: &[u8]) -> Borders {
+        let mut borders = vec![0; value.len() + 1];
+        let mut k = 0;
+        for i in 1..value.len() {
+            while k > 0 && value[i] != value[k] {
+                k = borders[k];
+            }
+            if value[i] == value[k] {
+                k += 1;
+            }
+            borders[i + 1] = k;
+        }
+        Borders(borders)
+    }
+
+    /// How long the longest end of `text` that is a start of `value` is.
+    fn start_ending(&self, value: &[u8], text: &[u8]) -> usize {
+        let mut k = 0;
+        for &b in text {
+            if k == value.len() {
+                k = self.0[k];
+            }
+            while k > 0 && b != value[k] {
+                k = self.0[k];
+            }
+            if b == value[k] {
+                k += 1;
+            }
+        }
+        k
     }
 }
 
@@ -217,6 +296,27 @@ mod tests {
              azfnKEY0123456",
         );
         assert_eq!(said, "… … … … true-ish-long … …");
+    }
+
+    #[test]
+    fn a_value_quoted_cut_short_loses_what_was_kept_of_it() {
+        let mut c = Credentials::default();
+        let value = "abcdefghij".repeat(10);
+        c.header("X-Api-Key", &value);
+        let quoted = format!("unknown event type \"x-{}…\"", &value[..78]);
+        assert_eq!(cut(&c, &quoted), "unknown event type \"x-…\"");
+        // Less of it than a value's shortest, or no start of it, stays.
+        assert_eq!(cut(&c, "type \"abcdefg…\""), "type \"abcdefg…\"");
+        assert_eq!(cut(&c, "type \"bcdefghijab…\""), "type \"bcdefghijab…\"");
+        // Read once for each value, whatever the text repeats: a start that fails late,
+        // again and again, takes no longer.
+        let mut c = Credentials::default();
+        c.header("X-Api-Key", &format!("{}c", "ab".repeat(8000)));
+        let text = format!("{}x…", "ab".repeat(4000)).repeat(200) + &"ab".repeat(4) + "…";
+        assert_eq!(
+            cut(&c, &text),
+            format!("{}x…", "ab".repeat(4000)).repeat(200) + "…"
+        );
     }
 
     #[test]
