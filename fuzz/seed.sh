@@ -27,6 +27,7 @@ seed coding "${raw[@]}" "${txtar[@]}"
 seed txtar "${txtar[@]}"
 seed partial_json "${json[@]}"
 seed redact "${all[@]}"
+seed credentials "${all[@]}"
 seed har "$root"/fixtures/har/*.har
 seed vcr "$root"/fixtures/cassettes/*.yaml
 seed claude_trace "$root"/fixtures/claude-trace/*.jsonl "$root"/tests/data/inputs/claude-trace-*.jsonl
