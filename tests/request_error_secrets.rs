@@ -288,3 +288,83 @@ fn a_credential_of_the_captures_own_heads_as_a_name_reaches_no_output() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("unknown event type \"…\""), "{stdout}");
 }
+
+#[test]
+fn a_credential_of_the_captures_own_heads_named_by_the_request_masked_or_crowded_reaches_no_output()
+{
+    // Hostile run 52: the names a request gives a turn (a Responses conversation, the
+    // response it continues, its reasoning level, an offered tool, a result's call id), a
+    // token shown but for its start (`V[..10]...`), a token after 31 cookies (only 32
+    // values were kept), and a head whose request line has two spaces, each kept it whole.
+    const V: &str = "ZQXSECRETq7Lm2wx";
+    let json = "Content-Type: application/json\r\n\r\n";
+    let forbidden = |said: &str| {
+        format!(
+            "-- non-streaming --\nHTTP/1.1 403 Forbidden\r\n{json}{{\"type\":\"error\",\
+             \"error\":{{\"type\":\"permission_error\",\"message\":\"{said}\"}}}}\n"
+        )
+    };
+    let asked =
+        r#"{"model":"claude-x","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}"#;
+    let anthropic = |line: &str, head: &str, said: &str| {
+        format!(
+            "-- request --\n{line}\r\n{head}\r\n{json}{asked}\n{}",
+            forbidden(said)
+        )
+    };
+    let cookies: Vec<String> = (0..31).map(|i| format!("c{i}=val{i:02}abcdefgh")).collect();
+    let responses = format!(
+        "-- request --\nPOST /v1/responses HTTP/1.1\r\nAuthorization: Bearer {V}\r\n{json}\
+         {{\"model\":\"gpt-4.1\",\"conversation\":\"{V}\",\"previous_response_id\":\"{V}\",\
+         \"reasoning\":{{\"effort\":\"{V}\"}},\"tool_choice\":{{\"type\":\"function\",\"name\":\"{V}\"}},\
+         \"tools\":[{{\"type\":\"function\",\"name\":\"{V}\",\"parameters\":{{}}}}],\
+         \"input\":[{{\"type\":\"function_call_output\",\"call_id\":\"{V}\",\"output\":\"ok\"}},\
+         {{\"role\":\"user\",\"content\":\"hi\"}}]}}\n\
+         -- non-streaming --\nHTTP/1.1 200 OK\r\n{json}{{\"id\":\"resp_1\",\"object\":\"response\",\
+         \"status\":\"completed\",\"model\":\"gpt-4.1\",\"output\":[{{\"type\":\"function_call\",\
+         \"call_id\":\"{V}\",\"name\":\"{V}\",\"arguments\":\"{{}}\"}}],\
+         \"usage\":{{\"input_tokens\":1,\"output_tokens\":1,\"total_tokens\":2}}}}\n"
+    );
+    let post = "POST /v1/messages HTTP/1.1";
+    let cases = [
+        ("names.txtar", responses),
+        (
+            "masked.txtar",
+            anthropic(
+                post,
+                &format!("X-Api-Key: {V}"),
+                &format!("User {}... is not allowed", &V[..12]),
+            ),
+        ),
+        (
+            "crowded.txtar",
+            anthropic(
+                post,
+                &format!(
+                    "Cookie: {}\r\nAuthorization: Bearer {V}",
+                    cookies.join("; ")
+                ),
+                &format!("User {V} is not allowed"),
+            ),
+        ),
+        (
+            "two-spaces.txtar",
+            anthropic(
+                "POST /v1/messages  HTTP/1.1",
+                &format!("X-Api-Key: {V}"),
+                &format!("User {V} is not allowed"),
+            ),
+        ),
+    ];
+    let dir = scratch("credentials-named");
+    for (name, data) in cases {
+        let file = dir.join(name);
+        std::fs::write(&file, data).unwrap();
+        let path = file.to_str().unwrap();
+        let (turns, stderr, _) = inspect(&[path]);
+        assert_eq!(turns.len(), 1, "{name}: {stderr}");
+        let all = serde_json::to_string(&turns).unwrap();
+        assert!(!all.contains(&V[..12]), "{name}: {all}");
+        no_output_carries_the_secret(path);
+    }
+}

@@ -6,6 +6,7 @@
 //! count is worth a `Debug`.
 
 use std::fmt;
+use std::ops::Range;
 
 use memchr::memmem;
 
@@ -19,12 +20,30 @@ const MIN_LEN: usize = 8;
 /// would otherwise be held twice.
 const MAX_LEN: usize = 16 * 1024;
 
-/// At most this many values per message: a head of 200,000 cookies keeps a few, not all.
-const MAX_KEPT: usize = 32;
+/// At most this many cookie values per message, and as many others: a head of 200,000
+/// cookies keeps a few, not all, and a browser's many cookies never crowd out the
+/// `Authorization` after them (hostile run 52).
+const MAX_KEPT: usize = 128;
+
+/// What stands for a part of a text left out: this tool's `…`, or a gateway's `...` or
+/// `***` masking a token but for its start or end (`sk-Qz7evtWm3k...`).
+const MARKERS: [&str; 3] = [CUT, "...", "***"];
 
 /// Credential values, the longest first (a value holding another is cut whole).
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Credentials(Vec<Box<str>>);
+pub struct Credentials {
+    values: Vec<Box<str>>,
+    /// How many of them a cookie gave, and how many anything else.
+    cookies: usize,
+    others: usize,
+}
+
+/// Where a value came from, for the bound on each.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Cookie,
+    Other,
+}
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -57,20 +76,22 @@ impl Credentials {
             }
             return;
         }
-        self.keep(value);
+        self.keep(value, Kind::Other);
         let words = value.split(|c: char| c.is_whitespace() || c == ',');
         for word in words.filter(|w| !w.is_empty()).skip(1) {
             match word.split_once('=') {
-                Some((name, value)) if redact::is_secret_name(name.as_bytes()) => self.keep(value),
+                Some((name, value)) if redact::is_secret_name(name.as_bytes()) => {
+                    self.keep(value, Kind::Other)
+                }
                 Some(_) => {}
-                None => self.keep(word),
+                None => self.keep(word, Kind::Other),
             }
         }
     }
 
     /// A cookie's value, as a HAR's `cookies` list gives it apart from the headers.
     pub fn cookie(&mut self, value: &str) {
-        self.keep_encoded(value);
+        self.keep_encoded(value, Kind::Cookie);
     }
 
     /// A query parameter, as a HAR's `queryString` gives it: kept when its name is a
@@ -79,7 +100,7 @@ impl Credentials {
     pub fn param(&mut self, name: &str, value: &str) {
         let name = name.trim();
         if redact::is_secret_name(name.as_bytes()) || name.eq_ignore_ascii_case("code") {
-            self.keep_encoded(value);
+            self.keep_encoded(value, Kind::Other);
         }
     }
 
@@ -90,7 +111,8 @@ impl Credentials {
         if let Some((_, rest)) = url.split_once("://") {
             let authority = rest.split(['/', '?']).next().unwrap_or(rest);
             if let Some((info, _)) = authority.rsplit_once('@') {
-                self.keep_encoded(info.split_once(':').map_or(info, |(_, pass)| pass));
+                let password = info.split_once(':').map_or(info, |(_, pass)| pass);
+                self.keep_encoded(password, Kind::Other);
             }
         }
         let Some((_, query)) = url.split_once('?') else {
@@ -103,86 +125,131 @@ impl Credentials {
         }
     }
 
-    /// Another message's values, as well.
+    /// Another message's values, as well (each message's were bounded already).
     pub fn extend(&mut self, other: &Credentials) {
-        for value in &other.0 {
-            self.keep(value);
+        for value in &other.values {
+            self.insert(value);
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.values.is_empty()
     }
 
     /// `text` with every value cut out, each as `…`.
     ///
-    /// A value's start of [`MIN_LEN`] bytes or more right before a `…` is cut too: a text
-    /// that quoted it cut to its bound (a finding quotes a name's first 80 characters) kept
-    /// that much of it.
+    /// A value's start or end of [`MIN_LEN`] bytes or more is cut too where it meets a
+    /// [marker](MARKERS) (the marker left in place): a text that quoted it cut to its bound
+    /// (a finding quotes a name's first 80 characters), or a gateway that masked it but
+    /// for its start (`Qz7evtWm3k...`) or end, kept that much of it.
     pub fn cut(&self, text: &mut String) {
-        for value in &self.0 {
+        for value in &self.values {
             if memmem::find(text.as_bytes(), value.as_bytes()).is_some() {
                 *text = text.replace(&**value, CUT);
             }
         }
-        if memmem::find(text.as_bytes(), CUT.as_bytes()).is_none() {
-            return;
-        }
-        let starts = self.starts_before_cuts(text);
-        if !starts.is_empty() {
+        let ranges = self.parts_at_markers(text);
+        if !ranges.is_empty() {
             let mut kept = String::with_capacity(text.len());
             let mut from = 0;
-            for start in starts {
-                kept.push_str(&text[from..start.start]);
-                from = start.end;
+            for range in ranges {
+                kept.push_str(&text[from..range.start]);
+                from = range.end;
             }
             kept.push_str(&text[from..]);
             *text = kept;
         }
     }
 
-    /// The ranges of `text` that are a value's start, [`MIN_LEN`] bytes or more, right
-    /// before a `…` (the `…` left in place), in order. Each is sought back to the `…` before
-    /// it, no further, by the value's [`Borders`]: the text is read once for each value,
-    /// however many `…` it holds and whatever it repeats.
-    fn starts_before_cuts(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        let borders: Vec<Borders> = self.0.iter().map(|v| Borders::of(v.as_bytes())).collect();
+    /// The ranges of `text` that are a value's start right before a marker, or its end
+    /// right after one, [`MIN_LEN`] bytes or more, in order and apart. Each is sought only
+    /// as far as the marker before or after it, by the value's [`Borders`] (of the value
+    /// read backwards, for an end): the text is read a bounded number of times for each
+    /// value, however many markers it holds and whatever it repeats.
+    fn parts_at_markers(&self, text: &str) -> Vec<Range<usize>> {
         let bytes = text.as_bytes();
-        let mut starts = Vec::new();
-        let mut after_cut = 0;
-        for end in memmem::find_iter(bytes, CUT.as_bytes()) {
-            let longest = (self.0.iter().zip(&borders))
-                .map(|(value, borders)| {
-                    let from = end.saturating_sub(value.len()).max(after_cut);
-                    borders.start_ending(value.as_bytes(), &bytes[from..end])
+        let mut markers: Vec<Range<usize>> = (MARKERS.iter())
+            .flat_map(|m| memmem::find_iter(bytes, m.as_bytes()).map(|at| at..at + m.len()))
+            .collect();
+        if markers.is_empty() {
+            return Vec::new();
+        }
+        markers.sort_by_key(|m| m.start);
+        let values: Vec<(&[u8], Borders, Vec<u8>, Borders)> = (self.values.iter())
+            .map(|v| {
+                let v = v.as_bytes();
+                let backwards: Vec<u8> = v.iter().rev().copied().collect();
+                let back_borders = Borders::of(&backwards);
+                (v, Borders::of(v), backwards, back_borders)
+            })
+            .collect();
+        let mut ranges = Vec::new();
+        for (i, marker) in markers.iter().enumerate() {
+            let (start, end) = (marker.start, marker.end);
+            let before = if i == 0 { 0 } else { markers[i - 1].end };
+            let after = markers.get(i + 1).map_or(bytes.len(), |m| m.start);
+            // A start before the marker: the longest end of what precedes it (as far as a
+            // value reaches) that starts a value.
+            let head = (values.iter())
+                .map(|(value, borders, _, _)| {
+                    let from = start.saturating_sub(value.len()).max(before).min(start);
+                    borders.start_ending(value, bytes[from..start].iter().copied())
                 })
-                .max()
-                .filter(|&n| n >= MIN_LEN);
-            starts.extend(longest.map(|n| end - n..end));
-            after_cut = end + CUT.len();
+                .max();
+            ranges.extend(head.filter(|&n| n >= MIN_LEN).map(|n| start - n..start));
+            // An end after it: the longest start of what follows it that ends a value.
+            let tail = (values.iter())
+                .map(|(value, _, backwards, back_borders)| {
+                    let to = end.saturating_add(value.len()).min(after).max(end);
+                    back_borders.start_ending(backwards, bytes[end..to].iter().rev().copied())
+                })
+                .max();
+            ranges.extend(tail.filter(|&n| n >= MIN_LEN).map(|n| end..end + n));
         }
-        starts
+        ranges.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            match merged.last_mut() {
+                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                _ => merged.push(range),
+            }
+        }
+        merged
     }
 
-    fn keep_encoded(&mut self, value: &str) {
-        self.keep(value);
+    fn keep_encoded(&mut self, value: &str, kind: Kind) {
+        self.keep(value, kind);
         if value.contains(['%', '+']) {
-            self.keep(&percent_decoded(&value.replace('+', " ")));
+            self.keep(&percent_decoded(&value.replace('+', " ")), kind);
         }
     }
 
-    fn keep(&mut self, value: &str) {
+    fn keep(&mut self, value: &str, kind: Kind) {
         let value = value.trim().trim_matches('"');
-        let kept = &mut self.0;
-        if value.len() < MIN_LEN
-            || value.len() > MAX_LEN
-            || kept.len() >= MAX_KEPT
-            || kept.iter().any(|v| **v == *value)
-        {
+        let count = match kind {
+            Kind::Cookie => self.cookies,
+            Kind::Other => self.others,
+        };
+        if value.len() < MIN_LEN || value.len() > MAX_LEN || count >= MAX_KEPT {
             return;
         }
-        let at = kept.partition_point(|v| v.len() >= value.len());
-        kept.insert(at, value.into());
+        if self.insert(value) {
+            match kind {
+                Kind::Cookie => self.cookies += 1,
+                Kind::Other => self.others += 1,
+            }
+        }
+    }
+
+    /// Adds `value` where the longest first puts it; false if it was there already.
+    fn insert(&mut self, value: &str) -> bool {
+        let values = &mut self.values;
+        if values.iter().any(|v| **v == *value) {
+            return false;
+        }
+        let at = values.partition_point(|v| v.len() >= value.len());
+        values.insert(at, value.into());
+        true
     }
 }
 
@@ -207,9 +274,9 @@ impl Borders {
     }
 
     /// How long the longest end of `text` that is a start of `value` is.
-    fn start_ending(&self, value: &[u8], text: &[u8]) -> usize {
+    fn start_ending(&self, value: &[u8], text: impl Iterator<Item = u8>) -> usize {
         let mut k = 0;
-        for &b in text {
+        for b in text {
             if k == value.len() {
                 k = self.0[k];
             }
@@ -317,6 +384,29 @@ mod tests {
             cut(&c, &text),
             format!("{}x…", "ab".repeat(4000)).repeat(200) + "…"
         );
+    }
+
+    #[test]
+    fn a_value_masked_but_for_its_start_or_end_loses_what_is_shown_of_it() {
+        let mut c = Credentials::default();
+        c.header("Authorization", "Bearer Qz7evtWm3kT9pLr4");
+        assert_eq!(
+            cut(&c, "User Qz7evtWm3k... is not allowed"),
+            "User ... is not allowed"
+        );
+        assert_eq!(cut(&c, "key ***vtWm3kT9pLr4 revoked"), "key *** revoked");
+        assert_eq!(cut(&c, "key Qz7evt...kT9pLr4"), "key Qz7evt...kT9pLr4");
+        assert_eq!(cut(&c, "Loading... done"), "Loading... done");
+    }
+
+    #[test]
+    fn many_cookies_never_crowd_out_the_authorization_after_them() {
+        let mut c = Credentials::default();
+        let cookies: Vec<String> = (0..300).map(|i| format!("c{i}=value-{i:05}")).collect();
+        c.header("Cookie", &cookies.join("; "));
+        c.header("Authorization", "Bearer Qz7evtWm3kT9pLr4");
+        assert_eq!(cut(&c, "User Qz7evtWm3kT9pLr4 value-00001"), "User … …");
+        assert_eq!(cut(&c, "value-00299"), "value-00299");
     }
 
     #[test]

@@ -161,6 +161,38 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
     Some((head, &data[data.len()..]))
 }
 
+/// The credentials of a message whose start line is malformed (two spaces, a space in its
+/// target), so that no head is split off it: its header lines are read all the same, up to
+/// the first blank line, since what follows may still be read, and echo them (hostile run
+/// 52). Empty for a text that does not open like an HTTP message.
+pub fn loose_credentials(data: &[u8]) -> Credentials {
+    let mut credentials = Credentials::default();
+    let start = first_line(data);
+    let method = start.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let opens = start.starts_with(b"HTTP/") || (method > 0 && start.get(method) == Some(&b' '));
+    if !opens {
+        return credentials;
+    }
+    let start = String::from_utf8_lossy(start);
+    for word in start
+        .split_ascii_whitespace()
+        .filter(|w| w.contains(['?', '@']))
+    {
+        credentials.url(word);
+    }
+    let lines = data.split(|&b| b == b'\n').skip(1);
+    for line in lines.map(|l| l.strip_suffix(b"\r").unwrap_or(l)) {
+        if line.is_empty() {
+            break;
+        }
+        let line = String::from_utf8_lossy(line);
+        if let Some((name, value)) = line.split_once(':') {
+            credentials.header(name, value);
+        }
+    }
+    credentials
+}
+
 /// A `Content-Length`: one number, or a list of the same number (`42, 42`), as a proxy
 /// joining repeated fields writes it; anything else says nothing.
 fn content_length(value: &str) -> Option<usize> {

@@ -410,7 +410,7 @@ pub fn request(data: &[u8]) -> Request<'_> {
         _ => Request {
             target: None,
             body: Some(data),
-            credentials: Credentials::default(),
+            credentials: http::loose_credentials(data),
         },
     }
 }
@@ -441,7 +441,7 @@ fn frame_response(data: &[u8], first_line: usize) -> Response<'_> {
             let line = first_line + head.lines;
             (status, head.content_type, body, line, head.credentials)
         }
-        None => (None, None, data, first_line, Credentials::default()),
+        None => (None, None, data, first_line, http::loose_credentials(data)),
     };
     Response {
         status,

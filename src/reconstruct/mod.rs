@@ -119,11 +119,16 @@ impl ParsedRequest {
     }
 
     /// What the body says to an exchange of `api`: read once for each API, and shared by
-    /// the turns that take it; cut for those past the first [`bounds::SHARED_WHOLE`].
-    fn shared(&self, api: Api) -> Option<Shared> {
+    /// the turns that take it; cut for those past the first [`bounds::SHARED_WHOLE`]. The
+    /// names it gives lose the `credentials` of the request's head, which every exchange
+    /// that shares the body shares.
+    fn shared(&self, api: Api, credentials: &Credentials) -> Option<Shared> {
         let value = self.value.as_ref()?;
         let (whole, cut) = self.shared[api as usize].get_or_init(|| {
             let mut read = crate::request::read(api, value);
+            if !credentials.is_empty() {
+                read.names_mut(|name| credentials.cut(name));
+            }
             let warnings = bounds::bound_read(&mut read);
             let prompt = prompt::of(api, value).map(Arc::from);
             (
@@ -527,7 +532,10 @@ fn assemble(
     }
     // A `*/tool-call` section's request is its plain section's: that turn holds it.
     let shared = match exchange.follow_up {
-        false => request.and_then(|r| r.shared(b.api)),
+        false => {
+            let asked = exchange.request.as_ref().map(|r| &r.credentials);
+            request.and_then(|r| r.shared(b.api, asked.unwrap_or(&Credentials::default())))
+        }
         true => None,
     };
     let (prompt, read, warnings) = match shared {
@@ -550,11 +558,11 @@ fn assemble(
     Outcome::Turn(Box::new(turn))
 }
 
-/// Cuts from a turn's error and the names the response gives it the credentials its
-/// capture's heads carry, wherever they repeat one: a gateway's "User <token> is not
-/// allowed" (hostile runs 50, 51). Its source and requested model are cut apart, its
-/// warnings once all are made; the conversation (prompts, answers, tool calls) is shown as
-/// captured.
+/// Cuts from a turn's error and the names the response gives it (its tool calls' too) the
+/// credentials its capture's heads carry, wherever they repeat one: a gateway's "User
+/// <token> is not allowed" (hostile runs 50-52). Its source, requested model and what the
+/// request names are cut apart, its warnings once all are made; the conversation (prompts,
+/// answers, thoughts, tool arguments and results) is shown as captured.
 fn cut_credentials(turn: &mut Turn, credentials: &Credentials) {
     if let Some(error) = turn.error.as_mut() {
         let texts = error.kind.iter_mut().chain(error.message.iter_mut());
@@ -581,6 +589,10 @@ fn cut_credentials(turn: &mut Turn, credentials: &Credentials) {
             .flatten()
             .for_each(|name| credentials.cut(name));
     }
+    for call in &mut turn.tool_calls {
+        credentials.cut(&mut call.name);
+        call.id.iter_mut().for_each(|id| credentials.cut(id));
+    }
 }
 
 #[cfg(test)]
@@ -597,7 +609,7 @@ mod tests {
         // Sections alternating two APIs: each API's reading is made once, and shared.
         let apis = [Api::AnthropicMessages, Api::OpenaiChat];
         let read: Vec<Shared> = (0..4 * bounds::SHARED_WHOLE)
-            .map(|i| parsed.shared(apis[i % 2]).unwrap())
+            .map(|i| parsed.shared(apis[i % 2], &Credentials::default()).unwrap())
             .collect();
         let results = |i: usize| &read[i].read.tool_results;
         assert_eq!(results(0)[0].call_id, "c0");

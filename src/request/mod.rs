@@ -43,6 +43,39 @@ pub fn read(api: Api, body: &Value) -> RequestRead {
     }
 }
 
+impl RequestRead {
+    /// Each name the request gives that a turn prints (the tools it offers, the calls its
+    /// results answer, the conversation and response it continues, its reasoning level,
+    /// the strings of its `tool_choice`), for what must be cut where one repeats a
+    /// credential of the capture's own heads. Only a reading not yet shared is changed.
+    pub fn names_mut(&mut self, mut f: impl FnMut(&mut String)) {
+        if let Some(summary) = Arc::get_mut(&mut self.summary) {
+            summary.tools.iter_mut().flatten().for_each(&mut f);
+            summary.previous_response_id.iter_mut().for_each(&mut f);
+            if let Some(summary::Reasoning::Level(level)) = summary.params.reasoning.as_mut() {
+                f(level);
+            }
+            if let Some(choice) = summary.tool_choice.as_mut() {
+                strings_mut(choice, &mut f);
+            }
+        }
+        if let Some(results) = Arc::get_mut(&mut self.tool_results) {
+            results.iter_mut().for_each(|r| f(&mut r.call_id));
+        }
+        self.conversation.iter_mut().for_each(f);
+    }
+}
+
+/// Each string in `value`, however deep.
+fn strings_mut(value: &mut Value, f: &mut impl FnMut(&mut String)) {
+    match value {
+        Value::String(text) => f(text),
+        Value::Array(items) => items.iter_mut().for_each(|v| strings_mut(v, f)),
+        Value::Object(members) => members.values_mut().for_each(|v| strings_mut(v, f)),
+        _ => {}
+    }
+}
+
 /// Responses' `conversation`: an id string, or an object holding the id.
 fn conversation(api: Api, body: &Value) -> Option<String> {
     if api != Api::OpenaiResponses {
