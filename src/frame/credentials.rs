@@ -77,6 +77,9 @@ impl Credentials {
             return;
         }
         self.keep(value, Kind::Other);
+        if let Some(password) = basic_password(value) {
+            self.keep(&password, Kind::Other);
+        }
         let words = value.split(|c: char| c.is_whitespace() || c == ',');
         for word in words.filter(|w| !w.is_empty()).skip(1) {
             match word.split_once('=') {
@@ -253,6 +256,21 @@ impl Credentials {
     }
 }
 
+/// The password of a `Basic` credential (base64 of `user:password`), which an error may
+/// quote decoded.
+fn basic_password(value: &str) -> Option<String> {
+    use base64::Engine;
+    let (scheme, token) = value.split_once(char::is_whitespace)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(token.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    Some(decoded.split_once(':')?.1.to_string())
+}
+
 /// A value's borders, as Knuth, Morris and Pratt find a word: for each length of its
 /// start, the longest shorter start that is also an end of it.
 struct Borders(Vec<usize>);
@@ -349,6 +367,17 @@ mod tests {
             "User … (…) in req_0123456789: sid … … on /v1/messages, … host;x-amz-date …"
         );
         assert_eq!(format!("{c:?}"), "Credentials(…)");
+    }
+
+    #[test]
+    fn a_basic_credentials_password_is_cut_decoded() {
+        let mut c = Credentials::default();
+        // `me:correct-horse`
+        c.header("Authorization", "Basic bWU6Y29ycmVjdC1ob3JzZQ==");
+        assert_eq!(
+            cut(&c, "user me, password correct-horse"),
+            "user me, password …"
+        );
     }
 
     #[test]
