@@ -282,19 +282,28 @@ impl Recorded {
 }
 
 /// The credentials among the headers kept (those [`HEADERS`] names, and credentials'),
-/// whether they map a name to a list of values or to one.
+/// whether they map a name to a list of values or to one, as text or `!!binary`.
 fn credentials(headers: &Node, credentials: &mut Credentials) {
     let Node::Map(entries) = headers else {
         return;
     };
     for (name, value) in entries {
-        match value {
-            Node::Seq(values) => {
-                for value in values.iter().filter_map(Node::as_str) {
-                    credentials.header(name, value);
+        let values = match value {
+            Node::Seq(values) => values.as_slice(),
+            value => std::slice::from_ref(value),
+        };
+        for value in values {
+            match value {
+                Node::Str(text) => credentials.header(name, text),
+                // A value of bytes that are no UTF-8 (or written so), in base64 (hostile
+                // run 53).
+                Node::Binary(text) => {
+                    if let Ok(bytes) = entry::base64_bytes(text.clone().into_bytes()) {
+                        credentials.header(name, &String::from_utf8_lossy(&bytes));
+                    }
                 }
+                _ => {}
             }
-            value => credentials.header(name, value.as_str().unwrap_or_default()),
         }
     }
 }
@@ -548,6 +557,30 @@ mod tests {
                 .collect::<String>()
         );
         assert!(read_all(headers.as_bytes()).unwrap()[0].is_ok());
+    }
+
+    #[test]
+    fn rubys_binary_tag_is_binary_and_a_binary_header_value_is_a_credential() {
+        // Hostile run 53: Ruby writes `!binary` for bytes that are no UTF-8; the body was
+        // read as its base64 text, and a credential written so was not known as one.
+        use base64::Engine;
+        let b64 = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
+        let cassette = format!(
+            "http_interactions:\n- request:\n    method: post\n    \
+             uri: https://api.anthropic.com/v1/messages\n    headers:\n      X-Api-Key:\n      \
+             - !binary |-\n        {}\n  response:\n    status:\n      code: 200\n    \
+             body:\n      encoding: ASCII-8BIT\n      string: !binary |-\n        {}\n",
+            b64("ZQXSECRETq7Lm2w"),
+            b64("{\"type\":\"message\",\"content\":[]}"),
+        );
+        let entry = read_all(cassette.as_bytes()).unwrap().remove(0).unwrap();
+        assert_eq!(
+            entry.response_body,
+            b"{\"type\":\"message\",\"content\":[]}"
+        );
+        let mut said = "User ZQXSECRETq7Lm2w".to_string();
+        entry.credentials.cut(&mut said);
+        assert_eq!(said, "User …");
     }
 
     #[test]

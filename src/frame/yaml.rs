@@ -612,6 +612,11 @@ fn key_text(node: Node) -> String {
 /// ones may be null, a boolean or a number.
 fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Node {
     if let Some(tag) = tag {
+        // Ruby's YAML writes a body of bytes that are no UTF-8 with its own tag, `!binary`
+        // (hostile run 53: such a body was read as its base64 text).
+        if tag.handle == "!" && tag.suffix == "binary" {
+            return Node::Binary(text.to_string());
+        }
         if tag.handle == "tag:yaml.org,2002:" {
             match tag.suffix.as_str() {
                 "binary" => return Node::Binary(text.to_string()),
