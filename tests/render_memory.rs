@@ -141,6 +141,31 @@ fn a_whole_thought_in_a_full_table_is_not_copied_to_be_printed() {
 }
 
 #[test]
+fn a_whole_text_markdown_escapes_is_written_as_it_is_escaped() {
+    let _one = serial();
+    // Hostile run 53: each of five escapes copied the text, and the row's cells were
+    // joined: 22 bytes a byte of a text of `&`, `<` and `|`.
+    let mut turn = Turn::empty(Api::AnthropicMessages);
+    turn.source.path = "big.sse".into();
+    turn.text = Some("a&b<c|d\\e ".repeat(800_000));
+    let style = TableStyle {
+        full: true,
+        ..style()
+    };
+    let taken = extra_peak(|| {
+        let mut printer = render::printer(InspectFormat::Markdown, View::Turns, style);
+        printer.turn(&mut std::io::sink(), &turn).unwrap();
+        printer.finish(&mut std::io::sink()).unwrap();
+    });
+    eprintln!("markdown --full: 8 MB text to escape, +{taken} bytes");
+    // The row's copy of the text, and nothing of the size of its escaped form (20 MB).
+    assert!(
+        taken < 8_000_000 + (1 << 20),
+        "{taken} bytes for an 8 MB text"
+    );
+}
+
+#[test]
 fn a_table_holds_each_row_in_little_more_than_its_text() {
     let _one = serial();
     // Hostile run 34: a table holds every row until it is laid out, and a row of cells
