@@ -166,6 +166,25 @@ fn a_whole_text_markdown_escapes_is_written_as_it_is_escaped() {
 }
 
 #[test]
+fn a_transcript_writes_a_text_of_many_lines_a_line_at_a_time() {
+    let _one = serial();
+    // Hostile run 53: the text transcript held each line of an answer as its own `String`,
+    // twice: 110 bytes a line of two letters.
+    let mut turns = vec![turn(0)];
+    turns[0].text = Some("ab\n".repeat(1_000_000));
+    let sessions = aibridge_trace::session::thread_turns(&mut turns);
+    let taken = extra_peak(|| {
+        let style = TableStyle {
+            full: true,
+            ..style()
+        };
+        render::transcript::text(&mut std::io::sink(), turns.as_slice(), &sessions, style).unwrap();
+    });
+    eprintln!("transcript: 1,000,000 lines, +{taken} bytes");
+    assert!(taken < 1 << 20, "{taken} bytes for a text of 3 MB");
+}
+
+#[test]
 fn a_table_holds_each_row_in_little_more_than_its_text() {
     let _one = serial();
     // Hostile run 34: a table holds every row until it is laid out, and a row of cells

@@ -8,6 +8,7 @@
 //! cut to a few lines of the terminal's width unless `--full` (`--max-width N` sets the
 //! line length), since a file's content read by a tool would bury the rest.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde_json::Value;
@@ -223,17 +224,53 @@ fn lines(
     paint: impl Fn(&str) -> String,
 ) -> io::Result<()> {
     for line in text {
-        let line = super::escape_controls(line.trim_end());
-        match line.is_empty() {
-            true => writeln!(out)?,
-            false => writeln!(out, "{indent}{}", paint(&line))?,
-        }
+        one_line(out, indent, line, &paint)?;
     }
     Ok(())
 }
 
-fn whole(text: &str) -> Vec<String> {
-    text.lines().map(str::to_string).collect()
+/// One line, as [`lines`] writes each.
+fn one_line(
+    out: &mut dyn Write,
+    indent: &str,
+    line: &str,
+    paint: impl Fn(&str) -> String,
+) -> io::Result<()> {
+    let line = super::escape_controls(line.trim_end());
+    match line.is_empty() {
+        true => writeln!(out),
+        false => writeln!(out, "{indent}{}", paint(&line)),
+    }
+}
+
+/// Each line of `text`, `label` before its first, wrapped as [`fill`] wraps it, handed to
+/// `write` with its number: a line of the text at a time, so that a text of millions of
+/// lines is never held as lines (hostile run 53: 110 bytes a line, twice).
+fn each_filled(
+    text: &str,
+    label: &str,
+    style: TableStyle,
+    indent: usize,
+    mut write: impl FnMut(usize, &str) -> io::Result<()>,
+) -> io::Result<()> {
+    let max = usize::from(style.width).saturating_sub(indent).max(20);
+    let mut n = 0;
+    for (i, line) in text.lines().enumerate() {
+        let line = match i {
+            0 if !label.is_empty() => Cow::Owned(format!("{label}{line}")),
+            _ => Cow::Borrowed(line),
+        };
+        if line.is_empty() {
+            write(n, "")?;
+            n += 1;
+            continue;
+        }
+        for piece in super::layout::wrap(&line, " ", max) {
+            write(n, &piece)?;
+            n += 1;
+        }
+    }
+    Ok(())
 }
 
 /// `text`'s lines wrapped at `sep` to fit `style.width` after an indent of `indent`
@@ -324,19 +361,24 @@ fn step_text(
         lines(out, "  ", &[note], |l| paint.dim(l))?;
     }
     if let Some(prompt) = &turn.prompt {
-        let said: Vec<String> = fill(&whole(prompt), style, 8, " ");
-        let (first, rest) = said
-            .split_first()
-            .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
-        lines(out, "  ", &[format!("user: {first}")], |l| paint.bold(l))?;
-        lines(out, "        ", rest, |l| paint.bold(l))?;
+        let mut said = false;
+        each_filled(prompt, "", style, 8, |n, line| {
+            said = true;
+            match n {
+                0 => one_line(out, "  ", &format!("user: {line}"), |l| paint.bold(l)),
+                _ => one_line(out, "        ", line, |l| paint.bold(l)),
+            }
+        })?;
+        // A prompt of no line is said all the same.
+        if !said {
+            one_line(out, "  ", "user: ", |l| paint.bold(l))?;
+        }
     }
     for thought in &turn.thoughts {
-        let mut said = whole(&thought.text);
-        if let Some(first) = said.first_mut() {
-            *first = format!("{}: {first}", thought.source.as_str());
-        }
-        lines(out, "  ", &fill(&said, style, 2, " "), |l| paint.dim(l))?;
+        let label = format!("{}: ", thought.source.as_str());
+        each_filled(&thought.text, &label, style, 2, |_, line| {
+            one_line(out, "  ", line, |l| paint.dim(l))
+        })?;
     }
     if turn.redacted_thoughts > 0 {
         let note = format!("({} redacted thoughts)", turn.redacted_thoughts);
@@ -345,8 +387,8 @@ fn step_text(
     // The text before the calls: with calls it is the model's preamble to them ("Let me
     // run the tests"), which the APIs send first; without, it is the answer.
     if let Some(text) = &turn.text {
-        lines(out, "  ", &fill(&whole(text), style, 2, " "), |l| {
-            l.to_string()
+        each_filled(text, "", style, 2, |_, line| {
+            one_line(out, "  ", line, |l| l.to_string())
         })?;
     }
     // Calls none of whose results the capture holds (the capture ends there) say so
@@ -362,16 +404,15 @@ fn step_text(
         lines(out, "    ", &[note], |l| paint.dim(l))?;
     }
     if let Some(refusal) = &turn.refusal {
-        let mut said = whole(refusal);
-        if let Some(first) = said.first_mut() {
-            *first = format!("refusal: {first}");
-        }
-        lines(out, "  ", &fill(&said, style, 2, " "), |l| paint.yellow(l))?;
+        each_filled(refusal, "refusal: ", style, 2, |_, line| {
+            one_line(out, "  ", line, |l| paint.yellow(l))
+        })?;
     }
     // The error's own words: the footer names its type only.
     if let Some(message) = turn.error.as_ref().and_then(|e| e.message.as_deref()) {
-        let said = fill(&whole(&format!("error: {message}")), style, 2, " ");
-        lines(out, "  ", &said, |l| paint.red(l))?;
+        each_filled(&format!("error: {message}"), "", style, 2, |_, line| {
+            one_line(out, "  ", line, |l| paint.red(l))
+        })?;
     }
     // Each line of a long footer starts with `·`, so it reads as one footer.
     let footer: Vec<String> = fill(&[footer(turn)], style, 4, " · ")
