@@ -65,6 +65,17 @@ fn no_output_carries_the_secret(path: &str) {
     }
 }
 
+/// Writes `data` as `name` in `dir`, and reads the one turn it holds: the file's path and
+/// the turn.
+fn one_turn(dir: &std::path::Path, name: &str, data: String) -> (String, serde_json::Value) {
+    let file = dir.join(name);
+    std::fs::write(&file, data).unwrap();
+    let path = file.to_str().unwrap().to_string();
+    let (mut turns, stderr, _) = inspect(&[&path]);
+    assert_eq!(turns.len(), 1, "{name}: {stderr}");
+    (path, turns.remove(0))
+}
+
 #[test]
 fn a_request_errors_query_string_and_credentials_reach_no_output() {
     let dir = dump_with_error(
@@ -217,14 +228,10 @@ fn a_credential_of_the_captures_own_heads_echoed_in_an_error_reaches_no_output()
         ("log.jsonl", log.to_string()),
     ];
     for (name, data) in cases {
-        let file = dir.join(name);
-        std::fs::write(&file, data).unwrap();
-        let path = file.to_str().unwrap();
-        let (turns, stderr, _) = inspect(&[path]);
-        assert_eq!(turns.len(), 1, "{name}: {stderr}");
-        let message = turns[0]["error"]["message"].as_str().unwrap_or_default();
+        let (path, turn) = one_turn(&dir, name, data);
+        let message = turn["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains('…'), "{name}: {message}");
-        no_output_carries_the_secret(path);
+        no_output_carries_the_secret(&path);
     }
     // A dump's request half's key, echoed in the HTTP client's error text.
     let dir = dump_with_error(
@@ -358,13 +365,9 @@ fn a_credential_of_the_captures_own_heads_named_by_the_request_masked_or_crowded
     ];
     let dir = scratch("credentials-named");
     for (name, data) in cases {
-        let file = dir.join(name);
-        std::fs::write(&file, data).unwrap();
-        let path = file.to_str().unwrap();
-        let (turns, stderr, _) = inspect(&[path]);
-        assert_eq!(turns.len(), 1, "{name}: {stderr}");
-        let all = serde_json::to_string(&turns).unwrap();
+        let (path, turn) = one_turn(&dir, name, data);
+        let all = turn.to_string();
         assert!(!all.contains(&V[..12]), "{name}: {all}");
-        no_output_carries_the_secret(path);
+        no_output_carries_the_secret(&path);
     }
 }

@@ -272,8 +272,9 @@ fn basic_password(value: &str) -> Option<String> {
 }
 
 /// A value's borders, as Knuth, Morris and Pratt find a word: for each length of its
-/// start, the longest shorter start that is also an end of it.
-struct Borders(Vec<usize>);
+/// start, the longest shorter start that is also an end of it. Kept as `u32`, half a
+/// `usize`: a value is at most [`MAX_LEN`] bytes.
+struct Borders(Vec<u32>);
 
 impl Borders {
     fn of(value: &[u8]) -> Borders {
@@ -281,12 +282,12 @@ impl Borders {
         let mut k = 0;
         for i in 1..value.len() {
             while k > 0 && value[i] != value[k] {
-                k = borders[k];
+                k = borders[k] as usize;
             }
             if value[i] == value[k] {
                 k += 1;
             }
-            borders[i + 1] = k;
+            borders[i + 1] = k as u32;
         }
         Borders(borders)
     }
@@ -296,10 +297,10 @@ impl Borders {
         let mut k = 0;
         for b in text {
             if k == value.len() {
-                k = self.0[k];
+                k = self.0[k] as usize;
             }
             while k > 0 && b != value[k] {
-                k = self.0[k];
+                k = self.0[k] as usize;
             }
             if b == value[k] {
                 k += 1;
