@@ -185,6 +185,35 @@ fn a_transcript_writes_a_text_of_many_lines_a_line_at_a_time() {
 }
 
 #[test]
+fn a_transcript_writes_a_tool_calls_arguments_of_many_lines_a_line_at_a_time() {
+    let _one = serial();
+    // Hostile run 54: a tool call's string arguments (a result's text too) were held as a
+    // `String` a line, in both transcripts, under `--full`: 70 bytes a line and more.
+    let mut turns = vec![turn(0)];
+    turns[0].tool_calls[0].arguments = serde_json::Value::String("ab\n".repeat(1_000_000));
+    let sessions = aibridge_trace::session::thread_turns(&mut turns);
+    let style = TableStyle {
+        full: true,
+        ..style()
+    };
+    let taken = extra_peak(|| {
+        render::transcript::text(&mut std::io::sink(), turns.as_slice(), &sessions, style).unwrap();
+    });
+    let marked = extra_peak(|| {
+        render::transcript::markdown(&mut std::io::sink(), turns.as_slice(), &sessions, style)
+            .unwrap();
+    });
+    eprintln!("transcript of 1,000,000 lines of arguments: +{taken} bytes, markdown +{marked}");
+    // The arguments' text copied once (3 MB), not a line at a time.
+    for taken in [taken, marked] {
+        assert!(
+            taken < 3_000_000 + (1 << 20),
+            "{taken} bytes for 3 MB of arguments"
+        );
+    }
+}
+
+#[test]
 fn a_table_holds_each_row_in_little_more_than_its_text() {
     let _one = serial();
     // Hostile run 34: a table holds every row until it is laid out, and a row of cells

@@ -50,29 +50,33 @@ impl Fit {
     }
 
     /// `text`'s lines, each cut to the width, at most `lines` of them (the last saying how
-    /// many more there were).
-    fn apply(self, text: &str) -> Vec<String> {
-        let all: Vec<&str> = text.lines().collect();
-        let keep = self.lines.map_or(all.len(), |n| n.min(all.len()));
-        let mut out: Vec<String> = all[..keep]
-            .iter()
-            .map(|line| match self.width {
+    /// many more there were), handed to `write` one at a time: a text of millions of lines
+    /// is never held as lines (hostile run 54: 70 bytes a line and more).
+    fn each(self, text: &str, mut write: impl FnMut(&str) -> io::Result<()>) -> io::Result<()> {
+        let mut shown = 0;
+        let mut more = 0;
+        for line in text.lines() {
+            if self.lines.is_some_and(|max| shown >= max) {
+                more += 1;
+                continue;
+            }
+            shown += 1;
+            match self.width {
                 Some(width) if line.chars().count() > width => {
                     let mut cut: String = line.chars().take(width.saturating_sub(1)).collect();
                     cut.push('…');
-                    cut
+                    write(&cut)?;
                 }
-                _ => line.to_string(),
-            })
-            .collect();
-        if keep < all.len() {
-            let more = all.len() - keep;
-            out.push(format!(
+                _ => write(line)?,
+            }
+        }
+        if more > 0 {
+            write(&format!(
                 "… {more} more line{}",
                 if more == 1 { "" } else { "s" }
-            ));
+            ))?;
         }
-        out
+        Ok(())
     }
 }
 
@@ -457,11 +461,14 @@ fn call_text(
         other => Some(other.to_string()),
     };
     let room = usize::from(style.width).saturating_sub(6);
-    let arguments = match compact {
-        Some(line) if super::layout::width(&line) <= room && !line.contains('\n') => vec![line],
-        _ => Fit::of(style, ARGUMENT_LINES, 6).apply(&arguments_text(call)),
-    };
-    lines(out, "      ", &arguments, |l| l.to_string())?;
+    match compact {
+        Some(line) if super::layout::width(&line) <= room && !line.contains('\n') => {
+            one_line(out, "      ", &line, |l| l.to_string())?
+        }
+        _ => Fit::of(style, ARGUMENT_LINES, 6).each(&arguments_text(call), |line| {
+            one_line(out, "      ", line, |l| l.to_string())
+        })?,
+    }
     let Some(result) = &call.result else {
         if call.kind != ToolKind::Server && missing {
             lines(out, "    ", &["← no result in the capture".into()], |l| {
@@ -475,27 +482,23 @@ fn call_text(
         true => "← error:",
         false => "←",
     };
-    let content = Fit::of(style, RESULT_LINES, 6).apply(&content_text(&result.content));
-    match content.split_first() {
-        Some((first, rest)) if !first.is_empty() || rest.is_empty() => {
-            let head = format!("{title} {first}");
-            match failed {
-                true => {
-                    lines(out, "    ", &[head], |l| paint.red(l))?;
-                    lines(out, "      ", rest, |l| paint.red(l))
-                }
-                false => {
-                    lines(out, "    ", &[head], |l| paint.dim(l))?;
-                    lines(out, "      ", rest, |l| paint.dim(l))
-                }
-            }
-        }
-        _ => {
-            let paint_result = |l: &str| if failed { paint.red(l) } else { paint.dim(l) };
-            lines(out, "    ", &[title.to_string()], paint_result)?;
-            lines(out, "      ", &content, paint_result)
-        }
+    let content = content_text(&result.content);
+    let paint_result = |l: &str| if failed { paint.red(l) } else { paint.dim(l) };
+    // The first line goes after the title, unless it is blank and more follow: then the
+    // title stands alone, and every line under it.
+    let mut read = content.lines();
+    let headed = match (read.next(), read.next()) {
+        (Some(first), more) => !first.is_empty() || more.is_none(),
+        (None, _) => false,
+    };
+    if !headed {
+        one_line(out, "    ", title, paint_result)?;
     }
+    let mut first = headed;
+    Fit::of(style, RESULT_LINES, 6).each(&content, |line| match std::mem::take(&mut first) {
+        true => one_line(out, "    ", &format!("{title} {line}"), paint_result),
+        false => one_line(out, "      ", line, paint_result),
+    })
 }
 
 // ------------------------------------------------------------------ markdown
@@ -511,14 +514,28 @@ fn fence(text: &str) -> String {
     "`".repeat((longest + 1).max(3))
 }
 
-fn code_block(out: &mut dyn Write, lang: &str, text: &[String]) -> io::Result<()> {
-    let body: Vec<String> = text
-        .iter()
-        .map(|l| super::escape_controls(l).into_owned())
-        .collect();
-    let body = body.join("\n");
-    let fence = fence(&body);
-    writeln!(out, "{fence}{lang}\n{body}\n{fence}\n")
+/// `text` in a fenced code block, its lines as `fit` shows them: read twice, once for the
+/// fence its backticks need and once to write it, never held as lines.
+fn code_block(out: &mut dyn Write, lang: &str, fit: Fit, text: &str) -> io::Result<()> {
+    let mut fence_of = fence("");
+    fit.each(text, |line| {
+        let needs = fence(line);
+        if needs.len() > fence_of.len() {
+            fence_of = needs;
+        }
+        Ok(())
+    })?;
+    let fence = fence_of;
+    writeln!(out, "{fence}{lang}")?;
+    let mut written = 0;
+    fit.each(text, |line| {
+        written += 1;
+        writeln!(out, "{}", super::escape_controls(line))
+    })?;
+    if written == 0 {
+        writeln!(out)?;
+    }
+    writeln!(out, "{fence}\n")
 }
 
 /// `text` as a markdown blockquote, line by line.
@@ -616,8 +633,8 @@ fn step_markdown(
         } else {
             "json"
         };
-        let arguments = Fit::of(style, ARGUMENT_LINES, 0).apply(&arguments_text(call));
-        code_block(out, lang, &arguments)?;
+        let fit = Fit::of(style, ARGUMENT_LINES, 0);
+        code_block(out, lang, fit, &arguments_text(call))?;
         match &call.result {
             Some(result) => {
                 let label = match result.is_error == Some(true) {
@@ -625,8 +642,8 @@ fn step_markdown(
                     false => "**Result:**",
                 };
                 writeln!(out, "{label}\n")?;
-                let content = Fit::of(style, RESULT_LINES, 0).apply(&content_text(&result.content));
-                code_block(out, "", &content)?;
+                let fit = Fit::of(style, RESULT_LINES, 0);
+                code_block(out, "", fit, &content_text(&result.content))?;
             }
             None if call.kind != ToolKind::Server => {
                 writeln!(out, "*No result in the capture.*\n")?;
@@ -645,6 +662,17 @@ fn step_markdown(
 mod tests {
     use super::*;
 
+    /// The lines `fit` shows of `text`.
+    fn shown(fit: Fit, text: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        fit.each(text, |line| {
+            lines.push(line.to_string());
+            Ok(())
+        })
+        .unwrap();
+        lines
+    }
+
     #[test]
     fn long_texts_are_cut_to_lines_and_width() {
         let fit = Fit {
@@ -652,14 +680,14 @@ mod tests {
             width: Some(5),
         };
         assert_eq!(
-            fit.apply("abcdefgh\nxy\nz\nw"),
+            shown(fit, "abcdefgh\nxy\nz\nw"),
             ["abcd…", "xy", "… 2 more lines"]
         );
         let whole = Fit {
             lines: None,
             width: None,
         };
-        assert_eq!(whole.apply("abcdefgh\nxy"), ["abcdefgh", "xy"]);
+        assert_eq!(shown(whole, "abcdefgh\nxy"), ["abcdefgh", "xy"]);
     }
 
     /// Hostile runs 30 to 32 (D2): an answer cut off inside a code block, a list item's
