@@ -139,6 +139,11 @@ impl Credentials {
         self.values.is_empty()
     }
 
+    /// Each of `texts` [`cut`](Credentials::cut).
+    pub fn cut_all<'t>(&self, texts: impl IntoIterator<Item = &'t mut String>) {
+        texts.into_iter().for_each(|text| self.cut(text));
+    }
+
     /// `text` with every value cut out, each as `…`.
     ///
     /// A value's start or end of [`MIN_LEN`] bytes or more is cut too where it meets a

@@ -525,10 +525,7 @@ fn assemble(
             &mut source.interception_id,
             &mut source.provider,
         ];
-        names
-            .into_iter()
-            .flatten()
-            .for_each(|name| credentials.cut(name));
+        credentials.cut_all(names.into_iter().flatten());
     }
     // A `*/tool-call` section's request is its plain section's: that turn holds it.
     let shared = match exchange.follow_up {
@@ -565,33 +562,20 @@ fn assemble(
 /// answers, thoughts, tool arguments and results) is shown as captured.
 fn cut_credentials(turn: &mut Turn, credentials: &Credentials) {
     if let Some(error) = turn.error.as_mut() {
-        let texts = error.kind.iter_mut().chain(error.message.iter_mut());
-        texts.for_each(|text| credentials.cut(text));
+        credentials.cut_all(error.kind.iter_mut().chain(error.message.iter_mut()));
     }
-    let names = [
-        &mut turn.id,
-        &mut turn.model,
-        &mut turn.stop_reason,
-        &mut turn.threading.conversation,
-    ];
-    names
-        .into_iter()
-        .flatten()
-        .for_each(|name| credentials.cut(name));
+    let names = [&mut turn.id, &mut turn.model, &mut turn.stop_reason];
+    credentials.cut_all(names.into_iter().flatten());
     if let Some(service) = turn.service.as_deref_mut() {
         let names = [
             &mut service.tier,
             &mut service.inference_geo,
             &mut service.speed,
         ];
-        names
-            .into_iter()
-            .flatten()
-            .for_each(|name| credentials.cut(name));
+        credentials.cut_all(names.into_iter().flatten());
     }
     for call in &mut turn.tool_calls {
-        credentials.cut(&mut call.name);
-        call.id.iter_mut().for_each(|id| credentials.cut(id));
+        credentials.cut_all(std::iter::once(&mut call.name).chain(call.id.iter_mut()));
     }
 }
 
