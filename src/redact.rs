@@ -525,7 +525,9 @@ fn redacted_once(text: &str) -> String {
         {
             // A long word that looks random: a secret whatever its name (an AWS secret
             // access key, a key of a provider [`KEYS`] does not know, a hex secret).
-            i = cut(&mut out, text, i, glued_end(bytes, end));
+            let (from, end) = end;
+            out.push_str(&text[i..from]);
+            i = cut(&mut out, text, from, glued_end(bytes, end));
         } else if at(i, PEM_BEGIN) {
             // A PEM block (`-----BEGIN RSA PRIVATE KEY-----`): its label stays, and all after
             // it up to its end goes, what follows on the label's line too (a one-line block,
@@ -592,21 +594,40 @@ const PEM_DASHES: &str = "-----";
 /// `msg_01…`, 27 to 30 characters) stay.
 const RANDOM_MIN: usize = 32;
 
-/// Where the word from `at` ends, `Ok` when it looks random: [`RANDOM_MIN`] characters or
-/// more of base64 (or base64url) holding capitals, small letters and digits, and few `/`s
-/// (a path has many), or of hex holding both letters and digits. `Err` with its end when it
-/// does not. A `/`, `+` or `=` may be escaped as JSON encoders (`\/`) and form bodies
-/// (`%2F`) write them: an AWS secret key so written is one word all the same.
-fn random_end(bytes: &[u8], at: usize) -> Result<usize, usize> {
+/// The prefixes of the ids OpenAI's APIs write (`resp_` and 48 hex digits; a message, a
+/// reasoning item, a function call, a built-in tool's call, a conversation): an error that
+/// quotes one (`Previous response with id 'resp_…' not found`) keeps it, though its digits
+/// are as long as a secret's behind a short prefix ([`random_end`]).
+const IDS: [&str; 16] = [
+    "resp_", "msg_", "rs_", "fc_", "ws_", "fs_", "ci_", "ig_", "mcp_", "mcpl_", "mcpr_", "cu_",
+    "lsh_", "ctc_", "conv_", "call_",
+];
+
+/// Where the word from `at` ends, and `Ok` with where its secret starts when it looks
+/// random: [`RANDOM_MIN`] characters or more of base64 (or base64url) holding capitals, small
+/// letters and digits, and few `/`s (a path has many), or of hex holding both letters and
+/// digits (the secret is the whole word); or, behind a prefix the word keeps (`e2b_…`,
+/// `dop_v1_…`, `lsv2_pt_…`, `0x…`), a run of as many letters and digits of one case, an
+/// eighth of them letters and an eighth digits (hostile run 54): an id of OpenAI's
+/// ([`IDS`]) stays. `Err` with its end when it does not. A `/`, `+` or `=` may be escaped
+/// as JSON encoders (`\/`) and form bodies (`%2F`) write them: an AWS secret key so
+/// written is one word all the same.
+fn random_end(bytes: &[u8], at: usize) -> Result<(usize, usize), usize> {
     let (mut end, mut len, mut slashes) = (at, 0, 0);
     let (mut upper, mut lower, mut digit, mut hex) = (false, false, false, true);
     let mut padded = false;
+    let mut run = Run::new(at);
+    let mut inner = None;
     while let Some((step, b)) = base64_at(bytes, end) {
         // Padding ends a word: `key=value` (`key%3Dvalue`) is two.
         if padded && b != b'=' {
             break;
         }
         padded = b == b'=';
+        if inner.is_none() {
+            inner = run.random(b.is_ascii_alphanumeric()).then_some(run.start);
+            run.add(b, end, step);
+        }
         end += step;
         len += 1;
         upper |= b.is_ascii_uppercase();
@@ -617,9 +638,60 @@ fn random_end(bytes: &[u8], at: usize) -> Result<usize, usize> {
     }
     let mixed = upper && lower && digit && slashes * 8 <= len;
     let hex = hex && digit && (upper || lower);
-    match len >= RANDOM_MIN && (mixed || hex) {
-        true => Ok(end),
-        false => Err(end),
+    if len >= RANDOM_MIN && (mixed || hex) {
+        return Ok((at, end));
+    }
+    let id = || IDS.iter().any(|id| bytes[at..].starts_with(id.as_bytes()));
+    match inner.or_else(|| run.random(false).then_some(run.start)) {
+        Some(from) if !id() => Ok((from, end)),
+        _ => Err(end),
+    }
+}
+
+/// A run of ASCII letters and digits inside a word, counted as [`random_end`] reads it.
+struct Run {
+    start: usize,
+    len: usize,
+    letters: usize,
+    digits: usize,
+    upper: bool,
+    lower: bool,
+}
+
+impl Run {
+    fn new(start: usize) -> Self {
+        Run {
+            start,
+            len: 0,
+            letters: 0,
+            digits: 0,
+            upper: false,
+            lower: false,
+        }
+    }
+
+    /// Whether the run, ended here unless `goes_on`, looks random: long, of one case, an
+    /// eighth of it letters and an eighth digits.
+    fn random(&self, goes_on: bool) -> bool {
+        !goes_on
+            && self.len >= RANDOM_MIN
+            && !(self.upper && self.lower)
+            && self.letters * 8 >= self.len
+            && self.digits * 8 >= self.len
+    }
+
+    /// Reads `b`, written at `at` in `step` bytes: a letter or digit goes on the run, any
+    /// other byte ends it and starts the next after itself.
+    fn add(&mut self, b: u8, at: usize, step: usize) {
+        if !b.is_ascii_alphanumeric() {
+            *self = Run::new(at + step);
+            return;
+        }
+        self.len += 1;
+        self.letters += usize::from(b.is_ascii_alphabetic());
+        self.digits += usize::from(b.is_ascii_digit());
+        self.upper |= b.is_ascii_uppercase();
+        self.lower |= b.is_ascii_lowercase();
     }
 }
 
@@ -1963,6 +2035,44 @@ mod tests {
             "trace 123e4567-e89b-12d3-a456-426614174000",
             "at /v1/projects/my-project-123/locations/us-central1/publishers/anthropic/models",
             "see internationalization_and_localization_settings",
+        ]);
+    }
+
+    /// Hostile run 54 D1: a secret of hex, or of letters of one case and digits, behind a
+    /// short prefix went through whole, the prefix's `_` making the word not hex.
+    #[test]
+    fn a_secret_of_one_case_behind_a_short_prefix_is_cut() {
+        let hex32 = "9f86d081884c7d659a2feaa0c55ad015";
+        let hex64 = [hex32, hex32].concat();
+        assert_cut([
+            (
+                format!("bad key lsv2_pt_{hex32}_a3bf4f1b2b. retry"),
+                "bad key lsv2_pt_…. retry".to_string(),
+            ),
+            (
+                format!("sandbox e2b_{}", &hex64[..40]),
+                "sandbox e2b_…".to_string(),
+            ),
+            (
+                format!("droplet dop_v1_{hex64}"),
+                "droplet dop_v1_…".to_string(),
+            ),
+            (format!("key 0x{hex64}"), "key …".to_string()),
+            (
+                "secret k7x9m2p4q8w1z5n3b6v0c8r2t4y6u1i3o5a7s9d2 end".to_string(),
+                "secret … end".to_string(),
+            ),
+            (
+                "AB_K7X9M2P4Q8W1Z5N3B6V0C8R2T4Y6U1I3O5".to_string(),
+                "AB_…".to_string(),
+            ),
+        ]);
+        // OpenAI's ids, and long runs of one case that are words, stay.
+        assert_kept([
+            "Previous response with id 'resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b' not found",
+            "item msg_67ccd3acc8d48190a77525dc6de64b4104becb25c1f4ae11",
+            "see pneumonoultramicroscopicsilicovolcanoconiosis2",
+            "path /srv/app/releases/20261205191446/current",
         ]);
     }
 
