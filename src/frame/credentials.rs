@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use memchr::memmem;
 
@@ -29,9 +30,14 @@ const MAX_KEPT: usize = 128;
 /// `***` masking a token but for its start or end (`sk-Qz7evtWm3k...`).
 const MARKERS: [&str; 3] = [CUT, "...", "***"];
 
-/// Credential values, the longest first (a value holding another is cut whole).
+/// Credential values, the longest first (a value holding another is cut whole). Shared,
+/// not copied, by the exchanges of one request: a txtar's hundreds of sections each held a
+/// copy of its request's megabytes of them (hostile run 55).
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Credentials {
+pub struct Credentials(Arc<Kept>);
+
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Kept {
     values: Vec<Box<str>>,
     /// How many of them a cookie gave, and how many anything else.
     cookies: usize,
@@ -55,8 +61,10 @@ impl Credentials {
     /// A header field: kept when its name is a credential's (`Authorization`, `X-Api-Key`,
     /// `Cookie`, `Set-Cookie`, `X-Amz-Security-Token`: [`redact::is_secret_name`]). The
     /// whole value is kept, and the words after its scheme (`Bearer <token>`, AWS's
-    /// `Credential=<id>, Signature=<hex>`); a cookie header's values one by one, a
-    /// `Set-Cookie`'s first (the rest are its attributes).
+    /// `Credential=<id>, Signature=<hex>`, the signature after `SharedKey account:`), a
+    /// `Basic` credential's user and password decoded; a cookie header's values one by one,
+    /// and a `Set-Cookie`'s every cookie but not its attributes (a value may hold several
+    /// cookies, joined by line ends or commas: hostile run 55).
     pub fn header(&mut self, name: &str, value: &str) {
         let name = name.trim();
         if !redact::is_secret_name(name.as_bytes()) {
@@ -65,20 +73,21 @@ impl Credentials {
         let value = value.trim();
         let lower = name.to_ascii_lowercase();
         if lower.ends_with("cookie") || lower.ends_with("cookie2") {
-            let pairs = value.split(';');
-            let pairs = pairs.take(if lower.starts_with("set-") {
-                1
-            } else {
-                usize::MAX
-            });
+            let set = lower.starts_with("set-");
+            let pairs = value.split(|c| c == ';' || (set && matches!(c, ',' | '\n')));
             for pair in pairs {
-                self.cookie(pair.split_once('=').map_or(pair, |(_, value)| value));
+                match pair.split_once('=') {
+                    Some((name, _)) if set && is_cookie_attribute(name) => {}
+                    Some((_, value)) => self.cookie(value),
+                    None if set => {}
+                    None => self.cookie(pair),
+                }
             }
             return;
         }
         self.keep(value, Kind::Other);
-        if let Some(password) = basic_password(value) {
-            self.keep(&password, Kind::Other);
+        for part in basic_parts(value) {
+            self.keep(&part, Kind::Other);
         }
         let words = value.split(|c: char| c.is_whitespace() || c == ',');
         for word in words.filter(|w| !w.is_empty()).skip(1) {
@@ -87,7 +96,12 @@ impl Credentials {
                     self.keep(value, Kind::Other)
                 }
                 Some(_) => {}
-                None => self.keep(word, Kind::Other),
+                None => {
+                    self.keep(word, Kind::Other);
+                    if let Some((_, signature)) = word.rsplit_once(':') {
+                        self.keep(signature, Kind::Other);
+                    }
+                }
             }
         }
     }
@@ -130,13 +144,23 @@ impl Credentials {
 
     /// Another message's values, as well (each message's were bounded already).
     pub fn extend(&mut self, other: &Credentials) {
-        for value in &other.values {
+        if self.is_empty() {
+            self.0 = Arc::clone(&other.0);
+            return;
+        }
+        for value in &other.0.values {
             self.insert(value);
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.0.values.is_empty()
+    }
+
+    /// Whether both are one set of values, not copies.
+    #[cfg(test)]
+    pub fn shares(&self, other: &Credentials) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 
     /// Each of `texts` [`cut`](Credentials::cut).
@@ -151,7 +175,7 @@ impl Credentials {
     /// (a finding quotes a name's first 80 characters), or a gateway that masked it but
     /// for its start (`Qz7evtWm3k...`) or end, kept that much of it.
     pub fn cut(&self, text: &mut String) {
-        for value in &self.values {
+        for value in &self.0.values {
             if memmem::find(text.as_bytes(), value.as_bytes()).is_some() {
                 *text = text.replace(&**value, CUT);
             }
@@ -183,7 +207,7 @@ impl Credentials {
             return Vec::new();
         }
         markers.sort_by_key(|m| m.start);
-        let values: Vec<(&[u8], Borders, Vec<u8>, Borders)> = (self.values.iter())
+        let values: Vec<(&[u8], Borders, Vec<u8>, Borders)> = (self.0.values.iter())
             .map(|v| {
                 let v = v.as_bytes();
                 let backwards: Vec<u8> = v.iter().rev().copied().collect();
@@ -235,45 +259,65 @@ impl Credentials {
     fn keep(&mut self, value: &str, kind: Kind) {
         let value = value.trim().trim_matches('"');
         let count = match kind {
-            Kind::Cookie => self.cookies,
-            Kind::Other => self.others,
+            Kind::Cookie => self.0.cookies,
+            Kind::Other => self.0.others,
         };
         if value.len() < MIN_LEN || value.len() > MAX_LEN || count >= MAX_KEPT {
             return;
         }
         if self.insert(value) {
+            let kept = Arc::make_mut(&mut self.0);
             match kind {
-                Kind::Cookie => self.cookies += 1,
-                Kind::Other => self.others += 1,
+                Kind::Cookie => kept.cookies += 1,
+                Kind::Other => kept.others += 1,
             }
         }
     }
 
     /// Adds `value` where the longest first puts it; false if it was there already.
     fn insert(&mut self, value: &str) -> bool {
-        let values = &mut self.values;
-        if values.iter().any(|v| **v == *value) {
+        if self.0.values.iter().any(|v| **v == *value) {
             return false;
         }
+        let values = &mut Arc::make_mut(&mut self.0).values;
         let at = values.partition_point(|v| v.len() >= value.len());
         values.insert(at, value.into());
         true
     }
 }
 
-/// The password of a `Basic` credential (base64 of `user:password`), which an error may
-/// quote decoded.
-fn basic_password(value: &str) -> Option<String> {
+/// A `Basic` credential (base64 of `user:password`) decoded, and its user and password,
+/// which an error may quote: an API key is often the user, with no password (Stripe's
+/// `sk_live_…:`; hostile run 55).
+fn basic_parts(value: &str) -> Vec<String> {
     use base64::Engine;
-    let (scheme, token) = value.split_once(char::is_whitespace)?;
+    let Some((scheme, token)) = value.split_once(char::is_whitespace) else {
+        return Vec::new();
+    };
     if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
+        return Vec::new();
     }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(token.trim())
-        .ok()?;
-    let decoded = String::from_utf8(decoded).ok()?;
-    Some(decoded.split_once(':')?.1.to_string())
+    let decoded = base64::engine::general_purpose::STANDARD.decode(token.trim());
+    let Some(decoded) = decoded.ok().and_then(|d| String::from_utf8(d).ok()) else {
+        return Vec::new();
+    };
+    let parts = decoded
+        .split_once(':')
+        .map(|(user, password)| [user, password]);
+    let mut parts: Vec<String> = parts.into_iter().flatten().map(String::from).collect();
+    parts.push(decoded);
+    parts
+}
+
+/// Whether `name` is a `Set-Cookie` attribute's (`Path`, `Expires`, …), whose value is
+/// no secret, rather than a cookie's.
+fn is_cookie_attribute(name: &str) -> bool {
+    const ATTRIBUTES: [&str; 6] = [
+        "path", "domain", "expires", "max-age", "samesite", "priority",
+    ];
+    ATTRIBUTES
+        .iter()
+        .any(|a| name.trim().eq_ignore_ascii_case(a))
 }
 
 /// A value's borders, as Knuth, Morris and Pratt find a word: for each length of its
@@ -432,6 +476,28 @@ mod tests {
         assert_eq!(cut(&c, "key ***vtWm3kT9pLr4 revoked"), "key *** revoked");
         assert_eq!(cut(&c, "key Qz7evt...kT9pLr4"), "key Qz7evt...kT9pLr4");
         assert_eq!(cut(&c, "Loading... done"), "Loading... done");
+    }
+
+    /// Hostile run 55: a `Set-Cookie` value's later cookies, a `Basic` credential's user
+    /// and a signature after `account:` were not kept.
+    #[test]
+    fn every_cookie_set_a_basic_user_and_a_signature_after_an_account_are_cut() {
+        let mut c = Credentials::default();
+        c.header(
+            "Set-Cookie",
+            "a=Pw4kXcVb9nMm2Lq; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT, sid=Zq8wRt5yUi3oPa7s\nb=Mn3bVc8xZl1kJh6g; Domain=.example.com",
+        );
+        // `sk_live_abcdef12:` (an API key as the user, no password)
+        c.header("Authorization", "Basic c2tfbGl2ZV9hYmNkZWYxMjo=");
+        c.header("Authorization", "SharedKey myaccount:Sg8hVf2kLp0qWx4z");
+        assert_eq!(
+            cut(
+                &c,
+                "Pw4kXcVb9nMm2Lq Zq8wRt5yUi3oPa7s Mn3bVc8xZl1kJh6g sk_live_abcdef12 \
+                 Sg8hVf2kLp0qWx4z myaccount .example.com 21 Oct 2026 07:28:00 GMT"
+            ),
+            "… … … … … myaccount .example.com 21 Oct 2026 07:28:00 GMT"
+        );
     }
 
     #[test]

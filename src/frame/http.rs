@@ -76,11 +76,12 @@ fn parse_start_line(line: &[u8]) -> Option<StartLine> {
 /// Blank lines before the head (a txtar section that starts with one) and interim responses
 /// before the final one (`100 Continue`, a proxy's `200 Connection established`, as
 /// `curl -i` writes them) are passed over; `Head::lines` counts them, so body lines keep
-/// their numbers in the file.
+/// their numbers in the file, and `Head::credentials` holds theirs (a proxy's
+/// `Proxy-Authorization` echoed: hostile run 55), within one message's bounds.
 pub fn split(data: &[u8]) -> Option<(Head, &[u8])> {
     let text = data.trim_ascii_start();
     let blank = memchr::memchr_iter(b'\n', &data[..data.len() - text.len()]).count();
-    let (mut head, mut body) = split_one(text)?;
+    let (mut head, mut body) = split_one(text, Credentials::default())?;
     head.lines += blank;
     loop {
         let interim = match head.start {
@@ -88,21 +89,22 @@ pub fn split(data: &[u8]) -> Option<(Head, &[u8])> {
             StartLine::Request { .. } => false,
         };
         // A 200 is interim only when another status line follows it (CONNECT).
-        let Some((next, rest)) = split_one(body).filter(|_| interim) else {
-            return Some((head, body));
-        };
-        if !matches!(next.start, StartLine::Response { .. }) {
+        if !interim || !starts_with_status_line(body) {
             return Some((head, body));
         }
+        let credentials = std::mem::take(&mut head.credentials);
+        let Some((next, rest)) = split_one(body, credentials) else {
+            return Some((head, body));
+        };
         let lines = head.lines + next.lines;
         (head, body) = (next, rest);
         head.lines = lines;
     }
 }
 
-fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
+/// One head, its credentials added to `credentials` (an interim head's before it).
+fn split_one(data: &[u8], mut credentials: Credentials) -> Option<(Head, &[u8])> {
     let start = parse_start_line(first_line(data))?;
-    let mut credentials = Credentials::default();
     if let StartLine::Request { target } = &start {
         credentials.url(target);
     }
@@ -115,19 +117,15 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
         lines: 1,
         credentials,
     };
-    let mut pos = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
-    while pos < data.len() {
-        let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i + 1);
-        let line = data[pos..end]
-            .strip_suffix(b"\n")
-            .unwrap_or(&data[pos..end]);
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        pos = end;
-        head.lines += 1;
-        if line.is_empty() {
-            return Some((head, &data[pos..]));
-        }
-        let text = String::from_utf8_lossy(line);
+    let mut fields = Fields::after_start(data);
+    while let Some(field) = fields.next() {
+        let text = match field {
+            Some(text) => text,
+            None => {
+                head.lines += fields.lines;
+                return Some((head, &data[fields.pos..]));
+            }
+        };
         let (name, value) = text.split_once(':').unwrap_or((&text, ""));
         let name = name.trim();
         head.credentials.header(name, value);
@@ -158,7 +156,70 @@ fn split_one(data: &[u8]) -> Option<(Head, &[u8])> {
             None => {}
         }
     }
+    head.lines += fields.lines;
     Some((head, &data[data.len()..]))
+}
+
+/// The header fields after a start line, each unfolded: a line that starts with a space or
+/// a tab goes on the field before it (obsolete line folding, which recipients must still
+/// read: a credential's value on its own line went unkept; hostile run 55). `Some(None)`
+/// for the blank line that ends the head.
+struct Fields<'a> {
+    data: &'a [u8],
+    /// Where the next line starts.
+    pos: usize,
+    /// Lines read, the start line's included.
+    lines: usize,
+}
+
+impl<'a> Fields<'a> {
+    fn after_start(data: &'a [u8]) -> Self {
+        let pos = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
+        Fields {
+            data,
+            pos,
+            lines: 0,
+        }
+    }
+
+    /// The line from `pos`, its line end off, and where the next starts.
+    fn line(&self) -> (&'a [u8], usize) {
+        let data = self.data;
+        let end = memchr::memchr(b'\n', &data[self.pos..]).map_or(data.len(), |i| self.pos + i + 1);
+        let line = data[self.pos..end]
+            .strip_suffix(b"\n")
+            .unwrap_or(&data[self.pos..end]);
+        (line.strip_suffix(b"\r").unwrap_or(line), end)
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = Option<std::borrow::Cow<'a, str>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.data.len() {
+            return None;
+        }
+        let (line, end) = self.line();
+        self.pos = end;
+        self.lines += 1;
+        if line.is_empty() {
+            return Some(None);
+        }
+        let mut field = String::from_utf8_lossy(line);
+        while self.pos < self.data.len() && matches!(self.data[self.pos], b' ' | b'\t') {
+            let (more, end) = self.line();
+            if more.trim_ascii().is_empty() {
+                break;
+            }
+            let field = field.to_mut();
+            field.push(' ');
+            field.push_str(&String::from_utf8_lossy(more.trim_ascii()));
+            self.pos = end;
+            self.lines += 1;
+        }
+        Some(Some(field))
+    }
 }
 
 /// The credentials of a message whose start line is malformed (two spaces, a space in its
@@ -180,13 +241,8 @@ pub fn loose_credentials(data: &[u8]) -> Credentials {
     {
         credentials.url(word);
     }
-    let lines = data.split(|&b| b == b'\n').skip(1);
-    for line in lines.map(|l| l.strip_suffix(b"\r").unwrap_or(l)) {
-        if line.is_empty() {
-            break;
-        }
-        let line = String::from_utf8_lossy(line);
-        if let Some((name, value)) = line.split_once(':') {
+    for field in Fields::after_start(data).map_while(|field| field) {
+        if let Some((name, value)) = field.split_once(':') {
             credentials.header(name, value);
         }
     }
