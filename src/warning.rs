@@ -157,6 +157,12 @@ pub enum Warning {
     UnnamedCoding {
         coding: &'static str,
     },
+    /// A body its headers say `coding` (gzip, br, zstd, deflate) compressed that is text
+    /// as it is: read as it is (`curl -i --compressed` writes such captures), but a client
+    /// replaying it would fail to decompress it.
+    CodingNotApplied {
+        coding: &'static str,
+    },
     /// A compressed body cut short; what it holds is shown.
     BodyCutShort {
         detail: String,
@@ -705,6 +711,11 @@ impl fmt::Display for Said<'_> {
                 f,
                 "the body is {coding} data its headers do not name (a proxy that compressed \
                  it again, or a recorder that dropped the header); undone"
+            ),
+            Warning::CodingNotApplied { coding } => write!(
+                f,
+                "the headers say Content-Encoding: {coding}, but the body is not compressed \
+                 (a recorder that decoded it and kept the header); read as it is"
             ),
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),

@@ -1519,3 +1519,57 @@ fn a_capture_with_many_warnings_prints_what_its_turn_read_back_prints() {
         );
     }
 }
+
+#[test]
+fn a_chunked_body_cut_short_is_said_and_fails_validate() {
+    // Hostile run 55: a chunk holding less than its size says, with no last chunk after
+    // it, was read as the whole body: a fragment of an error shown as all of it, no
+    // warning, and `validate` said all valid.
+    let dir = scratch("chunked-cut-short");
+    let file = dir.join("cut.txtar");
+    std::fs::write(
+        &file,
+        "-- request --\n{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n\
+         -- non-streaming --\nHTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n\
+         Transfer-Encoding: chunked\r\n\r\n24\r\nUser is",
+    )
+    .unwrap();
+    let (turns, _, _) = inspect(&[str_of(&file)]);
+    let warnings = turns[0]["warnings"].to_string();
+    assert!(warnings.contains("chunked body is cut short"), "{warnings}");
+    let out = run(&["validate", str_of(&file)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("error[parse-capture]"), "{stdout}");
+}
+
+#[test]
+fn a_body_its_headers_call_compressed_that_is_text_is_a_validate_warning() {
+    // Hostile run 55: `Content-Encoding: gzip` over a plain body (a recorder that decoded
+    // it, `curl -i --compressed`) is read as it is, silently: `validate` said all valid,
+    // though a client replaying the fixture would fail to decompress it. A warning, which
+    // `--deny-warnings` makes a failure.
+    let dir = scratch("coding-not-applied");
+    let file = dir.join("plain.txtar");
+    std::fs::write(
+        &file,
+        "-- request --\n{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}\n-- streaming --\n\
+         HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\n\r\n\
+         data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\",\"choices\":\
+         [{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\n\
+         data: [DONE]\n\n",
+    )
+    .unwrap();
+    let (turns, _, _) = inspect(&[str_of(&file)]);
+    assert_eq!(turns[0]["text"], "hi");
+    assert!(turns[0]["warnings"].to_string().contains("not compressed"));
+    let out = run(&["validate", str_of(&file)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("plain.txtar:3: warning[http-coding]"),
+        "{stdout}"
+    );
+    let out = run(&["validate", "--deny-warnings", str_of(&file)]);
+    assert_eq!(out.status.code(), Some(1));
+}

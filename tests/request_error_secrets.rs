@@ -371,3 +371,90 @@ fn a_credential_of_the_captures_own_heads_named_by_the_request_masked_or_crowded
         no_output_carries_the_secret(&path);
     }
 }
+
+#[test]
+fn a_credential_from_any_part_of_the_captures_heads_echoed_reaches_no_output() {
+    // Hostile run 55: the capture's own credentials were kept from a head's plain fields
+    // only. An interim head's (`100 Continue`), a field folded onto a second line, a chunked
+    // body's trailer, a `Set-Cookie` after the first in one value (Chrome's HAR joins them
+    // with line ends, proxies with commas), a `Basic` credential's user (an API key with no
+    // password) and the signature after `SharedKey account:` went through when echoed.
+    use base64::Engine;
+    const V: &str = "ZQXSECRETq7Lm2w";
+    let asked = r#"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#;
+    let refused = format!("User {V} is not allowed");
+    let dir = scratch("echoed-credentials-anywhere");
+    let txtar = |request_fields: &str, response: &str| {
+        format!(
+            "-- request --\nPOST /v1/chat/completions HTTP/1.1\r\n{request_fields}\
+             Content-Type: application/json\r\n\r\n{asked}\n-- non-streaming --\n{response}"
+        )
+    };
+    let text_401 = "HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\n";
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{V}:"));
+    let chunk = format!("{:x}\r\n{refused}\r\n0\r\n", refused.len());
+    let har = serde_json::json!({"log": {"entries": [{
+        "request": {"method": "POST", "url": "https://api.openai.com/v1/chat/completions",
+                    "postData": {"mimeType": "application/json", "text": asked}},
+        "response": {"status": 401,
+                     "headers": [{"name": "set-cookie",
+                                  "value": format!("__cf_bm=abcdefghij123; Path=/\nsid={V}; HttpOnly")}],
+                     "content": {"mimeType": "text/plain", "text": refused}}}]}});
+    let cases = [
+        (
+            "interim.txtar",
+            txtar(
+                "",
+                &format!(
+                    "HTTP/1.1 100 Continue\r\nX-Api-Key: {V}\r\n\r\n{text_401}\r\n{refused}\n"
+                ),
+            ),
+        ),
+        (
+            "folded.txtar",
+            txtar(
+                "",
+                &format!("{text_401}X-Api-Key:\r\n {V}\r\n\r\n{refused}\n"),
+            ),
+        ),
+        (
+            "trailer.txtar",
+            txtar(
+                "",
+                &format!(
+                    "{text_401}Transfer-Encoding: chunked\r\n\r\n{chunk}X-Api-Key: {V}\r\n\r\n"
+                ),
+            ),
+        ),
+        (
+            "cookies.txtar",
+            txtar(
+                "",
+                &format!(
+                    "{text_401}Set-Cookie: a=Pw4kXcVb9nMm2Lq; Path=/, sid={V}; Path=/\r\n\r\n{refused}\n"
+                ),
+            ),
+        ),
+        ("cookies.har", har.to_string()),
+        (
+            "basic.txtar",
+            txtar(
+                &format!("Authorization: Basic {basic}\r\n"),
+                &format!("{text_401}\r\n{refused}\n"),
+            ),
+        ),
+        (
+            "shared-key.txtar",
+            txtar(
+                &format!("Authorization: SharedKey myaccount:{V}\r\n"),
+                &format!("{text_401}\r\nThe MAC signature '{V}' is not the same\n"),
+            ),
+        ),
+    ];
+    for (name, data) in cases {
+        let (path, turn) = one_turn(&dir, name, data);
+        let message = turn["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains('…'), "{name}: {message}");
+        no_output_carries_the_secret(&path);
+    }
+}

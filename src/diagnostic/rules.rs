@@ -50,6 +50,10 @@ pub const HTTP_HEAD: Rule = error(
     "http-head",
     "a raw HTTP head is well-formed: status or request line, `Name: value` headers, a blank line before the body",
 );
+pub const HTTP_CODING: Rule = warning(
+    "http-coding",
+    "a raw HTTP body is compressed as its `Content-Encoding` says (a body decoded while the header stayed is read, but a client replaying it fails)",
+);
 pub const STREAM_TRUNCATED: Rule = error(
     "stream-truncated",
     "a stream ends with its terminal event (`message_stop`, `[DONE]`, `response.completed/failed/incomplete`) or a provider error",
@@ -150,6 +154,7 @@ pub static RULES: &[Rule] = &[
     SSE_FRAMING,
     SSE_FINAL_BLANK_LINE,
     HTTP_HEAD,
+    HTTP_CODING,
     STREAM_TRUNCATED,
     STREAM_UNKNOWN_EVENT,
     ANTHROPIC_GRAMMAR,

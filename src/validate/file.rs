@@ -22,7 +22,7 @@ use super::{anthropic, chat, errors, responses, txtar};
 use crate::capture::{Failure, Layout, Lines, Part, Place, Stored, Visitor, Walked};
 use crate::decode::{Event, StreamEnd};
 use crate::diagnostic::rules::{
-    PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON, TXTAR_UNKNOWN_RULE,
+    HTTP_CODING, PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON, TXTAR_UNKNOWN_RULE,
 };
 use crate::diagnostic::{Finding, Findings, RULES};
 use crate::frame::credentials::Credentials;
@@ -255,12 +255,17 @@ fn body_faults(part: &Part, f: &mut Findings) -> bool {
     found
 }
 
-/// The first cut body and the first unnamed coding among `warnings`, as findings at `line`.
+/// The first cut body and the first unnamed coding among `warnings`, as findings at `line`,
+/// and the first coding named but not applied (hostile run 55: it passed as valid).
 fn said_of_body(warnings: &[Warning], line: Option<usize>, f: &mut Findings) -> bool {
     let cut = (warnings.iter()).find(|w| matches!(w, Warning::BodyCutShort { .. }));
     let unnamed = (warnings.iter()).find(|w| matches!(w, Warning::UnnamedCoding { .. }));
     for warning in cut.iter().chain(&unnamed) {
         f.add(&PARSE_CAPTURE, line, warning.to_string());
+    }
+    let not_applied = (warnings.iter()).find(|w| matches!(w, Warning::CodingNotApplied { .. }));
+    if let Some(warning) = not_applied {
+        f.add(&HTTP_CODING, line, warning.to_string());
     }
     cut.is_some() || unnamed.is_some()
 }
