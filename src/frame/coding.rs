@@ -166,7 +166,7 @@ fn secret_fields(trailer: &[u8]) -> Vec<u8> {
     let mut fields = Vec::new();
     for line in trailer.split(|&b| b == b'\n').map(<[u8]>::trim_ascii) {
         let name = line.split(|&b| b == b':').next().unwrap_or_default();
-        if http_field(line) && crate::redact::is_secret_name(name) {
+        if http::is_field(line) && crate::redact::is_secret_name(name) {
             fields.extend_from_slice(line);
             fields.extend_from_slice(b"\r\n");
         }
@@ -228,17 +228,8 @@ pub fn dechunk(body: &[u8]) -> Option<Dechunked<'_>> {
 pub fn ends_in_last_chunk(body: &[u8]) -> bool {
     let mut lines = body.split(|&b| b == b'\n').map(<[u8]>::trim_ascii);
     // Trailer fields come after the last chunk: `Name: value` lines.
-    let mut lines = lines.by_ref().rev().skip_while(|line| http_field(line));
+    let mut lines = lines.by_ref().rev().skip_while(|line| http::is_field(line));
     lines.next().is_some_and(|line| chunk_size(line) == Some(0))
-}
-
-/// Whether `line` is a header field (`Name: value`).
-fn http_field(line: &[u8]) -> bool {
-    let name = line
-        .iter()
-        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
-        .count();
-    name > 0 && line.get(name) == Some(&b':')
 }
 
 /// A chunk-size line's size: hex digits, then an optional `;extension`.

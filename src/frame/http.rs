@@ -162,13 +162,14 @@ fn split_one(data: &[u8], mut credentials: Credentials) -> Option<(Head, &[u8])>
 
 /// The header fields after a start line, each unfolded: a line that starts with a space or
 /// a tab goes on the field before it (obsolete line folding, which recipients must still
-/// read: a credential's value on its own line went unkept; hostile run 55). `Some(None)`
-/// for the blank line that ends the head.
+/// read: a credential's value on its own line went unkept; hostile run 55), unless it reads
+/// as a field of its own (a head indented whole, as a log quotes it). `Some(None)` for the
+/// blank line that ends the head.
 struct Fields<'a> {
     data: &'a [u8],
     /// Where the next line starts.
     pos: usize,
-    /// Lines read, the start line's included.
+    /// Lines read after the start line.
     lines: usize,
 }
 
@@ -209,17 +210,25 @@ impl<'a> Iterator for Fields<'a> {
         let mut field = String::from_utf8_lossy(line);
         while self.pos < self.data.len() && matches!(self.data[self.pos], b' ' | b'\t') {
             let (more, end) = self.line();
-            if more.trim_ascii().is_empty() {
+            let more = more.trim_ascii();
+            if more.is_empty() || is_field(more) {
                 break;
             }
             let field = field.to_mut();
             field.push(' ');
-            field.push_str(&String::from_utf8_lossy(more.trim_ascii()));
+            field.push_str(&String::from_utf8_lossy(more));
             self.pos = end;
             self.lines += 1;
         }
         Some(Some(field))
     }
+}
+
+/// Whether `line` is a header field: a name (no space in it), then a colon.
+pub(super) fn is_field(line: &[u8]) -> bool {
+    let name = (line.iter()).take_while(|&&b| b.is_ascii_graphic() && b != b':');
+    let name = name.count();
+    name > 0 && line.get(name) == Some(&b':')
 }
 
 /// The credentials of a message whose start line is malformed (two spaces, a space in its
@@ -311,6 +320,21 @@ mod tests {
         assert_eq!(split(connect).unwrap().1, b"data: {}\n\n");
         let plain = b"HTTP/1.1 200 OK\r\n\r\n{\"a\":1}";
         assert_eq!(split(plain).unwrap().1, b"{\"a\":1}");
+    }
+
+    #[test]
+    fn a_folded_field_is_one_and_an_indented_head_is_many() {
+        let (head, body) = split(
+            b"HTTP/1.1 401 x\r\nX-Api-Key:\r\n ZQXSECRETq7Lm2w\r\n\tmore\r\n \
+              Content-Type: text/plain\r\n\r\nbody",
+        )
+        .unwrap();
+        assert_eq!(body, b"body");
+        assert_eq!(head.lines, 6);
+        assert_eq!(head.content_type.as_deref(), Some("text/plain"));
+        let mut echoed = "User ZQXSECRETq7Lm2w more".to_string();
+        head.credentials.cut(&mut echoed);
+        assert_eq!(echoed, "User …");
     }
 
     #[test]
