@@ -436,6 +436,14 @@ fn a_credential_from_any_part_of_the_captures_heads_echoed_reaches_no_output() {
             ),
         ),
         ("cookies.har", har.to_string()),
+        // Hostile run 56: fields repeated and joined by commas.
+        (
+            "joined.txtar",
+            txtar(
+                &format!("X-Api-Key: {V}, Mn4bVc7xLk2jHg9f\r\nCookie: a=b, sid={V}\r\n"),
+                &format!("{text_401}\r\n{refused}\n"),
+            ),
+        ),
         (
             "basic.txtar",
             txtar(
@@ -457,4 +465,12 @@ fn a_credential_from_any_part_of_the_captures_heads_echoed_reaches_no_output() {
         assert!(message.contains('…'), "{name}: {message}");
         no_output_carries_the_secret(&path);
     }
+    // Hostile run 56: a key of digits a cassette left unquoted reads as a number.
+    let cassette = "interactions:\n- request:\n    body: '{\"model\": \"gpt-4o\", \"messages\": []}'\n    \
+                    headers:\n      X-Api-Key: [84719203746182934]\n    method: POST\n    \
+                    uri: https://api.openai.com/v1/chat/completions\n  response:\n    \
+                    body: {string: 'User 84719203746182934 is not allowed'}\n    \
+                    status: {code: 401, message: Unauthorized}\n";
+    let (_, turn) = one_turn(&dir, "number.yaml", cassette.to_string());
+    assert_eq!(turn["error"]["message"], "User … is not allowed");
 }

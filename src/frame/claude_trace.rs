@@ -310,14 +310,20 @@ fn header<'v>(headers: &'v Value, name: &str) -> Option<&'v str> {
         .and_then(|(_, v)| v.as_str())
 }
 
-/// The credentials among a headers object's values (a value may be a list of them).
+/// The credentials among a headers object's values (a value may be a list of them, or a
+/// number).
 fn credentials(headers: &Value, credentials: &mut Credentials) {
     for (name, value) in headers.as_object().into_iter().flatten() {
         let values = value
             .as_array()
             .map_or(std::slice::from_ref(value), Vec::as_slice);
-        for value in values.iter().filter_map(Value::as_str) {
-            credentials.header(name, value);
+        for value in values {
+            match value {
+                Value::String(text) => credentials.header(name, text),
+                // Digits a hand-edited log left unquoted (hostile run 56).
+                Value::Number(number) => credentials.header(name, &number.to_string()),
+                _ => {}
+            }
         }
     }
 }

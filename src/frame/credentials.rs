@@ -73,8 +73,9 @@ impl Credentials {
         let value = value.trim();
         let lower = name.to_ascii_lowercase();
         if lower.ends_with("cookie") || lower.ends_with("cookie2") {
+            // No cookie's value holds a comma (RFC 6265): one is two fields joined.
             let set = lower.starts_with("set-");
-            let pairs = value.split(|c| c == ';' || (set && matches!(c, ',' | '\n')));
+            let pairs = value.split([';', ',', '\n']);
             for pair in pairs {
                 match pair.split_once('=') {
                     Some((name, _)) if set && is_cookie_attribute(name) => {}
@@ -86,20 +87,27 @@ impl Credentials {
             return;
         }
         self.keep(value, Kind::Other);
-        for part in basic_parts(value) {
-            self.keep(&part, Kind::Other);
-        }
-        let words = value.split(|c: char| c.is_whitespace() || c == ',');
-        for word in words.filter(|w| !w.is_empty()).skip(1) {
-            match word.split_once('=') {
-                Some((name, value)) if redact::is_secret_name(name.as_bytes()) => {
-                    self.keep(value, Kind::Other)
-                }
-                Some(_) => {}
-                None => {
-                    self.keep(word, Kind::Other);
-                    if let Some((_, signature)) = word.rsplit_once(':') {
-                        self.keep(signature, Kind::Other);
+        // Fields repeated are joined by commas (RFC 9110), as recorders of header maps
+        // write them: `X-Api-Key: <a>, <b>` is two (hostile run 56). A part of more than
+        // one word starts with its scheme; AWS's parameters are parts of one.
+        for part in value.split(',').map(str::trim) {
+            self.keep(part, Kind::Other);
+            for decoded in basic_parts(part) {
+                self.keep(&decoded, Kind::Other);
+            }
+            let words: Vec<&str> = part.split_whitespace().collect();
+            let scheme = usize::from(words.len() > 1);
+            for word in &words[scheme..] {
+                match word.split_once('=') {
+                    Some((name, value)) if redact::is_secret_name(name.as_bytes()) => {
+                        self.keep(value, Kind::Other)
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.keep(word, Kind::Other);
+                        if let Some((_, signature)) = word.rsplit_once(':') {
+                            self.keep(signature, Kind::Other);
+                        }
                     }
                 }
             }
@@ -476,6 +484,30 @@ mod tests {
         assert_eq!(cut(&c, "key ***vtWm3kT9pLr4 revoked"), "key *** revoked");
         assert_eq!(cut(&c, "key Qz7evt...kT9pLr4"), "key Qz7evt...kT9pLr4");
         assert_eq!(cut(&c, "Loading... done"), "Loading... done");
+    }
+
+    /// Hostile run 56: fields repeated and joined by commas, a key's or a cookie's.
+    #[test]
+    fn each_of_the_values_a_comma_joins_is_cut() {
+        let mut c = Credentials::default();
+        c.header("X-Api-Key", "Zq8wRt5yUi3oPa7s, Mn4bVc7xLk2jHg9f");
+        c.header(
+            "Cookie",
+            "a=bcdefghij; sid=Qw3eRt6yUi9oPl2k, sid2=Zx5cVb8nMa1sDf4g",
+        );
+        // `me:correct-horse`
+        c.header(
+            "Proxy-Authorization",
+            "Basic bWU6Y29ycmVjdC1ob3JzZQ==, Bearer Tk5rLp0qWx4zSg8h",
+        );
+        assert_eq!(
+            cut(
+                &c,
+                "Zq8wRt5yUi3oPa7s Mn4bVc7xLk2jHg9f Qw3eRt6yUi9oPl2k Zx5cVb8nMa1sDf4g \
+                 correct-horse Tk5rLp0qWx4zSg8h"
+            ),
+            "… … … … … …"
+        );
     }
 
     /// Hostile run 55: a `Set-Cookie` value's later cookies, a `Basic` credential's user

@@ -282,7 +282,7 @@ impl Recorded {
 }
 
 /// The credentials among the headers kept (those [`HEADERS`] names, and credentials'),
-/// whether they map a name to a list of values or to one, as text or `!!binary`.
+/// whether they map a name to a list of values or to one, as text, `!!binary` or a number.
 fn credentials(headers: &Node, credentials: &mut Credentials) {
     let Node::Map(entries) = headers else {
         return;
@@ -302,6 +302,10 @@ fn credentials(headers: &Node, credentials: &mut Credentials) {
                         credentials.header(name, &String::from_utf8_lossy(&bytes));
                     }
                 }
+                // A key of digits left unquoted reads as a number; sent, it was its digits
+                // (hostile run 56).
+                Node::Int(number) => credentials.header(name, &number.to_string()),
+                Node::Float(number) => credentials.header(name, &number.to_string()),
                 _ => {}
             }
         }
