@@ -358,6 +358,14 @@ fn redacted_once(text: &str) -> String {
                 already_cut(bytes, value).unwrap_or_else(|| header_value_end(bytes, value, quoted));
             i = cut(&mut out, text, value, end);
         } else if let Some(value) = at(i, "bearer").then(|| separated(bytes, i + 6)).flatten() {
+            // `bearer token: <value>` names the token before giving it (hostile run 56).
+            let named = value + "token".len();
+            let value = match at(value, "token")
+                && !bytes.get(named).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                true => separated(bytes, named).unwrap_or(named),
+                false => value,
+            };
             out.push_str(&text[i..value]);
             i = cut(&mut out, text, value, run(value, in_word));
         } else if let Some((value, end)) = encoded_credential(bytes, i) {
@@ -2073,6 +2081,32 @@ mod tests {
             "item msg_67ccd3acc8d48190a77525dc6de64b4104becb25c1f4ae11",
             "see pneumonoultramicroscopicsilicovolcanoconiosis2",
             "path /srv/app/releases/20261205191446/current",
+        ]);
+    }
+
+    /// Hostile run 56: `Clé API`'s `API` stood between the name and its value; a cookie
+    /// being set kept a value of letters; `bearer token:` had its name cut, not its value.
+    #[test]
+    fn a_localized_key_a_cookie_set_and_a_bearer_token_named_lose_their_values() {
+        assert_cut([
+            ("Clé API: Papillonbleuciel", "Clé API: …"),
+            ("clave de API = Papillonbleuciel", "clave de API = …"),
+            ("chave da API: Papillonbleuciel", "chave da API: …"),
+            (
+                "upstream set pref=Papillonbleuciel; Path=/; HttpOnly",
+                "upstream set pref=…; Path=/; HttpOnly",
+            ),
+            (
+                "Invalid bearer token: Papillonbleuciel",
+                "Invalid bearer token: …",
+            ),
+            ("bearer-token: Papillonbleu", "bearer-token: …"),
+            ("Bearer abcdefghij", "Bearer …"),
+        ]);
+        assert_kept([
+            "Invalid bearer token",
+            "see the API: docs",
+            "the rate limit of the API is 10",
         ]);
     }
 

@@ -340,6 +340,51 @@ const COOKIE_ATTRIBUTES: [&str; 7] = [
     "secure",
 ];
 
+/// Whether `word` is the name of a cookie `line` sets (`pref=<value>; Path=/`): a name
+/// whatever it says, as its value is a credential (hostile run 56), unless it is an
+/// attribute's. `ahead` finds the `;` and the blank after its value, each once for a
+/// stretch of the line, so that a line of many `=` is read in linear time.
+fn names_a_cookie_set(line: &[u8], word: &Word, ahead: &mut [Ahead; 2]) -> bool {
+    if line.get(word.end) != Some(&b'=') || word.quoted {
+        return false;
+    }
+    let value = word.end + 1;
+    let semi = ahead[0].from(line, value, |b| b == b';');
+    let blank = ahead[1].from(line, value, |b| matches!(b, b' ' | b'\t'));
+    let name = &line[word.text.clone()];
+    semi > value
+        && semi < blank.min(line.len())
+        && sets_a_cookie(&line[semi..line.len().min(semi + 32)])
+        && !COOKIE_ATTRIBUTES.iter().any(|a| {
+            a.trim_end_matches('=')
+                .as_bytes()
+                .eq_ignore_ascii_case(name)
+        })
+}
+
+/// Where the next byte of a kind stands in a line, from a place that only moves on: found
+/// again only once passed.
+#[derive(Default)]
+struct Ahead(Option<usize>);
+
+impl Ahead {
+    /// The first byte at or after `from` that `kind` takes, or the line's end.
+    fn from(&mut self, line: &[u8], from: usize, kind: fn(u8) -> bool) -> usize {
+        match self.0 {
+            Some(at) if at >= from => at,
+            _ => {
+                let at = from
+                    + line[from.min(line.len())..]
+                        .iter()
+                        .position(|&b| kind(b))
+                        .unwrap_or(line.len().saturating_sub(from));
+                self.0 = Some(at);
+                at
+            }
+        }
+    }
+}
+
 /// Whether `line` sets a cookie: its value is a credential whatever the cookie's name
 /// (`connect.sid`, `_gh_sess`, a framework's own), and the attributes after it tell it.
 fn sets_a_cookie(line: &[u8]) -> bool {
@@ -604,6 +649,27 @@ fn api_after(after: &[u8]) -> bool {
     })
 }
 
+/// Whether `before` ends with a word for key ([`Local::Key`]) and what may stand between it
+/// and `API` ([`KEY_THEN_API`]).
+fn key_before_api(before: &[u8]) -> bool {
+    let mut folded = [0u8; 24];
+    let from = before.len().saturating_sub(folded.len());
+    let folded = &mut folded[..before.len() - from];
+    folded.copy_from_slice(&before[from..]);
+    fold(folded);
+    let folded = &*folded;
+    KEY_THEN_API.iter().any(|between| {
+        folded.strip_suffix(between.as_bytes()).is_some_and(|rest| {
+            LOCALIZED.iter().any(|&(name, local)| {
+                local == Local::Key
+                    && rest
+                        .strip_suffix(name.as_bytes())
+                        .is_some_and(|rest| !letter_ends(rest))
+            })
+        })
+    })
+}
+
 /// Whether `line` names a credential in another language ([`LOCALIZED`]). `folded` is
 /// room for the line folded; each name is looked for in one pass over it.
 fn names_one_localized(line: &[u8], folded: &mut Vec<u8>) -> bool {
@@ -649,6 +715,11 @@ fn is_localized_name(line: &[u8], word: &Word) -> bool {
     let text = text.strip_suffix(b".").unwrap_or(text);
     if text.len() > LONGEST {
         return false;
+    }
+    // `API` after a word for key (`clé API`, `clave de API`) ends the name, as `passe`
+    // ends `mot de passe`: the value is what follows it (hostile run 56).
+    if text.eq_ignore_ascii_case(b"api") {
+        return key_before_api(&line[..word.start]);
     }
     let mut folded = [0u8; LONGEST];
     let folded = &mut folded[..text.len()];
@@ -725,6 +796,7 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
     // Right after a credential's name with no separator: a word alone in brackets there is
     // a value (`invalid api key (…)`).
     let mut named = false;
+    let mut ahead = <[Ahead; 2]>::default();
     while let Some(word) = next_word(bytes, i, armed) {
         let spaced = line[i..word.start].bytes().all(|b| b == b' ');
         let near_here = std::mem::take(&mut near) * u8::from(spaced);
@@ -766,7 +838,9 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
             near = 1;
             out.push_str(&line[word.start..word.end]);
         } else if !a_value
-            && (is_whole_name(text, paired && !armed) || is_localized_name(bytes, &word))
+            && (is_whole_name(text, paired && !armed)
+                || is_localized_name(bytes, &word)
+                || names_a_cookie_set(bytes, &word, &mut ahead))
         {
             // A name; where a value is due, only one that is no other word run together
             // with a name (`X-Api-Key: supersecret`). After an authorization scheme comes
