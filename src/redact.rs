@@ -74,7 +74,7 @@ const SCHEMES: [&str; 5] = ["basic", "bearer", "digest", "token", "negotiate"];
 /// characters after it), AWS access key ids (`AKIA`/`ASIA` and exactly 16 capitals or
 /// digits), Google API keys (`AIza` and 35 more). The prefix is kept, to say what kind of
 /// key was there: `sk-…`.
-const KEYS: [Key; 26] = [
+const KEYS: [Key; 32] = [
     Key {
         prefix: "sk-",
         body: in_token,
@@ -123,6 +123,14 @@ const KEYS: [Key; 26] = [
     token("xoxr-", 10),
     token("gldt-", 16),
     token("glrt-", 16),
+    // GitLab's CI job, SCIM, feature flag client, incoming mail and feed tokens, and its
+    // runner registration tokens (hostile run 57).
+    token("glcbt-", 16),
+    token("glsoat-", 16),
+    token("glffct-", 16),
+    token("glimt-", 16),
+    token("glft-", 16),
+    token("GR1348941", 16),
 ];
 
 const fn token(prefix: &'static str, min: usize) -> Key {
@@ -2081,6 +2089,19 @@ mod tests {
             "item msg_67ccd3acc8d48190a77525dc6de64b4104becb25c1f4ae11",
             "see pneumonoultramicroscopicsilicovolcanoconiosis2",
             "path /srv/app/releases/20261205191446/current",
+        ]);
+    }
+
+    /// Hostile run 57: GitLab's other token prefixes.
+    #[test]
+    fn gitlabs_other_tokens_are_cut() {
+        assert_cut([
+            ("x glcbt-64_cErfOStkqY8xFRhlxmCi y", "x glcbt-… y"),
+            ("x glsoat-ab12cd34ef56gh78ij90 y", "x glsoat-… y"),
+            ("x glffct-ab12cd34ef56gh78ij90 y", "x glffct-… y"),
+            ("x glimt-ab12cd34ef56gh78ij90 y", "x glimt-… y"),
+            ("x glft-ab12cd34ef56gh78ij90 y", "x glft-… y"),
+            ("x GR1348941ab12cd34ef56gh78ij90 y", "x GR1348941… y"),
         ]);
     }
 

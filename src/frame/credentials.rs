@@ -16,7 +16,7 @@ use crate::redact::{self, CUT};
 /// Shorter values are not cut: they could be any text's words (`true`, `admin`).
 const MIN_LEN: usize = 8;
 
-/// Longer values are not kept: no error text is longer than
+/// Longer values are kept by their start alone: no error text is longer than
 /// [`MAX_MESSAGE`](crate::redact::MAX_MESSAGE) bytes once cut, and a head of megabytes
 /// would otherwise be held twice.
 const MAX_LEN: usize = 16 * 1024;
@@ -102,7 +102,8 @@ impl Credentials {
                     Some((name, value)) if redact::is_secret_name(name.as_bytes()) => {
                         self.keep(value, Kind::Other)
                     }
-                    Some(_) => {}
+                    // A token padded (`Bearer <base64>==`) or of other `=`s, whole.
+                    Some(_) => self.keep(word, Kind::Other),
                     None => {
                         self.keep(word, Kind::Other);
                         if let Some((_, signature)) = word.rsplit_once(':') {
@@ -135,8 +136,10 @@ impl Credentials {
         let url = url.split('#').next().unwrap_or(url);
         if let Some((_, rest)) = url.split_once("://") {
             let authority = rest.split(['/', '?']).next().unwrap_or(rest);
+            // The user as well: a token often is one (`https://<token>:x-oauth-basic@…`).
             if let Some((info, _)) = authority.rsplit_once('@') {
-                let password = info.split_once(':').map_or(info, |(_, pass)| pass);
+                let (user, password) = info.split_once(':').unwrap_or((info, ""));
+                self.keep_encoded(user, Kind::Other);
                 self.keep_encoded(password, Kind::Other);
             }
         }
@@ -270,9 +273,17 @@ impl Credentials {
             Kind::Cookie => self.0.cookies,
             Kind::Other => self.0.others,
         };
-        if value.len() < MIN_LEN || value.len() > MAX_LEN || count >= MAX_KEPT {
+        if value.len() < MIN_LEN || count >= MAX_KEPT {
             return;
         }
+        // A longer value is kept by its start: no text quotes more of it than
+        // [`MAX_MESSAGE`](crate::redact::MAX_MESSAGE), which its start, cut, covers, and a
+        // text cut short with `…` after it loses it there (hostile run 57).
+        let mut end = value.len().min(MAX_LEN);
+        while !value.is_char_boundary(end) {
+            end -= 1;
+        }
+        let value = &value[..end];
         if self.insert(value) {
             let kept = Arc::make_mut(&mut self.0);
             match kind {
@@ -305,10 +316,16 @@ fn basic_parts(value: &str) -> Vec<String> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return Vec::new();
     }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(token.trim());
-    let Some(decoded) = decoded.ok().and_then(|d| String::from_utf8(d).ok()) else {
+    // Padded or not, in either alphabet (hostile run 57); a password of Latin-1 bytes
+    // read as Latin-1, as servers that echo it decode it.
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let token = token.trim();
+    let engines = [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD];
+    let Some(decoded) = engines.iter().find_map(|e| e.decode(token).ok()) else {
         return Vec::new();
     };
+    let decoded = String::from_utf8(decoded)
+        .unwrap_or_else(|e| e.into_bytes().into_iter().map(char::from).collect());
     let parts = decoded
         .split_once(':')
         .map(|(user, password)| [user, password]);
@@ -484,6 +501,29 @@ mod tests {
         assert_eq!(cut(&c, "key ***vtWm3kT9pLr4 revoked"), "key *** revoked");
         assert_eq!(cut(&c, "key Qz7evt...kT9pLr4"), "key Qz7evt...kT9pLr4");
         assert_eq!(cut(&c, "Loading... done"), "Loading... done");
+    }
+
+    /// Hostile run 57: a padded token, a `Basic` credential unpadded, URL-safe or of
+    /// Latin-1, a URL's user, and a value longer than those kept whole.
+    #[test]
+    fn padded_unpadded_latin_1_user_and_long_values_are_cut() {
+        let mut c = Credentials::default();
+        c.header("Authorization", "Bearer Qa7zXc9vBn2mLk4j==");
+        // `userkey1:pässword` in Latin-1, unpadded.
+        c.header("Proxy-Authorization", "Basic dXNlcmtleTE6cORzc3dvcmQ");
+        c.url("https://ghtoken0123456789:x-oauth-basic@github.com/o/r.git");
+        let long = "v".repeat(MAX_LEN + 100);
+        c.header("X-Api-Key", &long);
+        let quoted = format!("{}…", &long[..4000]);
+        assert_eq!(
+            cut(
+                &c,
+                &format!(
+                    "Qa7zXc9vBn2mLk4j== userkey1 pässword ghtoken0123456789 x-oauth-basic {quoted}"
+                )
+            ),
+            "… … … … … …"
+        );
     }
 
     /// Hostile run 56: fields repeated and joined by commas, a key's or a cookie's.

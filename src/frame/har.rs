@@ -430,19 +430,25 @@ fn credentials(entry: &Value, credentials: &mut Credentials) {
     fn list(value: &Value) -> &[Value] {
         value.as_array().map_or(&[], Vec::as_slice)
     }
-    fn text<'v>(value: &'v Value, key: &str) -> &'v str {
-        value[key].as_str().unwrap_or_default()
+    /// A field's text; a number's digits (a value a hand-edited archive left unquoted:
+    /// hostile run 57).
+    fn text<'v>(value: &'v Value, key: &str) -> std::borrow::Cow<'v, str> {
+        match &value[key] {
+            Value::String(text) => text.into(),
+            Value::Number(number) => number.to_string().into(),
+            _ => "".into(),
+        }
     }
     for message in [&entry["request"], &entry["response"]] {
         for field in list(&message["headers"]) {
-            credentials.header(text(field, "name"), text(field, "value"));
+            credentials.header(&text(field, "name"), &text(field, "value"));
         }
         for cookie in list(&message["cookies"]) {
-            credentials.cookie(text(cookie, "value"));
+            credentials.cookie(&text(cookie, "value"));
         }
     }
     for param in list(&entry["request"]["queryString"]) {
-        credentials.param(text(param, "name"), text(param, "value"));
+        credentials.param(&text(param, "name"), &text(param, "value"));
     }
 }
 
