@@ -106,8 +106,10 @@ impl Credentials {
                     Some(_) => self.keep(word, Kind::Other),
                     None => {
                         self.keep(word, Kind::Other);
-                        if let Some((_, signature)) = word.rsplit_once(':') {
-                            self.keep(signature, Kind::Other);
+                        // `<id>:<secret>` (`SharedKey account:…`, fal.ai's `Key id:…`).
+                        if let Some((id, secret)) = word.rsplit_once(':') {
+                            self.keep(id, Kind::Other);
+                            self.keep(secret, Kind::Other);
                         }
                     }
                 }
@@ -218,6 +220,23 @@ impl Credentials {
             return Vec::new();
         }
         markers.sort_by_key(|m| m.start);
+        // A longer run of a marker's character (`****`, `....`) is one marker (hostile run
+        // 58: the end after `****` was kept).
+        let mut runs: Vec<Range<usize>> = Vec::with_capacity(markers.len());
+        for mut marker in markers {
+            if runs.last().is_some_and(|last| marker.start < last.end) {
+                continue;
+            }
+            let last = bytes[marker.end - 1];
+            if matches!(last, b'*' | b'.') {
+                marker.end += bytes[marker.end..]
+                    .iter()
+                    .take_while(|&&b| b == last)
+                    .count();
+            }
+            runs.push(marker);
+        }
+        let markers = runs;
         let values: Vec<(&[u8], Borders, Vec<u8>, Borders)> = (self.0.values.iter())
             .map(|v| {
                 let v = v.as_bytes();
@@ -269,11 +288,7 @@ impl Credentials {
 
     fn keep(&mut self, value: &str, kind: Kind) {
         let value = value.trim().trim_matches('"');
-        let count = match kind {
-            Kind::Cookie => self.0.cookies,
-            Kind::Other => self.0.others,
-        };
-        if value.len() < MIN_LEN || count >= MAX_KEPT {
+        if value.len() < MIN_LEN {
             return;
         }
         // A longer value is kept by its start: no text quotes more of it than
@@ -284,7 +299,29 @@ impl Credentials {
             end -= 1;
         }
         let value = &value[..end];
-        if self.insert(value) {
+        self.add(value, kind);
+        // Its pieces between punctuation, that look like secrets of their own: an error
+        // may quote one alone (`<id>:<secret>`, `<id>.<secret>`, a token without its `=`
+        // padding; hostile run 58). Words (`settings`) are no such piece.
+        if value.bytes().any(|b| !b.is_ascii_alphanumeric()) {
+            for piece in value.split(|c: char| !c.is_ascii_alphanumeric()) {
+                let digits = piece.bytes().any(|b| b.is_ascii_digit());
+                let letters = piece.bytes().any(|b| b.is_ascii_alphabetic());
+                let secret = piece.len() >= 16 || digits && letters;
+                if piece.len() >= MIN_LEN && piece.len() < value.len() && secret {
+                    self.add(piece, kind);
+                }
+            }
+        }
+    }
+
+    /// Adds `value`, counted as of `kind`, unless [`MAX_KEPT`] of that kind are kept.
+    fn add(&mut self, value: &str, kind: Kind) {
+        let count = match kind {
+            Kind::Cookie => self.0.cookies,
+            Kind::Other => self.0.others,
+        };
+        if count < MAX_KEPT && self.insert(value) {
             let kept = Arc::make_mut(&mut self.0);
             match kind {
                 Kind::Cookie => kept.cookies += 1,
@@ -503,6 +540,23 @@ mod tests {
         assert_eq!(cut(&c, "Loading... done"), "Loading... done");
     }
 
+    /// Hostile run 58: a piece of a value quoted alone, and an end after a longer mask.
+    #[test]
+    fn pieces_of_a_value_and_ends_after_long_masks_are_cut() {
+        let mut c = Credentials::default();
+        c.header("Authorization", "Key 5f1d2c3b-id01:Zq8wRt5yUi3oPa7s");
+        c.header("X-Api-Key", "Mn4bVc7xLk2jHg9f=");
+        c.header("Cookie", "prefs=user|settings|language");
+        assert_eq!(
+            cut(
+                &c,
+                "id 5f1d2c3b-id01 secret Zq8wRt5yUi3oPa7s key Mn4bVc7xLk2jHg9f ****Lk2jHg9f \
+                 settings language"
+            ),
+            "id … secret … key … **** settings language"
+        );
+    }
+
     /// Hostile run 57: a padded token, a `Basic` credential unpadded, URL-safe or of
     /// Latin-1, a URL's user, and a value longer than those kept whole.
     #[test]
@@ -568,7 +622,8 @@ mod tests {
                 "Pw4kXcVb9nMm2Lq Zq8wRt5yUi3oPa7s Mn3bVc8xZl1kJh6g sk_live_abcdef12 \
                  Sg8hVf2kLp0qWx4z myaccount .example.com 21 Oct 2026 07:28:00 GMT"
             ),
-            "… … … … … myaccount .example.com 21 Oct 2026 07:28:00 GMT"
+            // The account too, since hostile run 58: an `<id>:` is often the key's own.
+            "… … … … … … .example.com 21 Oct 2026 07:28:00 GMT"
         );
     }
 
