@@ -196,6 +196,11 @@ pub enum Warning {
     /// The request body's JSON holds more values than this tool builds for its size
     /// (`bounded_json`): the turn is rebuilt without what the request says.
     RequestOverBudget,
+    /// An HTTP error's body is JSON too big or too deep to read (`why` says which, with
+    /// the limit): its text stands for the error (hostile run 58: nothing said why).
+    ErrorBodyUnread {
+        why: String,
+    },
     /// The blocking response body is cut short (mended to read what it holds).
     ResponseCutShort,
     /// A stream that ended without its final event, with no error to explain it.
@@ -749,6 +754,9 @@ impl fmt::Display for Said<'_> {
             ),
             Warning::ResponseCutShort => {
                 f.write_str("the response body is cut short; showing what it holds")
+            }
+            Warning::ErrorBodyUnread { why } => {
+                write!(f, "{why}; the error shows its text as it is")
             }
             Warning::NoFinalEvent => {
                 f.write_str("the stream ended without its final event; the capture looks truncated")

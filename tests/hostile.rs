@@ -1573,3 +1573,27 @@ fn a_body_its_headers_call_compressed_that_is_text_is_a_validate_warning() {
     let out = run(&["validate", "--deny-warnings", str_of(&file)]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn an_error_body_too_deep_to_read_says_so_with_its_limit() {
+    // Hostile run 58: an HTTP error's JSON body over the depth (or value) budget stood as
+    // the error's raw text, and nothing said why; a 200's fails naming the limit.
+    let dir = scratch("error-body-too-deep");
+    let file = dir.join("deep.txtar");
+    let deep = format!(
+        "{{\"error\":{{\"message\":\"key revoked\"}},\"junk\":{}{}}}",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\n{{\"model\":\"gpt-4o\",\"messages\":[]}}\n-- non-streaming --\n\
+             HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{deep}\n"
+        ),
+    )
+    .unwrap();
+    let (turns, _, _) = inspect(&[str_of(&file)]);
+    let warnings = turns[0]["warnings"].to_string();
+    assert!(warnings.contains("deeper than 128 levels"), "{warnings}");
+}

@@ -278,8 +278,17 @@ fn rebuild(
                 _ => partial_json::parse_lenient(text),
             };
             let Some((value, _)) = mended else {
-                return http_error(status, None, text, hint)
-                    .ok_or_else(|| Outcome::Failed(not_json(&err)));
+                let unread = not_json(&err);
+                let Some(mut b) = http_error(status, None, text, hint) else {
+                    return Err(Outcome::Failed(unread));
+                };
+                // JSON this tool does not read whole: said, with its limit, as a 200's is.
+                if !matches!(unread, Unreadable::BodyNotJson) {
+                    b.warnings.push(Warning::ErrorBodyUnread {
+                        why: unread.to_string(),
+                    });
+                }
+                return Ok(b);
             };
             (value, true)
         }
