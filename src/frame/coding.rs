@@ -127,8 +127,7 @@ pub fn message<'a>(
     let codings = (!codings.is_empty()).then(|| codings.join(", "));
     let decoded = content(&dechunked, codings.as_deref(), warnings)?;
     // Nothing undone though a coding this tool undoes is named: the body is text already.
-    let named = (codings.iter().flat_map(|c| c.split(',')))
-        .find_map(|name| Codec::from_token(name.split(';').next().unwrap_or_default().trim()));
+    let named = (codings.iter().flat_map(|c| coding_names(c))).find_map(Codec::from_token);
     if let Some(codec) = named.filter(|_| decoded.is_none() && !dechunked.is_empty()) {
         warnings.push(Warning::CodingNotApplied {
             coding: codec.name(),
@@ -172,6 +171,14 @@ fn secret_fields(trailer: &[u8]) -> Vec<u8> {
         }
     }
     fields
+}
+
+/// The codings a `Content-Encoding` list names, in order. A coding takes no parameters,
+/// but `gzip;q=1` (an `Accept-Encoding` echoed) still says gzip.
+fn coding_names(list: &str) -> impl Iterator<Item = &str> {
+    (list.split(','))
+        .map(|token| token.split(';').next().unwrap_or_default().trim())
+        .filter(|name| !name.is_empty())
 }
 
 /// A chunked body de-chunked.
@@ -277,14 +284,7 @@ fn content_within(
     // The first coding this tool does not undo, as it may be named.
     let mut not_undone = None;
     let mut named = false;
-    // A coding takes no parameters, but `gzip;q=1` (an `Accept-Encoding` echoed) still
-    // says gzip.
-    for name in encodings
-        .unwrap_or_default()
-        .split(',')
-        .map(|token| token.split(';').next().unwrap_or_default().trim())
-        .filter(|name| !name.is_empty())
-    {
+    for name in coding_names(encodings.unwrap_or_default()) {
         named = true;
         match Codec::from_token(name) {
             Some(codec) => codecs.push(codec),

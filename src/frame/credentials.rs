@@ -303,14 +303,13 @@ impl Credentials {
         // Its pieces between punctuation, that look like secrets of their own: an error
         // may quote one alone (`<id>:<secret>`, `<id>.<secret>`, a token without its `=`
         // padding; hostile run 58). Words (`settings`) are no such piece.
-        if value.bytes().any(|b| !b.is_ascii_alphanumeric()) {
-            for piece in value.split(|c: char| !c.is_ascii_alphanumeric()) {
-                let digits = piece.bytes().any(|b| b.is_ascii_digit());
-                let letters = piece.bytes().any(|b| b.is_ascii_alphabetic());
-                let secret = piece.len() >= 16 || digits && letters;
-                if piece.len() >= MIN_LEN && piece.len() < value.len() && secret {
-                    self.add(piece, kind);
-                }
+        for piece in value.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let digits = piece.bytes().any(|b| b.is_ascii_digit());
+            let letters = piece.bytes().any(|b| b.is_ascii_alphabetic());
+            let secret = piece.len() >= 16 || digits && letters;
+            // A value of no punctuation is its one piece, kept already.
+            if piece.len() >= MIN_LEN && piece.len() < value.len() && secret {
+                self.add(piece, kind);
             }
         }
     }
