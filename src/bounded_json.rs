@@ -127,9 +127,24 @@ pub fn from_str(text: &str) -> serde_json::Result<Value> {
 /// skipped, not built): enough to tell what a body is before building its tree. The
 /// top-level members are within the budget of the length.
 pub fn shallow(bytes: &[u8]) -> serde_json::Result<Value> {
+    shallow_of(bytes, None)
+}
+
+/// [`shallow`], but the top-level member `kept` is built whole, within the budget of one
+/// object inside a document: an error body's `error`, read out of a body too big to build
+/// (hostile run 58).
+pub fn shallow_keeping(bytes: &[u8], kept: &str) -> serde_json::Result<Value> {
+    shallow_of(bytes, Some(kept))
+}
+
+fn shallow_of(bytes: &[u8], kept: Option<&str>) -> serde_json::Result<Value> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let budget = Budget::for_len(bytes.len());
-    let value = Shallow(&budget).deserialize(&mut de)?;
+    let value = Shallow {
+        budget: &budget,
+        kept,
+    }
+    .deserialize(&mut de)?;
     de.end()?;
     Ok(value)
 }
@@ -361,7 +376,11 @@ impl<'de> Visitor<'de> for Seed<'_> {
 
 /// Builds a top-level object's members, each container among them left empty; any other
 /// value as [`Seed`] does, containers left empty too.
-struct Shallow<'b>(&'b Budget);
+struct Shallow<'b> {
+    budget: &'b Budget,
+    /// The member built whole.
+    kept: Option<&'b str>,
+}
 
 /// A container, its contents skipped.
 struct Emptied;
@@ -383,8 +402,11 @@ impl<'de> Visitor<'de> for Shallow<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut members = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            self.0.spend()?;
-            let value = map.next_value_seed(Emptied)?;
+            self.budget.spend()?;
+            let value = match self.kept == Some(key.as_str()) {
+                true => map.next_value_seed(Budget::base().seed())?,
+                false => map.next_value_seed(Emptied)?,
+            };
             members.insert(key, value);
         }
         Ok(Value::Object(members))
@@ -517,6 +539,20 @@ mod tests {
         );
         assert_eq!(shallow(b"[[1],2]").unwrap(), json!([]));
         assert!(shallow(b"{\"a\":[1,}").is_err());
+    }
+
+    #[test]
+    fn the_top_level_keeping_one_member_whole() {
+        let junk = format!("[{}0]", "0,".repeat(300_000));
+        let text = format!(r#"{{"error":{{"message":"m","n":[1]}},"junk":{junk},"x":{{"a":1}}}}"#);
+        assert!(from_str(&text).is_err());
+        assert_eq!(
+            shallow_keeping(text.as_bytes(), "error").unwrap(),
+            json!({"error": {"message": "m", "n": [1]}, "junk": [], "x": {}})
+        );
+        // The kept member has the budget of one object inside a document.
+        let big = format!(r#"{{"error":{junk}}}"#);
+        assert!(shallow_keeping(big.as_bytes(), "error").is_err());
     }
 
     #[test]

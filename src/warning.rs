@@ -197,9 +197,11 @@ pub enum Warning {
     /// (`bounded_json`): the turn is rebuilt without what the request says.
     RequestOverBudget,
     /// An HTTP error's body is JSON too big or too deep to read (`why` says which, with
-    /// the limit): its text stands for the error (hostile run 58: nothing said why).
+    /// the limit; hostile run 58: nothing said why). Its `error` member, read alone when it
+    /// can be (`error_read`), says the error; else the body's text stands for it.
     ErrorBodyUnread {
         why: String,
+        error_read: bool,
     },
     /// The blocking response body is cut short (mended to read what it holds).
     ResponseCutShort,
@@ -755,9 +757,10 @@ impl fmt::Display for Said<'_> {
             Warning::ResponseCutShort => {
                 f.write_str("the response body is cut short; showing what it holds")
             }
-            Warning::ErrorBodyUnread { why } => {
-                write!(f, "{why}; the error shows its text as it is")
-            }
+            Warning::ErrorBodyUnread { why, error_read } => match error_read {
+                true => write!(f, "{why}; the error is read from its `error` alone"),
+                false => write!(f, "{why}; the error shows its text as it is"),
+            },
             Warning::NoFinalEvent => {
                 f.write_str("the stream ended without its final event; the capture looks truncated")
             }

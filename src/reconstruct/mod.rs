@@ -279,13 +279,22 @@ fn rebuild(
             };
             let Some((value, _)) = mended else {
                 let unread = not_json(&err);
-                let Some(mut b) = http_error(status, None, text, hint) else {
+                // JSON too big or too deep to build whole: its top level, with its `error`
+                // built alone, may still say the provider's error (hostile run 58: a 401's
+                // message was lost for a long list beside it).
+                let json = !matches!(unread, Unreadable::BodyNotJson);
+                let top = json
+                    .then(|| bounded_json::shallow_keeping(text, "error").ok())
+                    .flatten()
+                    .filter(|top| decode::error::message(top).is_some());
+                let Some(mut b) = http_error(status, top.as_ref(), text, hint) else {
                     return Err(Outcome::Failed(unread));
                 };
-                // JSON this tool does not read whole: said, with its limit, as a 200's is.
-                if !matches!(unread, Unreadable::BodyNotJson) {
+                // Said, with its limit, as a 200's is.
+                if json {
                     b.warnings.push(Warning::ErrorBodyUnread {
                         why: unread.to_string(),
+                        error_read: top.is_some(),
                     });
                 }
                 return Ok(b);
