@@ -35,8 +35,10 @@ pub struct Input {
     pub path: PathBuf,
     /// The path as the user wrote it, joined with the walked relative path.
     pub display: String,
-    /// Named on the command line (not found by walking a folder).
-    pub explicit: bool,
+    /// Named on the command line, or found in a folder under a capture's name
+    /// ([`named_as_capture`]): a file that holds no capture is then a failure, not a file
+    /// passed over.
+    pub claimed: bool,
     /// The request half of a gateway dump pair: `NAME.req.txt` beside this `NAME.resp.txt`
     /// (or `NAME.req_error.txt`).
     pub request: Option<PathBuf>,
@@ -95,7 +97,7 @@ pub fn discover(paths: &[PathBuf], filter: &Filter, stdin_closed: bool) -> Vec<F
                 found.push(Found::Input(Input {
                     path: PathBuf::from(STDIN),
                     display: STDIN_DISPLAY.to_string(),
-                    explicit: true,
+                    claimed: true,
                     request: None,
                     size: None,
                     ordinal: 0,
@@ -198,8 +200,34 @@ pub fn path_text(path: &Path) -> String {
     }
 }
 
+/// The extensions that name nothing but a capture, under which a file found in a folder
+/// that holds none is a broken capture (a proxy's 502 page saved as `stream.sse`, a
+/// fixture cut before its first section), not some other file to pass over: `validate
+/// fixtures/` in CI must not pass it (hostile run 58). `.json`, `.jsonl`, `.yaml` and
+/// `.txt` name much else besides, and `.http` names REST-client request files too.
+const CAPTURE_EXTENSIONS: [&str; 3] = ["sse", "txtar", "har"];
+
+/// Whether `path`'s name says it holds a capture: a [`CAPTURE_EXTENSIONS`] one, compressed
+/// or not (`traffic.har.gz`).
+fn named_as_capture(path: &Path) -> bool {
+    let compressed = ["gz", "zst"];
+    let extension = |path: &Path| {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+    };
+    let inner = match extension(path) {
+        Some(outer) if compressed.contains(&outer.as_str()) => {
+            path.file_stem().and_then(|stem| extension(Path::new(stem)))
+        }
+        outer => outer,
+    };
+    inner.is_some_and(|e| CAPTURE_EXTENSIONS.contains(&e.as_str()))
+}
+
 /// A file to read, with the request half of its dump pair when there is one.
 fn file_input(path: PathBuf, display: String, explicit: bool, size: u64) -> Input {
+    let claimed = explicit || named_as_capture(&path);
     let request = dump_names::request_beside(&path);
     let size = size
         + request
@@ -209,7 +237,7 @@ fn file_input(path: PathBuf, display: String, explicit: bool, size: u64) -> Inpu
     Input {
         path,
         display,
-        explicit,
+        claimed,
         request,
         size: Some(size),
         ordinal: 0,

@@ -532,8 +532,9 @@ fn a_cassette_with_anchors_before_its_interactions_is_read() {
 fn names_on_stderr_cannot_forge_a_line_or_reach_the_terminal_raw() {
     let dir = scratch("forged-names");
     // A file name holding a line break and a GitHub workflow command, and a txtar whose
-    // section name holds an escape sequence.
-    let forged = dir.join("x\n::error file=README.md,line=1::forged\n.sse");
+    // section name holds an escape sequence. (Named `.txt`: a walk passes over it with a
+    // note on stderr; named as a capture, it would be a failure reported on stdout.)
+    let forged = dir.join("x\n::error file=README.md,line=1::forged\n.txt");
     std::fs::write(&forged, "not a capture\n").unwrap();
     std::fs::write(dir.join("y.txtar"), "x\n-- req\x1b[31muest --\n{}\n").unwrap();
     for command in ["inspect", "validate"] {

@@ -513,6 +513,42 @@ fn a_file_that_is_no_capture_fails_when_named_and_is_skipped_when_walked() {
     assert!(String::from_utf8_lossy(&walked.stdout).contains("1 skipped"));
 }
 
+/// Hostile run 58: a proxy's 502 page saved as `stream.sse`, a fixture cut before its first
+/// section and an HTML page saved as a gzipped HAR passed `validate fixtures/` as "skipped":
+/// their names say they are captures, so a walk fails them as naming them would.
+#[test]
+fn a_file_named_as_a_capture_that_holds_none_fails_when_walked() {
+    let dir = common::scratch("capture-named-walked");
+    std::fs::write(dir.join("README.md"), "notes, not a capture\n").unwrap();
+    std::fs::write(
+        dir.join("stream.sse"),
+        "<html><h1>502 Bad Gateway</h1></html>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("cut.TXTAR"),
+        "gpt-4.1 answers with one call: the first\n",
+    )
+    .unwrap();
+    let mut page = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut page, b"<html>not an archive</html>").unwrap();
+    std::fs::write(dir.join("traffic.har.gz"), page.finish().unwrap()).unwrap();
+    let walked = run(&["validate", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&walked.stdout);
+    assert_eq!(walked.status.code(), Some(1), "{walked:?}");
+    for name in ["stream.sse", "cut.TXTAR", "traffic.har.gz"] {
+        assert!(
+            stdout.contains(&format!("{name}: error[parse-capture]: not a capture")),
+            "{name}: {stdout}"
+        );
+    }
+    assert!(String::from_utf8_lossy(&walked.stderr).contains("README.md: skipped"));
+    assert!(
+        stdout.contains("3 invalid") && stdout.contains("1 skipped"),
+        "{stdout}"
+    );
+}
+
 /// `validate --format json` over `paths`: the findings, and the exit code.
 fn json_findings(paths: &[&str]) -> (Vec<Value>, i32) {
     let mut args = vec!["validate", "--format", "json"];

@@ -92,17 +92,17 @@ pub fn turns_of(found: &Found) -> FileReport {
                 }
             }
             // A dump half is a capture by its name.
-            let explicit = input.explicit || matches!(content, Content::Dump { .. });
-            rebuild(&input.display, content, explicit)
+            let claimed = input.claimed || matches!(content, Content::Dump { .. });
+            rebuild(&input.display, content, claimed)
         }
     }
 }
 
 /// Rebuilds every turn in one capture's bytes. Pure: `display` names the input in turns
-/// and notes; `explicit` says whether the user named it (else it was found in a folder,
-/// and an unrecognized file is skipped rather than failed).
-pub fn turns_from_bytes(display: &str, data: &[u8], explicit: bool) -> FileReport {
-    rebuild(display, Content::Whole(Cow::Borrowed(data)), explicit)
+/// and notes; `claimed` says whether the user named it or its name says it is a capture
+/// (else an unrecognized file is skipped rather than failed: see [`Input::claimed`]).
+pub fn turns_from_bytes(display: &str, data: &[u8], claimed: bool) -> FileReport {
+    rebuild(display, Content::Whole(Cow::Borrowed(data)), claimed)
 }
 
 /// Rebuilds the turn of a gateway dump pair from its halves' bytes. Pure: `path` (the
@@ -119,11 +119,11 @@ pub fn turns_from_dump(path: &Path, request: Option<&[u8]>, answer: &[u8]) -> Fi
 }
 
 /// Walks `content` and rebuilds a turn from each exchange.
-fn rebuild(display: &str, content: Content, explicit: bool) -> FileReport {
+fn rebuild(display: &str, content: Content, claimed: bool) -> FileReport {
     let mut rebuild = Rebuild {
         display,
         path: Arc::from(display),
-        explicit,
+        claimed,
         report: FileReport::default(),
         skipped: BTreeMap::new(),
         sections_skipped: 0,
@@ -141,7 +141,7 @@ struct Rebuild<'d> {
     /// `display`, shared by every turn of the input: a path may be 4 KB, and a log
     /// 100,000 turns (hostile run 35).
     path: Arc<str>,
-    explicit: bool,
+    claimed: bool,
     report: FileReport,
     /// Archive entries that gave no turn, by why: one note per reason, not one per entry.
     skipped: BTreeMap<String, usize>,
@@ -159,7 +159,7 @@ impl Visitor for Rebuild<'_> {
         let display = self.display;
         let exchanges = match part.exchanges {
             Ok(exchanges) => exchanges,
-            Err(FrameError::Unrecognized) if !self.explicit => {
+            Err(FrameError::Unrecognized) if !self.claimed => {
                 return self
                     .report
                     .skip(format!("{display}: skipped: not a capture"));

@@ -120,13 +120,13 @@ fn check_found(found: &Found, allow: &[String]) -> FileResult {
         }
     }
     // A dump half is a capture by its name, as it is to `inspect`.
-    let explicit = input.explicit || matches!(content, Content::Dump { .. });
+    let claimed = input.claimed || matches!(content, Content::Dump { .. });
     let request_name = input.request.as_ref().and_then(|p| p.file_name());
     let request_name = request_name.map_or(String::new(), |n| {
         crate::discover::path_text(std::path::Path::new(n))
     });
     let (checked, inline) = checked(content, request_name);
-    if checked.unrecognized && !explicit {
+    if checked.unrecognized && !claimed {
         result.skipped = Some("not a capture".to_string());
         return result;
     }
