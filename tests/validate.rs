@@ -44,6 +44,7 @@ const BREAKING: &[(&str, &[Expected])] = &[
     ("http-head.http", &[("http-head", Some(3))]),
     ("http-head-cut.txtar", &[("http-head", Some(6))]),
     ("http-coding.http", &[("http-coding", None)]),
+    ("http-content-type.http", &[("http-content-type", Some(2))]),
     ("stream-truncated.sse", &[("stream-truncated", Some(7))]),
     (
         "stream-unknown-event.sse",
@@ -234,7 +235,13 @@ const PASSING: &[(&str, &[&str])] = &[
     ),
     (
         "chat-stream.http",
-        &["http-head", "http-coding", "chat-grammar", "parse-capture"],
+        &[
+            "http-head",
+            "http-coding",
+            "http-content-type",
+            "chat-grammar",
+            "parse-capture",
+        ],
     ),
     (
         "anthropic-stream.sse",

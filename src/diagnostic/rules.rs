@@ -54,6 +54,10 @@ pub const HTTP_CODING: Rule = warning(
     "http-coding",
     "a raw HTTP body is compressed as its `Content-Encoding` says (a body decoded while the header stayed is read, but a client replaying it fails)",
 );
+pub const HTTP_CONTENT_TYPE: Rule = warning(
+    "http-content-type",
+    "a raw HTTP response's body is what its `Content-Type` says: JSON under a JSON type, an event stream under `text/event-stream` (the body is read by what it holds, but a client replaying it goes by the type)",
+);
 pub const STREAM_TRUNCATED: Rule = error(
     "stream-truncated",
     "a stream ends with its terminal event (`message_stop`, `[DONE]`, `response.completed/failed/incomplete`) or a provider error",
@@ -155,6 +159,7 @@ pub static RULES: &[Rule] = &[
     SSE_FINAL_BLANK_LINE,
     HTTP_HEAD,
     HTTP_CODING,
+    HTTP_CONTENT_TYPE,
     STREAM_TRUNCATED,
     STREAM_UNKNOWN_EVENT,
     ANTHROPIC_GRAMMAR,

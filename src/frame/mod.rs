@@ -540,6 +540,50 @@ fn classify<'a>(
     Body::Text(body)
 }
 
+/// What `body` is, in words, when `content_type` (lower-cased, as [`http::Head`] keeps it)
+/// says it is something else. [`classify`] goes by what a body holds, but a client
+/// replaying the capture goes by its type and fails on it (hostile run 58: an event stream
+/// labelled `application/json`, or `image/png`, passed `validate`). A type that claims
+/// nothing in particular (`text/plain`, `application/octet-stream`) is no mismatch, nor is
+/// a text body or an empty one: an error page may come under any type.
+pub fn mislabelled(content_type: &str, body: &Body) -> Option<&'static str> {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if OPEN_TYPES.contains(&essence) {
+        return None;
+    }
+    let json = essence == "application/json" || essence.ends_with("+json");
+    let (what, fits) = match body {
+        Body::Json(_) => ("a JSON document", json),
+        Body::Stream(stream) if stream.json_lines() => {
+            ("JSON lines", json || JSON_LINES_TYPES.contains(&essence))
+        }
+        Body::Stream(stream) if stream.aws() => (
+            "an AWS event stream",
+            essence == "application/vnd.amazon.eventstream",
+        ),
+        Body::Stream(_) => ("an event stream", essence == "text/event-stream"),
+        Body::Text(_) | Body::Empty => return None,
+    };
+    (!fits).then_some(what)
+}
+
+/// Media types that say nothing of what a body holds.
+const OPEN_TYPES: [&str; 5] = [
+    "",
+    "*/*",
+    "text/plain",
+    "application/octet-stream",
+    "binary/octet-stream",
+];
+
+/// Media types of a body of one JSON value per line (Ollama's streams, say).
+const JSON_LINES_TYPES: [&str; 4] = [
+    "application/x-ndjson",
+    "application/jsonl",
+    "application/jsonlines",
+    "application/x-jsonlines",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,6 +606,32 @@ mod tests {
                 name: "extra".into()
             }]
         );
+    }
+
+    #[test]
+    fn a_body_is_mislabelled_when_its_type_names_another_kind() {
+        let sse = "data: {}\n\n";
+        let body = |text: &'static str| classify(text.as_bytes(), None, Some(200), 1);
+        let cases = [
+            (
+                "application/json; charset=utf-8",
+                sse,
+                Some("an event stream"),
+            ),
+            ("image/png", sse, Some("an event stream")),
+            ("text/event-stream", "{}", Some("a JSON document")),
+            ("text/html", "{}", Some("a JSON document")),
+            ("text/event-stream; charset=utf-8", sse, None),
+            ("application/problem+json", "{}", None),
+            ("application/x-ndjson", "{\"a\":1}\n{\"b\":2}\n", None),
+            ("text/plain", sse, None),
+            ("application/octet-stream", "{}", None),
+            // An error page may come under any type.
+            ("application/json", "<html>502</html>", None),
+        ];
+        for (label, text, said) in cases {
+            assert_eq!(mislabelled(label, &body(text)), said, "{label} {text:?}");
+        }
     }
 
     /// Hostile run 55: each section held its own copy of the request's credentials, all at

@@ -109,6 +109,11 @@ impl<'a> SseStream<'a> {
         matches!(self.source, Source::JsonLines(_))
     }
 
+    /// Whether the body is a binary AWS event stream (Bedrock's).
+    pub fn aws(&self) -> bool {
+        matches!(self.source, Source::Bedrock(_))
+    }
+
     /// Frames the body, handing each event to `each` in order until it breaks, and says
     /// what framing found. A stream is framed again each time this is called.
     pub fn each<'s>(&'s self, mut each: impl FnMut(SseEvent<'s>) -> ControlFlow<()>) -> Framing {

@@ -217,6 +217,9 @@ impl Check {
         };
         let asked = asked.or(own.as_ref());
         let head = parse::http_head(text, lines, f);
+        if let Ok([exchange]) = part.exchanges.as_deref() {
+            parse::content_type(text, &exchange.response.body, lines, f);
+        }
         let mut skipped = None;
         match part.exchanges {
             // A malformed HTTP head is the reason the file is unreadable: that is the finding.
@@ -370,6 +373,7 @@ fn txtar_file(
     let responses = sections.iter().filter(|s| s.name != "request");
     for (section, exchange) in responses.zip(exchanges) {
         let head = parse::http_head(section.body, lines, f);
+        parse::content_type(section.body, &exchange.response.body, lines, f);
         match check_exchange(exchange, request.as_ref(), head, Claim::Capture, lines, f) {
             Ok(Some(turn)) => answers.push(txtar::SectionTurn { section, turn }),
             Ok(None) => {}

@@ -4,8 +4,10 @@
 use super::locate::{json_error_line, unreadable_json};
 use crate::capture::Lines;
 use crate::diagnostic::Findings;
-use crate::diagnostic::rules::{HTTP_HEAD, PARSE_REQUEST_JSON};
-use crate::frame::http;
+use crate::diagnostic::rules::{HTTP_CONTENT_TYPE, HTTP_HEAD, PARSE_REQUEST_JSON};
+use crate::frame::http::{self, StartLine};
+use crate::frame::{self, Body};
+use crate::quote::Quoted;
 use crate::reconstruct::ParsedRequest;
 
 /// Lines of `data`, each without its line end (`\n` or `\r\n`).
@@ -95,6 +97,41 @@ pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> HeadShape {
         "the head has no blank line after it: the body is missing (the capture was cut inside the head)",
     );
     HeadShape::Broken
+}
+
+/// Checks that the body of the response whose raw head `raw` starts with (a slice of the
+/// file) is what its `Content-Type` says, `body` being what framing made of it
+/// ([`frame::mislabelled`]). The finding stands on the `Content-Type` line.
+pub fn content_type(raw: &[u8], body: &Body, lines: &Lines, f: &mut Findings) {
+    let Some((head, _)) = http::split(raw) else {
+        return;
+    };
+    let label = match (&head.start, head.content_type.as_deref()) {
+        (StartLine::Response { .. }, Some(label)) => label,
+        _ => return,
+    };
+    let Some(what) = frame::mislabelled(label, body) else {
+        return;
+    };
+    // The last field says the type, as framing reads it.
+    let named = |line: &[u8]| {
+        let name = line.split(|&b| b == b':').next().unwrap_or_default();
+        name.len() < line.len() && name.trim_ascii().eq_ignore_ascii_case(b"content-type")
+    };
+    let line = text_lines(raw)
+        .take(head.lines)
+        .enumerate()
+        .filter(|(_, line)| named(line))
+        .last()
+        .and_then(|(i, _)| Some(lines.of_slice(raw)? + i));
+    let essence = label.split(';').next().unwrap_or_default().trim();
+    f.add(&HTTP_CONTENT_TYPE, line, || {
+        format!(
+            "the body is {what}, but its `Content-Type` says {} (read as what it holds; a \
+             client replaying the capture goes by the type)",
+            Quoted(essence)
+        )
+    });
 }
 
 /// Parses a request body (a slice of the file), once for every exchange that answers it,
