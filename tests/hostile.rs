@@ -1575,56 +1575,51 @@ fn a_body_its_headers_call_compressed_that_is_text_is_a_validate_warning() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// The turn of a txtar fixture whose 401 carries JSON `body`, and its warnings as text.
+fn turn_of_a_401(name: &str, body: &str) -> (serde_json::Value, String) {
+    let file = scratch(name).join("error.txtar");
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\n{{\"model\":\"gpt-4o\",\"messages\":[]}}\n-- non-streaming --\n\
+             HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{body}\n"
+        ),
+    )
+    .unwrap();
+    let (mut turns, _, _) = inspect(&[str_of(&file)]);
+    let turn = turns.swap_remove(0);
+    let warnings = turn["warnings"].to_string();
+    (turn, warnings)
+}
+
 #[test]
 fn an_error_body_too_deep_to_read_says_so_and_keeps_its_error() {
     // Hostile run 58: an HTTP error's JSON body over the depth (or value) budget stood as
     // the error's raw text, and nothing said why; a 200's fails naming the limit. The
     // provider's message and type are read from its `error` alone.
-    let dir = scratch("error-body-too-deep");
-    let file = dir.join("deep.txtar");
     let deep = format!(
         "{{\"error\":{{\"message\":\"key revoked\"}},\"junk\":{}{}}}",
         "[".repeat(200),
         "]".repeat(200)
     );
-    std::fs::write(
-        &file,
-        format!(
-            "-- request --\n{{\"model\":\"gpt-4o\",\"messages\":[]}}\n-- non-streaming --\n\
-             HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{deep}\n"
-        ),
-    )
-    .unwrap();
-    let (turns, _, _) = inspect(&[str_of(&file)]);
-    let warnings = turns[0]["warnings"].to_string();
+    let (turn, warnings) = turn_of_a_401("error-body-too-deep", &deep);
     assert!(warnings.contains("deeper than 128 levels"), "{warnings}");
     assert!(
         warnings.contains("read from its `error` alone"),
         "{warnings}"
     );
-    assert_eq!(turns[0]["error"]["message"], "key revoked");
+    assert_eq!(turn["error"]["message"], "key revoked");
 }
 
 #[test]
 fn an_error_body_too_big_to_read_keeps_its_error() {
     // Hostile run 58: a 401 whose body lists 1.2 million numbers beside its `error`.
-    let dir = scratch("error-body-too-big");
-    let file = dir.join("big.txtar");
     let big = format!(
         "{{\"error\":{{\"message\":\"key revoked\",\"type\":\"authentication_error\"}},\"junk\":[{}0]}}",
         "0,".repeat(1_200_000)
     );
-    std::fs::write(
-        &file,
-        format!(
-            "-- request --\n{{\"model\":\"gpt-4o\",\"messages\":[]}}\n-- non-streaming --\n\
-             HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{big}\n"
-        ),
-    )
-    .unwrap();
-    let (turns, _, _) = inspect(&[str_of(&file)]);
-    let warnings = turns[0]["warnings"].to_string();
+    let (turn, warnings) = turn_of_a_401("error-body-too-big", &big);
     assert!(warnings.contains("too many JSON values"), "{warnings}");
-    assert_eq!(turns[0]["error"]["message"], "key revoked");
-    assert_eq!(turns[0]["error"]["type"], "authentication_error");
+    assert_eq!(turn["error"]["message"], "key revoked");
+    assert_eq!(turn["error"]["type"], "authentication_error");
 }
