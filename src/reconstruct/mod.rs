@@ -283,7 +283,8 @@ fn rebuild(
                 // built alone, may still say the provider's error (hostile run 58: a 401's
                 // message was lost for a long list beside it).
                 let json = !matches!(unread, Unreadable::BodyNotJson);
-                let top = json
+                let error_status = status.is_some_and(|s| s >= 400);
+                let top = (json && error_status)
                     .then(|| bounded_json::shallow_keeping(text, "error").ok())
                     .flatten()
                     .filter(|top| decode::error::message(top).is_some());
