@@ -856,7 +856,8 @@ fn credential_pair(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
             matches!(b, b':' | b',' | b'|' | b'\t' | b'=' | b'>' | b' ')
         });
         let (len, said_colon) = match &bytes[separators..] {
-            [b'%', b'3', b'a' | b'A', ..] | [0xE2, 0x86, 0x92, ..] => (3, true),
+            [b'%', b'3', b'a' | b'A', ..] => (3, true),
+            rest if suspect::is_arrow(rest) => (3, true),
             [b'%', b'2', b'0' | b'c' | b'C', ..] => (3, false),
             [b'-', b'>', ..] => (2, true),
             _ => break,

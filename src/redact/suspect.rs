@@ -259,7 +259,10 @@ impl Writer<'_> {
             .out
             .get_or_insert_with(|| String::with_capacity(text.len()));
         out.push_str(&text[self.copied..line.start]);
-        self.armed = rewrite(&text[line.clone()], self.armed, out);
+        // What the line break is: an HTML `<br>` after a name parts it from its value.
+        let next = &text.as_bytes()[line.end..];
+        let next = &next[..next.len().min(SEPARATOR_REACH)];
+        self.armed = rewrite(&text[line.clone()], next, self.armed, out);
         self.copied = line.end;
     }
 }
@@ -785,8 +788,9 @@ fn is_localized_name(line: &[u8], word: &Word) -> bool {
 }
 
 /// Writes `line` to `out` with its possible values cut; whether the line ends armed (a
-/// credential's name and a separator with no value after them yet).
-fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
+/// credential's name and a separator with no value after them yet). `next` is what
+/// follows the line, its line break first, looked at only for a tag there.
+fn rewrite(line: &str, next: &[u8], mut armed: bool, out: &mut String) -> bool {
     let bytes = line.as_bytes();
     let mut i = 0;
     // After a credential's name and a space (and perhaps a word such as `is`): 2 right
@@ -852,7 +856,13 @@ fn rewrite(line: &str, mut armed: bool, out: &mut String) -> bool {
                 && bytes
                     .get(word.end + 1)
                     .is_some_and(|b| !b.is_ascii_whitespace());
-            armed = scheme || separator.is_some_and(|s| s != b',' || word.quoted || cell);
+            // A tag closing or opening right after the name parts it from its value as a
+            // colon does (`password<br>…`, `<b>password</b> …`, `<li>token</li><li>…`;
+            // hostile run 59), where a plain space would not.
+            let last = bytes[word.end..].iter().all(|&b| b == b' ');
+            let tagged =
+                separator.is_none() && (tag_after(bytes, word.end) || last && tag_after(next, 0));
+            armed = scheme || tagged || separator.is_some_and(|s| s != b',' || word.quoted || cell);
             near = if armed || separator.is_some() { 0 } else { 2 };
             named = !armed;
             out.push_str(&line[word.start..word.end]);
@@ -939,7 +949,7 @@ const MARKUP_TAGS: [&str; 20] = [
 ];
 
 /// Whether `word`, after a credential's name ending at `from`, stands alone in brackets
-/// ([`BRACKETS`]: `(…)`, `[…]`, `<…>`, `{…}`, `（…）`, `【…】`), spaces perhaps before
+/// ([`BRACKETS`]: `(…)`, `[…]`, `<…>`, `{…}`, `（…）`, `【…】`, `＜…＞`), spaces perhaps before
 /// and inside them: a value, as a quoted word is
 /// (`invalid api key (…)`, `the access token (…) has expired`), though a word of letters
 /// after a plain space is prose. A markup tag ([`MARKUP_TAGS`], `</b>`, any tag with text
@@ -981,7 +991,7 @@ fn bracketed(line: &[u8], from: usize, word: &Word) -> bool {
 /// The brackets a value may stand in after a name ([`bracketed`]): ASCII ones (doubled
 /// too), CJK and fullwidth ones (`（…）`, `【…】`, `《…》`, `〈…〉`), and `<…>` and
 /// `(…)` written as HTML entities.
-const BRACKETS: [(&[u8], &[u8]); 14] = [
+const BRACKETS: [(&[u8], &[u8]); 16] = [
     (b"((", b"))"),
     (b"(", b")"),
     (b"[", b"]"),
@@ -994,6 +1004,8 @@ const BRACKETS: [(&[u8], &[u8]); 14] = [
     ("\u{27e8}".as_bytes(), "\u{27e9}".as_bytes()),
     ("\u{3014}".as_bytes(), "\u{3015}".as_bytes()),
     ("\u{ff3b}".as_bytes(), "\u{ff3d}".as_bytes()),
+    ("\u{ff1c}".as_bytes(), "\u{ff1e}".as_bytes()),
+    ("\u{ff5b}".as_bytes(), "\u{ff5d}".as_bytes()),
     (b"&lt;", b"&gt;"),
     (b"&#40;", b"&#41;"),
 ];
@@ -1082,7 +1094,10 @@ fn in_tag(line: &[u8], word: &Word) -> bool {
     let before = before.strip_suffix(b"/").unwrap_or(before);
     let after = &line[word.end..];
     let after = after.strip_prefix(b"/").unwrap_or(after);
-    tag_open(before).is_some_and(|close| after.starts_with(close))
+    // An HTML tag with attributes (`<span class="v">`) too.
+    let with_attributes =
+        || before.ends_with(b"<") && after.starts_with(b" ") && tag_after(line, word.start - 1);
+    tag_open(before).is_some_and(|close| after.starts_with(close)) || with_attributes()
 }
 
 /// Whether `word` is the text of an element whose attribute names a credential:
@@ -1345,29 +1360,30 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
             }
         }
         None if rest[0] >= 0x80 => match rest {
-            // A fullwidth colon and arrows (`：`, `→`, `⇒`, `⟶`, `➜`) separate as a colon
-            // does; dashes, hyphens, a minus and bullets (`—`, `–`, `‐`, `―`, `−`, `•`) as
+            // A fullwidth colon and arrows ([`is_arrow`]) separate as a colon does; dashes, hyphens, a minus and bullets (`—`, `–`, `‐`, `―`, `−`, `•`) as
             // a space.
-            [0xEF, 0xBC, 0x9A, ..]
-            | [0xE2, 0x86, 0x92, ..]
-            | [0xE2, 0x87, 0x92, ..]
-            | [0xE2, 0x9F, 0xB6, ..]
-            | [0xE2, 0x9E, 0x9C, ..] => (3, Some(b':')),
+            [0xEF, 0xBC, 0x9A, ..] => (3, Some(b':')),
+            _ if is_arrow(rest) => (3, Some(b':')),
+            // A fullwidth `＝` (`パスワード＝…`; hostile run 59) as `=`.
+            [0xEF, 0xBC, 0x9D, ..] => (3, Some(b'=')),
             _ if is_dash(rest) => (3, Some(b' ')),
             [0xE2, 0x80, 0xA2, ..] => (3, Some(b' ')),
             // Typographic quotes (`“ ” ‘ ’ „ ‚ ‹ ›`, `« »`) are quotes.
             [0xE2, 0x80, 0x98..=0x9A | 0x9C..=0x9E | 0xB9 | 0xBA, ..] => (3, Some(b'"')),
             [0xC2, 0xAB | 0xBB, ..] => (2, Some(b'"')),
             // CJK quotes (`「…」`, `『…』`) are quotes, and CJK and fullwidth brackets
-            // (`（…）`, `【…】`, `《…》`, `〈…〉`, `〔…〕`, `［…］`, `⟨…⟩`) brackets.
+            // (`（…）`, `【…】`, `《…》`, `〈…〉`, `〔…〕`, `［…］`, `＜…＞`, `｛…｝`, `⟨…⟩`)
+            // brackets.
             [0xE3, 0x80, 0x8C..=0x8F, ..] => (3, Some(b'"')),
             [0xE3, 0x80, 0x88 | 0x8A | 0x90 | 0x94, ..]
-            | [0xEF, 0xBC, 0x88, ..]
+            | [0xEF, 0xBC, 0x88 | 0x9C, ..]
             | [0xEF, 0xBC, 0xBB, ..]
+            | [0xEF, 0xBD, 0x9B, ..]
             | [0xE2, 0x9F, 0xA8, ..] => (3, Some(b'(')),
             [0xE3, 0x80, 0x89 | 0x8B | 0x91 | 0x95, ..]
-            | [0xEF, 0xBC, 0x89, ..]
+            | [0xEF, 0xBC, 0x89 | 0x9E, ..]
             | [0xEF, 0xBC, 0xBD, ..]
+            | [0xEF, 0xBD, 0x9D, ..]
             | [0xE2, 0x9F, 0xA9, ..] => (3, Some(b')')),
             _ => (1, None),
         },
@@ -1529,6 +1545,100 @@ fn separator_after(line: &[u8], end: usize) -> Option<u8> {
         },
     };
     separator.or(tab.then_some(b'\t'))
+}
+
+/// Whether an HTML tag ([`HTML_TAGS`]: `<br>`, `<br/>`, `</b>`, `<span class="v">`)
+/// stands after the word ending at `end`, spaces perhaps between, within
+/// [`SEPARATOR_REACH`]. Other names in `<…>` are a value in brackets (`invalid x-api-key
+/// <…>`) or an element of a document (`<name>X-Api-Key</name>`), read as such.
+fn tag_after(line: &[u8], end: usize) -> bool {
+    let reach = &line[end..line.len().min(end.saturating_add(SEPARATOR_REACH))];
+    let rest = &reach[reach.iter().take_while(|&&b| b == b' ').count()..];
+    let Some(rest) = rest.strip_prefix(b"<") else {
+        return false;
+    };
+    let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+    let name = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    if !HTML_TAGS
+        .iter()
+        .any(|tag| rest[..name].eq_ignore_ascii_case(tag.as_bytes()))
+    {
+        return false;
+    }
+    match &rest[name..] {
+        [b'>', ..] | [b'/', b'>', ..] => true,
+        // Attributes: on to the tag's `>`, no other tag opening before it.
+        [b' ', attributes @ ..] => attributes
+            .iter()
+            .find(|&&b| b == b'<' || b == b'>')
+            .is_some_and(|&b| b == b'>'),
+        _ => false,
+    }
+}
+
+/// The HTML tags of text and lists that may stand between a name and its value in an
+/// error page ([`tag_after`]).
+const HTML_TAGS: [&str; 44] = [
+    "a",
+    "b",
+    "i",
+    "u",
+    "s",
+    "q",
+    "em",
+    "strong",
+    "span",
+    "code",
+    "tt",
+    "kbd",
+    "samp",
+    "var",
+    "mark",
+    "small",
+    "big",
+    "font",
+    "sub",
+    "sup",
+    "br",
+    "hr",
+    "wbr",
+    "nobr",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "tr",
+    "pre",
+    "blockquote",
+    "cite",
+    "label",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+];
+
+/// Whether `rest` opens with an arrow that pairs a name with its value: `→`, `⇒`, `⟶`,
+/// `➜`, and `⇨`, `⟹`, `⮕`, `↦`, `←` (hostile run 59). Three bytes each.
+pub(super) fn is_arrow(rest: &[u8]) -> bool {
+    matches!(
+        rest,
+        [0xE2, 0x86, 0x90 | 0x92 | 0xA6, ..]
+            | [0xE2, 0x87, 0x92 | 0xA8, ..]
+            | [0xE2, 0x9F, 0xB6 | 0xB9, ..]
+            | [0xE2, 0x9E, 0x9C, ..]
+            | [0xE2, 0xAE, 0x95, ..]
+    )
 }
 
 /// Whether `rest` opens with a dash, a hyphen or a minus past ASCII (`‐` to `―`, `−`):
@@ -2316,8 +2426,56 @@ mod tests {
             "x-api-key <code>",
             "<name>X-Api-Key</name>",
             "the api key [token](https://docs.example/auth) is wrong",
-            "the api key <b>abc</b> is wrong",
             "the token is (still) valid",
+        ]);
+    }
+
+    #[test]
+    fn a_value_after_a_tag_or_a_fullwidth_sign_goes() {
+        // Hostile run 59: an HTML tag after the name parts it from its value as a colon
+        // does (the value after a plain space would be prose), and so do a fullwidth `＝`,
+        // brackets and more arrows.
+        assert_cut([
+            ("password<br>QpWnRtZkXvBmLc", "password<br>…"),
+            ("password <br/>QpWnRtZkXvBmLc", "password <br/>…"),
+            ("password<br />\nQpWnRtZkXvBmLc", "password<br />\n…"),
+            ("<b>password</b> QpWnRtZkXvBmLc", "<b>password</b> …"),
+            (
+                "the api key <b>abc</b> is wrong",
+                "the api key <b>…</b> is wrong",
+            ),
+            (
+                "<li>API key</li><li>QpWnRtZkXvBmLc</li>",
+                "<li>API key</li><li>…</li>",
+            ),
+            (
+                "<p>Your password</p><p>QpWnRtZkXvBmLc</p>",
+                "<p>Your password</p><p>…</p>",
+            ),
+            (
+                "password<span class=\"v\">QpWnRtZkXvBmLc</span>",
+                "password<span class=\"v\">…</span>",
+            ),
+            ("パスワード＝HyTrEwQaSdFgZxCv", "パスワード＝…"),
+            ("令牌＝HyTrEwQaSdFgZxCv", "令牌＝…"),
+            (
+                "invalid api key ＜HyTrEwQaSdFgZxCv＞",
+                "invalid api key ＜…＞",
+            ),
+            (
+                "invalid api key ｛HyTrEwQaSdFgZxCv｝",
+                "invalid api key ｛…｝",
+            ),
+            ("password ⇨ HyTrEwQaSdFgZxCv", "password ⇨ …"),
+            ("token ⟹ HyTrEwQaSdFgZxCv", "token ⟹ …"),
+            ("token⮕HyTrEwQaSdFgZxCv", "token⮕…"),
+            ("password ↦ HyTrEwQaSdFgZxCv", "password ↦ …"),
+            ("password ← HyTrEwQaSdFgZxCv", "password ← …"),
+        ]);
+        // A document's element and a value in brackets are read as before.
+        assert_kept([
+            "<name>X-Api-Key</name>",
+            "the api key <details> was refused",
         ]);
     }
 
