@@ -556,6 +556,50 @@ fn a_file_named_as_a_capture_that_holds_none_fails_when_walked() {
     );
 }
 
+/// Hostile run 59: http-content-type looked only at raw responses' heads; an archive's
+/// entry gives its type apart from its body, and a request's head labels its body too.
+#[test]
+fn a_body_of_another_kind_than_its_type_is_found_in_entries_and_requests() {
+    let dir = common::scratch("content-type-entries");
+    let answer = r#"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-20250514","content":[{"type":"text","text":"Hi"}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":1}}"#;
+    let asked = r#"{"model":"claude-sonnet-4-20250514","max_tokens":64,"messages":[{"role":"user","content":"Hi"}]}"#;
+    let har = serde_json::json!({"log": {"entries": [{
+        "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages",
+            "postData": {"mimeType": "application/json", "text": asked}},
+        "response": {"status": 200, "content": {"mimeType": "image/png", "text": answer}}
+    }]}});
+    std::fs::write(dir.join("a.har"), har.to_string()).unwrap();
+    std::fs::write(
+        dir.join("b.txtar"),
+        format!(
+            "-- request --\nPOST /v1/messages HTTP/1.1\nContent-Type: text/html\n\n{asked}\n\
+             -- non-streaming --\n{answer}\n"
+        ),
+    )
+    .unwrap();
+    let (findings, code) = json_findings(&[dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{findings:?}");
+    let said: Vec<_> = findings
+        .iter()
+        .map(|f| (field(f, "rule"), field(f, "message"), f["line"].as_u64()))
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert_eq!(said[0].0, "http-content-type");
+    assert!(
+        said[0]
+            .1
+            .starts_with("entry 0: the response body is a JSON document"),
+        "{said:?}"
+    );
+    assert!(said[0].1.contains("\"image/png\""), "{said:?}");
+    assert_eq!(said[1].0, "http-content-type");
+    assert!(
+        said[1].1.starts_with("the request body is a JSON document"),
+        "{said:?}"
+    );
+    assert_eq!(said[1].2, Some(3));
+}
+
 /// `validate --format json` over `paths`: the findings, and the exit code.
 fn json_findings(paths: &[&str]) -> (Vec<Value>, i32) {
     let mut args = vec!["validate", "--format", "json"];

@@ -56,7 +56,7 @@ pub const HTTP_CODING: Rule = warning(
 );
 pub const HTTP_CONTENT_TYPE: Rule = warning(
     "http-content-type",
-    "a raw HTTP response's body is what its `Content-Type` says: JSON under a JSON type, an event stream under `text/event-stream` (the body is read by what it holds, but a client replaying it goes by the type)",
+    "a body is what its `Content-Type` says (a raw head's, an archive entry's): JSON under a JSON type, an event stream under `text/event-stream` (the body is read by what it holds, but a client replaying it goes by the type)",
 );
 pub const STREAM_TRUNCATED: Rule = error(
     "stream-truncated",

@@ -184,6 +184,7 @@ pub fn request_error(text: &[u8]) -> Exchange<'_> {
         ..Exchange::of(Response {
             status: None,
             body: Body::Empty,
+            content_type: None,
             first_line: 1,
             credentials: Default::default(),
         })

@@ -68,6 +68,9 @@ pub struct Response<'a> {
     /// The HTTP status, when the capture kept the status line.
     pub status: Option<u16>,
     pub body: Body<'a>,
+    /// The `Content-Type` the capture gives the body, lower-cased: what a client replaying
+    /// it goes by (see [`mislabelled`]).
+    pub content_type: Option<String>,
     /// 1-based line of the body's first line in the file.
     pub first_line: usize,
     /// What its head carried (an archive's entry: both messages').
@@ -221,6 +224,7 @@ pub fn frame_split<'a>(
             let none = Response {
                 status: None,
                 body: Body::Empty,
+                content_type: None,
                 first_line: after,
                 credentials: Credentials::default(),
             };
@@ -446,6 +450,7 @@ fn frame_response(data: &[u8], first_line: usize) -> Response<'_> {
     Response {
         status,
         body: classify(body, content_type.as_deref(), status, first_line),
+        content_type,
         first_line,
         credentials,
     }
@@ -461,6 +466,7 @@ pub fn response<'a>(
     Response {
         status,
         body: classify(body, content_type, status, 1),
+        content_type: content_type.map(str::to_ascii_lowercase),
         first_line: 1,
         credentials: Credentials::default(),
     }

@@ -166,6 +166,7 @@ impl Check {
         let asked = part.request_half.as_ref().map(|half| {
             let mut request_f = Findings::default();
             parse::http_head(&half.stored.data, half.lines, &mut request_f);
+            parse::content_type(&half.stored.data, None, half.lines, &mut request_f);
             let body = frame::request(&half.stored.data).body.unwrap_or_default();
             let parsed = parse::request(body, half.lines, &mut request_f);
             let mut request_findings = request_f.into_vec();
@@ -207,6 +208,7 @@ impl Check {
             Some((request, response)) => {
                 let request = frame::line_ends_after(request).0;
                 parse::http_head(request, lines, f);
+                parse::content_type(request, None, lines, f);
                 // A request with no body (a GET) asked nothing to check.
                 let body = frame::request(request)
                     .body
@@ -217,9 +219,11 @@ impl Check {
         };
         let asked = asked.or(own.as_ref());
         let head = parse::http_head(text, lines, f);
-        if let Ok([exchange]) = part.exchanges.as_deref() {
-            parse::content_type(text, &exchange.response.body, lines, f);
-        }
+        let response = match part.exchanges.as_deref() {
+            Ok([exchange]) => Some(&exchange.response.body),
+            _ => None,
+        };
+        parse::content_type(text, response, lines, f);
         let mut skipped = None;
         match part.exchanges {
             // A malformed HTTP head is the reason the file is unreadable: that is the finding.
@@ -354,6 +358,7 @@ fn txtar_file(
     txtar::sections(comment, sections, lines, f);
     if let Some(request) = sections.iter().find(|s| s.name == "request") {
         parse::http_head(request.body, lines, f);
+        parse::content_type(request.body, None, lines, f);
     }
     let exchanges = match part.exchanges {
         Ok(exchanges) => exchanges,
@@ -373,7 +378,7 @@ fn txtar_file(
     let responses = sections.iter().filter(|s| s.name != "request");
     for (section, exchange) in responses.zip(exchanges) {
         let head = parse::http_head(section.body, lines, f);
-        parse::content_type(section.body, &exchange.response.body, lines, f);
+        parse::content_type(section.body, Some(&exchange.response.body), lines, f);
         match check_exchange(exchange, request.as_ref(), head, Claim::Capture, lines, f) {
             Ok(Some(turn)) => answers.push(txtar::SectionTurn { section, turn }),
             Ok(None) => {}
@@ -513,6 +518,11 @@ pub fn check_exchange(
         return Err(skipped);
     }
     f.extend(found.into_vec());
+    // A raw head's type is checked where its line is known; an archive's entry gives its
+    // own (hostile run 59: a HAR's SSE body labelled JSON passed).
+    if let (HeadShape::None, Some(label)) = (head, response.content_type.as_deref()) {
+        parse::mislabelled("response", &response.body, label, None, f);
+    }
     match &response.body {
         // An HTTP error may answer with a plain-text page, or nothing: it records the error.
         Body::Text(text) if error_status.is_none() => f.add(

@@ -99,19 +99,29 @@ pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> HeadShape {
     HeadShape::Broken
 }
 
-/// Checks that the body of the response whose raw head `raw` starts with (a slice of the
-/// file) is what its `Content-Type` says, `body` being what framing made of it
-/// ([`frame::mislabelled`]). The finding stands on the `Content-Type` line.
-pub fn content_type(raw: &[u8], body: &Body, lines: &Lines, f: &mut Findings) {
-    let Some((head, _)) = http::split(raw) else {
+/// Checks that the body of the raw HTTP message `raw` (a slice of the file) is what its
+/// `Content-Type` says ([`frame::mislabelled`]): a response's as framing made it
+/// (`response`), a request's when it is JSON, as every API's request is. The finding
+/// stands on the `Content-Type` line.
+pub fn content_type(raw: &[u8], response: Option<&Body>, lines: &Lines, f: &mut Findings) {
+    let Some((head, rest)) = http::split(raw) else {
         return;
     };
-    let label = match (&head.start, head.content_type.as_deref()) {
-        (StartLine::Response { .. }, Some(label)) => label,
-        _ => return,
-    };
-    let Some(what) = frame::mislabelled(label, body) else {
+    let Some(label) = head.content_type.as_deref() else {
         return;
+    };
+    let asked;
+    let (whose, body) = match (&head.start, response) {
+        (StartLine::Response { .. }, Some(body)) => ("response", body),
+        (StartLine::Request { .. }, _) => {
+            let rest = rest.trim_ascii();
+            if !matches!(rest.first(), Some(b'{' | b'[')) {
+                return;
+            }
+            asked = Body::Json(rest);
+            ("request", &asked)
+        }
+        (StartLine::Response { .. }, None) => return,
     };
     // The last field says the type, as framing reads it.
     let named = |line: &[u8]| {
@@ -124,11 +134,20 @@ pub fn content_type(raw: &[u8], body: &Body, lines: &Lines, f: &mut Findings) {
         .filter(|(_, line)| named(line))
         .last()
         .and_then(|(i, _)| Some(lines.of_slice(raw)? + i));
+    mislabelled(whose, body, label, line, f);
+}
+
+/// The `http-content-type` finding, at `line`, of a `whose` (request or response) body that
+/// is not what its `Content-Type` `label` says, if it is not.
+pub fn mislabelled(whose: &str, body: &Body, label: &str, line: Option<usize>, f: &mut Findings) {
+    let Some(what) = frame::mislabelled(label, body) else {
+        return;
+    };
     let essence = label.split(';').next().unwrap_or_default().trim();
     f.add(&HTTP_CONTENT_TYPE, line, || {
         format!(
-            "the body is {what}, but its `Content-Type` says {} (read as what it holds; a \
-             client replaying the capture goes by the type)",
+            "the {whose} body is {what}, but its `Content-Type` says {} (read as what it \
+             holds; a client replaying the capture goes by the type)",
             Quoted(essence)
         )
     });
