@@ -99,14 +99,11 @@ pub enum Warning {
     UnknownSection {
         name: String,
     },
-    /// A HAR body that says it is base64 but is not; `side` is `request` or `response`.
+    /// A body an archive says is base64 (a HAR's `encoding`, a cassette's `!!binary`) that
+    /// is plainly text; `side` is `request` or `response`.
     NotBase64 {
         side: &'static str,
         detail: String,
-    },
-    /// A VCR body marked binary that is no base64.
-    BinaryNotBase64 {
-        side: &'static str,
     },
     /// A HAR entry's `startedDateTime` that is no RFC 3339 time.
     NotRfc3339 {
@@ -667,10 +664,6 @@ impl fmt::Display for Said<'_> {
             Warning::NotBase64 { side, detail } => write!(
                 f,
                 "the {side} body says base64 but is not ({detail}); read as it is"
-            ),
-            Warning::BinaryNotBase64 { side } => write!(
-                f,
-                "the {side} body is marked binary but is no base64; read as it is"
             ),
             Warning::NotRfc3339 { field, text } => {
                 write!(f, "{field} {} is no RFC 3339 time", Quoted(text))

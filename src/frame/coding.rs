@@ -23,6 +23,9 @@ pub enum Undecodable {
         /// What the decompressor said.
         detail: String,
     },
+    /// A body an archive says is base64 (`side` is `request` or `response`) whose text does
+    /// not decode (see [`super::entry::base64_body`]).
+    Base64 { side: &'static str, detail: String },
     /// A body compressed under the codings its headers name (or with none named), by
     /// `coding`, that does not decode, or holds more than [`MAX_CODINGS`] layers in all.
     Unnamed {
@@ -44,6 +47,10 @@ impl std::fmt::Display for Undecodable {
             Undecodable::Coding { coding, detail } => write!(
                 f,
                 "the body says Content-Encoding: {coding} but does not decode: {detail}"
+            ),
+            Undecodable::Base64 { side, detail } => write!(
+                f,
+                "the {side} body says base64 but does not decode ({detail}): not read"
             ),
             Undecodable::Unnamed { coding, detail } => write!(
                 f,

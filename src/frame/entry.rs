@@ -151,6 +151,38 @@ pub fn decoded(
     Ok(coding::content(&body, encodings, warnings)?.unwrap_or(body))
 }
 
+/// A body the capture says is base64 (`side` is `request` or `response`): its bytes. Text
+/// that opens as JSON or an event stream is plainly no base64 (a recorder kept the text
+/// and the mark): read as it is, with a warning. Any other text that does not decode is
+/// base64 cut short or changed: a failure that says so, not a body read as text (hostile
+/// run 59: its entry was passed over as a body of no API).
+pub fn base64_body(
+    text: Vec<u8>,
+    side: &'static str,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<u8>, Undecodable> {
+    match base64_bytes(text) {
+        Ok(bytes) => Ok(bytes),
+        Err((text, err)) if plainly_text(&text) => {
+            warnings.push(Warning::NotBase64 {
+                side,
+                detail: err.to_string(),
+            });
+            Ok(text)
+        }
+        Err((_, err)) => Err(Undecodable::Base64 {
+            side,
+            detail: err.to_string(),
+        }),
+    }
+}
+
+/// Whether a body opens as JSON or an event stream does: no base64 text does.
+fn plainly_text(text: &[u8]) -> bool {
+    let text = text.trim_ascii_start();
+    matches!(text.first(), Some(b'{' | b'[')) || super::starts_like_sse(text)
+}
+
 /// The bytes a recorded body's base64 text stands for. Recorders differ in how they
 /// write it: wrapped in lines, and with or without the `=` padding at its end.
 ///

@@ -409,14 +409,16 @@ impl Entry {
         credentials(&entry, &mut parts.credentials);
         if let Some(text) = take_string(&mut entry, "/request/postData/text") {
             let encoding = &entry["request"]["postData"]["encoding"];
-            let body = body_bytes(text, encoding, "request", &mut parts.warnings);
+            let body = body_bytes(text, encoding, "request", &mut parts.warnings)
+                .map_err(Skip::Undecodable)?;
             let body = decoded(body, &entry["request"]["headers"], &mut parts.warnings)
                 .map_err(Skip::Undecodable)?;
             parts.request_body = Some(body);
         }
         if let Some(text) = take_string(&mut entry, "/response/content/text") {
             let encoding = &entry["response"]["content"]["encoding"];
-            let body = body_bytes(text, encoding, "response", &mut parts.warnings);
+            let body = body_bytes(text, encoding, "response", &mut parts.warnings)
+                .map_err(Skip::Undecodable)?;
             parts.response_body = decoded(body, &entry["response"]["headers"], &mut parts.warnings)
                 .map_err(Skip::Undecodable)?;
         }
@@ -476,29 +478,21 @@ fn header<'v>(headers: &'v Value, name: &str) -> Option<&'v str> {
     })
 }
 
-/// A body's bytes: the text as it is, or base64-decoded when the entry says so.
+/// A body's bytes: the text as it is, or base64-decoded when the entry says so
+/// ([`entry::base64_body`]).
 fn body_bytes(
     text: String,
     encoding: &Value,
     what: &'static str,
     warnings: &mut Vec<Warning>,
-) -> Vec<u8> {
+) -> Result<Vec<u8>, coding::Undecodable> {
     if !encoding
         .as_str()
         .is_some_and(|e| e.eq_ignore_ascii_case("base64"))
     {
-        return text.into_bytes();
+        return Ok(text.into_bytes());
     }
-    match entry::base64_bytes(text.into_bytes()) {
-        Ok(bytes) => bytes,
-        Err((text, err)) => {
-            warnings.push(Warning::NotBase64 {
-                side: what,
-                detail: err.to_string(),
-            });
-            text
-        }
-    }
+    entry::base64_body(text.into_bytes(), what, warnings)
 }
 
 /// A body with its `Content-Encoding` undone, when the capture kept it compressed (HAR
@@ -577,8 +571,35 @@ mod tests {
         for encoding in ["base64", "BASE64", "Base64"] {
             let mut warnings = Vec::new();
             let body = body_bytes("aGk".into(), &json!(encoding), "response", &mut warnings);
-            assert_eq!((body.as_slice(), warnings.len()), (&b"hi"[..], 0));
+            assert_eq!((body.unwrap().as_slice(), warnings.len()), (&b"hi"[..], 0));
         }
+    }
+
+    #[test]
+    fn a_body_said_to_be_base64_that_is_text_is_read_and_broken_base64_fails() {
+        // Hostile run 59: both were read as text, and broken base64 made its entry a body
+        // of no API.
+        let mut warnings = Vec::new();
+        let json = body_bytes(
+            "{\"a\":1}".into(),
+            &json!("base64"),
+            "response",
+            &mut warnings,
+        );
+        assert_eq!(json.unwrap(), b"{\"a\":1}");
+        assert!(matches!(warnings[..], [Warning::NotBase64 { .. }]));
+        let broken = body_bytes(
+            "eyJh!jox".into(),
+            &json!("base64"),
+            "response",
+            &mut warnings,
+        );
+        assert!(
+            broken
+                .unwrap_err()
+                .to_string()
+                .starts_with("the response body says base64 but does not decode")
+        );
     }
 
     fn entries(data: &str) -> (Vec<Value>, Result<usize, HarError>) {

@@ -10,6 +10,7 @@
 //! number, or go-vcr's `status: "200 OK"` beside `code: 200`. Each interaction becomes an
 //! [`Entry`], whose index in `interactions` is the turn's `source.entry`.
 
+use super::coding::Undecodable;
 use super::credentials::Credentials;
 use super::entry::{self, Entry, Skip};
 use super::yaml::{self, Keep, Node, Step, YamlError};
@@ -246,8 +247,8 @@ fn recorded(mut node: Node) -> Result<Recorded, Skip> {
         credentials(message.get("headers"), &mut parts.credentials);
     }
     let warnings = &mut parts.warnings;
-    parts.request_body = body(&mut request, "request", warnings);
-    if let Some(body) = body(&mut response, "response", warnings) {
+    parts.request_body = body(&mut request, "request", warnings).map_err(Skip::Undecodable)?;
+    if let Some(body) = body(&mut response, "response", warnings).map_err(Skip::Undecodable)? {
         parts.response_body = body;
     }
     let coding = |message: &Node| codings(message.get("headers"));
@@ -357,11 +358,16 @@ fn codings(headers: &Node) -> Option<String> {
 }
 
 /// A message's body bytes, however the recorder wrote it; `None` when there is none. The
-/// body's text is moved out of `message`.
-fn body(message: &mut Node, what: &'static str, warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
+/// body's text is moved out of `message`. Base64 that does not decode fails
+/// ([`entry::base64_body`]).
+fn body(
+    message: &mut Node,
+    what: &'static str,
+    warnings: &mut Vec<Warning>,
+) -> Result<Option<Vec<u8>>, Undecodable> {
     let parsed = message.get("parsed_body");
     if !parsed.is_null() {
-        return Some(json_bytes(parsed));
+        return Ok(Some(json_bytes(parsed)));
     }
     // vcrpy's httpx recorder writes a response's text as `content`.
     let mut body = match message.take("body") {
@@ -376,30 +382,19 @@ fn body(message: &mut Node, what: &'static str, warnings: &mut Vec<Warning>) -> 
         Node::Map(_) if !body.get("base64_string").is_null() => body.take("base64_string"),
         other => other,
     };
-    match text {
+    Ok(match text {
         Node::Null => None,
         Node::Str(s) if s.is_empty() => None,
-        Node::Str(s) if base64 => Some(base64_bytes(s, what, warnings)),
+        Node::Str(s) if base64 => Some(entry::base64_body(s.into_bytes(), what, warnings)?),
         Node::Str(s) => Some(s.into_bytes()),
-        Node::Binary(s) => Some(base64_bytes(s, what, warnings)),
+        Node::Binary(s) => Some(entry::base64_body(s.into_bytes(), what, warnings)?),
         // A body the recorder parsed into YAML: the JSON it was.
         parsed => Some(json_bytes(&parsed)),
-    }
+    })
 }
 
 fn json_bytes(node: &Node) -> Vec<u8> {
     serde_json::to_vec(&node.to_json()).unwrap_or_default()
-}
-
-/// The bytes of base64 text (white space and line breaks allowed).
-fn base64_bytes(text: String, what: &'static str, warnings: &mut Vec<Warning>) -> Vec<u8> {
-    match entry::base64_bytes(text.into_bytes()) {
-        Ok(bytes) => bytes,
-        Err((text, _)) => {
-            warnings.push(Warning::BinaryNotBase64 { side: what });
-            text
-        }
-    }
 }
 
 #[cfg(test)]
@@ -611,6 +606,32 @@ mod tests {
         assert_eq!(entry.status, Some(529));
         assert_eq!(entry.content_type.as_deref(), Some("application/json"));
         assert!(!format!("{entry:?}").contains("SECRET"));
+    }
+
+    #[test]
+    fn a_binary_body_that_does_not_decode_fails_and_plain_text_is_read() {
+        // Hostile run 59: both were read as text; the broken one made its entry a body of
+        // no API.
+        let cassette = |body: &str| {
+            format!(
+                "interactions:\n- request: {{uri: https://x.test/v1/messages, method: POST}}\n  \
+                 response:\n    status: {{code: 200}}\n    body:\n      string: !!binary |\n        \
+                 {body}\n"
+            )
+        };
+        let broken = read_all(cassette("eyJh!jox").as_bytes()).unwrap();
+        match &broken[0] {
+            Err(Skip::Undecodable(why)) => assert!(
+                why.to_string()
+                    .starts_with("the response body says base64 but does not decode"),
+                "{why}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let text = read_all(cassette("{}").as_bytes()).unwrap();
+        let entry = text[0].as_ref().unwrap();
+        assert_eq!(entry.response_body.trim_ascii(), b"{}");
+        assert!(matches!(entry.warnings[..], [Warning::NotBase64 { .. }]));
     }
 
     /// Codings a recorder kept as a list, or under two spellings of the name, are undone

@@ -270,7 +270,13 @@ fn said_of_body(warnings: &[Warning], line: Option<usize>, f: &mut Findings) -> 
     for warning in cut.iter().chain(&unnamed) {
         f.add(&PARSE_CAPTURE, line, warning.to_string());
     }
-    let not_applied = (warnings.iter()).find(|w| matches!(w, Warning::CodingNotApplied { .. }));
+    // A coding or a base64 mark the body does not bear (hostile run 59: HAR's).
+    let not_applied = (warnings.iter()).find(|w| {
+        matches!(
+            w,
+            Warning::CodingNotApplied { .. } | Warning::NotBase64 { .. }
+        )
+    });
     if let Some(warning) = not_applied {
         f.add(&HTTP_CODING, line, warning.to_string());
     }
