@@ -714,8 +714,8 @@ impl fmt::Display for Said<'_> {
             ),
             Warning::CodingNotApplied { coding } => write!(
                 f,
-                "the headers say Content-Encoding: {coding}, but the body is not compressed \
-                 (a recorder that decoded it and kept the header); read as it is"
+                "the headers name the coding {coding}, but the body is not compressed (a \
+                 recorder that decoded it and kept the header); read as it is"
             ),
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),

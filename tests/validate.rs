@@ -591,7 +591,9 @@ fn a_body_of_another_kind_than_its_type_is_found_in_entries_and_requests() {
             .starts_with("entry 0: the response body is a JSON document"),
         "{said:?}"
     );
-    assert!(said[0].1.contains("\"image/png\""), "{said:?}");
+    // The type is said by its kind: a header's value never reaches output (hostile run 60).
+    assert!(said[0].1.contains("says an image ("), "{said:?}");
+    assert!(!said[0].1.contains("png"), "{said:?}");
     assert_eq!(said[1].0, "http-content-type");
     assert!(
         said[1].1.starts_with("the request body is a JSON document"),

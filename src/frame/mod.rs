@@ -573,6 +573,29 @@ pub fn mislabelled(content_type: &str, body: &Body) -> Option<&'static str> {
     (!fits).then_some(what)
 }
 
+/// What a `Content-Type` names, in words, for a message: the header's value itself never
+/// reaches output (hostile run 60), only the kind of body it says.
+pub fn type_kind(content_type: &str) -> &'static str {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let (top, sub) = essence.split_once('/').unwrap_or((essence, ""));
+    match (top, sub) {
+        _ if essence == "application/json" || sub.ends_with("+json") => "JSON",
+        _ if JSON_LINES_TYPES.contains(&essence) => "JSON lines",
+        ("text", "event-stream") => "an event stream",
+        ("application", "vnd.amazon.eventstream") => "an AWS event stream",
+        ("text", "html") => "HTML",
+        ("text", "xml") | ("application", "xml") => "XML",
+        ("text", _) => "text",
+        ("image", _) => "an image",
+        ("audio", _) => "audio",
+        ("video", _) => "video",
+        ("font", _) => "a font",
+        ("multipart", _) => "a multipart body",
+        ("application", "x-www-form-urlencoded") => "a form",
+        _ => "another type",
+    }
+}
+
 /// Media types that say nothing of what a body holds.
 const OPEN_TYPES: [&str; 5] = [
     "",
@@ -638,6 +661,10 @@ mod tests {
         for (label, text, said) in cases {
             assert_eq!(mislabelled(label, &body(text)), said, "{label} {text:?}");
         }
+        // A type is said by its kind, never quoted (hostile run 60).
+        assert_eq!(type_kind("image/q7w3e9r2t5y8u1i4"), "an image");
+        assert_eq!(type_kind("application/q7w3e9r2t5y8u1i4"), "another type");
+        assert_eq!(type_kind("application/problem+json; charset=x"), "JSON");
     }
 
     /// Hostile run 55: each section held its own copy of the request's credentials, all at

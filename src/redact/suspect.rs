@@ -492,6 +492,12 @@ const LOCALIZED: &[(&str, Local)] = &[
     ("シークレット", Local::Run),
     ("토큰", Local::Count),
     ("비밀번호", Local::Run),
+    // Hostile run 60: more everyday words.
+    ("패스워드", Local::Run),
+    ("암호", Local::Run),
+    ("パスコード", Local::Run),
+    ("zugriffsschlüssel", Local::Ends),
+    ("abonnementschlüssel", Local::Ends),
 ];
 
 /// What makes a [`Local::Count`] word a credential's name (folded), before it (a space, a
@@ -2471,6 +2477,18 @@ mod tests {
             ("token⮕HyTrEwQaSdFgZxCv", "token⮕…"),
             ("password ↦ HyTrEwQaSdFgZxCv", "password ↦ …"),
             ("password ← HyTrEwQaSdFgZxCv", "password ← …"),
+            // Hostile run 60: more everyday words for a password or a key.
+            ("패스워드: HyTrEwQaSdFgZxCv", "패스워드: …"),
+            ("암호: HyTrEwQaSdFgZxCv", "암호: …"),
+            ("パスコード: HyTrEwQaSdFgZxCv", "パスコード: …"),
+            (
+                "Zugriffsschlüssel: HyTrEwQaSdFgZxCv",
+                "Zugriffsschlüssel: …",
+            ),
+            (
+                "Ihr Abonnementschlüssel: HyTrEwQaSdFgZxCv",
+                "Ihr Abonnementschlüssel: …",
+            ),
         ]);
         // A document's element and a value in brackets are read as before.
         assert_kept([

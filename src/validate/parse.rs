@@ -7,7 +7,6 @@ use crate::diagnostic::Findings;
 use crate::diagnostic::rules::{HTTP_CONTENT_TYPE, HTTP_HEAD, PARSE_REQUEST_JSON};
 use crate::frame::http::{self, StartLine};
 use crate::frame::{self, Body};
-use crate::quote::Quoted;
 use crate::reconstruct::ParsedRequest;
 
 /// Lines of `data`, each without its line end (`\n` or `\r\n`).
@@ -143,12 +142,11 @@ pub fn mislabelled(whose: &str, body: &Body, label: &str, line: Option<usize>, f
     let Some(what) = frame::mislabelled(label, body) else {
         return;
     };
-    let essence = label.split(';').next().unwrap_or_default().trim();
+    let said = frame::type_kind(label);
     f.add(&HTTP_CONTENT_TYPE, line, || {
         format!(
-            "the {whose} body is {what}, but its `Content-Type` says {} (read as what it \
-             holds; a client replaying the capture goes by the type)",
-            Quoted(essence)
+            "the {whose} body is {what}, but its `Content-Type` says {said} (read as what it \
+             holds; a client replaying the capture goes by the type)"
         )
     });
 }
