@@ -165,8 +165,7 @@ impl Check {
         let mut f = Findings::default();
         let asked = part.request_half.as_ref().map(|half| {
             let mut request_f = Findings::default();
-            parse::http_head(&half.stored.data, half.lines, &mut request_f);
-            parse::content_type(&half.stored.data, None, half.lines, &mut request_f);
+            parse::http_head(&half.stored.data, None, half.lines, &mut request_f);
             let body = frame::request(&half.stored.data).body.unwrap_or_default();
             let parsed = parse::request(body, half.lines, &mut request_f);
             let mut request_findings = request_f.into_vec();
@@ -207,8 +206,7 @@ impl Check {
         let (own, text) = match part.stored.and_then(Stored::request_then_response) {
             Some((request, response)) => {
                 let request = frame::line_ends_after(request).0;
-                parse::http_head(request, lines, f);
-                parse::content_type(request, None, lines, f);
+                parse::http_head(request, None, lines, f);
                 // A request with no body (a GET) asked nothing to check.
                 let body = frame::request(request)
                     .body
@@ -218,12 +216,11 @@ impl Check {
             None => (request_alone(part, lines, f), text),
         };
         let asked = asked.or(own.as_ref());
-        let head = parse::http_head(text, lines, f);
         let response = match part.exchanges.as_deref() {
             Ok([exchange]) => Some(&exchange.response.body),
             _ => None,
         };
-        parse::content_type(text, response, lines, f);
+        let head = parse::http_head(text, response, lines, f);
         let mut skipped = None;
         match part.exchanges {
             // A malformed HTTP head is the reason the file is unreadable: that is the finding.
@@ -363,8 +360,7 @@ fn txtar_file(
     let lines = part.lines;
     txtar::sections(comment, sections, lines, f);
     if let Some(request) = sections.iter().find(|s| s.name == "request") {
-        parse::http_head(request.body, lines, f);
-        parse::content_type(request.body, None, lines, f);
+        parse::http_head(request.body, None, lines, f);
     }
     let exchanges = match part.exchanges {
         Ok(exchanges) => exchanges,
@@ -383,8 +379,7 @@ fn txtar_file(
     // Framing makes one exchange per response section, in section order.
     let responses = sections.iter().filter(|s| s.name != "request");
     for (section, exchange) in responses.zip(exchanges) {
-        let head = parse::http_head(section.body, lines, f);
-        parse::content_type(section.body, Some(&exchange.response.body), lines, f);
+        let head = parse::http_head(section.body, Some(&exchange.response.body), lines, f);
         match check_exchange(exchange, request.as_ref(), head, Claim::Capture, lines, f) {
             Ok(Some(turn)) => answers.push(txtar::SectionTurn { section, turn }),
             Ok(None) => {}

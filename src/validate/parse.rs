@@ -48,8 +48,21 @@ pub enum HeadShape {
 }
 
 /// Checks the HTTP head `raw` starts with, if it starts like one (`raw` is a slice of the
-/// file).
-pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> HeadShape {
+/// file), and that its body is what its `Content-Type` says ([`content_type`]; `response`
+/// is the body framing made of a response's).
+pub fn http_head(
+    raw: &[u8],
+    response: Option<&Body>,
+    lines: &Lines,
+    f: &mut Findings,
+) -> HeadShape {
+    let shape = head_shape(raw, lines, f);
+    content_type(raw, response, lines, f);
+    shape
+}
+
+/// The shape of the head `raw` starts with, its faults found.
+fn head_shape(raw: &[u8], lines: &Lines, f: &mut Findings) -> HeadShape {
     let Some(first_line) = lines.of_slice(raw) else {
         return HeadShape::None;
     };
@@ -102,7 +115,7 @@ pub fn http_head(raw: &[u8], lines: &Lines, f: &mut Findings) -> HeadShape {
 /// `Content-Type` says ([`frame::mislabelled`]): a response's as framing made it
 /// (`response`), a request's when it is JSON, as every API's request is. The finding
 /// stands on the `Content-Type` line.
-pub fn content_type(raw: &[u8], response: Option<&Body>, lines: &Lines, f: &mut Findings) {
+fn content_type(raw: &[u8], response: Option<&Body>, lines: &Lines, f: &mut Findings) {
     let Some((head, rest)) = http::split(raw) else {
         return;
     };
