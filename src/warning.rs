@@ -147,16 +147,15 @@ pub enum Warning {
         what: &'static str,
         bytes: usize,
     },
-    /// A `Content-Encoding` this tool does not know; the body is read as it is.
-    UnknownContentEncoding,
     /// A body compressed by `coding` (gzip, zstd) although its headers do not say so:
     /// undone, and read.
     UnnamedCoding {
         coding: &'static str,
     },
-    /// A body its headers say `coding` (gzip, br, zstd, deflate) compressed that is text
-    /// as it is: read as it is (`curl -i --compressed` writes such captures), but a client
-    /// replaying it would fail to decompress it.
+    /// A body its headers say `coding` (gzip, br, zstd, deflate; `compress` or another
+    /// this tool does not undo; `…` for a name not shown)
+    /// coded that is text as it is: read as it is (`curl -i --compressed` writes such
+    /// captures), but a client replaying it would fail to decode it.
     CodingNotApplied {
         coding: &'static str,
     },
@@ -704,17 +703,18 @@ impl fmt::Display for Said<'_> {
                  to {MAX_NAME} bytes",
                 thousands(*bytes as u64)
             ),
-            Warning::UnknownContentEncoding => {
-                f.write_str("an unknown Content-Encoding; the body is read as it is")
-            }
             Warning::UnnamedCoding { coding } => write!(
                 f,
                 "the body is {coding} data its headers do not name (a proxy that compressed \
                  it again, or a recorder that dropped the header); undone"
             ),
+            Warning::CodingNotApplied { coding: "…" } => f.write_str(
+                "the headers name a coding this tool does not know (not shown), but the body \
+                 is plain text (a recorder that decoded it and kept the header); read as it is",
+            ),
             Warning::CodingNotApplied { coding } => write!(
                 f,
-                "the headers name the coding {coding}, but the body is not compressed (a \
+                "the headers name the coding {coding}, but the body is plain text (a \
                  recorder that decoded it and kept the header); read as it is"
             ),
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),

@@ -1563,7 +1563,7 @@ fn a_body_its_headers_call_compressed_that_is_text_is_a_validate_warning() {
     .unwrap();
     let (turns, _, _) = inspect(&[str_of(&file)]);
     assert_eq!(turns[0]["text"], "hi");
-    assert!(turns[0]["warnings"].to_string().contains("not compressed"));
+    assert!(turns[0]["warnings"].to_string().contains("plain text"));
     let out = run(&["validate", str_of(&file)]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");

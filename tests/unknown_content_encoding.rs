@@ -61,6 +61,31 @@ fn a_body_in_a_coding_not_undone_fails_inspect_and_validate() {
 }
 
 #[test]
+fn a_text_body_in_a_coding_not_undone_reads_with_an_http_coding_warning() {
+    // Hostile run 60: `compress`, `aes128gcm` or an unknown coding on a text body passed
+    // `validate` with no finding, though gzip there was a warning.
+    let dir = scratch("text-not-undone");
+    for (n, (encoding, says)) in [
+        ("compress", "the coding compress,"),
+        ("aes128gcm", "the coding aes128gcm,"),
+        ("x-ZQXSECRET", "a coding this tool does not know"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let file = dir.join(format!("{n}.http"));
+        std::fs::write(&file, http(encoding, STREAM)).unwrap();
+        let out = run(&["validate", file.to_str().unwrap()]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("warning[http-coding]") && stdout.contains(says),
+            "{encoding}: {stdout}"
+        );
+        assert!(!stdout.contains("ZQXSECRET"), "{stdout}");
+    }
+}
+
+#[test]
 fn a_mislabelled_body_that_is_text_and_a_coding_with_parameters_still_read() {
     let dir = scratch("readable");
     let plain = dir.join("plain.http");

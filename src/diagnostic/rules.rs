@@ -52,7 +52,7 @@ pub const HTTP_HEAD: Rule = error(
 );
 pub const HTTP_CODING: Rule = warning(
     "http-coding",
-    "a body is encoded as its capture says: compressed as its `Content-Encoding` says, base64 where a HAR's `encoding` or a cassette's `!!binary` says (a body decoded while the mark stayed is read, but a client replaying it fails)",
+    "a body is encoded as its capture says: coded as its `Content-Encoding` says (gzip, `compress`, any coding), base64 where a HAR's `encoding` or a cassette's `!!binary` says (a body decoded while the mark stayed is read, but a client replaying it fails)",
 );
 pub const HTTP_CONTENT_TYPE: Rule = warning(
     "http-content-type",
