@@ -306,8 +306,12 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
 /// the file's size ([`TREE_BASE`] plus [`TREE_PER_BYTE`] times its length); what is handed
 /// to the plan is given back.
 pub fn read(text: &str, plan: &mut impl Plan) -> Result<(), YamlError> {
-    if let Some(line) = flow::too_many_items(text, flow::MAX_ITEMS) {
-        return Err(YamlError::TooManyFlowItems { line });
+    match flow::refused(text, flow::MAX_ITEMS, MAX_DEPTH) {
+        Some(flow::Refused::TooManyItems { line }) => {
+            return Err(YamlError::TooManyFlowItems { line });
+        }
+        Some(flow::Refused::TooDeep { line }) => return Err(YamlError::TooDeep { line }),
+        None => {}
     }
     let limit = TREE_BASE.saturating_add(text.len().saturating_mul(TREE_PER_BYTE));
     read_within(text, plan, limit)
@@ -722,6 +726,10 @@ mod tests {
         // Flow collections, which the scanner reads ahead and stops at 256 levels itself.
         let flow = format!("a: {}{}\n", "[".repeat(300), "]".repeat(300));
         assert_eq!(parse(&flow).unwrap_err(), YamlError::TooDeep { line: 1 });
+        // So deep that each level, an item too, passes the bound of a flow collection's
+        // items: still too deep (hostile run 60).
+        let flow = format!("a:\n- {}{}\n", "[".repeat(100_001), "]".repeat(100_001));
+        assert_eq!(parse(&flow).unwrap_err(), YamlError::TooDeep { line: 2 });
         assert_eq!(
             YamlError::TooDeep { line: 1 }.to_string(),
             "the YAML nests deeper than 100 levels at line 1"

@@ -6,7 +6,8 @@
 //! queued until then: about 550 bytes an item. A 2 MB cassette written as one flow mapping
 //! (`{interactions: [x, x, …]}`) took 364 MB. Real cassettes are written in block style
 //! (or as JSON, which is read apart), their flow collections a handful of items; so a
-//! collection of more than [`MAX_ITEMS`] is refused before it is parsed.
+//! collection of more than [`MAX_ITEMS`] is refused before it is parsed, and so are
+//! collections nested past the reader's depth bound, said as too deep.
 //!
 //! The count is a light lexer, not a parser: it follows quotes, comments and block scalars
 //! (`|`, `>`), whose text may hold anything, and takes `[` or `{` for a collection only
@@ -17,9 +18,21 @@
 /// The most items a flow collection may hold, nested ones included: 55 MB of queued tokens.
 pub const MAX_ITEMS: usize = 100_000;
 
-/// The line (1-based) where a flow collection of more than `max` items passes the mark,
-/// if one does.
-pub fn too_many_items(text: &str, max: usize) -> Option<usize> {
+/// Why the flow collections of a text are not parsed, with the line (1-based) where the
+/// first passes its bound.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// A collection of more than its bound of items.
+    TooManyItems { line: usize },
+    /// Collections nested more than their bound of levels. Said as what it is, first: each
+    /// level is an item too, so 100,001 of them were called a collection of too many items
+    /// (hostile run 60).
+    TooDeep { line: usize },
+}
+
+/// Where a flow collection holds more than `max_items` items, or flow collections nest more
+/// than `max_depth` levels, if anywhere.
+pub fn refused(text: &str, max_items: usize, max_depth: usize) -> Option<Refused> {
     let mut lexer = Lexer {
         bytes: text.as_bytes(),
         at: 0,
@@ -28,7 +41,8 @@ pub fn too_many_items(text: &str, max: usize) -> Option<usize> {
         items: 0,
         parent: 0,
         line_start: 0,
-        max,
+        max_items,
+        max_depth,
     };
     lexer.run()
 }
@@ -46,11 +60,12 @@ struct Lexer<'t> {
     parent: isize,
     /// Where the current line starts.
     line_start: usize,
-    max: usize,
+    max_items: usize,
+    max_depth: usize,
 }
 
 impl Lexer<'_> {
-    fn run(&mut self) -> Option<usize> {
+    fn run(&mut self) -> Option<Refused> {
         while self.at < self.bytes.len() {
             self.line_start = self.at;
             let indent = self.indentation();
@@ -63,8 +78,8 @@ impl Lexer<'_> {
                 if self.depth == 0 {
                     self.block_line(indent);
                 }
-                if let Err(line) = self.flow_until_line_end() {
-                    return Some(line);
+                if let Err(refused) = self.flow_until_line_end() {
+                    return Some(refused);
                 }
                 // A collection closed mid-line (`[a]: {b}`): the rest is block context.
                 let ended = matches!(self.peek(), None | Some(b'\n' | b'\r'));
@@ -240,8 +255,8 @@ impl Lexer<'_> {
     }
 
     /// Inside flow collections to the line's end (or to where the outermost closes),
-    /// counting their items. `Err` with the line where the outermost passes `max`.
-    fn flow_until_line_end(&mut self) -> Result<(), usize> {
+    /// counting their items and levels. `Err` where either passes its bound.
+    fn flow_until_line_end(&mut self) -> Result<(), Refused> {
         // Whether a quote here would open a quoted scalar: at a token's start.
         let mut token_start = true;
         while self.depth > 0 {
@@ -268,8 +283,12 @@ impl Lexer<'_> {
                 }
                 _ => {}
             }
-            if self.items > self.max {
-                return Err(self.line);
+            let line = self.line;
+            if self.depth > self.max_depth {
+                return Err(Refused::TooDeep { line });
+            }
+            if self.items > self.max_items {
+                return Err(Refused::TooManyItems { line });
             }
             token_start = matches!(b, b' ' | b'\t' | b'[' | b'{' | b',' | b':');
             self.at += 1;
@@ -283,7 +302,32 @@ mod tests {
     use super::*;
 
     fn over(text: &str) -> Option<usize> {
-        too_many_items(text, 100)
+        match refused(text, 100, 1_000)? {
+            Refused::TooManyItems { line } => Some(line),
+            Refused::TooDeep { .. } => panic!("{text}: not too deep"),
+        }
+    }
+
+    #[test]
+    fn collections_nested_too_deep_are_said_so_before_their_items_are_too_many() {
+        let deep = |n| {
+            format!(
+                "a:
+  - [{}{}
+",
+                "[".repeat(n),
+                "]".repeat(n + 1)
+            )
+        };
+        assert_eq!(refused(&deep(9), 100, 10), None);
+        assert_eq!(
+            refused(&deep(10), 100, 10),
+            Some(Refused::TooDeep { line: 2 })
+        );
+        assert_eq!(
+            refused(&deep(200), 100, 1_000),
+            Some(Refused::TooManyItems { line: 2 })
+        );
     }
 
     #[test]
