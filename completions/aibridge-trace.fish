@@ -93,7 +93,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" 
 parse-request-json\t'(error) the request body is valid JSON'
 parse-body-json\t'(error) a blocking response body is one whole JSON document (not cut short, empty or plain text, unless it records an HTTP error)'
 parse-event-json\t'(error) every event\'s data is valid JSON (Chat\'s `[DONE]` aside), of a shape the API\'s events have'
-sse-framing\t'(error) SSE lines are clean: no stray lines outside any field, no `event:` without `data:`, no data line split in two, valid UTF-8'
+sse-framing\t'(error) SSE lines are clean: no stray lines outside any field, no `event:` without `data:`, no data line split in two, a blank line before every event, valid UTF-8'
 sse-final-blank-line\t'(warning) the last event ends with a blank line (a strict SSE parser drops an event without one)'
 http-head\t'(error) a raw HTTP head is well-formed: status or request line, `Name: value` headers, a blank line before the body'
 http-coding\t'(warning) a body is encoded as its capture says: coded as its `Content-Encoding` says (gzip, `compress`, any coding), base64 where a HAR\'s `encoding` or a cassette\'s `!!binary` says (a body decoded while the mark stayed is read, but a client replaying it fails)'

@@ -40,6 +40,16 @@ pub enum Warning {
     SplitDataLine {
         line: usize,
     },
+    /// An event that starts at `line` with no blank line before it, read as an event of its
+    /// own.
+    NoBlankLine {
+        line: usize,
+    },
+    /// `count` more events with no blank line before them than framing lists one by one.
+    MoreNoBlankLines {
+        first: usize,
+        count: usize,
+    },
     /// `count` more stray lines than framing lists one by one (it lists the first few of
     /// each kind, so a body of millions of them makes one warning); `first` is the first
     /// line counted.
@@ -595,6 +605,17 @@ impl fmt::Display for Said<'_> {
             Warning::SplitDataLine { line } => write!(
                 f,
                 "line {line}: joined to the data line before it (the capture split one line in two)"
+            ),
+            Warning::NoBlankLine { line } => write!(
+                f,
+                "line {line}: an event starts with no blank line before it; read as an event of \
+                 its own (by the SSE rules it joins the one before)"
+            ),
+            Warning::MoreNoBlankLines { first, count } => write!(
+                f,
+                "and {} more events with no blank line before them (the first at line \
+                 {first}); each read as an event of its own",
+                thousands(*count as u64)
             ),
             Warning::MoreSkippedFrames { frame, count } => write!(
                 f,

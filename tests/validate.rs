@@ -38,6 +38,14 @@ const BREAKING: &[(&str, &[Expected])] = &[
         &[("sse-framing", Some(8)), ("sse-framing", Some(11))],
     ),
     (
+        "sse-framing-no-blank-line.sse",
+        &[
+            ("sse-framing", Some(2)),
+            ("sse-framing", Some(3)),
+            ("sse-framing", Some(4)),
+        ],
+    ),
+    (
         "sse-final-blank-line.sse",
         &[("sse-final-blank-line", Some(16))],
     ),

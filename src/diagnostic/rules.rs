@@ -40,7 +40,7 @@ pub const PARSE_EVENT_JSON: Rule = error(
 );
 pub const SSE_FRAMING: Rule = error(
     "sse-framing",
-    "SSE lines are clean: no stray lines outside any field, no `event:` without `data:`, no data line split in two, valid UTF-8",
+    "SSE lines are clean: no stray lines outside any field, no `event:` without `data:`, no data line split in two, a blank line before every event, valid UTF-8",
 );
 pub const SSE_FINAL_BLANK_LINE: Rule = warning(
     "sse-final-blank-line",

@@ -167,6 +167,10 @@ pub enum DefectKind {
     NoData,
     /// A line joined to the `data:` line before it (a capture split one line in two).
     JoinedLine,
+    /// An event that starts with no blank line before it: a `data:` line after one whose
+    /// value is a whole JSON object, or a second `event:` line after a `data:` line. By the
+    /// SSE rules both events are one, whose data no client reads; it is read as two.
+    NoBlankLine,
     /// Bytes that are not UTF-8 (the first such line; they were replaced with U+FFFD).
     InvalidUtf8,
     /// A binary event-stream frame that is whole but wrong, a CRC or its headers (its
@@ -183,6 +187,8 @@ pub enum DefectKind {
     MoreStrayLines { count: usize },
     /// `count` more joined lines past the [`REPORTED`](crate::warning::REPORTED) reported one by one.
     MoreJoinedLines { count: usize },
+    /// `count` more events with no blank line before them past the ones reported one by one.
+    MoreNoBlankLines { count: usize },
     /// `count` more events with no data past the [`REPORTED`](crate::warning::REPORTED) reported one by one.
     MoreNoData { count: usize },
     /// `count` more unreadable event-stream frames past the ones reported one by one.
@@ -195,6 +201,7 @@ impl DefectKind {
         match self {
             DefectKind::MoreStrayLines { count }
             | DefectKind::MoreJoinedLines { count }
+            | DefectKind::MoreNoBlankLines { count }
             | DefectKind::MoreNoData { count }
             | DefectKind::MoreUnreadableFrames { count } => Some(count),
             _ => None,
@@ -470,6 +477,7 @@ struct Framer<'t, 'e, E> {
     /// Reports of lines that repeat without limit in a hostile body, each bounded.
     stray: Repeats,
     joined: Repeats,
+    unparted: Repeats,
     indented: Repeats,
     no_data: Repeats,
     /// The first line of the event being built, if any line of it has been fed.
@@ -505,6 +513,7 @@ impl<'t, 'e, E: FnMut(SseEvent<'t>) -> ControlFlow<()>> Framer<'t, 'e, E> {
             fed: false,
             stray: Repeats::default(),
             joined: Repeats::default(),
+            unparted: Repeats::default(),
             indented: Repeats::default(),
             no_data: Repeats::default(),
             event_start: None,
@@ -606,11 +615,34 @@ impl<'t, 'e, E: FnMut(SseEvent<'t>) -> ControlFlow<()>> Framer<'t, 'e, E> {
         self.name = None;
     }
 
+    /// Whether the line, a field `field` of the event being built (which `has_data`), starts
+    /// another event, its blank line missing (hostile run 60: a Chat stream of `data:` lines
+    /// alone was one event, "of no API"). Every event of the APIs read holds one JSON
+    /// object or `[DONE]`, so a second data line after one that is a whole object starts
+    /// the next event; so does a second `event:` line after data. Each line's JSON is
+    /// parsed once at most: only an event's first value is, when a second line comes.
+    fn starts_event(&self, field: &str, line: &str, has_data: bool) -> bool {
+        match field {
+            "data" => {
+                let Values::One(first) = &self.values else {
+                    return false;
+                };
+                let next = data_value(line).trim_start();
+                let opens = next.starts_with('{') || next.trim_end() == "[DONE]";
+                let first = first.trim();
+                opens && (first == "[DONE]" || first.starts_with('{') && is_whole_event(first))
+            }
+            "event" => has_data && self.name.is_some(),
+            _ => false,
+        }
+    }
+
     /// A framing defect at `line`, reported on its own while `kind`'s tally allows.
     fn defect(&mut self, line: usize, kind: DefectKind) -> bool {
         let tally = match kind {
             DefectKind::StrayLine => &mut self.stray,
             DefectKind::JoinedLine => &mut self.joined,
+            DefectKind::NoBlankLine => &mut self.unparted,
             DefectKind::NoData => &mut self.no_data,
             _ => return true,
         };
@@ -639,6 +671,15 @@ impl<'t, 'e, E: FnMut(SseEvent<'t>) -> ControlFlow<()>> Framer<'t, 'e, E> {
             self.out.defects.push(FramingDefect {
                 line: first,
                 kind: DefectKind::MoreJoinedLines { count },
+            });
+        }
+        if let Some((first, count)) = self.unparted.counted() {
+            self.out
+                .warnings
+                .push(Warning::MoreNoBlankLines { first, count });
+            self.out.defects.push(FramingDefect {
+                line: first,
+                kind: DefectKind::MoreNoBlankLines { count },
             });
         }
         if let Some((first, count)) = self.indented.counted() {
@@ -710,8 +751,17 @@ fn frame_text<'t>(
             has_data = false;
             continue;
         }
-        f.event_start.get_or_insert(number);
         let field = field_name(line);
+        if f.starts_event(field, line, has_data) {
+            if f.defect(number, DefectKind::NoBlankLine) {
+                f.out.warnings.push(Warning::NoBlankLine { line: number });
+            }
+            f.push(Cow::Borrowed("\n"));
+            f.event_end();
+            named_without_data = None;
+            has_data = false;
+        }
+        f.event_start.get_or_insert(number);
         match field {
             "data" => has_data = true,
             "event" => {
@@ -900,6 +950,57 @@ mod tests {
     #[test]
     fn multi_line_data_joins_with_newline() {
         assert_eq!(events("data: a\ndata: b\n\n")[0].1, "a\nb");
+    }
+
+    #[test]
+    fn an_event_with_no_blank_line_before_it_is_read_as_its_own() {
+        // Hostile run 60: a Chat stream of `data:` lines alone was one event, "of no API".
+        let s = parse(b"data: {\"a\":1}\ndata: {\"b\":2}\r\ndata: [DONE]\n\n", 1).framed();
+        let data: Vec<_> = s.events.iter().map(|e| e.data.as_ref()).collect();
+        assert_eq!(data, ["{\"a\":1}", "{\"b\":2}", "[DONE]"]);
+        assert_eq!(s.events[2].line, 3);
+        let said = [2, 3].map(|line| Warning::NoBlankLine { line });
+        assert_eq!(s.warnings, said);
+        assert_eq!(s.defects.len(), 2);
+        assert_eq!(s.defects[0].kind, DefectKind::NoBlankLine);
+        // A second `event:` after data starts an event too, and keeps its name.
+        let s = parse(b"event: a\ndata: 1\nevent: b\ndata: 2\n\n", 1).framed();
+        let got: Vec<_> = (s.events.iter())
+            .map(|e| (e.event.as_ref(), e.data.as_ref()))
+            .collect();
+        assert_eq!(got, [("a", "1"), ("b", "2")]);
+        assert_eq!(s.warnings, [Warning::NoBlankLine { line: 3 }]);
+    }
+
+    #[test]
+    fn data_lines_that_make_one_value_stay_one_event() {
+        for body in [
+            // JSON pretty-printed over data lines, and plain lines.
+            "data: {\ndata: \"a\": {\"b\": 1}\ndata: }\n\n",
+            "data: a\ndata: {}\n\n",
+            "data: {}\ndata: 1\n\n",
+            // The SSE rules allow a field after `data:`, a name among them.
+            "data: {}\nevent: x\n\n",
+        ] {
+            let s = parse(body.as_bytes(), 1).framed();
+            assert_eq!(s.events.len(), 1, "{body}");
+            assert_eq!(s.warnings, [], "{body}");
+        }
+    }
+
+    #[test]
+    fn events_with_no_blank_line_past_the_first_twenty_are_counted_in_one_report() {
+        let body = "data: {}\n".repeat(30);
+        let s = parse(body.as_bytes(), 1).framed();
+        assert_eq!(s.events.len(), 30);
+        assert_eq!(s.warnings.len(), REPORTED + 1);
+        assert_eq!(
+            s.warnings[20],
+            Warning::MoreNoBlankLines {
+                first: 22,
+                count: 9
+            }
+        );
     }
 
     #[test]

@@ -347,6 +347,9 @@ fn defect_message(kind: DefectKind) -> Cow<'static, str> {
         DefectKind::JoinedLine => {
             "a data line split in two: this line continues the data line before it".into()
         }
+        DefectKind::NoBlankLine => "an event that starts with no blank line before it: SSE \
+             parsers read it as part of the event before, whose data is then no JSON"
+            .into(),
         DefectKind::InvalidUtf8 => "invalid UTF-8".into(),
         DefectKind::CorruptFrame { why } => {
             format!("an event-stream frame that is corrupt ({why}): the stream is read up to it")
@@ -363,6 +366,11 @@ fn defect_message(kind: DefectKind) -> Cow<'static, str> {
         DefectKind::MoreJoinedLines { count } => more(
             count,
             "lines, from this one on, that continue the data line before them",
+        )
+        .into(),
+        DefectKind::MoreNoBlankLines { count } => more(
+            count,
+            "events, from this one on, that start with no blank line before them",
         )
         .into(),
         DefectKind::MoreUnreadableFrames { count } => more(
