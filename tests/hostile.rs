@@ -1368,6 +1368,69 @@ fn a_compressed_layer_the_headers_do_not_name_is_read_and_fails_validate() {
 }
 
 #[test]
+fn a_zstd_body_cut_inside_its_window_reads_as_far_as_it_goes() {
+    // Hostile run 60: the zstd decoder holds its last window back until the frame ends,
+    // so a coded response cut anywhere in its first 8 MiB gave no turn at all, where the
+    // same body gzip-coded gave what it held.
+    use base64::Engine;
+    let dir = scratch("cut-zstd");
+    let mut stream = String::from(
+        "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_z\",\
+         \"model\":\"claude-x\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\n\
+         event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\
+         \"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+    );
+    for i in 0..20_000 {
+        stream.push_str(&format!(
+            "event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\
+             \"delta\":{{\"type\":\"text_delta\",\"text\":\"{i} \"}}}}\n\n"
+        ));
+    }
+    let level = ruzstd::encoding::CompressionLevel::Fastest;
+    let packed = ruzstd::encoding::compress_to_vec(stream.as_bytes(), level);
+    let cut = &packed[..packed.len() / 2];
+    let asked = r#"{"model":"claude-x","max_tokens":1,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#;
+    let txtar = [
+        format!(
+            "-- request --\n{asked}\n-- streaming --\nHTTP/1.1 200 OK\r\n\
+             Content-Type: text/event-stream\r\nContent-Encoding: zstd\r\n\r\n"
+        )
+        .as_bytes(),
+        cut,
+    ]
+    .concat();
+    let har = serde_json::json!({"log": {"entries": [{
+        "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages",
+                    "postData": {"mimeType": "application/json", "text": asked}},
+        "response": {"status": 200, "headers": [{"name": "Content-Encoding", "value": "zstd"}],
+                     "content": {"mimeType": "text/event-stream", "encoding": "base64",
+                                 "text": base64::engine::general_purpose::STANDARD.encode(cut)}}}]}});
+    for (name, data) in [
+        ("cut.txtar", txtar),
+        ("cut.har", har.to_string().into_bytes()),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, data).unwrap();
+        let (turns, stderr, code) = inspect(&[str_of(&file)]);
+        assert_eq!((turns.len(), code), (1, 0), "{name}: {stderr}");
+        let text = turns[0]["text"].as_str().unwrap_or_default();
+        assert!(
+            text.starts_with("0 1 2 ") && text.len() > 20_000,
+            "{name}: {text}"
+        );
+        assert_eq!(turns[0]["complete"], false);
+        assert!(
+            turns[0]["warnings"]
+                .to_string()
+                .contains("zstd data is cut short")
+        );
+        let out = run(&["validate", str_of(&file)]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("error[parse-capture]"), "{stdout}");
+    }
+}
+
+#[test]
 fn a_compressed_body_cut_short_fails_validate_in_a_txtar_a_har_and_a_cassette() {
     // Hostile run 50: runs 38 and 39's findings held for `.http` files and dump pairs only.
     // A txtar section, a HAR entry or a cassette's body said it in its own exchange's

@@ -18,6 +18,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use brotli_decompressor::{BrotliDecompressStream, BrotliResult, BrotliState, StandardAlloc};
 
+mod zstd_cut;
+
 /// The most decompressed bytes per compressed byte.
 pub const RATIO: u64 = 100;
 /// Output every compressed input may reach whatever its size: small files compress well.
@@ -722,11 +724,41 @@ fn corrupt() -> io::Error {
 /// A whole body decoded in memory. On failure, what decoded before it (a stream cut short
 /// mid-body still holds its first events) with the error.
 pub fn decode_all(codec: Codec, data: &[u8]) -> Result<Vec<u8>, (Vec<u8>, io::Error)> {
+    match decoded(codec, data) {
+        Err((out, err)) if codec == Codec::Zstd && err.kind() == io::ErrorKind::UnexpectedEof => {
+            Err((whole_blocks_of_cut_zstd(data, out), err))
+        }
+        result => result,
+    }
+}
+
+/// [`decode_all`], but of a zstd stream cut short only what the decoder gave.
+fn decoded(codec: Codec, data: &[u8]) -> Result<Vec<u8>, (Vec<u8>, io::Error)> {
     let mut out = Vec::with_capacity(expected_size(codec, data));
     let result = decoder(codec, data).and_then(|mut reader| reader.read_to_end(&mut out));
     match result {
         Ok(_) => Ok(out),
         Err(err) => Err((out, err)),
+    }
+}
+
+/// What zstd `data` cut short holds: its whole blocks decoded (see [`zstd_cut`]), when they
+/// give more than the decoder gave (`decoded`, short of the window it held back). The
+/// first pass's output is given back to the input's budget, as it is dropped.
+fn whole_blocks_of_cut_zstd(data: &[u8], decoded: Vec<u8>) -> Vec<u8> {
+    let Some(whole) = zstd_cut::whole_blocks(data) else {
+        return decoded;
+    };
+    INPUT.with(|b| {
+        if let Some(budget) = b.borrow().as_ref() {
+            budget
+                .out
+                .fetch_sub(decoded.len() as u64, Ordering::Relaxed);
+        }
+    });
+    match self::decoded(Codec::Zstd, &whole) {
+        Ok(plain) if plain.len() >= decoded.len() => plain,
+        _ => decoded,
     }
 }
 
