@@ -18,7 +18,8 @@ pub enum StartLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Head {
     pub start: StartLine,
-    /// The `Content-Type` value, lower-cased (never a secret).
+    /// The `Content-Type` value, lower-cased: read for the kind of body it names, never
+    /// shown (see [`super::MediaKind`]).
     pub content_type: Option<String>,
     /// The `Transfer-Encoding` value, lower-cased: `chunked` bodies are de-chunked.
     pub transfer_encoding: Option<String>,

@@ -553,46 +553,90 @@ fn classify<'a>(
 /// nothing in particular (`text/plain`, `application/octet-stream`) is no mismatch, nor is
 /// a text body or an empty one: an error page may come under any type.
 pub fn mislabelled(content_type: &str, body: &Body) -> Option<&'static str> {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    if OPEN_TYPES.contains(&essence) {
+    let kind = MediaKind::of(content_type);
+    if kind == MediaKind::Open {
         return None;
     }
-    let json = essence == "application/json" || essence.ends_with("+json");
     let (what, fits) = match body {
-        Body::Json(_) => ("a JSON document", json),
-        Body::Stream(stream) if stream.json_lines() => {
-            ("JSON lines", json || JSON_LINES_TYPES.contains(&essence))
-        }
-        Body::Stream(stream) if stream.aws() => (
-            "an AWS event stream",
-            essence == "application/vnd.amazon.eventstream",
+        Body::Json(_) => ("a JSON document", kind == MediaKind::Json),
+        Body::Stream(stream) if stream.json_lines() => (
+            "JSON lines",
+            matches!(kind, MediaKind::Json | MediaKind::JsonLines),
         ),
-        Body::Stream(_) => ("an event stream", essence == "text/event-stream"),
+        Body::Stream(stream) if stream.aws() => {
+            ("an AWS event stream", kind == MediaKind::AwsEventStream)
+        }
+        Body::Stream(_) => ("an event stream", kind == MediaKind::EventStream),
         Body::Text(_) | Body::Empty => return None,
     };
     (!fits).then_some(what)
 }
 
-/// What a `Content-Type` names, in words, for a message: the header's value itself never
-/// reaches output (hostile run 60), only the kind of body it says.
-pub fn type_kind(content_type: &str) -> &'static str {
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    let (top, sub) = essence.split_once('/').unwrap_or((essence, ""));
-    match (top, sub) {
-        _ if essence == "application/json" || sub.ends_with("+json") => "JSON",
-        _ if JSON_LINES_TYPES.contains(&essence) => "JSON lines",
-        ("text", "event-stream") => "an event stream",
-        ("application", "vnd.amazon.eventstream") => "an AWS event stream",
-        ("text", "html") => "HTML",
-        ("text", "xml") | ("application", "xml") => "XML",
-        ("text", _) => "text",
-        ("image", _) => "an image",
-        ("audio", _) => "audio",
-        ("video", _) => "video",
-        ("font", _) => "a font",
-        ("multipart", _) => "a multipart body",
-        ("application", "x-www-form-urlencoded") => "a form",
-        _ => "another type",
+/// The kind of body a `Content-Type` names: all that is ever said of the header, whose
+/// value never reaches output (hostile run 60).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// A type that claims nothing in particular ([`OPEN_TYPES`]).
+    Open,
+    Json,
+    JsonLines,
+    EventStream,
+    AwsEventStream,
+    Html,
+    Xml,
+    Text,
+    Image,
+    Audio,
+    Video,
+    Font,
+    Multipart,
+    Form,
+    Other,
+}
+
+impl MediaKind {
+    /// The kind `content_type` (lower-cased, as [`http::Head`] keeps it) names.
+    pub fn of(content_type: &str) -> MediaKind {
+        let essence = content_type.split(';').next().unwrap_or_default().trim();
+        let (top, sub) = essence.split_once('/').unwrap_or((essence, ""));
+        match (top, sub) {
+            _ if OPEN_TYPES.contains(&essence) => MediaKind::Open,
+            _ if essence == "application/json" || sub.ends_with("+json") => MediaKind::Json,
+            _ if JSON_LINES_TYPES.contains(&essence) => MediaKind::JsonLines,
+            ("text", "event-stream") => MediaKind::EventStream,
+            ("application", "vnd.amazon.eventstream") => MediaKind::AwsEventStream,
+            ("text", "html") => MediaKind::Html,
+            ("text", "xml") | ("application", "xml") => MediaKind::Xml,
+            ("text", _) => MediaKind::Text,
+            ("image", _) => MediaKind::Image,
+            ("audio", _) => MediaKind::Audio,
+            ("video", _) => MediaKind::Video,
+            ("font", _) => MediaKind::Font,
+            ("multipart", _) => MediaKind::Multipart,
+            ("application", "x-www-form-urlencoded") => MediaKind::Form,
+            _ => MediaKind::Other,
+        }
+    }
+
+    /// The kind in words, for a message.
+    pub fn words(self) -> &'static str {
+        match self {
+            MediaKind::Open => "any type",
+            MediaKind::Json => "JSON",
+            MediaKind::JsonLines => "JSON lines",
+            MediaKind::EventStream => "an event stream",
+            MediaKind::AwsEventStream => "an AWS event stream",
+            MediaKind::Html => "HTML",
+            MediaKind::Xml => "XML",
+            MediaKind::Text => "text",
+            MediaKind::Image => "an image",
+            MediaKind::Audio => "audio",
+            MediaKind::Video => "video",
+            MediaKind::Font => "a font",
+            MediaKind::Multipart => "a multipart body",
+            MediaKind::Form => "a form",
+            MediaKind::Other => "another type",
+        }
     }
 }
 
@@ -662,9 +706,10 @@ mod tests {
             assert_eq!(mislabelled(label, &body(text)), said, "{label} {text:?}");
         }
         // A type is said by its kind, never quoted (hostile run 60).
-        assert_eq!(type_kind("image/q7w3e9r2t5y8u1i4"), "an image");
-        assert_eq!(type_kind("application/q7w3e9r2t5y8u1i4"), "another type");
-        assert_eq!(type_kind("application/problem+json; charset=x"), "JSON");
+        let words = |label| MediaKind::of(label).words();
+        assert_eq!(words("image/q7w3e9r2t5y8u1i4"), "an image");
+        assert_eq!(words("application/q7w3e9r2t5y8u1i4"), "another type");
+        assert_eq!(words("application/problem+json; charset=x"), "JSON");
     }
 
     /// Hostile run 55: each section held its own copy of the request's credentials, all at

@@ -155,7 +155,7 @@ pub fn mislabelled(whose: &str, body: &Body, label: &str, line: Option<usize>, f
     let Some(what) = frame::mislabelled(label, body) else {
         return;
     };
-    let said = frame::type_kind(label);
+    let said = frame::MediaKind::of(label).words();
     f.add(&HTTP_CONTENT_TYPE, line, || {
         format!(
             "the {whose} body is {what}, but its `Content-Type` says {said} (read as what it \
