@@ -251,8 +251,9 @@ pub enum Warning {
         id: Option<String>,
         why: String,
     },
-    /// A Chat response with more than one choice.
-    SeveralChoices,
+    /// A Chat response with a choice besides choice 0 (asked `n` > 1, or numbered oddly):
+    /// only choice 0 is read.
+    OtherChoices,
     /// A Chat completion body that is not of a completion's shape.
     CompletionShape {
         detail: String,
@@ -818,8 +819,8 @@ impl fmt::Display for Said<'_> {
                 Quoted(name),
                 clip(id.as_deref().unwrap_or("no id"))
             ),
-            Warning::SeveralChoices => {
-                f.write_str("the response has several choices; only choice 0 is shown")
+            Warning::OtherChoices => {
+                f.write_str("the response has choices besides choice 0; only choice 0 is shown")
             }
             Warning::CompletionShape { detail } => {
                 write!(f, "the completion body has an unexpected shape ({detail})")

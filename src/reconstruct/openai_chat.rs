@@ -167,7 +167,7 @@ impl Choice {
             }
         }
         if self.other_choices {
-            b.warnings.push(Warning::SeveralChoices);
+            b.warnings.push(Warning::OtherChoices);
         }
     }
 }

@@ -242,7 +242,7 @@ mod tests {
         let mut turn = Turn::empty(Api::OpenaiChat);
         turn.usage = Some(Usage::default());
         turn.warnings = vec![
-            Warning::SeveralChoices,
+            Warning::OtherChoices,
             // `unpriced model …` was dropped by its text before; this one was kept, and
             // said twice once this run priced the turn again.
             Warning::Unpriced(Unpriced::NoModel),
@@ -251,7 +251,7 @@ mod tests {
         assert_eq!(
             back.warnings,
             [Warning::Recorded(
-                "the response has several choices; only choice 0 is shown".into()
+                "the response has choices besides choice 0; only choice 0 is shown".into()
             )]
         );
         // A turn with no usage was never priced: its warnings all stay.

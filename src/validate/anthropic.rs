@@ -79,7 +79,11 @@ impl StreamGrammar {
     fn block(&mut self, data: &Event, line: usize, cx: &mut Cx) -> Option<(u64, &mut Block)> {
         let kind = data.kind.as_str().unwrap_or_default();
         let Some(index) = data.index.exact() else {
-            self.grammar(cx, line, format!("{kind} has no index"));
+            self.grammar(
+                cx,
+                line,
+                format!("{kind} has no index (a whole number, 0 or more)"),
+            );
             return None;
         };
         if self.blocks.get(index).is_none() {
@@ -105,7 +109,11 @@ impl StreamGrammar {
             cx.unknown("content block type", name, line);
         }
         let Some(index) = data.index.exact() else {
-            return self.grammar(cx, line, "content_block_start has no index".into());
+            return self.grammar(
+                cx,
+                line,
+                "content_block_start has no index (a whole number, 0 or more)".into(),
+            );
         };
         if let Some(first) = self.blocks.get(index) {
             let first = first.line;
