@@ -39,7 +39,10 @@ impl fmt::Display for NoTurn {
                 );
             }
             NoTurn::RequestOnly => "a request, with no response",
-            NoTurn::FailedRequestOfNoApi => "a failed request of no API this tool reads",
+            NoTurn::FailedRequestOfNoApi => {
+                "a failed request of no API this tool reads (the API is told by the request \
+                 half, `.req.txt`, missing or of another path)"
+            }
         };
         f.write_str(text)
     }
