@@ -1368,6 +1368,47 @@ fn a_compressed_layer_the_headers_do_not_name_is_read_and_fails_validate() {
 }
 
 #[test]
+fn a_stream_cut_inside_the_event_that_tells_its_api_is_a_truncated_stream() {
+    // Hostile run 61: cut inside its first event, a Chat stream (or one of the others with
+    // no `event:` lines) was "of no API": skipped, and `validate` said all valid.
+    let dir = scratch("cut-first-event");
+    let cases = [
+        (
+            "chat.sse",
+            r#"data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hel"#,
+            "openai-chat",
+        ),
+        (
+            "responses.sse",
+            r#"data: {"type":"response.created","response":{"id":"resp_1","model":"gpt-4o"#,
+            "openai-responses",
+        ),
+        (
+            "anthropic.sse",
+            r#"data: {"type":"message_start","message":{"id":"msg_1","usage":{"input_tokens":1"#,
+            "anthropic-messages",
+        ),
+    ];
+    for (name, data, api) in cases {
+        let file = dir.join(name);
+        std::fs::write(&file, data).unwrap();
+        let (turns, stderr, code) = inspect(&[str_of(&file)]);
+        assert_eq!((turns.len(), code), (1, 0), "{name}: {stderr}");
+        assert_eq!(turns[0]["api"], api);
+        assert_eq!(turns[0]["complete"], false);
+        let out = run(&["validate", str_of(&file)]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        assert!(stdout.contains(":1: error[stream-truncated]"), "{stdout}");
+    }
+    // Cut data that tells no API is still none.
+    let file = dir.join("other.sse");
+    std::fs::write(&file, r#"data: {"foo":{"bar":"#).unwrap();
+    let (turns, stderr, _) = inspect(&[str_of(&file)]);
+    assert!(turns.is_empty() && stderr.contains("of no API"), "{stderr}");
+}
+
+#[test]
 fn a_zstd_body_cut_inside_its_window_reads_as_far_as_it_goes() {
     // Hostile run 60: the zstd decoder holds its last window back until the frame ends,
     // so a coded response cut anywhere in its first 8 MiB gave no turn at all, where the

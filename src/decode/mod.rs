@@ -493,11 +493,13 @@ fn told<'e>(event: &'e SseEvent<'_>) -> (Option<Api>, Option<Telltale<'e>>) {
     let Some(data) = Telltale::of(&event.data) else {
         return (None, None);
     };
-    let api = data.kind.as_str().and_then(api_of_kind).or_else(|| {
-        (data.choices != Kind::Absent || data.object.as_str() == Some(chat::CHUNK_OBJECT))
-            .then_some(Api::OpenaiChat)
-    });
-    (api, Some(data))
+    (data.api(), Some(data))
+}
+
+/// The API an event's data tells, given as JSON whole (a cut event's, mended: see
+/// `reconstruct::rebuild`); `None` when it tells none.
+pub fn api_of_data(data: &str) -> Option<Api> {
+    Telltale::of(data)?.api()
 }
 
 /// What tells a stream's API in one event's data, read without building its tree (an
@@ -515,6 +517,14 @@ struct Telltale<'a> {
 }
 
 impl<'a> Telltale<'a> {
+    /// The API the data tells: by its event type, or as a Chat chunk.
+    fn api(&self) -> Option<Api> {
+        self.kind.as_str().and_then(api_of_kind).or_else(|| {
+            (self.choices != Kind::Absent || self.object.as_str() == Some(chat::CHUNK_OBJECT))
+                .then_some(Api::OpenaiChat)
+        })
+    }
+
     /// The telltale of `data` if it is JSON; an empty one for JSON that is no object.
     fn of(data: &'a str) -> Option<Telltale<'a>> {
         match data.trim_start().starts_with('{') {

@@ -245,6 +245,7 @@ fn rebuild(
             }
             let api = stream_api(stream)
                 .or(hint)
+                .or_else(|| cut_stream_api(stream))
                 .ok_or_else(|| skipped(NoTurn::StreamOfNoApi))?;
             return rebuild_stream(Events::of(api, stream), stream, observer)
                 .ok_or_else(|| skipped(NoTurn::StreamOfNoApi));
@@ -370,6 +371,23 @@ fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
         }
         _ => Err(err),
     })
+}
+
+/// The API of a stream cut inside the event that would have told it, its data mended
+/// (hostile run 61: a Chat stream cut inside its first event was passed over as "of no
+/// API", and `validate` said all valid). Only the cut event is mended: no whole event told.
+fn cut_stream_api(stream: &SseStream<'_>) -> Option<Api> {
+    let mut last = None;
+    let framing = stream.each(|event| {
+        last = Some((event.line, event.data));
+        std::ops::ControlFlow::Continue(())
+    });
+    let (line, data) = last?;
+    if framing.truncated != Some(line) {
+        return None;
+    }
+    let (mended, _) = partial_json::parse_lenient(data.as_bytes())?;
+    decode::api_of_data(&mended.to_string())
 }
 
 /// A request whose upstream call failed before any response came (a gateway dump's
