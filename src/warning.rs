@@ -169,6 +169,11 @@ pub enum Warning {
     CodingNotApplied {
         coding: &'static str,
     },
+    /// A body its headers say `coding` compressed once more than it was: text after the
+    /// layers before it were undone, read as it is.
+    ExtraCoding {
+        coding: &'static str,
+    },
     /// A compressed body cut short; what it holds is shown.
     BodyCutShort {
         detail: String,
@@ -738,6 +743,12 @@ impl fmt::Display for Said<'_> {
                 f,
                 "the headers name the coding {coding}, but the body is plain text (a \
                  recorder that decoded it and kept the header); read as it is"
+            ),
+            Warning::ExtraCoding { coding } => write!(
+                f,
+                "the headers name one coding more than the body holds ({coding}: the body is \
+                 text once the layers after it are undone, as when a header is repeated or a \
+                 layer was decoded and its name kept); read as it is"
             ),
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),

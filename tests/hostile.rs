@@ -1409,6 +1409,32 @@ fn a_stream_cut_inside_the_event_that_tells_its_api_is_a_truncated_stream() {
 }
 
 #[test]
+fn a_body_coded_once_under_a_coding_named_twice_reads_with_a_warning() {
+    // Hostile run 61: a `Content-Encoding: gzip` line repeated (joined as `gzip, gzip`)
+    // over one layer failed as "the gzip data is corrupt", with no turn.
+    let dir = scratch("coding-named-twice");
+    let body = r#"{"id":"c1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}"#;
+    let asked = r#"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#;
+    let head = format!(
+        "-- request --\n{asked}\n-- non-streaming --\nHTTP/1.1 200 OK\r\n\
+         Content-Type: application/json\r\nContent-Encoding: gzip\r\n\
+         Content-Encoding: gzip\r\n\r\n"
+    );
+    let file = dir.join("twice.txtar");
+    std::fs::write(&file, [head.as_bytes(), &gzip(body.as_bytes())].concat()).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+    assert_eq!(turns[0]["text"], "hi");
+    let out = run(&["validate", str_of(&file)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("warning[http-coding]: the headers name one coding more"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_zstd_body_cut_inside_its_window_reads_as_far_as_it_goes() {
     // Hostile run 60: the zstd decoder holds its last window back until the frame ends,
     // so a coded response cut anywhere in its first 8 MiB gave no turn at all, where the

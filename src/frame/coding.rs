@@ -340,6 +340,16 @@ fn content_within(
     };
     let mut data = Cow::Borrowed(body);
     for codec in codecs.into_iter().rev() {
+        // Text after a layer undone, with more named: a header said twice (`gzip, gzip`,
+        // or one line repeated, which joins so), or a layer decoded and its name kept. Read
+        // as it is and said, as a body with no layer undone is (hostile run 61: it failed
+        // as corrupt gzip).
+        if layers.undone > 0 && is_text(&data) {
+            layers.warnings.push(Warning::ExtraCoding {
+                coding: codec.name(),
+            });
+            break;
+        }
         data = Cow::Owned(
             layers
                 .undo(codec, &data)
@@ -610,6 +620,26 @@ mod tests {
         );
         // Text is read as it is, whatever the header says.
         assert_eq!(content(text, None, &mut Vec::new()).unwrap(), None);
+    }
+
+    #[test]
+    fn a_body_coded_once_under_two_codings_is_read_and_said() {
+        // Hostile run 61: `gzip, gzip` (a header line repeated joins so) over one layer
+        // failed as corrupt gzip.
+        let text = b"{\"a\":1}";
+        for list in ["gzip, gzip", "br, gzip", "deflate, gzip"] {
+            let mut warnings = Vec::new();
+            let decoded = content(&gzip(text), Some(list), &mut warnings).unwrap();
+            assert_eq!(decoded.unwrap(), text, "{list}");
+            let coding = Codec::from_token(list.split(',').next().unwrap())
+                .unwrap()
+                .name();
+            assert_eq!(warnings, [Warning::ExtraCoding { coding }], "{list}");
+        }
+        // Two layers, both named: no warning.
+        let mut warnings = Vec::new();
+        let decoded = content(&gzip(&gzip(text)), Some("gzip, gzip"), &mut warnings).unwrap();
+        assert_eq!((decoded.unwrap(), warnings), (text.to_vec(), vec![]));
     }
 
     #[test]

@@ -271,7 +271,9 @@ fn said_of_body(warnings: &[Warning], line: Option<usize>, f: &mut Findings) -> 
     let not_applied = (warnings.iter()).find(|w| {
         matches!(
             w,
-            Warning::CodingNotApplied { .. } | Warning::NotBase64 { .. }
+            Warning::CodingNotApplied { .. }
+                | Warning::ExtraCoding { .. }
+                | Warning::NotBase64 { .. }
         )
     });
     if let Some(warning) = not_applied {
