@@ -1435,6 +1435,36 @@ fn a_body_coded_once_under_a_coding_named_twice_reads_with_a_warning() {
 }
 
 #[test]
+fn a_cut_body_at_a_txtars_end_is_not_said_to_hold_the_line_end_it_gets_back() {
+    // Hostile run 61: a gzip body cut inside a string, last in a txtar, got its line end
+    // back when decoded, and parse-body-json named a control character on line 2.
+    let dir = scratch("cut-body-line-end");
+    let text = format!(
+        r#"{{"id":"msg_1","type":"message","content":[{{"type":"text","text":"{}"#,
+        "hello ".repeat(50)
+    );
+    let packed = gzip(text.as_bytes());
+    let head = "-- request --\n{\"model\":\"claude-x\",\"max_tokens\":1,\"messages\":[]}\n\
+                -- non-streaming --\nHTTP/1.1 200 OK\nContent-Type: application/json\n\
+                Content-Encoding: gzip\n\n";
+    let file = dir.join("cut.txtar");
+    std::fs::write(
+        &file,
+        [head.as_bytes(), &packed[..packed.len() - 12]].concat(),
+    )
+    .unwrap();
+    let out = run(&["validate", str_of(&file)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(
+            "error[parse-body-json]: the response body is not valid JSON (EOF while parsing a \
+             string) (line 1 of the decoded body)"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_zstd_body_cut_inside_its_window_reads_as_far_as_it_goes() {
     // Hostile run 60: the zstd decoder holds its last window back until the frame ends,
     // so a coded response cut anywhere in its first 8 MiB gave no turn at all, where the
