@@ -522,6 +522,10 @@ pub struct BadCount {
 pub enum Wanted {
     /// A token count.
     Count,
+    /// A token count that is whole and non-negative but past the largest one held
+    /// (`u64::MAX`): JSON reads it as a float, so its value is not quoted (hostile run 61:
+    /// 2^64 was said to be `1.8446744073709552e+19`, not a whole count).
+    TooLarge,
     /// A cost the provider reported, from 0 to `max` US dollars.
     Dollars { max: u64 },
 }
@@ -533,6 +537,11 @@ impl fmt::Display for BadCount {
             Wanted::Count => write!(
                 f,
                 "usage `{field}` is {value}, not a whole non-negative count"
+            ),
+            Wanted::TooLarge => write!(
+                f,
+                "usage `{field}` is a count past {}, the largest one this tool holds",
+                thousands(u64::MAX)
             ),
             Wanted::Dollars { max } => write!(
                 f,

@@ -260,6 +260,17 @@ pub fn bad_counts<S: AsRef<str>>(usage: &Value, fields: &[S]) -> Vec<BadCount> {
             if value.is_null() || value.as_u64().is_some() {
                 return None;
             }
+            // A whole number past the largest u64, which JSON reads as a float.
+            if value
+                .as_f64()
+                .is_some_and(|n| n.fract() == 0.0 && n >= u64::MAX as f64)
+            {
+                return Some(BadCount {
+                    field: field.to_string(),
+                    value: String::new(),
+                    wanted: Wanted::TooLarge,
+                });
+            }
             let value = match value {
                 Value::String(text) => match lenient::out_of_range_text(text) {
                     Some(number) => number.to_string(),
@@ -645,6 +656,28 @@ mod tests {
                 ),
                 "usage `cache_creation.ephemeral_1h_input_tokens` is -1, not a whole non-negative count"
                     .to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_whole_count_past_the_largest_is_said_so_not_quoted_as_a_float() {
+        // Hostile run 61: 2^64 was "1.8446744073709552e+19, not a whole non-negative count".
+        let usage: Value = serde_json::from_str(
+            r#"{"input_tokens": 18446744073709551616, "output_tokens": 1.5e30,
+                "cache_read_input_tokens": 2.5}"#,
+        )
+        .unwrap();
+        let shown: Vec<String> = (anthropic::bad_counts(&usage).iter())
+            .map(ToString::to_string)
+            .collect();
+        let past = "a count past 18,446,744,073,709,551,615, the largest one this tool holds";
+        assert_eq!(
+            shown,
+            [
+                format!("usage `input_tokens` is {past}"),
+                format!("usage `output_tokens` is {past}"),
+                "usage `cache_read_input_tokens` is 2.5, not a whole non-negative count".into(),
             ]
         );
     }
