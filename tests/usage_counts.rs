@@ -52,7 +52,7 @@ fn findings(path: &str) -> Vec<String> {
     let out = run(&["validate", path]);
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter(|l| l.contains("not a whole non-negative count"))
+        .filter(|l| l.contains("error[usage-invalid]"))
         .map(|l| l.replace(path, "FILE"))
         .collect()
 }
@@ -136,7 +136,7 @@ fn chat_stream_keeps_earlier_counts_past_bad_counts() {
     assert_eq!(
         usage_warnings(&turn),
         [
-            "line 6: usage `prompt_tokens` is 1.8446744073709552e+19, not a whole non-negative count; the earlier count is kept",
+            "line 6: usage `prompt_tokens` is a count past 18,446,744,073,709,551,615, the largest one this tool holds; the earlier count is kept",
             "line 6: usage `completion_tokens` is 1e400, not a whole non-negative count; the earlier count is kept",
         ]
     );

@@ -39,6 +39,12 @@ pub struct Credentials(Arc<Kept>);
 #[derive(Clone, Default, PartialEq, Eq)]
 struct Kept {
     values: Vec<Box<str>>,
+    /// Values a capture wrote as numbers past what is kept exactly (an integer of over 15
+    /// digits, a float), as the bits of the float they were read as: the digits written
+    /// are lost to the reading, so an error's numbers are read the same way and compared
+    /// (hostile run 62: `X-Api-Key: 98765432109876543210987` in a cassette was kept as
+    /// `9.876543210987654e22`, and the error quoting the digits was not cut).
+    numbers: Vec<u64>,
     /// How many of them a cookie gave, and how many anything else.
     cookies: usize,
     others: usize,
@@ -164,6 +170,11 @@ impl Credentials {
         for value in &other.0.values {
             self.insert(value);
         }
+        for &bits in &other.0.numbers {
+            if !self.0.numbers.contains(&bits) {
+                Arc::make_mut(&mut self.0).numbers.push(bits);
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -188,6 +199,9 @@ impl Credentials {
     /// (a finding quotes a name's first 80 characters), or a gateway that masked it but
     /// for its start (`Qz7evtWm3k...`) or end, kept that much of it.
     pub fn cut(&self, text: &mut String) {
+        if !self.0.numbers.is_empty() {
+            self.cut_numbers(text);
+        }
         for value in &self.0.values {
             if memmem::find(text.as_bytes(), value.as_bytes()).is_some() {
                 *text = text.replace(&**value, CUT);
@@ -203,6 +217,47 @@ impl Credentials {
             }
             kept.push_str(&text[from..]);
             *text = kept;
+        }
+    }
+
+    /// `text` with every number of [`MIN_LEN`] characters or more that reads as a kept
+    /// number cut out.
+    fn cut_numbers(&self, text: &mut String) {
+        let bytes = text.as_bytes();
+        let mut cuts = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            let sign = matches!(bytes[at], b'-' | b'+' | b'.');
+            let starts = bytes[at].is_ascii_digit()
+                || sign && bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+            if !starts {
+                at += 1;
+                continue;
+            }
+            let len = bytes[at + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+                .count();
+            let mut end = at + 1 + len;
+            // A sentence's full stop, or an exponent with no digits, is no part of it.
+            while end > at && !bytes[end - 1].is_ascii_digit() {
+                end -= 1;
+            }
+            // Within a few units in the last place: a JSON reader may round the digits
+            // otherwise than Rust's own parse does.
+            let near = |n: f64, kept: u64| {
+                let kept = f64::from_bits(kept);
+                (n - kept).abs() <= n.abs().max(kept.abs()) * 4.0 * f64::EPSILON
+            };
+            let kept = (text[at..end].parse::<f64>().ok())
+                .is_some_and(|n| self.0.numbers.iter().any(|&kept| near(n, kept)));
+            if end - at >= MIN_LEN && kept {
+                cuts.push(at..end);
+            }
+            at = (at + 1 + len).max(end);
+        }
+        for range in cuts.into_iter().rev() {
+            text.replace_range(range, CUT);
         }
     }
 
@@ -300,6 +355,14 @@ impl Credentials {
         }
         let value = &value[..end];
         self.add(value, kind);
+        let lossy = value.contains(['.', 'e', 'E'])
+            || value.bytes().filter(u8::is_ascii_digit).count() > 15;
+        let number = value.parse::<f64>().ok().filter(|n| n.is_finite() && lossy);
+        if let Some(bits) = number.map(f64::to_bits) {
+            if !self.0.numbers.contains(&bits) && self.0.numbers.len() < MAX_KEPT {
+                Arc::make_mut(&mut self.0).numbers.push(bits);
+            }
+        }
         // Its pieces between punctuation, that look like secrets of their own: an error
         // may quote one alone (`<id>:<secret>`, `<id>.<secret>`, a token without its `=`
         // padding; hostile run 58). Words (`settings`) are no such piece.
@@ -634,6 +697,25 @@ mod tests {
         c.header("Authorization", "Bearer Qz7evtWm3kT9pLr4");
         assert_eq!(cut(&c, "User Qz7evtWm3kT9pLr4 value-00001"), "User … …");
         assert_eq!(cut(&c, "value-00299"), "value-00299");
+    }
+
+    #[test]
+    fn a_value_written_as_a_number_past_exact_is_cut_as_its_digits_read() {
+        // Hostile run 62: kept as the float a cassette or HAR read it as, the digits an
+        // error quotes were not the value kept.
+        let mut credentials = Credentials::default();
+        // As a HAR's or a claude-trace log's JSON reader reads it, which rounds otherwise
+        // than Rust's own parse.
+        let read: serde_json::Value = serde_json::from_str("98765432109876543210987").unwrap();
+        credentials.header("X-Api-Key", &read.to_string());
+        credentials.header("Api-Key", "0.123456789");
+        assert_eq!(
+            cut(
+                &credentials,
+                "User 98765432109876543210987 is not allowed; key .1234567890, 6 or 9876543210."
+            ),
+            "User … is not allowed; key …, 6 or 9876543210."
+        );
     }
 
     #[test]
