@@ -44,9 +44,20 @@ pub enum Undecodable {
 impl std::fmt::Display for Undecodable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            // Said of the headers, not of one: a transfer coding is undone as a content
+            // coding is (hostile run 62: `Transfer-Encoding: compress` was called a
+            // Content-Encoding).
+            Undecodable::Coding {
+                coding: NO_CODING,
+                detail,
+            } => write!(
+                f,
+                "the headers name a coding list that names none, and the body does not \
+                 decode: {detail}"
+            ),
             Undecodable::Coding { coding, detail } => write!(
                 f,
-                "the body says Content-Encoding: {coding} but does not decode: {detail}"
+                "the headers name the coding {coding}, but the body does not decode: {detail}"
             ),
             Undecodable::Base64 { side, detail } => write!(
                 f,
@@ -514,7 +525,7 @@ mod tests {
         let mut warnings = Vec::new();
         let err = content(&[0x1f, 0x8b, 0, 0xff, 0xfe], Some("gzip"), &mut warnings).unwrap_err();
         assert_eq!(coding(&err), "gzip");
-        assert!(err.to_string().contains("Content-Encoding: gzip"), "{err}");
+        assert!(err.to_string().contains("the coding gzip,"), "{err}");
         // A mislabelled body that is text already is read as it is: said of a whole
         // message (below), not of an archive's body, whose text is decoded by its format.
         let mut warnings = Vec::new();
@@ -562,7 +573,7 @@ mod tests {
         assert_eq!(coding(&err), "compress");
         assert_eq!(
             err.to_string(),
-            "the body says Content-Encoding: compress but does not decode: this tool does not \
+            "the headers name the coding compress, but the body does not decode: this tool does not \
              undo that coding, and the body is not text as it is"
         );
         assert_eq!(coding(&failed("aes128gcm")), "aes128gcm");
