@@ -15,31 +15,39 @@ pub fn run(
     // Every turn is read and threaded before any is printed: a turn's `session` and its
     // calls' `result`s come from turns of any input. Notes go to stderr as inputs finish.
     let (threaded, status) = run::threaded(&config.inputs, &config.prices, err, |_| {})?;
+    // Every input was read before printing, so the verdict is known: a pipe closed while
+    // printing (`| head`) ends the printing, not the verdict (hostile run 62: a failed
+    // input's error was printed, then the run exited 0).
+    match print(config, threaded, out) {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(status),
+        printed => printed.map(|()| status),
+    }
+}
+
+/// Prints the run's turns in the view and format asked for.
+fn print(config: &InspectConfig, threaded: run::Threaded, out: &mut impl Write) -> io::Result<()> {
     if let Some(otlp) = config.otlp {
         let whole = threaded.into_whole()?;
-        render::otlp::print(out, &whole, &whole.sessions, otlp.content)?;
-        return Ok(status);
+        return render::otlp::print(out, &whole, &whole.sessions, otlp.content);
     }
     let view = view_for(config, threaded.sessions.len(), one_file(&threaded));
     let style = config.style;
     if matches!(view, View::Transcript | View::Sessions) {
         let whole = threaded.into_whole()?;
         let sessions = &whole.sessions;
-        match (view, config.format) {
+        return match (view, config.format) {
             (View::Transcript, InspectFormat::Markdown) => {
-                render::transcript::markdown(out, &whole, sessions, style)?
+                render::transcript::markdown(out, &whole, sessions, style)
             }
-            (View::Transcript, _) => render::transcript::text(out, &whole, sessions, style)?,
-            (_, format) => render::sessions::print(out, format, style, &whole.turns, sessions)?,
-        }
-        return Ok(status);
+            (View::Transcript, _) => render::transcript::text(out, &whole, sessions, style),
+            (_, format) => render::sessions::print(out, format, style, &whole.turns, sessions),
+        };
     }
     let mut printer = render::printer(config.format, view, config.style);
     for turn in threaded.into_turns() {
         printer.turn(out, &turn?)?;
     }
-    printer.finish(out)?;
-    Ok(status)
+    printer.finish(out)
 }
 
 /// The view to print: the one asked for, except that a person who named none and whose

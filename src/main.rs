@@ -152,13 +152,9 @@ fn run(config: &Config, out: &mut impl Write) -> io::Result<Status> {
         }
     };
     match out.flush() {
-        // `validate` stopped its report at a closed pipe and kept its verdict: what is still
-        // buffered has no reader, and the verdict stands.
-        Err(err)
-            if err.kind() == io::ErrorKind::BrokenPipe && matches!(config, Config::Validate(_)) =>
-        {
-            Ok(status)
-        }
+        // The command stopped its output at a closed pipe and kept its verdict: what is
+        // still buffered has no reader, and the verdict stands.
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(status),
         flushed => flushed.map(|()| status),
     }
 }

@@ -149,6 +149,34 @@ fn a_closed_pipe_ends_the_run_quietly() {
     );
 }
 
+#[test]
+fn a_pipe_closed_after_a_failed_input_keeps_the_exit_code() {
+    // Hostile run 62: `inspect bad good | head` printed the bad input's error, then exited
+    // 0 when the pipe closed while it printed the rest.
+    let dir = scratch("pipe-after-failure");
+    std::fs::write(dir.join("000.sse"), "").unwrap();
+    let fixture =
+        std::fs::read(root().join("fixtures/openai-responses/reasoning_summary.txtar")).unwrap();
+    for i in 1..300 {
+        std::fs::write(dir.join(format!("{i:03}.txtar")), &fixture).unwrap();
+    }
+    for command in ["inspect", "summary", "validate"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
+            .args([command, "--format", "json", dir.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+    }
+}
+
 /// Hostile run 46 D1: `No space left on device` alone did not say which file was full.
 #[cfg(target_os = "linux")]
 #[test]
