@@ -123,7 +123,15 @@ pub fn message<'a>(
     let mut trailer = &[][..];
     let dechunked = match chunked.then(|| dechunk(body)).flatten() {
         Some(plain) => {
-            if plain.cut {
+            if let Some(at) = plain.broken {
+                warnings.push(Warning::BodyCutShort {
+                    detail: format!(
+                        "the chunked body's framing is broken at byte {at} of the body (a \
+                         chunk longer than its size line says, or a size line that is no hex \
+                         number)"
+                    ),
+                });
+            } else if plain.cut {
                 warnings.push(Warning::BodyCutShort {
                     detail: "the chunked body is cut short".into(),
                 });
@@ -219,6 +227,9 @@ pub struct Dechunked<'a> {
     /// Whether it ends before its last chunk: inside a chunk, or with none after the last
     /// whole one (hostile run 55: a fragment of an error was shown as the whole of it).
     pub cut: bool,
+    /// Where (a byte of the body) its chunks stop making sense though a last chunk follows
+    /// (hostile run 62: such a body was said to be cut short): read up to there.
+    pub broken: Option<usize>,
     /// What follows the last chunk: trailer fields, if any.
     pub trailer: &'a [u8],
 }
@@ -233,13 +244,15 @@ pub fn dechunk(body: &[u8]) -> Option<Dechunked<'_>> {
         let size = match chunk_size(&body[pos..end]) {
             Some(size) => size,
             None if pos == 0 => return None,
-            // Junk after the last whole chunk: a capture cut there.
-            None => break,
+            // Junk after the last whole chunk: a capture cut there, or chunks that do not
+            // add up, when a last chunk follows.
+            None => return Some(broken_or_cut(out, body, pos)),
         };
         if size == 0 {
             return Some(Dechunked {
                 data: out,
                 cut: false,
+                broken: None,
                 trailer: body.get(end + 1..).unwrap_or_default(),
             });
         }
@@ -248,18 +261,36 @@ pub fn dechunk(body: &[u8]) -> Option<Dechunked<'_>> {
         out.extend_from_slice(&body[start..stop]);
         pos = stop;
         // The line end after a chunk's data.
+        let line_end = pos;
         if body.get(pos) == Some(&b'\r') {
             pos += 1;
         }
         if body.get(pos) == Some(&b'\n') {
             pos += 1;
         }
+        if pos == line_end && pos < body.len() {
+            return Some(broken_or_cut(out, body, pos));
+        }
     }
     Some(Dechunked {
         data: out,
         cut: true,
+        broken: None,
         trailer: &[],
     })
+}
+
+/// A chunked body whose chunks stop at `pos`: broken there when a last chunk follows, else
+/// cut there.
+fn broken_or_cut(data: Vec<u8>, body: &[u8], pos: usize) -> Dechunked<'_> {
+    let rest = body[pos..].trim_ascii_end();
+    let last = ends_in_last_chunk(rest);
+    Dechunked {
+        data,
+        cut: true,
+        broken: last.then_some(pos),
+        trailer: &[],
+    }
 }
 
 /// Whether a chunked `body` (its line ends after it taken off) ends in the last chunk, a
@@ -514,6 +545,16 @@ mod tests {
         let cut = dechunk(b"a\r\n0123456789\r\n10\r\nabc").unwrap();
         assert_eq!(cut.data, b"0123456789abc");
         assert!(cut.cut);
+        // Chunks that do not add up, with a last chunk after them: broken, not cut
+        // (hostile run 62).
+        let longer = dechunk(b"5\r\n{\"id\"\r\n5\r\n:\"x\"}GARBAGE\r\n0\r\n\r\n").unwrap();
+        assert_eq!(
+            (longer.data.as_slice(), longer.broken),
+            (&b"{\"id\":\"x\"}"[..], Some(18))
+        );
+        let no_hex = dechunk(b"5\r\n{\"id\"\r\nzz\r\n:\"x\"}\r\n0\r\n\r\n").unwrap();
+        assert_eq!(no_hex.broken, Some(10));
+        assert_eq!(cut.broken, None);
         let whole = dechunk(b"a\r\n0123456789\r\n0\r\nX-Api-Key: k\r\n\r\n").unwrap();
         assert_eq!(whole.data, b"0123456789");
         assert!(!whole.cut);
