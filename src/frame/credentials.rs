@@ -171,9 +171,7 @@ impl Credentials {
             self.insert(value);
         }
         for &bits in &other.0.numbers {
-            if !self.0.numbers.contains(&bits) {
-                Arc::make_mut(&mut self.0).numbers.push(bits);
-            }
+            self.insert_number(bits);
         }
     }
 
@@ -358,10 +356,8 @@ impl Credentials {
         let lossy = value.contains(['.', 'e', 'E'])
             || value.bytes().filter(u8::is_ascii_digit).count() > 15;
         let number = value.parse::<f64>().ok().filter(|n| n.is_finite() && lossy);
-        if let Some(bits) = number.map(f64::to_bits) {
-            if !self.0.numbers.contains(&bits) && self.0.numbers.len() < MAX_KEPT {
-                Arc::make_mut(&mut self.0).numbers.push(bits);
-            }
+        if let Some(n) = number.filter(|_| self.0.numbers.len() < MAX_KEPT) {
+            self.insert_number(n.to_bits());
         }
         // Its pieces between punctuation, that look like secrets of their own: an error
         // may quote one alone (`<id>:<secret>`, `<id>.<secret>`, a token without its `=`
@@ -389,6 +385,13 @@ impl Credentials {
                 Kind::Cookie => kept.cookies += 1,
                 Kind::Other => kept.others += 1,
             }
+        }
+    }
+
+    /// Adds a number's bits (see [`Kept::numbers`]) unless they are there already.
+    fn insert_number(&mut self, bits: u64) {
+        if !self.0.numbers.contains(&bits) {
+            Arc::make_mut(&mut self.0).numbers.push(bits);
         }
     }
 

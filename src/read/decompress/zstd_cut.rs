@@ -9,8 +9,10 @@
 //! neither a size nor a checksum. That stream is whole, and decodes to what the cut one
 //! holds.
 
+use super::{SKIPPABLE, ZSTD_MAGIC, zstd_header};
+
 /// The magic number of a zstd data frame, as it is written.
-const MAGIC: [u8; 4] = 0xFD2F_B528u32.to_le_bytes();
+const MAGIC: [u8; 4] = ZSTD_MAGIC.to_le_bytes();
 
 /// `data` (zstd frames, cut short inside one) remade whole: its whole frames, then the cut
 /// frame's whole blocks as a frame of their own. `None` when no block of the cut frame is
@@ -25,7 +27,7 @@ pub fn whole_blocks(data: &[u8]) -> Option<Vec<u8>> {
         if magic != MAGIC {
             // A skippable frame (its length after its magic number), or no frame at all.
             let number = u32::from_le_bytes(magic.try_into().ok()?);
-            if !(0x184D_2A50..=0x184D_2A5F).contains(&number) {
+            if !SKIPPABLE.contains(&number) {
                 return None;
             }
             let length = u32::from_le_bytes(data.get(at + 4..at + 8)?.try_into().ok()?);
@@ -37,12 +39,13 @@ pub fn whole_blocks(data: &[u8]) -> Option<Vec<u8>> {
         match frame.whole_blocks(&data[blocks..]) {
             Blocks::Whole { len } => at = blocks + len,
             Blocks::Cut { whole, last_header } if whole > 0 => {
+                let header = frame.remade();
                 let mut out = data[..at].to_vec();
                 out.extend_from_slice(&MAGIC);
-                out.extend_from_slice(&frame.remade());
+                out.extend_from_slice(&header);
                 out.extend_from_slice(&data[blocks..blocks + whole]);
                 // The last whole block's header: bit 0 says it is the frame's last.
-                out[at + 4 + frame.remade().len() + last_header] |= 1;
+                out[at + 4 + header.len() + last_header] |= 1;
                 return Some(out);
             }
             Blocks::Cut { .. } | Blocks::Unreadable => return None,
@@ -72,36 +75,17 @@ enum Blocks {
 }
 
 impl Header {
-    /// The header at the start of `data` (just after the magic number); `None` when it is
-    /// cut short or names a dictionary (whose frames this tool cannot decode anyway).
-    fn read(data: &[u8]) -> Option<Header> {
-        let descriptor = *data.first()?;
-        let single_segment = descriptor & 0x20 != 0;
+    /// The header at the start of `data` (just after the magic number), as the decoder
+    /// reads it ([`zstd_header`]); `None` when it is cut short, broken, or names a
+    /// dictionary (whose frames this tool cannot decode anyway).
+    fn read(mut data: &[u8]) -> Option<Header> {
+        let (header, window, _) = zstd_header(&mut data).ok()?;
+        let descriptor = header[0];
         if descriptor & 3 != 0 {
             return None;
         }
-        let size_len = match descriptor >> 6 {
-            0 => usize::from(single_segment),
-            1 => 2,
-            2 => 4,
-            _ => 8,
-        };
-        let len = 1 + usize::from(!single_segment) + size_len;
-        let header = data.get(..len)?;
-        let window = match single_segment {
-            true => {
-                let mut size = [0u8; 8];
-                size[..size_len].copy_from_slice(&header[1..]);
-                let size = u64::from_le_bytes(size);
-                if size_len == 2 { size + 256 } else { size }
-            }
-            false => {
-                let base = 1u64 << (10 + (header[1] >> 3));
-                base + base / 8 * u64::from(header[1] & 7)
-            }
-        };
         Some(Header {
-            len,
+            len: header.len(),
             window,
             checksum: descriptor & 0x04 != 0,
         })
