@@ -270,7 +270,8 @@ error type, else the HTTP status, else `_OTHER`) and status ERROR with the error
 Attributes of a tool call: `gen_ai.operation.name` (`execute_tool`), `gen_ai.tool.name`, \
 `gen_ai.tool.type` (`function` for client-run calls, `extension` for provider-run ones), \
 `gen_ai.tool.call.id`; a result marked is_error gives `error.type` `tool_error` and status \
-ERROR. Each is left out where the turn does not say it. This tool's own attributes (each as \
+ERROR. Each is left out where the turn does not say it, and a count past 2^63−1 (OTLP's \
+integers are 64-bit signed) is left out rather than clamped to a wrong count. This tool's own attributes (each as \
 the JSONL field of that name): `aibridge_trace.api`, `aibridge_trace.source.path`, \
 `aibridge_trace.source.section`, `aibridge_trace.source.entry`, \
 `aibridge_trace.source.interception_id`, `aibridge_trace.source.provider`, \

@@ -572,23 +572,26 @@ pub struct Usage {
 }
 
 /// Summed token counts: the turn's counts, each the sum over turns that said it.
+///
+/// 128 bits wide: each count is at most 2^64−1, so the sum over fewer than 2^64 turns is
+/// exact. A sum kept in 64 bits would have to stop at 2^64−1 and print a wrong total that
+/// looks right.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct UsageSum {
-    pub input: u64,
-    pub output: u64,
-    pub cache_read: u64,
-    pub cache_write: u64,
-    pub reasoning: u64,
-    pub cache_write_1h: u64,
-    pub web_search_requests: u64,
-    pub web_fetch_requests: u64,
+    pub input: u128,
+    pub output: u128,
+    pub cache_read: u128,
+    pub cache_write: u128,
+    pub reasoning: u128,
+    pub cache_write_1h: u128,
+    pub web_search_requests: u128,
+    pub web_fetch_requests: u128,
 }
 
 impl UsageSum {
-    /// Adds a turn's usage. Saturating: a capture may claim any count, and a sum that
-    /// wrapped around would be a wrong total that looks right.
+    /// Adds a turn's usage.
     pub fn add(&mut self, usage: &Usage) {
-        let add = |sum: &mut u64, count: Option<u64>| *sum = sum.saturating_add(count.unwrap_or(0));
+        let add = |sum: &mut u128, count: Option<u64>| *sum += u128::from(count.unwrap_or(0));
         add(&mut self.input, usage.input);
         add(&mut self.output, usage.output);
         add(&mut self.cache_read, usage.cache_read);
@@ -603,21 +606,6 @@ impl UsageSum {
     pub fn cache_hit_ratio(&self) -> Option<f64> {
         let prompt = self.input as f64 + self.cache_read as f64 + self.cache_write as f64;
         (prompt > 0.0).then(|| self.cache_read as f64 / prompt)
-    }
-
-    /// The sums as a turn's usage, every field said.
-    pub fn as_usage(&self) -> Usage {
-        Usage {
-            input: Some(self.input),
-            output: Some(self.output),
-            cache_read: Some(self.cache_read),
-            cache_write: Some(self.cache_write),
-            reasoning: Some(self.reasoning),
-            cache_write_1h: Some(self.cache_write_1h),
-            web_search_requests: Some(self.web_search_requests),
-            web_fetch_requests: Some(self.web_fetch_requests),
-            provider_usd: None,
-        }
     }
 }
 

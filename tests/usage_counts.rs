@@ -277,3 +277,60 @@ fn a_bad_count_is_quoted_redacted() {
         "{text}"
     );
 }
+
+/// A blocking Anthropic answer claiming counts near the top of u64, read three times.
+fn huge_counts() -> String {
+    capture(
+        "huge_counts.http",
+        false,
+        r#"{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[{"type":"text","text":"x"}],"stop_reason":"end_turn","usage":{"input_tokens":9223372036854775807,"output_tokens":18446744073709551615}}"#,
+    )
+}
+
+#[test]
+fn totals_past_the_largest_u64_are_exact_not_stopped_at_it() {
+    let path = huge_counts();
+    let paths = [path.as_str(), path.as_str(), path.as_str()];
+    // 3 × (2^63−1) and 3 × (2^64−1): both past 2^64−1, where a 64-bit sum would stop.
+    let (input, output) = ("27670116110564327421", "55340232221128654845");
+
+    let json = run(&[&["summary", "--format", "json"][..], &paths].concat());
+    let json = String::from_utf8(json.stdout).unwrap();
+    assert!(json.contains(&format!("\"input\": {input},")), "{json}");
+    assert!(json.contains(&format!("\"output\": {output},")), "{json}");
+
+    let table = run(&[&["summary"][..], &paths].concat());
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(table.contains("27,670,116,110,564,327,421"), "{table}");
+    assert!(table.contains("55,340,232,221,128,654,845"), "{table}");
+
+    let turns = run(&[&["inspect", "--format", "table", "--wide"][..], &paths].concat());
+    let turns = String::from_utf8(turns.stdout).unwrap();
+    let total = turns
+        .lines()
+        .find(|l| l.contains("total (3 turns)"))
+        .unwrap();
+    assert!(total.contains("27,670,116,110,564,327,421"), "{total}");
+
+    let sessions = run(&[
+        "inspect", "--view", "sessions", "--format", "csv", &path, &path,
+    ]);
+    let sessions = String::from_utf8(sessions.stdout).unwrap();
+    assert!(
+        sessions.contains("9223372036854775807,18446744073709551615"),
+        "{sessions}"
+    );
+}
+
+#[test]
+fn an_otlp_count_past_its_signed_64_bits_is_left_out_not_clamped() {
+    let path = huge_counts();
+    let out = run(&["inspect", "--format", "otlp", &path]);
+    let otlp = String::from_utf8(out.stdout).unwrap();
+    // The input fits as it is; the output (2^64−1) does not fit an int64.
+    assert!(
+        otlp.contains(r#""gen_ai.usage.input_tokens","value":{"intValue":"9223372036854775807"}"#),
+        "{otlp}"
+    );
+    assert!(!otlp.contains("gen_ai.usage.output_tokens"), "{otlp}");
+}

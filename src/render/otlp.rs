@@ -221,11 +221,8 @@ fn turn_span(turn: &Turn, trace_id: &str, own_id: &str, time: SpanTime, content:
         // cache reads and writes out, so they are added back.
         let parts = [usage.input, usage.cache_read, usage.cache_write];
         if parts.iter().any(Option::is_some) {
-            let whole = parts
-                .iter()
-                .flatten()
-                .fold(0u64, |a, b| a.saturating_add(*b));
-            attributes.push(int("gen_ai.usage.input_tokens", whole));
+            let whole: u128 = parts.iter().flatten().map(|&n| u128::from(n)).sum();
+            attributes.extend(int("gen_ai.usage.input_tokens", whole));
         }
         let counts = [
             ("gen_ai.usage.output_tokens", usage.output),
@@ -238,7 +235,7 @@ fn turn_span(turn: &Turn, trace_id: &str, own_id: &str, time: SpanTime, content:
         ];
         for (key, count) in counts {
             if let Some(count) = count {
-                attributes.push(int(key, count));
+                attributes.extend(int(key, count));
             }
         }
     }
@@ -251,7 +248,7 @@ fn turn_span(turn: &Turn, trace_id: &str, own_id: &str, time: SpanTime, content:
             ));
         }
         if let Some(max) = params.max_tokens {
-            attributes.push(int("gen_ai.request.max_tokens", max));
+            attributes.extend(int("gen_ai.request.max_tokens", max));
         }
         if let Some(stream) = params.stream {
             attributes.push(attribute(
@@ -272,7 +269,7 @@ fn turn_span(turn: &Turn, trace_id: &str, own_id: &str, time: SpanTime, content:
     attributes.push(string("aibridge_trace.api", turn.api.as_str()));
     attributes.extend(source_attributes("aibridge_trace.source", &turn.source));
     if let Some(session) = &turn.session {
-        attributes.push(int("aibridge_trace.session.step", session.step as u64));
+        attributes.extend(int("aibridge_trace.session.step", session.step as u64));
     }
     attributes.push(attribute(
         "aibridge_trace.complete",
@@ -513,7 +510,7 @@ fn source_attributes(prefix: &str, source: &Source) -> Vec<Value> {
         attributes.push(string(&format!("{prefix}.section"), section));
     }
     if let Some(entry) = source.entry {
-        attributes.push(int(&format!("{prefix}.entry"), entry as u64));
+        attributes.extend(int(&format!("{prefix}.entry"), entry as u64));
     }
     if let Some(id) = &source.interception_id {
         attributes.push(string(&format!("{prefix}.interception_id"), id));
@@ -545,9 +542,11 @@ fn owned_string(key: &str, value: String) -> Value {
 
 /// An `intValue`: a 64-bit signed integer, which the JSON mapping writes as a string.
 /// Counts beyond `i64::MAX` (which no real capture has) are capped there.
-fn int(key: &str, value: u64) -> Value {
-    let value = i64::try_from(value).unwrap_or(i64::MAX);
-    attribute(key, json!({"intValue": value.to_string()}))
+/// An integer attribute, or none when the count does not fit OTLP's 64-bit signed
+/// integers: a count clamped to 2^63−1 would be a wrong count that looks right.
+fn int(key: &str, value: impl Into<u128>) -> Option<Value> {
+    let value = i64::try_from(value.into()).ok()?;
+    Some(attribute(key, json!({"intValue": value.to_string()})))
 }
 
 /// A string as itself, anything else as its JSON text.

@@ -180,7 +180,7 @@ mod tests {
         let cells = vec![
             Cell::plain(""),
             Cell::marked("red", Mark::Error),
-            Cell::number(Some(1234), true),
+            Cell::number(Some(1234u64), true),
             Cell::marked(long.clone(), Mark::Dim),
             Cell {
                 numeric: true,

@@ -45,8 +45,8 @@ impl Cell {
         }
     }
 
-    pub fn number(value: Option<u64>, human: bool) -> Cell {
-        let text = match (value, human) {
+    pub fn number(value: Option<impl Into<u128>>, human: bool) -> Cell {
+        let text = match (value.map(Into::into), human) {
             (None, true) => "-".to_string(),
             (None, false) => String::new(),
             (Some(n), true) => thousands(n),
@@ -400,7 +400,7 @@ impl Totals {
 
     /// The totals row of a table: the errors counted in the stop column.
     pub fn row(&self) -> Vec<Cell> {
-        let n = |v: u64| Cell::number(Some(v), true);
+        let n = |v: u128| Cell::number(Some(v), true);
         let errors = match self.errors {
             0 => Cell::plain(""),
             1 => Cell::marked("1 error", Mark::Error),
@@ -417,8 +417,8 @@ impl Totals {
             n(self.usage.cache_read),
             n(self.usage.cache_write),
             n(self.usage.reasoning),
-            n(self.tools as u64),
-            n(self.thoughts as u64),
+            n(self.tools as u128),
+            n(self.thoughts as u128),
             Cell::plain(""),
         ]
     }

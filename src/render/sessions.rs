@@ -154,18 +154,16 @@ impl<'a> SessionTotals<'a> {
     }
 
     /// Every token the session's turns spent: the whole prompts and the outputs.
-    fn tokens(&self) -> u64 {
+    fn tokens(&self) -> u128 {
         let u = &self.usage;
-        [u.input, u.cache_read, u.cache_write, u.output]
-            .into_iter()
-            .fold(0, u64::saturating_add)
+        u.input + u.cache_read + u.cache_write + u.output
     }
 
     fn row(&self, human: bool) -> Vec<Cell> {
-        let count = |n: u64| Cell::number(Some(n), human);
+        let count = |n: u128| Cell::number(Some(n), human);
         let flagged = |n: u64| Cell {
             mark: if n > 0 { Mark::Error } else { Mark::Dim },
-            ..count(n)
+            ..count(n.into())
         };
         let ended = Cell::marked(
             self.ended.as_short(),
@@ -187,8 +185,8 @@ impl<'a> SessionTotals<'a> {
                 || "-".to_string(),
                 |p| p.split_whitespace().collect::<Vec<_>>().join(" "),
             )),
-            count(self.steps as u64),
-            count(self.tool_calls),
+            count(self.steps as u128),
+            count(self.tool_calls.into()),
             flagged(self.failed_tool_calls),
             flagged(self.errors),
             count(self.tokens()),
@@ -218,7 +216,7 @@ impl<'a> SessionTotals<'a> {
             self.failed_tool_calls.to_string(),
             self.errors.to_string(),
         ];
-        row.extend(numbers.iter().map(u64::to_string));
+        row.extend(numbers.iter().map(u128::to_string));
         row.push(self.cost_usd.map(|usd| usd.to_string()).unwrap_or_default());
         row.push(self.unpriced_turns.to_string());
         row.push(self.wall_ms.map(|ms| ms.to_string()).unwrap_or_default());

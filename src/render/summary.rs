@@ -14,7 +14,7 @@ pub fn json(out: &mut impl Write, summary: &Summary) -> io::Result<()> {
     writeln!(out)
 }
 
-fn n(value: u64) -> Cell {
+fn n(value: impl Into<u128>) -> Cell {
     Cell::number(Some(value), true)
 }
 
@@ -220,7 +220,7 @@ pub fn tables(out: &mut impl Write, summary: &Summary, style: TableStyle) -> io:
                     ..n(summary.files.failed)
                 }
             } else {
-                n(0)
+                n(0u64)
             },
         ],
         vec![Cell::plain("turns"), n(all.turns)],

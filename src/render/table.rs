@@ -455,10 +455,10 @@ mod tests {
         let name = "a long name that will not fit in forty-four columns";
         sheet
             .rows
-            .push(vec![Cell::plain(name), Cell::number(Some(24517), true)]);
+            .push(vec![Cell::plain(name), Cell::number(Some(24517u64), true)]);
         sheet
             .rows
-            .push(vec![Cell::plain("b"), Cell::number(Some(7), true)]);
+            .push(vec![Cell::plain("b"), Cell::number(Some(7u64), true)]);
         // 50 columns: the count keeps its 6, the gap 2, the name the other 42.
         let out = render(&sheet, style(50)).to_string();
         let lines: Vec<&str> = out.lines().collect();
