@@ -154,22 +154,38 @@ const NOTHING_IN_FOLDER: &str = "no file to read in this folder: it is empty, or
 fn named_file(path: &Path, display: String, size: u64, found: &mut Vec<Found>) {
     let responses = dump_names::responses_beside(path);
     if responses.is_empty() {
-        found.push(Found::Input(file_input(
-            path.to_path_buf(),
-            display,
-            true,
-            size,
-        )));
+        found.push(file_input(path.to_path_buf(), display, true, size));
         return;
     }
     for response in responses {
         let display = display_beside(&display, &response);
+        if let Some(message) = unreadable_half(&response) {
+            found.push(Found::Error { display, message });
+            continue;
+        }
         let size = fs::metadata(&response).map_or(0, |m| m.len()) + size;
         found.push(Found::Input(Input {
             request: Some(path.to_path_buf()),
-            ..file_input(response, display, true, size)
+            claimed: true,
+            size: Some(size),
+            ..input(response, display)
         }));
     }
+}
+
+/// Why `half`, the other half of a dump pair beside a named half, cannot be read, when it
+/// cannot: then neither half is read. The pair is one input, and its named half alone
+/// would read as something else ("a request, with no response", a turn with no request)
+/// and pass `validate` (hostile run 62).
+fn unreadable_half(half: &Path) -> Option<String> {
+    let why = match fs::metadata(half) {
+        Ok(meta) if meta.is_file() => return None,
+        Ok(meta) => format!("{}, not a regular file", not_regular(&meta.file_type())),
+        Err(err) => io_message(&err),
+    };
+    Some(format!(
+        "{why}: not read, nor the other half of its dump pair"
+    ))
 }
 
 /// `display` with its file name replaced by `sibling`'s: how a dump's other half is named.
@@ -225,21 +241,42 @@ fn named_as_capture(path: &Path) -> bool {
     inner.is_some_and(|e| CAPTURE_EXTENSIONS.contains(&e.as_str()))
 }
 
-/// A file to read, with the request half of its dump pair when there is one.
-fn file_input(path: PathBuf, display: String, explicit: bool, size: u64) -> Input {
-    let claimed = explicit || named_as_capture(&path);
-    let request = dump_names::request_beside(&path);
+/// A file to read, with the request half of its dump pair when there is one. Named on the
+/// command line, a request half there that cannot be read fails the pair; in a walk, the
+/// walk itself reports that half where it finds it, and the file is read alone.
+fn file_input(path: PathBuf, display: String, explicit: bool, size: u64) -> Found {
+    let mut request = dump_names::request_beside(&path);
+    if let Some(half) = &request {
+        match unreadable_half(half) {
+            Some(message) if explicit => {
+                let display = display_beside(&display, half);
+                return Found::Error { display, message };
+            }
+            Some(_) => request = None,
+            None => {}
+        }
+    }
     let size = size
         + request
             .as_ref()
             .and_then(|r| fs::metadata(r).ok())
             .map_or(0, |m| m.len());
+    Found::Input(Input {
+        claimed: explicit || named_as_capture(&path),
+        request,
+        size: Some(size),
+        ..input(path, display)
+    })
+}
+
+/// A file to read, on its own, not yet claimed.
+fn input(path: PathBuf, display: String) -> Input {
     Input {
         path,
         display,
-        claimed,
-        request,
-        size: Some(size),
+        claimed: false,
+        request: None,
+        size: None,
         ordinal: 0,
         run: 0,
     }
@@ -306,19 +343,15 @@ fn walk(root: &Path, display: &str, filter: &Filter, found: &mut Vec<Found>) {
         }
         let path = entry.path();
         // The request half of a pair is read with its response, where the walk finds that.
+        // A half that is no regular file is reported where the walk finds it.
         if dump_names::responses_beside(path)
             .iter()
-            .any(|r| filter.reads(root, r))
+            .any(|r| r.is_file() && filter.reads(root, r))
         {
             continue;
         }
         let size = entry.metadata().map_or(0, |m| m.len());
-        found.push(Found::Input(file_input(
-            path.to_path_buf(),
-            shown(path),
-            false,
-            size,
-        )));
+        found.push(file_input(path.to_path_buf(), shown(path), false, size));
     }
 }
 

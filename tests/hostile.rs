@@ -395,6 +395,59 @@ fn a_pipe_found_in_a_folder_is_skipped_with_a_note() {
     assert!(stderr.contains("skipped: a named pipe (FIFO)"), "{stderr}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_dump_half_named_beside_an_other_half_that_cannot_be_read_fails_the_pair() {
+    // Hostile run 62 D4: the named half was read alone ("a request, with no response", or
+    // a turn with no request) and `validate` passed.
+    let stem = "fixtures/dumps/anthropic/claude-sonnet-4-5/1746180000123-2b7e4c1a-93d5-4f0e-8a61-0c3b5d9e7f21";
+    for (named, other) in [(".req.txt", ".resp.txt"), (".resp.txt", ".req.txt")] {
+        for kind in ["pipe", "dangling", "folder", "zero"] {
+            let dir = scratch(&format!("unreadable-half{named}-{kind}"));
+            let folder = dir.join("anthropic/claude-sonnet-4-5");
+            std::fs::create_dir_all(&folder).unwrap();
+            let name = stem.rsplit('/').next().unwrap();
+            let path = folder.join(format!("{name}{named}"));
+            std::fs::copy(root().join(format!("{stem}{named}")), &path).unwrap();
+            let half = folder.join(format!("{name}{other}"));
+            let said = match kind {
+                "pipe" => {
+                    mkfifo(&half);
+                    "a named pipe (FIFO), not a regular file"
+                }
+                "dangling" => {
+                    std::os::unix::fs::symlink(dir.join("nothing"), &half).unwrap();
+                    "no such file or directory"
+                }
+                "folder" => {
+                    std::fs::create_dir(&half).unwrap();
+                    "a folder, not a regular file"
+                }
+                _ => {
+                    std::os::unix::fs::symlink("/dev/zero", &half).unwrap();
+                    "a character device, not a regular file"
+                }
+            };
+            let expected = format!(
+                "{}: {said}: not read, nor the other half of its dump pair",
+                half.display()
+            );
+            for command in ["inspect", "validate"] {
+                let (stdout, stderr, code) = run_within(&[command, str_of(&path)]);
+                assert_eq!(code, 1, "{command} {named} {kind}: {stderr}");
+                assert!(
+                    stderr.contains(&expected),
+                    "{command} {named} {kind}: {stderr}"
+                );
+                assert!(
+                    !stdout.contains("msg_"),
+                    "{command} {named} {kind}: {stdout}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_folder_with_nothing_to_read_fails_with_a_note() {
     let empty = scratch("empty");

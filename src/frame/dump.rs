@@ -58,7 +58,9 @@ fn os_name(stem: &[u8]) -> Option<OsString> {
 }
 
 /// The files beside `path` that would be its other half, of suffix `to`, when `path` is a
-/// half of suffix `from`: plain or compressed, those that exist.
+/// half of suffix `from`: plain or compressed, those that exist, readable or not (a link
+/// to nothing, a pipe or a folder so named is a half that cannot be read, not no half:
+/// discovery says so).
 fn halves_beside<'a>(
     path: &'a Path,
     from: &str,
@@ -73,11 +75,11 @@ fn halves_beside<'a>(
             name.push(compressed);
             Some(path.with_file_name(name))
         })
-        .filter(|p| p.is_file())
+        .filter(|p| p.symlink_metadata().is_ok())
 }
 
 /// The response halves that exist beside the request half `path` (none when `path` is no
-/// `.req.txt`).
+/// `.req.txt`), readable or not.
 pub fn responses_beside(path: &Path) -> Vec<PathBuf> {
     [RESPONSE, REQUEST_ERROR]
         .iter()
@@ -85,7 +87,7 @@ pub fn responses_beside(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The request half that exists beside the response half `path`.
+/// The request half that exists beside the response half `path`, readable or not.
 pub fn request_beside(path: &Path) -> Option<PathBuf> {
     (halves_beside(path, RESPONSE, REQUEST).next())
         .or_else(|| halves_beside(path, REQUEST_ERROR, REQUEST).next())
