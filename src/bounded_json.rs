@@ -123,6 +123,33 @@ pub fn from_str(text: &str) -> serde_json::Result<Value> {
     from_slice(text.as_bytes())
 }
 
+/// The members of the JSON object `text`, in order, within the budget of its length: a
+/// name given twice is there twice, where a `Value`'s map keeps only the last (a header
+/// object naming a credential twice holds both values: hostile run 63). Anything but an
+/// object is an error.
+pub fn members(text: &str) -> serde_json::Result<Vec<(String, Value)>> {
+    struct Members<'b>(&'b Budget);
+    impl<'de> Visitor<'de> for Members<'_> {
+        type Value = Vec<(String, Value)>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut members = Vec::new();
+            while let Some(key) = map.next_key::<String>()? {
+                self.0.spend()?;
+                members.push((key, map.next_value_seed(Seed(self.0))?));
+            }
+            Ok(members)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let budget = Budget::for_len(text.len());
+    let members = de.deserialize_map(Members(&budget))?;
+    de.end()?;
+    Ok(members)
+}
+
 /// The top level of JSON `bytes`, each array or object in it left empty (its contents
 /// skipped, not built): enough to tell what a body is before building its tree. The
 /// top-level members are within the budget of the length.

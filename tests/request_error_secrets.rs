@@ -253,6 +253,43 @@ fn a_credential_of_the_captures_own_heads_echoed_in_an_error_reaches_no_output()
 }
 
 #[test]
+fn a_credential_named_twice_or_held_in_an_object_in_a_json_header_map_reaches_no_output() {
+    // Hostile run 63: a JSON object naming a header twice kept only the last value, and a
+    // value that was an object was not read; the first value, echoed, was shown whole.
+    const V: &str = "ZQXSECRETq7Lm2w";
+    const LAST: &str = "Qm5nBv8YcT4sHj6W";
+    let dir = scratch("json-header-maps");
+    let error = format!("no account for {V} or {LAST}");
+    let log = |headers: &str| {
+        format!(
+            r#"{{"request":{{"timestamp":1759300000.125,"method":"POST","url":"https://api.anthropic.com/v1/messages","headers":{headers},"body":{{"model":"claude-haiku-4-5","max_tokens":5,"messages":[{{"role":"user","content":"hi"}}]}}}},"response":{{"timestamp":1759300000.655,"status_code":401,"headers":{{"content-type":"text/plain"}},"body_raw":"{error}"}},"logged_at":"2025-10-01T06:26:40.700Z"}}"#
+        )
+    };
+    let cassette = format!(
+        r#"{{"interactions":[{{"request":{{"body":"{{\"model\": \"gpt-4o\", \"messages\": []}}","headers":{{"x-api-key":["{V}"],"content-type":["application/json"],"x-api-key":["{LAST}"]}},"method":"POST","uri":"https://api.openai.com/v1/chat/completions"}},"response":{{"body":{{"string":"{error}"}},"headers":{{"content-type":["text/plain"]}},"status":{{"code":401,"message":"Unauthorized"}}}}}}]}}"#
+    );
+    let cases = [
+        (
+            "twice.jsonl",
+            log(&format!(r#"{{"x-api-key":"{V}","x-api-key":"{LAST}"}}"#)),
+        ),
+        (
+            "object.jsonl",
+            log(&format!(
+                r#"{{"authorization":{{"scheme":"Bearer","token":"{V}"}},"x-api-key":"{LAST}"}}"#
+            )),
+        ),
+        ("twice.json", cassette),
+    ];
+    for (name, data) in cases {
+        let (path, turn) = one_turn(&dir, name, data);
+        let message = turn["error"]["message"].as_str().unwrap_or_default();
+        assert_eq!(message, "no account for … or …", "{name}");
+        no_output_carries_the_secret(&path);
+    }
+}
+
+#[test]
 fn a_credential_of_the_captures_own_heads_as_a_name_reaches_no_output() {
     // Hostile run 51: run 50's cut missed the names a turn takes from elsewhere than its
     // response (the requested model, an error turn's model, its txtar section, a service

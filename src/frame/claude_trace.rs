@@ -261,12 +261,12 @@ fn small(raw: Option<&RawValue>) -> Value {
 
 /// The parts of one pair.
 fn parts(request: &RawPart, response: Option<&RawPart>, logged_at: &Value) -> Result<Entry, Skip> {
-    let headers = small(response.and_then(|r| r.headers));
+    let headers = members(response.and_then(|r| r.headers));
     let content_type = header(&headers, "content-type");
     let status = small(response.and_then(|r| r.status_code)).as_u64();
     let url = small(request.url);
     let mut parts = Entry::head(url.as_str(), content_type, status)?;
-    credentials(&small(request.headers), &mut parts.credentials);
+    credentials(&members(request.headers), &mut parts.credentials);
     credentials(&headers, &mut parts.credentials);
     let stamps = [
         small(request.timestamp),
@@ -300,31 +300,38 @@ fn body(raw: Option<&RawValue>) -> Option<Vec<u8>> {
     }
 }
 
-/// A header's value by name (any case) in a headers object. Used only for content type and
-/// coding; credentials are read apart ([`credentials`]), and no other value is.
-fn header<'v>(headers: &'v Value, name: &str) -> Option<&'v str> {
+/// A headers object's members, in order and a name given twice twice ([`bounded_json::members`]);
+/// none when absent, no object, or beyond its budget.
+fn members(raw: Option<&RawValue>) -> Vec<(String, Value)> {
+    raw.and_then(|raw| bounded_json::members(raw.get()).ok())
+        .unwrap_or_default()
+}
+
+/// A header's first value by name (any case) in a headers object. Used only for content
+/// type and coding; credentials are read apart ([`credentials`]), and no other value is.
+fn header<'v>(headers: &'v [(String, Value)], name: &str) -> Option<&'v str> {
     headers
-        .as_object()?
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .and_then(|(_, v)| v.as_str())
 }
 
-/// The credentials among a headers object's values (a value may be a list of them, or a
-/// number).
-fn credentials(headers: &Value, credentials: &mut Credentials) {
-    for (name, value) in headers.as_object().into_iter().flatten() {
-        let values = value
-            .as_array()
-            .map_or(std::slice::from_ref(value), Vec::as_slice);
-        for value in values {
-            match value {
-                Value::String(text) => credentials.header(name, text),
-                // Digits a hand-edited log left unquoted (hostile run 56).
-                Value::Number(number) => credentials.header(name, &number.to_string()),
-                _ => {}
-            }
+/// The credentials among a headers object's values: every text and number in a value, be
+/// it one, a list of them, or an object holding them (`{"scheme": …, "token": …}`: hostile
+/// run 63).
+fn credentials(headers: &[(String, Value)], credentials: &mut Credentials) {
+    fn each(value: &Value, keep: &mut impl FnMut(&str)) {
+        match value {
+            Value::String(text) => keep(text),
+            // Digits a hand-edited log left unquoted (hostile run 56).
+            Value::Number(number) => keep(&number.to_string()),
+            Value::Array(items) => items.iter().for_each(|item| each(item, keep)),
+            Value::Object(members) => members.values().for_each(|item| each(item, keep)),
+            Value::Null | Value::Bool(_) => {}
         }
+    }
+    for (name, value) in headers {
+        each(value, &mut |text| credentials.header(name, text));
     }
 }
 

@@ -383,8 +383,26 @@ impl<'de> Visitor<'de> for Nested<'_> {
         let mut members = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(self.inner())?;
-            if !self.marks.too_big.get() {
-                members.insert(key, value);
+            if self.marks.too_big.get() {
+                continue;
+            }
+            // A credential's name given twice (a cassette's header map naming `X-Api-Key`
+            // twice) keeps both values, as one list: the last alone would leave the first
+            // uncut where an error repeats it (hostile run 63). Any other name keeps its
+            // last, as a JSON reader does.
+            match members.get_mut(&key) {
+                Some(first) if crate::redact::is_secret_name(key.as_bytes()) => {
+                    let items = |value: Value| match value {
+                        Value::Array(items) => items,
+                        value => vec![value],
+                    };
+                    let mut both = items(first.take());
+                    both.extend(items(value));
+                    *first = Value::Array(both);
+                }
+                _ => {
+                    members.insert(key, value);
+                }
             }
         }
         Ok(Value::Object(members))

@@ -283,33 +283,33 @@ impl Recorded {
 }
 
 /// The credentials among the headers kept (those [`HEADERS`] names, and credentials'),
-/// whether they map a name to a list of values or to one, as text, `!!binary` or a number.
+/// whether they map a name to a list of values or to one, as text, `!!binary` or a number,
+/// or to a mapping holding them (`{scheme: …, token: …}`: hostile run 63).
 fn credentials(headers: &Node, credentials: &mut Credentials) {
+    fn each(value: &Node, keep: &mut impl FnMut(&str)) {
+        match value {
+            Node::Str(text) => keep(text),
+            // A value of bytes that are no UTF-8 (or written so), in base64 (hostile run
+            // 53).
+            Node::Binary(text) => {
+                if let Ok(bytes) = entry::base64_bytes(text.clone().into_bytes()) {
+                    keep(&String::from_utf8_lossy(&bytes));
+                }
+            }
+            // A key of digits left unquoted reads as a number; sent, it was its digits
+            // (hostile run 56).
+            Node::Int(number) => keep(&number.to_string()),
+            Node::Float(number) => keep(&number.to_string()),
+            Node::Seq(items) => items.iter().for_each(|item| each(item, keep)),
+            Node::Map(members) => members.iter().for_each(|(_, item)| each(item, keep)),
+            Node::Null | Node::Bool(_) => {}
+        }
+    }
     let Node::Map(entries) = headers else {
         return;
     };
     for (name, value) in entries {
-        let values = match value {
-            Node::Seq(values) => values.as_slice(),
-            value => std::slice::from_ref(value),
-        };
-        for value in values {
-            match value {
-                Node::Str(text) => credentials.header(name, text),
-                // A value of bytes that are no UTF-8 (or written so), in base64 (hostile
-                // run 53).
-                Node::Binary(text) => {
-                    if let Ok(bytes) = entry::base64_bytes(text.clone().into_bytes()) {
-                        credentials.header(name, &String::from_utf8_lossy(&bytes));
-                    }
-                }
-                // A key of digits left unquoted reads as a number; sent, it was its digits
-                // (hostile run 56).
-                Node::Int(number) => credentials.header(name, &number.to_string()),
-                Node::Float(number) => credentials.header(name, &number.to_string()),
-                _ => {}
-            }
-        }
+        each(value, &mut |text| credentials.header(name, text));
     }
 }
 
