@@ -221,9 +221,9 @@ impl<R: Read> Read for Bounded<R> {
 
 fn decode_error(codec: Codec, err: &io::Error) -> io::Error {
     let name = codec.name();
-    let ours = err
-        .get_ref()
-        .filter(|e| e.is::<Trailing>() || e.is::<WindowTooBig>() || e.is::<Corrupt>());
+    let ours = err.get_ref().filter(|e| {
+        e.is::<Trailing>() || e.is::<WindowTooBig>() || e.is::<Dictionary>() || e.is::<Corrupt>()
+    });
     if let Some(ours) = ours {
         io::Error::new(io::ErrorKind::InvalidData, ours.to_string())
     } else if cut_short(err) {
@@ -444,6 +444,25 @@ impl std::fmt::Display for WindowTooBig {
 
 impl std::error::Error for WindowTooBig {}
 
+/// A zstd frame made with a dictionary (`zstd -D`), by the id its header names: it cannot
+/// be decoded without that dictionary, and is no more corrupt than any other (hostile run
+/// 63).
+#[derive(Debug)]
+struct Dictionary(u32);
+
+impl std::fmt::Display for Dictionary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the zstd data was made with a dictionary (id {}), which this tool does not \
+             have: decompress it first (`zstd -d -D DICTIONARY`)",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for Dictionary {}
+
 /// A zstd data frame's header after its magic number, the window it asks for (the content
 /// size, for a single-segment frame), and the content size it declares, if any.
 fn zstd_header(inner: &mut impl Read) -> io::Result<(Vec<u8>, u64, Option<u64>)> {
@@ -469,6 +488,14 @@ fn zstd_header(inner: &mut impl Read) -> io::Result<(Vec<u8>, u64, Option<u64>)>
         0,
     );
     inner.read_exact(&mut header[1..])?;
+    let at = 1 + usize::from(!single_segment);
+    let mut id = [0u8; 4];
+    id[..dictionary].copy_from_slice(&header[at..at + dictionary]);
+    // Id 0 is no dictionary (RFC 8878).
+    match u32::from_le_bytes(id) {
+        0 => {}
+        id => return Err(io::Error::new(io::ErrorKind::InvalidData, Dictionary(id))),
+    }
     let declared = (content_size > 0).then(|| {
         let mut size = [0u8; 8];
         let at = 1 + usize::from(!single_segment) + dictionary;
@@ -1119,6 +1146,26 @@ mod tests {
         .concat();
         let (_, err) = decode_all(Codec::Zstd, &single).unwrap_err();
         assert!(err.to_string().contains("a 1024 MiB window"), "{err}");
+    }
+
+    #[test]
+    fn a_zstd_frame_made_with_a_dictionary_is_said_so_not_corrupt() {
+        // Hostile run 63. The frame above, with a one-byte dictionary id after the window
+        // descriptor (flag 1 in the descriptor's low bits); id 0 is no dictionary.
+        let frame = |id: u8| {
+            [
+                &[0x28, 0xb5, 0x2f, 0xfd, 1, 13 << 3, id, 0x19, 0, 0][..],
+                b"abc",
+            ]
+            .concat()
+        };
+        assert_eq!(decode_all(Codec::Zstd, &frame(0)).unwrap(), b"abc");
+        let (_, err) = decode_all(Codec::Zstd, &frame(7)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the zstd data was made with a dictionary (id 7), which this tool does not have: \
+             decompress it first (`zstd -d -D DICTIONARY`)"
+        );
     }
 
     #[test]
