@@ -7,7 +7,7 @@
 use std::ffi::OsStr;
 use std::path::Path;
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
 use super::shard::Shard;
 
@@ -25,18 +25,33 @@ impl Patterns {
     fn new(patterns: &[String]) -> Result<Patterns, String> {
         let mut by_name = GlobSetBuilder::new();
         let mut by_path = GlobSetBuilder::new();
+        let mut globs = Vec::with_capacity(patterns.len());
         for pattern in patterns {
             let glob = GlobBuilder::new(pattern.trim_start_matches("./"))
                 .literal_separator(true)
                 .build()
                 .map_err(|err| format!("bad pattern {pattern:?}: {}", err.kind()))?;
+            globs.push((pattern, glob.clone()));
             if pattern.contains('/') {
                 by_path.add(glob);
             } else {
                 by_name.add(glob);
             }
         }
-        let build = |set: GlobSetBuilder| set.build().map_err(|err| err.to_string());
+        // A pattern that parses may still not compile (alternations nested 100 deep pass
+        // the regex engine's limits): the set's error names only an index ("error parsing
+        // pattern 0"), so the pattern is found and named (hostile run 63).
+        let too_big = || {
+            let one = |glob: &Glob| GlobSetBuilder::new().add(glob.clone()).build().is_err();
+            match globs.iter().find(|(_, glob)| one(glob)) {
+                Some((pattern, _)) => format!(
+                    "bad pattern {pattern:?}: it nests too deeply, or is too large, to match \
+                     with"
+                ),
+                None => "the patterns together are too large to match with".to_string(),
+            }
+        };
+        let build = |set: GlobSetBuilder| set.build().map_err(|_| too_big());
         Ok(Patterns {
             by_name: build(by_name)?,
             by_path: build(by_path)?,
@@ -139,5 +154,17 @@ mod tests {
     fn bad_pattern() {
         let err = Filter::new(&["a[".to_string()], &[], false).unwrap_err();
         assert!(err.contains("a["), "{err}");
+    }
+
+    #[test]
+    fn a_pattern_that_parses_but_does_not_compile_is_named() {
+        // Hostile run 63: the set's error named only an index ("error parsing pattern 0").
+        let deep = format!("{}{}", "{a,b".repeat(100), "}".repeat(100));
+        let patterns = ["*.sse".to_string(), deep.clone()];
+        let err = Filter::new(&[], &patterns, false).unwrap_err();
+        assert_eq!(
+            err,
+            format!("bad pattern {deep:?}: it nests too deeply, or is too large, to match with")
+        );
     }
 }
