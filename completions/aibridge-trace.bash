@@ -286,7 +286,7 @@ _aibridge__trace() {
                     return 0
                     ;;
                 --allow)
-                    COMPREPLY=($(compgen -W "parse-capture parse-request-json parse-body-json parse-event-json sse-framing sse-final-blank-line http-head http-coding http-content-type stream-truncated stream-unknown-event anthropic-grammar chat-grammar responses-grammar responses-sequence responses-items responses-done-text content-tool-arguments content-tool-ids content-completed-output usage-missing usage-invalid usage-total usage-reasoning usage-cached error-shape txtar-pair-mismatch txtar-tool-call-section txtar-unknown-section txtar-unknown-rule txtar-duplicate-section txtar-request-marker" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "parse-capture parse-request-json parse-body-json parse-event-json sse-framing sse-final-blank-line http-head http-coding http-content-type request-api stream-truncated stream-unknown-event anthropic-grammar chat-grammar responses-grammar responses-sequence responses-items responses-done-text content-tool-arguments content-tool-ids content-completed-output usage-missing usage-invalid usage-total usage-reasoning usage-cached error-shape txtar-pair-mismatch txtar-tool-call-section txtar-unknown-section txtar-unknown-rule txtar-duplicate-section txtar-request-marker" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -98,6 +98,7 @@ sse-final-blank-line\t'(warning) the last event ends with a blank line (a strict
 http-head\t'(error) a raw HTTP head is well-formed: status or request line, `Name: value` headers, a blank line before the body'
 http-coding\t'(warning) a body is encoded as its capture says: coded as its `Content-Encoding` says (gzip, `compress`, any coding), base64 where a HAR\'s `encoding` or a cassette\'s `!!binary` says (a body decoded while the mark stayed is read, but a client replaying it fails)'
 http-content-type\t'(warning) a body is what its `Content-Type` says (a raw head\'s, an archive entry\'s): JSON under a JSON type, an event stream under `text/event-stream` (the body is read by what it holds, but a client replaying it goes by the type)'
+request-api\t'(error) the response is of the API its request is for, where the request surely says which: by its path (`/v1/messages`, `/chat/completions`, `/responses`) or by fields no other API\'s request takes (not by a model\'s name)'
 stream-truncated\t'(error) a stream ends with its terminal event (`message_stop`, `[DONE]`, `response.completed/failed/incomplete`) or a provider error'
 stream-unknown-event\t'(warning) every event, chunk, delta, content block and output item (streamed or in a blocking body) is of a type the API documents'
 anthropic-grammar\t'(error) Anthropic: `message_start` first, `content_block_start` before a block\'s deltas, deltas of the block\'s type, every block stopped, `message_delta` then `message_stop` last'

@@ -16,6 +16,7 @@ use crate::cost::Unpriced;
 use crate::number::thousands;
 use crate::quote::{Quoted, clip, quotable};
 use crate::redact::{self, MAX_MESSAGE};
+use crate::turn::Api;
 
 /// One thing noticed while reading one exchange.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,6 +205,14 @@ pub enum Warning {
     /// The capture kept the request's URL but not its body (a HAR entry without
     /// `postData`): the turn says nothing of what was asked.
     RequestNotKept,
+    /// The request is surely of another API than the response that answers it (a
+    /// fixture's halves pasted from two captures; hostile run 63), as its path says
+    /// (`by_path`) or its body's own fields do.
+    OtherApiAsked {
+        asked: Api,
+        answered: Api,
+        by_path: bool,
+    },
     /// The request body's JSON holds more values than this tool builds for its size
     /// (`bounded_json`): the turn is rebuilt without what the request says.
     RequestOverBudget,
@@ -786,6 +795,18 @@ impl fmt::Display for Said<'_> {
             Warning::RequestNotKept => {
                 f.write_str("the capture kept no request body; what was asked is not known")
             }
+            Warning::OtherApiAsked {
+                asked,
+                answered,
+                by_path,
+            } => write!(
+                f,
+                "the request is of the {asked} API (by its {}), but the response is of the \
+                 {answered} API",
+                if *by_path { "path" } else { "body's fields" },
+                asked = asked.as_str(),
+                answered = answered.as_str(),
+            ),
             Warning::RequestOverBudget => f.write_str(
                 "the request body holds too many JSON values to read for its size; its contents are left out",
             ),

@@ -53,6 +53,7 @@ const BREAKING: &[(&str, &[Expected])] = &[
     ("http-head-cut.txtar", &[("http-head", Some(6))]),
     ("http-coding.http", &[("http-coding", None)]),
     ("http-content-type.http", &[("http-content-type", Some(2))]),
+    ("request-api.txtar", &[("request-api", None)]),
     ("stream-truncated.sse", &[("stream-truncated", Some(7))]),
     (
         "stream-unknown-event.sse",
@@ -214,6 +215,7 @@ const PASSING: &[(&str, &[&str])] = &[
     (
         "responses.txtar",
         &[
+            "request-api",
             "responses-grammar",
             "responses-sequence",
             "responses-items",
@@ -866,5 +868,58 @@ fn http_head_findings_never_quote_the_start_line() {
         for f in &findings {
             assert!(!f.message.contains("SECRET"), "{f:?}");
         }
+    }
+}
+
+/// Hostile run 63: a request of one API answered in another's shape passed. Only a request
+/// that surely names its API is compared: by its path, or by fields no other API's request
+/// takes; a model's name says nothing (gateways serve `claude-…` over the Chat API).
+#[test]
+fn a_request_answered_in_another_apis_shape_is_found_where_the_request_surely_says() {
+    let dir = common::scratch("request-api");
+    let chat = r#"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}"#;
+    let cases = [
+        // Anthropic by its tools' `input_schema`.
+        (
+            "fields.txtar",
+            r#"{"model":"claude-sonnet-4-5","max_tokens":9,"tools":[{"name":"f","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"hi"}]}"#,
+            Some(
+                "the request is of the anthropic-messages API (by its body's fields), but the response is of the openai-chat API",
+            ),
+        ),
+        // Responses by its `input`.
+        (
+            "input.txtar",
+            r#"{"model":"gpt-5","input":"hi"}"#,
+            Some(
+                "the request is of the openai-responses API (by its body's fields), but the response is of the openai-chat API",
+            ),
+        ),
+        // Only the model's name: no finding.
+        (
+            "model.txtar",
+            r#"{"model":"claude-sonnet-4-5","max_tokens":9,"messages":[{"role":"user","content":"hi"}]}"#,
+            None,
+        ),
+    ];
+    for (name, asked, said) in cases {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            format!("-- request --\n{asked}\n-- non-streaming --\n{chat}\n"),
+        )
+        .unwrap();
+        let path = path.to_str().unwrap();
+        let (findings, code) = json_findings(&[path]);
+        let messages: Vec<&str> = findings.iter().map(|f| field(f, "message")).collect();
+        assert_eq!(messages, Vec::from_iter(said), "{name}");
+        assert_eq!(code, i32::from(said.is_some()), "{name}");
+        let (turns, _, _) = common::inspect(&[path]);
+        let warned = turns[0]["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| Some(w.as_str().unwrap()) == said);
+        assert_eq!(warned, said.is_some(), "{name}: {turns:?}");
     }
 }

@@ -452,6 +452,38 @@ pub fn api_from_request(request: &Value) -> Option<Api> {
     })
 }
 
+/// The API a request body is surely for, by fields no other API's request takes: `input`
+/// with no `messages` (Responses); a tool's `input_schema`, or a `tool_use` or
+/// `tool_result` block (Anthropic); a message of role `system`, `developer` or `tool`, or
+/// with `tool_calls` (Chat). Not a model's name: gateways serve `claude-…` over the Chat
+/// API; nor `system` or `thinking` at the top, which OpenAI-compatible servers take too.
+pub fn api_surely_of_request(request: &Value) -> Option<Api> {
+    let messages = request.get("messages").and_then(Value::as_array);
+    let Some(messages) = messages else {
+        return request
+            .get("input")
+            .is_some()
+            .then_some(Api::OpenaiResponses);
+    };
+    let anthropic_tools = request["tools"]
+        .as_array()
+        .is_some_and(|tools| tools.iter().any(|t| t.get("input_schema").is_some()));
+    let anthropic_blocks = messages.iter().any(|m| {
+        m["content"].as_array().is_some_and(|parts| {
+            (parts.iter()).any(|p| matches!(str_at(p, "type"), Some("tool_use" | "tool_result")))
+        })
+    });
+    let chat_messages = messages.iter().any(|m| {
+        matches!(str_at(m, "role"), Some("system" | "developer" | "tool"))
+            || m.get("tool_calls").is_some()
+    });
+    match (anthropic_tools || anthropic_blocks, chat_messages) {
+        (true, false) => Some(Api::AnthropicMessages),
+        (false, true) => Some(Api::OpenaiChat),
+        _ => None,
+    }
+}
+
 /// Whether an event type (a data `type` or an `event:` name) is surely Anthropic's or
 /// Responses'.
 fn api_of_kind(kind: &str) -> Option<Api> {

@@ -2,7 +2,8 @@
 //! the compiler checks and `RULES` (what `--allow` and `--list-rules` see) cannot drift
 //! from what the checks emit.
 //!
-//! Ids are kebab-case, grouped by prefix: `parse-`/`sse-`/`http-` (framing), `stream-`
+//! Ids are kebab-case, grouped by prefix: `parse-`/`sse-`/`http-` (framing), `request-`
+//! (how a request and its response fit), `stream-`
 //! (every API's streams), `anthropic-`/`chat-`/`responses-` (one API's grammar),
 //! `content-`, `usage-`, `error-` (recorded provider errors) and `txtar-` (how a fixture's
 //! sections fit together).
@@ -57,6 +58,10 @@ pub const HTTP_CODING: Rule = warning(
 pub const HTTP_CONTENT_TYPE: Rule = warning(
     "http-content-type",
     "a body is what its `Content-Type` says (a raw head's, an archive entry's): JSON under a JSON type, an event stream under `text/event-stream` (the body is read by what it holds, but a client replaying it goes by the type)",
+);
+pub const REQUEST_API: Rule = error(
+    "request-api",
+    "the response is of the API its request is for, where the request surely says which: by its path (`/v1/messages`, `/chat/completions`, `/responses`) or by fields no other API's request takes (not by a model's name)",
 );
 pub const STREAM_TRUNCATED: Rule = error(
     "stream-truncated",
@@ -160,6 +165,7 @@ pub static RULES: &[Rule] = &[
     HTTP_HEAD,
     HTTP_CODING,
     HTTP_CONTENT_TYPE,
+    REQUEST_API,
     STREAM_TRUNCATED,
     STREAM_UNKNOWN_EVENT,
     ANTHROPIC_GRAMMAR,

@@ -204,6 +204,18 @@ pub fn reconstruct_observed(
         Ok(b) => b,
         Err(outcome) => return outcome,
     };
+    let asked = (target.and_then(Api::from_path).map(|api| (api, true))).or_else(|| {
+        request
+            .and_then(decode::api_surely_of_request)
+            .map(|api| (api, false))
+    });
+    if let Some((asked, by_path)) = asked.filter(|(api, _)| *api != b.api) {
+        warnings.push(Warning::OtherApiAsked {
+            asked,
+            answered: b.api,
+            by_path,
+        });
+    }
     b.warnings.splice(0..0, warnings);
     assemble(b, exchange, parsed, source)
 }

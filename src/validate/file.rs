@@ -22,7 +22,8 @@ use super::{anthropic, chat, errors, responses, txtar};
 use crate::capture::{Failure, Layout, Lines, Part, Place, Stored, Visitor, Walked};
 use crate::decode::{Event, StreamEnd};
 use crate::diagnostic::rules::{
-    HTTP_CODING, PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON, TXTAR_UNKNOWN_RULE,
+    HTTP_CODING, PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON, REQUEST_API,
+    TXTAR_UNKNOWN_RULE,
 };
 use crate::diagnostic::{Finding, Findings, RULES};
 use crate::frame::credentials::Credentials;
@@ -490,6 +491,15 @@ pub fn check_exchange(
         Outcome::Skipped(why) => (None, None, Unchecked::NoTurn(why)),
         Outcome::Failed(why) => (None, None, Unchecked::Unreadable(why)),
     };
+    // A request answered in another API's shape (hostile run 63: a fixture's halves pasted
+    // from two captures passed).
+    let warnings = turn.iter().flat_map(|t| &t.warnings);
+    if let Some(other) = warnings
+        .into_iter()
+        .find(|w| matches!(w, Warning::OtherApiAsked { .. }))
+    {
+        f.add(&REQUEST_API, None, other.to_string());
+    }
     let api_path = exchange
         .request
         .as_ref()
