@@ -123,19 +123,15 @@ pub fn message<'a>(
     let mut trailer = &[][..];
     let dechunked = match chunked.then(|| dechunk(body)).flatten() {
         Some(plain) => {
-            if let Some(at) = plain.broken {
-                warnings.push(Warning::BodyCutShort {
-                    detail: format!(
-                        "the chunked body's framing is broken at byte {at} of the body (a \
-                         chunk longer than its size line says, or a size line that is no hex \
-                         number)"
-                    ),
-                });
-            } else if plain.cut {
-                warnings.push(Warning::BodyCutShort {
-                    detail: "the chunked body is cut short".into(),
-                });
-            }
+            let detail = match plain.ending {
+                ChunksEnd::Whole => None,
+                ChunksEnd::Cut => Some("the chunked body is cut short".to_string()),
+                ChunksEnd::Broken(at) => Some(format!(
+                    "the chunked body's framing is broken at byte {at} of the body (a chunk \
+                     longer than its size line says, or a size line that is no hex number)"
+                )),
+            };
+            warnings.extend(detail.map(|detail| Warning::BodyCutShort { detail }));
             trailer = plain.trailer;
             Cow::Owned(plain.data)
         }
@@ -224,14 +220,22 @@ fn shown(name: &str) -> &'static str {
 /// A chunked body de-chunked.
 pub struct Dechunked<'a> {
     pub data: Vec<u8>,
-    /// Whether it ends before its last chunk: inside a chunk, or with none after the last
-    /// whole one (hostile run 55: a fragment of an error was shown as the whole of it).
-    pub cut: bool,
-    /// Where (a byte of the body) its chunks stop making sense though a last chunk follows
-    /// (hostile run 62: such a body was said to be cut short): read up to there.
-    pub broken: Option<usize>,
+    pub ending: ChunksEnd,
     /// What follows the last chunk: trailer fields, if any.
     pub trailer: &'a [u8],
+}
+
+/// How a chunked body's chunks end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunksEnd {
+    /// With its last chunk.
+    Whole,
+    /// Before its last chunk: inside a chunk, or with none after the last whole one
+    /// (hostile run 55: a fragment of an error was shown as the whole of it).
+    Cut,
+    /// Where (a byte of the body) its chunks stop making sense though a last chunk follows
+    /// (hostile run 62: such a body was said to be cut short): read up to there.
+    Broken(usize),
 }
 
 /// A chunked body's data. `None` when the body is not chunked after all (its first line is
@@ -251,8 +255,7 @@ pub fn dechunk(body: &[u8]) -> Option<Dechunked<'_>> {
         if size == 0 {
             return Some(Dechunked {
                 data: out,
-                cut: false,
-                broken: None,
+                ending: ChunksEnd::Whole,
                 trailer: body.get(end + 1..).unwrap_or_default(),
             });
         }
@@ -274,8 +277,7 @@ pub fn dechunk(body: &[u8]) -> Option<Dechunked<'_>> {
     }
     Some(Dechunked {
         data: out,
-        cut: true,
-        broken: None,
+        ending: ChunksEnd::Cut,
         trailer: &[],
     })
 }
@@ -284,11 +286,13 @@ pub fn dechunk(body: &[u8]) -> Option<Dechunked<'_>> {
 /// cut there.
 fn broken_or_cut(data: Vec<u8>, body: &[u8], pos: usize) -> Dechunked<'_> {
     let rest = body[pos..].trim_ascii_end();
-    let last = ends_in_last_chunk(rest);
+    let ending = match ends_in_last_chunk(rest) {
+        true => ChunksEnd::Broken(pos),
+        false => ChunksEnd::Cut,
+    };
     Dechunked {
         data,
-        cut: true,
-        broken: last.then_some(pos),
+        ending,
         trailer: &[],
     }
 }
@@ -544,20 +548,19 @@ mod tests {
     fn a_chunk_cut_short_keeps_its_bytes() {
         let cut = dechunk(b"a\r\n0123456789\r\n10\r\nabc").unwrap();
         assert_eq!(cut.data, b"0123456789abc");
-        assert!(cut.cut);
+        assert_eq!(cut.ending, ChunksEnd::Cut);
         // Chunks that do not add up, with a last chunk after them: broken, not cut
         // (hostile run 62).
         let longer = dechunk(b"5\r\n{\"id\"\r\n5\r\n:\"x\"}GARBAGE\r\n0\r\n\r\n").unwrap();
         assert_eq!(
-            (longer.data.as_slice(), longer.broken),
-            (&b"{\"id\":\"x\"}"[..], Some(18))
+            (longer.data.as_slice(), longer.ending),
+            (&b"{\"id\":\"x\"}"[..], ChunksEnd::Broken(18))
         );
         let no_hex = dechunk(b"5\r\n{\"id\"\r\nzz\r\n:\"x\"}\r\n0\r\n\r\n").unwrap();
-        assert_eq!(no_hex.broken, Some(10));
-        assert_eq!(cut.broken, None);
+        assert_eq!(no_hex.ending, ChunksEnd::Broken(10));
         let whole = dechunk(b"a\r\n0123456789\r\n0\r\nX-Api-Key: k\r\n\r\n").unwrap();
         assert_eq!(whole.data, b"0123456789");
-        assert!(!whole.cut);
+        assert_eq!(whole.ending, ChunksEnd::Whole);
         assert_eq!(whole.trailer, b"X-Api-Key: k\r\n\r\n");
     }
 
