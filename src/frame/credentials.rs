@@ -722,6 +722,40 @@ mod tests {
     }
 
     #[test]
+    fn every_name_error_texts_are_cut_by_keeps_a_captures_value() {
+        // Hostile run 64: names a suspect line is told by (`Authorisation`, `X-Passcode`,
+        // `?pin=`) were not credentials' names in a capture's own head.
+        let headers = [
+            "Authorisation",
+            "X-Passcode",
+            "X-Creds",
+            "X-Csrf",
+            "X-Xsrf",
+            "X-Pin",
+            "X-Otp",
+            "Client-Assertion",
+        ];
+        for name in headers {
+            let mut c = Credentials::default();
+            c.header(name, "tokvzx7qplmwd");
+            assert_eq!(
+                cut(&c, "User tokvzx7qplmwd is not allowed"),
+                "User … is not allowed",
+                "{name}"
+            );
+        }
+        for name in ["passcode", "pw", "pin", "otp", "bearer"] {
+            let mut c = Credentials::default();
+            c.url(&format!("https://gw.test/v1/messages?{name}=tokvzx7qplmwd"));
+            assert_eq!(cut(&c, "tokvzx7qplmwd"), "…", "{name}");
+        }
+        // A count of tokens is no credential.
+        let mut c = Credentials::default();
+        c.header("X-Ratelimit-Remaining-Tokens", "29999000");
+        assert!(c.is_empty());
+    }
+
+    #[test]
     fn the_pieces_of_a_long_value_never_crowd_out_the_values_after_it() {
         // Hostile run 63: a Kerberos token's pieces between its `+` and `/` filled the
         // bound, and the `X-Api-Key` after it was not kept.

@@ -106,6 +106,15 @@ const NAMES: [(&str, Said); 53] = [
     ("tokens", Said::Field),
 ];
 
+/// The names that say a value is a credential wherever a name stands alone (a header's, a
+/// parameter's): every name but those said only as a field (`tokens`: a header
+/// `x-ratelimit-remaining-tokens` counts tokens).
+pub(super) fn secret_names() -> impl Iterator<Item = &'static str> {
+    (NAMES.iter())
+        .filter(|(_, said)| *said != Said::Field)
+        .map(|(name, _)| *name)
+}
+
 /// The shortest word holding a digit that a suspect line loses (`hunter2`, `Zq8x7`): a
 /// status (`401`) and a version (`v1`) stay.
 const SECRET_MIN: usize = 5;
@@ -1920,7 +1929,7 @@ mod tests {
                 "your token …def was revoked",
             ),
             // Names in no list before.
-            ("creds = admin:ZQXN9creds".to_string(), "creds = admin:…"),
+            ("creds = admin:ZQXN9creds".to_string(), "creds = …"),
             ("pw=ZQXNpw".to_string(), "pw=…"),
             ("Authorisation: ZQXNbrit".to_string(), "Authorisation: …"),
             (
@@ -2037,7 +2046,7 @@ mod tests {
             ("key\\u003a plainvalue", "key\\u003a …"),
             ("password： plainvalue", "password： …"),
             ("x-api-key\t→\tplainvalue", "x-api-key\t→\t…"),
-            ("creds: — plainvalue", "creds: — …"),
+            ("creds: — plainvalue", "creds: …"),
             // Short names run together, as a field's name.
             ("secretkey\tplainvalue", "secretkey\t…"),
             ("DBPASS -> plainvalue", "DBPASS -> …"),
