@@ -290,6 +290,54 @@ fn a_credential_named_twice_or_held_in_an_object_in_a_json_header_map_reaches_no
 }
 
 #[test]
+fn a_har_credential_written_as_a_list_an_object_or_in_a_map_reaches_no_output() {
+    // Hostile run 65: a HAR value that was no string (or headers written as a map) was no
+    // credential of the capture, and the error echoing it showed it whole.
+    const V: &str = "ZQXSECRETq7Lm2w";
+    let dir = scratch("har-value-shapes");
+    let har = |request: serde_json::Value| {
+        let mut request = request;
+        request["method"] = "POST".into();
+        request["url"] = "https://api.anthropic.com/v1/messages".into();
+        request["postData"] = serde_json::json!({"mimeType": "application/json",
+            "text": r#"{"model":"claude-x","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#});
+        serde_json::json!({"log": {"entries": [{"request": request, "response": {
+            "status": 401, "content": {"mimeType": "text/plain", "text": format!("User {V} is not allowed")}}}]}})
+        .to_string()
+    };
+    let cases = [
+        (
+            "list.har",
+            har(serde_json::json!({"headers": [{"name": "x-api-key", "value": [V]}]})),
+        ),
+        (
+            "object.har",
+            har(
+                serde_json::json!({"headers": [{"name": "authorization", "value": {"v": format!("Bearer {V}")}}]}),
+            ),
+        ),
+        (
+            "map.har",
+            har(serde_json::json!({"headers": {"x-api-key": V}})),
+        ),
+        (
+            "cookie.har",
+            har(serde_json::json!({"cookies": [{"name": "sid", "value": [V]}]})),
+        ),
+        (
+            "query.har",
+            har(serde_json::json!({"queryString": [{"name": "key", "value": [V]}]})),
+        ),
+    ];
+    for (name, data) in cases {
+        let (path, turn) = one_turn(&dir, name, data);
+        let message = turn["error"]["message"].as_str().unwrap_or_default();
+        assert_eq!(message, "User … is not allowed", "{name}");
+        no_output_carries_the_secret(&path);
+    }
+}
+
+#[test]
 fn a_credential_of_the_captures_own_heads_as_a_name_reaches_no_output() {
     // Hostile run 51: run 50's cut missed the names a turn takes from elsewhere than its
     // response (the requested model, an error turn's model, its txtar section, a service

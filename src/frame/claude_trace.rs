@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::credentials::Credentials;
+use super::credentials::{self, Credentials};
 use super::entry::{self, Entry, Skip};
 use super::{bom, timestamp};
 use crate::bounded_json;
@@ -320,18 +320,8 @@ fn header<'v>(headers: &'v [(String, Value)], name: &str) -> Option<&'v str> {
 /// it one, a list of them, or an object holding them (`{"scheme": …, "token": …}`: hostile
 /// run 63).
 fn credentials(headers: &[(String, Value)], credentials: &mut Credentials) {
-    fn each(value: &Value, keep: &mut impl FnMut(&str)) {
-        match value {
-            Value::String(text) => keep(text),
-            // Digits a hand-edited log left unquoted (hostile run 56).
-            Value::Number(number) => keep(&number.to_string()),
-            Value::Array(items) => items.iter().for_each(|item| each(item, keep)),
-            Value::Object(members) => members.values().for_each(|item| each(item, keep)),
-            Value::Null | Value::Bool(_) => {}
-        }
-    }
     for (name, value) in headers {
-        each(value, &mut |text| credentials.header(name, text));
+        credentials::each_text(value, &mut |text| credentials.header(name, text));
     }
 }
 

@@ -505,6 +505,22 @@ impl Borders {
     }
 }
 
+/// Hands `keep` every text and number in a JSON value written where a header's, cookie's or
+/// parameter's value stands: one, a list of them, or an object holding them (`{"scheme": …,
+/// "token": …}`). A capture's format may ask for a string, but the capture is read all the
+/// same, and its credential must be kept whatever its shape (hostile runs 63 and 65).
+pub fn each_text(value: &serde_json::Value, keep: &mut impl FnMut(&str)) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => keep(text),
+        // Digits a hand-edited capture left unquoted (hostile runs 56 and 57).
+        Value::Number(number) => keep(&number.to_string()),
+        Value::Array(items) => items.iter().for_each(|item| each_text(item, keep)),
+        Value::Object(members) => members.values().for_each(|item| each_text(item, keep)),
+        Value::Null | Value::Bool(_) => {}
+    }
+}
+
 /// `text` with its `%XX` escapes undone (an escape that is no UTF-8 is kept as it is).
 pub fn percent_decoded(text: &str) -> String {
     let bytes = text.as_bytes();

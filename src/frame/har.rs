@@ -15,7 +15,7 @@ use std::io::Read;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::credentials::Credentials;
+use super::credentials::{Credentials, each_text};
 pub use super::entry::{Entry, Skip};
 use super::{bom, coding, entry, timestamp};
 use crate::bounded_json::Budget;
@@ -459,17 +459,30 @@ fn credentials(entry: &Value, credentials: &mut Credentials) {
             _ => "".into(),
         }
     }
+    /// A list's `{name, value}` pairs, or an object's members where a hand-made archive
+    /// wrote a map (`{"x-api-key": "…"}`), each value whatever its shape
+    /// ([`each_text`]): the entry is read all the same, so its credentials are kept
+    /// (hostile run 65).
+    fn pairs(value: &Value, keep: &mut impl FnMut(&str, &str)) {
+        for pair in list(value) {
+            let name = text(pair, "name");
+            each_text(&pair["value"], &mut |value| keep(&name, value));
+        }
+        for (name, value) in value.as_object().into_iter().flatten() {
+            each_text(value, &mut |value| keep(name, value));
+        }
+    }
     for message in [&entry["request"], &entry["response"]] {
-        for field in list(&message["headers"]) {
-            credentials.header(&text(field, "name"), &text(field, "value"));
-        }
-        for cookie in list(&message["cookies"]) {
-            credentials.cookie(&text(cookie, "value"));
-        }
+        pairs(&message["headers"], &mut |name, value| {
+            credentials.header(name, value)
+        });
+        pairs(&message["cookies"], &mut |_, value| {
+            credentials.cookie(value)
+        });
     }
-    for param in list(&entry["request"]["queryString"]) {
-        credentials.param(&text(param, "name"), &text(param, "value"));
-    }
+    pairs(&entry["request"]["queryString"], &mut |name, value| {
+        credentials.param(name, value)
+    });
 }
 
 /// The string at `pointer` in `entry`, moved out (null left in its place); `None` when
