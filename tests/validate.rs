@@ -923,3 +923,24 @@ fn a_request_answered_in_another_apis_shape_is_found_where_the_request_surely_sa
         assert_eq!(warned, said.is_some(), "{name}: {turns:?}");
     }
 }
+
+/// Hostile run 65: a request whose body is no JSON hides the response after it, and
+/// `inspect` fails the file as no capture; `validate` passed it, its head being well-formed.
+#[test]
+fn a_file_inspect_cannot_read_behind_a_well_formed_request_head_fails() {
+    let dir = common::scratch("request-hides-response");
+    let path = dir.join("form.http");
+    let answer = r#"{"id":"msg_1","type":"message","role":"assistant","model":"claude-x","content":[{"type":"text","text":"hi"}],"stop_reason":"end_turn","usage":{"input_tokens":1,"output_tokens":1}}"#;
+    std::fs::write(
+        &path,
+        format!(
+            "POST /v1/messages HTTP/1.1\r\nContent-Type: application/json\r\n\r\nnot json\r\n\
+             HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{answer}\r\n"
+        ),
+    )
+    .unwrap();
+    let (findings, code) = json_findings(&[path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(field(&findings[0], "rule"), "parse-capture");
+    assert!(field(&findings[0], "message").starts_with("not a capture this tool reads"));
+}
