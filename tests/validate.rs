@@ -944,3 +944,25 @@ fn a_file_inspect_cannot_read_behind_a_well_formed_request_head_fails() {
     assert_eq!(field(&findings[0], "rule"), "parse-capture");
     assert!(field(&findings[0], "message").starts_with("not a capture this tool reads"));
 }
+
+/// Hostile run 65: a request with no body, then its response: the blank line after the
+/// request's head was taken for the line ends before the response, and the head said to
+/// have none ("cut inside the head").
+#[test]
+fn a_request_with_no_body_before_its_response_keeps_its_blank_line() {
+    let dir = common::scratch("bodiless-request");
+    let path = dir.join("get.http");
+    std::fs::write(
+        &path,
+        "POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\n\r\nHTTP/1.1 401 Unauthorized\r\n\
+         Content-Type: application/json\r\n\r\n\
+         {\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"denied\"}}\r\n",
+    )
+    .unwrap();
+    let (findings, code) = json_findings(&[path.to_str().unwrap()]);
+    assert!(
+        findings.iter().all(|f| field(f, "rule") != "http-head"),
+        "{findings:?}"
+    );
+    assert_eq!(code, 0, "{findings:?}");
+}
