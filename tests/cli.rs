@@ -3,8 +3,7 @@
 mod common;
 use common::*;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 #[test]
 fn missing_path_fails_but_the_others_go_through() {
@@ -123,19 +122,8 @@ fn a_closed_pipe_ends_the_run_quietly() {
     for i in 0..300 {
         std::fs::write(dir.join(format!("{i:03}.txtar")), &fixture).unwrap();
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
-        .args(["inspect", dir.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let (first, out) = first_line_then_closed(&["inspect", dir.to_str().unwrap()]);
     assert!(first.starts_with('{'));
-    // The reader (and its pipe end) is dropped here, like `| head -1`.
-    let out = child.wait_with_output().unwrap();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -161,17 +149,8 @@ fn a_pipe_closed_after_a_failed_input_keeps_the_exit_code() {
         std::fs::write(dir.join(format!("{i:03}.txtar")), &fixture).unwrap();
     }
     for command in ["inspect", "summary", "validate"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
-            .args([command, "--format", "json", dir.to_str().unwrap()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let (_, out) =
+            first_line_then_closed(&[command, "--format", "json", dir.to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
     }

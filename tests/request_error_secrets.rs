@@ -76,6 +76,21 @@ fn one_turn(dir: &std::path::Path, name: &str, data: String) -> (String, serde_j
     (path, turns.remove(0))
 }
 
+/// Writes each case as its file in `dir`, and checks its one turn's error reads `said` and
+/// no output carries the secret.
+fn each_error_reads(
+    dir: &std::path::Path,
+    cases: impl IntoIterator<Item = (&'static str, String)>,
+    said: &str,
+) {
+    for (name, data) in cases {
+        let (path, turn) = one_turn(dir, name, data);
+        let message = turn["error"]["message"].as_str().unwrap_or_default();
+        assert_eq!(message, said, "{name}");
+        no_output_carries_the_secret(&path);
+    }
+}
+
 #[test]
 fn a_request_errors_query_string_and_credentials_reach_no_output() {
     let dir = dump_with_error(
@@ -281,12 +296,7 @@ fn a_credential_named_twice_or_held_in_an_object_in_a_json_header_map_reaches_no
         ),
         ("twice.json", cassette),
     ];
-    for (name, data) in cases {
-        let (path, turn) = one_turn(&dir, name, data);
-        let message = turn["error"]["message"].as_str().unwrap_or_default();
-        assert_eq!(message, "no account for … or …", "{name}");
-        no_output_carries_the_secret(&path);
-    }
+    each_error_reads(&dir, cases, "no account for … or …");
 }
 
 #[test]
@@ -329,12 +339,7 @@ fn a_har_credential_written_as_a_list_an_object_or_in_a_map_reaches_no_output() 
             har(serde_json::json!({"queryString": [{"name": "key", "value": [V]}]})),
         ),
     ];
-    for (name, data) in cases {
-        let (path, turn) = one_turn(&dir, name, data);
-        let message = turn["error"]["message"].as_str().unwrap_or_default();
-        assert_eq!(message, "User … is not allowed", "{name}");
-        no_output_carries_the_secret(&path);
-    }
+    each_error_reads(&dir, cases, "User … is not allowed");
 }
 
 #[test]

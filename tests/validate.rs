@@ -824,24 +824,11 @@ fn a_closed_stdout_keeps_the_verdict() {
 
 #[test]
 fn a_closed_pipe_keeps_the_exit_code() {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
     // `validate bad/ | head -1`: the reader goes after one line. The report is made longer
     // than a pipe holds, so the run must meet the closed pipe.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
-        .arg("validate")
-        .args([BAD; 40])
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let args: Vec<&str> = std::iter::once("validate").chain([BAD; 40]).collect();
+    let (first, out) = common::first_line_then_closed(&args);
     assert!(first.contains("error["), "{first}");
-    let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
         out.stderr.is_empty(),

@@ -33,6 +33,26 @@ pub fn run(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// Runs the binary with `args` from the project root, reads the first line it prints, then
+/// closes the pipe, as `| head -1` does: that line, and the run's output (stderr, status).
+pub fn first_line_then_closed(args: &[&str]) -> (String, Output) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aibridge-trace"))
+        .args(args)
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader (and its pipe end) is dropped here.
+    (first, child.wait_with_output().unwrap())
+}
+
 /// `inspect --format jsonl PATH...`: every turn as a JSON value, plus stderr and the exit code.
 pub fn inspect(paths: &[&str]) -> (Vec<Value>, String, i32) {
     let mut args = vec!["inspect", "--format", "jsonl"];
