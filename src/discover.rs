@@ -159,31 +159,29 @@ fn named_file(path: &Path, display: String, size: u64, found: &mut Vec<Found>) {
     }
     for response in responses {
         let display = display_beside(&display, &response);
-        if let Some(message) = unreadable_half(&response) {
-            found.push(Found::Error { display, message });
-            continue;
+        match other_half(&response) {
+            Ok(len) => found.push(Found::Input(Input {
+                request: Some(path.to_path_buf()),
+                claimed: true,
+                size: Some(size + len),
+                ..input(response, display)
+            })),
+            Err(message) => found.push(Found::Error { display, message }),
         }
-        let size = fs::metadata(&response).map_or(0, |m| m.len()) + size;
-        found.push(Found::Input(Input {
-            request: Some(path.to_path_buf()),
-            claimed: true,
-            size: Some(size),
-            ..input(response, display)
-        }));
     }
 }
 
-/// Why `half`, the other half of a dump pair beside a named half, cannot be read, when it
-/// cannot: then neither half is read. The pair is one input, and its named half alone
+/// The size of `half`, the other half of a dump pair beside a named half; or why it cannot
+/// be read, and then neither half is read. The pair is one input, and its named half alone
 /// would read as something else ("a request, with no response", a turn with no request)
 /// and pass `validate` (hostile run 62).
-fn unreadable_half(half: &Path) -> Option<String> {
+fn other_half(half: &Path) -> Result<u64, String> {
     let why = match fs::metadata(half) {
-        Ok(meta) if meta.is_file() => return None,
+        Ok(meta) if meta.is_file() => return Ok(meta.len()),
         Ok(meta) => format!("{}, not a regular file", not_regular(&meta.file_type())),
         Err(err) => io_message(&err),
     };
-    Some(format!(
+    Err(format!(
         "{why}: not read, nor the other half of its dump pair"
     ))
 }
@@ -246,25 +244,21 @@ fn named_as_capture(path: &Path) -> bool {
 /// walk itself reports that half where it finds it, and the file is read alone.
 fn file_input(path: PathBuf, display: String, explicit: bool, size: u64) -> Found {
     let mut request = dump_names::request_beside(&path);
+    let mut half_len = 0;
     if let Some(half) = &request {
-        match unreadable_half(half) {
-            Some(message) if explicit => {
+        match other_half(half) {
+            Ok(len) => half_len = len,
+            Err(message) if explicit => {
                 let display = display_beside(&display, half);
                 return Found::Error { display, message };
             }
-            Some(_) => request = None,
-            None => {}
+            Err(_) => request = None,
         }
     }
-    let size = size
-        + request
-            .as_ref()
-            .and_then(|r| fs::metadata(r).ok())
-            .map_or(0, |m| m.len());
     Found::Input(Input {
         claimed: explicit || named_as_capture(&path),
         request,
-        size: Some(size),
+        size: Some(size + half_len),
         ..input(path, display)
     })
 }

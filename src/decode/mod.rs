@@ -426,25 +426,16 @@ pub fn api_from_request(request: &Value) -> Option<Api> {
     }
     let messages = request.get("messages")?.as_array()?;
     let model = str_at(request, "model").unwrap_or_default();
-    let anthropic_only_blocks = messages.iter().any(|m| {
-        m["content"].as_array().is_some_and(|parts| {
-            parts.iter().any(|p| {
-                matches!(
-                    str_at(p, "type"),
-                    Some("tool_use" | "tool_result" | "thinking" | "redacted_thinking")
-                )
-            })
-        })
-    });
     let anthropic = request.get("system").is_some()
         || request.get("anthropic_version").is_some()
         || request.get("thinking").is_some()
         || model.starts_with("claude")
         || model.contains("anthropic")
-        || anthropic_only_blocks
-        || request["tools"]
-            .as_array()
-            .is_some_and(|tools| tools.iter().any(|t| t.get("input_schema").is_some()));
+        || has_block(
+            messages,
+            &["tool_use", "tool_result", "thinking", "redacted_thinking"],
+        )
+        || has_anthropic_tools(request);
     Some(if anthropic {
         Api::AnthropicMessages
     } else {
@@ -465,23 +456,33 @@ pub fn api_surely_of_request(request: &Value) -> Option<Api> {
             .is_some()
             .then_some(Api::OpenaiResponses);
     };
-    let anthropic_tools = request["tools"]
-        .as_array()
-        .is_some_and(|tools| tools.iter().any(|t| t.get("input_schema").is_some()));
-    let anthropic_blocks = messages.iter().any(|m| {
-        m["content"].as_array().is_some_and(|parts| {
-            (parts.iter()).any(|p| matches!(str_at(p, "type"), Some("tool_use" | "tool_result")))
-        })
-    });
+    let anthropic =
+        has_anthropic_tools(request) || has_block(messages, &["tool_use", "tool_result"]);
     let chat_messages = messages.iter().any(|m| {
         matches!(str_at(m, "role"), Some("system" | "developer" | "tool"))
             || m.get("tool_calls").is_some()
     });
-    match (anthropic_tools || anthropic_blocks, chat_messages) {
+    match (anthropic, chat_messages) {
         (true, false) => Some(Api::AnthropicMessages),
         (false, true) => Some(Api::OpenaiChat),
         _ => None,
     }
+}
+
+/// Whether a request offers a tool by Anthropic's `input_schema`.
+fn has_anthropic_tools(request: &Value) -> bool {
+    request["tools"]
+        .as_array()
+        .is_some_and(|tools| tools.iter().any(|t| t.get("input_schema").is_some()))
+}
+
+/// Whether a message holds a content block of one of `types`.
+fn has_block(messages: &[Value], types: &[&str]) -> bool {
+    messages.iter().any(|m| {
+        m["content"].as_array().is_some_and(|parts| {
+            (parts.iter()).any(|p| str_at(p, "type").is_some_and(|t| types.contains(&t)))
+        })
+    })
 }
 
 /// Whether an event type (a data `type` or an `event:` name) is surely Anthropic's or

@@ -488,9 +488,9 @@ fn zstd_header(inner: &mut impl Read) -> io::Result<(Vec<u8>, u64, Option<u64>)>
         0,
     );
     inner.read_exact(&mut header[1..])?;
-    let at = 1 + usize::from(!single_segment);
+    let id_at = 1 + usize::from(!single_segment);
     let mut id = [0u8; 4];
-    id[..dictionary].copy_from_slice(&header[at..at + dictionary]);
+    id[..dictionary].copy_from_slice(&header[id_at..id_at + dictionary]);
     // Id 0 is no dictionary (RFC 8878).
     match u32::from_le_bytes(id) {
         0 => {}
@@ -498,8 +498,7 @@ fn zstd_header(inner: &mut impl Read) -> io::Result<(Vec<u8>, u64, Option<u64>)>
     }
     let declared = (content_size > 0).then(|| {
         let mut size = [0u8; 8];
-        let at = 1 + usize::from(!single_segment) + dictionary;
-        size[..content_size].copy_from_slice(&header[at..]);
+        size[..content_size].copy_from_slice(&header[id_at + dictionary..]);
         let size = u64::from_le_bytes(size);
         // A two-byte size counts from 256.
         if content_size == 2 { size + 256 } else { size }

@@ -540,10 +540,9 @@ fn owned_string(key: &str, value: String) -> Value {
     attribute(key, Value::Object(string))
 }
 
-/// An `intValue`: a 64-bit signed integer, which the JSON mapping writes as a string.
-/// Counts beyond `i64::MAX` (which no real capture has) are capped there.
-/// An integer attribute, or none when the count does not fit OTLP's 64-bit signed
-/// integers: a count clamped to 2^63−1 would be a wrong count that looks right.
+/// An `intValue` (a 64-bit signed integer, which the JSON mapping writes as a string), or
+/// none when the count does not fit: a count clamped to 2^63−1 would be a wrong count that
+/// looks right.
 fn int(key: &str, value: impl Into<u128>) -> Option<Value> {
     let value = i64::try_from(value.into()).ok()?;
     Some(attribute(key, json!({"intValue": value.to_string()})))

@@ -498,11 +498,8 @@ pub fn check_exchange(
     };
     // A request answered in another API's shape (hostile run 63: a fixture's halves pasted
     // from two captures passed).
-    let warnings = turn.iter().flat_map(|t| &t.warnings);
-    if let Some(other) = warnings
-        .into_iter()
-        .find(|w| matches!(w, Warning::OtherApiAsked { .. }))
-    {
+    let mut warnings = turn.iter().flat_map(|t| &t.warnings);
+    if let Some(other) = warnings.find(|w| matches!(w, Warning::OtherApiAsked { .. })) {
         f.add(&REQUEST_API, None, other.to_string());
     }
     let api_path = exchange
