@@ -1468,7 +1468,7 @@ fn user_info_end(bytes: &[u8], colon: usize) -> Option<usize> {
 }
 
 /// Whether a parameter's, field's or header's name says its value is a credential
-/// ([`PARAMS`]): it ends in one of them.
+/// ([`PARAMS`], [`suspect::secret_names`]): it ends in one of them.
 pub fn is_secret_name(name: &[u8]) -> bool {
     let numbered = name.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     let name = &name[..name.len() - numbered];
