@@ -271,7 +271,7 @@ fn file(
     }
     let mut warnings = Cow::Borrowed(warnings);
     if let (Some((_, sections)), Ok(exchanges)) = (&split, &mut exchanges) {
-        for said in section_warnings(stored, sections, exchanges) {
+        for said in sections_own(stored, sections, exchanges) {
             warnings.to_mut().extend_from_slice(said);
         }
     }
@@ -287,22 +287,24 @@ fn file(
     });
 }
 
-/// Gives each txtar section's decoding warnings to the exchange framed from it, so that a
-/// section's cut body is said of its own turn alone (and N sections make N warnings, not
-/// N²). Returns those of the sections that gave no exchange (the request): the concern of
-/// every exchange that shares it.
+/// Gives each txtar section's decoding warnings, and why its body did not decode if it did
+/// not, to the exchange framed from it, so that a section's cut body is said of its own
+/// turn alone (and N sections make N warnings, not N²), and a body that does not decode
+/// fails its section alone. Returns the warnings of the sections that gave no exchange (the
+/// request): the concern of every exchange that shares it.
 ///
 /// Exchanges come one per response section, in section order, and each names its section
 /// by the very name `sections` hold: paired by that identity, since two sections may share
 /// a name.
-fn section_warnings<'s>(
+fn sections_own<'s>(
     stored: &'s Stored,
     sections: &[Section],
     exchanges: &mut [Exchange],
 ) -> Vec<&'s [Warning]> {
     let mut shared = Vec::new();
     let mut exchanges = exchanges.iter_mut().peekable();
-    for (section, said) in sections.iter().zip(stored.section_warnings()) {
+    let said = stored.section_warnings().zip(stored.section_failures());
+    for (section, (said, failure)) in sections.iter().zip(said) {
         let own = exchanges.next_if(|e| {
             e.section
                 .is_some_and(|name| std::ptr::eq(name, section.name))
@@ -310,6 +312,7 @@ fn section_warnings<'s>(
         match own {
             Some(exchange) => {
                 exchange.warnings.splice(0..0, said.iter().cloned());
+                exchange.undecodable = failure.cloned();
             }
             None if said.is_empty() => {}
             None => shared.push(said),
@@ -332,6 +335,12 @@ fn dump_pair(
             None
         }
     };
+    // A request half gives no turn of its own to fail: a section of it that did not
+    // decode (one written as a txtar) is said of the half, as its warnings are.
+    let mut failed = request.iter().flat_map(Stored::section_failures).flatten();
+    if let Some(why) = failed.next() {
+        visitor.failed(Place::RequestHalf, Failure::Undecodable(why.clone()));
+    }
     let request_lines = request.as_ref().map(|r| Lines::new(&r.data));
     let half = || {
         Some(RequestHalf {

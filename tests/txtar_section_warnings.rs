@@ -112,3 +112,76 @@ fn the_request_sections_coding_is_said_of_every_turn_once() {
         assert_eq!(turn["model"], "claude-sonnet-4-5");
     }
 }
+
+/// A txtar of a section whose gzip body gives no byte (`packed` as given), then a whole
+/// section: its path.
+fn one_undecodable_section(name: &str, packed: &[u8]) -> std::path::PathBuf {
+    let file = scratch(name).join("one-bad.txtar");
+    let head = b"HTTP/1.1 200 OK\nContent-Type: text/event-stream\nContent-Encoding: gzip\n\n";
+    let mut data = format!("-- request --\n{REQUEST}\n-- streaming --\n").into_bytes();
+    data.extend_from_slice(head);
+    data.extend_from_slice(packed);
+    data.extend_from_slice(b"\n-- streaming/whole --\n");
+    data.extend_from_slice(head);
+    data.extend_from_slice(&gzip(STREAM.as_bytes()));
+    data.push(b'\n');
+    std::fs::write(&file, data).unwrap();
+    file
+}
+
+#[test]
+fn a_section_whose_body_does_not_decode_fails_alone() {
+    // Hostile run 65 D1: a gzip body cut before its first decoded byte (or corrupt) failed
+    // the whole txtar, naming no section: the other sections' turns were lost, and
+    // `validate` checked none of them.
+    let packed = gzip(STREAM.as_bytes());
+    let mut corrupt = packed.clone();
+    corrupt[10..].fill(0xff);
+    for (case, bad) in [("cut", &packed[..12]), ("corrupt", &corrupt[..])] {
+        let file = one_undecodable_section(case, bad);
+        let path = file.to_str().unwrap();
+        let (turns, stderr, code) = inspect(&[path]);
+        assert_eq!((turns.len(), code), (1, 1), "{case}: {stderr}");
+        assert_eq!(section(&turns, "streaming/whole")["text"], "hi there");
+        assert!(
+            stderr.contains(&format!(
+                "{path} [streaming]: the headers name the coding gzip, but the body does not decode"
+            )),
+            "{case}: {stderr}"
+        );
+        let (stdout, stderr, code) = run_within(&["validate", path]);
+        assert_eq!(code, 1, "{case}: {stdout}{stderr}");
+        // At the bad section's marker (line 3), and nothing else: the whole section passes
+        // (its name is no aibridge one: that is the warning).
+        assert!(
+            stdout.contains(&format!(
+                "{path}:3: error[parse-capture]: the headers name the coding gzip"
+            )),
+            "{case}: {stdout}"
+        );
+        assert!(stdout.contains("(1 error, 1 warning)"), "{case}: {stdout}");
+    }
+}
+
+#[test]
+fn a_request_section_that_does_not_decode_fails_the_file_naming_it() {
+    // Every response answers the request: none is read as asked without it.
+    let file = scratch("request-undecodable").join("request.txtar");
+    let mut data =
+        b"-- request --\nPOST /v1/messages HTTP/1.1\nContent-Encoding: gzip\n\n".to_vec();
+    data.extend_from_slice(&gzip(REQUEST.as_bytes())[..12]);
+    data.extend_from_slice(
+        b"\n-- streaming --\nHTTP/1.1 200 OK\nContent-Type: text/event-stream\n\n",
+    );
+    data.extend_from_slice(STREAM.as_bytes());
+    std::fs::write(&file, data).unwrap();
+    let path = file.to_str().unwrap();
+    let (turns, stderr, code) = inspect(&[path]);
+    assert_eq!((turns.len(), code), (0, 1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{path}: the request section: the headers name the coding gzip"
+        )),
+        "{stderr}"
+    );
+}

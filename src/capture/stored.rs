@@ -50,6 +50,10 @@ struct Span {
     first_line: usize,
     /// What decoding this section's body found amiss: its own turn's concern.
     warnings: Vec<Warning>,
+    /// Why this response section's body could not be decoded at all (it is kept as
+    /// stored): its own failure, not the file's (hostile run 65: one cut gzip body lost
+    /// every other section's turn).
+    undecodable: Option<Undecodable>,
 }
 
 /// Lines that start together in the decoded text and in the file: a txtar section from its
@@ -131,8 +135,21 @@ impl<'a> Stored<'a> {
         let mut said = Vec::with_capacity(sections.len());
         for (at, section) in sections.iter().enumerate() {
             let mut own = Vec::new();
-            let body = section_body(section.body, &mut own)?;
-            said.push(own);
+            let (body, undecodable) = match section_body(section.body, &mut own) {
+                Ok(body) => (body, None),
+                // Every response answers the request: without it, none is read as asked.
+                Err(why) if section.name == "request" => {
+                    return Err(Undecodable::RequestSection(Box::new(why)));
+                }
+                Err(why) => {
+                    own.clear();
+                    (Cow::Borrowed(section.body), Some(why))
+                }
+            };
+            said.push(Said {
+                warnings: own,
+                undecodable,
+            });
             if rebuilt.is_none() && matches!(body, Cow::Borrowed(_)) {
                 continue;
             }
@@ -198,8 +215,17 @@ impl<'a> Stored<'a> {
     /// What decoding each txtar section found amiss, in the order of [`Stored::txtar`]'s
     /// sections (nothing for a file that is no txtar).
     pub fn section_warnings(&self) -> impl Iterator<Item = &[Warning]> {
-        let sections = self.split.as_ref().map_or(&[][..], |s| &s.sections[..]);
-        sections.iter().map(|s| &s.warnings[..])
+        self.spans().iter().map(|s| &s.warnings[..])
+    }
+
+    /// Why each txtar section's body could not be decoded, if it could not, in the order
+    /// of [`Stored::txtar`]'s sections: such a section is kept as stored, and fails alone.
+    pub fn section_failures(&self) -> impl Iterator<Item = Option<&Undecodable>> {
+        self.spans().iter().map(|s| s.undecodable.as_ref())
+    }
+
+    fn spans(&self) -> &[Span] {
+        self.split.as_ref().map_or(&[], |s| &s.sections[..])
     }
 
     /// Every warning decoding said, the file's and its sections': for a file whose
@@ -276,6 +302,7 @@ impl Rebuilt {
             body: start..self.out.len(),
             first_line: self.line + 1,
             warnings: Vec::new(),
+            undecodable: None,
         });
         self.line += 1 + count_lines(body);
     }
@@ -308,13 +335,21 @@ fn span_of(data: &[u8], section: &Section) -> Span {
         body: start..start + section.body.len(),
         first_line: section.first_line,
         warnings: Vec::new(),
+        undecodable: None,
     }
 }
 
-/// Gives each section what decoding it said (`said`, one list per section in order).
-fn keep_with(spans: &mut [Span], said: Vec<Vec<Warning>>) {
+/// What decoding said of one txtar section.
+struct Said {
+    warnings: Vec<Warning>,
+    undecodable: Option<Undecodable>,
+}
+
+/// Gives each section what decoding said of it (`said`, in section order).
+fn keep_with(spans: &mut [Span], said: Vec<Said>) {
     for (span, own) in spans.iter_mut().zip(said) {
-        span.warnings = own;
+        span.warnings = own.warnings;
+        span.undecodable = own.undecodable;
     }
 }
 

@@ -39,6 +39,9 @@ pub enum Undecodable {
     /// The bodies of one file (a txtar's sections) decode to more than `limit` bytes
     /// together, which would all be held at once.
     TooMuchDecoded { limit: usize },
+    /// A txtar's `request` section, which every response section answers, does not
+    /// decode. (A response section that does not fails alone.)
+    RequestSection(Box<Undecodable>),
 }
 
 impl std::fmt::Display for Undecodable {
@@ -78,6 +81,7 @@ impl std::fmt::Display for Undecodable {
                  this tool holds of one file at once (24 MiB and the file's size): not read",
                 limit >> 20
             ),
+            Undecodable::RequestSection(why) => write!(f, "the request section: {why}"),
         }
     }
 }

@@ -95,6 +95,9 @@ pub struct Exchange<'a> {
     /// The error text a failed upstream call left in place of a response (a dump's
     /// `.req_error.txt`): the turn is that error.
     pub request_error: Option<&'a [u8]>,
+    /// Why its txtar section's body could not be decoded (cut short before any byte came
+    /// out, corrupt): the exchange is that failure, its response unread.
+    pub undecodable: Option<coding::Undecodable>,
 }
 
 impl<'a> Exchange<'a> {
@@ -109,6 +112,7 @@ impl<'a> Exchange<'a> {
             timing: None,
             model: None,
             request_error: None,
+            undecodable: None,
         }
     }
 

@@ -219,6 +219,10 @@ impl Visitor for Rebuild<'_> {
                 }
                 (None, None) => display.to_string(),
             };
+            if let Some(why) = &exchange.undecodable {
+                self.fail(format!("{name}: {why}"));
+                continue;
+            }
             match reconstruct_observed(exchange, parsed, source, &mut ()) {
                 Outcome::Turn(mut turn) => {
                     let mut said = part.warnings.to_vec();

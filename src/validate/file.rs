@@ -377,9 +377,10 @@ fn txtar_file(
             return None;
         }
     };
-    // Every exchange answers the same request: check it once.
+    // Every exchange answers the same request: check it once (as one that was decoded).
     let request = exchanges
-        .first()
+        .iter()
+        .find(|e| e.undecodable.is_none())
         .and_then(Exchange::request_body)
         .map(|body| parse::request(body, lines, f));
     let mut answers = Vec::new();
@@ -387,6 +388,16 @@ fn txtar_file(
     // Framing makes one exchange per response section, in section order.
     let responses = sections.iter().filter(|s| s.name != "request");
     for (section, exchange) in responses.zip(exchanges) {
+        if let Some(why) = &exchange.undecodable {
+            // Its head still stands; its body, as stored, is no body to check.
+            parse::http_head(section.body, None, lines, f);
+            f.add(
+                &PARSE_CAPTURE,
+                Some(txtar::marker_line(section)),
+                why.to_string(),
+            );
+            continue;
+        }
         let head = parse::http_head(section.body, Some(&exchange.response.body), lines, f);
         match check_exchange(exchange, request.as_ref(), head, Claim::Capture, lines, f) {
             Ok(Some(turn)) => answers.push(txtar::SectionTurn { section, turn }),
