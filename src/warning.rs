@@ -184,6 +184,8 @@ pub enum Warning {
     /// The request body is cut short (mended to read what it holds).
     RequestCutShort,
     RequestNotJson,
+    /// The request was captured with no body (its head alone).
+    RequestEmpty,
     /// `count` events, the first at `line`, opened more choices, tool calls, output items
     /// or content blocks than the `max` a stream may open: they were left out.
     TooManyNumbered {
@@ -771,6 +773,9 @@ impl fmt::Display for Said<'_> {
             Warning::BodyCutShort { detail } => write!(f, "{detail}; showing what it holds"),
             Warning::RequestCutShort => f.write_str("the request body is cut short"),
             Warning::RequestNotJson => f.write_str("the request body is not JSON"),
+            Warning::RequestEmpty => {
+                f.write_str("the request has no body; what was asked is not known")
+            }
             Warning::TooMany { what, count, max } => {
                 let (whose, verb, noun) = match what {
                     Listed::ToolCalls => ("response", "makes", "tool calls"),

@@ -952,4 +952,11 @@ fn a_request_with_no_body_before_its_response_keeps_its_blank_line() {
         "{findings:?}"
     );
     assert_eq!(code, 0, "{findings:?}");
+    // `inspect` says the request has no body, not that its body is no JSON.
+    let (turns, stderr, code) = common::inspect(&[path.to_str().unwrap()]);
+    assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+    assert_eq!(
+        turns[0]["warnings"],
+        serde_json::json!(["the request has no body; what was asked is not known"])
+    );
 }

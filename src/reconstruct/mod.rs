@@ -78,6 +78,9 @@ pub struct ParsedRequest {
     /// Why the body is not JSON as it stands (before mending), if it is not.
     pub error: Option<serde_json::Error>,
     mended: bool,
+    /// The body is empty, or blank: a request sent with none, not one that is no JSON
+    /// (hostile run 65: it was said to be).
+    empty: bool,
     /// What the body says, read for each API an exchange asked for (one, in practice; a
     /// hostile txtar alternates them, and each read anew would be held anew), whole and
     /// cut.
@@ -113,6 +116,7 @@ impl ParsedRequest {
             value,
             error,
             mended,
+            empty: body.trim_ascii().is_empty(),
             shared: Default::default(),
             readers: Cell::new(0),
         }
@@ -159,6 +163,7 @@ impl ParsedRequest {
 
     fn warning(&self) -> Option<Warning> {
         match (&self.value, &self.error) {
+            _ if self.empty => Some(Warning::RequestEmpty),
             (Some(_), Some(_)) if self.mended => Some(Warning::RequestCutShort),
             (None, Some(err)) if matches!(JsonFault::of(err), JsonFault::OverBudget(_)) => {
                 Some(Warning::RequestOverBudget)
