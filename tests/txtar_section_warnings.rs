@@ -185,3 +185,47 @@ fn a_request_section_that_does_not_decode_fails_the_file_naming_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_section_holding_its_own_request_has_both_bodies_decoded() {
+    // A section may hold a request and then its response, as a file may; only the first
+    // message's body was decoded: a gzip response stayed gzip (the turn was skipped as "of
+    // no API"), and a gzip request took the response for more of its body.
+    let dir = scratch("own-request");
+    let asked = format!(
+        "POST /v1/messages HTTP/1.1\nContent-Type: application/json\nContent-Encoding: gzip\n\
+         Content-Length: {}\n\n",
+        gzip(REQUEST.as_bytes()).len()
+    );
+    let answer = b"HTTP/1.1 200 OK\nContent-Type: text/event-stream\nContent-Encoding: gzip\n\n";
+    let mut data = b"-- streaming --\n".to_vec();
+    data.extend_from_slice(asked.as_bytes());
+    // The response's status line right after the request's binary body, as a proxy writes.
+    data.extend_from_slice(&gzip(REQUEST.as_bytes()));
+    data.extend_from_slice(answer);
+    data.extend_from_slice(&gzip(STREAM.as_bytes()));
+    // A second section whose answer is no JSON: its finding's line is the file's.
+    data.extend_from_slice(b"\n-- non-streaming --\nPOST /v1/messages HTTP/1.1\n\n");
+    data.extend_from_slice(REQUEST.as_bytes());
+    data.extend_from_slice(
+        b"\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"id\": nope}\n",
+    );
+    let file = dir.join("own.txtar");
+    std::fs::write(&file, &data).unwrap();
+    let path = file.to_str().unwrap();
+    let (turns, stderr, _) = inspect(&[path]);
+    let turn = section(&turns, "streaming");
+    assert_eq!(turn["text"], "hi there", "{stderr}");
+    assert_eq!(turn["prompt"], "hi", "{turn}");
+    let line = 1 + data
+        .iter()
+        .rposition(|&b| b == b'{')
+        .map_or(0, |at| data[..at].iter().filter(|&&b| b == b'\n').count());
+    let (stdout, _, code) = run_within(&["validate", path]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!("{path}:{line}: error[parse-body-json]")),
+        "line {line}: {stdout}"
+    );
+    assert!(stdout.contains("(1 error, 0 warnings)"), "{stdout}");
+}

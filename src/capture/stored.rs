@@ -80,47 +80,15 @@ impl<'a> Stored<'a> {
         // A byte order mark is no part of any format (and moves no line).
         let data = bom::strip(data);
         let Some((comment, sections)) = txtar_of(data) else {
-            // A request and its response: each message's body is decoded in place.
             let mut warnings = Vec::new();
-            let pair = request_then_response(data);
-            let (asked, answer) = pair.unwrap_or((&data[..0], data));
-            let (message, ends) = line_ends_after(asked);
-            // Each decoded body is extended in place, not copied: a body may be as large as
-            // the decompression bound allows.
-            let asked_decoded = match coding::message(message, &mut warnings)? {
-                Cow::Owned(mut text) => {
-                    text.extend_from_slice(ends);
-                    Cow::Owned(text)
-                }
-                Cow::Borrowed(_) => Cow::Borrowed(asked),
-            };
-            let answer_decoded = coding::message(answer, &mut warnings)?;
-            let answer_len = answer_decoded.len();
-            let (decoded, runs) = match (asked_decoded, answer_decoded) {
-                (Cow::Borrowed(_), Cow::Borrowed(_)) => (Cow::Borrowed(data), Vec::new()),
-                (asked_decoded, answer_decoded) => {
-                    let lines = (1 + count_lines(asked), 1 + count_lines(&asked_decoded));
-                    let runs = vec![
-                        run(asked, &asked_decoded, (1, 1), 0),
-                        run(answer, &answer_decoded, lines, 0),
-                    ];
-                    let whole = match asked_decoded {
-                        Cow::Owned(mut asked) => {
-                            asked.extend_from_slice(&answer_decoded);
-                            asked
-                        }
-                        Cow::Borrowed(asked) => {
-                            let mut whole = answer_decoded.into_owned();
-                            whole.splice(0..0, asked.iter().copied());
-                            whole
-                        }
-                    };
-                    (Cow::Owned(whole), runs)
-                }
+            let Messages { text, asked } = messages(data, &mut warnings)?;
+            let runs = match &text {
+                Cow::Borrowed(_) => Vec::new(),
+                Cow::Owned(decoded) => pair_runs(data, decoded, asked, (1, 1), 0),
             };
             return Ok(Stored {
-                answer_at: pair.map(|_| decoded.len() - answer_len),
-                data: decoded,
+                answer_at: asked.map(|(_, decoded)| decoded),
+                data: text,
                 warnings,
                 split: None,
                 runs,
@@ -135,15 +103,15 @@ impl<'a> Stored<'a> {
         let mut said = Vec::with_capacity(sections.len());
         for (at, section) in sections.iter().enumerate() {
             let mut own = Vec::new();
-            let (body, undecodable) = match section_body(section.body, &mut own) {
-                Ok(body) => (body, None),
+            let (body, asked, undecodable) = match section_body(section.body, &mut own) {
+                Ok((body, asked)) => (body, asked, None),
                 // Every response answers the request: without it, none is read as asked.
                 Err(why) if section.name == "request" => {
                     return Err(Undecodable::RequestSection(Box::new(why)));
                 }
                 Err(why) => {
                     own.clear();
-                    (Cow::Borrowed(section.body), Some(why))
+                    (Cow::Borrowed(section.body), None, Some(why))
                 }
             };
             said.push(Said {
@@ -154,7 +122,7 @@ impl<'a> Stored<'a> {
                 continue;
             }
             let text = rebuilt.get_or_insert_with(|| Rebuilt::new(comment, &sections[..at]));
-            text.push(section, &body);
+            text.push(section, &body, asked);
             if text.out.len() > limit {
                 return Err(Undecodable::TooMuchDecoded { limit });
             }
@@ -285,18 +253,20 @@ impl Rebuilt {
             runs: Vec::new(),
         };
         for section in earlier {
-            text.push(section, section.body);
+            text.push(section, section.body, None);
         }
         text
     }
 
-    fn push(&mut self, section: &Section, body: &[u8]) {
+    /// Adds `section` with its `body` decoded; `asked` as [`Messages::asked`] says.
+    fn push(&mut self, section: &Section, body: &[u8], asked: Option<(usize, usize)>) {
         self.out
             .extend_from_slice(format!("-- {} --\n", section.name).as_bytes());
         let start = self.out.len();
         self.out.extend_from_slice(body);
         let lines = (section.first_line - 1, self.line);
-        self.runs.push(run(section.body, body, lines, 1));
+        let runs = pair_runs(section.body, body, asked, lines, 1);
+        self.runs.extend(runs);
         self.spans.push(Span {
             name: section.name.to_string(),
             body: start..self.out.len(),
@@ -311,13 +281,17 @@ impl Rebuilt {
 /// A section's body decoded. The line end before the next marker is the txtar's, not the
 /// body's: a compressed body decoded with it would look cut short. A decoded body gets its
 /// line end back, so the next marker stays a line of its own.
+///
+/// A section may hold a request and then its response, as a file may: each is decoded
+/// (`asked` as [`Messages::asked`] says).
 fn section_body<'a>(
     body: &'a [u8],
     warnings: &mut Vec<Warning>,
-) -> Result<Cow<'a, [u8]>, Undecodable> {
+) -> Result<(Cow<'a, [u8]>, Option<(usize, usize)>), Undecodable> {
     let message = body.strip_suffix(b"\n").unwrap_or(body);
     let message = message.strip_suffix(b"\r").unwrap_or(message);
-    Ok(match coding::message(message, warnings)? {
+    let Messages { text, asked } = messages(message, warnings)?;
+    let body = match text {
         Cow::Borrowed(_) => Cow::Borrowed(body),
         Cow::Owned(mut decoded) => {
             if !decoded.ends_with(b"\n") {
@@ -325,7 +299,78 @@ fn section_body<'a>(
             }
             Cow::Owned(decoded)
         }
+    };
+    Ok((body, asked))
+}
+
+/// The text of one or two HTTP messages (a file's, or a txtar section's), their bodies
+/// decoded.
+struct Messages<'a> {
+    text: Cow<'a, [u8]>,
+    /// For a request and then its response: the request's length as stored and as
+    /// decoded (where the response starts in [`Messages::text`]).
+    asked: Option<(usize, usize)>,
+}
+
+/// `data` with each message's body decoded in place: a request's and then its response's
+/// when it holds both ([`request_then_response`]), else its one message's. Each decoded
+/// body is extended in place, not copied: a body may be as large as the decompression bound
+/// allows.
+fn messages<'a>(data: &'a [u8], warnings: &mut Vec<Warning>) -> Result<Messages<'a>, Undecodable> {
+    let pair = request_then_response(data);
+    let (asked, answer) = pair.unwrap_or((&data[..0], data));
+    let (message, ends) = line_ends_after(asked);
+    let asked_decoded = match coding::message(message, warnings)? {
+        // The response keeps a line of its own after a decoded body, so that it is found
+        // again where a decoded body no longer fits its `Content-Length` (a section's).
+        Cow::Owned(mut text) => {
+            text.extend_from_slice(if ends.is_empty() { b"\n" } else { ends });
+            Cow::Owned(text)
+        }
+        Cow::Borrowed(_) => Cow::Borrowed(asked),
+    };
+    let answer_decoded = coding::message(answer, warnings)?;
+    let asked_len = asked_decoded.len();
+    let text = match (asked_decoded, answer_decoded) {
+        (Cow::Borrowed(_), Cow::Borrowed(_)) => Cow::Borrowed(data),
+        (Cow::Owned(mut asked), answer) => {
+            asked.extend_from_slice(&answer);
+            Cow::Owned(asked)
+        }
+        (Cow::Borrowed(asked), answer) => {
+            let mut whole = answer.into_owned();
+            whole.splice(0..0, asked.iter().copied());
+            Cow::Owned(whole)
+        }
+    };
+    Ok(Messages {
+        text,
+        asked: pair.map(|(asked, _)| (asked.len(), asked_len)),
     })
+}
+
+/// The runs of `before` decoded into `after`, one message or a request and its response
+/// (`asked`, as [`Messages::asked`] says), starting on `lines` (file, decoded) with `above`
+/// lines before the first message (see [`run`]).
+fn pair_runs(
+    before: &[u8],
+    after: &[u8],
+    asked: Option<(usize, usize)>,
+    (original, decoded): (usize, usize),
+    above: usize,
+) -> Vec<Run> {
+    let Some((stored, rewritten)) = asked else {
+        return vec![run(before, after, (original, decoded), above)];
+    };
+    let (asked_before, asked_after) = (&before[..stored], &after[..rewritten]);
+    let answer_lines = (
+        original + above + count_lines(asked_before),
+        decoded + above + count_lines(asked_after),
+    );
+    vec![
+        run(asked_before, asked_after, (original, decoded), above),
+        run(&before[stored..], &after[rewritten..], answer_lines, 0),
+    ]
 }
 
 fn span_of(data: &[u8], section: &Section) -> Span {
