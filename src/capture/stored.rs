@@ -104,7 +104,7 @@ impl<'a> Stored<'a> {
         for (at, section) in sections.iter().enumerate() {
             let mut own = Vec::new();
             let (body, asked, undecodable) = match section_body(section.body, &mut own) {
-                Ok((body, asked)) => (body, asked, None),
+                Ok(Messages { text, asked }) => (text, asked, None),
                 // Every response answers the request: without it, none is read as asked.
                 Err(why) if section.name == "request" => {
                     return Err(Undecodable::RequestSection(Box::new(why)));
@@ -280,18 +280,16 @@ impl Rebuilt {
 
 /// A section's body decoded. The line end before the next marker is the txtar's, not the
 /// body's: a compressed body decoded with it would look cut short. A decoded body gets its
-/// line end back, so the next marker stays a line of its own.
-///
-/// A section may hold a request and then its response, as a file may: each is decoded
-/// (`asked` as [`Messages::asked`] says).
+/// line end back, so the next marker stays a line of its own. A section may hold a request
+/// and then its response, as a file may: each is decoded.
 fn section_body<'a>(
     body: &'a [u8],
     warnings: &mut Vec<Warning>,
-) -> Result<(Cow<'a, [u8]>, Option<(usize, usize)>), Undecodable> {
+) -> Result<Messages<'a>, Undecodable> {
     let message = body.strip_suffix(b"\n").unwrap_or(body);
     let message = message.strip_suffix(b"\r").unwrap_or(message);
     let Messages { text, asked } = messages(message, warnings)?;
-    let body = match text {
+    let text = match text {
         Cow::Borrowed(_) => Cow::Borrowed(body),
         Cow::Owned(mut decoded) => {
             if !decoded.ends_with(b"\n") {
@@ -300,7 +298,7 @@ fn section_body<'a>(
             Cow::Owned(decoded)
         }
     };
-    Ok((body, asked))
+    Ok(Messages { text, asked })
 }
 
 /// The text of one or two HTTP messages (a file's, or a txtar section's), their bodies
