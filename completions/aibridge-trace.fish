@@ -89,7 +89,7 @@ complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" 
 json\t'One JSON object per finding per line, nothing else'
 junit\t'JUnit XML, one test case per file, for CI dashboards'
 github\t'GitHub Actions workflow commands: annotations on the pull request, then a tally'"
-complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l allow -d 'Silence a rule (repeatable; see --list-rules)' -r -f -a "parse-capture\t'(error) the file is a capture this tool reads (txtar fixture, HAR archive, gateway dump, HTTP response, event stream, JSON body) with a response in it, its bodies decodable'
+complete -c aibridge-trace -n "__fish_aibridge_trace_using_subcommand validate" -l allow -d 'Silence a rule (repeatable; see --list-rules)' -r -f -a "parse-capture\t'(error) the file is a capture this tool reads (txtar fixture, HAR archive, gateway dump, HTTP response, event stream, JSON body) with a response in it (a file named `.sse`, `.txtar` or `.har` holding a request alone fails), its bodies decodable'
 parse-request-json\t'(error) the request body is valid JSON'
 parse-body-json\t'(error) a blocking response body is one whole JSON document (not cut short, empty or plain text, unless it records an HTTP error)'
 parse-event-json\t'(error) every event\'s data is valid JSON (Chat\'s `[DONE]` aside), of a shape the API\'s events have'
@@ -115,7 +115,7 @@ usage-invalid\t'(error) every token count given is a whole non-negative number (
 usage-total\t'(error) where a total is given, total = input + output'
 usage-reasoning\t'(error) reasoning tokens do not exceed output tokens'
 usage-cached\t'(error) cached tokens do not exceed prompt (input) tokens'
-error-shape\t'(error) a recorded provider error (HTTP error response, `error` event or chunk, `response.failed`, a dump\'s `.req_error.txt`) is well-formed: an error object with a message (some text, for the error file)'
+error-shape\t'(error) a recorded provider error (HTTP error response, `error` event or chunk, `response.failed`, a dump\'s `.req_error.txt`) is well-formed: an error object with a message (some text, for the error file); an error status over an event stream has the stream say its error'
 txtar-pair-mismatch\t'(error) a fixture\'s streaming and non-streaming sections agree on tool names, tool arguments, thoughts and stop reason'
 txtar-tool-call-section\t'(error) a `*/tool-call` section exists when, and only when, the first answer called an injected (`bmcp_`) tool'
 txtar-unknown-section\t'(warning) section names are `request`, `streaming`, `non-streaming`, `streaming/tool-call`, `non-streaming/tool-call`'

@@ -223,7 +223,7 @@ const CAPTURE_EXTENSIONS: [&str; 3] = ["sse", "txtar", "har"];
 
 /// Whether `path`'s name says it holds a capture: a [`CAPTURE_EXTENSIONS`] one, compressed
 /// or not (`traffic.har.gz`).
-fn named_as_capture(path: &Path) -> bool {
+pub fn named_as_capture(path: &Path) -> bool {
     let compressed = ["gz", "zst"];
     let extension = |path: &Path| {
         path.extension()

@@ -960,3 +960,73 @@ fn a_request_with_no_body_before_its_response_keeps_its_blank_line() {
         serde_json::json!(["the request has no body; what was asked is not known"])
     );
 }
+
+/// Hostile run 66 D5: an HTTP error status over an event stream was lost: the turn said
+/// `"error": null` and `validate` passed, while the same status over a JSON body is kept and
+/// checked.
+#[test]
+fn an_error_status_over_a_stream_is_the_turns_error_and_must_say_it() {
+    let dir = common::scratch("error-status-stream");
+    let stream = std::fs::read_to_string(common::root().join("fixtures/raw/anthropic-crlf.sse"))
+        .unwrap()
+        .replace('\r', "");
+    let path = dir.join("500.http");
+    std::fs::write(
+        &path,
+        format!(
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/event-stream\r\n\r\n{stream}"
+        ),
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let (turns, stderr, code) = common::inspect(&[path]);
+    assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+    assert_eq!(turns[0]["error"]["status"], 500, "{}", turns[0]);
+    let (findings, code) = json_findings(&[path]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(field(&findings[0], "rule"), "error-shape");
+    assert_eq!(
+        field(&findings[0], "message"),
+        "the HTTP 500 response's stream records no error with a message"
+    );
+}
+
+/// Hostile run 66 D1: a head saying `text/event-stream` made any body (an image, a proxy's
+/// page) a stream, passed over as "of no API", and `validate` passed.
+#[test]
+fn a_body_its_type_calls_a_stream_that_holds_no_event_is_no_stream() {
+    let dir = common::scratch("stream-of-nothing");
+    let path = dir.join("page.sse");
+    std::fs::write(
+        &path,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n\
+         <html><body><h1>502 Bad Gateway</h1></body></html>\n",
+    )
+    .unwrap();
+    let (findings, code) = json_findings(&[path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(field(&findings[0], "rule"), "parse-body-json");
+    assert_eq!(
+        field(&findings[0], "message"),
+        "the response body is neither JSON nor an event stream"
+    );
+}
+
+/// Hostile run 66 D2: a file its name says is a capture (`.sse`) holding a request alone
+/// passed as skipped; found under another name it is still passed over.
+#[test]
+fn a_capture_named_file_holding_a_request_alone_fails() {
+    let dir = common::scratch("request-alone");
+    let request = "POST /v1/messages HTTP/1.1\r\nContent-Type: application/json\r\n\r\n\
+        {\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    std::fs::write(dir.join("cut.sse"), request).unwrap();
+    std::fs::write(dir.join("asked.http"), request).unwrap();
+    let out = run(&["validate", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("cut.sse: error[parse-capture]: a request with no response"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("asked.http: error"), "{stdout}");
+}

@@ -28,7 +28,7 @@ const fn warning(id: &'static str, summary: &'static str) -> Rule {
 
 pub const PARSE_CAPTURE: Rule = error(
     "parse-capture",
-    "the file is a capture this tool reads (txtar fixture, HAR archive, gateway dump, HTTP response, event stream, JSON body) with a response in it, its bodies decodable",
+    "the file is a capture this tool reads (txtar fixture, HAR archive, gateway dump, HTTP response, event stream, JSON body) with a response in it (a file named `.sse`, `.txtar` or `.har` holding a request alone fails), its bodies decodable",
 );
 pub const PARSE_REQUEST_JSON: Rule = error("parse-request-json", "the request body is valid JSON");
 pub const PARSE_BODY_JSON: Rule = error(
@@ -129,7 +129,7 @@ pub const USAGE_CACHED: Rule = error(
 );
 pub const ERROR_SHAPE: Rule = error(
     "error-shape",
-    "a recorded provider error (HTTP error response, `error` event or chunk, `response.failed`, a dump's `.req_error.txt`) is well-formed: an error object with a message (some text, for the error file)",
+    "a recorded provider error (HTTP error response, `error` event or chunk, `response.failed`, a dump's `.req_error.txt`) is well-formed: an error object with a message (some text, for the error file); an error status over an event stream has the stream say its error",
 );
 pub const TXTAR_PAIR_MISMATCH: Rule = error(
     "txtar-pair-mismatch",

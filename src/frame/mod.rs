@@ -482,10 +482,21 @@ fn starts_like_sse(body: &[u8]) -> bool {
         .split(|&b| b == b'\n' || b == b'\r')
         .find(|line| !line.trim_ascii().is_empty())
         .unwrap_or_default();
-    first.starts_with(b":")
+    is_sse_line(first)
+}
+
+/// Whether any line of a body is an SSE field or comment: one its type calls a stream that
+/// holds none (an image, a proxy's page) is no stream (hostile run 66: it was passed over as
+/// a stream of no API). A stream's first line nearly always is one.
+fn holds_sse_line(body: &[u8]) -> bool {
+    body.split(|&b| b == b'\n' || b == b'\r').any(is_sse_line)
+}
+
+fn is_sse_line(line: &[u8]) -> bool {
+    line.starts_with(b":")
         || [&b"data:"[..], b"event:", b"id:", b"retry:"]
             .iter()
-            .any(|field| first.starts_with(field))
+            .any(|field| line.starts_with(field))
 }
 
 /// Lines `body` has before `rest`, a slice of its end.
@@ -541,7 +552,8 @@ fn classify<'a>(
     if matches!(trimmed[0], b'{' | b'[') {
         return Body::Json(trimmed.trim_ascii_end());
     }
-    let is_stream = content_type.is_some_and(|t| t.contains("text/event-stream"));
+    let is_stream =
+        content_type.is_some_and(|t| t.contains("text/event-stream")) && holds_sse_line(trimmed);
     // An error's page labelled as no stream may open with a colon (`: upstream failed`),
     // which is all an SSE comment is: a stream opens so only when its type says it is one
     // (hostile run 50: a 500 read as a stream of no event lost its status).

@@ -257,15 +257,30 @@ fn rebuild(
     let text = match &response.body {
         Body::Stream(stream) => {
             // Nearly always the first event tells the API, and the stream is read once.
-            if let Some(b) = rebuild_stream(Events::told_by_first(stream), stream, observer) {
-                return Ok(b);
+            let mut b = match rebuild_stream(Events::told_by_first(stream), stream, observer) {
+                Some(b) => b,
+                None => {
+                    let api = stream_api(stream)
+                        .or(hint)
+                        .or_else(|| cut_stream_api(stream))
+                        .ok_or_else(|| skipped(NoTurn::StreamOfNoApi))?;
+                    rebuild_stream(Events::of(api, stream), stream, observer)
+                        .ok_or_else(|| skipped(NoTurn::StreamOfNoApi))?
+                }
+            };
+            // An error status is the turn's error, whatever the stream says (hostile run
+            // 66: a 500 over a stream was lost), as it is over a JSON body.
+            if let Some(status) = status.filter(|s| *s >= 400) {
+                b.error
+                    .get_or_insert(TurnError {
+                        status: None,
+                        kind: None,
+                        message: None,
+                        mid_stream: false,
+                    })
+                    .status = Some(status);
             }
-            let api = stream_api(stream)
-                .or(hint)
-                .or_else(|| cut_stream_api(stream))
-                .ok_or_else(|| skipped(NoTurn::StreamOfNoApi))?;
-            return rebuild_stream(Events::of(api, stream), stream, observer)
-                .ok_or_else(|| skipped(NoTurn::StreamOfNoApi));
+            return Ok(b);
         }
         Body::Json(text) => text,
         Body::Text(text) => {

@@ -22,7 +22,7 @@ use super::{anthropic, chat, errors, responses, txtar};
 use crate::capture::{Failure, Layout, Lines, Part, Place, Stored, Visitor, Walked};
 use crate::decode::{Event, StreamEnd};
 use crate::diagnostic::rules::{
-    HTTP_CODING, PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON, REQUEST_API,
+    ERROR_SHAPE, HTTP_CODING, PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON, REQUEST_API,
     TXTAR_UNKNOWN_RULE,
 };
 use crate::diagnostic::{Finding, Findings, RULES};
@@ -60,6 +60,8 @@ pub struct Check {
     request_half: Findings,
     /// The request half's file name, for its findings.
     pub request_name: String,
+    /// The input's name says it holds a capture (`.sse`, `.txtar`, `.har`).
+    named: bool,
 }
 
 impl Visitor for Check {
@@ -89,9 +91,10 @@ impl Visitor for Check {
 
 impl Check {
     /// Checks for one input; `request_name` names a dump's request half, if it has one.
-    pub fn new(request_name: String) -> Check {
+    pub fn new(request_name: String, named: bool) -> Check {
         Check {
             request_name,
+            named,
             ..Check::default()
         }
     }
@@ -238,10 +241,19 @@ impl Check {
             Err(err) => f.add(&PARSE_CAPTURE, None, err.to_string()),
             Ok(exchanges) => {
                 for exchange in exchanges {
-                    if let Err(why) =
-                        check_exchange(exchange, asked, head, Claim::Capture, lines, f)
-                    {
-                        skipped.get_or_insert(why.to_string());
+                    match check_exchange(exchange, asked, head, Claim::Capture, lines, f) {
+                        // A file its name says is a capture holds one (hostile run 66: a
+                        // `.sse` of a request alone passed).
+                        Err(Unchecked::NoTurn(NoTurn::RequestOnly)) if self.named => f.add(
+                            &PARSE_CAPTURE,
+                            None,
+                            "a request with no response: the capture stopped before the \
+                             answer, or holds none",
+                        ),
+                        Err(why) => {
+                            skipped.get_or_insert(why.to_string());
+                        }
+                        Ok(_) => {}
                     }
                 }
             }
@@ -544,6 +556,16 @@ pub fn check_exchange(
         return Err(skipped);
     }
     f.extend(found.into_vec());
+    // An error status over a stream: the stream is to say the error, as a JSON body is
+    // (hostile run 66: a 500 over a whole answer passed).
+    if let (Body::Stream(_), Some(status)) = (&response.body, error_status) {
+        let said = turn.as_ref().and_then(|t| t.error.as_ref());
+        if said.is_none_or(|e| e.message.is_none()) {
+            f.add(&ERROR_SHAPE, Some(response.first_line), || {
+                format!("the HTTP {status} response's stream records no error with a message")
+            });
+        }
+    }
     // A raw head's type is checked where its line is known; an archive's entry gives its
     // own (hostile run 59: a HAR's SSE body labelled JSON passed).
     if let (HeadShape::None, Some(label)) = (head, response.content_type.as_deref()) {

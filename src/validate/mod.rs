@@ -62,13 +62,14 @@ pub fn validate_bytes(data: &[u8]) -> Vec<Finding> {
 /// Validates one file's bytes (a HAR, or any other capture), saying also whether it was
 /// skipped or unrecognized.
 pub fn check(data: &[u8]) -> Checked {
-    checked(Content::Whole(Cow::Borrowed(data)), String::new()).0
+    checked(Content::Whole(Cow::Borrowed(data)), String::new(), false).0
 }
 
-/// Walks `content` with the checks; `request_name` names a dump's request half. Also
-/// gives the rules the input allows for itself.
-fn checked(content: Content, request_name: String) -> (Checked, Vec<String>) {
-    let mut check = file::Check::new(request_name);
+/// Walks `content` with the checks; `request_name` names a dump's request half, `named`
+/// says the input's name says it is a capture. Also gives the rules the input allows for
+/// itself.
+fn checked(content: Content, request_name: String, named: bool) -> (Checked, Vec<String>) {
+    let mut check = file::Check::new(request_name, named);
     let walked = capture::walk(content, &mut check);
     let allowed = std::mem::take(&mut check.allowed);
     let mut checked = check.finish(walked);
@@ -125,7 +126,8 @@ fn check_found(found: &Found, allow: &[String]) -> FileResult {
     let request_name = request_name.map_or(String::new(), |n| {
         crate::discover::path_text(std::path::Path::new(n))
     });
-    let (checked, inline) = checked(content, request_name);
+    let named = crate::discover::named_as_capture(&input.path);
+    let (checked, inline) = checked(content, request_name, named);
     if checked.unrecognized && !claimed {
         result.skipped = Some("not a capture".to_string());
         return result;
