@@ -1030,3 +1030,21 @@ fn a_capture_named_file_holding_a_request_alone_fails() {
     );
     assert!(!stdout.contains("asked.http: error"), "{stdout}");
 }
+
+/// Hostile run 66 D3: an error message of no text (a NUL, a zero-width space) passed
+/// `error-shape`, while a blank one failed.
+#[test]
+fn an_error_message_of_no_text_is_no_message() {
+    for message in ["\\u0000", "\\u200b\\u200b", "\\ufffd", " \\u00ad "] {
+        let capture = format!(
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n\
+             {{\"type\":\"error\",\"error\":{{\"type\":\"invalid_request_error\",\"message\":\"{message}\"}}}}\n"
+        );
+        let findings = validate_bytes(capture.as_bytes());
+        let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["error-shape"], "{message}: {findings:?}");
+    }
+    let said = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n\r\n\
+        {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"\\u00e9\"}}\n";
+    assert!(validate_bytes(said.as_bytes()).is_empty());
+}

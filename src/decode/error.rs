@@ -52,5 +52,20 @@ pub fn message(value: &Value) -> Option<&str> {
         Some(Value::String(text)) => Some(text.as_str()),
         _ => str_at(value, "message"),
     }
-    .filter(|m| !m.trim().is_empty())
+    .filter(|m| says_something(m))
 }
+
+/// Whether a message holds a character to read: not only white space, control characters
+/// (a NUL), invisible ones (a zero-width space) or bytes that are no UTF-8 (read as
+/// U+FFFD), which say nothing (hostile run 66: they passed for a message).
+pub fn says_something(text: &str) -> bool {
+    text.chars()
+        .any(|c| !c.is_whitespace() && !c.is_control() && !SAYS_NOTHING.contains(&c))
+}
+
+/// Characters that show nothing: zero-width spaces and joiners, marks of direction, word
+/// joiners, a byte order mark, a soft hyphen, and what stands for a byte that is no UTF-8.
+const SAYS_NOTHING: [char; 13] = [
+    '\u{200b}', '\u{200c}', '\u{200d}', '\u{200e}', '\u{200f}', '\u{2060}', '\u{2061}', '\u{2062}',
+    '\u{2063}', '\u{2064}', '\u{feff}', '\u{00ad}', '\u{fffd}',
+];

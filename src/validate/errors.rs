@@ -8,7 +8,7 @@ use super::locate::{Doc, Seg};
 use crate::diagnostic::Findings;
 use crate::diagnostic::rules::ERROR_SHAPE;
 
-use crate::decode::error::message;
+use crate::decode::error::{message, says_something};
 pub use crate::decode::is_error_body;
 
 /// Checks an error recorded inside a stream (`what` names it in the finding).
@@ -44,5 +44,34 @@ pub fn check_text(text: &[u8], what: &str, f: &mut Findings) {
         f.add(&ERROR_SHAPE, None, || {
             format!("{what} is empty: it records no message")
         });
+    } else if !says_something(&String::from_utf8_lossy(text)) {
+        f.add(&ERROR_SHAPE, None, || {
+            format!("{what} holds no text: it records no message")
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_file_of_no_text_records_no_message() {
+        for (text, said) in [
+            (&b" \n"[..], Some("is empty")),
+            (b"\0", Some("holds no text")),
+            (b"\xff\xfe\xfd", Some("holds no text")),
+            ("\u{200b}".as_bytes(), Some("holds no text")),
+            (b"connection refused", None),
+        ] {
+            let mut f = Findings::default();
+            check_text(text, "the request error file", &mut f);
+            let found = f.into_vec();
+            let message = found.first().map(|f| f.message.as_str());
+            match said {
+                Some(said) => assert!(message.is_some_and(|m| m.contains(said)), "{text:?}"),
+                None => assert!(found.is_empty(), "{text:?}: {found:?}"),
+            }
+        }
     }
 }
