@@ -95,7 +95,7 @@ parse-body-json\t'(error) a blocking response body is one whole JSON document (n
 parse-event-json\t'(error) every event\'s data is valid JSON (Chat\'s `[DONE]` aside), of a shape the API\'s events have'
 sse-framing\t'(error) SSE lines are clean: no stray lines outside any field, no `event:` without `data:`, no data line split in two, a blank line before every event, valid UTF-8'
 sse-final-blank-line\t'(warning) the last event ends with a blank line (a strict SSE parser drops an event without one)'
-http-head\t'(error) a raw HTTP head is well-formed: status or request line, `Name: value` headers, a blank line before the body'
+http-head\t'(error) a raw HTTP head is well-formed: status or request line, `Name: value` headers, a blank line before the body; an archive\'s response status (HAR, cassette, claude-trace) is one from 100 to 599 (a HAR\'s 0, an aborted request, aside)'
 http-coding\t'(warning) a body is encoded as its capture says: coded as its `Content-Encoding` says (gzip, `compress`, any coding), base64 where a HAR\'s `encoding` or a cassette\'s `!!binary` says (a body decoded while the mark stayed is read, but a client replaying it fails)'
 http-content-type\t'(warning) a body is what its `Content-Type` says (a raw head\'s, an archive entry\'s): JSON under a JSON type, an event stream under `text/event-stream` (the body is read by what it holds, but a client replaying it goes by the type)'
 request-api\t'(error) the response is of the API its request is for, where the request surely says which: by its path (`/v1/messages`, `/chat/completions`, `/responses`) or by fields no other API\'s request takes (not by a model\'s name)'

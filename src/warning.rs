@@ -186,6 +186,9 @@ pub enum Warning {
     RequestNotJson,
     /// The request was captured with no body (its head alone).
     RequestEmpty,
+    /// An archive's entry gives its response a status that is no HTTP status (`99999`,
+    /// `-1`): the turn has none.
+    StatusNotHttp,
     /// `count` events, the first at `line`, opened more choices, tool calls, output items
     /// or content blocks than the `max` a stream may open: they were left out.
     TooManyNumbered {
@@ -776,6 +779,10 @@ impl fmt::Display for Said<'_> {
             Warning::RequestEmpty => {
                 f.write_str("the request has no body; what was asked is not known")
             }
+            Warning::StatusNotHttp => f.write_str(
+                "the response's status is no HTTP status (a whole number from 100 to 599): \
+                 the turn has none",
+            ),
             Warning::TooMany { what, count, max } => {
                 let (whose, verb, noun) = match what {
                     Listed::ToolCalls => ("response", "makes", "tool calls"),

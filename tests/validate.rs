@@ -1048,3 +1048,36 @@ fn an_error_message_of_no_text_is_no_message() {
         {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"\\u00e9\"}}\n";
     assert!(validate_bytes(said.as_bytes()).is_empty());
 }
+
+/// Hostile run 66 D6: an archive's response status out of HTTP's range was dropped
+/// silently, while a raw head's fails `http-head`. (A HAR's 0, an aborted request, is not.)
+#[test]
+fn an_archive_status_that_is_no_http_status_is_said() {
+    let dir = common::scratch("archive-status");
+    let body = r#"{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}"#;
+    let har = |status: &str| {
+        format!(
+            r#"{{"log":{{"version":"1.2","creator":{{"name":"t","version":"1"}},"entries":[{{
+            "startedDateTime":"2025-05-01T21:29:58.102Z","time":1,
+            "request":{{"method":"POST","url":"https://api.anthropic.com/v1/messages","httpVersion":"HTTP/1.1","headers":[],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":-1}},
+            "response":{{"status":{status},"statusText":"","httpVersion":"HTTP/1.1","headers":[],"cookies":[],
+              "content":{{"size":-1,"mimeType":"application/json","text":"{body}"}},"redirectURL":"","headersSize":-1,"bodySize":-1}},
+            "cache":{{}},"timings":{{"send":0,"wait":1,"receive":0}}}}]}}}}"#
+        )
+    };
+    for (status, said) in [
+        ("-1", true),
+        ("99999", true),
+        ("500.5", true),
+        ("500", false),
+    ] {
+        let path = dir.join(format!("status{status}.har"));
+        std::fs::write(&path, har(status)).unwrap();
+        let (findings, _) = json_findings(&[path.to_str().unwrap()]);
+        let head = findings.iter().any(|f| {
+            field(f, "rule") == "http-head"
+                && field(f, "message").contains("the response's status is no HTTP status")
+        });
+        assert_eq!(head, said, "{status}: {findings:?}");
+    }
+}

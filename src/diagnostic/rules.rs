@@ -49,7 +49,7 @@ pub const SSE_FINAL_BLANK_LINE: Rule = warning(
 );
 pub const HTTP_HEAD: Rule = error(
     "http-head",
-    "a raw HTTP head is well-formed: status or request line, `Name: value` headers, a blank line before the body",
+    "a raw HTTP head is well-formed: status or request line, `Name: value` headers, a blank line before the body; an archive's response status (HAR, cassette, claude-trace) is one from 100 to 599 (a HAR's 0, an aborted request, aside)",
 );
 pub const HTTP_CODING: Rule = warning(
     "http-coding",

@@ -263,7 +263,7 @@ fn small(raw: Option<&RawValue>) -> Value {
 fn parts(request: &RawPart, response: Option<&RawPart>, logged_at: &Value) -> Result<Entry, Skip> {
     let headers = members(response.and_then(|r| r.headers));
     let content_type = header(&headers, "content-type");
-    let status = small(response.and_then(|r| r.status_code)).as_u64();
+    let status = entry::Status::of_json(&small(response.and_then(|r| r.status_code)));
     let url = small(request.url);
     let mut parts = Entry::head(url.as_str(), content_type, status)?;
     credentials(&members(request.headers), &mut parts.credentials);

@@ -29,6 +29,25 @@ pub struct Entry {
     pub credentials: Credentials,
 }
 
+/// A response's status as an archive stores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Absent,
+    Number(u64),
+    /// Something that is no whole number (`-1`, `500.0`, `"OK"`).
+    NoNumber,
+}
+
+impl Status {
+    /// The status a JSON archive stores (a HAR's `status`, a claude-trace `status_code`).
+    pub fn of_json(value: &serde_json::Value) -> Status {
+        match value {
+            serde_json::Value::Null => Status::Absent,
+            value => value.as_u64().map_or(Status::NoNumber, Status::Number),
+        }
+    }
+}
+
 /// Why an entry gives no exchange.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Skip {
@@ -45,7 +64,7 @@ impl Entry {
     pub fn head(
         url: Option<&str>,
         content_type: Option<&str>,
-        status: Option<u64>,
+        status: Status,
     ) -> Result<Entry, Skip> {
         let target = url.map(path_of);
         let content_type = content_type
@@ -59,12 +78,24 @@ impl Entry {
         }
         let mut credentials = Credentials::default();
         credentials.url(url.unwrap_or_default());
+        let mut warnings = Vec::new();
+        let status = match status {
+            // A HAR's 0 is a request the browser aborted: no response came.
+            Status::Absent | Status::Number(0) => None,
+            Status::Number(code @ 100..600) => Some(code as u16),
+            // Said, not dropped silently (hostile run 66), as a raw head's is.
+            Status::Number(_) | Status::NoNumber => {
+                warnings.push(Warning::StatusNotHttp);
+                None
+            }
+        };
         Ok(Entry {
             credentials,
             model: target.as_deref().and_then(bedrock_model),
             target,
-            status: status.filter(|s| (100..600).contains(s)).map(|s| s as u16),
+            status,
             content_type,
+            warnings,
             ..Entry::default()
         })
     }

@@ -421,7 +421,11 @@ impl Entry {
                 .filter(|t| !t.is_empty())
                 .or_else(|| header(&response["headers"], "content-type"));
             let url = entry["request"]["url"].as_str();
-            Entry::head(url, content_type, response["status"].as_u64())?
+            Entry::head(
+                url,
+                content_type,
+                entry::Status::of_json(&response["status"]),
+            )?
         };
         parts.timing = timing(&entry, &mut parts.warnings);
         credentials(&entry, &mut parts.credentials);

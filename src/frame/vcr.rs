@@ -313,15 +313,19 @@ fn credentials(headers: &Node, credentials: &mut Credentials) {
     }
 }
 
-/// The status code: `status: {code}`, `status: 200`, or go-vcr's `code: 200`.
-fn status(response: &Node) -> Option<u64> {
-    [
+/// The status code: `status: {code}`, `status: 200`, or go-vcr's `code: 200` (beside its
+/// `status: "200 OK"`).
+fn status(response: &Node) -> entry::Status {
+    let fields = [
         response.get("status").get("code"),
         response.get("status"),
         response.get("code"),
-    ]
-    .iter()
-    .find_map(|n| n.as_u64())
+    ];
+    match fields.iter().find_map(|n| n.as_u64()) {
+        Some(code) => entry::Status::Number(code),
+        None if fields.iter().all(|n| n.is_null()) => entry::Status::Absent,
+        None => entry::Status::NoNumber,
+    }
 }
 
 /// A header's first value by name (any case), whether the headers map a name to a list of

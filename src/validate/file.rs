@@ -22,8 +22,8 @@ use super::{anthropic, chat, errors, responses, txtar};
 use crate::capture::{Failure, Layout, Lines, Part, Place, Stored, Visitor, Walked};
 use crate::decode::{Event, StreamEnd};
 use crate::diagnostic::rules::{
-    ERROR_SHAPE, HTTP_CODING, PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON, REQUEST_API,
-    TXTAR_UNKNOWN_RULE,
+    ERROR_SHAPE, HTTP_CODING, HTTP_HEAD, PARSE_BODY_JSON, PARSE_CAPTURE, PARSE_REQUEST_JSON,
+    REQUEST_API, TXTAR_UNKNOWN_RULE,
 };
 use crate::diagnostic::{Finding, Findings, RULES};
 use crate::frame::credentials::Credentials;
@@ -296,6 +296,13 @@ fn said_of_body(warnings: &[Warning], line: Option<usize>, f: &mut Findings) -> 
     });
     if let Some(warning) = not_applied {
         f.add(&HTTP_CODING, line, warning.to_string());
+    }
+    // An archive's status out of HTTP's range, as a raw head's fails (hostile run 66).
+    if let Some(warning) = warnings
+        .iter()
+        .find(|w| matches!(w, Warning::StatusNotHttp))
+    {
+        f.add(&HTTP_HEAD, line, warning.to_string());
     }
     cut.is_some() || unnamed.is_some()
 }
