@@ -1081,3 +1081,35 @@ fn an_archive_status_that_is_no_http_status_is_said() {
         assert_eq!(head, said, "{status}: {findings:?}");
     }
 }
+
+/// Hostile run 66 D4: a gateway's `{"error": "…"}` with nothing to tell its API was
+/// skipped as "a JSON body of no API", though `validate` reads it as an error (and checks
+/// it): it is said to be an error, its status named when it has one.
+#[test]
+fn an_error_body_of_no_api_is_said_to_be_an_error() {
+    let dir = common::scratch("error-of-no-api");
+    let bare = dir.join("bare.json");
+    std::fs::write(&bare, "{\"error\":\"Unauthorized\"}\n").unwrap();
+    let headed = dir.join("headed.http");
+    std::fs::write(
+        &headed,
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n{\"error\":\"Unauthorized\"}\n",
+    )
+    .unwrap();
+    for (path, said) in [
+        (
+            &bare,
+            "skipped: an error body, with no request or API path to tell whose",
+        ),
+        (
+            &headed,
+            "skipped: an HTTP 401 error, with no request or API path to tell whose",
+        ),
+    ] {
+        let (turns, stderr, code) = common::inspect(&[path.to_str().unwrap()]);
+        assert_eq!((turns.len(), code), (0, 0), "{stderr}");
+        assert!(stderr.contains(said), "{stderr}");
+        let (findings, code) = json_findings(&[path.to_str().unwrap()]);
+        assert_eq!((findings.len(), code), (0, 0), "{findings:?}");
+    }
+}

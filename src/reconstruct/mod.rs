@@ -341,8 +341,13 @@ fn rebuild(
         observer.body(api, text, Ok(&value));
     }
     let Some(api) = api else {
-        let why = unread_body(&value);
-        return http_error(status, Some(&value), text, hint).ok_or_else(|| skipped(why));
+        // An error of no API's shape is said to be one (hostile run 66: "a JSON body of no
+        // API", though `validate` reads it as an error), its status named.
+        let why = match is_error_body(&value) {
+            true => unexplained(status, NoTurn::ErrorBodyOfNoApi),
+            false => skipped(unread_body(&value)),
+        };
+        return http_error(status, Some(&value), text, hint).ok_or(why);
     };
     let mut b = Builder::new(api);
     if is_error_body(&value) {

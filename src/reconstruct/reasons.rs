@@ -19,6 +19,9 @@ pub enum NoTurn {
     /// An HTTP error status with an empty or plain-text body, and no request or path to
     /// tell which API answered: the status is said, not lost.
     ErrorOfNoApi(u16),
+    /// A JSON error body of no API's shape (`{"error": "Unauthorized"}`, as gateways write
+    /// one), no error status, and no request or path to tell which API answered.
+    ErrorBodyOfNoApi,
     /// A request (an HTTP request, or a body shaped as one), with no response.
     RequestOnly,
     /// A failed upstream call whose API nothing tells.
@@ -38,6 +41,7 @@ impl fmt::Display for NoTurn {
                     "an HTTP {status} error, with no request or API path to tell whose"
                 );
             }
+            NoTurn::ErrorBodyOfNoApi => "an error body, with no request or API path to tell whose",
             NoTurn::RequestOnly => "a request, with no response",
             NoTurn::FailedRequestOfNoApi => {
                 "a failed request of no API this tool reads (the API is told by the request \
