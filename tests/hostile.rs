@@ -1836,3 +1836,32 @@ fn an_error_body_too_big_to_read_keeps_its_error() {
     assert_eq!(turn["error"]["message"], "key revoked");
     assert_eq!(turn["error"]["type"], "authentication_error");
 }
+
+#[test]
+fn a_request_body_decoded_to_find_its_end_counts_once_against_the_bound() {
+    // Hostile run 67 D2: a gzip request body with no `Content-Length` was inflated to find
+    // where it ends, then for good, both against one bound: 34 MiB, well within 64 MiB, was
+    // called a bomb and the file failed.
+    let request = format!(
+        "{{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{{\"role\":\"user\",\"content\":\"hi{}\"}}]}}",
+        " ".repeat(34 << 20)
+    );
+    let mut data =
+        b"POST /v1/messages HTTP/1.1\nContent-Type: application/json\nContent-Encoding: gzip\n\n"
+            .to_vec();
+    data.extend_from_slice(&gzip(request.as_bytes()));
+    data.extend_from_slice(b"\n");
+    data.extend_from_slice(
+        &std::fs::read(root().join("fixtures/raw/anthropic-message.json"))
+            .map(|body| {
+                let mut response = b"HTTP/1.1 200 OK\nContent-Type: application/json\n\n".to_vec();
+                response.extend_from_slice(&body);
+                response
+            })
+            .unwrap(),
+    );
+    let file = scratch("probe-budget").join("big-request.http");
+    std::fs::write(&file, data).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+}

@@ -229,3 +229,120 @@ fn a_section_holding_its_own_request_has_both_bodies_decoded() {
     );
     assert!(stdout.contains("(1 error, 0 warnings)"), "{stdout}");
 }
+
+/// An Anthropic error body quoting `echo`, as a provider's 401 may quote the key it got.
+fn error_quoting(echo: &str) -> String {
+    format!(
+        "HTTP/1.1 401 Unauthorized\nContent-Type: application/json\n\n\
+         {{\"type\":\"error\",\"error\":{{\"type\":\"authentication_error\",\"message\":\"User {echo} is not allowed\"}}}}\n"
+    )
+}
+
+#[test]
+fn every_heads_credentials_are_cut_from_every_sections_output() {
+    // Hostile run 67 D1 and D4: a section bringing its own request lost the `request`
+    // section's credentials (its error quoted the file's key whole), and one section's own
+    // request's key was not cut from a sibling's error.
+    let dir = scratch("every-heads-credentials");
+    let file = dir.join("keys.txtar");
+    let (shared, own) = ("Hva7Qwertyuio", "Hvo7Asdfghjkl");
+    let asked = |key: &str| {
+        format!(
+            "POST /v1/messages HTTP/1.1\nX-Api-Key: {key}\nContent-Type: application/json\n\n{REQUEST}\n"
+        )
+    };
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\n{}-- streaming --\n{}{}-- non-streaming --\n{}",
+            asked(shared),
+            asked("Hvx7Zxcvbnmqw"),
+            error_quoting(shared),
+            error_quoting(own),
+        ) + &format!("-- streaming/own --\n{}{}", asked(own), error_quoting("x")),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    for args in [
+        &["inspect", "--format", "jsonl", path][..],
+        &["inspect", path],
+        &["summary", path],
+        &["validate", path],
+    ] {
+        let (stdout, stderr, _) = run_within(args);
+        for key in [shared, own] {
+            assert!(
+                !stdout.contains(key) && !stderr.contains(key),
+                "{args:?}: {stdout}{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_section_opening_with_a_byte_order_mark_is_read_as_without() {
+    // Hostile run 67 D5: it was no HTTP message ("a response body of no API").
+    let file = scratch("section-bom").join("bom.txtar");
+    std::fs::write(
+        &file,
+        format!(
+            "-- request --\n{REQUEST}\n-- streaming --\n\u{feff}HTTP/1.1 200 OK\n\
+             Content-Type: text/event-stream\n\n{STREAM}"
+        ),
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[file.to_str().unwrap()]);
+    assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+    assert_eq!(turns[0]["text"], "hi there");
+}
+
+#[test]
+fn a_section_holding_its_own_chunked_request_is_read() {
+    // Hostile run 67 D6: once decoded, the request's body was no longer chunked, so its
+    // end was not found again, and the section gave no turn.
+    let file = scratch("own-chunked").join("chunked.txtar");
+    std::fs::write(
+        &file,
+        format!(
+            "-- streaming --\nPOST /v1/messages HTTP/1.1\nTransfer-Encoding: chunked\n\
+             Content-Type: application/json\n\n{:x}\r\n{REQUEST}\r\n0\r\n\r\n\
+             HTTP/1.1 200 OK\nContent-Type: text/event-stream\n\n{STREAM}",
+            REQUEST.len()
+        ),
+    )
+    .unwrap();
+    let (turns, stderr, code) = inspect(&[file.to_str().unwrap()]);
+    assert_eq!((turns.len(), code), (1, 0), "{stderr}");
+    assert_eq!(turns[0]["text"], "hi there");
+    assert_eq!(turns[0]["prompt"], "hi");
+}
+
+#[test]
+fn a_response_section_holding_no_response_fails_validate() {
+    // Hostile run 67 D3: an empty section, or one of a request alone, passed as skipped,
+    // where a fixture with no response section at all fails.
+    let dir = scratch("section-of-no-response");
+    let empty = dir.join("empty.txtar");
+    std::fs::write(
+        &empty,
+        format!("-- request --\n{REQUEST}\n-- streaming --\n\n"),
+    )
+    .unwrap();
+    let alone = dir.join("alone.txtar");
+    std::fs::write(
+        &alone,
+        format!("-- non-streaming --\nPOST /v1/messages HTTP/1.1\n\n{REQUEST}\n"),
+    )
+    .unwrap();
+    for (file, line) in [(&empty, 3), (&alone, 1)] {
+        let path = file.to_str().unwrap();
+        let (stdout, _, code) = run_within(&["validate", path]);
+        assert_eq!(code, 1, "{stdout}");
+        assert!(
+            stdout.contains(&format!(
+                "{path}:{line}: error[parse-capture]: the section holds no response"
+            )),
+            "{stdout}"
+        );
+    }
+}

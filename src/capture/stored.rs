@@ -54,6 +54,8 @@ struct Span {
     /// stored): its own failure, not the file's (hostile run 65: one cut gzip body lost
     /// every other section's turn).
     undecodable: Option<Undecodable>,
+    /// Where the response starts in the body, for a request and then its response.
+    answer_at: Option<usize>,
 }
 
 /// Lines that start together in the decoded text and in the file: a txtar section from its
@@ -117,6 +119,7 @@ impl<'a> Stored<'a> {
             said.push(Said {
                 warnings: own,
                 undecodable,
+                answer_at: asked.map(|(_, decoded)| decoded),
             });
             if rebuilt.is_none() && matches!(body, Cow::Borrowed(_)) {
                 continue;
@@ -175,6 +178,7 @@ impl<'a> Stored<'a> {
                 name: &s.name,
                 body: &self.data[s.body.clone()],
                 first_line: s.first_line,
+                answer_at: s.answer_at,
             })
             .collect();
         Some((&self.data[..split.comment_end], sections))
@@ -273,6 +277,7 @@ impl Rebuilt {
             first_line: self.line + 1,
             warnings: Vec::new(),
             undecodable: None,
+            answer_at: None,
         });
         self.line += 1 + count_lines(body);
     }
@@ -379,6 +384,7 @@ fn span_of(data: &[u8], section: &Section) -> Span {
         first_line: section.first_line,
         warnings: Vec::new(),
         undecodable: None,
+        answer_at: None,
     }
 }
 
@@ -386,6 +392,7 @@ fn span_of(data: &[u8], section: &Section) -> Span {
 struct Said {
     warnings: Vec<Warning>,
     undecodable: Option<Undecodable>,
+    answer_at: Option<usize>,
 }
 
 /// Gives each section what decoding said of it (`said`, in section order).
@@ -393,6 +400,7 @@ fn keep_with(spans: &mut [Span], said: Vec<Said>) {
     for (span, own) in spans.iter_mut().zip(said) {
         span.warnings = own.warnings;
         span.undecodable = own.undecodable;
+        span.answer_at = own.answer_at;
     }
 }
 

@@ -172,6 +172,9 @@ impl Credentials {
             self.0 = Arc::clone(&other.0);
             return;
         }
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return;
+        }
         for value in &other.0.values {
             self.insert(value);
         }

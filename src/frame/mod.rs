@@ -277,12 +277,16 @@ pub fn request_then_response(data: &[u8]) -> Option<(&[u8], &[u8])> {
             return Some(data.split_at(start + length + gap));
         }
     }
-    std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', body).map(|end| end + 1))
-        .filter(|&at| http::starts_with_status_line(&body[at..]))
-        .take(MAX_SPLITS)
-        .find(|&at| is_whole_request(&data[..start + at]))
-        .map(|at| data.split_at(start + at))
+    // The candidates' bodies are decoded only to be looked at: within a budget of their
+    // own, all of them together.
+    decompress::apart(data.len(), || {
+        std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', body).map(|end| end + 1))
+            .filter(|&at| http::starts_with_status_line(&body[at..]))
+            .take(MAX_SPLITS)
+            .find(|&at| is_whole_request(&data[..start + at]))
+    })
+    .map(|at| data.split_at(start + at))
 }
 
 /// `message` without the line ends after it, and those line ends: what stands between a
@@ -314,24 +318,22 @@ fn is_whole_request(request: &[u8]) -> bool {
             return coding::ends_in_last_chunk(body);
         }
     }
-    decompress::within(request.len(), || {
-        let mut warnings = Vec::new();
-        let Ok(decoded) = coding::message(request, &mut warnings) else {
-            return false;
-        };
-        // Compressed data cut short, as a request is when a line of its response's is
-        // taken for its end, holds only the start of the request.
-        if warnings
-            .iter()
-            .any(|w| matches!(w, Warning::BodyCutShort { .. }))
-        {
-            return false;
-        }
-        // A decoded body is a new vector; one left as it was is the request itself.
-        let undone = matches!(decoded, std::borrow::Cow::Owned(_));
-        let body = http::split(&decoded).map_or(&[][..], |(_, body)| body.trim_ascii());
-        undone || body.is_empty() || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
-    })
+    let mut warnings = Vec::new();
+    let Ok(decoded) = coding::message(request, &mut warnings) else {
+        return false;
+    };
+    // Compressed data cut short, as a request is when a line of its response's is taken
+    // for its end, holds only the start of the request.
+    if warnings
+        .iter()
+        .any(|w| matches!(w, Warning::BodyCutShort { .. }))
+    {
+        return false;
+    }
+    // A decoded body is a new vector; one left as it was is the request itself.
+    let undone = matches!(decoded, std::borrow::Cow::Owned(_));
+    let body = http::split(&decoded).map_or(&[][..], |(_, body)| body.trim_ascii());
+    undone || body.is_empty() || serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
 /// `data` split as a txtar fixture, when it is one. A body that opens with an SSE field is a
@@ -379,7 +381,11 @@ pub fn frame_txtar<'a>(
                 });
             }
             // A section may hold its own request and then the response, as a file may.
-            let (request, answer) = match request_then_response(s.body) {
+            let split = match s.answer_at {
+                Some(at) => Some(s.body.split_at(at)),
+                None => request_then_response(s.body),
+            };
+            let (request, answer) = match split {
                 Some((asked, answer)) => (Some(self::request(line_ends_after(asked).0)), answer),
                 None => (request.clone(), s.body),
             };
@@ -396,7 +402,27 @@ pub fn frame_txtar<'a>(
     if exchanges.is_empty() {
         return Err(FrameError::NoResponseSection);
     }
-    Ok(exchanges)
+    Ok(every_heads_credentials(exchanges, request.as_ref()))
+}
+
+/// Gives every exchange of a txtar the credentials of every head in it: an error in one
+/// section may echo the `request` section's key though the section brings a request of its
+/// own, or a sibling section's (hostile run 67). One set, shared, not one copy a section.
+fn every_heads_credentials<'a>(
+    mut exchanges: Vec<Exchange<'a>>,
+    request: Option<&Request>,
+) -> Vec<Exchange<'a>> {
+    let mut all = request.map(|r| r.credentials.clone()).unwrap_or_default();
+    for exchange in &exchanges {
+        all.extend(&exchange.credentials());
+    }
+    for exchange in &mut exchanges {
+        exchange.response.credentials = all.clone();
+        if let Some(request) = &mut exchange.request {
+            request.credentials = all.clone();
+        }
+    }
+    exchanges
 }
 
 /// A request: a JSON body, or a raw HTTP request whose line names the path.

@@ -8,9 +8,16 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section<'a> {
     pub name: &'a str,
+    /// Its text, less any byte order mark it starts with (no part of any format; hostile
+    /// run 67: a section opening with one was no HTTP message).
     pub body: &'a [u8],
     /// 1-based line of the section's first body line in the archive.
     pub first_line: usize,
+    /// Where its response starts in `body`, when it holds a request and then its response
+    /// and decoding found where, in the section as stored (decoded, a request's body no
+    /// longer fits its `Content-Length`, nor its chunks: hostile run 67). `None`: told
+    /// from `body` itself ([`super::request_then_response`]).
+    pub answer_at: Option<usize>,
 }
 
 /// The section name of a marker line (`-- NAME --`, a trailing `\r` allowed), if it is one.
@@ -47,8 +54,9 @@ pub fn parse(data: &[u8]) -> Option<(&[u8], Vec<Section<'_>>)> {
                 if let Some((name, start, first_line)) = open.take() {
                     sections.push(Section {
                         name,
-                        body: &data[start..pos],
+                        body: super::bom::strip(&data[start..pos]),
                         first_line,
+                        answer_at: None,
                     });
                 }
                 comment_end.get_or_insert(pos);
@@ -60,8 +68,9 @@ pub fn parse(data: &[u8]) -> Option<(&[u8], Vec<Section<'_>>)> {
     let (name, start, first_line) = open?;
     sections.push(Section {
         name,
-        body: &data[start..],
+        body: super::bom::strip(&data[start..]),
         first_line,
+        answer_at: None,
     });
     Some((&data[..comment_end.unwrap_or(0)], sections))
 }

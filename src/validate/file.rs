@@ -421,6 +421,13 @@ fn txtar_file(
         match check_exchange(exchange, request.as_ref(), head, Claim::Capture, lines, f) {
             Ok(Some(turn)) => answers.push(txtar::SectionTurn { section, turn }),
             Ok(None) => {}
+            // A response section with no response in it (hostile run 67: it passed, where a
+            // fixture with no response section fails).
+            Err(Unchecked::NoTurn(NoTurn::RequestOnly)) => f.add(
+                &PARSE_CAPTURE,
+                Some(txtar::marker_line(section)),
+                "the section holds no response (nothing, or a request alone)",
+            ),
             Err(why) => skipped = Some(why.to_string()),
         }
     }
