@@ -1467,6 +1467,24 @@ fn user_info_end(bytes: &[u8], colon: usize) -> Option<usize> {
     (at > colon + 1 && bytes.get(at) == Some(&b'@') && host).then_some(at)
 }
 
+/// Whether a capture's own header, cookie or parameter name says its value is a
+/// credential: one [`is_secret_name`] knows, or one with more words after it
+/// (`X-Api-Key-V2`, `?api_key_primary=`; hostile run 68: such a header's value, echoed by
+/// an error, was printed whole). Only values of 8 bytes or more are kept, so a count under
+/// a name such as `X-Token-Count` costs nothing.
+pub fn names_a_secret(name: &[u8]) -> bool {
+    let mut name = name;
+    loop {
+        if is_secret_name(name) {
+            return true;
+        }
+        match name.iter().rposition(|&b| b == b'-' || b == b'_') {
+            Some(at) => name = &name[..at],
+            None => return false,
+        }
+    }
+}
+
 /// Whether a parameter's, field's or header's name says its value is a credential
 /// ([`PARAMS`], [`suspect::secret_names`]): it ends in one of them.
 pub fn is_secret_name(name: &[u8]) -> bool {

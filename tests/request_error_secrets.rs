@@ -564,3 +564,40 @@ fn a_credential_from_any_part_of_the_captures_heads_echoed_reaches_no_output() {
     let (_, turn) = one_turn(&dir, "number.yaml", cassette.to_string());
     assert_eq!(turn["error"]["message"], "User … is not allowed");
 }
+
+#[test]
+fn a_credential_under_a_longer_name_or_in_a_txtar_comment_reaches_no_output() {
+    // Hostile run 68 D1 and D2: a header or parameter named with words after a credential's
+    // name (`X-Api-Key-V2`, `?api_key_v2=`) was no credential of the capture; nor was a
+    // head standing in a txtar's comment (a request whose marker was lost).
+    const V: &str = "ZQXSECRETq7Lm2w";
+    let dir = scratch("longer-names");
+    let body = r#"{"model":"claude-x","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"#;
+    let denied = format!(
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n\
+         {{\"type\":\"error\",\"error\":{{\"type\":\"authentication_error\",\"message\":\"User {V} is not allowed\"}}}}\r\n"
+    );
+    let cases = [
+        (
+            "header.http",
+            format!(
+                "POST /v1/messages HTTP/1.1\r\nX-Api-Key-V2: {V}\r\nContent-Length: {}\r\n\r\n{body}{denied}",
+                body.len()
+            ),
+        ),
+        (
+            "query.http",
+            format!(
+                "POST /v1/messages?api_key_v2={V} HTTP/1.1\r\nContent-Length: {}\r\n\r\n{body}{denied}",
+                body.len()
+            ),
+        ),
+        (
+            "comment.txtar",
+            format!(
+                "POST /v1/messages HTTP/1.1\nX-Api-Key: {V}\n\n{body}\n-- non-streaming --\n{denied}"
+            ),
+        ),
+    ];
+    each_error_reads(&dir, cases, "User … is not allowed");
+}

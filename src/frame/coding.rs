@@ -194,7 +194,7 @@ fn secret_fields(trailer: &[u8]) -> Vec<u8> {
     let mut fields = Vec::new();
     for line in trailer.split(|&b| b == b'\n').map(<[u8]>::trim_ascii) {
         let name = line.split(|&b| b == b':').next().unwrap_or_default();
-        if http::is_field(line) && crate::redact::is_secret_name(name) {
+        if http::is_field(line) && crate::redact::names_a_secret(name) {
             fields.extend_from_slice(line);
             fields.extend_from_slice(b"\r\n");
         }

@@ -78,7 +78,7 @@ impl Credentials {
     /// cookies, joined by line ends or commas: hostile run 55).
     pub fn header(&mut self, name: &str, value: &str) {
         let name = name.trim();
-        if !redact::is_secret_name(name.as_bytes()) {
+        if !redact::names_a_secret(name.as_bytes()) {
             return;
         }
         let value = value.trim();
@@ -110,7 +110,7 @@ impl Credentials {
             let scheme = usize::from(words.len() > 1);
             for word in &words[scheme..] {
                 match word.split_once('=') {
-                    Some((name, value)) if redact::is_secret_name(name.as_bytes()) => {
+                    Some((name, value)) if redact::names_a_secret(name.as_bytes()) => {
                         self.keep(value, Kind::Other)
                     }
                     // A token padded (`Bearer <base64>==`) or of other `=`s, whole.
@@ -138,7 +138,7 @@ impl Credentials {
     /// or an OAuth grant's code, in a URL (no text's word, where redaction reads).
     pub fn param(&mut self, name: &str, value: &str) {
         let name = name.trim();
-        if redact::is_secret_name(name.as_bytes()) || name.eq_ignore_ascii_case("code") {
+        if redact::names_a_secret(name.as_bytes()) || name.eq_ignore_ascii_case("code") {
             self.keep_encoded(value, Kind::Other);
         }
     }

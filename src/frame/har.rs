@@ -391,7 +391,7 @@ impl<'de> Visitor<'de> for Nested<'_> {
             // uncut where an error repeats it (hostile run 63). Any other name keeps its
             // last, as a JSON reader does.
             match members.get_mut(&key) {
-                Some(first) if crate::redact::is_secret_name(key.as_bytes()) => {
+                Some(first) if crate::redact::names_a_secret(key.as_bytes()) => {
                     let items = |value: Value| match value {
                         Value::Array(items) => items,
                         value => vec![value],

@@ -402,17 +402,37 @@ pub fn frame_txtar<'a>(
     if exchanges.is_empty() {
         return Err(FrameError::NoResponseSection);
     }
-    Ok(every_heads_credentials(exchanges, request.as_ref()))
+    Ok(every_heads_credentials(
+        exchanges,
+        request.as_ref(),
+        comment,
+    ))
 }
+
+/// The most heads read in a txtar's comment for their credentials.
+const COMMENT_HEADS: usize = 16;
 
 /// Gives every exchange of a txtar the credentials of every head in it: an error in one
 /// section may echo the `request` section's key though the section brings a request of its
-/// own, or a sibling section's (hostile run 67). One set, shared, not one copy a section.
+/// own, or a sibling section's (hostile run 67), or those of a head in the comment (a
+/// request whose marker was lost; hostile run 68). One set, shared, not one copy a section.
 fn every_heads_credentials<'a>(
     mut exchanges: Vec<Exchange<'a>>,
     request: Option<&Request>,
+    comment: &[u8],
 ) -> Vec<Exchange<'a>> {
     let mut all = request.map(|r| r.credentials.clone()).unwrap_or_default();
+    let lines = std::iter::once(0).chain(memchr::memchr_iter(b'\n', comment).map(|end| end + 1));
+    let heads = lines.filter(|&at| {
+        let line = comment[at..]
+            .split(|&b| b == b'\n')
+            .next()
+            .unwrap_or_default();
+        memchr::memmem::find(line, b"HTTP/").is_some()
+    });
+    for at in heads.take(COMMENT_HEADS) {
+        all.extend(&http::loose_credentials(&comment[at..]));
+    }
     for exchange in &exchanges {
         all.extend(&exchange.credentials());
     }

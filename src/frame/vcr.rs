@@ -183,7 +183,7 @@ impl yaml::Plan for Interactions {
             [Step::Item, _, Step::Key(field)] => FIELDS.contains(field),
             [Step::Item, _, Step::Key("headers"), Step::Key(name)] => {
                 HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
-                    || redact::is_secret_name(name.as_bytes())
+                    || redact::names_a_secret(name.as_bytes())
             }
             _ => true,
         };
