@@ -83,15 +83,15 @@ impl Credentials {
         }
         let value = value.trim();
         let lower = name.to_ascii_lowercase();
+        if lower.starts_with("set-") && (lower.ends_with("cookie") || lower.ends_with("cookie2")) {
+            self.set_cookies(value);
+            return;
+        }
         if lower.ends_with("cookie") || lower.ends_with("cookie2") {
             // No cookie's value holds a comma (RFC 6265): one is two fields joined.
-            let set = lower.starts_with("set-");
-            let pairs = value.split([';', ',', '\n']);
-            for pair in pairs {
+            for pair in value.split([';', ',', '\n']) {
                 match pair.split_once('=') {
-                    Some((name, _)) if set && is_cookie_attribute(name) => {}
                     Some((_, value)) => self.cookie(value),
-                    None if set => {}
                     None => self.cookie(pair),
                 }
             }
@@ -125,6 +125,39 @@ impl Credentials {
                     }
                 }
             }
+        }
+    }
+
+    /// The cookies of a `Set-Cookie` value, which may hold several joined by line ends or
+    /// commas: each one's first pair is its cookie, whatever its name (`domain=<token>`), or
+    /// its value alone (no `=`); the pairs after it are its attributes, whose values are
+    /// no secret (hostile run 68: a cookie named like one, or with no name, was passed
+    /// over). A comma inside an `Expires` date joins no cookie.
+    fn set_cookies(&mut self, value: &str) {
+        let mut in_date = false;
+        for cookie in value.split([',', '\n']) {
+            let mut pairs = cookie.split(';');
+            let first = pairs.next().unwrap_or_default();
+            if !std::mem::take(&mut in_date) {
+                match first.split_once('=') {
+                    Some((_, value)) => self.cookie(value),
+                    None => self.cookie(first),
+                }
+            }
+            let mut last = first;
+            for pair in pairs {
+                // No attribute of a cookie's, which a careless server may write all the
+                // same: kept.
+                if let Some((name, value)) = pair.split_once('=') {
+                    if !is_cookie_attribute(name) {
+                        self.cookie(value);
+                    }
+                }
+                last = pair;
+            }
+            in_date = last
+                .split_once('=')
+                .is_some_and(|(name, _)| name.trim().eq_ignore_ascii_case("expires"));
         }
     }
 
@@ -727,6 +760,26 @@ mod tests {
             ),
             // The account too, since hostile run 58: an `<id>:` is often the key's own.
             "… … … … … … .example.com 21 Oct 2026 07:28:00 GMT"
+        );
+    }
+
+    #[test]
+    fn a_set_cookie_named_like_an_attribute_or_of_no_name_is_cut() {
+        // Hostile run 68 D5: `domain=<token>` was taken for an attribute, and a cookie with
+        // no `=` passed over.
+        let mut c = Credentials::default();
+        c.header("Set-Cookie", "domain=Qd7mLp2xWv9kRt4n; Path=/");
+        c.header("Set-Cookie", "Xb8nMq3vLk6pWr1t; Secure");
+        c.header(
+            "Set-Cookie",
+            "path=Ht5gFd8sJk2lQw9e, expires=Zx4cVb7nMa1sDf6g",
+        );
+        assert_eq!(
+            cut(
+                &c,
+                "Qd7mLp2xWv9kRt4n Xb8nMq3vLk6pWr1t Ht5gFd8sJk2lQw9e Zx4cVb7nMa1sDf6g"
+            ),
+            "… … … …"
         );
     }
 
