@@ -48,14 +48,8 @@ struct Span {
     name: String,
     body: Range<usize>,
     first_line: usize,
-    /// What decoding this section's body found amiss: its own turn's concern.
-    warnings: Vec<Warning>,
-    /// Why this response section's body could not be decoded at all (it is kept as
-    /// stored): its own failure, not the file's (hostile run 65: one cut gzip body lost
-    /// every other section's turn).
-    undecodable: Option<Undecodable>,
-    /// Where the response starts in the body, for a request and then its response.
-    answer_at: Option<usize>,
+    /// What decoding said of it.
+    said: Said,
 }
 
 /// Lines that start together in the decoded text and in the file: a txtar section from its
@@ -178,7 +172,7 @@ impl<'a> Stored<'a> {
                 name: &s.name,
                 body: &self.data[s.body.clone()],
                 first_line: s.first_line,
-                answer_at: s.answer_at,
+                answer_at: s.said.answer_at,
             })
             .collect();
         Some((&self.data[..split.comment_end], sections))
@@ -187,13 +181,13 @@ impl<'a> Stored<'a> {
     /// What decoding each txtar section found amiss, in the order of [`Stored::txtar`]'s
     /// sections (nothing for a file that is no txtar).
     pub fn section_warnings(&self) -> impl Iterator<Item = &[Warning]> {
-        self.spans().iter().map(|s| &s.warnings[..])
+        self.spans().iter().map(|s| &s.said.warnings[..])
     }
 
     /// Why each txtar section's body could not be decoded, if it could not, in the order
     /// of [`Stored::txtar`]'s sections: such a section is kept as stored, and fails alone.
     pub fn section_failures(&self) -> impl Iterator<Item = Option<&Undecodable>> {
-        self.spans().iter().map(|s| s.undecodable.as_ref())
+        self.spans().iter().map(|s| s.said.undecodable.as_ref())
     }
 
     fn spans(&self) -> &[Span] {
@@ -275,9 +269,7 @@ impl Rebuilt {
             name: section.name.to_string(),
             body: start..self.out.len(),
             first_line: self.line + 1,
-            warnings: Vec::new(),
-            undecodable: None,
-            answer_at: None,
+            said: Said::default(),
         });
         self.line += 1 + count_lines(body);
     }
@@ -382,25 +374,27 @@ fn span_of(data: &[u8], section: &Section) -> Span {
         name: section.name.to_string(),
         body: start..start + section.body.len(),
         first_line: section.first_line,
-        warnings: Vec::new(),
-        undecodable: None,
-        answer_at: None,
+        said: Said::default(),
     }
 }
 
 /// What decoding said of one txtar section.
+#[derive(Default)]
 struct Said {
+    /// What it found amiss in the section's body: its own turn's concern.
     warnings: Vec<Warning>,
+    /// Why the section's body could not be decoded at all (it is kept as stored): its own
+    /// failure, not the file's (hostile run 65: one cut gzip body lost every other
+    /// section's turn).
     undecodable: Option<Undecodable>,
+    /// Where the response starts in the body, for a request and then its response.
     answer_at: Option<usize>,
 }
 
 /// Gives each section what decoding said of it (`said`, in section order).
 fn keep_with(spans: &mut [Span], said: Vec<Said>) {
     for (span, own) in spans.iter_mut().zip(said) {
-        span.warnings = own.warnings;
-        span.undecodable = own.undecodable;
-        span.answer_at = own.answer_at;
+        span.said = own;
     }
 }
 

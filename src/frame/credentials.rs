@@ -83,11 +83,11 @@ impl Credentials {
         }
         let value = value.trim();
         let lower = name.to_ascii_lowercase();
-        if lower.starts_with("set-") && (lower.ends_with("cookie") || lower.ends_with("cookie2")) {
-            self.set_cookies(value);
-            return;
-        }
         if lower.ends_with("cookie") || lower.ends_with("cookie2") {
+            if lower.starts_with("set-") {
+                self.set_cookies(value);
+                return;
+            }
             // No cookie's value holds a comma (RFC 6265): one is two fields joined.
             for pair in value.split([';', ',', '\n']) {
                 match pair.split_once('=') {
