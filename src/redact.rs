@@ -10,6 +10,7 @@
 //! ([`crate::quote`]).
 
 mod suspect;
+mod written;
 
 /// What stands where something was cut out.
 pub const CUT: &str = "…";
@@ -191,12 +192,24 @@ pub fn redacted_message(message: &str) -> (String, Option<usize>) {
 /// as it is, as a text read back from this tool's JSONL must. Only what is kept is read
 /// again: a proxy's page of 50 MB is read once whole, then 4 KB of it. With how many bytes
 /// it had, when cut.
+///
+/// A text that writes a space or an accented letter otherwise than as itself (a no-break
+/// space, `%20`, `&eacute;`: [`written`]) is read once more written plainly; when that
+/// reading cuts something more, it is what is shown, plainly written. Read after the
+/// first, it cannot lose what that one cut (a key whose `+` would read as a space); and
+/// when it cuts nothing, the text stays as it was written.
 pub fn redacted_within(text: &str, max: usize) -> (String, Option<usize>) {
     let mut shown = redacted_once(text);
     let changed = shown != text;
     let cut = cut_to(&mut shown, max);
     if changed || cut.is_some() {
         shown = settled(shown);
+    }
+    if let Some(plain) = written::plainly(&shown) {
+        let again = settled(redacted_once(&plain));
+        if again != plain {
+            shown = again;
+        }
     }
     (shown, cut)
 }
@@ -2265,6 +2278,75 @@ mod tests {
             ("Bearer,ZQX6y end", "Bearer,… end"),
             ("Bearer\u{2003}ZQX6z end", "Bearer\u{2003}… end"),
             ("\\x22sk-proj-ZQX6abcdefghijklmnopqrst", "\\x22sk-…"),
+        ]);
+    }
+
+    #[test]
+    fn a_space_written_otherwise_parts_a_name_from_its_value_as_a_space_does() {
+        // Hostile run 68 D4: each printed whole. Where the reading with plain spaces cuts,
+        // its spaces are what is shown.
+        let v = "Qz7d4xK9mP2vL8wR4nT0";
+        assert_cut([
+            (
+                format!("Your API key\u{a0}{v} is invalid"),
+                "Your API key … is invalid".to_string(),
+            ),
+            (format!("API key\u{a0}({v})"), "API key (…)".to_string()),
+            (format!("API\u{a0}key: {v}"), "API key: …".to_string()),
+            (format!("API key\u{202f}: {v}"), "API key : …".to_string()),
+            (format!("Clé\u{a0}API: {v}"), "Clé API: …".to_string()),
+            (
+                format!("Clé\u{a0}d'API\u{a0}: {v}"),
+                "Clé d'API : …".to_string(),
+            ),
+            (
+                format!("Mot\u{a0}de\u{a0}passe: {v}"),
+                "Mot de passe: …".to_string(),
+            ),
+            (
+                format!("clave\u{a0}de\u{a0}API: {v}"),
+                "clave de API: …".to_string(),
+            ),
+            (format!("api key\u{3000}{v}"), "api key …".to_string()),
+            (format!("api key\u{2028}{v}"), "api key …".to_string()),
+            (
+                "pin\u{a0}4821 is wrong".to_string(),
+                "pin … is wrong".to_string(),
+            ),
+            (format!("API\\u00a0key: {v}"), "API key: …".to_string()),
+            (format!("API\\x20key {v}"), "API key …".to_string()),
+            (format!("API+key:+{v}"), "API key: …".to_string()),
+            (format!("API%C2%A0key: {v}"), "API key: …".to_string()),
+            (
+                format!("error=Invalid%20API%20key%20{v}"),
+                "error=Invalid API key …".to_string(),
+            ),
+            (
+                format!("msg=Mot+de+passe:+{v}"),
+                "msg=Mot de passe: …".to_string(),
+            ),
+            (format!("API&ensp;key {v}"), "API key …".to_string()),
+            (
+                format!("<p>Cl&eacute;&nbsp;API&nbsp;: {v}</p>"),
+                "<p>Clé API : …</p>".to_string(),
+            ),
+            (
+                format!("msg=Clave+de+API+inv%C3%A1lida:+{v}"),
+                "msg=Clave de API inválida: …".to_string(),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn a_space_written_otherwise_stays_as_written_where_nothing_more_is_cut() {
+        assert_cut([
+            ("Le modèle\u{a0}: gpt-4o", "Le modèle\u{a0}: gpt-4o"),
+            ("max%20tokens+exceeded", "max%20tokens+exceeded"),
+            // A key whose `+` would read as a space is cut whole by the first reading.
+            (
+                "use wJalrXUtnFEMI+K7MDENG+bPxRfiCYEXAMPLEKEY\u{a0}now",
+                "use …\u{a0}now",
+            ),
         ]);
     }
 
