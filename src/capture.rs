@@ -379,8 +379,8 @@ fn dump_pair(
 
 /// Every entry of a HAR, an entry in memory at a time.
 fn har_entries(reader: impl std::io::Read, visitor: &mut impl Visitor) -> Walked {
-    let result = har::for_each_entry(reader, |index, value| {
-        entry(index, Entry::of(value), visitor)
+    let result = har::for_each_entry(reader, |index, value, lone| {
+        entry(index, Entry::of(value).map(|e| e.held(lone)), visitor)
     });
     let entries = match result {
         Ok(entries) => Some(entries),

@@ -18,6 +18,30 @@ use crate::quote::{Quoted, clip, quotable};
 use crate::redact::{self, MAX_MESSAGE};
 use crate::turn::Api;
 
+/// What JSON holding lone surrogate escapes was ([`Warning::LoneSurrogates`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// A claude-trace log line.
+    LogLine,
+    /// An archive's entry (a HAR's, a JSON cassette's).
+    Entry,
+    /// A stream's events.
+    Events,
+    /// The response body.
+    Body,
+}
+
+impl fmt::Display for Held {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Held::LogLine => "the log line",
+            Held::Entry => "the entry",
+            Held::Events => "the stream's events",
+            Held::Body => "the response body",
+        })
+    }
+}
+
 /// One thing noticed while reading one exchange.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Warning {
@@ -126,9 +150,10 @@ pub enum Warning {
     NoResponseLogged,
     /// A claude-trace request timestamp that is no time.
     TimestampNoTime,
-    /// A claude-trace log line holding `count` lone UTF-16 surrogate escapes, the first
-    /// `first` (`\ud83d`), which JSON readers refuse: read as U+FFFD.
+    /// JSON holding `count` lone UTF-16 surrogate escapes, the first `first` (`\ud83d`),
+    /// which JSON readers refuse: read as U+FFFD ([`crate::frame::surrogates`]).
     LoneSurrogates {
+        held: Held,
         count: usize,
         first: String,
     },
@@ -312,6 +337,17 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// That `held` held `escapes`, lone UTF-16 surrogate escapes read as U+FFFD; `None`
+    /// when it held none.
+    pub fn lone_surrogates(held: Held, escapes: &[[u8; 6]]) -> Option<Warning> {
+        let first = escapes.first()?;
+        Some(Warning::LoneSurrogates {
+            held,
+            count: escapes.len(),
+            first: String::from_utf8_lossy(first).into_owned(),
+        })
+    }
+
     /// Lets go of what of a capture's text this warning holds past what it prints (see
     /// [`quotable`]): a run holds every turn's warnings until it is threaded, and a name a
     /// warning quotes may be of megabytes (20 unknown event types of 1 MB a stream, 100
@@ -719,14 +755,18 @@ impl fmt::Display for Said<'_> {
             }
             Warning::NoResponseLogged => f.write_str("the log holds no response to this request"),
             Warning::TimestampNoTime => f.write_str("the request's timestamp is no time"),
-            Warning::LoneSurrogates { count, first } => {
+            Warning::LoneSurrogates { held, count, first } => {
                 let what = match count {
                     1 => format!("a lone UTF-16 surrogate escape ({first})"),
                     n => format!("{n} lone UTF-16 surrogate escapes (the first {first})"),
                 };
+                let holds = match held {
+                    Held::Events => "hold",
+                    _ => "holds",
+                };
                 write!(
                     f,
-                    "the log line holds {what}: half a character, which JSON readers refuse; \
+                    "{held} {holds} {what}: half a character, which JSON readers refuse; \
                      read as U+FFFD"
                 )
             }

@@ -1865,3 +1865,82 @@ fn a_request_body_decoded_to_find_its_end_counts_once_against_the_bound() {
     let (turns, stderr, code) = inspect(&[str_of(&file)]);
     assert_eq!((turns.len(), code), (1, 0), "{stderr}");
 }
+
+#[test]
+fn lone_surrogates_in_a_stream_a_body_and_a_har_are_read_as_replacement_characters() {
+    // Hostile run 68 D9: JavaScript writes half of a surrogate pair escaped on its own; the
+    // event, the body or (streamed) every later entry of a HAR was lost to it.
+    let dir = scratch("lone-surrogates");
+    let chunk = |delta: &str| {
+        format!(
+            "data: {{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\",\
+             \"choices\":[{{\"index\":0,\"delta\":{delta}}}]}}\n\n"
+        )
+    };
+    let stream = [
+        chunk(r#"{"role":"assistant","content":"hi "}"#),
+        chunk(r#"{"content":"\ud83d"}"#),
+        chunk(r#"{"content":"\ude00 and the rest"}"#),
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o\",\
+         \"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
+            .to_string(),
+    ]
+    .concat();
+    let sse = dir.join("split.sse");
+    std::fs::write(&sse, stream).unwrap();
+    let body = dir.join("cut.json");
+    std::fs::write(
+        &body,
+        r#"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"cut at \ud83d"},"finish_reason":"length"}]}"#,
+    )
+    .unwrap();
+    let har = std::fs::read_to_string(root().join("fixtures/har/browser.har")).unwrap();
+    let har = har
+        .replacen("https://console.example.test/\",", r#"page \udc00","#, 1)
+        .replacen(
+            r#"\"text\":\"Let me check"#,
+            r#"\"text\":\"\ud83dLet me check"#,
+            1,
+        );
+    let archive = dir.join("split.har");
+    std::fs::write(&archive, har).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&sse), str_of(&body), str_of(&archive)]);
+    assert_eq!(code, 0, "{stderr}");
+    let said = |held: &str, what: &str| {
+        format!("{held} {what}: half a character, which JSON readers refuse; read as U+FFFD")
+    };
+    assert_eq!(turns[0]["text"], "hi \u{fffd}\u{fffd} and the rest");
+    assert_eq!(turns[0]["complete"], true);
+    assert_eq!(
+        turns[0]["warnings"],
+        serde_json::json!([said(
+            "the stream's events",
+            r"hold 2 lone UTF-16 surrogate escapes (the first \ud83d)"
+        )])
+    );
+    assert_eq!(turns[1]["text"], "cut at \u{fffd}");
+    assert_eq!(
+        turns[1]["warnings"],
+        serde_json::json!([said(
+            "the response body",
+            r"holds a lone UTF-16 surrogate escape (\ud83d)"
+        )])
+    );
+    let (plain, _, _) = inspect(&["fixtures/har/browser.har"]);
+    assert_eq!(turns.len(), 2 + plain.len());
+    assert_eq!(
+        turns[2]["text"],
+        "\u{fffd}Let me check the forecast for Lisbon."
+    );
+    assert_eq!(
+        turns[2]["warnings"],
+        serde_json::json!([said(
+            "the entry",
+            r"holds a lone UTF-16 surrogate escape (\ud83d)"
+        )])
+    );
+    for (turn, plain) in turns[3..].iter().zip(&plain[1..]) {
+        assert_eq!(turn["text"], plain["text"]);
+        assert_eq!(turn["warnings"], plain["warnings"]);
+    }
+}

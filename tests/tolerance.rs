@@ -96,3 +96,31 @@ fn a_json_lines_log_cut_mid_line_leaves_the_cut_event_out() {
         t["warnings"]
     );
 }
+
+#[test]
+fn an_http_body_holding_a_marker_line_is_no_txtar() {
+    // Hostile run 68 D3: the exchange was read as a txtar whose comment was its head, and
+    // gave no turn.
+    let data = "POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\nContent-Type: application/json\r\n\r\n\
+        {\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\r\n\
+        HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\n\r\nupstream connect error\n-- details --\nconnection refused\n";
+    let t = turn(data);
+    assert_eq!(t["error"]["status"], 502);
+    assert_eq!(t["model"], "claude-sonnet-4-5");
+}
+
+#[test]
+fn a_whole_json_body_with_a_line_after_it_is_that_body() {
+    // Hostile run 68 D11: a recorder that kept the chunked body's last-chunk `0` lost the
+    // answer to a stream of one event.
+    let body = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\
+        \"message\":{\"role\":\"assistant\",\"content\":\"hello\"},\"finish_reason\":\"stop\"}],\
+        \"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}";
+    for after in ["\r\n0\r\n\r\n", "\n0", "\nx\n", "\n\n%"] {
+        let data =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{body}{after}");
+        let t = turn(&data);
+        assert_eq!(t["streaming"], false, "{after:?}");
+        assert_eq!(t["text"], "hello", "{after:?}");
+    }
+}

@@ -26,6 +26,7 @@ use serde_json::Value;
 
 use crate::bounded_json;
 use crate::frame::sse::{self, Framing, SseEvent, SseStream};
+use crate::frame::surrogates;
 use crate::quote;
 use crate::turn::{Api, Service, Usage};
 use lenient::Lenient;
@@ -44,6 +45,10 @@ pub struct Event<'a> {
     /// to read ([`unread_terminal`]). The stream did end there; only what the event restates
     /// (usage, output) is lost, and neither consumer may say the stream ends without it.
     pub unread_terminal: Option<String>,
+    /// The lone UTF-16 surrogate escapes its data held, read as U+FFFD
+    /// ([`crate::frame::surrogates`]): a JavaScript gateway that re-chunks text cuts an
+    /// emoji in two (hostile run 68).
+    pub lone_surrogates: Vec<[u8; 6]>,
 }
 
 /// An event's data, decoded for the stream's API.
@@ -160,6 +165,7 @@ impl<'s> Events<'s> {
 
 fn decode<'a>(api: Api, event: &'a SseEvent<'_>) -> Event<'a> {
     let data: &str = &event.data;
+    let mut lone_surrogates = Vec::new();
     let body = if chat::is_done(data) {
         Data::Done
     } else {
@@ -177,6 +183,18 @@ fn decode<'a>(api: Api, event: &'a SseEvent<'_>) -> Event<'a> {
                     Err(_) => Data::Invalid(err),
                 }
             }
+            Data::Invalid(err) if lenient::JsonFault::of(&err) == lenient::JsonFault::Syntax => {
+                match surrogates::mended(data.as_bytes()) {
+                    Some((mended, escapes)) => match bounded_json::from_slice(&mended) {
+                        Ok(value) => {
+                            lone_surrogates = escapes;
+                            parse_value(api, value)
+                        }
+                        Err(_) => Data::Invalid(err),
+                    },
+                    None => Data::Invalid(err),
+                }
+            }
             body => body,
         }
     };
@@ -190,6 +208,7 @@ fn decode<'a>(api: Api, event: &'a SseEvent<'_>) -> Event<'a> {
         data,
         body,
         unread_terminal,
+        lone_surrogates,
     }
 }
 

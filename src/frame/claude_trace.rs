@@ -21,10 +21,10 @@ use serde_json::value::RawValue;
 
 use super::credentials::{self, Credentials};
 use super::entry::{self, Entry, Skip};
-use super::{bom, timestamp};
+use super::{bom, surrogates, timestamp};
 use crate::bounded_json;
 use crate::turn::Timing;
-use crate::warning::Warning;
+use crate::warning::{Held, Warning};
 
 /// Whether a file's first bytes open a claude-trace log: a JSON object whose first key is
 /// `request`. (The first line may be far longer than the bytes sniffed, so the rest of it
@@ -139,8 +139,9 @@ struct RawPart<'a> {
 
 /// One line's reading.
 pub fn read_line(line: &[u8]) -> Line {
-    let mended = mend_surrogates(line);
-    let line = mended.as_ref().map_or(line, |m| &m.line[..]);
+    // claude-trace writes its log with JavaScript's `JSON.stringify`.
+    let mended = surrogates::mended(line);
+    let line = mended.as_ref().map_or(line, |(line, _)| &line[..]);
     let pair: RawPair = match serde_json::from_slice(line) {
         // A struct reads from an array too, by position: only an object is a pair.
         Ok(pair) if line.starts_with(b"{") => pair,
@@ -164,83 +165,13 @@ pub fn read_line(line: &[u8]) -> Line {
     let logged_at = small(pair.logged_at);
     match parts(&request, response.as_ref(), &logged_at) {
         Ok(mut entry) => {
-            if let Some(Mended { count, first, .. }) = mended {
-                entry
-                    .warnings
-                    .push(Warning::LoneSurrogates { count, first });
+            if let Some((_, escapes)) = mended {
+                (entry.warnings).extend(Warning::lone_surrogates(Held::LogLine, &escapes));
             }
             Line::Entry(entry)
         }
         Err(skip) => Line::Skipped(skip),
     }
-}
-
-/// A line whose lone surrogate escapes were made `\ufffd`.
-struct Mended {
-    line: Vec<u8>,
-    count: usize,
-    /// The first escape replaced, as the line had it (`\ud83d`).
-    first: String,
-}
-
-/// `line` with every lone UTF-16 surrogate escape made `\ufffd`, or `None` when it holds
-/// none.
-///
-/// claude-trace writes its log with JavaScript's `JSON.stringify`, which escapes half of a
-/// surrogate pair on its own (`"\ud83d"`: an emoji cut in two, a stream chunk split inside
-/// one) rather than fail. serde_json refuses such a string, and the body holding it was
-/// lost with it, the whole answer when it was `body_raw`; with the half made U+FFFD, the
-/// rest of the line is read. The escapes are the same length, so columns do not move.
-/// Only escapes of the line's own strings count: a `\\ud83d` is a backslash and text.
-fn mend_surrogates(line: &[u8]) -> Option<Mended> {
-    // The usual line holds no `\ud…` at all: two quick scans, and nothing more.
-    if memchr::memmem::find(line, b"\\ud").is_none()
-        && memchr::memmem::find(line, b"\\uD").is_none()
-    {
-        return None;
-    }
-    let unit = |at: usize| {
-        let hex = std::str::from_utf8(line.get(at + 2..at + 6)?).ok()?;
-        u16::from_str_radix(hex, 16).ok()
-    };
-    let mut lone = Vec::new();
-    // A high half just read, waiting for its low half to follow at once.
-    let mut high: Option<usize> = None;
-    let mut at = 0;
-    // `at` may pass the end: a line that ends in a backslash.
-    while let Some(found) = line.get(at..).and_then(|rest| memchr::memchr(b'\\', rest)) {
-        let i = at + found;
-        let escaped = match line.get(i + 1) {
-            Some(b'u') => unit(i),
-            _ => None,
-        };
-        let Some(unit) = escaped else {
-            lone.extend(high.take());
-            at = i + 2;
-            continue;
-        };
-        match (high.take(), unit) {
-            (Some(h), 0xDC00..=0xDFFF) if h + 6 == i => {}
-            (h, 0xD800..=0xDBFF) => {
-                lone.extend(h);
-                high = Some(i);
-            }
-            (h, 0xDC00..=0xDFFF) => lone.extend(h.into_iter().chain([i])),
-            (h, _) => lone.extend(h),
-        }
-        at = i + 6;
-    }
-    lone.extend(high);
-    let first = *lone.first()?;
-    let mut mended = line.to_vec();
-    for &i in &lone {
-        mended[i..i + 6].copy_from_slice(b"\\ufffd");
-    }
-    Some(Mended {
-        count: lone.len(),
-        first: String::from_utf8_lossy(&line[first..first + 6]).into_owned(),
-        line: mended,
-    })
 }
 
 /// The part `raw` holds, if it is an object.
@@ -437,8 +368,10 @@ mod tests {
     #[test]
     fn lone_surrogate_escapes_become_replacement_characters() {
         let mend = |line: &str| {
-            mend_surrogates(line.as_bytes())
-                .map(|m| (String::from_utf8(m.line).unwrap(), m.count, m.first))
+            surrogates::mended(line.as_bytes()).map(|(line, escapes)| {
+                let first = String::from_utf8(escapes[0].to_vec()).unwrap();
+                (String::from_utf8(line).unwrap(), escapes.len(), first)
+            })
         };
         assert!(mend(r#"{"a":"\ud83d\ude00 \\ud83d \u00e9"}"#).is_none());
         assert_eq!(
@@ -477,6 +410,7 @@ mod tests {
         assert_eq!(
             entry.warnings,
             [Warning::LoneSurrogates {
+                held: Held::LogLine,
                 count: 2,
                 first: r"\udc00".to_string()
             }]

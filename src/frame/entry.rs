@@ -8,7 +8,7 @@ use super::coding::{self, Undecodable};
 use super::credentials::{Credentials, percent_decoded};
 use super::{Exchange, Request, Response, response};
 use crate::turn::{Api, Timing};
-use crate::warning::Warning;
+use crate::warning::{Held, Warning};
 
 /// One entry's parts, bodies decoded, ready to be framed.
 #[derive(Debug, Default)]
@@ -58,6 +58,13 @@ pub enum Skip {
 }
 
 impl Entry {
+    /// The entry, warning that its archive's JSON held `escapes`, lone surrogate escapes
+    /// read as U+FFFD ([`super::surrogates`]).
+    pub fn held(mut self, escapes: &[[u8; 6]]) -> Entry {
+        (self.warnings).extend(Warning::lone_surrogates(Held::Entry, escapes));
+        self
+    }
+
     /// An entry's head, as every format reads it: the request `url` (its credentials
     /// kept), the response's content type and status as the format stores them. `Err` when the content type says
     /// plainly that it is no API traffic; else the entry to fill in with bodies and times.

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::credentials::{Credentials, each_text};
 pub use super::entry::{Entry, Skip};
-use super::{bom, coding, entry, timestamp};
+use super::{bom, coding, entry, surrogates, timestamp};
 use crate::bounded_json::Budget;
 use crate::turn::Timing;
 use crate::warning::Warning;
@@ -75,7 +75,7 @@ pub const MAX_DEPTH: usize = 100;
 /// read: the result is then `Err`, naming it, once every entry has been handed over.
 pub fn for_each_entry(
     reader: impl Read,
-    each: impl FnMut(usize, Value),
+    each: impl FnMut(usize, Value, &[[u8; 6]]),
 ) -> Result<usize, HarError> {
     for_each_item(reader, &HAR, each)
 }
@@ -85,20 +85,24 @@ pub fn for_each_entry(
 pub fn for_each_item(
     reader: impl Read,
     layout: &Layout,
-    each: impl FnMut(usize, Value),
+    each: impl FnMut(usize, Value, &[[u8; 6]]),
 ) -> Result<usize, HarError> {
+    // JSON has no byte order mark: serde_json would stop at one.
+    let reader = bom::strip_reader(reader).map_err(|err| HarError {
+        message: err.to_string(),
+        syntax: false,
+    })?;
+    // Browsers write HARs with `JSON.stringify`: a lone surrogate escape in one entry (its
+    // page's text cut inside an emoji) would end the archive there (hostile run 68).
+    let (reader, handed) = surrogates::MendingReader::new(reader);
     let mut state = State {
         each,
         entries: 0,
         found: false,
         unread: Vec::new(),
         name: layout.name,
+        handed,
     };
-    // JSON has no byte order mark: serde_json would stop at one.
-    let reader = bom::strip_reader(reader).map_err(|err| HarError {
-        message: err.to_string(),
-        syntax: false,
-    })?;
     let mut de = serde_json::Deserializer::from_reader(reader);
     let top = Within {
         state: &mut state,
@@ -175,6 +179,9 @@ struct State<F> {
     unread: Vec<(usize, String)>,
     /// The archive's name, for what the parser expected.
     name: &'static str,
+    /// The lone surrogate escapes read as U+FFFD, as the parser reads them: an entry's are
+    /// those read while it was.
+    handed: surrogates::Handed,
 }
 
 /// An object on the way to the list: only the keys of the path's first level are read.
@@ -185,14 +192,14 @@ struct Within<'s, F> {
 /// The list: each element is handed over as it is parsed.
 struct Entries<'s, F>(&'s mut State<F>);
 
-impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Within<'_, F> {
+impl<'de, F: FnMut(usize, Value, &[[u8; 6]])> DeserializeSeed<'de> for Within<'_, F> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Within<'_, F> {
+impl<'de, F: FnMut(usize, Value, &[[u8; 6]])> Visitor<'de> for Within<'_, F> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "a {} object", self.state.name)
@@ -224,14 +231,14 @@ impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Within<'_, F> {
     }
 }
 
-impl<'de, F: FnMut(usize, Value)> DeserializeSeed<'de> for Entries<'_, F> {
+impl<'de, F: FnMut(usize, Value, &[[u8; 6]])> DeserializeSeed<'de> for Entries<'_, F> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Entries<'_, F> {
+impl<'de, F: FnMut(usize, Value, &[[u8; 6]])> Visitor<'de> for Entries<'_, F> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "a list of {} entries", self.0.name)
@@ -247,9 +254,11 @@ impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Entries<'_, F> {
                 level: 1,
                 marks: &marks,
             };
+            self.0.handed.borrow_mut().clear();
             let Some(entry) = seq.next_element_seed(seed)? else {
                 return Ok(());
             };
+            let lone = std::mem::take(&mut *self.0.handed.borrow_mut());
             if marks.too_deep.get() {
                 let why = format!("its JSON nests deeper than {MAX_DEPTH} levels");
                 self.0.unread.push((self.0.entries, why));
@@ -263,7 +272,7 @@ impl<'de, F: FnMut(usize, Value)> Visitor<'de> for Entries<'_, F> {
                 let why = "it is not a JSON object".to_string();
                 self.0.unread.push((self.0.entries, why));
             } else {
-                (self.0.each)(self.0.entries, entry);
+                (self.0.each)(self.0.entries, entry, &lone);
             }
             self.0.entries += 1;
         }
@@ -639,7 +648,7 @@ mod tests {
 
     fn entries(data: &str) -> (Vec<Value>, Result<usize, HarError>) {
         let mut seen = Vec::new();
-        let result = for_each_entry(data.as_bytes(), |i, v| {
+        let result = for_each_entry(data.as_bytes(), |i, v, _| {
             assert_eq!(i, seen.len());
             seen.push(v);
         });
@@ -687,7 +696,7 @@ mod tests {
             r#"{{"log": {{"entries": [{{"a": 0}}, {{"deep": {deep}}}, {deeper}, {{"a": 3}}]}}}}"#
         );
         let mut seen = Vec::new();
-        let result = for_each_entry(data.as_bytes(), |i, v| seen.push((i, v)));
+        let result = for_each_entry(data.as_bytes(), |i, v, _| seen.push((i, v)));
         assert_eq!(seen, vec![(0, json!({"a": 0})), (3, json!({"a": 3}))]);
         assert_eq!(
             result.unwrap_err().to_string(),
@@ -712,7 +721,7 @@ mod tests {
             r#"{{"log": {{"entries": [1, {{"a": 1}}, null, "x", [], {{"junk": {zeros}}}, {{"a": 6}}]}}}}"#
         );
         let mut seen = Vec::new();
-        let result = for_each_entry(data.as_bytes(), |i, v| seen.push((i, v)));
+        let result = for_each_entry(data.as_bytes(), |i, v, _| seen.push((i, v)));
         assert_eq!(seen, vec![(1, json!({"a": 1})), (6, json!({"a": 6}))]);
         assert_eq!(
             result.unwrap_err().to_string(),

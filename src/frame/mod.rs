@@ -18,6 +18,7 @@ pub mod eventstream;
 pub mod har;
 pub mod http;
 pub mod sse;
+pub mod surrogates;
 pub mod timestamp;
 pub mod txtar;
 pub mod vcr;
@@ -338,12 +339,18 @@ fn is_whole_request(request: &[u8]) -> bool {
 
 /// `data` split as a txtar fixture, when it is one. A body that opens with an SSE field is a
 /// stream, whatever markers it holds further down: no need to scan it all for them (a txtar
-/// opens with its comment or a marker).
+/// opens with its comment or a marker). One that opens with an HTTP message's head is that
+/// message unless a marker names a section aibridge's fixtures use ([`KNOWN_SECTIONS`]): a
+/// proxy's page, a log or an SQL text in its body may hold a `-- details --` line, and the
+/// body, read as a txtar's comment, could even allow a rule away (hostile run 68).
 pub fn txtar_of(data: &[u8]) -> Option<(&[u8], Vec<txtar::Section<'_>>)> {
-    match starts_like_sse(data) {
-        true => None,
-        false => txtar::parse(data),
+    if starts_like_sse(data) {
+        return None;
     }
+    let (comment, sections) = txtar::parse(data)?;
+    let fixture = !http::looks_like_http(data.trim_ascii_start())
+        || sections.iter().any(|s| KNOWN_SECTIONS.contains(&s.name));
+    fixture.then_some((comment, sections))
 }
 
 /// The exchanges of a txtar fixture already split into its comment and sections.
@@ -551,14 +558,17 @@ fn skipped_lines(body: &[u8], rest: &[u8]) -> usize {
 }
 
 /// One JSON object per line, more than one line: an event log, not one body. (A
-/// pretty-printed body's first line is a lone `{`, which is no whole object.)
+/// pretty-printed body's first line is a lone `{`, which is no whole object.) The line
+/// after the first opens an object too: a whole body followed by a line of something else
+/// (a chunked body's last-chunk `0` a recorder kept, a line a proxy added) is that body,
+/// with text after it (hostile run 68: its answer was lost to a stream of one event).
 fn is_json_lines(body: &[u8]) -> bool {
     let Some(end) = memchr::memchr(b'\n', body) else {
         return false;
     };
     let first = body[..end].trim_ascii();
     first.starts_with(b"{")
-        && !body[end..].trim_ascii().is_empty()
+        && body[end..].trim_ascii_start().starts_with(b"{")
         && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
 }
 

@@ -97,9 +97,12 @@ pub fn interactions(
     let data = bom::strip(data);
     if data.trim_ascii_start().starts_with(b"{") {
         let mut handed = 0;
-        let streamed = har::for_each_item(data, &JSON_CASSETTE, |index, value| {
+        let streamed = har::for_each_item(data, &JSON_CASSETTE, |index, value, lone| {
             handed += 1;
-            each(index, interaction(Node::from_json(value)));
+            each(
+                index,
+                interaction(Node::from_json(value)).map(|e| e.held(lone)),
+            );
         });
         match streamed {
             Ok(count) => return Ok(count),

@@ -25,10 +25,11 @@ use crate::decode::lenient::JsonFault;
 use crate::decode::{self, Event, Events, StreamEnd, body_api, is_error_body, str_at, stream_api};
 use crate::frame::credentials::Credentials;
 use crate::frame::sse::SseStream;
+use crate::frame::surrogates;
 use crate::frame::{Body, Exchange, Response};
 use crate::request::RequestRead;
 use crate::turn::{Api, Source, Turn, TurnError};
-use crate::warning::{EventFault, TooDeep, Warning};
+use crate::warning::{EventFault, Held, TooDeep, Warning};
 use builder::Builder;
 pub use reasons::{NoTurn, Unreadable};
 
@@ -302,8 +303,8 @@ fn rebuild(
             }
         }
     }
-    let (value, mended) = match parse_body(text) {
-        Ok(value) => (value, false),
+    let (value, mended, lone) = match parse_body(text) {
+        Ok((value, lone)) => (value, false, lone),
         Err(err) => {
             observer.body(hint, text, Err(&err));
             let mended = match JsonFault::of(&err) {
@@ -333,7 +334,7 @@ fn rebuild(
                 }
                 return Ok(b);
             };
-            (value, true)
+            (value, true, Vec::new())
         }
     };
     let api = body_api(&value, hint);
@@ -350,6 +351,8 @@ fn rebuild(
         return http_error(status, Some(&value), text, hint).ok_or(why);
     };
     let mut b = Builder::new(api);
+    b.warnings
+        .extend(Warning::lone_surrogates(Held::Body, &lone));
     if is_error_body(&value) {
         // A 2xx status (a HAR entry always has one) is no error status.
         b.error = Some(decode::error::turn_error(
@@ -401,13 +404,26 @@ fn not_json(err: &serde_json::Error) -> Unreadable {
 /// number beyond a float's range (`1e400`) fails the whole body
 /// in serde_json, though the JSON is good: such numbers are read as strings of their text
 /// (see [`decode::lenient::out_of_range_as_strings`]), so they cost only their own field.
-fn parse_body(text: &[u8]) -> serde_json::Result<Value> {
-    bounded_json::from_slice(text).or_else(|err| match std::str::from_utf8(text) {
-        Ok(json) if JsonFault::of(&err) == JsonFault::OutOfRange => {
-            bounded_json::from_str(&decode::lenient::out_of_range_as_strings(json)).map_err(|_| err)
+/// The body's JSON, and the lone surrogate escapes it held, read as U+FFFD.
+fn parse_body(text: &[u8]) -> serde_json::Result<(Value, Vec<[u8; 6]>)> {
+    let err = match bounded_json::from_slice(text) {
+        Ok(value) => return Ok((value, Vec::new())),
+        Err(err) => err,
+    };
+    match (JsonFault::of(&err), std::str::from_utf8(text)) {
+        (JsonFault::OutOfRange, Ok(json)) => {
+            bounded_json::from_str(&decode::lenient::out_of_range_as_strings(json))
+                .map(|value| (value, Vec::new()))
+                .map_err(|_| err)
         }
+        (JsonFault::Syntax, _) => match surrogates::mended(text) {
+            Some((mended, escapes)) => bounded_json::from_slice(&mended)
+                .map(|value| (value, escapes))
+                .map_err(|_| err),
+            None => Err(err),
+        },
         _ => Err(err),
-    })
+    }
 }
 
 /// The API of a stream cut inside the event that would have told it, its data mended
@@ -486,12 +502,17 @@ fn rebuild_stream(
             AnyAccumulator::new(api, json_lines),
         )
     };
+    // The lone surrogate escapes the events held.
+    let mut lone = Vec::new();
     let (api, end) = events.each(|api, event| {
         let (b, accumulator) = reading.get_or_insert_with(|| start(api, observer));
         observer.event(event);
         accumulator.event(event, b);
+        lone.extend_from_slice(&event.lone_surrogates);
     })?;
     let (mut b, accumulator) = reading.unwrap_or_else(|| start(api, observer));
+    b.warnings
+        .extend(Warning::lone_surrogates(Held::Events, &lone));
     observer.stream_end(&end);
     accumulator.finish(&mut b);
     b.count_events(end.count);
