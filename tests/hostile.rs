@@ -1944,3 +1944,40 @@ fn lone_surrogates_in_a_stream_a_body_and_a_har_are_read_as_replacement_characte
         assert_eq!(turn["warnings"], plain["warnings"]);
     }
 }
+
+#[test]
+fn the_names_a_request_gives_lose_the_credentials_of_its_archive_entry() {
+    // Hostile run 69 D1: a HAR's own key, repeated in an offered tool's name and a tool
+    // result's id, was cut from the response's names only.
+    let key = "Rk8sWq3zLm5nXv2T";
+    let request = serde_json::json!({
+        "model": "claude-sonnet-4-5", "max_tokens": 10,
+        "messages": [
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": format!("toolu_{key}"), "name": "get", "input": {}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": format!("toolu_{key}"), "content": "ok"}]}
+        ],
+        "tools": [{"name": format!("n_{key}"), "input_schema": {"type": "object"}}]
+    });
+    let response = serde_json::json!({
+        "id": "msg_1", "type": "message", "role": "assistant", "model": format!("m-{key}"),
+        "content": [{"type": "text", "text": "yo"}], "stop_reason": "end_turn",
+        "usage": {"input_tokens": 1, "output_tokens": 1}
+    });
+    let entry = serde_json::json!({
+        "startedDateTime": "2025-05-01T21:29:58.102Z", "time": 1,
+        "request": {"method": "POST", "url": "https://api.anthropic.com/v1/messages",
+            "headers": [{"name": "x-api-key", "value": key}],
+            "postData": {"mimeType": "application/json", "text": request.to_string()}},
+        "response": {"status": 200, "headers": [{"name": "content-type", "value": "application/json"}],
+            "content": {"mimeType": "application/json", "text": response.to_string()}}
+    });
+    let dir = scratch("request-names-credentials");
+    let file = dir.join("key.har");
+    let har = serde_json::json!({"log": {"version": "1.2", "entries": [entry]}});
+    std::fs::write(&file, har.to_string()).unwrap();
+    let (stdout, stderr, code) = run_within(&["inspect", "--format", "jsonl", str_of(&file)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.contains(key), "{stdout}");
+    assert!(stdout.contains("n_…"), "{stdout}");
+}

@@ -125,8 +125,8 @@ impl ParsedRequest {
 
     /// What the body says to an exchange of `api`: read once for each API, and shared by
     /// the turns that take it; cut for those past the first [`bounds::SHARED_WHOLE`]. The
-    /// names it gives lose the `credentials` of the request's head, which every exchange
-    /// that shares the body shares.
+    /// names it gives lose the `credentials` of the exchange's heads, which every exchange
+    /// that shares the body shares (a txtar's: [`crate::frame::frame_txtar`]).
     fn shared(&self, api: Api, credentials: &Credentials) -> Option<Shared> {
         let value = self.value.as_ref()?;
         let (whole, cut) = self.shared[api as usize].get_or_init(|| {
@@ -622,12 +622,12 @@ fn assemble(
         ];
         credentials.cut_all(names.into_iter().flatten());
     }
-    // A `*/tool-call` section's request is its plain section's: that turn holds it.
+    // A `*/tool-call` section's request is its plain section's: that turn holds it. Its
+    // names lose the credentials of both messages' heads, an archive's entry's, a cookie
+    // the response sets (hostile run 69: only the request head's were cut); only a txtar's
+    // exchanges share a request, and they share their credentials too.
     let shared = match exchange.follow_up {
-        false => {
-            let asked = exchange.request.as_ref().map(|r| &r.credentials);
-            request.and_then(|r| r.shared(b.api, asked.unwrap_or(&Credentials::default())))
-        }
+        false => request.and_then(|r| r.shared(b.api, &credentials)),
         true => None,
     };
     let (prompt, read, warnings) = match shared {
