@@ -24,11 +24,12 @@ const HEADERS: [&str; 3] = ["authorization:", "api-key:", "cookie:"];
 /// `api_key=`, `access_token=`, `client_secret=`, `sig=`, AWS's `Credential=`,
 /// `Ocp-Apim-Subscription-Key:`, `session_id=`, `X-Pwd:`, `X-Passcode:`, `?otp=`, Express's
 /// `connect.sid`, GitHub's `_gh_sess`, AWS's `AWSALB`…): the names of a few session
-/// cookies. One list of names, so a capture's own credentials are told by every name its
+/// cookies, and of a vendor's API-key header that holds no credential's word (Honeycomb's
+/// `X-Honeycomb-Team`: hostile run 69). One list of names, so a capture's own credentials are told by every name its
 /// error texts are (hostile run 64: `Authorisation`, `X-Passcode`, `?pin=` were cut from
 /// texts but not kept from the capture's head). A name is compared with `-` taken for
 /// `_`, and without a number at its end (`Cookie2`, `X-Hub-Signature-256`).
-const PARAMS: [&str; 3] = ["oauth2_proxy", "cf_clearance", "cf_bm"];
+const PARAMS: [&str; 4] = ["oauth2_proxy", "cf_clearance", "cf_bm", "honeycomb_team"];
 
 /// The words before a key in OpenAI's error for a wrong one (`Incorrect API key provided:
 /// …`), which quotes the key whatever its shape.
@@ -1520,7 +1521,7 @@ pub fn is_secret_name(name: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_MESSAGE, redacted, redacted_message};
+    use super::{MAX_MESSAGE, names_a_secret, redacted, redacted_message};
 
     /// Each `(text, kept)`: `text` redacted is `kept`.
     #[track_caller]
@@ -2279,6 +2280,26 @@ mod tests {
             ("Bearer\u{2003}ZQX6z end", "Bearer\u{2003}… end"),
             ("\\x22sk-proj-ZQX6abcdefghijklmnopqrst", "\\x22sk-…"),
         ]);
+    }
+
+    #[test]
+    fn headers_that_authenticate_under_other_words_name_secrets() {
+        // Hostile run 69 D3: their values were not kept as the capture's credentials.
+        for name in [
+            "X-Honeycomb-Team",
+            "Cf-Access-Jwt-Assertion",
+            "X-Goog-Iap-Jwt-Assertion",
+            "X-Jwt",
+            "X-Amzn-Oidc-Data",
+            "X-Ms-Client-Principal-Id",
+            "X-Forwarded-Client-Cert",
+            "X-SSL-Client-Cert",
+        ] {
+            assert!(names_a_secret(name.as_bytes()), "{name}");
+        }
+        for name in ["X-Request-Id", "Content-Type", "X-Team", "X-Certified"] {
+            assert!(!names_a_secret(name.as_bytes()), "{name}");
+        }
     }
 
     #[test]

@@ -49,7 +49,7 @@ enum Said {
     Field,
 }
 
-const NAMES: [(&str, Said); 53] = [
+const NAMES: [(&str, Said); 57] = [
     ("authorization", Said::Anywhere),
     ("authorisation", Said::Anywhere),
     ("authentication", Said::Anywhere),
@@ -85,6 +85,13 @@ const NAMES: [(&str, Said); 53] = [
     ("session_tokens", Said::Anywhere),
     ("oauth_tokens", Said::Anywhere),
     ("bearer", Said::Anywhere),
+    // Identity assertions and client certificates proxies pass on (Cloudflare Access's
+    // `Cf-Access-Jwt-Assertion`, Google IAP's, AWS ALB's `X-Amzn-Oidc-Data`, Azure's
+    // `X-Ms-Client-Principal`, `X-Forwarded-Client-Cert`: hostile run 69).
+    ("jwt", Said::Anywhere),
+    ("client_cert", Said::Anywhere),
+    ("client_principal", Said::Anywhere),
+    ("oidc", Said::Compound),
     ("csrf", Said::Anywhere),
     ("xsrf", Said::Anywhere),
     ("key", Said::Compound),
