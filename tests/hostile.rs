@@ -1981,3 +1981,36 @@ fn the_names_a_request_gives_lose_the_credentials_of_its_archive_entry() {
     assert!(!stdout.contains(key), "{stdout}");
     assert!(stdout.contains("n_…"), "{stdout}");
 }
+
+#[test]
+fn a_file_named_as_a_capture_holding_a_body_of_no_api_fails_validate() {
+    // Hostile run 69 D7: `{}` as `capture.har`, `[]` as `stream.sse`, an event stream of
+    // no API, and a fixture's sections holding `{}` and `[]` passed.
+    let dir = scratch("named-no-api");
+    std::fs::write(dir.join("capture.har"), "{}\n").unwrap();
+    std::fs::write(dir.join("stream.sse"), "[]\n").unwrap();
+    std::fs::write(dir.join("other.sse"), "event: x\ngarbage line here\n\n").unwrap();
+    std::fs::write(
+        dir.join("fixture.txtar"),
+        "-- request --\n{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n\
+         -- streaming --\n{}\n-- non-streaming --\n[]\n",
+    )
+    .unwrap();
+    // Keep-alives alone are a capture that caught no answer: skipped, as before.
+    std::fs::write(dir.join("idle.sse"), ": ping\n\ndata: [DONE]\n\n").unwrap();
+    let (stdout, _, code) = run_within(&["validate", str_of(&dir)]);
+    assert_eq!(code, 1, "{stdout}");
+    for file in [
+        "capture.har",
+        "stream.sse",
+        "other.sse",
+        "fixture.txtar:3",
+        "fixture.txtar:5",
+    ] {
+        assert!(
+            stdout.contains(&format!("{file}: error[parse-capture]")),
+            "{file}: {stdout}"
+        );
+    }
+    assert!(!stdout.contains("idle.sse"), "{stdout}");
+}

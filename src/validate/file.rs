@@ -250,6 +250,18 @@ impl Check {
                             "a request with no response: the capture stopped before the \
                              answer, or holds none",
                         ),
+                        // Nor does one holding a body of no API (hostile run 69: `{}` as
+                        // `capture.har`, `[]` as `stream.sse` passed).
+                        Err(Unchecked::NoTurn(
+                            why @ (NoTurn::JsonOfNoApi | NoTurn::BodyOfNoApi),
+                        )) if self.named => f.add(&PARSE_CAPTURE, None, no_capture(why)),
+                        // A stream of keep-alives alone (comments, `[DONE]`) is a capture
+                        // that caught no answer; one of other events is of no API.
+                        Err(Unchecked::NoTurn(why @ NoTurn::StreamOfNoApi))
+                            if self.named && !idle(&exchange.response.body) =>
+                        {
+                            f.add(&PARSE_CAPTURE, None, no_capture(why))
+                        }
                         Err(why) => {
                             skipped.get_or_insert(why.to_string());
                         }
@@ -428,11 +440,41 @@ fn txtar_file(
                 Some(txtar::marker_line(section)),
                 "the section holds no response (nothing, or a request alone)",
             ),
+            // Nor is a body of no API one (hostile run 69: `{}` and `[]` passed).
+            Err(Unchecked::NoTurn(why @ (NoTurn::JsonOfNoApi | NoTurn::BodyOfNoApi))) => f.add(
+                &PARSE_CAPTURE,
+                Some(txtar::marker_line(section)),
+                no_capture(why),
+            ),
             Err(why) => skipped = Some(why.to_string()),
         }
     }
     txtar::answers(&answers, f);
     skipped.filter(|_| answers.is_empty() && f.is_empty())
+}
+
+/// Why what a capture's name or a fixture's section promises a response holds none: it
+/// holds `why` (a JSON body of no API this tool reads).
+fn no_capture(why: NoTurn) -> String {
+    format!("{why}, where a response of one is due")
+}
+
+/// Whether `body` is a stream of keep-alives alone: its events hold no data but `[DONE]`,
+/// and its framing found nothing wrong.
+fn idle(body: &Body) -> bool {
+    let Body::Stream(stream) = body else {
+        return false;
+    };
+    let mut idle = true;
+    let framing = stream.each(|event| {
+        let data = event.data.trim();
+        idle = data.is_empty() || data == crate::decode::chat::DONE;
+        match idle {
+            true => std::ops::ControlFlow::Continue(()),
+            false => std::ops::ControlFlow::Break(()),
+        }
+    });
+    idle && framing.defects.is_empty()
 }
 
 /// The words that open an inline allow in a txtar comment.
