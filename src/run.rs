@@ -5,6 +5,7 @@
 //! they add up). What one input gives is worked out in [`input`]; the progress bar that runs
 //! alongside lives in [`progress`].
 
+mod admission;
 mod guard;
 mod held;
 mod input;
@@ -19,6 +20,7 @@ use std::sync::{Mutex, PoisonError, mpsc};
 
 use rayon::prelude::*;
 
+use admission::Admission;
 pub use guard::quiet_hook;
 pub use input::{OpenError, open, priced_turns_of, turns_from_bytes, turns_from_dump, turns_of};
 use progress::Progress;
@@ -112,6 +114,7 @@ pub fn ordered<T: Send>(
         .build()
         .map_err(|err| pool_error(threads, &err))?;
     let progress = Progress::new(inputs.progress, &found);
+    let admission = Admission::of(&found);
     // Set when `sink` fails (a closed pipe): batches not yet started then do nothing.
     let stopped = AtomicBool::new(false);
     let batch_of = |batch: &[Found]| -> Vec<T> {
@@ -121,6 +124,7 @@ pub fn ordered<T: Send>(
         batch
             .par_iter()
             .map(|f| {
+                let _reading = admission.admit(f);
                 progress
                     .input(f, || guard::catching(|| decompress::per_input(|| work(f))))
                     .unwrap_or_else(|why| panicked(f, why))
