@@ -773,6 +773,17 @@ fn hex_escape(rest: &[u8]) -> Option<(usize, u32)> {
     }
 }
 
+/// The name of the HTML entity `rest` starts with (`&nbsp;` gives `nbsp`, `&#58;` gives
+/// `#58`), if one of at most `longest` letters, digits and `#` is there, closed by `;`.
+fn entity_name(rest: &[u8], longest: usize) -> Option<&[u8]> {
+    let name = rest[1..]
+        .iter()
+        .take(longest)
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'#')
+        .count();
+    (name > 0 && rest.get(1 + name) == Some(&b';')).then(|| &rest[1..1 + name])
+}
+
 /// The number `digits` write in hex, if they all are hex digits.
 fn hex(digits: &[u8]) -> Option<u32> {
     digits

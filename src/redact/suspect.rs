@@ -31,7 +31,7 @@ use std::ops::Range;
 
 use memchr::memmem;
 
-use super::{CUT, hex_escape, line_end};
+use super::{CUT, entity_name, hex_escape, line_end};
 
 /// How a credential's name is told in text (lowercase, `_` for `-` and between the words
 /// of a camelCase name).
@@ -1421,14 +1421,7 @@ fn unit(line: &[u8], at: usize) -> (usize, Option<u8>) {
 /// and the byte it stands for here (a space for any but a quote's, a colon's or an equals
 /// sign's).
 pub(super) fn entity(rest: &[u8]) -> Option<(usize, u8)> {
-    let name = rest[1..]
-        .iter()
-        .take(8)
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'#')
-        .count();
-    if rest.get(1 + name) != Some(&b';') || name == 0 {
-        return None;
-    }
+    let name = entity_name(rest, 8)?.len();
     let mut lower = [0u8; 8];
     lower[..name].copy_from_slice(&rest[1..1 + name]);
     lower[..name].make_ascii_lowercase();

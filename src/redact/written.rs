@@ -7,7 +7,7 @@
 //! [`super::redacted_within`] reads such a text again written plainly (hostile run 68).
 //! An ASCII letter written escaped (`\u0061pi_key`) is a name spelled to evade, and stays.
 
-use super::{hex, hex_escape};
+use super::{entity_name, hex, hex_escape};
 
 /// `text` with every space written otherwise as a plain one, and every letter past ASCII
 /// written escaped or encoded as itself; `None` when it has none, which is what almost
@@ -148,15 +148,7 @@ const NAMED: [(&str, char); 36] = [
 /// The HTML entity at the start of `rest` (`&nbsp;`, `&#160;`, `&#x202F;`, `&eacute;`):
 /// its length, and the character it writes when [`NAMED`] or its number says.
 fn entity(rest: &[u8]) -> Option<(usize, char)> {
-    let name = rest[1..]
-        .iter()
-        .take(17)
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'#')
-        .count();
-    if rest.get(1 + name) != Some(&b';') || name == 0 {
-        return None;
-    }
-    let name = &rest[1..1 + name];
+    let name = entity_name(rest, 16)?;
     let c = match name {
         [b'#', b'x' | b'X', digits @ ..] if digits.len() <= 6 => char::from_u32(hex(digits)?)?,
         [b'#', digits @ ..] if digits.len() <= 7 && digits.iter().all(u8::is_ascii_digit) => {
