@@ -2014,3 +2014,19 @@ fn a_file_named_as_a_capture_holding_a_body_of_no_api_fails_validate() {
     }
     assert!(!stdout.contains("idle.sse"), "{stdout}");
 }
+
+#[test]
+fn a_gzip_har_cut_short_keeps_the_entries_before_the_cut() {
+    // Hostile run 70 D5: the reader that mends lone surrogates panicked on the read after
+    // the decompressor's error, and the whole archive was lost.
+    let har = std::fs::read(root().join("fixtures/har/browser.har")).unwrap();
+    let packed = gzip(&har);
+    let dir = scratch("cut-gzip-har");
+    let file = dir.join("cut.har.gz");
+    std::fs::write(&file, &packed[..packed.len() - 100]).unwrap();
+    let (turns, stderr, code) = inspect(&[str_of(&file)]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!turns.is_empty(), "{stderr}");
+    assert!(stderr.contains("the gzip data is cut short"), "{stderr}");
+    assert!(!stderr.contains("bug"), "{stderr}");
+}

@@ -127,8 +127,10 @@ impl<R: Read> MendingReader<R> {
     /// Reads more, until there is mended text to hand out or the input ends.
     fn fill(&mut self) -> io::Result<()> {
         while self.pos == self.ready && !(self.eof && self.pos == self.buf.len()) {
+            // All read is handed out: what is left starts the buffer anew.
             self.buf.drain(..self.pos);
             self.pos = 0;
+            self.ready = 0;
             let had = self.buf.len();
             self.buf.resize(had + CHUNK, 0);
             let read = match self.inner.read(&mut self.buf[had..]) {
@@ -197,6 +199,46 @@ mod tests {
         let mended = mend(&mut bytes, false);
         assert_eq!(mended.done, 3);
         assert!(mended.escapes.is_empty());
+    }
+
+    #[test]
+    fn an_error_reading_is_passed_on_and_what_was_read_stays_whole() {
+        // Hostile run 70 D5: a gzip HAR cut short failed reading, and the read after it
+        // panicked on a buffer that no longer held what it counted as ready.
+        struct Failing(Vec<io::Result<&'static [u8]>>);
+        impl Read for Failing {
+            fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+                match self.0.pop() {
+                    None => Ok(0),
+                    Some(Ok(data)) => {
+                        out[..data.len()].copy_from_slice(data);
+                        Ok(data.len())
+                    }
+                    Some(Err(err)) => Err(err),
+                }
+            }
+        }
+        let inner = Failing(vec![
+            Ok(br#"x\ud83d""#),
+            Err(io::Error::other("cut short")),
+            Ok(br#"["a\ud83d", "b"#),
+        ]);
+        let (mut reader, handed) = MendingReader::new(inner);
+        let mut out = [0; 64];
+        let mut read = Vec::new();
+        let err = loop {
+            match reader.read(&mut out) {
+                Ok(0) => panic!("no error"),
+                Ok(n) => read.extend_from_slice(&out[..n]),
+                Err(err) => break err,
+            }
+        };
+        assert_eq!(err.to_string(), "cut short");
+        // The escape waits for what follows, to tell whether a low half does.
+        assert_eq!(read, br#"["a"#);
+        reader.read_to_end(&mut read).unwrap();
+        assert_eq!(read, br#"["a\ufffd", "bx\ufffd""#);
+        assert_eq!(handed.borrow().len(), 2);
     }
 
     #[test]
