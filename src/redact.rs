@@ -43,14 +43,14 @@ const SCHEMES: [&str; 5] = ["basic", "bearer", "digest", "token", "negotiate"];
 /// and at least `min` long (exactly `min` when `exact`). Only prefixes providers put on
 /// secrets, with lengths real keys have, so that no ordinary word is taken for one: `sk-`
 /// (OpenAI's `sk-`, `sk-proj-`, Anthropic's `sk-ant-`, OpenRouter's `sk-or-`; 20 or more
-/// characters after it), AWS access key ids (`AKIA`/`ASIA` and exactly 16 capitals or
+/// characters in all, as the README says: hostile run 70 found 20 to 22 kept), AWS access key ids (`AKIA`/`ASIA` and exactly 16 capitals or
 /// digits), Google API keys (`AIza` and 35 more). The prefix is kept, to say what kind of
 /// key was there: `sk-…`.
 const KEYS: [Key; 32] = [
     Key {
         prefix: "sk-",
         body: in_token,
-        min: 20,
+        min: 17,
         exact: false,
     },
     Key {
@@ -124,24 +124,29 @@ const fn github(prefix: &'static str) -> Key {
 }
 
 /// Where a JSON Web Token that starts at `at` ends, if one does: `eyJ` (a JSON header's
-/// `{"` in base64url), then three dot-separated base64url parts of at least 8 characters.
-/// A bearer token outside a header (a gateway echoing its session, a JWT in a URL's path).
+/// `{"` in base64url) and at least 8 characters of base64url, then at least two more
+/// dot-separated parts of any length: a signed token's payload and signature, an unsecured
+/// one's empty signature (`alg: none`, hostile run 70), an encrypted one's four. A bearer
+/// token outside a header (a gateway echoing its session, a JWT in a URL's path).
 fn jwt_end(bytes: &[u8], at: usize) -> Option<usize> {
     if !bytes[at..].starts_with(b"eyJ") {
         return None;
     }
-    let mut end = at;
-    for part in 0..3 {
-        if part > 0 {
-            end = (bytes.get(end) == Some(&b'.')).then_some(end + 1)?;
-        }
-        let next = run_end(bytes, end, in_token);
-        if next - end < 8 {
-            return None;
+    let mut end = run_end(bytes, at, in_token);
+    if end - at < 8 {
+        return None;
+    }
+    let mut parts = 1;
+    while bytes.get(end) == Some(&b'.') {
+        let next = run_end(bytes, end + 1, in_token);
+        // A sentence's full stop after a whole token is the sentence's.
+        if next == end + 1 && parts >= 3 {
+            break;
         }
         end = next;
+        parts += 1;
     }
-    Some(end)
+    (parts >= 3).then_some(end)
 }
 
 /// GitHub's tokens: a prefix saying the kind (`ghp_` personal, `gho_` OAuth, `ghu_`/`ghs_`
@@ -491,9 +496,15 @@ fn redacted_once(text: &str) -> String {
             i = cut(&mut out, text, i + 1, end);
         } else if at(i, PROVIDED) {
             // OpenAI's `Incorrect API key provided: sk-abc…`, whatever the key's shape.
-            let key = run(i + PROVIDED.len(), |b| {
-                matches!(b, b' ' | b'\t' | b'\'' | b'"')
-            });
+            let blank = |b| matches!(b, b' ' | b'\t' | b'\'' | b'"');
+            let mut key = run(i + PROVIDED.len(), blank);
+            // A key quoted with its scheme or its header's name (`Bearer …`, `x-api-key
+            // …`): the word after them is the key (hostile run 70).
+            let word = run(key, in_token);
+            let named = &bytes[key..word];
+            if word > key && (is_scheme(named) || is_secret_name(named)) {
+                key = run(word, blank);
+            }
             out.push_str(&text[i..key]);
             let end = run(key, |b| in_token(b) || b == b'*');
             i = cut(&mut out, text, key, glued_end(bytes, end));
@@ -2311,6 +2322,33 @@ mod tests {
         for name in ["X-Request-Id", "Content-Type", "X-Team", "X-Certified"] {
             assert!(!names_a_secret(name.as_bytes()), "{name}");
         }
+    }
+
+    #[test]
+    fn hostile_run_70s_shapes_lose_their_values() {
+        assert_cut([
+            // An unsecured JWT (`alg: none`, an empty signature), and one with a short one.
+            (
+                "session eyJhbGciOiJub25lIn0.eyJyb2xlIjoiYWRtaW4ifQ. expired",
+                "session eyJ… expired",
+            ),
+            (
+                "t=x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.ab. Next",
+                "t=x eyJ…. Next",
+            ),
+            // A key OpenAI quotes with its scheme or its header's name.
+            (
+                "Incorrect API key provided: Bearer qwertyuiopasdf. You can find",
+                "Incorrect API key provided: Bearer … You can find",
+            ),
+            (
+                "Invalid API key provided: x-api-key qwertyuiopasdf",
+                "Invalid API key provided: x-api-key …",
+            ),
+            // `sk-` words of 20 characters in all.
+            ("use sk-abcdefghijklmnopq now", "use sk-… now"),
+            ("use sk-abcdefghijklmnop now", "use sk-abcdefghijklmnop now"),
+        ]);
     }
 
     #[test]
