@@ -552,9 +552,24 @@ pub fn each_text(value: &serde_json::Value, keep: &mut impl FnMut(&str)) {
         // Digits a hand-edited capture left unquoted (hostile runs 56 and 57).
         Value::Number(number) => keep(&number.to_string()),
         Value::Array(items) => items.iter().for_each(|item| each_text(item, keep)),
-        Value::Object(members) => members.values().for_each(|item| each_text(item, keep)),
+        Value::Object(members) => members.iter().for_each(|(key, item)| {
+            if key_is_a_value(key, item.is_null() || item.is_boolean()) {
+                keep(key);
+            }
+            each_text(item, keep)
+        }),
         Value::Null | Value::Bool(_) => {}
     }
+}
+
+/// Whether a key of a mapping written where a credential's value stands is a value itself:
+/// a set's member (`!!set {<token>: null}`, `{"<token>": true}`: `set` says its value is
+/// null, true or false), or a word no field is named by, holding a digit or punctuation
+/// (hostile run 70). A field's name (`scheme`, `token`) is no value.
+pub fn key_is_a_value(key: &str, set: bool) -> bool {
+    set || !key
+        .bytes()
+        .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-')
 }
 
 /// `text` with its `%XX` escapes undone (an escape that is no UTF-8 is kept as it is).
@@ -585,6 +600,32 @@ pub fn percent_decoded(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mapping_written_as_a_value_gives_its_keys_that_are_values() {
+        // Hostile run 70 D2: `{"<token>": null}` kept none.
+        let value = serde_json::json!({
+            "Rk8sWq3zLm5nXv2Tab": null,
+            "scheme": "Bearer",
+            "token": "Qz7d4xK9mP2vL8wR",
+            "hX7p-Q2mV9sLk4Rt": "x",
+            "enabledsetmember": true
+        });
+        let mut kept = Vec::new();
+        each_text(&value, &mut |text| kept.push(text.to_string()));
+        kept.sort();
+        assert_eq!(
+            kept,
+            [
+                "Bearer",
+                "Qz7d4xK9mP2vL8wR",
+                "Rk8sWq3zLm5nXv2Tab",
+                "enabledsetmember",
+                "hX7p-Q2mV9sLk4Rt",
+                "x"
+            ]
+        );
+    }
 
     fn cut(credentials: &Credentials, text: &str) -> String {
         let mut text = text.to_string();

@@ -11,7 +11,7 @@
 //! [`Entry`], whose index in `interactions` is the turn's `source.entry`.
 
 use super::coding::Undecodable;
-use super::credentials::Credentials;
+use super::credentials::{self, Credentials};
 use super::entry::{self, Entry, Skip};
 use super::yaml::{self, Keep, Node, Step, YamlError};
 use super::{bom, har};
@@ -304,7 +304,13 @@ fn credentials(headers: &Node, credentials: &mut Credentials) {
             Node::Int(number) => keep(&number.to_string()),
             Node::Float(number) => keep(&number.to_string()),
             Node::Seq(items) => items.iter().for_each(|item| each(item, keep)),
-            Node::Map(members) => members.iter().for_each(|(_, item)| each(item, keep)),
+            Node::Map(members) => members.iter().for_each(|(key, item)| {
+                let set = matches!(item, Node::Null | Node::Bool(_));
+                if credentials::key_is_a_value(key, set) {
+                    keep(key);
+                }
+                each(item, keep)
+            }),
             Node::Null | Node::Bool(_) => {}
         }
     }
